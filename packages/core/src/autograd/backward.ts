@@ -1,0 +1,227 @@
+import { AutogradError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { isFloating } from '../dtype.js';
+import { sumToShape } from '../ops/sum-to-shape.js';
+import { onesLike } from '../creation.js';
+import { setGradEnabled } from './grad-mode.js';
+import type { Edge, GradHook, Node } from './node.js';
+
+/** Options of {@link backward}. */
+export interface BackwardOptions {
+  /** Keep the saved tensors so that backward can run through this graph again. Defaults to `createGraph`. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/** Options of {@link grad}. */
+export interface GradOptions extends BackwardOptions {
+  /** The gradients of the outputs ("vector" of the vector-Jacobian product); required for non-scalar outputs. */
+  gradOutputs?: Array<Tensor | null | undefined> | Tensor;
+  /** Return null for an input the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/** Nodes reachable from the roots, each after every node that feeds gradient into it. */
+function topoOrder(roots: Node[]): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  // Iterative post-order DFS: deep graphs (long RNN chains, 10k-step loops) must not overflow the stack.
+  const stack: Array<{ node: Node; i: number }> = [];
+  for (const r of roots) {
+    if (seen.has(r)) continue;
+    seen.add(r);
+    stack.push({ node: r, i: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const edges = top.node.edges;
+      let pushed = false;
+      while (top.i < edges.length) {
+        const next = edges[top.i++]?.node;
+        if (next && !seen.has(next)) {
+          seen.add(next);
+          stack.push({ node: next, i: 0 });
+          pushed = true;
+          break;
+        }
+      }
+      if (!pushed) {
+        order.push(top.node);
+        stack.pop();
+      }
+    }
+  }
+  return order.reverse();
+}
+
+function runHooks(hooks: readonly GradHook[], g: Tensor): Tensor {
+  for (const h of hooks) {
+    const r = h(g);
+    if (r !== undefined) g = r;
+  }
+  return g;
+}
+
+/** Brings a gradient to its input's shape and dtype and checks it, as every rule's output must. */
+function fitGradient(op: string, g: Tensor, edge: Edge): Tensor {
+  if (!shapesEqual(g.shape, edge.shape)) g = sumToShape(g, edge.shape);
+  if (!shapesEqual(g.shape, edge.shape))
+    throw new ShapeError(
+      `backward: ${op} returned a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(edge.shape)}`,
+    );
+  if (g.dtype !== edge.dtype) g = g.to(edge.dtype);
+  return g;
+}
+
+function accumulate(map: Map<Node | Tensor, Tensor>, key: Node | Tensor, g: Tensor): void {
+  const prev = map.get(key);
+  map.set(key, prev === undefined ? g : prev.add(g));
+}
+
+/**
+ * Runs reverse-mode differentiation from `roots` with their gradients. Leaf gradients go to
+ * `leafGrads` (keyed by tensor); gradients reaching a non-leaf tensor's node are captured for
+ * the nodes in `capture`.
+ */
+function run(
+  roots: Tensor[],
+  rootGrads: Tensor[],
+  opts: BackwardOptions,
+  onLeaf: (leaf: Tensor, g: Tensor) => void,
+  capture?: Map<Node, Tensor | null>,
+): void {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const pending = new Map<Node | Tensor, Tensor>();
+  const rootNodes: Node[] = [];
+  roots.forEach((r, i) => {
+    const g = rootGrads[i]!;
+    if (r.gradFn) {
+      accumulate(pending, r.gradFn, g);
+      rootNodes.push(r.gradFn);
+    } else accumulate(pending, r, g);
+  });
+  const prevMode = setGradEnabled(createGraph);
+  try {
+    // Leaves that are roots themselves (loss = x, a leaf) get their gradient directly.
+    for (const r of roots) {
+      const g = r.gradFn === null ? pending.get(r) : undefined;
+      if (g !== undefined) {
+        pending.delete(r);
+        onLeaf(r, g);
+      }
+    }
+    const order = topoOrder(rootNodes);
+    for (const node of order) {
+      let g = pending.get(node);
+      pending.delete(node);
+      if (g === undefined) continue; // no gradient flowed here (every path was cut)
+      g = runHooks(node.hooks, g);
+      if (node.retained) node.retained.grad = node.retained.grad ? node.retained.grad.add(g) : g.detach();
+      if (capture?.has(node)) capture.set(node, g);
+      const grads = node.apply(g);
+      if (grads.length !== node.edges.length)
+        throw new AutogradError(
+          `backward: ${node.name} returned ${grads.length} gradients for ${node.edges.length} inputs`,
+        );
+      node.edges.forEach((edge, i) => {
+        const gi = grads[i];
+        if (!edge || !gi) return;
+        const fitted = fitGradient(node.name, gi, edge);
+        if (edge.node) accumulate(pending, edge.node, fitted);
+        else onLeaf(edge.leaf!, fitted);
+      });
+      if (!retainGraph) node.release();
+    }
+  } finally {
+    setGradEnabled(prevMode);
+  }
+}
+
+function defaultGrad(op: string, t: Tensor, g: Tensor | null | undefined): Tensor {
+  if (g) {
+    if (!shapesEqual(g.shape, t.shape))
+      throw new ShapeError(
+        `${op}: gradient of shape ${fmtShape(g.shape)} does not match the output's shape ${fmtShape(t.shape)}`,
+      );
+    return g.dtype === t.dtype ? g : g.to(t.dtype);
+  }
+  if (t.numel !== 1)
+    throw new ValueError(
+      `${op}: grad can be implicitly created only for scalar outputs; the output has shape ${fmtShape(t.shape)}, ` +
+        'so pass a gradient of that shape',
+    );
+  return onesLike(t);
+}
+
+function checkRequiresGrad(op: string, t: Tensor): void {
+  if (!t.requiresGrad)
+    throw new AutogradError(
+      `${op}: the tensor (shape ${fmtShape(t.shape)}) does not require grad and has no gradFn; ` +
+        'create the inputs with { requiresGrad: true } and compute outside noGrad',
+    );
+}
+
+/**
+ * Computes the gradient of `tensor` with respect to the graph's leaves and accumulates it
+ * into their `.grad` (adding to what is there). See {@link Tensor.backward}.
+ *
+ * @param tensor - the output, usually a scalar loss
+ * @param gradient - d(something)/d(tensor), of `tensor`'s shape; required when it is not a scalar
+ * @throws ValueError for a non-scalar output without a gradient; AutogradError through a freed graph.
+ */
+export function backward(tensor: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+  checkRequiresGrad('backward', tensor);
+  const g = defaultGrad('backward', tensor, gradient);
+  const createGraph = opts.createGraph ?? false;
+  run([tensor], [g], opts, (leaf, gi) => {
+    gi = runHooks(leaf.leafHooks, gi);
+    if (leaf.grad === null) leaf.grad = createGraph ? gi : gi.detach().clone();
+    else leaf.grad = createGraph ? leaf.grad.add(gi) : leaf.grad.detach().add(gi.detach());
+  });
+}
+
+/**
+ * Computes and returns the gradients of `outputs` with respect to `inputs`, without touching
+ * any `.grad` (PyTorch's `torch.autograd.grad`). With `createGraph`, the results are on the
+ * tape themselves, for second derivatives and Hessian-vector products.
+ *
+ * @param outputs - tensor(s) to differentiate
+ * @param inputs - tensors requiring grad (leaves or intermediate results)
+ * @returns one gradient per input, of the input's shape (null for unused inputs with `allowUnused`)
+ * @example
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * const [dx] = grad(x.pow(3).sum(), [x], { createGraph: true }); // 3x^2
+ * const [d2x] = grad(dx!.sum(), [x]);                            // 6x
+ */
+export function grad(
+  outputs: Tensor | Tensor[],
+  inputs: Tensor | Tensor[],
+  opts: GradOptions = {},
+): Array<Tensor | null> {
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  const ins = Array.isArray(inputs) ? inputs : [inputs];
+  const gos = opts.gradOutputs === undefined ? [] : Array.isArray(opts.gradOutputs) ? opts.gradOutputs : [opts.gradOutputs];
+  outs.forEach((o) => checkRequiresGrad('grad', o));
+  ins.forEach((t) => checkRequiresGrad('grad', t));
+  const rootGrads = outs.map((o, i) => defaultGrad('grad', o, gos[i]));
+  const leafResults = new Map<Tensor, Tensor>();
+  const capture = new Map<Node, Tensor | null>();
+  for (const t of ins) if (t.gradFn) capture.set(t.gradFn, null);
+  const wanted = new Set(ins.filter((t) => t.gradFn === null));
+  run(outs, rootGrads, opts, (leaf, gi) => {
+    if (!wanted.has(leaf)) return;
+    const prev = leafResults.get(leaf);
+    leafResults.set(leaf, prev ? prev.add(gi) : gi);
+  }, capture);
+  return ins.map((t) => {
+    const g = t.gradFn ? capture.get(t.gradFn) ?? null : leafResults.get(t) ?? null;
+    if (g === null && !opts.allowUnused)
+      throw new AutogradError(
+        `grad: one of the inputs (shape ${fmtShape(t.shape)}) is not used by the outputs; pass { allowUnused: true } to get null for it`,
+      );
+    if (g !== null && !isFloating(g.dtype)) return g.to(t.dtype);
+    return g;
+  });
+}

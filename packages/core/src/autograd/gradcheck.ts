@@ -1,0 +1,168 @@
+import { AutogradError, DTypeError, fmtShape } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import { grad } from './backward.js';
+
+/** Options of {@link gradcheck}. */
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-5). */
+  atol?: number;
+  /** Relative tolerance (default 1e-3). */
+  rtol?: number;
+  /** Throw on failure (default true); otherwise return the result. */
+  raiseException?: boolean;
+}
+
+/** The outcome of {@link gradcheck}: the worst element over all inputs and outputs. */
+export interface GradcheckResult {
+  ok: boolean;
+  /** Largest |analytic - numeric| - rtol * |numeric| excess found (<= atol when ok). */
+  maxError: number;
+  worst: { input: number; index: number; output: number; analytic: number; numeric: number } | null;
+}
+
+type Fn = (...inputs: Tensor[]) => Tensor | Tensor[];
+
+function outputsOf(fn: Fn, inputs: Tensor[]): Tensor[] {
+  const r = fn(...inputs);
+  return Array.isArray(r) ? r : [r];
+}
+
+/** Storage offset of flat (row-major) element `i` of `t`. */
+function offsetOf(t: Tensor, i: number): number {
+  const shape = t.nd.shape;
+  let off = t.nd.offset;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    off += (i % shape[d]!) * t.nd.stride[d]!;
+    i = Math.floor(i / shape[d]!);
+  }
+  return off;
+}
+
+/**
+ * Checks the backward rules behind `fn` against central finite differences, like PyTorch's
+ * `torch.autograd.gradcheck`: for every input element j and output element i, compares
+ * d out_i / d in_j from the tape with `(f(x + eps) - f(x - eps)) / (2 eps)`.
+ *
+ * Inputs must be float64 tensors (float32 is too coarse for finite differences); those with
+ * `requiresGrad` are checked. Reports the worst element.
+ *
+ * @throws AutogradError `gradcheck: mismatch for input 0 at flat index 3 (output 0, element 1): analytic 2.0 vs numeric 2.1`
+ * @example
+ * const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
+ * gradcheck((a) => a.tanh().sum(1), [x]); // { ok: true, ... }
+ */
+export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+  const eps = opts.eps ?? 1e-6;
+  const atol = opts.atol ?? 1e-5;
+  const rtol = opts.rtol ?? 1e-3;
+  const checked = inputs.map((t, k) => {
+    if (t.requiresGrad && t.dtype !== 'float64')
+      throw new DTypeError(`gradcheck: input ${k} must be float64 for finite differences, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
+    return t.requiresGrad;
+  });
+  const outs = outputsOf(fn, inputs);
+  const diffOuts = outs.map((o) => o.requiresGrad);
+  const base = outs.map((o) => Float64Array.from(o.detach().data));
+  let maxError = 0;
+  let worst: GradcheckResult['worst'] = null;
+  const consider = (input: number, index: number, output: number, analytic: number, numeric: number) => {
+    const err = Math.abs(analytic - numeric) - rtol * Math.abs(numeric);
+    if (err > maxError || (worst === null && err === maxError) || Number.isNaN(err)) {
+      maxError = Number.isNaN(err) ? Infinity : Math.max(maxError, err);
+      worst = { input, index, output, analytic, numeric };
+    }
+  };
+  // Numeric Jacobian columns: perturb each input element.
+  const numeric: Float64Array[][] = inputs.map((t, k) => {
+    if (!checked[k]) return [];
+    const cols: Float64Array[] = [];
+    const data = t.storage.data;
+    for (let j = 0; j < t.numel; j++) {
+      const off = offsetOf(t, j);
+      const orig = data[off]!;
+      data[off] = orig + eps;
+      const plus = noGrad(() => outputsOf(fn, inputs).map((o) => Float64Array.from(o.data)));
+      data[off] = orig - eps;
+      const minus = noGrad(() => outputsOf(fn, inputs).map((o) => Float64Array.from(o.data)));
+      data[off] = orig;
+      const col = new Float64Array(base.reduce((a, b) => a + b.length, 0));
+      let p = 0;
+      plus.forEach((pl, o) => {
+        for (let i = 0; i < pl.length; i++) col[p++] = (pl[i]! - minus[o]![i]!) / (2 * eps);
+      });
+      cols.push(col);
+    }
+    return cols;
+  });
+  // Analytic Jacobian rows: one vector-Jacobian product per output element.
+  const wanted = inputs.filter((_, k) => checked[k]);
+  let row = 0;
+  outs.forEach((o, oi) => {
+    for (let i = 0; i < o.numel; i++, row++) {
+      let grads: Array<Tensor | null>;
+      if (!diffOuts[oi]) grads = wanted.map(() => null);
+      else {
+        const fresh = outputsOf(fn, inputs);
+        const go = fresh.map((f, fi) => {
+          const g = new Float64Array(f.numel);
+          if (fi === oi) g[i] = 1;
+          return Tensor.fromData(g, f.shape, 'float64').to(f.dtype);
+        });
+        const roots = fresh.filter((f) => f.requiresGrad);
+        const gos = go.filter((_, fi) => fresh[fi]!.requiresGrad);
+        grads = grad(roots, wanted, { gradOutputs: gos, allowUnused: true });
+      }
+      let w = 0;
+      inputs.forEach((t, k) => {
+        if (!checked[k]) return;
+        const g = grads[w++];
+        const gd = g ? g.data : null;
+        for (let j = 0; j < t.numel; j++) consider(k, j, oi, gd ? gd[j]! : 0, numeric[k]![j]![row]!);
+      });
+    }
+  });
+  const ok = maxError <= atol;
+  const result: GradcheckResult = { ok, maxError, worst };
+  if (!ok && (opts.raiseException ?? true)) {
+    const w = worst as GradcheckResult['worst'];
+    throw new AutogradError(
+      `gradcheck: mismatch for input ${w!.input} (shape ${fmtShape(inputs[w!.input]!.shape)}) at flat index ${w!.index}, ` +
+        `output ${w!.output}: analytic ${w!.analytic} vs numeric ${w!.numeric} (error ${maxError} > atol ${atol})`,
+    );
+  }
+  return result;
+}
+
+/**
+ * Checks second derivatives: gradcheck of the function that maps the inputs to their
+ * gradients (computed with `createGraph`) for fixed random output gradients, like PyTorch's
+ * `gradgradcheck`.
+ *
+ * @example
+ * const x = randn([4], { dtype: 'float64', requiresGrad: true });
+ * gradgradcheck((a) => a.sigmoid(), [x]);
+ */
+export function gradgradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions & { seed?: number } = {}): GradcheckResult {
+  const outs = outputsOf(fn, inputs);
+  // Fixed pseudo-random output gradients (a simple LCG: gradcheck must not touch the global generator).
+  let s = opts.seed ?? 12345;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+  const gos = outs.map((o) => Tensor.fromData(Float64Array.from({ length: o.numel }, next), o.shape, 'float64'));
+  const diffIdx = inputs.map((t, k) => (t.requiresGrad ? k : -1)).filter((k) => k >= 0);
+  // The inner gradient needs the tape even where gradcheck evaluates under noGrad.
+  const second: Fn = (...xs) => enableGrad(() => secondImpl(xs));
+  const secondImpl = (xs: Tensor[]): Tensor[] => {
+    const os = outputsOf(fn, xs);
+    const gs = grad(os, diffIdx.map((k) => xs[k]!), { gradOutputs: gos, createGraph: true, allowUnused: true });
+    const res = gs.filter((g): g is Tensor => g !== null && g.requiresGrad);
+    if (res.length === 0) throw new AutogradError('gradgradcheck: the gradients do not depend on the inputs (second derivative is zero everywhere)');
+    return res;
+  };
+  return gradcheck(second, inputs, opts);
+}

@@ -1,0 +1,89 @@
+import type { DType } from '../dtype.js';
+import { AutogradError, fmtShape } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * A backward rule: from the gradient of the output, the gradients of the op's tensor inputs,
+ * in the order the inputs were passed (null where an input gets no gradient).
+ * Rules are written with tensor ops, so with `createGraph` they are recorded and can be
+ * differentiated again. A gradient may have the broadcast (output) shape: the engine sums it
+ * down to the input's shape and casts it to the input's dtype.
+ */
+export type BackwardRule<C> = (grad: Tensor, saved: Tensor[], ctx: C) => ReadonlyArray<Tensor | null | undefined>;
+
+/** Where a gradient flows to: the input's own node, or the leaf that accumulates it. */
+export interface Edge {
+  readonly node: Node | null;
+  readonly leaf: Tensor | null;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A hook on a tensor's gradient: may return a replacement gradient. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+interface Saved {
+  tensor: Tensor;
+  version: number;
+}
+
+/**
+ * One recorded operation on the tape (PyTorch's `grad_fn`). It holds the edges to its inputs,
+ * the tensors saved for backward (with their version at save time), and its rule.
+ */
+export class Node {
+  private savedTensors: Saved[] | null;
+  /** Hooks of the output tensor (registered through `registerHook` on a non-leaf). */
+  readonly hooks: GradHook[] = [];
+  /** The output tensor, when it asked to keep its gradient (`retainGrad`). */
+  retained: Tensor | null = null;
+
+  constructor(
+    /** The op's name, e.g. `mul`. */
+    readonly name: string,
+    readonly edges: ReadonlyArray<Edge | null>,
+    private readonly rule: BackwardRule<unknown>,
+    saved: readonly Tensor[],
+    private readonly ctx: unknown,
+  ) {
+    this.savedTensors = saved.map((tensor) => ({ tensor, version: tensor.version }));
+  }
+
+  /** True once backward ran through this node without `retainGraph`. */
+  get freed(): boolean {
+    return this.savedTensors === null;
+  }
+
+  /** The tensors this node saved for backward (as PyTorch's `saved_tensors`), after the version check. */
+  savedValues(): Tensor[] {
+    if (this.savedTensors === null)
+      throw new AutogradError(
+        `backward: trying to backward through the graph a second time (through ${this.name}); ` +
+          'the saved tensors were freed after the first backward. Pass { retainGraph: true } to the first backward or grad call.',
+      );
+    return this.savedTensors.map(({ tensor, version }) => {
+      if (tensor.version !== version)
+        throw new AutogradError(
+          `backward: a tensor of shape ${fmtShape(tensor.shape)} (${tensor.dtype}) saved by ${this.name} was modified ` +
+            `by an in-place operation (its version is ${tensor.version}, ${this.name} saved version ${version})`,
+        );
+      return tensor;
+    });
+  }
+
+  /** Runs the backward rule. */
+  apply(grad: Tensor): ReadonlyArray<Tensor | null | undefined> {
+    return this.rule(grad, this.savedValues(), this.ctx);
+  }
+
+  /** Drops the saved tensors; a later backward through this node throws. */
+  release(): void {
+    this.savedTensors = null;
+  }
+
+  /** The op name with PyTorch's suffix, e.g. `MulBackward`. */
+  toString(): string {
+    const n = this.name.replace(/(^|[-_])(\w)/g, (_m, _s, c: string) => c.toUpperCase());
+    return `${n}Backward`;
+  }
+}

@@ -1,0 +1,101 @@
+import { Tensor } from '../tensor.js';
+import { isGradEnabled, setGradEnabled } from './grad-mode.js';
+import { Node, type BackwardRule, type Edge } from './node.js';
+
+/** What a primitive's forward returns: the output, the tensors to save, and any other state. */
+export interface ForwardResult<C> {
+  out: Tensor;
+  /** Inputs or outputs needed by backward; checked for in-place modification before use. */
+  saved?: Tensor[];
+  /** Non-tensor state for backward (shapes, dims, options). */
+  ctx?: C;
+}
+
+/** A primitive op: a forward computed with kernels and its backward rule, side by side. */
+export interface PrimitiveDef<A extends unknown[], C> {
+  /** Computes the output. Runs with the tape off; must return a new Tensor. */
+  forward: (...args: A) => ForwardResult<C>;
+  /** The backward rule, written in tensor ops (required: the type refuses a primitive without one). */
+  backward: BackwardRule<C>;
+  /** Set to a reason when the rule is not itself differentiable; `createGraph` through it throws. */
+  notTwiceDifferentiable?: string;
+}
+
+/** An entry of the primitive registry, for coverage reports. */
+export interface PrimitiveInfo {
+  readonly name: string;
+  readonly twiceDifferentiable: boolean;
+}
+
+const registry = new Map<string, PrimitiveInfo>();
+
+/** Every primitive op defined so far, by name: these carry backward rules; every other op is composed of them. */
+export function primitives(): ReadonlyMap<string, PrimitiveInfo> {
+  return registry;
+}
+
+function collectTensors(args: readonly unknown[]): Tensor[] {
+  const out: Tensor[] = [];
+  for (const a of args) {
+    if (a instanceof Tensor) out.push(a);
+    else if (Array.isArray(a)) for (const b of a) if (b instanceof Tensor) out.push(b);
+  }
+  return out;
+}
+
+function edgeOf(t: Tensor): Edge | null {
+  if (!t.requiresGrad) return null;
+  return { node: t.gradFn, leaf: t.gradFn ? null : t, shape: t.shape, dtype: t.dtype };
+}
+
+/**
+ * Defines a primitive op and registers it. The returned function runs the forward and, when the
+ * tape is recording and some tensor argument requires grad, records a {@link Node} on the output.
+ * Tensor arguments are found among the arguments and inside array arguments, in order; the
+ * backward rule returns one gradient per tensor found.
+ */
+export function primitive<A extends unknown[], C = undefined>(
+  name: string,
+  def: PrimitiveDef<A, C>,
+): (...args: A) => Tensor {
+  if (registry.has(name)) throw new Error(`primitive: ${name} is defined twice`);
+  registry.set(name, { name, twiceDifferentiable: def.notTwiceDifferentiable === undefined });
+  const rule: BackwardRule<C> =
+    def.notTwiceDifferentiable === undefined
+      ? def.backward
+      : (g, saved, ctx) => {
+          if (isGradEnabled())
+            throw new Error(`${name}: backward is not twice differentiable (${def.notTwiceDifferentiable})`);
+          return def.backward(g, saved, ctx);
+        };
+  return (...args: A): Tensor => {
+    const inputs = collectTensors(args);
+    const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+    const prev = setGradEnabled(false);
+    let res: ForwardResult<C>;
+    try {
+      res = def.forward(...args);
+    } finally {
+      setGradEnabled(prev);
+    }
+    if (!record) return res.out;
+    return attachNode(name, inputs, res.out, rule as BackwardRule<unknown>, res.saved ?? [], res.ctx);
+  };
+}
+
+/**
+ * Records `out` as computed from `inputs` by an op with the given backward rule. Returns the
+ * tensor carrying the node (a fresh alias if `out` is one of the inputs). @internal
+ */
+export function attachNode(
+  name: string,
+  inputs: readonly Tensor[],
+  out: Tensor,
+  rule: BackwardRule<unknown>,
+  saved: readonly Tensor[],
+  ctx: unknown,
+): Tensor {
+  if (inputs.includes(out)) out = out.aliasView();
+  out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx));
+  return out;
+}

@@ -1,0 +1,261 @@
+import { allocate, dtypeOfArray, isFloating, type DType, type TypedArray } from './dtype.js';
+import { ValueError, fmtShape } from './errors.js';
+import { checkShape, sizeOf, type Shape } from './shape.js';
+import { Tensor, type NestedArray } from './tensor.js';
+import { defaultGenerator, type Generator } from './random.js';
+
+/** Options of the creation functions. */
+export interface CreateOptions {
+  /** Element type (float32 unless the function says otherwise). */
+  dtype?: DType;
+  /** Record operations on the new tensor for autograd (float dtypes only). */
+  requiresGrad?: boolean;
+}
+
+/** Options of the random creation functions. */
+export interface RandomOptions extends CreateOptions {
+  /** The generator to draw from (default: the global one seeded by {@link manualSeed}). */
+  generator?: Generator;
+}
+
+function finish(t: Tensor, opts: CreateOptions): Tensor {
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function inferNested(data: unknown, op: string): { shape: number[]; flat: Array<number | boolean> } {
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const flat: Array<number | boolean> = [];
+  const walk = (x: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof x !== 'number' && typeof x !== 'boolean')
+        throw new ValueError(`${op}: expected a number or boolean at ${path || 'the top'}, got ${Array.isArray(x) ? 'an array' : typeof x}`);
+      flat.push(x);
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[depth])
+      throw new ValueError(
+        `${op}: ragged nested array: expected length ${shape[depth]} at ${path || 'the top'}, got ${Array.isArray(x) ? x.length : typeof x}`,
+      );
+    x.forEach((v, i) => walk(v, depth + 1, `${path}[${i}]`));
+  };
+  walk(data, 0, '');
+  return { shape, flat };
+}
+
+/**
+ * Creates a tensor from nested arrays, a typed array or a number.
+ *
+ * Numbers give `float32` unless `dtype` says otherwise (JavaScript has no integer type to infer
+ * from); booleans give `bool`; a `Float32Array`, `Float64Array` or `Int32Array` keeps its dtype
+ * and is copied. A typed array is 1-D unless `shape` is given.
+ *
+ * @throws ValueError for ragged arrays or data that does not fill `shape`
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const labels = tensor([0, 2, 1], { dtype: 'int32' });
+ * const img = tensor(new Float32Array(784), { shape: [1, 28, 28] });
+ */
+export function tensor(
+  data: NestedArray | TypedArray | ArrayLike<number>,
+  opts: CreateOptions & { shape?: Shape } = {},
+): Tensor {
+  let values: ArrayLike<number | boolean>;
+  let shape: number[];
+  let inferred: DType;
+  if (ArrayBuffer.isView(data)) {
+    const arr = data as unknown as ArrayLike<number> & ArrayBufferView;
+    values = arr;
+    shape = [arr.length];
+    const d = dtypeOfArray(arr);
+    inferred = d === undefined || d === 'bool' ? 'float32' : d;
+  } else if (typeof data === 'number' || typeof data === 'boolean') {
+    values = [data];
+    shape = [];
+    inferred = typeof data === 'boolean' ? 'bool' : 'float32';
+  } else {
+    const r = inferNested(data, 'tensor');
+    values = r.flat;
+    shape = r.shape;
+    inferred = r.flat.length > 0 && r.flat.every((v) => typeof v === 'boolean') ? 'bool' : 'float32';
+  }
+  if (opts.shape) {
+    const s = checkShape('tensor', opts.shape);
+    if (sizeOf(s) !== values.length)
+      throw new ValueError(`tensor: ${values.length} values do not fill shape ${fmtShape(s)}`);
+    shape = s;
+  }
+  const dtype = opts.dtype ?? inferred;
+  const out = allocate(dtype, values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    out[i] = dtype === 'bool' ? (n ? 1 : 0) : n;
+  }
+  return finish(Tensor.fromData(out, shape, dtype), opts);
+}
+
+/**
+ * A tensor of `shape` filled with `value`.
+ *
+ * @example
+ * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ */
+export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
+  const s = checkShape('full', shape);
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocate(dtype, sizeOf(s));
+  if (value !== 0) data.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
+  return finish(Tensor.fromData(data, s, dtype), opts);
+}
+
+/** A tensor of zeros. @example zeros([2, 3]).shape // [2, 3] */
+export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
+  return full(shape, 0, opts);
+}
+
+/** A tensor of ones. @example ones([3]).toArray() // [1, 1, 1] */
+export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+/** Zeros of `t`'s shape and (unless given) dtype. */
+export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...opts });
+}
+
+/** Ones of `t`'s shape and (unless given) dtype. */
+export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+}
+
+/** `value` in `t`'s shape and (unless given) dtype. */
+export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, ...opts });
+}
+
+/**
+ * Values from `start` (inclusive) to `end` (exclusive) by `step`; `arange(n)` is 0..n-1.
+ * The dtype is int32 when all arguments are integers, float32 otherwise.
+ *
+ * @throws ValueError `arange: step must be non-zero` or when the step points away from end
+ * @example
+ * arange(5).toArray();         // [0, 1, 2, 3, 4]
+ * arange(0, 1, 0.25).toArray(); // [0, 0.25, 0.5, 0.75]
+ */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  if (step === 0) throw new ValueError('arange: step must be non-zero');
+  if ((end - start) / step < 0)
+    throw new ValueError(`arange: step ${step} points away from end (start=${start}, end=${end})`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return finish(Tensor.fromData(data, [n], dtype), opts);
+}
+
+/**
+ * `steps` evenly spaced values from `start` to `end`, both included.
+ *
+ * @example
+ * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
+ */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocate(dtype, steps);
+  const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Fill from both ends so the last value is exactly `end`.
+  for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta;
+  return finish(Tensor.fromData(data, [steps], dtype), opts);
+}
+
+/**
+ * The `n` x `m` identity matrix (ones on the diagonal).
+ *
+ * @example
+ * eye(2).toArray(); // [[1, 0], [0, 1]]
+ */
+export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor {
+  const t = zeros([n, m], opts);
+  const d = t.data;
+  for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  return t;
+}
+
+function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+  const s = checkShape(op, shape);
+  const dtype = opts.dtype ?? 'float32';
+  if (!isFloating(dtype)) throw new ValueError(`${op}: dtype must be float32 or float64, got ${dtype}`);
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = draw(g);
+  if (dtype === 'float32') {
+    // Rounding to float32 can turn 0.99999999 into 1; keep rand in [0, 1).
+    if (op === 'rand') for (let i = 0; i < data.length; i++) if (data[i] === 1) data[i] = 0.99999994;
+  }
+  return finish(Tensor.fromData(data, s, dtype), opts);
+}
+
+/**
+ * Uniform samples from [0, 1).
+ *
+ * @example
+ * manualSeed(0);
+ * rand([2, 3]); // same values on every run
+ */
+export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
+  return randomTensor('rand', shape, opts, (g) => g.random());
+}
+
+/** Standard normal samples N(0, 1). @example randn([3, 3], { generator: new Generator(1) }) */
+export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
+  return randomTensor('randn', shape, opts, (g) => g.normal());
+}
+
+/**
+ * Uniform integers in [low, high), int32 by default.
+ *
+ * @throws ValueError `randint: expected low < high, got low=3, high=3`
+ * @example
+ * randint(0, 10, [5]).dtype; // 'int32'
+ */
+export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
+  if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
+  const s = checkShape('randint', shape);
+  const dtype = opts.dtype ?? 'int32';
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
+  return finish(Tensor.fromData(data, s, dtype), opts);
+}
+
+/**
+ * A random permutation of 0..n-1 (Fisher-Yates), int32.
+ *
+ * @example
+ * randperm(4).toArray(); // e.g. [2, 0, 3, 1]
+ */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
+  const g = opts.generator ?? defaultGenerator;
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(g.random() * (i + 1));
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  const t = Tensor.fromData(p, [n], 'int32');
+  return opts.dtype && opts.dtype !== 'int32' ? t.to(opts.dtype) : t;
+}

@@ -1,0 +1,74 @@
+/**
+ * Element types a {@link Tensor} can hold.
+ *
+ * - `float32` (default) and `float64`: floating point, differentiable;
+ * - `int32`: labels and indices;
+ * - `bool`: masks, stored as one byte per element (0 or 1).
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** The typed array behind each {@link DType}. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** Maps a dtype to the typed array that stores it. */
+export interface DTypeArrayMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+/** All dtypes, in promotion order (a later one wins). */
+export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
+
+/** The dtype used when none is given and the data is floating point. */
+export const DEFAULT_FLOAT: DType = 'float32';
+
+/** True for `float32` and `float64`, the dtypes that can require gradients. */
+export function isFloating(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+/** Allocates a zero-filled typed array of `n` elements for `dtype`. */
+export function allocate<D extends DType>(dtype: D, n: number): DTypeArrayMap[D];
+export function allocate(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'bool': return new Uint8Array(n);
+  }
+}
+
+/** The dtype of a typed array, or undefined for arrays tapegrad does not store directly. */
+export function dtypeOfArray(a: ArrayBufferView): DType | undefined {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint8Array) return 'bool';
+  return undefined;
+}
+
+/**
+ * The result dtype of an operation on two tensors, following PyTorch's type promotion:
+ * bool < int32 < float32 < float64.
+ *
+ * @example
+ * promoteTypes('int32', 'float32') // 'float32'
+ */
+export function promoteTypes(a: DType, b: DType): DType {
+  return DTYPES.indexOf(a) >= DTYPES.indexOf(b) ? a : b;
+}
+
+/**
+ * The result dtype of an operation between a tensor of dtype `t` and a JavaScript number `x`
+ * (a "wrapped scalar" in PyTorch's terms): the scalar only changes the category.
+ * An integral tensor with a non-integer number becomes `float32`; a bool tensor with a
+ * number becomes `int32` (integer number) or `float32`.
+ */
+export function promoteWithScalar(t: DType, x: number | boolean): DType {
+  if (typeof x === 'boolean') return t;
+  if (isFloating(t)) return t;
+  if (!Number.isInteger(x)) return DEFAULT_FLOAT;
+  return t === 'bool' ? 'int32' : t;
+}

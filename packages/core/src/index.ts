@@ -1,0 +1,31 @@
+/**
+ * @tapegrad/core: tensors, broadcasting ops, and dynamic-tape reverse-mode automatic
+ * differentiation.
+ *
+ * @example
+ * import { tensor } from '@tapegrad/core';
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * console.log(x.grad!.toString()); // tensor([2.0000, 4.0000, 6.0000])
+ *
+ * @packageDocumentation
+ */
+export { Tensor, type NestedArray } from './tensor.js';
+export { Storage } from './storage.js';
+export * from './dtype.js';
+export * from './errors.js';
+export {
+  type Shape, sizeOf, broadcastShapes, normalizeDim, shapesEqual, contiguousStrides,
+} from './shape.js';
+export * from './creation.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export * from './ops/index.js';
+export type { VarOptions } from './ops/var.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/backward.js';
+export { Node, type GradHook, type BackwardRule, type Edge } from './autograd/node.js';
+export { primitives, type PrimitiveInfo } from './autograd/primitive.js';
+export { defineFunction, FunctionContext, type FunctionDef } from './autograd/function.js';
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
+export { setBackend, getBackend, registerBackend, type Backend } from './kernels/index.js';
+export type { View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry } from './kernels/backend.js';

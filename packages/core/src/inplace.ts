@@ -1,0 +1,106 @@
+import { isGradEnabled } from './autograd/grad-mode.js';
+import { AutogradError, ShapeError, fmtShape } from './errors.js';
+import { K } from './kernels/index.js';
+import { broadcastShapes, shapesEqual } from './shape.js';
+import { Tensor } from './tensor.js';
+import { broadcastView, scalarTensor } from './ops/operands.js';
+import type { TensorLike } from './ops/types.js';
+
+// In-place updates, as optimizers and initialisers use them. They write through the tensor's
+// view into its storage and bump the storage's version, so that backward notices if a tensor
+// it saved was changed. They are not recorded on the tape.
+
+function checkWritable(op: string, t: Tensor): void {
+  if (isGradEnabled() && t.requiresGrad)
+    throw new AutogradError(
+      `${op}: a tensor that requires grad (shape ${fmtShape(t.shape)}${t.isLeaf ? ', a leaf' : ''}) cannot be modified in place ` +
+        'while the tape records; wrap the update in noGrad(() => ...)',
+    );
+  const s = t.nd.stride;
+  if (t.nd.shape.some((d, i) => d > 1 && s[i] === 0))
+    throw new ShapeError(
+      `${op}: the tensor (shape ${fmtShape(t.shape)}, strides ${fmtShape(t.strides)}) is an expanded view where several elements share memory; clone() it first`,
+    );
+}
+
+function operandView(op: string, t: Tensor, other: TensorLike) {
+  const o = other instanceof Tensor ? other : scalarTensor(other, t.dtype);
+  const shape = broadcastShapes(op, t.shape, o.shape);
+  if (!shapesEqual(shape, t.shape))
+    throw new ShapeError(`${op}: the operand of shape ${fmtShape(o.shape)} does not broadcast to the tensor's shape ${fmtShape(t.shape)}`);
+  return broadcastView(o, t.shape);
+}
+
+function done<T extends Tensor>(t: T): T {
+  t.storage.version++;
+  return t;
+}
+
+export function add_<T extends Tensor>(t: T, other: TensorLike, opts: { alpha?: number } = {}): T {
+  checkWritable('add_', t);
+  K().binaryInPlace('add', t.nd, operandView('add_', t, other), opts.alpha ?? 1);
+  return done(t);
+}
+
+export function sub_<T extends Tensor>(t: T, other: TensorLike, opts: { alpha?: number } = {}): T {
+  checkWritable('sub_', t);
+  K().binaryInPlace('sub', t.nd, operandView('sub_', t, other), opts.alpha ?? 1);
+  return done(t);
+}
+
+export function mul_<T extends Tensor>(t: T, other: TensorLike): T {
+  checkWritable('mul_', t);
+  K().binaryInPlace('mul', t.nd, operandView('mul_', t, other), 1);
+  return done(t);
+}
+
+export function div_<T extends Tensor>(t: T, other: TensorLike): T {
+  checkWritable('div_', t);
+  K().binaryInPlace('div', t.nd, operandView('div_', t, other), 1);
+  return done(t);
+}
+
+export function maximum_<T extends Tensor>(t: T, other: TensorLike): T {
+  checkWritable('maximum_', t);
+  K().binaryInPlace('maximum', t.nd, operandView('maximum_', t, other), 1);
+  return done(t);
+}
+
+export function copy_<T extends Tensor>(t: T, src: TensorLike): T {
+  checkWritable('copy_', t);
+  K().assign(t.nd, operandView('copy_', t, src));
+  return done(t);
+}
+
+export function fill_<T extends Tensor>(t: T, value: number): T {
+  checkWritable('fill_', t);
+  K().fill(t.nd, value);
+  return done(t);
+}
+
+export function clamp_<T extends Tensor>(t: T, min?: number | null, max?: number | null): T {
+  checkWritable('clamp_', t);
+  const v = K().unary('clamp', t.nd, t.dtype, min ?? -Infinity, max ?? Infinity);
+  K().assign(t.nd, v);
+  return done(t);
+}
+
+export function sqrt_<T extends Tensor>(t: T): T {
+  checkWritable('sqrt_', t);
+  K().assign(t.nd, K().unary('sqrt', t.nd, t.dtype));
+  return done(t);
+}
+
+export function addcmul_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts: { value?: number } = {}): T {
+  checkWritable('addcmul_', t);
+  const prod = K().binary('mul', broadcastView(t1, t.shape), broadcastView(t2, t.shape), t.dtype);
+  K().binaryInPlace('add', t.nd, prod, opts.value ?? 1);
+  return done(t);
+}
+
+export function addcdiv_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts: { value?: number } = {}): T {
+  checkWritable('addcdiv_', t);
+  const q = K().binary('div', broadcastView(t1, t.shape), broadcastView(t2, t.shape), t.dtype);
+  K().binaryInPlace('add', t.nd, q, opts.value ?? 1);
+  return done(t);
+}

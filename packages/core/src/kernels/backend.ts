@@ -1,0 +1,102 @@
+import type { NdArray } from 'ndarray';
+import type { DType, TypedArray } from '../dtype.js';
+
+/** A strided view of typed-array storage: the only thing kernels see of a tensor. */
+export type View = NdArray<TypedArray>;
+
+/** Element-wise functions of one argument (some take scalar parameters `p0`, `p1`). */
+export type UnaryOp =
+  | 'copy' | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'sin' | 'cos'
+  | 'tanh' | 'sigmoid' | 'relu' | 'erf'
+  | 'leakyRelu' // p0 = negative slope
+  | 'elu' // p0 = alpha
+  | 'softplus' // p0 = beta, p1 = threshold
+  | 'gelu' | 'geluTanh'
+  | 'clamp' // p0 = min (or -Infinity), p1 = max (or Infinity)
+  | 'step' // 1 where x > 0, else 0 (the derivative of relu)
+  | 'isnan';
+
+/** Element-wise functions of two broadcast arguments. */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'minimum' | 'maximum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or';
+
+/** Full reductions along some dims. */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+
+/** Geometry of a 2-D convolution or pooling window, all resolved to pairs. */
+export interface Conv2dGeometry {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+/**
+ * The kernels behind tapegrad's ops. Every heavy loop lives behind this interface, so that a
+ * faster implementation (WebAssembly, threads) replaces it without touching ops or autograd.
+ *
+ * Conventions: inputs are strided {@link View}s (any strides, including 0 for broadcast dims,
+ * any offset); outputs are fresh contiguous views the caller owns. Shapes are already checked
+ * by the op that calls the kernel.
+ */
+export interface Backend {
+  readonly name: string;
+
+  /** `out = f(x)` elementwise, result of dtype `outDtype` and x's shape. */
+  unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View;
+  /** `out = f(a, b)`; `a` and `b` already have `outShape` (broadcast with stride 0). */
+  binary(op: BinaryOp, a: View, b: View, outDtype: DType): View;
+  /** `out = cond ? a : b`; all three already have the output's shape. */
+  where(cond: View, a: View, b: View, outDtype: DType): View;
+  /** Writes `src` (of dst's shape, any dtype) into the existing view `dst` (in place). */
+  assign(dst: View, src: View): void;
+  /** `dst = f(dst, src)` in place, `src` broadcast to dst's shape: used by in-place ops. */
+  binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div' | 'maximum', dst: View, src: View, alpha: number): void;
+  /** Fills `dst` with `value` in place. */
+  fill(dst: View, value: number): void;
+
+  /**
+   * Reduces `x` over `dims` (sorted, unique). The result keeps the reduced dims as size 1
+   * (keepdim shape). `max`/`min` of an empty reduction throw; sum of empty is 0, prod 1.
+   */
+  reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View;
+  /** Index of the max/min along `dim` (first occurrence), int32, keepdim shape. */
+  argReduce(op: 'argmax' | 'argmin', x: View, dim: number): View;
+
+  /**
+   * Batched matrix product: `a` is `[B, M, K]`, `b` is `[B, K, N]` (any strides: transposes
+   * are free), result `[B, M, N]` contiguous, in `outDtype`.
+   */
+  matmul(a: View, b: View, outDtype: DType): View;
+
+  /** `x [N, C, H, W]`, `w [O, C/groups, kH, kW]` -> `[N, O, Ho, Wo]` (no bias). */
+  conv2d(x: View, w: View, g: Conv2dGeometry): View;
+  /** Gradient of conv2d w.r.t. its input: `grad [N, O, Ho, Wo]`, `w` -> `[N, C, H, W]` (`inputShape`). */
+  conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[], g: Conv2dGeometry): View;
+  /** Gradient of conv2d w.r.t. its weight: `x`, `grad` -> `[O, C/groups, kH, kW]` (`weightShape`). */
+  conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[], g: Conv2dGeometry): View;
+
+  /**
+   * Max pooling `[N, C, H, W]` -> `{ out [N, C, Ho, Wo], argmax }` where `argmax` (int32, out's
+   * shape) holds the flat index `h * W + w` of the chosen element within its `(n, c)` plane.
+   */
+  maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out: View; argmax: View };
+  /** Average pooling (padding counts in the divisor, as PyTorch's default `countIncludePad`). */
+  avgPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): View;
+  /** Gradient of avgPool2d: spreads `grad` over the windows -> `inputShape`. */
+  avgPool2dBackward(grad: View, inputShape: readonly number[], kernel: [number, number], g: Conv2dGeometry): View;
+
+  /** `out[..., i, ...] = x[..., index[..., i, ...], ...]` along `dim`; index has out's shape. */
+  gather(x: View, dim: number, index: View): View;
+  /** A copy of `x` with `src` added at `index` along `dim` (index and src of the same shape). */
+  scatterAdd(x: View, dim: number, index: View, src: View): View;
+  /** Entries along `dim` picked by the 1-D `index`. */
+  indexSelect(x: View, dim: number, index: View): View;
+  /** A copy of `x` with `src` added at the 1-D `index` positions along `dim`. */
+  indexAdd(x: View, dim: number, index: View, src: View): View;
+}
+
+/** A contiguous zero-filled view. */
+export type Allocate = (dtype: DType, shape: readonly number[]) => View;
+export type { TypedArray };

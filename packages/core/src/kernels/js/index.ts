@@ -1,0 +1,18 @@
+import type { Backend } from '../backend.js';
+import { assign, binary, binaryInPlace, fill, unary, where } from './elementwise.js';
+import { argReduce, reduce } from './reduce.js';
+import { matmul } from './matmul.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
+import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+
+/** The reference kernels in plain TypeScript. */
+export const jsBackend: Backend = {
+  name: 'js',
+  unary, binary, where, assign, binaryInPlace, fill,
+  reduce, argReduce,
+  matmul,
+  conv2d, conv2dBackwardInput, conv2dBackwardWeight,
+  maxPool2d, avgPool2d, avgPool2dBackward,
+  gather, scatterAdd, indexSelect, indexAdd,
+};

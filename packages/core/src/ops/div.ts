@@ -1,0 +1,7 @@
+import type { Tensor } from '../tensor.js';
+import type { TensorLike } from './types.js';
+
+/** TODO: not implemented yet. */
+export function div(_a: TensorLike, _b: TensorLike): Tensor {
+  throw new Error('div: not implemented yet');
+}

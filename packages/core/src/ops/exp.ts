@@ -1,0 +1,24 @@
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { floatResult } from './operands.js';
+
+const expPrimitive = primitive('exp', {
+  forward: (x: Tensor) => {
+    const dt = floatResult(x.dtype);
+    const out = Tensor.fromView(K().unary('exp', x.nd, dt), dt);
+    return { out, saved: [out] };
+  },
+  // d/dx e^x = e^x: reuse the saved output.
+  backward: (g, [out]) => [g.mul(out!)],
+});
+
+/**
+ * `e^x` elementwise. Integer inputs give float32.
+ *
+ * @example
+ * exp(tensor([0, 1])).toArray(); // [1, 2.7182817]
+ */
+export function exp(x: Tensor): Tensor {
+  return expPrimitive(x);
+}

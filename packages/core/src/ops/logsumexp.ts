@@ -1,0 +1,7 @@
+import type { Tensor } from '../tensor.js';
+import type { Dims, ReduceOptions } from './types.js';
+
+/** TODO: not implemented yet. */
+export function logsumexp(_x: Tensor, _dim: Dims, _opts: ReduceOptions = {}): Tensor {
+  throw new Error('logsumexp: not implemented yet');
+}

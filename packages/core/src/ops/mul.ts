@@ -1,0 +1,25 @@
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { broadcastPair, operands } from './operands.js';
+import type { TensorLike } from './types.js';
+
+const mulPrimitive = primitive('mul', {
+  forward: (a: Tensor, b: Tensor) => {
+    const { va, vb } = broadcastPair('mul', a, b);
+    return { out: Tensor.fromView(K().binary('mul', va, vb, a.dtype), a.dtype), saved: [a, b] };
+  },
+  backward: (g, [a, b]) => [g.mul(b!), g.mul(a!)],
+});
+
+/**
+ * `a * b`, elementwise with broadcasting. Numbers act as scalars.
+ *
+ * @throws ShapeError `mul: cannot broadcast shapes ...`
+ * @example
+ * mul(tensor([1, 2, 3]), 2).toArray(); // [2, 4, 6]
+ */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = operands(a, b);
+  return mulPrimitive(x, y);
+}

@@ -1,0 +1,78 @@
+import ndarray from 'ndarray';
+import { allocate, isFloating, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
+import { DTypeError, fmtShape } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor, type View } from '../tensor.js';
+import type { TensorLike } from './types.js';
+
+/** A 0-d tensor holding `x` in `dtype`. */
+export function scalarTensor(x: number, dtype: DType): Tensor {
+  const data = allocate(dtype, 1);
+  data[0] = dtype === 'bool' ? (x ? 1 : 0) : x;
+  return Tensor.fromData(data, [], dtype);
+}
+
+/** The result dtype of a binary op on two operands, by PyTorch's promotion (numbers are wrapped scalars). */
+export function resultType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) {
+    // A 0-d tensor only decides the category, like a number, when the other is a real tensor.
+    if (a.ndim === 0 && b.ndim > 0 && sameCategory(a.dtype, b.dtype)) return b.dtype;
+    if (b.ndim === 0 && a.ndim > 0 && sameCategory(a.dtype, b.dtype)) return a.dtype;
+    return promoteTypes(a.dtype, b.dtype);
+  }
+  if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number);
+  if (b instanceof Tensor) return promoteWithScalar(b.dtype, a as number);
+  return Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32';
+}
+
+function sameCategory(a: DType, b: DType): boolean {
+  const cat = (d: DType) => (isFloating(d) ? 2 : d === 'int32' ? 1 : 0);
+  return cat(a) === cat(b);
+}
+
+/**
+ * Brings two operands to tensors of one dtype (`dtype`, or the promoted one): numbers become
+ * 0-d tensors, tensors are cast (differentiably) if needed.
+ */
+export function operands(a: TensorLike, b: TensorLike, dtype?: DType): [Tensor, Tensor] {
+  const dt = dtype ?? resultType(a, b);
+  const ta = a instanceof Tensor ? (a.dtype === dt ? a : a.to(dt)) : scalarTensor(a, dt);
+  const tb = b instanceof Tensor ? (b.dtype === dt ? b : b.to(dt)) : scalarTensor(b, dt);
+  return [ta, tb];
+}
+
+/** A view of `t` broadcast to `shape` (stride 0 along expanded dims), for the kernels. No copy. */
+export function broadcastView(t: Tensor, shape: readonly number[]): View {
+  const nd = t.nd;
+  if (nd.shape.length === shape.length && nd.shape.every((d, i) => d === shape[i])) return nd;
+  const lead = shape.length - nd.shape.length;
+  const strides = shape.map((d, i) => {
+    const j = i - lead;
+    if (j < 0) return 0;
+    return nd.shape[j] === 1 && d !== 1 ? 0 : nd.stride[j]!;
+  });
+  return ndarray(nd.data, [...shape], strides, nd.offset);
+}
+
+/** Broadcast shape of two tensors and views of both at that shape. */
+export function broadcastPair(op: string, a: Tensor, b: Tensor): { shape: number[]; va: View; vb: View } {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  return { shape, va: broadcastView(a, shape), vb: broadcastView(b, shape) };
+}
+
+/** Throws unless `t` is a floating-point tensor. */
+export function requireFloat(op: string, t: Tensor): void {
+  if (!isFloating(t.dtype))
+    throw new DTypeError(`${op}: expected a floating point tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
+}
+
+/** The dtype of a float op's result for input dtype `d`: ints and bools compute in float32. */
+export function floatResult(d: DType): DType {
+  return isFloating(d) ? d : 'float32';
+}
+
+/** Throws unless `t` is an int32 index tensor. */
+export function requireIndex(op: string, name: string, t: Tensor): void {
+  if (t.dtype !== 'int32')
+    throw new DTypeError(`${op}: ${name} must be an int32 tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
+}

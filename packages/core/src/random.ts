@@ -1,0 +1,121 @@
+import { ValueError } from './errors.js';
+
+/**
+ * A seeded pseudo-random number generator (xoshiro128** seeded through splitmix32), like
+ * PyTorch's `torch.Generator`: the same seed gives the same numbers on every run and machine,
+ * since it uses only 32-bit integer arithmetic.
+ *
+ * @example
+ * const g = new Generator(42);
+ * const a = randn([3], { generator: g });
+ * g.manualSeed(42);
+ * const b = randn([3], { generator: g }); // equal to a
+ */
+export class Generator {
+  private s = new Uint32Array(4);
+  private seed = 0;
+  private spareNormal: number | null = null;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  /** Resets the generator to the state given by `seed` (an integer; only the low 53 bits count). */
+  manualSeed(seed: number): this {
+    if (!Number.isFinite(seed) || !Number.isInteger(seed))
+      throw new ValueError(`manualSeed: seed must be an integer, got ${seed}`);
+    this.seed = seed;
+    // splitmix32 over both 32-bit halves of the seed fills the 128-bit state.
+    let x = (seed >>> 0) ^ Math.floor(seed / 4294967296);
+    for (let i = 0; i < 4; i++) {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+    if (this.s.every((v) => v === 0)) this.s[0] = 1;
+    this.spareNormal = null;
+    return this;
+  }
+
+  /** The seed last set. */
+  initialSeed(): number {
+    return this.seed;
+  }
+
+  /** The next 32 random bits as an unsigned integer. */
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const t = s[1]! << 9;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
+    return result;
+  }
+
+  /** A uniform float in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A standard normal sample (Box-Muller; the second value of each pair is kept for the next call). */
+  normal(): number {
+    if (this.spareNormal !== null) {
+      const v = this.spareNormal;
+      this.spareNormal = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.random();
+    const v = this.random();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** A uniform integer in [low, high). */
+  randint(low: number, high: number): number {
+    if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
+    return low + Math.floor(this.random() * (high - low));
+  }
+
+  /** The full state, to save and restore with {@link Generator.setState}. */
+  getState(): number[] {
+    return [...this.s, this.seed, this.spareNormal ?? NaN];
+  }
+
+  /** Restores a state from {@link Generator.getState}. */
+  setState(state: readonly number[]): this {
+    if (state.length !== 6) throw new ValueError(`setState: expected a state of 6 numbers, got ${state.length}`);
+    for (let i = 0; i < 4; i++) this.s[i] = state[i]!;
+    this.seed = state[4]!;
+    this.spareNormal = Number.isNaN(state[5]) ? null : state[5]!;
+    return this;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** The generator used when none is passed (seed 0 until {@link manualSeed}). */
+export const defaultGenerator = new Generator(0);
+
+/**
+ * Seeds the default generator, so that every random op without an explicit generator gives the
+ * same numbers on every run (PyTorch's `torch.manual_seed`). Returns the default generator.
+ *
+ * @example
+ * manualSeed(0);
+ * const w = randn([2, 2]);
+ */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}

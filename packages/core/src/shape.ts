@@ -1,0 +1,102 @@
+import { ShapeError, ValueError, fmtShape } from './errors.js';
+
+/** A tensor's shape: one non-negative integer per dimension. */
+export type Shape = readonly number[];
+
+/** Number of elements of a shape (1 for a scalar's `[]`). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major (C-order) strides of a shape. */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/** True if two shapes are equal. */
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The broadcast shape of several shapes, by NumPy's rule: align on the right; each pair of
+ * sizes must be equal or one of them 1.
+ *
+ * @throws ShapeError naming `op` and every shape, e.g. `add: cannot broadcast shapes [2,3] and [4,5]`.
+ */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(ndim).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = ndim - s.length + i;
+      const d = s[i]!;
+      if (d === out[o] || d === 1) continue;
+      if (out[o] === 1) out[o] = d;
+      else
+        throw new ShapeError(
+          `${op}: cannot broadcast shapes ${shapes.map(fmtShape).join(' and ')} (dim ${o}: ${out[o]} vs ${d})`,
+        );
+    }
+  }
+  return out;
+}
+
+/**
+ * Turns a possibly negative dim into an index in `[0, ndim)`.
+ *
+ * @throws ValueError `sum: dim 3 is out of range for a tensor of 2 dims (shape [2,3])`.
+ */
+export function normalizeDim(op: string, dim: number, shape: Shape, extra = 0): number {
+  const ndim = shape.length + extra;
+  if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${dim}`);
+  const d = dim < 0 ? dim + ndim : dim;
+  if (d < 0 || d >= Math.max(ndim, 1) || (ndim === 0 && dim !== 0 && dim !== -1))
+    throw new ValueError(
+      `${op}: dim ${dim} is out of range for a tensor of ${shape.length} dims (shape ${fmtShape(shape)})`,
+    );
+  return d;
+}
+
+/**
+ * Normalises a dim argument of a reduction: `undefined` means every dim; duplicates throw.
+ * Returns the dims sorted ascending.
+ */
+export function normalizeDims(op: string, dims: number | readonly number[] | undefined, shape: Shape): number[] {
+  if (dims === undefined) return shape.map((_, i) => i);
+  const list = typeof dims === 'number' ? [dims] : [...dims];
+  const out = list.map((d) => normalizeDim(op, d, shape));
+  const set = new Set(out);
+  if (set.size !== out.length)
+    throw new ValueError(`${op}: dim ${JSON.stringify(list)} repeats a dim (shape ${fmtShape(shape)})`);
+  return out.filter((d) => d < shape.length || shape.length === 0).sort((a, b) => a - b);
+}
+
+/** The shape left after reducing `dims` of `shape`, with or without size-1 placeholders. */
+export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (dims.includes(i)) {
+      if (keepdim) out.push(1);
+    } else out.push(shape[i]!);
+  }
+  return out;
+}
+
+/** Checks that every entry of a shape is a non-negative integer. */
+export function checkShape(op: string, shape: Shape): number[] {
+  for (const d of shape)
+    if (!Number.isInteger(d) || d < 0)
+      throw new ValueError(`${op}: invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
+  return [...shape];
+}

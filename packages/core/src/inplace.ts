@@ -93,14 +93,14 @@ export function sqrt_<T extends Tensor>(t: T): T {
 
 export function addcmul_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts: { value?: number } = {}): T {
   checkWritable('addcmul_', t);
-  const prod = K().binary('mul', broadcastView(t1, t.shape), broadcastView(t2, t.shape), t.dtype);
+  const prod = K().binary('mul', operandView('addcmul_', t, t1), operandView('addcmul_', t, t2), t.dtype);
   K().binaryInPlace('add', t.nd, prod, opts.value ?? 1);
   return done(t);
 }
 
 export function addcdiv_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts: { value?: number } = {}): T {
   checkWritable('addcdiv_', t);
-  const q = K().binary('div', broadcastView(t1, t.shape), broadcastView(t2, t.shape), t.dtype);
+  const q = K().binary('div', operandView('addcdiv_', t, t1), operandView('addcdiv_', t, t2), t.dtype);
   K().binaryInPlace('add', t.nd, q, opts.value ?? 1);
   return done(t);
 }

@@ -26,6 +26,6 @@ export { backward, grad, type BackwardOptions, type GradOptions } from './autogr
 export { Node, type GradHook, type BackwardRule, type Edge } from './autograd/node.js';
 export { primitives, type PrimitiveInfo } from './autograd/primitive.js';
 export { defineFunction, FunctionContext, type FunctionDef } from './autograd/function.js';
-export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckFn } from './autograd/gradcheck.js';
 export { setBackend, getBackend, registerBackend, type Backend } from './kernels/index.js';
 export type { View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry } from './kernels/backend.js';

@@ -1,6 +1,6 @@
 import ndarray from 'ndarray';
-import type { NdArray } from 'ndarray';
 import { allocate, isFloating, type DType, type TypedArray } from './dtype.js';
+import type { View } from './kernels/backend.js';
 import { DTypeError, ValueError, fmtShape } from './errors.js';
 import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
@@ -10,9 +10,6 @@ import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import type { Dims, ReduceOptions, SliceSpec, TensorLike } from './ops/types.js';
-
-/** A strided view of typed-array storage, as the kernels take it. */
-export type View = NdArray<TypedArray>;
 
 /** Nested JavaScript arrays of numbers (or booleans), as {@link Tensor.toArray} returns. */
 export type NestedArray = number | boolean | NestedArray[];

@@ -23,9 +23,10 @@ export interface GradcheckResult {
   worst: { input: number; index: number; output: number; analytic: number; numeric: number } | null;
 }
 
-type Fn = (...inputs: Tensor[]) => Tensor | Tensor[];
+/** A function checked by {@link gradcheck}: tensors in, one tensor or several out. */
+export type GradcheckFn = (...inputs: Tensor[]) => Tensor | Tensor[];
 
-function outputsOf(fn: Fn, inputs: Tensor[]): Tensor[] {
+function outputsOf(fn: GradcheckFn, inputs: Tensor[]): Tensor[] {
   const r = fn(...inputs);
   return Array.isArray(r) ? r : [r];
 }
@@ -54,7 +55,7 @@ function offsetOf(t: Tensor, i: number): number {
  * const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
  * gradcheck((a) => a.tanh().sum(1), [x]); // { ok: true, ... }
  */
-export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;
@@ -145,7 +146,7 @@ export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {})
  * const x = randn([4], { dtype: 'float64', requiresGrad: true });
  * gradgradcheck((a) => a.sigmoid(), [x]);
  */
-export function gradgradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions & { seed?: number } = {}): GradcheckResult {
+export function gradgradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOptions & { seed?: number } = {}): GradcheckResult {
   const outs = outputsOf(fn, inputs);
   // Fixed pseudo-random output gradients (a simple LCG: gradcheck must not touch the global generator).
   let s = opts.seed ?? 12345;
@@ -156,7 +157,7 @@ export function gradgradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions &
   const gos = outs.map((o) => Tensor.fromData(Float64Array.from({ length: o.numel }, next), o.shape, 'float64'));
   const diffIdx = inputs.map((t, k) => (t.requiresGrad ? k : -1)).filter((k) => k >= 0);
   // The inner gradient needs the tape even where gradcheck evaluates under noGrad.
-  const second: Fn = (...xs) => enableGrad(() => secondImpl(xs));
+  const second: GradcheckFn = (...xs) => enableGrad(() => secondImpl(xs));
   const secondImpl = (xs: Tensor[]): Tensor[] => {
     const os = outputsOf(fn, xs);
     const gs = grad(os, diffIdx.map((k) => xs[k]!), { gradOutputs: gos, createGraph: true, allowUnused: true });

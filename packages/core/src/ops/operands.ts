@@ -2,7 +2,8 @@ import ndarray from 'ndarray';
 import { allocate, isFloating, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
-import { Tensor, type View } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import type { View } from '../kernels/backend.js';
 import type { TensorLike } from './types.js';
 
 /** A 0-d tensor holding `x` in `dtype`. */

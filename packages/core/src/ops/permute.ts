@@ -36,6 +36,12 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
  * transpose(zeros([2, 3]), 0, 1).shape; // [3, 2]
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (x.ndim === 0) {
+    // A 0-d tensor takes dims 0 and -1 (as PyTorch) and has nothing to swap.
+    for (const d of [dim0, dim1])
+      if (d !== 0 && d !== -1) throw new ValueError(`transpose: dim ${d} is out of range for a tensor of 0 dims (shape [])`);
+    return permutePrimitive(x, []);
+  }
   const a = normalizeDim('transpose', dim0, x.shape);
   const b = normalizeDim('transpose', dim1, x.shape);
   const dims = x.shape.map((_, i) => i);

@@ -1,0 +1,111 @@
+import type { Tensor } from '@tapegrad/core';
+import { adamUpdate } from './functional/adam.js';
+import type { FloatArray } from './functional/float-array.js';
+import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { betas, boolean, nonNegative } from './validate.js';
+
+/** Options of {@link Adam} and {@link AdamW}. */
+export interface AdamOptions {
+  /** Learning rate γ (default 1e-3). */
+  lr: number;
+  /** Decay rates [β1, β2] of the running averages of the gradient and its square (default [0.9, 0.999]). */
+  betas: [number, number];
+  /** ε added to the denominator, after the square root (default 1e-8). */
+  eps: number;
+  /** Weight decay λ: an L2 penalty added to the gradient for Adam (default 0); decoupled for AdamW (default 1e-2). */
+  weightDecay: number;
+  /** Use the AMSGrad variant: divide by the running maximum of the second moment (default false). */
+  amsgrad: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
+  maximize: boolean;
+}
+
+/** State of one parameter under {@link Adam} / {@link AdamW}. */
+export type AdamState = {
+  /** Number of updates so far. */
+  step: number;
+  /** First moment m (running average of the gradient). */
+  expAvg: Tensor;
+  /** Second moment v (running average of the squared gradient). */
+  expAvgSq: Tensor;
+  /** Running maximum of v (amsgrad only). */
+  maxExpAvgSq: Tensor | null;
+};
+
+/** Shared by Adam and AdamW: they differ only in their name, defaults and where weight decay acts. */
+export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
+  protected abstract readonly decoupled: boolean;
+
+  protected validateGroup(g: AdamOptions): void {
+    nonNegative(this.name, 'learning rate', 'lr', g.lr);
+    nonNegative(this.name, 'epsilon value', 'eps', g.eps);
+    betas(this.name, g.betas);
+    nonNegative(this.name, 'weight decay', 'weightDecay', g.weightDecay);
+    boolean(this.name, 'amsgrad', g.amsgrad);
+    boolean(this.name, 'maximize', g.maximize);
+  }
+
+  protected initState(param: Tensor, group: ParamGroup<AdamOptions>): AdamState {
+    const state: AdamState = { step: 0, expAvg: null!, expAvgSq: null!, maxExpAvgSq: null };
+    this.buffer(state, 'expAvg', param);
+    this.buffer(state, 'expAvgSq', param);
+    if (group.amsgrad) this.buffer(state, 'maxExpAvgSq', param);
+    return state;
+  }
+
+  protected updateParam(param: Tensor, data: FloatArray, grad: FloatArray, state: AdamState, group: ParamGroup<AdamOptions>): void {
+    state.step += 1;
+    const maxSq = group.amsgrad ? this.buffer(state, 'maxExpAvgSq', param) : null;
+    adamUpdate(data, grad, state.expAvg.data as FloatArray, state.expAvgSq.data as FloatArray, maxSq, state.step, {
+      lr: group.lr,
+      beta1: group.betas[0],
+      beta2: group.betas[1],
+      eps: group.eps,
+      weightDecay: group.weightDecay,
+      amsgrad: group.amsgrad,
+      maximize: group.maximize,
+      decoupledWeightDecay: this.decoupled,
+    });
+  }
+}
+
+/**
+ * Adam (PyTorch's `torch.optim.Adam`): steps scaled by running averages of the gradient and of
+ * its square, with bias correction.
+ *
+ * Update rule, per parameter θ, at its step t = 1, 2, ... (m, v, v̂max start at 0):
+ * ```text
+ * g ← maximize ? -∇f(θ) : ∇f(θ)
+ * if λ ≠ 0:  g ← g + λ θ                       # L2 penalty, coupled (see AdamW)
+ * m ← β1 m + (1 - β1) g
+ * v ← β2 v + (1 - β2) g²
+ * if amsgrad: v̂max ← max(v̂max, v);  v' ← v̂max   else v' ← v
+ * denom ← sqrt(v') / sqrt(1 - β2^t) + ε          # ε after the square root of the corrected v
+ * θ ← θ - (γ / (1 - β1^t)) · m / denom
+ * ```
+ * Conventions (PyTorch's): the bias corrections divide the step size and the square root of v
+ * rather than m and v themselves, so ε is added to `sqrt(v̂)`, not to `sqrt(v)`; AMSGrad keeps the
+ * maximum of the uncorrected v and corrects it with the current step's factor.
+ *
+ * @param params - tensors (float, requiresGrad), or param groups `{ params, ...options }`
+ * @throws ValueError naming the option and value for lr < 0, eps < 0, betas outside [0, 1), weightDecay < 0
+ * @example
+ * const opt = new Adam(params, { lr: 1e-3, betas: [0.9, 0.999] });
+ * opt.zeroGrad();
+ * loss.backward();
+ * opt.step();
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('Adam', params, {
+      lr: options.lr ?? 1e-3,
+      betas: options.betas ?? [0.9, 0.999],
+      eps: options.eps ?? 1e-8,
+      weightDecay: options.weightDecay ?? 0,
+      amsgrad: options.amsgrad ?? false,
+      maximize: options.maximize ?? false,
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { AdamBase, type AdamOptions } from './adam.js';
+import type { ParamsInput } from './optimizer.js';
+
+/**
+ * AdamW (PyTorch's `torch.optim.AdamW`): Adam with decoupled weight decay. The parameter is
+ * shrunk directly instead of adding an L2 term to the gradient, so the decay is not rescaled by
+ * the adaptive denominator.
+ *
+ * Update rule, per parameter θ, at its step t = 1, 2, ... (m, v, v̂max start at 0):
+ * ```text
+ * g ← maximize ? -∇f(θ) : ∇f(θ)
+ * θ ← θ · (1 - γ λ)                            # decoupled weight decay, before the Adam step
+ * m ← β1 m + (1 - β1) g
+ * v ← β2 v + (1 - β2) g²
+ * if amsgrad: v̂max ← max(v̂max, v);  v' ← v̂max   else v' ← v
+ * denom ← sqrt(v') / sqrt(1 - β2^t) + ε
+ * θ ← θ - (γ / (1 - β1^t)) · m / denom
+ * ```
+ * Conventions: as {@link Adam}; the decay factor is `γλ` (it follows the learning rate and its
+ * schedule), and the default weightDecay is 1e-2.
+ *
+ * @param params - tensors (float, requiresGrad), or param groups `{ params, ...options }`
+ * @throws ValueError naming the option and value for lr < 0, eps < 0, betas outside [0, 1), weightDecay < 0
+ * @example
+ * const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.01 });
+ * opt.zeroGrad();
+ * loss.backward();
+ * opt.step();
+ */
+export class AdamW extends AdamBase {
+  protected readonly decoupled: boolean = true;
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('AdamW', params, {
+      lr: options.lr ?? 1e-3,
+      betas: options.betas ?? [0.9, 0.999],
+      eps: options.eps ?? 1e-8,
+      weightDecay: options.weightDecay ?? 1e-2,
+      amsgrad: options.amsgrad ?? false,
+      maximize: options.maximize ?? false,
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import type { FloatArray } from './float-array.js';
+
+/** Hyper-parameters of one {@link adamUpdate}. */
+export interface AdamUpdateOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+  /** AdamW: shrink the parameter by `1 - lr * weightDecay` instead of adding `weightDecay * param` to the gradient. */
+  decoupledWeightDecay: boolean;
+}
+
+/**
+ * One Adam (or AdamW) update of one parameter, in place, in a single pass (see {@link Adam} and
+ * {@link AdamW} for the rule).
+ *
+ * @param step - the parameter's step count, already incremented (1 on the first update)
+ * @param maxExpAvgSq - the running maximum of `expAvgSq` (amsgrad only, else null)
+ */
+export function adamUpdate(
+  param: FloatArray,
+  grad: FloatArray,
+  expAvg: FloatArray,
+  expAvgSq: FloatArray,
+  maxExpAvgSq: FloatArray | null,
+  step: number,
+  o: AdamUpdateOptions,
+): void {
+  const { lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay } = o;
+  const stepSize = lr / (1 - beta1 ** step);
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
+  const l2 = decoupledWeightDecay ? 0 : weightDecay;
+  const n = param.length;
+  for (let i = 0; i < n; i++) {
+    let g = maximize ? -grad[i]! : grad[i]!;
+    if (l2 !== 0) g += l2 * param[i]!;
+    if (decay !== 1) param[i] = param[i]! * decay;
+    expAvg[i] = beta1 * expAvg[i]! + (1 - beta1) * g;
+    expAvgSq[i] = beta2 * expAvgSq[i]! + (1 - beta2) * g * g;
+    let v = expAvgSq[i]!;
+    if (amsgrad && maxExpAvgSq !== null) {
+      if (v > maxExpAvgSq[i]!) maxExpAvgSq[i] = v;
+      v = maxExpAvgSq[i]!;
+    }
+    const denom = Math.sqrt(v) / bc2Sqrt + eps;
+    param[i] = param[i]! - stepSize * (expAvg[i]! / denom);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The update rules as plain loops over typed arrays (PyTorch's functional optimizers): one pass
+ * over a parameter, its gradient and its state buffers, in place, allocating nothing. The
+ * optimizer classes call these; a faster backend can replace them one by one.
+ */
+export type { FloatArray } from './float-array.js';
+export { sgdUpdate, type SGDUpdateOptions } from './sgd.js';
+export { adamUpdate, type AdamUpdateOptions } from './adam.js';
+export { adamwUpdate } from './adamw.js';
+export { rmspropUpdate, type RMSpropUpdateOptions } from './rmsprop.js';
+export { adagradUpdate, type AdagradUpdateOptions } from './adagrad.js';

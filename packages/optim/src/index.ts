@@ -1,0 +1,38 @@
+/**
+ * @tapegrad/optim: optimizers, learning-rate schedulers and gradient clipping for tapegrad,
+ * following PyTorch's `torch.optim` update rules step for step. An optimizer takes tensors (or
+ * param groups), not modules, so it depends on @tapegrad/core only.
+ *
+ * @example
+ * import { tensor } from '@tapegrad/core';
+ * import { Adam, StepLR } from '@tapegrad/optim';
+ * const w = tensor([1, 2, 3], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.1 });
+ * const sched = new StepLR(opt, { stepSize: 10 });
+ * for (let epoch = 0; epoch < 30; epoch++) {
+ *   opt.zeroGrad();
+ *   w.mul(w).sum().backward();
+ *   opt.step();
+ *   sched.step();
+ * }
+ *
+ * @packageDocumentation
+ */
+export {
+  Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamsInput, type ParamState,
+  type StateValue, type OptimizerStateDict, type ZeroGradOptions, type Closure,
+} from './optimizer.js';
+export { SGD, type SGDOptions, type SGDState } from './sgd.js';
+export { Adam, AdamBase, type AdamOptions, type AdamState } from './adam.js';
+export { AdamW } from './adamw.js';
+export { RMSprop, type RMSpropOptions, type RMSpropState } from './rmsprop.js';
+export { Adagrad, type AdagradOptions, type AdagradState } from './adagrad.js';
+export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.js';
+export { LRScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './schedulers/lr-scheduler.js';
+export { StepLR, type StepLROptions } from './schedulers/step-lr.js';
+export { MultiStepLR, type MultiStepLROptions } from './schedulers/multi-step-lr.js';
+export { ExponentialLR, type ExponentialLROptions } from './schedulers/exponential-lr.js';
+export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/cosine-annealing-lr.js';
+export { LinearLR, type LinearLROptions } from './schedulers/linear-lr.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau.js';
+export * as functional from './functional/index.js';

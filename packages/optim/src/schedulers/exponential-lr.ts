@@ -1,0 +1,37 @@
+import { finite } from '../validate.js';
+import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+/** Options of {@link ExponentialLR}. */
+export interface ExponentialLROptions {
+  /** Factor applied every epoch. */
+  gamma: number;
+  /** The epoch to resume from (default -1: start fresh). */
+  lastEpoch?: number;
+}
+
+/**
+ * Decays the learning rate by `gamma` every epoch (PyTorch's `ExponentialLR`):
+ * `lr = baseLr · gamma^epoch`.
+ *
+ * @throws ValueError naming the option and value for a non-finite gamma
+ * @example
+ * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ */
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
+    super(optimizer, 'ExponentialLR');
+    finite('ExponentialLR', 'gamma', 'gamma', gamma);
+    this.gamma = gamma;
+    this.initialStep(lastEpoch);
+  }
+
+  protected lrAt(baseLr: number, epoch: number): number {
+    return baseLr * this.gamma ** epoch;
+  }
+
+  protected hyperParameterKeys(): string[] {
+    return ['gamma'];
+  }
+}

@@ -1,0 +1,52 @@
+import { ValueError } from '@tapegrad/core';
+import { integerAtLeast, showValue } from '../validate.js';
+import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+/** Options of {@link LinearLR}. */
+export interface LinearLROptions {
+  /** Multiplier of the base rate at epoch 0, in (0, 1] (default 1/3). */
+  startFactor?: number;
+  /** Multiplier reached at `totalIters` and kept afterwards, in [0, 1] (default 1). */
+  endFactor?: number;
+  /** Epochs of the linear ramp (a positive integer; default 5). */
+  totalIters?: number;
+  /** The epoch to resume from (default -1: start fresh). */
+  lastEpoch?: number;
+}
+
+/**
+ * Scales the learning rate by a factor that moves linearly from `startFactor` to `endFactor`
+ * over `totalIters` epochs, then stays (PyTorch's `LinearLR`; a warm-up with the defaults):
+ * `lr = baseLr · (startFactor + (endFactor - startFactor) · min(epoch, totalIters) / totalIters)`.
+ *
+ * @throws ValueError naming the option and value for startFactor outside (0, 1], endFactor outside [0, 1], or a totalIters that is not a positive integer
+ * @example
+ * // warm up over 5 epochs: lr = base/3, ..., base
+ * const sched = new LinearLR(opt, { startFactor: 1 / 3, totalIters: 5 });
+ */
+export class LinearLR extends LRScheduler {
+  startFactor: number;
+  endFactor: number;
+  totalIters: number;
+
+  constructor(optimizer: SchedulableOptimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: LinearLROptions = {}) {
+    super(optimizer, 'LinearLR');
+    if (typeof startFactor !== 'number' || !(startFactor > 0 && startFactor <= 1))
+      throw new ValueError(`LinearLR: invalid start factor: ${showValue(startFactor)} (startFactor must be in (0, 1])`);
+    if (typeof endFactor !== 'number' || !(endFactor >= 0 && endFactor <= 1))
+      throw new ValueError(`LinearLR: invalid end factor: ${showValue(endFactor)} (endFactor must be in [0, 1])`);
+    integerAtLeast('LinearLR', 'total iterations', 'totalIters', totalIters, 1);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.initialStep(lastEpoch);
+  }
+
+  protected lrAt(baseLr: number, epoch: number): number {
+    return baseLr * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(epoch, this.totalIters)) / this.totalIters);
+  }
+
+  protected hyperParameterKeys(): string[] {
+    return ['startFactor', 'endFactor', 'totalIters'];
+  }
+}

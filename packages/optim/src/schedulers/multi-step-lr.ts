@@ -1,0 +1,47 @@
+import { ValueError } from '@tapegrad/core';
+import { finite, showValue } from '../validate.js';
+import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+/** Options of {@link MultiStepLR}. */
+export interface MultiStepLROptions {
+  /** Epochs at which to decay (non-negative integers; a repeated milestone decays once per repetition). */
+  milestones: number[];
+  /** Factor applied at each milestone (default 0.1). */
+  gamma?: number;
+  /** The epoch to resume from (default -1: start fresh). */
+  lastEpoch?: number;
+}
+
+/**
+ * Decays the learning rate by `gamma` at each milestone epoch (PyTorch's `MultiStepLR`):
+ * `lr = baseLr · gamma^(number of milestones <= epoch)`.
+ *
+ * @throws ValueError naming the option and value for milestones that are not non-negative integers, or a non-finite gamma
+ * @example
+ * // lr = 0.05 until epoch 29, 0.005 until 79, then 0.0005
+ * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ */
+export class MultiStepLR extends LRScheduler {
+  milestones: number[];
+  gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
+    super(optimizer, 'MultiStepLR');
+    if (!Array.isArray(milestones) || milestones.some((m) => typeof m !== 'number' || !Number.isInteger(m) || m < 0))
+      throw new ValueError(`MultiStepLR: invalid milestones: ${showValue(milestones)} (milestones must be non-negative integers)`);
+    finite('MultiStepLR', 'gamma', 'gamma', gamma);
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = gamma;
+    this.initialStep(lastEpoch);
+  }
+
+  protected lrAt(baseLr: number, epoch: number): number {
+    let passed = 0;
+    for (const m of this.milestones) if (m <= epoch) passed++;
+    return baseLr * this.gamma ** passed;
+  }
+
+  protected hyperParameterKeys(): string[] {
+    return ['milestones', 'gamma'];
+  }
+}

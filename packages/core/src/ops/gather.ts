@@ -1,6 +1,74 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { zeros } from '../creation.js';
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
+import { K } from '../kernels/index.js';
+import { normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { requireIndex } from './operands.js';
+import { scatterAdd } from './scatter-add.js';
 
-/** TODO: not implemented yet. */
-export function gather(_x: Tensor, _dim: number, _index: Tensor): Tensor {
-  throw new Error('gather: not implemented yet');
+interface GatherCtx {
+  dim: number;
+  inShape: number[];
+}
+
+const gatherPrimitive = primitive('gather', {
+  forward: (x: Tensor, dim: number, index: Tensor) => ({
+    out: Tensor.fromView(K().gather(x.nd, dim, index.nd), x.dtype),
+    saved: [index],
+    ctx: { dim, inShape: x.shape } as GatherCtx,
+  }),
+  // Each output element came from one input element: add g back there (repeats accumulate).
+  backward: (g, [index], { dim, inShape }) => [scatterAdd(zeros(inShape, { dtype: g.dtype }), dim, index!, g), null],
+});
+
+/**
+ * Throws unless every value of the int32 `index` lies in `[0, size)`. @internal
+ *
+ * @throws ValueError `gather: index value 5 is out of range [0, 4) for dim 1 of x (shape [2,4])`
+ */
+export function checkIndexRange(op: string, index: Tensor, size: number, dim: number, shape: readonly number[], name = 'x'): void {
+  const data = index.data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < 0 || v >= size)
+      throw new ValueError(
+        `${op}: index value ${v} is out of range [0, ${size}) for dim ${dim} of ${name} (shape ${fmtShape(shape)})`,
+      );
+  }
+}
+
+/**
+ * Picks values along `dim` by position: `out[i][j][k] = x[index[i][j][k]][j][k]` for `dim = 0`,
+ * `x[i][index[i][j][k]][k]` for `dim = 1`, and so on.
+ *
+ * x - shape [..., N, ...]; index - int32 of the same number of dims, no larger than x in any dim
+ * but `dim`, values in [0, N); returns index's shape, x's dtype.
+ *
+ * @throws DTypeError `gather: index must be an int32 tensor, got float32 (shape [2,2])`
+ * @throws ShapeError when index's dims differ from x's or exceed them outside `dim`
+ * @throws ValueError `gather: index value 5 is out of range [0, 3) for dim 1 of x (shape [2,3])`
+ * @example
+ * const x = tensor([[1, 2], [3, 4]]);
+ * gather(x, 1, tensor([[0, 0], [1, 0]], { dtype: 'int32' })).toArray(); // [[1, 1], [4, 3]]
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireIndex('gather', 'index', index);
+  const d = normalizeDim('gather', dim, x.shape);
+  checkIndexShape('gather', x, d, index);
+  checkIndexRange('gather', index, x.ndim === 0 ? 1 : x.shape[d]!, dim, x.shape);
+  return gatherPrimitive(x, d, index);
+}
+
+/** Index has x's number of dims and fits inside x in every dim but `dim`. @internal */
+export function checkIndexShape(op: string, x: Tensor, dim: number, index: Tensor, name = 'x'): void {
+  if (index.ndim !== x.ndim)
+    throw new ShapeError(
+      `${op}: index must have the same number of dims as ${name}, got ${name} shape ${fmtShape(x.shape)} and index shape ${fmtShape(index.shape)}`,
+    );
+  for (let i = 0; i < x.ndim; i++)
+    if (i !== dim && index.shape[i]! > x.shape[i]!)
+      throw new ShapeError(
+        `${op}: index shape ${fmtShape(index.shape)} exceeds ${name} shape ${fmtShape(x.shape)} in dim ${i} (only dim ${dim} may be larger)`,
+      );
 }

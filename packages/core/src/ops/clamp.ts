@@ -1,6 +1,43 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { promoteWithScalar } from '../dtype.js';
+import { ValueError, fmtShape } from '../errors.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { where } from './where.js';
 
-/** TODO: not implemented yet. */
-export function clamp(_x: Tensor, _min?: number | null, _max?: number | null): Tensor {
-  throw new Error('clamp: not implemented yet');
+interface ClampCtx {
+  lo: number;
+  hi: number;
+}
+
+const clampPrimitive = primitive('clamp', {
+  forward: (x: Tensor, lo: number, hi: number) => {
+    const out = Tensor.fromView(K().unary('clamp', x.nd, x.dtype, lo, hi), x.dtype);
+    return { out, saved: [x], ctx: { lo, hi } as ClampCtx };
+  },
+  // The gradient passes where lo <= x <= hi (boundaries included, as PyTorch), 0 elsewhere.
+  backward: (g, [x], { lo, hi }) => [where(x!.ge(lo).mul(x!.le(hi)), g, 0)],
+});
+
+/**
+ * `min(max(x, min), max)` elementwise; either bound may be omitted (null). With `min > max`
+ * every element becomes `max` (as PyTorch). Keeps an int32 dtype for integer bounds; a
+ * fractional bound on an integer tensor gives float32. The gradient is 1 where
+ * `min <= x <= max` and 0 elsewhere.
+ *
+ * x - shape [...S]; returns [...S].
+ *
+ * @throws ValueError `clamp: at least one of min and max must be given (shape [3])`
+ * @example
+ * clamp(tensor([-2, 0.5, 3]), -1, 1).toArray(); // [-1, 0.5, 1]
+ * clamp(tensor([-2, 3]), 0).toArray();           // [0, 3]
+ */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null))
+    throw new ValueError(`clamp: at least one of min and max must be given (shape ${fmtShape(x.shape)})`);
+  let dt = x.dtype;
+  if (min !== undefined && min !== null) dt = promoteWithScalar(dt, min);
+  if (max !== undefined && max !== null) dt = promoteWithScalar(dt, max);
+  const t = dt === x.dtype ? x : x.to(dt);
+  return clampPrimitive(t, min ?? -Infinity, max ?? Infinity);
 }

@@ -1,6 +1,23 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { floatResult } from './operands.js';
+import { sin } from './sin.js';
 
-/** TODO: not implemented yet. */
-export function cos(_x: Tensor): Tensor {
-  throw new Error('cos: not implemented yet');
+const cosPrimitive = primitive('cos', {
+  forward: (x: Tensor) => {
+    const dt = floatResult(x.dtype);
+    return { out: Tensor.fromView(K().unary('cos', x.nd, dt), dt), saved: [x] };
+  },
+  backward: (g, [x]) => [g.mul(sin(x!)).neg()],
+});
+
+/**
+ * `cos(x)` elementwise (radians). Integer inputs give float32.
+ *
+ * @example
+ * cos(tensor([0, Math.PI])).toArray(); // [1, -1]
+ */
+export function cos(x: Tensor): Tensor {
+  return cosPrimitive(x);
 }

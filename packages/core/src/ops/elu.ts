@@ -1,6 +1,27 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { floatResult } from './operands.js';
+import { where } from './where.js';
 
-/** TODO: not implemented yet. */
-export function elu(_x: Tensor, _alpha = 1): Tensor {
-  throw new Error('elu: not implemented yet');
+const eluPrimitive = primitive('elu', {
+  forward: (x: Tensor, alpha: number) => {
+    const dt = floatResult(x.dtype);
+    const out = Tensor.fromView(K().unary('elu', x.nd, dt, alpha), dt);
+    return { out, saved: [x, out], ctx: alpha };
+  },
+  // For x <= 0, d/dx alpha (e^x - 1) = alpha e^x = out + alpha: reuse the saved output.
+  backward: (g, [x, out], alpha) => [where(x!.gt(0), g, g.mul(out!.add(alpha)))],
+});
+
+/**
+ * Exponential linear unit: `x` for x > 0, `alpha * (e^x - 1)` otherwise, elementwise.
+ * Integer inputs give float32.
+ *
+ * @param alpha - the value approached as x -> -Infinity is `-alpha` (default 1)
+ * @example
+ * elu(tensor([-1, 2])).toArray(); // [-0.63212055, 2]
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return eluPrimitive(x, alpha);
 }

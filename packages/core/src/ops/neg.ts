@@ -1,6 +1,22 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { DTypeError, fmtShape } from '../errors.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
 
-/** TODO: not implemented yet. */
-export function neg(_x: Tensor): Tensor {
-  throw new Error('neg: not implemented yet');
+const negPrimitive = primitive('neg', {
+  forward: (x: Tensor) => ({ out: Tensor.fromView(K().unary('neg', x.nd, x.dtype), x.dtype) }),
+  backward: (g) => [neg(g)],
+});
+
+/**
+ * `-x` elementwise. Keeps the dtype (int32 stays int32).
+ *
+ * @throws DTypeError `neg: negation of a bool tensor is not supported ...`
+ * @example
+ * neg(tensor([1, -2])).toArray(); // [-1, 2]
+ */
+export function neg(x: Tensor): Tensor {
+  if (x.dtype === 'bool')
+    throw new DTypeError(`neg: negation of a bool tensor is not supported (shape ${fmtShape(x.shape)}); cast it first`);
+  return negPrimitive(x);
 }

@@ -1,6 +1,24 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { where } from './where.js';
 
-/** TODO: not implemented yet. */
-export function relu(_x: Tensor): Tensor {
-  throw new Error('relu: not implemented yet');
+const reluPrimitive = primitive('relu', {
+  forward: (x: Tensor) => {
+    const out = Tensor.fromView(K().unary('relu', x.nd, x.dtype), x.dtype);
+    return { out, saved: [out] };
+  },
+  // The gradient passes where the output is positive (x > 0), 0 elsewhere, 0 at x = 0 itself.
+  backward: (g, [out]) => [where(out!.gt(0), g, 0)],
+});
+
+/**
+ * `max(x, 0)` elementwise (NaN stays NaN). Keeps the dtype (int32 stays int32).
+ * The gradient is 1 for x > 0 and 0 otherwise (also at 0, as PyTorch).
+ *
+ * @example
+ * relu(tensor([-1, 0, 2])).toArray(); // [0, 0, 2]
+ */
+export function relu(x: Tensor): Tensor {
+  return reluPrimitive(x);
 }

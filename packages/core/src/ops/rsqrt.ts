@@ -1,6 +1,24 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { floatResult } from './operands.js';
 
-/** TODO: not implemented yet. */
-export function rsqrt(_x: Tensor): Tensor {
-  throw new Error('rsqrt: not implemented yet');
+const rsqrtPrimitive = primitive('rsqrt', {
+  forward: (x: Tensor) => {
+    const dt = floatResult(x.dtype);
+    const out = Tensor.fromView(K().unary('rsqrt', x.nd, dt), dt);
+    return { out, saved: [out] };
+  },
+  // d x^(-1/2)/dx = -0.5 x^(-3/2) = -0.5 out^3.
+  backward: (g, [out]) => [g.mul(out!.mul(out!).mul(out!)).mul(-0.5)],
+});
+
+/**
+ * `1 / √x` elementwise. Integer inputs give float32.
+ *
+ * @example
+ * rsqrt(tensor([4, 16])).toArray(); // [0.5, 0.25]
+ */
+export function rsqrt(x: Tensor): Tensor {
+  return rsqrtPrimitive(x);
 }

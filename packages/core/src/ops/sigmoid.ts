@@ -1,6 +1,25 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { floatResult } from './operands.js';
 
-/** TODO: not implemented yet. */
-export function sigmoid(_x: Tensor): Tensor {
-  throw new Error('sigmoid: not implemented yet');
+const sigmoidPrimitive = primitive('sigmoid', {
+  forward: (x: Tensor) => {
+    const dt = floatResult(x.dtype);
+    const out = Tensor.fromView(K().unary('sigmoid', x.nd, dt), dt);
+    return { out, saved: [out] };
+  },
+  // dσ/dx = σ (1 - σ), from the saved output: finite (0) even for |x| = 1000.
+  backward: (g, [out]) => [g.mul(out!).mul(out!.neg().add(1))],
+});
+
+/**
+ * Logistic sigmoid `σ(x) = 1 / (1 + e^-x)` elementwise, computed without overflow for any x
+ * (`σ(1000) = 1`, `σ(-1000) = 0`). Integer inputs give float32.
+ *
+ * @example
+ * sigmoid(tensor([0, 1000, -1000])).toArray(); // [0.5, 1, 0]
+ */
+export function sigmoid(x: Tensor): Tensor {
+  return sigmoidPrimitive(x);
 }

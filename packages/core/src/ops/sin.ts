@@ -1,6 +1,23 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { cos } from './cos.js';
+import { floatResult } from './operands.js';
 
-/** TODO: not implemented yet. */
-export function sin(_x: Tensor): Tensor {
-  throw new Error('sin: not implemented yet');
+const sinPrimitive = primitive('sin', {
+  forward: (x: Tensor) => {
+    const dt = floatResult(x.dtype);
+    return { out: Tensor.fromView(K().unary('sin', x.nd, dt), dt), saved: [x] };
+  },
+  backward: (g, [x]) => [g.mul(cos(x!))],
+});
+
+/**
+ * `sin(x)` elementwise (radians). Integer inputs give float32.
+ *
+ * @example
+ * sin(tensor([0, Math.PI / 2])).toArray(); // [0, 1]
+ */
+export function sin(x: Tensor): Tensor {
+  return sinPrimitive(x);
 }

@@ -1,6 +1,24 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { floatResult } from './operands.js';
 
-/** TODO: not implemented yet. */
-export function sqrt(_x: Tensor): Tensor {
-  throw new Error('sqrt: not implemented yet');
+const sqrtPrimitive = primitive('sqrt', {
+  forward: (x: Tensor) => {
+    const dt = floatResult(x.dtype);
+    const out = Tensor.fromView(K().unary('sqrt', x.nd, dt), dt);
+    return { out, saved: [out] };
+  },
+  // d sqrt(x)/dx = 0.5 / sqrt(x): reuse the saved output.
+  backward: (g, [out]) => [g.mul(0.5).div(out!)],
+});
+
+/**
+ * `√x` elementwise (NaN for x < 0). Integer inputs give float32.
+ *
+ * @example
+ * sqrt(tensor([4, 9])).toArray(); // [2, 3]
+ */
+export function sqrt(x: Tensor): Tensor {
+  return sqrtPrimitive(x);
 }

@@ -1,7 +1,40 @@
-import type { Tensor } from '../tensor.js';
+import { primitive } from '../autograd/primitive.js';
+import { DTypeError, fmtShape } from '../errors.js';
+import { K } from '../kernels/index.js';
+import { Tensor } from '../tensor.js';
+import { broadcastPair, operands } from './operands.js';
+import { mul } from './mul.js';
+import { neg } from './neg.js';
 import type { TensorLike } from './types.js';
 
-/** TODO: not implemented yet. */
-export function sub(_a: TensorLike, _b: TensorLike, _opts: { alpha?: number } = {}): Tensor {
-  throw new Error('sub: not implemented yet');
+const subPrimitive = primitive('sub', {
+  forward: (a: Tensor, b: Tensor) => {
+    const { va, vb } = broadcastPair('sub', a, b);
+    return { out: Tensor.fromView(K().binary('sub', va, vb, a.dtype), a.dtype) };
+  },
+  // Output-shaped gradients; the engine sums them down to broadcast inputs' shapes.
+  backward: (g) => [g, neg(g)],
+});
+
+/**
+ * `a - alpha * b`, elementwise with broadcasting. Numbers act as scalars.
+ *
+ * a - shape [...A], b - shape [...B] broadcastable with A; returns the broadcast shape.
+ * The result dtype follows PyTorch's promotion (`int32 - float32 -> float32`).
+ *
+ * @throws ShapeError `sub: cannot broadcast shapes [2,3] and [4] ...`
+ * @throws DTypeError `sub: subtraction of two bool operands is not supported ...`
+ * @example
+ * sub(tensor([[5, 6], [7, 8]]), tensor([1, 2])).toArray(); // [[4, 4], [6, 6]]
+ * sub(tensor([1, 2]), 1, { alpha: 2 }).toArray();          // [-1, 0]
+ */
+export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  const [x, y] = operands(a, b);
+  if (x.dtype === 'bool')
+    throw new DTypeError(
+      `sub: subtraction of two bool operands is not supported (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}); ` +
+        'cast to int32 or float32 first',
+    );
+  const alpha = opts.alpha ?? 1;
+  return subPrimitive(x, alpha === 1 ? y : mul(y, alpha));
 }

@@ -58,7 +58,8 @@ const unaryBodies: Record<UnaryOp, { body: string; scalars: number }> = {
   tanh: { body: '_o = Math.tanh(_a)', scalars: 0 },
   // Two branches keep exp's argument non-positive: no overflow for logits of +-1000.
   sigmoid: { body: 'if (_a >= 0) { _o = 1 / (1 + Math.exp(-_a)); } else { var $ez = Math.exp(_a); _o = $ez / (1 + $ez); }', scalars: 0 },
-  relu: { body: '_o = _a > 0 ? _a : 0', scalars: 0 },
+  // Written so that NaN passes through (NaN <= 0 is false), as in PyTorch.
+  relu: { body: '_o = _a <= 0 ? 0 : _a', scalars: 0 },
   step: { body: '_o = _a > 0 ? 1 : 0', scalars: 0 },
   erf: { body: erfOf('_a') + '_o = $r;', scalars: 0 },
   leakyRelu: { body: '_o = _a > 0 ? _a : _p * _a', scalars: 1 },
@@ -70,7 +71,8 @@ const unaryBodies: Record<UnaryOp, { body: string; scalars: number }> = {
   },
   gelu: { body: erfOf('_a * 0.7071067811865476') + '_o = 0.5 * _a * (1 + $r);', scalars: 0 },
   geluTanh: { body: 'var $u = 0.7978845608028654 * (_a + 0.044715 * _a * _a * _a); _o = 0.5 * _a * (1 + Math.tanh($u))', scalars: 0 },
-  clamp: { body: '_o = _a < _p ? _p : (_a > _q ? _q : _a)', scalars: 2 },
+  // min(max(x, lo), hi): with lo > hi every element becomes hi, as in PyTorch; NaN passes through.
+  clamp: { body: 'var $v = _a < _p ? _p : _a; _o = $v > _q ? _q : $v', scalars: 2 },
   isnan: { body: '_o = _a !== _a ? 1 : 0', scalars: 0 },
 };
 

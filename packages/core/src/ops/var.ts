@@ -1,4 +1,9 @@
+import { ValueError } from '../errors.js';
+import { normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { mean } from './mean.js';
+import { requireFloat } from './operands.js';
+import { sum } from './sum.js';
 import type { Dims, ReduceOptions } from './types.js';
 
 /** Options of {@link variance} and {@link std}. */
@@ -7,11 +12,50 @@ export interface VarOptions extends ReduceOptions {
   correction?: number;
 }
 
-/** TODO: not implemented yet. */
-export function variance(_x: Tensor, _dim?: Dims, _opts: VarOptions = {}): Tensor {
-  throw new Error('var: not implemented yet');
+function varianceOf(op: string, x: Tensor, dim: Dims | undefined, opts: VarOptions): Tensor {
+  const dims = normalizeDims(op, dim, x.shape);
+  requireFloat(op, x);
+  const correction = opts.correction ?? 1;
+  if (!Number.isFinite(correction)) throw new ValueError(`${op}: correction must be a finite number, got ${correction}`);
+  // A 0-d tensor's dims are [0]: `?? 1` counts its single element.
+  const n = dims.reduce((acc, d) => acc * (x.shape[d] ?? 1), 1);
+  // Two passes (centre, then square) avoid the cancellation of E[x^2] - E[x]^2.
+  const centered = x.sub(mean(x, dims, { keepdim: true }));
+  // As in PyTorch, N <= correction divides by 0 and gives inf or NaN rather than throwing.
+  return sum(centered.mul(centered), dims, { keepdim: opts.keepdim ?? false }).div(Math.max(0, n - correction));
 }
-/** TODO: not implemented yet. */
-export function std(_x: Tensor, _dim?: Dims, _opts: VarOptions = {}): Tensor {
-  throw new Error('std: not implemented yet');
+
+/**
+ * Variance over `dim` (every dim if omitted): `sum((x - mean(x))^2) / (N - correction)`, with N
+ * the number of elements reduced into each output (PyTorch's `torch.var`; method `x.var`).
+ * A composite of mean, sub, mul, sum and div: no backward rule of its own.
+ *
+ * x - shape [...S], float32 or float64; returns S without the reduced dims (size 1 there with
+ * `keepdim`). `correction` defaults to 1 (unbiased, Bessel's correction); 0 gives the
+ * population variance. When `N - correction <= 0` the result is inf or NaN, as in PyTorch.
+ *
+ * @throws DTypeError `var: expected a floating point tensor, got int32 (shape [3])`
+ * @throws ValueError `var: dim 2 is out of range for a tensor of 2 dims (shape [2,3])`
+ * @example
+ * const x = tensor([[1, 2, 3, 4], [2, 2, 2, 2]]);
+ * variance(x, 1).toArray();                     // [1.6666666, 0]
+ * variance(x, 1, { correction: 0 }).toArray();  // [1.25, 0]
+ */
+export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  return varianceOf('var', x, dim, opts);
+}
+
+/**
+ * Standard deviation over `dim` (every dim if omitted): `sqrt(variance(x, dim, { correction }))`
+ * (PyTorch's `torch.std`). Options, shapes and errors as {@link variance}.
+ *
+ * Gradient: `(x - mean) / ((N - correction) * std)`, finite wherever std > 0; where std is 0
+ * (all elements equal) it is NaN, as in PyTorch.
+ *
+ * @throws DTypeError `std: expected a floating point tensor, got int32 (shape [3])`
+ * @example
+ * std(tensor([2, 4, 4, 4, 5, 5, 7, 9]), undefined, { correction: 0 }).item(); // 2
+ */
+export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  return varianceOf('std', x, dim, opts).sqrt();
 }

@@ -21,6 +21,12 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype:
   }
   // Accumulate in a float64 buffer: float32 sums of many terms keep their precision.
   const acc = new Float64Array(out.size).fill(init);
+  const block = contiguousBlock(x, dims);
+  if (block) {
+    reduceBlock(op, x.data, x.offset, block, acc);
+    for (let i = 0; i < acc.length; i++) o[i] = acc[i]!;
+    return out;
+  }
   const ostr = out.stride.map((s, i) => (dims.includes(i) ? 0 : s));
   const xs = x.stride;
   const xd = x.data;
@@ -77,20 +83,26 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype:
   return out;
 }
 
-/** Index of the first max/min along `dim`, int32, keepdim shape. NaN wins, as in PyTorch. */
+/**
+ * Index of the first max/min along `dim`, int32, keepdim shape. NaN wins, as in PyTorch.
+ * The input is walked as `[outer, len, inner]` through its strides; for each outer slice the
+ * running best of all inner positions is updated one `k` at a time, which reads a row-major
+ * input in memory order whatever `dim` is.
+ */
 export function argReduce(op: 'argmax' | 'argmin', x: View, dim: number): View {
   const shape = x.shape;
   const outShape = shape.map((d, i) => (i === dim ? 1 : d));
   const out = alloc('int32', outShape);
-  const len = shape[dim]!;
+  const len = shape.length === 0 ? 1 : shape[dim]!;
   if (len === 0) throw new Error(`${op}: cannot reduce over a zero-size dim (shape [${shape.join(',')}])`);
-  const best = new Float64Array(out.size).fill(op === 'argmax' ? -Infinity : Infinity);
   const o = out.data;
-  const outer = shape.slice(0, dim).reduce((a, b) => a * b, 1);
   const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+  if (out.size === 0) return out;
+  const outer = out.size / inner;
   const xd = x.data;
   const xs = x.stride;
-  // Decompose outer and inner flat indices into strided offsets.
+  const ks = shape.length === 0 ? 0 : xs[dim]!;
+  // Storage offset of flat index `flat` over dims [from, to).
   const offsetOf = (flat: number, from: number, to: number): number => {
     let off = 0;
     for (let d = to - 1; d >= from; d--) {
@@ -100,26 +112,150 @@ export function argReduce(op: 'argmax' | 'argmin', x: View, dim: number): View {
     }
     return off;
   };
-  for (let a = 0; a < outer; a++) {
-    const ao = x.offset + offsetOf(a, 0, dim);
-    for (let b = 0; b < inner; b++) {
-      const base = ao + offsetOf(b, dim + 1, shape.length);
-      const oi = a * inner + b;
+  const isMax = op === 'argmax';
+  if (inner === 1) {
+    // One strided run per output (the common case: reducing the last dim). A NaN ends the scan.
+    for (let a = 0; a < outer; a++) {
+      const base = x.offset + offsetOf(a, 0, dim);
+      let bv = xd[base]!;
       let bi = 0;
-      let bv = best[oi]!;
-      for (let k = 0; k < len; k++) {
-        const v = xd[base + k * xs[dim]!]!;
-        if (v !== v) {
-          bi = k;
-          break;
-        }
-        if (op === 'argmax' ? v > bv : v < bv) {
+      for (let k = 1; k < len && bv === bv; k++) {
+        const v = xd[base + k * ks]!;
+        if ((isMax ? v > bv : v < bv) || v !== v) {
           bv = v;
           bi = k;
         }
       }
-      o[oi] = bi;
+      o[a] = bi;
+    }
+    return out;
+  }
+  const innerOff = new Int32Array(inner);
+  for (let b = 0; b < inner; b++) innerOff[b] = offsetOf(b, dim + 1, shape.length);
+  const best = new Float64Array(inner);
+  for (let a = 0; a < outer; a++) {
+    const ao = x.offset + offsetOf(a, 0, dim);
+    const ob = a * inner;
+    // k = 0 starts every position; a NaN seen stays the answer (v !== v marks it).
+    for (let b = 0; b < inner; b++) {
+      best[b] = xd[ao + innerOff[b]!]!;
+      o[ob + b] = 0;
+    }
+    for (let k = 1; k < len; k++) {
+      const base = ao + k * ks;
+      if (isMax) {
+        for (let b = 0; b < inner; b++) {
+          const v = xd[base + innerOff[b]!]!;
+          const cur = best[b]!;
+          if ((v > cur || v !== v) && cur === cur) {
+            best[b] = v;
+            o[ob + b] = k;
+          }
+        }
+      } else {
+        for (let b = 0; b < inner; b++) {
+          const v = xd[base + innerOff[b]!]!;
+          const cur = best[b]!;
+          if ((v < cur || v !== v) && cur === cur) {
+            best[b] = v;
+            o[ob + b] = k;
+          }
+        }
+      }
     }
   }
   return out;
+}
+
+/** A row-major input seen as `[outer, n, inner]` with the reduced dims forming the middle `n`. */
+interface Block {
+  outer: number;
+  n: number;
+  inner: number;
+}
+
+/**
+ * The `[outer, n, inner]` split of `x` when `x` is laid out row-major (any offset) and `dims`
+ * (sorted) are adjacent, so the fast loops below can walk memory in order; otherwise null.
+ */
+function contiguousBlock(x: View, dims: readonly number[]): Block | null {
+  const shape = x.shape;
+  if (dims.length === 0 || shape.length === 0) return null;
+  const first = dims[0]!;
+  const last = dims[dims.length - 1]!;
+  if (last - first !== dims.length - 1) return null;
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && x.stride[i] !== expected) return null;
+    expected *= shape[i]!;
+  }
+  const prod = (from: number, to: number) => {
+    let p = 1;
+    for (let i = from; i < to; i++) p *= shape[i]!;
+    return p;
+  };
+  return { outer: prod(0, first), n: prod(first, last + 1), inner: prod(last + 1, shape.length) };
+}
+
+/**
+ * Reduces a row-major `[outer, n, inner]` block into `acc` (`[outer, inner]`, pre-filled with
+ * the identity). With inner = 1 each output is one contiguous run; otherwise whole inner rows
+ * are combined at a time, so memory is read in order either way. One loop per op keeps each
+ * loop body free of branches on the op.
+ */
+function reduceBlock(op: ReduceOp, xd: View['data'], off: number, { outer, n, inner }: Block, acc: Float64Array): void {
+  if (inner === 1) {
+    for (let a = 0; a < outer; a++) {
+      const base = off + a * n;
+      let r = acc[a]!;
+      switch (op) {
+        case 'sum':
+          for (let k = 0; k < n; k++) r += xd[base + k]!;
+          break;
+        case 'prod':
+          for (let k = 0; k < n; k++) r *= xd[base + k]!;
+          break;
+        case 'max':
+          for (let k = 0; k < n; k++) {
+            const v = xd[base + k]!;
+            if (v > r || v !== v) r = v;
+          }
+          break;
+        case 'min':
+          for (let k = 0; k < n; k++) {
+            const v = xd[base + k]!;
+            if (v < r || v !== v) r = v;
+          }
+          break;
+      }
+      acc[a] = r;
+    }
+    return;
+  }
+  for (let a = 0; a < outer; a++) {
+    const ob = a * inner;
+    for (let k = 0; k < n; k++) {
+      const base = off + (a * n + k) * inner;
+      switch (op) {
+        case 'sum':
+          for (let b = 0; b < inner; b++) acc[ob + b] += xd[base + b]!;
+          break;
+        case 'prod':
+          for (let b = 0; b < inner; b++) acc[ob + b] *= xd[base + b]!;
+          break;
+        case 'max':
+          for (let b = 0; b < inner; b++) {
+            const v = xd[base + b]!;
+            if (v > acc[ob + b]! || v !== v) acc[ob + b] = v;
+          }
+          break;
+        case 'min':
+          for (let b = 0; b < inner; b++) {
+            const v = xd[base + b]!;
+            if (v < acc[ob + b]! || v !== v) acc[ob + b] = v;
+          }
+          break;
+      }
+    }
+  }
 }

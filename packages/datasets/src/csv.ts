@@ -1,0 +1,222 @@
+import { Tensor, ValueError } from '@tapegrad/core';
+import { readFileBytes } from './node-io.js';
+
+/** Options of {@link loadCsv} and {@link parseCsv}. */
+export interface CsvOptions {
+  /** The first non-empty line holds column names (default true). */
+  header?: boolean;
+  /** Field separator (default `','`). */
+  delimiter?: string;
+  /**
+   * The label column, by name (needs `header`) or by index (negative counts from the end).
+   * Default: the last column.
+   */
+  labelColumn?: string | number;
+  /**
+   * Class names in label order: the label of a row is the position of its label text in this
+   * list. Default: if every label is a non-negative integer, the integers themselves (class names
+   * `'0'..'K-1'`); otherwise the distinct label texts in order of first appearance.
+   */
+  classNames?: readonly string[];
+  /** The name used in error messages (default: the path, or `'<text>'`). */
+  name?: string;
+}
+
+/** What {@link loadCsv} and {@link parseCsv} return. */
+export interface CsvData {
+  /** float32 `[N, D]`: every column but the label column, in file order. */
+  features: Tensor;
+  /** int32 `[N]`: class indices into `classNames`. */
+  labels: Tensor;
+  /** Name of each class, indexed by label. */
+  classNames: string[];
+  /** Name of each feature column (from the header, else `'x0'`, `'x1'`, ...). */
+  featureNames: string[];
+}
+
+/**
+ * Loads a numeric CSV file with one label column. `source` is a file path (Node only), or the
+ * CSV text itself when it contains a line break. Async because node:fs is imported only when a
+ * file is read; use {@link parseCsv} for text, synchronously.
+ *
+ * Blank lines are skipped; fields may be double-quoted (`""` is a quote inside quotes);
+ * surrounding spaces are trimmed. Every other irregularity is an error.
+ *
+ * - returns `{ features [N, D] float32, labels [N] int32, classNames, featureNames }`
+ *
+ * @throws ValueError naming the file, the line number and the problem:
+ *   `loadCsv: iris.csv line 12: expected 5 fields, got 4`,
+ *   `loadCsv: iris.csv line 7, column 3 (petal_length): 'abc' is not a number`,
+ *   a missing file, an unknown label column or class name
+ * @example
+ * const { features, labels, classNames } = await loadCsv('data/iris.csv', { labelColumn: 'species' });
+ */
+export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<CsvData> {
+  if (/[\r\n]/.test(source)) return parseCsvAs('loadCsv', source, { ...opts, name: opts.name ?? '<text>' });
+  const bytes = await readFileBytes('loadCsv', source);
+  return parseCsvAs('loadCsv', new TextDecoder('utf-8').decode(bytes), { ...opts, name: opts.name ?? source });
+}
+
+/**
+ * Parses CSV text like {@link loadCsv}, synchronously (works in browsers).
+ *
+ * @throws ValueError naming `opts.name` (default `'<text>'`), the line number and the problem
+ * @example
+ * const { features, labels } = parseCsv('a,b,label\n1,2,cat\n3,4,dog\n'); // [2, 2], [0, 1]
+ */
+export function parseCsv(text: string, opts: CsvOptions = {}): CsvData {
+  return parseCsvAs('parseCsv', text, opts);
+}
+
+function splitFields(line: string, delimiter: string, fail: (msg: string) => never): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    while ((line[i] === ' ' || line[i] === '\t') && !line.startsWith(delimiter, i)) i++;
+    let field = '';
+    if (line[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= line.length) fail(`unterminated quoted field starting in column ${fields.length + 1}`);
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        field += line[i++];
+      }
+      const end = line.indexOf(delimiter, i);
+      const rest = (end < 0 ? line.slice(i) : line.slice(i, end)).trim();
+      if (rest !== '') fail(`unexpected text ${JSON.stringify(rest)} after a quoted field in column ${fields.length + 1}`);
+      fields.push(field);
+      if (end < 0) return fields;
+      i = end + delimiter.length;
+    } else {
+      const end = line.indexOf(delimiter, i);
+      field = (end < 0 ? line.slice(i) : line.slice(i, end)).trim();
+      fields.push(field);
+      if (end < 0) return fields;
+      i = end + delimiter.length;
+    }
+  }
+}
+
+/** The number in `s`, or null if it is empty or not a number (an explicit `NaN` is allowed). */
+function parseNumber(s: string): number | null {
+  if (s === '') return null;
+  const v = Number(s);
+  if (!Number.isNaN(v)) return v;
+  return /^[+-]?nan$/i.test(s) ? NaN : null;
+}
+
+function parseCsvAs(op: string, text: string, opts: CsvOptions): CsvData {
+  const name = opts.name ?? '<text>';
+  const delimiter = opts.delimiter ?? ',';
+  if (delimiter === '' || /[\r\n"]/.test(delimiter)) throw new ValueError(`${op}: invalid delimiter ${JSON.stringify(delimiter)}`);
+  const hasHeader = opts.header ?? true;
+  const lines = text.split(/\r\n|\n|\r/);
+  let headerFields: string[] | null = null;
+  let width = -1;
+  let labelCol = -1;
+  const values: number[] = [];
+  const labelTexts: string[] = [];
+  const labelLines: number[] = [];
+
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li]!;
+    if (line.trim() === '') continue;
+    const lineNo = li + 1;
+    const lineError = (msg: string) => new ValueError(`${op}: ${name} line ${lineNo}: ${msg}`);
+    const fail = (msg: string): never => {
+      throw lineError(msg);
+    };
+    const fields = splitFields(line, delimiter, fail);
+    if (width < 0) {
+      width = fields.length;
+      if (width < 2) fail(`expected at least 2 fields (features and a label), got ${width}; is the delimiter ${JSON.stringify(delimiter)} right?`);
+      labelCol = resolveLabelColumn(op, name, opts.labelColumn, hasHeader ? fields : null, width);
+      if (hasHeader) {
+        headerFields = fields;
+        continue;
+      }
+    }
+    if (fields.length !== width) fail(`expected ${width} fields, got ${fields.length}`);
+    for (let c = 0; c < width; c++) {
+      if (c === labelCol) continue;
+      const v = parseNumber(fields[c]!);
+      if (v === null)
+        throw lineError(`column ${c + 1}${headerFields ? ` (${headerFields[c]})` : ''}: ${fields[c] === '' ? 'empty value' : `'${fields[c]}' is not a number`}`);
+      values.push(v);
+    }
+    labelTexts.push(fields[labelCol]!);
+    labelLines.push(lineNo);
+  }
+  if (width < 0) throw new ValueError(`${op}: ${name}: no data (the text is empty)`);
+
+  const n = labelTexts.length;
+  const d = width - 1;
+  const { labels, classNames } = encodeLabels(op, name, labelTexts, labelLines, opts.classNames);
+  const featureNames: string[] = [];
+  for (let c = 0; c < width; c++)
+    if (c !== labelCol) featureNames.push(headerFields ? headerFields[c]! : `x${featureNames.length}`);
+  return {
+    features: Tensor.fromData(Float32Array.from(values), [n, d], 'float32'),
+    labels: Tensor.fromData(labels, [n], 'int32'),
+    classNames,
+    featureNames,
+  };
+}
+
+function resolveLabelColumn(op: string, name: string, col: string | number | undefined, header: string[] | null, width: number): number {
+  if (col === undefined) return width - 1;
+  if (typeof col === 'number') {
+    const c = col < 0 ? col + width : col;
+    if (!Number.isInteger(col) || c < 0 || c >= width)
+      throw new ValueError(`${op}: ${name}: labelColumn ${col} is out of range for ${width} columns`);
+    return c;
+  }
+  if (header === null) throw new ValueError(`${op}: ${name}: labelColumn '${col}' is a name, which needs header: true`);
+  const c = header.indexOf(col);
+  if (c < 0) throw new ValueError(`${op}: ${name} line 1: no column named '${col}' in the header (${header.join(', ')})`);
+  return c;
+}
+
+function encodeLabels(
+  op: string,
+  name: string,
+  texts: readonly string[],
+  lines: readonly number[],
+  given: readonly string[] | undefined,
+): { labels: Int32Array; classNames: string[] } {
+  const labels = new Int32Array(texts.length);
+  if (given) {
+    const index = new Map(given.map((c, i) => [c, i] as const));
+    texts.forEach((t, i) => {
+      const k = index.get(t);
+      if (k === undefined)
+        throw new ValueError(`${op}: ${name} line ${lines[i]}: label '${t}' is not one of the classNames (${given.join(', ')})`);
+      labels[i] = k;
+    });
+    return { labels, classNames: [...given] };
+  }
+  if (texts.length > 0 && texts.every((t) => /^\d+$/.test(t) && Number(t) <= 2147483647)) {
+    let max = -1;
+    texts.forEach((t, i) => {
+      labels[i] = Number(t);
+      max = Math.max(max, labels[i]!);
+    });
+    return { labels, classNames: Array.from({ length: max + 1 }, (_, k) => String(k)) };
+  }
+  const index = new Map<string, number>();
+  texts.forEach((t, i) => {
+    if (t === '') throw new ValueError(`${op}: ${name} line ${lines[i]}: empty label`);
+    let k = index.get(t);
+    if (k === undefined) index.set(t, (k = index.size));
+    labels[i] = k;
+  });
+  return { labels, classNames: [...index.keys()] };
+}

@@ -68,6 +68,16 @@ describe('gather', () => {
     expect(gather(xs, 0, i2)).toBeAllClose(build([2, 2, 2], (ix) => at(xsv, replace(ix, 0, at(values(i2), ix)))));
   });
 
+  it('works on 0-d tensors, as PyTorch', () => {
+    const x = tensor(5, { dtype: 'float64', requiresGrad: true });
+    expect(gather(x, 0, tensor(0, { dtype: 'int32' })).item()).toBe(5);
+    gradcheck((a) => gather(a, 0, tensor(0, { dtype: 'int32' })), [x]);
+    expect(indexSelect(x, 0, idx([0])).shape).toEqual([]);
+    gradcheck((a) => indexSelect(a, 0, idx([0])), [x]);
+    expect(() => indexSelect(x, 0, idx([0, 0]))).toThrow(/indexSelect: a 0-d x needs an index of one element, got index shape \[2\]/);
+    expect(scatterAdd(tensor(1), 0, tensor(0, { dtype: 'int32' }), tensor(2)).item()).toBe(3);
+  });
+
   it('keeps the dtype of x', () => {
     const y = gather(tensor([5, 6, 7], { dtype: 'int32' }), 0, idx([2, 2, 0]));
     expect(y.dtype).toBe('int32');

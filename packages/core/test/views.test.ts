@@ -56,6 +56,26 @@ describe('reshape', () => {
     expect(z.squeeze()).toBeAllClose(build([6, 4], ([i, j]) => at(xv, [j!, i!])));
   });
 
+  it('views an expanded tensor when stride-0 dims are only split, copies when they are merged', () => {
+    const x = tensor([[1], [2], [3]]);
+    const e = x.expand(3, 4);
+    const split = e.reshape([3, 2, 2]);
+    expect(split.storage).toBe(x.storage);
+    expect(split).toBeAllClose(build([3, 2, 2], ([i]) => i! + 1));
+    const merged = e.reshape([12]);
+    expect(merged.storage).not.toBe(x.storage);
+    expect(merged).toBeAllClose(build([12], ([k]) => Math.floor(k! / 4) + 1));
+    expect(() => e.view(12)).toThrow(/view: cannot view shape \[3,4\] \(strides \[1,0\]\) as \[12\]/);
+  });
+
+  it('keeps the offset of a narrowed tensor when viewing it', () => {
+    const x = arange(12).to('float32').reshape(3, 4);
+    const y = x.narrow(0, 1, 2).reshape(8);
+    expect(y.storage).toBe(x.storage);
+    expect(y).toBeAllClose([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(x.narrow(1, 1, 2).reshape(6)).toBeAllClose([1, 2, 5, 6, 9, 10]);
+  });
+
   it('infers one -1 and rejects sizes that do not match, naming the shapes', () => {
     const x = zeros([2, 3]);
     expect(reshape(x, [-1]).shape).toEqual([6]);
@@ -468,6 +488,12 @@ describe('cat', () => {
       const y = cat([a, b]);
       return y.mul(y);
     }, [f64([1, 2], 3), f64([2, 2], 4)]);
+  });
+
+  it('adds both gradients when one tensor appears twice', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    cat([a, a]).mul(tensor([1, 2, 3, 4])).sum().backward();
+    expect(a.grad!).toBeAllClose([4, 6]);
   });
 
   it('gives each input its own part of the gradient', () => {

@@ -57,11 +57,13 @@ export function toBeAllClose(actual: Numeric, expected: Numeric, opts: AllCloseO
   };
 }
 
+interface AllCloseMatchers<R = unknown> {
+  /** Elementwise |actual - expected| <= atol + rtol * |expected| (shapes must agree). */
+  toBeAllClose(expected: Numeric, opts?: AllCloseOptions): R;
+}
+
 declare module 'vitest' {
-  interface Assertion<T = any> {
-    toBeAllClose(expected: Numeric, opts?: AllCloseOptions): T;
-  }
-  interface AsymmetricMatchersContaining {
-    toBeAllClose(expected: Numeric, opts?: AllCloseOptions): unknown;
-  }
+  // Vitest >= 3.2 merges custom matchers through the Matchers interface.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  interface Matchers<T = any> extends AllCloseMatchers<T> {}
 }

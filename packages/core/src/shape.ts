@@ -60,7 +60,8 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 export function normalizeDim(op: string, dim: number, shape: Shape, extra = 0): number {
   const ndim = shape.length + extra;
   if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${dim}`);
-  const d = dim < 0 ? dim + ndim : dim;
+  // A 0-d tensor accepts dims 0 and -1, as in PyTorch.
+  const d = dim < 0 ? dim + Math.max(ndim, 1) : dim;
   if (d < 0 || d >= Math.max(ndim, 1) || (ndim === 0 && dim !== 0 && dim !== -1))
     throw new ValueError(
       `${op}: dim ${dim} is out of range for a tensor of ${shape.length} dims (shape ${fmtShape(shape)})`,

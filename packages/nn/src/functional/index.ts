@@ -1,0 +1,24 @@
+/**
+ * The functional interface (PyTorch's `torch.nn.functional`), imported as `F`:
+ * activations, the computations behind the layers, and the losses, as plain functions of tensors.
+ *
+ * @example
+ * import { F } from '@tapegrad/nn';
+ * const h = F.relu(F.linear(x, w1, b1));
+ * const loss = F.crossEntropy(F.linear(h, w2, b2), labels);
+ *
+ * @module
+ */
+export { relu, sigmoid, tanh, leakyRelu, elu, gelu, softplus, softmax, logSoftmax, heaviside } from './activations.js';
+export {
+  linear, conv2d, maxPool2d, avgPool2d, dropout, batchNorm, embedding,
+  type DropoutOptions, type BatchNormOptions,
+} from './layers.js';
+export { mseLoss } from '../losses/mse-loss.js';
+export { l1Loss } from '../losses/l1-loss.js';
+export { huberLoss } from '../losses/huber-loss.js';
+export { binaryCrossEntropy } from '../losses/binary-cross-entropy.js';
+export { binaryCrossEntropyWithLogits } from '../losses/binary-cross-entropy-with-logits.js';
+export { crossEntropy } from '../losses/cross-entropy.js';
+export { nllLoss } from '../losses/nll-loss.js';
+export { klDiv } from '../losses/kl-div.js';

@@ -1,0 +1,223 @@
+import {
+  Tensor, ShapeError, ValueError, DTypeError, allocate, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
+  avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
+  type Conv2dOptions, type Pool2dOptions, type Generator,
+} from '@tapegrad/core';
+
+/**
+ * Affine map `y = x Wᵀ + b` (PyTorch's `F.linear`).
+ *
+ * @param x - input, shape [*, inFeatures] (any number of leading dims)
+ * @param weight - shape [outFeatures, inFeatures]
+ * @param bias - shape [outFeatures], optional
+ * @returns shape [*, outFeatures]
+ * @throws ShapeError `linear: input.shape=[2,5] does not fit weight.shape=[3,4] (5 != 4 input features)`
+ * @example
+ * F.linear(randn([8, 4]), randn([3, 4]), zeros([3])).shape; // [8, 3]
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [outFeatures, inFeatures], got weight.shape=${fmtShape(weight.shape)}`);
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1])
+    throw new ShapeError(
+      `linear: input.shape=${fmtShape(x.shape)} does not fit weight.shape=${fmtShape(weight.shape)} ` +
+        `(${x.ndim ? x.shape[x.ndim - 1] : 'a scalar'} != ${weight.shape[1]} input features)`,
+    );
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]))
+    throw new ShapeError(`linear: bias.shape=${fmtShape(bias.shape)} does not match weight.shape=${fmtShape(weight.shape)} (expected [${weight.shape[0]}])`);
+  const y = x.matmul(weight.T);
+  return bias ? y.add(bias) : y;
+}
+
+/**
+ * 2-D convolution (cross-correlation, as PyTorch's `F.conv2d`):
+ * `out[n, o, i, j] = b[o] + sum_{c,p,q} x[n, g*C/groups + c, i*sh + p*dh - ph, j*sw + q*dw - pw] * w[o, c, p, q]`.
+ *
+ * @param x - input, shape [N, C_in, H, W]
+ * @param weight - shape [C_out, C_in / groups, kH, kW]
+ * @param bias - shape [C_out], optional
+ * @returns shape [N, C_out, H_out, W_out] with `H_out = floor((H + 2 ph - dh (kH - 1) - 1) / sh) + 1`
+ * @example
+ * F.conv2d(randn([1, 1, 5, 5]), randn([2, 1, 3, 3]), null, { padding: 1 }).shape; // [1, 2, 5, 5]
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  return coreConv2d(x, weight, bias ?? null, opts);
+}
+
+/**
+ * 2-D max pooling: the largest value of each `kH x kW` window (stride defaults to the kernel size;
+ * padding counts as -∞).
+ *
+ * @param x - shape [N, C, H, W]
+ * @returns shape [N, C, H_out, W_out], `H_out = floor((H + 2 ph - dh (kH - 1) - 1) / sh) + 1`
+ * @example
+ * F.maxPool2d(randn([1, 3, 28, 28]), 2).shape; // [1, 3, 14, 14]
+ */
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
+  return coreMaxPool2d(x, kernelSize, opts);
+}
+
+/**
+ * 2-D average pooling: the mean of each `kH x kW` window (stride defaults to the kernel size;
+ * zero padding is counted in the mean, as PyTorch's default).
+ *
+ * @param x - shape [N, C, H, W]
+ * @returns shape [N, C, H_out, W_out], `H_out = floor((H + 2 ph - kH) / sh) + 1`
+ * @example
+ * F.avgPool2d(randn([1, 3, 8, 8]), 2).shape; // [1, 3, 4, 4]
+ */
+export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
+  return coreAvgPool2d(x, kernelSize, opts);
+}
+
+/** Options of {@link dropout}. */
+export interface DropoutOptions {
+  /** Probability of zeroing an element, in [0, 1] (default 0.5). */
+  p?: number;
+  /** Apply dropout (default true); when false, return the input unchanged. */
+  training?: boolean;
+  /** The generator to draw the mask from (default: the global one). */
+  generator?: Generator;
+}
+
+/** @throws ValueError unless 0 <= p <= 1 */
+export function checkDropoutP(op: string, p: number): void {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+    throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+}
+
+/**
+ * Inverted dropout: zeroes each element with probability `p` and scales the kept ones by
+ * `1 / (1 - p)`, so the expected value is unchanged; the identity when `training` is false.
+ *
+ * @param x - any shape; the result has the same shape
+ * @throws ValueError unless 0 <= p <= 1
+ * @example
+ * F.dropout(ones([4, 4]), { p: 0.5, generator: new Generator(0) }); // entries 0 or 2
+ */
+export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
+  const p = opts.p ?? 0.5;
+  checkDropoutP('dropout', p);
+  if (opts.training === false || p === 0) return x;
+  if (!isFloating(x.dtype)) throw new DTypeError(`dropout: expected a floating point tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
+  const g = opts.generator ?? defaultGenerator;
+  const scale = p === 1 ? 0 : 1 / (1 - p);
+  const mask = allocate(x.dtype, x.numel);
+  for (let i = 0; i < mask.length; i++) mask[i] = g.random() < p ? 0 : scale;
+  return x.mul(Tensor.fromData(mask, x.shape, x.dtype));
+}
+
+/** Options of {@link batchNorm}. */
+export interface BatchNormOptions {
+  /** Scale γ, shape [C] (default none: 1). */
+  weight?: Tensor | null;
+  /** Shift β, shape [C] (default none: 0). */
+  bias?: Tensor | null;
+  /** Use batch statistics and update the running ones (default false: use the running ones). */
+  training?: boolean;
+  /** Weight of the new batch statistic in the running averages (default 0.1). */
+  momentum?: number;
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over dim 1:
+ * `y = (x - mean) / sqrt(var + eps) * weight + bias`, with mean and biased variance per channel
+ * over the batch (and spatial dims) when `training`, or the running statistics otherwise.
+ * In training, the running statistics (if given) are updated in place without recording:
+ * `running = (1 - momentum) * running + momentum * batchStat`, with the *unbiased* variance.
+ *
+ * @param x - shape [N, C] or [N, C, *]
+ * @param runningMean - shape [C], or null (then training must be true)
+ * @param runningVar - shape [C], or null
+ * @returns the shape of x
+ * @throws ValueError with one value per channel in training, or without running statistics in evaluation
+ * @throws ShapeError when a per-channel tensor is not of shape [C]
+ * @example
+ * const rm = zeros([3]), rv = ones([3]);
+ * F.batchNorm(randn([8, 3]), rm, rv, { training: true }); // updates rm and rv
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  const training = opts.training ?? false;
+  const momentum = opts.momentum ?? 0.1;
+  const eps = opts.eps ?? 1e-5;
+  if (x.ndim < 2) throw new ShapeError(`batchNorm: expected input of shape [N, C] or [N, C, *], got input.shape=${fmtShape(x.shape)}`);
+  const C = x.shape[1]!;
+  const channel = (name: string, t: Tensor | null | undefined) => {
+    if (t && (t.ndim !== 1 || t.shape[0] !== C))
+      throw new ShapeError(`batchNorm: ${name}.shape=${fmtShape(t.shape)} must be [${C}] for input.shape=${fmtShape(x.shape)}`);
+  };
+  channel('runningMean', runningMean);
+  channel('runningVar', runningVar);
+  channel('weight', opts.weight);
+  channel('bias', opts.bias);
+  const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  let mean: Tensor;
+  let invStd: Tensor;
+  if (training) {
+    const n = x.numel / C;
+    if (n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input.shape=${fmtShape(x.shape)}`);
+    mean = x.mean(dims, { keepdim: true });
+    const centered = x.sub(mean);
+    const variance = centered.mul(centered).mean(dims, { keepdim: true });
+    if (runningMean || runningVar)
+      noGrad(() => {
+        if (runningMean) runningMean.mul_(1 - momentum).add_(mean.detach().reshape([C]), { alpha: momentum });
+        if (runningVar) runningVar.mul_(1 - momentum).add_(variance.detach().reshape([C]).mul(n / (n - 1)), { alpha: momentum });
+      });
+    invStd = variance.add(eps).rsqrt();
+    return affine(centered.mul(invStd), opts, bshape);
+  }
+  if (!runningMean || !runningVar)
+    throw new ValueError('batchNorm: running mean and variance are required when not training');
+  mean = runningMean.reshape(bshape);
+  invStd = runningVar.reshape(bshape).add(eps).rsqrt();
+  return affine(x.sub(mean).mul(invStd), opts, bshape);
+}
+
+function affine(xhat: Tensor, opts: BatchNormOptions, bshape: number[]): Tensor {
+  let y = xhat;
+  if (opts.weight) y = y.mul(opts.weight.reshape(bshape));
+  if (opts.bias) y = y.add(opts.bias.reshape(bshape));
+  return y;
+}
+
+/**
+ * Looks up rows of an embedding table: `out[..., :] = weight[input[...], :]`.
+ * With `paddingIdx` (negative counts from the end), entries equal to it give that row but pass
+ * no gradient to it.
+ *
+ * @param input - int32 indices in [0, numEmbeddings), any shape [*]
+ * @param weight - shape [numEmbeddings, embeddingDim]
+ * @returns shape [*, embeddingDim]
+ * @throws DTypeError unless input is int32; ValueError for an index out of range
+ * @example
+ * F.embedding(tensor([[0, 2]], { dtype: 'int32' }), randn([5, 3])).shape; // [1, 2, 3]
+ */
+export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+  if (input.dtype !== 'int32')
+    throw new DTypeError(`embedding: input must be int32 indices, got ${input.dtype} (shape ${fmtShape(input.shape)})`);
+  if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got weight.shape=${fmtShape(weight.shape)}`);
+  const [num, dim] = weight.shape as [number, number];
+  const idx = input.data;
+  for (let i = 0; i < idx.length; i++)
+    if (idx[i]! < 0 || idx[i]! >= num)
+      throw new ValueError(`embedding: index ${idx[i]} at flat position ${i} is out of range for ${num} embeddings (input.shape=${fmtShape(input.shape)})`);
+  let out = weight.indexSelect(0, input.reshape([-1]));
+  const pad = opts.paddingIdx;
+  if (pad !== undefined && pad !== null) {
+    const p = pad < 0 ? pad + num : pad;
+    const keep = allocate(weight.dtype, idx.length);
+    const drop = allocate(weight.dtype, idx.length);
+    for (let i = 0; i < idx.length; i++) {
+      keep[i] = idx[i] === p ? 0 : 1;
+      drop[i] = 1 - keep[i]!;
+    }
+    // Same values, but the rows looked up at paddingIdx are cut from the tape.
+    const k = Tensor.fromData(keep, [idx.length, 1], weight.dtype);
+    const d = Tensor.fromData(drop, [idx.length, 1], weight.dtype);
+    out = out.mul(k).add(out.detach().mul(d));
+  }
+  return out.reshape([...input.shape, dim]);
+}

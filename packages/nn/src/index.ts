@@ -1,0 +1,75 @@
+/**
+ * @tapegrad/nn: neural-network building blocks for tapegrad, in PyTorch's shape: {@link Module}
+ * and {@link Parameter}, containers, layers, activations, losses, the functional namespace
+ * {@link F}, parameter initialisation {@link init}, {@link summary}, and safetensors files.
+ *
+ * @example
+ * import { manualSeed, randn, randint } from '@tapegrad/core';
+ * import { Sequential, Linear, ReLU, CrossEntropyLoss } from '@tapegrad/nn';
+ * manualSeed(0);
+ * const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
+ * const loss = new CrossEntropyLoss().call(model.call(randn([32, 784])), randint(0, 10, [32]));
+ * loss.backward();
+ *
+ * @packageDocumentation
+ */
+export { Parameter } from './parameter.js';
+export {
+  Module, type AnyModule, type ForwardHook, type ForwardPreHook, type StateDict,
+  type LoadStateDictOptions, type LoadStateDictResult,
+} from './module.js';
+export { Sequential, ModuleList, ModuleDict } from './containers.js';
+
+// Layers
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { Conv2d, type Conv2dLayerOptions, type Size2 } from './layers/conv2d.js';
+export { MaxPool2d, type MaxPool2dOptions } from './layers/max-pool2d.js';
+export { AvgPool2d, type AvgPool2dOptions } from './layers/avg-pool2d.js';
+export { Flatten } from './layers/flatten.js';
+export { Dropout } from './layers/dropout.js';
+export { BatchNormBase, BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './layers/batch-norm.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export { Identity } from './layers/identity.js';
+
+// Activations
+export {
+  Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, Softplus, Softmax, LogSoftmax, Heaviside, Step,
+} from './activations.js';
+
+// Losses (the functions are in F)
+export type { Reduction, LossOptions } from './losses/reduction.js';
+export { MSELoss } from './losses/mse-loss.js';
+export { L1Loss } from './losses/l1-loss.js';
+export { HuberLoss, type HuberLossOptions } from './losses/huber-loss.js';
+export { BCELoss, type BCELossOptions } from './losses/binary-cross-entropy.js';
+export { BCEWithLogitsLoss, type BCEWithLogitsLossOptions } from './losses/binary-cross-entropy-with-logits.js';
+export { CrossEntropyLoss, type CrossEntropyLossOptions } from './losses/cross-entropy.js';
+export { NLLLoss, type NLLLossOptions } from './losses/nll-loss.js';
+export { KLDivLoss, type KLDivLossOptions, type KLDivReduction } from './losses/kl-div.js';
+
+/**
+ * The functional interface (PyTorch's `torch.nn.functional`): activations (`F.relu`,
+ * `F.softmax`, ...), layer computations (`F.linear`, `F.conv2d`, `F.dropout`, `F.batchNorm`, ...)
+ * and losses (`F.crossEntropy`, `F.mseLoss`, ...).
+ *
+ * @example
+ * const loss = F.crossEntropy(F.linear(x, w, b), labels, { labelSmoothing: 0.1 });
+ */
+export * as F from './functional/index.js';
+
+/**
+ * Parameter initialisation (PyTorch's `torch.nn.init`): in-place, seeded, without recording.
+ * `uniform_`, `normal_`, `truncNormal_`, `constant_`, `zeros_`, `ones_`, `eye_`, `xavierUniform_`,
+ * `xavierNormal_`, `kaimingUniform_`, `kaimingNormal_`, `calculateGain`, `calculateFanInAndFanOut`.
+ *
+ * @example
+ * init.kaimingNormal_(layer.weight, { mode: 'fanOut', nonlinearity: 'relu' });
+ * init.zeros_(layer.bias!);
+ */
+export * as init from './init.js';
+
+export { summary, ModelSummary, type SummaryRow, type SummaryTotals } from './summary.js';
+export {
+  serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata,
+  MAX_HEADER_BYTES, type SafetensorsDType, type SafetensorsContents, type TensorMap,
+} from './safetensors.js';

@@ -1,0 +1,235 @@
+import {
+  Tensor, ValueError, DTypeError, defaultGenerator, noGrad, fmtShape, isFloating, allocate, type Generator,
+} from '@tapegrad/core';
+
+/*
+ * Parameter initialisation, PyTorch's `torch.nn.init`: each function fills a tensor in place
+ * (without recording on the tape, so it works on parameters) and returns it. Random ones draw from
+ * `generator` or, by default, the global generator seeded by `manualSeed`.
+ *
+ * @example
+ * const w = new Parameter(zeros([128, 784]));
+ * init.kaimingUniform_(w, { nonlinearity: 'relu' });
+ * init.zeros_(layer.bias!);
+ */
+
+/** Nonlinearities known to {@link calculateGain} (PyTorch's names; `leaky_relu` is also accepted). */
+export type Nonlinearity =
+  | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d'
+  | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d'
+  | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'selu';
+
+/** Options of the random initialisers. */
+export interface InitOptions {
+  /** The generator to draw from (default: the global one). */
+  generator?: Generator;
+}
+
+/** Options of {@link kaimingUniform_} and {@link kaimingNormal_}. */
+export interface KaimingOptions extends InitOptions {
+  /** Negative slope of the leaky ReLU that follows (default 0). */
+  a?: number;
+  /** Preserve the variance of the forward pass (`'fanIn'`, default) or of the backward pass (`'fanOut'`). */
+  mode?: 'fanIn' | 'fanOut';
+  /** The nonlinearity that follows (default `'leakyRelu'`, with slope `a`). */
+  nonlinearity?: Nonlinearity;
+}
+
+/** Writes `values` (computed in float64) into `t` in place, under noGrad. */
+function fill(op: string, t: Tensor, draw: (i: number) => number): Tensor {
+  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${typeof t}`);
+  const data = allocate(t.dtype, t.numel);
+  for (let i = 0; i < data.length; i++) data[i] = draw(i);
+  const src = Tensor.fromData(data, t.shape, t.dtype);
+  noGrad(() => t.copy_(src));
+  return t;
+}
+
+function requireFloatInit(op: string, t: Tensor): void {
+  if (!isFloating(t.dtype))
+    throw new DTypeError(`${op}: expected a floating point tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
+}
+
+/**
+ * Fills `t` with samples of the uniform distribution U(a, b).
+ *
+ * @throws ValueError when `a > b`
+ * @example
+ * init.uniform_(zeros([3, 3]), -0.1, 0.1);
+ */
+export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
+  requireFloatInit('uniform_', t);
+  if (!(a <= b)) throw new ValueError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+  const g = opts.generator ?? defaultGenerator;
+  return fill('uniform_', t, () => a + (b - a) * g.random());
+}
+
+/**
+ * Fills `t` with samples of the normal distribution N(mean, std²).
+ *
+ * @throws ValueError when `std < 0`
+ * @example
+ * init.normal_(zeros([3, 3]), 0, 0.02);
+ */
+export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
+  requireFloatInit('normal_', t);
+  if (!(std >= 0)) throw new ValueError(`normal_: expected std >= 0, got ${std}`);
+  const g = opts.generator ?? defaultGenerator;
+  return fill('normal_', t, () => mean + std * g.normal());
+}
+
+/**
+ * Fills `t` with samples of N(mean, std²) truncated to [a, b] (redrawn until inside).
+ *
+ * @throws ValueError when `a >= b` or `std <= 0`
+ * @example
+ * init.truncNormal_(zeros([3, 3]), 0, 0.02, -0.04, 0.04);
+ */
+export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: InitOptions = {}): Tensor {
+  requireFloatInit('truncNormal_', t);
+  if (!(a < b)) throw new ValueError(`truncNormal_: expected a < b, got a=${a}, b=${b}`);
+  if (!(std > 0)) throw new ValueError(`truncNormal_: expected std > 0, got ${std}`);
+  const g = opts.generator ?? defaultGenerator;
+  return fill('truncNormal_', t, () => {
+    for (let tries = 0; tries < 10000; tries++) {
+      const v = mean + std * g.normal();
+      if (v >= a && v <= b) return v;
+    }
+    throw new ValueError(`truncNormal_: [${a}, ${b}] is too far from N(${mean}, ${std}^2) to sample by rejection`);
+  });
+}
+
+/** Fills `t` with `value`. @example init.constant_(bias, 0.1) */
+export function constant_(t: Tensor, value: number): Tensor {
+  return fill('constant_', t, () => value);
+}
+
+/** Fills `t` with zeros. @example init.zeros_(layer.bias!) */
+export function zeros_(t: Tensor): Tensor {
+  return fill('zeros_', t, () => 0);
+}
+
+/** Fills `t` with ones. @example init.ones_(bn.weight!) */
+export function ones_(t: Tensor): Tensor {
+  return fill('ones_', t, () => 1);
+}
+
+/**
+ * Fills a 2-D tensor with the identity matrix (ones on the diagonal, zeros elsewhere).
+ *
+ * @throws ValueError unless `t` is 2-D
+ */
+export function eye_(t: Tensor): Tensor {
+  if (t.ndim !== 2) throw new ValueError(`eye_: expected a 2-D tensor, got shape ${fmtShape(t.shape)}`);
+  const cols = t.shape[1]!;
+  return fill('eye_', t, (i) => (Math.floor(i / cols) === i % cols ? 1 : 0));
+}
+
+/**
+ * The fan-in and fan-out of a weight: for shape `[out, in, *k]`, `fanIn = in * prod(k)` and
+ * `fanOut = out * prod(k)` (PyTorch's convention for Linear and Conv weights).
+ *
+ * @throws ValueError for tensors with fewer than 2 dims
+ * @example
+ * calculateFanInAndFanOut(zeros([64, 32, 3, 3])); // { fanIn: 288, fanOut: 576 }
+ */
+export function calculateFanInAndFanOut(t: Tensor | readonly number[]): { fanIn: number; fanOut: number } {
+  const shape = t instanceof Tensor ? t.shape : t;
+  if (shape.length < 2)
+    throw new ValueError(`calculateFanInAndFanOut: fan in and fan out need a tensor of at least 2 dims, got shape ${fmtShape(shape)}`);
+  let receptive = 1;
+  for (let i = 2; i < shape.length; i++) receptive *= shape[i]!;
+  return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
+}
+
+/**
+ * The recommended gain for a nonlinearity (PyTorch's `calculate_gain`): 1 for linear, conv and
+ * sigmoid; 5/3 for tanh; √2 for relu; √(2 / (1 + slope²)) for leaky relu (`param` is the slope,
+ * default 0.01); 3/4 for selu.
+ *
+ * @throws ValueError for an unknown nonlinearity or a non-numeric slope
+ * @example
+ * calculateGain('relu');            // 1.4142...
+ * calculateGain('leakyRelu', 0.2);  // 1.3867...
+ */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear': case 'identity': case 'conv1d': case 'conv2d': case 'conv3d':
+    case 'convTranspose1d': case 'convTranspose2d': case 'convTranspose3d': case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leakyRelu': case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      if (typeof slope !== 'number' || !Number.isFinite(slope))
+        throw new ValueError(`calculateGain: negative slope ${String(slope)} is not a valid number`);
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new ValueError(`calculateGain: unsupported nonlinearity "${String(nonlinearity)}"`);
+  }
+}
+
+/**
+ * Xavier/Glorot uniform: U(-a, a) with `a = gain * √(6 / (fanIn + fanOut))`.
+ *
+ * @throws ValueError for tensors with fewer than 2 dims
+ * @example
+ * init.xavierUniform_(linear.weight, { gain: calculateGain('tanh') });
+ */
+export function xavierUniform_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
+  const { fanIn, fanOut } = calculateFanInAndFanOut(t);
+  const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform_(t, -a, a, opts);
+}
+
+/**
+ * Xavier/Glorot normal: N(0, std²) with `std = gain * √(2 / (fanIn + fanOut))`.
+ *
+ * @throws ValueError for tensors with fewer than 2 dims
+ * @example
+ * init.xavierNormal_(linear.weight);
+ */
+export function xavierNormal_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
+  const { fanIn, fanOut } = calculateFanInAndFanOut(t);
+  const std = (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
+  return normal_(t, 0, std, opts);
+}
+
+function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
+  const mode = opts.mode ?? 'fanIn';
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  const fans = calculateFanInAndFanOut(t);
+  const fan = mode === 'fanIn' ? fans.fanIn : fans.fanOut;
+  if (fan === 0) throw new ValueError(`${op}: cannot initialise a tensor with zero ${mode} (shape ${fmtShape(t.shape)})`);
+  return calculateGain(opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0) / Math.sqrt(fan);
+}
+
+/**
+ * Kaiming/He uniform: U(-bound, bound) with `bound = gain * √(3 / fan)`, `gain` from
+ * {@link calculateGain}(nonlinearity, a) and `fan` the fan-in (default) or fan-out.
+ * Linear and Conv2d use `a = √5`, which gives `bound = 1 / √fanIn`.
+ *
+ * @throws ValueError for tensors with fewer than 2 dims or a bad `mode`
+ * @example
+ * init.kaimingUniform_(conv.weight, { mode: 'fanOut', nonlinearity: 'relu' });
+ */
+export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, opts);
+  return uniform_(t, -bound, bound, opts);
+}
+
+/**
+ * Kaiming/He normal: N(0, std²) with `std = gain / √fan`.
+ *
+ * @throws ValueError for tensors with fewer than 2 dims or a bad `mode`
+ * @example
+ * init.kaimingNormal_(linear.weight, { nonlinearity: 'relu' });
+ */
+export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts), opts);
+}

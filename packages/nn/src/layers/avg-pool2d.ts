@@ -1,0 +1,43 @@
+import type { Tensor } from '@tapegrad/core';
+import { Module } from '../module.js';
+import { avgPool2d } from '../functional/layers.js';
+import type { Size2 } from './conv2d.js';
+
+/** Options of {@link AvgPool2d}. */
+export interface AvgPool2dOptions {
+  /** Step of the window (default: the kernel size). */
+  stride?: Size2;
+  /** Implicit zero padding on each side, counted in the mean (default 0). */
+  padding?: Size2;
+}
+
+/**
+ * 2-D average pooling: the mean of each window (PyTorch's `nn.AvgPool2d`). No parameters.
+ *
+ * Shape: input [N, C, H_in, W_in] -> output [N, C, H_out, W_out] with
+ * `H_out = floor((H_in + 2 padding - kernelSize) / stride) + 1`.
+ *
+ * @example
+ * new AvgPool2d(2).call(randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
+ */
+export class AvgPool2d extends Module {
+  readonly kernelSize: Size2;
+  readonly stride: Size2;
+  readonly padding: Size2;
+
+  constructor(kernelSize: Size2, opts: AvgPool2dOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+  }
+
+  override extraRepr(): string {
+    const f = (v: Size2) => (Array.isArray(v) ? `[${v[0]}, ${v[1]}]` : String(v));
+    return `kernelSize=${f(this.kernelSize)}, stride=${f(this.stride)}, padding=${f(this.padding)}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+}

@@ -1,0 +1,120 @@
+import { ValueError, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { kaimingUniform_, uniform_ } from '../init.js';
+import { conv2d } from '../functional/layers.js';
+import { checkSize } from './linear.js';
+
+/** A size for both spatial dims, or `[height, width]`. */
+export type Size2 = number | [number, number];
+
+/** Options of {@link Conv2d}. */
+export interface Conv2dLayerOptions {
+  /** Step of the window (default 1). */
+  stride?: Size2;
+  /** Zero padding on each side (default 0); `'valid'` is 0, `'same'` keeps H and W (stride 1 only). */
+  padding?: Size2 | 'valid' | 'same';
+  /** Spacing between kernel elements (default 1). */
+  dilation?: Size2;
+  /** Split channels into this many independent groups (default 1). */
+  groups?: number;
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+  /** Generator for the initial values (default: the global one). */
+  generator?: Generator;
+}
+
+function pair(op: string, name: string, v: Size2, min: number): [number, number] {
+  const p: [number, number] = Array.isArray(v) ? [v[0], v[1]] : [v, v];
+  if (p.some((x) => !Number.isInteger(x) || x < min))
+    throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`);
+  return p;
+}
+
+/**
+ * 2-D convolution over a batch of images (PyTorch's `nn.Conv2d`):
+ * `out[n, o] = bias[o] + sum_c weight[o, c] ⋆ x[n, c]` (cross-correlation ⋆, per group).
+ *
+ * Shape: input [N, C_in, H_in, W_in] -> output [N, C_out, H_out, W_out] with
+ * `H_out = floor((H_in + 2 padding[0] - dilation[0] (kernelSize[0] - 1) - 1) / stride[0]) + 1` (W alike).
+ *
+ * Attributes: `weight` [C_out, C_in / groups, kH, kW] and `bias` [C_out] (or null), both
+ * initialised from U(-1/√k, 1/√k) with `k = C_in / groups * kH * kW` (as PyTorch).
+ *
+ * @throws ValueError for bad sizes, channels not divisible by groups, or `'same'` padding with stride > 1
+ * @example
+ * const conv = new Conv2d(1, 32, 3);
+ * conv.call(randn([8, 1, 28, 28])).shape; // [8, 32, 26, 26]
+ */
+export class Conv2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly dilation: [number, number];
+  readonly groups: number;
+  /** The learnable weight, shape [C_out, C_in / groups, kH, kW]. */
+  weight: Parameter;
+  /** The learnable bias, shape [C_out], or null. */
+  bias: Parameter | null;
+  #generator: Generator | undefined;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts: Conv2dLayerOptions = {}) {
+    super();
+    const op = 'Conv2d';
+    checkSize(op, 'inChannels', inChannels);
+    checkSize(op, 'outChannels', outChannels);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = pair(op, 'kernelSize', kernelSize, 1);
+    this.stride = pair(op, 'stride', opts.stride ?? 1, 1);
+    this.dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
+    this.groups = opts.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${this.groups}`);
+    if (inChannels % this.groups || outChannels % this.groups)
+      throw new ValueError(`${op}: inChannels=${inChannels} and outChannels=${outChannels} must both be divisible by groups=${this.groups}`);
+    const padding = opts.padding ?? 0;
+    if (padding === 'valid') this.padding = [0, 0];
+    else if (padding === 'same') {
+      if (this.stride[0] !== 1 || this.stride[1] !== 1) throw new ValueError(`${op}: padding='same' needs stride 1, got stride=[${this.stride}]`);
+      const total = this.kernelSize.map((k, i) => this.dilation[i]! * (k - 1));
+      if (total.some((t) => t % 2)) throw new ValueError(`${op}: padding='same' needs an even dilation * (kernelSize - 1), got [${total}]`);
+      this.padding = [total[0]! / 2, total[1]! / 2];
+    } else this.padding = pair(op, 'padding', padding, 0);
+    const dtype = opts.dtype ?? 'float32';
+    this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype }));
+    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype }));
+    this.#generator = opts.generator;
+    this.resetParameters();
+  }
+
+  /** Draws new initial values (see the class doc), from `generator` or the layer's own. */
+  resetParameters(opts: { generator?: Generator } = {}): void {
+    const generator = opts.generator ?? this.#generator;
+    kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
+    if (this.bias) {
+      const fanIn = (this.inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1];
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound, { generator });
+    }
+  }
+
+  override extraRepr(): string {
+    const fmt = (p: [number, number]) => `[${p[0]}, ${p[1]}]`;
+    let s = `${this.inChannels}, ${this.outChannels}, kernelSize=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}`;
+    if (this.padding[0] || this.padding[1]) s += `, padding=${fmt(this.padding)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${fmt(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (!this.bias) s += ', bias=false';
+    return s;
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { ValueError, zeros, noGrad, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { normal_ } from '../init.js';
+import { embedding } from '../functional/layers.js';
+import { checkSize } from './linear.js';
+
+/** Options of {@link Embedding}. */
+export interface EmbeddingOptions {
+  /** An index whose row is initialised to zeros and receives no gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+  /** Generator for the initial values (default: the global one). */
+  generator?: Generator;
+}
+
+/**
+ * A lookup table of `numEmbeddings` vectors of size `embeddingDim` (PyTorch's `nn.Embedding`):
+ * `out[..., :] = weight[input[...], :]`.
+ *
+ * Shape: input [*] int32 indices in [0, numEmbeddings) -> output [*, embeddingDim].
+ *
+ * Attributes: `weight` [numEmbeddings, embeddingDim], initialised from N(0, 1) (the row
+ * `paddingIdx`, if given, with zeros).
+ *
+ * @throws ValueError for bad sizes or a paddingIdx out of range
+ * @example
+ * const emb = new Embedding(1000, 16);
+ * emb.call(tensor([[1, 5, 7]], { dtype: 'int32' })).shape; // [1, 3, 16]
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  /** The padding index (normalised to be non-negative), or null. */
+  readonly paddingIdx: number | null;
+  /** The learnable table, shape [numEmbeddings, embeddingDim]. */
+  weight: Parameter;
+  #generator: Generator | undefined;
+
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+    super();
+    checkSize('Embedding', 'numEmbeddings', numEmbeddings);
+    checkSize('Embedding', 'embeddingDim', embeddingDim);
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let pad = opts.paddingIdx ?? null;
+    if (pad !== null) {
+      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings)
+        throw new ValueError(`Embedding: paddingIdx ${pad} must be an integer in [-${numEmbeddings}, ${numEmbeddings})`);
+      if (pad < 0) pad += numEmbeddings;
+    }
+    this.paddingIdx = pad;
+    this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? 'float32' }));
+    this.#generator = opts.generator;
+    this.resetParameters();
+  }
+
+  /** Draws new values from N(0, 1) (zeros for the padding row). */
+  resetParameters(opts: { generator?: Generator } = {}): void {
+    normal_(this.weight, 0, 1, { generator: opts.generator ?? this.#generator });
+    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}` + (this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : '');
+  }
+
+  forward(input: Tensor): Tensor {
+    return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+  }
+}

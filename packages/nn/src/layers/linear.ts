@@ -1,0 +1,77 @@
+import { ValueError, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { kaimingUniform_, uniform_ } from '../init.js';
+import { linear } from '../functional/layers.js';
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+  /** Generator for the initial values (default: the global one). */
+  generator?: Generator;
+}
+
+/** @throws ValueError unless `n` is a non-negative integer */
+export function checkSize(op: string, name: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer, got ${n}`);
+}
+
+/**
+ * Fully connected layer, `y = x Wᵀ + b` (PyTorch's `nn.Linear`).
+ *
+ * Shape: input [N, *, H_in] -> output [N, *, H_out], where `*` is any number of extra dims,
+ * `H_in = inFeatures` and `H_out = outFeatures`.
+ *
+ * Attributes: `weight` [outFeatures, inFeatures] and `bias` [outFeatures] (or null), both
+ * initialised from U(-1/√inFeatures, 1/√inFeatures) (Kaiming uniform with a = √5, as PyTorch).
+ *
+ * @throws ValueError for negative or non-integer sizes
+ * @example
+ * const fc = new Linear(784, 10);
+ * fc.call(randn([32, 784])).shape; // [32, 10]
+ */
+export class Linear extends Module {
+  /** Size of each input sample. */
+  readonly inFeatures: number;
+  /** Size of each output sample. */
+  readonly outFeatures: number;
+  /** The learnable weight, shape [outFeatures, inFeatures]. */
+  weight: Parameter;
+  /** The learnable bias, shape [outFeatures], or null. */
+  bias: Parameter | null;
+  #generator: Generator | undefined;
+
+  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    checkSize('Linear', 'inFeatures', inFeatures);
+    checkSize('Linear', 'outFeatures', outFeatures);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const dtype = opts.dtype ?? 'float32';
+    this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype }));
+    this.bias = opts.bias === false ? null : new Parameter(zeros([outFeatures], { dtype }));
+    this.#generator = opts.generator;
+    this.resetParameters();
+  }
+
+  /** Draws new initial values (see the class doc), from `generator` or the layer's own. */
+  resetParameters(opts: { generator?: Generator } = {}): void {
+    const generator = opts.generator ?? this.#generator;
+    kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
+    if (this.bias) {
+      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+      uniform_(this.bias, -bound, bound, { generator });
+    }
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+}

@@ -1,0 +1,47 @@
+import type { Tensor } from '@tapegrad/core';
+import { Module } from '../module.js';
+import { maxPool2d } from '../functional/layers.js';
+import type { Size2 } from './conv2d.js';
+
+/** Options of {@link MaxPool2d}. */
+export interface MaxPool2dOptions {
+  /** Step of the window (default: the kernel size). */
+  stride?: Size2;
+  /** Implicit -∞ padding on each side (default 0). */
+  padding?: Size2;
+  /** Spacing between window elements (default 1). */
+  dilation?: Size2;
+}
+
+/**
+ * 2-D max pooling: the largest value of each window (PyTorch's `nn.MaxPool2d`). No parameters.
+ *
+ * Shape: input [N, C, H_in, W_in] -> output [N, C, H_out, W_out] with
+ * `H_out = floor((H_in + 2 padding - dilation (kernelSize - 1) - 1) / stride) + 1`.
+ *
+ * @example
+ * new MaxPool2d(2).call(randn([1, 32, 26, 26])).shape; // [1, 32, 13, 13]
+ */
+export class MaxPool2d extends Module {
+  readonly kernelSize: Size2;
+  readonly stride: Size2;
+  readonly padding: Size2;
+  readonly dilation: Size2;
+
+  constructor(kernelSize: Size2, opts: MaxPool2dOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+  }
+
+  override extraRepr(): string {
+    const f = (v: Size2) => (Array.isArray(v) ? `[${v[0]}, ${v[1]}]` : String(v));
+    return `kernelSize=${f(this.kernelSize)}, stride=${f(this.stride)}, padding=${f(this.padding)}, dilation=${f(this.dilation)}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+  }
+}

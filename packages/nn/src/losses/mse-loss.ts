@@ -1,0 +1,41 @@
+import type { Tensor } from '@tapegrad/core';
+import { Module } from '../module.js';
+import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+/**
+ * Mean squared error: `l_i = (input_i - target_i)²`, reduced by `reduction` (`'sum'` gives the
+ * sum of squared errors).
+ *
+ * @param input - shape [*]
+ * @param target - same shape as input
+ * @returns a scalar, or shape [*] for `reduction: 'none'`
+ * @throws ShapeError `mseLoss: input.shape=[3] and target.shape=[3,1] must be equal`
+ * @example
+ * F.mseLoss(tensor([1, 2]), tensor([1, 4])).item(); // 2
+ */
+export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  checkSameShape('mseLoss', input, target);
+  const d = input.sub(target);
+  return reduce('mseLoss', d.mul(d), opts.reduction);
+}
+
+/**
+ * Module form of {@link mseLoss}: `new MSELoss().call(input, target)`.
+ *
+ * Shape: input [*], target [*] (same) -> scalar, or [*] with `reduction: 'none'`.
+ *
+ * @example
+ * const loss = new MSELoss({ reduction: 'sum' }).call(pred, y);
+ */
+export class MSELoss extends Module<[Tensor, Tensor], Tensor> {
+  /** How the element-wise losses are combined. */
+  readonly reduction: Reduction;
+  constructor(opts: LossOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+    checkReduction('MSELoss', this.reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, { reduction: this.reduction });
+  }
+}

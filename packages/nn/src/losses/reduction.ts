@@ -1,0 +1,31 @@
+import { ShapeError, ValueError, fmtShape, type Tensor } from '@tapegrad/core';
+
+/** How a loss combines its per-element values: their mean (default), their sum, or none (keep them). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Options shared by every loss. */
+export interface LossOptions {
+  /** `'mean'` (default), `'sum'` or `'none'`. */
+  reduction?: Reduction;
+}
+
+/** @throws ValueError for an unknown reduction */
+export function checkReduction(op: string, reduction: string, allowed: readonly string[] = ['mean', 'sum', 'none']): void {
+  if (!allowed.includes(reduction))
+    throw new ValueError(`${op}: reduction must be ${allowed.map((r) => `'${r}'`).join(', ')}, got '${String(reduction)}'`);
+}
+
+/** Reduces element-wise losses by `reduction` (validated). */
+export function reduce(op: string, loss: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkReduction(op, reduction);
+  if (reduction === 'none') return loss;
+  return reduction === 'sum' ? loss.sum() : loss.mean();
+}
+
+/** @throws ShapeError unless input and target have the same shape */
+export function checkSameShape(op: string, input: Tensor, target: Tensor): void {
+  const a = input.shape;
+  const b = target.shape;
+  if (a.length !== b.length || a.some((d, i) => d !== b[i]))
+    throw new ShapeError(`${op}: input.shape=${fmtShape(a)} and target.shape=${fmtShape(b)} must be equal`);
+}

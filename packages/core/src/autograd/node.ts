@@ -45,6 +45,10 @@ export class Node {
     private readonly rule: BackwardRule<unknown>,
     saved: readonly Tensor[],
     private readonly ctx: unknown,
+    /** Shape of the output this node produced (for printing and drawing graphs). */
+    readonly shape: readonly number[] = [],
+    /** Dtype of that output. */
+    readonly dtype: DType = 'float32',
   ) {
     this.savedTensors = saved.map((tensor) => ({ tensor, version: tensor.version }));
   }

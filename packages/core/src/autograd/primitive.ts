@@ -96,6 +96,6 @@ export function attachNode(
   ctx: unknown,
 ): Tensor {
   if (inputs.includes(out)) out = out.aliasView();
-  out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx));
+  out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx, out.shape, out.dtype));
   return out;
 }

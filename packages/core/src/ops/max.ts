@@ -1,4 +1,4 @@
-import { primitive } from '../autograd/primitive.js';
+import { primitive, type PrimitiveDef } from '../autograd/primitive.js';
 import { arange } from '../creation.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
@@ -24,12 +24,13 @@ interface AmaxCtx {
   keptShape: number[];
 }
 
-function defineAmax(name: 'amax' | 'amin', kop: Extreme) {
-  return primitive(name, {
+/** The definition shared by amax and amin, for the kernel reduction `kop`. */
+function amaxDef(kop: Extreme): PrimitiveDef<[Tensor, number[], boolean], AmaxCtx> {
+  return {
     forward: (x: Tensor, dims: number[], keepdim: boolean) => {
       const kept = Tensor.fromView(K().reduce(kop, x.nd, dims, x.dtype), x.dtype);
       const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, dims, false));
-      return { out, saved: [x, out], ctx: { dims, keptShape: kept.shape } as AmaxCtx };
+      return { out, saved: [x, out], ctx: { dims, keptShape: kept.shape } };
     },
     // Tied extremes share the gradient evenly: g / (number of ties) on each of them. The mask is
     // a constant, so the rule is linear in g and differentiates again.
@@ -38,11 +39,11 @@ function defineAmax(name: 'amax' | 'amin', kop: Extreme) {
       const ties = mask.sum(dims, { keepdim: true });
       return [g.reshape(keptShape).mul(mask.div(ties))];
     },
-  });
+  };
 }
 
-const amaxPrimitive = defineAmax('amax', 'max');
-const aminPrimitive = defineAmax('amin', 'min');
+const amaxPrimitive = primitive('amax', amaxDef('max'));
+const aminPrimitive = primitive('amin', amaxDef('min'));
 
 interface MaxDimCtx {
   dim: number;
@@ -50,25 +51,26 @@ interface MaxDimCtx {
   keptShape: number[];
 }
 
-function defineMaxDim(name: 'maxDim' | 'minDim', kop: Extreme) {
-  return primitive(name, {
+/** The definition shared by max and min along a dim, for the kernel reduction `kop`. */
+function alongDimDef(kop: Extreme): PrimitiveDef<[Tensor, Tensor, number, boolean], MaxDimCtx> {
+  return {
     // `indices` (int32, keepdim shape) come from argReduce; passing them in makes them a saved
     // input, so the rule sends the gradient exactly where the reported index points.
     forward: (x: Tensor, indices: Tensor, dim: number, keepdim: boolean) => {
       const kept = Tensor.fromView(K().reduce(kop, x.nd, [dim], x.dtype), x.dtype);
       const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, [dim], false));
-      return { out, saved: [indices], ctx: { dim, inShape: x.shape, keptShape: kept.shape } as MaxDimCtx };
+      return { out, saved: [indices], ctx: { dim, inShape: x.shape, keptShape: kept.shape } };
     },
     // One-hot mask along dim: position k is hit where k == index. Linear in g, so differentiable again.
     backward: (g, [indices], { dim, inShape, keptShape }) => {
       const positions = arange(inShape[dim]!).reshape(inShape.map((s, i) => (i === dim ? s : 1)));
       return [g.reshape(keptShape).mul(positions.eq(indices!)), null];
     },
-  });
+  };
 }
 
-const maxDimPrimitive = defineMaxDim('maxDim', 'max');
-const minDimPrimitive = defineMaxDim('minDim', 'min');
+const maxDimPrimitive = primitive('maxDim', alongDimDef('max'));
+const minDimPrimitive = primitive('minDim', alongDimDef('min'));
 
 function extremeAlongDim(op: Extreme, x: Tensor, dim: number, keepdim: boolean): { values: Tensor; indices: Tensor } {
   const d = normalizeDim(op, dim, x.shape);

@@ -3,8 +3,10 @@ import type { ReduceOp, View } from '../backend.js';
 import { alloc } from './alloc.js';
 
 /**
- * Reduces over `dims`, producing the keepdim shape. One pass over the input with an odometer;
- * each input element maps to its output slot through the output's strides (0 on reduced dims).
+ * Reduces over `dims`, producing the keepdim shape. A row-major input whose reduced dims are
+ * adjacent (the usual case: last dim, leading dims, everything) takes the `[outer, n, inner]`
+ * loops of {@link reduceBlock}; any other layout takes one pass with an odometer, each input
+ * element mapping to its output slot through the output's strides (0 on reduced dims).
  */
 export function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
   const shape = x.shape;

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ValueError } from '@tapegrad/core';
+import { loadCsv, parseCsv } from '@tapegrad/datasets';
+
+const dir = mkdtempSync(join(tmpdir(), 'tapegrad-csv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const IRIS_HEAD = [
+  'sepal_length,sepal_width,petal_length,petal_width,species',
+  '5.1,3.5,1.4,0.2,setosa',
+  '7.0,3.2,4.7,1.4,versicolor',
+  '',
+  '4.9,3.0,1.4,0.2,setosa',
+  '6.3,3.3,6.0,2.5,virginica',
+].join('\n');
+
+describe('loadCsv', () => {
+  it('reads a file with a header, mapping class names to integers in order of first appearance', async () => {
+    const p = join(dir, 'iris-head.csv');
+    writeFileSync(p, IRIS_HEAD + '\n');
+    const { features, labels, classNames, featureNames } = await loadCsv(p, { labelColumn: 'species' });
+    expect(features.shape).toEqual([4, 4]);
+    expect(features.dtype).toBe('float32');
+    expect(features).toBeAllClose([[5.1, 3.5, 1.4, 0.2], [7.0, 3.2, 4.7, 1.4], [4.9, 3.0, 1.4, 0.2], [6.3, 3.3, 6.0, 2.5]]);
+    expect(labels.dtype).toBe('int32');
+    expect(Array.from(labels.data)).toEqual([0, 1, 0, 2]);
+    expect(classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(featureNames).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+  });
+
+  it('uses the given class order, a label column by index, a delimiter and no header', () => {
+    const text = 'b;1.5;2\r\na;-3;4e-1\r\n';
+    const out = parseCsv(text, { header: false, delimiter: ';', labelColumn: 0, classNames: ['a', 'b'] });
+    expect(out.features).toBeAllClose([[1.5, 2], [-3, 0.4]]);
+    expect(Array.from(out.labels.data)).toEqual([1, 0]);
+    expect(out.featureNames).toEqual(['x0', 'x1']);
+    expect(out.classNames).toEqual(['a', 'b']);
+    // Label column counted from the end, quoted fields.
+    const q = parseCsv('x,"the label",y\n1,"cat, big",2\n3,dog,4\n', { labelColumn: -2 });
+    expect(q.features).toBeAllClose([[1, 2], [3, 4]]);
+    expect(q.classNames).toEqual(['cat, big', 'dog']);
+    expect(q.featureNames).toEqual(['x', 'y']);
+  });
+
+  it('keeps integer labels as they are', () => {
+    const out = parseCsv('a,label\n0.5,2\n1.5,0\n2.5,2\n');
+    expect(Array.from(out.labels.data)).toEqual([2, 0, 2]);
+    expect(out.classNames).toEqual(['0', '1', '2']);
+  });
+
+  it('throws for a row with the wrong number of fields, naming the file and the line', async () => {
+    const p = join(dir, 'short-row.csv');
+    writeFileSync(p, 'a,b,label\n1,2,x\n\n3,4\n5,6,y\n');
+    await expect(loadCsv(p)).rejects.toThrow(ValueError);
+    await expect(loadCsv(p)).rejects.toThrow(`loadCsv: ${p} line 4: expected 3 fields, got 2`);
+    expect(() => parseCsv('a,b,label\n1,2,x,9\n', { name: 'extra.csv' })).toThrow('parseCsv: extra.csv line 2: expected 3 fields, got 4');
+  });
+
+  it('throws for a non-numeric or empty value, naming the file, the line and the column', async () => {
+    const p = join(dir, 'bad-value.csv');
+    writeFileSync(p, IRIS_HEAD.replace('4.7', 'abc'));
+    await expect(loadCsv(p, { labelColumn: 'species' })).rejects.toThrow(
+      `loadCsv: ${p} line 3: column 3 (petal_length): 'abc' is not a number`,
+    );
+    expect(() => parseCsv('1,,x\n', { header: false, name: 'gap.csv' })).toThrow('parseCsv: gap.csv line 1: column 2: empty value');
+  });
+
+  it('throws for a missing file, an unknown label column and an unknown class', async () => {
+    const missing = join(dir, 'missing.csv');
+    await expect(loadCsv(missing)).rejects.toThrow(`loadCsv: cannot read ${missing}: no such file (ENOENT)`);
+    expect(() => parseCsv(IRIS_HEAD, { labelColumn: 'kind', name: 'iris.csv' })).toThrow(/iris.csv line 1: no column named 'kind'/);
+    expect(() => parseCsv(IRIS_HEAD, { classNames: ['setosa', 'versicolor'], name: 'iris.csv' })).toThrow(
+      /iris.csv line 6: label 'virginica' is not one of the classNames/,
+    );
+  });
+});

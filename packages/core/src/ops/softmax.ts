@@ -26,11 +26,6 @@ function stableParts(x: Tensor, dim: number): { shifted: View; e: View; s: View 
   return { shifted, e, s: k.reduce('sum', e, [dim], dt) };
 }
 
-/** The normalised dim; a 0-d tensor takes dim 0 or -1 (as in PyTorch), its only element being the slice. */
-function softmaxDim(op: string, x: Tensor, dim: number): number {
-  return x.ndim === 0 && dim === -1 ? 0 : normalizeDim(op, dim, x.shape);
-}
-
 /** Broadcasts a keepdim-shaped kernel result back over `shape` along the reduced dim. */
 function spread(v: View, shape: number[], dt: DType): View {
   return broadcastView(Tensor.fromView(v, dt), shape);
@@ -75,7 +70,7 @@ const logSoftmaxPrimitive = primitive('logSoftmax', {
  * softmax(tensor([[1, 2], [3, 4]]), 0).toArray(); // [[0.1192, 0.1192], [0.8808, 0.8808]]
  */
 export function softmax(x: Tensor, dim = -1): Tensor {
-  const d = softmaxDim('softmax', x, dim);
+  const d = normalizeDim('softmax', dim, x.shape);
   const dt = floatResult(x.dtype);
   return softmaxPrimitive(x.dtype === dt ? x : x.to(dt), d);
 }
@@ -94,7 +89,7 @@ export function softmax(x: Tensor, dim = -1): Tensor {
  * logSoftmax(tensor([0, 0])).toArray();    // [-0.6931472, -0.6931472]
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  const d = softmaxDim('logSoftmax', x, dim);
+  const d = normalizeDim('logSoftmax', dim, x.shape);
   const dt = floatResult(x.dtype);
   return logSoftmaxPrimitive(x.dtype === dt ? x : x.to(dt), d);
 }

@@ -394,6 +394,8 @@ export class Tensor {
 
   /** Matrix product with PyTorch's `matmul` semantics (1-D, 2-D, batched with broadcasting). */
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  /** Batched matrix product of `[B, M, K]` and `[B, K, N]` 3-D tensors (no broadcasting). */
+  bmm(other: Tensor): Tensor { return ops.bmm(this, other); }
   /** Dot product of two 1-D tensors. */
   dot(other: Tensor): Tensor { return ops.dot(this, other); }
   /** Outer product of two 1-D tensors. */
@@ -445,6 +447,8 @@ export class Tensor {
   gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
   /** Adds `src` into a copy of this tensor at `index` along `dim`. */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, dim, index, src); }
+  /** Adds `src` into a copy of this tensor at the positions `index` (1-D int32) along `dim`. */
+  indexAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.indexAdd(this, dim, index, src); }
   /** Selects entries along `dim` by a 1-D int32 `index`. */
   indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
 }

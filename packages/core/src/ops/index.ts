@@ -1,4 +1,4 @@
-// Every op, re-exported: the Tensor methods and the package index delegate here.
+// Every op, re-exported (files with internal helpers list their public names): the Tensor methods and the package index delegate here.
 export * from './add.js';
 export * from './sub.js';
 export * from './mul.js';
@@ -39,18 +39,18 @@ export * from './logsumexp.js';
 export * from './softmax.js';
 export * from './sum-to-shape.js';
 export * from './matmul.js';
-export * from './reshape.js';
+export { reshape, view } from './reshape.js';
 export * from './permute.js';
 export * from './expand.js';
 export * from './squeeze.js';
 export * from './flatten.js';
 export * from './slice.js';
 export * from './cat.js';
-export * from './gather.js';
+export { gather } from './gather.js';
 export * from './scatter-add.js';
 export * from './index-select.js';
 export * from './one-hot.js';
-export * from './conv2d.js';
-export * from './max-pool2d.js';
+export { conv2d } from './conv2d.js';
+export { maxPool2d } from './max-pool2d.js';
 export * from './avg-pool2d.js';
 export type * from './types.js';

@@ -28,4 +28,4 @@ export {
 } from './idx.js';
 export { loadMnist, type MnistOptions, type Mnist } from './mnist.js';
 export { loadIris, IRIS_CLASS_NAMES, IRIS_FEATURE_NAMES, type IrisOptions, type Iris } from './iris.js';
-export { xor, moons, circles, spirals, blobs, linearlySeparable, type ToyOptions, type ToyData } from './toy.js';
+export { xor, moons, circles, spirals, blobs, linearlySeparable, type ToyOptions, type ToyData, type SeparableData } from './toy.js';

@@ -187,6 +187,14 @@ export function blobs(opts: ToyOptions & { centers?: number | readonly (readonly
   return finish(xs, ys, noise, g);
 }
 
+/** What {@link linearlySeparable} returns: the points and the separating line `w·x + b = 0`. */
+export interface SeparableData extends ToyData {
+  /** The unit normal `w` of the line; class 1 is on the side it points to. */
+  weight: [number, number];
+  /** The offset `b`. */
+  bias: number;
+}
+
 /**
  * Two classes split by a random line with a margin: points uniform in `[-1, 1]²`, class
  * `w·x + b > 0` for a random unit normal `w` and offset `b ∈ [-0.25, 0.25]`; points closer than
@@ -201,7 +209,7 @@ export function blobs(opts: ToyOptions & { centers?: number | readonly (readonly
  */
 export function linearlySeparable(
   opts: Omit<ToyOptions, 'noise'> & { margin?: number } = {},
-): ToyData & { weight: [number, number]; bias: number } {
+): SeparableData {
   const { n, g } = setup('linearlySeparable', { ...opts, noise: 0 }, { n: 100, noise: 0 });
   const margin = opts.margin ?? 0.1;
   if (!(margin >= 0 && margin < 0.5)) throw new ValueError(`linearlySeparable: margin must be in [0, 0.5), got ${margin}`);

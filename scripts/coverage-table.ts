@@ -7,7 +7,7 @@
  * committed file is stale; the test suite runs this check).
  *
  * How it decides, by reading the sources:
- * - ops: `export function name(` in packages/core/src/ops/*.ts;
+ * - ops: the public exports of packages/core/src/ops/index.ts;
  * - backward: "primitive" if the op's file defines `primitive('...')`, "none" if the op is listed
  *   as non-differentiable below, otherwise "composite" (built from primitives, no rule of its own);
  * - tests: a `describe('<op>', ...)` block in packages/core/test/*.test.ts containing `gradcheck(`
@@ -27,8 +27,6 @@ const NON_DIFFERENTIABLE: Record<string, string> = {
   eq: 'bool result', ne: 'bool result', lt: 'bool result', le: 'bool result', gt: 'bool result', ge: 'bool result',
   argmax: 'int32 result', argmin: 'int32 result', oneHot: 'int32 result', sign: 'zero almost everywhere',
 };
-/** Internal helpers exported from ops/ that are not user-facing ops. */
-const HELPERS = new Set(['scalarTensor', 'resultType', 'operands', 'broadcastView', 'broadcastPair', 'requireFloat', 'floatResult', 'requireIndex', 'inferShape']);
 
 interface Row {
   op: string;
@@ -38,16 +36,35 @@ interface Row {
   second: boolean;
 }
 
+/**
+ * The text of each top-level `describe('<name>', ...)` block, by name. A table-driven block,
+ * `for (const c of cases) { describe(c.name, ...) }`, counts for every `name: '<op>'` entry of
+ * the file's tables.
+ */
 function describeBlocks(src: string): Map<string, string> {
   const blocks = new Map<string, string>();
-  const re = /^describe\((['"`])([^'"`]+)\1/gm;
-  const starts: Array<{ name: string; index: number }> = [];
-  for (let m = re.exec(src); m; m = re.exec(src)) starts.push({ name: m[2]!, index: m.index });
+  const re = /^\s*describe\((?:(['"`])([^'"`]+)\1|(\w+)\.name)/gm;
+  const starts: Array<{ names: string[]; index: number }> = [];
+  const tableNames = [...src.matchAll(/\bname: '(\w+)'/g)].map((m) => m[1]!);
+  for (let m = re.exec(src); m; m = re.exec(src)) starts.push({ names: m[2] ? [m[2]] : tableNames, index: m.index });
   starts.forEach((s, i) => {
     const body = src.slice(s.index, i + 1 < starts.length ? starts[i + 1]!.index : src.length);
-    blocks.set(s.name, (blocks.get(s.name) ?? '') + body);
+    for (const name of s.names) blocks.set(name, (blocks.get(name) ?? '') + body);
   });
   return blocks;
+}
+
+/** Public op names: every export of files re-exported with `export *`, and the listed ones. */
+function publicOps(): Map<string, string> {
+  const index = readFileSync(join(opsDir, 'index.ts'), 'utf8');
+  const ops = new Map<string, string>();
+  for (const m of index.matchAll(/^export \* from '\.\/([\w-]+)\.js';/gm)) {
+    const src = readFileSync(join(opsDir, `${m[1]}.ts`), 'utf8');
+    for (const e of src.matchAll(/^export function (\w+)/gm)) ops.set(e[1]!, `${m[1]}.ts`);
+  }
+  for (const m of index.matchAll(/^export \{([^}]+)\} from '\.\/([\w-]+)\.js';/gm))
+    for (const name of m[1]!.split(',').map((n) => n.trim()).filter(Boolean)) ops.set(name, `${m[2]}.ts`);
+  return ops;
 }
 
 export function buildTable(): string {
@@ -56,21 +73,17 @@ export function buildTable(): string {
     for (const [name, body] of describeBlocks(readFileSync(join(testDir, f), 'utf8')))
       tests.set(name, (tests.get(name) ?? '') + body);
   const rows: Row[] = [];
-  for (const f of readdirSync(opsDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts').sort()) {
+  for (const [op, f] of publicOps()) {
     const src = readFileSync(join(opsDir, f), 'utf8');
     const hasPrimitive = /\bprimitive\(\s*['"]/.test(src);
-    for (const m of src.matchAll(/^export function (\w+)/gm)) {
-      const op = m[1]!;
-      if (HELPERS.has(op) || rows.some((r) => r.op === op)) continue;
-      const t = tests.get(op) ?? '';
-      rows.push({
-        op,
-        file: `ops/${f}`,
-        backward: NON_DIFFERENTIABLE[op] ? `none (${NON_DIFFERENTIABLE[op]})` : hasPrimitive ? 'primitive' : 'composite',
-        gradcheck: /\bgradcheck\(/.test(t),
-        second: /\bgradgradcheck\(/.test(t),
-      });
-    }
+    const t = tests.get(op) ?? '';
+    rows.push({
+      op,
+      file: `ops/${f}`,
+      backward: NON_DIFFERENTIABLE[op] ? `none (${NON_DIFFERENTIABLE[op]})` : hasPrimitive ? 'primitive' : 'composite',
+      gradcheck: /\bgradcheck\(/.test(t),
+      second: /\bgradgradcheck\(/.test(t),
+    });
   }
   rows.sort((a, b) => a.op.localeCompare(b.op));
   const yes = (b: boolean) => (b ? 'yes' : '—');

@@ -1,3 +1,4 @@
+import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad-mode.js';
 import { Node, type BackwardRule, type Edge } from './node.js';
@@ -95,6 +96,8 @@ export function attachNode(
   saved: readonly Tensor[],
   ctx: unknown,
 ): Tensor {
+  // Integer and bool results (casts, counts) carry no gradient: the tape stops there.
+  if (!isFloating(out.dtype)) return out;
   if (inputs.includes(out)) out = out.aliasView();
   out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx, out.shape, out.dtype));
   return out;

@@ -1,10 +1,14 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
+import { wasmAvailable, wasmBackend } from './wasm/index.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry } from './backend.js';
+export { setNumThreads, getNumThreads } from './wasm/threads.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
-let current: Backend = jsBackend;
+if (wasmAvailable()) backends.set('wasm', wasmBackend);
+// The fastest available backend is the default: WebAssembly SIMD where the engine has it.
+let current: Backend = backends.get('wasm') ?? jsBackend;
 
 /** The backend the ops use now. @internal */
 export function K(): Backend {
@@ -17,10 +21,12 @@ export function registerBackend(backend: Backend): void {
 }
 
 /**
- * Chooses the kernels every op runs on: `'js'` (the pure TypeScript reference) or another
- * registered backend.
+ * Chooses the kernels every op runs on: `'wasm'` (WebAssembly SIMD, the default where the
+ * engine supports it), `'js'` (the pure TypeScript reference) or another registered backend.
  *
- * @throws Error `setBackend: unknown backend "gpu"; available: js`
+ * @throws Error `setBackend: unknown backend "gpu"; available: js, wasm`
+ * @example
+ * setBackend('js'); // reference kernels, e.g. to compare results
  */
 export function setBackend(name: string): void {
   const b = backends.get(name);

@@ -1,0 +1,144 @@
+// Element-wise float32 kernels over contiguous buffers padded to whole vectors: the caller
+// allocates every buffer rounded up to 4 floats, so loops run over whole f32x4 vectors.
+import { vexp, vlog, vsigmoid, vtanh } from './vmath';
+
+// Unary op codes (kept in sync with src/kernels/wasm/ops.ts).
+export const U_COPY = 0, U_NEG = 1, U_ABS = 2, U_EXP = 3, U_LOG = 4, U_SQRT = 5, U_RSQRT = 6,
+  U_TANH = 7, U_SIGMOID = 8, U_RELU = 9, U_STEP = 10, U_LEAKY = 11, U_CLAMP = 12;
+
+// @ts-ignore: decorator
+@inline
+function unaryVec(op: i32, x: v128, p0: v128, p1: v128): v128 {
+  switch (op) {
+    case U_COPY: return x;
+    case U_NEG: return f32x4.neg(x);
+    case U_ABS: return f32x4.abs(x);
+    case U_EXP: return vexp(x);
+    case U_LOG: return vlog(x);
+    case U_SQRT: return f32x4.sqrt(x);
+    case U_RSQRT: return f32x4.div(f32x4.splat(1.0), f32x4.sqrt(x));
+    case U_TANH: return vtanh(x);
+    case U_SIGMOID: return vsigmoid(x);
+    // x <= 0 ? 0 : x, NaN passing through (NaN <= 0 is false)
+    case U_RELU: return v128.andnot(x, f32x4.le(x, f32x4.splat(0)));
+    case U_STEP: return v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.splat(1.0));
+    case U_LEAKY: return v128.bitselect(x, f32x4.mul(x, p0), f32x4.gt(x, f32x4.splat(0)));
+    // min(max(x, lo), hi) with NaN passing through: compare-and-select, not min/max
+    case U_CLAMP: {
+      const lo = v128.bitselect(p0, x, f32x4.lt(x, p0));
+      return v128.bitselect(p1, lo, f32x4.gt(lo, p1));
+    }
+  }
+  return x;
+}
+
+// @ts-ignore: decorator
+@inline
+function unaryLoop(op: i32, n4: i32, x: usize, out: usize, p0: v128, p1: v128): void {
+  const end = x + (<usize>n4 << 4);
+  while (x < end) {
+    v128.store(out, unaryVec(op, v128.load(x), p0, p1));
+    x += 16;
+    out += 16;
+  }
+}
+
+/** `out[i] = f(x[i])` for `n` floats (buffers padded to a multiple of 4). */
+export function unaryF32(op: i32, n: i32, x: usize, out: usize, p0: f32, p1: f32): void {
+  const n4 = (n + 3) >> 2;
+  const v0 = f32x4.splat(p0), v1 = f32x4.splat(p1);
+  switch (op) {
+    case U_COPY: unaryLoop(U_COPY, n4, x, out, v0, v1); break;
+    case U_NEG: unaryLoop(U_NEG, n4, x, out, v0, v1); break;
+    case U_ABS: unaryLoop(U_ABS, n4, x, out, v0, v1); break;
+    case U_EXP: unaryLoop(U_EXP, n4, x, out, v0, v1); break;
+    case U_LOG: unaryLoop(U_LOG, n4, x, out, v0, v1); break;
+    case U_SQRT: unaryLoop(U_SQRT, n4, x, out, v0, v1); break;
+    case U_RSQRT: unaryLoop(U_RSQRT, n4, x, out, v0, v1); break;
+    case U_TANH: unaryLoop(U_TANH, n4, x, out, v0, v1); break;
+    case U_SIGMOID: unaryLoop(U_SIGMOID, n4, x, out, v0, v1); break;
+    case U_RELU: unaryLoop(U_RELU, n4, x, out, v0, v1); break;
+    case U_STEP: unaryLoop(U_STEP, n4, x, out, v0, v1); break;
+    case U_LEAKY: unaryLoop(U_LEAKY, n4, x, out, v0, v1); break;
+    case U_CLAMP: unaryLoop(U_CLAMP, n4, x, out, v0, v1); break;
+  }
+}
+
+// Binary op codes.
+export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5;
+
+// @ts-ignore: decorator
+@inline
+function binaryVec(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case B_ADD: return f32x4.add(a, b);
+    case B_SUB: return f32x4.sub(a, b);
+    case B_MUL: return f32x4.mul(a, b);
+    case B_DIV: return f32x4.div(a, b);
+    case B_MAX: return f32x4.max(a, b);
+    case B_MIN: return f32x4.min(a, b);
+  }
+  return a;
+}
+
+/**
+ * One row: `out[j] = a[j] op b[j]` where each of a, b is a vector (`cs` 1) or a scalar
+ * broadcast along the row (`cs` 0). Writes whole vectors; the last one may spill up to 3
+ * floats past the row, which the next row (or the buffer's padding) absorbs.
+ */
+// @ts-ignore: decorator
+@inline
+function binaryRow(op: i32, n4: i32, a: usize, acs: i32, b: usize, bcs: i32, out: usize): void {
+  const end = out + (<usize>n4 << 4);
+  if (acs == 1 && bcs == 1) {
+    while (out < end) {
+      v128.store(out, binaryVec(op, v128.load(a), v128.load(b)));
+      a += 16; b += 16; out += 16;
+    }
+  } else if (acs == 1) {
+    const vb = v128.load32_splat(b);
+    while (out < end) {
+      v128.store(out, binaryVec(op, v128.load(a), vb));
+      a += 16; out += 16;
+    }
+  } else if (bcs == 1) {
+    const va = v128.load32_splat(a);
+    while (out < end) {
+      v128.store(out, binaryVec(op, va, v128.load(b)));
+      b += 16; out += 16;
+    }
+  } else {
+    const v = binaryVec(op, v128.load32_splat(a), v128.load32_splat(b));
+    while (out < end) {
+      v128.store(out, v);
+      out += 16;
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function binaryLoop(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize): void {
+  const n4 = (n + 3) >> 2;
+  const ra = <usize>ars * 4, rb = <usize>brs * 4, ro = <usize>n * 4;
+  for (let i = 0; i < m; i++) {
+    binaryRow(op, n4, a, acs, b, bcs, out);
+    a += ra; b += rb; out += ro;
+  }
+}
+
+/**
+ * `out[i, j] = a[i, j] op b[i, j]` for a row-major `out [m, n]`; element (i, j) of a is at
+ * `a + 4 (i ars + j acs)` with `acs` 0 or 1 (likewise b). Covers same-shape operands, a bias
+ * row broadcast over rows (`brs` 0) and a column broadcast along rows (`bcs` 0).
+ */
+export function binaryF32(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize): void {
+  switch (op) {
+    case B_ADD: binaryLoop(B_ADD, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_SUB: binaryLoop(B_SUB, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_MUL: binaryLoop(B_MUL, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_DIV: binaryLoop(B_DIV, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_MAX: binaryLoop(B_MAX, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_MIN: binaryLoop(B_MIN, m, n, a, ars, acs, b, brs, bcs, out); break;
+  }
+}

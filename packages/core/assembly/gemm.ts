@@ -1,0 +1,226 @@
+// Single-precision GEMM: C = A B (or C += A B), any strides, by packing into panels and a
+// register-tiled SIMD micro-kernel (the Goto/BLIS scheme).
+//
+// Loops, outer to inner: columns of C in blocks of NC, depth in blocks of KC (a KC x NC block of
+// B is packed once and stays in L2/L3), rows in blocks of MC (an MC x KC block of A is packed and
+// stays in L2), then MR x NR tiles of C computed in registers from an MR-row sliver of packed A
+// and an NR-column sliver of packed B (both in L1). Packing reads the operands through their
+// strides, so transposed operands cost the same as plain ones.
+//
+// All pointers are byte addresses in linear memory; strides are in elements (f32).
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 1024;
+
+/** Bytes of scratch one call of `sgemm` needs: packed A and B blocks and one edge tile. */
+export function sgemmWorkBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+/** Packs rows [i0, i0+mc) x depth [p0, p0+kc) of A into MR-row slivers (zero-padded rows). */
+function packA(mc: i32, kc: i32, a: usize, rs: i32, cs: i32, dst: usize): void {
+  if (rs == 1 && mc % MR == 0) {
+    // A transposed: walk each column of A (a contiguous row in memory) once, writing one vector
+    // to every sliver; reading sliver by sliver instead strides through memory and thrashes L1.
+    const sliver = <usize>kc * 16;
+    for (let k = 0; k < kc; k++) {
+      const col = a + <usize>(k * cs) * 4;
+      let d = dst + <usize>k * 16;
+      for (let i = 0; i < mc; i += MR) {
+        v128.store(d, v128.load(col + <usize>i * 4));
+        d += sliver;
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
+    const base = a + <usize>(i * rs) * 4;
+    if (rows == MR) {
+      if (cs == 1) {
+        // rows are contiguous: read 4 rows side by side
+        const r0 = base, r1 = base + <usize>rs * 4, r2 = r1 + <usize>rs * 4, r3 = r2 + <usize>rs * 4;
+        for (let k = 0; k < kc; k++) {
+          const o = <usize>k * 4;
+          store<f32>(dst, load<f32>(r0 + o));
+          store<f32>(dst, load<f32>(r1 + o), 4);
+          store<f32>(dst, load<f32>(r2 + o), 8);
+          store<f32>(dst, load<f32>(r3 + o), 12);
+          dst += 16;
+        }
+      } else if (rs == 1) {
+        // columns are contiguous (A transposed): one vector per k
+        for (let k = 0; k < kc; k++) {
+          v128.store(dst, v128.load(base + <usize>(k * cs) * 4));
+          dst += 16;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const col = base + <usize>(k * cs) * 4;
+          for (let r = 0; r < MR; r++) store<f32>(dst + <usize>r * 4, load<f32>(col + <usize>(r * rs) * 4));
+          dst += 16;
+        }
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const col = base + <usize>(k * cs) * 4;
+        for (let r = 0; r < MR; r++) store<f32>(dst + <usize>r * 4, r < rows ? load<f32>(col + <usize>(r * rs) * 4) : 0);
+        dst += 16;
+      }
+    }
+  }
+}
+
+/** Packs depth [0, kc) x columns [0, nc) of B into NR-column slivers (zero-padded columns). */
+function packB(kc: i32, nc: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
+  for (let j = 0; j < nc; j += NR) {
+    const cols = min(NR, nc - j);
+    const base = b + <usize>(j * cs) * 4;
+    if (cols == NR && cs == 1) {
+      for (let k = 0; k < kc; k++) {
+        const row = base + <usize>(k * rs) * 4;
+        v128.store(dst, v128.load(row));
+        v128.store(dst, v128.load(row, 16), 16);
+        dst += 32;
+      }
+    } else if (cols == NR && rs == 1) {
+      // B transposed: each column is contiguous along k; gather 8 columns per k
+      const c0 = base, st = <usize>cs * 4;
+      for (let k = 0; k < kc; k++) {
+        const o = <usize>k * 4;
+        store<f32>(dst, load<f32>(c0 + o));
+        store<f32>(dst, load<f32>(c0 + st + o), 4);
+        store<f32>(dst, load<f32>(c0 + 2 * st + o), 8);
+        store<f32>(dst, load<f32>(c0 + 3 * st + o), 12);
+        store<f32>(dst, load<f32>(c0 + 4 * st + o), 16);
+        store<f32>(dst, load<f32>(c0 + 5 * st + o), 20);
+        store<f32>(dst, load<f32>(c0 + 6 * st + o), 24);
+        store<f32>(dst, load<f32>(c0 + 7 * st + o), 28);
+        dst += 32;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const row = base + <usize>(k * rs) * 4;
+        for (let c = 0; c < NR; c++) store<f32>(dst + <usize>c * 4, c < cols ? load<f32>(row + <usize>(c * cs) * 4) : 0);
+        dst += 32;
+      }
+    }
+  }
+}
+
+/**
+ * The MR x NR (4 x 8) register tile: C[4, 8] (+)= Ap[4, kc] Bp[kc, 8], eight f32x4
+ * accumulators. `ldc` is in bytes. The k loop is unrolled by two.
+ */
+// @ts-ignore: decorator
+@inline
+function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let k = 0;
+  for (; k + 2 <= kc; k += 2) {
+    let b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
+    a = v128.load32_splat(ap, 16);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 20);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 24);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 28);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    ap += 32; bp += 64;
+  }
+  if (k < kc) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+  }
+  const r1 = c + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(r1)); c11 = f32x4.add(c11, v128.load(r1, 16));
+    c20 = f32x4.add(c20, v128.load(r2)); c21 = f32x4.add(c21, v128.load(r2, 16));
+    c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/**
+ * `C[M, N] = A[M, K] B[K, N]` (`beta` 0) or `C += A B` (`beta` 1). Element (i, k) of A is at
+ * `a + 4 (i rsA + k csA)`, likewise B; C is row-major with row stride `ldc` elements.
+ * `work` points to `sgemmWorkBytes()` bytes of scratch (16-byte aligned).
+ */
+export function sgemm(
+  M: i32, N: i32, K: i32,
+  a: usize, rsA: i32, csA: i32,
+  b: usize, rsB: i32, csB: i32,
+  c: usize, ldc: i32, beta: i32, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const ldcB = <usize>ldc * 4;
+  if (K <= 0) {
+    if (beta == 0) for (let i = 0; i < M; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>N * 4);
+    return;
+  }
+  const pa = work;
+  const pb = work + <usize>(MC * KC) * 4;
+  const tile = pb + <usize>(KC * NC) * 4;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const acc = pc > 0 || beta != 0;
+      packB(kc, nc, b + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, pb);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(mc, kc, a + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = pb + <usize>(jr * kc) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const ap = pa + <usize>(ir * kc) * 4;
+            const cp = c + (<usize>(ic + ir) * ldcB) + <usize>(jc + jr) * 4;
+            if (mr == MR && nr == NR) {
+              micro(kc, ap, bp, cp, ldcB, acc);
+            } else {
+              // edge tile: compute the full tile aside, then write the valid part
+              micro(kc, ap, bp, tile, <usize>NR * 4, false);
+              for (let r = 0; r < mr; r++) {
+                const dst = cp + <usize>r * ldcB;
+                const src = tile + <usize>(r * NR) * 4;
+                for (let q = 0; q < nr; q++) {
+                  const v = load<f32>(src + <usize>q * 4);
+                  store<f32>(dst + <usize>q * 4, acc ? load<f32>(dst + <usize>q * 4) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

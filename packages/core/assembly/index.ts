@@ -1,0 +1,12 @@
+// Entry point of the WebAssembly kernels (compiled by scripts/build-wasm.mjs).
+export { sgemm, sgemmWorkBytes } from './gemm';
+export { unaryF32, binaryF32 } from './elementwise';
+export { reduceF32 } from './reduce';
+export { copyStridedF32 } from './layout';
+export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
+export { maxPool2dF32 } from './pool';
+
+/** First free byte after the module's own static data and stack: JS manages memory from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,40 @@
+// Max pooling on contiguous float32 planes.
+
+/**
+ * For planes [p0, p1) of `x [P, H, W]`: out[p, oh, ow] = max over the window, argmax[p, oh, ow]
+ * = flat index ih W + iw of the first maximum (NaN wins, as in the reference kernels).
+ * geo = [H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo] as int32s.
+ */
+export function maxPool2dF32(p0: i32, p1: i32, geo: usize, x: usize, out: usize, argmax: usize): void {
+  const H = load<i32>(geo), W = load<i32>(geo, 4), kh = load<i32>(geo, 8), kw = load<i32>(geo, 12);
+  const sh = load<i32>(geo, 16), sw = load<i32>(geo, 20), ph = load<i32>(geo, 24), pw = load<i32>(geo, 28);
+  const dh = load<i32>(geo, 32), dw = load<i32>(geo, 36), Ho = load<i32>(geo, 40), Wo = load<i32>(geo, 44);
+  for (let p = p0; p < p1; p++) {
+    const plane = x + <usize>(p * H * W) * 4;
+    let o = out + <usize>(p * Ho * Wo) * 4;
+    let a = argmax + <usize>(p * Ho * Wo) * 4;
+    for (let oh = 0; oh < Ho; oh++) {
+      for (let ow = 0; ow < Wo; ow++) {
+        let best: f32 = -Infinity;
+        let bi: i32 = -1;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - pw + j * dw;
+            if (iw < 0 || iw >= W) continue;
+            const v = load<f32>(plane + <usize>(ih * W + iw) * 4);
+            if (v > best || bi < 0 || (v != v && best == best)) {
+              best = v;
+              bi = ih * W + iw;
+            }
+          }
+        }
+        store<f32>(o, best);
+        store<i32>(a, bi);
+        o += 4;
+        a += 4;
+      }
+    }
+  }
+}

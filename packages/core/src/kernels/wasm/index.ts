@@ -1,0 +1,402 @@
+import ndarray from 'ndarray';
+import type { DType } from '../../dtype.js';
+import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import { copyInto } from '../js/alloc.js';
+import { wasmRuntime, type WasmRuntime } from './module.js';
+import { parallelFor } from './threads.js';
+
+// The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
+// in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
+// without a wasm kernel, tiny inputs where the copies would dominate) runs the JS reference
+// kernels, so this backend is complete. Operands are copied into the module's linear memory
+// and results copied out into fresh typed arrays owned by the caller.
+
+/** Unary ops with a SIMD kernel, by op code (assembly/elementwise.ts). */
+const UNARY: Partial<Record<UnaryOp, number>> = {
+  copy: 0, neg: 1, abs: 2, exp: 3, log: 4, sqrt: 5, rsqrt: 6, tanh: 7, sigmoid: 8, relu: 9,
+  step: 10, leakyRelu: 11, clamp: 12,
+};
+/** Binary ops with a SIMD kernel, by op code. */
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
+
+/** Below this many elements an element-wise op or reduction stays in JS (copies would dominate). */
+const MIN_ELEMENTWISE = 32;
+/** Below this many multiply-adds a matrix product stays in JS. */
+const MIN_GEMM = 4096;
+
+function isF32(v: View): boolean {
+  return v.data instanceof Float32Array;
+}
+
+function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+function contiguousStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** True if the view's elements are in row-major order without gaps (any offset). */
+function isRowMajor(v: View): boolean {
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
+    expected *= v.shape[i]!;
+  }
+  return true;
+}
+
+/** A fresh contiguous float32 view of `shape` holding `n` floats copied from memory at `ptr`. */
+function takeF32(rt: WasmRuntime, ptr: number, shape: readonly number[]): View {
+  const n = sizeOf(shape);
+  const data = rt.f32.slice(ptr >> 2, (ptr >> 2) + n);
+  return ndarray(data, [...shape]);
+}
+
+/**
+ * Copies the storage range a float32 view spans into scratch memory and returns the address
+ * of its element 0 (strides are unchanged, in elements). Views that touch only a small part
+ * of their span (a column of a large matrix, say) are gathered into a dense copy instead.
+ */
+function stage(rt: WasmRuntime, v: View): { ptr: number; stride: number[] } {
+  let lo = v.offset;
+  let hi = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    const ext = (v.shape[d]! - 1) * v.stride[d]!;
+    if (ext > 0) hi += ext;
+    else lo += ext;
+  }
+  const size = sizeOf(v.shape);
+  if (hi + 1 - lo > 2 * size + 1024) {
+    const dense = ndarray(new Float32Array(size), [...v.shape]);
+    copyInto(dense, v);
+    return { ptr: rt.put(dense.data as Float32Array), stride: contiguousStrides(v.shape) };
+  }
+  const p = rt.alloc((hi + 1 - lo) * 4);
+  rt.f32.set((v.data as Float32Array).subarray(lo, hi + 1), p >> 2);
+  return { ptr: p + (v.offset - lo) * 4, stride: v.stride.slice() };
+}
+
+/** The view as a contiguous row-major float32 block in scratch memory; returns its address. */
+function contiguous(rt: WasmRuntime, v: View): number {
+  const s = stage(rt, v);
+  if (isRowMajor(ndarray(v.data, v.shape, s.stride))) return s.ptr;
+  const nd = v.shape.length;
+  const dst = rt.alloc(sizeOf(v.shape) * 4);
+  const meta = rt.putInts([...v.shape, ...s.stride, ...new Array<number>(nd).fill(0)]);
+  rt.exports.copyStridedF32(nd, meta, meta + nd * 4, s.ptr, dst);
+  return dst;
+}
+
+/** Runs `f` with scratch memory released afterwards, or returns null if wasm is unavailable. */
+function withRuntime<T>(f: (rt: WasmRuntime) => T): T {
+  const rt = wasmRuntime()!;
+  const mark = rt.mark();
+  try {
+    return f(rt);
+  } finally {
+    rt.release(mark);
+  }
+}
+
+// ------------------------------------------------------------------ element-wise
+
+function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
+  const code = UNARY[op];
+  if (code === undefined || outDtype !== 'float32' || !isF32(x) || x.size < MIN_ELEMENTWISE)
+    return jsBackend.unary(op, x, outDtype, p0, p1);
+  return withRuntime((rt) => {
+    const n = x.size;
+    const src = contiguous(rt, x);
+    const dst = rt.alloc(n * 4);
+    rt.exports.unaryF32(code, n, src, dst, p0, p1);
+    return takeF32(rt, dst, x.shape);
+  });
+}
+
+/**
+ * Merges adjacent dims of the output shape that both operands traverse uniformly, dropping
+ * size-1 dims: `[N, C, H, W]` plus a `[C, 1, 1]` bias collapses to `[N, C, H*W]`.
+ */
+function collapse(shape: readonly number[], sa: readonly number[], sb: readonly number[]) {
+  const dims: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const k = dims.length - 1;
+    if (k >= 0 && as[k] === sa[i]! * shape[i]! && bs[k] === sb[i]! * shape[i]!) {
+      dims[k] *= shape[i]!;
+      as[k] = sa[i]!;
+      bs[k] = sb[i]!;
+    } else {
+      dims.push(shape[i]!);
+      as.push(sa[i]!);
+      bs.push(sb[i]!);
+    }
+  }
+  return { dims, as, bs };
+}
+
+function binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
+  const code = BINARY[op];
+  if (code === undefined || outDtype !== 'float32' || !isF32(a) || !isF32(b) || a.size < MIN_ELEMENTWISE)
+    return jsBackend.binary(op, a, b, outDtype);
+  return withRuntime((rt) => {
+    const shape = a.shape;
+    let A = stage(rt, a);
+    let B = stage(rt, b);
+    let c = collapse(shape, A.stride, B.stride);
+    // the kernel walks each operand's rows with unit or zero stride; densify any other
+    const inner = c.dims.length - 1;
+    if (inner >= 0 && c.as[inner] !== 0 && c.as[inner] !== 1) A = { ptr: contiguous(rt, a), stride: contiguousStrides(shape) };
+    if (inner >= 0 && c.bs[inner] !== 0 && c.bs[inner] !== 1) B = { ptr: contiguous(rt, b), stride: contiguousStrides(shape) };
+    c = collapse(shape, A.stride, B.stride);
+    const { dims, as, bs } = c;
+    while (dims.length < 2) {
+      dims.unshift(1);
+      as.unshift(0);
+      bs.unshift(0);
+    }
+    const nd = dims.length;
+    const m = dims[nd - 2]!;
+    const n = dims[nd - 1]!;
+    const total = sizeOf(dims);
+    const out = rt.alloc(total * 4);
+    const E = rt.exports;
+    // odometer over the dims outside the last two
+    const outer = dims.slice(0, nd - 2);
+    const idx = new Array<number>(outer.length).fill(0);
+    const slices = total / (m * n);
+    for (let s = 0, pa = A.ptr, pb = B.ptr; s < slices; s++) {
+      E.binaryF32(code, m, n, pa, as[nd - 2]!, as[nd - 1]!, pb, bs[nd - 2]!, bs[nd - 1]!, out + s * m * n * 4);
+      for (let d = outer.length - 1; d >= 0; d--) {
+        idx[d]!++;
+        pa += as[d]! * 4;
+        pb += bs[d]! * 4;
+        if (idx[d]! < outer[d]!) break;
+        pa -= as[d]! * 4 * outer[d]!;
+        pb -= bs[d]! * 4 * outer[d]!;
+        idx[d] = 0;
+      }
+    }
+    return takeF32(rt, out, shape);
+  });
+}
+
+// ------------------------------------------------------------------ reductions
+
+/**
+ * The reduction as one strided block `[outer, r, inner]` reduced over its middle dim, or null
+ * when the reduced dims do not merge into one (e.g. dims 0 and 2 of a 3-D tensor).
+ */
+function reduceBlock(shape: readonly number[], stride: readonly number[], dims: readonly number[]) {
+  const groups: Array<{ size: number; stride: number; reduced: boolean }> = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const reduced = dims.includes(i);
+    const g = groups[groups.length - 1];
+    if (g && g.reduced === reduced && g.stride === stride[i]! * shape[i]!) {
+      g.size *= shape[i]!;
+      g.stride = stride[i]!;
+    } else groups.push({ size: shape[i]!, stride: stride[i]!, reduced });
+  }
+  const red = groups.filter((g) => g.reduced);
+  if (red.length > 1) return null;
+  const at = groups.findIndex((g) => g.reduced);
+  const before = at < 0 ? groups : groups.slice(0, at);
+  const after = at < 0 ? [] : groups.slice(at + 1);
+  if (before.length > 1 || after.length > 1) return null;
+  return {
+    outer: before[0]?.size ?? 1, s0: before[0]?.stride ?? 0,
+    r: red[0]?.size ?? 1, s1: red[0]?.stride ?? 0,
+    inner: after[0]?.size ?? 1, s2: after[0]?.stride ?? 0,
+  };
+}
+
+function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
+  const code = REDUCE[op];
+  if (code === undefined || outDtype !== 'float32' || !isF32(x) || x.size < MIN_ELEMENTWISE)
+    return jsBackend.reduce(op, x, dims, outDtype);
+  const outShape = x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
+  const dense = contiguousStrides(x.shape);
+  if (!reduceBlock(x.shape, dense, dims)) return jsBackend.reduce(op, x, dims, outDtype);
+  return withRuntime((rt) => {
+    let S = stage(rt, x);
+    let blk = reduceBlock(x.shape, S.stride, dims);
+    if (!blk) {
+      S = { ptr: contiguous(rt, x), stride: dense };
+      blk = reduceBlock(x.shape, dense, dims)!;
+    }
+    const out = rt.alloc(blk.outer * blk.inner * 4);
+    const work = rt.alloc(blk.inner * 8);
+    rt.exports.reduceF32(code, blk.outer, blk.r, blk.inner, S.ptr, blk.s0, blk.s1, blk.s2, out, work);
+    return takeF32(rt, out, outShape);
+  });
+}
+
+// ------------------------------------------------------------------ matrix product
+
+function matmul(a: View, b: View, outDtype: DType): View {
+  const [Bn, M, K] = a.shape as [number, number, number];
+  const N = b.shape[2]!;
+  if (outDtype !== 'float32' || !isF32(a) || !isF32(b) || Bn * M * N * K < MIN_GEMM || M * N === 0)
+    return jsBackend.matmul(a, b, outDtype);
+  return withRuntime((rt) => {
+    const A = stage(rt, a);
+    const B = stage(rt, b);
+    const C = rt.alloc(Bn * M * N * 4);
+    for (let p = 0; p < Bn; p++) {
+      gemm(rt, M, N, K, A.ptr + p * A.stride[0]! * 4, A.stride[1]!, A.stride[2]!, B.ptr + p * B.stride[0]! * 4, B.stride[1]!, B.stride[2]!, C + p * M * N * 4, N, 0);
+    }
+    return takeF32(rt, C, [Bn, M, N]);
+  });
+}
+
+/**
+ * `C = A B` (`beta` 0) or `C += A B`, split across the thread pool when large: by blocks of
+ * rows when M is the larger side, else by blocks of columns.
+ */
+export function gemm(
+  rt: WasmRuntime, M: number, N: number, K: number,
+  a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
+  c: number, ldc: number, beta: number,
+): void {
+  const work = rt.exports.sgemmWorkBytes();
+  const byRows = M >= N;
+  // parts are whole register tiles: 4 rows or 8 columns
+  const unit = byRows ? 4 : 8;
+  const count = Math.ceil((byRows ? M : N) / unit);
+  parallelFor(rt, 2 * M * N * K, count, (lo, hi) => {
+    const i0 = lo * unit;
+    const i1 = Math.min(byRows ? M : N, hi * unit);
+    return byRows
+      ? { fn: 'sgemm', work, args: (w) => [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, b, rsB, csB, c + i0 * ldc * 4, ldc, beta, w] }
+      : { fn: 'sgemm', work, args: (w) => [M, i1 - i0, K, a, rsA, csA, b + i0 * csB * 4, rsB, csB, c + i0 * 4, ldc, beta, w] };
+  });
+}
+
+// ------------------------------------------------------------------ convolution and pooling
+
+function outSize(size: number, k: number, s: number, p: number, d: number): number {
+  return Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
+}
+
+/** The int32 geometry block the conv kernels read: [C, H, W, O, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo]. */
+function convGeo(rt: WasmRuntime, xShape: readonly number[], wShape: readonly number[], g: Conv2dGeometry) {
+  const [N, C, H, W] = xShape as [number, number, number, number];
+  const [O, , kh, kw] = wShape as [number, number, number, number];
+  const Ho = outSize(H, kh, g.stride[0], g.padding[0], g.dilation[0]);
+  const Wo = outSize(W, kw, g.stride[1], g.padding[1], g.dilation[1]);
+  const geo = rt.putInts([C, H, W, O, kh, kw, g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], Ho, Wo, 0, 0]);
+  return { N, C, H, W, O, kh, kw, Ho, Wo, geo, colsBytes: C * kh * kw * Ho * Wo * 4 };
+}
+
+function convSupported(g: Conv2dGeometry, ...views: View[]): boolean {
+  return g.groups === 1 && views.every(isF32);
+}
+
+function conv2d(x: View, w: View, g: Conv2dGeometry): View {
+  if (!convSupported(g, x, w)) return jsBackend.conv2d(x, w, g);
+  return withRuntime((rt) => {
+    const d = convGeo(rt, x.shape, w.shape, g);
+    if (d.N * d.O * d.Ho * d.Wo === 0 || d.C === 0) return jsBackend.conv2d(x, w, g);
+    const xp = contiguous(rt, x);
+    const wp = contiguous(rt, w);
+    const out = rt.alloc(d.N * d.O * d.Ho * d.Wo * 4);
+    const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
+    parallelFor(rt, 2 * d.N * d.O * d.C * d.kh * d.kw * d.Ho * d.Wo, d.N, (n0, n1) => ({
+      fn: 'conv2dForward', work, args: (wk) => [n0, n1, d.geo, xp, wp, out, wk + rt.exports.sgemmWorkBytes(), wk],
+    }));
+    return takeF32(rt, out, [d.N, d.O, d.Ho, d.Wo]);
+  });
+}
+
+function conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[], g: Conv2dGeometry): View {
+  if (!convSupported(g, grad, w)) return jsBackend.conv2dBackwardInput(grad, w, inputShape, g);
+  return withRuntime((rt) => {
+    const d = convGeo(rt, inputShape, w.shape, g);
+    if (d.N * d.C * d.H * d.W === 0 || d.O * d.Ho * d.Wo === 0) return jsBackend.conv2dBackwardInput(grad, w, inputShape, g);
+    const gp = contiguous(rt, grad);
+    const wp = contiguous(rt, w);
+    const dx = rt.alloc(d.N * d.C * d.H * d.W * 4);
+    const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
+    parallelFor(rt, 2 * d.N * d.O * d.C * d.kh * d.kw * d.Ho * d.Wo, d.N, (n0, n1) => ({
+      fn: 'conv2dBackwardInput', work, args: (wk) => [n0, n1, d.geo, gp, wp, dx, wk + rt.exports.sgemmWorkBytes(), wk],
+    }));
+    return takeF32(rt, dx, inputShape);
+  });
+}
+
+function conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[], g: Conv2dGeometry): View {
+  if (!convSupported(g, x, grad)) return jsBackend.conv2dBackwardWeight(x, grad, weightShape, g);
+  return withRuntime((rt) => {
+    const d = convGeo(rt, x.shape, weightShape, g);
+    const wSize = sizeOf(weightShape);
+    if (d.N * d.Ho * d.Wo === 0 || wSize === 0) return jsBackend.conv2dBackwardWeight(x, grad, weightShape, g);
+    const xp = contiguous(rt, x);
+    const gp = contiguous(rt, grad);
+    const wBytes = wSize * 4;
+    const work = rt.exports.sgemmWorkBytes() + d.colsBytes + wBytes + 128;
+    // each thread sums its images into its own slice of partial weight gradients; added up below
+    const parts = parallelFor(rt, 2 * d.N * d.O * d.C * d.kh * d.kw * d.Ho * d.Wo, d.N, (n0, n1) => ({
+      fn: 'conv2dBackwardWeight', work, args: (wk) => [n0, n1, d.geo, xp, gp, wk + rt.exports.sgemmWorkBytes() + d.colsBytes + 64, 0, wk + rt.exports.sgemmWorkBytes(), wk],
+    }));
+    const first = parts[0]! + rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
+    for (let t = 1; t < parts.length; t++) {
+      const other = parts[t]! + rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
+      rt.exports.binaryF32(0, 1, wSize, first, 0, 1, other, 0, 1, first);
+    }
+    return takeF32(rt, first, weightShape);
+  });
+}
+
+function maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out: View; argmax: View } {
+  if (!isF32(x) || x.size < MIN_ELEMENTWISE) return jsBackend.maxPool2d(x, kernel, g);
+  return withRuntime((rt) => {
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
+    const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);
+    const n = N * C * Ho * Wo;
+    if (n === 0) return jsBackend.maxPool2d(x, kernel, g);
+    const xp = contiguous(rt, x);
+    const geo = rt.putInts([H, W, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], Ho, Wo]);
+    const out = rt.alloc(n * 4);
+    const arg = rt.alloc(n * 4);
+    rt.exports.maxPool2dF32(0, N * C, geo, xp, out, arg);
+    const argmax = ndarray(rt.i32.slice(arg >> 2, (arg >> 2) + n), [N, C, Ho, Wo]);
+    return { out: takeF32(rt, out, [N, C, Ho, Wo]), argmax };
+  });
+}
+
+/**
+ * The WebAssembly SIMD kernels (see the module comment above); {@link wasmAvailable} tells
+ * whether this engine can run them.
+ */
+export const wasmBackend: Backend = {
+  ...jsBackend,
+  name: 'wasm',
+  unary,
+  binary,
+  reduce,
+  matmul,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2d,
+};
+
+/** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */
+export function wasmAvailable(): boolean {
+  return wasmRuntime() !== null;
+}

@@ -1,0 +1,157 @@
+import { wasmShared, wasmSingle } from './binary.generated.js';
+
+/** The functions the AssemblyScript kernels export (addresses are byte offsets into the memory). */
+export interface KernelExports {
+  heapBase(): number;
+  sgemmWorkBytes(): number;
+  sgemm(
+    M: number, N: number, K: number,
+    a: number, rsA: number, csA: number,
+    b: number, rsB: number, csB: number,
+    c: number, ldc: number, beta: number, work: number,
+  ): void;
+  unaryF32(op: number, n: number, x: number, out: number, p0: number, p1: number): void;
+  binaryF32(op: number, m: number, n: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
+  reduceF32(op: number, outer: number, r: number, inner: number, x: number, s0: number, s1: number, s2: number, out: number, work: number): void;
+  copyStridedF32(nd: number, shape: number, strides: number, src: number, dst: number): void;
+  conv2dForward(...args: number[]): void;
+  conv2dBackwardInput(...args: number[]): void;
+  conv2dBackwardWeight(...args: number[]): void;
+  maxPool2dF32(...args: number[]): void;
+}
+
+/** Largest memory, in 64 KiB pages (2 GiB); must match MAX_PAGES in scripts/build-wasm.mjs. */
+export const MAX_PAGES = 32768;
+const PAGE = 65536;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array<ArrayBuffer> } }).Buffer;
+  if (B) return B.from(s, 'base64');
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * One instance of the kernels and its linear memory, with a stack-like scratch allocator: a
+ * kernel call marks the top, allocates its operands and results, and releases back to the
+ * mark when done. Memory grows as needed and is reused by later calls (it never shrinks).
+ *
+ * Tensor data stays in ordinary typed arrays owned by the tensors (garbage-collected as usual);
+ * kernels copy operands in and results out.
+ */
+export class WasmRuntime {
+  readonly exports: KernelExports;
+  f32!: Float32Array;
+  i32!: Int32Array;
+  private top: number;
+
+  constructor(
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    /** True when the memory is a SharedArrayBuffer that worker threads can use too. */
+    readonly shared: boolean,
+  ) {
+    const inst = new WebAssembly.Instance(module, { env: { memory } });
+    this.exports = inst.exports as unknown as KernelExports;
+    this.top = align(this.exports.heapBase(), 64);
+    this.refresh();
+  }
+
+  private refresh(): void {
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** The current top of the scratch stack, to pass to {@link release}. */
+  mark(): number {
+    return this.top;
+  }
+
+  /** Frees everything allocated since `mark`. */
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /**
+   * Reserves `bytes` (plus 64 bytes of slack: SIMD loops may read or write a vector past the
+   * end) at a 64-byte aligned address.
+   */
+  alloc(bytes: number): number {
+    const p = this.top;
+    const end = align(p + bytes + 64, 64);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      // grow by at least a quarter, so that slowly growing workloads do not grow every call
+      const want = Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 4)));
+      if (want < pages) throw new RangeError(`wasm: out of memory (need ${end} bytes, at most ${MAX_PAGES * PAGE})`);
+      this.memory.grow(want);
+      this.refresh();
+    }
+    this.top = end;
+    return p;
+  }
+
+  /** Copies `src` into fresh scratch memory and returns its address. */
+  put(src: Float32Array): number {
+    const p = this.alloc(src.length * 4);
+    this.f32.set(src, p >> 2);
+    return p;
+  }
+
+  /** Copies int32 values into fresh scratch memory and returns the address. */
+  putInts(values: readonly number[]): number {
+    const p = this.alloc(values.length * 4);
+    const base = p >> 2;
+    for (let i = 0; i < values.length; i++) this.i32[base + i] = values[i]!;
+    return p;
+  }
+}
+
+function align(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+let runtime: WasmRuntime | null | undefined;
+
+/** True if this engine validates modules using 128-bit SIMD (tested on a tiny module). */
+function simdSupported(): boolean {
+  // (module (func (result v128) (v128.const i32x4 0 0 0 0)))
+  const probe = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+  ]);
+  return WebAssembly.validate(probe);
+}
+
+/**
+ * The kernels' runtime, created on first use: the shared-memory build where SharedArrayBuffer
+ * is available (Node, cross-origin isolated pages), else the single-threaded one. Null if
+ * WebAssembly or its SIMD extension is missing, so callers fall back to the JS kernels.
+ */
+export function wasmRuntime(): WasmRuntime | null {
+  if (runtime !== undefined) return runtime;
+  runtime = null;
+  try {
+    if (typeof WebAssembly !== 'object' || !simdSupported()) return null;
+    const canShare =
+      typeof SharedArrayBuffer === 'function' &&
+      (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+    if (canShare) {
+      try {
+        const memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
+        runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmShared)), memory, true);
+        return runtime;
+      } catch {
+        // fall through to the single-threaded build
+      }
+    }
+    const memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES });
+    runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmSingle)), memory, false);
+  } catch {
+    runtime = null;
+  }
+  return runtime;
+}

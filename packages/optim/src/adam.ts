@@ -56,16 +56,7 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   protected updateParam(param: Tensor, data: FloatArray, grad: FloatArray, state: AdamState, group: ParamGroup<AdamOptions>): void {
     state.step += 1;
     const maxSq = group.amsgrad ? this.buffer(state, 'maxExpAvgSq', param) : null;
-    adamUpdate(data, grad, state.expAvg.data as FloatArray, state.expAvgSq.data as FloatArray, maxSq, state.step, {
-      lr: group.lr,
-      beta1: group.betas[0],
-      beta2: group.betas[1],
-      eps: group.eps,
-      weightDecay: group.weightDecay,
-      amsgrad: group.amsgrad,
-      maximize: group.maximize,
-      decoupledWeightDecay: this.decoupled,
-    });
+    adamUpdate(data, grad, state.expAvg.data as FloatArray, state.expAvgSq.data as FloatArray, maxSq, state.step, group, this.decoupled);
   }
 }
 

@@ -100,7 +100,10 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
       throw new ValueError(`${name}: params must be an iterable of Tensors or param groups, got ${showValue(params)}`);
     const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
     if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
-    if (list.every((x) => x instanceof Tensor)) this.addParamGroup({ params: list as Tensor[] } as unknown as ParamGroupInput<O>);
+    const tensors = list.filter((x) => x instanceof Tensor).length;
+    if (tensors > 0 && tensors < list.length)
+      throw new ValueError(`${name}: params mixes ${tensors} Tensors with ${list.length - tensors} param groups; put every tensor in a group`);
+    if (tensors === list.length) this.addParamGroup({ params: list as Tensor[] } as unknown as ParamGroupInput<O>);
     else for (const g of list) this.addParamGroup(g as ParamGroupInput<O>);
   }
 
@@ -192,7 +195,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
   private stepParam(p: Tensor, group: ParamGroup<O>): void {
     const grad = p.grad;
     if (grad === null) return;
-    if (grad.numel !== p.numel || grad.ndim !== p.ndim || grad.shape.some((d, i) => d !== p.shape[i]))
+    const gs = grad.nd.shape;
+    const ps = p.nd.shape;
+    if (gs.length !== ps.length || gs.some((d, i) => d !== ps[i]))
       throw new ShapeError(`${this.name}.step: gradient of shape ${fmtShape(grad.shape)} does not match its parameter's shape ${fmtShape(p.shape)}`);
     let state = this.state.get(p);
     if (state === undefined) {

@@ -5,8 +5,8 @@ import type { Optimizer } from '@tapegrad/optim';
 // over a float64 vector of 5 elements, so that the gradient changes non-linearly along the path.
 export const A = [1.0, 0.5, 2.0, 0.8, 1.5];
 export const B = [0.1, 0.3, 0.05, 0.2, 0.15];
-export const C = [0.5, -1.0, 0.3, -0.2, 0.8];
-export const X0 = [1.5, -2.0, 0.7, 2.5, -1.2];
+export const C = [-3.0, -2.0, -4.0, -2.5, -3.5];
+export const X0 = [2.5, 0.3, 3.0, 0.6, 2.0];
 
 /** The objective on the tape, times `sign` (-1 to test `maximize`). */
 export function objective(x: Tensor, sign = 1): Tensor {

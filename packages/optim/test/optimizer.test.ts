@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AutogradError, DTypeError, ValueError, noGrad, tensor, zeros, type Tensor } from '@tapegrad/core';
 import { Adagrad, Adam, AdamW, RMSprop, SGD } from '@tapegrad/optim';
-import { X0, gradient, objective, param } from './helpers.js';
+import { X0, gradient, objective, param, value } from './helpers.js';
 
 const f64 = (values: number[]) => tensor(values, { dtype: 'float64', requiresGrad: true });
 
@@ -83,7 +83,7 @@ describe('Optimizer', () => {
         return l;
       }),
     ) as Tensor;
-    expect(loss.item()).toBeCloseTo(X0.reduce((s, v, i) => s + [1.0, 0.5, 2.0, 0.8, 1.5][i]! * v * v + [0.1, 0.3, 0.05, 0.2, 0.15][i]! * v ** 4 + [0.5, -1.0, 0.3, -0.2, 0.8][i]! * v, 0), 12);
+    expect(loss.item()).toBeCloseTo(value(X0), 12);
     expect(x).toBeAllClose(X0.map((v, i) => v - 0.01 * gradient(X0)[i]!), { rtol: 1e-14 });
   });
 
@@ -149,6 +149,10 @@ describe('hyper-parameter validation', () => {
 
   it('rejects an empty parameter list', () => {
     expect(() => new Adam([])).toThrow('Adam: got an empty parameter list');
+  });
+
+  it('rejects a list that mixes tensors and param groups', () => {
+    expect(() => new SGD([f64([1]), { params: [f64([2])] }] as never)).toThrow('SGD: params mixes 1 Tensors with 1 param groups; put every tensor in a group');
   });
 
   it('rejects a bare tensor, asking for an array', () => {

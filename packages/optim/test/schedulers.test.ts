@@ -54,6 +54,16 @@ describe('StepLR', () => {
     expect(second.baseLrs).toEqual(BASES);
   });
 
+  it('schedules a group added later from its own lr, recorded as its initialLr', () => {
+    const opt = optimizer();
+    const sched = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
+    sched.step();
+    opt.addParamGroup({ params: [tensor([1], { requiresGrad: true })], lr: 0.4 });
+    for (let e = 2; e <= 5; e++) sched.step();
+    expect(opt.paramGroups[2]!.initialLr).toBe(0.4);
+    expect(sched.getLastLr()).toEqual([0.1 / 4, 0.02 / 4, 0.4 / 4]);
+  });
+
   it('rejects a step size that is not a positive integer, naming it', () => {
     expect(() => new StepLR(optimizer(), { stepSize: 0 })).toThrow(ValueError);
     expect(() => new StepLR(optimizer(), { stepSize: 2.5 })).toThrow('StepLR: invalid step size: 2.5 (stepSize must be an integer >= 1)');

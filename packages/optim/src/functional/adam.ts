@@ -3,14 +3,11 @@ import type { FloatArray } from './float-array.js';
 /** Hyper-parameters of one {@link adamUpdate}. */
 export interface AdamUpdateOptions {
   lr: number;
-  beta1: number;
-  beta2: number;
+  betas: readonly [number, number];
   eps: number;
   weightDecay: number;
   amsgrad: boolean;
   maximize: boolean;
-  /** AdamW: shrink the parameter by `1 - lr * weightDecay` instead of adding `weightDecay * param` to the gradient. */
-  decoupledWeightDecay: boolean;
 }
 
 /**
@@ -19,6 +16,8 @@ export interface AdamUpdateOptions {
  *
  * @param step - the parameter's step count, already incremented (1 on the first update)
  * @param maxExpAvgSq - the running maximum of `expAvgSq` (amsgrad only, else null)
+ * @param decoupledWeightDecay - AdamW: shrink the parameter by `1 - lr * weightDecay` instead of
+ *   adding `weightDecay * param` to the gradient
  */
 export function adamUpdate(
   param: FloatArray,
@@ -28,8 +27,10 @@ export function adamUpdate(
   maxExpAvgSq: FloatArray | null,
   step: number,
   o: AdamUpdateOptions,
+  decoupledWeightDecay = false,
 ): void {
-  const { lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay } = o;
+  const { lr, eps, weightDecay, amsgrad, maximize } = o;
+  const [beta1, beta2] = o.betas;
   const stepSize = lr / (1 - beta1 ** step);
   const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
   const decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;

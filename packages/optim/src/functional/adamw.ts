@@ -12,7 +12,7 @@ export function adamwUpdate(
   expAvgSq: FloatArray,
   maxExpAvgSq: FloatArray | null,
   step: number,
-  o: Omit<AdamUpdateOptions, 'decoupledWeightDecay'>,
+  o: AdamUpdateOptions,
 ): void {
-  adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, step, { ...o, decoupledWeightDecay: true });
+  adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, step, o, true);
 }

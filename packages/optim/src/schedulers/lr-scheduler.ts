@@ -74,7 +74,9 @@ export abstract class LRScheduler {
     this.lastEpoch += 1;
     const groups = this.optimizer.paramGroups;
     groups.forEach((g, i) => {
-      g.lr = this.lrAt(this.baseLrs[i] ?? g.initialLr ?? g.lr, this.lastEpoch);
+      // A group added after the scheduler was made starts its schedule from its current lr.
+      if (this.baseLrs[i] === undefined) this.baseLrs[i] = g.initialLr ??= g.lr;
+      g.lr = this.lrAt(this.baseLrs[i]!, this.lastEpoch);
     });
     this.lastLr = groups.map((g) => g.lr);
   }

@@ -11,6 +11,7 @@ export default defineConfig({
       '@tapegrad/nn': src('nn'),
       '@tapegrad/optim': src('optim'),
       '@tapegrad/datasets': src('datasets'),
+      '@tapegrad/train': src('train'),
     },
   },
   test: {

@@ -1,0 +1,389 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ValueError, noGrad } from '@tapegrad/core';
+import { saveSafetensors, type AnyModule, type StateDict } from '@tapegrad/nn';
+import type { FitOptimizer } from './fit.js';
+import type { History } from './history.js';
+
+/**
+ * What {@link fit} passes to every callback: the model, the optimizer, the history so far, and
+ * the `stop` flag. A callback sets `ctx.stop = true` to end training: set in `onEpochEnd` (or
+ * earlier in the epoch) it ends training after the current epoch; set in `onBatchEnd`, the epoch
+ * also ends after that batch (its logs, validation and callbacks still run).
+ *
+ * @example
+ * const ctx: TrainContext = { model, optimizer, history: new History(), epochs: 10, stop: false };
+ * stopper.onEpochEnd(0, { val_loss: 0.3 }, ctx);
+ */
+export interface TrainContext {
+  /** The model being trained. */
+  readonly model: AnyModule;
+  /** The optimizer (absent when callbacks are driven by a hand-written loop that has none to share). */
+  readonly optimizer?: FitOptimizer;
+  /** The epochs finished so far. */
+  readonly history: History;
+  /** The number of epochs asked for. */
+  readonly epochs: number;
+  /** Set to true to stop training (see above for when it takes effect). */
+  stop: boolean;
+}
+
+/** What a callback method may return: nothing, or a promise that {@link fit} awaits. */
+export type MaybePromise = void | Promise<void>;
+
+/**
+ * Hooks {@link fit} calls during training (Keras' callbacks). Every method is optional and may
+ * be async; `epoch` and `batch` are 0-based indices; `logs` are the epoch's values (`loss`,
+ * `accuracy`, `val_loss`, `val_accuracy`, `lr`, `seconds`) or the batch's (`loss`, `accuracy`, `size`).
+ *
+ * In a hand-written loop, call the hooks yourself with a {@link TrainContext} you keep.
+ *
+ * @example
+ * const printer: Callback = {
+ *   onEpochEnd(epoch, logs, ctx) {
+ *     if (logs.loss < 1e-3) ctx.stop = true; // good enough
+ *   },
+ * };
+ * await fit(model, { optimizer, loss, trainLoader, epochs: 100, callbacks: [printer] });
+ */
+export interface Callback {
+  /** Before the first epoch. */
+  onTrainBegin?(ctx: TrainContext): MaybePromise;
+  /** Before each epoch. */
+  onEpochBegin?(epoch: number, ctx: TrainContext): MaybePromise;
+  /** After each training batch (after the optimizer step). */
+  onBatchEnd?(batch: number, logs: Record<string, number>, ctx: TrainContext): MaybePromise;
+  /** After each epoch, once its logs (with validation) are complete and recorded in the history. */
+  onEpochEnd?(epoch: number, logs: Record<string, number>, ctx: TrainContext): MaybePromise;
+  /** After the last epoch (or the one a callback stopped at). */
+  onTrainEnd?(history: History, ctx: TrainContext): MaybePromise;
+}
+
+/** `'min'` when smaller is better (losses), `'max'` when larger is (accuracies). */
+export type MonitorMode = 'min' | 'max';
+
+function modeFor(monitor: string, mode: MonitorMode | 'auto' | undefined, op: string): MonitorMode {
+  if (mode === undefined || mode === 'auto') return monitor.includes('acc') ? 'max' : 'min';
+  if (mode !== 'min' && mode !== 'max') throw new ValueError(`${op}: mode must be 'min', 'max' or 'auto', got ${String(mode)}`);
+  return mode;
+}
+
+function monitored(op: string, monitor: string, logs: Record<string, number>): number {
+  const v = logs[monitor];
+  if (typeof v !== 'number')
+    throw new ValueError(
+      `${op}: the monitored value "${monitor}" is not in the logs (keys: ${Object.keys(logs).join(', ') || 'none'})` +
+        (monitor.startsWith('val_') ? '; pass a valLoader to fit, or monitor a training value' : ''),
+    );
+  return v;
+}
+
+/** A copy of a model's state dict (tensors cloned, so later training does not change it). */
+function snapshot(model: AnyModule): StateDict {
+  return noGrad(() => {
+    const out: StateDict = {};
+    for (const [k, t] of Object.entries(model.stateDict())) out[k] = t.clone();
+    return out;
+  });
+}
+
+/** Options of {@link EarlyStopping}. */
+export interface EarlyStoppingOptions {
+  /** The logged value to watch (default `val_loss`). */
+  monitor?: string;
+  /** Epochs without improvement to wait before stopping (default 0: stop at the first). */
+  patience?: number;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Whether smaller or larger is better (default `auto`: `max` if the name contains `acc`, else `min`). */
+  mode?: MonitorMode | 'auto';
+  /** At the end of training, put back the weights of the best epoch (default false). */
+  restoreBestWeights?: boolean;
+  /** Print a line when stopping and when restoring (default false). */
+  verbose?: boolean;
+}
+
+/**
+ * Stops training when a monitored value has stopped improving (Keras' `EarlyStopping`).
+ *
+ * After each epoch: if `value` improves on the best so far by more than `minDelta`
+ * (`value < best - minDelta` in `min` mode, `value > best + minDelta` in `max` mode) it becomes
+ * the best and the wait count resets; otherwise the wait count grows, and when it reaches
+ * `patience` (at least 1 for patience 0) training stops. With `restoreBestWeights`, the model gets the
+ * weights of the best epoch back when training ends.
+ *
+ * @throws ValueError for a negative patience or minDelta, a bad mode, or when the monitored value is missing from the logs
+ * @example
+ * const stopper = new EarlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true });
+ * const history = await fit(model, { optimizer, loss, trainLoader, valLoader, epochs: 100, callbacks: [stopper] });
+ * console.log(`stopped after epoch ${stopper.stoppedEpoch + 1}; best was epoch ${stopper.bestEpoch + 1}`);
+ */
+export class EarlyStopping implements Callback {
+  /** The watched key. */
+  readonly monitor: string;
+  /** Epochs without improvement tolerated. */
+  readonly patience: number;
+  /** Smallest change that counts as an improvement. */
+  readonly minDelta: number;
+  /** Direction of improvement. */
+  readonly mode: MonitorMode;
+  /** Whether the best weights are restored at the end. */
+  readonly restoreBestWeights: boolean;
+  /** The best value seen (Infinity / -Infinity before the first epoch). */
+  best = 0;
+  /** 0-based index of the best epoch (-1 before the first epoch). */
+  bestEpoch = -1;
+  /** 0-based index of the epoch at which training was stopped (-1 if it was not). */
+  stoppedEpoch = -1;
+  /** Epochs since the last improvement. */
+  wait = 0;
+  #bestWeights: StateDict | null = null;
+  readonly #verbose: boolean;
+
+  constructor(opts: EarlyStoppingOptions = {}) {
+    const op = 'EarlyStopping';
+    this.monitor = opts.monitor ?? 'val_loss';
+    this.patience = opts.patience ?? 0;
+    this.minDelta = opts.minDelta ?? 0;
+    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ValueError(`${op}: patience must be a non-negative integer, got ${this.patience}`);
+    if (!(this.minDelta >= 0)) throw new ValueError(`${op}: minDelta must be >= 0, got ${this.minDelta}`);
+    this.mode = modeFor(this.monitor, opts.mode, op);
+    this.restoreBestWeights = opts.restoreBestWeights ?? false;
+    this.#verbose = opts.verbose ?? false;
+    this.reset();
+  }
+
+  /** Forgets the previous run (called at the start of training). */
+  reset(): void {
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.bestEpoch = -1;
+    this.stoppedEpoch = -1;
+    this.wait = 0;
+    this.#bestWeights = null;
+  }
+
+  /** True if `value` improves on the best so far by more than `minDelta`. */
+  isImprovement(value: number): boolean {
+    return this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
+  }
+
+  /** Resets the state. */
+  onTrainBegin(): void {
+    this.reset();
+  }
+
+  /** Updates the best value and the wait count; sets `ctx.stop` when patience runs out. */
+  onEpochEnd(epoch: number, logs: Record<string, number>, ctx: TrainContext): void {
+    const value = monitored('EarlyStopping', this.monitor, logs);
+    if (this.isImprovement(value)) {
+      this.best = value;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+      if (this.restoreBestWeights) this.#bestWeights = snapshot(ctx.model);
+      return;
+    }
+    this.wait++;
+    if (this.wait >= Math.max(1, this.patience)) {
+      this.stoppedEpoch = epoch;
+      ctx.stop = true;
+      if (this.#verbose)
+        console.log(`early stopping at epoch ${epoch + 1}: ${this.monitor} has not improved for ${this.wait} epoch(s); best ${this.best} at epoch ${this.bestEpoch + 1}`);
+    }
+  }
+
+  /** Restores the best weights when asked to and the last epoch was not the best. */
+  onTrainEnd(history: History, ctx: TrainContext): void {
+    if (!this.restoreBestWeights || this.#bestWeights === null) return;
+    if (this.bestEpoch === history.length - 1) return;
+    ctx.model.loadStateDict(this.#bestWeights);
+    if (this.#verbose) console.log(`restored the weights of epoch ${this.bestEpoch + 1} (${this.monitor} ${this.best})`);
+  }
+}
+
+/** Options of {@link ModelCheckpoint}. */
+export interface ModelCheckpointOptions {
+  /** The file to write; `{epoch}` in it is replaced by the 1-based epoch number (e.g. `ckpt/model-{epoch}.safetensors`). */
+  path: string;
+  /** The logged value that decides which epoch is best (default `val_loss`). */
+  monitor?: string;
+  /** Whether smaller or larger is better (default `auto`: `max` if the name contains `acc`, else `min`). */
+  mode?: MonitorMode | 'auto';
+  /** Write only when the monitored value improves (default true); false writes after every epoch. */
+  saveBestOnly?: boolean;
+  /** Print a line for each file written (default false). */
+  verbose?: boolean;
+}
+
+/**
+ * Saves the model's `stateDict()` to a safetensors file after an epoch (Keras' `ModelCheckpoint`),
+ * by default only when the monitored value is the best so far. Folders are created as needed.
+ * The file's metadata holds the epoch (1-based) and the monitored value.
+ * Load it back with `model.loadStateDict(await loadSafetensors(path))`.
+ *
+ * @throws ValueError for a missing path, a bad mode, or (with saveBestOnly) when the monitored value is missing from the logs
+ * @example
+ * const ckpt = new ModelCheckpoint({ path: 'out/best.safetensors', monitor: 'val_accuracy' });
+ * await fit(model, { optimizer, loss, trainLoader, valLoader, epochs: 10, metrics: ['accuracy'], callbacks: [ckpt] });
+ * model.loadStateDict(await loadSafetensors('out/best.safetensors'));
+ */
+export class ModelCheckpoint implements Callback {
+  /** The file pattern. */
+  readonly path: string;
+  /** The watched key. */
+  readonly monitor: string;
+  /** Direction of improvement. */
+  readonly mode: MonitorMode;
+  /** Whether only improvements are saved. */
+  readonly saveBestOnly: boolean;
+  /** The best monitored value so far. */
+  best = 0;
+  /** The files written, in order. */
+  readonly saved: string[] = [];
+  readonly #verbose: boolean;
+
+  constructor(opts: ModelCheckpointOptions) {
+    const op = 'ModelCheckpoint';
+    if (!opts || typeof opts.path !== 'string' || opts.path === '') throw new ValueError(`${op}: a path is required, got ${JSON.stringify(opts?.path)}`);
+    this.path = opts.path;
+    this.monitor = opts.monitor ?? 'val_loss';
+    this.mode = modeFor(this.monitor, opts.mode, op);
+    this.saveBestOnly = opts.saveBestOnly ?? true;
+    this.#verbose = opts.verbose ?? false;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  /** Resets the best value. */
+  onTrainBegin(): void {
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  /** Writes the checkpoint if the epoch is an improvement (or always without saveBestOnly). */
+  async onEpochEnd(epoch: number, logs: Record<string, number>, ctx: TrainContext): Promise<void> {
+    const file = this.path.replace(/\{epoch\}/g, String(epoch + 1));
+    const metadata: Record<string, string> = { epoch: String(epoch + 1) };
+    if (this.saveBestOnly) {
+      const v = monitored('ModelCheckpoint', this.monitor, logs);
+      if (!(this.mode === 'min' ? v < this.best : v > this.best)) return;
+      this.best = v;
+    }
+    if (typeof logs[this.monitor] === 'number') metadata[this.monitor] = String(logs[this.monitor]);
+    mkdirSync(dirname(file), { recursive: true });
+    await saveSafetensors(ctx.model.stateDict(), file, { metadata });
+    this.saved.push(file);
+    if (this.#verbose) console.log(`saved ${file} (epoch ${epoch + 1}${metadata[this.monitor] ? `, ${this.monitor} ${metadata[this.monitor]}` : ''})`);
+  }
+}
+
+function cell(v: number | undefined): string {
+  return v === undefined ? '' : String(v);
+}
+
+/** Options of {@link CsvLogger} and {@link JsonlLogger}. */
+export interface LoggerOptions {
+  /** Add to an existing file instead of starting it anew (default false). */
+  append?: boolean;
+}
+
+/**
+ * Writes one CSV row per epoch (Keras' `CSVLogger`): a header `epoch,<keys of the first epoch>`,
+ * then `epoch` (1-based) and the values, with full precision. A key missing in a later epoch
+ * leaves its cell empty. The file is written synchronously, so it is complete even if training
+ * is interrupted.
+ *
+ * @example
+ * await fit(model, { optimizer, loss, trainLoader, epochs: 5, callbacks: [new CsvLogger('out/log.csv')] });
+ * // out/log.csv:
+ * // epoch,loss,lr,seconds
+ * // 1,0.6931,0.1,0.42
+ * // ...
+ */
+export class CsvLogger implements Callback {
+  #keys: string[] | null = null;
+
+  constructor(
+    /** The file to write. */
+    readonly path: string,
+    private readonly opts: LoggerOptions = {},
+  ) {
+    if (typeof path !== 'string' || path === '') throw new ValueError(`CsvLogger: a path is required, got ${JSON.stringify(path)}`);
+  }
+
+  /** Starts the file (empties it unless `append`). */
+  onTrainBegin(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    this.#keys = null;
+    if (!this.opts.append) writeFileSync(this.path, '');
+  }
+
+  /** Writes the header (first epoch) and the epoch's row. */
+  onEpochEnd(epoch: number, logs: Record<string, number>): void {
+    let text = '';
+    if (this.#keys === null) {
+      this.#keys = Object.keys(logs).filter((k) => k !== 'epoch');
+      text += ['epoch', ...this.#keys].map(csvField).join(',') + '\n';
+    }
+    text += [String(epoch + 1), ...this.#keys.map((k) => cell(logs[k]))].join(',') + '\n';
+    mkdirSync(dirname(this.path), { recursive: true });
+    appendFileSync(this.path, text);
+  }
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Writes one JSON object per line and epoch: `{"epoch":1,"loss":0.69,...}` (epoch 1-based;
+ * NaN and infinities are written as null, as JSON has no such numbers).
+ *
+ * @example
+ * const log = new JsonlLogger('out/log.jsonl');
+ * await fit(model, { optimizer, loss, trainLoader, epochs: 5, callbacks: [log] });
+ */
+export class JsonlLogger implements Callback {
+  constructor(
+    /** The file to write. */
+    readonly path: string,
+    private readonly opts: LoggerOptions = {},
+  ) {
+    if (typeof path !== 'string' || path === '') throw new ValueError(`JsonlLogger: a path is required, got ${JSON.stringify(path)}`);
+  }
+
+  /** Starts the file (empties it unless `append`). */
+  onTrainBegin(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    if (!this.opts.append) writeFileSync(this.path, '');
+  }
+
+  /** Appends the epoch's line. */
+  onEpochEnd(epoch: number, logs: Record<string, number>): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    appendFileSync(this.path, JSON.stringify({ epoch: epoch + 1, ...withoutEpoch(logs) }) + '\n');
+  }
+}
+
+/**
+ * Stops training as soon as a batch loss is NaN or infinite (Keras' `TerminateOnNaN`), instead of
+ * training on with broken weights: {@link fit} ends the epoch after that batch and stops.
+ *
+ * @example
+ * await fit(model, { optimizer, loss, trainLoader, epochs: 10, callbacks: [new TerminateOnNaN()] });
+ */
+export class TerminateOnNaN implements Callback {
+  /** 0-based index of the batch whose loss was not finite (-1 if none). */
+  badBatch = -1;
+
+  /** Sets `ctx.stop` when the batch loss is not finite. */
+  onBatchEnd(batch: number, logs: Record<string, number>, ctx: TrainContext): void {
+    const loss = logs.loss;
+    if (loss !== undefined && !Number.isFinite(loss)) {
+      this.badBatch = batch;
+      ctx.stop = true;
+    }
+  }
+}
+
+function withoutEpoch(logs: Record<string, number>): Record<string, number> {
+  const { epoch: _ignored, ...rest } = logs;
+  return rest;
+}

@@ -1,0 +1,184 @@
+import { Tensor, ValueError, fmtShape, noGrad } from '@tapegrad/core';
+import type { Module } from '@tapegrad/nn';
+import { accuracy } from './metrics.js';
+
+/** A loss: a function `(output, target) => scalar` (e.g. `F.crossEntropy`) or a loss module (e.g. `new MSELoss()`). */
+export type LossFn = ((output: Tensor, target: Tensor) => Tensor) | { call(output: Tensor, target: Tensor): Tensor };
+
+/**
+ * A metric computed per batch and averaged over samples (weighted by batch size): the built-in
+ * `'accuracy'` (see {@link accuracy}) or a named function of the batch's outputs and targets.
+ */
+export type Metric = 'accuracy' | { name: string; fn: (output: Tensor, target: Tensor) => number };
+
+/** A batch: inputs and targets (further entries are ignored), as a `DataLoader` over a `TensorDataset` yields. */
+export type Batch = readonly Tensor[];
+
+/** Where batches come from: a `DataLoader`, an array of `[x, y]` pairs, a generator, or an async iterable. */
+export type Loader = Iterable<Batch> | AsyncIterable<Batch>;
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** The loss to average over the samples (omitted: no `loss` in the result). */
+  loss?: LossFn;
+  /** Metrics to average over the samples (default none). */
+  metrics?: ReadonlyArray<Metric>;
+}
+
+/** What {@link evaluate} returns: the sample-weighted means of the loss and metrics, and the sample count. */
+export interface EvaluateResult {
+  /** Mean loss over the samples (when a loss was given). */
+  loss?: number;
+  /** Accuracy over the samples (when asked for). */
+  accuracy?: number;
+  /** Number of samples seen. */
+  samples: number;
+  /** Further metrics by name. */
+  [metric: string]: number | undefined;
+}
+
+/** The model type {@link fit} and {@link evaluate} take: a module from one tensor to one tensor. */
+export type TrainableModule = Module<[Tensor], Tensor>;
+
+/** Applies a loss function or loss module and checks that it gives one number. */
+export function applyLoss(op: string, loss: LossFn, output: Tensor, target: Tensor): Tensor {
+  const l = typeof loss === 'function' ? loss(output, target) : loss.call(output, target);
+  if (!(l instanceof Tensor)) throw new ValueError(`${op}: the loss must return a Tensor, got ${l === null ? 'null' : typeof l}`);
+  if (l.numel !== 1)
+    throw new ValueError(`${op}: the loss must be a single number, got shape ${fmtShape(l.shape)} (use reduction 'mean' or 'sum')`);
+  return l;
+}
+
+/** Checks a batch and returns its inputs and targets. */
+export function splitBatch(op: string, batch: unknown, index: number): [Tensor, Tensor] {
+  if (!Array.isArray(batch) || batch.length < 2 || !(batch[0] instanceof Tensor) || !(batch[1] instanceof Tensor))
+    throw new ValueError(`${op}: batch ${index} must be [inputs, targets] (two Tensors), got ${describe(batch)}`);
+  return [batch[0], batch[1]];
+}
+
+function describe(x: unknown): string {
+  if (Array.isArray(x)) return `an array of ${x.length} (${x.map((e) => (e instanceof Tensor ? `Tensor ${fmtShape(e.shape)}` : typeof e)).join(', ')})`;
+  return x === null ? 'null' : x instanceof Tensor ? `a Tensor of shape ${fmtShape(x.shape)}` : typeof x;
+}
+
+/** Number of samples in a batch: the first dimension of its inputs (1 for a 0-d tensor). */
+export function batchSizeOf(x: Tensor): number {
+  return x.ndim === 0 ? 1 : x.shape[0]!;
+}
+
+/** The name under which a metric is logged. */
+export function metricName(m: Metric): string {
+  return m === 'accuracy' ? 'accuracy' : m.name;
+}
+
+/** Checks that every metric is `'accuracy'` or `{ name, fn }`. */
+export function checkMetrics(op: string, metrics: ReadonlyArray<Metric>): void {
+  for (const m of metrics)
+    if (m !== 'accuracy' && !(m && typeof m.name === 'string' && typeof m.fn === 'function'))
+      throw new ValueError(`${op}: a metric must be 'accuracy' or { name, fn }, got ${JSON.stringify(m)}`);
+}
+
+/** Computes one metric on a batch. */
+export function metricValue(m: Metric, output: Tensor, target: Tensor): number {
+  return m === 'accuracy' ? accuracy(output, target) : m.fn(output, target);
+}
+
+/** Sums of sample-weighted values over batches (internal). */
+export class Running {
+  samples = 0;
+  readonly sums = new Map<string, number>();
+
+  add(name: string, value: number, weight: number): void {
+    this.sums.set(name, (this.sums.get(name) ?? 0) + value * weight);
+  }
+
+  mean(name: string): number {
+    return (this.sums.get(name) ?? NaN) / this.samples;
+  }
+
+  means(prefix = ''): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const k of this.sums.keys()) out[prefix + k] = this.mean(k);
+    return out;
+  }
+}
+
+function evalBatch(op: string, model: TrainableModule, batch: unknown, index: number, opts: EvaluateOptions, run: Running): void {
+  const [x, y] = splitBatch(op, batch, index);
+  const n = batchSizeOf(x);
+  noGrad(() => {
+    const out = model.call(x);
+    if (opts.loss) run.add('loss', applyLoss(op, opts.loss, out, y).item(), n);
+    for (const m of opts.metrics ?? []) run.add(metricName(m), metricValue(m, out, y), n);
+  });
+  run.samples += n;
+}
+
+function result(run: Running): EvaluateResult {
+  return { ...run.means(), samples: run.samples };
+}
+
+function withEvalMode<T>(model: TrainableModule, fn: () => T): T {
+  const was = model.training;
+  model.eval();
+  try {
+    return fn();
+  } finally {
+    model.train(was);
+  }
+}
+
+/**
+ * Runs a model over every batch of a loader without recording (under `noGrad`, in `eval()` mode,
+ * restoring the previous mode after), and returns the loss and metrics averaged over the samples
+ * (each batch weighted by its size). For a loader that is only async, use {@link evaluateAsync}.
+ *
+ * @param model - maps inputs `[B, ...]` to outputs `[B, ...]`
+ * @param loader - batches `[x, y]`, e.g. a `DataLoader` or `[[xTest, yTest]]`
+ * @throws ValueError for a malformed batch, a loss that is not a single number, or an async-only loader
+ * @example
+ * const { loss, accuracy } = evaluate(model, testLoader, { loss: F.crossEntropy, metrics: ['accuracy'] });
+ * console.log(`test loss ${loss!.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}%`);
+ */
+export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts: EvaluateOptions = {}): EvaluateResult {
+  const op = 'evaluate';
+  if (loader == null || typeof (loader as Iterable<Batch>)[Symbol.iterator] !== 'function')
+    throw new ValueError(`evaluate: the loader must be iterable${loader && Symbol.asyncIterator in loader ? ' (it is async only: use evaluateAsync)' : ''}`);
+  checkMetrics(op, opts.metrics ?? []);
+  return withEvalMode(model, () => {
+    const run = new Running();
+    let i = 0;
+    for (const batch of loader) evalBatch(op, model, batch, i++, opts, run);
+    return result(run);
+  });
+}
+
+/**
+ * {@link evaluate} for any loader, synchronous or async (`for await`); {@link fit} uses it for validation.
+ *
+ * @example
+ * const { loss } = await evaluateAsync(model, streamOfBatches(), { loss: F.mseLoss });
+ */
+export async function evaluateAsync(model: TrainableModule, loader: Loader, opts: EvaluateOptions = {}): Promise<EvaluateResult> {
+  const op = 'evaluateAsync';
+  checkMetrics(op, opts.metrics ?? []);
+  if (loader != null && typeof (loader as Iterable<Batch>)[Symbol.iterator] === 'function')
+    return withEvalMode(model, () => {
+      const run = new Running();
+      let i = 0;
+      for (const batch of loader as Iterable<Batch>) evalBatch(op, model, batch, i++, opts, run);
+      return result(run);
+    });
+  if (loader == null || typeof (loader as AsyncIterable<Batch>)[Symbol.asyncIterator] !== 'function')
+    throw new ValueError(`${op}: the loader must be iterable or async iterable, got ${loader === null ? 'null' : typeof loader}`);
+  const was = model.training;
+  model.eval();
+  try {
+    const run = new Running();
+    let i = 0;
+    for await (const batch of loader) evalBatch(op, model, batch, i++, opts, run);
+    return result(run);
+  } finally {
+    model.train(was);
+  }
+}

@@ -1,0 +1,183 @@
+import { ValueError } from '@tapegrad/core';
+import { ReduceLROnPlateau, type ZeroGradOptions } from '@tapegrad/optim';
+import type { Callback, TrainContext } from './callbacks.js';
+import {
+  Running, applyLoss, batchSizeOf, checkMetrics, evaluateAsync, metricName, metricValue, splitBatch,
+  type Batch, type Loader, type LossFn, type Metric, type TrainableModule,
+} from './evaluate.js';
+import { History } from './history.js';
+import { ProgressBar, logEpoch, type ProgressStream } from './progress.js';
+
+/** What {@link fit} needs of an optimizer (every `Optimizer` of @tapegrad/optim qualifies). */
+export interface FitOptimizer {
+  zeroGrad(opts?: ZeroGradOptions): void;
+  step(): unknown;
+  readonly paramGroups: ReadonlyArray<{ lr: number }>;
+}
+
+/**
+ * What {@link fit} needs of a learning-rate scheduler: `step()` once per epoch (every
+ * `LRScheduler`), or `step(metric)` for `ReduceLROnPlateau`, which gets the monitored value.
+ */
+export type FitScheduler = { step(): void } | ReduceLROnPlateau;
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  /** Updates the parameters after each batch. */
+  optimizer: FitOptimizer;
+  /** The training objective: `(output, target) => scalar` or a loss module. */
+  loss: LossFn;
+  /** Training batches `[x, y]`, visited once per epoch (a `DataLoader` reshuffles each time). */
+  trainLoader: Loader;
+  /** Validation batches, evaluated after each epoch under `noGrad` and `eval()`: adds `val_loss` and `val_<metric>`. */
+  valLoader?: Loader;
+  /** Number of epochs. */
+  epochs: number;
+  /** Metrics to log besides the loss, e.g. `['accuracy']`. */
+  metrics?: ReadonlyArray<Metric>;
+  /** Hooks called during training (early stopping, checkpoints, loggers, your own). */
+  callbacks?: ReadonlyArray<Callback>;
+  /**
+   * 0: silent; 1 (default): a progress bar per epoch on a terminal, and one line per epoch;
+   * 2: one line per epoch only.
+   */
+  verbose?: 0 | 1 | 2;
+  /** Stepped once per epoch, after validation (a `ReduceLROnPlateau` gets `schedulerMonitor`'s value). */
+  scheduler?: FitScheduler;
+  /** The value given to a `ReduceLROnPlateau` (default `val_loss` when validating, else `loss`). */
+  schedulerMonitor?: string;
+  /** Where the progress bar draws (default `process.stderr`; nothing is drawn unless it is a terminal). */
+  progressStream?: ProgressStream;
+  /** Where the epoch lines go (default `console.log`). */
+  log?: (line: string) => void;
+}
+
+function hasLength(x: unknown): number {
+  const n = (x as { length?: unknown }).length;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+async function* batchesOf(op: string, loader: Loader): AsyncGenerator<Batch> {
+  if (loader != null && typeof (loader as Iterable<Batch>)[Symbol.iterator] === 'function') {
+    // Iterate synchronously when possible: no promise per batch.
+    yield* loader as Iterable<Batch>;
+    return;
+  }
+  if (loader == null || typeof (loader as AsyncIterable<Batch>)[Symbol.asyncIterator] !== 'function')
+    throw new ValueError(`${op}: trainLoader must be iterable or async iterable, got ${loader === null ? 'null' : typeof loader}`);
+  yield* loader as AsyncIterable<Batch>;
+}
+
+/**
+ * Trains a model for some epochs (Keras' `fit`), the plain PyTorch loop with bookkeeping:
+ *
+ * ```text
+ * for each epoch:
+ *   model.train()
+ *   for each batch [x, y]:  optimizer.zeroGrad(); out = model(x); l = loss(out, y); l.backward(); optimizer.step()
+ *   loss = sum of l * batchSize / samples   (likewise each metric, on the batch outputs)
+ *   with valLoader: val_loss, val_<metric> under noGrad and model.eval()
+ *   scheduler.step()
+ * ```
+ *
+ * Each epoch's logs hold `loss`, the metrics (e.g. `accuracy`), `val_loss` and `val_<metric>`
+ * with a valLoader, `lr` (the first group's learning rate during the epoch) and `seconds`; they
+ * go to the returned {@link History}, the callbacks and, unless `verbose` is 0, one printed line
+ * per epoch (with a progress bar on terminals). The model's train/eval mode is restored at the end.
+ * Writing the loop by hand remains first-class: see {@link ProgressBar}, {@link logEpoch} and
+ * {@link History} to get the same output from your own loop.
+ *
+ * @param model - maps a batch of inputs to outputs, e.g. `[B, 784]` to `[B, 10]`
+ * @returns the per-epoch history
+ * @throws ValueError for a bad `epochs`, an empty or malformed loader, or a loss that is not a single number
+ * @example
+ * manualSeed(0);
+ * const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
+ * const history = await fit(model, {
+ *   optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
+ *   loss: F.crossEntropy,
+ *   trainLoader: new DataLoader(train, { batchSize: 32, shuffle: true }),
+ *   valLoader: new DataLoader(test, { batchSize: 1000 }),
+ *   epochs: 10,
+ *   metrics: ['accuracy'],
+ *   callbacks: [new EarlyStopping({ patience: 2 })],
+ * });
+ * saveSvg(lineChart([{ name: 'train', values: history.get('loss') }, { name: 'val', values: history.get('val_loss') }]), 'out/loss.svg');
+ */
+export async function fit(model: TrainableModule, opts: FitOptions): Promise<History> {
+  const op = 'fit';
+  const { optimizer, loss, trainLoader, valLoader, epochs } = opts;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`${op}: epochs must be a non-negative integer, got ${epochs}`);
+  if (!optimizer || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function')
+    throw new ValueError(`${op}: optimizer must have zeroGrad() and step()`);
+  if (typeof loss !== 'function' && !(loss && typeof loss.call === 'function')) throw new ValueError(`${op}: loss must be a function or a loss module`);
+  const metrics = opts.metrics ?? [];
+  checkMetrics(op, metrics);
+  const callbacks = opts.callbacks ?? [];
+  const verbose = opts.verbose ?? 1;
+  const history = new History();
+  const ctx: TrainContext = { model, optimizer, history, epochs, stop: false };
+  const wasTraining = model.training;
+
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+    for (let epoch = 0; epoch < epochs && !ctx.stop; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+      const t0 = performance.now();
+      const lr = optimizer.paramGroups[0]?.lr;
+      model.train();
+      const bar = verbose === 1
+        ? new ProgressBar({ total: hasLength(trainLoader), label: `epoch ${epoch + 1}/${epochs}`, unit: 'batch', ...(opts.progressStream ? { stream: opts.progressStream } : {}) })
+        : null;
+      const run = new Running();
+      let batch = 0;
+      try {
+        for await (const b of batchesOf(op, trainLoader)) {
+          const [x, y] = splitBatch(op, b, batch);
+          const n = batchSizeOf(x);
+          optimizer.zeroGrad();
+          const out = model.call(x);
+          const l = applyLoss(op, loss, out, y);
+          l.backward();
+          optimizer.step();
+          const batchLogs: Record<string, number> = { loss: l.item() };
+          for (const m of metrics) batchLogs[metricName(m)] = metricValue(m, out, y);
+          for (const [k, v] of Object.entries(batchLogs)) run.add(k, v, n);
+          run.samples += n;
+          batchLogs.size = n;
+          for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs, ctx);
+          batch++;
+          bar?.update(batch, run.means());
+          if (ctx.stop) break;
+        }
+      } finally {
+        bar?.stop();
+      }
+      if (batch === 0) throw new ValueError(`${op}: trainLoader yielded no batches in epoch ${epoch + 1}`);
+
+      const logs: Record<string, number> = run.means();
+      if (valLoader !== undefined) {
+        const v = await evaluateAsync(model, valLoader, { loss, metrics });
+        for (const [k, val] of Object.entries(v)) if (k !== 'samples' && val !== undefined) logs[`val_${k}`] = val;
+      }
+      if (lr !== undefined) logs.lr = lr;
+      if (opts.scheduler) {
+        if (opts.scheduler instanceof ReduceLROnPlateau) {
+          const key = opts.schedulerMonitor ?? (valLoader !== undefined ? 'val_loss' : 'loss');
+          const value = logs[key];
+          if (value === undefined) throw new ValueError(`${op}: schedulerMonitor "${key}" is not in the logs (keys: ${Object.keys(logs).join(', ')})`);
+          opts.scheduler.step(value);
+        } else opts.scheduler.step();
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      logs.seconds = seconds;
+      history.push(logs);
+      if (verbose > 0) logEpoch(epoch + 1, epochs, logs, seconds, { samples: run.samples, ...(opts.log ? { write: opts.log } : {}) });
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.(history, ctx);
+  } finally {
+    model.train(wasTraining);
+  }
+  return history;
+}

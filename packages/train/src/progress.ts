@@ -1,0 +1,173 @@
+import cliProgress from 'cli-progress';
+import { ValueError } from '@tapegrad/core';
+
+/** A stream the progress bar can draw on (`process.stderr`, `process.stdout`, a file stream, ...). */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  /** True on a terminal; the bar draws only then. */
+  isTTY?: boolean;
+}
+
+/** Options of {@link ProgressBar}. */
+export interface ProgressBarOptions {
+  /** Number of steps (batches) when complete; 0 or undefined if unknown (the bar then shows a count only). */
+  total?: number;
+  /** Text before the bar, e.g. `epoch 3/10`. */
+  label?: string;
+  /** Where to draw (default `process.stderr`, as most command-line tools do). */
+  stream?: ProgressStream;
+  /** Unit of a step for the speed, e.g. `batch` (default `it`). */
+  unit?: string;
+  /** Width of the bar in characters (default 30). */
+  barSize?: number;
+}
+
+/** Formats a metric value: 4 decimals for ordinary magnitudes, exponent notation for tiny or huge ones. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
+  return v.toFixed(4);
+}
+
+function formatValues(values: Record<string, number | string> | undefined): string {
+  if (!values) return '';
+  return Object.entries(values)
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? formatValue(v) : v}`)
+    .join('  ');
+}
+
+function formatDuration(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '--';
+  if (s < 60) return `${Math.round(s)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * A terminal progress bar for the batches of an epoch (drawn by the `cli-progress` library):
+ * label, bar, `value/total`, the running metrics, speed and time left.
+ *
+ * `epoch 3/10 [=============-----------------] 210/469  loss 0.1234  accuracy 0.9650  52.1 batch/s  ETA 5s`
+ *
+ * On a stream that is not a terminal (CI logs, files, pipes) it prints nothing at all; print
+ * one line per epoch there instead (see {@link logEpoch}). The bar is removed by {@link stop}.
+ *
+ * @throws ValueError for a negative or non-integer total
+ * @example
+ * const bar = new ProgressBar({ total: loader.length, label: `epoch ${epoch + 1}/${epochs}`, unit: 'batch' });
+ * let i = 0;
+ * for (const [x, y] of loader) {
+ *   const loss = step(x, y);
+ *   bar.update(++i, { loss });
+ * }
+ * bar.stop();
+ */
+export class ProgressBar {
+  /** True when the bar draws (the stream is a terminal). */
+  readonly active: boolean;
+  readonly #bar: cliProgress.SingleBar | null = null;
+  readonly #start = Date.now();
+
+  constructor(opts: ProgressBarOptions = {}) {
+    const total = opts.total ?? 0;
+    if (!Number.isInteger(total) || total < 0) throw new ValueError(`ProgressBar: total must be a non-negative integer, got ${total}`);
+    const stream = opts.stream ?? (typeof process !== 'undefined' ? process.stderr : undefined);
+    this.active = stream?.isTTY === true;
+    if (!this.active) return;
+    const label = opts.label ? `${opts.label} ` : '';
+    const unit = opts.unit ?? 'it';
+    const start = this.#start;
+    const format: cliProgress.GenericFormatter = (options, params, payload: { values?: Record<string, number | string> }) => {
+      const elapsed = (Date.now() - start) / 1000;
+      const rate = elapsed > 0 ? params.value / elapsed : 0;
+      const counts = params.total > 0 ? `${params.value}/${params.total}` : `${params.value}`;
+      const bar = params.total > 0 ? `[${cliProgress.Format.BarFormat(params.progress, options)}] ` : '';
+      const eta = params.total > 0 && rate > 0 ? `  ETA ${formatDuration((params.total - params.value) / rate)}` : '';
+      const vals = formatValues(payload.values);
+      return `${label}${bar}${counts}${vals ? `  ${vals}` : ''}  ${rate.toFixed(1)} ${unit}/s${eta}`;
+    };
+    this.#bar = new cliProgress.SingleBar({
+      stream: stream as NodeJS.WritableStream,
+      format,
+      barsize: opts.barSize ?? 30,
+      barCompleteChar: '=',
+      barIncompleteChar: '-',
+      hideCursor: false,
+      clearOnComplete: true,
+      linewrap: true, // cut at the terminal width instead of wrapping onto new lines
+      gracefulExit: false, // its SIGINT handler would keep Ctrl-C from ending the program
+      fps: 10,
+    });
+    this.#bar.start(total, 0, { values: {} });
+  }
+
+  /**
+   * Sets the number of steps done and the values shown after the bar (e.g. the running loss).
+   *
+   * @example
+   * bar.update(12, { loss: 0.4213, accuracy: 0.87 });
+   */
+  update(n: number, values?: Record<string, number | string>): void {
+    this.#bar?.update(n, { values: values ?? {} });
+  }
+
+  /**
+   * Removes the bar from the terminal (call it before printing the epoch's line).
+   *
+   * @example
+   * bar.stop();
+   */
+  stop(): void {
+    this.#bar?.stop();
+  }
+}
+
+/** Options of {@link logEpoch} and {@link formatEpoch}. */
+export interface LogEpochOptions {
+  /** Training samples seen in the epoch, for the speed (`4,870 samples/s`); default `logs.samples`. */
+  samples?: number;
+  /** Where the line goes (default `console.log`). */
+  write?: (line: string) => void;
+}
+
+// Keys that are shown at the end of the line (or not at all) rather than as `key value`.
+const TAIL_KEYS = new Set(['seconds', 'samples', 'epoch']);
+
+/**
+ * The line {@link logEpoch} prints: `epoch 3/10  loss 0.1234  accuracy 0.9650  val_loss 0.2000  12.3s (4,870 samples/s)`.
+ *
+ * @example
+ * formatEpoch(3, 10, { loss: 0.12345, accuracy: 0.965 }, 12.3, { samples: 59_901 });
+ * // 'epoch 3/10  loss 0.1235  accuracy 0.9650  12.3s (4,870 samples/s)'
+ */
+export function formatEpoch(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts: LogEpochOptions = {}): string {
+  const parts = [`epoch ${epoch}/${epochs}`];
+  for (const [k, v] of Object.entries(logs)) {
+    if (TAIL_KEYS.has(k)) continue;
+    parts.push(k === 'lr' ? `lr ${Number(v.toPrecision(4))}` : `${k} ${formatValue(v)}`);
+  }
+  let tail = `${seconds.toFixed(1)}s`;
+  const samples = opts.samples ?? logs.samples;
+  if (samples !== undefined && seconds > 0)
+    tail += ` (${Math.round(samples / seconds).toLocaleString('en-US')} samples/s)`;
+  parts.push(tail);
+  return parts.join('  ');
+}
+
+/**
+ * Prints one plain line for a finished epoch (works on terminals, in CI logs and in files):
+ * `epoch 3/10  loss 0.1234  accuracy 0.9650  val_loss 0.2000  12.3s (4,870 samples/s)`.
+ * Values print with 4 decimals; `lr` with 4 significant digits; `seconds` and `samples` make the tail.
+ *
+ * @param epoch - the epoch number as printed, 1-based
+ * @param epochs - the number of epochs
+ * @param logs - the values to show, in order
+ * @param seconds - the epoch's duration
+ * @example
+ * logEpoch(epoch + 1, epochs, { loss: trainLoss, accuracy: acc }, seconds, { samples: 60_000 });
+ */
+export function logEpoch(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts: LogEpochOptions = {}): void {
+  (opts.write ?? console.log)(formatEpoch(epoch, epochs, logs, seconds, opts));
+}

@@ -71,5 +71,5 @@ export * as init from './init.js';
 export { summary, ModelSummary, type SummaryRow, type SummaryTotals } from './summary.js';
 export {
   serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata,
-  MAX_HEADER_BYTES, type SafetensorsDType, type SafetensorsContents, type TensorMap,
+  MAX_HEADER_BYTES, type SafetensorsDType, type SerializeOptions, type SafetensorsContents, type TensorMap,
 } from './safetensors.js';

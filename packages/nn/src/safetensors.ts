@@ -7,7 +7,11 @@ import { Tensor, ValueError, type DType, type TypedArray } from '@tapegrad/core'
 //   rest      the tensors' bytes, row-major little-endian, data_offsets relative to the start of this part.
 // The byte buffer must be covered exactly by the tensors: no overlaps, no holes, nothing after the last.
 
-/** Dtypes written by {@link serializeSafetensors}; {@link parseSafetensors} also reads I64, U8, F16 and BF16. */
+/**
+ * Safetensors dtype names this package reads: F64, F32, I32, I64, U8, BOOL, and F16/BF16 (read as
+ * float32). {@link serializeSafetensors} writes F64, F32, I32 and BOOL, and I64 or U8 for int32
+ * tensors on request.
+ */
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'U8' | 'BOOL';
 
 /** A mapping of names to tensors, as a plain object or a Map. */
@@ -49,6 +53,33 @@ function tensorBytes(t: Tensor): Uint8Array {
   return out;
 }
 
+/** Options of {@link serializeSafetensors} and {@link saveSafetensors}. */
+export interface SerializeOptions {
+  /**
+   * Store some int32 tensors as I64 (PyTorch's default integer type, e.g. for
+   * `num_batches_tracked`) or U8 (values must lie in 0..255), by name.
+   */
+  dtypes?: Record<string, SafetensorsDType>;
+}
+
+/** The bytes of an int32 tensor as I64 (sign-extended) or U8 (range-checked), little-endian. */
+function widenOrNarrow(op: string, name: string, t: Tensor, dtype: 'I64' | 'U8'): Uint8Array {
+  const data = t.data;
+  if (dtype === 'U8') {
+    const out = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v < 0 || v > 255) throw new ValueError(`${op}: "${name}" holds ${v} at flat index ${i}, which does not fit in U8`);
+      out[i] = v;
+    }
+    return out;
+  }
+  const out = new Uint8Array(data.length * 8);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < data.length; i++) dv.setBigInt64(i * 8, BigInt(data[i]!), true);
+  return out;
+}
+
 /**
  * Encodes tensors in the safetensors format (the bytes `save_file` of the safetensors library
  * writes). float32 -> F32, float64 -> F64, int32 -> I32, bool -> BOOL. Tensors are laid out by
@@ -56,18 +87,27 @@ function tensorBytes(t: Tensor): Uint8Array {
  * with spaces to a multiple of 8 bytes.
  *
  * @param metadata - free-form string pairs stored under `__metadata__`
- * @throws ValueError for a name `__metadata__`, a value that is not a Tensor, or non-string metadata
+ * @param opts.dtypes - per-name overrides: int32 tensors may be stored as `'I64'` or `'U8'`
+ * @throws ValueError for a name `__metadata__`, a value that is not a Tensor, non-string metadata,
+ *   or an impossible dtype override
  * @example
  * const bytes = serializeSafetensors(model.stateDict(), { format: 'pt' });
  */
-export function serializeSafetensors(tensors: TensorMap, metadata?: Record<string, string>): Uint8Array {
+export function serializeSafetensors(
+  tensors: TensorMap,
+  metadata?: Record<string, string>,
+  opts: SerializeOptions = {},
+): Uint8Array {
   const op = 'serializeSafetensors';
   const items = entriesOf(tensors).map(([name, t]) => {
     if (typeof name !== 'string' || name === '__metadata__')
       throw new ValueError(`${op}: invalid tensor name ${JSON.stringify(name)} ("__metadata__" is reserved)`);
     if (!(t instanceof Tensor)) throw new ValueError(`${op}: value for "${name}" is not a Tensor`);
-    const dtype = SAVED_AS[t.dtype];
-    return { name, t, dtype };
+    const want = opts.dtypes?.[name];
+    if (want === undefined || want === SAVED_AS[t.dtype]) return { name, t, dtype: SAVED_AS[t.dtype] };
+    if (t.dtype !== 'int32' || (want !== 'I64' && want !== 'U8'))
+      throw new ValueError(`${op}: cannot save "${name}" (${t.dtype}) as ${want}; only int32 tensors can be saved as I64 or U8`);
+    return { name, t, dtype: want };
   });
   items.sort((a, b) => ITEM_SIZE[b.dtype] - ITEM_SIZE[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
@@ -80,7 +120,7 @@ export function serializeSafetensors(tensors: TensorMap, metadata?: Record<strin
   let offset = 0;
   const chunks: Uint8Array[] = [];
   for (const { name, t, dtype } of items) {
-    const bytes = tensorBytes(t);
+    const bytes = dtype === 'I64' || dtype === 'U8' ? widenOrNarrow(op, name, t, dtype) : tensorBytes(t);
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
@@ -331,13 +371,15 @@ export function parseSafetensors(bytes: Uint8Array, opts: { name?: string } = {}
  * @throws ValueError as {@link serializeSafetensors}; the file system's errors otherwise
  * @example
  * await saveSafetensors(model.stateDict(), 'mnist.safetensors', { metadata: { epoch: '3' } });
+ * // int64 counters, as PyTorch writes them:
+ * await saveSafetensors(bn.stateDict(), 'bn.safetensors', { dtypes: { num_batches_tracked: 'I64' } });
  */
 export async function saveSafetensors(
   tensors: TensorMap,
   path: string,
-  opts: { metadata?: Record<string, string> } = {},
+  opts: SerializeOptions & { metadata?: Record<string, string> } = {},
 ): Promise<void> {
-  const bytes = serializeSafetensors(tensors, opts.metadata);
+  const bytes = serializeSafetensors(tensors, opts.metadata, opts);
   const fs = await import('node:fs/promises');
   const nodePath = await import('node:path');
   const dir = nodePath.dirname(path);

@@ -69,6 +69,29 @@ describe('serializeSafetensors / parseSafetensors', () => {
     expect(metadata).toEqual({ format: 'pt', note: 'hi' });
   });
 
+  it('round-trips int32 tensors stored as I64 and U8 bit-exactly', () => {
+    const big = tensor([-2147483648, -1, 0, 7, 2147483647], { dtype: 'int32' });
+    const small = tensor([0, 1, 128, 255], { dtype: 'int32', shape: [2, 2] });
+    const bytes = serializeSafetensors({ big, small }, undefined, { dtypes: { big: 'I64', small: 'U8' } });
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    expect(header.big).toEqual({ dtype: 'I64', shape: [5], data_offsets: [0, 40] });
+    expect(header.small).toEqual({ dtype: 'U8', shape: [2, 2], data_offsets: [40, 44] });
+    const data = new DataView(bytes.buffer, 8 + n);
+    expect([0, 1, 2, 3, 4].map((i) => data.getBigInt64(8 * i, true))).toEqual([-2147483648n, -1n, 0n, 7n, 2147483647n]);
+    const { tensors } = parseSafetensors(bytes);
+    expectBitExact({ big, small }, tensors);
+  });
+
+  it('refuses dtype overrides that would lose values', () => {
+    expect(() => serializeSafetensors({ a: tensor([1.5]) }, undefined, { dtypes: { a: 'I64' } })).toThrow(
+      /serializeSafetensors: cannot save "a" \(float32\) as I64; only int32 tensors can be saved as I64 or U8/,
+    );
+    expect(() => serializeSafetensors({ a: tensor([256], { dtype: 'int32' }) }, undefined, { dtypes: { a: 'U8' } })).toThrow(
+      /"a" holds 256 at flat index 0, which does not fit in U8/,
+    );
+  });
+
   it('writes a space-padded header of a multiple of 8 bytes and aligned, contiguous data', () => {
     const bytes = serializeSafetensors({ b: tensor([1, 2, 3]), a: tensor([1], { dtype: 'float64' }), c: tensor([true]) });
     const dv = new DataView(bytes.buffer);

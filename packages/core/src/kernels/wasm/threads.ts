@@ -196,3 +196,14 @@ export function parallelFor(rt: WasmRuntime, flops: number, count: number, part:
   if (failed) throw new Error(`parallelFor: ${t0.fn} failed on a worker thread`);
   return works;
 }
+
+/**
+ * Starts the worker pool now (it otherwise starts on the first large job and warms up in the
+ * background) and resolves with the number of threads once every worker is ready. @internal
+ */
+export async function startThreads(rt: WasmRuntime): Promise<number> {
+  const p = getPool(rt);
+  if (!p) return 1;
+  while (readyWorkers(p) < p.workers.length) await new Promise((r) => setTimeout(r, 2));
+  return p.workers.length + 1;
+}

@@ -1,0 +1,384 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ndarray from 'ndarray';
+import {
+  Generator, randn, setBackend, getBackend, setNumThreads, getNumThreads, conv2d, maxPool2d, avgPool2d, type Tensor,
+} from '@tapegrad/core';
+import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../src/kernels/backend.js';
+import { jsBackend } from '../src/kernels/js/index.js';
+import { wasmBackend } from '../src/kernels/wasm/index.js';
+import { wasmRuntime } from '../src/kernels/wasm/module.js';
+import { startThreads } from '../src/kernels/wasm/threads.js';
+
+// Conformance: every kernel of the Backend interface on the wasm backend against the JS
+// reference, on random shapes, odd sizes (1, 3, 17, 1000), non-contiguous views (transposed,
+// offset, strided, broadcast with stride 0) and sizes large enough for the worker pool.
+//
+// Tolerances (float32): element-wise maps within 2e-6 relative + 1e-6 absolute (the wasm exp,
+// log, tanh and sigmoid are within 3 ulp, the reference is float64 math rounded once); sums
+// within 1e-5 relative (both accumulate in float64, in different orders); matrix products
+// and convolutions within 2e-6 * sqrt(K) * (|a||b| scale) as float32 accumulation order differs.
+
+const backends: Backend[] = [wasmBackend];
+
+/** A deterministic normal(0, 1) float32 array. */
+let seed = 1;
+function normal(n: number, positive = false): Float32Array {
+  const g = new Generator(seed++);
+  const t = randn([n], { generator: g });
+  const d = new Float32Array(t.data as Float32Array);
+  if (positive) for (let i = 0; i < n; i++) d[i] = Math.abs(d[i]!) + 0.05;
+  return d;
+}
+
+type Layout = 'dense' | 'offset' | 'transposed' | 'strided';
+
+/** A float32 view of `shape` with the given memory layout (same logical values kind). */
+function makeView(shape: number[], layout: Layout, positive = false): View {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const nd = shape.length;
+  if (layout === 'dense') return ndarray(normal(n, positive), shape);
+  if (layout === 'offset') return ndarray(normal(n + 5, positive), shape, contiguous(shape), 5);
+  if (layout === 'strided') {
+    // every other element along the last dim, from offset 1
+    const big = [...shape];
+    if (nd > 0) big[nd - 1] = shape[nd - 1]! * 2;
+    const st = contiguous(big);
+    if (nd > 0) st[nd - 1] = 2;
+    return ndarray(normal(big.reduce((a, b) => a * b, 1) + 1, positive), shape, st, 1);
+  }
+  // transposed: stored with the dims reversed
+  const rev = [...shape].reverse();
+  const rs = contiguous(rev);
+  return ndarray(normal(n, positive), shape, rs.reverse(), 0);
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** `v` broadcast to `shape` (stride 0 on dims where v has size 1 or is missing). */
+function broadcast(v: View, shape: number[]): View {
+  const lead = shape.length - v.shape.length;
+  const st = shape.map((d, i) => (i < lead || (v.shape[i - lead] === 1 && d !== 1) ? 0 : v.stride[i - lead]!));
+  return ndarray(v.data, shape, st, v.offset);
+}
+
+function values(v: View): number[] {
+  const out: number[] = [];
+  const n = v.size;
+  const nd = v.shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  for (let k = 0; k < n; k++) {
+    let p = v.offset;
+    for (let d = 0; d < nd; d++) p += idx[d]! * v.stride[d]!;
+    out.push(v.data[p]!);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d]! < v.shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+function expectSame(actual: View, expected: View, rtol: number, atol: number): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.data.constructor).toBe(expected.data.constructor);
+  expect(values(actual)).toBeAllClose(values(expected), { rtol, atol });
+}
+
+const SHAPES: number[][] = [[1], [3], [17], [1000], [7, 33], [4, 5, 6], [2, 3, 17, 5]];
+const LAYOUTS: Layout[] = ['dense', 'offset', 'transposed', 'strided'];
+
+beforeAll(async () => {
+  setNumThreads(2);
+  const rt = wasmRuntime();
+  if (rt) await startThreads(rt);
+});
+afterAll(() => {
+  setBackend(wasmRuntime() ? 'wasm' : 'js');
+});
+
+describe('wasm backend', () => {
+  it('is available here and is the default backend', () => {
+    expect(wasmRuntime()).not.toBeNull();
+    expect(getBackend()).toBe('wasm');
+    expect(getNumThreads()).toBe(2);
+  });
+});
+
+for (const be of backends) {
+  describe(`${be.name} unary`, () => {
+    const ops: Array<[UnaryOp, number?, number?]> = [
+      ['copy'], ['neg'], ['abs'], ['sign'], ['exp'], ['log'], ['log1p'], ['sqrt'], ['rsqrt'], ['sin'], ['cos'], ['tanh'],
+      ['sigmoid'], ['relu'], ['erf'], ['leakyRelu', 0.1], ['elu', 1.5], ['softplus', 2, 5], ['gelu'], ['geluTanh'],
+      ['clamp', -0.5, 0.7], ['clamp', -Infinity, 0.2], ['step'], ['isnan'],
+    ];
+    for (const [op, p0, p1] of ops) {
+      it(`${op} matches the reference on every shape and layout`, () => {
+        const positive = op === 'log' || op === 'sqrt' || op === 'rsqrt';
+        for (const shape of SHAPES)
+          for (const layout of LAYOUTS) {
+            const x = makeView(shape, layout, positive);
+            const outDtype = op === 'isnan' ? 'bool' : 'float32';
+            expectSame(be.unary(op, x, outDtype, p0, p1), jsBackend.unary(op, x, outDtype, p0, p1), 2e-6, 1e-6);
+          }
+      });
+    }
+    it('passes NaN through and handles infinities like the reference', () => {
+      const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 100, -100, 88, -88, 1e30, -1e30];
+      const x = ndarray(new Float32Array(64).map((_, i) => specials[i % specials.length]!), [64]);
+      for (const op of ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'abs', 'neg', 'sqrt', 'step'] as UnaryOp[])
+        expectSame(be.unary(op, x, 'float32'), jsBackend.unary(op, x, 'float32'), 2e-6, 1e-6);
+    });
+    it('delegates float64 inputs to the reference', () => {
+      const x = ndarray(Float64Array.from(normal(100)), [100]);
+      expectSame(be.unary('exp', x, 'float64'), jsBackend.unary('exp', x, 'float64'), 0, 0);
+    });
+  });
+
+  describe(`${be.name} binary`, () => {
+    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'];
+    /** Pairs of (a shape, b shape) broadcasting to a common shape: same, bias row, column, scalar, middle. */
+    const pairs: Array<[number[], number[]]> = [
+      [[1000], [1000]], [[3], [1]], [[17, 33], [33]], [[17, 33], [17, 1]], [[1], [64, 3]], [[4, 5, 6], [5, 1]],
+      [[2, 3, 17, 5], [3, 1, 1]], [[1, 40], [40, 1]], [[7, 1, 9], [1, 8, 9]],
+    ];
+    for (const op of ops) {
+      it(`${op} matches the reference with broadcasting and strided operands`, () => {
+        for (const [sa, sb] of pairs)
+          for (const layout of LAYOUTS) {
+            const shape = broadcastShape(sa, sb);
+            const a = broadcast(makeView(sa, layout, op === 'pow'), shape);
+            const b = broadcast(makeView(sb, layout === 'transposed' ? 'dense' : layout), shape);
+            const outDtype = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'].includes(op) ? 'bool' : 'float32';
+            expectSame(be.binary(op, a, b, outDtype), jsBackend.binary(op, a, b, outDtype), 2e-6, 1e-6);
+          }
+      });
+    }
+    it('propagates NaN in minimum and maximum', () => {
+      const a = ndarray(new Float32Array(64).map((_, i) => (i % 3 === 0 ? NaN : i)), [64]);
+      const b = ndarray(new Float32Array(64).map((_, i) => (i % 5 === 0 ? NaN : 64 - i)), [64]);
+      for (const op of ['minimum', 'maximum'] as BinaryOp[]) expectSame(be.binary(op, a, b, 'float32'), jsBackend.binary(op, a, b, 'float32'), 0, 0);
+    });
+  });
+
+  describe(`${be.name} where, assign, fill and in-place ops`, () => {
+    it('where picks like the reference', () => {
+      const shape = [17, 33];
+      const cond = ndarray(new Uint8Array(17 * 33).map((_, i) => i % 3 === 0 ? 1 : 0), shape);
+      const a = makeView(shape, 'transposed');
+      const b = broadcast(makeView([33], 'dense'), shape);
+      expectSame(be.where(cond, a, b, 'float32'), jsBackend.where(cond, a, b, 'float32'), 0, 0);
+    });
+    it('assign, binaryInPlace and fill write like the reference', () => {
+      for (const op of ['add', 'sub', 'mul', 'div', 'maximum'] as const) {
+        const src = makeView([17, 33], 'strided');
+        const d1 = makeView([17, 33], 'dense');
+        const d2 = ndarray(new Float32Array(d1.data as Float32Array), d1.shape);
+        be.binaryInPlace(op, d1, src, 0.5);
+        jsBackend.binaryInPlace(op, d2, src, 0.5);
+        expectSame(d1, d2, 1e-6, 1e-7);
+      }
+      const d1 = ndarray(new Float32Array(40), [5, 8]);
+      const d2 = ndarray(new Float32Array(40), [5, 8]);
+      const src = makeView([5, 8], 'transposed');
+      be.assign(d1, src);
+      jsBackend.assign(d2, src);
+      expectSame(d1, d2, 0, 0);
+      be.fill(d1, 2.5);
+      jsBackend.fill(d2, 2.5);
+      expectSame(d1, d2, 0, 0);
+    });
+  });
+
+  describe(`${be.name} reduce`, () => {
+    const cases: Array<[number[], number[]]> = [
+      [[1], [0]], [[3], [0]], [[1000], [0]], [[17, 33], [0]], [[17, 33], [1]], [[17, 33], [0, 1]], [[4, 5, 6], [1]],
+      [[4, 5, 6], [0, 2]], [[4, 5, 6], [1, 2]], [[2, 3, 17, 5], [0, 2, 3]], [[64, 1000], [1]], [[1000, 10], [0]],
+    ];
+    for (const op of ['sum', 'prod', 'max', 'min'] as ReduceOp[]) {
+      it(`${op} matches the reference over single, trailing, leading and split dims`, () => {
+        for (const [shape, dims] of cases)
+          for (const layout of LAYOUTS) {
+            const x = makeView(shape, layout, op === 'prod');
+            expectSame(be.reduce(op, x, dims, 'float32'), jsBackend.reduce(op, x, dims, 'float32'), op === 'prod' ? 1e-5 : 1e-5, 1e-5);
+          }
+      });
+    }
+    it('argmax and argmin match the reference', () => {
+      for (const [shape, dims] of cases)
+        for (const op of ['argmax', 'argmin'] as const) {
+          const x = makeView(shape, 'transposed');
+          expectSame(be.argReduce(op, x, dims[0]!), jsBackend.argReduce(op, x, dims[0]!), 0, 0);
+        }
+    });
+    it('max propagates NaN', () => {
+      const x = ndarray(new Float32Array(200).map((_, i) => (i === 77 ? NaN : i)), [4, 50]);
+      expectSame(be.reduce('max', x, [1], 'float32'), jsBackend.reduce('max', x, [1], 'float32'), 0, 0);
+      expectSame(be.reduce('max', x, [0], 'float32'), jsBackend.reduce('max', x, [0], 'float32'), 0, 0);
+    });
+  });
+
+  describe(`${be.name} matmul`, () => {
+    /** [batch, M, K, N] */
+    const sizes: Array<[number, number, number, number]> = [
+      [1, 1, 1, 1], [1, 3, 17, 1], [2, 17, 3, 33], [1, 65, 129, 67], [3, 33, 40, 9], [1, 1, 1000, 3], [1, 260, 300, 130],
+      [1, 128, 784, 40],
+    ];
+    const transposes: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
+    it('matches the reference in every transpose combination, batched, on odd sizes', () => {
+      for (const [B, M, K, N] of sizes)
+        for (const [ta, tb] of transposes) {
+          const a = ta ? makeView([B, K, M], 'dense') : makeView([B, M, K], 'offset');
+          const b = tb ? makeView([B, N, K], 'dense') : makeView([B, K, N], 'dense');
+          const av = ta ? ndarray(a.data, [B, M, K], [a.stride[0]!, a.stride[2]!, a.stride[1]!], a.offset) : a;
+          const bv = tb ? ndarray(b.data, [B, K, N], [b.stride[0]!, b.stride[2]!, b.stride[1]!], b.offset) : b;
+          expectSame(be.matmul(av, bv, 'float32'), jsBackend.matmul(av, bv, 'float32'), 1e-4, 2e-6 * Math.sqrt(K) * 4);
+        }
+    });
+    it('handles a weight broadcast over the batch (stride 0) and strided rows', () => {
+      const w = makeView([40, 24], 'strided');
+      const wb = ndarray(w.data, [5, 40, 24], [0, w.stride[0]!, w.stride[1]!], w.offset);
+      const x = makeView([5, 30, 40], 'transposed');
+      expectSame(be.matmul(x, wb, 'float32'), jsBackend.matmul(x, wb, 'float32'), 1e-4, 1e-4);
+    });
+    it('gives the same bits on one thread and on two', () => {
+      const a = makeView([1, 300, 257], 'dense');
+      const b = makeView([1, 257, 190], 'transposed');
+      setNumThreads(1);
+      const one = be.matmul(a, b, 'float32');
+      setNumThreads(2);
+      const two = be.matmul(a, b, 'float32');
+      expect(Array.from(two.data)).toEqual(Array.from(one.data));
+    });
+    it('delegates int32 and float64 products to the reference', () => {
+      const a = ndarray(Int32Array.from({ length: 60 }, (_, i) => i - 30), [1, 6, 10]);
+      const b = ndarray(Int32Array.from({ length: 80 }, (_, i) => (i * 7) % 11), [1, 10, 8]);
+      expectSame(be.matmul(a, b, 'int32'), jsBackend.matmul(a, b, 'int32'), 0, 0);
+    });
+  });
+
+  describe(`${be.name} conv2d`, () => {
+    const geo = (s: number, p: number, d: number, groups = 1): Conv2dGeometry => ({ stride: [s, s], padding: [p, p], dilation: [d, d], groups });
+    /** [x shape, w shape, geometry] */
+    const cases: Array<[number[], number[], Conv2dGeometry]> = [
+      [[1, 1, 5, 5], [1, 1, 3, 3], geo(1, 0, 1)],
+      [[2, 3, 17, 13], [4, 3, 3, 3], geo(1, 1, 1)],
+      [[2, 3, 17, 13], [5, 3, 3, 2], geo(2, 1, 1)],
+      [[1, 2, 11, 12], [3, 2, 3, 3], geo(1, 2, 2)],
+      [[3, 4, 9, 9], [6, 4, 1, 1], geo(1, 0, 1)],
+      [[2, 4, 9, 9], [6, 2, 3, 3], geo(1, 1, 1, 2)],
+      [[3, 1, 28, 28], [32, 1, 3, 3], geo(1, 0, 1)],
+      [[8, 16, 14, 14], [16, 16, 3, 3], geo(1, 1, 1)],
+    ];
+    it('forward matches the reference (strides, padding, dilation, 1x1, groups)', () => {
+      for (const [xs, ws, g] of cases) {
+        const x = makeView(xs, 'offset');
+        const w = makeView(ws, 'transposed');
+        const K = ws[1]! * ws[2]! * ws[3]!;
+        expectSame(be.conv2d(x, w, g), jsBackend.conv2d(x, w, g), 1e-4, 4e-6 * Math.sqrt(K) * 4);
+      }
+    });
+    it('backward input and weight match the reference', () => {
+      for (const [xs, ws, g] of cases) {
+        const x = makeView(xs, 'dense');
+        const w = makeView(ws, 'dense');
+        const out = jsBackend.conv2d(x, w, g);
+        const grad = makeView(out.shape, 'transposed');
+        const L = out.shape[2]! * out.shape[3]! * xs[0]!;
+        expectSame(be.conv2dBackwardInput(grad, w, xs, g), jsBackend.conv2dBackwardInput(grad, w, xs, g), 1e-4, 2e-5 * Math.sqrt(ws[0]! * 9));
+        expectSame(be.conv2dBackwardWeight(x, grad, ws, g), jsBackend.conv2dBackwardWeight(x, grad, ws, g), 1e-4, 4e-6 * Math.sqrt(L) * 4);
+      }
+    });
+  });
+
+  describe(`${be.name} pooling`, () => {
+    const cases: Array<[number[], [number, number], Conv2dGeometry]> = [
+      [[1, 1, 4, 4], [2, 2], { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+      [[2, 3, 17, 13], [3, 3], { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 }],
+      [[2, 3, 17, 13], [2, 3], { stride: [1, 2], padding: [1, 0], dilation: [2, 1], groups: 1 }],
+      [[4, 32, 24, 24], [2, 2], { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+    ];
+    it('maxPool2d values and argmax match the reference', () => {
+      for (const [xs, k, g] of cases) {
+        const x = makeView(xs, 'strided');
+        const w = be.maxPool2d(x, k, g);
+        const j = jsBackend.maxPool2d(x, k, g);
+        expectSame(w.out, j.out, 0, 0);
+        expectSame(w.argmax, j.argmax, 0, 0);
+      }
+    });
+    it('avgPool2d and its backward match the reference', () => {
+      for (const [xs, k, g] of cases) {
+        const x = makeView(xs, 'transposed');
+        const out = be.avgPool2d(x, k, g);
+        expectSame(out, jsBackend.avgPool2d(x, k, g), 1e-5, 1e-6);
+        const grad = makeView(out.shape, 'offset');
+        expectSame(be.avgPool2dBackward(grad, xs, k, g), jsBackend.avgPool2dBackward(grad, xs, k, g), 1e-5, 1e-6);
+      }
+    });
+  });
+
+  describe(`${be.name} indexing`, () => {
+    it('gather, scatterAdd, indexSelect and indexAdd match the reference', () => {
+      const x = makeView([17, 9], 'transposed');
+      const index = ndarray(Int32Array.from({ length: 17 * 4 }, (_, i) => (i * 5) % 9), [17, 4]);
+      expectSame(be.gather(x, 1, index), jsBackend.gather(x, 1, index), 0, 0);
+      const src = makeView([17, 4], 'dense');
+      expectSame(be.scatterAdd(x, 1, index, src), jsBackend.scatterAdd(x, 1, index, src), 1e-6, 1e-6);
+      const idx1 = ndarray(Int32Array.from([3, 0, 16, 3]), [4]);
+      expectSame(be.indexSelect(x, 0, idx1), jsBackend.indexSelect(x, 0, idx1), 0, 0);
+      const src2 = makeView([4, 9], 'dense');
+      expectSame(be.indexAdd(x, 0, idx1, src2), jsBackend.indexAdd(x, 0, idx1, src2), 1e-6, 1e-6);
+    });
+  });
+}
+
+function broadcastShape(a: number[], b: number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const da = a[i - (n - a.length)] ?? 1;
+    const db = b[i - (n - b.length)] ?? 1;
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Runs `f` on a backend and returns the loss and every input's gradient as plain arrays. */
+function onBackend(name: string, f: () => Tensor[]): number[][] {
+  const prev = getBackend();
+  setBackend(name);
+  try {
+    return f().map((t) => Array.from(t.data as Float32Array));
+  } finally {
+    setBackend(prev);
+  }
+}
+
+describe('ops on the wasm backend, forward and backward', () => {
+  it('a conv - relu - pool - linear - logSoftmax step gives the reference loss and gradients', () => {
+    const step = () => {
+      const g = new Generator(7);
+      const x = randn([4, 2, 12, 12], { generator: g });
+      const w1 = randn([8, 2, 3, 3], { generator: g }).mul(0.3).requiresGrad_();
+      const b1 = randn([8], { generator: g }).mul(0.1).requiresGrad_();
+      const w2 = randn([8 * 5 * 5, 10], { generator: g }).mul(0.1).requiresGrad_();
+      let h = conv2d(x, w1, b1).relu();
+      h = maxPool2d(h, 2);
+      h = avgPool2d(h, 1).flatten(1).matmul(w2).tanh();
+      const loss = h.logSoftmax(1).neg().mean().add(h.sigmoid().exp().sum().mul(1e-3));
+      loss.backward();
+      return [loss, w1.grad!, b1.grad!, w2.grad!];
+    };
+    const w = onBackend('wasm', step);
+    const j = onBackend('js', step);
+    for (let i = 0; i < w.length; i++) expect(w[i]!).toBeAllClose(j[i]!, { rtol: 1e-4, atol: 1e-5 });
+  });
+});

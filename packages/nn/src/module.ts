@@ -2,7 +2,6 @@ import { Tensor, ValueError, ShapeError, fmtShape, isFloating, noGrad, type DTyp
 import { Parameter } from './parameter.js';
 
 /** Any module, whatever its forward's arguments and result. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = Module<any[], any>;
 
 /**
@@ -147,6 +146,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     if (module !== null && !(module instanceof Module))
       throw new ValueError(`registerModule: "${name}" must be a Module or null, got ${describe(module)}`);
     this.#defineAccessor('registerModule', name, () => this.#registered.get(name), (v: AnyModule | null) => {
+      if (v !== null && !(v instanceof Module))
+        throw new ValueError(`registerModule: "${name}" must be set to a Module or null, got ${describe(v)}`);
       this.#registered.set(name, v);
     });
     this.#registered.set(name, module);
@@ -161,6 +162,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     if (param !== null && !(param instanceof Parameter))
       throw new ValueError(`registerParameter: "${name}" must be a Parameter or null, got ${describe(param)}`);
     this.#defineAccessor('registerParameter', name, () => this.#registered.get(name), (v: Parameter | null) => {
+      if (v !== null && !(v instanceof Parameter))
+        throw new ValueError(`registerParameter: "${name}" must be set to a Parameter or null, got ${describe(v)}`);
       this.#registered.set(name, v);
     });
     this.#registered.set(name, param);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, tensor, randn, zeros, ones, gradcheck, Generator, manualSeed, noGrad, ShapeError, ValueError, DTypeError,
+  Tensor, tensor, randn, zeros, ones, gradcheck, gradgradcheck, Generator, manualSeed, noGrad, ShapeError, ValueError, DTypeError,
 } from '@tapegrad/core';
 import {
   Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, Dropout, BatchNorm1d, BatchNorm2d, Embedding, Identity, F,
@@ -142,6 +142,12 @@ describe('MaxPool2d', () => {
     const x = tensor([[[[1, 5, 2, 0], [3, 4, 8, 1], [0, 2, 1, 1], [9, 1, 1, 7]]]]);
     expect(new MaxPool2d(2).call(x).toArray()).toEqual([[[[5, 8], [9, 7]]]]);
     expect(new MaxPool2d(3, { stride: 1 }).call(x).toArray()).toEqual([[[[8, 8], [9, 8]]]]);
+  });
+
+  it('validates its arguments in the constructor', () => {
+    expect(() => new MaxPool2d(0)).toThrow(/MaxPool2d: kernelSize must be an integer >= 1 or a pair of them, got 0/);
+    expect(() => new MaxPool2d(2, { padding: 2 })).toThrow(/MaxPool2d: padding 2 must be at most half the kernel size 2/);
+    expect(() => new AvgPool2d([2, 2], { stride: [1, 0] })).toThrow(/AvgPool2d: stride must be an integer >= 1/);
   });
 
   it('passes gradcheck on distinct values', () => {
@@ -328,6 +334,12 @@ describe('BatchNorm', () => {
     });
     const x = f64([3, 2, 2, 1], 19);
     expect(gradcheck((xx) => bn.call(xx), [x, bn.weight!, bn.bias!]).ok).toBe(true);
+  });
+
+  it('passes gradgradcheck in training mode', () => {
+    const bn = new BatchNorm1d(2, { dtype: 'float64' });
+    const x = f64([3, 2], 24);
+    expect(gradgradcheck((xx) => bn.call(xx), [x, bn.weight!]).ok).toBe(true);
   });
 
   it('passes gradcheck in evaluation mode', () => {

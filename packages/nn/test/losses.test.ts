@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tensor, randn, rand, gradcheck, Generator, ShapeError, DTypeError, ValueError, type Tensor } from '@tapegrad/core';
+import { tensor, randn, rand, gradcheck, gradgradcheck, Generator, ShapeError, DTypeError, ValueError, type Tensor } from '@tapegrad/core';
 import {
   F, MSELoss, L1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,
 } from '@tapegrad/nn';
@@ -103,6 +103,12 @@ describe('binaryCrossEntropy', () => {
     expect(gradcheck((q, r) => F.binaryCrossEntropy(q, r), [a, b]).ok).toBe(true);
   });
 
+  it('has a differentiable backward (second derivatives)', () => {
+    const a = d64([0.3, 0.6, 0.9], true);
+    const b = d64([0.2, 1, 0.5], true);
+    expect(gradgradcheck((q, r) => F.binaryCrossEntropy(q, r, { reduction: 'none' }), [a, b]).ok).toBe(true);
+  });
+
   it('rejects inputs outside [0, 1]', () => {
     expect(() => F.binaryCrossEntropy(d64([0.5, 1.2]), d64([0, 1]))).toThrow(
       /binaryCrossEntropy: every input must be a probability in \[0, 1\]; got 1.2 at flat index 1/,
@@ -157,6 +163,13 @@ describe('binaryCrossEntropyWithLogits', () => {
     const b = rand([2, 3], { dtype: 'float64', requiresGrad: true, generator: new Generator(5) });
     const pw = d64([0.5, 2, 1.5], true);
     expect(gradcheck((q, r, s) => F.binaryCrossEntropyWithLogits(q, r, { posWeight: s, reduction: 'none' }), [a, b, pw]).ok).toBe(true);
+  });
+
+  it('has a differentiable backward (second derivatives)', () => {
+    const a = d64([1.5, -0.7, 0.2], true);
+    const b = d64([0.2, 1, 0.5], true);
+    const pw = d64([2], true);
+    expect(gradgradcheck((q, r, s) => F.binaryCrossEntropyWithLogits(q, r, { posWeight: s, reduction: 'none' }), [a, b, pw]).ok).toBe(true);
   });
 
   it('rejects different shapes and a posWeight that does not broadcast', () => {
@@ -274,6 +287,11 @@ describe('crossEntropy', () => {
     expect(gradcheck((q, r) => F.crossEntropy(q, r, { reduction: 'none' }), [a, p]).ok).toBe(true);
     const k = randn([2, 3, 2], { dtype: 'float64', requiresGrad: true, generator: new Generator(8) });
     expect(gradcheck((q) => F.crossEntropy(q, i32([[0, 2], [1, 1]])), [k]).ok).toBe(true);
+  });
+
+  it('passes gradgradcheck', () => {
+    const a = randn([2, 3], { dtype: 'float64', requiresGrad: true, generator: new Generator(9) });
+    expect(gradgradcheck((q) => F.crossEntropy(q, i32([2, 0]), { labelSmoothing: 0.1 }), [a]).ok).toBe(true);
   });
 
   it('names the shapes and dtypes of a bad target', () => {

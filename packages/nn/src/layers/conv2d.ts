@@ -26,7 +26,8 @@ export interface Conv2dLayerOptions {
   generator?: Generator;
 }
 
-function pair(op: string, name: string, v: Size2, min: number): [number, number] {
+/** Expands a {@link Size2} to `[height, width]`, checking each is an integer >= `min`. */
+export function pair(op: string, name: string, v: Size2, min: number): [number, number] {
   const p: [number, number] = Array.isArray(v) ? [v[0], v[1]] : [v, v];
   if (p.some((x) => !Number.isInteger(x) || x < min))
     throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`);

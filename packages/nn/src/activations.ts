@@ -206,7 +206,12 @@ export class Heaviside extends Module {
   }
 }
 
-/** Another name for {@link Heaviside}, the unit step of a perceptron. */
+/**
+ * Another name for {@link Heaviside}, the unit step of a perceptron.
+ *
+ * @example
+ * const perceptron = new Sequential(new Linear(2, 1), new Step());
+ */
 export const Step = Heaviside;
 /** Another name for {@link Heaviside}. */
 export type Step = Heaviside;

@@ -118,6 +118,8 @@ export function ones_(t: Tensor): Tensor {
  * Fills a 2-D tensor with the identity matrix (ones on the diagonal, zeros elsewhere).
  *
  * @throws ValueError unless `t` is 2-D
+ * @example
+ * init.eye_(zeros([2, 3])).toArray(); // [[1, 0, 0], [0, 1, 0]]
  */
 export function eye_(t: Tensor): Tensor {
   if (t.ndim !== 2) throw new ValueError(`eye_: expected a 2-D tensor, got shape ${fmtShape(t.shape)}`);

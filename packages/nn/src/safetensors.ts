@@ -25,7 +25,12 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
-/** Largest header accepted, as in the reference implementation: 100 MB. */
+/**
+ * Largest header accepted, as in the reference implementation: 100 MB.
+ *
+ * @example
+ * MAX_HEADER_BYTES; // 100000000
+ */
 export const MAX_HEADER_BYTES = 100_000_000;
 
 const ITEM_SIZE: Record<SafetensorsDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, U8: 1, BOOL: 1 };

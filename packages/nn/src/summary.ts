@@ -28,7 +28,13 @@ const fmtInt = (n: number) => n.toLocaleString('en-US');
 const fmtShapeList = (s: number[] | number[][]) =>
   Array.isArray(s[0]) ? (s as number[][]).map((x) => `[${x.join(', ')}]`).join(', ') : `[${(s as number[]).join(', ')}]`;
 
-/** The result of {@link summary}: per-layer rows, totals, and a Keras-style table from `toString()`. */
+/**
+ * The result of {@link summary}: per-layer rows, totals, and a Keras-style table from `toString()`.
+ *
+ * @example
+ * const s = summary(model, [1, 784]);
+ * console.log(s.toString()); // Layer (type) | Output Shape | Param #, then the totals
+ */
 export class ModelSummary {
   constructor(
     readonly rows: SummaryRow[],

@@ -79,7 +79,11 @@ export interface DropoutOptions {
   generator?: Generator;
 }
 
-/** @throws ValueError unless 0 <= p <= 1 */
+/**
+ * @throws ValueError unless 0 <= p <= 1
+ *
+ * @internal
+ */
 export function checkDropoutP(op: string, p: number): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1))
     throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);

@@ -30,6 +30,9 @@ export interface BatchNormLayerOptions {
  * Parameters `weight` (init 1) and `bias` (init 0), shape [C]; buffers `running_mean` (init 0),
  * `running_var` (init 1), shape [C], and `num_batches_tracked` (int32 scalar, init 0) — the
  * state-dict keys PyTorch uses.
+ *
+ * @example
+ * model.modules().filter((m) => m instanceof BatchNormBase).forEach((bn) => (bn as BatchNormBase).resetRunningStats());
  */
 export abstract class BatchNormBase extends Module {
   readonly numFeatures: number;

@@ -26,7 +26,11 @@ export interface Conv2dLayerOptions {
   generator?: Generator;
 }
 
-/** Expands a {@link Size2} to `[height, width]`, checking each is an integer >= `min`. */
+/**
+ * Expands a {@link Size2} to `[height, width]`, checking each is an integer >= `min`.
+ *
+ * @internal
+ */
 export function pair(op: string, name: string, v: Size2, min: number): [number, number] {
   const p: [number, number] = Array.isArray(v) ? [v[0], v[1]] : [v, v];
   if (p.some((x) => !Number.isInteger(x) || x < min))

@@ -14,7 +14,11 @@ export interface LinearOptions {
   generator?: Generator;
 }
 
-/** @throws ValueError unless `n` is a non-negative integer */
+/**
+ * @throws ValueError unless `n` is a non-negative integer
+ *
+ * @internal
+ */
 export function checkSize(op: string, name: string, n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer, got ${n}`);
 }

@@ -10,14 +10,22 @@ export interface NLLLossOptions extends LossOptions {
   ignoreIndex?: number;
 }
 
-/** `[N,C,d1,...]`-style letters for a shape of `ndim` dims, with or without the class dim. */
+/**
+ * `[N,C,d1,...]`-style letters for a shape of `ndim` dims, with or without the class dim.
+ *
+ * @internal
+ */
 export function letters(ndim: number, withClass: boolean): string {
   if (ndim === 1) return withClass ? '[C]' : '[]';
   const extra = Array.from({ length: ndim - 2 }, (_, i) => `d${i + 1}`);
   return `[${['N', ...(withClass ? ['C'] : []), ...extra].join(',')}]`;
 }
 
-/** The shape of class-index targets for an input of shape [N, C, d1, ...] (or [C]). */
+/**
+ * The shape of class-index targets for an input of shape [N, C, d1, ...] (or [C]).
+ *
+ * @internal
+ */
 export function indexTargetShape(inputShape: readonly number[]): number[] {
   return inputShape.length === 1 ? [] : [inputShape[0]!, ...inputShape.slice(2)];
 }
@@ -26,7 +34,11 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** @throws unless input is a float tensor of at least 1 dim and weight (if any) is [C] */
+/**
+ * @throws unless input is a float tensor of at least 1 dim and weight (if any) is [C]
+ *
+ * @internal
+ */
 export function checkClassInput(op: string, input: Tensor, weight: Tensor | null | undefined): void {
   if (!isFloating(input.dtype))
     throw new DTypeError(`${op}: input must be a floating point tensor, got ${input.dtype} (shape ${fmtShape(input.shape)})`);
@@ -41,6 +53,8 @@ export function checkClassInput(op: string, input: Tensor, weight: Tensor | null
  * `(1 - ε) w[t]` at the target class plus `ε w[c] / C` for every class (label smoothing ε),
  * and zeros for ignored targets. The mean divides by the sum of `w[t]` over non-ignored targets,
  * as PyTorch does; it is 0 (not NaN) when every target is ignored.
+ *
+ * @internal
  */
 export function classIndexLoss(
   op: string,

@@ -9,20 +9,32 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-/** @throws ValueError for an unknown reduction */
+/**
+ * @throws ValueError for an unknown reduction
+ *
+ * @internal
+ */
 export function checkReduction(op: string, reduction: string, allowed: readonly string[] = ['mean', 'sum', 'none']): void {
   if (!allowed.includes(reduction))
     throw new ValueError(`${op}: reduction must be ${allowed.map((r) => `'${r}'`).join(', ')}, got '${String(reduction)}'`);
 }
 
-/** Reduces element-wise losses by `reduction` (validated). */
+/**
+ * Reduces element-wise losses by `reduction` (validated).
+ *
+ * @internal
+ */
 export function reduce(op: string, loss: Tensor, reduction: Reduction = 'mean'): Tensor {
   checkReduction(op, reduction);
   if (reduction === 'none') return loss;
   return reduction === 'sum' ? loss.sum() : loss.mean();
 }
 
-/** @throws ShapeError unless input and target have the same shape */
+/**
+ * @throws ShapeError unless input and target have the same shape
+ *
+ * @internal
+ */
 export function checkSameShape(op: string, input: Tensor, target: Tensor): void {
   const a = input.shape;
   const b = target.shape;

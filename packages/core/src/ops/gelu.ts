@@ -11,10 +11,11 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const C3 = 0.044715;
 
-type Approximate = 'none' | 'tanh';
+/** Which GELU: the exact `x Φ(x)` (`'none'`) or the tanh approximation. */
+export type GeluApproximate = 'none' | 'tanh';
 
 const geluPrimitive = primitive('gelu', {
-  forward: (x: Tensor, approximate: Approximate) => {
+  forward: (x: Tensor, approximate: GeluApproximate) => {
     const dt = floatResult(x.dtype);
     const op = approximate === 'tanh' ? 'geluTanh' : 'gelu';
     return { out: Tensor.fromView(K().unary(op, x.nd, dt), dt), saved: [x], ctx: approximate };
@@ -46,7 +47,7 @@ const geluPrimitive = primitive('gelu', {
  * gelu(tensor([-1, 0, 1])).toArray();                        // [-0.15865526, 0, 0.8413447]
  * gelu(tensor([1]), { approximate: 'tanh' }).toArray();      // [0.8411920]
  */
-export function gelu(x: Tensor, opts: { approximate?: Approximate } = {}): Tensor {
+export function gelu(x: Tensor, opts: { approximate?: GeluApproximate } = {}): Tensor {
   const approximate = opts.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh')
     throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got "${String(approximate)}"`);

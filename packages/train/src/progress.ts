@@ -84,7 +84,7 @@ export class ProgressBar {
       const rate = elapsed > 0 ? params.value / elapsed : 0;
       const counts = params.total > 0 ? `${params.value}/${params.total}` : `${params.value}`;
       const bar = params.total > 0 ? `[${cliProgress.Format.BarFormat(params.progress, options)}] ` : '';
-      const eta = params.total > 0 && rate > 0 ? `  ETA ${formatDuration((params.total - params.value) / rate)}` : '';
+      const eta = params.total > 0 && rate > 0 && params.value < params.total ? `  ETA ${formatDuration((params.total - params.value) / rate)}` : '';
       const vals = formatValues(payload.values);
       return `${label}${bar}${counts}${vals ? `  ${vals}` : ''}  ${rate.toFixed(1)} ${unit}/s${eta}`;
     };

@@ -1,0 +1,51 @@
+// What the MNIST examples share: loading (the full set, or a subset with --quick), predicting in
+// batches, and the pictures (curves, a grid of test digits with predictions, a confusion matrix).
+import { cat, noGrad, type Tensor } from '@tapegrad/core';
+import { loadMnist, type Mnist } from '@tapegrad/datasets';
+import type { AnyModule } from '@tapegrad/nn';
+import { confusionMatrix, formatConfusionMatrix, imageGrid, lineChart, type History } from '@tapegrad/train';
+import { logger, savePicture, type ExampleArgs } from './util.js';
+
+/** Training and test images (`[N, 784]` with `flatten`, else `[N, 1, 28, 28]`) and labels. */
+export async function mnistData(
+  args: ExampleArgs,
+  opts: { flatten: boolean; quickTrain?: number; quickTest?: number },
+): Promise<{ train: Mnist; test: Mnist }> {
+  const quick = args.quick ?? false;
+  const train = await loadMnist({ split: 'train', flatten: opts.flatten, ...(quick ? { limit: opts.quickTrain ?? 2000 } : {}) });
+  const test = await loadMnist({ split: 'test', flatten: opts.flatten, ...(quick ? { limit: opts.quickTest ?? 1000 } : {}) });
+  logger(args)(`MNIST: ${train.images.shape[0]} training and ${test.images.shape[0]} test images${quick ? ' (--quick: a subset)' : ''}`);
+  return { train, test };
+}
+
+/** The model's outputs on x, computed in batches under noGrad and in eval mode (training mode is restored). */
+export function predict(model: AnyModule, x: Tensor, batchSize = 1000): Tensor {
+  const was = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const parts: Tensor[] = [];
+      for (let i = 0; i < x.shape[0]!; i += batchSize)
+        parts.push(model.call(x.narrow(0, i, Math.min(batchSize, x.shape[0]! - i))) as Tensor);
+      return cat(parts, 0);
+    });
+  } finally {
+    model.train(was);
+  }
+}
+
+/** Prints the confusion matrix and writes the curves and a grid of the first 40 test digits. */
+export function mnistReport(args: ExampleArgs, name: string, history: History, test: Mnist, outputs: Tensor): void {
+  const log = logger(args);
+  log('');
+  log('Confusion matrix on the test set (rows: true digit, columns: predicted):');
+  log(formatConfusionMatrix(confusionMatrix(outputs, test.labels, 10)));
+  const series = (keys: string[]) => keys.filter((k) => history.keys().includes(k)).map((k) => ({ name: k, values: history.get(k) }));
+  savePicture(args, name, 'loss', lineChart(series(['loss', 'val_loss']), { title: `${name}: loss`, xLabel: 'epoch', yLabel: 'loss', markers: true }));
+  savePicture(args, name, 'accuracy', lineChart(series(['accuracy', 'val_accuracy']), { title: `${name}: accuracy`, xLabel: 'epoch', yLabel: 'accuracy', markers: true }));
+  const n = Math.min(40, test.images.shape[0]!);
+  savePicture(args, name, 'predictions', imageGrid(test.images.narrow(0, 0, n), {
+    labels: test.labels.narrow(0, 0, n), predictions: outputs.narrow(0, 0, n), cols: 10, title: `${name}: first ${n} test digits (label / prediction)`,
+    ...(test.images.ndim === 2 ? { height: 28, width: 28 } : {}),
+  }));
+}

@@ -1,0 +1,56 @@
+// The examples' command line: `pnpm example <name> [--quick] [--epochs N] [--out DIR]`.
+// With no name it lists the examples.
+import { EXAMPLES } from './registry.js';
+import type { ExampleArgs } from './util.js';
+
+function usage(): string {
+  const width = Math.max(...Object.keys(EXAMPLES).map((n) => n.length));
+  return [
+    'usage: pnpm example <name> [--quick] [--epochs N] [--out DIR]',
+    '',
+    'examples:',
+    ...Object.entries(EXAMPLES).map(([name, e]) => `  ${name.padEnd(width)}  ${e.description}`),
+    '',
+    '  --quick     a small, fast version (a subset of the data, fewer epochs)',
+    '  --epochs N  number of epochs (MNIST examples)',
+    '  --out DIR   folder for the SVG pictures (default examples/out)',
+  ].join('\n');
+}
+
+function parse(argv: string[]): { name: string | undefined; args: ExampleArgs } {
+  const args: ExampleArgs = {};
+  let name: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') continue;
+    else if (a === '--quick') args.quick = true;
+    else if (a === '--epochs') args.epochs = Number(argv[++i]);
+    else if (a === '--out') args.out = argv[++i];
+    else if (a === '--help' || a === '-h') return { name: undefined, args };
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n\n${usage()}`);
+    else name = a;
+  }
+  if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs > 0))
+    throw new Error(`--epochs must be a positive integer\n\n${usage()}`);
+  return { name, args };
+}
+
+async function run(): Promise<void> {
+  const { name, args } = parse(process.argv.slice(2));
+  if (name === undefined) {
+    console.log(usage());
+    return;
+  }
+  const entry = EXAMPLES[name];
+  if (!entry) {
+    console.error(`unknown example '${name}'\n\n${usage()}`);
+    process.exitCode = 1;
+    return;
+  }
+  const start = performance.now();
+  const mod = await entry.load();
+  await mod.main(args);
+  console.log(`\n${name}: done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+}
+
+await run();

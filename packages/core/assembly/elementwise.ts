@@ -36,6 +36,20 @@ function unaryVec(op: i32, x: v128, p0: v128, p1: v128): v128 {
 @inline
 function unaryLoop(op: i32, n4: i32, x: usize, out: usize, p0: v128, p1: v128): void {
   const end = x + (<usize>n4 << 4);
+  // four independent vectors per pass: the polynomial chains are long (latency-bound), so
+  // interleaving them keeps the SIMD units busy
+  while (x + 64 <= end) {
+    const y0 = unaryVec(op, v128.load(x), p0, p1);
+    const y1 = unaryVec(op, v128.load(x, 16), p0, p1);
+    const y2 = unaryVec(op, v128.load(x, 32), p0, p1);
+    const y3 = unaryVec(op, v128.load(x, 48), p0, p1);
+    v128.store(out, y0);
+    v128.store(out, y1, 16);
+    v128.store(out, y2, 32);
+    v128.store(out, y3, 48);
+    x += 64;
+    out += 64;
+  }
   while (x < end) {
     v128.store(out, unaryVec(op, v128.load(x), p0, p1));
     x += 16;

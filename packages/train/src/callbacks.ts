@@ -12,8 +12,13 @@ import type { History } from './history.js';
  * also ends after that batch (its logs, validation and callbacks still run).
  *
  * @example
- * const ctx: TrainContext = { model, optimizer, history: new History(), epochs: 10, stop: false };
- * stopper.onEpochEnd(0, { val_loss: 0.3 }, ctx);
+ * // driving callbacks from a hand-written loop
+ * const model = new Linear(2, 1);
+ * const ctx: TrainContext = { model, history: new History(), epochs: 10, stop: false };
+ * const stopper = new EarlyStopping({ monitor: 'loss' });
+ * stopper.onEpochEnd(0, { loss: 0.3 }, ctx);
+ * stopper.onEpochEnd(1, { loss: 0.4 }, ctx);
+ * ctx.stop; // true: the loss did not improve
  */
 export interface TrainContext {
   /** The model being trained. */
@@ -28,7 +33,12 @@ export interface TrainContext {
   stop: boolean;
 }
 
-/** What a callback method may return: nothing, or a promise that {@link fit} awaits. */
+/**
+ * What a callback method may return: nothing, or a promise that {@link fit} awaits.
+ *
+ * @example
+ * const slow: Callback = { onEpochEnd: async () => { await new Promise((r) => setTimeout(r, 1)); } };
+ */
 export type MaybePromise = void | Promise<void>;
 
 /**
@@ -39,12 +49,18 @@ export type MaybePromise = void | Promise<void>;
  * In a hand-written loop, call the hooks yourself with a {@link TrainContext} you keep.
  *
  * @example
- * const printer: Callback = {
+ * const x = randn([16, 2]);
+ * const y = x.select(1, 0).gt(0).int();
+ * const model = new Linear(2, 2);
+ * const goodEnough: Callback = {
  *   onEpochEnd(epoch, logs, ctx) {
- *     if (logs.loss < 1e-3) ctx.stop = true; // good enough
+ *     if (logs.loss! < 0.3) ctx.stop = true;
  *   },
  * };
- * await fit(model, { optimizer, loss, trainLoader, epochs: 100, callbacks: [printer] });
+ * await fit(model, {
+ *   optimizer: new SGD(model.parameters(), { lr: 0.5 }), loss: F.crossEntropy,
+ *   trainLoader: [[x, y]], epochs: 100, callbacks: [goodEnough], verbose: 0,
+ * });
  */
 export interface Callback {
   /** Before the first epoch. */
@@ -59,7 +75,12 @@ export interface Callback {
   onTrainEnd?(history: History, ctx: TrainContext): MaybePromise;
 }
 
-/** `'min'` when smaller is better (losses), `'max'` when larger is (accuracies). */
+/**
+ * `'min'` when smaller is better (losses), `'max'` when larger is (accuracies).
+ *
+ * @example
+ * new EarlyStopping({ monitor: 'val_accuracy' }).mode; // 'max'
+ */
 export type MonitorMode = 'min' | 'max';
 
 function modeFor(monitor: string, mode: MonitorMode | 'auto' | undefined, op: string): MonitorMode {
@@ -87,7 +108,12 @@ function snapshot(model: AnyModule): StateDict {
   });
 }
 
-/** Options of {@link EarlyStopping}. */
+/**
+ * Options of {@link EarlyStopping}.
+ *
+ * @example
+ * const opts: EarlyStoppingOptions = { monitor: 'val_loss', patience: 5, minDelta: 1e-4, restoreBestWeights: true };
+ */
 export interface EarlyStoppingOptions {
   /** The logged value to watch (default `val_loss`). */
   monitor?: string;
@@ -114,9 +140,16 @@ export interface EarlyStoppingOptions {
  *
  * @throws ValueError for a negative patience or minDelta, a bad mode, or when the monitored value is missing from the logs
  * @example
+ * const x = randn([32, 2]);
+ * const y = x.select(1, 0).gt(0).int();
+ * const model = new Linear(2, 2);
  * const stopper = new EarlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true });
- * const history = await fit(model, { optimizer, loss, trainLoader, valLoader, epochs: 100, callbacks: [stopper] });
- * console.log(`stopped after epoch ${stopper.stoppedEpoch + 1}; best was epoch ${stopper.bestEpoch + 1}`);
+ * await fit(model, {
+ *   optimizer: new SGD(model.parameters(), { lr: 0.5 }), loss: F.crossEntropy,
+ *   trainLoader: [[x.narrow(0, 0, 24), y.narrow(0, 0, 24)]], valLoader: [[x.narrow(0, 24, 8), y.narrow(0, 24, 8)]],
+ *   epochs: 100, callbacks: [stopper], verbose: 0,
+ * });
+ * console.log(`best val_loss ${stopper.best} at epoch ${stopper.bestEpoch + 1}`);
  */
 export class EarlyStopping implements Callback {
   /** The watched key. */
@@ -200,7 +233,12 @@ export class EarlyStopping implements Callback {
   }
 }
 
-/** Options of {@link ModelCheckpoint}. */
+/**
+ * Options of {@link ModelCheckpoint}.
+ *
+ * @example
+ * const opts: ModelCheckpointOptions = { path: 'ckpt/epoch-{epoch}.safetensors', saveBestOnly: false };
+ */
 export interface ModelCheckpointOptions {
   /** The file to write; `{epoch}` in it is replaced by the 1-based epoch number (e.g. `ckpt/model-{epoch}.safetensors`). */
   path: string;
@@ -222,8 +260,9 @@ export interface ModelCheckpointOptions {
  *
  * @throws ValueError for a missing path, a bad mode, or (with saveBestOnly) when the monitored value is missing from the logs
  * @example
+ * // not run: writes files
  * const ckpt = new ModelCheckpoint({ path: 'out/best.safetensors', monitor: 'val_accuracy' });
- * await fit(model, { optimizer, loss, trainLoader, valLoader, epochs: 10, metrics: ['accuracy'], callbacks: [ckpt] });
+ * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, valLoader, epochs: 10, metrics: ['accuracy'], callbacks: [ckpt] });
  * model.loadStateDict(await loadSafetensors('out/best.safetensors'));
  */
 export class ModelCheckpoint implements Callback {
@@ -278,7 +317,12 @@ function cell(v: number | undefined): string {
   return v === undefined ? '' : String(v);
 }
 
-/** Options of {@link CsvLogger} and {@link JsonlLogger}. */
+/**
+ * Options of {@link CsvLogger} and {@link JsonlLogger}.
+ *
+ * @example
+ * const resumed = new CsvLogger('out/log.csv', { append: true });
+ */
 export interface LoggerOptions {
   /** Add to an existing file instead of starting it anew (default false). */
   append?: boolean;
@@ -291,7 +335,8 @@ export interface LoggerOptions {
  * is interrupted.
  *
  * @example
- * await fit(model, { optimizer, loss, trainLoader, epochs: 5, callbacks: [new CsvLogger('out/log.csv')] });
+ * // not run: writes files
+ * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, epochs: 5, callbacks: [new CsvLogger('out/log.csv')] });
  * // out/log.csv:
  * // epoch,loss,lr,seconds
  * // 1,0.6931,0.1,0.42
@@ -337,8 +382,9 @@ function csvField(s: string): string {
  * NaN and infinities are written as null, as JSON has no such numbers).
  *
  * @example
+ * // not run: writes files
  * const log = new JsonlLogger('out/log.jsonl');
- * await fit(model, { optimizer, loss, trainLoader, epochs: 5, callbacks: [log] });
+ * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, epochs: 5, callbacks: [log] });
  */
 export class JsonlLogger implements Callback {
   constructor(
@@ -367,7 +413,13 @@ export class JsonlLogger implements Callback {
  * training on with broken weights: {@link fit} ends the epoch after that batch and stops.
  *
  * @example
- * await fit(model, { optimizer, loss, trainLoader, epochs: 10, callbacks: [new TerminateOnNaN()] });
+ * const model = new Linear(1, 1);
+ * const guard = new TerminateOnNaN();
+ * const history = await fit(model, {
+ *   optimizer: new SGD(model.parameters(), { lr: 1e30 }), // far too large: the loss overflows
+ *   loss: F.mseLoss, trainLoader: [[tensor([[1e10]]), tensor([[0]])]], epochs: 10, callbacks: [guard], verbose: 0,
+ * });
+ * history.length < 10; // true
  */
 export class TerminateOnNaN implements Callback {
   /** 0-based index of the batch whose loss was not finite (-1 if none). */

@@ -2,22 +2,48 @@ import { Tensor, ValueError, fmtShape, noGrad } from '@tapegrad/core';
 import type { Module } from '@tapegrad/nn';
 import { accuracy } from './metrics.js';
 
-/** A loss: a function `(output, target) => scalar` (e.g. `F.crossEntropy`) or a loss module (e.g. `new MSELoss()`). */
+/**
+ * A loss: a function `(output, target) => scalar` (e.g. `F.crossEntropy`) or a loss module (e.g. `new MSELoss()`).
+ *
+ * @example
+ * const losses: LossFn[] = [F.mseLoss, new MSELoss(), (o, t) => o.sub(t).square().sum().mul(0.5)];
+ */
 export type LossFn = ((output: Tensor, target: Tensor) => Tensor) | { call(output: Tensor, target: Tensor): Tensor };
 
 /**
  * A metric computed per batch and averaged over samples (weighted by batch size): the built-in
  * `'accuracy'` (see {@link accuracy}) or a named function of the batch's outputs and targets.
+ *
+ * @example
+ * const mae: Metric = { name: 'mae', fn: (o, t) => o.sub(t).abs().mean().item() };
+ * evaluate(new Linear(2, 1), [[randn([4, 2]), randn([4, 1])]], { metrics: [mae] }).mae; // a number
  */
 export type Metric = 'accuracy' | { name: string; fn: (output: Tensor, target: Tensor) => number };
 
-/** A batch: inputs and targets (further entries are ignored), as a `DataLoader` over a `TensorDataset` yields. */
+/**
+ * A batch: inputs and targets (further entries are ignored), as a `DataLoader` over a `TensorDataset` yields.
+ *
+ * @example
+ * const batch: Batch = [randn([32, 784]), randint(0, 10, [32])];
+ */
 export type Batch = readonly Tensor[];
 
-/** Where batches come from: a `DataLoader`, an array of `[x, y]` pairs, a generator, or an async iterable. */
+/**
+ * Where batches come from: a `DataLoader`, an array of `[x, y]` pairs, a generator, or an async iterable.
+ *
+ * @example
+ * const x = randn([100, 4]);
+ * const y = randint(0, 3, [100]);
+ * const loader: Loader = x.split(25).map((xb, i) => [xb, y.narrow(0, 25 * i, 25)]);
+ */
 export type Loader = Iterable<Batch> | AsyncIterable<Batch>;
 
-/** Options of {@link evaluate}. */
+/**
+ * Options of {@link evaluate}.
+ *
+ * @example
+ * const opts: EvaluateOptions = { loss: F.crossEntropy, metrics: ['accuracy'] };
+ */
 export interface EvaluateOptions {
   /** The loss to average over the samples (omitted: no `loss` in the result). */
   loss?: LossFn;
@@ -25,7 +51,13 @@ export interface EvaluateOptions {
   metrics?: ReadonlyArray<Metric>;
 }
 
-/** What {@link evaluate} returns: the sample-weighted means of the loss and metrics, and the sample count. */
+/**
+ * What {@link evaluate} returns: the sample-weighted means of the loss and metrics, and the sample count.
+ *
+ * @example
+ * const r: EvaluateResult = evaluate(new Linear(3, 2), [[randn([6, 3]), randint(0, 2, [6])]], { metrics: ['accuracy'] });
+ * r.samples; // 6
+ */
 export interface EvaluateResult {
   /** Mean loss over the samples (when a loss was given). */
   loss?: number;
@@ -37,7 +69,12 @@ export interface EvaluateResult {
   [metric: string]: number | undefined;
 }
 
-/** The model type {@link fit} and {@link evaluate} take: a module from one tensor to one tensor. */
+/**
+ * The model type {@link fit} and {@link evaluate} take: a module from one tensor to one tensor.
+ *
+ * @example
+ * const model: TrainableModule = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 3));
+ */
 export type TrainableModule = Module<[Tensor], Tensor>;
 
 /** Applies a loss function or loss module and checks that it gives one number. */
@@ -137,8 +174,12 @@ function withEvalMode<T>(model: TrainableModule, fn: () => T): T {
  * @param loader - batches `[x, y]`, e.g. a `DataLoader` or `[[xTest, yTest]]`
  * @throws ValueError for a malformed batch, a loss that is not a single number, or an async-only loader
  * @example
- * const { loss, accuracy } = evaluate(model, testLoader, { loss: F.crossEntropy, metrics: ['accuracy'] });
- * console.log(`test loss ${loss!.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}%`);
+ * const model = new Linear(4, 3);
+ * const x = randn([10, 4]);
+ * const y = randint(0, 3, [10]);
+ * const batches = [[x.narrow(0, 0, 5), y.narrow(0, 0, 5)], [x.narrow(0, 5, 5), y.narrow(0, 5, 5)]];
+ * const r = evaluate(model, batches, { loss: F.crossEntropy, metrics: ['accuracy'] });
+ * console.log(`test loss ${r.loss!.toFixed(4)}, accuracy ${(100 * r.accuracy!).toFixed(2)}%`);
  */
 export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts: EvaluateOptions = {}): EvaluateResult {
   const op = 'evaluate';
@@ -157,7 +198,12 @@ export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts: 
  * {@link evaluate} for any loader, synchronous or async (`for await`); {@link fit} uses it for validation.
  *
  * @example
- * const { loss } = await evaluateAsync(model, streamOfBatches(), { loss: F.mseLoss });
+ * const model = new Linear(2, 1);
+ * async function* batches() {
+ *   yield [randn([4, 2]), randn([4, 1])];
+ * }
+ * const r = await evaluateAsync(model, batches(), { loss: F.mseLoss });
+ * r.samples; // 4
  */
 export async function evaluateAsync(model: TrainableModule, loader: Loader, opts: EvaluateOptions = {}): Promise<EvaluateResult> {
   const op = 'evaluateAsync';

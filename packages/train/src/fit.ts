@@ -8,7 +8,12 @@ import {
 import { History } from './history.js';
 import { ProgressBar, logEpoch, type ProgressStream } from './progress.js';
 
-/** What {@link fit} needs of an optimizer (every `Optimizer` of @tapegrad/optim qualifies). */
+/**
+ * What {@link fit} needs of an optimizer (every `Optimizer` of @tapegrad/optim qualifies).
+ *
+ * @example
+ * const opt: FitOptimizer = new SGD(new Linear(2, 1).parameters(), { lr: 0.1 });
+ */
 export interface FitOptimizer {
   zeroGrad(opts?: ZeroGradOptions): void;
   step(): unknown;
@@ -18,10 +23,25 @@ export interface FitOptimizer {
 /**
  * What {@link fit} needs of a learning-rate scheduler: `step()` once per epoch (every
  * `LRScheduler`), or `step(metric)` for `ReduceLROnPlateau`, which gets the monitored value.
+ *
+ * @example
+ * const optimizer = new SGD(new Linear(2, 1).parameters(), { lr: 0.1 });
+ * const scheduler: FitScheduler = new StepLR(optimizer, { stepSize: 10, gamma: 0.5 });
  */
 export type FitScheduler = { step(): void } | ReduceLROnPlateau;
 
-/** Options of {@link fit}. */
+/**
+ * Options of {@link fit}.
+ *
+ * @example
+ * const model = new Linear(2, 2);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * const opts: FitOptions = {
+ *   optimizer, loss: F.crossEntropy, trainLoader: [[randn([8, 2]), randint(0, 2, [8])]], epochs: 3,
+ *   metrics: ['accuracy'], verbose: 2, scheduler: new StepLR(optimizer, { stepSize: 1, gamma: 0.9 }),
+ * };
+ * await fit(model, opts);
+ */
 export interface FitOptions {
   /** Updates the parameters after each batch. */
   optimizer: FitOptimizer;
@@ -92,17 +112,20 @@ async function* batchesOf(op: string, loader: Loader): AsyncGenerator<Batch> {
  * @throws ValueError for a bad `epochs`, an empty or malformed loader, or a loss that is not a single number
  * @example
  * manualSeed(0);
- * const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
+ * const x = randn([64, 2]);
+ * const y = x.select(1, 0).mul(x.select(1, 1)).gt(0).int(); // quadrants: not linearly separable
+ * const model = new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 2));
+ * const batches = x.split(16).map((xb, i) => [xb, y.narrow(0, 16 * i, 16)]);
  * const history = await fit(model, {
- *   optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
+ *   optimizer: new Adam(model.parameters(), { lr: 0.05 }),
  *   loss: F.crossEntropy,
- *   trainLoader: new DataLoader(train, { batchSize: 32, shuffle: true }),
- *   valLoader: new DataLoader(test, { batchSize: 1000 }),
- *   epochs: 10,
+ *   trainLoader: batches, // or a DataLoader
+ *   valLoader: [[x, y]],
+ *   epochs: 20,
  *   metrics: ['accuracy'],
- *   callbacks: [new EarlyStopping({ patience: 2 })],
+ *   callbacks: [new EarlyStopping({ monitor: 'val_loss', patience: 3 })],
  * });
- * saveSvg(lineChart([{ name: 'train', values: history.get('loss') }, { name: 'val', values: history.get('val_loss') }]), 'out/loss.svg');
+ * const svg = lineChart([{ name: 'train', values: history.get('loss') }, { name: 'val', values: history.get('val_loss') }]);
  */
 export async function fit(model: TrainableModule, opts: FitOptions): Promise<History> {
   const op = 'fit';

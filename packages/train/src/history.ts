@@ -11,7 +11,7 @@ import { ValueError } from '@tapegrad/core';
  * history.push({ loss: 0.5, accuracy: 0.83 });
  * history.get('loss'); // [0.9, 0.5]
  * history.last().accuracy; // 0.83
- * saveSvg(lineChart([{ name: 'loss', values: history.get('loss') }]), 'out/loss.svg');
+ * const svg = lineChart([{ name: 'loss', values: history.get('loss') }]);
  */
 export class History {
   /** The logs of each epoch, in order. */
@@ -21,13 +21,19 @@ export class History {
    * Appends the logs of one epoch (copied).
    *
    * @example
+   * const history = new History();
    * history.push({ loss: 0.25, val_loss: 0.31 });
    */
   push(logs: Record<string, number>): void {
     this.epochs.push({ ...logs });
   }
 
-  /** Number of epochs recorded. */
+  /**
+   * Number of epochs recorded.
+   *
+   * @example
+   * new History().length; // 0
+   */
   get length(): number {
     return this.epochs.length;
   }
@@ -36,7 +42,10 @@ export class History {
    * Every key that appears in some epoch, in order of first appearance.
    *
    * @example
-   * history.keys(); // ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr', 'seconds']
+   * const history = new History();
+   * history.push({ loss: 0.5, lr: 0.1 });
+   * history.push({ loss: 0.4, lr: 0.1, val_loss: 0.45 });
+   * history.keys(); // ['loss', 'lr', 'val_loss']
    */
   keys(): string[] {
     const seen = new Set<string>();
@@ -49,7 +58,10 @@ export class History {
    *
    * @throws ValueError if no epoch has `key` (naming the keys there are)
    * @example
-   * history.get('val_loss'); // [0.52, 0.41, 0.39]
+   * const history = new History();
+   * history.push({ val_loss: 0.52 });
+   * history.push({ val_loss: 0.41 });
+   * history.get('val_loss'); // [0.52, 0.41]
    */
   get(key: string): number[] {
     if (this.epochs.length > 0 && !this.epochs.some((e) => key in e))
@@ -61,6 +73,8 @@ export class History {
    * The logs of the last epoch (an empty object before the first).
    *
    * @example
+   * const history = new History();
+   * history.push({ accuracy: 0.9 });
    * console.log(`final accuracy ${history.last().accuracy}`);
    */
   last(): Record<string, number> {
@@ -73,7 +87,9 @@ export class History {
    *
    * @throws ValueError if `key` never has a number
    * @example
-   * const { epoch, value } = history.best('val_loss');
+   * const history = new History();
+   * for (const v of [0.5, 0.3, 0.4]) history.push({ val_loss: v });
+   * history.best('val_loss'); // { epoch: 1, value: 0.3 }
    */
   best(key: string, mode?: 'min' | 'max'): { epoch: number; value: number } {
     const m = mode ?? (key.includes('acc') ? 'max' : 'min');
@@ -88,7 +104,14 @@ export class History {
     return { epoch, value: values[epoch]! };
   }
 
-  /** The epochs as plain objects (for `JSON.stringify`). */
+  /**
+   * The epochs as plain objects (for `JSON.stringify`).
+   *
+   * @example
+   * const history = new History();
+   * history.push({ loss: 1 });
+   * JSON.stringify(history); // '[{"loss":1}]'
+   */
   toJSON(): Array<Record<string, number>> {
     return this.epochs.map((e) => ({ ...e }));
   }

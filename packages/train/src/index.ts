@@ -8,9 +8,12 @@
  * graph of a tensor ({@link graphSvg}, {@link graphText}).
  *
  * @example
+ * import { randn } from '@tapegrad/core';
  * import { F, Linear, Sequential, ReLU } from '@tapegrad/nn';
  * import { SGD } from '@tapegrad/optim';
- * import { fit, lineChart, saveSvg } from '@tapegrad/train';
+ * import { fit, lineChart } from '@tapegrad/train';
+ * const x = randn([32, 2]);
+ * const y = x.sum(1).gt(0).int();
  * const model = new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 2));
  * const history = await fit(model, {
  *   optimizer: new SGD(model.parameters(), { lr: 0.1 }),
@@ -19,7 +22,7 @@
  *   epochs: 50,
  *   metrics: ['accuracy'],
  * });
- * saveSvg(lineChart([{ name: 'loss', values: history.get('loss') }], { title: 'training loss' }), 'out/loss.svg');
+ * const svg = lineChart([{ name: 'loss', values: history.get('loss') }], { title: 'training loss' }); // saveSvg(svg, 'out/loss.svg')
  *
  * @packageDocumentation
  */

@@ -1,6 +1,11 @@
 import { ShapeError, Tensor, ValueError, fmtShape, isFloating } from '@tapegrad/core';
 
-/** Options of {@link accuracy} and {@link confusionMatrix}. */
+/**
+ * Options of {@link accuracy} and {@link confusionMatrix}.
+ *
+ * @example
+ * accuracy(tensor([0.3, 0.8]), tensor([1, 1]), { threshold: 0.25 }); // 1
+ */
 export interface ClassifyOptions {
   /** Threshold for binary probabilities `[N]` / `[N, 1]` (default 0.5: a value `> threshold` is class 1). */
   threshold?: number;
@@ -158,8 +163,8 @@ export function confusionMatrix(predicted: Tensor, targets: Tensor, numClasses?:
  * @example
  * console.log(formatConfusionMatrix([[5, 1], [0, 4]], ['cat', 'dog']));
  * // true \ pred  cat  dog  total  recall
- * //          cat    5    1      6  0.8333
- * //          dog    0    4      4  1.0000
+ * //         cat    5    1      6  0.8333
+ * //         dog    0    4      4  1.0000
  */
 export function formatConfusionMatrix(m: ReadonlyArray<ReadonlyArray<number>>, classNames?: ReadonlyArray<string>): string {
   const op = 'formatConfusionMatrix';

@@ -1,14 +1,25 @@
 import cliProgress from 'cli-progress';
 import { ValueError } from '@tapegrad/core';
 
-/** A stream the progress bar can draw on (`process.stderr`, `process.stdout`, a file stream, ...). */
+/**
+ * A stream the progress bar can draw on (`process.stderr`, `process.stdout`, a file stream, ...).
+ *
+ * @example
+ * const quiet: ProgressStream = { write: () => true, isTTY: false };
+ * new ProgressBar({ total: 10, stream: quiet }).active; // false
+ */
 export interface ProgressStream {
   write(chunk: string): unknown;
   /** True on a terminal; the bar draws only then. */
   isTTY?: boolean;
 }
 
-/** Options of {@link ProgressBar}. */
+/**
+ * Options of {@link ProgressBar}.
+ *
+ * @example
+ * const opts: ProgressBarOptions = { total: 469, label: 'epoch 1/10', unit: 'batch', barSize: 20 };
+ */
 export interface ProgressBarOptions {
   /** Number of steps (batches) when complete; 0 or undefined if unknown (the bar then shows a count only). */
   total?: number;
@@ -22,7 +33,13 @@ export interface ProgressBarOptions {
   barSize?: number;
 }
 
-/** Formats a metric value: 4 decimals for ordinary magnitudes, exponent notation for tiny or huge ones. */
+/**
+ * Formats a metric value: 4 decimals for ordinary magnitudes, exponent notation for tiny or huge ones.
+ *
+ * @example
+ * formatValue(0.96512); // '0.9651'
+ * formatValue(2.5e-5); // '2.500e-5'
+ */
 export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
@@ -56,11 +73,14 @@ function formatDuration(s: number): string {
  *
  * @throws ValueError for a negative or non-integer total
  * @example
- * const bar = new ProgressBar({ total: loader.length, label: `epoch ${epoch + 1}/${epochs}`, unit: 'batch' });
+ * const w = tensor([0.5], { requiresGrad: true });
+ * const batches = [1, 2, 3, 4].map((v) => tensor([v]));
+ * const bar = new ProgressBar({ total: batches.length, label: 'epoch 1/1', unit: 'batch' });
  * let i = 0;
- * for (const [x, y] of loader) {
- *   const loss = step(x, y);
- *   bar.update(++i, { loss });
+ * for (const b of batches) {
+ *   const loss = w.mul(b).sub(1).square().sum();
+ *   loss.backward();
+ *   bar.update(++i, { loss: loss.item() });
  * }
  * bar.stop();
  */
@@ -107,7 +127,9 @@ export class ProgressBar {
    * Sets the number of steps done and the values shown after the bar (e.g. the running loss).
    *
    * @example
+   * const bar = new ProgressBar({ total: 20 });
    * bar.update(12, { loss: 0.4213, accuracy: 0.87 });
+   * bar.stop();
    */
   update(n: number, values?: Record<string, number | string>): void {
     this.#bar?.update(n, { values: values ?? {} });
@@ -117,6 +139,7 @@ export class ProgressBar {
    * Removes the bar from the terminal (call it before printing the epoch's line).
    *
    * @example
+   * const bar = new ProgressBar({ total: 3 });
    * bar.stop();
    */
   stop(): void {
@@ -124,7 +147,14 @@ export class ProgressBar {
   }
 }
 
-/** Options of {@link logEpoch} and {@link formatEpoch}. */
+/**
+ * Options of {@link logEpoch} and {@link formatEpoch}.
+ *
+ * @example
+ * const lines: string[] = [];
+ * logEpoch(1, 5, { loss: 0.7 }, 2, { samples: 1000, write: (l) => lines.push(l) });
+ * lines[0]; // 'epoch 1/5  loss 0.7000  2.0s (500 samples/s)'
+ */
 export interface LogEpochOptions {
   /** Training samples seen in the epoch, for the speed (`4,870 samples/s`); default `logs.samples`. */
   samples?: number;
@@ -148,7 +178,7 @@ export function formatEpoch(epoch: number, epochs: number, logs: Record<string, 
     if (TAIL_KEYS.has(k)) continue;
     parts.push(k === 'lr' ? `lr ${Number(v.toPrecision(4))}` : `${k} ${formatValue(v)}`);
   }
-  let tail = `${seconds.toFixed(1)}s`;
+  let tail = `${seconds.toFixed(seconds < 1 ? 2 : 1)}s`;
   const samples = opts.samples ?? logs.samples;
   if (samples !== undefined && seconds > 0)
     tail += ` (${Math.round(samples / seconds).toLocaleString('en-US')} samples/s)`;
@@ -159,14 +189,16 @@ export function formatEpoch(epoch: number, epochs: number, logs: Record<string, 
 /**
  * Prints one plain line for a finished epoch (works on terminals, in CI logs and in files):
  * `epoch 3/10  loss 0.1234  accuracy 0.9650  val_loss 0.2000  12.3s (4,870 samples/s)`.
- * Values print with 4 decimals; `lr` with 4 significant digits; `seconds` and `samples` make the tail.
+ * Values print with 4 decimals; `lr` with 4 significant digits; `seconds` (2 decimals below 1 s, else 1)
+ * and `samples` make the tail.
  *
  * @param epoch - the epoch number as printed, 1-based
  * @param epochs - the number of epochs
  * @param logs - the values to show, in order
  * @param seconds - the epoch's duration
  * @example
- * logEpoch(epoch + 1, epochs, { loss: trainLoss, accuracy: acc }, seconds, { samples: 60_000 });
+ * logEpoch(3, 10, { loss: 0.1234, accuracy: 0.965 }, 12.3, { samples: 60_000 });
+ * // epoch 3/10  loss 0.1234  accuracy 0.9650  12.3s (4,878 samples/s)
  */
 export function logEpoch(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts: LogEpochOptions = {}): void {
   (opts.write ?? console.log)(formatEpoch(epoch, epochs, logs, seconds, opts));

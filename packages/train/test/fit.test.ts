@@ -219,7 +219,7 @@ describe('fit', () => {
     });
     expect(writes).toEqual([]);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^epoch 1\/2  loss \d+\.\d{4}  accuracy \d\.\d{4}  lr 0\.1  \d+\.\ds/);
+    expect(lines[0]).toMatch(/^epoch 1\/2  loss \d+\.\d{4}  accuracy \d\.\d{4}  lr 0\.1  \d+\.\d{1,2}s/);
     expect(lines[1]).toMatch(/^epoch 2\/2 /);
   });
 

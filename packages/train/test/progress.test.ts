@@ -11,7 +11,7 @@ describe('formatEpoch', () => {
 
   it('takes the sample count from the logs and omits the speed without one', () => {
     expect(formatEpoch(1, 2, { loss: 1, samples: 100 }, 2)).toBe('epoch 1/2  loss 1.0000  2.0s (50 samples/s)');
-    expect(formatEpoch(1, 2, { loss: 1 }, 0.04)).toBe('epoch 1/2  loss 1.0000  0.0s');
+    expect(formatEpoch(1, 2, { loss: 1 }, 0.04)).toBe('epoch 1/2  loss 1.0000  0.04s');
   });
 
   it('uses exponent notation for tiny and huge values', () => {

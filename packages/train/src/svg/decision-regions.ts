@@ -2,7 +2,12 @@ import { ShapeError, Tensor, ValueError, fmtShape, isFloating, noGrad, tensor } 
 import { labelsOf, targetLabelsOf } from '../metrics.js';
 import { axes, checkPositive, color, escapeXml, legend, linearScale, niceTicks, num, svgDocument, textWidth, tickLabel } from './svg.js';
 
-/** Options of {@link decisionRegions}. */
+/**
+ * Options of {@link decisionRegions}.
+ *
+ * @example
+ * const opts: DecisionRegionsOptions = { title: 'Iris', classNames: ['setosa', 'versicolor'], resolution: 150 };
+ */
 export interface DecisionRegionsOptions {
   /** Title above the plot. */
   title?: string;
@@ -39,11 +44,13 @@ export interface DecisionRegionsOptions {
  * @throws ShapeError when `x` is not [N, 2], `y` is not [N], or `predict` returns the wrong number of labels
  * @throws ValueError for a bad resolution or size
  * @example
- * const svg = decisionRegions((p) => model.call(p).argmax(1), xTrain, yTrain, {
- *   title: 'Perceptron on Iris', xLabel: 'sepal length [cm]', yLabel: 'petal length [cm]',
- *   classNames: ['setosa', 'versicolor'],
+ * const x = randn([40, 2]);
+ * const y = x.select(1, 0).add(x.select(1, 1)).gt(0).int();
+ * const model = new Linear(2, 2); // trained elsewhere
+ * const svg = decisionRegions((p) => model.call(p).argmax(1), x, y, {
+ *   title: 'Linear classifier', xLabel: 'x1', yLabel: 'x2', classNames: ['below', 'above'], resolution: 50,
  * });
- * saveSvg(svg, 'out/perceptron-regions.svg');
+ * // saveSvg(svg, 'out/regions.svg');
  */
 export function decisionRegions(
   predict: (points: Tensor) => Tensor,

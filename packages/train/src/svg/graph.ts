@@ -1,7 +1,14 @@
 import { Node, Tensor, ValueError, fmtShape } from '@tapegrad/core';
 import { escapeXml, num, svgDocument } from './svg.js';
 
-/** Options of {@link graphSvg} and {@link graphText}. */
+/**
+ * Options of {@link graphSvg} and {@link graphText}.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const loss = w.square().sum();
+ * graphText(loss, { names: new Map([[w, 'w'], [loss, 'loss']]), showValues: false });
+ */
 export interface GraphOptions {
   /** Show values and gradients of leaves (and of the root, and of outputs kept with `retainGrad`) (default true). */
   showValues?: boolean;
@@ -77,7 +84,13 @@ function fmtNumber(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-/** A tensor's values for a label: in full when small (`[[1, 2], [3, 4]]`), else `min .. max (N values)`. */
+/**
+ * A tensor's values for a label: in full when small (`[[1, 2], [3, 4]]`), else `min .. max (N values)`.
+ *
+ * @example
+ * formatValues(tensor([[1, 2], [3, 4]])); // '[[1, 2], [3, 4]]'
+ * formatValues(arange(10)); // '0 .. 9 (10 values)'
+ */
 export function formatValues(t: Tensor, maxValues = 6): string {
   const data = t.data;
   if (t.numel <= maxValues) {
@@ -202,9 +215,12 @@ const LINE_H = 16;
  * @returns the SVG document (write it with {@link saveSvg})
  * @throws ValueError if `root` is not a Tensor
  * @example
- * const loss = mseLoss(net.call(x), target);
+ * const w = tensor([[0.15, 0.2], [0.25, 0.3]], { requiresGrad: true });
+ * const x = tensor([[0.05, 0.1]]);
+ * const loss = x.matmul(w.T).sigmoid().sum();
  * loss.backward();
- * saveSvg(graphSvg(loss, { names: new Map([[net.w1, 'w1'], [loss, 'loss']]) }), 'out/backprop-graph.svg');
+ * const svg = graphSvg(loss, { names: new Map([[w, 'w'], [loss, 'loss']]) });
+ * // saveSvg(svg, 'out/graph.svg');
  */
 export function graphSvg(root: Tensor, opts: GraphOptions = {}): string {
   const g = collect('graphSvg', root);

@@ -2,7 +2,12 @@ import { ShapeError, Tensor, ValueError, fmtShape } from '@tapegrad/core';
 import { labelsOf } from '../metrics.js';
 import { escapeXml, num, svgDocument } from './svg.js';
 
-/** Options of {@link imageGrid}. */
+/**
+ * Options of {@link imageGrid}.
+ *
+ * @example
+ * const opts: ImageGridOptions = { labels: [7, 2, 1], predictions: [7, 2, 7], cols: 3, scale: 4, invert: true };
+ */
 export interface ImageGridOptions {
   /** True classes, `[N]` tensor or array; shown under each image. */
   labels?: Tensor | ReadonlyArray<number>;
@@ -73,9 +78,11 @@ const hex = (l: number) => l.toString(16).padStart(2, '0');
  * @throws ShapeError for another shape, or labels/predictions of the wrong length
  * @throws ValueError for bad cols or scale
  * @example
- * const logits = model.call(xTest.narrow(0, 0, 20));
- * const svg = imageGrid(xTest.narrow(0, 0, 20), { labels: yTest.narrow(0, 0, 20), predictions: logits, cols: 10, title: 'MNIST test' });
- * saveSvg(svg, 'out/mnist-predictions.svg');
+ * const images = rand([20, 1, 28, 28]);
+ * const labels = randint(0, 10, [20]);
+ * const logits = randn([20, 10]); // e.g. model.call(images.flatten(1))
+ * const svg = imageGrid(images, { labels, predictions: logits, cols: 10, title: 'predictions' });
+ * // saveSvg(svg, 'out/predictions.svg');
  */
 export function imageGrid(images: Tensor, opts: ImageGridOptions = {}): string {
   const op = 'imageGrid';

@@ -1,7 +1,12 @@
 import { ValueError } from '@tapegrad/core';
 import { axes, checkPositive, color, escapeXml, legend, linearScale, logTicks, niceTicks, num, svgDocument, textWidth, tickLabel } from './svg.js';
 
-/** One curve of a {@link lineChart}. */
+/**
+ * One curve of a {@link lineChart}.
+ *
+ * @example
+ * const s: Series = { name: 'val_loss', values: [0.9, 0.7, 0.65], dashed: true };
+ */
 export interface Series {
   /** Name shown in the legend. */
   name: string;
@@ -15,7 +20,12 @@ export interface Series {
   dashed?: boolean;
 }
 
-/** Options of {@link lineChart}. */
+/**
+ * Options of {@link lineChart}.
+ *
+ * @example
+ * const opts: LineChartOptions = { title: 'XOR', xLabel: 'step', yLabel: 'SSE', logY: true, width: 800 };
+ */
 export interface LineChartOptions {
   /** Title above the chart. */
   title?: string;
@@ -42,10 +52,10 @@ export interface LineChartOptions {
  * @throws ValueError for no series, a series whose `x` and `values` differ in length, or a bad size
  * @example
  * const svg = lineChart(
- *   [{ name: 'train', values: history.get('loss') }, { name: 'validation', values: history.get('val_loss') }],
+ *   [{ name: 'train', values: [2.3, 0.9, 0.5, 0.31] }, { name: 'validation', values: [2.2, 1.0, 0.6, 0.45], dashed: true }],
  *   { title: 'Cross-entropy', yLabel: 'loss', logY: true },
  * );
- * saveSvg(svg, 'out/loss.svg');
+ * // saveSvg(svg, 'out/loss.svg');
  */
 export function lineChart(series: ReadonlyArray<Series>, opts: LineChartOptions = {}): string {
   const op = 'lineChart';

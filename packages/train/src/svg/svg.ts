@@ -209,6 +209,7 @@ export function checkPositive(op: string, name: string, v: number): void {
  * @param svg - the document, e.g. from {@link lineChart}
  * @param path - the file to write, e.g. `out/loss.svg`
  * @example
+ * // not run: writes a file
  * saveSvg(lineChart([{ name: 'loss', values: history.get('loss') }]), 'out/loss.svg');
  */
 export function saveSvg(svg: string, path: string): string {

@@ -75,6 +75,15 @@ describe('lineChart', () => {
     expect(findAll(byClass(root, 'series')[0]!, 'path')[0]!.attrs.d!.match(/M/g)).toHaveLength(2);
   });
 
+  it('moves the legend to a corner free of points', () => {
+    const legendY = (values: number[]) => {
+      const root = parseXml(lineChart([{ name: 'acc', values }], { height: 400 }));
+      return Number(findAll(byClass(root, 'legend')[0]!, 'rect')[0]!.attrs.y);
+    };
+    expect(legendY([1, 0.5, 0.3, 0.2, 0.1])).toBeLessThan(100); // falling curve: top right is free
+    expect(legendY([0.1, 0.5, 0.8, 0.9, 1])).toBeGreaterThan(200); // rising curve: bottom right
+  });
+
   it('takes explicit x values', () => {
     const root = parseXml(lineChart([{ name: 'a', values: [3, 2, 1], x: [0, 50, 100] }], { xLabel: 'step' }));
     expect(texts(root)).toContain('step');

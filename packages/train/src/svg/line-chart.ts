@@ -118,6 +118,7 @@ export function lineChart(series: ReadonlyArray<Series>, opts: LineChartOptions 
   const body: string[] = [
     axes(area, { ticks: xt.ticks, pos: xPos, label: (v) => tickLabel(v, xt.step), title: opts.xLabel ?? 'epoch' }, { ticks: yTicks, pos: yPos, label: yLabel, title: opts.yLabel }),
   ];
+  const screen: Array<[number, number]> = [];
   series.forEach((s, i) => {
     const c = s.color ?? color(i);
     const d: string[] = [];
@@ -128,6 +129,7 @@ export function lineChart(series: ReadonlyArray<Series>, opts: LineChartOptions 
         pen = false;
         continue;
       }
+      screen.push([xPos(p.x), yPos(p.y)]);
       const px = num(xPos(p.x));
       const py = num(yPos(p.y));
       d.push(`${pen ? 'L' : 'M'}${px} ${py}`);
@@ -138,10 +140,25 @@ export function lineChart(series: ReadonlyArray<Series>, opts: LineChartOptions 
     body.push(`<path d="${d.join(' ')}" fill="none" stroke="${c}" stroke-width="2" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     body.push(...dots, '</g>');
   });
-  body.push(legend(series.map((s, i) => ({ name: s.name, color: s.color ?? color(i) })), area.left + area.width - 10 - legendWidth(series), area.top + 10));
+  const lw = 34 + textWidth(Math.max(...series.map((s) => s.name.length)), 12);
+  const lh = 8 + series.length * 18;
+  const [lx, ly] = legendCorner(area, lw, lh, screen);
+  body.push(legend(series.map((s, i) => ({ name: s.name, color: s.color ?? color(i) })), lx, ly));
   return svgDocument(width, height, body.join('\n'), opts.title);
 }
 
-function legendWidth(series: ReadonlyArray<Series>): number {
-  return 34 + textWidth(Math.max(...series.map((s) => s.name.length)), 12);
+/** The corner of the plot (top right, bottom right, top left, bottom left) whose legend box covers the fewest points. */
+function legendCorner(area: { left: number; top: number; width: number; height: number }, w: number, h: number, pts: ReadonlyArray<[number, number]>): [number, number] {
+  const m = 10;
+  const right = area.left + area.width - m - w;
+  const bottom = area.top + area.height - m - h;
+  const corners: Array<[number, number]> = [[right, area.top + m], [right, bottom], [area.left + m, area.top + m], [area.left + m, bottom]];
+  let best = corners[0]!;
+  let bestCount = Infinity;
+  for (const [x, y] of corners) {
+    let count = 0;
+    for (const [px, py] of pts) if (px >= x - 4 && px <= x + w + 4 && py >= y - 4 && py <= y + h + 4) count++;
+    if (count < bestCount) [best, bestCount] = [[x, y], count];
+  }
+  return best;
 }

@@ -129,7 +129,12 @@ export function lineChart(series: ReadonlyArray<Series>, opts: LineChartOptions 
         pen = false;
         continue;
       }
-      screen.push([xPos(p.x), yPos(p.y)]);
+      const sx = xPos(p.x);
+      const sy = yPos(p.y);
+      // Sample the segment from the previous point too, so the legend avoids lines, not only dots.
+      const prev = screen[screen.length - 1];
+      if (pen && prev) for (let k = 1; k < 8; k++) screen.push([prev[0] + ((sx - prev[0]) * k) / 8, prev[1] + ((sy - prev[1]) * k) / 8]);
+      screen.push([sx, sy]);
       const px = num(xPos(p.x));
       const py = num(yPos(p.y));
       d.push(`${pen ? 'L' : 'M'}${px} ${py}`);
@@ -157,7 +162,7 @@ function legendCorner(area: { left: number; top: number; width: number; height: 
   let bestCount = Infinity;
   for (const [x, y] of corners) {
     let count = 0;
-    for (const [px, py] of pts) if (px >= x - 4 && px <= x + w + 4 && py >= y - 4 && py <= y + h + 4) count++;
+    for (const [px, py] of pts) if (px >= x - m && px <= x + w + m && py >= y - m && py <= y + h + m) count++;
     if (count < bestCount) [best, bestCount] = [[x, y], count];
   }
   return best;

@@ -1,0 +1,343 @@
+/**
+ * Parity with PyTorch: tapegrad's forward values, gradients, second derivatives, losses,
+ * BatchNorm statistics, optimizer trajectories and learning-rate schedules against reference
+ * values computed by PyTorch 1.13 in float64.
+ *
+ * The fixtures in test/fixtures/torch/*.json were written by scripts/torch-fixtures/*.py (each
+ * names its torch version and the command that regenerates it); they hold the inputs as well as
+ * the outputs, so these tests rebuild every tensor from the file and need no PyTorch to run.
+ * Each fixture case names an op (a key of the tables below) and its params; adding a case to a
+ * script needs a table entry here only for a new op.
+ *
+ * Tolerances: rtol 1e-10 (atol 1e-12) where tapegrad and PyTorch compute the same formula in
+ * float64; cases that legitimately differ in algorithm are listed in LOOSE with the reason.
+ * Stored outputs have 13 significant digits (inputs are exact), far below these tolerances.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as tg from '@tapegrad/core';
+import { Tensor, grad, noGrad, tensor, zerosLike, type DType } from '@tapegrad/core';
+import { BatchNorm1d, BatchNorm2d, F } from '@tapegrad/nn';
+
+// ---------------------------------------------------------------- fixture format
+
+/** A stored tensor: a nested list of float64 numbers ("nan", "inf", "-inf" as strings), or an int32/bool tensor. */
+type Enc = number | string | Enc[] | { dtype: 'int32' | 'bool'; data: unknown };
+type Params = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Inputs = Record<string, Tensor>;
+
+interface VjpCase {
+  name: string;
+  kind: 'vjp' | 'hvp';
+  op: string;
+  params: Params;
+  inputs: Record<string, Enc>;
+  /** Float inputs that do not require grad. */
+  const: string[];
+  out: Array<Enc | null>;
+  /** vjp: the gradient of each output (null for outputs without one). */
+  upstream?: Array<Enc | null>;
+  grads: Record<string, Enc | null>;
+  /** hvp: the direction and the Hessian-vector product per input. */
+  v?: Record<string, Enc>;
+  hvp?: Record<string, Enc>;
+}
+
+interface Fixture<C> {
+  generator: string;
+  torch: string;
+  cases: C[];
+}
+
+function load<C>(name: string): Fixture<C> {
+  return JSON.parse(readFileSync(new URL(`./fixtures/torch/${name}.json`, import.meta.url), 'utf8')) as Fixture<C>;
+}
+
+function numberOf(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  throw new Error(`fixture: not a number: ${JSON.stringify(v)}`);
+}
+
+function decodeNested(e: unknown): tg.NestedArray {
+  return Array.isArray(e) ? e.map(decodeNested) : numberOf(e);
+}
+
+/** Rebuilds a stored tensor (float64 unless the fixture says int32 or bool). */
+function dec(e: Enc, opts: { requiresGrad?: boolean } = {}): Tensor {
+  let dtype: DType = 'float64';
+  let data: unknown = e;
+  if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
+    dtype = e.dtype;
+    data = e.data;
+  }
+  return tensor(decodeNested(data), { dtype, requiresGrad: opts.requiresGrad && dtype === 'float64' });
+}
+
+const TIGHT = { rtol: 1e-10, atol: 1e-12 };
+type Tol = { rtol: number; atol: number };
+
+function asList(out: Tensor | Tensor[] | { values: Tensor; indices: Tensor }): Tensor[] {
+  if (out instanceof Tensor) return [out];
+  if (Array.isArray(out)) return out;
+  return [out.values, out.indices];
+}
+
+// ---------------------------------------------------------------- the generic runners
+
+type OpFn = (i: Inputs, p: Params) => Tensor | Tensor[] | { values: Tensor; indices: Tensor };
+
+function buildInputs(c: VjpCase): { inputs: Inputs; wrt: string[] } {
+  const inputs: Inputs = {};
+  const wrt: string[] = [];
+  for (const [k, e] of Object.entries(c.inputs)) {
+    const diff = !c.const.includes(k);
+    inputs[k] = dec(e, { requiresGrad: diff });
+    if (inputs[k]!.requiresGrad) wrt.push(k);
+  }
+  return { inputs, wrt };
+}
+
+/** Gradients of `outs` (with upstream `ups`) for the inputs `wrt`; zeros where nothing flows. */
+function vjp(outs: Tensor[], ups: Tensor[], wrt: Tensor[], createGraph = false): Tensor[] {
+  const live = outs.map((o, i) => [o, ups[i]!] as const).filter(([o]) => o.requiresGrad);
+  if (live.length === 0) return wrt.map((w) => zerosLike(w));
+  const gs = grad(live.map(([o]) => o), wrt, { gradOutputs: live.map(([, u]) => u), allowUnused: true, createGraph });
+  return gs.map((g, i) => g ?? zerosLike(wrt[i]!));
+}
+
+function checkVjp(c: VjpCase, ops: Record<string, OpFn>, tol: Tol): void {
+  const fn = ops[c.op];
+  if (!fn) throw new Error(`no table entry for op ${c.op}`);
+  const { inputs, wrt } = buildInputs(c);
+  const outs = asList(fn(inputs, c.params));
+  expect(outs.length, 'number of outputs').toBe(c.out.length);
+  outs.forEach((o, i) => expect(o, `output ${i}`).toBeAllClose(dec(c.out[i]!), tol));
+  const names = Object.keys(c.grads);
+  if (names.length === 0) return;
+  const ups = (c.upstream ?? []).map((u, i) => (u === null ? zerosLike(outs[i]!) : dec(u)));
+  const gs = vjp(outs, ups, names.map((k) => inputs[k]!));
+  names.forEach((k, i) => {
+    const want = c.grads[k];
+    expect(gs[i]!, `gradient of ${k}`).toBeAllClose(want === null || want === undefined ? zerosLike(inputs[k]!) : dec(want), tol);
+  });
+  expect(new Set(names)).toEqual(new Set(wrt));
+}
+
+function checkHvp(c: VjpCase, ops: Record<string, OpFn>, tol: Tol): void {
+  const fn = ops[c.op];
+  if (!fn) throw new Error(`no table entry for op ${c.op}`);
+  const { inputs, wrt } = buildInputs(c);
+  const xs = wrt.map((k) => inputs[k]!);
+  const f = asList(fn(inputs, c.params))[0]!;
+  expect(f, 'value').toBeAllClose(dec(c.out[0]!), tol);
+  const gs = grad(f, xs, { createGraph: true }).map((g) => g!);
+  wrt.forEach((k, i) => expect(gs[i]!, `gradient of ${k}`).toBeAllClose(dec(c.grads[k]!), tol));
+  let s: Tensor | null = null;
+  wrt.forEach((k, i) => {
+    const term = gs[i]!.mul(dec(c.v![k]!)).sum();
+    s = s === null ? term : s.add(term);
+  });
+  const hv = vjp([s!], [tensor(1, { dtype: 'float64' })], xs);
+  wrt.forEach((k, i) => expect(hv[i]!, `Hessian-vector product for ${k}`).toBeAllClose(dec(c.hvp![k]!), tol));
+}
+
+function runCases(fixture: Fixture<VjpCase>, ops: Record<string, OpFn>, loose: Record<string, Tol>, knownBad: Record<string, string>) {
+  for (const c of fixture.cases) {
+    const tol = loose[c.name] ?? loose[c.op] ?? TIGHT;
+    const body = () => (c.kind === 'hvp' ? checkHvp(c, ops, tol) : checkVjp(c, ops, tol));
+    if (knownBad[c.name]) it.fails(`${c.name} [known discrepancy: ${knownBad[c.name]}]`, body);
+    else it(`${c.name} matches PyTorch`, body);
+  }
+}
+
+// ---------------------------------------------------------------- core
+
+const UNARY: Record<string, (x: Tensor) => Tensor> = {
+  exp: tg.exp, log: tg.log, log1p: tg.log1p, sqrt: tg.sqrt, rsqrt: tg.rsqrt, sin: tg.sin, cos: tg.cos,
+  tanh: tg.tanh, sigmoid: tg.sigmoid, relu: tg.relu, abs: tg.abs, sign: tg.sign, neg: tg.neg, erf: tg.erf,
+};
+
+const dimArg = (d: number | number[] | null) => (d === null ? undefined : d);
+
+const CORE_OPS: Record<string, OpFn> = {
+  add: (i, p) => tg.add(i.a!, i.b!, { alpha: p.alpha ?? 1 }),
+  sub: (i, p) => tg.sub(i.a!, i.b!, { alpha: p.alpha ?? 1 }),
+  mul: (i) => tg.mul(i.a!, i.b!),
+  div: (i) => tg.div(i.a!, i.b!),
+  minimum: (i) => tg.minimum(i.a!, i.b!),
+  maximum: (i) => tg.maximum(i.a!, i.b!),
+  pow: (i, p) => tg.pow(i.a ?? (p.base as number), i.b ?? (p.e as number)),
+  unary: (i, p) => UNARY[p.fn as string]!(i.x!),
+  gelu: (i, p) => tg.gelu(i.x!, { approximate: p.approximate }),
+  softplus: (i, p) => tg.softplus(i.x!, { beta: p.beta, threshold: p.threshold }),
+  elu: (i, p) => tg.elu(i.x!, p.alpha),
+  leakyRelu: (i, p) => tg.leakyRelu(i.x!, p.slope),
+  clamp: (i, p) => tg.clamp(i.x!, p.min, p.max),
+  where: (i, p) => tg.where(i.c!, i.a!, i.b ?? (p.b as number)),
+  sum: (i, p) => tg.sum(i.x!, dimArg(p.dim), { keepdim: p.keepdim ?? false }),
+  mean: (i, p) => tg.mean(i.x!, dimArg(p.dim), { keepdim: p.keepdim ?? false }),
+  prod: (i, p) => tg.prod(i.x!, dimArg(p.dim), { keepdim: p.keepdim ?? false }),
+  var: (i, p) => tg.variance(i.x!, dimArg(p.dim), { correction: p.correction, keepdim: p.keepdim }),
+  std: (i, p) => tg.std(i.x!, dimArg(p.dim), { correction: p.correction, keepdim: p.keepdim }),
+  maxDim: (i, p) => tg.max(i.x!, p.dim, { keepdim: p.keepdim }),
+  minDim: (i, p) => tg.min(i.x!, p.dim, { keepdim: p.keepdim }),
+  maxAll: (i) => tg.max(i.x!),
+  minAll: (i) => tg.min(i.x!),
+  amax: (i, p) => tg.amax(i.x!, dimArg(p.dim), { keepdim: p.keepdim }),
+  amin: (i, p) => tg.amin(i.x!, dimArg(p.dim), { keepdim: p.keepdim }),
+  logsumexp: (i, p) => tg.logsumexp(i.x!, p.dim, { keepdim: p.keepdim }),
+  softmax: (i, p) => tg.softmax(i.x!, p.dim),
+  logSoftmax: (i, p) => tg.logSoftmax(i.x!, p.dim),
+  argmax: (i, p) => tg.argmax(i.x!, dimArg(p.dim) as number | undefined, { keepdim: p.keepdim }),
+  argmin: (i, p) => tg.argmin(i.x!, dimArg(p.dim) as number | undefined, { keepdim: p.keepdim }),
+  matmul: (i) => tg.matmul(i.a!, i.b!),
+  conv2d: (i, p) => tg.conv2d(i.x!, i.w!, i.b ?? null, p),
+  maxPool2d: (i, p) => tg.maxPool2d(i.x!, p.kernel, { stride: p.stride ?? undefined, padding: p.padding, dilation: p.dilation }),
+  avgPool2d: (i, p) => tg.avgPool2d(i.x!, p.kernel, { stride: p.stride ?? undefined, padding: p.padding }),
+  gather: (i, p) => tg.gather(i.x!, p.dim, i.index!),
+  scatterAdd: (i, p) => tg.scatterAdd(i.x!, p.dim, i.index!, i.src!),
+  indexSelect: (i, p) => tg.indexSelect(i.x!, p.dim, i.index!),
+  indexAdd: (i, p) => tg.indexAdd(i.x!, p.dim, i.index!, i.src!),
+  cat: (i, p) => tg.cat([i.a!, i.b!, i.c!], p.dim),
+  stack: (i, p) => tg.stack([i.a!, i.b!, i.c!], p.dim),
+  split: (i, p) => tg.split(i.x!, p.size, p.dim),
+  chunk: (i, p) => tg.chunk(i.x!, p.chunks, p.dim),
+  // Scalar functions for the Hessian-vector products.
+  tanhSigmoid: (i) => tg.tanh(i.x!).mul(tg.sigmoid(i.x!)).sum(),
+  softmaxXent: (i) => tg.logSoftmax(i.z!, 1).mul(i.y!).sum().neg().div(i.z!.shape[0]!),
+  logsumexpSq: (i) => tg.logsumexp(i.x!, 1).pow(2).sum(),
+  geluSq: (i, p) => tg.gelu(i.x!, { approximate: p.approximate }).pow(2).sum(),
+  softplusSq: (i) => tg.softplus(i.x!, { beta: 2 }).pow(2).sum(),
+  powSum: (i) => tg.pow(i.a!, i.b!).sum(),
+  matmulTanh: (i) => tg.tanh(tg.matmul(i.a!, i.b!)).sum(),
+  convTanh: (i) => tg.tanh(tg.conv2d(i.x!, i.w!, i.b!, { stride: 2, padding: 1 })).sum(),
+  maxPoolSq: (i) => tg.maxPool2d(i.x!, 2).pow(2).sum(),
+  prodSum: (i) => tg.prod(i.x!, 1).sum(),
+  varStd: (i) => tg.std(i.x!, 1).sum().add(tg.variance(i.x!, 0, { correction: 0 }).sum()),
+};
+
+/** Cases or ops whose algorithm legitimately differs from PyTorch's, with the reason. */
+const CORE_LOOSE: Record<string, Tol> = {};
+
+/**
+ * Cases where tapegrad and PyTorch disagree (reported; each is expected to fail until fixed,
+ * then moves out of this table).
+ */
+const CORE_KNOWN: Record<string, string> = {
+  // x = [NaN, 1, 2, NaN], y = [1, NaN, 0, NaN], upstream g: PyTorch gives the FULL gradient to
+  // both inputs wherever either is NaN (its weights are "not less than" for each side), i.e.
+  // dx = dy = g there; tapegrad sends all of it to y (dx = 0). Same for minimum.
+  'maximum propagates NaN from either side':
+    'maximum: where an input is NaN PyTorch passes the whole gradient to both inputs, tapegrad only to b',
+  'minimum propagates NaN from either side':
+    'minimum: where an input is NaN PyTorch passes the whole gradient to both inputs, tapegrad only to b',
+  // x = [[0.75, 0.75, 0.75, 0.75], ...]: PyTorch's std backward is masked to 0 where std == 0
+  // (gradient [0, 0, 0, 0] for that row); tapegrad gives NaN (its doc claims NaN "as in PyTorch").
+  'std of a constant row (zero spread) over dim -1': 'std: PyTorch gives gradient 0 where std = 0, tapegrad NaN',
+  // prod(x, 1) with x row [0, 2, -1.5, 0.5]: H[0][1] = x2 x3 = -0.75 (PyTorch), tapegrad 0; with
+  // row [0, 1, 0, 2]: H[0][2] = x1 x3 = 2 (PyTorch), tapegrad 0. tapegrad's prod backward treats
+  // its zero mask as a constant, so second derivatives through the zero entries are lost (its
+  // comment says PyTorch has the same limit; PyTorch 1.13 is exact here).
+  'sum(prod(x, 1)) with zeros in rows':
+    'prod: second derivative wrong for slices containing zeros (Hessian terms through the zero entries are 0)',
+};
+
+describe('core ops vs PyTorch', () => {
+  const fixture = load<VjpCase>('core');
+  it('fixture was generated by the committed script', () => {
+    expect(fixture.generator).toBe('scripts/torch-fixtures/core.py');
+    expect(fixture.cases.length).toBeGreaterThan(100);
+  });
+  runCases(fixture, CORE_OPS, CORE_LOOSE, CORE_KNOWN);
+});
+
+// ---------------------------------------------------------------- nn: losses and BatchNorm
+
+const lossOpts = (i: Inputs, p: Params) => ({
+  reduction: p.reduction, weight: i.weight ?? null, ignoreIndex: p.ignoreIndex, labelSmoothing: p.labelSmoothing,
+});
+
+const NN_OPS: Record<string, OpFn> = {
+  mseLoss: (i, p) => F.mseLoss(i.input!, i.target!, { reduction: p.reduction }),
+  l1Loss: (i, p) => F.l1Loss(i.input!, i.target!, { reduction: p.reduction }),
+  huberLoss: (i, p) => F.huberLoss(i.input!, i.target!, { reduction: p.reduction, delta: p.delta }),
+  binaryCrossEntropy: (i, p) => F.binaryCrossEntropy(i.input!, i.target!, { reduction: p.reduction, weight: i.weight ?? null }),
+  binaryCrossEntropyWithLogits: (i, p) =>
+    F.binaryCrossEntropyWithLogits(i.input!, i.target!, { reduction: p.reduction, weight: i.weight ?? null, posWeight: i.posWeight ?? null }),
+  crossEntropy: (i, p) => F.crossEntropy(i.input!, i.target!, lossOpts(i, p)),
+  nllLoss: (i, p) => F.nllLoss(i.input!, i.target!, { reduction: p.reduction, weight: i.weight ?? null, ignoreIndex: p.ignoreIndex }),
+  klDiv: (i, p) => F.klDiv(i.input!, i.target!, { reduction: p.reduction, logTarget: p.logTarget }),
+};
+
+/** Cases or ops whose algorithm legitimately differs from PyTorch's, with the reason. */
+const NN_LOOSE: Record<string, Tol> = {
+  // PyTorch divides by max((1 - x) x, 1e-12) with the float32 literal 1e-12f = 9.99999996e-13,
+  // tapegrad by the float64 1e-12: the clamped gradients (1e12 in size) differ by 4e-9 relative.
+  'binaryCrossEntropy with inputs exactly 0 and 1 (log clamped at -100)': { rtol: 1e-8, atol: 1e-12 },
+};
+
+/** Cases where tapegrad and PyTorch disagree (reported; each is expected to fail until fixed). */
+const NN_KNOWN: Record<string, string> = {
+  // Two targets, both = ignoreIndex, reduction 'mean': PyTorch returns 0/0 = NaN; tapegrad returns 0
+  // (documented as deliberate in nll-loss.ts). Gradients agree (all 0).
+  'crossEntropy with every target ignored (mean: 0/0)':
+    'crossEntropy: mean over all-ignored targets is NaN in PyTorch, 0 in tapegrad (deliberate per its docs)',
+  'nllLoss with every target ignored (mean: 0/0)':
+    'nllLoss: mean over all-ignored targets is NaN in PyTorch, 0 in tapegrad (deliberate per its docs)',
+};
+
+interface BatchNormCase {
+  name: string;
+  kind: 'batchnorm';
+  params: { layer: '1d' | '2d'; C: number; momentum: number | null; eps: number; affine: boolean };
+  inputs: Record<'x1' | 'x2' | 'x3' | 'weight' | 'bias', Enc>;
+  upstream: Enc;
+  out: Record<'y1' | 'y2' | 'y3' | 'rm1' | 'rv1' | 'rm2' | 'rv2', Enc> & { numBatchesTracked: number };
+  grads: Record<'x1' | 'weight' | 'bias', Enc>;
+}
+
+function checkBatchNorm(c: BatchNormCase, tol: Tol): void {
+  const { layer, C, momentum, eps, affine } = c.params;
+  const bn = new (layer === '1d' ? BatchNorm1d : BatchNorm2d)(C, { momentum, eps, affine, dtype: 'float64' });
+  if (affine)
+    noGrad(() => {
+      bn.weight!.copy_(dec(c.inputs.weight));
+      bn.bias!.copy_(dec(c.inputs.bias));
+    });
+  bn.train();
+  const x1 = dec(c.inputs.x1, { requiresGrad: true });
+  const y1 = bn.call(x1);
+  expect(y1, 'training output, step 1').toBeAllClose(dec(c.out.y1), tol);
+  const wrt = affine ? [x1, bn.weight!, bn.bias!] : [x1];
+  const gs = vjp([y1], [dec(c.upstream)], wrt);
+  expect(gs[0]!, 'gradient of x').toBeAllClose(dec(c.grads.x1), tol);
+  if (affine) {
+    expect(gs[1]!, 'gradient of weight').toBeAllClose(dec(c.grads.weight), tol);
+    expect(gs[2]!, 'gradient of bias').toBeAllClose(dec(c.grads.bias), tol);
+  }
+  expect(bn.runningMean!, 'running mean after step 1').toBeAllClose(dec(c.out.rm1), tol);
+  expect(bn.runningVar!, 'running var after step 1').toBeAllClose(dec(c.out.rv1), tol);
+  expect(bn.call(dec(c.inputs.x2)), 'training output, step 2').toBeAllClose(dec(c.out.y2), tol);
+  expect(bn.runningMean!, 'running mean after step 2').toBeAllClose(dec(c.out.rm2), tol);
+  expect(bn.runningVar!, 'running var after step 2').toBeAllClose(dec(c.out.rv2), tol);
+  expect(bn.numBatchesTracked!.item()).toBe(c.out.numBatchesTracked);
+  bn.eval();
+  expect(bn.call(dec(c.inputs.x3)), 'evaluation output').toBeAllClose(dec(c.out.y3), tol);
+}
+
+describe('nn losses and BatchNorm vs PyTorch', () => {
+  const fixture = load<VjpCase | BatchNormCase>('nn');
+  it('fixture was generated by the committed script', () => {
+    expect(fixture.generator).toBe('scripts/torch-fixtures/nn.py');
+  });
+  runCases({ ...fixture, cases: fixture.cases.filter((c): c is VjpCase => c.kind !== 'batchnorm') }, NN_OPS, NN_LOOSE, NN_KNOWN);
+  for (const c of fixture.cases.filter((c): c is BatchNormCase => c.kind === 'batchnorm')) {
+    const body = () => checkBatchNorm(c, NN_LOOSE[c.name] ?? TIGHT);
+    if (NN_KNOWN[c.name]) it.fails(`${c.name} [known discrepancy: ${NN_KNOWN[c.name]}]`, body);
+    else it(`${c.name} matches PyTorch`, body);
+  }
+});

@@ -156,3 +156,107 @@ export function binaryF32(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32,
     case B_MIN: binaryLoop(B_MIN, m, n, a, ars, acs, b, brs, bcs, out); break;
   }
 }
+
+// Comparison op codes (results are bytes 0/1).
+export const C_EQ = 0, C_NE = 1, C_LT = 2, C_LE = 3, C_GT = 4, C_GE = 5;
+
+// @ts-ignore: decorator
+@inline
+function compareVec(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case C_EQ: return f32x4.eq(a, b);
+    case C_NE: return f32x4.ne(a, b);
+    case C_LT: return f32x4.lt(a, b);
+    case C_LE: return f32x4.le(a, b);
+    case C_GT: return f32x4.gt(a, b);
+    case C_GE: return f32x4.ge(a, b);
+  }
+  return a;
+}
+
+/** Four lane masks (all ones or zero) as four bytes 1/0 in the low lanes. */
+// @ts-ignore: decorator
+@inline
+function maskBytes(m: v128): v128 {
+  const h = i16x8.narrow_i32x4_s(m, m);
+  return v128.and(i8x16.narrow_i16x8_s(h, h), i8x16.splat(1));
+}
+
+// @ts-ignore: decorator
+@inline
+function compareLoop(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize): void {
+  const n4 = (n + 3) >> 2;
+  const ra = <usize>ars * 4, rb = <usize>brs * 4;
+  for (let i = 0; i < m; i++) {
+    let pa = a, pb = b, po = out;
+    const va = v128.load32_splat(a), vb = v128.load32_splat(b);
+    const sa = <usize>acs * 16, sb = <usize>bcs * 16;
+    for (let j = 0; j < n4; j++) {
+      const x = acs ? v128.load(pa) : va;
+      const y = bcs ? v128.load(pb) : vb;
+      v128.store32_lane(po, maskBytes(compareVec(op, x, y)), 0);
+      pa += sa; pb += sb; po += 4;
+    }
+    a += ra; b += rb; out += <usize>n;
+  }
+}
+
+/**
+ * `out[i, j] = a[i, j] op b[i, j] ? 1 : 0` as bytes, `out [m, n]` row-major; operand layout as
+ * in {@link binaryF32}. NaN compares unequal to everything (ne gives 1), as in JS.
+ */
+export function compareF32(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize): void {
+  switch (op) {
+    case C_EQ: compareLoop(C_EQ, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case C_NE: compareLoop(C_NE, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case C_LT: compareLoop(C_LT, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case C_LE: compareLoop(C_LE, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case C_GT: compareLoop(C_GT, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case C_GE: compareLoop(C_GE, m, n, a, ars, acs, b, brs, bcs, out); break;
+  }
+}
+
+/**
+ * `out[i, j] = cond[i, j] ? a[i, j] : b[i, j]`, `out [m, n]` float32 row-major; cond is bytes.
+ * Each operand's element (i, j) is at `p + size (i rs + j cs)` with `cs` 0 or 1.
+ */
+export function whereF32(m: i32, n: i32, c: usize, crs: i32, ccs: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, out: usize): void {
+  const n4 = (n + 3) >> 2;
+  for (let i = 0; i < m; i++) {
+    let pc = c + <usize>(i * crs), pa = a + <usize>(i * ars) * 4, pb = b + <usize>(i * brs) * 4, po = out + <usize>(i * n) * 4;
+    const vc = i32x4.ne(i32x4.splat(<i32>load<u8>(pc)), i32x4.splat(0));
+    const va = v128.load32_splat(pa), vb = v128.load32_splat(pb);
+    const sc = <usize>ccs * 4, sa = <usize>acs * 16, sb = <usize>bcs * 16;
+    for (let j = 0; j < n4; j++) {
+      const mask = ccs
+        ? i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pc))), i32x4.splat(0))
+        : vc;
+      const x = acs ? v128.load(pa) : va;
+      const y = bcs ? v128.load(pb) : vb;
+      v128.store(po, v128.bitselect(x, y, mask));
+      pc += sc; pa += sa; pb += sb; po += 16;
+    }
+  }
+}
+
+/**
+ * scatter-add along the last dim: `out[o, index[o, l]] += src[o, l]` for `out [outer, D]`,
+ * index (int32) and src `[outer, L]`, all contiguous. Returns the number of out-of-range
+ * indices skipped (the caller then defers to the reference kernel, which reports them).
+ */
+export function scatterAddLastF32(outer: i32, D: i32, L: i32, out: usize, index: usize, src: usize): i32 {
+  let bad = 0;
+  for (let o = 0; o < outer; o++) {
+    const row = out + <usize>(o * D) * 4;
+    for (let l = 0; l < L; l++) {
+      const k = load<i32>(index);
+      if (<u32>k < <u32>D) {
+        const p = row + <usize>k * 4;
+        store<f32>(p, load<f32>(p) + load<f32>(src));
+      } else bad++;
+      index += 4;
+      src += 4;
+    }
+  }
+  return bad;
+}

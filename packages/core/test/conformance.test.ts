@@ -175,6 +175,16 @@ for (const be of backends) {
       const a = makeView(shape, 'transposed');
       const b = broadcast(makeView([33], 'dense'), shape);
       expectSame(be.where(cond, a, b, 'float32'), jsBackend.where(cond, a, b, 'float32'), 0, 0);
+      // relu's backward: where(out > 0, g, 0) with a scalar broadcast; and a broadcast condition
+      for (const shape of [[1000], [17, 33], [3, 4, 17, 5]]) {
+        const n = shape.reduce((p, q) => p * q, 1);
+        const c1 = ndarray(new Uint8Array(n).map((_, i) => (i * 7) % 5 > 1 ? 1 : 0), shape);
+        const g = makeView(shape, 'offset');
+        const zero = broadcast(ndarray(new Float32Array([0]), []), shape);
+        expectSame(be.where(c1, g, zero, 'float32'), jsBackend.where(c1, g, zero, 'float32'), 0, 0);
+        const crow = broadcast(ndarray(new Uint8Array(shape[shape.length - 1]!).map((_, i) => i % 2), [shape[shape.length - 1]!]), shape);
+        expectSame(be.where(crow, zero, g, 'float32'), jsBackend.where(crow, zero, g, 'float32'), 0, 0);
+      }
     });
     it('assign, binaryInPlace and fill write like the reference', () => {
       for (const op of ['add', 'sub', 'mul', 'div', 'maximum'] as const) {

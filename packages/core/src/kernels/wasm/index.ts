@@ -79,14 +79,29 @@ function stage(rt: WasmRuntime, v: View): { ptr: number; stride: number[] } {
     else lo += ext;
   }
   const size = sizeOf(v.shape);
+  const src = v.data as Float32Array | Int32Array | Uint8Array;
+  const bytes = src.BYTES_PER_ELEMENT;
   if (hi + 1 - lo > 2 * size + 1024) {
-    const dense = ndarray(new Float32Array(size), [...v.shape]);
+    const Ctor = src.constructor as Float32ArrayConstructor;
+    const dense = ndarray(new Ctor(size), [...v.shape]);
     copyInto(dense, v);
-    return { ptr: rt.put(dense.data as Float32Array), stride: contiguousStrides(v.shape) };
+    return { ptr: put(rt, dense.data as Float32Array), stride: contiguousStrides(v.shape) };
   }
-  const p = rt.alloc((hi + 1 - lo) * 4);
-  rt.f32.set((v.data as Float32Array).subarray(lo, hi + 1), p >> 2);
-  return { ptr: p + (v.offset - lo) * 4, stride: v.stride.slice() };
+  const p = rt.alloc((hi + 1 - lo) * bytes);
+  view(rt, src).set(src.subarray(lo, hi + 1), p / bytes);
+  return { ptr: p + (v.offset - lo) * bytes, stride: v.stride.slice() };
+}
+
+/** The runtime's memory as an array of the same type as `a`. */
+function view(rt: WasmRuntime, a: Float32Array | Int32Array | Uint8Array): Float32Array | Int32Array | Uint8Array {
+  return a instanceof Float32Array ? rt.f32 : a instanceof Int32Array ? rt.i32 : rt.u8;
+}
+
+/** Copies a typed array into fresh scratch memory; returns its address. */
+function put(rt: WasmRuntime, a: Float32Array | Int32Array | Uint8Array): number {
+  const p = rt.alloc(a.byteLength);
+  view(rt, a).set(a, p / a.BYTES_PER_ELEMENT);
+  return p;
 }
 
 /** The view as a contiguous row-major float32 block in scratch memory; returns its address. */
@@ -127,73 +142,140 @@ function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
 }
 
 /**
- * Merges adjacent dims of the output shape that both operands traverse uniformly, dropping
- * size-1 dims: `[N, C, H, W]` plus a `[C, 1, 1]` bias collapses to `[N, C, H*W]`.
+ * Merges adjacent dims of the output shape that every operand traverses uniformly, dropping
+ * size-1 dims: `[N, C, H, W]` plus a `[C, 1, 1]` bias collapses to `[N, C, H*W]`. Returns at
+ * least two dims (leading 1s added) and each operand's strides over them.
  */
-function collapse(shape: readonly number[], sa: readonly number[], sb: readonly number[]) {
+function collapse(shape: readonly number[], strides: ReadonlyArray<readonly number[]>): { dims: number[]; st: number[][] } {
   const dims: number[] = [];
-  const as: number[] = [];
-  const bs: number[] = [];
+  const st: number[][] = strides.map(() => []);
   for (let i = 0; i < shape.length; i++) {
     if (shape[i] === 1) continue;
     const k = dims.length - 1;
-    if (k >= 0 && as[k] === sa[i]! * shape[i]! && bs[k] === sb[i]! * shape[i]!) {
+    if (k >= 0 && strides.every((s, v) => st[v]![k] === s[i]! * shape[i]!)) {
       dims[k] *= shape[i]!;
-      as[k] = sa[i]!;
-      bs[k] = sb[i]!;
+      strides.forEach((s, v) => (st[v]![k] = s[i]!));
     } else {
       dims.push(shape[i]!);
-      as.push(sa[i]!);
-      bs.push(sb[i]!);
+      strides.forEach((s, v) => st[v]!.push(s[i]!));
     }
   }
-  return { dims, as, bs };
+  while (dims.length < 2) {
+    dims.unshift(1);
+    for (const s of st) s.unshift(0);
+  }
+  return { dims, st };
 }
 
+/**
+ * Runs a row kernel over the collapsed operands: `kernel(m, n, ptrs, rowStrides, colStrides, out)`
+ * once per slice of the dims outside the last two (an odometer over those).
+ */
+function forSlices(
+  dims: number[], st: number[][], ptrs: number[], sizes: number[], out: number, outBytes: number,
+  kernel: (m: number, n: number, p: number[], out: number) => void,
+): void {
+  const nd = dims.length;
+  const m = dims[nd - 2]!;
+  const n = dims[nd - 1]!;
+  const outer = dims.slice(0, nd - 2);
+  const idx = new Array<number>(outer.length).fill(0);
+  const slices = sizeOf(outer);
+  const p = [...ptrs];
+  for (let s = 0; s < slices; s++) {
+    kernel(m, n, p, out + s * m * n * outBytes);
+    for (let d = outer.length - 1; d >= 0; d--) {
+      idx[d]!++;
+      for (let v = 0; v < p.length; v++) p[v]! += st[v]![d]! * sizes[v]!;
+      if (idx[d]! < outer[d]!) break;
+      for (let v = 0; v < p.length; v++) p[v]! -= st[v]![d]! * sizes[v]! * outer[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
+
 function binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
-  const code = BINARY[op];
-  if (code === undefined || outDtype !== 'float32' || !isF32(a) || !isF32(b) || a.size < MIN_ELEMENTWISE)
-    return jsBackend.binary(op, a, b, outDtype);
+  const arith = BINARY[op];
+  const cmp = COMPARE[op];
+  const ok = arith !== undefined ? outDtype === 'float32' : cmp !== undefined && outDtype === 'bool';
+  if (!ok || !isF32(a) || !isF32(b) || a.size < MIN_ELEMENTWISE) return jsBackend.binary(op, a, b, outDtype);
   return withRuntime((rt) => {
     const shape = a.shape;
     let A = stage(rt, a);
     let B = stage(rt, b);
-    let c = collapse(shape, A.stride, B.stride);
-    // the kernel walks each operand's rows with unit or zero stride; densify any other
-    const inner = c.dims.length - 1;
-    if (inner >= 0 && c.as[inner] !== 0 && c.as[inner] !== 1) A = { ptr: contiguous(rt, a), stride: contiguousStrides(shape) };
-    if (inner >= 0 && c.bs[inner] !== 0 && c.bs[inner] !== 1) B = { ptr: contiguous(rt, b), stride: contiguousStrides(shape) };
-    c = collapse(shape, A.stride, B.stride);
-    const { dims, as, bs } = c;
-    while (dims.length < 2) {
-      dims.unshift(1);
-      as.unshift(0);
-      bs.unshift(0);
-    }
-    const nd = dims.length;
-    const m = dims[nd - 2]!;
-    const n = dims[nd - 1]!;
-    const total = sizeOf(dims);
-    const out = rt.alloc(total * 4);
+    let c = collapse(shape, [A.stride, B.stride]);
+    // the kernels walk each operand's rows with unit or zero stride; densify any other
+    const last = c.dims.length - 1;
+    const odd = (s: number) => s !== 0 && s !== 1;
+    if (odd(c.st[0]![last]!)) A = { ptr: contiguous(rt, a), stride: contiguousStrides(shape) };
+    if (odd(c.st[1]![last]!)) B = { ptr: contiguous(rt, b), stride: contiguousStrides(shape) };
+    c = collapse(shape, [A.stride, B.stride]);
+    const [sa, sb] = c.st as [number[], number[]];
+    const nd = c.dims.length;
+    const total = sizeOf(c.dims);
     const E = rt.exports;
-    // odometer over the dims outside the last two
-    const outer = dims.slice(0, nd - 2);
-    const idx = new Array<number>(outer.length).fill(0);
-    const slices = total / (m * n);
-    for (let s = 0, pa = A.ptr, pb = B.ptr; s < slices; s++) {
-      E.binaryF32(code, m, n, pa, as[nd - 2]!, as[nd - 1]!, pb, bs[nd - 2]!, bs[nd - 1]!, out + s * m * n * 4);
-      for (let d = outer.length - 1; d >= 0; d--) {
-        idx[d]!++;
-        pa += as[d]! * 4;
-        pb += bs[d]! * 4;
-        if (idx[d]! < outer[d]!) break;
-        pa -= as[d]! * 4 * outer[d]!;
-        pb -= bs[d]! * 4 * outer[d]!;
-        idx[d] = 0;
-      }
+    if (arith !== undefined) {
+      const out = rt.alloc(total * 4);
+      forSlices(c.dims, c.st, [A.ptr, B.ptr], [4, 4], out, 4, (m, n, [pa, pb], o) =>
+        E.binaryF32(arith, m, n, pa!, sa[nd - 2]!, sa[nd - 1]!, pb!, sb[nd - 2]!, sb[nd - 1]!, o));
+      return takeF32(rt, out, shape);
     }
+    const out = rt.alloc(total);
+    forSlices(c.dims, c.st, [A.ptr, B.ptr], [4, 4], out, 1, (m, n, [pa, pb], o) =>
+      E.compareF32(cmp!, m, n, pa!, sa[nd - 2]!, sa[nd - 1]!, pb!, sb[nd - 2]!, sb[nd - 1]!, o));
+    const data = new Uint8Array(total);
+    data.set(rt.u8.subarray(out, out + total));
+    return ndarray(data, [...shape]);
+  });
+}
+
+function where(cond: View, a: View, b: View, outDtype: DType): View {
+  if (outDtype !== 'float32' || !(cond.data instanceof Uint8Array) || !isF32(a) || !isF32(b) || cond.size < MIN_ELEMENTWISE)
+    return jsBackend.where(cond, a, b, outDtype);
+  const shape = cond.shape;
+  const pre = collapse(shape, [cond.stride, a.stride, b.stride]);
+  const last = pre.dims.length - 1;
+  if (pre.st.some((s) => s[last] !== 0 && s[last] !== 1)) return jsBackend.where(cond, a, b, outDtype);
+  return withRuntime((rt) => {
+    const C = stage(rt, cond);
+    const A = stage(rt, a);
+    const B = stage(rt, b);
+    const c = collapse(shape, [C.stride, A.stride, B.stride]);
+    const [sc, sa, sb] = c.st as [number[], number[], number[]];
+    const nd = c.dims.length;
+    const out = rt.alloc(sizeOf(c.dims) * 4);
+    forSlices(c.dims, c.st, [C.ptr, A.ptr, B.ptr], [1, 4, 4], out, 4, (m, n, [pc, pa, pb], o) =>
+      rt.exports.whereF32(m, n, pc!, sc[nd - 2]!, sc[nd - 1]!, pa!, sa[nd - 2]!, sa[nd - 1]!, pb!, sb[nd - 2]!, sb[nd - 1]!, o));
     return takeF32(rt, out, shape);
   });
+}
+
+function scatterAdd(x: View, dim: number, index: View, src: View): View {
+  const nd = x.shape.length;
+  const fits =
+    isF32(x) && isF32(src) && index.data instanceof Int32Array && nd > 0 && dim === nd - 1 && index.size >= MIN_ELEMENTWISE &&
+    index.shape.every((d, i) => i === nd - 1 || d === x.shape[i]);
+  if (!fits) return jsBackend.scatterAdd(x, dim, index, src);
+  return withRuntime((rt) => {
+    const D = x.shape[nd - 1]!;
+    const L = index.shape[nd - 1]!;
+    const outer = sizeOf(x.shape) / Math.max(D, 1);
+    const out = contiguous(rt, x);
+    const pi = contiguousInts(rt, index);
+    const ps = contiguous(rt, src);
+    if (rt.exports.scatterAddLastF32(outer, D, L, out, pi, ps) !== 0) return jsBackend.scatterAdd(x, dim, index, src);
+    return takeF32(rt, out, x.shape);
+  });
+}
+
+/** An int32 view as a contiguous block in scratch memory (copied in JS when strided). */
+function contiguousInts(rt: WasmRuntime, v: View): number {
+  if (isRowMajor(v)) return stage(rt, v).ptr;
+  const dense = ndarray(new Int32Array(v.size), [...v.shape]);
+  copyInto(dense, v);
+  return put(rt, dense.data as Int32Array);
 }
 
 // ------------------------------------------------------------------ reductions
@@ -231,20 +313,47 @@ function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType)
   if (code === undefined || outDtype !== 'float32' || !isF32(x) || x.size < MIN_ELEMENTWISE)
     return jsBackend.reduce(op, x, dims, outDtype);
   const outShape = x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
-  const dense = contiguousStrides(x.shape);
-  if (!reduceBlock(x.shape, dense, dims)) return jsBackend.reduce(op, x, dims, outDtype);
   return withRuntime((rt) => {
-    let S = stage(rt, x);
-    let blk = reduceBlock(x.shape, S.stride, dims);
-    if (!blk) {
-      S = { ptr: contiguous(rt, x), stride: dense };
-      blk = reduceBlock(x.shape, dense, dims)!;
+    const E = rt.exports;
+    const S = stage(rt, x);
+    const blk = reduceBlock(x.shape, S.stride, dims);
+    if (blk) {
+      const out = rt.alloc(blk.outer * blk.inner * 4);
+      const work = rt.alloc(blk.inner * 8);
+      E.reduceF32(code, blk.outer, blk.r, blk.inner, S.ptr, blk.s0, blk.s1, blk.s2, out, work);
+      return takeF32(rt, out, outShape);
     }
-    const out = rt.alloc(blk.outer * blk.inner * 4);
-    const work = rt.alloc(blk.inner * 8);
-    rt.exports.reduceF32(code, blk.outer, blk.r, blk.inner, S.ptr, blk.s0, blk.s1, blk.s2, out, work);
-    return takeF32(rt, out, outShape);
+    // Several separate reduced dims (e.g. the bias gradient of a convolution, dims 0, 2, 3):
+    // reduce one run of dims at a time, innermost first, on a contiguous copy.
+    let ptr = contiguous(rt, x);
+    const groups = runs(x.shape, dims);
+    for (let g = groups.length - 1; g >= 0; g--) {
+      if (!groups[g]!.reduced) continue;
+      let outer = 1;
+      let inner = 1;
+      for (let i = 0; i < g; i++) outer *= groups[i]!.size;
+      for (let i = g + 1; i < groups.length; i++) inner *= groups[i]!.size;
+      const r = groups[g]!.size;
+      const out = rt.alloc(outer * inner * 4);
+      const work = rt.alloc(inner * 8);
+      E.reduceF32(code, outer, r, inner, ptr, r * inner, inner, 1, out, work);
+      ptr = out;
+      groups[g]!.size = 1;
+    }
+    return takeF32(rt, ptr, outShape);
   });
+}
+
+/** Maximal runs of adjacent dims that are all reduced or all kept (contiguous layout). */
+function runs(shape: readonly number[], dims: readonly number[]): Array<{ size: number; reduced: boolean }> {
+  const out: Array<{ size: number; reduced: boolean }> = [];
+  for (let i = 0; i < shape.length; i++) {
+    const reduced = dims.includes(i);
+    const last = out[out.length - 1];
+    if (last && last.reduced === reduced) last.size *= shape[i]!;
+    else out.push({ size: shape[i]!, reduced });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ matrix product
@@ -391,6 +500,8 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   unary,
   binary,
+  where,
+  scatterAdd,
   reduce,
   matmul,
   conv2d,

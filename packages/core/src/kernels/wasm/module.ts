@@ -12,6 +12,9 @@ export interface KernelExports {
   ): void;
   unaryF32(op: number, n: number, x: number, out: number, p0: number, p1: number): void;
   binaryF32(op: number, m: number, n: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
+  compareF32(op: number, m: number, n: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
+  whereF32(m: number, n: number, c: number, crs: number, ccs: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
+  scatterAddLastF32(outer: number, D: number, L: number, out: number, index: number, src: number): number;
   reduceF32(op: number, outer: number, r: number, inner: number, x: number, s0: number, s1: number, s2: number, out: number, work: number): void;
   copyStridedF32(nd: number, shape: number, strides: number, src: number, dst: number): void;
   conv2dForward(...args: number[]): void;
@@ -45,6 +48,7 @@ export class WasmRuntime {
   readonly exports: KernelExports;
   f32!: Float32Array;
   i32!: Int32Array;
+  u8!: Uint8Array;
   private top: number;
 
   constructor(
@@ -62,6 +66,7 @@ export class WasmRuntime {
   private refresh(): void {
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    this.u8 = new Uint8Array(this.memory.buffer);
   }
 
   /** The current top of the scratch stack, to pass to {@link release}. */

@@ -199,6 +199,12 @@ for op in ['softmax', 'logSoftmax']:
     case(f'{op} over dim 1 of [2,3,4]', op,
          lambda i, p: (torch.softmax if p['op'] == 'softmax' else torch.log_softmax)(i['x'], dim=p['dim']),
          {'x': x234}, {'op': op, 'dim': 1})
+inf = float('inf')
+masked = t([[0.5, -inf, 1.5, -inf], [-inf, -inf, -inf, 2.0], [-inf, -inf, -inf, -inf]])
+for op in ['softmax', 'logSoftmax']:
+    case(f'{op} over dim 1 with -inf (masked) logits, including a row of only -inf', op,
+         lambda i, p: (torch.softmax if p['op'] == 'softmax' else torch.log_softmax)(i['x'], dim=p['dim']),
+         {'x': masked}, {'op': op, 'dim': 1})
 for op in ['argmax', 'argmin']:
     xs = tie if op == 'argmax' else -tie
     case(f'{op} over all elements takes the first of ties', op, lambda i, p: getattr(torch, p['op'])(i['x']),

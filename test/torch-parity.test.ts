@@ -10,13 +10,19 @@
  * script needs a table entry here only for a new op.
  *
  * Tolerances: rtol 1e-10 (atol 1e-12) where tapegrad and PyTorch compute the same formula in
- * float64; cases that legitimately differ in algorithm are listed in LOOSE with the reason.
- * Stored outputs have 13 significant digits (inputs are exact), far below these tolerances.
+ * float64; cases that legitimately differ in algorithm are listed in the *_LOOSE tables with the
+ * reason. Stored outputs have 13 significant digits (inputs are exact), far below these
+ * tolerances. The core cases run a second time in float32 (the default backend's fast kernels)
+ * at float32 accuracy against the same float64 reference.
+ *
+ * Disagreements with PyTorch are listed in the *_KNOWN tables with the values involved; those
+ * cases run as `it.fails`, so the suite stays green while the discrepancy is open, and a fix makes
+ * them fail until the entry is removed.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tg from '@tapegrad/core';
-import { Tensor, grad, noGrad, tensor, zerosLike, type DType } from '@tapegrad/core';
+import { Tensor, getBackend, grad, noGrad, tensor, zerosLike, type DType } from '@tapegrad/core';
 import { BatchNorm1d, BatchNorm2d, F } from '@tapegrad/nn';
 import {
   Adagrad, Adam, AdamW, CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, ReduceLROnPlateau, RMSprop, SGD,
@@ -27,6 +33,7 @@ import {
 
 /** A stored tensor: a nested list of float64 numbers ("nan", "inf", "-inf" as strings), or an int32/bool tensor. */
 type Enc = number | string | Enc[] | { dtype: 'int32' | 'bool'; data: unknown };
+// Params come from JSON and feed many differently typed options.
 type Params = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Inputs = Record<string, Tensor>;
 
@@ -70,15 +77,15 @@ function decodeNested(e: unknown): tg.NestedArray {
   return Array.isArray(e) ? e.map(decodeNested) : numberOf(e);
 }
 
-/** Rebuilds a stored tensor (float64 unless the fixture says int32 or bool). */
-function dec(e: Enc, opts: { requiresGrad?: boolean } = {}): Tensor {
-  let dtype: DType = 'float64';
+/** Rebuilds a stored tensor (float64, or `opts.float`, unless the fixture says int32 or bool). */
+function dec(e: Enc, opts: { requiresGrad?: boolean; float?: DType } = {}): Tensor {
+  let dtype: DType = opts.float ?? 'float64';
   let data: unknown = e;
   if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
     dtype = e.dtype;
     data = e.data;
   }
-  return tensor(decodeNested(data), { dtype, requiresGrad: opts.requiresGrad && dtype === 'float64' });
+  return tensor(decodeNested(data), { dtype, requiresGrad: opts.requiresGrad && (dtype === 'float64' || dtype === 'float32') });
 }
 
 const TIGHT = { rtol: 1e-10, atol: 1e-12 };
@@ -94,12 +101,12 @@ function asList(out: Tensor | Tensor[] | { values: Tensor; indices: Tensor }): T
 
 type OpFn = (i: Inputs, p: Params) => Tensor | Tensor[] | { values: Tensor; indices: Tensor };
 
-function buildInputs(c: VjpCase): { inputs: Inputs; wrt: string[] } {
+function buildInputs(c: VjpCase, float: DType = 'float64'): { inputs: Inputs; wrt: string[] } {
   const inputs: Inputs = {};
   const wrt: string[] = [];
   for (const [k, e] of Object.entries(c.inputs)) {
     const diff = !c.const.includes(k);
-    inputs[k] = dec(e, { requiresGrad: diff });
+    inputs[k] = dec(e, { requiresGrad: diff, float });
     if (inputs[k]!.requiresGrad) wrt.push(k);
   }
   return { inputs, wrt };
@@ -113,16 +120,16 @@ function vjp(outs: Tensor[], ups: Tensor[], wrt: Tensor[], createGraph = false):
   return gs.map((g, i) => g ?? zerosLike(wrt[i]!));
 }
 
-function checkVjp(c: VjpCase, ops: Record<string, OpFn>, tol: Tol): void {
+function checkVjp(c: VjpCase, ops: Record<string, OpFn>, tol: Tol, float: DType = 'float64'): void {
   const fn = ops[c.op];
   if (!fn) throw new Error(`no table entry for op ${c.op}`);
-  const { inputs, wrt } = buildInputs(c);
+  const { inputs, wrt } = buildInputs(c, float);
   const outs = asList(fn(inputs, c.params));
   expect(outs.length, 'number of outputs').toBe(c.out.length);
   outs.forEach((o, i) => expect(o, `output ${i}`).toBeAllClose(dec(c.out[i]!), tol));
   const names = Object.keys(c.grads);
   if (names.length === 0) return;
-  const ups = (c.upstream ?? []).map((u, i) => (u === null ? zerosLike(outs[i]!) : dec(u)));
+  const ups = (c.upstream ?? []).map((u, i) => (u === null ? zerosLike(outs[i]!) : dec(u, { float })));
   const gs = vjp(outs, ups, names.map((k) => inputs[k]!));
   names.forEach((k, i) => {
     const want = c.grads[k];
@@ -257,6 +264,31 @@ describe('core ops vs PyTorch', () => {
     expect(fixture.cases.length).toBeGreaterThan(100);
   });
   runCases(fixture, CORE_OPS, CORE_LOOSE, CORE_KNOWN);
+});
+
+// ---------------------------------------------------------------- core in float32
+
+/** True when every stored number of the case is finite and of moderate size (no float32 over- or underflow). */
+function float32Safe(c: VjpCase): boolean {
+  const ok = (e: unknown): boolean => {
+    if (Array.isArray(e)) return e.every(ok);
+    if (e !== null && typeof e === 'object') return 'dtype' in e || Object.values(e).every(ok); // int32/bool: exact
+    if (typeof e === 'string') return false; // NaN or an infinity
+    return typeof e !== 'number' || e === 0 || (Math.abs(e) <= 1e3 && Math.abs(e) >= 1e-6);
+  };
+  return c.kind === 'vjp' && ok(c.inputs) && ok(c.out) && ok(c.grads);
+}
+
+// Float64 always runs the TypeScript kernels; float32 runs the default backend's own (WebAssembly
+// SIMD where available, for inputs large enough), so these compare them with the float64 reference at float32 accuracy:
+// inputs rounded to float32 (relative 6e-8) and sums of up to ~50 terms give errors near 1e-6.
+const FLOAT32: Tol = { rtol: 1e-4, atol: 1e-4 };
+
+describe(`core ops in float32 on the ${getBackend()} backend vs PyTorch float64`, () => {
+  const fixture = load<VjpCase>('core');
+  const cases = fixture.cases.filter((c) => float32Safe(c) && !CORE_KNOWN[c.name]);
+  it('covers most of the fixture', () => expect(cases.length).toBeGreaterThan(100));
+  for (const c of cases) it(`${c.name} in float32 is close to PyTorch`, () => checkVjp(c, CORE_OPS, FLOAT32, 'float32'));
 });
 
 // ---------------------------------------------------------------- nn: losses and BatchNorm

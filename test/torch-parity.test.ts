@@ -389,11 +389,16 @@ interface OptimizerCase {
   trajectory: Enc[][];
 }
 
+interface SchedulerSpec {
+  scheduler: 'StepLR' | 'MultiStepLR' | 'ExponentialLR' | 'CosineAnnealingLR' | 'LinearLR' | 'ReduceLROnPlateau';
+  options: Params;
+}
+
 interface SchedulerCase {
   name: string;
   kind: 'scheduler';
-  scheduler: 'StepLR' | 'MultiStepLR' | 'ExponentialLR' | 'CosineAnnealingLR' | 'LinearLR' | 'ReduceLROnPlateau';
-  options: Params;
+  /** One scheduler, or several chained on the same optimizer (constructed and stepped in order). */
+  schedulers: SchedulerSpec[];
   baseLrs: number[];
   metrics: number[] | null;
   /** Per group, after construction and after each step. */
@@ -418,7 +423,7 @@ function checkOptimizer(c: OptimizerCase, f: OptimFixture, tol: Tol): void {
   });
 }
 
-function makeScheduler(c: SchedulerCase, opt: SGD): LRScheduler | ReduceLROnPlateau {
+function makeScheduler(c: SchedulerSpec, opt: SGD): LRScheduler | ReduceLROnPlateau {
   const o = c.options;
   switch (c.scheduler) {
     case 'StepLR': return new StepLR(opt, { stepSize: o.stepSize, gamma: o.gamma });
@@ -433,14 +438,16 @@ function makeScheduler(c: SchedulerCase, opt: SGD): LRScheduler | ReduceLROnPlat
 function checkScheduler(c: SchedulerCase, tol: Tol): void {
   const params = c.baseLrs.map(() => tensor([1, 2], { dtype: 'float64', requiresGrad: true }));
   const opt = new SGD(params.map((p, i) => ({ params: [p], lr: c.baseLrs[i]! })));
-  const sched = makeScheduler(c, opt);
+  const scheds = c.schedulers.map((spec) => makeScheduler(spec, opt));
   const lrs = () => opt.paramGroups.map((g) => g.lr);
   expect(lrs(), 'after construction').toBeAllClose(c.lrs[0]!, tol);
   for (let s = 1; s < c.lrs.length; s++) {
     params.forEach((p) => (p.grad = zerosLike(p)));
     opt.step();
-    if (sched instanceof ReduceLROnPlateau) sched.step(c.metrics![s - 1]!);
-    else sched.step();
+    for (const sched of scheds) {
+      if (sched instanceof ReduceLROnPlateau) sched.step(c.metrics![s - 1]!);
+      else sched.step();
+    }
     expect(lrs(), `after step ${s}`).toBeAllClose(c.lrs[s]!, tol);
   }
 }
@@ -448,7 +455,14 @@ function checkScheduler(c: SchedulerCase, tol: Tol): void {
 /** Cases or ops whose algorithm legitimately differs from PyTorch's, with the reason. */
 const OPTIM_LOOSE: Record<string, Tol> = {};
 /** Cases where tapegrad and PyTorch disagree (reported; each is expected to fail until fixed). */
-const OPTIM_KNOWN: Record<string, string> = {};
+const OPTIM_KNOWN: Record<string, string> = {
+  // ExponentialLR(gamma 0.9) then StepLR(3, 0.1) on one optimizer: PyTorch compounds them,
+  // lr = 0.1 * 0.9^t * 0.1^floor(t/3) (after epoch 1: 0.09, epoch 3: 0.00729); tapegrad's closed
+  // forms overwrite each other, so the last scheduler wins (0.1, ..., 0.01). Deliberate per the
+  // LRScheduler docs ("not PyTorch's chainable multiplicative updates").
+  'ExponentialLR gamma 0.9 chained with StepLR every 3 epochs':
+    'chained schedulers: PyTorch multiplies their factors, tapegrad keeps only the last one stepped (deliberate per its docs)',
+};
 
 describe('optimizers and schedulers vs PyTorch', () => {
   const fixture = load<OptimizerCase | SchedulerCase>('optim') as OptimFixture;

@@ -10,8 +10,9 @@ which rewrites test/fixtures/torch/optim.json.
 - "optimizer" cases: two parameters (shapes [5] and [2, 2]) and a fixed sequence of gradients
   (stored once, at the top level), set directly as p.grad before each step (the second parameter
   has no gradient at step 2, so it is skipped there); the parameters after every step.
-- "scheduler" cases: an SGD optimizer with two param groups (lr 0.1 and 0.01); the learning rates
-  after construction and after every scheduler step (ReduceLROnPlateau: with the stored metrics).
+- "scheduler" cases: an SGD optimizer with two param groups (lr 0.1 and 0.01) and one scheduler
+  (or several, chained: stepped in order); the learning rates after construction and after every
+  epoch (ReduceLROnPlateau: stepped with the stored metrics).
 Options are stored under tapegrad's camelCase names and translated to torch's here.
 """
 import torch
@@ -98,23 +99,26 @@ for opts in [
     optimizer_case(f'Adagrad {opts}', 'Adagrad', opts)
 
 
-def scheduler_case(name, cls, options, steps=12, metrics=None):
+def scheduler_case(name, cls, options, steps=12, metrics=None, chain=()):
+    """`chain`: further (cls, options) schedulers on the same optimizer, stepped after the first."""
     params = [p.clone().requires_grad_(True) for p in P0]
     opt = optim.SGD([{'params': [params[0]], 'lr': 0.1}, {'params': [params[1]], 'lr': 0.01}])
-    sched = getattr(optim.lr_scheduler, cls)(opt, **kwargs(options))
+    specs = [(cls, options), *chain]
+    scheds = [getattr(optim.lr_scheduler, c)(opt, **kwargs(o)) for c, o in specs]
     lrs = [[g['lr'] for g in opt.param_groups]]
     for s in range(steps):
         for p in params:
             p.grad = torch.zeros_like(p)
         opt.step()
-        if metrics is None:
-            sched.step()
-        else:
-            sched.step(metrics[s])
+        for sched in scheds:
+            if metrics is None:
+                sched.step()
+            else:
+                sched.step(metrics[s])
         lrs.append([g['lr'] for g in opt.param_groups])
     cases.append({
-        'name': name, 'kind': 'scheduler', 'scheduler': cls, 'options': options, 'baseLrs': [0.1, 0.01],
-        'metrics': metrics, 'lrs': lrs,
+        'name': name, 'kind': 'scheduler', 'schedulers': [{'scheduler': c, 'options': o} for c, o in specs],
+        'baseLrs': [0.1, 0.01], 'metrics': metrics, 'lrs': lrs,
     })
 
 
@@ -128,6 +132,8 @@ scheduler_case('CosineAnnealingLR tMax 8', 'CosineAnnealingLR', {'tMax': 8})
 scheduler_case('LinearLR from 0.25 to 1 in 4 iterations', 'LinearLR', {'startFactor': 0.25, 'endFactor': 1.0, 'totalIters': 4})
 scheduler_case('LinearLR from 1 to 0.1 in 5 iterations', 'LinearLR', {'startFactor': 1.0, 'endFactor': 0.1, 'totalIters': 5})
 scheduler_case('LinearLR defaults', 'LinearLR', {})
+scheduler_case('ExponentialLR gamma 0.9 chained with StepLR every 3 epochs', 'ExponentialLR', {'gamma': 0.9},
+               chain=[('StepLR', {'stepSize': 3, 'gamma': 0.1})])
 
 LOSSES = [1.0, 0.9, 0.95, 0.95, 0.91, 0.8999, 0.9, 0.9, 0.9, 0.8, 0.85, 0.85, 0.85, 0.85, 0.79, 0.8, 0.8, 0.8, 0.8, 0.8]
 ACCS = [0.5, 0.6, 0.6, 0.6, 0.6, 0.7, 0.65, 0.7, 0.7, 0.7, 0.70005, 0.7, 0.7, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]

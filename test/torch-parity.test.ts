@@ -239,22 +239,6 @@ const CORE_LOOSE: Record<string, Tol> = {};
  * then moves out of this table).
  */
 const CORE_KNOWN: Record<string, string> = {
-  // x = [NaN, 1, 2, NaN], y = [1, NaN, 0, NaN], upstream g: PyTorch gives the FULL gradient to
-  // both inputs wherever either is NaN (its weights are "not less than" for each side), i.e.
-  // dx = dy = g there; tapegrad sends all of it to y (dx = 0). Same for minimum.
-  'maximum propagates NaN from either side':
-    'maximum: where an input is NaN PyTorch passes the whole gradient to both inputs, tapegrad only to b',
-  'minimum propagates NaN from either side':
-    'minimum: where an input is NaN PyTorch passes the whole gradient to both inputs, tapegrad only to b',
-  // x = [[0.75, 0.75, 0.75, 0.75], ...]: PyTorch's std backward is masked to 0 where std == 0
-  // (gradient [0, 0, 0, 0] for that row); tapegrad gives NaN (its doc claims NaN "as in PyTorch").
-  'std of a constant row (zero spread) over dim -1': 'std: PyTorch gives gradient 0 where std = 0, tapegrad NaN',
-  // prod(x, 1) with x row [0, 2, -1.5, 0.5]: H[0][1] = x2 x3 = -0.75 (PyTorch), tapegrad 0; with
-  // row [0, 1, 0, 2]: H[0][2] = x1 x3 = 2 (PyTorch), tapegrad 0. tapegrad's prod backward treats
-  // its zero mask as a constant, so second derivatives through the zero entries are lost (its
-  // comment says PyTorch has the same limit; PyTorch 1.13 is exact here).
-  'sum(prod(x, 1)) with zeros in rows':
-    'prod: second derivative wrong for slices containing zeros (Hessian terms through the zero entries are 0)',
 };
 
 describe('core ops vs PyTorch', () => {

@@ -3,25 +3,24 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair, operands } from './operands.js';
 import type { TensorLike } from './types.js';
+import { pickGrads } from './pick-grads.js';
 
 const maximumPrimitive = primitive('maximum', {
   forward: (a: Tensor, b: Tensor) => {
     const { va, vb } = broadcastPair('maximum', a, b);
     return { out: Tensor.fromView(K().binary('maximum', va, vb, a.dtype), a.dtype), saved: [a, b] };
   },
-  // As minimum's rule: 1 where a is chosen, 0.5 on ties, 0 where b is (NaN sends it to b).
-  backward: (g, [a, b]) => {
-    const wa = a!.gt(b!).to(g.dtype).add(a!.eq(b!).to(g.dtype).mul(0.5));
-    const ga = g.mul(wa);
-    return [ga, g.sub(ga)];
-  },
+  // The larger input gets g, ties split it in halves; where either is NaN neither comparison
+  // holds, so both get the whole g (as PyTorch).
+  backward: (g, [a, b]) => pickGrads(g, a!, b!, a!.lt(b!), a!.gt(b!)),
 });
 
 /**
  * `max(a, b)` elementwise with broadcasting (NaN if either is NaN). Numbers act as scalars.
  *
  * a - shape [...A], b - shape [...B] broadcastable with A; returns the broadcast shape.
- * The gradient goes to the larger input; on ties it is split half and half.
+ * The gradient goes to the larger input; on ties it is split half and half; where either input
+ * is NaN, both get the whole gradient (as PyTorch).
  *
  * @throws ShapeError `maximum: cannot broadcast shapes [2,3] and [4] ...`
  * @example

@@ -4,7 +4,25 @@ import { K } from '../kernels/index.js';
 import { normalizeDims, reducedShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { where } from './where.js';
+import { eye } from '../creation.js';
 import type { Dims, ReduceOptions } from './types.js';
+
+/** Slices up to this many elements get exact second derivatives through zeros (n^2 work). */
+const EXPLICIT_LIMIT = 1024;
+
+/** For every element, the product of the other elements of its slice over `dims` (x's shape). */
+function productOfOthers(x: Tensor, dims: number[]): Tensor {
+  const keep = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const perm = [...keep, ...dims];
+  const moved = x.permute(perm);
+  const outer = keep.map((i) => x.shape[i]!);
+  const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
+  const rows = moved.reshape([...outer, 1, n]).expand([...outer, n, n]);
+  const others = prod(where(eye(n, n, { dtype: 'bool' }), 1, rows), -1); // [...outer, n]
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return others.reshape(moved.shape).permute(inverse);
+}
 
 interface ProdCtx {
   dims: number[];
@@ -16,22 +34,24 @@ const prodPrimitive = primitive('prod', {
     const dt: DType = isFloating(x.dtype) ? x.dtype : 'int32';
     const kept = Tensor.fromView(K().reduce('prod', x.nd, dims, dt), dt);
     const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, dims, false));
-    return { out, saved: [x], ctx: { dims, keptShape: kept.shape } as ProdCtx };
+    return { out, saved: [x, out], ctx: { dims, keptShape: kept.shape } as ProdCtx };
   },
-  // d prod / d x_i is the product of the other elements of x_i's slice. Dividing prod by x_i
-  // fails at zeros, so: with zeros replaced by 1, P = prod of the non-zeros; then
-  //   no zero in the slice        -> P / x_i
-  //   x_i is the only zero        -> P
-  //   any other element is zero   -> 0
-  // which is (P / x'_i) * [zeros in slice - [x_i == 0] == 0] with x' = x with zeros set to 1.
-  // The mask is a constant, so second derivatives are right where the slice has no zero; with
-  // zeros they miss the terms through the masked elements (PyTorch's rule has the same limit).
-  backward: (g, [x], { dims, keptShape }) => {
+  // d prod / d x_i is the product of the other elements of x_i's slice. Without zeros that is
+  // prod / x_i, from the saved output. With zeros, the products of the others are formed
+  // explicitly: each slice of n elements is laid out n times with the diagonal set to 1, and
+  // multiplied out. Both forms are tensor ops, so second derivatives are exact too (through
+  // zeros as well). The explicit form costs n^2 per slice: beyond EXPLICIT_LIMIT elements it
+  // falls back to masking, exact to first order only.
+  backward: (g, [x, out], { dims, keptShape }) => {
+    const gk = g.reshape(keptShape);
     const isZero = x!.eq(0);
+    if (!isZero.data.some((v) => v !== 0)) return [gk.mul(out!.reshape(keptShape).div(x!))];
+    const n = dims.reduce((a, d) => a * x!.shape[d]!, 1);
+    if (n <= EXPLICIT_LIMIT) return [gk.mul(productOfOthers(x!, dims))];
     const nonzero = where(isZero, 1, x!);
     const others = prod(nonzero, dims, { keepdim: true }).div(nonzero);
     const alone = isZero.sum(dims, { keepdim: true }).sub(isZero).eq(0);
-    return [g.reshape(keptShape).mul(others).mul(alone)];
+    return [gk.mul(others).mul(alone)];
   },
 });
 
@@ -43,7 +63,8 @@ const prodPrimitive = primitive('prod', {
  *
  * Gradient: the product of the other elements of the slice, exact also when the slice holds
  * zeros (one zero: that element gets the product of the others, the rest 0; two or more: all 0).
- * Twice differentiable where the slice has no zeros.
+ * Twice differentiable, also through zeros for slices of up to 1024 elements (beyond that,
+ * second derivatives through zeros are not computed).
  *
  * @throws ValueError `prod: dim 2 is out of range for a tensor of 2 dims (shape [2,3])`
  * @example

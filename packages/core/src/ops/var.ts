@@ -4,9 +4,16 @@ import type { Tensor } from '../tensor.js';
 import { mean } from './mean.js';
 import { requireFloat } from './operands.js';
 import { sum } from './sum.js';
+import { where } from './where.js';
 import type { Dims, ReduceOptions } from './types.js';
 
-/** Options of {@link variance} and {@link std}. */
+/**
+ * Options of {@link variance} and {@link std}.
+ *
+ * @example
+ * const opts: VarOptions = { correction: 0, keepdim: true };
+ * variance(tensor([[1, 2, 3, 4]]), 1, opts).toArray(); // [[1.25]]
+ */
 export interface VarOptions extends ReduceOptions {
   /** Subtracted from N in the divisor: 1 (default) is unbiased, 0 the population variance. */
   correction?: number;
@@ -49,13 +56,17 @@ export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
  * Standard deviation over `dim` (every dim if omitted): `sqrt(variance(x, dim, { correction }))`
  * (PyTorch's `torch.std`). Options, shapes and errors as {@link variance}.
  *
- * Gradient: `(x - mean) / ((N - correction) * std)`, finite wherever std > 0; where std is 0
- * (all elements equal) it is NaN, as in PyTorch.
+ * Gradient: `(x - mean) / ((N - correction) * std)` wherever std > 0, and 0 where std is 0
+ * (all elements equal), as in PyTorch: no NaN.
  *
  * @throws DTypeError `std: expected a floating point tensor, got int32 (shape [3])`
  * @example
  * std(tensor([2, 4, 4, 4, 5, 5, 7, 9]), undefined, { correction: 0 }).item(); // 2
  */
 export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  return varianceOf('std', x, dim, opts).sqrt();
+  const v = varianceOf('std', x, dim, opts);
+  // sqrt has an infinite slope at 0: route zero variances around it (to a constant 0), so their
+  // gradient is 0 rather than 0 * inf = NaN. Positive and NaN variances take the sqrt.
+  const zero = v.eq(0);
+  return where(zero, 0, where(zero, 1, v).sqrt());
 }

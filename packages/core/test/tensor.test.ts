@@ -257,3 +257,13 @@ describe('dtypes', () => {
     expect(t).toBeInstanceOf(Tensor);
   });
 });
+
+describe('operands', () => {
+  it('reject values that are neither tensors nor numbers, naming the op', () => {
+    expect(() => tensor([1]).add('2' as never)).toThrow(/add: expected a Tensor or a number, got string/);
+    expect(() => tensor([1]).mul({} as never)).toThrow(/mul: expected a Tensor or a number, got Object/);
+    // A tensor-like object from another copy of the package gets a hint.
+    class Tensor {}
+    expect(() => tensor([1]).matmul(new Tensor() as never)).toThrow(/another copy of @tapegrad\/core/);
+  });
+});

@@ -26,7 +26,7 @@ const addPrimitive = primitive('add', {
  * add(tensor([1, 2]), 1, { alpha: 2 }).toArray();            // [3, 4]
  */
 export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, undefined, 'add');
   const alpha = opts.alpha ?? 1;
   return addPrimitive(x, alpha === 1 ? y : mul(y, alpha));
 }

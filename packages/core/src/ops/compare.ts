@@ -11,7 +11,7 @@ type CompareOp = Extract<BinaryOp, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'>;
 // to a common dtype (as PyTorch), so `float32 tensor == 0.1` compares float32 values.
 function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   return noGrad(() => {
-    const [x, y] = operands(a, b);
+    const [x, y] = operands(a, b, undefined, op);
     const { va, vb } = broadcastPair(op, x, y);
     return Tensor.fromView(K().binary(op, va, vb, 'bool'), 'bool');
   });

@@ -36,6 +36,6 @@ const divPrimitive = primitive('div', {
  */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const dt = resultType(a, b);
-  const [x, y] = operands(a, b, isFloating(dt) ? dt : 'float32');
+  const [x, y] = operands(a, b, isFloating(dt) ? dt : 'float32', 'div');
   return divPrimitive(x, y);
 }

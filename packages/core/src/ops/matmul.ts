@@ -20,7 +20,7 @@ const bmmPrimitive = primitive('bmm', {
 
 /** Both operands in one numeric dtype (PyTorch's promotion); bool products are refused. */
 function matmulOperands(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, undefined, op);
   if (x.dtype === 'bool')
     throw new DTypeError(`${op}: bool tensors are not supported, got ${a.dtype} ${fmtShape(a.shape)} and ${b.dtype} ${fmtShape(b.shape)}`);
   return [x, y];

@@ -28,6 +28,6 @@ const maximumPrimitive = primitive('maximum', {
  * maximum(tensor([-1, 2]), 0).toArray();                   // [0, 2]
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, undefined, 'maximum');
   return maximumPrimitive(x, y);
 }

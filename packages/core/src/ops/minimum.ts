@@ -26,6 +26,6 @@ const minimumPrimitive = primitive('minimum', {
  * minimum(tensor([1, 5, 3]), tensor([4, 2, 3])).toArray(); // [1, 2, 3]
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, undefined, 'minimum');
   return minimumPrimitive(x, y);
 }

@@ -20,6 +20,6 @@ const mulPrimitive = primitive('mul', {
  * mul(tensor([1, 2, 3]), 2).toArray(); // [2, 4, 6]
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, undefined, 'mul');
   return mulPrimitive(x, y);
 }

@@ -6,6 +6,21 @@ import { Tensor } from '../tensor.js';
 import type { View } from '../kernels/backend.js';
 import type { TensorLike } from './types.js';
 
+/**
+ * Throws unless `x` is a Tensor of this copy of @tapegrad/core or a number. A Tensor from a
+ * second copy of the package (two installs, or a bundler duplicating it) fails `instanceof`,
+ * so it is named explicitly instead of failing later as a strange shape.
+ */
+export function checkTensorLike(op: string, x: unknown): asserts x is TensorLike {
+  if (x instanceof Tensor || typeof x === 'number') return;
+  const what = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
+  const hint =
+    what === 'Tensor' || what === 'Parameter'
+      ? ' (a Tensor from another copy of @tapegrad/core: make sure only one copy is installed or bundled)'
+      : '';
+  throw new TypeError(`${op}: expected a Tensor or a number, got ${what}${hint}`);
+}
+
 /** A 0-d tensor holding `x` in `dtype`. */
 export function scalarTensor(x: number, dtype: DType): Tensor {
   const data = allocate(dtype, 1);
@@ -35,7 +50,9 @@ function sameCategory(a: DType, b: DType): boolean {
  * Brings two operands to tensors of one dtype (`dtype`, or the promoted one): numbers become
  * 0-d tensors, tensors are cast (differentiably) if needed.
  */
-export function operands(a: TensorLike, b: TensorLike, dtype?: DType): [Tensor, Tensor] {
+export function operands(a: TensorLike, b: TensorLike, dtype?: DType, op = 'operands'): [Tensor, Tensor] {
+  checkTensorLike(op, a);
+  checkTensorLike(op, b);
   const dt = dtype ?? resultType(a, b);
   const ta = a instanceof Tensor ? (a.dtype === dt ? a : a.to(dt)) : scalarTensor(a, dt);
   const tb = b instanceof Tensor ? (b.dtype === dt ? b : b.to(dt)) : scalarTensor(b, dt);

@@ -53,7 +53,7 @@ const powPrimitive = primitive('pow', {
  * pow(tensor([4, 9]), tensor([0.5, 0.5])).toArray(); // [2, 3]
  */
 export function pow(a: TensorLike, exponent: TensorLike): Tensor {
-  const [x, e] = operands(a, exponent);
+  const [x, e] = operands(a, exponent, undefined, 'pow');
   const scalarExp = typeof exponent === 'number' ? exponent : null;
   if (scalarExp !== null && scalarExp < 0 && !isFloating(x.dtype))
     throw new ValueError(

@@ -29,7 +29,7 @@ const subPrimitive = primitive('sub', {
  * sub(tensor([1, 2]), 1, { alpha: 2 }).toArray();          // [-1, 0]
  */
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, undefined, 'sub');
   if (x.dtype === 'bool')
     throw new DTypeError(
       `sub: subtraction of two bool operands is not supported (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}); ` +

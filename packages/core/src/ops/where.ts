@@ -44,7 +44,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
     throw new DTypeError(
       `where: condition must be a bool tensor, got ${condition.dtype} (shape ${fmtShape(condition.shape)}); compare first, e.g. x.gt(0)`,
     );
-  const [x, y] = operands(a, b);
+  const [x, y] = operands(a, b, undefined, 'where');
   return wherePrimitive(condition, x, y);
 }
 

@@ -14,10 +14,10 @@ import type { TensorLike } from './types.js';
 export function checkTensorLike(op: string, x: unknown): asserts x is TensorLike {
   if (x instanceof Tensor || typeof x === 'number') return;
   const what = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
-  const hint =
-    what === 'Tensor' || what === 'Parameter'
-      ? ' (a Tensor from another copy of @tapegrad/core: make sure only one copy is installed or bundled)'
-      : '';
+  const tensorLike = typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x;
+  const hint = tensorLike
+    ? ' (a Tensor from another copy of @tapegrad/core? make sure only one copy is installed or bundled)'
+    : '';
   throw new TypeError(`${op}: expected a Tensor or a number, got ${what}${hint}`);
 }
 

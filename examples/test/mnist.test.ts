@@ -1,0 +1,19 @@
+// The MNIST examples in quick mode (a subset of the real data, one epoch).
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { main as mnistSmall } from '../src/mnist-small.js';
+import { runExample } from './helpers.js';
+
+describe('mnist-small', () => {
+  it('learns MNIST well above chance in one quick epoch of SGD (20,000 images, batch 10)', async () => {
+    const { result, text, out } = await runExample<{ testAccuracy: number; history: Array<Record<string, number>> }>(mnistSmall, { quick: true });
+    expect(result.history).toHaveLength(1);
+    // Chance is 0.1; one epoch of 2,000 SGD steps at lr 0.01 reaches about 0.75 on this subset.
+    expect(result.testAccuracy).toBeGreaterThan(0.5);
+    expect(result.history[0]!.val_accuracy).toBe(result.testAccuracy);
+    expect(text).toContain('Total params: 13,002'); // 785*16 + 17*16 + 17*10
+    expect(text).toContain(`test accuracy: ${result.testAccuracy.toFixed(4)}`);
+    for (const what of ['loss', 'accuracy', 'predictions']) expect(existsSync(join(out, `mnist-small-${what}.svg`))).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 // 2-D convolution (groups = 1) on contiguous NCHW float32 tensors by im2col/col2im and the
 // SIMD GEMM. Each entry point handles the images [n0, n1), so threads can split a batch.
-import { sgemm } from './gemm';
+import { sgemm, sgemmWorkBytes } from './gemm';
 
 /**
  * cols[(c kh + i) kw + j, oh Wo + ow] = x[c, oh sh - ph + i dh, ow sw - pw + j dw] (0 outside):
@@ -96,8 +96,12 @@ function pointwise(geo: usize): bool {
   return g(geo, 4) == 1 && g(geo, 5) == 1 && g(geo, 6) == 1 && g(geo, 7) == 1 && g(geo, 8) == 0 && g(geo, 9) == 0;
 }
 
-/** out[n] = w [O, C kh kw] cols(x[n]) for images n in [n0, n1). `cols` holds C kh kw Ho Wo floats. */
-export function conv2dForward(n0: i32, n1: i32, geo: usize, x: usize, w: usize, out: usize, cols: usize, work: usize): void {
+/**
+ * out[n] = w [O, C kh kw] cols(x[n]) for images n in [n0, n1). `work` holds the GEMM's scratch
+ * (`sgemmWorkBytes()`) followed by room for the columns (C kh kw Ho Wo floats).
+ */
+export function conv2dForward(n0: i32, n1: i32, geo: usize, x: usize, w: usize, out: usize, work: usize): void {
+  const cols = work + <usize>sgemmWorkBytes();
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), kh = g(geo, 4), kw = g(geo, 5);
   const Ho = g(geo, 12), Wo = g(geo, 13);
   const ckk = C * kh * kw, hw = Ho * Wo;
@@ -113,7 +117,8 @@ export function conv2dForward(n0: i32, n1: i32, geo: usize, x: usize, w: usize, 
 }
 
 /** dx[n] = col2im(w^T [C kh kw, O] grad[n]) for n in [n0, n1); dx zeroed here. */
-export function conv2dBackwardInput(n0: i32, n1: i32, geo: usize, grad: usize, w: usize, dx: usize, cols: usize, work: usize): void {
+export function conv2dBackwardInput(n0: i32, n1: i32, geo: usize, grad: usize, w: usize, dx: usize, work: usize): void {
+  const cols = work + <usize>sgemmWorkBytes();
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), kh = g(geo, 4), kw = g(geo, 5);
   const Ho = g(geo, 12), Wo = g(geo, 13);
   const ckk = C * kh * kw, hw = Ho * Wo;
@@ -131,7 +136,8 @@ export function conv2dBackwardInput(n0: i32, n1: i32, geo: usize, grad: usize, w
 }
 
 /** dw (+)= sum over n in [n0, n1) of grad[n] [O, Ho Wo] cols(x[n])^T; `beta` 0 overwrites dw first. */
-export function conv2dBackwardWeight(n0: i32, n1: i32, geo: usize, x: usize, grad: usize, dw: usize, beta: i32, cols: usize, work: usize): void {
+export function conv2dBackwardWeight(n0: i32, n1: i32, geo: usize, x: usize, grad: usize, dw: usize, beta: i32, work: usize): void {
+  const cols = work + <usize>sgemmWorkBytes();
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), kh = g(geo, 4), kw = g(geo, 5);
   const Ho = g(geo, 12), Wo = g(geo, 13);
   const ckk = C * kh * kw, hw = Ho * Wo;

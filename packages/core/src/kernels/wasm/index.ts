@@ -385,15 +385,15 @@ export function gemm(
 ): void {
   const work = rt.exports.sgemmWorkBytes();
   const byRows = M >= N;
-  // parts are whole register tiles: 4 rows or 8 columns
+  // chunks are whole register tiles: 4 rows or 8 columns
   const unit = byRows ? 4 : 8;
   const count = Math.ceil((byRows ? M : N) / unit);
-  parallelFor(rt, 2 * M * N * K, count, (lo, hi) => {
+  parallelFor(rt, 2 * M * N * K, count, 'sgemm', work, 12, (lo, hi) => {
     const i0 = lo * unit;
     const i1 = Math.min(byRows ? M : N, hi * unit);
     return byRows
-      ? { fn: 'sgemm', work, args: (w) => [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, b, rsB, csB, c + i0 * ldc * 4, ldc, beta, w] }
-      : { fn: 'sgemm', work, args: (w) => [M, i1 - i0, K, a, rsA, csA, b + i0 * csB * 4, rsB, csB, c + i0 * 4, ldc, beta, w] };
+      ? [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, b, rsB, csB, c + i0 * ldc * 4, ldc, beta, 0]
+      : [M, i1 - i0, K, a, rsA, csA, b + i0 * csB * 4, rsB, csB, c + i0 * 4, ldc, beta, 0];
   });
 }
 
@@ -410,7 +410,7 @@ function convGeo(rt: WasmRuntime, xShape: readonly number[], wShape: readonly nu
   const Ho = outSize(H, kh, g.stride[0], g.padding[0], g.dilation[0]);
   const Wo = outSize(W, kw, g.stride[1], g.padding[1], g.dilation[1]);
   const geo = rt.putInts([C, H, W, O, kh, kw, g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], Ho, Wo, 0, 0]);
-  return { N, C, H, W, O, kh, kw, Ho, Wo, geo, colsBytes: C * kh * kw * Ho * Wo * 4 };
+  return { N, C, H, W, O, kh, kw, Ho, Wo, geo, colsBytes: C * kh * kw * Ho * Wo * 4, flops: 2 * N * O * C * kh * kw * Ho * Wo };
 }
 
 function convSupported(g: Conv2dGeometry, ...views: View[]): boolean {
@@ -426,9 +426,7 @@ function conv2d(x: View, w: View, g: Conv2dGeometry): View {
     const wp = contiguous(rt, w);
     const out = rt.alloc(d.N * d.O * d.Ho * d.Wo * 4);
     const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
-    parallelFor(rt, 2 * d.N * d.O * d.C * d.kh * d.kw * d.Ho * d.Wo, d.N, (n0, n1) => ({
-      fn: 'conv2dForward', work, args: (wk) => [n0, n1, d.geo, xp, wp, out, wk + rt.exports.sgemmWorkBytes(), wk],
-    }));
+    parallelFor(rt, d.flops, d.N, 'conv2dForward', work, 6, (n0, n1) => [n0, n1, d.geo, xp, wp, out, 0]);
     return takeF32(rt, out, [d.N, d.O, d.Ho, d.Wo]);
   });
 }
@@ -442,9 +440,7 @@ function conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[],
     const wp = contiguous(rt, w);
     const dx = rt.alloc(d.N * d.C * d.H * d.W * 4);
     const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
-    parallelFor(rt, 2 * d.N * d.O * d.C * d.kh * d.kw * d.Ho * d.Wo, d.N, (n0, n1) => ({
-      fn: 'conv2dBackwardInput', work, args: (wk) => [n0, n1, d.geo, gp, wp, dx, wk + rt.exports.sgemmWorkBytes(), wk],
-    }));
+    parallelFor(rt, d.flops, d.N, 'conv2dBackwardInput', work, 6, (n0, n1) => [n0, n1, d.geo, gp, wp, dx, 0]);
     return takeF32(rt, dx, inputShape);
   });
 }
@@ -457,17 +453,16 @@ function conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[
     if (d.N * d.Ho * d.Wo === 0 || wSize === 0) return jsBackend.conv2dBackwardWeight(x, grad, weightShape, g);
     const xp = contiguous(rt, x);
     const gp = contiguous(rt, grad);
-    const wBytes = wSize * 4;
-    const work = rt.exports.sgemmWorkBytes() + d.colsBytes + wBytes + 128;
-    // each thread sums its images into its own slice of partial weight gradients; added up below
-    const parts = parallelFor(rt, 2 * d.N * d.O * d.C * d.kh * d.kw * d.Ho * d.Wo, d.N, (n0, n1) => ({
-      fn: 'conv2dBackwardWeight', work, args: (wk) => [n0, n1, d.geo, xp, gp, wk + rt.exports.sgemmWorkBytes() + d.colsBytes + 64, 0, wk + rt.exports.sgemmWorkBytes(), wk],
-    }));
-    const first = parts[0]! + rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
-    for (let t = 1; t < parts.length; t++) {
-      const other = parts[t]! + rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
-      rt.exports.binaryF32(0, 1, wSize, first, 0, 1, other, 0, 1, first);
-    }
+    const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
+    // each chunk of images sums into its own partial gradient; the partials are added up after
+    const parts: number[] = [];
+    parallelFor(rt, d.flops, d.N, 'conv2dBackwardWeight', work, 7, (n0, n1) => {
+      const dw = rt.alloc(wSize * 4);
+      parts.push(dw);
+      return [n0, n1, d.geo, xp, gp, dw, 0, 0];
+    });
+    const first = parts[0]!;
+    for (let t = 1; t < parts.length; t++) rt.exports.binaryF32(0, 1, wSize, first, 0, 1, parts[t]!, 0, 1, first);
     return takeF32(rt, first, weightShape);
   });
 }

@@ -7,45 +7,56 @@ import type { KernelExports, WasmRuntime } from './module.js';
 // unref'd, so an idle pool never keeps a process alive. Node only for now (worker_threads);
 // elsewhere, or without shared memory, every job runs on the calling thread.
 
-/** One part of a parallel job: a kernel export, its scratch bytes, and its arguments given that scratch's address. */
-export interface Task {
+/**
+ * A parallel job split into chunks: chunk `i` calls `fn(...args[i])`, except that the argument
+ * at `workArg` is replaced by the scratch address of whichever thread runs the chunk (each
+ * thread has its own `work` bytes, e.g. GEMM packing buffers).
+ */
+export interface Job {
   fn: keyof KernelExports;
   work: number;
-  args: (work: number) => number[];
+  workArg: number;
+  args: number[][];
 }
 
 /** Below this many flops per thread a job stays on the calling thread (waking a worker costs ~10-50 us). */
 const MIN_FLOPS_PER_THREAD = 4e6;
-const MAX_ARGS = 32;
-/** Control ints per worker: [sequence number posted, sequence number done (negative on error), kernel index, arg count]. */
-const CTL = 4;
+const MAX_ARGS = 16;
+const MAX_CHUNKS = 64;
+// Control block (int32): job sequence number, next chunk, chunks done, chunk count, kernel index,
+// arg count, work arg index, error flag; then one work address and one ready flag per worker.
+const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, FN = 4, NARGS = 5, WORKARG = 6, ERROR = 7, HEADER = 8;
 
 const FN_NAMES: Array<keyof KernelExports> = [
   'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dF32', 'unaryF32', 'binaryF32',
 ];
 
 // Runs inside each worker (CommonJS, evaluated from this string, so no file needs to be found).
+// Chunks are taken from a shared counter, so a worker that is slow to wake up (or not scheduled
+// on a busy machine) simply takes fewer of them.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctlBuf, argBuf, index, names, maxArgs } = workerData;
+const { module, memory, ctlBuf, argBuf, index, names, nworkers } = workerData;
 const exportsOf = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = names.map((n) => exportsOf[n]);
 const ctl = new Int32Array(ctlBuf);
 const args = new Float64Array(argBuf);
-const base = index * ${CTL};
-Atomics.store(ctl, ctl.length - 1 - index, 1); // ready
+Atomics.store(ctl, ${HEADER} + nworkers + index, 1); // ready
 let seen = 0;
 for (;;) {
-  let s = Atomics.load(ctl, base);
-  for (let i = 0; s === seen && i < 20000; i++) s = Atomics.load(ctl, base);
-  if (s === seen) { Atomics.wait(ctl, base, seen); continue; }
+  let s = Atomics.load(ctl, ${SEQ});
+  for (let i = 0; s === seen && i < 20000; i++) s = Atomics.load(ctl, ${SEQ});
+  if (s === seen) { Atomics.wait(ctl, ${SEQ}, seen); continue; }
   seen = s;
-  const n = ctl[base + 3];
-  const a = Array.from(args.subarray(index * maxArgs, index * maxArgs + n));
-  let ok = true;
-  try { fns[ctl[base + 2]](...a); } catch (e) { ok = false; }
-  Atomics.store(ctl, base + 1, ok ? seen : -seen);
-  Atomics.notify(ctl, base + 1);
+  for (;;) {
+    const c = Atomics.add(ctl, ${NEXT}, 1);
+    if (c >= Atomics.load(ctl, ${CHUNKS})) break;
+    const n = ctl[${NARGS}];
+    const a = Array.from(args.subarray(c * ${MAX_ARGS}, c * ${MAX_ARGS} + n));
+    a[ctl[${WORKARG}]] = ctl[${HEADER} + index];
+    try { fns[ctl[${FN}]](...a); } catch (e) { Atomics.store(ctl, ${ERROR}, 1); }
+    if (Atomics.add(ctl, ${DONE}, 1) + 1 === ctl[${CHUNKS}]) Atomics.notify(ctl, ${DONE});
+  }
 }
 `;
 
@@ -64,6 +75,8 @@ interface Pool {
 }
 
 let wanted = defaultThreads();
+/** Counters for tests and benchmarks: jobs run on the calling thread only, and split across threads. @internal */
+export const threadStats = { single: 0, parallel: 0 };
 let pool: Pool | null = null;
 
 function nodeBuiltin<T>(name: string): T | null {
@@ -116,14 +129,13 @@ function getPool(rt: WasmRuntime): Pool | null {
   const wt = nodeBuiltin<{ Worker: WorkerCtor }>('node:worker_threads');
   if (!wt) return null;
   const nw = wanted - 1;
-  // ctl holds CTL ints per worker, then one ready flag per worker at the end
-  const ctlBuf = new SharedArrayBuffer((nw * CTL + nw) * 4);
-  const argBuf = new SharedArrayBuffer(nw * MAX_ARGS * 8);
+  const ctlBuf = new SharedArrayBuffer((HEADER + 2 * nw) * 4);
+  const argBuf = new SharedArrayBuffer(MAX_CHUNKS * MAX_ARGS * 8);
   const workers: NodeWorker[] = [];
   for (let i = 0; i < nw; i++) {
     const w = new wt.Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: rt.module, memory: rt.memory, ctlBuf, argBuf, index: i, names: FN_NAMES, maxArgs: MAX_ARGS },
+      workerData: { module: rt.module, memory: rt.memory, ctlBuf, argBuf, index: i, names: FN_NAMES, nworkers: nw },
     });
     w.unref();
     workers.push(w);
@@ -135,66 +147,78 @@ function getPool(rt: WasmRuntime): Pool | null {
 /** Workers of the pool that have started (a fresh pool warms up in the background). */
 function readyWorkers(p: Pool): number {
   let n = 0;
-  while (n < p.workers.length && Atomics.load(p.ctl, p.ctl.length - 1 - n) === 1) n++;
+  while (n < p.workers.length && Atomics.load(p.ctl, HEADER + p.workers.length + n) === 1) n++;
   return n;
 }
 
 /**
- * Runs a job of `flops` operations over the index range [0, count), split into contiguous
- * parts, one per thread (fewer when the job is small): `part(lo, hi)` describes each. Returns
- * the scratch address each part got, in order (part 0 ran on the calling thread).
+ * Runs a job of `flops` operations over the index range [0, count): `chunk(lo, hi)` gives the
+ * kernel arguments for one contiguous part. Large jobs are cut into a few chunks per thread
+ * that the calling thread and the ready workers take from a shared counter; small jobs run as
+ * one chunk on the calling thread. Every thread gets `work` bytes of its own scratch.
  */
-export function parallelFor(rt: WasmRuntime, flops: number, count: number, part: (lo: number, hi: number) => Task): number[] {
+export function parallelFor(
+  rt: WasmRuntime, flops: number, count: number, fn: keyof KernelExports, work: number, workArg: number,
+  chunk: (lo: number, hi: number) => number[],
+): void {
   let threads = Math.max(1, Math.min(wanted, count, Math.floor(flops / MIN_FLOPS_PER_THREAD)));
   const p = threads > 1 ? getPool(rt) : null;
   threads = p ? Math.min(threads, readyWorkers(p) + 1) : 1;
-  const tasks: Task[] = [];
-  const works: number[] = [];
-  for (let t = 0; t < threads; t++) {
-    const lo = Math.floor((count * t) / threads);
-    const hi = Math.floor((count * (t + 1)) / threads);
-    const task = part(lo, hi);
-    tasks.push(task);
-    works.push(rt.alloc(task.work));
-  }
+  const f = rt.exports[fn] as (...a: number[]) => void;
+  const mine = rt.alloc(work);
   if (!p || threads === 1) {
-    const t = tasks[0]!;
-    (rt.exports[t.fn] as (...a: number[]) => void)(...t.args(works[0]!));
-    return works;
+    threadStats.single++;
+    const a = chunk(0, count);
+    a[workArg] = mine;
+    f(...a);
+    return;
   }
-  const seq = ++p.seq;
-  for (let t = 1; t < threads; t++) {
-    const i = t - 1;
-    const task = tasks[t]!;
-    const args = task.args(works[t]!);
-    if (args.length > MAX_ARGS) throw new Error(`parallelFor: ${task.fn} takes ${args.length} args, at most ${MAX_ARGS}`);
-    p.args.set(args, i * MAX_ARGS);
-    p.ctl[i * CTL + 2] = FN_NAMES.indexOf(task.fn);
-    p.ctl[i * CTL + 3] = args.length;
-    Atomics.store(p.ctl, i * CTL, seq);
-    Atomics.notify(p.ctl, i * CTL);
+  threadStats.parallel++;
+  const chunks = Math.min(count, threads * 3, MAX_CHUNKS);
+  const ctl = p.ctl;
+  // A worker still finishing the previous job may take from the counter at any moment: park
+  // the counter far out of range while this job is written, and open it last.
+  Atomics.store(ctl, NEXT, 1 << 30);
+  let nargs = 0;
+  for (let c = 0; c < chunks; c++) {
+    const a = chunk(Math.floor((count * c) / chunks), Math.floor((count * (c + 1)) / chunks));
+    if (a.length > MAX_ARGS) throw new Error(`parallelFor: ${fn} takes ${a.length} args, at most ${MAX_ARGS}`);
+    p.args.set(a, c * MAX_ARGS);
+    nargs = a.length;
   }
-  const t0 = tasks[0]!;
+  const nw = p.workers.length;
+  for (let i = 0; i < nw; i++) ctl[HEADER + i] = rt.alloc(work);
+  ctl[FN] = FN_NAMES.indexOf(fn);
+  ctl[NARGS] = nargs;
+  ctl[WORKARG] = workArg;
+  ctl[ERROR] = 0;
+  Atomics.store(ctl, CHUNKS, chunks);
+  Atomics.store(ctl, DONE, 0);
+  Atomics.store(ctl, NEXT, 0);
+  Atomics.store(ctl, SEQ, ++p.seq);
+  Atomics.notify(ctl, SEQ);
+  // the calling thread takes chunks too
   let error: unknown = null;
-  try {
-    (rt.exports[t0.fn] as (...a: number[]) => void)(...t0.args(works[0]!));
-  } catch (e) {
-    error = e;
-  }
-  let failed = false;
-  for (let i = 0; i < threads - 1; i++) {
-    const at = i * CTL + 1;
-    let d = Atomics.load(p.ctl, at);
-    for (let s = 0; d !== seq && d !== -seq && s < 100000; s++) d = Atomics.load(p.ctl, at);
-    while (d !== seq && d !== -seq) {
-      Atomics.wait(p.ctl, at, d, 1000);
-      d = Atomics.load(p.ctl, at);
+  for (;;) {
+    const c = Atomics.add(ctl, NEXT, 1);
+    if (c >= chunks) break;
+    const a = Array.from(p.args.subarray(c * MAX_ARGS, c * MAX_ARGS + ctl[NARGS]!));
+    a[workArg] = mine;
+    try {
+      f(...a);
+    } catch (e) {
+      error = e;
     }
-    if (d === -seq) failed = true;
+    Atomics.add(ctl, DONE, 1);
+  }
+  let d = Atomics.load(ctl, DONE);
+  for (let s = 0; d < chunks && s < 200000; s++) d = Atomics.load(ctl, DONE);
+  while (d < chunks) {
+    Atomics.wait(ctl, DONE, d, 1000);
+    d = Atomics.load(ctl, DONE);
   }
   if (error) throw error;
-  if (failed) throw new Error(`parallelFor: ${t0.fn} failed on a worker thread`);
-  return works;
+  if (ctl[ERROR]) throw new Error(`parallelFor: ${fn} failed on a worker thread`);
 }
 
 /**

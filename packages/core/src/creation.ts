@@ -4,7 +4,14 @@ import { checkShape, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { defaultGenerator, type Generator } from './random.js';
 
-/** Options of the creation functions. */
+/**
+ * Options of the creation functions.
+ *
+ * @example
+ * const w = zeros([2], { dtype: 'float64', requiresGrad: true });
+ * w.dtype; // 'float64'
+ * w.requiresGrad; // true
+ */
 export interface CreateOptions {
   /** Element type (float32 unless the function says otherwise). */
   dtype?: DType;
@@ -12,7 +19,13 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-/** Options of the random creation functions. */
+/**
+ * Options of the random creation functions.
+ *
+ * @example
+ * const g = new Generator(1);
+ * randn([2], { generator: g, dtype: 'float64' }).dtype; // 'float64'
+ */
 export interface RandomOptions extends CreateOptions {
   /** The generator to draw from (default: the global one seeded by {@link manualSeed}). */
   generator?: Generator;
@@ -60,6 +73,9 @@ function inferNested(data: unknown, op: string): { shape: number[]; flat: Array<
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * const labels = tensor([0, 2, 1], { dtype: 'int32' });
  * const img = tensor(new Float32Array(784), { shape: [1, 28, 28] });
+ * x.shape; // [2, 2]
+ * labels.dtype; // 'int32'
+ * img.shape; // [1, 28, 28]
  */
 export function tensor(
   data: NestedArray | TypedArray | ArrayLike<number>,
@@ -114,27 +130,54 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
   return finish(Tensor.fromData(data, s, dtype), opts);
 }
 
-/** A tensor of zeros. @example zeros([2, 3]).shape // [2, 3] */
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * zeros([2, 3]).shape; // [2, 3]
+ * zeros([2], { dtype: 'int32' }).toArray(); // [0, 0]
+ */
 export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
   return full(shape, 0, opts);
 }
 
-/** A tensor of ones. @example ones([3]).toArray() // [1, 1, 1] */
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ones([3]).toArray(); // [1, 1, 1]
+ */
 export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
 
-/** Zeros of `t`'s shape and (unless given) dtype. */
+/**
+ * Zeros of `t`'s shape and (unless given) dtype.
+ *
+ * @example
+ * zerosLike(tensor([[1, 2]], { dtype: 'int32' })).toArray(); // [[0, 0]]
+ * zerosLike(tensor([1, 2], { dtype: 'int32' })).dtype; // 'int32'
+ */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
-/** Ones of `t`'s shape and (unless given) dtype. */
+/**
+ * Ones of `t`'s shape and (unless given) dtype.
+ *
+ * @example
+ * onesLike(zeros([2, 2])).toArray(); // [[1, 1], [1, 1]]
+ */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
 }
 
-/** `value` in `t`'s shape and (unless given) dtype. */
+/**
+ * `value` in `t`'s shape and (unless given) dtype.
+ *
+ * @example
+ * fullLike(zeros([3]), 7).toArray(); // [7, 7, 7]
+ */
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
@@ -211,13 +254,22 @@ function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: G
  *
  * @example
  * manualSeed(0);
- * rand([2, 3]); // same values on every run
+ * const a = rand([2, 3]); // uniform in [0, 1)
+ * manualSeed(0);
+ * rand([2, 3]).sub(a).abs().max().item(); // 0 (same values on every run)
  */
 export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
   return randomTensor('rand', shape, opts, (g) => g.random());
 }
 
-/** Standard normal samples N(0, 1). @example randn([3, 3], { generator: new Generator(1) }) */
+/**
+ * Standard normal samples N(0, 1).
+ *
+ * @example
+ * const w = randn([3, 3], { generator: new Generator(1) });
+ * w.shape; // [3, 3]
+ * randn([10000]).std().item(); // about 1
+ */
 export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
   return randomTensor('randn', shape, opts, (g) => g.normal());
 }
@@ -228,6 +280,7 @@ export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
  * @throws ValueError `randint: expected low < high, got low=3, high=3`
  * @example
  * randint(0, 10, [5]).dtype; // 'int32'
+ * randint(0, 10, [5]).shape; // [5]
  */
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
@@ -244,6 +297,7 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
  *
  * @example
  * randperm(4).toArray(); // e.g. [2, 0, 3, 1]
+ * randperm(5).sum().item(); // 10 (each of 0..4 once)
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);

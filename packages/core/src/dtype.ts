@@ -4,13 +4,30 @@
  * - `float32` (default) and `float64`: floating point, differentiable;
  * - `int32`: labels and indices;
  * - `bool`: masks, stored as one byte per element (0 or 1).
+ *
+ * @example
+ * const dt: DType = 'float64';
+ * zeros([2], { dtype: dt }).dtype; // 'float64'
+ * tensor([1, 2], { dtype: 'int32' }).dtype; // 'int32'
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
-/** The typed array behind each {@link DType}. */
+/**
+ * The typed array behind each {@link DType}.
+ *
+ * @example
+ * const data: TypedArray = tensor([1, 2]).data;
+ * data instanceof Float32Array; // true
+ */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** Maps a dtype to the typed array that stores it. */
+/**
+ * Maps a dtype to the typed array that stores it.
+ *
+ * @example
+ * const a: DTypeArrayMap['int32'] = allocate('int32', 2);
+ * a instanceof Int32Array; // true
+ */
 export interface DTypeArrayMap {
   float32: Float32Array;
   float64: Float64Array;
@@ -18,18 +35,42 @@ export interface DTypeArrayMap {
   bool: Uint8Array;
 }
 
-/** All dtypes, in promotion order (a later one wins). */
+/**
+ * All dtypes, in promotion order (a later one wins).
+ *
+ * @example
+ * DTYPES; // ['bool', 'int32', 'float32', 'float64']
+ */
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
-/** The dtype used when none is given and the data is floating point. */
+/**
+ * The dtype used when none is given and the data is floating point.
+ *
+ * @example
+ * DEFAULT_FLOAT; // 'float32'
+ * tensor([0.5]).dtype; // 'float32'
+ */
 export const DEFAULT_FLOAT: DType = 'float32';
 
-/** True for `float32` and `float64`, the dtypes that can require gradients. */
+/**
+ * True for `float32` and `float64`, the dtypes that can require gradients.
+ *
+ * @example
+ * isFloating('float64'); // true
+ * isFloating('int32'); // false
+ */
 export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-/** Allocates a zero-filled typed array of `n` elements for `dtype`. */
+/**
+ * Allocates a zero-filled typed array of `n` elements for `dtype`.
+ *
+ * @example
+ * const a = allocate('int32', 3);
+ * a instanceof Int32Array; // true
+ * a.length; // 3
+ */
 export function allocate<D extends DType>(dtype: D, n: number): DTypeArrayMap[D];
 export function allocate(dtype: DType, n: number): TypedArray {
   switch (dtype) {
@@ -40,7 +81,13 @@ export function allocate(dtype: DType, n: number): TypedArray {
   }
 }
 
-/** The dtype of a typed array, or undefined for arrays tapegrad does not store directly. */
+/**
+ * The dtype of a typed array, or undefined for arrays tapegrad does not store directly.
+ *
+ * @example
+ * dtypeOfArray(new Float64Array(2)); // 'float64'
+ * dtypeOfArray(new Int16Array(2)); // undefined
+ */
 export function dtypeOfArray(a: ArrayBufferView): DType | undefined {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';
@@ -54,7 +101,8 @@ export function dtypeOfArray(a: ArrayBufferView): DType | undefined {
  * bool < int32 < float32 < float64.
  *
  * @example
- * promoteTypes('int32', 'float32') // 'float32'
+ * promoteTypes('int32', 'float32'); // 'float32'
+ * promoteTypes('bool', 'int32'); // 'int32'
  */
 export function promoteTypes(a: DType, b: DType): DType {
   return DTYPES.indexOf(a) >= DTYPES.indexOf(b) ? a : b;
@@ -65,6 +113,11 @@ export function promoteTypes(a: DType, b: DType): DType {
  * (a "wrapped scalar" in PyTorch's terms): the scalar only changes the category.
  * An integral tensor with a non-integer number becomes `float32`; a bool tensor with a
  * number becomes `int32` (integer number) or `float32`.
+ *
+ * @example
+ * promoteWithScalar('int32', 0.5); // 'float32'
+ * promoteWithScalar('int32', 2); // 'int32'
+ * tensor([1, 2], { dtype: 'int32' }).mul(0.5).dtype; // 'float32'
  */
 export function promoteWithScalar(t: DType, x: number | boolean): DType {
   if (typeof x === 'boolean') return t;

@@ -1,16 +1,33 @@
 import { ShapeError, ValueError, fmtShape } from './errors.js';
 
-/** A tensor's shape: one non-negative integer per dimension. */
+/**
+ * A tensor's shape: one non-negative integer per dimension.
+ *
+ * @example
+ * const s: Shape = [2, 3];
+ * zeros(s).shape; // [2, 3]
+ */
 export type Shape = readonly number[];
 
-/** Number of elements of a shape (1 for a scalar's `[]`). */
+/**
+ * Number of elements of a shape (1 for a scalar's `[]`).
+ *
+ * @example
+ * sizeOf([2, 3, 4]); // 24
+ * sizeOf([]); // 1
+ */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
-/** Row-major (C-order) strides of a shape. */
+/**
+ * Row-major (C-order) strides of a shape.
+ *
+ * @example
+ * contiguousStrides([2, 3, 4]); // [12, 4, 1]
+ */
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -21,7 +38,13 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
-/** True if two shapes are equal. */
+/**
+ * True if two shapes are equal.
+ *
+ * @example
+ * shapesEqual([2, 3], [2, 3]); // true
+ * shapesEqual([2, 3], [3, 2]); // false
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -33,6 +56,10 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  * sizes must be equal or one of them 1.
  *
  * @throws ShapeError naming `op` and every shape, e.g. `add: cannot broadcast shapes [2,3] and [4,5]`.
+ *
+ * @example
+ * broadcastShapes('add', [2, 1, 3], [4, 1]); // [2, 4, 3]
+ * broadcastShapes('mul', [5], []); // [5]
  */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   const ndim = Math.max(0, ...shapes.map((s) => s.length));
@@ -56,6 +83,10 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
  * Turns a possibly negative dim into an index in `[0, ndim)`.
  *
  * @throws ValueError `sum: dim 3 is out of range for a tensor of 2 dims (shape [2,3])`.
+ *
+ * @example
+ * normalizeDim('sum', -1, [2, 3]); // 1
+ * normalizeDim('sum', 0, [2, 3]); // 0
  */
 export function normalizeDim(op: string, dim: number, shape: Shape, extra = 0): number {
   const ndim = shape.length + extra;

@@ -3,6 +3,14 @@ import type { DType, TypedArray } from './dtype.js';
 /**
  * The memory behind one or more tensors. Views share a Storage; its version counter goes up on
  * every in-place write, so backward can tell that a saved tensor changed.
+ *
+ * @example
+ * const x = tensor([1, 2, 3, 4]);
+ * const v = x.reshape([2, 2]); // a view: same storage
+ * v.storage === x.storage; // true
+ * x.add_(1);
+ * v.toArray(); // [[2, 3], [4, 5]]
+ * x.storage.version; // 1
  */
 export class Storage {
   /** Incremented by every in-place operation on any view of this storage. */

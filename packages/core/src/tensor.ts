@@ -11,7 +11,14 @@ import * as inplace from './inplace.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import type { Dims, ReduceOptions, SliceSpec, TensorLike } from './ops/types.js';
 
-/** Nested JavaScript arrays of numbers (or booleans), as {@link Tensor.toArray} returns. */
+/**
+ * Nested JavaScript arrays of numbers (or booleans), as {@link Tensor.toArray} returns.
+ *
+ * @example
+ * const rows: NestedArray = [[1, 2], [3, 4]];
+ * tensor(rows).shape; // [2, 2]
+ * tensor(rows).toArray(); // [[1, 2], [3, 4]]
+ */
 export type NestedArray = number | boolean | NestedArray[];
 
 /**

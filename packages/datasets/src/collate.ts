@@ -6,6 +6,12 @@ import {
  * The type {@link defaultCollate} turns a list of samples of type `T` into: tensors and numbers
  * become one tensor with a leading batch dim, strings a list, and tuples and objects are
  * collated field by field.
+ *
+ * @example
+ * const samples: [Tensor, number][] = [[tensor([1, 2]), 0], [tensor([3, 4]), 1]];
+ * const batch: Collated<[Tensor, number]> = defaultCollate(samples);
+ * batch[0].shape; // [2, 2]
+ * batch[1].dtype; // 'int32'
  */
 export type Collated<T> = T extends Tensor | number | boolean
   ? Tensor
@@ -34,8 +40,10 @@ export type Collated<T> = T extends Tensor | number | boolean
  * @throws ValueError for an empty list, or samples of different kinds, lengths or keys
  * @throws ShapeError when tensors to stack differ in shape
  * @example
- * defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]);
- * // [tensor [2, 2] float32, tensor([0, 1]) int32]
+ * const [xs, ys] = defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]);
+ * xs.toArray(); // [[1, 2], [3, 4]]
+ * ys.toArray(); // [0, 1]
+ * ys.dtype; // 'int32'
  */
 export function defaultCollate<T>(samples: readonly T[]): Collated<T> {
   if (samples.length === 0) throw new ValueError('defaultCollate: cannot collate an empty list of samples');
@@ -94,7 +102,12 @@ function collateAt(items: readonly unknown[], where: string): unknown {
   }
 }
 
-/** Stacks equal-shaped tensors along a new leading dim: `B` x `[...S]` -> `[B, ...S]`. */
+/**
+ * Stacks equal-shaped tensors along a new leading dim: `B` x `[...S]` -> `[B, ...S]`.
+ *
+ * @example
+ * stackTensors([tensor([1, 2]), tensor([3, 4])]).toArray(); // [[1, 2], [3, 4]]
+ */
 export function stackTensors(tensors: readonly Tensor[], where = 'sample'): Tensor {
   const shape = tensors[0]!.shape;
   let dtype: DType = tensors[0]!.dtype;

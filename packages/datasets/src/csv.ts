@@ -1,7 +1,13 @@
 import { Tensor, ValueError } from '@tapegrad/core';
 import { readFileBytes } from './node-io.js';
 
-/** Options of {@link loadCsv} and {@link parseCsv}. */
+/**
+ * Options of {@link loadCsv} and {@link parseCsv}.
+ *
+ * @example
+ * const opts: CsvOptions = { header: false, delimiter: ';', classNames: ['setosa', 'versicolor'] };
+ * parseCsv('5.1;versicolor\n7.0;setosa\n', opts).labels.toArray(); // [1, 0]
+ */
 export interface CsvOptions {
   /** The first non-empty line holds column names (default true). */
   header?: boolean;
@@ -22,7 +28,14 @@ export interface CsvOptions {
   name?: string;
 }
 
-/** What {@link loadCsv} and {@link parseCsv} return. */
+/**
+ * What {@link loadCsv} and {@link parseCsv} return.
+ *
+ * @example
+ * const d: CsvData = parseCsv('a,b,label\n1,2,cat\n3,4,dog\n');
+ * d.classNames; // ['cat', 'dog']
+ * d.featureNames; // ['a', 'b']
+ */
 export interface CsvData {
   /** float32 `[N, D]`: every column but the label column, in file order. */
   features: Tensor;
@@ -49,7 +62,12 @@ export interface CsvData {
  *   `loadCsv: iris.csv line 7, column 3 (petal_length): 'abc' is not a number`,
  *   a missing file, an unknown label column or class name
  * @example
- * const { features, labels, classNames } = await loadCsv('data/iris.csv', { labelColumn: 'species' });
+ * import { writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * const path = `${tmpdir()}/tapegrad-flowers.csv`;
+ * await writeFile(path, 'petal_length,petal_width,species\n1.4,0.2,setosa\n4.7,1.4,versicolor\n');
+ * const { features, labels, classNames } = await loadCsv(path, { labelColumn: 'species' });
+ * classNames; // ['setosa', 'versicolor']
  */
 export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<CsvData> {
   if (/[\r\n]/.test(source)) return parseCsvAs('loadCsv', source, { ...opts, name: opts.name ?? '<text>' });
@@ -62,7 +80,9 @@ export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<Cs
  *
  * @throws ValueError naming `opts.name` (default `'<text>'`), the line number and the problem
  * @example
- * const { features, labels } = parseCsv('a,b,label\n1,2,cat\n3,4,dog\n'); // [2, 2], [0, 1]
+ * const { features, labels } = parseCsv('a,b,label\n1,2,cat\n3,4,dog\n');
+ * features.toArray(); // [[1, 2], [3, 4]]
+ * labels.toArray(); // [0, 1]
  */
 export function parseCsv(text: string, opts: CsvOptions = {}): CsvData {
   return parseCsvAs('parseCsv', text, opts);

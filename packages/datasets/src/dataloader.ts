@@ -3,7 +3,14 @@ import { defaultCollate, type Collated } from './collate.js';
 import { isBatchSource, type Dataset } from './dataset.js';
 import { arangeInt32 } from './rows.js';
 
-/** Options of {@link DataLoader}. */
+/**
+ * Options of {@link DataLoader}.
+ *
+ * @example
+ * const ds = new TensorDataset(arange(10));
+ * const loader = new DataLoader(ds, { batchSize: 4, shuffle: false, dropLast: true });
+ * [...loader].map(([b]) => b.toArray()); // [[0, 1, 2, 3], [4, 5, 6, 7]]
+ */
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1). */
   batchSize?: number;
@@ -34,11 +41,11 @@ export interface DataLoaderOptions<T, B> {
  *
  * @throws ValueError `DataLoader: batchSize must be a positive integer, got 0`
  * @example
+ * const x = randn([100, 3]), y = randint(0, 2, [100]);
  * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true, generator: new Generator(0) });
- * for (let epoch = 0; epoch < 10; epoch++) {
- *   for (const [xb, yb] of loader) {
- *     // xb: [32, D], yb: [32]
- *   }
+ * loader.length; // 4 (batches per epoch; the last one has 4 samples)
+ * for (const [xb, yb] of loader) {
+ *   // xb: [32, 3], yb: [32]
  * }
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {

@@ -14,7 +14,9 @@ import { checkIndex, gatherRows, rowView } from './rows.js';
  *   get length() { return 10; }
  *   get(i: number): [number, number] { return [i, i * i]; }
  * }
- * const loader = new DataLoader(new Squares(), { batchSize: 4 });
+ * const batches = [...new DataLoader(new Squares(), { batchSize: 4 })];
+ * batches.length; // 3
+ * batches[2]![1].toArray(); // [64, 81]
  */
 export abstract class Dataset<T> {
   /** Number of samples. */
@@ -30,13 +32,28 @@ export abstract class Dataset<T> {
 /**
  * A data set that can also return a batch of samples in one call, already collated; the
  * {@link DataLoader} uses it when no custom `collate` is given.
+ *
+ * @example
+ * class Rows extends Dataset<Tensor> implements BatchSource<Tensor> {
+ *   readonly data = arange(12).reshape([6, 2]);
+ *   get length() { return 6; }
+ *   get(i: number) { return this.data.select(0, i); }
+ *   getBatch(indices: ArrayLike<number>) { return this.data.indexSelect(0, tensor(Array.from(indices), { dtype: 'int32' })); }
+ * }
+ * [...new DataLoader(new Rows(), { batchSize: 4 })][0]!.toArray(); // [[0, 1], [2, 3], [4, 5], [6, 7]]
  */
 export interface BatchSource<B> {
   /** Samples `indices`, collated as {@link defaultCollate} would collate them. */
   getBatch(indices: ArrayLike<number>): B;
 }
 
-/** True if `d` has a {@link BatchSource.getBatch} method. */
+/**
+ * True if `d` has a {@link BatchSource.getBatch} method.
+ *
+ * @example
+ * isBatchSource(new TensorDataset(zeros([4, 2]))); // true
+ * isBatchSource({ length: 1, get: () => 0 }); // false
+ */
 export function isBatchSource(d: unknown): d is BatchSource<unknown> {
   return typeof (d as { getBatch?: unknown } | null)?.getBatch === 'function';
 }
@@ -52,9 +69,12 @@ export function isBatchSource(d: unknown): d is BatchSource<unknown> {
  *
  * @throws ShapeError when there is no tensor, a tensor is 0-d, or the first dims differ
  * @example
- * const ds = new TensorDataset(features, labels); // [150, 4] and [150]
- * const [x0, y0] = ds.get(0);                    // [4] and []
- * ds.length;                                      // 150
+ * const { features, labels } = loadIris();
+ * const ds = new TensorDataset(features, labels);
+ * ds.length; // 150
+ * const [x0, y0] = ds.get(0);
+ * x0.toArray(); // [5.1, 3.5, 1.4, 0.2]
+ * y0.item(); // 0
  */
 export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> implements BatchSource<T> {
   /** The tensors, in the order given. */
@@ -112,7 +132,10 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> imp
  *
  * @throws ValueError when an index is not an integer in `[0, dataset.length)`
  * @example
- * const firstTen = new Subset(ds, Array.from({ length: 10 }, (_, i) => i));
+ * const ds = new TensorDataset(arange(10));
+ * const evens = new Subset(ds, [0, 2, 4, 6, 8]);
+ * evens.length; // 5
+ * evens.get(3)[0].item(); // 6
  */
 export class Subset<T> extends Dataset<T> {
   /** Positions in the parent data set. */
@@ -170,8 +193,10 @@ export class Subset<T> extends Dataset<T> {
  * come from `a`, the next ones from `b`, and so on.
  *
  * @example
+ * const trainSet = new TensorDataset(zeros([100, 2])), extraSet = new TensorDataset(ones([20, 2]));
  * const all = new ConcatDataset([trainSet, extraSet]);
- * all.length === trainSet.length + extraSet.length; // true
+ * all.length; // 120
+ * all.get(110)[0].toArray(); // [1, 1]
  */
 export class ConcatDataset<T> extends Dataset<T> {
   /** The parts, in order. */

@@ -5,13 +5,34 @@
 import { ValueError, fmtShape } from '@tapegrad/core';
 import { gunzip, readFileBytes } from './node-io.js';
 
-/** Element types of IDX files, by the name of their type code. */
+/**
+ * Element types of IDX files, by the name of their type code.
+ *
+ * @example
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]); // idx1 ubyte: magic, size 3, data
+ * const type: IdxType = parseIdx(bytes, 'labels').type;
+ * type; // 'ubyte'
+ */
 export type IdxType = 'ubyte' | 'byte' | 'short' | 'int' | 'float' | 'double';
 
-/** The typed arrays {@link parseIdx} returns, one per {@link IdxType}. */
+/**
+ * The typed arrays {@link parseIdx} returns, one per {@link IdxType}.
+ *
+ * @example
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]); // idx1 ubyte: magic, size 3, data
+ * const data: IdxData = parseIdx(bytes, 'labels').data;
+ * data instanceof Uint8Array; // true
+ */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
-/** A decoded IDX file. */
+/**
+ * A decoded IDX file.
+ *
+ * @example
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]); // idx1 ubyte: magic, size 3, data
+ * const arr: IdxArray = parseIdx(bytes, 'labels');
+ * arr.shape; // [3]
+ */
 export interface IdxArray {
   /** Element type from the magic number. */
   type: IdxType;
@@ -21,7 +42,14 @@ export interface IdxArray {
   data: IdxData;
 }
 
-/** What {@link parseIdx} should insist on (else it throws naming the expected magic number). */
+/**
+ * What {@link parseIdx} should insist on (else it throws naming the expected magic number).
+ *
+ * @example
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]); // idx1 ubyte: magic, size 3, data
+ * const expect: IdxExpectation = { type: 'ubyte', ndim: 1 }; // a label file; an image file is ndim 3
+ * parseIdx(bytes, 'labels', expect).shape; // [3]
+ */
 export interface IdxExpectation {
   /** Required element type. */
   type?: IdxType;
@@ -41,7 +69,13 @@ const CODES: Record<IdxType, number> = { ubyte: 0x08, byte: 0x09, short: 0x0b, i
 
 const hex32 = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
-/** True if `bytes` start with the gzip signature `1f 8b`. */
+/**
+ * True if `bytes` start with the gzip signature `1f 8b`.
+ *
+ * @example
+ * isGzip(new Uint8Array([0x1f, 0x8b, 8, 0])); // true
+ * isGzip(new Uint8Array([0, 0, 8, 1])); // false
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -58,7 +92,10 @@ export function isGzip(bytes: Uint8Array): boolean {
  * @throws ValueError naming `name` and the byte offset: `parseIdx: t10k-images-idx3-ubyte: wrong magic number 0x00000801 at offset 0 (expected 0x00000803: ubyte, 3 dims)`,
  *   `... truncated: ... at offset 16 ...`, a gzip file, an unknown type code
  * @example
- * const { shape, data } = parseIdx(bytes, 'train-labels-idx1-ubyte'); // [60000], Uint8Array
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]); // idx1 ubyte: magic, size 3, data
+ * const { type, shape, data } = parseIdx(bytes, 'train-labels-idx1-ubyte');
+ * [type, shape]; // ['ubyte', [3]]
+ * data; // [7, 2, 1]
  */
 export function parseIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpectation = {}): IdxArray {
   const fail = (msg: string): never => {
@@ -119,7 +156,10 @@ function decodeElements(bytes: Uint8Array, view: DataView, start: number, n: num
  *
  * @throws ValueError naming `name`: corrupt or truncated gzip data, and every {@link parseIdx} error
  * @example
- * const labels = await decodeIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()), url);
+ * import { gzipSync } from 'node:zlib';
+ * const gz = gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
+ * (await decodeIdx(gz, 'labels-idx1-ubyte.gz')).data; // [7, 2, 1]
+ * // in a browser: await decodeIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()), url)
  */
 export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpectation = {}): Promise<IdxArray> {
   const raw = isGzip(bytes) ? await gunzip('decodeIdx', bytes, name) : bytes;
@@ -131,7 +171,11 @@ export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect: Idx
  *
  * @throws ValueError `readIdx: cannot read <path>: no such file (ENOENT)`, and every {@link decodeIdx} error (naming the path)
  * @example
- * const { shape, data } = await readIdx('data/train-images-idx3-ubyte.gz'); // [60000, 28, 28]
+ * import { writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * const path = `${tmpdir()}/tapegrad-labels-idx1-ubyte`;
+ * await writeFile(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
+ * (await readIdx(path, { ndim: 1 })).shape; // [3]
  */
 export async function readIdx(path: string, expect: IdxExpectation = {}): Promise<IdxArray> {
   return decodeIdx(await readFileBytes('readIdx', path), path, expect);

@@ -1,13 +1,33 @@
 import { Tensor, ValueError } from '@tapegrad/core';
 import { IRIS_ROWS } from './iris-data.js';
 
-/** The three Iris species, in label order. */
+/**
+ * The three Iris species, in label order.
+ *
+ * @example
+ * IRIS_CLASS_NAMES; // ['setosa', 'versicolor', 'virginica']
+ * IRIS_CLASS_NAMES[loadIris().labels.data[100]!]; // 'virginica'
+ */
 export const IRIS_CLASS_NAMES = ['setosa', 'versicolor', 'virginica'] as const;
 
-/** The four Iris measurements (cm), in column order (scikit-learn's names). */
+/**
+ * The four Iris measurements (cm), in column order (scikit-learn's names).
+ *
+ * @example
+ * IRIS_FEATURE_NAMES; // ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)']
+ */
 export const IRIS_FEATURE_NAMES = ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)'] as const;
 
-/** Options of {@link loadIris}. */
+/**
+ * Options of {@link loadIris}.
+ *
+ * @example
+ * const opts: IrisOptions = { classes: ['versicolor', 'virginica'], features: ['petal length', 3] };
+ * const { features, labels, featureNames } = loadIris(opts);
+ * features.shape; // [100, 2]
+ * labels.slice([48, 52]).toArray(); // [0, 0, 1, 1] (renumbered in the order given)
+ * featureNames; // ['petal length (cm)', 'petal width (cm)']
+ */
 export interface IrisOptions {
   /**
    * Keep only these classes, by name (`'setosa'`, `'Iris-setosa'`) or index (0..2); labels are
@@ -22,7 +42,14 @@ export interface IrisOptions {
   features?: readonly (string | number)[];
 }
 
-/** What {@link loadIris} returns. */
+/**
+ * What {@link loadIris} returns.
+ *
+ * @example
+ * const iris: Iris = loadIris();
+ * iris.features.select(0, 0).toArray(); // [5.1, 3.5, 1.4, 0.2]
+ * iris.classNames; // ['setosa', 'versicolor', 'virginica']
+ */
 export interface Iris {
   /** float32 `[N, D]` measurements in cm (`[150, 4]` by default). */
   features: Tensor;
@@ -59,9 +86,11 @@ function resolve(op: string, what: string, wanted: readonly (string | number)[],
  *
  * @throws ValueError for an unknown or repeated class or feature
  * @example
- * const { features, labels } = loadIris();                      // [150, 4], [150]
+ * const { features, labels } = loadIris();
+ * [features.shape, labels.shape]; // [[150, 4], [150]]
  * // The lectures' two-class problem: setosa (0) vs. versicolor (1), two features.
- * const two = loadIris({ classes: ['setosa', 'versicolor'], features: ['sepal length', 'petal length'] }); // [100, 2]
+ * const two = loadIris({ classes: ['setosa', 'versicolor'], features: ['sepal length', 'petal length'] });
+ * two.features.shape; // [100, 2]
  */
 export function loadIris(opts: IrisOptions = {}): Iris {
   const classes = opts.classes ? resolve('loadIris', 'class', opts.classes, IRIS_CLASS_NAMES) : [0, 1, 2];

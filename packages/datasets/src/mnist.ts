@@ -3,7 +3,14 @@ import { decodeIdx, type IdxArray } from './idx.js';
 import { isFile, joinPath, mnistDataDir, readFileBytes } from './node-io.js';
 import { bytesToUnitFloat } from './transforms.js';
 
-/** Options of {@link loadMnist}. */
+/**
+ * Options of {@link loadMnist}.
+ *
+ * @example
+ * const { images } = await loadMnist({ split: 'test', flatten: true, limit: 10 });
+ * images.shape; // [10, 784]
+ * // another IDX set in the same layout: await loadMnist({ dir: 'data/fashion-mnist' })
+ */
 export interface MnistOptions {
   /** `'train'` (60,000 images for MNIST) or `'test'` (10,000). Default `'train'`. */
   split?: 'train' | 'test';
@@ -21,7 +28,14 @@ export interface MnistOptions {
   limit?: number;
 }
 
-/** Images and labels of one split of an MNIST-style data set. */
+/**
+ * Images and labels of one split of an MNIST-style data set.
+ *
+ * @example
+ * const m: Mnist = await loadMnist({ split: 'test', limit: 5 });
+ * m.labels.toArray(); // [7, 2, 1, 0, 4]
+ * m.images.max().item(); // 1
+ */
 export interface Mnist {
   /** float32 in [0, 1] (bytes / 255): `[N, 1, 28, 28]`, or `[N, 784]` with `flatten`. */
   images: Tensor;
@@ -57,8 +71,10 @@ async function findFile(dir: string, base: string): Promise<string> {
  *   be idx3 ubyte `0x00000803`, the label file idx1 ubyte `0x00000801`), a truncated or padded
  *   file (with the byte offset), corrupt gzip data, or image and label counts that differ
  * @example
- * const { images, labels } = await loadMnist({ split: 'test' }); // [10000, 1, 28, 28], [10000]
- * const fashion = await loadMnist({ split: 'train', dir: 'data/fashion', flatten: true }); // [60000, 784]
+ * const { images, labels } = await loadMnist({ split: 'test' });
+ * images.shape; // [10000, 1, 28, 28]
+ * labels.shape; // [10000]
+ * // Fashion-MNIST, flattened: await loadMnist({ split: 'train', dir: 'data/fashion', flatten: true }) gives [60000, 784]
  */
 export async function loadMnist(opts: MnistOptions = {}): Promise<Mnist> {
   const split = opts.split ?? 'train';

@@ -11,7 +11,9 @@ import { takeRows } from './rows.js';
  *
  * @throws ValueError when the counts do not sum to `N`, or a length or fraction is negative
  * @example
+ * const ds = new TensorDataset(arange(10));
  * const [train, val] = randomSplit(ds, [0.8, 0.2], { generator: new Generator(42) });
+ * [train!.length, val!.length]; // [8, 2]
  */
 export function randomSplit<T>(
   dataset: Dataset<T>,
@@ -44,7 +46,14 @@ export function randomSplit<T>(
   });
 }
 
-/** Options of {@link trainTestSplit}. */
+/**
+ * Options of {@link trainTestSplit}.
+ *
+ * @example
+ * const { features, labels } = loadIris();
+ * const opts: TrainTestSplitOptions = { testSize: 0.5, shuffle: false };
+ * trainTestSplit(features, labels, opts).xTest.shape; // [75, 4]
+ */
 export interface TrainTestSplitOptions {
   /** Fraction of samples for the test set, in (0, 1), or a count >= 1 (default 0.25). The test count is `ceil(testSize * N)`. */
   testSize?: number;
@@ -62,7 +71,15 @@ export interface TrainTestSplitOptions {
   generator?: Generator;
 }
 
-/** The four parts {@link trainTestSplit} returns. */
+/**
+ * The four parts {@link trainTestSplit} returns.
+ *
+ * @example
+ * const { features, labels } = loadIris();
+ * const parts: TrainTestSplit = trainTestSplit(features, labels, { testSize: 0.2, seed: 0 });
+ * parts.xTrain.shape; // [120, 4]
+ * parts.yTest.shape; // [30]
+ */
 export interface TrainTestSplit {
   /** Training features `[N - nTest, ...]`. */
   xTrain: Tensor;
@@ -87,7 +104,8 @@ export interface TrainTestSplit {
  * @example
  * const { features, labels } = loadIris();
  * const { xTrain, xTest, yTrain, yTest } = trainTestSplit(features, labels, { testSize: 0.2, stratify: true, seed: 0 });
- * // xTrain [120, 4], xTest [30, 4]; each part holds the three classes in equal numbers
+ * [xTrain.shape, xTest.shape]; // [[120, 4], [30, 4]]
+ * yTest.eq(2).sum().item(); // 10 (stratified: each class in equal numbers)
  */
 export function trainTestSplit(x: Tensor, y: Tensor, opts: TrainTestSplitOptions = {}): TrainTestSplit {
   if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0])

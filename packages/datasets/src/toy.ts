@@ -2,7 +2,14 @@
 // options give the same points on every run (default seed 0). Points are not shuffled.
 import { Generator, Tensor, ValueError } from '@tapegrad/core';
 
-/** Options shared by the toy data sets. */
+/**
+ * Options shared by the toy data sets.
+ *
+ * @example
+ * const opts: ToyOptions = { n: 100, noise: 0.05, seed: 7 };
+ * moons(opts).x.shape; // [100, 2]
+ * moons(opts).x.sub(moons(opts).x).abs().max().item(); // 0 (same seed, same points)
+ */
 export interface ToyOptions {
   /** Number of points N. */
   n?: number;
@@ -14,7 +21,14 @@ export interface ToyOptions {
   generator?: Generator;
 }
 
-/** A toy data set: points and their classes. */
+/**
+ * A toy data set: points and their classes.
+ *
+ * @example
+ * const { x, y }: ToyData = xor();
+ * x.toArray(); // [[0, 0], [0, 1], [1, 0], [1, 1]]
+ * y.toArray(); // [0, 1, 1, 0]
+ */
 export interface ToyData {
   /** float32 `[N, 2]` points. */
   x: Tensor;
@@ -49,8 +63,8 @@ function groupSizes(n: number, k: number): number[] {
  * - returns `{ x: [N, 2], y: [N] }` with classes 0 and 1
  *
  * @example
- * xor().y.toArray();                        // [0, 1, 1, 0]
- * xor({ n: 200, noise: 0.1, seed: 1 });     // a noisy cloud around each corner
+ * xor().y.toArray(); // [0, 1, 1, 0]
+ * xor({ n: 200, noise: 0.1, seed: 1 }).x.shape; // [200, 2] (a noisy cloud around each corner)
  */
 export function xor(opts: ToyOptions = {}): ToyData {
   const { n, noise, g } = setup('xor', opts, { n: 4, noise: 0 });
@@ -72,7 +86,9 @@ export function xor(opts: ToyOptions = {}): ToyData {
  * `[0, π]`, plus Gaussian noise (default 0.1).
  *
  * @example
- * const { x, y } = moons({ n: 200, noise: 0.1, seed: 0 }); // [200, 2], [200]
+ * const { x, y } = moons({ n: 200, noise: 0.1, seed: 0 });
+ * x.shape; // [200, 2]
+ * y.sum().item(); // 100 (two moons of 100 points)
  */
 export function moons(opts: ToyOptions = {}): ToyData {
   const { n, noise, g } = setup('moons', opts, { n: 100, noise: 0.1 });
@@ -104,6 +120,8 @@ export function moons(opts: ToyOptions = {}): ToyData {
  * @throws ValueError when `factor` is not in (0, 1)
  * @example
  * const { x, y } = circles({ n: 200, factor: 0.3, seed: 2 });
+ * x.shape; // [200, 2]
+ * y.sum().item(); // 100 (the inner circle is class 1)
  */
 export function circles(opts: ToyOptions & { factor?: number } = {}): ToyData {
   const { n, noise, g } = setup('circles', opts, { n: 100, noise: 0.05 });
@@ -131,7 +149,9 @@ export function circles(opts: ToyOptions & { factor?: number } = {}): ToyData {
  *
  * @throws ValueError when `classes` is not an integer >= 2
  * @example
- * const { x, y } = spirals({ n: 300, classes: 3, seed: 0 }); // y in {0, 1, 2}
+ * const { x, y } = spirals({ n: 300, classes: 3, seed: 0 });
+ * x.shape; // [300, 2]
+ * y.max().item(); // 2 (classes 0, 1, 2)
  */
 export function spirals(opts: ToyOptions & { classes?: number } = {}): ToyData {
   const { n, noise, g } = setup('spirals', opts, { n: 100, noise: 0.2 });
@@ -162,6 +182,8 @@ export function spirals(opts: ToyOptions & { classes?: number } = {}): ToyData {
  * @throws ValueError for fewer than one center
  * @example
  * const { x, y } = blobs({ n: 150, centers: [[0, 0], [5, 5]], noise: 0.5 });
+ * x.shape; // [150, 2]
+ * y.sum().item(); // 75 (75 points per center)
  */
 export function blobs(opts: ToyOptions & { centers?: number | readonly (readonly [number, number])[] } = {}): ToyData {
   const { n, noise, g } = setup('blobs', opts, { n: 100, noise: 1 });
@@ -187,7 +209,14 @@ export function blobs(opts: ToyOptions & { centers?: number | readonly (readonly
   return finish(xs, ys, noise, g);
 }
 
-/** What {@link linearlySeparable} returns: the points and the separating line `w·x + b = 0`. */
+/**
+ * What {@link linearlySeparable} returns: the points and the separating line `w·x + b = 0`.
+ *
+ * @example
+ * const { x, y, weight, bias }: SeparableData = linearlySeparable({ n: 50, seed: 1 });
+ * const side = x.matmul(tensor(weight)).add(bias).gt(0).int();
+ * side.sub(y).abs().sum().item(); // 0 (every point on its class's side)
+ */
 export interface SeparableData extends ToyData {
   /** The unit normal `w` of the line; class 1 is on the side it points to. */
   weight: [number, number];
@@ -206,6 +235,8 @@ export interface SeparableData extends ToyData {
  * @throws ValueError when `margin` is not in [0, 0.5)
  * @example
  * const { x, y, weight, bias } = linearlySeparable({ n: 100, seed: 3 });
+ * const predicted = x.matmul(tensor(weight)).add(bias).gt(0).int();
+ * predicted.sub(y).abs().sum().item(); // 0 (the returned line separates the classes)
  */
 export function linearlySeparable(
   opts: Omit<ToyOptions, 'noise'> & { margin?: number } = {},

@@ -40,9 +40,12 @@ function checkFeatures(op: string, x: Tensor, featureShape: readonly number[] | 
  * @throws ValueError when `transform` is called before `fit`
  * @throws ShapeError when the feature shape differs from the fitted one
  * @example
+ * const { xTrain, xTest } = trainTestSplit(loadIris().features, loadIris().labels, { seed: 0 });
  * const scaler = new Standardizer().fit(xTrain);
  * const xTrainS = scaler.transform(xTrain);
  * const xTestS = scaler.transform(xTest); // uses the training mean and std
+ * xTrainS.mean(0).abs().max().item(); // 0
+ * scaler.inverseTransform(xTestS).sub(xTest).abs().max().item(); // 0
  */
 export class Standardizer {
   /** Per-feature mean `μ` (shape `[...F]`), null before `fit`. */
@@ -113,7 +116,7 @@ function affine(x: Tensor, a: TypedArray, b: TypedArray, f: (v: number, a: numbe
  * - x - shape `[N, ...F]`; returns `[N, ...F]` float32 (float64 for float64 input)
  *
  * @example
- * const z = standardize(tensor([[1, 10], [3, 30]])); // [[-1, -1], [1, 1]]
+ * standardize(tensor([[1, 10], [3, 30]])).toArray(); // [[-1, -1], [1, 1]]
  */
 export function standardize(x: Tensor): Tensor {
   return new Standardizer().fitTransform(x);
@@ -130,8 +133,10 @@ export function standardize(x: Tensor): Tensor {
  * @throws ValueError for a `featureRange` with `min >= max`, or `transform` before `fit`
  * @throws ShapeError when the feature shape differs from the fitted one
  * @example
+ * const xTrain = tensor([[0, 10], [4, 20]]), xTest = tensor([[2, 30]]);
  * const scaler = new MinMaxScaler().fit(xTrain);
- * const xTestScaled = scaler.transform(xTest); // may fall outside [0, 1]
+ * scaler.transform(xTest).toArray(); // [[0.5, 2]] (may fall outside [0, 1])
+ * new MinMaxScaler({ featureRange: [-1, 1] }).fitTransform(xTrain).toArray(); // [[-1, -1], [1, 1]]
  */
 export class MinMaxScaler {
   /** Per-feature minimum over the fitted data, null before `fit`. */
@@ -200,7 +205,7 @@ export class MinMaxScaler {
  * maximum over dim 0. See {@link MinMaxScaler} to apply training statistics to test data.
  *
  * @example
- * minMaxScale(tensor([[0, 5], [10, 15]])); // [[0, 0], [1, 1]]
+ * minMaxScale(tensor([[0, 5], [10, 15]])).toArray(); // [[0, 0], [1, 1]]
  */
 export function minMaxScale(x: Tensor, opts: { featureRange?: readonly [number, number] } = {}): Tensor {
   return new MinMaxScaler(opts).fitTransform(x);
@@ -215,7 +220,8 @@ export function minMaxScale(x: Tensor, opts: { featureRange?: readonly [number, 
  *
  * @throws ValueError naming the label and its position when a label is not an integer in `[0, K)`
  * @example
- * oneHot(tensor([0, 2, 1], { dtype: 'int32' }), 3).toArray(); // [[1,0,0],[0,0,1],[0,1,0]]
+ * oneHot(tensor([0, 2, 1], { dtype: 'int32' }), 3).toArray(); // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+ * oneHot(tensor([1], { dtype: 'int32' })).toArray(); // [[0, 1]] (K = largest label + 1)
  */
 export function oneHot(labels: Tensor, numClasses?: number, opts: { dtype?: DType } = {}): Tensor {
   const src = labels.data;
@@ -260,6 +266,7 @@ const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
  * @throws ValueError when a tensor value is not an integer in `[0, 255]`, or `shape` does not match the length
  * @example
  * scaleBytes(new Uint8Array([0, 51, 255])).toArray(); // [0, 0.2, 1]
+ * scaleBytes(new Uint8Array(784), [1, 28, 28]).shape; // [1, 28, 28]
  */
 export function scaleBytes(x: Tensor | Uint8Array | Uint8ClampedArray, shape?: readonly number[]): Tensor {
   if (x instanceof Tensor) {

@@ -73,7 +73,7 @@ export class LeakyReLU extends Module {
  * Shape: input [*] -> output [*].
  *
  * @example
- * new ELU().call(tensor([-1, 1])).toArray(); // [-0.632..., 1]
+ * new ELU().call(tensor([-1, 1])).toArray(); // [-0.6321206, 1]
  */
 export class ELU extends Module {
   /** Scale of the negative part (default 1). */
@@ -96,7 +96,8 @@ export class ELU extends Module {
  * Shape: input [*] -> output [*].
  *
  * @example
- * new GELU({ approximate: 'tanh' }).call(x);
+ * new GELU().call(tensor([1])).item(); // 0.841345
+ * new GELU({ approximate: 'tanh' }).call(tensor([1])).item(); // 0.841192
  */
 export class GELU extends Module {
   /** `'none'` (exact, default) or `'tanh'`. */
@@ -119,7 +120,7 @@ export class GELU extends Module {
  * Shape: input [*] -> output [*].
  *
  * @example
- * new Softplus().call(tensor([0])).item(); // 0.6931...
+ * new Softplus().call(tensor([0])).item(); // 0.693147
  */
 export class Softplus extends Module {
   readonly beta: number;
@@ -166,7 +167,7 @@ export class Softmax extends Module {
  * Shape: input [*] -> output [*].
  *
  * @example
- * new LogSoftmax(1).call(logits);
+ * new LogSoftmax(1).call(tensor([[0, 0]])).toArray(); // [[-0.693147, -0.693147]]
  */
 export class LogSoftmax extends Module {
   readonly dim: number;
@@ -211,6 +212,7 @@ export class Heaviside extends Module {
  *
  * @example
  * const perceptron = new Sequential(new Linear(2, 1), new Step());
+ * new Step().call(tensor([-3, 0, 2])).toArray(); // [0, 1, 1]
  */
 export const Step = Heaviside;
 /** Another name for {@link Heaviside}. */

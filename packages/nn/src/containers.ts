@@ -19,8 +19,9 @@ function index(op: string, i: number, n: number): number {
  * @example
  * const model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 10));
  * model.call(randn([32, 784])).shape; // [32, 10]
- * model.namedParameters()[2][0];     // '2.weight'
+ * model.namedParameters()[2]![0]; // '2.weight'
  * const named = new Sequential(new Map([['fc', new Linear(4, 2)], ['act', new Tanh()]]));
+ * named.namedParameters()[0]![0]; // 'fc.weight'
  */
 export class Sequential extends Module<[Tensor], Tensor> {
   #names: string[] = [];
@@ -148,7 +149,9 @@ export class ModuleList extends Module<unknown[], never> {
  *
  * @example
  * const heads = new ModuleDict({ cls: new Linear(16, 10), box: new Linear(16, 4) });
- * heads.get('cls').call(features);
+ * heads.get('cls').call(randn([2, 16])).shape; // [2, 10]
+ * heads.keys(); // ['cls', 'box']
+ * heads.namedParameters()[0]![0]; // 'cls.weight'
  */
 export class ModuleDict extends Module<unknown[], never> {
   #items = new Map<string, AnyModule>();

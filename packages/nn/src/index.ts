@@ -53,7 +53,10 @@ export { KLDivLoss, type KLDivLossOptions, type KLDivReduction } from './losses/
  * and losses (`F.crossEntropy`, `F.mseLoss`, ...).
  *
  * @example
+ * const x = randn([8, 4]), w = randn([3, 4]), b = zeros([3]);
+ * const labels = tensor([0, 1, 2, 0, 1, 2, 0, 1], { dtype: 'int32' });
  * const loss = F.crossEntropy(F.linear(x, w, b), labels, { labelSmoothing: 0.1 });
+ * loss.shape; // []
  */
 export * as F from './functional/index.js';
 
@@ -63,8 +66,10 @@ export * as F from './functional/index.js';
  * `xavierNormal_`, `kaimingUniform_`, `kaimingNormal_`, `calculateGain`, `calculateFanInAndFanOut`.
  *
  * @example
+ * const layer = new Linear(256, 128);
  * init.kaimingNormal_(layer.weight, { mode: 'fanOut', nonlinearity: 'relu' });
  * init.zeros_(layer.bias!);
+ * layer.bias!.abs().sum().item(); // 0
  */
 export * as init from './init.js';
 

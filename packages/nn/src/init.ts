@@ -13,19 +13,40 @@ import {
  * init.zeros_(layer.bias!);
  */
 
-/** Nonlinearities known to {@link calculateGain} (PyTorch's names; `leaky_relu` is also accepted). */
+/**
+ * Nonlinearities known to {@link calculateGain} (PyTorch's names; `leaky_relu` is also accepted).
+ *
+ * @example
+ * const nl: init.Nonlinearity = 'tanh';
+ * init.calculateGain(nl); // 1.6666667
+ */
 export type Nonlinearity =
   | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d'
   | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'selu';
 
-/** Options of the random initialisers. */
+/**
+ * Options of the random initialisers.
+ *
+ * @example
+ * const opts: init.InitOptions = { generator: new Generator(0) };
+ * const a = init.normal_(zeros([3]), 0, 1, opts);
+ * const b = init.normal_(zeros([3]), 0, 1, { generator: new Generator(0) });
+ * b.sub(a).abs().max().item(); // 0 (same generator seed, same values)
+ */
 export interface InitOptions {
   /** The generator to draw from (default: the global one). */
   generator?: Generator;
 }
 
-/** Options of {@link kaimingUniform_} and {@link kaimingNormal_}. */
+/**
+ * Options of {@link kaimingUniform_} and {@link kaimingNormal_}.
+ *
+ * @example
+ * const opts: init.KaimingOptions = { a: 0.1, mode: 'fanIn', nonlinearity: 'leakyRelu' };
+ * const w = init.kaimingUniform_(zeros([64, 100]), opts);
+ * w.abs().max().item() <= init.calculateGain('leakyRelu', 0.1) * Math.sqrt(3 / 100); // true
+ */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU that follows (default 0). */
   a?: number;
@@ -55,7 +76,8 @@ function requireFloatInit(op: string, t: Tensor): void {
  *
  * @throws ValueError when `a > b`
  * @example
- * init.uniform_(zeros([3, 3]), -0.1, 0.1);
+ * const w = init.uniform_(zeros([3, 3]), -0.1, 0.1);
+ * w.abs().max().item() <= 0.1; // true
  */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   requireFloatInit('uniform_', t);
@@ -69,7 +91,8 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
  *
  * @throws ValueError when `std < 0`
  * @example
- * init.normal_(zeros([3, 3]), 0, 0.02);
+ * const w = init.normal_(zeros([100, 100]), 0, 0.02);
+ * w.std().item(); // about 0.02
  */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   requireFloatInit('normal_', t);
@@ -83,7 +106,8 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
  *
  * @throws ValueError when `a >= b` or `std <= 0`
  * @example
- * init.truncNormal_(zeros([3, 3]), 0, 0.02, -0.04, 0.04);
+ * const w = init.truncNormal_(zeros([3, 3]), 0, 0.02, -0.04, 0.04);
+ * w.abs().max().item() <= 0.04; // true
  */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: InitOptions = {}): Tensor {
   requireFloatInit('truncNormal_', t);
@@ -99,17 +123,34 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: 
   });
 }
 
-/** Fills `t` with `value`. @example init.constant_(bias, 0.1) */
+/**
+ * Fills `t` with `value`.
+ *
+ * @example
+ * init.constant_(zeros([3]), 0.1).toArray(); // [0.1, 0.1, 0.1]
+ */
 export function constant_(t: Tensor, value: number): Tensor {
   return fill('constant_', t, () => value);
 }
 
-/** Fills `t` with zeros. @example init.zeros_(layer.bias!) */
+/**
+ * Fills `t` with zeros.
+ *
+ * @example
+ * const layer = new Linear(3, 2);
+ * init.zeros_(layer.bias!).toArray(); // [0, 0]
+ */
 export function zeros_(t: Tensor): Tensor {
   return fill('zeros_', t, () => 0);
 }
 
-/** Fills `t` with ones. @example init.ones_(bn.weight!) */
+/**
+ * Fills `t` with ones.
+ *
+ * @example
+ * const bn = new BatchNorm1d(3);
+ * init.ones_(bn.weight!).toArray(); // [1, 1, 1]
+ */
 export function ones_(t: Tensor): Tensor {
   return fill('ones_', t, () => 1);
 }
@@ -133,7 +174,8 @@ export function eye_(t: Tensor): Tensor {
  *
  * @throws ValueError for tensors with fewer than 2 dims
  * @example
- * calculateFanInAndFanOut(zeros([64, 32, 3, 3])); // { fanIn: 288, fanOut: 576 }
+ * init.calculateFanInAndFanOut(zeros([64, 32, 3, 3])); // { fanIn: 288, fanOut: 576 }
+ * init.calculateFanInAndFanOut([10, 784]); // { fanIn: 784, fanOut: 10 }
  */
 export function calculateFanInAndFanOut(t: Tensor | readonly number[]): { fanIn: number; fanOut: number } {
   const shape = t instanceof Tensor ? t.shape : t;
@@ -151,8 +193,9 @@ export function calculateFanInAndFanOut(t: Tensor | readonly number[]): { fanIn:
  *
  * @throws ValueError for an unknown nonlinearity or a non-numeric slope
  * @example
- * calculateGain('relu');            // 1.4142...
- * calculateGain('leakyRelu', 0.2);  // 1.3867...
+ * init.calculateGain('relu'); // 1.4142136
+ * init.calculateGain('leakyRelu', 0.2); // 1.3867505
+ * init.calculateGain('tanh'); // 1.6666667
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
@@ -181,7 +224,9 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  *
  * @throws ValueError for tensors with fewer than 2 dims
  * @example
- * init.xavierUniform_(linear.weight, { gain: calculateGain('tanh') });
+ * const linear = new Linear(100, 50);
+ * init.xavierUniform_(linear.weight, { gain: init.calculateGain('tanh') });
+ * linear.weight.abs().max().item() <= (5 / 3) * Math.sqrt(6 / 150); // true
  */
 export function xavierUniform_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
@@ -194,7 +239,9 @@ export function xavierUniform_(t: Tensor, opts: InitOptions & { gain?: number } 
  *
  * @throws ValueError for tensors with fewer than 2 dims
  * @example
+ * const linear = new Linear(300, 200);
  * init.xavierNormal_(linear.weight);
+ * linear.weight.std().item(); // about 0.0632 (sqrt(2 / (300 + 200)))
  */
 export function xavierNormal_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
@@ -218,7 +265,9 @@ function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
  *
  * @throws ValueError for tensors with fewer than 2 dims or a bad `mode`
  * @example
+ * const conv = new Conv2d(3, 16, 3);
  * init.kaimingUniform_(conv.weight, { mode: 'fanOut', nonlinearity: 'relu' });
+ * conv.weight.abs().max().item() <= Math.sqrt(2) * Math.sqrt(3 / (16 * 9)); // true
  */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, opts);
@@ -230,7 +279,9 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
  *
  * @throws ValueError for tensors with fewer than 2 dims or a bad `mode`
  * @example
+ * const linear = new Linear(784, 128);
  * init.kaimingNormal_(linear.weight, { nonlinearity: 'relu' });
+ * linear.weight.std().item(); // about 0.0505 (sqrt(2 / 784))
  */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts), opts);

@@ -1,30 +1,69 @@
 import { Tensor, ValueError, ShapeError, fmtShape, isFloating, noGrad, type DType } from '@tapegrad/core';
 import { Parameter } from './parameter.js';
 
-/** Any module, whatever its forward's arguments and result. */
+/**
+ * Any module, whatever its forward's arguments and result.
+ *
+ * @example
+ * const depth = (m: AnyModule): number => 1 + Math.max(0, ...m.children().map(depth));
+ * depth(new Sequential(new Linear(2, 2), new Sequential(new ReLU()))); // 3
+ */
 export type AnyModule = Module<any[], any>;
 
 /**
  * Called after a module's forward by {@link Module.call} with the module, its arguments and its
  * output; a returned value other than `undefined` replaces the output.
+ *
+ * @example
+ * const double: ForwardHook = (_m, _args, out) => (out as Tensor).mul(2);
+ * const layer = new Identity();
+ * layer.registerForwardHook(double);
+ * layer.call(tensor([1, 2])).toArray(); // [2, 4]
  */
 export type ForwardHook = (module: AnyModule, args: unknown[], output: unknown) => unknown;
 
 /**
  * Called before a module's forward by {@link Module.call}; a returned array replaces the arguments.
+ *
+ * @example
+ * const flattenInput: ForwardPreHook = (_m, [x]) => [(x as Tensor).flatten(1)];
+ * const fc = new Linear(4, 2);
+ * fc.registerForwardPreHook(flattenInput);
+ * fc.call(randn([3, 2, 2])).shape; // [3, 2]
  */
 export type ForwardPreHook = (module: AnyModule, args: unknown[]) => unknown[] | undefined | void;
 
-/** A state dict: names (`fc1.weight`, `0.running_mean`, ...) to tensors. */
+/**
+ * A state dict: names (`fc1.weight`, `0.running_mean`, ...) to tensors.
+ *
+ * @example
+ * const sd: StateDict = new Linear(3, 2).stateDict();
+ * Object.keys(sd); // ['weight', 'bias']
+ * sd.weight!.shape; // [2, 3]
+ */
 export type StateDict = Record<string, Tensor>;
 
-/** Options of {@link Module.loadStateDict}. */
+/**
+ * Options of {@link Module.loadStateDict}.
+ *
+ * @example
+ * const small = new Sequential(new Linear(4, 4));
+ * const big = new Sequential(new Linear(4, 4), new Linear(4, 2));
+ * big.loadStateDict(small.stateDict(), { strict: false }); // { missingKeys: ['1.weight', '1.bias'], unexpectedKeys: [] }
+ */
 export interface LoadStateDictOptions {
   /** Require the keys to match the module's exactly (default true). Shape mismatches always throw. */
   strict?: boolean;
 }
 
-/** What {@link Module.loadStateDict} did not match (both empty when strict loading succeeds). */
+/**
+ * What {@link Module.loadStateDict} did not match (both empty when strict loading succeeds).
+ *
+ * @example
+ * const big = new Sequential(new Linear(4, 4), new Linear(4, 2));
+ * const r: LoadStateDictResult = new Sequential(new Linear(4, 4)).loadStateDict(big.stateDict(), { strict: false });
+ * r.unexpectedKeys; // ['1.weight', '1.bias']
+ */
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -71,7 +110,7 @@ function indentTail(s: string, n: number): string {
  * }
  * const model = new MLP();
  * model.namedParameters().map(([n]) => n); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
- * const logits = model.call(randn([32, 784])); // [32, 10]
+ * model.call(randn([32, 784])).shape; // [32, 10]
  */
 export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** True in training mode (the default), false in evaluation mode; see {@link Module.train}. */
@@ -88,7 +127,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Runs forward pre-hooks, `forward(...args)` and forward hooks (PyTorch's `module(x)`).
    *
    * @example
-   * const y = new Linear(3, 2).call(randn([4, 3])); // shape [4, 2]
+   * new Linear(3, 2).call(randn([4, 3])).shape; // [4, 2]
    */
   call(...args: In): Out {
     let a: unknown[] = args;
@@ -108,8 +147,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Registers a hook run after each {@link Module.call}; returns a function that removes it.
    *
    * @example
-   * const remove = layer.registerForwardHook((m, args, out) => console.log((out as Tensor).shape));
+   * const layer = new Linear(3, 2);
+   * const shapes: number[][] = [];
+   * const remove = layer.registerForwardHook((_m, _args, out) => void shapes.push((out as Tensor).shape));
+   * layer.call(randn([4, 3]));
    * remove();
+   * shapes; // [[4, 2]]
    */
   registerForwardHook(hook: ForwardHook): () => void {
     this.#hooks.push(hook);
@@ -177,7 +220,13 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    *
    * @throws ValueError when `name` is empty, contains ".", or is already an attribute
    * @example
-   * this.registerBuffer('running_mean', zeros([C]));
+   * class Counter extends Module {
+   *   constructor() { super(); this.registerBuffer('count', zeros([])); }
+   *   forward(x: Tensor) { this.getBuffer('count')!.add_(1); return x; }
+   * }
+   * const c = new Counter();
+   * c.call(ones([2]));
+   * c.stateDict().count!.item(); // 1
    */
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     if (tensor !== null && !(tensor instanceof Tensor))
@@ -264,8 +313,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * PyTorch's `state_dict` for the same architecture. A parameter shared by two modules is listed once.
    *
    * @example
-   * new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1)).namedParameters().map(([n]) => n);
-   * // ['0.weight', '0.bias', '2.weight', '2.bias']
+   * new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1)).namedParameters().map(([n]) => n); // ['0.weight', '0.bias', '2.weight', '2.bias']
    */
   namedParameters(opts: { recurse?: boolean } = {}): Array<[string, Parameter]> {
     const out: Array<[string, Parameter]> = [];
@@ -346,7 +394,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Calls `fn` on every sub-module (children first, as PyTorch does) and then on this module.
    *
    * @example
+   * const model = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
    * model.apply((m) => { if (m instanceof Linear) init.zeros_(m.bias!); });
+   * model.parameters()[1]!.toArray(); // [0, 0, 0]
    */
   apply(fn: (m: AnyModule) => void): this {
     for (const c of this.children()) c.apply(fn);
@@ -378,6 +428,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    *
    * @example
    * const layer = new Linear(3, 2).to('float64'); // e.g. for gradcheck
+   * layer.weight.dtype; // 'float64'
    */
   to(dtype: DType): this {
     if (!isFloating(dtype)) throw new ValueError(`to: a module can only be cast to float32 or float64, got ${dtype}`);
@@ -422,8 +473,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * architecture (`0.weight`, `bn.running_mean`, `bn.num_batches_tracked`).
    *
    * @example
-   * const sd = model.stateDict();
-   * await saveSafetensors(sd, 'model.safetensors');
+   * const model = new Sequential(new Linear(2, 3), new BatchNorm1d(3));
+   * Object.keys(model.stateDict()); // ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
    */
   stateDict(): StateDict {
     const out: StateDict = {};
@@ -442,8 +493,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * @returns the missing and unexpected keys (empty in strict mode)
    * @throws ValueError listing the missing keys, unexpected keys (strict mode) and every shape mismatch
    * @example
-   * const fresh = new MLP();
-   * fresh.loadStateDict(await loadSafetensors('model.safetensors'));
+   * const a = new Linear(3, 2), b = new Linear(3, 2);
+   * b.loadStateDict(a.stateDict()); // { missingKeys: [], unexpectedKeys: [] }
+   * b.weight.sub(a.weight).abs().max().item(); // 0
    */
   loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = opts.strict ?? true;

@@ -11,13 +11,31 @@ import { Tensor, ValueError, type DType, type TypedArray } from '@tapegrad/core'
  * Safetensors dtype names this package reads: F64, F32, I32, I64, U8, BOOL, and F16/BF16 (read as
  * float32). {@link serializeSafetensors} writes F64, F32, I32 and BOOL, and I64 or U8 for int32
  * tensors on request.
+ *
+ * @example
+ * const dtypes: Record<string, SafetensorsDType> = { step: 'I64' };
+ * const bytes = serializeSafetensors({ step: tensor([3], { dtype: 'int32' }) }, undefined, { dtypes });
+ * parseSafetensors(bytes).tensors.step!.dtype; // 'int32' (I64 is read back as int32)
  */
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'U8' | 'BOOL';
 
-/** A mapping of names to tensors, as a plain object or a Map. */
+/**
+ * A mapping of names to tensors, as a plain object or a Map.
+ *
+ * @example
+ * const m: TensorMap = new Map([['w', ones([2])]]);
+ * Object.keys(parseSafetensors(serializeSafetensors(m)).tensors); // ['w']
+ */
 export type TensorMap = Record<string, Tensor> | Map<string, Tensor>;
 
-/** The contents of a safetensors file. */
+/**
+ * The contents of a safetensors file.
+ *
+ * @example
+ * const c: SafetensorsContents = parseSafetensors(serializeSafetensors({ w: ones([2]) }, { note: 'hi' }));
+ * c.metadata; // { note: 'hi' }
+ * c.tensors.w!.toArray(); // [1, 1]
+ */
 export interface SafetensorsContents {
   /** The tensors by name, in the order of their data in the file. */
   tensors: Record<string, Tensor>;
@@ -58,7 +76,14 @@ function tensorBytes(t: Tensor): Uint8Array {
   return out;
 }
 
-/** Options of {@link serializeSafetensors} and {@link saveSafetensors}. */
+/**
+ * Options of {@link serializeSafetensors} and {@link saveSafetensors}.
+ *
+ * @example
+ * const opts: SerializeOptions = { dtypes: { pixels: 'U8' } };
+ * const bytes = serializeSafetensors({ pixels: tensor([0, 255], { dtype: 'int32' }) }, undefined, opts);
+ * bytes.length; // 74 (8 + a 58-byte JSON header padded to 64 + 2 bytes of data)
+ */
 export interface SerializeOptions {
   /**
    * Store some int32 tensors as I64 (PyTorch's default integer type, e.g. for
@@ -96,7 +121,10 @@ function widenOrNarrow(op: string, name: string, t: Tensor, dtype: 'I64' | 'U8')
  * @throws ValueError for a name `__metadata__`, a value that is not a Tensor, non-string metadata,
  *   or an impossible dtype override
  * @example
- * const bytes = serializeSafetensors(model.stateDict(), { format: 'pt' });
+ * const bytes = serializeSafetensors(new Linear(2, 1).stateDict(), { format: 'pt' });
+ * const { tensors, metadata } = parseSafetensors(bytes);
+ * Object.keys(tensors); // ['bias', 'weight']
+ * metadata; // { format: 'pt' }
  */
 export function serializeSafetensors(
   tensors: TensorMap,
@@ -361,7 +389,9 @@ function f16ToFloat(h: number): number {
  * @param opts.name - how to name the source in error messages (default `<bytes>`)
  * @throws ValueError `parseSafetensors: <bytes>: header length 4096 exceeds the file size minus 8 (100 bytes); ...`
  * @example
- * const { tensors, metadata } = parseSafetensors(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+ * const bytes = serializeSafetensors({ w: tensor([[1, 2], [3, 4]]) });
+ * parseSafetensors(bytes).tensors.w!.toArray(); // [[1, 2], [3, 4]]
+ * // in a browser: parseSafetensors(new Uint8Array(await (await fetch(url)).arrayBuffer()))
  */
 export function parseSafetensors(bytes: Uint8Array, opts: { name?: string } = {}): SafetensorsContents {
   return parse('parseSafetensors', opts.name ?? '<bytes>', bytes);
@@ -375,9 +405,11 @@ export function parseSafetensors(bytes: Uint8Array, opts: { name?: string } = {}
  *
  * @throws ValueError as {@link serializeSafetensors}; the file system's errors otherwise
  * @example
- * await saveSafetensors(model.stateDict(), 'mnist.safetensors', { metadata: { epoch: '3' } });
- * // int64 counters, as PyTorch writes them:
- * await saveSafetensors(bn.stateDict(), 'bn.safetensors', { dtypes: { num_batches_tracked: 'I64' } });
+ * import { tmpdir } from 'node:os';
+ * const model = new Sequential(new Linear(4, 2), new BatchNorm1d(2));
+ * await saveSafetensors(model.stateDict(), `${tmpdir()}/tapegrad-mlp.safetensors`, { metadata: { epoch: '3' } });
+ * // int32 counters as int64, as PyTorch writes them:
+ * await saveSafetensors(model.stateDict(), `${tmpdir()}/tapegrad-mlp-i64.safetensors`, { dtypes: { '1.num_batches_tracked': 'I64' } });
  */
 export async function saveSafetensors(
   tensors: TensorMap,
@@ -421,7 +453,12 @@ export async function saveSafetensors(
  *
  * @throws ValueError naming the file and the problem for a corrupt, truncated or hostile file
  * @example
- * const { tensors, metadata } = await loadSafetensorsWithMetadata('model.safetensors');
+ * import { tmpdir } from 'node:os';
+ * const path = `${tmpdir()}/tapegrad-meta.safetensors`;
+ * await saveSafetensors({ w: ones([2]) }, path, { metadata: { epoch: '3' } });
+ * const { tensors, metadata } = await loadSafetensorsWithMetadata(path);
+ * metadata; // { epoch: '3' }
+ * tensors.w!.toArray(); // [1, 1]
  */
 export async function loadSafetensorsWithMetadata(path: string): Promise<SafetensorsContents> {
   const fs = await import('node:fs/promises');
@@ -454,7 +491,12 @@ export async function loadSafetensorsWithMetadata(path: string): Promise<Safeten
  *
  * @throws ValueError naming the file and the problem for a corrupt, truncated or hostile file
  * @example
- * model.loadStateDict(await loadSafetensors('model.safetensors'));
+ * import { tmpdir } from 'node:os';
+ * const path = `${tmpdir()}/tapegrad-model.safetensors`;
+ * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+ * await saveSafetensors(model.stateDict(), path);
+ * const fresh = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+ * fresh.loadStateDict(await loadSafetensors(path)); // { missingKeys: [], unexpectedKeys: [] }
  */
 export async function loadSafetensors(path: string): Promise<Record<string, Tensor>> {
   return (await loadSafetensorsWithMetadata(path)).tensors;

@@ -2,7 +2,13 @@ import { Tensor, ValueError, noGrad, zeros, type DType } from '@tapegrad/core';
 import type { AnyModule } from './module.js';
 import { Embedding } from './layers/embedding.js';
 
-/** One layer of a {@link ModelSummary}. */
+/**
+ * One layer of a {@link ModelSummary}.
+ *
+ * @example
+ * const row: SummaryRow = summary(new Sequential(new Linear(2, 3)), [1, 2]).rows[0]!;
+ * row; // { name: '0', type: 'Linear', outputShape: [1, 3], params: 9 }
+ */
 export interface SummaryRow {
   /** Dotted name of the module in the model (`'0'`, `'features.conv1'`). */
   name: string;
@@ -14,7 +20,15 @@ export interface SummaryRow {
   params: number;
 }
 
-/** Parameter totals of a {@link ModelSummary}. */
+/**
+ * Parameter totals of a {@link ModelSummary}.
+ *
+ * @example
+ * const model = new Sequential(new Linear(2, 3), new BatchNorm1d(3));
+ * const totals: SummaryTotals = summary(model, [4, 2]).totals;
+ * totals; // { total: 15, trainable: 15, nonTrainable: 0 }
+ * summary(model.requiresGrad_(false), [4, 2]).totals.trainable; // 0
+ */
 export interface SummaryTotals {
   /** All parameter elements (shared parameters counted once). */
   total: number;
@@ -32,7 +46,10 @@ const fmtShapeList = (s: number[] | number[][]) =>
  * The result of {@link summary}: per-layer rows, totals, and a Keras-style table from `toString()`.
  *
  * @example
+ * const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
  * const s = summary(model, [1, 784]);
+ * s.rows.map((r) => r.params); // [100480, 0, 1290]
+ * s.totals.total; // 101770
  * console.log(s.toString()); // Layer (type) | Output Shape | Param #, then the totals
  */
 export class ModelSummary {
@@ -82,8 +99,12 @@ function shapeOf(out: unknown): number[] | number[][] {
  * @param opts.dtype - dtype of the zeros (default: that of the model's first parameter, or float32; int32 for an Embedding first)
  * @throws ValueError for a bad input shape; whatever the model's forward throws
  * @example
- * const s = summary(model, [1, 1, 28, 28], { print: true });
- * s.totals.total; // 93322 for the Keras MNIST convnet
+ * const model = new Sequential( // the Keras MNIST convnet
+ *   new Conv2d(1, 32, 3), new ReLU(), new MaxPool2d(2),
+ *   new Conv2d(32, 64, 3), new ReLU(), new MaxPool2d(2),
+ *   new Conv2d(64, 64, 3), new ReLU(), new Flatten(),
+ *   new Linear(576, 64), new ReLU(), new Linear(64, 10));
+ * summary(model, [1, 1, 28, 28]).totals.total; // 93322 ({ print: true } also prints the table)
  */
 export function summary(
   model: AnyModule,

@@ -4,7 +4,14 @@ import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { boolean, nonNegative } from './validate.js';
 
-/** Options of {@link Adagrad}. */
+/**
+ * Options of {@link Adagrad}.
+ *
+ * @example
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new Adagrad([w], { lr: 0.1, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
+ * opt.paramGroups[0]!.lr; // 0.1
+ */
 export interface AdagradOptions {
   /** Learning rate γ (default 1e-2). */
   lr: number;
@@ -20,7 +27,17 @@ export interface AdagradOptions {
   maximize: boolean;
 }
 
-/** State of one parameter under {@link Adagrad}. */
+/**
+ * State of one parameter under {@link Adagrad}.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new Adagrad([w]);
+ * w.mul(w).sum().backward();
+ * opt.step();
+ * const s: AdagradState = opt.state.get(w)!;
+ * s.sum.toArray(); // [4, 16] (the squared gradients 2w)
+ */
 export type AdagradState = {
   /** Number of updates so far. */
   step: number;
@@ -46,10 +63,12 @@ export type AdagradState = {
  * @param params - tensors (float, requiresGrad), or param groups `{ params, ...options }`
  * @throws ValueError naming the option and value for lr, lrDecay, weightDecay, initialAccumulatorValue or eps < 0
  * @example
- * const opt = new Adagrad(params, { lr: 0.1 });
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new Adagrad([w], { lr: 0.1 });
  * opt.zeroGrad();
- * loss.backward();
+ * w.mul(w).sum().backward();
  * opt.step();
+ * w.toArray(); // [0.9, -1.9] (first step: lr · g / |g|)
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {

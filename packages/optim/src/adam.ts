@@ -4,7 +4,14 @@ import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { betas, boolean, nonNegative } from './validate.js';
 
-/** Options of {@link Adam} and {@link AdamW}. */
+/**
+ * Options of {@link Adam} and {@link AdamW}.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 1e-3, betas: [0.9, 0.99], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false });
+ * opt.paramGroups[0]!.amsgrad; // true
+ */
 export interface AdamOptions {
   /** Learning rate γ (default 1e-3). */
   lr: number;
@@ -20,7 +27,18 @@ export interface AdamOptions {
   maximize: boolean;
 }
 
-/** State of one parameter under {@link Adam} / {@link AdamW}. */
+/**
+ * State of one parameter under {@link Adam} / {@link AdamW}.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new Adam([w]);
+ * w.sum().backward();
+ * opt.step();
+ * const s: AdamState = opt.state.get(w)!;
+ * s.step; // 1
+ * s.expAvg.toArray(); // [0.1, 0.1] ((1 - 0.9) · grad)
+ */
 export type AdamState = {
   /** Number of updates so far. */
   step: number;
@@ -32,7 +50,14 @@ export type AdamState = {
   maxExpAvgSq: Tensor | null;
 };
 
-/** Shared by Adam and AdamW: they differ only in their name, defaults and where weight decay acts. */
+/**
+ * Shared by Adam and AdamW: they differ only in their name, defaults and where weight decay acts.
+ *
+ * @example
+ * const w = tensor([1], { requiresGrad: true });
+ * new AdamW([w]) instanceof AdamBase; // true
+ * new Adam([w]) instanceof AdamBase; // true
+ */
 export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   protected abstract readonly decoupled: boolean;
 
@@ -81,10 +106,12 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
  * @param params - tensors (float, requiresGrad), or param groups `{ params, ...options }`
  * @throws ValueError naming the option and value for lr < 0, eps < 0, betas outside [0, 1), weightDecay < 0
  * @example
- * const opt = new Adam(params, { lr: 1e-3, betas: [0.9, 0.999] });
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.1, betas: [0.9, 0.999] });
  * opt.zeroGrad();
- * loss.backward();
+ * w.mul(w).sum().backward();
  * opt.step();
+ * w.toArray(); // [0.9, -1.9] (Adam's first step is lr · sign(grad))
  */
 export class Adam extends AdamBase {
   protected readonly decoupled: boolean = false;

@@ -22,10 +22,12 @@ import type { ParamsInput } from './optimizer.js';
  * @param params - tensors (float, requiresGrad), or param groups `{ params, ...options }`
  * @throws ValueError naming the option and value for lr < 0, eps < 0, betas outside [0, 1), weightDecay < 0
  * @example
- * const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.01 });
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new AdamW([w], { lr: 0.1, weightDecay: 0.01 });
  * opt.zeroGrad();
- * loss.backward();
+ * w.mul(w).sum().backward();
  * opt.step();
+ * w.toArray(); // [0.899, -1.898] (w · (1 - lr · 0.01), then the Adam step)
  */
 export class AdamW extends AdamBase {
   protected readonly decoupled: boolean = true;

@@ -2,7 +2,15 @@ import { Tensor, ValueError, noGrad } from '@tapegrad/core';
 import type { FloatArray } from './functional/float-array.js';
 import { showValue } from './validate.js';
 
-/** Options of {@link clipGradNorm_}. */
+/**
+ * Options of {@link clipGradNorm_}.
+ *
+ * @example
+ * const w = tensor([3, -4], { requiresGrad: true });
+ * w.mul(w).sum().div(2).backward(); // grad = w
+ * clipGradNorm_([w], 2, { normType: Infinity, errorIfNonfinite: true }); // 4
+ * w.grad!.toArray(); // [1.5, -2]
+ */
 export interface ClipGradNormOptions {
   /** Order p of the norm: any p > 0, or Infinity for the largest absolute value (default 2). */
   normType?: number;
@@ -49,9 +57,10 @@ function mapInPlace(g: Tensor, f: (x: number) => number): void {
  * @returns the total norm of the gradients before clipping
  * @throws ValueError for maxNorm < 0 or normType <= 0; with errorIfNonfinite, for a NaN or infinite total norm
  * @example
- * loss.backward();
- * const norm = clipGradNorm_(params, 1.0);
- * opt.step();
+ * const w = tensor([3, 4], { requiresGrad: true });
+ * w.mul(w).sum().div(2).backward(); // grad = w, of norm 5
+ * clipGradNorm_([w], 1.0); // 5 (the norm before clipping)
+ * w.grad!.toArray(); // [0.6, 0.8]
  */
 export function clipGradNorm_(
   params: Tensor | Iterable<Tensor>,
@@ -97,9 +106,10 @@ export function clipGradNorm_(
  * @param clipValue - the largest allowed absolute value (>= 0)
  * @throws ValueError for clipValue < 0
  * @example
- * loss.backward();
- * clipGradValue_(params, 0.5);
- * opt.step();
+ * const w = tensor([1, -3], { requiresGrad: true });
+ * w.mul(w).sum().backward(); // grad = 2w = [2, -6]
+ * clipGradValue_([w], 0.5);
+ * w.grad!.toArray(); // [0.5, -0.5]
  */
 export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   if (typeof clipValue !== 'number' || !(clipValue >= 0))

@@ -35,4 +35,13 @@ export { ExponentialLR, type ExponentialLROptions } from './schedulers/exponenti
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/cosine-annealing-lr.js';
 export { LinearLR, type LinearLROptions } from './schedulers/linear-lr.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau.js';
+/**
+ * The update rules as plain loops over typed arrays (PyTorch's functional optimizers), which the
+ * optimizer classes call: `sgdUpdate`, `adamUpdate`, `adamwUpdate`, `rmspropUpdate`, `adagradUpdate`.
+ *
+ * @example
+ * const param = new Float32Array([1, 2]);
+ * functional.sgdUpdate(param, new Float32Array([10, 10]), null, true, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false });
+ * param; // [0, 1]
+ */
 export * as functional from './functional/index.js';

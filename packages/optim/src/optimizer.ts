@@ -2,7 +2,13 @@ import { DTypeError, ShapeError, Tensor, ValueError, enableGrad, fmtShape, isFlo
 import type { FloatArray } from './functional/float-array.js';
 import { showValue } from './validate.js';
 
-/** Options every optimizer has: the learning rate, which the schedulers read and write. */
+/**
+ * Options every optimizer has: the learning rate, which the schedulers read and write.
+ *
+ * @example
+ * const opts: OptimizerOptions = { lr: 0.01 };
+ * new SGD([tensor([1], { requiresGrad: true })], opts).paramGroups[0]!.lr; // 0.01
+ */
 export interface OptimizerOptions {
   /** Learning rate. */
   lr: number;
@@ -11,28 +17,74 @@ export interface OptimizerOptions {
 /**
  * A parameter group as passed to an optimizer: some parameters and options that override the
  * optimizer's defaults for them (PyTorch's per-parameter options).
+ *
+ * @example
+ * const w = tensor([1], { requiresGrad: true });
+ * const group: ParamGroupInput<SGDOptions> = { params: [w], lr: 0.5, momentum: 0.9 };
+ * const opt = new SGD([group], { lr: 0.1 });
+ * opt.paramGroups[0]!.lr; // 0.5
  */
 export type ParamGroupInput<O> = Partial<O> & { params: Tensor | Iterable<Tensor> };
 
-/** What an optimizer takes: an iterable of tensors (one group) or of param groups. */
+/**
+ * What an optimizer takes: an iterable of tensors (one group) or of param groups.
+ *
+ * @example
+ * const body = new Linear(4, 4), head = new Linear(4, 2);
+ * const one: ParamsInput<AdamOptions> = body.parameters();
+ * const two: ParamsInput<AdamOptions> = [{ params: body.parameters() }, { params: head.parameters(), lr: 1e-2 }];
+ * new Adam(two, { lr: 1e-3 }).paramGroups.length; // 2
+ */
 export type ParamsInput<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
 /**
  * A parameter group as the optimizer keeps it: every option filled in. `initialLr` is written by
  * the first learning-rate scheduler constructed on the optimizer.
+ *
+ * @example
+ * const opt = new SGD([tensor([1, 2], { requiresGrad: true })], { lr: 0.1 });
+ * const g: ParamGroup<SGDOptions> = opt.paramGroups[0]!;
+ * g.params.length; // 1
+ * g.momentum; // 0 (filled in from the defaults)
  */
 export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number };
 
-/** A value in an optimizer's per-parameter state: a counter, a buffer, or a buffer not yet made. */
+/**
+ * A value in an optimizer's per-parameter state: a counter, a buffer, or a buffer not yet made.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new Adam([w]);
+ * w.sum().backward();
+ * opt.step();
+ * const step: StateValue = opt.state.get(w)!.step;
+ * step; // 1
+ */
 export type StateValue = number | Tensor | null;
 
-/** The per-parameter state of an optimizer (step counters and buffers of the parameter's shape). */
+/**
+ * The per-parameter state of an optimizer (step counters and buffers of the parameter's shape).
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
+ * w.sum().backward();
+ * opt.step();
+ * const state: ParamState = opt.state.get(w)!;
+ * (state.momentumBuffer as Tensor).toArray(); // [1, 1]
+ */
 export type ParamState = Record<string, StateValue>;
 
 /**
  * A snapshot of an optimizer, as {@link Optimizer.stateDict} returns it. Parameters are named by
  * their index in the order of `paramGroups` (PyTorch's convention), so a state dict can be loaded
  * into a fresh optimizer over other tensors of the same shapes. Buffers are tensor copies.
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true }), tensor([2], { requiresGrad: true })], { lr: 0.1 });
+ * const sd: OptimizerStateDict = opt.stateDict();
+ * sd.paramGroups[0]!.params; // [0, 1]
+ * sd.state; // {} (no parameter stepped yet)
  */
 export interface OptimizerStateDict {
   /** Parameter index -> that parameter's state (only parameters that have been stepped). */
@@ -41,13 +93,31 @@ export interface OptimizerStateDict {
   paramGroups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
-/** Options of {@link Optimizer.zeroGrad}. */
+/**
+ * Options of {@link Optimizer.zeroGrad}.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1 });
+ * w.sum().backward();
+ * opt.zeroGrad({ setToNone: false });
+ * w.grad!.toArray(); // [0, 0]
+ */
 export interface ZeroGradOptions {
   /** Set `grad` to null (default) instead of filling it with zeros. */
   setToNone?: boolean;
 }
 
-/** A closure for {@link Optimizer.step}: clears the gradients, recomputes the loss, calls backward, returns the loss. */
+/**
+ * A closure for {@link Optimizer.step}: clears the gradients, recomputes the loss, calls backward, returns the loss.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1 });
+ * const closure: Closure = () => { opt.zeroGrad(); const loss = w.mul(w).sum(); loss.backward(); return loss; };
+ * (opt.step(closure) as Tensor).item(); // 5 (the loss before the step)
+ * w.toArray(); // [0.8, 1.6]
+ */
 export type Closure = () => Tensor | number;
 
 /**
@@ -65,13 +135,14 @@ export type Closure = () => Tensor | number;
  * @throws ValueError for an empty parameter list, a parameter given twice, or a bad hyper-parameter
  * @throws DTypeError for a parameter that is not a float tensor
  * @example
- * const w = randn([3], { requiresGrad: true });
+ * const w = tensor([1, -2], { requiresGrad: true });
  * const opt = new SGD([w], { lr: 0.1 });
  * for (let i = 0; i < 10; i++) {
  *   opt.zeroGrad();
  *   w.mul(w).sum().backward();
  *   opt.step();
  * }
+ * w.toArray(); // [0.107374, -0.214748] (w · 0.8^10)
  */
 export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S extends ParamState = ParamState> {
   /** The options a group gets when it does not set them. */
@@ -123,7 +194,10 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
    *
    * @throws ValueError if a parameter is already in a group, or an option is invalid
    * @example
+   * const body = new Linear(4, 4), head = new Linear(4, 2);
+   * const opt = new SGD(body.parameters(), { lr: 1e-3 });
    * opt.addParamGroup({ params: head.parameters(), lr: 1e-2 });
+   * opt.paramGroups.map((g) => g.lr); // [0.001, 0.01]
    */
   addParamGroup(group: ParamGroupInput<O>): void {
     if (group == null || typeof group !== 'object' || !('params' in group))
@@ -156,7 +230,11 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
    * allocates fresh ones) or, with `setToNone: false`, fills them with zeros in place.
    *
    * @example
+   * const w = tensor([1, 2], { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.1 });
+   * w.sum().backward();
    * opt.zeroGrad();
+   * w.grad; // null
    */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const g of this.paramGroups)
@@ -180,9 +258,12 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
    * @returns the closure's loss, or undefined without a closure
    * @throws ShapeError if a gradient's shape differs from its parameter's
    * @example
+   * const w = tensor([1, 2], { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.1 });
    * opt.zeroGrad();
-   * loss.backward();
+   * w.mul(w).sum().backward();
    * opt.step();
+   * w.toArray(); // [0.8, 1.6]
    */
   step(closure?: Closure): Tensor | number | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
@@ -236,9 +317,12 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
    * optimizer over the same shapes continues exactly where this one stands.
    *
    * @example
+   * const w = tensor([1, 2], { requiresGrad: true });
+   * const opt = new Adam([w], { lr: 0.1 });
+   * w.sum().backward();
+   * opt.step();
    * const saved = opt.stateDict();
-   * const opt2 = new Adam(otherParams);
-   * opt2.loadStateDict(saved);
+   * saved.state[0]!.step; // 1
    */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
@@ -269,7 +353,11 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
    *
    * @throws ValueError if the group structure differs; ShapeError if a buffer's shape differs from its parameter's
    * @example
-   * opt.loadStateDict(saved);
+   * const opt = new Adam([tensor([1, 2], { requiresGrad: true })], { lr: 0.1 });
+   * const saved = opt.stateDict();
+   * const opt2 = new Adam([tensor([5, 6], { requiresGrad: true })]);
+   * opt2.loadStateDict(saved);
+   * opt2.paramGroups[0]!.lr; // 0.1
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const name = `${this.name}.loadStateDict`;

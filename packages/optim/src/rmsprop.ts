@@ -4,7 +4,16 @@ import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { boolean, nonNegative } from './validate.js';
 
-/** Options of {@link RMSprop}. */
+/**
+ * Options of {@link RMSprop}.
+ *
+ * @example
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new RMSprop([w], { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
+ * w.mul(w).sum().backward();
+ * opt.step();
+ * w.toArray(); // [0.9, -1.9] (first step: lr · g / sqrt(0.01 g²))
+ */
 export interface RMSpropOptions {
   /** Learning rate γ (default 1e-2). */
   lr: number;
@@ -22,7 +31,18 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
-/** State of one parameter under {@link RMSprop}. */
+/**
+ * State of one parameter under {@link RMSprop}.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new RMSprop([w], { centered: true });
+ * w.sum().backward();
+ * opt.step();
+ * const s: RMSpropState = opt.state.get(w)!;
+ * s.squareAvg.toArray(); // [0.01, 0.01] ((1 - alpha) · grad²)
+ * s.gradAvg!.toArray(); // [0.01, 0.01]
+ */
 export type RMSpropState = {
   /** Number of updates so far. */
   step: number;
@@ -54,10 +74,12 @@ export type RMSpropState = {
  * @param params - tensors (float, requiresGrad), or param groups `{ params, ...options }`
  * @throws ValueError naming the option and value for lr, alpha, eps, momentum or weightDecay < 0
  * @example
- * const opt = new RMSprop(params, { lr: 1e-2, momentum: 0.9, centered: true });
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new RMSprop([w], { lr: 1e-2, momentum: 0.9, centered: true });
  * opt.zeroGrad();
- * loss.backward();
+ * w.mul(w).sum().backward();
  * opt.step();
+ * w.toArray(); // [0.899496, -1.899496]
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {

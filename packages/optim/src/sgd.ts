@@ -4,7 +4,16 @@ import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { boolean, finite, nonNegative } from './validate.js';
 
-/** Options of {@link SGD}. */
+/**
+ * Options of {@link SGD}.
+ *
+ * @example
+ * const w = tensor([1, -2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0, maximize: false });
+ * w.mul(w).sum().backward();
+ * opt.step();
+ * w.toArray(); // [0.62, -1.24] (nesterov: w - lr · (g + 0.9 g), g = 2w)
+ */
 export interface SGDOptions {
   /** Learning rate γ (default 1e-3). */
   lr: number;
@@ -20,7 +29,17 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
-/** State of one parameter under {@link SGD}: the momentum buffer, created at the first step with momentum. */
+/**
+ * State of one parameter under {@link SGD}: the momentum buffer, created at the first step with momentum.
+ *
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 0.1 });
+ * w.sum().backward();
+ * opt.step();
+ * const s: SGDState = opt.state.get(w)!;
+ * s.momentumBuffer; // null (no momentum)
+ */
 export type SGDState = { momentumBuffer: Tensor | null };
 
 /**
@@ -51,6 +70,7 @@ export type SGDState = { momentumBuffer: Tensor | null };
  *   w.mul(w).sum().backward();
  *   opt.step();
  * }
+ * w.abs().max().item() < 1e-6; // true (the minimum of |w|^2 is at 0)
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {

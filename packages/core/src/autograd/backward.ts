@@ -7,7 +7,16 @@ import { onesLike } from '../creation.js';
 import { setGradEnabled } from './grad-mode.js';
 import type { Edge, GradHook, Node } from './node.js';
 
-/** Options of {@link backward}. */
+/**
+ * Options of {@link backward}.
+ *
+ * @example
+ * const x = tensor([2], { requiresGrad: true });
+ * const y = x.pow(2).sum();
+ * y.backward(null, { retainGraph: true });
+ * y.backward(); // a second pass through the same graph: gradients add up
+ * x.grad!.toArray(); // [8]
+ */
 export interface BackwardOptions {
   /** Keep the saved tensors so that backward can run through this graph again. Defaults to `createGraph`. */
   retainGraph?: boolean;
@@ -15,7 +24,14 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-/** Options of {@link grad}. */
+/**
+ * Options of {@link grad}.
+ *
+ * @example
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const [g] = grad(x.mul(3), [x], { gradOutputs: tensor([1, 10]) });
+ * g!.toArray(); // [3, 30]
+ */
 export interface GradOptions extends BackwardOptions {
   /** The gradients of the outputs ("vector" of the vector-Jacobian product); required for non-scalar outputs. */
   gradOutputs?: Array<Tensor | null | undefined> | Tensor;
@@ -170,6 +186,13 @@ function checkRequiresGrad(op: string, t: Tensor): void {
  * @param tensor - the output, usually a scalar loss
  * @param gradient - d(something)/d(tensor), of `tensor`'s shape; required when it is not a scalar
  * @throws ValueError for a non-scalar output without a gradient; AutogradError through a freed graph.
+ *
+ * @example
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * backward(x.mul(x).sum());
+ * x.grad!.toArray(); // [2, 4, 6]
+ * backward(x.mul(2), ones([3])); // non-scalar output: pass its gradient
+ * x.grad!.toArray(); // [4, 6, 8]
  */
 export function backward(tensor: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
   checkRequiresGrad('backward', tensor);
@@ -192,8 +215,10 @@ export function backward(tensor: Tensor, gradient?: Tensor | null, opts: Backwar
  * @returns one gradient per input, of the input's shape (null for unused inputs with `allowUnused`)
  * @example
  * const x = tensor([1, 2, 3], { requiresGrad: true });
- * const [dx] = grad(x.pow(3).sum(), [x], { createGraph: true }); // 3x^2
- * const [d2x] = grad(dx!.sum(), [x]);                            // 6x
+ * const [dx] = grad(x.pow(3).sum(), [x], { createGraph: true });
+ * dx!.toArray(); // [3, 12, 27] (3x^2)
+ * const [d2x] = grad(dx!.sum(), [x]);
+ * d2x!.toArray(); // [6, 12, 18] (6x)
  */
 export function grad(
   outputs: Tensor | Tensor[],

@@ -2,7 +2,19 @@ import { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad-mode.js';
 import { attachNode } from './primitive.js';
 
-/** What a custom function's forward and backward see (PyTorch's `ctx`). */
+/**
+ * What a custom function's forward and backward see (PyTorch's `ctx`).
+ *
+ * @example
+ * const scale = defineFunction({
+ *   name: 'scale',
+ *   forward(ctx, x) { ctx.state.k = 3; return x.mul(3); },
+ *   backward(ctx, g) { return [g.mul(ctx.state.k as number)]; },
+ * });
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * scale(x).sum().backward();
+ * x.grad!.toArray(); // [3, 3]
+ */
 export class FunctionContext {
   private saved: Tensor[] = [];
   /** Free-form state for backward (shapes, options). */
@@ -18,7 +30,17 @@ export class FunctionContext {
   }
 }
 
-/** The definition of a user-defined differentiable function. */
+/**
+ * The definition of a user-defined differentiable function.
+ *
+ * @example
+ * const def: FunctionDef<[Tensor]> = {
+ *   name: 'double',
+ *   forward: (_ctx, x) => x.mul(2),
+ *   backward: (_ctx, g) => [g.mul(2)],
+ * };
+ * defineFunction(def)(tensor([1, 2])).toArray(); // [2, 4]
+ */
 export interface FunctionDef<A extends Tensor[]> {
   /** A name for error messages and graph printing. */
   name: string;
@@ -43,7 +65,8 @@ export interface FunctionDef<A extends Tensor[]> {
  *   backward(_ctx, g, [x]) { return [g.mul(x!.pow(2)).mul(3)]; },
  * });
  * const x = tensor([2], { requiresGrad: true });
- * cube(x).sum().backward(); // x.grad = [12]
+ * cube(x).sum().backward();
+ * x.grad!.toArray(); // [12]
  */
 export function defineFunction<A extends Tensor[]>(def: FunctionDef<A>): (...inputs: A) => Tensor {
   return (...inputs: A): Tensor => {

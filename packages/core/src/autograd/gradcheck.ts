@@ -3,7 +3,13 @@ import { Tensor } from '../tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { grad } from './backward.js';
 
-/** Options of {@link gradcheck}. */
+/**
+ * Options of {@link gradcheck}.
+ *
+ * @example
+ * const x = randn([3], { dtype: 'float64', requiresGrad: true });
+ * gradcheck((a) => a.exp(), [x], { eps: 1e-6, atol: 1e-5, rtol: 1e-3, raiseException: false }).ok; // true
+ */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;
@@ -15,7 +21,17 @@ export interface GradcheckOptions {
   raiseException?: boolean;
 }
 
-/** The outcome of {@link gradcheck}: the worst element over all inputs and outputs. */
+/**
+ * The outcome of {@link gradcheck}: the worst element over all inputs and outputs.
+ *
+ * @example
+ * const wrong = defineFunction({ name: 'wrong', forward: (_c, a) => a.mul(2), backward: (_c, g) => [g.mul(3)] });
+ * const x = randn([3], { dtype: 'float64', requiresGrad: true });
+ * const r: GradcheckResult = gradcheck((a) => wrong(a), [x], { raiseException: false });
+ * r.ok; // false
+ * r.worst!.analytic; // 3
+ * r.worst!.numeric; // 2
+ */
 export interface GradcheckResult {
   ok: boolean;
   /** Largest |analytic - numeric| - rtol * |numeric| excess found (<= atol when ok). */
@@ -23,7 +39,15 @@ export interface GradcheckResult {
   worst: { input: number; index: number; output: number; analytic: number; numeric: number } | null;
 }
 
-/** A function checked by {@link gradcheck}: tensors in, one tensor or several out. */
+/**
+ * A function checked by {@link gradcheck}: tensors in, one tensor or several out.
+ *
+ * @example
+ * const f: GradcheckFn = (a, b) => a.mul(b).sum();
+ * const a = randn([2], { dtype: 'float64', requiresGrad: true });
+ * const b = randn([2], { dtype: 'float64', requiresGrad: true });
+ * gradcheck(f, [a, b]).ok; // true
+ */
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor | Tensor[];
 
 function outputsOf(fn: GradcheckFn, inputs: Tensor[]): Tensor[] {
@@ -53,7 +77,7 @@ function offsetOf(t: Tensor, i: number): number {
  * @throws AutogradError `gradcheck: mismatch for input 0 at flat index 3 (output 0, element 1): analytic 2.0 vs numeric 2.1`
  * @example
  * const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
- * gradcheck((a) => a.tanh().sum(1), [x]); // { ok: true, ... }
+ * gradcheck((a) => a.tanh().sum(1), [x]).ok; // true
  */
 export function gradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
   const eps = opts.eps ?? 1e-6;
@@ -144,7 +168,7 @@ export function gradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOpti
  *
  * @example
  * const x = randn([4], { dtype: 'float64', requiresGrad: true });
- * gradgradcheck((a) => a.sigmoid(), [x]);
+ * gradgradcheck((a) => a.sigmoid(), [x]).ok; // true
  */
 export function gradgradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOptions & { seed?: number } = {}): GradcheckResult {
   const outs = outputsOf(fn, inputs);

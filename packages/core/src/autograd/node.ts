@@ -8,10 +8,23 @@ import type { Tensor } from '../tensor.js';
  * Rules are written with tensor ops, so with `createGraph` they are recorded and can be
  * differentiated again. A gradient may have the broadcast (output) shape: the engine sums it
  * down to the input's shape and casts it to the input's dtype.
+ *
+ * @example
+ * // the rule of y = x^2, which saved x: dL/dx = dL/dy * 2x
+ * const square: BackwardRule<null> = (g, [x]) => [g.mul(x!).mul(2)];
+ * square(ones([2]), [tensor([3, 4])], null)[0]!.toArray(); // [6, 8]
  */
 export type BackwardRule<C> = (grad: Tensor, saved: Tensor[], ctx: C) => ReadonlyArray<Tensor | null | undefined>;
 
-/** Where a gradient flows to: the input's own node, or the leaf that accumulates it. */
+/**
+ * Where a gradient flows to: the input's own node, or the leaf that accumulates it.
+ *
+ * @example
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const edge: Edge = x.mul(2).gradFn!.edges[0]!;
+ * edge.leaf === x; // true
+ * edge.shape; // [2]
+ */
 export interface Edge {
   readonly node: Node | null;
   readonly leaf: Tensor | null;
@@ -19,7 +32,16 @@ export interface Edge {
   readonly dtype: DType;
 }
 
-/** A hook on a tensor's gradient: may return a replacement gradient. */
+/**
+ * A hook on a tensor's gradient: may return a replacement gradient.
+ *
+ * @example
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const clip: GradHook = (g) => g.clamp(-1, 1);
+ * x.registerHook(clip);
+ * x.mul(5).sum().backward();
+ * x.grad!.toArray(); // [1, 1]
+ */
 export type GradHook = (grad: Tensor) => Tensor | void;
 
 interface Saved {
@@ -30,6 +52,13 @@ interface Saved {
 /**
  * One recorded operation on the tape (PyTorch's `grad_fn`). It holds the edges to its inputs,
  * the tensors saved for backward (with their version at save time), and its rule.
+ *
+ * @example
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const y = x.mul(2).sum();
+ * y.gradFn!.name; // 'sum'
+ * y.gradFn!.shape; // []
+ * x.gradFn; // null (a leaf)
  */
 export class Node {
   private savedTensors: Saved[] | null;

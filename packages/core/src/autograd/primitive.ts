@@ -22,7 +22,14 @@ export interface PrimitiveDef<A extends unknown[], C> {
   notTwiceDifferentiable?: string;
 }
 
-/** An entry of the primitive registry, for coverage reports. */
+/**
+ * An entry of the primitive registry, for coverage reports.
+ *
+ * @example
+ * const info: PrimitiveInfo = primitives().get('mul')!;
+ * info.name; // 'mul'
+ * info.twiceDifferentiable; // true
+ */
 export interface PrimitiveInfo {
   readonly name: string;
   readonly twiceDifferentiable: boolean;
@@ -30,7 +37,13 @@ export interface PrimitiveInfo {
 
 const registry = new Map<string, PrimitiveInfo>();
 
-/** Every primitive op defined so far, by name: these carry backward rules; every other op is composed of them. */
+/**
+ * Every primitive op defined so far, by name: these carry backward rules; every other op is composed of them.
+ *
+ * @example
+ * primitives().has('bmm'); // true (matmul is composed of reshapes and bmm)
+ * primitives().has('mean'); // false (a composite of sum and div)
+ */
 export function primitives(): ReadonlyMap<string, PrimitiveInfo> {
   return registry;
 }

@@ -1,10 +1,22 @@
 import type { NdArray } from 'ndarray';
 import type { DType, TypedArray } from '../dtype.js';
 
-/** A strided view of typed-array storage: the only thing kernels see of a tensor. */
+/**
+ * A strided view of typed-array storage: the only thing kernels see of a tensor.
+ *
+ * @example
+ * const v: View = arange(6).reshape([2, 3]).T.nd;
+ * v.shape; // [3, 2]
+ * v.stride; // [1, 3]
+ */
 export type View = NdArray<TypedArray>;
 
-/** Element-wise functions of one argument (some take scalar parameters `p0`, `p1`). */
+/**
+ * Element-wise functions of one argument (some take scalar parameters `p0`, `p1`).
+ *
+ * @example
+ * const op: UnaryOp = 'sigmoid'; // the kernel behind sigmoid(x)
+ */
 export type UnaryOp =
   | 'copy' | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'sin' | 'cos'
   | 'tanh' | 'sigmoid' | 'relu' | 'erf'
@@ -16,15 +28,31 @@ export type UnaryOp =
   | 'step' // 1 where x > 0, else 0 (the derivative of relu)
   | 'isnan';
 
-/** Element-wise functions of two broadcast arguments. */
+/**
+ * Element-wise functions of two broadcast arguments.
+ *
+ * @example
+ * const op: BinaryOp = 'maximum'; // the kernel behind maximum(a, b)
+ */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'minimum' | 'maximum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or';
 
-/** Full reductions along some dims. */
+/**
+ * Full reductions along some dims.
+ *
+ * @example
+ * const op: ReduceOp = 'sum'; // the kernel behind sum(x, dims)
+ */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
-/** Geometry of a 2-D convolution or pooling window, all resolved to pairs. */
+/**
+ * Geometry of a 2-D convolution or pooling window, all resolved to pairs.
+ *
+ * @example
+ * // conv2d(x, w, null, { stride: 2, padding: 1 }) reaches the backend as:
+ * const geom: Conv2dGeometry = { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 };
+ */
 export interface Conv2dGeometry {
   stride: [number, number];
   padding: [number, number];
@@ -39,6 +67,11 @@ export interface Conv2dGeometry {
  * Conventions: inputs are strided {@link View}s (any strides, including 0 for broadcast dims,
  * any offset); outputs are fresh contiguous views the caller owns. Shapes are already checked
  * by the op that calls the kernel.
+ *
+ * @example
+ * getBackend(); // 'wasm' where WebAssembly SIMD is available, else 'js'
+ * setBackend('js'); // the TypeScript reference kernels
+ * matmul(ones([2, 3]), ones([3, 2])).toArray(); // [[3, 3], [3, 3]]
  */
 export interface Backend {
   readonly name: string;

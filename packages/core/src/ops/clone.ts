@@ -11,7 +11,10 @@ const clonePrimitive = primitive('clone', {
  * A contiguous copy of `x` with its own storage; gradients flow through it.
  *
  * @example
- * const y = clone(x); // y.data is a new array
+ * const x = tensor([1, 2]);
+ * const y = clone(x);
+ * y.storage === x.storage; // false
+ * y.toArray(); // [1, 2]
  */
 export function clone(x: Tensor): Tensor {
   return clonePrimitive(x);

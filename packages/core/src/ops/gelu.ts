@@ -11,7 +11,13 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const C3 = 0.044715;
 
-/** Which GELU: the exact `x Φ(x)` (`'none'`) or the tanh approximation. */
+/**
+ * Which GELU: the exact `x Φ(x)` (`'none'`) or the tanh approximation.
+ *
+ * @example
+ * const approximate: GeluApproximate = 'tanh';
+ * gelu(tensor([1]), { approximate }).item(); // 0.841192
+ */
 export type GeluApproximate = 'none' | 'tanh';
 
 const geluPrimitive = primitive('gelu', {

@@ -96,6 +96,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  * Like {@link reshape}, but never copies: throws when the strides do not allow a view.
  *
  * @throws ShapeError `view: cannot view shape [3,2] (strides [1,3]) as [6]; call contiguous() or reshape()`
+ *
+ * @example
+ * view(arange(6), [3, 2]).shape; // [3, 2]
+ * arange(6).reshape([2, 3]).T.isContiguous(); // false (view() would throw; reshape() copies)
  */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape('view', x.shape, shape);

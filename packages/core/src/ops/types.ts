@@ -1,21 +1,52 @@
 import type { Tensor } from '../tensor.js';
 
-/** A tensor, or a JavaScript number used as a scalar (broadcast to any shape). */
+/**
+ * A tensor, or a JavaScript number used as a scalar (broadcast to any shape).
+ *
+ * @example
+ * const t: TensorLike = 2;
+ * add(tensor([1, 2]), t).toArray(); // [3, 4]
+ */
 export type TensorLike = Tensor | number;
 
-/** One dim or several; negative dims count from the end. */
+/**
+ * One dim or several; negative dims count from the end.
+ *
+ * @example
+ * const d: Dims = [0, 1];
+ * sum(ones([2, 3, 4]), d).toArray(); // [6, 6, 6, 6]
+ * sum(ones([2, 3, 4]), -1).shape; // [2, 3]
+ */
 export type Dims = number | readonly number[];
 
-/** Options of reductions. */
+/**
+ * Options of reductions.
+ *
+ * @example
+ * mean(ones([2, 3]), 1, { keepdim: true }).shape; // [2, 1]
+ * mean(ones([2, 3]), 1).shape; // [2]
+ */
 export interface ReduceOptions {
   /** Keep reduced dims as size 1 (default false). */
   keepdim?: boolean;
 }
 
-/** One entry of {@link Tensor.slice}: a number selects (and drops the dim), null keeps the dim, `[start, end, step]` slices. */
+/**
+ * One entry of {@link Tensor.slice}: a number selects (and drops the dim), null keeps the dim, `[start, end, step]` slices.
+ *
+ * @example
+ * const spec: SliceSpec[] = [null, [0, 3, 2]];
+ * slice(arange(8).reshape([2, 4]), spec).toArray(); // [[0, 2], [4, 6]]
+ */
 export type SliceSpec = number | null | readonly [start?: number | null, end?: number | null, step?: number];
 
-/** Options of {@link conv2d}. A number means the same for height and width. */
+/**
+ * Options of {@link conv2d}. A number means the same for height and width.
+ *
+ * @example
+ * const opts: Conv2dOptions = { stride: 2, padding: 1 };
+ * conv2d(ones([1, 1, 5, 5]), ones([1, 1, 3, 3]), null, opts).shape; // [1, 1, 3, 3]
+ */
 export interface Conv2dOptions {
   stride?: number | [number, number];
   padding?: number | [number, number];
@@ -23,7 +54,13 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-/** Options of {@link maxPool2d} and {@link avgPool2d}. `stride` defaults to the kernel size. */
+/**
+ * Options of {@link maxPool2d} and {@link avgPool2d}. `stride` defaults to the kernel size.
+ *
+ * @example
+ * const opts: Pool2dOptions = { stride: 1 };
+ * maxPool2d(ones([1, 1, 6, 6]), 3, opts).shape; // [1, 1, 4, 4]
+ */
 export interface Pool2dOptions {
   stride?: number | [number, number];
   padding?: number | [number, number];

@@ -3,9 +3,12 @@
  * activations, the computations behind the layers, and the losses, as plain functions of tensors.
  *
  * @example
+ * import { randn, randint, zeros } from '@tapegrad/core';
  * import { F } from '@tapegrad/nn';
+ * const x = randn([8, 4]), labels = randint(0, 3, [8]);
+ * const w1 = randn([16, 4]), b1 = zeros([16]), w2 = randn([3, 16]), b2 = zeros([3]);
  * const h = F.relu(F.linear(x, w1, b1));
- * const loss = F.crossEntropy(F.linear(h, w2, b2), labels);
+ * const loss = F.crossEntropy(F.linear(h, w2, b2), labels); // a scalar
  *
  * @module
  */

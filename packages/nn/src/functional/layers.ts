@@ -69,7 +69,13 @@ export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts
   return coreAvgPool2d(x, kernelSize, opts);
 }
 
-/** Options of {@link dropout}. */
+/**
+ * Options of {@link dropout}.
+ *
+ * @example
+ * const opts: F.DropoutOptions = { p: 0.5, training: false };
+ * F.dropout(ones([2, 2]), opts).toArray(); // [[1, 1], [1, 1]]
+ */
 export interface DropoutOptions {
   /** Probability of zeroing an element, in [0, 1] (default 0.5). */
   p?: number;
@@ -110,7 +116,14 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
   return x.mul(Tensor.fromData(mask, x.shape, x.dtype));
 }
 
-/** Options of {@link batchNorm}. */
+/**
+ * Options of {@link batchNorm}.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 6]]);
+ * const opts: F.BatchNormOptions = { training: true, eps: 0 };
+ * F.batchNorm(x, null, null, opts).toArray(); // [[-1, -1], [1, 1]]
+ */
 export interface BatchNormOptions {
   /** Scale γ, shape [C] (default none: 1). */
   weight?: Tensor | null;

@@ -3,7 +3,12 @@ import { Module } from '../module.js';
 import { avgPool2d } from '../functional/layers.js';
 import { pair, type Size2 } from './conv2d.js';
 
-/** Options of {@link AvgPool2d}. */
+/**
+ * Options of {@link AvgPool2d}.
+ *
+ * @example
+ * new AvgPool2d(2, { stride: 1 }).call(ones([1, 1, 3, 3])).toArray(); // [[[[1, 1], [1, 1]]]]
+ */
 export interface AvgPool2dOptions {
   /** Step of the window (default: the kernel size). */
   stride?: Size2;

@@ -4,7 +4,13 @@ import { Parameter } from '../parameter.js';
 import { batchNorm } from '../functional/layers.js';
 import { checkSize } from './linear.js';
 
-/** Options of {@link BatchNorm1d} and {@link BatchNorm2d}. */
+/**
+ * Options of {@link BatchNorm1d} and {@link BatchNorm2d}.
+ *
+ * @example
+ * new BatchNorm1d(4, { affine: false, momentum: 0.01 }).parameters().length; // 0
+ * new BatchNorm1d(4, { eps: 1e-3 }).parameters().length; // 2
+ */
 export interface BatchNormLayerOptions {
   /** Added to the variance for numerical stability (default 1e-5). */
   eps?: number;
@@ -32,7 +38,11 @@ export interface BatchNormLayerOptions {
  * state-dict keys PyTorch uses.
  *
  * @example
- * model.modules().filter((m) => m instanceof BatchNormBase).forEach((bn) => (bn as BatchNormBase).resetRunningStats());
+ * const model = new Sequential(new Linear(4, 3), new BatchNorm1d(3), new ReLU());
+ * model.call(randn([8, 4])); // training mode: the running statistics move
+ * const bns = model.modules().filter((m): m is BatchNormBase => m instanceof BatchNormBase);
+ * bns.forEach((bn) => bn.resetRunningStats());
+ * bns[0]!.getBuffer('running_var')!.toArray(); // [1, 1, 1]
  */
 export abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
@@ -135,8 +145,8 @@ export abstract class BatchNormBase extends Module {
  *
  * @example
  * const bn = new BatchNorm1d(64);
- * bn.call(randn([32, 64]));   // training: batch statistics, running stats updated
- * bn.eval().call(randn([1, 64])); // evaluation: running statistics
+ * bn.call(randn([32, 64])); // training: batch statistics, running stats updated
+ * bn.eval().call(randn([1, 64])).shape; // [1, 64] (evaluation: running statistics)
  */
 export class BatchNorm1d extends BatchNormBase {
   protected checkInputDim(x: Tensor): void {

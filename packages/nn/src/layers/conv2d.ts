@@ -5,10 +5,23 @@ import { kaimingUniform_, uniform_ } from '../init.js';
 import { conv2d } from '../functional/layers.js';
 import { checkSize } from './linear.js';
 
-/** A size for both spatial dims, or `[height, width]`. */
+/**
+ * A size for both spatial dims, or `[height, width]`.
+ *
+ * @example
+ * new Conv2d(3, 8, [3, 5]).weight.shape; // [8, 3, 3, 5]
+ * new Conv2d(3, 8, 3).weight.shape; // [8, 3, 3, 3]
+ */
 export type Size2 = number | [number, number];
 
-/** Options of {@link Conv2d}. */
+/**
+ * Options of {@link Conv2d}.
+ *
+ * @example
+ * const conv = new Conv2d(3, 8, 3, { padding: 'same', bias: false });
+ * conv.call(randn([1, 3, 16, 16])).shape; // [1, 8, 16, 16]
+ * new Conv2d(3, 8, 3, { stride: 2 }).call(randn([1, 3, 16, 16])).shape; // [1, 8, 7, 7]
+ */
 export interface Conv2dLayerOptions {
   /** Step of the window (default 1). */
   stride?: Size2;

@@ -11,9 +11,10 @@ import { checkDropoutP, dropout } from '../functional/layers.js';
  *
  * @throws ValueError unless 0 <= p <= 1
  * @example
+ * const x = ones([2, 4]);
  * const drop = new Dropout(0.25);
- * drop.call(x);         // training: about a quarter zeroed, the rest times 4/3
- * drop.eval().call(x);  // x itself
+ * drop.call(x); // training: about a quarter zeroed, the rest times 4/3
+ * drop.eval().call(x).toArray(); // [[1, 1, 1, 1], [1, 1, 1, 1]] (evaluation: the identity)
  */
 export class Dropout extends Module {
   /** Probability of zeroing an element. */

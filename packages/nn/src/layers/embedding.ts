@@ -5,7 +5,13 @@ import { normal_ } from '../init.js';
 import { embedding } from '../functional/layers.js';
 import { checkSize } from './linear.js';
 
-/** Options of {@link Embedding}. */
+/**
+ * Options of {@link Embedding}.
+ *
+ * @example
+ * const emb = new Embedding(10, 3, { paddingIdx: 0 });
+ * emb.call(tensor([0], { dtype: 'int32' })).toArray(); // [[0, 0, 0]]
+ */
 export interface EmbeddingOptions {
   /** An index whose row is initialised to zeros and receives no gradient (negative counts from the end). */
   paddingIdx?: number | null;

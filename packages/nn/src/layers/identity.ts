@@ -7,7 +7,9 @@ import { Module } from '../module.js';
  * Shape: input [*] -> output [*] (the same tensor).
  *
  * @example
- * model.registerModule('head', new Identity());
+ * const x = tensor([1, 2]);
+ * new Identity().call(x) === x; // true
+ * const model = new Sequential(new Linear(2, 2), new Identity()); // a placeholder for a later layer
  */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {

@@ -4,7 +4,14 @@ import { Parameter } from '../parameter.js';
 import { kaimingUniform_, uniform_ } from '../init.js';
 import { linear } from '../functional/layers.js';
 
-/** Options of {@link Linear}. */
+/**
+ * Options of {@link Linear}.
+ *
+ * @example
+ * const fc = new Linear(4, 2, { bias: false, dtype: 'float64', generator: new Generator(0) });
+ * fc.parameters().length; // 1
+ * fc.weight.dtype; // 'float64'
+ */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;

@@ -3,7 +3,12 @@ import { Module } from '../module.js';
 import { maxPool2d } from '../functional/layers.js';
 import { pair, type Size2 } from './conv2d.js';
 
-/** Options of {@link MaxPool2d}. */
+/**
+ * Options of {@link MaxPool2d}.
+ *
+ * @example
+ * new MaxPool2d(3, { stride: 2, padding: 1 }).call(randn([1, 1, 8, 8])).shape; // [1, 1, 4, 4]
+ */
 export interface MaxPool2dOptions {
   /** Step of the window (default: the kernel size). */
   stride?: Size2;

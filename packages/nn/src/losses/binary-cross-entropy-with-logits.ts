@@ -2,7 +2,13 @@ import { Tensor, ShapeError, defineFunction, full, fmtShape, broadcastShapes } f
 import { Module } from '../module.js';
 import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
 
-/** Options of {@link binaryCrossEntropyWithLogits}. */
+/**
+ * Options of {@link binaryCrossEntropyWithLogits}.
+ *
+ * @example
+ * const opts: BCEWithLogitsLossOptions = { posWeight: tensor([2]), reduction: 'sum' };
+ * new BCEWithLogitsLoss(opts).call(tensor([0]), tensor([1])).item(); // 1.386294 (2 log 2)
+ */
 export interface BCEWithLogitsLossOptions extends LossOptions {
   /** Per-element rescaling weight, broadcastable to the input's shape. */
   weight?: Tensor | null;
@@ -69,7 +75,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
  * Shape: input [*] logits, target [*] (same) -> scalar, or [*] with `reduction: 'none'`.
  *
  * @example
- * new BCEWithLogitsLoss({ posWeight: tensor([3]) }).call(logits, y);
+ * const logits = tensor([0, 0]), y = tensor([1, 0]);
+ * new BCEWithLogitsLoss({ posWeight: tensor([3]) }).call(logits, y).item(); // 1.386294 ((3 log 2 + log 2) / 2)
  */
 export class BCEWithLogitsLoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */

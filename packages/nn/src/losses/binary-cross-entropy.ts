@@ -2,7 +2,13 @@ import { Tensor, ValueError, defineFunction, fmtShape } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
 
-/** Options of {@link binaryCrossEntropy}. */
+/**
+ * Options of {@link binaryCrossEntropy}.
+ *
+ * @example
+ * const opts: BCELossOptions = { weight: tensor([2, 0]) };
+ * new BCELoss(opts).call(tensor([0.5, 0.5]), tensor([1, 1])).item(); // 0.693147 ((2 log 2 + 0) / 2)
+ */
 export interface BCELossOptions extends LossOptions {
   /** Per-element rescaling weight, broadcastable to the input's shape. */
   weight?: Tensor | null;
@@ -39,7 +45,7 @@ const bceElementwise = defineFunction<[Tensor, Tensor]>({
  * @returns a scalar, or shape [*] for `reduction: 'none'`
  * @throws ValueError when an input is outside [0, 1]; ShapeError when the shapes differ
  * @example
- * F.binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0])).item(); // (-log 0.9 - log 0.8) / 2
+ * F.binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0])).item(); // 0.164252 ((-log 0.9 - log 0.8) / 2)
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossOptions = {}): Tensor {
   checkSameShape('binaryCrossEntropy', input, target);
@@ -60,7 +66,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossO
  * Shape: input [*] probabilities, target [*] (same) -> scalar, or [*] with `reduction: 'none'`.
  *
  * @example
- * new BCELoss().call(F.sigmoid(logits), y);
+ * const logits = tensor([0, 0]), y = tensor([1, 0]);
+ * new BCELoss().call(F.sigmoid(logits), y).item(); // 0.693147 (log 2)
  */
 export class BCELoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */

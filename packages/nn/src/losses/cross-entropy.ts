@@ -3,7 +3,14 @@ import { Module } from '../module.js';
 import { checkReduction, type LossOptions, type Reduction } from './reduction.js';
 import { checkClassInput, classIndexLoss, indexTargetShape, letters } from './nll-loss.js';
 
-/** Options of {@link crossEntropy}. */
+/**
+ * Options of {@link crossEntropy}.
+ *
+ * @example
+ * const logits = tensor([[0, 0], [5, 0]]);
+ * const labels = tensor([0, -100], { dtype: 'int32' });
+ * new CrossEntropyLoss({ ignoreIndex: -100 }).call(logits, labels).item(); // 0.693147 (row 1 ignored)
+ */
 export interface CrossEntropyLossOptions extends LossOptions {
   /** A rescaling weight per class, shape [C] (treated as a constant). */
   weight?: Tensor | null;
@@ -33,7 +40,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * @throws ValueError for a class index out of range, labelSmoothing outside [0, 1], or ignoreIndex with probability targets
  * @example
  * const logits = tensor([[2, 0, -1], [0, 3, 0]]);
- * F.crossEntropy(logits, tensor([0, 1], { dtype: 'int32' })).item();
+ * F.crossEntropy(logits, tensor([0, 1], { dtype: 'int32' })).item(); // 0.132384
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyLossOptions = {}): Tensor {
   const op = 'crossEntropy';
@@ -69,8 +76,11 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyLo
  * probabilities of the input's shape -> scalar, or [N, d1, ...] with `reduction: 'none'`.
  *
  * @example
+ * const model = new Linear(4, 3);
  * const lossFn = new CrossEntropyLoss({ labelSmoothing: 0.1 });
- * const loss = lossFn.call(model.call(x), labels);
+ * const loss = lossFn.call(model.call(randn([8, 4])), randint(0, 3, [8]));
+ * loss.backward();
+ * model.weight.grad!.shape; // [3, 4]
  */
 export class CrossEntropyLoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the per-target losses are combined. */

@@ -2,7 +2,13 @@ import { ValueError, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
 
-/** Options of {@link huberLoss}. */
+/**
+ * Options of {@link huberLoss}.
+ *
+ * @example
+ * const opts: HuberLossOptions = { delta: 2, reduction: 'sum' };
+ * new HuberLoss(opts).call(tensor([0, 0]), tensor([1, 4])).item(); // 6.5 (0.5 * 1^2 + 2 * (4 - 1))
+ */
 export interface HuberLossOptions extends LossOptions {
   /** Where the loss changes from quadratic to linear (default 1, must be > 0). */
   delta?: number;
@@ -17,7 +23,7 @@ export interface HuberLossOptions extends LossOptions {
  * @returns a scalar, or shape [*] for `reduction: 'none'`
  * @throws ValueError unless delta > 0; ShapeError when the shapes differ
  * @example
- * F.huberLoss(tensor([0, 0]), tensor([0.5, 3])).item(); // (0.125 + 2.5) / 2
+ * F.huberLoss(tensor([0, 0]), tensor([0.5, 3])).item(); // 1.3125 ((0.125 + 2.5) / 2)
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
   const delta = opts.delta ?? 1;
@@ -34,7 +40,8 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions 
  * Shape: input [*], target [*] (same) -> scalar, or [*] with `reduction: 'none'`.
  *
  * @example
- * new HuberLoss({ delta: 0.5 }).call(pred, y);
+ * const loss = new HuberLoss({ delta: 0.5 });
+ * loss.call(tensor([0, 0]), tensor([0.25, 2])).item(); // 0.453125 ((0.03125 + 0.875) / 2)
  */
 export class HuberLoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */

@@ -2,10 +2,24 @@ import { Tensor, allocate } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { checkReduction, checkSameShape } from './reduction.js';
 
-/** How {@link klDiv} combines its element-wise terms; `'batchmean'` is the sum divided by the batch size. */
+/**
+ * How {@link klDiv} combines its element-wise terms; `'batchmean'` is the sum divided by the batch size.
+ *
+ * @example
+ * const reduction: KLDivReduction = 'batchmean';
+ * const p = F.logSoftmax(tensor([[1, 2, 3]]), 1);
+ * F.klDiv(p, p.exp(), { reduction }).item(); // 0
+ */
 export type KLDivReduction = 'mean' | 'sum' | 'none' | 'batchmean';
 
-/** Options of {@link klDiv}. */
+/**
+ * Options of {@link klDiv}.
+ *
+ * @example
+ * const opts: KLDivLossOptions = { reduction: 'batchmean', logTarget: true };
+ * const p = F.logSoftmax(tensor([[1, 2, 3]]), 1);
+ * new KLDivLoss(opts).call(p, p).item(); // 0
+ */
 export interface KLDivLossOptions {
   /**
    * `'mean'` (default, as PyTorch: the mean over *all* elements, which is not the KL divergence),
@@ -26,7 +40,9 @@ export interface KLDivLossOptions {
  * @returns a scalar, or shape [N, *] for `reduction: 'none'`
  * @throws ShapeError when the shapes differ; ValueError for an unknown reduction
  * @example
- * F.klDiv(F.logSoftmax(logits, 1), targetProbs, { reduction: 'batchmean' });
+ * const logits = tensor([[1, 2, 3]]);
+ * const targetProbs = tensor([[0.2, 0.3, 0.5]]);
+ * F.klDiv(F.logSoftmax(logits, 1), targetProbs, { reduction: 'batchmean' }).item(); // 0.077953
  */
 export function klDiv(input: Tensor, target: Tensor, opts: KLDivLossOptions = {}): Tensor {
   const reduction = opts.reduction ?? 'mean';
@@ -56,7 +72,10 @@ export function klDiv(input: Tensor, target: Tensor, opts: KLDivLossOptions = {}
  * Shape: input [N, *] log-probabilities, target [N, *] -> scalar, or [N, *] with `reduction: 'none'`.
  *
  * @example
- * new KLDivLoss({ reduction: 'batchmean' }).call(F.logSoftmax(student, 1), F.softmax(teacher, 1));
+ * const student = randn([4, 10]), teacher = randn([4, 10]);
+ * const kl = new KLDivLoss({ reduction: 'batchmean' });
+ * kl.call(F.logSoftmax(student, 1), F.softmax(teacher, 1)).item() > 0; // true
+ * kl.call(F.logSoftmax(teacher, 1), F.softmax(teacher, 1)).item(); // 0
  */
 export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise terms are combined. */

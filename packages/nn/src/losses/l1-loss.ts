@@ -23,7 +23,7 @@ export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): T
  * Shape: input [*], target [*] (same) -> scalar, or [*] with `reduction: 'none'`.
  *
  * @example
- * new L1Loss().call(pred, y);
+ * new L1Loss().call(tensor([1, 2]), tensor([2, 4])).item(); // 1.5
  */
 export class L1Loss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */

@@ -25,7 +25,8 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
  * Shape: input [*], target [*] (same) -> scalar, or [*] with `reduction: 'none'`.
  *
  * @example
- * const loss = new MSELoss({ reduction: 'sum' }).call(pred, y);
+ * new MSELoss().call(tensor([1, 2]), tensor([1, 4])).item(); // 2
+ * new MSELoss({ reduction: 'sum' }).call(tensor([1, 2]), tensor([1, 4])).item(); // 4
  */
 export class MSELoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */

@@ -2,7 +2,13 @@ import { Tensor, DTypeError, ShapeError, ValueError, allocate, fmtShape, isFloat
 import { Module } from '../module.js';
 import { checkReduction, type LossOptions, type Reduction } from './reduction.js';
 
-/** Options of {@link nllLoss}. */
+/**
+ * Options of {@link nllLoss}.
+ *
+ * @example
+ * const opts: NLLLossOptions = { weight: tensor([1, 3]), reduction: 'sum' };
+ * new NLLLoss(opts).call(tensor([[-1, -2]]), tensor([1], { dtype: 'int32' })).item(); // 6
+ */
 export interface NLLLossOptions extends LossOptions {
   /** A rescaling weight per class, shape [C] (treated as a constant). */
   weight?: Tensor | null;
@@ -107,7 +113,8 @@ export function classIndexLoss(
  * @returns a scalar, or shape [N, d1, ...] for `reduction: 'none'`
  * @throws DTypeError/ShapeError for targets that are not int32 of the right shape; ValueError for a class out of range
  * @example
- * F.nllLoss(F.logSoftmax(logits, 1), labels);
+ * const logProbs = tensor([[-0.5, -1], [-2, -0.1]]);
+ * F.nllLoss(logProbs, tensor([0, 1], { dtype: 'int32' })).item(); // 0.3 ((0.5 + 0.1) / 2)
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
   checkClassInput('nllLoss', input, opts.weight);
@@ -127,7 +134,9 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}
  * -> scalar, or [N, d1, ...] with `reduction: 'none'`.
  *
  * @example
- * new NLLLoss({ ignoreIndex: 0 }).call(logProbs, labels);
+ * const logProbs = tensor([[-0.5, -1], [-2, -0.1]]);
+ * const labels = tensor([0, 1], { dtype: 'int32' });
+ * new NLLLoss({ ignoreIndex: 0 }).call(logProbs, labels).item(); // 0.1 (row 0 ignored)
  */
 export class NLLLoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the per-target losses are combined. */

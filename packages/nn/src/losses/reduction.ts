@@ -1,9 +1,22 @@
 import { ShapeError, ValueError, fmtShape, type Tensor } from '@tapegrad/core';
 
-/** How a loss combines its per-element values: their mean (default), their sum, or none (keep them). */
+/**
+ * How a loss combines its per-element values: their mean (default), their sum, or none (keep them).
+ *
+ * @example
+ * const reduction: Reduction = 'none';
+ * F.mseLoss(tensor([1, 2]), tensor([0, 0]), { reduction }).toArray(); // [1, 4]
+ * F.mseLoss(tensor([1, 2]), tensor([0, 0]), { reduction: 'sum' }).item(); // 5
+ */
 export type Reduction = 'mean' | 'sum' | 'none';
 
-/** Options shared by every loss. */
+/**
+ * Options shared by every loss.
+ *
+ * @example
+ * const opts: LossOptions = { reduction: 'sum' };
+ * new L1Loss(opts).call(tensor([1, 2]), tensor([0, 0])).item(); // 3
+ */
 export interface LossOptions {
   /** `'mean'` (default), `'sum'` or `'none'`. */
   reduction?: Reduction;

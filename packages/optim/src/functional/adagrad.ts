@@ -1,6 +1,12 @@
 import type { FloatArray } from './float-array.js';
 
-/** Hyper-parameters of one {@link adagradUpdate}. */
+/**
+ * Hyper-parameters of one {@link adagradUpdate}.
+ *
+ * @example
+ * const o: functional.AdagradUpdateOptions = { lr: 0.1, lrDecay: 0, weightDecay: 0, eps: 1e-10, maximize: false };
+ * o.lr; // 0.1
+ */
 export interface AdagradUpdateOptions {
   lr: number;
   lrDecay: number;
@@ -14,6 +20,12 @@ export interface AdagradUpdateOptions {
  *
  * @param sum - the running sum of squared gradients (starts at `initialAccumulatorValue`)
  * @param step - the parameter's step count, already incremented (1 on the first update)
+ *
+ * @example
+ * const param = new Float64Array([1]), sum = new Float64Array(1);
+ * functional.adagradUpdate(param, new Float64Array([10]), sum, 1, { lr: 0.1, lrDecay: 0, weightDecay: 0, eps: 1e-10, maximize: false });
+ * sum; // [100]
+ * param; // [0.9]
  */
 export function adagradUpdate(param: FloatArray, grad: FloatArray, sum: FloatArray, step: number, o: AdagradUpdateOptions): void {
   const { lr, lrDecay, weightDecay, eps, maximize } = o;

@@ -1,6 +1,14 @@
 import type { FloatArray } from './float-array.js';
 
-/** Hyper-parameters of one {@link adamUpdate}. */
+/**
+ * Hyper-parameters of one {@link adamUpdate}.
+ *
+ * @example
+ * const o: functional.AdamUpdateOptions = { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+ * const param = new Float64Array([1]);
+ * functional.adamUpdate(param, new Float64Array([10]), new Float64Array(1), new Float64Array(1), null, 1, o);
+ * param; // [0.9]
+ */
 export interface AdamUpdateOptions {
   lr: number;
   betas: readonly [number, number];
@@ -18,6 +26,12 @@ export interface AdamUpdateOptions {
  * @param maxExpAvgSq - the running maximum of `expAvgSq` (amsgrad only, else null)
  * @param decoupledWeightDecay - AdamW: shrink the parameter by `1 - lr * weightDecay` instead of
  *   adding `weightDecay * param` to the gradient
+ *
+ * @example
+ * const param = new Float64Array([1, 1]), grad = new Float64Array([10, -0.5]);
+ * const m = new Float64Array(2), v = new Float64Array(2);
+ * functional.adamUpdate(param, grad, m, v, null, 1, { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+ * param; // [0.9, 1.1] (Adam's first step is lr · sign(grad))
  */
 export function adamUpdate(
   param: FloatArray,

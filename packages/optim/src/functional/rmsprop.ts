@@ -1,6 +1,12 @@
 import type { FloatArray } from './float-array.js';
 
-/** Hyper-parameters of one {@link rmspropUpdate}. */
+/**
+ * Hyper-parameters of one {@link rmspropUpdate}.
+ *
+ * @example
+ * const o: functional.RMSpropUpdateOptions = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false };
+ * o.alpha; // 0.99
+ */
 export interface RMSpropUpdateOptions {
   lr: number;
   alpha: number;
@@ -16,6 +22,12 @@ export interface RMSpropUpdateOptions {
  *
  * @param gradAvg - running mean of the gradient (centered only, else null)
  * @param momentumBuffer - momentum buffer (momentum > 0 only, else null)
+ *
+ * @example
+ * const param = new Float64Array([1]), squareAvg = new Float64Array(1);
+ * functional.rmspropUpdate(param, new Float64Array([10]), squareAvg, null, null, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
+ * squareAvg; // [1] (0.01 · 10²)
+ * param; // [0.9]
  */
 export function rmspropUpdate(
   param: FloatArray,

@@ -1,7 +1,15 @@
 import { finite, integerAtLeast } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
-/** Options of {@link CosineAnnealingLR}. */
+/**
+ * Options of {@link CosineAnnealingLR}.
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new CosineAnnealingLR(opt, { tMax: 10, etaMin: 0 });
+ * for (let epoch = 0; epoch < 10; epoch++) sched.step();
+ * sched.getLastLr(); // [0]
+ */
 export interface CosineAnnealingLROptions {
   /** Epochs of one half cosine period, from the base rate down to `etaMin` (a positive integer). */
   tMax: number;
@@ -21,7 +29,10 @@ export interface CosineAnnealingLROptions {
  *
  * @throws ValueError naming the option and value for a tMax that is not a positive integer, or a non-finite etaMin
  * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ * for (let epoch = 0; epoch < 50; epoch++) sched.step();
+ * opt.paramGroups[0]!.lr; // 0.050005 (halfway down the cosine)
  */
 export class CosineAnnealingLR extends LRScheduler {
   tMax: number;

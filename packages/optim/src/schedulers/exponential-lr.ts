@@ -1,7 +1,13 @@
 import { finite } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
-/** Options of {@link ExponentialLR}. */
+/**
+ * Options of {@link ExponentialLR}.
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * new ExponentialLR(opt, { gamma: 0.9, lastEpoch: -1 }).getLastLr(); // [0.1] (epoch 0)
+ */
 export interface ExponentialLROptions {
   /** Factor applied every epoch. */
   gamma: number;
@@ -15,7 +21,11 @@ export interface ExponentialLROptions {
  *
  * @throws ValueError naming the option and value for a non-finite gamma
  * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ * sched.step();
+ * sched.step();
+ * opt.paramGroups[0]!.lr; // 0.09025 (0.1 · 0.95^2)
  */
 export class ExponentialLR extends LRScheduler {
   gamma: number;

@@ -2,7 +2,15 @@ import { ValueError } from '@tapegrad/core';
 import { integerAtLeast, showValue } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
-/** Options of {@link LinearLR}. */
+/**
+ * Options of {@link LinearLR}.
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new LinearLR(opt, { startFactor: 1, endFactor: 0.5, totalIters: 2 }); // a linear decay
+ * sched.step();
+ * sched.getLastLr(); // [0.075]
+ */
 export interface LinearLROptions {
   /** Multiplier of the base rate at epoch 0, in (0, 1] (default 1/3). */
   startFactor?: number;
@@ -21,8 +29,11 @@ export interface LinearLROptions {
  *
  * @throws ValueError naming the option and value for startFactor outside (0, 1], endFactor outside [0, 1], or a totalIters that is not a positive integer
  * @example
- * // warm up over 5 epochs: lr = base/3, ..., base
- * const sched = new LinearLR(opt, { startFactor: 1 / 3, totalIters: 5 });
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new LinearLR(opt, { startFactor: 1 / 3, totalIters: 5 }); // warm up over 5 epochs: lr = base/3, ..., base
+ * sched.getLastLr(); // [0.0333333]
+ * for (let epoch = 0; epoch < 5; epoch++) sched.step();
+ * sched.getLastLr(); // [0.1]
  */
 export class LinearLR extends LRScheduler {
   startFactor: number;

@@ -1,12 +1,28 @@
 import { ValueError } from '@tapegrad/core';
 import { integerAtLeast, showValue } from '../validate.js';
 
-/** What a scheduler needs of an optimizer: param groups with a learning rate (every {@link Optimizer} qualifies). */
+/**
+ * What a scheduler needs of an optimizer: param groups with a learning rate (every {@link Optimizer} qualifies).
+ *
+ * @example
+ * const groups: SchedulableOptimizer = { paramGroups: [{ lr: 1 }] };
+ * const sched = new ExponentialLR(groups, { gamma: 0.5 });
+ * sched.step();
+ * groups.paramGroups[0]!.lr; // 0.5
+ */
 export interface SchedulableOptimizer {
   readonly paramGroups: Array<{ lr: number; initialLr?: number }>;
 }
 
-/** A scheduler's state, as plain numbers, strings and arrays (see {@link LRScheduler.stateDict}). */
+/**
+ * A scheduler's state, as plain numbers, strings and arrays (see {@link LRScheduler.stateDict}).
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new StepLR(opt, { stepSize: 30 });
+ * const sd: SchedulerStateDict = sched.stateDict();
+ * sd; // { lastEpoch: 0, baseLrs: [0.1], lastLr: [0.1], stepSize: 30, gamma: 0.1 }
+ */
 export type SchedulerStateDict = Record<string, number | string | boolean | number[] | null>;
 
 /**
@@ -24,6 +40,13 @@ export type SchedulerStateDict = Record<string, number | string | boolean | numb
  *
  * Call `scheduler.step()` after `optimizer.step()`, once per epoch (or per iteration for schedules
  * defined in iterations).
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched: LRScheduler = new StepLR(opt, { stepSize: 2 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) { lrs.push(sched.getLastLr()[0]!); sched.step(); }
+ * lrs; // [0.1, 0.1, 0.01, 0.01, 0.001]
  */
 export abstract class LRScheduler {
   /** Each group's learning rate at epoch 0 (`group.initialLr`). */
@@ -65,10 +88,14 @@ export abstract class LRScheduler {
    * Advances one epoch and sets every group's learning rate to its scheduled value.
    *
    * @example
-   * for (let epoch = 0; epoch < 100; epoch++) {
-   *   train(opt);
+   * const w = tensor([1, 2], { requiresGrad: true });
+   * const opt = new SGD([w], { lr: 0.1 });
+   * const scheduler = new ExponentialLR(opt, { gamma: 0.5 });
+   * for (let epoch = 0; epoch < 3; epoch++) {
+   *   opt.zeroGrad(); w.mul(w).sum().backward(); opt.step(); // one epoch of training
    *   scheduler.step();
    * }
+   * opt.paramGroups[0]!.lr; // 0.0125
    */
   step(): void {
     this.lastEpoch += 1;

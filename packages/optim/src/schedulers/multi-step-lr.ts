@@ -2,7 +2,15 @@ import { ValueError } from '@tapegrad/core';
 import { finite, showValue } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
-/** Options of {@link MultiStepLR}. */
+/**
+ * Options of {@link MultiStepLR}.
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new MultiStepLR(opt, { milestones: [2, 4], gamma: 0.5 });
+ * for (let epoch = 0; epoch < 4; epoch++) sched.step();
+ * sched.getLastLr(); // [0.025]
+ */
 export interface MultiStepLROptions {
   /** Epochs at which to decay (non-negative integers; a repeated milestone decays once per repetition). */
   milestones: number[];
@@ -18,8 +26,10 @@ export interface MultiStepLROptions {
  *
  * @throws ValueError naming the option and value for milestones that are not non-negative integers, or a non-finite gamma
  * @example
- * // lr = 0.05 until epoch 29, 0.005 until 79, then 0.0005
- * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.05 });
+ * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 }); // lr = 0.05 until epoch 29, 0.005 until 79, then 0.0005
+ * for (let epoch = 0; epoch < 80; epoch++) sched.step();
+ * opt.paramGroups[0]!.lr; // 0.0005
  */
 export class MultiStepLR extends LRScheduler {
   milestones: number[];

@@ -2,7 +2,16 @@ import { Tensor, ValueError } from '@tapegrad/core';
 import { finite, integerAtLeast, nonNegative, oneOf, showValue } from '../validate.js';
 import type { SchedulableOptimizer, SchedulerStateDict } from './lr-scheduler.js';
 
-/** Options of {@link ReduceLROnPlateau}. */
+/**
+ * Options of {@link ReduceLROnPlateau}.
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new ReduceLROnPlateau(opt, { mode: 'max', factor: 0.1, patience: 0, minLr: 0.05 });
+ * sched.step(0.8); // validation accuracy
+ * sched.step(0.7); // worse: the lr drops, but not below minLr
+ * opt.paramGroups[0]!.lr; // 0.05
+ */
 export interface ReduceLROnPlateauOptions {
   /** 'min': the metric should go down (a loss); 'max': up (an accuracy). Default 'min'. */
   mode?: 'min' | 'max';
@@ -43,11 +52,10 @@ export interface ReduceLROnPlateauOptions {
  * @throws ValueError naming the option and value for factor outside [0, 1), a bad mode or
  *   thresholdMode, negative patience, cooldown, threshold or eps, or minLr of the wrong length
  * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new ReduceLROnPlateau(opt, { factor: 0.5, patience: 3 });
- * for (let epoch = 0; epoch < 100; epoch++) {
- *   train(opt);
- *   sched.step(validationLoss());
- * }
+ * for (const loss of [1, 0.9, 0.9, 0.9, 0.9, 0.9]) sched.step(loss); // the validation loss of each epoch
+ * opt.paramGroups[0]!.lr; // 0.05 (four epochs without improvement > patience 3)
  */
 export class ReduceLROnPlateau {
   mode: 'min' | 'max';

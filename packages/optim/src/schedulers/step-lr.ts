@@ -1,7 +1,15 @@
 import { finite, integerAtLeast } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
-/** Options of {@link StepLR}. */
+/**
+ * Options of {@link StepLR}.
+ *
+ * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new StepLR(opt, { stepSize: 10, gamma: 0.5, lastEpoch: -1 });
+ * for (let epoch = 0; epoch < 10; epoch++) sched.step();
+ * sched.getLastLr(); // [0.05]
+ */
 export interface StepLROptions {
   /** Epochs between decays (a positive integer). */
   stepSize: number;
@@ -17,8 +25,10 @@ export interface StepLROptions {
  *
  * @throws ValueError naming the option and value for a stepSize that is not a positive integer, or a non-finite gamma
  * @example
- * // lr = 0.1 for epochs 0-29, 0.01 for 30-59, ...
- * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+ * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // lr = 0.1 for epochs 0-29, 0.01 for 30-59, ...
+ * for (let epoch = 0; epoch < 30; epoch++) sched.step(); // after each epoch's training
+ * opt.paramGroups[0]!.lr; // 0.01
  */
 export class StepLR extends LRScheduler {
   stepSize: number;

@@ -1,0 +1,36 @@
+/** One figure of the table: what is measured, its unit, and whether higher is better. */
+export interface Figure {
+  id: string;
+  label: string;
+  unit: string;
+  higherIsBetter: boolean;
+}
+
+/** Every figure the bench reports, in table order. */
+export function figures(): Figure[] {
+  const out: Figure[] = [];
+  const combos = ['NN', 'TN', 'NT', 'TT'];
+  for (const n of [128, 256, 512, 1024])
+    for (const t of combos) out.push({ id: `gemm-${n}-${t}`, label: `sgemm ${n}^3 ${t}`, unit: 'GFLOP/s', higherIsBetter: true });
+  for (const t of combos) out.push({ id: `gemm-mlp-${t}`, label: `sgemm 128x784*784x512 ${t}`, unit: 'GFLOP/s', higherIsBetter: true });
+  out.push({ id: 'add-1e6', label: 'add 1e6 floats', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'exp-1e6', label: 'exp 1e6 floats', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'sum-1e6', label: 'sum 1e6 floats', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'small-op', label: 'add [8]+[8], tape on', unit: 'us', higherIsBetter: false });
+  out.push({ id: 'mlp', label: 'MLP 784-512-512-10 Adam b128', unit: 'samples/s', higherIsBetter: true });
+  out.push({ id: 'sigmoid', label: 'MLP 784-100-10 sigmoid MSE SGD b1000', unit: 'samples/s', higherIsBetter: true });
+  out.push({ id: 'convnet', label: 'Keras MNIST convnet Adam b64', unit: 'samples/s', higherIsBetter: true });
+  return out;
+}
+
+/** Transposes of a combo name: 'TN' = first operand transposed. */
+export function transposes(t: string): [boolean, boolean] {
+  return [t[0] === 'T', t[1] === 'T'];
+}
+
+/** [M, K, N] of a GEMM figure id. */
+export function gemmShape(id: string): [number, number, number] {
+  if (id.startsWith('gemm-mlp')) return [128, 784, 512];
+  const n = Number(id.split('-')[1]);
+  return [n, n, n];
+}

@@ -1,0 +1,101 @@
+import { randn, randint, rand, setBackend, getNumThreads, manualSeed, type Tensor } from '@tapegrad/core';
+import { Sequential, Linear, ReLU, Sigmoid, Conv2d, MaxPool2d, Dropout, Flatten, CrossEntropyLoss, MSELoss } from '@tapegrad/nn';
+import { Adam, SGD } from '@tapegrad/optim';
+import { gemmShape, transposes, type Figure } from './figures.js';
+import { timeMs, timeUs } from './timing.js';
+
+/** tapegrad on one backend: every figure, keyed by id (undefined when skipped). */
+export function runTapegrad(backend: 'js' | 'wasm', figs: Figure[], log: (s: string) => void): Map<string, number> {
+  setBackend(backend);
+  manualSeed(0);
+  const out = new Map<string, number>();
+  for (const f of figs) {
+    const v = measure(backend, f);
+    if (v !== undefined) {
+      out.set(f.id, v);
+      log(`tapegrad-${backend} ${f.label}: ${v.toFixed(2)} ${f.unit}`);
+    }
+  }
+  return out;
+}
+
+function operand(rows: number, cols: number, transposed: boolean): Tensor {
+  // a transposed operand is the transpose view of a contiguous [cols, rows] tensor
+  return transposed ? randn([cols, rows]).mT : randn([rows, cols]);
+}
+
+function measure(backend: string, f: Figure): number | undefined {
+  if (f.id.startsWith('gemm')) {
+    const [M, K, N] = gemmShape(f.id);
+    const [ta, tb] = transposes(f.id.slice(-2));
+    const a = operand(M, K, ta);
+    const b = operand(K, N, tb);
+    const ms = timeMs(() => a.matmul(b), { budgetMs: backend === 'js' ? 1500 : 800 });
+    return (2 * M * N * K) / ms / 1e6;
+  }
+  if (f.id === 'add-1e6') {
+    const a = rand([1_000_000]);
+    const b = rand([1_000_000]);
+    return timeMs(() => a.add(b), { budgetMs: 800 });
+  }
+  if (f.id === 'exp-1e6') {
+    const a = rand([1_000_000]);
+    return timeMs(() => a.exp(), { budgetMs: 800 });
+  }
+  if (f.id === 'sum-1e6') {
+    const a = rand([1_000_000]);
+    return timeMs(() => a.sum(), { budgetMs: 800 });
+  }
+  if (f.id === 'small-op') {
+    const a = randn([8], { requiresGrad: true });
+    const b = randn([8], { requiresGrad: true });
+    return timeUs(() => a.add(b), 2000);
+  }
+  if (f.id === 'mlp') {
+    const model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10));
+    return trainRate(model, new Adam(model.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 128, 'class', [784], backend);
+  }
+  if (f.id === 'sigmoid') {
+    const model = new Sequential(new Linear(784, 100), new Sigmoid(), new Linear(100, 10), new Sigmoid());
+    return trainRate(model, new SGD(model.parameters(), { lr: 0.1 }), new MSELoss(), 1000, 'onehot', [784], backend);
+  }
+  if (f.id === 'convnet') {
+    const model = new Sequential(
+      new Conv2d(1, 32, 3), new ReLU(), new Conv2d(32, 64, 3), new ReLU(), new MaxPool2d(2), new Dropout(0.25),
+      new Flatten(), new Linear(9216, 128), new ReLU(), new Dropout(0.5), new Linear(128, 10),
+    );
+    return trainRate(model, new Adam(model.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 64, 'class', [1, 28, 28], backend);
+  }
+  return undefined;
+}
+
+interface Model {
+  call(x: Tensor): Tensor;
+}
+interface Opt {
+  zeroGrad(): void;
+  step(): void;
+}
+interface Loss {
+  call(a: Tensor, b: Tensor): Tensor;
+}
+
+/** Training samples per second on synthetic data (one fixed random batch). */
+function trainRate(model: Model, opt: Opt, loss: Loss, batch: number, target: 'class' | 'onehot', inShape: number[], backend: string): number {
+  const x = rand([batch, ...inShape]);
+  const labels = randint(0, 10, [batch]);
+  const y = target === 'class' ? labels : rand([batch, 10]);
+  const step = () => {
+    opt.zeroGrad();
+    const l = loss.call(model.call(x), y);
+    l.backward();
+    opt.step();
+  };
+  const ms = timeMs(step, { warmup: 2, minReps: 5, budgetMs: backend === 'js' ? 4000 : 3000 });
+  return (batch * 1000) / ms;
+}
+
+/** Threads the wasm kernels use. */
+export function threads(): number {
+  return getNumThreads();
+}

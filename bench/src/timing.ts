@@ -1,0 +1,27 @@
+/** Median wall time in ms of `f` over repeated runs, after `warmup` runs, within a time budget. */
+export function timeMs(f: () => unknown, opts: { warmup?: number; minReps?: number; maxReps?: number; budgetMs?: number } = {}): number {
+  const { warmup = 2, minReps = 3, maxReps = 200, budgetMs = 1500 } = opts;
+  let first = 0;
+  for (let i = 0; i < warmup; i++) {
+    const t = performance.now();
+    f();
+    first = performance.now() - t;
+  }
+  const times: number[] = [];
+  const start = performance.now();
+  // a very slow figure (seconds per run) gets its minimum only
+  const reps = first * minReps > budgetMs ? Math.max(1, Math.min(minReps, Math.floor(budgetMs / Math.max(first, 1e-3)))) : maxReps;
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    f();
+    times.push(performance.now() - t);
+    if (times.length >= minReps && performance.now() - start > budgetMs) break;
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1]!;
+}
+
+/** Median time of one call in microseconds, timing batches of `inner` calls. */
+export function timeUs(f: () => unknown, inner = 1000): number {
+  return (timeMs(() => { for (let i = 0; i < inner; i++) f(); }, { warmup: 3, minReps: 5, budgetMs: 1000 }) * 1000) / inner;
+}

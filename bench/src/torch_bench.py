@@ -1,0 +1,87 @@
+"""PyTorch peer for bench/src/index.ts: prints one JSON object of figures on stdout.
+
+Run with 2 threads and OpenBLAS's OpenMP build (see run_torch in torch.ts); reports which BLAS
+library the process actually loaded (from /proc/self/maps).
+"""
+import json
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+torch.manual_seed(0)
+ids = sys.argv[2].split(",") if len(sys.argv) > 2 else []
+out = {}
+
+
+def median_ms(f, budget=1.0, warmup=2, min_reps=3):
+    for _ in range(warmup):
+        f()
+    times = []
+    start = time.perf_counter()
+    while len(times) < 200:
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+        if len(times) >= min_reps and time.perf_counter() - start > budget:
+            break
+    times.sort()
+    return times[len(times) // 2] * 1000
+
+
+def gemm(fid):
+    if fid.startswith("gemm-mlp"):
+        m, k, n = 128, 784, 512
+    else:
+        m = k = n = int(fid.split("-")[1])
+    t = fid[-2:]
+    a = torch.randn(k, m).t() if t[0] == "T" else torch.randn(m, k)
+    b = torch.randn(n, k).t() if t[1] == "T" else torch.randn(k, n)
+    return 2 * m * n * k / median_ms(lambda: a @ b, 0.8) / 1e6
+
+
+def train_rate(model, opt, loss_fn, batch, in_shape, target):
+    x = torch.rand(batch, *in_shape)
+    y = torch.randint(0, 10, (batch,)) if target == "class" else torch.rand(batch, 10)
+
+    def step():
+        opt.zero_grad()
+        loss_fn(model(x), y).backward()
+        opt.step()
+
+    return batch * 1000 / median_ms(step, 3.0, warmup=3, min_reps=5)
+
+
+nn = torch.nn
+for fid in ids:
+    if fid.startswith("gemm"):
+        out[fid] = gemm(fid)
+    elif fid in ("add-1e6", "exp-1e6", "sum-1e6"):
+        a, b = torch.rand(1_000_000), torch.rand(1_000_000)
+        f = {"add-1e6": lambda: a + b, "exp-1e6": lambda: a.exp(), "sum-1e6": lambda: a.sum()}[fid]
+        out[fid] = median_ms(f, 0.8)
+    elif fid == "small-op":
+        a = torch.randn(8, requires_grad=True)
+        b = torch.randn(8, requires_grad=True)
+
+        def many():
+            for _ in range(1000):
+                a + b
+
+        out[fid] = median_ms(many, 1.0)  # ms per 1000 = us per op
+    elif fid == "mlp":
+        m = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+        out[fid] = train_rate(m, torch.optim.Adam(m.parameters(), 1e-3), nn.CrossEntropyLoss(), 128, [784], "class")
+    elif fid == "sigmoid":
+        m = nn.Sequential(nn.Linear(784, 100), nn.Sigmoid(), nn.Linear(100, 10), nn.Sigmoid())
+        out[fid] = train_rate(m, torch.optim.SGD(m.parameters(), 0.1), nn.MSELoss(), 1000, [784], "onehot")
+    elif fid == "convnet":
+        m = nn.Sequential(
+            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+            nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10),
+        )
+        out[fid] = train_rate(m, torch.optim.Adam(m.parameters(), 1e-3), nn.CrossEntropyLoss(), 64, [1, 28, 28], "class")
+
+blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.lower() and "/" in line})
+print(json.dumps({"figures": out, "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas}))

@@ -48,3 +48,36 @@ describe('wasm memory', () => {
     expect(rt.mark()).toBe(mark);
   });
 });
+
+describe('wasm memory over a long training run', () => {
+  it('stays flat over 10,000 steps of a small MLP (scratch is released after every kernel)', async () => {
+    const { Generator, randn: rn, randint } = await import('@tapegrad/core');
+    const rt = wasmRuntime()!;
+    const g = new Generator(3);
+    const w1 = rn([16, 32], { generator: g }).mul(0.2).requiresGrad_();
+    const w2 = rn([32, 4], { generator: g }).mul(0.2).requiresGrad_();
+    const x = rn([8, 16], { generator: g });
+    const y = randint(0, 4, [8], { generator: g });
+    const step = () => {
+      const logits = x.matmul(w1).relu().matmul(w2);
+      const loss = logits.logSoftmax(1).gather(1, y.reshape([8, 1])).neg().mean();
+      loss.backward();
+      for (const w of [w1, w2]) {
+        w.requiresGrad = false;
+        w.sub_(w.grad!.mul(0.05));
+        w.requiresGrad = true;
+        w.grad = null;
+      }
+      return loss;
+    };
+    const first = step().item();
+    for (let i = 0; i < 99; i++) step();
+    const bytes = rt.memory.buffer.byteLength;
+    const mark = rt.mark();
+    let last = 0;
+    for (let i = 0; i < 9900; i++) last = step().item();
+    expect(rt.memory.buffer.byteLength).toBe(bytes);
+    expect(rt.mark()).toBe(mark);
+    expect(last).toBeLessThan(first);
+  });
+});

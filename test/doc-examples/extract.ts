@@ -6,7 +6,8 @@
  * - every `/** ... *\/` comment attached to a declaration is read; the leading ` * ` of each line
  *   is stripped;
  * - an `@example` block runs to the next line that starts a block tag (`@param`, `@throws`, ...)
- *   outside a code fence, or to the end of the comment;
+ *   outside a code fence, or to the end of the comment; text on the `@example` line itself is a
+ *   title (as TSDoc says), not code;
  * - if the block holds a ```ts (or ```js, or bare ```) fence, only the fenced code is the example;
  *   otherwise the whole block is code (as typedoc renders it);
  * - a block whose first code line is `// not run: <reason>` is extracted but not executed
@@ -90,9 +91,9 @@ export function exampleBlocks(raw: string): ExampleBlock[] {
       i++;
       continue;
     }
+    // Text on the tag's own line is the example's title (TSDoc), not code.
     const start = i;
     const body: [string, number][] = [];
-    if (m[1]!.trim()) body.push([m[1]!.trim(), i]);
     let inFence = false;
     for (i++; i < lines.length; i++) {
       const l = lines[i]!;

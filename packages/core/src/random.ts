@@ -21,7 +21,14 @@ export class Generator {
     this.manualSeed(seed);
   }
 
-  /** Resets the generator to the state given by `seed` (an integer; only the low 53 bits count). */
+  /**
+   * Resets the generator to the state given by `seed` (an integer; only the low 53 bits count).
+   *
+   * @example
+   * const g = new Generator(1);
+   * const a = g.random();
+   * g.manualSeed(1).random() === a; // true
+   */
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed) || !Number.isInteger(seed))
       throw new ValueError(`manualSeed: seed must be an integer, got ${seed}`);
@@ -40,12 +47,23 @@ export class Generator {
     return this;
   }
 
-  /** The seed last set. */
+  /**
+   * The seed last set.
+   *
+   * @example
+   * new Generator(42).initialSeed(); // 42
+   */
   initialSeed(): number {
     return this.seed;
   }
 
-  /** The next 32 random bits as an unsigned integer. */
+  /**
+   * The next 32 random bits as an unsigned integer.
+   *
+   * @example
+   * const u = new Generator(0).nextUint32();
+   * Number.isInteger(u) && u >= 0 && u < 2 ** 32; // true
+   */
   nextUint32(): number {
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
@@ -59,14 +77,27 @@ export class Generator {
     return result;
   }
 
-  /** A uniform float in [0, 1) with 53 random bits. */
+  /**
+   * A uniform float in [0, 1) with 53 random bits.
+   *
+   * @example
+   * const u = new Generator(0).random();
+   * u >= 0 && u < 1; // true
+   */
   random(): number {
     const hi = this.nextUint32() >>> 5; // 27 bits
     const lo = this.nextUint32() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** A standard normal sample (Box-Muller; the second value of each pair is kept for the next call). */
+  /**
+   * A standard normal sample (Box-Muller; the second value of each pair is kept for the next call).
+   *
+   * @example
+   * const g = new Generator(0);
+   * const xs = Array.from({ length: 10000 }, () => g.normal());
+   * xs.reduce((a, b) => a + b, 0) / xs.length; // about 0
+   */
   normal(): number {
     if (this.spareNormal !== null) {
       const v = this.spareNormal;
@@ -81,18 +112,40 @@ export class Generator {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** A uniform integer in [low, high). */
+  /**
+   * A uniform integer in [low, high).
+   *
+   * @example
+   * const r = new Generator(0).randint(1, 7); // a die
+   * r >= 1 && r <= 6; // true
+   */
   randint(low: number, high: number): number {
     if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
     return low + Math.floor(this.random() * (high - low));
   }
 
-  /** The full state, to save and restore with {@link Generator.setState}. */
+  /**
+   * The full state, to save and restore with {@link Generator.setState}.
+   *
+   * @example
+   * const g = new Generator(5);
+   * const state = g.getState();
+   * const a = g.random();
+   * g.setState(state).random() === a; // true
+   */
   getState(): number[] {
     return [...this.s, this.seed, this.spareNormal ?? NaN];
   }
 
-  /** Restores a state from {@link Generator.getState}. */
+  /**
+   * Restores a state from {@link Generator.getState}.
+   *
+   * @example
+   * const g = new Generator(5);
+   * const state = g.getState();
+   * const a = g.normal();
+   * g.setState(state).normal() === a; // true
+   */
   setState(state: readonly number[]): this {
     if (state.length !== 6) throw new ValueError(`setState: expected a state of 6 numbers, got ${state.length}`);
     for (let i = 0; i < 4; i++) this.s[i] = state[i]!;

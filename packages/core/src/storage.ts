@@ -13,7 +13,15 @@ import type { DType, TypedArray } from './dtype.js';
  * x.storage.version; // 1
  */
 export class Storage {
-  /** Incremented by every in-place operation on any view of this storage. */
+  /**
+   * Incremented by every in-place operation on any view of this storage.
+   *
+   * @example
+   * const x = zeros([2]);
+   * x.storage.version; // 0
+   * x.fill_(1);
+   * x.storage.version; // 1
+   */
   version = 0;
   constructor(
     readonly data: TypedArray,

@@ -36,10 +36,23 @@ export type NestedArray = number | boolean | NestedArray[];
  * x.grad!.toArray(); // [[2, 4], [6, 8]]
  */
 export class Tensor {
-  /** The storage-sharing strided view the kernels read. */
+  /**
+   * The storage-sharing strided view the kernels read.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).T.nd.stride; // [1, 2]
+   */
   readonly nd: View;
   private _requiresGrad = false;
-  /** The gradient accumulated by {@link Tensor.backward}, of this tensor's shape; null until then. */
+  /**
+   * The gradient accumulated by {@link Tensor.backward}, of this tensor's shape; null until then.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * x.grad; // null
+   * x.mul(3).sum().backward();
+   * x.grad!.toArray(); // [3, 3]
+   */
   grad: Tensor | null = null;
   private _gradFn: Node | null = null;
   /** Hooks run on this leaf's gradient before it is accumulated. */
@@ -55,7 +68,12 @@ export class Tensor {
     this.nd = ndarray(storage.data, [...shape], [...strides], offset);
   }
 
-  /** Wraps a fresh typed array as a contiguous tensor of the given shape (no copy). */
+  /**
+   * Wraps a fresh typed array as a contiguous tensor of the given shape (no copy).
+   *
+   * @example
+   * Tensor.fromData(new Float32Array([1, 2, 3, 4]), [2, 2], 'float32').toArray(); // [[1, 2], [3, 4]]
+   */
   static fromData(data: TypedArray, shape: Shape, dtype: DType): Tensor {
     if (data.length !== sizeOf(shape))
       throw new ValueError(`tensor: ${data.length} values do not fill shape ${fmtShape(shape)}`);
@@ -69,35 +87,80 @@ export class Tensor {
 
   // ---------------------------------------------------------------- inspection
 
-  /** The element type. */
+  /**
+   * The element type.
+   *
+   * @example
+   * tensor([1.5]).dtype; // 'float32'
+   * tensor([true, false]).dtype; // 'bool'
+   */
   get dtype(): DType {
     return this.storage.dtype;
   }
-  /** The size of each dimension, e.g. `[N, C, H, W]`. */
+  /**
+   * The size of each dimension, e.g. `[N, C, H, W]`.
+   *
+   * @example
+   * zeros([2, 3]).shape; // [2, 3]
+   */
   get shape(): number[] {
     return this.nd.shape.slice();
   }
-  /** Elements to skip in storage to move one step along each dimension. */
+  /**
+   * Elements to skip in storage to move one step along each dimension.
+   *
+   * @example
+   * zeros([2, 3]).strides; // [3, 1]
+   * zeros([2, 3]).T.strides; // [1, 3]
+   */
   get strides(): number[] {
     return this.nd.stride.slice();
   }
-  /** Index of the first element in storage. */
+  /**
+   * Index of the first element in storage.
+   *
+   * @example
+   * arange(6).reshape([2, 3]).select(0, 1).offset; // 3
+   */
   get offset(): number {
     return this.nd.offset;
   }
-  /** Number of dimensions. */
+  /**
+   * Number of dimensions.
+   *
+   * @example
+   * zeros([2, 3, 4]).ndim; // 3
+   */
   get ndim(): number {
     return this.nd.shape.length;
   }
-  /** Number of elements. */
+  /**
+   * Number of elements.
+   *
+   * @example
+   * zeros([2, 3, 4]).numel; // 24
+   */
   get numel(): number {
     return sizeOf(this.nd.shape);
   }
-  /** The storage's in-place version counter. */
+  /**
+   * The storage's in-place version counter.
+   *
+   * @example
+   * const x = zeros([2]);
+   * x.add_(1);
+   * x.version; // 1
+   */
   get version(): number {
     return this.storage.version;
   }
-  /** The size of one dimension (negative counts from the end), or the whole shape. */
+  /**
+   * The size of one dimension (negative counts from the end), or the whole shape.
+   *
+   * @example
+   * zeros([2, 3]).size(); // [2, 3]
+   * zeros([2, 3]).size(-1); // 3
+   */
   size(): number[];
   size(dim: number): number;
   size(dim?: number): number | number[] {
@@ -107,7 +170,13 @@ export class Tensor {
       throw new ValueError(`size: dim ${dim} is out of range for a tensor of ${this.ndim} dims (shape ${fmtShape(this.shape)})`);
     return this.nd.shape[d]!;
   }
-  /** True if the elements lie in row-major order without gaps, so `data` needs no copy. */
+  /**
+   * True if the elements lie in row-major order without gaps, so `data` needs no copy.
+   *
+   * @example
+   * zeros([2, 3]).isContiguous(); // true
+   * zeros([2, 3]).T.isContiguous(); // false
+   */
   isContiguous(): boolean {
     const s = this.nd.shape;
     const st = this.nd.stride;
@@ -122,6 +191,10 @@ export class Tensor {
   /**
    * The elements as a contiguous typed array in row-major order. When the tensor is contiguous
    * this is a view of its storage (no copy; writing to it bypasses the tape); otherwise a copy.
+   *
+   * @example
+   * const d = tensor([[1, 2], [3, 4]]).T.data; // a copy, in row-major order of the view
+   * Array.from(d); // [1, 3, 2, 4]
    */
   get data(): TypedArray {
     if (this.isContiguous()) {
@@ -133,7 +206,14 @@ export class Tensor {
     return this.contiguous().data;
   }
 
-  /** The elements as nested arrays (numbers; booleans for `bool`). A scalar gives a number. */
+  /**
+   * The elements as nested arrays (numbers; booleans for `bool`). A scalar gives a number.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   * tensor([1, 0], { dtype: 'bool' }).toArray(); // [true, false]
+   * tensor(5).toArray(); // 5
+   */
   toArray(): NestedArray {
     const data = this.data;
     const shape = this.nd.shape;
@@ -151,21 +231,39 @@ export class Tensor {
     return build(0);
   }
 
-  /** The value of a one-element tensor as a number. */
+  /**
+   * The value of a one-element tensor as a number.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).sum().item(); // 10
+   */
   item(): number {
     if (this.numel !== 1)
       throw new ValueError(`item: only a tensor with one element can be converted to a number; shape is ${fmtShape(this.shape)}`);
     return this.storage.data[this.nd.offset]!;
   }
 
-  /** Prints like PyTorch: `tensor([[1.0000, 2.0000], ...], requiresGrad=true)`. */
+  /**
+   * Prints like PyTorch: `tensor([[1.0000, 2.0000], ...], requiresGrad=true)`.
+   *
+   * @example
+   * tensor([1, 2]).toString(); // tensor([1.0000, 2.0000])
+   */
   toString(): string {
     return formatTensor(this);
   }
 
   // ---------------------------------------------------------------- autograd
 
-  /** Whether operations on this tensor are recorded so that gradients flow to it. */
+  /**
+   * Whether operations on this tensor are recorded so that gradients flow to it.
+   *
+   * @example
+   * const w = zeros([2]);
+   * w.requiresGrad = true;
+   * w.mul(2).requiresGrad; // true
+   * zeros([2]).mul(2).requiresGrad; // false
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -176,11 +274,25 @@ export class Tensor {
       throw new ValueError('requiresGrad: cannot turn off requiresGrad of a non-leaf tensor; use detach()');
     this._requiresGrad = on;
   }
-  /** The recorded operation that produced this tensor (null for leaves). */
+  /**
+   * The recorded operation that produced this tensor (null for leaves).
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * x.gradFn; // null
+   * x.exp().gradFn!.name; // 'exp'
+   */
   get gradFn(): Node | null {
     return this._gradFn;
   }
-  /** True for tensors created by the user rather than by a recorded operation. */
+  /**
+   * True for tensors created by the user rather than by a recorded operation.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * x.isLeaf; // true
+   * x.mul(2).isLeaf; // false
+   */
   get isLeaf(): boolean {
     return this._gradFn === null;
   }
@@ -190,7 +302,12 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
-  /** Sets `requiresGrad` in place and returns this tensor. */
+  /**
+   * Sets `requiresGrad` in place and returns this tensor.
+   *
+   * @example
+   * zeros([3]).requiresGrad_().requiresGrad; // true
+   */
   requiresGrad_(on = true): this {
     this.requiresGrad = on;
     return this;
@@ -202,12 +319,27 @@ export class Tensor {
    *
    * @param gradient - required for a non-scalar tensor: the gradient of some scalar with respect to this tensor
    * @throws ValueError `backward: grad can be implicitly created only for scalar outputs ...`
+   *
+   * @example
+   * const x = tensor([1, 2, 3], { requiresGrad: true });
+   * x.pow(2).sum().backward();
+   * x.grad!.toArray(); // [2, 4, 6]
+   * x.mul(2).backward(tensor([1, 0, 0])); // a non-scalar output needs its gradient; grads add up
+   * x.grad!.toArray(); // [4, 4, 6]
    */
   backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
     runBackward(this, gradient, opts);
   }
 
-  /** Keeps the gradient of this non-leaf tensor in `.grad` during backward. */
+  /**
+   * Keeps the gradient of this non-leaf tensor in `.grad` during backward.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const y = x.mul(3).retainGrad();
+   * y.sum().backward();
+   * y.grad!.toArray(); // [1, 1]
+   */
   retainGrad(): this {
     if (this._gradFn) this._gradFn.retained = this;
     return this;
@@ -216,6 +348,13 @@ export class Tensor {
   /**
    * Registers a function called with this tensor's gradient during backward; it may return a
    * replacement. Returns a function that removes the hook.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const remove = x.registerHook((g) => g.mul(10));
+   * x.sum().backward();
+   * x.grad!.toArray(); // [10, 10]
+   * remove();
    */
   registerHook(fn: GradHook): () => void {
     if (!this._requiresGrad)
@@ -228,7 +367,15 @@ export class Tensor {
     };
   }
 
-  /** A tensor sharing this one's storage, cut from the tape (no gradFn, requiresGrad false). */
+  /**
+   * A tensor sharing this one's storage, cut from the tape (no gradFn, requiresGrad false).
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const d = x.mul(2).detach();
+   * d.requiresGrad; // false
+   * d.toArray(); // [2, 4]
+   */
   detach(): Tensor {
     return new Tensor(this.storage, this.nd.shape, this.nd.stride, this.nd.offset);
   }
@@ -240,223 +387,710 @@ export class Tensor {
 
   // ---------------------------------------------------------------- in-place (for optimizers; see inplace.ts)
 
-  /** `this += alpha * other`, in place. Only on tensors that do not require grad, or under {@link noGrad}. */
+  /**
+   * `this += alpha * other`, in place. Only on tensors that do not require grad, or under {@link noGrad}.
+   *
+   * @example
+   * const x = zeros([2]);
+   * x.add_(tensor([1, 2]), { alpha: 10 });
+   * x.toArray(); // [10, 20]
+   */
   add_(other: TensorLike, opts?: { alpha?: number }): this { return inplace.add_(this, other, opts); }
-  /** `this -= alpha * other`, in place. */
+  /**
+   * `this -= alpha * other`, in place.
+   *
+   * @example
+   * const x = ones([2]);
+   * x.sub_(1).toArray(); // [0, 0]
+   */
   sub_(other: TensorLike, opts?: { alpha?: number }): this { return inplace.sub_(this, other, opts); }
-  /** `this *= other`, in place. */
+  /**
+   * `this *= other`, in place.
+   *
+   * @example
+   * ones([2]).mul_(tensor([2, 3])).toArray(); // [2, 3]
+   */
   mul_(other: TensorLike): this { return inplace.mul_(this, other); }
-  /** `this /= other`, in place. */
+  /**
+   * `this /= other`, in place.
+   *
+   * @example
+   * ones([2]).div_(4).toArray(); // [0.25, 0.25]
+   */
   div_(other: TensorLike): this { return inplace.div_(this, other); }
-  /** Copies `src` (broadcast to this shape, cast to this dtype) into this tensor. */
+  /**
+   * Copies `src` (broadcast to this shape, cast to this dtype) into this tensor.
+   *
+   * @example
+   * zeros([2, 2]).copy_(tensor([1, 2])).toArray(); // [[1, 2], [1, 2]]
+   */
   copy_(src: TensorLike): this { return inplace.copy_(this, src); }
-  /** Sets every element to `value`. */
+  /**
+   * Sets every element to `value`.
+   *
+   * @example
+   * zeros([3]).fill_(7).toArray(); // [7, 7, 7]
+   */
   fill_(value: number): this { return inplace.fill_(this, value); }
-  /** Sets every element to 0. */
+  /**
+   * Sets every element to 0.
+   *
+   * @example
+   * ones([3]).zero_().toArray(); // [0, 0, 0]
+   */
   zero_(): this { return inplace.fill_(this, 0); }
-  /** Clamps in place to `[min, max]`. */
+  /**
+   * Clamps in place to `[min, max]`.
+   *
+   * @example
+   * tensor([-2, 0.5, 3]).clamp_(-1, 1).toArray(); // [-1, 0.5, 1]
+   */
   clamp_(min?: number | null, max?: number | null): this { return inplace.clamp_(this, min, max); }
-  /** `this += value * t1 * t2`, in place. */
+  /**
+   * `this += value * t1 * t2`, in place.
+   *
+   * @example
+   * ones([2]).addcmul_(tensor([2, 3]), tensor([4, 5]), { value: 0.5 }).toArray(); // [5, 8.5]
+   */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return inplace.addcmul_(this, t1, t2, opts); }
-  /** `this += value * t1 / t2`, in place. */
+  /**
+   * `this += value * t1 / t2`, in place.
+   *
+   * @example
+   * ones([2]).addcdiv_(tensor([2, 3]), tensor([4, 6])).toArray(); // [1.5, 1.5]
+   */
   addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return inplace.addcdiv_(this, t1, t2, opts); }
-  /** Square root in place. */
+  /**
+   * Square root in place.
+   *
+   * @example
+   * tensor([4, 9]).sqrt_().toArray(); // [2, 3]
+   */
   sqrt_(): this { return inplace.sqrt_(this); }
-  /** Elementwise maximum with `other`, in place. */
+  /**
+   * Elementwise maximum with `other`, in place.
+   *
+   * @example
+   * tensor([-1, 2]).maximum_(0).toArray(); // [0, 2]
+   */
   maximum_(other: TensorLike): this { return inplace.maximum_(this, other); }
 
   // ---------------------------------------------------------------- casts and copies
 
-  /** Casts to `dtype` (differentiable between float dtypes); returns this tensor if the dtype matches. */
+  /**
+   * Casts to `dtype` (differentiable between float dtypes); returns this tensor if the dtype matches.
+   *
+   * @example
+   * tensor([1.7, -1.7]).to('int32').toArray(); // [1, -1]
+   * tensor([1]).to('float64').dtype; // 'float64'
+   */
   to(dtype: DType): Tensor { return ops.toDType(this, dtype); }
-  /** Casts to `float32`. */
+  /**
+   * Casts to `float32`.
+   *
+   * @example
+   * tensor([1, 2], { dtype: 'int32' }).float().dtype; // 'float32'
+   */
   float(): Tensor { return ops.toDType(this, 'float32'); }
-  /** Casts to `float64`. */
+  /**
+   * Casts to `float64`.
+   *
+   * @example
+   * tensor([1, 2]).double().dtype; // 'float64'
+   */
   double(): Tensor { return ops.toDType(this, 'float64'); }
-  /** Casts to `int32` (truncating toward zero). */
+  /**
+   * Casts to `int32` (truncating toward zero).
+   *
+   * @example
+   * tensor([2.9, -2.9]).int().toArray(); // [2, -2]
+   */
   int(): Tensor { return ops.toDType(this, 'int32'); }
-  /** Casts to `bool` (non-zero is true). */
+  /**
+   * Casts to `bool` (non-zero is true).
+   *
+   * @example
+   * tensor([0, 2, -1]).bool().toArray(); // [false, true, true]
+   */
   bool(): Tensor { return ops.toDType(this, 'bool'); }
-  /** A copy with its own storage (differentiable). */
+  /**
+   * A copy with its own storage (differentiable).
+   *
+   * @example
+   * const x = tensor([1, 2]);
+   * x.clone().add_(1).toArray(); // [2, 3]
+   * x.toArray(); // [1, 2]
+   */
   clone(): Tensor { return ops.clone(this); }
-  /** This tensor if contiguous, otherwise a contiguous copy (differentiable). */
+  /**
+   * This tensor if contiguous, otherwise a contiguous copy (differentiable).
+   *
+   * @example
+   * const t = arange(6).reshape([2, 3]).T;
+   * t.contiguous().isContiguous(); // true
+   * t.contiguous().toArray(); // [[0, 3], [1, 4], [2, 5]]
+   */
   contiguous(): Tensor { return this.isContiguous() ? this : ops.clone(this); }
 
   // ---------------------------------------------------------------- element-wise binary
 
-  /** `this + alpha * other`, broadcasting. */
+  /**
+   * `this + alpha * other`, broadcasting.
+   *
+   * @example
+   * tensor([1, 2]).add(tensor([[10], [20]])).toArray(); // [[11, 12], [21, 22]]
+   * tensor([1, 2]).add(1, { alpha: 3 }).toArray(); // [4, 5]
+   */
   add(other: TensorLike, opts?: { alpha?: number }): Tensor { return ops.add(this, other, opts); }
-  /** `this - alpha * other`, broadcasting. */
+  /**
+   * `this - alpha * other`, broadcasting.
+   *
+   * @example
+   * tensor([5, 7]).sub(2).toArray(); // [3, 5]
+   */
   sub(other: TensorLike, opts?: { alpha?: number }): Tensor { return ops.sub(this, other, opts); }
-  /** `this * other`, broadcasting. */
+  /**
+   * `this * other`, broadcasting.
+   *
+   * @example
+   * tensor([1, 2]).mul(tensor([3, 4])).toArray(); // [3, 8]
+   */
   mul(other: TensorLike): Tensor { return ops.mul(this, other); }
-  /** `this / other` (true division), broadcasting. */
+  /**
+   * `this / other` (true division), broadcasting.
+   *
+   * @example
+   * tensor([1, 2]).div(4).toArray(); // [0.25, 0.5]
+   */
   div(other: TensorLike): Tensor { return ops.div(this, other); }
-  /** `this ** exponent`, broadcasting. */
+  /**
+   * `this ** exponent`, broadcasting.
+   *
+   * @example
+   * tensor([2, 3]).pow(2).toArray(); // [4, 9]
+   */
   pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
-  /** Elementwise minimum, broadcasting. */
+  /**
+   * Elementwise minimum, broadcasting.
+   *
+   * @example
+   * tensor([1, 5]).minimum(tensor([3, 2])).toArray(); // [1, 2]
+   */
   minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
-  /** Elementwise maximum, broadcasting. */
+  /**
+   * Elementwise maximum, broadcasting.
+   *
+   * @example
+   * tensor([1, 5]).maximum(tensor([3, 2])).toArray(); // [3, 5]
+   */
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
-  /** `where(mask, value, this)`: elements where `mask` is true become `value`. */
+  /**
+   * `where(mask, value, this)`: elements where `mask` is true become `value`.
+   *
+   * @example
+   * const x = tensor([1, -2, 3]);
+   * x.maskedFill(x.lt(0), 0).toArray(); // [1, 0, 3]
+   */
   maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); }
 
   // comparisons (bool results, no gradient)
-  /** `this == other` elementwise, as `bool`. */
+  /**
+   * `this == other` elementwise, as `bool`.
+   *
+   * @example
+   * tensor([1, 2, 3]).eq(2).toArray(); // [false, true, false]
+   */
   eq(other: TensorLike): Tensor { return ops.eq(this, other); }
-  /** `this != other` elementwise, as `bool`. */
+  /**
+   * `this != other` elementwise, as `bool`.
+   *
+   * @example
+   * tensor([1, 2, 3]).ne(2).toArray(); // [true, false, true]
+   */
   ne(other: TensorLike): Tensor { return ops.ne(this, other); }
-  /** `this < other` elementwise, as `bool`. */
+  /**
+   * `this < other` elementwise, as `bool`.
+   *
+   * @example
+   * tensor([1, 2, 3]).lt(2).toArray(); // [true, false, false]
+   */
   lt(other: TensorLike): Tensor { return ops.lt(this, other); }
-  /** `this <= other` elementwise, as `bool`. */
+  /**
+   * `this <= other` elementwise, as `bool`.
+   *
+   * @example
+   * tensor([1, 2, 3]).le(2).toArray(); // [true, true, false]
+   */
   le(other: TensorLike): Tensor { return ops.le(this, other); }
-  /** `this > other` elementwise, as `bool`. */
+  /**
+   * `this > other` elementwise, as `bool`.
+   *
+   * @example
+   * tensor([1, 2, 3]).gt(2).toArray(); // [false, false, true]
+   */
   gt(other: TensorLike): Tensor { return ops.gt(this, other); }
-  /** `this >= other` elementwise, as `bool`. */
+  /**
+   * `this >= other` elementwise, as `bool`.
+   *
+   * @example
+   * tensor([1, 2, 3]).ge(2).toArray(); // [false, true, true]
+   */
   ge(other: TensorLike): Tensor { return ops.ge(this, other); }
 
   // ---------------------------------------------------------------- element-wise unary
 
-  /** `-this`. */
+  /**
+   * `-this`.
+   *
+   * @example
+   * tensor([1, -2]).neg().toArray(); // [-1, 2]
+   */
   neg(): Tensor { return ops.neg(this); }
-  /** `|this|`. */
+  /**
+   * `|this|`.
+   *
+   * @example
+   * tensor([-1.5, 2]).abs().toArray(); // [1.5, 2]
+   */
   abs(): Tensor { return ops.abs(this); }
-  /** Sign: -1, 0 or 1 (zero gradient). */
+  /**
+   * Sign: -1, 0 or 1 (zero gradient).
+   *
+   * @example
+   * tensor([-3, 0, 2]).sign().toArray(); // [-1, 0, 1]
+   */
   sign(): Tensor { return ops.sign(this); }
-  /** `e^this`. */
+  /**
+   * `e^this`.
+   *
+   * @example
+   * tensor([0, 1]).exp().toArray(); // [1, 2.7182817]
+   */
   exp(): Tensor { return ops.exp(this); }
-  /** Natural logarithm. */
+  /**
+   * Natural logarithm.
+   *
+   * @example
+   * tensor([1, Math.E]).log().toArray(); // [0, 1]
+   */
   log(): Tensor { return ops.log(this); }
-  /** `log(1 + this)`, accurate near 0. */
+  /**
+   * `log(1 + this)`, accurate near 0.
+   *
+   * @example
+   * tensor([0, 1e-10]).log1p().toArray(); // [0, 1e-10]
+   */
   log1p(): Tensor { return ops.log1p(this); }
-  /** Square root. */
+  /**
+   * Square root.
+   *
+   * @example
+   * tensor([4, 9]).sqrt().toArray(); // [2, 3]
+   */
   sqrt(): Tensor { return ops.sqrt(this); }
-  /** `1 / sqrt(this)`. */
+  /**
+   * `1 / sqrt(this)`.
+   *
+   * @example
+   * tensor([4, 16]).rsqrt().toArray(); // [0.5, 0.25]
+   */
   rsqrt(): Tensor { return ops.rsqrt(this); }
-  /** `this * this`. */
+  /**
+   * `this * this`.
+   *
+   * @example
+   * tensor([-2, 3]).square().toArray(); // [4, 9]
+   */
   square(): Tensor { return ops.mul(this, this); }
-  /** Sine. */
+  /**
+   * Sine.
+   *
+   * @example
+   * tensor([0, Math.PI / 2]).sin().toArray(); // [0, 1]
+   */
   sin(): Tensor { return ops.sin(this); }
-  /** Cosine. */
+  /**
+   * Cosine.
+   *
+   * @example
+   * tensor([0, Math.PI]).cos().toArray(); // [1, -1]
+   */
   cos(): Tensor { return ops.cos(this); }
-  /** Hyperbolic tangent. */
+  /**
+   * Hyperbolic tangent.
+   *
+   * @example
+   * tensor([0, 100]).tanh().toArray(); // [0, 1]
+   */
   tanh(): Tensor { return ops.tanh(this); }
-  /** Logistic sigmoid `1 / (1 + e^-x)`. */
+  /**
+   * Logistic sigmoid `1 / (1 + e^-x)`.
+   *
+   * @example
+   * tensor([0, 2]).sigmoid().toArray(); // [0.5, 0.8807971]
+   */
   sigmoid(): Tensor { return ops.sigmoid(this); }
-  /** `max(x, 0)`. */
+  /**
+   * `max(x, 0)`.
+   *
+   * @example
+   * tensor([-1, 0, 2]).relu().toArray(); // [0, 0, 2]
+   */
   relu(): Tensor { return ops.relu(this); }
-  /** `x` for x > 0, `negativeSlope * x` otherwise. */
+  /**
+   * `x` for x > 0, `negativeSlope * x` otherwise.
+   *
+   * @example
+   * tensor([-2, 3]).leakyRelu(0.1).toArray(); // [-0.2, 3]
+   */
   leakyRelu(negativeSlope = 0.01): Tensor { return ops.leakyRelu(this, negativeSlope); }
-  /** `x` for x > 0, `alpha * (e^x - 1)` otherwise. */
+  /**
+   * `x` for x > 0, `alpha * (e^x - 1)` otherwise.
+   *
+   * @example
+   * tensor([-1, 2]).elu().toArray(); // [-0.6321206, 2]
+   */
   elu(alpha = 1): Tensor { return ops.elu(this, alpha); }
-  /** Gaussian error linear unit `x * Φ(x)` (or its tanh approximation). */
+  /**
+   * Gaussian error linear unit `x * Φ(x)` (or its tanh approximation).
+   *
+   * @example
+   * tensor([1]).gelu().item(); // 0.841345
+   * tensor([1]).gelu({ approximate: 'tanh' }).item(); // 0.841192
+   */
   gelu(opts?: { approximate?: 'none' | 'tanh' }): Tensor { return ops.gelu(this, opts); }
-  /** `log(1 + e^(beta x)) / beta`, linear above `threshold`. */
+  /**
+   * `log(1 + e^(beta x)) / beta`, linear above `threshold`.
+   *
+   * @example
+   * tensor([0]).softplus().item(); // 0.693147
+   * tensor([0]).softplus({ beta: 2 }).item(); // 0.346574
+   */
   softplus(opts?: { beta?: number; threshold?: number }): Tensor { return ops.softplus(this, opts); }
-  /** Error function. */
+  /**
+   * Error function.
+   *
+   * @example
+   * tensor([0, 1]).erf().toArray(); // [0, 0.8427008]
+   */
   erf(): Tensor { return ops.erf(this); }
-  /** Clamps into `[min, max]` (either may be omitted). */
+  /**
+   * Clamps into `[min, max]` (either may be omitted).
+   *
+   * @example
+   * tensor([-2, 0.5, 3]).clamp(-1, 1).toArray(); // [-1, 0.5, 1]
+   * tensor([-2, 3]).clamp(null, 0).toArray(); // [-2, 0]
+   */
   clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
 
   // ---------------------------------------------------------------- reductions
 
-  /** Sum over `dim` (all dims if omitted). */
+  /**
+   * Sum over `dim` (all dims if omitted).
+   *
+   * @example
+   * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+   * x.sum().item(); // 21
+   * x.sum(0).toArray(); // [5, 7, 9]
+   * x.sum(1, { keepdim: true }).toArray(); // [[6], [15]]
+   */
   sum(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.sum(this, dim, opts); }
-  /** Mean over `dim` (all dims if omitted). */
+  /**
+   * Mean over `dim` (all dims if omitted).
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).mean(0).toArray(); // [2, 3]
+   */
   mean(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.mean(this, dim, opts); }
-  /** Product over `dim` (all dims if omitted). */
+  /**
+   * Product over `dim` (all dims if omitted).
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).prod(1).toArray(); // [2, 12]
+   */
   prod(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.prod(this, dim, opts); }
-  /** Largest element; with a dim, `{ values, indices }` along it. */
+  /**
+   * Largest element; with a dim, `{ values, indices }` along it.
+   *
+   * @example
+   * const x = tensor([[1, 5, 2], [7, 0, 7]]);
+   * x.max().item(); // 7
+   * x.max(1).values.toArray(); // [5, 7]
+   * x.max(1).indices.toArray(); // [1, 0]
+   */
   max(): Tensor;
   max(dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
   max(dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
     return dim === undefined ? ops.max(this) : ops.max(this, dim, opts);
   }
-  /** Smallest element; with a dim, `{ values, indices }` along it. */
+  /**
+   * Smallest element; with a dim, `{ values, indices }` along it.
+   *
+   * @example
+   * const x = tensor([[1, 5, 2], [7, 0, 7]]);
+   * x.min().item(); // 0
+   * x.min(0).indices.toArray(); // [0, 1, 0]
+   */
   min(): Tensor;
   min(dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
   min(dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
     return dim === undefined ? ops.min(this) : ops.min(this, dim, opts);
   }
-  /** Maximum values over `dim` (all if omitted), without indices. */
+  /**
+   * Maximum values over `dim` (all if omitted), without indices.
+   *
+   * @example
+   * tensor([[1, 5, 2], [7, 0, 7]]).amax(1).toArray(); // [5, 7]
+   */
   amax(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.amax(this, dim, opts); }
-  /** Minimum values over `dim` (all if omitted), without indices. */
+  /**
+   * Minimum values over `dim` (all if omitted), without indices.
+   *
+   * @example
+   * tensor([[1, 5, 2], [7, 0, 7]]).amin(0).toArray(); // [1, 0, 2]
+   */
   amin(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.amin(this, dim, opts); }
-  /** Index of the largest element (of the flattened tensor if no dim), `int32`. */
+  /**
+   * Index of the largest element (of the flattened tensor if no dim), `int32`.
+   *
+   * @example
+   * tensor([[1, 5, 2], [7, 0, 7]]).argmax(1).toArray(); // [1, 0]
+   * tensor([[1, 5, 2], [7, 0, 7]]).argmax().item(); // 3
+   */
   argmax(dim?: number, opts?: ReduceOptions): Tensor { return ops.argmax(this, dim, opts); }
-  /** Index of the smallest element (of the flattened tensor if no dim), `int32`. */
+  /**
+   * Index of the smallest element (of the flattened tensor if no dim), `int32`.
+   *
+   * @example
+   * tensor([[1, 5, 2], [7, 0, 7]]).argmin(1).toArray(); // [0, 1]
+   */
   argmin(dim?: number, opts?: ReduceOptions): Tensor { return ops.argmin(this, dim, opts); }
-  /** Variance over `dim`; unbiased (`correction: 1`) by default. */
+  /**
+   * Variance over `dim`; unbiased (`correction: 1`) by default.
+   *
+   * @example
+   * tensor([1, 2, 3, 4]).var().item(); // 1.6666667
+   * tensor([1, 2, 3, 4]).var(0, { correction: 0 }).item(); // 1.25
+   */
   var(dim?: Dims, opts?: ops.VarOptions): Tensor { return ops.variance(this, dim, opts); }
-  /** Standard deviation over `dim`; unbiased by default. */
+  /**
+   * Standard deviation over `dim`; unbiased by default.
+   *
+   * @example
+   * tensor([2, 4, 4, 4, 5, 5, 7, 9]).std(0, { correction: 0 }).item(); // 2
+   */
   std(dim?: Dims, opts?: ops.VarOptions): Tensor { return ops.std(this, dim, opts); }
-  /** `log(sum(exp(x)))` over `dim`, computed stably. */
+  /**
+   * `log(sum(exp(x)))` over `dim`, computed stably.
+   *
+   * @example
+   * tensor([[0, 0], [1, 1]]).logsumexp(1).toArray(); // [0.6931472, 1.6931472]
+   */
   logsumexp(dim: Dims, opts?: ReduceOptions): Tensor { return ops.logsumexp(this, dim, opts); }
-  /** Softmax along `dim` (default last). */
+  /**
+   * Softmax along `dim` (default last).
+   *
+   * @example
+   * tensor([[1, 1], [0, Math.log(3)]]).softmax().toArray(); // [[0.5, 0.5], [0.25, 0.75]]
+   */
   softmax(dim = -1): Tensor { return ops.softmax(this, dim); }
-  /** Log of softmax along `dim` (default last), computed stably. */
+  /**
+   * Log of softmax along `dim` (default last), computed stably.
+   *
+   * @example
+   * tensor([0, 0]).logSoftmax().toArray(); // [-0.6931472, -0.6931472]
+   */
   logSoftmax(dim = -1): Tensor { return ops.logSoftmax(this, dim); }
 
   // ---------------------------------------------------------------- linear algebra
 
-  /** Matrix product with PyTorch's `matmul` semantics (1-D, 2-D, batched with broadcasting). */
+  /**
+   * Matrix product with PyTorch's `matmul` semantics (1-D, 2-D, batched with broadcasting).
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).matmul(tensor([[5], [6]])).toArray(); // [[17], [39]]
+   */
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
-  /** Batched matrix product of `[B, M, K]` and `[B, K, N]` 3-D tensors (no broadcasting). */
+  /**
+   * Batched matrix product of `[B, M, K]` and `[B, K, N]` 3-D tensors (no broadcasting).
+   *
+   * @example
+   * ones([2, 3, 4]).bmm(ones([2, 4, 5])).shape; // [2, 3, 5]
+   */
   bmm(other: Tensor): Tensor { return ops.bmm(this, other); }
-  /** Dot product of two 1-D tensors. */
+  /**
+   * Dot product of two 1-D tensors.
+   *
+   * @example
+   * tensor([1, 2, 3]).dot(tensor([4, 5, 6])).item(); // 32
+   */
   dot(other: Tensor): Tensor { return ops.dot(this, other); }
-  /** Outer product of two 1-D tensors. */
+  /**
+   * Outer product of two 1-D tensors.
+   *
+   * @example
+   * tensor([1, 2]).outer(tensor([3, 4])).toArray(); // [[3, 4], [6, 8]]
+   */
   outer(other: Tensor): Tensor { return ops.outer(this, other); }
-  /** The dims reversed (a matrix's transpose). */
+  /**
+   * The dims reversed (a matrix's transpose).
+   *
+   * @example
+   * tensor([[1, 2, 3]]).T.toArray(); // [[1], [2], [3]]
+   * zeros([2, 3, 4]).T.shape; // [4, 3, 2]
+   */
   get T(): Tensor { return ops.permute(this, this.nd.shape.map((_, i, a) => a.length - 1 - i)); }
-  /** The last two dims swapped (a batch of matrices transposed). */
+  /**
+   * The last two dims swapped (a batch of matrices transposed).
+   *
+   * @example
+   * zeros([5, 2, 3]).mT.shape; // [5, 3, 2]
+   */
   get mT(): Tensor { return ops.transpose(this, -2, -1); }
 
   // ---------------------------------------------------------------- views and shape
 
-  /** Same elements in a new shape (one size may be -1); a view when the strides allow it, else a copy. */
+  /**
+   * Same elements in a new shape (one size may be -1); a view when the strides allow it, else a copy.
+   *
+   * @example
+   * arange(6).reshape([2, 3]).toArray(); // [[0, 1, 2], [3, 4, 5]]
+   * arange(6).reshape(3, -1).shape; // [3, 2]
+   */
   reshape(...shape: number[] | [number[]]): Tensor { return ops.reshape(this, flatArgs(shape)); }
-  /** Like {@link Tensor.reshape}, but throws instead of copying. */
+  /**
+   * Like {@link Tensor.reshape}, but throws instead of copying.
+   *
+   * @example
+   * arange(6).view(2, 3).shape; // [2, 3]
+   */
   view(...shape: number[] | [number[]]): Tensor { return ops.view(this, flatArgs(shape)); }
-  /** Swaps two dims (a view). */
+  /**
+   * Swaps two dims (a view).
+   *
+   * @example
+   * zeros([2, 3, 4]).transpose(0, 2).shape; // [4, 3, 2]
+   */
   transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
-  /** Reorders the dims (a view). */
+  /**
+   * Reorders the dims (a view).
+   *
+   * @example
+   * zeros([2, 3, 4]).permute(2, 0, 1).shape; // [4, 2, 3]
+   */
   permute(...dims: number[] | [number[]]): Tensor { return ops.permute(this, flatArgs(dims)); }
-  /** Removes size-1 dims (all, or the given one). */
+  /**
+   * Removes size-1 dims (all, or the given one).
+   *
+   * @example
+   * zeros([2, 1, 3]).squeeze().shape; // [2, 3]
+   */
   squeeze(dim?: Dims): Tensor { return ops.squeeze(this, dim); }
-  /** Inserts a size-1 dim at `dim`. */
+  /**
+   * Inserts a size-1 dim at `dim`.
+   *
+   * @example
+   * zeros([2, 3]).unsqueeze(1).shape; // [2, 1, 3]
+   */
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
-  /** Broadcasts to a larger shape without copying (-1 keeps a size). */
+  /**
+   * Broadcasts to a larger shape without copying (-1 keeps a size).
+   *
+   * @example
+   * tensor([[1], [2]]).expand(2, 3).toArray(); // [[1, 1, 1], [2, 2, 2]]
+   * tensor([[1], [2]]).expand(-1, 2).shape; // [2, 2]
+   */
   expand(...shape: number[] | [number[]]): Tensor { return ops.expand(this, flatArgs(shape)); }
-  /** Broadcasts to `other`'s shape. */
+  /**
+   * Broadcasts to `other`'s shape.
+   *
+   * @example
+   * tensor([1, 2]).expandAs(zeros([3, 2])).toArray(); // [[1, 2], [1, 2], [1, 2]]
+   */
   expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
-  /** Same elements in `other`'s shape. */
+  /**
+   * Same elements in `other`'s shape.
+   *
+   * @example
+   * arange(4).reshapeAs(zeros([2, 2])).toArray(); // [[0, 1], [2, 3]]
+   */
   reshapeAs(other: Tensor): Tensor { return ops.reshape(this, other.shape); }
-  /** Flattens dims `startDim..endDim` into one. */
+  /**
+   * Flattens dims `startDim..endDim` into one.
+   *
+   * @example
+   * zeros([2, 3, 4]).flatten().shape; // [24]
+   * zeros([2, 3, 4]).flatten(1).shape; // [2, 12]
+   */
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
-  /** The `length` elements from `start` along `dim` (a view). */
+  /**
+   * The `length` elements from `start` along `dim` (a view).
+   *
+   * @example
+   * arange(6).narrow(0, 2, 3).toArray(); // [2, 3, 4]
+   */
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
-  /** The slice at `index` along `dim`, with that dim removed (a view). */
+  /**
+   * The slice at `index` along `dim`, with that dim removed (a view).
+   *
+   * @example
+   * arange(6).reshape([2, 3]).select(1, 0).toArray(); // [0, 3]
+   */
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
   /**
    * Basic slicing, like `x[0, 1:3, ::2]` in Python: one spec per leading dim: a number selects,
    * `null` keeps the dim, `[start, end, step]` slices (negative indices count from the end).
+   *
+   * @example
+   * const x = arange(12).reshape([3, 4]);
+   * x.slice([1], [null, null, 2]).toArray(); // [[4, 6], [8, 10]]
+   * x.slice(-1).toArray(); // [8, 9, 10, 11]
    */
   slice(...specs: SliceSpec[]): Tensor { return ops.slice(this, specs); }
 
   // ---------------------------------------------------------------- joining and indexing
 
-  /** Splits into pieces of `splitSize` (or the given sizes) along `dim`. */
+  /**
+   * Splits into pieces of `splitSize` (or the given sizes) along `dim`.
+   *
+   * @example
+   * arange(5).split(2).map((t) => t.toArray()); // [[0, 1], [2, 3], [4]]
+   */
   split(splitSize: number | number[], dim = 0): Tensor[] { return ops.split(this, splitSize, dim); }
-  /** Splits into `chunks` nearly equal pieces along `dim`. */
+  /**
+   * Splits into `chunks` nearly equal pieces along `dim`.
+   *
+   * @example
+   * arange(6).chunk(3).map((t) => t.toArray()); // [[0, 1], [2, 3], [4, 5]]
+   */
   chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
-  /** Picks values along `dim` at `index` (int32, same ndim). */
+  /**
+   * Picks values along `dim` at `index` (int32, same ndim).
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).gather(1, tensor([[1], [0]], { dtype: 'int32' })).toArray(); // [[2], [3]]
+   */
   gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
-  /** Adds `src` into a copy of this tensor at `index` along `dim`. */
+  /**
+   * Adds `src` into a copy of this tensor at `index` along `dim`.
+   *
+   * @example
+   * zeros([3]).scatterAdd(0, tensor([0, 2, 0], { dtype: 'int32' }), tensor([1, 2, 3])).toArray(); // [4, 0, 2]
+   */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, dim, index, src); }
-  /** Adds `src` into a copy of this tensor at the positions `index` (1-D int32) along `dim`. */
+  /**
+   * Adds `src` into a copy of this tensor at the positions `index` (1-D int32) along `dim`.
+   *
+   * @example
+   * zeros([3]).indexAdd(0, tensor([0, 0, 2], { dtype: 'int32' }), tensor([1, 2, 3])).toArray(); // [3, 0, 3]
+   */
   indexAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.indexAdd(this, dim, index, src); }
-  /** Selects entries along `dim` by a 1-D int32 `index`. */
+  /**
+   * Selects entries along `dim` by a 1-D int32 `index`.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4], [5, 6]]).indexSelect(0, tensor([2, 0], { dtype: 'int32' })).toArray(); // [[5, 6], [1, 2]]
+   */
   indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
 }
 

@@ -75,7 +75,13 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     this.collate = opts.collate;
   }
 
-  /** Number of batches in one epoch. */
+  /**
+   * Number of batches in one epoch.
+   *
+   * @example
+   * new DataLoader(new TensorDataset(zeros([10, 1])), { batchSize: 4 }).length; // 3
+   * new DataLoader(new TensorDataset(zeros([10, 1])), { batchSize: 4, dropLast: true }).length; // 2
+   */
   get length(): number {
     const n = this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);

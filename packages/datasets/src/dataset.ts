@@ -19,12 +19,21 @@ import { checkIndex, gatherRows, rowView } from './rows.js';
  * batches[2]![1].toArray(); // [64, 81]
  */
 export abstract class Dataset<T> {
-  /** Number of samples. */
+  /**
+   * Number of samples.
+   *
+   * @example
+   * new TensorDataset(zeros([7, 2])).length; // 7
+   */
   abstract readonly length: number;
   /**
    * Sample `index`, for `0 <= index < length`.
    *
    * @throws ValueError when `index` is out of range (in the built-in data sets)
+   *
+   * @example
+   * const [x, y] = new TensorDataset(tensor([[1, 2], [3, 4]]), tensor([0, 1])).get(1);
+   * [x.toArray(), y.item()]; // [[3, 4], 1]
    */
   abstract get(index: number): T;
 }
@@ -105,7 +114,15 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> imp
     return this.tensors.map((t) => rowView(t, index)) as T;
   }
 
-  /** The tuple of rows `indices` of each tensor, each gathered into one new tensor `[B, ...]`. */
+  /**
+   * The tuple of rows `indices` of each tensor, each gathered into one new tensor `[B, ...]`.
+   *
+   * @example
+   * const ds = new TensorDataset(arange(10).reshape([5, 2]), arange(5));
+   * const [xb, yb] = ds.getBatch([4, 0]);
+   * xb.toArray(); // [[8, 9], [0, 1]]
+   * yb.toArray(); // [4, 0]
+   */
   getBatch(indices: ArrayLike<number>): T {
     return this.tensors.map((t, k) => {
       const rowShape = t.shape.slice(1);

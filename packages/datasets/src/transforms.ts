@@ -54,7 +54,15 @@ export class Standardizer {
   std: Tensor | null = null;
   private featureShape: number[] | null = null;
 
-  /** Computes `μ` and `σ` over dim 0 of `x` (`[N, ...F]`, N >= 1). */
+  /**
+   * Computes `μ` and `σ` over dim 0 of `x` (`[N, ...F]`, N >= 1).
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * const s = new Standardizer().fit(x);
+   * s.mean!.toArray(); // [2, 20]
+   * s.std!.toArray(); // [1, 10]
+   */
   fit(x: Tensor): this {
     const { n, d, featureShape } = checkFitInput('Standardizer.fit', x);
     const src = x.data;
@@ -82,18 +90,37 @@ export class Standardizer {
     return this;
   }
 
-  /** `(x - μ) / σ` with the fitted statistics. */
+  /**
+   * `(x - μ) / σ` with the fitted statistics.
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * new Standardizer().fit(x).transform(tensor([[2, 40]])).toArray(); // [[0, 2]]
+   */
   transform(x: Tensor): Tensor {
     checkFeatures('Standardizer.transform', x, this.featureShape);
     return affine(x, this.mean!.data, this.std!.data, (v, m, s) => (v - m) / s);
   }
 
-  /** `fit(x)` then `transform(x)`. */
+  /**
+   * `fit(x)` then `transform(x)`.
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * new Standardizer().fitTransform(x).toArray(); // [[-1, -1], [1, 1]]
+   */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }
 
-  /** `x' * σ + μ`: undoes `transform`. */
+  /**
+   * `x' * σ + μ`: undoes `transform`.
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * const s = new Standardizer().fit(x);
+   * s.inverseTransform(tensor([[0, 1]])).toArray(); // [[2, 30]]
+   */
   inverseTransform(x: Tensor): Tensor {
     checkFeatures('Standardizer.inverseTransform', x, this.featureShape);
     return affine(x, this.mean!.data, this.std!.data, (v, m, s) => v * s + m);
@@ -155,7 +182,14 @@ export class MinMaxScaler {
     this.featureRange = [lo, hi];
   }
 
-  /** Computes the per-feature minimum and maximum over dim 0 of `x` (`[N, ...F]`, N >= 1). */
+  /**
+   * Computes the per-feature minimum and maximum over dim 0 of `x` (`[N, ...F]`, N >= 1).
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * const m = new MinMaxScaler().fit(x);
+   * [m.dataMin!.toArray(), m.dataMax!.toArray()]; // [[1, 10], [3, 30]]
+   */
   fit(x: Tensor): this {
     const { n, d, featureShape } = checkFitInput('MinMaxScaler.fit', x);
     const src = x.data;
@@ -182,18 +216,36 @@ export class MinMaxScaler {
     return this;
   }
 
-  /** Rescales with the fitted minimum and maximum. */
+  /**
+   * Rescales with the fitted minimum and maximum.
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * new MinMaxScaler().fit(x).transform(tensor([[2, 20]])).toArray(); // [[0.5, 0.5]]
+   */
   transform(x: Tensor): Tensor {
     checkFeatures('MinMaxScaler.transform', x, this.featureShape);
     return affine(x, this.scale!, this.shift!, (v, s, t) => v * s + t);
   }
 
-  /** `fit(x)` then `transform(x)`. */
+  /**
+   * `fit(x)` then `transform(x)`.
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * new MinMaxScaler({ featureRange: [-1, 1] }).fitTransform(x).toArray(); // [[-1, -1], [1, 1]]
+   */
   fitTransform(x: Tensor): Tensor {
     return this.fit(x).transform(x);
   }
 
-  /** Undoes `transform`. */
+  /**
+   * Undoes `transform`.
+   *
+   * @example
+   * const x = tensor([[1, 10], [3, 30]]);
+   * new MinMaxScaler().fit(x).inverseTransform(tensor([[0.5, 1]])).toArray(); // [[2, 30]]
+   */
   inverseTransform(x: Tensor): Tensor {
     checkFeatures('MinMaxScaler.inverseTransform', x, this.featureShape);
     return affine(x, this.scale!, this.shift!, (v, s, t) => (v - t) / s);

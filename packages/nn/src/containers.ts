@@ -44,13 +44,25 @@ export class Sequential extends Module<[Tensor], Tensor> {
     this.#names.push(name);
   }
 
-  /** Appends a module, named by its position. Returns this container. */
+  /**
+   * Appends a module, named by its position. Returns this container.
+   *
+   * @example
+   * const model = new Sequential(new Linear(2, 4));
+   * model.append(new ReLU()).append(new Linear(4, 1));
+   * model.length; // 3
+   */
   append(m: AnyModule): this {
     this.#add('Sequential.append', String(this.#names.length), m);
     return this;
   }
 
-  /** The number of layers. */
+  /**
+   * The number of layers.
+   *
+   * @example
+   * new Sequential(new Linear(2, 2), new ReLU()).length; // 2
+   */
   get length(): number {
     return this.#names.length;
   }
@@ -59,6 +71,9 @@ export class Sequential extends Module<[Tensor], Tensor> {
    * The layer at position `i` (negative counts from the end).
    *
    * @throws ValueError when `i` is out of range
+   *
+   * @example
+   * new Sequential(new Linear(2, 2), new ReLU()).get(-1).typeName(); // 'ReLU'
    */
   get(i: number): AnyModule {
     return this.#layer(this.#names[index('Sequential.get', i, this.#names.length)]!);
@@ -99,7 +114,14 @@ export class ModuleList extends Module<unknown[], never> {
     for (const m of modules) this.push(m);
   }
 
-  /** Appends a module. Returns this list. */
+  /**
+   * Appends a module. Returns this list.
+   *
+   * @example
+   * const blocks = new ModuleList();
+   * blocks.push(new Linear(2, 2)).push(new Linear(2, 2));
+   * blocks.length; // 2
+   */
   push(m: AnyModule): this {
     if (!(m instanceof Module)) throw new ValueError(`ModuleList.push: item ${this.#items.length} is not a Module`);
     this.registerModule(String(this.#items.length), m);
@@ -107,18 +129,33 @@ export class ModuleList extends Module<unknown[], never> {
     return this;
   }
 
-  /** Same as {@link ModuleList.push} (PyTorch's name). */
+  /**
+   * Same as {@link ModuleList.push} (PyTorch's name).
+   *
+   * @example
+   * new ModuleList().append(new ReLU()).length; // 1
+   */
   append(m: AnyModule): this {
     return this.push(m);
   }
 
-  /** Appends several modules. Returns this list. */
+  /**
+   * Appends several modules. Returns this list.
+   *
+   * @example
+   * new ModuleList([new ReLU()]).extend([new Tanh(), new Sigmoid()]).length; // 3
+   */
   extend(modules: Iterable<AnyModule>): this {
     for (const m of modules) this.push(m);
     return this;
   }
 
-  /** The number of modules. */
+  /**
+   * The number of modules.
+   *
+   * @example
+   * new ModuleList([new ReLU(), new Tanh()]).length; // 2
+   */
   get length(): number {
     return this.#items.length;
   }
@@ -127,6 +164,9 @@ export class ModuleList extends Module<unknown[], never> {
    * The module at `i` (negative counts from the end).
    *
    * @throws ValueError when `i` is out of range
+   *
+   * @example
+   * new ModuleList([new ReLU(), new Tanh()]).get(1).typeName(); // 'Tanh'
    */
   get(i: number): AnyModule {
     return this.#items[index('ModuleList.get', i, this.#items.length)]!;
@@ -162,7 +202,14 @@ export class ModuleDict extends Module<unknown[], never> {
     for (const [k, m] of entries) this.set(k, m);
   }
 
-  /** Adds or replaces the module under `key`. Returns this dict. */
+  /**
+   * Adds or replaces the module under `key`. Returns this dict.
+   *
+   * @example
+   * const heads = new ModuleDict();
+   * heads.set('cls', new Linear(8, 3));
+   * heads.namedParameters()[0]![0]; // 'cls.weight'
+   */
   set(key: string, m: AnyModule): this {
     if (!(m instanceof Module)) throw new ValueError(`ModuleDict.set: "${key}" is not a Module`);
     if (this.#items.has(key)) (this as unknown as Record<string, AnyModule>)[key] = m;
@@ -175,6 +222,9 @@ export class ModuleDict extends Module<unknown[], never> {
    * The module under `key`.
    *
    * @throws ValueError if there is none
+   *
+   * @example
+   * new ModuleDict({ act: new ReLU() }).get('act').typeName(); // 'ReLU'
    */
   get(key: string): AnyModule {
     const m = this.#items.get(key);
@@ -182,27 +232,52 @@ export class ModuleDict extends Module<unknown[], never> {
     return m;
   }
 
-  /** Whether a module is stored under `key`. */
+  /**
+   * Whether a module is stored under `key`.
+   *
+   * @example
+   * new ModuleDict({ act: new ReLU() }).has('act'); // true
+   */
   has(key: string): boolean {
     return this.#items.has(key);
   }
 
-  /** The number of modules. */
+  /**
+   * The number of modules.
+   *
+   * @example
+   * new ModuleDict({ a: new ReLU(), b: new Tanh() }).size; // 2
+   */
   get size(): number {
     return this.#items.size;
   }
 
-  /** The keys in insertion order. */
+  /**
+   * The keys in insertion order.
+   *
+   * @example
+   * new ModuleDict({ a: new ReLU(), b: new Tanh() }).keys(); // ['a', 'b']
+   */
   keys(): string[] {
     return [...this.#items.keys()];
   }
 
-  /** The modules in insertion order. */
+  /**
+   * The modules in insertion order.
+   *
+   * @example
+   * new ModuleDict({ a: new ReLU(), b: new Tanh() }).values().map((m) => m.typeName()); // ['ReLU', 'Tanh']
+   */
   values(): AnyModule[] {
     return [...this.#items.values()];
   }
 
-  /** The (key, module) pairs in insertion order. */
+  /**
+   * The (key, module) pairs in insertion order.
+   *
+   * @example
+   * new ModuleDict({ a: new ReLU() }).entries().map(([k, m]) => `${k}=${m.typeName()}`); // ['a=ReLU']
+   */
   entries(): Array<[string, AnyModule]> {
     return [...this.#items.entries()];
   }

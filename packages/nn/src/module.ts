@@ -113,14 +113,29 @@ function indentTail(s: string, n: number): string {
  * model.call(randn([32, 784])).shape; // [32, 10]
  */
 export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
-  /** True in training mode (the default), false in evaluation mode; see {@link Module.train}. */
+  /**
+   * True in training mode (the default), false in evaluation mode; see {@link Module.train}.
+   *
+   * @example
+   * const drop = new Dropout(0.5);
+   * drop.training; // true
+   * drop.eval().training; // false
+   */
   training = true;
   #registered = new Map<string, Parameter | AnyModule | null>();
   #buffers = new Map<string, BufferEntry>();
   #preHooks: ForwardPreHook[] = [];
   #hooks: ForwardHook[] = [];
 
-  /** The computation of the module; call it through {@link Module.call} so that hooks run. */
+  /**
+   * The computation of the module; call it through {@link Module.call} so that hooks run.
+   *
+   * @example
+   * class Double extends Module {
+   *   forward(x: Tensor): Tensor { return x.mul(2); }
+   * }
+   * new Double().call(tensor([1, 2])).toArray(); // [2, 4]
+   */
   abstract forward(...args: In): Out;
 
   /**
@@ -162,7 +177,15 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     };
   }
 
-  /** Registers a hook run before each {@link Module.call}; returns a function that removes it. */
+  /**
+   * Registers a hook run before each {@link Module.call}; returns a function that removes it.
+   *
+   * @example
+   * const fc = new Linear(4, 2);
+   * const remove = fc.registerForwardPreHook((_m, [x]) => [(x as Tensor).flatten(1)]);
+   * fc.call(randn([3, 2, 2])).shape; // [3, 2]
+   * remove();
+   */
   registerForwardPreHook(hook: ForwardPreHook): () => void {
     this.#preHooks.push(hook);
     return () => {
@@ -184,6 +207,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Containers use this; ordinary modules just assign a field.
    *
    * @throws ValueError when `name` is empty, contains ".", or is already an attribute
+   *
+   * @example
+   * class Net extends Module {
+   *   constructor(depth: number) {
+   *     super();
+   *     for (let i = 0; i < depth; i++) this.registerModule(`fc${i}`, new Linear(4, 4));
+   *   }
+   *   forward(x: Tensor) { return x; }
+   * }
+   * new Net(2).namedParameters().map(([n]) => n); // ['fc0.weight', 'fc0.bias', 'fc1.weight', 'fc1.bias']
    */
   registerModule(name: string, module: AnyModule | null): void {
     if (module !== null && !(module instanceof Module))
@@ -200,6 +233,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Adds a parameter under `name` (after the field-declared ones), reachable as `this[name]`.
    *
    * @throws ValueError when `name` is empty, contains ".", or is already an attribute
+   *
+   * @example
+   * class Gains extends Module {
+   *   constructor(n: number) {
+   *     super();
+   *     for (let i = 0; i < n; i++) this.registerParameter(`g${i}`, new Parameter(ones([1])));
+   *   }
+   *   forward(x: Tensor) { return this.parameters().reduce((y, g) => y.mul(g), x); }
+   * }
+   * new Gains(2).namedParameters().map(([n]) => n); // ['g0', 'g1']
    */
   registerParameter(name: string, param: Parameter | null): void {
     if (param !== null && !(param instanceof Parameter))
@@ -244,6 +287,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * The buffer registered under `name`.
    *
    * @throws ValueError if there is no such buffer
+   *
+   * @example
+   * const bn = new BatchNorm1d(3);
+   * bn.getBuffer('running_var')!.toArray(); // [1, 1, 1]
    */
   getBuffer(name: string): Tensor | null {
     const e = this.#buffers.get(name);
@@ -261,7 +308,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   // ------------------------------------------------------------------ traversal
 
-  /** The direct sub-modules with their names, in declaration order. */
+  /**
+   * The direct sub-modules with their names, in declaration order.
+   *
+   * @example
+   * new Sequential(new Linear(2, 2), new ReLU()).namedChildren().map(([n, m]) => `${n}:${m.typeName()}`); // ['0:Linear', '1:ReLU']
+   */
   namedChildren(): Array<[string, AnyModule]> {
     const out: Array<[string, AnyModule]> = [];
     const seen = new Set<AnyModule>();
@@ -273,7 +325,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return out;
   }
 
-  /** The direct sub-modules, in declaration order. */
+  /**
+   * The direct sub-modules, in declaration order.
+   *
+   * @example
+   * new Sequential(new Linear(2, 2), new ReLU()).children().length; // 2
+   */
   children(): AnyModule[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -298,12 +355,23 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return out;
   }
 
-  /** This module and all modules below it, depth first. */
+  /**
+   * This module and all modules below it, depth first.
+   *
+   * @example
+   * new Sequential(new Linear(2, 2), new Sequential(new ReLU())).modules().map((m) => m.typeName()); // ['Sequential', 'Linear', 'Sequential', 'ReLU']
+   */
   modules(): AnyModule[] {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** The parameters held directly by this module (not by sub-modules), with their names. */
+  /**
+   * The parameters held directly by this module (not by sub-modules), with their names.
+   *
+   * @example
+   * new Linear(3, 2).namedOwnParameters().map(([n, p]) => [n, p.shape]); // [['weight', [2, 3]], ['bias', [2]]]
+   * new Sequential(new Linear(3, 2)).namedOwnParameters(); // []
+   */
   namedOwnParameters(): Array<[string, Parameter]> {
     return this.#ownEntries().filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
   }
@@ -328,12 +396,23 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return out;
   }
 
-  /** All parameters, in the order of {@link Module.namedParameters}; pass them to an optimizer. */
+  /**
+   * All parameters, in the order of {@link Module.namedParameters}; pass them to an optimizer.
+   *
+   * @example
+   * const model = new Sequential(new Linear(3, 2), new ReLU(), new Linear(2, 1));
+   * model.parameters().map((p) => p.shape); // [[2, 3], [2], [1, 2], [1]]
+   */
   parameters(opts: { recurse?: boolean } = {}): Parameter[] {
     return this.namedParameters(opts).map(([, p]) => p);
   }
 
-  /** All registered buffers (persistent or not) with dotted names. */
+  /**
+   * All registered buffers (persistent or not) with dotted names.
+   *
+   * @example
+   * new Sequential(new BatchNorm1d(2)).namedBuffers().map(([n]) => n); // ['0.running_mean', '0.running_var', '0.num_batches_tracked']
+   */
   namedBuffers(): Array<[string, Tensor]> {
     const out: Array<[string, Tensor]> = [];
     for (const [prefix, m] of this.namedModules())
@@ -341,7 +420,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return out;
   }
 
-  /** All registered buffers. */
+  /**
+   * All registered buffers.
+   *
+   * @example
+   * new BatchNorm1d(2).buffers().length; // 3
+   */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, b]) => b);
   }
@@ -362,6 +446,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * The sub-module at a dotted path such as `'features.0'`.
    *
    * @throws ValueError naming the first missing part of the path
+   *
+   * @example
+   * const model = new Sequential(new Sequential(new Linear(2, 3), new ReLU()), new Linear(3, 1));
+   * model.getSubmodule('0.0').typeName(); // 'Linear'
    */
   getSubmodule(target: string): AnyModule {
     if (target === '') return this;
@@ -379,13 +467,24 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /**
    * Sets training mode (`true`, the default) or evaluation mode on this module and all below it.
    * Dropout and BatchNorm behave differently in the two modes. Returns this module.
+   *
+   * @example
+   * const model = new Sequential(new Linear(2, 2), new Dropout(0.5));
+   * model.train(false);
+   * model.modules().every((m) => !m.training); // true
    */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
-  /** Sets evaluation mode (same as `train(false)`). Returns this module. */
+  /**
+   * Sets evaluation mode (same as `train(false)`). Returns this module.
+   *
+   * @example
+   * const drop = new Dropout(0.5).eval();
+   * drop.call(ones([4])).toArray(); // [1, 1, 1, 1]
+   */
   eval(): this {
     return this.train(false);
   }
@@ -406,6 +505,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /**
    * Resets the gradients of all parameters: to `null` (default, `setToNone: true`) or to zeros.
+   *
+   * @example
+   * const fc = new Linear(2, 1);
+   * fc.call(ones([1, 2])).sum().backward();
+   * fc.zeroGrad();
+   * fc.weight.grad; // null
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     const setToNone = opts.setToNone ?? true;
@@ -416,7 +521,13 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     }
   }
 
-  /** Sets `requiresGrad` of every parameter (e.g. `false` to freeze a model). Returns this module. */
+  /**
+   * Sets `requiresGrad` of every parameter (e.g. `false` to freeze a model). Returns this module.
+   *
+   * @example
+   * const fc = new Linear(2, 1).requiresGrad_(false); // frozen
+   * fc.numParameters({ trainableOnly: true }); // 0
+   */
   requiresGrad_(on = true): this {
     for (const p of this.parameters()) p.requiresGrad = on;
     return this;
@@ -447,12 +558,22 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
-  /** Casts floating-point parameters and buffers to float64 (see {@link Module.to}). */
+  /**
+   * Casts floating-point parameters and buffers to float64 (see {@link Module.to}).
+   *
+   * @example
+   * new Linear(2, 1).double().weight.dtype; // 'float64'
+   */
   double(): this {
     return this.to('float64');
   }
 
-  /** Casts floating-point parameters and buffers to float32 (see {@link Module.to}). */
+  /**
+   * Casts floating-point parameters and buffers to float32 (see {@link Module.to}).
+   *
+   * @example
+   * new Linear(2, 1).double().float().weight.dtype; // 'float32'
+   */
   float(): this {
     return this.to('float32');
   }
@@ -531,12 +652,22 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   // ------------------------------------------------------------------ printing
 
-  /** The class name shown by {@link Module.toString}. */
+  /**
+   * The class name shown by {@link Module.toString}.
+   *
+   * @example
+   * new Linear(2, 1).typeName(); // 'Linear'
+   */
   typeName(): string {
     return this.constructor.name;
   }
 
-  /** The settings shown between the parentheses of {@link Module.toString}, e.g. `inFeatures=3, outFeatures=2, bias=true`. */
+  /**
+   * The settings shown between the parentheses of {@link Module.toString}, e.g. `inFeatures=3, outFeatures=2, bias=true`.
+   *
+   * @example
+   * new Linear(3, 2).extraRepr(); // 'inFeatures=3, outFeatures=2, bias=true'
+   */
   extraRepr(): string {
     return '';
   }
@@ -549,6 +680,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    *   (1): ReLU()
    * )
    * ```
+   *
+   * @example
+   * new Sequential(new Linear(3, 2), new ReLU()).toString().split('\n')[1]; // '  (0): Linear(inFeatures=3, outFeatures=2, bias=true)'
    */
   toString(): string {
     const extra = this.extraRepr();

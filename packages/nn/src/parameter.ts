@@ -18,6 +18,11 @@ export class Parameter extends Tensor {
   /**
    * @param data - the initial values; the parameter shares its storage (no copy), cut from any tape
    * @param requiresGrad - whether gradients are computed for it (default true; only for float dtypes)
+   *
+   * @example
+   * const p = new Parameter(zeros([2]));
+   * p.requiresGrad; // true
+   * new Parameter(zeros([2]), false).requiresGrad; // false
    */
   constructor(data: Tensor, requiresGrad = true) {
     super(data.storage, data.shape, data.strides, data.offset);

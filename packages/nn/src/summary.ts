@@ -58,7 +58,13 @@ export class ModelSummary {
     readonly totals: SummaryTotals,
   ) {}
 
-  /** The table, Keras-style: layer (type), output shape, parameter count, then the totals. */
+  /**
+   * The table, Keras-style: layer (type), output shape, parameter count, then the totals.
+   *
+   * @example
+   * const s = summary(new Sequential(new Linear(2, 3)), [1, 2]);
+   * s.toString().split('\n').at(-3); // 'Trainable params: 9'
+   */
   toString(): string {
     const head = ['Layer (type)', 'Output Shape', 'Param #'];
     const body = this.rows.map((r) => [`${r.name} (${r.type})`, fmtShapeList(r.outputShape), fmtInt(r.params)]);

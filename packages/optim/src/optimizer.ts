@@ -145,11 +145,33 @@ export type Closure = () => Tensor | number;
  * w.toArray(); // [0.107374, -0.214748] (w · 0.8^10)
  */
 export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S extends ParamState = ParamState> {
-  /** The options a group gets when it does not set them. */
+  /**
+   * The options a group gets when it does not set them.
+   *
+   * @example
+   * new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 }).defaults; // { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }
+   */
   readonly defaults: Readonly<O>;
-  /** The parameter groups, each with every option filled in. */
+  /**
+   * The parameter groups, each with every option filled in.
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * opt.paramGroups[0]!.lr = 0.01; // what the schedulers do
+   * opt.paramGroups[0]!.params.length; // 1
+   */
   readonly paramGroups: ParamGroup<O>[] = [];
-  /** Per-parameter state, created at a parameter's first update. */
+  /**
+   * Per-parameter state, created at a parameter's first update.
+   *
+   * @example
+   * const w = tensor([1], { requiresGrad: true });
+   * const opt = new Adam([w]);
+   * opt.state.has(w); // false (created at the first update)
+   * w.sum().backward();
+   * opt.step();
+   * opt.state.get(w)!.step; // 1
+   */
   readonly state = new Map<Tensor, S>();
 
   /**

@@ -17,10 +17,32 @@ import { attachNode } from './primitive.js';
  */
 export class FunctionContext {
   private saved: Tensor[] = [];
-  /** Free-form state for backward (shapes, options). */
+  /**
+   * Free-form state for backward (shapes, options).
+   *
+   * @example
+   * const scale = defineFunction({
+   *   name: 'scale',
+   *   forward(ctx, x) { ctx.state.k = 3; return x.mul(3); },
+   *   backward(ctx, g) { return [g.mul(ctx.state.k as number)]; },
+   * });
+   * scale(tensor([1, 2])).toArray(); // [3, 6]
+   */
   readonly state: Record<string, unknown> = {};
 
-  /** Saves tensors for backward; they are checked for in-place modification when used. */
+  /**
+   * Saves tensors for backward; they are checked for in-place modification when used.
+   *
+   * @example
+   * const square = defineFunction({
+   *   name: 'square',
+   *   forward(ctx, x) { ctx.saveForBackward(x); return x.mul(x); },
+   *   backward(_ctx, g, [x]) { return [g.mul(x!).mul(2)]; },
+   * });
+   * const x = tensor([3], { requiresGrad: true });
+   * square(x).sum().backward();
+   * x.grad!.toArray(); // [6]
+   */
   saveForBackward(...tensors: Tensor[]): void {
     this.saved = tensors;
   }

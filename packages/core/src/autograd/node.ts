@@ -82,12 +82,26 @@ export class Node {
     this.savedTensors = saved.map((tensor) => ({ tensor, version: tensor.version }));
   }
 
-  /** True once backward ran through this node without `retainGraph`. */
+  /**
+   * True once backward ran through this node without `retainGraph`.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const y = x.mul(x).sum();
+   * y.backward();
+   * y.gradFn!.freed; // true (backward without retainGraph)
+   */
   get freed(): boolean {
     return this.savedTensors === null;
   }
 
-  /** The tensors this node saved for backward (as PyTorch's `saved_tensors`), after the version check. */
+  /**
+   * The tensors this node saved for backward (as PyTorch's `saved_tensors`), after the version check.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * x.exp().gradFn!.savedValues()[0]!.toArray(); // [2.7182817, 7.389056] (exp saves its output)
+   */
   savedValues(): Tensor[] {
     if (this.savedTensors === null)
       throw new AutogradError(
@@ -114,7 +128,13 @@ export class Node {
     this.savedTensors = null;
   }
 
-  /** The op name with PyTorch's suffix, e.g. `MulBackward`. */
+  /**
+   * The op name with PyTorch's suffix, e.g. `MulBackward`.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * x.mul(2).gradFn!.toString(); // 'MulBackward'
+   */
   toString(): string {
     const n = this.name.replace(/(^|[-_])(\w)/g, (_m, _s, c: string) => c.toUpperCase());
     return `${n}Backward`;

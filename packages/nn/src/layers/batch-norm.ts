@@ -75,20 +75,49 @@ export abstract class BatchNormBase extends Module {
     this.registerBuffer('num_batches_tracked', track ? full([], 0, { dtype: 'int32' }) : null);
   }
 
-  /** The running mean per channel (buffer `running_mean`), or null without running statistics. */
+  /**
+   * The running mean per channel (buffer `running_mean`), or null without running statistics.
+   *
+   * @example
+   * const bn = new BatchNorm1d(2, { momentum: 0.5 });
+   * bn.call(tensor([[1, 2], [3, 4]]));
+   * bn.runningMean!.toArray(); // [1, 1.5]
+   */
   get runningMean(): Tensor | null {
     return this.getBuffer('running_mean');
   }
-  /** The running (unbiased) variance per channel (buffer `running_var`), or null. */
+  /**
+   * The running (unbiased) variance per channel (buffer `running_var`), or null.
+   *
+   * @example
+   * const bn = new BatchNorm1d(2, { momentum: 1 });
+   * bn.call(tensor([[1, 2], [3, 6]]));
+   * bn.runningVar!.toArray(); // [2, 8] (unbiased batch variance)
+   */
   get runningVar(): Tensor | null {
     return this.getBuffer('running_var');
   }
-  /** The number of training batches seen (buffer `num_batches_tracked`, int32 scalar), or null. */
+  /**
+   * The number of training batches seen (buffer `num_batches_tracked`, int32 scalar), or null.
+   *
+   * @example
+   * const bn = new BatchNorm1d(2);
+   * bn.call(randn([4, 2]));
+   * bn.numBatchesTracked!.item(); // 1
+   */
   get numBatchesTracked(): Tensor | null {
     return this.getBuffer('num_batches_tracked');
   }
 
-  /** Resets the running statistics to mean 0, variance 1 and a batch count of 0. */
+  /**
+   * Resets the running statistics to mean 0, variance 1 and a batch count of 0.
+   *
+   * @example
+   * const bn = new BatchNorm1d(2);
+   * bn.call(randn([4, 2]).add(3));
+   * bn.resetRunningStats();
+   * bn.runningMean!.toArray(); // [0, 0]
+   */
   resetRunningStats(): void {
     noGrad(() => {
       this.runningMean?.fill_(0);

@@ -109,7 +109,15 @@ export class Conv2d extends Module {
     this.resetParameters();
   }
 
-  /** Draws new initial values (see the class doc), from `generator` or the layer's own. */
+  /**
+   * Draws new initial values (see the class doc), from `generator` or the layer's own.
+   *
+   * @example
+   * const conv = new Conv2d(1, 4, 3, { generator: new Generator(0) });
+   * const before = conv.weight.clone();
+   * conv.resetParameters({ generator: new Generator(0) });
+   * conv.weight.sub(before).abs().max().item(); // 0 (the same draw again)
+   */
   resetParameters(opts: { generator?: Generator } = {}): void {
     const generator = opts.generator ?? this.#generator;
     kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });

@@ -62,7 +62,14 @@ export class Embedding extends Module {
     this.resetParameters();
   }
 
-  /** Draws new values from N(0, 1) (zeros for the padding row). */
+  /**
+   * Draws new values from N(0, 1) (zeros for the padding row).
+   *
+   * @example
+   * const emb = new Embedding(5, 2, { paddingIdx: 0 });
+   * emb.resetParameters();
+   * emb.weight.select(0, 0).toArray(); // [0, 0]
+   */
   resetParameters(opts: { generator?: Generator } = {}): void {
     normal_(this.weight, 0, 1, { generator: opts.generator ?? this.#generator });
     if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());

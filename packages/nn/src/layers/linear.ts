@@ -68,7 +68,15 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
-  /** Draws new initial values (see the class doc), from `generator` or the layer's own. */
+  /**
+   * Draws new initial values (see the class doc), from `generator` or the layer's own.
+   *
+   * @example
+   * const fc = new Linear(3, 2);
+   * init.zeros_(fc.weight);
+   * fc.resetParameters();
+   * fc.weight.abs().sum().item() > 0; // true
+   */
   resetParameters(opts: { generator?: Generator } = {}): void {
     const generator = opts.generator ?? this.#generator;
     kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });

@@ -49,9 +49,24 @@ export type SchedulerStateDict = Record<string, number | string | boolean | numb
  * lrs; // [0.1, 0.1, 0.01, 0.01, 0.001]
  */
 export abstract class LRScheduler {
-  /** Each group's learning rate at epoch 0 (`group.initialLr`). */
+  /**
+   * Each group's learning rate at epoch 0 (`group.initialLr`).
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * new StepLR(opt, { stepSize: 1 }).baseLrs; // [0.1]
+   */
   baseLrs: number[] = [];
-  /** The number of steps taken; -1 before the initial step. */
+  /**
+   * The number of steps taken; -1 before the initial step.
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const sched = new StepLR(opt, { stepSize: 1 });
+   * sched.lastEpoch; // 0 (after the initial step)
+   * sched.step();
+   * sched.lastEpoch; // 1
+   */
   lastEpoch = -1;
   protected lastLr: number[] = [];
 
@@ -108,7 +123,15 @@ export abstract class LRScheduler {
     this.lastLr = groups.map((g) => g.lr);
   }
 
-  /** The learning rate of each group as this scheduler last set it. */
+  /**
+   * The learning rate of each group as this scheduler last set it.
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const sched = new ExponentialLR(opt, { gamma: 0.5 });
+   * sched.step();
+   * sched.getLastLr(); // [0.05]
+   */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
@@ -116,6 +139,12 @@ export abstract class LRScheduler {
   /**
    * The scheduler's state (epoch, base rates, last rates and its hyper-parameters) as plain
    * values. The optimizer's learning rates are saved by the optimizer's own state dict.
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const sched = new ExponentialLR(opt, { gamma: 0.5 });
+   * sched.step();
+   * sched.stateDict(); // { lastEpoch: 1, baseLrs: [0.1], lastLr: [0.05], gamma: 0.5 }
    */
   stateDict(): SchedulerStateDict {
     const self = this as unknown as Record<string, unknown>;
@@ -132,6 +161,13 @@ export abstract class LRScheduler {
    * groups' current learning rates.
    *
    * @throws ValueError for an entry this scheduler does not have
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const saved = new ExponentialLR(opt, { gamma: 0.5 }).stateDict();
+   * const resumed = new ExponentialLR(opt, { gamma: 0.9 });
+   * resumed.loadStateDict(saved);
+   * resumed.gamma; // 0.5
    */
   loadStateDict(sd: SchedulerStateDict): void {
     const keys = new Set(['lastEpoch', 'baseLrs', 'lastLr', ...this.hyperParameterKeys()]);

@@ -118,6 +118,13 @@ export class ReduceLROnPlateau {
    *
    * @param metric - the epoch's metric (a number or a one-element tensor)
    * @throws ValueError if the metric is not a number
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const sched = new ReduceLROnPlateau(opt, { patience: 0 });
+   * sched.step(tensor(1.5)); // a 0-d loss tensor works too
+   * sched.step(2);
+   * opt.paramGroups[0]!.lr; // 0.01
    */
   step(metric: number | Tensor): void {
     const current = metric instanceof Tensor ? metric.item() : metric;
@@ -148,12 +155,29 @@ export class ReduceLROnPlateau {
     return this.thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
   }
 
-  /** The learning rate of each group after the last step. */
+  /**
+   * The learning rate of each group after the last step.
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const sched = new ReduceLROnPlateau(opt, { patience: 0, factor: 0.5 });
+   * sched.step(1);
+   * sched.step(1);
+   * sched.getLastLr(); // [0.05]
+   */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
 
-  /** The scheduler's state (counters, best metric, hyper-parameters) as plain values. */
+  /**
+   * The scheduler's state (counters, best metric, hyper-parameters) as plain values.
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const sched = new ReduceLROnPlateau(opt);
+   * sched.step(0.5);
+   * sched.stateDict().best; // 0.5
+   */
   stateDict(): SchedulerStateDict {
     return {
       mode: this.mode, factor: this.factor, patience: this.patience, threshold: this.threshold,
@@ -168,6 +192,14 @@ export class ReduceLROnPlateau {
    * the mode's initial best).
    *
    * @throws ValueError for an entry this scheduler does not have
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * const a = new ReduceLROnPlateau(opt);
+   * a.step(0.5);
+   * const b = new ReduceLROnPlateau(opt);
+   * b.loadStateDict(a.stateDict());
+   * b.best; // 0.5
    */
   loadStateDict(sd: SchedulerStateDict): void {
     const keys = Object.keys(this.stateDict());

@@ -1,5 +1,5 @@
 /**
- * Runs every `@example` in the doc comments of @tapegrad/core, nn, optim and datasets, and checks
+ * Runs every `@example` in the doc comments of @tapegrad/core, nn, optim, datasets and train, and checks
  * the results the examples show in their comments.
  *
  * - Extraction rules: test/doc-examples/extract.ts (blocks, code fences, the `// not run:` marker).
@@ -21,18 +21,20 @@ import * as core from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import * as optim from '@tapegrad/optim';
 import * as datasets from '@tapegrad/datasets';
+import * as train from '@tapegrad/train';
 import { extractExamples, type DocExample, type MisplacedExample } from './doc-examples/extract.js';
 import { listExports } from './doc-examples/exports.js';
 import { CHECK, IMPORT, compareShown, parseShownLiteral, prepareExample } from './doc-examples/run.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = { core, nn, optim, datasets } as const;
+const PACKAGES = { core, nn, optim, datasets, train } as const;
 type PkgName = keyof typeof PACKAGES;
 const SPECIFIERS: Record<string, object> = {
   '@tapegrad/core': core,
   '@tapegrad/nn': nn,
   '@tapegrad/optim': optim,
   '@tapegrad/datasets': datasets,
+  '@tapegrad/train': train,
 };
 
 /**
@@ -48,7 +50,7 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 /** Every runtime export in scope for an example of package `pkg`: its own first, then core, nn, optim, datasets. */
 function scopeFor(pkg: PkgName): Map<string, unknown> {
   const scope = new Map<string, unknown>();
-  for (const name of [pkg, 'core', 'nn', 'optim', 'datasets'] as PkgName[])
+  for (const name of [pkg, 'core', 'nn', 'optim', 'datasets', 'train'] as PkgName[])
     for (const [k, v] of Object.entries(PACKAGES[name])) if (!scope.has(k)) scope.set(k, v);
   return scope;
 }

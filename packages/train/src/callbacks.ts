@@ -260,10 +260,15 @@ export interface ModelCheckpointOptions {
  *
  * @throws ValueError for a missing path, a bad mode, or (with saveBestOnly) when the monitored value is missing from the logs
  * @example
- * // not run: writes files
- * const ckpt = new ModelCheckpoint({ path: 'out/best.safetensors', monitor: 'val_accuracy' });
- * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, valLoader, epochs: 10, metrics: ['accuracy'], callbacks: [ckpt] });
- * model.loadStateDict(await loadSafetensors('out/best.safetensors'));
+ * import { tmpdir } from 'node:os';
+ * const { x, y } = linearlySeparable({ n: 32, seed: 0 });
+ * const trainLoader = new DataLoader(new TensorDataset(x, y), { batchSize: 8 });
+ * const model = new Linear(2, 2);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * const path = `${tmpdir()}/tapegrad-best.safetensors`;
+ * const ckpt = new ModelCheckpoint({ path, monitor: 'val_accuracy', mode: 'max' });
+ * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, valLoader: trainLoader, epochs: 3, metrics: ['accuracy'], callbacks: [ckpt], verbose: 0 });
+ * model.loadStateDict(await loadSafetensors(path));
  */
 export class ModelCheckpoint implements Callback {
   /** The file pattern. */
@@ -335,12 +340,17 @@ export interface LoggerOptions {
  * is interrupted.
  *
  * @example
- * // not run: writes files
- * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, epochs: 5, callbacks: [new CsvLogger('out/log.csv')] });
- * // out/log.csv:
+ * import { tmpdir } from 'node:os';
+ * const { x, y } = linearlySeparable({ n: 32, seed: 0 });
+ * const trainLoader = new DataLoader(new TensorDataset(x, y), { batchSize: 8 });
+ * const model = new Linear(2, 2);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * const path = `${tmpdir()}/tapegrad-log.csv`;
+ * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, epochs: 2, callbacks: [new CsvLogger(path)], verbose: 0 });
+ * // the file now reads:
  * // epoch,loss,lr,seconds
- * // 1,0.6931,0.1,0.42
- * // ...
+ * // 1,0.6931...,0.1,0.01
+ * // 2,...
  */
 export class CsvLogger implements Callback {
   #keys: string[] | null = null;
@@ -382,9 +392,13 @@ function csvField(s: string): string {
  * NaN and infinities are written as null, as JSON has no such numbers).
  *
  * @example
- * // not run: writes files
- * const log = new JsonlLogger('out/log.jsonl');
- * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, epochs: 5, callbacks: [log] });
+ * import { tmpdir } from 'node:os';
+ * const { x, y } = linearlySeparable({ n: 32, seed: 0 });
+ * const trainLoader = new DataLoader(new TensorDataset(x, y), { batchSize: 8 });
+ * const model = new Linear(2, 2);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * const log = new JsonlLogger(`${tmpdir()}/tapegrad-log.jsonl`);
+ * await fit(model, { optimizer, loss: F.crossEntropy, trainLoader, epochs: 2, callbacks: [log], verbose: 0 });
  */
 export class JsonlLogger implements Callback {
   constructor(

@@ -209,8 +209,8 @@ export function checkPositive(op: string, name: string, v: number): void {
  * @param svg - the document, e.g. from {@link lineChart}
  * @param path - the file to write, e.g. `out/loss.svg`
  * @example
- * // not run: writes a file
- * saveSvg(lineChart([{ name: 'loss', values: history.get('loss') }]), 'out/loss.svg');
+ * import { tmpdir } from 'node:os';
+ * saveSvg(lineChart([{ name: 'loss', values: [0.9, 0.5, 0.3] }]), `${tmpdir()}/tapegrad-loss.svg`);
  */
 export function saveSvg(svg: string, path: string): string {
   mkdirSync(dirname(path), { recursive: true });

@@ -1,7 +1,11 @@
 // tapegrad benchmarks: one command (`pnpm bench` at the repository root) prints one table of
 // tapegrad's js and wasm backends against TensorFlow.js (cpu, wasm) and PyTorch, with ratios.
+// Each column runs in a child process of its own, so that one framework's heap, threads and
+// caches do not bias the next.
 //
 // Options: --only=gemm,mlp (figure id prefixes)  --no-tfjs  --no-torch  --no-js  --threads=N
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setNumThreads, getNumThreads } from '@tapegrad/core';
 import { figures, type Figure } from './figures.js';
 import { runTapegrad } from './tapegrad.js';
@@ -19,35 +23,72 @@ if (threadArg) setNumThreads(Number(threadArg));
 const threads = getNumThreads();
 const log = (s: string) => process.stderr.write(`  ${s}\n`);
 
-type Column = { name: string; values: Map<string, number | string>; note?: string };
-const columns: Column[] = [];
-const notes: string[] = [];
-
-console.error(`tapegrad bench: ${figs.length} figures, wasm kernels on ${threads} thread(s); progress below, table at the end`);
-if (!flag('no-js')) columns.push({ name: 'tg-js', values: runTapegrad('js', figs, log) });
-columns.push({ name: 'tg-wasm', values: runTapegrad('wasm', figs, log) });
-
-if (!flag('no-tfjs')) {
-  const t = loadTfjs(log);
-  if ('error' in t) notes.push(`tfjs: not run (${t.error})`);
-  else {
-    columns.push({ name: 'tfjs-cpu', values: await runTfjs(t.tf, 'cpu', figs, log) });
-    columns.push({ name: 'tfjs-wasm', values: await runTfjs(t.tf, 'wasm', figs, log) });
-    notes.push(`tfjs ${t.tf.version?.tfjs ?? '4'}: cpu (pure JS) and wasm (XNNPACK, SIMD; one thread on Node) backends`);
-  }
-}
-if (!flag('no-torch')) {
-  const r = runTorch(figs, threads, log);
-  if ('error' in r) notes.push(`pytorch: not run (${r.error})`);
-  else {
-    columns.push({ name: 'torch', values: r.figures });
-    notes.push(`pytorch: ${r.info}`);
-  }
+type Values = Map<string, number | string>;
+interface ColumnResult {
+  values: Record<string, number | string>;
+  note?: string;
+  error?: string;
 }
 
-printTable(figs, columns);
-for (const n of notes) console.log(n);
-console.log(`tapegrad wasm: ${threads} thread(s). Ratios are tg-wasm / peer: above 1 is better for GFLOP/s and samples/s, below 1 for ms and us.`);
+/** Runs one column in this process (the child side). */
+async function runColumn(name: string): Promise<ColumnResult> {
+  const obj = (m: Values) => Object.fromEntries(m);
+  switch (name) {
+    case 'tg-js':
+      return { values: obj(runTapegrad('js', figs, log)) };
+    case 'tg-wasm':
+      return { values: obj(runTapegrad('wasm', figs, log)) };
+    case 'tfjs-cpu':
+    case 'tfjs-wasm': {
+      const t = loadTfjs(log);
+      if ('error' in t) return { values: {}, error: t.error };
+      const v = await runTfjs(t.tf, name === 'tfjs-cpu' ? 'cpu' : 'wasm', figs, log);
+      return { values: obj(v), note: `tfjs ${t.tf.version?.tfjs ?? '4'}: cpu (pure JS) and wasm (XNNPACK, SIMD; one thread on Node) backends` };
+    }
+    case 'torch': {
+      const r = runTorch(figs, threads, log);
+      if ('error' in r) return { values: {}, error: r.error };
+      return { values: obj(r.figures), note: `pytorch: ${r.info}` };
+    }
+  }
+  return { values: {}, error: `unknown column ${name}` };
+}
+
+const column = opt('column');
+if (column) {
+  // child: print the result as the last line of stdout
+  console.log(JSON.stringify(await runColumn(column)));
+} else {
+  // parent: one child per column, then the table
+  const names = [
+    ...(flag('no-js') ? [] : ['tg-js']), 'tg-wasm',
+    ...(flag('no-tfjs') ? [] : ['tfjs-cpu', 'tfjs-wasm']),
+    ...(flag('no-torch') ? [] : ['torch']),
+  ];
+  console.error(`tapegrad bench: ${figs.length} figures, wasm kernels on ${threads} thread(s); progress below, table at the end`);
+  const script = fileURLToPath(import.meta.url);
+  const passthrough = args.filter((a) => a.startsWith('--only=') || a.startsWith('--threads='));
+  const columns: Array<{ name: string; values: Values }> = [];
+  const notes = new Set<string>();
+  for (const name of names) {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, `--column=${name}`, ...passthrough], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    });
+    let res: ColumnResult;
+    try {
+      res = JSON.parse(r.stdout.toString().trim().split('\n').pop()!) as ColumnResult;
+    } catch {
+      res = { values: {}, error: `the ${name} run failed (exit ${r.status})` };
+    }
+    if (res.error) notes.add(`${name}: not run (${res.error})`);
+    else columns.push({ name, values: new Map(Object.entries(res.values)) });
+    if (res.note) notes.add(res.note);
+  }
+  printTable(figs, columns);
+  for (const n of notes) console.log(n);
+  console.log(`tapegrad wasm: ${threads} thread(s). Ratios are tg-wasm / peer: above 1 is better for GFLOP/s and samples/s, below 1 for ms and us.`);
+}
 
 function fmt(v: number | string | undefined): string {
   if (v === undefined) return '-';
@@ -57,8 +98,12 @@ function fmt(v: number | string | undefined): string {
   return v.toFixed(2);
 }
 
-function printTable(fs: Figure[], cols: Column[]): void {
-  const ours = cols.find((c) => c.name === 'tg-wasm')!;
+function printTable(fs: Figure[], cols: Array<{ name: string; values: Values }>): void {
+  const ours = cols.find((c) => c.name === 'tg-wasm');
+  if (!ours) {
+    console.log('tapegrad wasm did not run');
+    return;
+  }
   const peers = cols.filter((c) => c !== ours);
   const header = ['figure', 'unit', ...cols.map((c) => c.name), ...peers.map((c) => `/${c.name}`)];
   const rows = fs.map((f) => {

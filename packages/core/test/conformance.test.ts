@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ndarray from 'ndarray';
 import {
-  Generator, randn, setBackend, getBackend, setNumThreads, getNumThreads, conv2d, maxPool2d, avgPool2d, type Tensor,
+  Generator, randn, setBackend, getBackend, setNumThreads, getNumThreads, conv2d, maxPool2d, avgPool2d, where, type Tensor,
 } from '@tapegrad/core';
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js/index.js';
@@ -372,7 +372,40 @@ function onBackend(name: string, f: () => Tensor[]): number[][] {
   }
 }
 
+/** Ops of one input (shape [7, 40] unless given), compared forward and backward across backends. */
+const unaryOps: Array<[string, (x: Tensor) => Tensor, number[]?]> = [
+  ['exp', (x) => x.exp()], ['log', (x) => x.abs().add(0.1).log()], ['tanh', (x) => x.tanh()], ['sigmoid', (x) => x.sigmoid()],
+  ['relu', (x) => x.relu()], ['neg', (x) => x.neg()], ['abs', (x) => x.abs()], ['sqrt', (x) => x.abs().add(0.1).sqrt()],
+  ['rsqrt', (x) => x.abs().add(0.1).rsqrt()], ['leakyRelu', (x) => x.leakyRelu(0.1)], ['elu', (x) => x.elu()], ['gelu', (x) => x.gelu()],
+  ['softplus', (x) => x.softplus()], ['clamp', (x) => x.clamp(-0.5, 0.5)], ['sin', (x) => x.sin()], ['pow', (x) => x.abs().add(0.1).pow(1.7)],
+  ['add', (x) => x.add(x.mul(0.5))], ['sub (bias row)', (x) => x.sub(x.sum(0))], ['mul (column)', (x) => x.mul(x.amax(1, { keepdim: true }))],
+  ['div', (x) => x.div(x.abs().add(1))], ['maximum', (x) => x.maximum(x.mul(-1))],
+  ['sum', (x) => x.sum(1)], ['mean', (x) => x.mean(0)], ['amax', (x) => x.amax(1)], ['prod', (x) => x.narrow(1, 0, 5).prod(1)],
+  ['softmax', (x) => x.softmax(1)], ['logSoftmax', (x) => x.logSoftmax(1)], ['logsumexp', (x) => x.logsumexp(1)],
+  ['var', (x) => x.var(1)], ['matmul', (x) => x.matmul(x.mT)], ['matmul T', (x) => x.mT.matmul(x)],
+  ['where', (x) => where(x.gt(0), x, x.mul(0.1))], ['transpose exp', (x) => x.mT.exp()],
+  ['conv2d', (x) => conv2d(x.reshape([2, 2, 7, 10]), x.narrow(0, 0, 3).reshape([3, 2, 2, 10]).narrow(3, 0, 3), null, { padding: 1 })],
+  ['maxPool2d', (x) => maxPool2d(x.reshape([2, 2, 7, 10]), 2)], ['avgPool2d', (x) => avgPool2d(x.reshape([2, 2, 7, 10]), 3, { stride: 2, padding: 1 })],
+];
+
 describe('ops on the wasm backend, forward and backward', () => {
+  for (const [name, f] of unaryOps) {
+    it(`${name} gives the reference output and input gradient`, () => {
+      const run = () => {
+        const g = new Generator(11);
+        const x = randn([7, 40], { generator: g }).requiresGrad_();
+        const y = f(x);
+        const r = randn(y.shape, { generator: g });
+        y.mul(r).sum().backward();
+        return [y, x.grad!];
+      };
+      const w = onBackend('wasm', run);
+      const j = onBackend('js', run);
+      expect(w[0]!).toBeAllClose(j[0]!, { rtol: 1e-4, atol: 1e-5 });
+      expect(w[1]!).toBeAllClose(j[1]!, { rtol: 1e-4, atol: 1e-5 });
+    });
+  }
+
   it('a conv - relu - pool - linear - logSoftmax step gives the reference loss and gradients', () => {
     const step = () => {
       const g = new Generator(7);

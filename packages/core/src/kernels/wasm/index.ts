@@ -115,7 +115,7 @@ function contiguous(rt: WasmRuntime, v: View): number {
   return dst;
 }
 
-/** Runs `f` with scratch memory released afterwards, or returns null if wasm is unavailable. */
+/** Runs `f` on the runtime (present whenever the wasm backend is registered), releasing the scratch memory it used afterwards. */
 function withRuntime<T>(f: (rt: WasmRuntime) => T): T {
   const rt = wasmRuntime()!;
   const mark = rt.mark();

@@ -47,3 +47,42 @@ export function copyStridedF32(nd: i32, shape: usize, strides: usize, src: usize
     }
   }
 }
+
+/**
+ * `dst[j, i] = src[i, j]`: the transpose of `src [rows, cols]` (row stride `ld` elements) into
+ * a row-major `dst [cols, rows]`, by 4x4 register blocks inside 32x32 tiles (reading one matrix
+ * along rows and writing the other along rows; a plain strided copy misses cache every element).
+ */
+export function transposeF32(rows: i32, cols: i32, src: usize, ld: i32, dst: usize): void {
+  const T = 32;
+  const ls = <usize>ld * 4, ldst = <usize>rows * 4;
+  for (let i0 = 0; i0 < rows; i0 += T) {
+    const i1 = min(rows, i0 + T);
+    for (let j0 = 0; j0 < cols; j0 += T) {
+      const j1 = min(cols, j0 + T);
+      let i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        let j = j0;
+        const s0 = src + <usize>i * ls;
+        for (; j + 4 <= j1; j += 4) {
+          const p = s0 + <usize>j * 4;
+          const r0 = v128.load(p), r1 = v128.load(p + ls), r2 = v128.load(p + 2 * ls), r3 = v128.load(p + 3 * ls);
+          // 4x4 transpose: interleave pairs, then halves
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+          const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+          const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          const d = dst + <usize>j * ldst + <usize>i * 4;
+          v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+          v128.store(d + ldst, i64x2.shuffle(t0, t1, 1, 3));
+          v128.store(d + 2 * ldst, i64x2.shuffle(t2, t3, 0, 2));
+          v128.store(d + 3 * ldst, i64x2.shuffle(t2, t3, 1, 3));
+        }
+        for (; j < j1; j++)
+          for (let r = 0; r < 4; r++) store<f32>(dst + <usize>j * ldst + <usize>(i + r) * 4, load<f32>(src + <usize>(i + r) * ls + <usize>j * 4));
+      }
+      for (; i < i1; i++)
+        for (let j = j0; j < j1; j++) store<f32>(dst + <usize>j * ldst + <usize>i * 4, load<f32>(src + <usize>i * ls + <usize>j * 4));
+    }
+  }
+}

@@ -110,6 +110,16 @@ function contiguous(rt: WasmRuntime, v: View): number {
   if (isRowMajor(ndarray(v.data, v.shape, s.stride))) return s.ptr;
   const nd = v.shape.length;
   const dst = rt.alloc(sizeOf(v.shape) * 4);
+  // (a batch of) transposed matrices: strides [.., 1, s] over [.., A, B] with s >= A
+  const c = collapse(v.shape, [s.stride]);
+  const [sd] = c.st as [number[]];
+  const k = c.dims.length;
+  const A = c.dims[k - 2]!;
+  const B = c.dims[k - 1]!;
+  if (sd[k - 2] === 1 && sd[k - 1]! >= A && A >= 4 && B >= 4) {
+    forSlices(c.dims, c.st, [s.ptr], [4], dst, 4, (m, n, [p], o) => rt.exports.transposeF32(n, m, p!, sd[k - 1]!, o));
+    return dst;
+  }
   const meta = rt.putInts([...v.shape, ...s.stride, ...new Array<number>(nd).fill(0)]);
   rt.exports.copyStridedF32(nd, meta, meta + nd * 4, s.ptr, dst);
   return dst;

@@ -17,6 +17,7 @@ export interface KernelExports {
   scatterAddLastF32(outer: number, D: number, L: number, out: number, index: number, src: number): number;
   reduceF32(op: number, outer: number, r: number, inner: number, x: number, s0: number, s1: number, s2: number, out: number, work: number): void;
   copyStridedF32(nd: number, shape: number, strides: number, src: number, dst: number): void;
+  transposeF32(rows: number, cols: number, src: number, ld: number, dst: number): void;
   conv2dForward(...args: number[]): void;
   conv2dBackwardInput(...args: number[]): void;
   conv2dBackwardWeight(...args: number[]): void;

@@ -5,10 +5,14 @@
  * = flat index ih W + iw of the first maximum (NaN wins, as in the reference kernels).
  * geo = [H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo] as int32s.
  */
-export function maxPool2dF32(p0: i32, p1: i32, geo: usize, x: usize, out: usize, argmax: usize): void {
+export function maxPool2dF32(p0: i32, p1: i32, geo: usize, x: usize, out: usize, argmax: usize, _work: usize): void {
   const H = load<i32>(geo), W = load<i32>(geo, 4), kh = load<i32>(geo, 8), kw = load<i32>(geo, 12);
   const sh = load<i32>(geo, 16), sw = load<i32>(geo, 20), ph = load<i32>(geo, 24), pw = load<i32>(geo, 28);
   const dh = load<i32>(geo, 32), dw = load<i32>(geo, 36), Ho = load<i32>(geo, 40), Wo = load<i32>(geo, 44);
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1) {
+    pool2x2(p0, p1, H, W, Ho, Wo, x, out, argmax);
+    return;
+  }
   for (let p = p0; p < p1; p++) {
     const plane = x + <usize>(p * H * W) * 4;
     let o = out + <usize>(p * Ho * Wo) * 4;
@@ -30,6 +34,43 @@ export function maxPool2dF32(p0: i32, p1: i32, geo: usize, x: usize, out: usize,
             }
           }
         }
+        store<f32>(o, best);
+        store<i32>(a, bi);
+        o += 4;
+        a += 4;
+      }
+    }
+  }
+}
+
+/** `v` replaces the running maximum if larger, or NaN over a number (ties keep the first). */
+// @ts-ignore: decorator
+@inline
+function better(v: f32, best: f32): bool {
+  return v > best || (v != v && best == best);
+}
+
+/** The common 2x2 window, stride 2, no padding: every window lies inside, no bounds checks. */
+function pool2x2(p0: i32, p1: i32, H: i32, W: i32, Ho: i32, Wo: i32, x: usize, out: usize, argmax: usize): void {
+  const rowB = <usize>W * 4;
+  for (let p = p0; p < p1; p++) {
+    const plane = x + <usize>(p * H * W) * 4;
+    let o = out + <usize>(p * Ho * Wo) * 4;
+    let a = argmax + <usize>(p * Ho * Wo) * 4;
+    for (let oh = 0; oh < Ho; oh++) {
+      const ih = oh * 2;
+      const r0 = plane + <usize>(ih * W) * 4;
+      for (let ow = 0; ow < Wo; ow++) {
+        const q = r0 + <usize>ow * 8;
+        const i0 = ih * W + ow * 2;
+        let best = load<f32>(q);
+        let bi = i0;
+        let v = load<f32>(q, 4);
+        if (better(v, best)) { best = v; bi = i0 + 1; }
+        v = load<f32>(q + rowB);
+        if (better(v, best)) { best = v; bi = i0 + W; }
+        v = load<f32>(q + rowB, 4);
+        if (better(v, best)) { best = v; bi = i0 + W + 1; }
         store<f32>(o, best);
         store<i32>(a, bi);
         o += 4;

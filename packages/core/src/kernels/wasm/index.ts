@@ -489,7 +489,7 @@ function maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out:
     const geo = rt.putInts([H, W, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], Ho, Wo]);
     const out = rt.alloc(n * 4);
     const arg = rt.alloc(n * 4);
-    rt.exports.maxPool2dF32(0, N * C, geo, xp, out, arg);
+    parallelFor(rt, 4 * n * kernel[0] * kernel[1], N * C, 'maxPool2dF32', 0, 6, (p0, p1) => [p0, p1, geo, xp, out, arg, 0]);
     const argmax = ndarray(new Int32Array(n), [N, C, Ho, Wo]);
     (argmax.data as Int32Array).set(rt.i32.subarray(arg >> 2, (arg >> 2) + n));
     return { out: takeF32(rt, out, [N, C, Ho, Wo]), argmax };

@@ -147,14 +147,14 @@ export function wasmRuntime(): WasmRuntime | null {
       (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
     if (canShare) {
       try {
-        const memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
+        const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
         runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmShared)), memory, true);
         return runtime;
       } catch {
         // fall through to the single-threaded build
       }
     }
-    const memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES });
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
     runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmSingle)), memory, false);
   } catch {
     runtime = null;

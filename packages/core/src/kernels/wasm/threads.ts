@@ -26,6 +26,8 @@ const MAX_CHUNKS = 64;
 // Control block (int32): job sequence number, next chunk, chunks done, chunk count, kernel index,
 // arg count, work arg index, error flag; then one work address and one ready flag per worker.
 const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, FN = 4, NARGS = 5, WORKARG = 6, ERROR = 7, HEADER = 8;
+/** A worker with no job for this long exits; the pool is started again on the next large job. */
+const IDLE_EXIT_MS = 5000;
 
 const FN_NAMES: Array<keyof KernelExports> = [
   'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dF32', 'unaryF32', 'binaryF32',
@@ -46,7 +48,15 @@ let seen = 0;
 for (;;) {
   let s = Atomics.load(ctl, ${SEQ});
   for (let i = 0; s === seen && i < 20000; i++) s = Atomics.load(ctl, ${SEQ});
-  if (s === seen) { Atomics.wait(ctl, ${SEQ}, seen); continue; }
+  if (s === seen) {
+    // idle: sleep until the next job; after ${IDLE_EXIT_MS / 1000} s without one, exit (the pool is
+    // rebuilt on demand), so abandoned pools do not pin their memory forever
+    if (Atomics.wait(ctl, ${SEQ}, seen, ${IDLE_EXIT_MS}) === 'timed-out' && Atomics.load(ctl, ${SEQ}) === seen) {
+      Atomics.store(ctl, ${HEADER} + nworkers + index, 0);
+      process.exit(0);
+    }
+    continue;
+  }
   seen = s;
   for (;;) {
     const c = Atomics.add(ctl, ${NEXT}, 1);
@@ -63,6 +73,7 @@ for (;;) {
 interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
+  on(event: 'exit', f: () => void): void;
 }
 type WorkerCtor = new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
 
@@ -72,6 +83,8 @@ interface Pool {
   ctl: Int32Array;
   args: Float64Array;
   seq: number;
+  /** Workers that have exited (idle timeout): the pool is replaced on next use. */
+  exited: number;
 }
 
 let wanted = defaultThreads();
@@ -125,7 +138,8 @@ function shutdown(): void {
 /** The pool for `rt`, started on first use; null when threads are unavailable or not wanted. */
 function getPool(rt: WasmRuntime): Pool | null {
   if (wanted <= 1 || !rt.shared) return null;
-  if (pool && pool.rt === rt) return pool;
+  if (pool && pool.rt === rt && pool.exited === 0) return pool;
+  if (pool) shutdown();
   const wt = nodeBuiltin<{ Worker: WorkerCtor }>('node:worker_threads');
   if (!wt) return null;
   const nw = wanted - 1;
@@ -140,8 +154,10 @@ function getPool(rt: WasmRuntime): Pool | null {
     w.unref();
     workers.push(w);
   }
-  pool = { rt, workers, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0 };
-  return pool;
+  const p: Pool = { rt, workers, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0, exited: 0 };
+  for (const w of workers) w.on('exit', () => p.exited++);
+  pool = p;
+  return p;
 }
 
 /** Workers of the pool that have started (a fresh pool warms up in the background). */

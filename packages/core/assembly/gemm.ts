@@ -87,18 +87,27 @@ function packB(kc: i32, nc: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
         dst += 32;
       }
     } else if (cols == NR && rs == 1) {
-      // B transposed: each column is contiguous along k; gather 8 columns per k
-      const c0 = base, st = <usize>cs * 4;
-      for (let k = 0; k < kc; k++) {
-        const o = <usize>k * 4;
-        store<f32>(dst, load<f32>(c0 + o));
-        store<f32>(dst, load<f32>(c0 + st + o), 4);
-        store<f32>(dst, load<f32>(c0 + 2 * st + o), 8);
-        store<f32>(dst, load<f32>(c0 + 3 * st + o), 12);
-        store<f32>(dst, load<f32>(c0 + 4 * st + o), 16);
-        store<f32>(dst, load<f32>(c0 + 5 * st + o), 20);
-        store<f32>(dst, load<f32>(c0 + 6 * st + o), 24);
-        store<f32>(dst, load<f32>(c0 + 7 * st + o), 28);
+      // B transposed: each column is contiguous along k. Read 4 k's of each of the 8 columns
+      // as vectors and transpose them in registers (two 4x4 blocks) into 4 packed rows.
+      const st = <usize>cs * 4;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = base + <usize>k * 4;
+        const x0 = v128.load(o), x1 = v128.load(o + st), x2 = v128.load(o + 2 * st), x3 = v128.load(o + 3 * st);
+        const y0 = v128.load(o + 4 * st), y1 = v128.load(o + 5 * st), y2 = v128.load(o + 6 * st), y3 = v128.load(o + 7 * st);
+        const a0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), a1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        const a2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), a3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        const b0 = i32x4.shuffle(y0, y1, 0, 4, 1, 5), b1 = i32x4.shuffle(y2, y3, 0, 4, 1, 5);
+        const b2 = i32x4.shuffle(y0, y1, 2, 6, 3, 7), b3 = i32x4.shuffle(y2, y3, 2, 6, 3, 7);
+        v128.store(dst, i64x2.shuffle(a0, a1, 0, 2)); v128.store(dst, i64x2.shuffle(b0, b1, 0, 2), 16);
+        v128.store(dst, i64x2.shuffle(a0, a1, 1, 3), 32); v128.store(dst, i64x2.shuffle(b0, b1, 1, 3), 48);
+        v128.store(dst, i64x2.shuffle(a2, a3, 0, 2), 64); v128.store(dst, i64x2.shuffle(b2, b3, 0, 2), 80);
+        v128.store(dst, i64x2.shuffle(a2, a3, 1, 3), 96); v128.store(dst, i64x2.shuffle(b2, b3, 1, 3), 112);
+        dst += 128;
+      }
+      for (; k < kc; k++) {
+        const o = base + <usize>k * 4;
+        for (let c = 0; c < NR; c++) store<f32>(dst + <usize>c * 4, load<f32>(o + <usize>c * st));
         dst += 32;
       }
     } else {

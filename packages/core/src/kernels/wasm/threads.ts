@@ -1,3 +1,4 @@
+import { ValueError } from '../../errors.js';
 import type { KernelExports, WasmRuntime } from './module.js';
 
 // A persistent pool of worker threads that share the kernels' memory (a shared
@@ -102,29 +103,35 @@ function nodeBuiltin<T>(name: string): T | null {
   }
 }
 
+/** The number of cores in Node; 1 elsewhere (the pool uses worker_threads, not yet Web Workers). */
 function defaultThreads(): number {
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   if (os) return os.availableParallelism?.() ?? os.cpus().length;
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return nav?.hardwareConcurrency ?? 1;
+  return 1;
 }
 
 /**
- * Sets how many threads large matrix products and convolutions use (the calling thread plus
- * `n - 1` workers). Defaults to the number of cores. Has effect with the `wasm` backend in
- * Node; elsewhere the kernels run on one thread.
+ * Sets how many threads large matrix products, convolutions and poolings use (the calling
+ * thread plus `n - 1` workers). Defaults to the number of cores in Node. Has effect with the
+ * `wasm` backend in Node (worker_threads sharing the kernels' memory); in browsers the kernels
+ * run on the calling thread for now.
  *
- * @throws RangeError `setNumThreads: expected a positive integer, got 0`
+ * @throws ValueError `setNumThreads: expected a positive integer, got 0`
  * @example
  * setNumThreads(1); // deterministic single-threaded timing
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${n}`);
   wanted = n;
   if (pool && pool.workers.length !== n - 1) shutdown();
 }
 
-/** The number of threads the kernels may use (see {@link setNumThreads}). */
+/**
+ * The number of threads the kernels may use (see {@link setNumThreads}).
+ *
+ * @example
+ * getNumThreads(); // 2 on a two-core machine in Node
+ */
 export function getNumThreads(): number {
   return wanted;
 }

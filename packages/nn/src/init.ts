@@ -56,9 +56,10 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-/** Writes `values` (computed in float64) into `t` in place, under noGrad. */
+/** Writes `draw(i)` into every element of `t` in place, under noGrad (nothing for an empty `t`). */
 function fill(op: string, t: Tensor, draw: (i: number) => number): Tensor {
   if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${typeof t}`);
+  if (t.numel === 0) return t;
   const data = allocate(t.dtype, t.numel);
   for (let i = 0; i < data.length; i++) data[i] = draw(i);
   const src = Tensor.fromData(data, t.shape, t.dtype);
@@ -254,14 +255,16 @@ function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
   if (mode !== 'fanIn' && mode !== 'fanOut') throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
   const fans = calculateFanInAndFanOut(t);
   const fan = mode === 'fanIn' ? fans.fanIn : fans.fanOut;
-  if (fan === 0) throw new ValueError(`${op}: cannot initialise a tensor with zero ${mode} (shape ${fmtShape(t.shape)})`);
+  // A zero fan means a zero-element tensor (e.g. Linear(0, n)): nothing to draw, as in PyTorch.
+  if (fan === 0) return 0;
   return calculateGain(opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0) / Math.sqrt(fan);
 }
 
 /**
  * Kaiming/He uniform: U(-bound, bound) with `bound = gain * √(3 / fan)`, `gain` from
  * {@link calculateGain}(nonlinearity, a) and `fan` the fan-in (default) or fan-out.
- * Linear and Conv2d use `a = √5`, which gives `bound = 1 / √fanIn`.
+ * Linear and Conv2d use `a = √5`, which gives `bound = 1 / √fanIn`. A tensor with no
+ * elements is left as it is.
  *
  * @throws ValueError for tensors with fewer than 2 dims or a bad `mode`
  * @example

@@ -138,4 +138,11 @@ describe('xavier and kaiming', () => {
       /kaimingNormal_: mode must be 'fanIn' or 'fanOut', got 'fan_in'/,
     );
   });
+
+  it('leave a tensor without elements as it is, as PyTorch does', () => {
+    for (const shape of [[5, 0], [0, 5], [4, 0, 3, 3]]) {
+      expect(init.kaimingUniform_(zeros(shape)).shape).toEqual(shape);
+      expect(init.kaimingNormal_(zeros(shape), { mode: 'fanOut' }).shape).toEqual(shape);
+    }
+  });
 });

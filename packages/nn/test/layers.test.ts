@@ -63,6 +63,13 @@ describe('Linear', () => {
     expect(() => lin.call(zeros([2, 5]))).toThrow(/linear: input.shape=\[2,5\] does not fit weight.shape=\[2,4\] \(5 != 4 input features\)/);
     expect(() => new Linear(-1, 2)).toThrow(/Linear: inFeatures must be a non-negative integer, got -1/);
   });
+
+  it('accepts zero features, as PyTorch: with no inputs the output is the bias, here 0', () => {
+    const lin = new Linear(0, 3);
+    expect(lin.weight.shape).toEqual([3, 0]);
+    expect(lin.call(zeros([2, 0]))).toBeAllClose([[0, 0, 0], [0, 0, 0]], { atol: 0 });
+    expect(new Linear(3, 0).call(zeros([2, 3])).shape).toEqual([2, 0]);
+  });
 });
 
 /** Direct convolution by loops, the reference for Conv2d. */

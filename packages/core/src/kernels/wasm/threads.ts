@@ -2,23 +2,13 @@ import { ValueError } from '../../errors.js';
 import type { KernelExports, WasmRuntime } from './module.js';
 
 // A persistent pool of worker threads that share the kernels' memory (a shared
-// WebAssembly.Memory), for large GEMM and convolution calls. The calling thread posts one part
-// of a job to each worker through a SharedArrayBuffer control block (Atomics.notify), runs the
-// first part itself, then waits for the others (a short spin, then Atomics.wait). Workers are
-// unref'd, so an idle pool never keeps a process alive. Node only for now (worker_threads);
-// elsewhere, or without shared memory, every job runs on the calling thread.
-
-/**
- * A parallel job split into chunks: chunk `i` calls `fn(...args[i])`, except that the argument
- * at `workArg` is replaced by the scratch address of whichever thread runs the chunk (each
- * thread has its own `work` bytes, e.g. GEMM packing buffers).
- */
-export interface Job {
-  fn: keyof KernelExports;
-  work: number;
-  workArg: number;
-  args: number[][];
-}
+// WebAssembly.Memory), for large GEMM, convolution and pooling calls: worker_threads in Node,
+// Web Workers in cross-origin isolated pages (where SharedArrayBuffer exists). A job is cut
+// into chunks that the calling thread and the workers take from a shared counter (Atomics), so
+// a worker that is slow to wake (or not scheduled on a busy machine) just takes fewer. Node
+// workers are unref'd, so an idle pool never keeps a process alive; idle workers exit after a
+// few seconds and the pool restarts on demand. Without shared memory every job runs on the
+// calling thread.
 
 /** Below this many flops per thread a job stays on the calling thread (waking a worker costs ~10-50 us). */
 const MIN_FLOPS_PER_THREAD = 4e6;
@@ -34,61 +24,63 @@ const FN_NAMES: Array<keyof KernelExports> = [
   'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dF32', 'unaryF32', 'binaryF32',
 ];
 
-// Runs inside each worker (CommonJS, evaluated from this string, so no file needs to be found).
-// Chunks are taken from a shared counter, so a worker that is slow to wake up (or not scheduled
-// on a busy machine) simply takes fewer of them.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctlBuf, argBuf, index, names, nworkers } = workerData;
-const exportsOf = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const fns = names.map((n) => exportsOf[n]);
-const ctl = new Int32Array(ctlBuf);
-const args = new Float64Array(argBuf);
-Atomics.store(ctl, ${HEADER} + nworkers + index, 1); // ready
-let seen = 0;
-for (;;) {
-  let s = Atomics.load(ctl, ${SEQ});
-  for (let i = 0; s === seen && i < 20000; i++) s = Atomics.load(ctl, ${SEQ});
-  if (s === seen) {
-    // idle: sleep until the next job; after ${IDLE_EXIT_MS / 1000} s without one, exit (the pool is
-    // rebuilt on demand), so abandoned pools do not pin their memory forever
-    if (Atomics.wait(ctl, ${SEQ}, seen, ${IDLE_EXIT_MS}) === 'timed-out' && Atomics.load(ctl, ${SEQ}) === seen) {
-      Atomics.store(ctl, ${HEADER} + nworkers + index, 0);
-      process.exit(0);
-    }
-    continue;
-  }
-  seen = s;
+// The body of each worker, as source text so that no separate file has to be found (it is
+// evaluated by worker_threads in Node, loaded from a Blob URL in browsers). Ready flag values:
+// 1 running, 2 exited after idling.
+const WORKER_BODY = `
+function run({ module, memory, ctlBuf, argBuf, index, names, nworkers }, exit) {
+  const exportsOf = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = names.map((n) => exportsOf[n]);
+  const ctl = new Int32Array(ctlBuf);
+  const args = new Float64Array(argBuf);
+  const ready = ${HEADER} + nworkers + index;
+  Atomics.store(ctl, ready, 1);
+  let seen = 0;
   for (;;) {
-    const c = Atomics.add(ctl, ${NEXT}, 1);
-    if (c >= Atomics.load(ctl, ${CHUNKS})) break;
-    const n = ctl[${NARGS}];
-    const a = Array.from(args.subarray(c * ${MAX_ARGS}, c * ${MAX_ARGS} + n));
-    a[ctl[${WORKARG}]] = ctl[${HEADER} + index];
-    try { fns[ctl[${FN}]](...a); } catch (e) { Atomics.store(ctl, ${ERROR}, 1); }
-    if (Atomics.add(ctl, ${DONE}, 1) + 1 === ctl[${CHUNKS}]) Atomics.notify(ctl, ${DONE});
+    let s = Atomics.load(ctl, ${SEQ});
+    for (let i = 0; s === seen && i < 20000; i++) s = Atomics.load(ctl, ${SEQ});
+    if (s === seen) {
+      // idle: sleep until the next job; after ${IDLE_EXIT_MS / 1000} s without one, exit (the pool is
+      // rebuilt on demand), so abandoned pools do not pin their memory forever
+      if (Atomics.wait(ctl, ${SEQ}, seen, ${IDLE_EXIT_MS}) === 'timed-out' && Atomics.load(ctl, ${SEQ}) === seen) {
+        Atomics.store(ctl, ready, 2);
+        return exit();
+      }
+      continue;
+    }
+    seen = s;
+    for (;;) {
+      const c = Atomics.add(ctl, ${NEXT}, 1);
+      if (c >= Atomics.load(ctl, ${CHUNKS})) break;
+      const n = ctl[${NARGS}];
+      const a = Array.from(args.subarray(c * ${MAX_ARGS}, c * ${MAX_ARGS} + n));
+      a[ctl[${WORKARG}]] = ctl[${HEADER} + index];
+      try { fns[ctl[${FN}]](...a); } catch (e) { Atomics.store(ctl, ${ERROR}, 1); }
+      if (Atomics.add(ctl, ${DONE}, 1) + 1 === ctl[${CHUNKS}]) Atomics.notify(ctl, ${DONE});
+    }
   }
 }
 `;
+const NODE_WORKER = `${WORKER_BODY}\nrun(require('node:worker_threads').workerData, () => process.exit(0));\n`;
+const WEB_WORKER = `${WORKER_BODY}\nself.onmessage = (e) => run(e.data, () => self.close());\n`;
 
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
-  on(event: 'exit', f: () => void): void;
+/** The part of a worker (Node's worker_threads.Worker or a Web Worker) the pool uses. */
+interface AnyWorker {
+  terminate(): unknown;
 }
-type WorkerCtor = new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
+type NodeWorkerCtor = new (src: string, opts: { eval: boolean; workerData: unknown }) => AnyWorker & { unref(): void };
+type WebWorkerCtor = new (url: string) => AnyWorker & { postMessage(data: unknown): void };
 
 interface Pool {
   rt: WasmRuntime;
-  workers: NodeWorker[];
+  workers: AnyWorker[];
   ctl: Int32Array;
   args: Float64Array;
   seq: number;
-  /** Workers that have exited (idle timeout): the pool is replaced on next use. */
-  exited: number;
 }
 
 let wanted = defaultThreads();
+let canWait = true;
 /** Counters for tests and benchmarks: jobs run on the calling thread only, and split across threads. @internal */
 export const threadStats = { single: 0, parallel: 0 };
 let pool: Pool | null = null;
@@ -103,18 +95,27 @@ function nodeBuiltin<T>(name: string): T | null {
   }
 }
 
-/** The number of cores in Node; 1 elsewhere (the pool uses worker_threads, not yet Web Workers). */
+/** How workers are started here: worker_threads in Node, Web Workers in isolated pages, else none. */
+function workerKind(): 'node' | 'web' | null {
+  if (nodeBuiltin('node:worker_threads')) return 'node';
+  const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  if (typeof g.Worker === 'function' && g.crossOriginIsolated === true && typeof g.Blob === 'function') return 'web';
+  return null;
+}
+
+/** The number of cores where a worker pool can run, else 1. */
 function defaultThreads(): number {
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   if (os) return os.availableParallelism?.() ?? os.cpus().length;
-  return 1;
+  if (workerKind() !== 'web') return 1;
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }
 
 /**
  * Sets how many threads large matrix products, convolutions and poolings use (the calling
- * thread plus `n - 1` workers). Defaults to the number of cores in Node. Has effect with the
- * `wasm` backend in Node (worker_threads sharing the kernels' memory); in browsers the kernels
- * run on the calling thread for now.
+ * thread plus `n - 1` workers). Defaults to the number of cores. Has effect with the `wasm`
+ * backend where workers can share its memory: Node (worker_threads) and cross-origin isolated
+ * pages (Web Workers); elsewhere the kernels run on the calling thread.
  *
  * @throws ValueError `setNumThreads: expected a positive integer, got 0`
  * @example
@@ -145,26 +146,39 @@ function shutdown(): void {
 /** The pool for `rt`, started on first use; null when threads are unavailable or not wanted. */
 function getPool(rt: WasmRuntime): Pool | null {
   if (wanted <= 1 || !rt.shared) return null;
-  if (pool && pool.rt === rt && pool.exited === 0) return pool;
+  if (pool && pool.rt === rt && !anyExited(pool)) return pool;
   if (pool) shutdown();
-  const wt = nodeBuiltin<{ Worker: WorkerCtor }>('node:worker_threads');
-  if (!wt) return null;
+  const kind = workerKind();
+  if (!kind) return null;
   const nw = wanted - 1;
   const ctlBuf = new SharedArrayBuffer((HEADER + 2 * nw) * 4);
   const argBuf = new SharedArrayBuffer(MAX_CHUNKS * MAX_ARGS * 8);
-  const workers: NodeWorker[] = [];
-  for (let i = 0; i < nw; i++) {
-    const w = new wt.Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { module: rt.module, memory: rt.memory, ctlBuf, argBuf, index: i, names: FN_NAMES, nworkers: nw },
-    });
-    w.unref();
-    workers.push(w);
+  const workers: AnyWorker[] = [];
+  const data = (index: number) => ({ module: rt.module, memory: rt.memory, ctlBuf, argBuf, index, names: FN_NAMES, nworkers: nw });
+  if (kind === 'node') {
+    const { Worker } = nodeBuiltin<{ Worker: NodeWorkerCtor }>('node:worker_threads')!;
+    for (let i = 0; i < nw; i++) {
+      const w = new Worker(NODE_WORKER, { eval: true, workerData: data(i) });
+      w.unref();
+      workers.push(w);
+    }
+  } else {
+    const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: 'text/javascript' }));
+    const WebWorker = (globalThis as unknown as { Worker: WebWorkerCtor }).Worker;
+    for (let i = 0; i < nw; i++) {
+      const w = new WebWorker(url);
+      w.postMessage(data(i));
+      workers.push(w);
+    }
   }
-  const p: Pool = { rt, workers, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0, exited: 0 };
-  for (const w of workers) w.on('exit', () => p.exited++);
-  pool = p;
-  return p;
+  pool = { rt, workers, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0 };
+  return pool;
+}
+
+/** True once a worker of the pool has exited after idling (the pool is then rebuilt). */
+function anyExited(p: Pool): boolean {
+  for (let i = 0; i < p.workers.length; i++) if (Atomics.load(p.ctl, HEADER + p.workers.length + i) === 2) return true;
+  return false;
 }
 
 /** Workers of the pool that have started (a fresh pool warms up in the background). */
@@ -237,7 +251,14 @@ export function parallelFor(
   let d = Atomics.load(ctl, DONE);
   for (let s = 0; d < chunks && s < 200000; s++) d = Atomics.load(ctl, DONE);
   while (d < chunks) {
-    Atomics.wait(ctl, DONE, d, 1000);
+    // a browser's main thread may not block: keep spinning there
+    if (canWait) {
+      try {
+        Atomics.wait(ctl, DONE, d, 1000);
+      } catch {
+        canWait = false;
+      }
+    }
     d = Atomics.load(ctl, DONE);
   }
   if (error) throw error;

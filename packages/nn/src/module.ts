@@ -1,4 +1,4 @@
-import { Tensor, ValueError, ShapeError, fmtShape, isFloating, noGrad, type DType } from '@tapegrad/core';
+import { Tensor, ValueError, ShapeError, fmtShape, isFloating, noGrad, shapesEqual, type DType } from '@tapegrad/core';
 import { Parameter } from './parameter.js';
 
 /**
@@ -632,7 +632,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       const s = src.get(k);
       if (s === undefined) continue;
       if (!(s instanceof Tensor)) problems.push(`  value for "${k}" is not a Tensor (got ${describe(s)})`);
-      else if (!sameShape(s.shape, target.shape))
+      else if (!shapesEqual(s.shape, target.shape))
         problems.push(
           `  size mismatch for "${k}": copying a tensor of shape ${fmtShape(s.shape)} into one of shape ${fmtShape(target.shape)}`,
         );
@@ -707,10 +707,6 @@ function castParam(p: Parameter, dtype: DType, memo: Map<Tensor, Parameter>): Pa
 
 function needsCast(t: Tensor, dtype: DType): boolean {
   return isFloating(t.dtype) && t.dtype !== dtype;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function describe(v: unknown): string {

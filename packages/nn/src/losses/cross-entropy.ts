@@ -1,6 +1,6 @@
-import { DTypeError, ShapeError, ValueError, fmtShape, isFloating, type Tensor } from '@tapegrad/core';
+import { DTypeError, ShapeError, ValueError, fmtShape, isFloating, shapesEqual, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { checkReduction, type LossOptions, type Reduction } from './reduction.js';
+import { checkReduction, reduce, type LossOptions, type Reduction } from './reduction.js';
 import { checkClassInput, classIndexLoss, indexTargetShape, letters } from './nll-loss.js';
 
 /**
@@ -18,10 +18,6 @@ export interface CrossEntropyLossOptions extends LossOptions {
   ignoreIndex?: number;
   /** Label smoothing ε in [0, 1]: the target becomes `(1 - ε) target + ε / C` (default 0). */
   labelSmoothing?: number;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**
@@ -51,16 +47,15 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyLo
   checkReduction(op, reduction);
   const classDim = input.ndim === 1 ? 0 : 1;
   const logp = input.logSoftmax(classDim);
-  if (target.dtype === 'int32' && sameShape(target.shape, indexTargetShape(input.shape)))
+  if (target.dtype === 'int32' && shapesEqual(target.shape, indexTargetShape(input.shape)))
     return classIndexLoss(op, logp, target, opts);
-  if (isFloating(target.dtype) && sameShape(target.shape, input.shape)) {
+  if (isFloating(target.dtype) && shapesEqual(target.shape, input.shape)) {
     const ignoreIndex = opts.ignoreIndex ?? -100;
     if (ignoreIndex >= 0) throw new ValueError(`${op}: ignoreIndex=${ignoreIndex} is not supported for probability targets`);
     const C = input.shape[classDim]!;
     let p = eps > 0 ? target.mul(1 - eps).add(eps / C) : target;
     if (opts.weight) p = p.mul(opts.weight.reshape(input.shape.map((d, i) => (i === classDim ? d : 1))));
-    const loss = logp.mul(p).sum(classDim).neg();
-    return reduction === 'none' ? loss : reduction === 'sum' ? loss.sum() : loss.mean();
+    return reduce(op, logp.mul(p).sum(classDim).neg(), reduction);
   }
   const Err = target.dtype === 'int32' || isFloating(target.dtype) ? ShapeError : DTypeError;
   throw new Err(

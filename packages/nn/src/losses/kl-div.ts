@@ -1,6 +1,6 @@
-import { Tensor, allocate } from '@tapegrad/core';
+import type { Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { checkReduction, checkSameShape } from './reduction.js';
+import { checkReduction, checkSameShape, reduce } from './reduction.js';
 
 /**
  * How {@link klDiv} combines its element-wise terms; `'batchmean'` is the sum divided by the batch size.
@@ -53,17 +53,11 @@ export function klDiv(input: Tensor, target: Tensor, opts: KLDivLossOptions = {}
     loss = target.exp().mul(target.sub(input));
   } else {
     // log(target) with zeros replaced by ones, so that 0 * log 0 counts as 0 (not NaN).
-    const t = target.data;
-    const dtype = target.dtype === 'float64' ? 'float64' : 'float32';
-    const zeros = allocate(dtype, t.length);
-    for (let i = 0; i < t.length; i++) zeros[i] = t[i] === 0 ? 1 : 0;
-    const safe = target.add(Tensor.fromData(zeros, target.shape, dtype));
+    const safe = target.maskedFill(target.eq(0), 1);
     loss = target.mul(safe.log().sub(input));
   }
-  if (reduction === 'none') return loss;
-  if (reduction === 'sum') return loss.sum();
-  if (reduction === 'mean') return loss.mean();
-  return loss.sum().div(input.ndim === 0 ? 1 : input.shape[0]!);
+  if (reduction === 'batchmean') return loss.sum().div(input.ndim === 0 ? 1 : input.shape[0]!);
+  return reduce('klDiv', loss, reduction);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Tensor, DTypeError, ShapeError, ValueError, allocate, fmtShape, isFloating } from '@tapegrad/core';
+import { Tensor, DTypeError, ShapeError, ValueError, allocate, fmtShape, isFloating, shapesEqual } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { checkReduction, type LossOptions, type Reduction } from './reduction.js';
 
@@ -34,10 +34,6 @@ export function letters(ndim: number, withClass: boolean): string {
  */
 export function indexTargetShape(inputShape: readonly number[]): number[] {
   return inputShape.length === 1 ? [] : [inputShape[0]!, ...inputShape.slice(2)];
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**
@@ -119,7 +115,7 @@ export function classIndexLoss(
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
   checkClassInput('nllLoss', input, opts.weight);
   const expected = indexTargetShape(input.shape);
-  if (target.dtype !== 'int32' || !sameShape(target.shape, expected))
+  if (target.dtype !== 'int32' || !shapesEqual(target.shape, expected))
     throw new (target.dtype !== 'int32' ? DTypeError : ShapeError)(
       `nllLoss: target must be int32 class indices of shape ${letters(input.ndim, false)}; ` +
         `got target.shape=${fmtShape(target.shape)} (${target.dtype}) for input.shape=${fmtShape(input.shape)}`,

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, fmtShape, type Tensor } from '@tapegrad/core';
+import { ShapeError, ValueError, fmtShape, shapesEqual, type Tensor } from '@tapegrad/core';
 
 /**
  * How a loss combines its per-element values: their mean (default), their sum, or none (keep them).
@@ -49,8 +49,6 @@ export function reduce(op: string, loss: Tensor, reduction: Reduction = 'mean'):
  * @internal
  */
 export function checkSameShape(op: string, input: Tensor, target: Tensor): void {
-  const a = input.shape;
-  const b = target.shape;
-  if (a.length !== b.length || a.some((d, i) => d !== b[i]))
-    throw new ShapeError(`${op}: input.shape=${fmtShape(a)} and target.shape=${fmtShape(b)} must be equal`);
+  if (!shapesEqual(input.shape, target.shape))
+    throw new ShapeError(`${op}: input.shape=${fmtShape(input.shape)} and target.shape=${fmtShape(target.shape)} must be equal`);
 }

@@ -1,9 +1,8 @@
 import { ValueError, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { kaimingUniform_, uniform_ } from '../init.js';
 import { conv2d } from '../functional/layers.js';
-import { checkSize } from './linear.js';
+import { checkSize, resetWeightAndBias } from './linear.js';
 
 /**
  * A size for both spatial dims, or `[height, width]`.
@@ -119,13 +118,7 @@ export class Conv2d extends Module {
    * conv.weight.sub(before).abs().max().item(); // 0 (the same draw again)
    */
   resetParameters(opts: { generator?: Generator } = {}): void {
-    const generator = opts.generator ?? this.#generator;
-    kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
-    if (this.bias) {
-      const fanIn = (this.inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1];
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound, { generator });
-    }
+    resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 
   override extraRepr(): string {

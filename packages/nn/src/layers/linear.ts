@@ -1,7 +1,7 @@
 import { ValueError, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { kaimingUniform_, uniform_ } from '../init.js';
+import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { linear } from '../functional/layers.js';
 
 /**
@@ -28,6 +28,21 @@ export interface LinearOptions {
  */
 export function checkSize(op: string, name: string, n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer, got ${n}`);
+}
+
+/**
+ * PyTorch's default initialisation of a Linear or Conv layer: the weight by Kaiming uniform with
+ * a = √5, which is U(-1/√fanIn, 1/√fanIn), and the bias from the same U(-1/√fanIn, 1/√fanIn).
+ *
+ * @internal
+ */
+export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, generator: Generator | undefined): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5), generator });
+  if (bias) {
+    const { fanIn } = calculateFanInAndFanOut(weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform_(bias, -bound, bound, { generator });
+  }
 }
 
 /**
@@ -78,12 +93,7 @@ export class Linear extends Module {
    * fc.weight.abs().sum().item() > 0; // true
    */
   resetParameters(opts: { generator?: Generator } = {}): void {
-    const generator = opts.generator ?? this.#generator;
-    kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
-    if (this.bias) {
-      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
-      uniform_(this.bias, -bound, bound, { generator });
-    }
+    resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 
   override extraRepr(): string {

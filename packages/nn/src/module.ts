@@ -145,6 +145,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * new Linear(3, 2).call(randn([4, 3])).shape; // [4, 2]
    */
   call(...args: In): Out {
+    // Most modules have no hooks: skip the copies of the hook lists on this per-batch path.
+    if (this.#preHooks.length === 0 && this.#hooks.length === 0) return this.forward(...args);
     let a: unknown[] = args;
     for (const h of [...this.#preHooks]) {
       const r = h(this, a);

@@ -58,14 +58,19 @@ export class Tensor {
   /** Hooks run on this leaf's gradient before it is accumulated. */
   readonly leafHooks: GradHook[] = [];
 
-  /** @internal Use the creation functions instead. */
+  /**
+   * @internal Use the creation functions instead. `view`, when given, is a ready view of
+   * `storage.data` with this shape, strides and offset, taken as is (views are never mutated).
+   */
   constructor(
     readonly storage: Storage,
     shape: Shape,
     strides: readonly number[] = contiguousStrides(shape),
     offset = 0,
+    view?: View,
   ) {
-    this.nd = ndarray(storage.data, [...shape], [...strides], offset);
+    // ndarray copies shape and strides into arrays of its own.
+    this.nd = view ?? ndarray(storage.data, shape as number[], strides as number[], offset);
   }
 
   /**
@@ -82,7 +87,7 @@ export class Tensor {
 
   /** Wraps a kernel result (a view of fresh storage) as a tensor. */
   static fromView(view: View, dtype: DType): Tensor {
-    return new Tensor(new Storage(view.data, dtype), view.shape, view.stride, view.offset);
+    return new Tensor(new Storage(view.data, dtype), view.shape, view.stride, view.offset, view);
   }
 
   // ---------------------------------------------------------------- inspection
@@ -377,7 +382,7 @@ export class Tensor {
    * d.toArray(); // [2, 4]
    */
   detach(): Tensor {
-    return new Tensor(this.storage, this.nd.shape, this.nd.stride, this.nd.offset);
+    return new Tensor(this.storage, this.nd.shape, this.nd.stride, this.nd.offset, this.nd);
   }
 
   /** @internal A new Tensor object over the same view (used when an op returns its input unchanged). */

@@ -6,8 +6,8 @@ export interface Figure {
   higherIsBetter: boolean;
 }
 
-/** Every figure the bench reports, in table order. */
-export function figures(): Figure[] {
+/** Every figure the bench reports, in table order (the real-MNIST epochs take minutes: opt-in). */
+export function figures(withEpochs = false): Figure[] {
   const out: Figure[] = [];
   const combos = ['NN', 'TN', 'NT', 'TT'];
   for (const n of [128, 256, 512, 1024])
@@ -20,6 +20,10 @@ export function figures(): Figure[] {
   out.push({ id: 'mlp', label: 'MLP 784-512-512-10 Adam b128', unit: 'samples/s', higherIsBetter: true });
   out.push({ id: 'sigmoid', label: 'MLP 784-100-10 sigmoid MSE SGD b1000', unit: 'samples/s', higherIsBetter: true });
   out.push({ id: 'convnet', label: 'Keras MNIST convnet Adam b64', unit: 'samples/s', higherIsBetter: true });
+  if (withEpochs) {
+    out.push({ id: 'epoch-mlp', label: 'real-MNIST epoch, MLP b128', unit: 's', higherIsBetter: false });
+    out.push({ id: 'epoch-convnet', label: 'real-MNIST epoch, convnet b64', unit: 's', higherIsBetter: false });
+  }
   return out;
 }
 

@@ -4,11 +4,12 @@
 // caches do not bias the next.
 //
 // Options: --only=gemm,mlp (figure id prefixes)  --no-tfjs  --no-torch  --no-js  --threads=N
+//          --epochs (also time one epoch of real MNIST, 60,000 images, for the MLP and the convnet)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setNumThreads, getNumThreads } from '@tapegrad/core';
 import { figures, type Figure } from './figures.js';
-import { runTapegrad } from './tapegrad.js';
+import { epochSeconds, runTapegrad } from './tapegrad.js';
 import { loadTfjs, runTfjs } from './tfjs.js';
 import { runTorch } from './torch.js';
 
@@ -17,7 +18,7 @@ const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.spli
 const flag = (name: string) => args.includes(`--${name}`);
 
 const only = opt('only')?.split(',');
-const figs = figures().filter((f) => !only || only.some((p) => f.id.startsWith(p)));
+const figs = figures(flag('epochs')).filter((f) => !only || only.some((p) => f.id.startsWith(p)));
 const threadArg = opt('threads');
 if (threadArg) setNumThreads(Number(threadArg));
 const threads = getNumThreads();
@@ -35,9 +36,17 @@ async function runColumn(name: string): Promise<ColumnResult> {
   const obj = (m: Values) => Object.fromEntries(m);
   switch (name) {
     case 'tg-js':
-      return { values: obj(runTapegrad('js', figs, log)) };
-    case 'tg-wasm':
-      return { values: obj(runTapegrad('wasm', figs, log)) };
+      // an epoch on the JS kernels takes far too long to be worth timing
+      return { values: obj(runTapegrad('js', figs.filter((f) => !f.id.startsWith('epoch')), log)) };
+    case 'tg-wasm': {
+      const v = runTapegrad('wasm', figs, log);
+      for (const f of figs.filter((g) => g.id.startsWith('epoch'))) {
+        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet');
+        v.set(f.id, secs);
+        log(`tapegrad-wasm ${f.label}: ${secs.toFixed(1)} s`);
+      }
+      return { values: obj(v) };
+    }
     case 'tfjs-cpu':
     case 'tfjs-wasm': {
       const t = loadTfjs(log);
@@ -67,7 +76,7 @@ if (column) {
   ];
   console.error(`tapegrad bench: ${figs.length} figures, wasm kernels on ${threads} thread(s); progress below, table at the end`);
   const script = fileURLToPath(import.meta.url);
-  const passthrough = args.filter((a) => a.startsWith('--only=') || a.startsWith('--threads='));
+  const passthrough = args.filter((a) => a.startsWith('--only=') || a.startsWith('--threads=') || a === '--epochs');
   const columns: Array<{ name: string; values: Values }> = [];
   const notes = new Set<string>();
   for (const name of names) {

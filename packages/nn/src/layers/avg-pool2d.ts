@@ -1,7 +1,7 @@
-import { ValueError, type Tensor } from '@tapegrad/core';
+import type { Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { avgPool2d } from '../functional/layers.js';
-import { pair, type Size2 } from './conv2d.js';
+import { checkPoolSizes, fmtSize2, type Size2 } from './conv2d.js';
 
 /**
  * Options of {@link AvgPool2d}.
@@ -35,16 +35,11 @@ export class AvgPool2d extends Module {
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
-    const k = pair('AvgPool2d', 'kernelSize', kernelSize, 1);
-    pair('AvgPool2d', 'stride', this.stride, 1);
-    const p = pair('AvgPool2d', 'padding', this.padding, 0);
-    if (p[0] * 2 > k[0] || p[1] * 2 > k[1])
-      throw new ValueError(`AvgPool2d: padding ${JSON.stringify(this.padding)} must be at most half the kernel size ${JSON.stringify(kernelSize)}`);
+    checkPoolSizes('AvgPool2d', kernelSize, this.stride, this.padding);
   }
 
   override extraRepr(): string {
-    const f = (v: Size2) => (Array.isArray(v) ? `[${v[0]}, ${v[1]}]` : String(v));
-    return `kernelSize=${f(this.kernelSize)}, stride=${f(this.stride)}, padding=${f(this.padding)}`;
+    return `kernelSize=${fmtSize2(this.kernelSize)}, stride=${fmtSize2(this.stride)}, padding=${fmtSize2(this.padding)}`;
   }
 
   forward(x: Tensor): Tensor {

@@ -51,6 +51,29 @@ export function pair(op: string, name: string, v: Size2, min: number): [number, 
 }
 
 /**
+ * Checks the sizes of a pooling layer: kernel and stride integers >= 1, padding >= 0 and at most
+ * half the kernel size (PyTorch's rule), each a number or a pair.
+ *
+ * @internal
+ */
+export function checkPoolSizes(op: string, kernelSize: Size2, stride: Size2, padding: Size2): void {
+  const k = pair(op, 'kernelSize', kernelSize, 1);
+  pair(op, 'stride', stride, 1);
+  const p = pair(op, 'padding', padding, 0);
+  if (p[0] * 2 > k[0] || p[1] * 2 > k[1])
+    throw new ValueError(`${op}: padding ${JSON.stringify(padding)} must be at most half the kernel size ${JSON.stringify(kernelSize)}`);
+}
+
+/**
+ * A {@link Size2} as layers print it: `2` or `[2, 3]`.
+ *
+ * @internal
+ */
+export function fmtSize2(v: Size2): string {
+  return Array.isArray(v) ? `[${v[0]}, ${v[1]}]` : String(v);
+}
+
+/**
  * 2-D convolution over a batch of images (PyTorch's `nn.Conv2d`):
  * `out[n, o] = bias[o] + sum_c weight[o, c] ⋆ x[n, c]` (cross-correlation ⋆, per group).
  *
@@ -122,10 +145,9 @@ export class Conv2d extends Module {
   }
 
   override extraRepr(): string {
-    const fmt = (p: [number, number]) => `[${p[0]}, ${p[1]}]`;
-    let s = `${this.inChannels}, ${this.outChannels}, kernelSize=${fmt(this.kernelSize)}, stride=${fmt(this.stride)}`;
-    if (this.padding[0] || this.padding[1]) s += `, padding=${fmt(this.padding)}`;
-    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${fmt(this.dilation)}`;
+    let s = `${this.inChannels}, ${this.outChannels}, kernelSize=${fmtSize2(this.kernelSize)}, stride=${fmtSize2(this.stride)}`;
+    if (this.padding[0] || this.padding[1]) s += `, padding=${fmtSize2(this.padding)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${fmtSize2(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (!this.bias) s += ', bias=false';
     return s;

@@ -1,7 +1,7 @@
-import { ValueError, type Tensor } from '@tapegrad/core';
+import type { Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { maxPool2d } from '../functional/layers.js';
-import { pair, type Size2 } from './conv2d.js';
+import { checkPoolSizes, fmtSize2, pair, type Size2 } from './conv2d.js';
 
 /**
  * Options of {@link MaxPool2d}.
@@ -38,18 +38,13 @@ export class MaxPool2d extends Module {
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
-    const k = pair('MaxPool2d', 'kernelSize', kernelSize, 1);
-    pair('MaxPool2d', 'stride', this.stride, 1);
-    const p = pair('MaxPool2d', 'padding', this.padding, 0);
-    if (p[0] * 2 > k[0] || p[1] * 2 > k[1])
-      throw new ValueError(`MaxPool2d: padding ${JSON.stringify(this.padding)} must be at most half the kernel size ${JSON.stringify(kernelSize)}`);
+    checkPoolSizes('MaxPool2d', kernelSize, this.stride, this.padding);
     this.dilation = opts.dilation ?? 1;
     pair('MaxPool2d', 'dilation', this.dilation, 1);
   }
 
   override extraRepr(): string {
-    const f = (v: Size2) => (Array.isArray(v) ? `[${v[0]}, ${v[1]}]` : String(v));
-    return `kernelSize=${f(this.kernelSize)}, stride=${f(this.stride)}, padding=${f(this.padding)}, dilation=${f(this.dilation)}`;
+    return `kernelSize=${fmtSize2(this.kernelSize)}, stride=${fmtSize2(this.stride)}, padding=${fmtSize2(this.padding)}, dilation=${fmtSize2(this.dilation)}`;
   }
 
   forward(x: Tensor): Tensor {

@@ -123,7 +123,9 @@ export class GELU extends Module {
  * new Softplus().call(tensor([0])).item(); // 0.693147
  */
 export class Softplus extends Module {
+  /** The sharpness β (default 1). */
   readonly beta: number;
+  /** Above `beta x > threshold` the output is `x` itself (default 20). */
   readonly threshold: number;
   constructor(opts: { beta?: number; threshold?: number } = {}) {
     super();
@@ -148,6 +150,7 @@ export class Softplus extends Module {
  * new Softmax(1).call(tensor([[1, 1]])).toArray(); // [[0.5, 0.5]]
  */
 export class Softmax extends Module {
+  /** The dim that sums to 1. */
   readonly dim: number;
   constructor(dim = -1) {
     super();
@@ -170,6 +173,7 @@ export class Softmax extends Module {
  * new LogSoftmax(1).call(tensor([[0, 0]])).toArray(); // [[-0.693147, -0.693147]]
  */
 export class LogSoftmax extends Module {
+  /** The dim normalised over. */
   readonly dim: number;
   constructor(dim = -1) {
     super();

@@ -26,8 +26,11 @@ export interface AvgPool2dOptions {
  * new AvgPool2d(2).call(randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
  */
 export class AvgPool2d extends Module {
+  /** The window size. */
   readonly kernelSize: Size2;
+  /** Step of the window (the kernel size unless given). */
   readonly stride: Size2;
+  /** Implicit zero padding on each side, counted in the mean. */
   readonly padding: Size2;
 
   constructor(kernelSize: Size2, opts: AvgPool2dOptions = {}) {

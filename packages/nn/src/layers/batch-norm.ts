@@ -45,10 +45,15 @@ export interface BatchNormLayerOptions {
  * bns[0]!.getBuffer('running_var')!.toArray(); // [1, 1, 1]
  */
 export abstract class BatchNormBase extends Module {
+  /** C, the channels (dim 1) of the input. */
   readonly numFeatures: number;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of each new batch in the running statistics; null for a cumulative average. */
   readonly momentum: number | null;
+  /** Whether there are a learnable `weight` and `bias`. */
   readonly affine: boolean;
+  /** Whether running statistics are kept (and used in evaluation mode). */
   readonly trackRunningStats: boolean;
   /** The learnable per-channel scale γ, shape [C] (null unless affine). */
   weight: Parameter | null;

@@ -89,12 +89,19 @@ export function fmtSize2(v: Size2): string {
  * conv.call(randn([8, 1, 28, 28])).shape; // [8, 32, 26, 26]
  */
 export class Conv2d extends Module {
+  /** C_in, the channels of the input. */
   readonly inChannels: number;
+  /** C_out, the channels of the output. */
   readonly outChannels: number;
+  /** [kH, kW]. */
   readonly kernelSize: [number, number];
+  /** Step of the window, [height, width]. */
   readonly stride: [number, number];
+  /** Zero padding on each side, [height, width] (resolved from `'valid'` / `'same'`). */
   readonly padding: [number, number];
+  /** Spacing between kernel elements, [height, width]. */
   readonly dilation: [number, number];
+  /** The number of independent channel groups. */
   readonly groups: number;
   /** The learnable weight, shape [C_out, C_in / groups, kH, kW]. */
   weight: Parameter;

@@ -36,7 +36,9 @@ export interface EmbeddingOptions {
  * emb.call(tensor([[1, 5, 7]], { dtype: 'int32' })).shape; // [1, 3, 16]
  */
 export class Embedding extends Module {
+  /** The number of rows of the table. */
   readonly numEmbeddings: number;
+  /** The size of each vector. */
   readonly embeddingDim: number;
   /** The padding index (normalised to be non-negative), or null. */
   readonly paddingIdx: number | null;

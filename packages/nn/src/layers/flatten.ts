@@ -10,7 +10,9 @@ import { Module } from '../module.js';
  * new Flatten().call(randn([8, 64, 3, 3])).shape; // [8, 576]
  */
 export class Flatten extends Module {
+  /** The first dim flattened. */
   readonly startDim: number;
+  /** The last dim flattened (negative counts from the end). */
   readonly endDim: number;
   constructor(startDim = 1, endDim = -1) {
     super();

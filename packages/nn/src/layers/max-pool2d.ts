@@ -28,9 +28,13 @@ export interface MaxPool2dOptions {
  * new MaxPool2d(2).call(randn([1, 32, 26, 26])).shape; // [1, 32, 13, 13]
  */
 export class MaxPool2d extends Module {
+  /** The window size. */
   readonly kernelSize: Size2;
+  /** Step of the window (the kernel size unless given). */
   readonly stride: Size2;
+  /** Implicit -∞ padding on each side. */
   readonly padding: Size2;
+  /** Spacing between window elements. */
   readonly dilation: Size2;
 
   constructor(kernelSize: Size2, opts: MaxPool2dOptions = {}) {

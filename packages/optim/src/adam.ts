@@ -51,6 +51,22 @@ export type AdamState = {
 };
 
 /**
+ * Every option of Adam and AdamW from the given ones; the two differ only in the default weight decay.
+ *
+ * @internal
+ */
+export function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamOptions {
+  return {
+    lr: options.lr ?? 1e-3,
+    betas: options.betas ?? [0.9, 0.999],
+    eps: options.eps ?? 1e-8,
+    weightDecay: options.weightDecay ?? weightDecay,
+    amsgrad: options.amsgrad ?? false,
+    maximize: options.maximize ?? false,
+  };
+}
+
+/**
  * Shared by Adam and AdamW: they differ only in their name, defaults and where weight decay acts.
  *
  * @example
@@ -117,13 +133,6 @@ export class Adam extends AdamBase {
   protected readonly decoupled: boolean = false;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', params, {
-      lr: options.lr ?? 1e-3,
-      betas: options.betas ?? [0.9, 0.999],
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      amsgrad: options.amsgrad ?? false,
-      maximize: options.maximize ?? false,
-    });
+    super('Adam', params, adamDefaults(options, 0));
   }
 }

@@ -1,4 +1,4 @@
-import { AdamBase, type AdamOptions } from './adam.js';
+import { AdamBase, adamDefaults, type AdamOptions } from './adam.js';
 import type { ParamsInput } from './optimizer.js';
 
 /**
@@ -33,13 +33,6 @@ export class AdamW extends AdamBase {
   protected readonly decoupled: boolean = true;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, {
-      lr: options.lr ?? 1e-3,
-      betas: options.betas ?? [0.9, 0.999],
-      eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 1e-2,
-      amsgrad: options.amsgrad ?? false,
-      maximize: options.maximize ?? false,
-    });
+    super('AdamW', params, adamDefaults(options, 1e-2));
   }
 }

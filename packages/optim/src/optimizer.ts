@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, Tensor, ValueError, enableGrad, fmtShape, isFloating, noGrad, zeros } from '@tapegrad/core';
+import { DTypeError, ShapeError, Tensor, ValueError, enableGrad, fmtShape, isFloating, noGrad, shapesEqual, zeros } from '@tapegrad/core';
 import type { FloatArray } from './functional/float-array.js';
 import { showValue } from './validate.js';
 
@@ -298,9 +298,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
   private stepParam(p: Tensor, group: ParamGroup<O>): void {
     const grad = p.grad;
     if (grad === null) return;
-    const gs = grad.nd.shape;
-    const ps = p.nd.shape;
-    if (gs.length !== ps.length || gs.some((d, i) => d !== ps[i]))
+    if (!shapesEqual(grad.nd.shape, p.nd.shape))
       throw new ShapeError(`${this.name}.step: gradient of shape ${fmtShape(grad.shape)} does not match its parameter's shape ${fmtShape(p.shape)}`);
     let state = this.state.get(p);
     if (state === undefined) {
@@ -404,7 +402,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
       const s: Record<string, StateValue> = {};
       for (const [k, v] of Object.entries(saved)) {
         if (v instanceof Tensor) {
-          if (v.numel !== p.numel || v.shape.some((d, i) => d !== p.shape[i]) || v.ndim !== p.ndim)
+          if (!shapesEqual(v.shape, p.shape))
             throw new ShapeError(`${name}: state '${k}' of parameter ${key} has shape ${fmtShape(v.shape)}, the parameter has shape ${fmtShape(p.shape)}`);
           const t = zeros(p.shape, { dtype: p.dtype });
           t.data.set(v.data);

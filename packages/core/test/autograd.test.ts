@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  tensor, randn, zeros, ones, grad, gradcheck, gradgradcheck, noGrad, defineFunction, Generator,
+  Tensor, tensor, randn, zeros, ones, grad, gradcheck, gradgradcheck, noGrad, defineFunction, Generator,
   AutogradError, ValueError, manualSeed, exp, add, mul, sum, primitives,
 } from '@tapegrad/core';
 
@@ -88,6 +88,17 @@ describe('backward', () => {
     // As in PyTorch, the retained gradient is the one after the tensor's hooks.
     expect(h.grad!).toBeAllClose(tensor([2, 4]).exp().mul(10));
     expect(x.grad!).toBeAllClose(tensor([2, 4]).exp().mul(20));
+  });
+
+  it('tells each rule which inputs need a gradient, so rules skip the others', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const c = tensor([3, 4]);
+    const g = ones([2]);
+    for (const [name, y] of [['mul', w.mul(c)], ['div', w.div(c)], ['maximum', w.maximum(c)], ['sub', w.sub(c)]] as const) {
+      const grads = y.gradFn!.apply(g);
+      expect(grads[0], name).toBeInstanceOf(Tensor);
+      expect(grads[1] ?? null, name).toBeNull();
+    }
   });
 });
 

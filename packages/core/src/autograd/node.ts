@@ -9,12 +9,23 @@ import type { Tensor } from '../tensor.js';
  * differentiated again. A gradient may have the broadcast (output) shape: the engine sums it
  * down to the input's shape and casts it to the input's dtype.
  *
+ * `needsGrad[i]` tells whether input i requires grad (PyTorch's `needs_input_grad`): a rule
+ * may skip the gradients nobody will read (the engine drops them anyway).
+ *
  * @example
- * // the rule of y = x^2, which saved x: dL/dx = dL/dy * 2x
- * const square: BackwardRule<null> = (g, [x]) => [g.mul(x!).mul(2)];
- * square(ones([2]), [tensor([3, 4])], null)[0]!.toArray(); // [6, 8]
+ * // the rule of y = a * b, which saved a and b: dL/da = dL/dy * b, dL/db = dL/dy * a
+ * const product: BackwardRule<null> = (g, [a, b], _ctx, [needA, needB]) => [
+ *   needA ? g.mul(b!) : null,
+ *   needB ? g.mul(a!) : null,
+ * ];
+ * product(ones([2]), [tensor([3, 4]), tensor([5, 6])], null, [true, false])[0]!.toArray(); // [5, 6]
  */
-export type BackwardRule<C> = (grad: Tensor, saved: Tensor[], ctx: C) => ReadonlyArray<Tensor | null | undefined>;
+export type BackwardRule<C> = (
+  grad: Tensor,
+  saved: Tensor[],
+  ctx: C,
+  needsGrad: readonly boolean[],
+) => ReadonlyArray<Tensor | null | undefined>;
 
 /**
  * Where a gradient flows to: the input's own node, or the leaf that accumulates it.
@@ -120,7 +131,7 @@ export class Node {
 
   /** Runs the backward rule. */
   apply(grad: Tensor): ReadonlyArray<Tensor | null | undefined> {
-    return this.rule(grad, this.savedValues(), this.ctx);
+    return this.rule(grad, this.savedValues(), this.ctx, this.edges.map((e) => e !== null));
   }
 
   /** Drops the saved tensors; a later backward through this node throws. */

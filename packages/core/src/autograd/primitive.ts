@@ -77,10 +77,10 @@ export function primitive<A extends unknown[], C = undefined>(
   const rule: BackwardRule<C> =
     def.notTwiceDifferentiable === undefined
       ? def.backward
-      : (g, saved, ctx) => {
+      : (g, saved, ctx, needsGrad) => {
           if (isGradEnabled())
             throw new Error(`${name}: backward is not twice differentiable (${def.notTwiceDifferentiable})`);
-          return def.backward(g, saved, ctx);
+          return def.backward(g, saved, ctx, needsGrad);
         };
   return (...args: A): Tensor => {
     const inputs = collectTensors(args);

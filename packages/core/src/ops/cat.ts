@@ -28,10 +28,10 @@ const catPrimitive = primitive('cat', {
     return { out, ctx: { dim, sizes } as CatCtx };
   },
   // Each input gets its own stretch of the gradient along dim.
-  backward: (g, _s, { dim, sizes }) => {
+  backward: (g, _s, { dim, sizes }, needsGrad) => {
     let at = 0;
-    return sizes.map((n) => {
-      const piece = narrow(g, dim, at, n);
+    return sizes.map((n, i) => {
+      const piece = needsGrad[i] ? narrow(g, dim, at, n) : null;
       at += n;
       return piece;
     });

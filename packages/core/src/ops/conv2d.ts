@@ -29,9 +29,9 @@ const conv2dPrimitive: (x: Tensor, w: Tensor, geom: Conv2dGeometry) => Tensor = 
     ctx: geom,
   }),
   // out is bilinear in (x, w): each gradient is the adjoint map of one argument applied to g.
-  backward: (g, [x, w], geom) => [
-    x!.requiresGrad ? conv2dBackwardInput(g, w!, x!.shape, geom) : null,
-    w!.requiresGrad ? conv2dBackwardWeight(x!, g, w!.shape, geom) : null,
+  backward: (g, [x, w], geom, [needX, needW]) => [
+    needX ? conv2dBackwardInput(g, w!, x!.shape, geom) : null,
+    needW ? conv2dBackwardWeight(x!, g, w!.shape, geom) : null,
   ],
 });
 
@@ -44,9 +44,9 @@ const conv2dBackwardInput: (grad: Tensor, w: Tensor, inputShape: number[], geom:
   }),
   // <gg, dx(grad, w)> = <conv2d(gg, w), grad> = <dw(gg, grad), w>: the adjoints are a forward
   // convolution (for grad) and the weight gradient with gg in the input's place (for w).
-  backward: (gg, [grad, w], geom) => [
-    grad!.requiresGrad ? conv2dPrimitive(gg, w!, geom) : null,
-    w!.requiresGrad ? conv2dBackwardWeight(gg, grad!, w!.shape, geom) : null,
+  backward: (gg, [grad, w], geom, [needGrad, needW]) => [
+    needGrad ? conv2dPrimitive(gg, w!, geom) : null,
+    needW ? conv2dBackwardWeight(gg, grad!, w!.shape, geom) : null,
   ],
 });
 
@@ -58,9 +58,9 @@ const conv2dBackwardWeight: (x: Tensor, grad: Tensor, weightShape: number[], geo
     ctx: geom,
   }),
   // <gw, dw(x, grad)> = <dx(grad, gw), x> = <conv2d(x, gw), grad>.
-  backward: (gw, [x, grad], geom) => [
-    x!.requiresGrad ? conv2dBackwardInput(grad!, gw, x!.shape, geom) : null,
-    grad!.requiresGrad ? conv2dPrimitive(x!, gw, geom) : null,
+  backward: (gw, [x, grad], geom, [needX, needGrad]) => [
+    needX ? conv2dBackwardInput(grad!, gw, x!.shape, geom) : null,
+    needGrad ? conv2dPrimitive(x!, gw, geom) : null,
   ],
 });
 

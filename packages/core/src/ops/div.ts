@@ -5,19 +5,13 @@ import { Tensor } from '../tensor.js';
 import { broadcastPair, operands, resultType } from './operands.js';
 import type { TensorLike } from './types.js';
 
-interface DivCtx {
-  needA: boolean;
-  needB: boolean;
-}
-
 const divPrimitive = primitive('div', {
   forward: (a: Tensor, b: Tensor) => {
     const { va, vb } = broadcastPair('div', a, b);
-    const out = Tensor.fromView(K().binary('div', va, vb, a.dtype), a.dtype);
-    return { out, saved: [a, b], ctx: { needA: a.requiresGrad, needB: b.requiresGrad } as DivCtx };
+    return { out: Tensor.fromView(K().binary('div', va, vb, a.dtype), a.dtype), saved: [a, b] };
   },
   // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2. A constant divisor (x / 2) skips the second term.
-  backward: (g, [a, b], { needA, needB }) => [
+  backward: (g, [a, b], _ctx, [needA, needB]) => [
     needA ? g.div(b!) : null,
     needB ? g.neg().mul(a!).div(b!.mul(b!)) : null,
   ],

@@ -30,7 +30,7 @@ const indexAddPrimitive: (x: Tensor, dim: number, index: Tensor, src: Tensor) =>
     ctx: dim,
   }),
   // out = x + A(src) with A linear: A's adjoint picks the rows again.
-  backward: (g, [index], dim) => [g, null, indexSelectPrimitive(g, dim, index!)],
+  backward: (g, [index], dim, [, , needSrc]) => [g, null, needSrc ? indexSelectPrimitive(g, dim, index!) : null],
 });
 
 /** Validates a 1-D (or 0-d) int32 index for `x` along `dim`; returns the normalised dim. */

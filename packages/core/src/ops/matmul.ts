@@ -12,9 +12,9 @@ const bmmPrimitive = primitive('bmm', {
   }),
   // d(AB) = dA B + A dB, so gA = G B^T and gB = A^T G; each skipped when its input needs none
   // (the first layer's input, say), which saves a third of the backward work there.
-  backward: (g, [a, b]) => [
-    a!.requiresGrad ? g.matmul(b!.mT) : null,
-    b!.requiresGrad ? a!.mT.matmul(g) : null,
+  backward: (g, [a, b], _ctx, [needA, needB]) => [
+    needA ? g.matmul(b!.mT) : null,
+    needB ? a!.mT.matmul(g) : null,
   ],
 });
 

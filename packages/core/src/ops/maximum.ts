@@ -12,7 +12,7 @@ const maximumPrimitive = primitive('maximum', {
   },
   // The larger input gets g, ties split it in halves; where either is NaN neither comparison
   // holds, so both get the whole g (as PyTorch).
-  backward: (g, [a, b]) => pickGrads(g, a!, b!, a!.lt(b!), a!.gt(b!)),
+  backward: (g, [a, b], _ctx, needsGrad) => pickGrads('max', g, a!, b!, needsGrad),
 });
 
 /**

@@ -11,7 +11,7 @@ const minimumPrimitive = primitive('minimum', {
     return { out: Tensor.fromView(K().binary('minimum', va, vb, a.dtype), a.dtype), saved: [a, b] };
   },
   // The smaller input gets g, ties split it in halves, NaN on either side sends g to both.
-  backward: (g, [a, b]) => pickGrads(g, a!, b!, a!.gt(b!), a!.lt(b!)),
+  backward: (g, [a, b], _ctx, needsGrad) => pickGrads('min', g, a!, b!, needsGrad),
 });
 
 /**

@@ -9,7 +9,7 @@ const mulPrimitive = primitive('mul', {
     const { va, vb } = broadcastPair('mul', a, b);
     return { out: Tensor.fromView(K().binary('mul', va, vb, a.dtype), a.dtype), saved: [a, b] };
   },
-  backward: (g, [a, b]) => [g.mul(b!), g.mul(a!)],
+  backward: (g, [a, b], _ctx, [needA, needB]) => [needA ? g.mul(b!) : null, needB ? g.mul(a!) : null],
 });
 
 /**

@@ -9,21 +9,14 @@ import { broadcastPair, operands } from './operands.js';
 import type { TensorLike } from './types.js';
 import { where } from './where.js';
 
-interface PowCtx {
-  needBase: boolean;
-  needExp: boolean;
-  /** The exponent when it was given as a number (it gets no gradient), else null. */
-  scalarExp: number | null;
-}
-
 const powPrimitive = primitive('pow', {
+  // `scalarExp` is the exponent when it was given as a number (it gets no gradient), else null.
   forward: (a: Tensor, b: Tensor, scalarExp: number | null) => {
     const { va, vb } = broadcastPair('pow', a, b);
     const out = Tensor.fromView(K().binary('pow', va, vb, a.dtype), a.dtype);
-    const ctx: PowCtx = { needBase: a.requiresGrad, needExp: b.requiresGrad, scalarExp };
-    return { out, saved: [a, b, out], ctx };
+    return { out, saved: [a, b, out], ctx: scalarExp };
   },
-  backward: (g, [a, b, out], { needBase, needExp, scalarExp }) => {
+  backward: (g, [a, b, out], scalarExp, [needBase, needExp]) => {
     let ga: Tensor | null = null;
     if (needBase) {
       // d(x^e)/dx = e x^(e-1); masked where e == 0, so that 0^0 has gradient 0 rather than 0 * Inf.

@@ -15,7 +15,7 @@ const scatterAddPrimitive = primitive('scatterAdd', {
     ctx: dim,
   }),
   // out = x + S(src) with S linear: x gets g, src gets S's adjoint, a gather of g.
-  backward: (g, [index], dim) => [g, null, gather(g, dim, index!)],
+  backward: (g, [index], dim, [, , needSrc]) => [g, null, needSrc ? gather(g, dim, index!) : null],
 });
 
 /**

@@ -13,7 +13,7 @@ const subPrimitive = primitive('sub', {
     return { out: Tensor.fromView(K().binary('sub', va, vb, a.dtype), a.dtype) };
   },
   // Output-shaped gradients; the engine sums them down to broadcast inputs' shapes.
-  backward: (g) => [g, neg(g)],
+  backward: (g, _s, _ctx, [, needB]) => [g, needB ? neg(g) : null],
 });
 
 /**

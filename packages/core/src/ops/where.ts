@@ -6,20 +6,15 @@ import { Tensor } from '../tensor.js';
 import { broadcastView, operands, scalarTensor } from './operands.js';
 import type { TensorLike } from './types.js';
 
-interface WhereCtx {
-  needA: boolean;
-  needB: boolean;
-}
-
 const wherePrimitive = primitive('where', {
   forward: (cond: Tensor, a: Tensor, b: Tensor) => {
     const shape = broadcastShapes('where', cond.shape, a.shape, b.shape);
     const v = (t: Tensor) => broadcastView(t, shape);
     const out = Tensor.fromView(K().where(v(cond), v(a), v(b), a.dtype), a.dtype);
-    return { out, saved: [cond], ctx: { needA: a.requiresGrad, needB: b.requiresGrad } as WhereCtx };
+    return { out, saved: [cond] };
   },
   // Each branch gets the gradient where it was chosen and 0 elsewhere; the condition gets none.
-  backward: (g, [cond], { needA, needB }) => [
+  backward: (g, [cond], _ctx, [, needA, needB]) => [
     null,
     needA ? where(cond!, g, 0) : null,
     needB ? where(cond!, 0, g) : null,

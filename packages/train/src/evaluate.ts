@@ -86,6 +86,13 @@ export function applyLoss(op: string, loss: LossFn, output: Tensor, target: Tens
   return l;
 }
 
+/** Throws unless `loader` is iterable or async iterable. */
+export function checkLoader(op: string, what: string, loader: unknown): void {
+  const l = loader as Partial<Iterable<Batch> & AsyncIterable<Batch>> | null | undefined;
+  if (l == null || (typeof l[Symbol.iterator] !== 'function' && typeof l[Symbol.asyncIterator] !== 'function'))
+    throw new ValueError(`${op}: ${what} must be iterable or async iterable, got ${loader === null ? 'null' : typeof loader}`);
+}
+
 /** Checks a batch and returns its inputs and targets. */
 export function splitBatch(op: string, batch: unknown, index: number): [Tensor, Tensor] {
   if (!Array.isArray(batch) || batch.length < 2 || !(batch[0] instanceof Tensor) || !(batch[1] instanceof Tensor))
@@ -155,11 +162,15 @@ function result(run: Running): EvaluateResult {
   return { ...run.means(), samples: run.samples };
 }
 
-function withEvalMode<T>(model: TrainableModule, fn: () => T): T {
+/** The evaluation of a synchronous loader, in eval mode (restored after). */
+function evaluateSync(op: string, model: TrainableModule, loader: Iterable<Batch>, opts: EvaluateOptions): EvaluateResult {
   const was = model.training;
   model.eval();
   try {
-    return fn();
+    const run = new Running();
+    let i = 0;
+    for (const batch of loader) evalBatch(op, model, batch, i++, opts, run);
+    return result(run);
   } finally {
     model.train(was);
   }
@@ -186,12 +197,7 @@ export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts: 
   if (loader == null || typeof (loader as Iterable<Batch>)[Symbol.iterator] !== 'function')
     throw new ValueError(`evaluate: the loader must be iterable${loader && Symbol.asyncIterator in loader ? ' (it is async only: use evaluateAsync)' : ''}`);
   checkMetrics(op, opts.metrics ?? []);
-  return withEvalMode(model, () => {
-    const run = new Running();
-    let i = 0;
-    for (const batch of loader) evalBatch(op, model, batch, i++, opts, run);
-    return result(run);
-  });
+  return evaluateSync(op, model, loader, opts);
 }
 
 /**
@@ -208,15 +214,8 @@ export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts: 
 export async function evaluateAsync(model: TrainableModule, loader: Loader, opts: EvaluateOptions = {}): Promise<EvaluateResult> {
   const op = 'evaluateAsync';
   checkMetrics(op, opts.metrics ?? []);
-  if (loader != null && typeof (loader as Iterable<Batch>)[Symbol.iterator] === 'function')
-    return withEvalMode(model, () => {
-      const run = new Running();
-      let i = 0;
-      for (const batch of loader as Iterable<Batch>) evalBatch(op, model, batch, i++, opts, run);
-      return result(run);
-    });
-  if (loader == null || typeof (loader as AsyncIterable<Batch>)[Symbol.asyncIterator] !== 'function')
-    throw new ValueError(`${op}: the loader must be iterable or async iterable, got ${loader === null ? 'null' : typeof loader}`);
+  checkLoader(op, 'the loader', loader);
+  if (typeof (loader as Iterable<Batch>)[Symbol.iterator] === 'function') return evaluateSync(op, model, loader as Iterable<Batch>, opts);
   const was = model.training;
   model.eval();
   try {

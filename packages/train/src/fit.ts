@@ -2,8 +2,8 @@ import { ValueError } from '@tapegrad/core';
 import { ReduceLROnPlateau, type ZeroGradOptions } from '@tapegrad/optim';
 import type { Callback, TrainContext } from './callbacks.js';
 import {
-  Running, applyLoss, batchSizeOf, checkMetrics, evaluateAsync, metricName, metricValue, splitBatch,
-  type Batch, type Loader, type LossFn, type Metric, type TrainableModule,
+  Running, applyLoss, batchSizeOf, checkLoader, checkMetrics, evaluateAsync, metricName, metricValue, splitBatch,
+  type Loader, type LossFn, type Metric, type TrainableModule,
 } from './evaluate.js';
 import { History } from './history.js';
 import { ProgressBar, logEpoch, type ProgressStream } from './progress.js';
@@ -77,17 +77,6 @@ function hasLength(x: unknown): number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
-async function* batchesOf(op: string, loader: Loader): AsyncGenerator<Batch> {
-  if (loader != null && typeof (loader as Iterable<Batch>)[Symbol.iterator] === 'function') {
-    // Iterate synchronously when possible: no promise per batch.
-    yield* loader as Iterable<Batch>;
-    return;
-  }
-  if (loader == null || typeof (loader as AsyncIterable<Batch>)[Symbol.asyncIterator] !== 'function')
-    throw new ValueError(`${op}: trainLoader must be iterable or async iterable, got ${loader === null ? 'null' : typeof loader}`);
-  yield* loader as AsyncIterable<Batch>;
-}
-
 /**
  * Trains a model for some epochs (Keras' `fit`), the plain PyTorch loop with bookkeeping:
  *
@@ -134,6 +123,8 @@ export async function fit(model: TrainableModule, opts: FitOptions): Promise<His
   if (!optimizer || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function')
     throw new ValueError(`${op}: optimizer must have zeroGrad() and step()`);
   if (typeof loss !== 'function' && !(loss && typeof loss.call === 'function')) throw new ValueError(`${op}: loss must be a function or a loss module`);
+  checkLoader(op, 'trainLoader', trainLoader);
+  if (valLoader !== undefined) checkLoader(op, 'valLoader', valLoader);
   const metrics = opts.metrics ?? [];
   checkMetrics(op, metrics);
   const callbacks = opts.callbacks ?? [];
@@ -155,7 +146,7 @@ export async function fit(model: TrainableModule, opts: FitOptions): Promise<His
       const run = new Running();
       let batch = 0;
       try {
-        for await (const b of batchesOf(op, trainLoader)) {
+        for await (const b of trainLoader) {
           const [x, y] = splitBatch(op, b, batch);
           const n = batchSizeOf(x);
           optimizer.zeroGrad();

@@ -5,21 +5,23 @@ import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireIndex } from './operands.js';
-import { scatterAdd } from './scatter-add.js';
+import { scatterAddPrimitive } from './scatter-add.js';
 
 interface GatherCtx {
   dim: number;
   inShape: number[];
 }
 
-const gatherPrimitive = primitive('gather', {
+/** gather without the argument checks (the index is known to be valid). @internal */
+export const gatherPrimitive: (x: Tensor, dim: number, index: Tensor) => Tensor = primitive('gather', {
   forward: (x: Tensor, dim: number, index: Tensor) => ({
     out: Tensor.fromView(K().gather(x.nd, dim, index.nd), x.dtype),
     saved: [index],
     ctx: { dim, inShape: x.shape } as GatherCtx,
   }),
   // Each output element came from one input element: add g back there (repeats accumulate).
-  backward: (g, [index], { dim, inShape }) => [scatterAdd(zeros(inShape, { dtype: g.dtype }), dim, index!, g), null],
+  // The index was checked in the forward: the primitive skips scanning it again.
+  backward: (g, [index], { dim, inShape }) => [scatterAddPrimitive(zeros(inShape, { dtype: g.dtype }), dim, index!, g), null],
 });
 
 /**

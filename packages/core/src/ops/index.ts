@@ -47,7 +47,7 @@ export * from './flatten.js';
 export * from './slice.js';
 export * from './cat.js';
 export { gather } from './gather.js';
-export * from './scatter-add.js';
+export { scatterAdd } from './scatter-add.js';
 export * from './index-select.js';
 export * from './one-hot.js';
 export { conv2d } from './conv2d.js';

@@ -4,7 +4,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { K, type Conv2dGeometry } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { convOutputSize, convPair } from './conv2d.js';
-import { scatterAdd } from './scatter-add.js';
+import { scatterAddPrimitive } from './scatter-add.js';
 import type { Pool2dOptions } from './types.js';
 
 /** The checked geometry of a pooling op on a 4-D shape. @internal */
@@ -45,12 +45,13 @@ const maxPool2dPrimitive = primitive('maxPool2d', {
   },
   // Each output took its value from the input element at argmax (a flat index h * W + w in its
   // (n, c) plane): route g back there, adding where windows overlap. scatterAdd's own rule
-  // gathers at the same places, so this differentiates again.
+  // gathers at the same places, so this differentiates again. The kernel's indices are valid:
+  // the primitive skips scatterAdd's checks, which scan the index on every call.
   backward: (g, [indices], inShape) => {
     const [N, C, H, W] = inShape as [number, number, number, number];
     const L = indices!.shape[2]! * indices!.shape[3]!;
     const planes = zeros([N, C, H * W], { dtype: g.dtype });
-    return [scatterAdd(planes, 2, indices!.reshape([N, C, L]), g.reshape([N, C, L])).reshape(inShape)];
+    return [scatterAddPrimitive(planes, 2, indices!.reshape([N, C, L]), g.reshape([N, C, L])).reshape(inShape)];
   },
 });
 

@@ -3,11 +3,12 @@ import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { normalizeDim, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkIndexRange, checkIndexShape, gather } from './gather.js';
+import { checkIndexRange, checkIndexShape, gatherPrimitive } from './gather.js';
 import { requireIndex } from './operands.js';
 import { slice } from './slice.js';
 
-const scatterAddPrimitive = primitive('scatterAdd', {
+/** scatterAdd without the argument checks (index valid, src of index's shape). @internal */
+export const scatterAddPrimitive: (x: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor = primitive('scatterAdd', {
   // src has index's shape here (scatterAdd() slices a larger src down).
   forward: (x: Tensor, dim: number, index: Tensor, src: Tensor) => ({
     out: Tensor.fromView(K().scatterAdd(x.nd, dim, index.nd, src.nd), x.dtype),
@@ -15,7 +16,7 @@ const scatterAddPrimitive = primitive('scatterAdd', {
     ctx: dim,
   }),
   // out = x + S(src) with S linear: x gets g, src gets S's adjoint, a gather of g.
-  backward: (g, [index], dim, [, , needSrc]) => [g, null, needSrc ? gather(g, dim, index!) : null],
+  backward: (g, [index], dim, [, , needSrc]) => [g, null, needSrc ? gatherPrimitive(g, dim, index!) : null],
 });
 
 /**

@@ -35,7 +35,7 @@ export * from './prod.js';
 export * from './max.js';
 export * from './argmax.js';
 export * from './var.js';
-export * from './logsumexp.js';
+export { logsumexp } from './logsumexp.js';
 export * from './softmax.js';
 export * from './sum-to-shape.js';
 export * from './matmul.js';

@@ -13,10 +13,11 @@ interface LseCtx {
 }
 
 /**
- * The shift m of the stable form, keepdim shape: the max over `dims`, with 0 where that max is
- * not finite (a slice of -inf would give -inf - -inf = NaN) or where the slice is empty.
+ * The shift m of the stable forms of logsumexp and softmax, keepdim shape: the max over `dims`,
+ * with 0 where that max is not finite (a slice of -inf would give -inf - -inf = NaN) or where
+ * the slice is empty. @internal
  */
-function finiteMax(x: Tensor, dims: readonly number[], dt: DType): Tensor {
+export function finiteMax(x: Tensor, dims: readonly number[], dt: DType): Tensor {
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   if (dims.some((d) => x.shape[d] === 0)) return zeros(keptShape, { dtype: dt });
   const m = Tensor.fromView(K().reduce('max', x.nd, dims, dt), dt);

@@ -1,9 +1,9 @@
 import { primitive } from '../autograd/primitive.js';
-import { zeros } from '../creation.js';
 import type { DType } from '../dtype.js';
 import { K, type View } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { finiteMax } from './logsumexp.js';
 import { broadcastView, floatResult } from './operands.js';
 
 /**
@@ -14,13 +14,7 @@ import { broadcastView, floatResult } from './operands.js';
 function stableParts(x: Tensor, dim: number): { shifted: View; e: View; s: View } {
   const k = K();
   const dt = x.dtype;
-  let m: Tensor;
-  if (x.shape[dim] === 0) m = zeros(x.shape.map((s, i) => (i === dim ? 1 : s)), { dtype: dt });
-  else {
-    m = Tensor.fromView(k.reduce('max', x.nd, [dim], dt), dt);
-    const md = m.data;
-    for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i]!)) md[i] = 0;
-  }
+  const m = finiteMax(x, [dim], dt);
   const shifted = k.binary('sub', x.nd, broadcastView(m, x.shape), dt);
   const e = k.unary('exp', shifted, dt);
   return { shifted, e, s: k.reduce('sum', e, [dim], dt) };

@@ -8,11 +8,11 @@ import { manualSeed } from '@tapegrad/core';
 import { Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential, summary } from '@tapegrad/nn';
 import { RMSprop } from '@tapegrad/optim';
 import { DataLoader, TensorDataset } from '@tapegrad/datasets';
-import { accuracy, fit } from '@tapegrad/train';
-import { mnistData, mnistReport, predict } from './mnist-common.js';
-import { fmt, logger, type ExampleArgs } from './util.js';
+import { fit } from '@tapegrad/train';
+import { mnistData, mnistReport, predict, type MnistResult } from './mnist-common.js';
+import { logger, type ExampleArgs } from './util.js';
 
-export async function main(args: ExampleArgs = {}): Promise<Record<string, unknown>> {
+export async function main(args: ExampleArgs = {}): Promise<MnistResult> {
   const log = logger(args);
   const epochs = args.epochs ?? (args.quick ? 1 : 5);
   manualSeed(0);
@@ -40,10 +40,5 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
     log,
   });
   const outputs = predict(model, test.images, 500);
-  const testAccuracy = accuracy(outputs, test.labels);
-  log(`test accuracy: ${fmt(testAccuracy)}`);
-  mnistReport(args, 'mnist-cnn', history, test, outputs);
-  const secondsPerEpoch = history.get('seconds').reduce((a, b) => a + b, 0) / epochs;
-  log(`seconds per epoch: ${secondsPerEpoch.toFixed(1)}`);
-  return { history: history.epochs, testAccuracy, secondsPerEpoch, params: s.totals.total };
+  return { ...mnistReport(args, 'mnist-cnn', history, test, outputs), params: s.totals.total };
 }

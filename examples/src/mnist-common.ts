@@ -1,10 +1,11 @@
 // What the MNIST examples share: loading (the full set, or a subset with --quick), predicting in
-// batches, and the pictures (curves, a grid of test digits with predictions, a confusion matrix).
+// batches, and the report at the end (test accuracy, confusion matrix, curves, a grid of test
+// digits with predictions, seconds per epoch).
 import { cat, noGrad, type Tensor } from '@tapegrad/core';
 import { loadMnist, type Mnist } from '@tapegrad/datasets';
 import type { AnyModule } from '@tapegrad/nn';
-import { confusionMatrix, formatConfusionMatrix, imageGrid, lineChart, type History } from '@tapegrad/train';
-import { logger, savePicture, type ExampleArgs } from './util.js';
+import { accuracy, confusionMatrix, formatConfusionMatrix, imageGrid, lineChart, type History } from '@tapegrad/train';
+import { fmt, logger, savePicture, type ExampleArgs } from './util.js';
 
 /** Training and test images (`[N, 784]` with `flatten`, else `[N, 1, 28, 28]`) and labels. */
 export async function mnistData(
@@ -34,9 +35,22 @@ export function predict(model: AnyModule, x: Tensor, batchSize = 1000): Tensor {
   }
 }
 
-/** Prints the confusion matrix and writes the curves and a grid of the first 40 test digits. */
-export function mnistReport(args: ExampleArgs, name: string, history: History, test: Mnist, outputs: Tensor): void {
+/** What every MNIST example returns. */
+export interface MnistResult extends Record<string, unknown> {
+  history: Array<Record<string, number>>;
+  testAccuracy: number;
+  secondsPerEpoch: number;
+}
+
+/**
+ * Prints the test accuracy of `outputs` (the model's outputs on the test images) and the confusion
+ * matrix, writes the curves and a grid of the first 40 test digits, prints the mean seconds per
+ * training epoch, and returns these figures.
+ */
+export function mnistReport(args: ExampleArgs, name: string, history: History, test: Mnist, outputs: Tensor): MnistResult {
   const log = logger(args);
+  const testAccuracy = accuracy(outputs, test.labels);
+  log(`${name}: test accuracy: ${fmt(testAccuracy)}`);
   log('');
   log('Confusion matrix on the test set (rows: true digit, columns: predicted):');
   log(formatConfusionMatrix(confusionMatrix(outputs, test.labels, 10)));
@@ -48,4 +62,8 @@ export function mnistReport(args: ExampleArgs, name: string, history: History, t
     labels: test.labels.narrow(0, 0, n), predictions: outputs.narrow(0, 0, n), cols: 10, title: `${name}: first ${n} test digits (label / prediction)`,
     ...(test.images.ndim === 2 ? { height: 28, width: 28 } : {}),
   }));
+  const seconds = history.get('seconds');
+  const secondsPerEpoch = seconds.reduce((a, b) => a + b, 0) / seconds.length;
+  log(`${name}: seconds per epoch: ${secondsPerEpoch.toFixed(1)}`);
+  return { history: history.epochs, testAccuracy, secondsPerEpoch };
 }

@@ -6,9 +6,9 @@ import { manualSeed } from '@tapegrad/core';
 import { Dropout, F, Linear, ReLU, Sequential, summary } from '@tapegrad/nn';
 import { Adam } from '@tapegrad/optim';
 import { DataLoader, TensorDataset, type Mnist } from '@tapegrad/datasets';
-import { accuracy, fit } from '@tapegrad/train';
-import { mnistData, mnistReport, predict } from './mnist-common.js';
-import { fmt, logger, type ExampleArgs } from './util.js';
+import { fit } from '@tapegrad/train';
+import { mnistData, mnistReport, predict, type MnistResult } from './mnist-common.js';
+import { logger, type ExampleArgs } from './util.js';
 
 async function trainAndTest(
   args: ExampleArgs,
@@ -16,7 +16,7 @@ async function trainAndTest(
   model: Sequential,
   data: { train: Mnist; test: Mnist },
   epochs: number,
-): Promise<Record<string, unknown>> {
+): Promise<MnistResult & { params: number }> {
   const log = logger(args);
   log('');
   log(`${name}:`);
@@ -31,11 +31,7 @@ async function trainAndTest(
     log,
   });
   const outputs = predict(model, data.test.images);
-  const testAccuracy = accuracy(outputs, data.test.labels);
-  log(`${name}: test accuracy ${fmt(testAccuracy)}`);
-  mnistReport(args, name, history, data.test, outputs);
-  const seconds = history.get('seconds');
-  return { history: history.epochs, testAccuracy, secondsPerEpoch: seconds.reduce((a, b) => a + b, 0) / seconds.length, params: model.parameters().reduce((n, p) => n + p.numel, 0) };
+  return { ...mnistReport(args, name, history, data.test, outputs), params: model.numParameters() };
 }
 
 export async function main(args: ExampleArgs = {}): Promise<Record<string, unknown>> {

@@ -12,8 +12,8 @@ import { F, Linear, Sequential, Sigmoid, init, summary } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { DataLoader, TensorDataset, oneHot } from '@tapegrad/datasets';
 import { History, ProgressBar, accuracy, formatEpoch } from '@tapegrad/train';
-import { mnistData, mnistReport, predict } from './mnist-common.js';
-import { fmt, logger, secondsSince, type ExampleArgs } from './util.js';
+import { mnistData, mnistReport, predict, type MnistResult } from './mnist-common.js';
+import { logger, secondsSince, type ExampleArgs } from './util.js';
 import type { Tensor } from '@tapegrad/core';
 
 /** 1/N Σ_n ||o_n − y_n||²: o, y [N, 10] -> []. */
@@ -26,7 +26,7 @@ function normalise(o: Tensor): Tensor {
   return o.div(o.sum(1, { keepdim: true }));
 }
 
-export async function main(args: ExampleArgs = {}): Promise<Record<string, unknown>> {
+export async function main(args: ExampleArgs = {}): Promise<MnistResult> {
   const log = logger(args);
   const epochs = args.epochs ?? (args.quick ? 2 : 20);
   manualSeed(0);
@@ -43,6 +43,7 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
   const loader = new DataLoader(new TensorDataset(train.images, train.labels), { batchSize: 1000, shuffle: true });
 
   const history = new History();
+  let outputs: Tensor | undefined; // the model's outputs on the test images after the last epoch
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = performance.now();
     const bar = new ProgressBar({ total: loader.length, label: `epoch ${epoch}/${epochs}`, unit: 'batch' });
@@ -65,16 +66,10 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
     }
     bar.stop();
     const seconds = secondsSince(start);
-    const outputs = normalise(predict(model, test.images));
+    outputs = normalise(predict(model, test.images));
     const logs = { loss: lossSum / seen, accuracy: correct / seen, val_loss: mse(outputs, oneHot(test.labels, 10)).item(), val_accuracy: accuracy(outputs, test.labels), seconds };
     history.push(logs);
     log(formatEpoch(epoch, epochs, logs, seconds, { samples: seen }));
   }
-  const outputs = normalise(predict(model, test.images));
-  const testAccuracy = accuracy(outputs, test.labels);
-  log(`test accuracy: ${fmt(testAccuracy)}`);
-  mnistReport(args, 'mnist-sigmoid', history, test, outputs);
-  const secondsPerEpoch = history.get('seconds').reduce((a, b) => a + b, 0) / epochs;
-  log(`seconds per epoch: ${secondsPerEpoch.toFixed(1)}`);
-  return { history: history.epochs, testAccuracy, secondsPerEpoch };
+  return mnistReport(args, 'mnist-sigmoid', history, test, outputs ?? normalise(predict(model, test.images)));
 }

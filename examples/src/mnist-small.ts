@@ -1,14 +1,14 @@
 // Example 10: a small MNIST network, 784-16-16-10 with ReLU, trained by plain SGD (lr 0.01,
 // batch 10, 5 epochs) on cross-entropy, written as the plain PyTorch loop with a progress bar.
-import { manualSeed } from '@tapegrad/core';
+import { manualSeed, type Tensor } from '@tapegrad/core';
 import { F, Linear, ReLU, Sequential, summary } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { DataLoader, TensorDataset } from '@tapegrad/datasets';
 import { History, ProgressBar, accuracy, formatEpoch } from '@tapegrad/train';
-import { mnistData, mnistReport, predict } from './mnist-common.js';
-import { fmt, logger, secondsSince, type ExampleArgs } from './util.js';
+import { mnistData, mnistReport, predict, type MnistResult } from './mnist-common.js';
+import { logger, secondsSince, type ExampleArgs } from './util.js';
 
-export async function main(args: ExampleArgs = {}): Promise<Record<string, unknown>> {
+export async function main(args: ExampleArgs = {}): Promise<MnistResult> {
   const log = logger(args);
   const epochs = args.epochs ?? (args.quick ? 1 : 5);
   manualSeed(0);
@@ -20,6 +20,7 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
   const loader = new DataLoader(new TensorDataset(train.images, train.labels), { batchSize: 10, shuffle: true });
 
   const history = new History();
+  let outputs: Tensor | undefined; // the model's outputs on the test images after the last epoch
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = performance.now();
     const bar = new ProgressBar({ total: loader.length, label: `epoch ${epoch}/${epochs}`, unit: 'batch' });
@@ -42,16 +43,10 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
     }
     bar.stop();
     const seconds = secondsSince(start);
-    const outputs = predict(model, test.images);
+    outputs = predict(model, test.images);
     const logs = { loss: lossSum / seen, accuracy: correct / seen, val_loss: F.crossEntropy(outputs, test.labels).item(), val_accuracy: accuracy(outputs, test.labels), seconds };
     history.push(logs);
     log(formatEpoch(epoch, epochs, logs, seconds, { samples: seen }));
   }
-  const outputs = predict(model, test.images);
-  const testAccuracy = accuracy(outputs, test.labels);
-  log(`test accuracy: ${fmt(testAccuracy)}`);
-  mnistReport(args, 'mnist-small', history, test, outputs);
-  const secondsPerEpoch = history.get('seconds').reduce((a, b) => a + b, 0) / epochs;
-  log(`seconds per epoch: ${secondsPerEpoch.toFixed(1)}`);
-  return { history: history.epochs, testAccuracy, secondsPerEpoch };
+  return mnistReport(args, 'mnist-small', history, test, outputs ?? predict(model, test.images));
 }

@@ -111,7 +111,7 @@ export function tensor(
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-    out[i] = dtype === 'bool' ? (n ? 1 : 0) : n;
+    out[i] = dtype === 'bool' ? (n !== 0 ? 1 : 0) : n; // NaN is non-zero: true
   }
   return finish(Tensor.fromData(out, shape, dtype), opts);
 }
@@ -126,7 +126,7 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
   const s = checkShape('full', shape);
   const dtype = opts.dtype ?? 'float32';
   const data = allocate(dtype, sizeOf(s));
-  if (value !== 0) data.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
+  if (value !== 0) data.fill(dtype === 'bool' ? 1 : value); // any non-zero, NaN included, is true
   return finish(Tensor.fromData(data, s, dtype), opts);
 }
 

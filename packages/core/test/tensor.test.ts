@@ -243,6 +243,13 @@ describe('dtypes', () => {
     expect(() => x.to('int64' as never)).toThrow(/to: unknown dtype "int64"/);
   });
 
+  it('treat NaN as non-zero, so true, wherever a number becomes bool (as PyTorch)', () => {
+    expect(tensor([NaN, 0, -0]).to('bool').toArray()).toEqual([true, false, false]);
+    expect(tensor([NaN, 0], { dtype: 'bool' }).toArray()).toEqual([true, false]);
+    expect(full([2], NaN, { dtype: 'bool' }).toArray()).toEqual([true, true]);
+    expect(zeros([2], { dtype: 'bool' }).copy_(tensor([NaN, 0])).toArray()).toEqual([true, false]);
+  });
+
   it('let gradients flow through float casts back to the input dtype', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     x.double().mul(3).sum().backward();

@@ -24,7 +24,7 @@ export function checkTensorLike(op: string, x: unknown): asserts x is TensorLike
 /** A 0-d tensor holding `x` in `dtype`. */
 export function scalarTensor(x: number, dtype: DType): Tensor {
   const data = allocate(dtype, 1);
-  data[0] = dtype === 'bool' ? (x ? 1 : 0) : x;
+  data[0] = dtype === 'bool' ? (x !== 0 ? 1 : 0) : x; // NaN is non-zero: true
   return Tensor.fromData(data, [], dtype);
 }
 

@@ -50,7 +50,7 @@ export function copyInto(dst: View, src: View): void {
   const sd = src.data;
   const toBool = dd instanceof Uint8Array;
   if (nd === 0) {
-    dd[dst.offset] = toBool ? (sd[src.offset] ? 1 : 0) : sd[src.offset]!;
+    dd[dst.offset] = toBool ? (sd[src.offset] !== 0 ? 1 : 0) : sd[src.offset]!;
     return;
   }
   const shape = dst.shape;
@@ -64,7 +64,8 @@ export function copyInto(dst: View, src: View): void {
   let dp = dst.offset;
   let sp = src.offset;
   for (let count = 0; count < n; count += len) {
-    if (toBool) for (let i = 0; i < len; i++) dd[dp + i * dsl] = sd[sp + i * ssl] ? 1 : 0;
+    // Non-zero is true, NaN included (as PyTorch); NaN is falsy in JS, so compare with 0.
+    if (toBool) for (let i = 0; i < len; i++) dd[dp + i * dsl] = sd[sp + i * ssl] !== 0 ? 1 : 0;
     else for (let i = 0; i < len; i++) dd[dp + i * dsl] = sd[sp + i * ssl]!;
     // advance the odometer over the outer dims
     for (let d = last - 1; d >= 0; d--) {

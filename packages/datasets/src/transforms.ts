@@ -1,15 +1,11 @@
 // Preprocessing of whole data tensors. These are data preparation steps: they return new leaf
 // tensors computed with typed-array loops and are not recorded on the autograd tape.
 import {
-  ShapeError, Tensor, ValueError, fmtShape, shapesEqual, sizeOf, type DType, type TypedArray,
+  ShapeError, Tensor, ValueError, allocate, fmtShape, shapesEqual, sizeOf, type DType, type TypedArray,
 } from '@tapegrad/core';
 
 function floatDType(t: Tensor): 'float32' | 'float64' {
   return t.dtype === 'float64' ? 'float64' : 'float32';
-}
-
-function allocFloat(dtype: 'float32' | 'float64', n: number): Float32Array | Float64Array {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 
 function checkFitInput(op: string, x: Tensor): { n: number; d: number; featureShape: number[] } {
@@ -77,8 +73,8 @@ export class Standardizer {
         m2[j]! += e * e;
       }
     const dtype = floatDType(x);
-    const meanOut = allocFloat(dtype, d);
-    const stdOut = allocFloat(dtype, d);
+    const meanOut = allocate(dtype, d);
+    const stdOut = allocate(dtype, d);
     for (let j = 0; j < d; j++) {
       meanOut[j] = mean[j]!;
       const s = Math.sqrt(m2[j]! / n);
@@ -131,7 +127,7 @@ function affine(x: Tensor, a: TypedArray, b: TypedArray, f: (v: number, a: numbe
   const src = x.data;
   const d = a.length;
   const dtype = floatDType(x);
-  const out = allocFloat(dtype, src.length);
+  const out = allocate(dtype, src.length);
   for (let i = 0; i < src.length; i += d) for (let j = 0; j < d; j++) out[i + j] = f(src[i + j]!, a[j]!, b[j]!);
   return Tensor.fromData(out, x.shape, dtype);
 }
@@ -210,8 +206,8 @@ export class MinMaxScaler {
       this.shift[j] = lo - mins[j]! * this.scale[j]!;
     }
     const dtype = floatDType(x);
-    this.dataMin = Tensor.fromData(allocFloat(dtype, d).map((_, j) => mins[j]!), featureShape, dtype);
-    this.dataMax = Tensor.fromData(allocFloat(dtype, d).map((_, j) => maxs[j]!), featureShape, dtype);
+    this.dataMin = Tensor.fromData(allocate(dtype, d).map((_, j) => mins[j]!), featureShape, dtype);
+    this.dataMax = Tensor.fromData(allocate(dtype, d).map((_, j) => maxs[j]!), featureShape, dtype);
     this.featureShape = featureShape;
     return this;
   }
@@ -284,7 +280,7 @@ export function oneHot(labels: Tensor, numClasses?: number, opts: { dtype?: DTyp
   }
   if (!Number.isInteger(k) || k < 1) throw new ValueError(`oneHot: numClasses must be a positive integer, got ${k}`);
   const dtype = opts.dtype ?? 'float32';
-  const out = new (dtype === 'float64' ? Float64Array : dtype === 'int32' ? Int32Array : dtype === 'bool' ? Uint8Array : Float32Array)(src.length * k);
+  const out = allocate(dtype, src.length * k);
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     if (!Number.isInteger(c) || c < 0 || c >= k)

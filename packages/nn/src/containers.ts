@@ -1,5 +1,5 @@
 import { ValueError, type Tensor } from '@tapegrad/core';
-import { Module, type AnyModule } from './module.js';
+import { Module, describe, type AnyModule } from './module.js';
 
 function index(op: string, i: number, n: number): number {
   const j = i < 0 ? i + n : i;
@@ -39,7 +39,7 @@ export class Sequential extends Module<[Tensor], Tensor> {
   }
 
   #add(op: string, name: string, m: unknown): void {
-    if (!(m instanceof Module)) throw new ValueError(`${op}: layer "${name}" is not a Module (got ${m === null ? 'null' : typeof m})`);
+    if (!(m instanceof Module)) throw new ValueError(`${op}: layer "${name}" is not a Module (got ${describe(m)})`);
     this.registerModule(name, m);
     this.#names.push(name);
   }
@@ -123,7 +123,7 @@ export class ModuleList extends Module<unknown[], never> {
    * blocks.length; // 2
    */
   push(m: AnyModule): this {
-    if (!(m instanceof Module)) throw new ValueError(`ModuleList.push: item ${this.#items.length} is not a Module`);
+    if (!(m instanceof Module)) throw new ValueError(`ModuleList.push: item ${this.#items.length} is not a Module (got ${describe(m)})`);
     this.registerModule(String(this.#items.length), m);
     this.#items.push(m);
     return this;
@@ -211,7 +211,7 @@ export class ModuleDict extends Module<unknown[], never> {
    * heads.namedParameters()[0]![0]; // 'cls.weight'
    */
   set(key: string, m: AnyModule): this {
-    if (!(m instanceof Module)) throw new ValueError(`ModuleDict.set: "${key}" is not a Module`);
+    if (!(m instanceof Module)) throw new ValueError(`ModuleDict.set: "${key}" is not a Module (got ${describe(m)})`);
     if (this.#items.has(key)) (this as unknown as Record<string, AnyModule>)[key] = m;
     else this.registerModule(key, m);
     this.#items.set(key, m);

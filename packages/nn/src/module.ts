@@ -711,7 +711,12 @@ function needsCast(t: Tensor, dtype: DType): boolean {
   return isFloating(t.dtype) && t.dtype !== dtype;
 }
 
-function describe(v: unknown): string {
+/**
+ * A value's kind for error messages: `null`, its class name, or its `typeof`.
+ *
+ * @internal
+ */
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
   return typeof v;

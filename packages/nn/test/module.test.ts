@@ -286,7 +286,9 @@ describe('Sequential', () => {
   });
 
   it('rejects a layer that is not a Module', () => {
-    expect(() => new Sequential(new ReLU(), {} as unknown as Module)).toThrow(/Sequential: layer "1" is not a Module/);
+    expect(() => new Sequential(new ReLU(), {} as unknown as Module)).toThrow(/Sequential: layer "1" is not a Module \(got Object\)/);
+    expect(() => new ModuleList([new ReLU()]).push(null as unknown as Module)).toThrow(/ModuleList.push: item 1 is not a Module \(got null\)/);
+    expect(() => new ModuleDict().set('act', 3 as unknown as Module)).toThrow(/ModuleDict.set: "act" is not a Module \(got number\)/);
   });
 
   it('runs the layers in order', () => {

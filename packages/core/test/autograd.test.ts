@@ -197,6 +197,15 @@ describe('add', () => {
   it('throws on mismatched shapes, naming both', () => {
     expect(() => add(zeros([2, 3]), zeros([4]))).toThrow(/add: cannot broadcast shapes \[2,3\] and \[4\]/);
   });
+  it('takes an integer alpha for int32 operands and refuses a fractional one, as PyTorch', () => {
+    const i = tensor([1, 2], { dtype: 'int32' });
+    const r = add(i, i, { alpha: 3 });
+    expect(r.dtype).toBe('int32');
+    expect(r.toArray()).toEqual([4, 8]);
+    expect(() => add(i, i, { alpha: 0.5 })).toThrow(/add: alpha must be an integer for int32 operands, got 0.5 \(shapes \[2\] and \[2\]\)/);
+    expect(() => add(tensor([true]), tensor([true]), { alpha: 2 })).toThrow(/add: alpha must be 1 for bool operands, got 2/);
+    expect(add(i, tensor([1, 1]), { alpha: 0.5 })).toBeAllClose([1.5, 2.5]);
+  });
 });
 
 describe('mul', () => {

@@ -105,6 +105,8 @@ describe('sub', () => {
     expect(r.toArray()).toEqual([3, 4]);
     expect(sub(i32([5]), 0.5).dtype).toBe('float32');
     expect(sub(i32([5]), f64([1])).dtype).toBe('float64');
+    expect(sub(i32([5]), i32([2]), { alpha: 2 }).toArray()).toEqual([1]);
+    expect(() => sub(i32([5]), i32([2]), { alpha: 0.5 })).toThrow(/sub: alpha must be an integer for int32 operands, got 0.5/);
   });
   it('throws on mismatched shapes, naming the op and both shapes', () => {
     expect(() => sub(zeros([2, 3]), zeros([4]))).toThrow(ShapeError);

@@ -1,5 +1,5 @@
 // Every op, re-exported (files with internal helpers list their public names): the Tensor methods and the package index delegate here.
-export * from './add.js';
+export { add } from './add.js';
 export * from './sub.js';
 export * from './mul.js';
 export * from './div.js';

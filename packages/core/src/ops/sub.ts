@@ -2,8 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { broadcastPair, operands } from './operands.js';
-import { mul } from './mul.js';
+import { alphaOperands } from './add.js';
+import { broadcastPair } from './operands.js';
 import { neg } from './neg.js';
 import type { TensorLike } from './types.js';
 
@@ -24,17 +24,17 @@ const subPrimitive = primitive('sub', {
  *
  * @throws ShapeError `sub: cannot broadcast shapes [2,3] and [4] ...`
  * @throws DTypeError `sub: subtraction of two bool operands is not supported ...`
+ * @throws ValueError `sub: alpha must be an integer for int32 operands, got 0.5 ...`
  * @example
  * sub(tensor([[5, 6], [7, 8]]), tensor([1, 2])).toArray(); // [[4, 4], [6, 6]]
  * sub(tensor([1, 2]), 1, { alpha: 2 }).toArray();          // [-1, 0]
  */
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  const [x, y] = operands(a, b, undefined, 'sub');
+  const [x, y] = alphaOperands('sub', a, b, opts.alpha ?? 1);
   if (x.dtype === 'bool')
     throw new DTypeError(
       `sub: subtraction of two bool operands is not supported (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}); ` +
         'cast to int32 or float32 first',
     );
-  const alpha = opts.alpha ?? 1;
-  return subPrimitive(x, alpha === 1 ? y : mul(y, alpha));
+  return subPrimitive(x, y);
 }

@@ -127,7 +127,9 @@ export type Closure = () => Tensor | number;
  * group leaves out), and a per-parameter `state` (step counts and buffers). {@link step} updates
  * every parameter that has a gradient, in place and outside the tape: a subclass implements the
  * update as one loop over the parameter's typed array (see `functional/`), which then bumps the
- * storage version so that autograd notices the change. Parameters whose `grad` is null are skipped.
+ * storage version so that autograd notices the change. Parameters whose `grad` is null are skipped:
+ * as in PyTorch, frozen parameters (`requiresGrad` false) may be given, and are updated once
+ * they are unfrozen and receive gradients.
  *
  * Subclasses provide `validateGroup` (hyper-parameter checks, run for every group), `initState`
  * (the buffers, created once per parameter) and `updateParam` (the update rule).
@@ -232,8 +234,6 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
       if (!(p instanceof Tensor)) throw new ValueError(`${this.name}: ${where} is not a Tensor, got ${showValue(p)}`);
       if (!isFloating(p.dtype))
         throw new DTypeError(`${this.name}: can only optimize float tensors, but ${where} (shape ${fmtShape(p.shape)}) is ${p.dtype}`);
-      if (!p.requiresGrad)
-        throw new ValueError(`${this.name}: ${where} (shape ${fmtShape(p.shape)}) does not require grad; create it with requiresGrad: true`);
       if (!p.isLeaf)
         throw new ValueError(`${this.name}: can't optimize a non-leaf tensor: ${where} (shape ${fmtShape(p.shape)}) was computed by an operation`);
       if (seen.has(p)) throw new ValueError(`${this.name}: ${where} (shape ${fmtShape(p.shape)}) appears more than once in the optimizer's param groups`);

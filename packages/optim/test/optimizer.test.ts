@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AutogradError, DTypeError, ValueError, noGrad, tensor, zeros, type Tensor } from '@tapegrad/core';
+import { AutogradError, DTypeError, ValueError, noGrad, tensor, type Tensor } from '@tapegrad/core';
 import { Adagrad, Adam, AdamW, RMSprop, SGD } from '@tapegrad/optim';
 import { X0, gradient, objective, param, value } from './helpers.js';
 
@@ -56,6 +56,20 @@ describe('Optimizer', () => {
     // p - 0.5 * 2p = 0, written through the view into base
     expect(base).toBeAllClose([[0, 0, 0], [0, 0, 0]], { atol: 0 });
     expect(base.version).toBeGreaterThan(v);
+  });
+
+  it('accepts frozen parameters, as PyTorch, and updates them once they are unfrozen', () => {
+    const frozen = tensor([1, 2], { dtype: 'float64' });
+    const live = f64([3]);
+    const opt = new SGD([frozen, live], { lr: 0.5 });
+    live.mul(live).sum().backward();
+    opt.step();
+    expect(Array.from(frozen.data)).toEqual([1, 2]);
+    expect(Array.from(live.data)).toEqual([0]); // 3 - 0.5 * 2 * 3
+    frozen.requiresGrad = true;
+    frozen.mul(frozen).sum().backward(); // grad 2 * frozen
+    opt.step();
+    expect(Array.from(frozen.data)).toEqual([0, 0]);
   });
 
   it('works on float32 parameters', () => {
@@ -161,10 +175,9 @@ describe('hyper-parameter validation', () => {
     );
   });
 
-  it('rejects integer tensors, tensors without requiresGrad, non-leaves and duplicates', () => {
+  it('rejects integer tensors, non-leaves and duplicates', () => {
     expect(() => new SGD([tensor([1, 2], { dtype: 'int32' })])).toThrow(DTypeError);
     expect(() => new SGD([tensor([1, 2], { dtype: 'int32' })])).toThrow('SGD: can only optimize float tensors, but parameter 0 of param group 0 (shape [2]) is int32');
-    expect(() => new SGD([zeros([2, 3])])).toThrow('SGD: parameter 0 of param group 0 (shape [2,3]) does not require grad; create it with requiresGrad: true');
     const a = f64([1, 2]);
     expect(() => new SGD([a.mul(2)])).toThrow("SGD: can't optimize a non-leaf tensor: parameter 0 of param group 0 (shape [2]) was computed by an operation");
     expect(() => new SGD([a, a])).toThrow('SGD: parameter 1 of param group 0 (shape [2]) appears more than once in the optimizer\'s param groups');

@@ -81,8 +81,8 @@ function runHooks(hooks: readonly GradHook[], g: Tensor): Tensor {
 
 /** Brings a gradient to its input's shape and dtype and checks it, as every rule's output must. */
 function fitGradient(op: string, g: Tensor, edge: Edge): Tensor {
-  if (!shapesEqual(g.shape, edge.shape)) g = sumToShape(g, edge.shape);
-  if (!shapesEqual(g.shape, edge.shape))
+  if (!shapesEqual(g.nd.shape, edge.shape)) g = sumToShape(g, edge.shape);
+  if (!shapesEqual(g.nd.shape, edge.shape))
     throw new ShapeError(
       `backward: ${op} returned a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(edge.shape)}`,
     );

@@ -59,7 +59,8 @@ function collectTensors(args: readonly unknown[]): Tensor[] {
 
 function edgeOf(t: Tensor): Edge | null {
   if (!t.requiresGrad) return null;
-  return { node: t.gradFn, leaf: t.gradFn ? null : t, shape: t.shape, dtype: t.dtype };
+  // The view's own shape array: views are never mutated, so the edge need not copy it.
+  return { node: t.gradFn, leaf: t.gradFn ? null : t, shape: t.nd.shape, dtype: t.dtype };
 }
 
 /**
@@ -112,6 +113,6 @@ export function attachNode(
   // Integer and bool results (casts, counts) carry no gradient: the tape stops there.
   if (!isFloating(out.dtype)) return out;
   if (inputs.includes(out)) out = out.aliasView();
-  out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx, out.shape, out.dtype));
+  out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx, out.nd.shape, out.dtype));
   return out;
 }

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { allocate, isFloating, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { View } from '../kernels/backend.js';
 import type { TensorLike } from './types.js';
@@ -62,7 +62,7 @@ export function operands(a: TensorLike, b: TensorLike, dtype?: DType, op = 'oper
 /** A view of `t` broadcast to `shape` (stride 0 along expanded dims), for the kernels. No copy. */
 export function broadcastView(t: Tensor, shape: readonly number[]): View {
   const nd = t.nd;
-  if (nd.shape.length === shape.length && nd.shape.every((d, i) => d === shape[i])) return nd;
+  if (shapesEqual(nd.shape, shape)) return nd;
   const lead = shape.length - nd.shape.length;
   const strides = shape.map((d, i) => {
     const j = i - lead;
@@ -73,8 +73,10 @@ export function broadcastView(t: Tensor, shape: readonly number[]): View {
 }
 
 /** Broadcast shape of two tensors and views of both at that shape. */
-export function broadcastPair(op: string, a: Tensor, b: Tensor): { shape: number[]; va: View; vb: View } {
-  const shape = broadcastShapes(op, a.shape, b.shape);
+export function broadcastPair(op: string, a: Tensor, b: Tensor): { shape: readonly number[]; va: View; vb: View } {
+  // Equal shapes, the common case, need neither a broadcast nor new views.
+  if (shapesEqual(a.nd.shape, b.nd.shape)) return { shape: a.nd.shape, va: a.nd, vb: b.nd };
+  const shape = broadcastShapes(op, a.nd.shape, b.nd.shape);
   return { shape, va: broadcastView(a, shape), vb: broadcastView(b, shape) };
 }
 

@@ -76,7 +76,7 @@ async function lLayer(args: ExampleArgs, log: (line: string) => void): Promise<R
   savePicture(args, 'deep-nn', 'moons-cost', lineChart([{ name: 'cross-entropy', values: costs }], { title: 'L-layer network: cost', xLabel: 'epoch', yLabel: 'cost', logY: true }));
   return {
     sizes,
-    params: model.parameters().reduce((n, p) => n + p.numel, 0),
+    params: model.numParameters(),
     initial,
     x: x.toArray(),
     y: Array.from(y.data),
@@ -89,7 +89,7 @@ async function lLayer(args: ExampleArgs, log: (line: string) => void): Promise<R
 function parity(name: string, sizes: number[], x: Tensor, y: Tensor, epochs: number, log: (line: string) => void): Record<string, unknown> {
   manualSeed(0);
   const model = mlp(sizes, () => new Tanh());
-  const params = model.parameters().reduce((n, p) => n + p.numel, 0);
+  const params = model.numParameters();
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
   const losses: number[] = [];
   let solvedAt: number | null = null;

@@ -59,7 +59,7 @@ export interface CsvData {
  *
  * @throws ValueError naming the file, the line number and the problem:
  *   `loadCsv: iris.csv line 12: expected 5 fields, got 4`,
- *   `loadCsv: iris.csv line 7, column 3 (petal_length): 'abc' is not a number`,
+ *   `loadCsv: iris.csv line 7: column 3 (petal_length): 'abc' is not a number`,
  *   a missing file, an unknown label column or class name
  * @example
  * import { writeFile } from 'node:fs/promises';

@@ -506,7 +506,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * Resets the gradients of all parameters: to `null` (default, `setToNone: true`) or to zeros.
+   * Resets the gradients of all parameters: to `null` (default, `setToNone: true`) or to zeros
+   * (a gradient recorded with `createGraph` is detached from its graph first).
    *
    * @example
    * const fc = new Linear(2, 1);
@@ -519,7 +520,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     for (const p of this.parameters()) {
       if (!p.grad) continue;
       if (setToNone) p.grad = null;
-      else noGrad(() => p.grad!.zero_());
+      else {
+        // A grad built with createGraph is part of a graph: cut it off before writing to it (as PyTorch).
+        if (p.grad.requiresGrad) p.grad = p.grad.detach();
+        noGrad(() => p.grad!.zero_());
+      }
     }
   }
 

@@ -217,6 +217,12 @@ describe('Module', () => {
     expect(lin.weight.grad!.toArray()).toEqual([[0, 0]]);
     lin.zeroGrad();
     expect(lin.weight.grad).toBeNull();
+    // a gradient recorded with createGraph is cut from its graph before it is zeroed
+    lin.call(ones([1, 2])).pow(2).sum().backward(null, { createGraph: true });
+    expect(lin.weight.grad!.requiresGrad).toBe(true);
+    lin.zeroGrad({ setToNone: false });
+    expect(lin.weight.grad!.requiresGrad).toBe(false);
+    expect(lin.weight.grad!.toArray()).toEqual([[0, 0]]);
   });
 
   it('casts parameters and float buffers with to(), keeping shared parameters shared', () => {

@@ -1,6 +1,6 @@
-import ndarray from 'ndarray';
 import { allocate, isFloating, type DType, type TypedArray } from './dtype.js';
 import type { View } from './kernels/backend.js';
+import { makeView } from './kernels/view.js';
 import { DTypeError, ValueError, fmtShape } from './errors.js';
 import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
@@ -69,8 +69,8 @@ export class Tensor {
     offset = 0,
     view?: View,
   ) {
-    // ndarray copies shape and strides into arrays of its own.
-    this.nd = view ?? ndarray(storage.data, shape as number[], strides as number[], offset);
+    // The view copies shape and strides into arrays of its own.
+    this.nd = view ?? makeView(storage.data, shape, strides, offset);
   }
 
   /**

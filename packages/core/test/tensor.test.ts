@@ -3,6 +3,8 @@ import {
   tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, rand, randn, randint, randperm,
   manualSeed, Generator, Tensor, ValueError, DTypeError, ShapeError, noGrad, promoteTypes,
 } from '@tapegrad/core';
+import ndarray from 'ndarray';
+import { makeView } from '../src/kernels/view.js';
 
 describe('tensor', () => {
   it('builds from nested arrays with the inferred shape', () => {
@@ -262,6 +264,28 @@ describe('dtypes', () => {
     expect(t.data).toBeInstanceOf(Float32Array);
     expect(Array.from(t.data)).toEqual([1, 2, 3, 4]);
     expect(t).toBeInstanceOf(Tensor);
+  });
+});
+
+describe('makeView', () => {
+  it('builds the same views as ndarray() for every typed array and ranks 0 to 6', () => {
+    const arrays = [new Float32Array(800), new Float64Array(800), new Int32Array(800), new Uint8Array(800)];
+    arrays.forEach((data, k) => data.forEach((_, i) => (data[i] = (i * 7 + k) % 251)));
+    const shapes = [[], [5], [3, 4], [2, 3, 4], [2, 1, 3, 2], [2, 2, 1, 3, 2], [1, 2, 2, 1, 3, 2]];
+    for (const data of arrays)
+      for (const shape of shapes) {
+        // Reversed row-major strides (a transposed layout) and an offset, so no argument is a default.
+        const stride = shape.map((_, i) => shape.slice(0, i).reduce((a, b) => a * b, 1)).map((s) => s * 2);
+        const mine = makeView(data, shape, stride, 3);
+        const theirs = ndarray(data, shape, stride, 3);
+        const label = `${data.constructor.name} ${JSON.stringify(shape)}`;
+        expect(mine.constructor, label).toBe(theirs.constructor);
+        expect([mine.shape, mine.stride, mine.offset, mine.size, mine.dtype], label).toEqual([
+          theirs.shape, theirs.stride, theirs.offset, theirs.size, theirs.dtype,
+        ]);
+        const at = shape.map((d) => d - 1);
+        expect(mine.get(...at), label).toBe(theirs.get(...at));
+      }
   });
 });
 

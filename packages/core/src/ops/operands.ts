@@ -1,9 +1,9 @@
-import ndarray from 'ndarray';
 import { allocate, isFloating, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { View } from '../kernels/backend.js';
+import { makeView } from '../kernels/view.js';
 import type { TensorLike } from './types.js';
 
 /**
@@ -69,7 +69,7 @@ export function broadcastView(t: Tensor, shape: readonly number[]): View {
     if (j < 0) return 0;
     return nd.shape[j] === 1 && d !== 1 ? 0 : nd.stride[j]!;
   });
-  return ndarray(nd.data, [...shape], strides, nd.offset);
+  return makeView(nd.data, shape, strides, nd.offset);
 }
 
 /** Broadcast shape of two tensors and views of both at that shape. */

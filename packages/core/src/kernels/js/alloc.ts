@@ -1,11 +1,11 @@
-import ndarray from 'ndarray';
 import { allocate, type DType } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import type { View } from '../backend.js';
+import { makeView } from '../view.js';
 
 /** A contiguous zero-filled view of a new typed array. */
 export function alloc(dtype: DType, shape: readonly number[]): View {
-  return ndarray(allocate(dtype, sizeOf(shape)), [...shape]);
+  return makeView(allocate(dtype, sizeOf(shape)), shape);
 }
 
 /** True if a view covers its whole storage row-major from offset 0 (flat loops are valid). */

@@ -1,4 +1,4 @@
-import ndarray from 'ndarray';
+import { makeView } from '../view.js';
 import { sizeOf } from '../../shape.js';
 import type { View } from '../backend.js';
 import { alloc, copyInto, dtypeOf } from './alloc.js';
@@ -51,7 +51,7 @@ function copyOf(x: View): View {
 function sliceAt(v: View, dim: number, i: number): View {
   const shape = v.shape.filter((_, d) => d !== dim);
   const stride = v.stride.filter((_, d) => d !== dim);
-  return ndarray(v.data, shape, stride, v.offset + i * v.stride[dim]!);
+  return makeView(v.data, shape, stride, v.offset + i * v.stride[dim]!);
 }
 
 /** `out[p] = x[p with p[dim] replaced by index[p]]`; out has index's shape and x's dtype. */

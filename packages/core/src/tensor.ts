@@ -1,7 +1,7 @@
 import { allocate, isFloating, type DType, type TypedArray } from './dtype.js';
 import type { View } from './kernels/backend.js';
 import { makeView } from './kernels/view.js';
-import { DTypeError, ValueError, fmtShape } from './errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 import type { GradHook, Node } from './autograd/node.js';
@@ -176,14 +176,17 @@ export class Tensor {
     return this.nd.shape[d]!;
   }
   /**
-   * True if the elements lie in row-major order without gaps, so `data` needs no copy.
+   * True if the elements lie in row-major order without gaps, so `data` needs no copy. A tensor
+   * without elements always is (as in PyTorch).
    *
    * @example
    * zeros([2, 3]).isContiguous(); // true
    * zeros([2, 3]).T.isContiguous(); // false
+   * zeros([0, 3]).T.isContiguous(); // true
    */
   isContiguous(): boolean {
     const s = this.nd.shape;
+    if (this.numel === 0) return true;
     const st = this.nd.stride;
     let expected = 1;
     for (let i = s.length - 1; i >= 0; i--) {
@@ -948,10 +951,14 @@ export class Tensor {
   /**
    * The last two dims swapped (a batch of matrices transposed).
    *
+   * @throws ShapeError `mT: expected a matrix or a batch of matrices, got shape [3]`
    * @example
    * zeros([5, 2, 3]).mT.shape; // [5, 3, 2]
    */
-  get mT(): Tensor { return ops.transpose(this, -2, -1); }
+  get mT(): Tensor {
+    if (this.ndim < 2) throw new ShapeError(`mT: expected a matrix or a batch of matrices, got shape ${fmtShape(this.shape)}`);
+    return ops.transpose(this, -2, -1);
+  }
 
   // ---------------------------------------------------------------- views and shape
 

@@ -158,6 +158,11 @@ describe('transpose', () => {
     expect(tensor([1, 2]).T.shape).toEqual([2]);
   });
 
+  it('refuses .mT on fewer than 2 dims, naming mT and the shape', () => {
+    expect(() => tensor([1, 2]).mT).toThrow(/mT: expected a matrix or a batch of matrices, got shape \[2\]/);
+    expect(() => tensor(1).mT).toThrow(ShapeError);
+  });
+
   it('passes gradcheck through .T and .mT', () => {
     gradcheck((a) => a.T, [f64([2, 3])]);
     gradcheck((a) => a.mT, [f64([2, 1, 3])]);
@@ -198,6 +203,13 @@ describe('contiguous', () => {
     expect(c.storage).not.toBe(x.storage);
     expect(c.isContiguous()).toBe(true);
     expect(c).toBeAllClose(build([3, 2], ([i, j]) => at(xv, [j!, i!])));
+  });
+
+  it('counts a tensor without elements as contiguous, whatever its strides (as PyTorch)', () => {
+    const e = zeros([0, 3]).T;
+    expect(e.strides).toEqual([1, 3]);
+    expect(e.isContiguous()).toBe(true);
+    expect(e.contiguous()).toBe(e);
   });
 
   it('passes gradcheck', () => {

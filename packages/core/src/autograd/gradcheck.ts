@@ -33,9 +33,11 @@ export interface GradcheckOptions {
  * r.worst!.numeric; // 2
  */
 export interface GradcheckResult {
+  /** True when every element is within tolerance. */
   ok: boolean;
   /** Largest |analytic - numeric| - rtol * |numeric| excess found (<= atol when ok). */
   maxError: number;
+  /** Where that excess is: input and output number, the input's flat index, and both derivatives. */
   worst: { input: number; index: number; output: number; analytic: number; numeric: number } | null;
 }
 

@@ -37,9 +37,13 @@ export type BackwardRule<C> = (
  * edge.shape; // [2]
  */
 export interface Edge {
+  /** The node that produced the input, or null for a leaf. */
   readonly node: Node | null;
+  /** The input itself when it is a leaf (its gradient accumulates into `.grad`), else null. */
   readonly leaf: Tensor | null;
+  /** The input's shape: gradients are summed down to it. */
   readonly shape: readonly number[];
+  /** The input's dtype: gradients are cast to it. */
   readonly dtype: DType;
 }
 
@@ -129,12 +133,31 @@ export class Node {
     });
   }
 
-  /** Runs the backward rule. */
+  /**
+   * Runs the backward rule on the output's gradient: one gradient per input (null or undefined
+   * where the rule sends none, e.g. to an input that does not require grad).
+   *
+   * @throws AutogradError after {@link Node.release}, or when a saved tensor was modified in place
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const [gx, gc] = x.mul(tensor([3, 4])).gradFn!.apply(ones([2]));
+   * gx!.toArray(); // [3, 4]
+   * gc; // null (the constant needs no gradient)
+   */
   apply(grad: Tensor): ReadonlyArray<Tensor | null | undefined> {
     return this.rule(grad, this.savedValues(), this.ctx, this.edges.map((e) => e !== null));
   }
 
-  /** Drops the saved tensors; a later backward through this node throws. */
+  /**
+   * Drops the saved tensors; a later backward through this node throws. Backward calls it on
+   * every node it passes unless `retainGraph`.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const node = x.exp().gradFn!;
+   * node.release();
+   * node.freed; // true
+   */
   release(): void {
     this.savedTensors = null;
   }

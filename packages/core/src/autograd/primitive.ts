@@ -31,7 +31,9 @@ export interface PrimitiveDef<A extends unknown[], C> {
  * info.twiceDifferentiable; // true
  */
 export interface PrimitiveInfo {
+  /** The op's name, as in `gradFn.name`. */
   readonly name: string;
+  /** False when its backward rule cannot be differentiated again (`createGraph` through it throws). */
   readonly twiceDifferentiable: boolean;
 }
 

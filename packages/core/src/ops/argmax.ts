@@ -1,7 +1,8 @@
 import { ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
-import { normalizeDim, reducedShape } from '../shape.js';
+import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { reducedResult } from './operands.js';
 import type { ReduceOptions } from './types.js';
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
@@ -16,7 +17,7 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined,
   if (v.ndim === 0) return Tensor.fromData(new Int32Array(1), [], 'int32');
   if (v.shape[d] === 0) throw new ValueError(`${op}: cannot reduce over dim ${d} of size 0 (shape ${fmtShape(v.shape)})`);
   const kept = Tensor.fromView(K().argReduce(op, v.nd, d), 'int32');
-  return keepdim ? kept : kept.reshape(reducedShape(v.shape, [d], false));
+  return reducedResult(kept, v.nd.shape, [d], keepdim);
 }
 
 /**

@@ -2,9 +2,9 @@ import { primitive } from '../autograd/primitive.js';
 import { zeros } from '../creation.js';
 import type { DType } from '../dtype.js';
 import { K } from '../kernels/index.js';
-import { normalizeDims, reducedShape } from '../shape.js';
+import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { broadcastView, floatResult } from './operands.js';
+import { broadcastView, floatResult, reducedResult } from './operands.js';
 import type { Dims, ReduceOptions } from './types.js';
 
 interface LseCtx {
@@ -34,7 +34,7 @@ const logsumexpPrimitive = primitive('logsumexp', {
     const m = finiteMax(x, dims, dt);
     const e = k.unary('exp', k.binary('sub', x.nd, broadcastView(m, x.shape), dt), dt);
     const kept = Tensor.fromView(k.binary('add', k.unary('log', k.reduce('sum', e, dims, dt), dt), m.nd, dt), dt);
-    const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, dims, false));
+    const out = reducedResult(kept, x.nd.shape, dims, keepdim);
     return { out, saved: [x, out], ctx: { dims, keptShape: kept.shape } as LseCtx };
   },
   // d lse / d x = softmax(x). exp(x - lse) alone loses precision where lse is large (its rounding

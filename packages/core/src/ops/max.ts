@@ -2,8 +2,9 @@ import { primitive, type PrimitiveDef } from '../autograd/primitive.js';
 import { arange } from '../creation.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
-import { normalizeDim, normalizeDims, reducedShape } from '../shape.js';
+import { normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { reducedResult } from './operands.js';
 import type { Dims, ReduceOptions } from './types.js';
 
 type Extreme = 'max' | 'min';
@@ -29,7 +30,7 @@ function amaxDef(kop: Extreme): PrimitiveDef<[Tensor, number[], boolean], AmaxCt
   return {
     forward: (x: Tensor, dims: number[], keepdim: boolean) => {
       const kept = Tensor.fromView(K().reduce(kop, x.nd, dims, x.dtype), x.dtype);
-      const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, dims, false));
+      const out = reducedResult(kept, x.nd.shape, dims, keepdim);
       return { out, saved: [x, out], ctx: { dims, keptShape: kept.shape } };
     },
     // Tied extremes share the gradient evenly: g / (number of ties) on each of them. The mask is
@@ -58,7 +59,7 @@ function alongDimDef(kop: Extreme): PrimitiveDef<[Tensor, Tensor, number, boolea
     // input, so the rule sends the gradient exactly where the reported index points.
     forward: (x: Tensor, indices: Tensor, dim: number, keepdim: boolean) => {
       const kept = Tensor.fromView(K().reduce(kop, x.nd, [dim], x.dtype), x.dtype);
-      const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, [dim], false));
+      const out = reducedResult(kept, x.nd.shape, [dim], keepdim);
       return { out, saved: [indices], ctx: { dim, inShape: x.shape, keptShape: kept.shape } };
     },
     // One-hot mask along dim: position k is hit where k == index. Linear in g, so differentiable again.
@@ -81,7 +82,7 @@ function extremeAlongDim(op: Extreme, x: Tensor, dim: number, keepdim: boolean):
   requireNonEmpty(op, x, [d], false);
   const kept = Tensor.fromView(K().argReduce(op === 'max' ? 'argmax' : 'argmin', x.nd, d), 'int32');
   const values = (op === 'max' ? maxDimPrimitive : minDimPrimitive)(x, kept, d, keepdim);
-  const indices = keepdim ? kept : kept.reshape(reducedShape(x.shape, [d], false));
+  const indices = reducedResult(kept, x.nd.shape, [d], keepdim);
   return { values, indices };
 }
 

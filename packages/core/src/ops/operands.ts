@@ -1,6 +1,6 @@
 import { allocate, isFloating, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
-import { broadcastShapes, shapesEqual } from '../shape.js';
+import { broadcastShapes, reducedShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { View } from '../kernels/backend.js';
 import { makeView } from '../kernels/view.js';
@@ -78,6 +78,14 @@ export function broadcastPair(op: string, a: Tensor, b: Tensor): { shape: readon
   if (shapesEqual(a.nd.shape, b.nd.shape)) return { shape: a.nd.shape, va: a.nd, vb: b.nd };
   const shape = broadcastShapes(op, a.nd.shape, b.nd.shape);
   return { shape, va: broadcastView(a, shape), vb: broadcastView(b, shape) };
+}
+
+/**
+ * A reduction's result from the kernel's keepdim-shaped output `kept` (fresh and contiguous):
+ * `kept` itself with `keepdim`, else a view of it without the reduced dims. @internal
+ */
+export function reducedResult(kept: Tensor, inShape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {
+  return keepdim ? kept : new Tensor(kept.storage, reducedShape(inShape, dims, false));
 }
 
 /** Throws unless `t` is a floating-point tensor. */

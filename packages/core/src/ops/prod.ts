@@ -1,8 +1,9 @@
 import { primitive } from '../autograd/primitive.js';
 import { isFloating, type DType } from '../dtype.js';
 import { K } from '../kernels/index.js';
-import { normalizeDims, reducedShape } from '../shape.js';
+import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { reducedResult } from './operands.js';
 import { where } from './where.js';
 import { eye } from '../creation.js';
 import type { Dims, ReduceOptions } from './types.js';
@@ -33,7 +34,7 @@ const prodPrimitive = primitive('prod', {
   forward: (x: Tensor, dims: number[], keepdim: boolean) => {
     const dt: DType = isFloating(x.dtype) ? x.dtype : 'int32';
     const kept = Tensor.fromView(K().reduce('prod', x.nd, dims, dt), dt);
-    const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, dims, false));
+    const out = reducedResult(kept, x.nd.shape, dims, keepdim);
     return { out, saved: [x, out], ctx: { dims, keptShape: kept.shape } as ProdCtx };
   },
   // d prod / d x_i is the product of the other elements of x_i's slice. Without zeros that is

@@ -1,8 +1,9 @@
 import { primitive } from '../autograd/primitive.js';
 import { isFloating, type DType } from '../dtype.js';
 import { K } from '../kernels/index.js';
-import { normalizeDims, reducedShape } from '../shape.js';
+import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { reducedResult } from './operands.js';
 import type { Dims, ReduceOptions } from './types.js';
 
 interface SumCtx {
@@ -14,7 +15,7 @@ const sumPrimitive = primitive('sum', {
   forward: (x: Tensor, dims: number[], keepdim: boolean) => {
     const dt: DType = isFloating(x.dtype) ? x.dtype : 'int32';
     const kept = Tensor.fromView(K().reduce('sum', x.nd, dims, dt), dt);
-    const out = keepdim ? kept : kept.reshape(reducedShape(x.shape, dims, false));
+    const out = reducedResult(kept, x.nd.shape, dims, keepdim);
     return { out, ctx: { inShape: x.shape, keptShape: kept.shape } as SumCtx };
   },
   // Every input element contributes once: the gradient is broadcast back over the reduced dims.

@@ -205,6 +205,12 @@ describe('in-place ops', () => {
     expect(p.toArray()).toEqual([5, 4]);
   });
 
+  it('maximum_ propagates NaN from either side, as maximum does', () => {
+    const p = tensor([NaN, 1, 2]);
+    p.maximum_(tensor([0, NaN, 1]));
+    expect(p.toArray()).toEqual([NaN, NaN, 2]);
+  });
+
   it('write through views into the base tensor', () => {
     const x = zeros([2, 3]);
     const row = x.reshape([6]);

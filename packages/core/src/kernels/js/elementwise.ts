@@ -165,7 +165,8 @@ const inPlace = {
   sub: makeKernel(2, 1, '_o = _o - _p * _a', 'tapegrad_isub'),
   mul: makeKernel(2, 1, '_o = _o * _a', 'tapegrad_imul'),
   div: makeKernel(2, 1, '_o = _o / _a', 'tapegrad_idiv'),
-  maximum: makeKernel(2, 1, '_o = _o > _a ? _o : _a', 'tapegrad_imax'),
+  // NaN on either side gives NaN, as the out-of-place maximum.
+  maximum: makeKernel(2, 1, '_o = (_o !== _o || _a !== _a) ? NaN : (_o > _a ? _o : _a)', 'tapegrad_imax'),
 };
 
 /** `out = f(x)` elementwise. */

@@ -15,7 +15,7 @@ interface CatCtx {
 const catPrimitive = primitive('cat', {
   // All tensors have one dtype and agree on every dim but `dim` (checked by cat()).
   forward: (tensors: Tensor[], dim: number) => {
-    const sizes = tensors.map((t) => t.shape[dim]!);
+    const sizes = tensors.map((t) => t.nd.shape[dim]!);
     const shape = tensors[0]!.shape;
     shape[dim] = sizes.reduce((a, b) => a + b, 0);
     const out = emptyTensor(shape, tensors[0]!.dtype);
@@ -64,7 +64,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   for (const t of tensors) {
     if (t.ndim !== first.ndim)
       throw new ShapeError(`cat: tensors must have the same number of dims, got shapes ${listShapes(tensors)}`);
-    if (t.shape.some((n, i) => i !== d && n !== first.shape[i]))
+    if (t.nd.shape.some((n, i) => i !== d && n !== first.nd.shape[i]))
       throw new ShapeError(`cat: tensors must have the same shape except in dim ${dim}, got shapes ${listShapes(tensors)}`);
   }
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);

@@ -19,7 +19,7 @@ interface LseCtx {
  */
 export function finiteMax(x: Tensor, dims: readonly number[], dt: DType): Tensor {
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  if (dims.some((d) => x.shape[d] === 0)) return zeros(keptShape, { dtype: dt });
+  if (dims.some((d) => x.nd.shape[d] === 0)) return zeros(keptShape, { dtype: dt });
   const m = Tensor.fromView(K().reduce('max', x.nd, dims, dt), dt);
   const md = m.data;
   for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i]!)) md[i] = 0;

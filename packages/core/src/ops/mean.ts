@@ -24,6 +24,6 @@ export function mean(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
   const dims = normalizeDims('mean', dim, x.shape);
   requireFloat('mean', x);
   // A 0-d tensor's dims are [0]: `?? 1` counts its single element.
-  const n = dims.reduce((acc, d) => acc * (x.shape[d] ?? 1), 1);
+  const n = dims.reduce((acc, d) => acc * (x.nd.shape[d] ?? 1), 1);
   return sum(x, dims, opts).div(n);
 }

@@ -5,7 +5,8 @@ import { Tensor } from '../tensor.js';
 
 const permutePrimitive = primitive('permute', {
   forward: (x: Tensor, dims: number[]) => {
-    const out = new Tensor(x.storage, dims.map((d) => x.shape[d]!), dims.map((d) => x.strides[d]!), x.offset);
+    const { shape, stride, offset } = x.nd;
+    const out = new Tensor(x.storage, dims.map((d) => shape[d]!), dims.map((d) => stride[d]!), offset);
     return { out, ctx: dims };
   },
   backward: (g, _s, dims) => {

@@ -16,8 +16,8 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
   const keep = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const perm = [...keep, ...dims];
   const moved = x.permute(perm);
-  const outer = keep.map((i) => x.shape[i]!);
-  const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
+  const outer = keep.map((i) => x.nd.shape[i]!);
+  const n = dims.reduce((a, d) => a * x.nd.shape[d]!, 1);
   const rows = moved.reshape([...outer, 1, n]).expand([...outer, n, n]);
   const others = prod(where(eye(n, n, { dtype: 'bool' }), 1, rows), -1); // [...outer, n]
   const inverse = new Array<number>(perm.length);
@@ -47,7 +47,7 @@ const prodPrimitive = primitive('prod', {
     const gk = g.reshape(keptShape);
     const isZero = x!.eq(0);
     if (!isZero.data.some((v) => v !== 0)) return [gk.mul(out!.reshape(keptShape).div(x!))];
-    const n = dims.reduce((a, d) => a * x!.shape[d]!, 1);
+    const n = dims.reduce((a, d) => a * x!.nd.shape[d]!, 1);
     if (n <= EXPLICIT_LIMIT) return [gk.mul(productOfOthers(x!, dims))];
     const nonzero = where(isZero, 1, x!);
     const others = prod(nonzero, dims, { keepdim: true }).div(nonzero);

@@ -28,8 +28,9 @@ export function inferShape(op: string, from: readonly number[], shape: readonly 
  */
 function viewStrides(t: Tensor, shape: readonly number[]): number[] | null {
   if (t.isContiguous()) return contiguousStrides(shape);
-  const oldShape = t.shape.filter((d) => d !== 1);
-  const oldStrides = t.strides.filter((_, i) => t.shape[i] !== 1);
+  const { shape: inShape, stride: inStrides } = t.nd;
+  const oldShape = inShape.filter((d) => d !== 1);
+  const oldStrides = inStrides.filter((_, i) => inShape[i] !== 1);
   const newStrides = new Array<number>(shape.length).fill(0);
   let oi = 0;
   let ni = 0;

@@ -41,7 +41,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     );
   const d = normalizeDim('scatterAdd', dim, x.shape);
   checkIndexShape('scatterAdd', x, d, index);
-  if (src.ndim !== index.ndim || index.shape.some((n, i) => n > src.shape[i]!))
+  if (src.ndim !== index.ndim || index.nd.shape.some((n, i) => n > src.nd.shape[i]!))
     throw new ShapeError(
       `scatterAdd: index shape ${fmtShape(index.shape)} must fit inside src shape ${fmtShape(src.shape)} (x shape ${fmtShape(x.shape)})`,
     );

@@ -25,7 +25,7 @@ function varianceOf(op: string, x: Tensor, dim: Dims | undefined, opts: VarOptio
   const correction = opts.correction ?? 1;
   if (!Number.isFinite(correction)) throw new ValueError(`${op}: correction must be a finite number, got ${correction}`);
   // A 0-d tensor's dims are [0]: `?? 1` counts its single element.
-  const n = dims.reduce((acc, d) => acc * (x.shape[d] ?? 1), 1);
+  const n = dims.reduce((acc, d) => acc * (x.nd.shape[d] ?? 1), 1);
   // Two passes (centre, then square) avoid the cancellation of E[x^2] - E[x]^2.
   const centered = x.sub(mean(x, dims, { keepdim: true }));
   // As in PyTorch, N <= correction divides by 0 and gives inf or NaN rather than throwing.

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  tensor, randn, randint, zeros, gradcheck, gradgradcheck, grad, Generator, Tensor,
+  tensor, randn, randint, zeros, gradcheck, gradgradcheck, grad, Generator,
   DTypeError, ShapeError, ValueError, gather, scatterAdd, indexSelect, indexAdd, oneHot,
 } from '@tapegrad/core';
-
-type Nested = number | Nested[];
+import { at, build, values, type Nested } from './nested.js';
 
 const f64 = (shape: number[], seed = 1) =>
   randn(shape, { dtype: 'float64', requiresGrad: true, generator: new Generator(seed) });
 const idx = (data: Nested) => tensor(data as number[], { dtype: 'int32' });
 const randIdx = (high: number, shape: number[], seed: number) => randint(0, high, shape, { generator: new Generator(seed) });
 
-/** Nested arrays of `shape` with entry `f(i, j, ...)`: the references are built with this. */
-function build(shape: readonly number[], f: (ix: number[]) => number, prefix: number[] = []): Nested {
-  if (prefix.length === shape.length) return f(prefix);
-  return Array.from({ length: shape[prefix.length]! }, (_, i) => build(shape, f, [...prefix, i]));
-}
-
-/** Element `ix` of nested arrays. */
-function at(a: Nested, ix: readonly number[]): number {
-  let p = a;
-  for (const i of ix) p = (p as Nested[])[i]!;
-  return p as number;
-}
 
 /** Sets element `ix` of nested arrays. */
 function setAt(a: Nested, ix: readonly number[], v: number): void {
@@ -38,7 +25,6 @@ function indices(shape: readonly number[]): number[][] {
   return out;
 }
 
-const values = (t: Tensor) => t.toArray() as Nested;
 const replace = (ix: number[], d: number, v: number) => ix.map((x, k) => (k === d ? v : x));
 
 describe('gather', () => {

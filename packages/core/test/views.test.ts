@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  tensor, randn, zeros, arange, gradcheck, gradgradcheck, grad, noGrad, Generator, Tensor,
+  tensor, randn, zeros, arange, gradcheck, gradgradcheck, grad, noGrad, Generator,
   ShapeError, ValueError, reshape, view, permute, transpose, expand, squeeze, unsqueeze, flatten,
   narrow, select, slice, cat, stack, split, chunk,
 } from '@tapegrad/core';
-
-type Nested = number | Nested[];
+import { at, build, values } from './nested.js';
 
 const f64 = (shape: number[], seed = 1) =>
   randn(shape, { dtype: 'float64', requiresGrad: true, generator: new Generator(seed) });
 
-/** Nested arrays of `shape` with entry `f(i, j, ...)`: the references are built with this. */
-function build(shape: readonly number[], f: (idx: number[]) => number, prefix: number[] = []): Nested {
-  if (prefix.length === shape.length) return f(prefix);
-  return Array.from({ length: shape[prefix.length]! }, (_, i) => build(shape, f, [...prefix, i]));
-}
-
-/** Element `idx` of nested arrays. */
-function at(a: Nested, idx: readonly number[]): number {
-  let p = a;
-  for (const i of idx) p = (p as Nested[])[i]!;
-  return p as number;
-}
-
-const values = (t: Tensor) => t.toArray() as Nested;
 
 describe('reshape', () => {
   it('views a contiguous tensor in a new shape, keeping the row-major order', () => {

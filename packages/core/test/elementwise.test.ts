@@ -200,6 +200,9 @@ describe('pow', () => {
   it('throws for integer tensors to negative integer powers and for mismatched shapes', () => {
     expect(() => pow(i32([2]), -1)).toThrow(ValueError);
     expect(() => pow(i32([2]), -1)).toThrow(/pow: integers to negative integer powers.*\[1\]/);
+    expect(() => pow(i32([2, 3]), i32([1, -1]))).toThrow(/pow: integers to negative integer powers .*exponent of shape \[2\]/);
+    expect(() => pow(2, i32([-1]))).toThrow(ValueError);
+    expect(pow(i32([2, 3]), i32([0, 2])).toArray()).toEqual([1, 9]);
     expect(() => pow(ones([2, 3]), ones([3, 2]))).toThrow(/pow: cannot broadcast shapes \[2,3\] and \[3,2\]/);
   });
 });

@@ -48,9 +48,11 @@ const powPrimitive = primitive('pow', {
 export function pow(a: TensorLike, exponent: TensorLike): Tensor {
   const [x, e] = operands(a, exponent, undefined, 'pow');
   const scalarExp = typeof exponent === 'number' ? exponent : null;
-  if (scalarExp !== null && scalarExp < 0 && !isFloating(x.dtype))
+  // Integer results cannot hold x^-n; only integer (and bool) operands pay for the scan.
+  if (!isFloating(x.dtype) && (scalarExp !== null ? scalarExp < 0 : e.data.some((v) => v < 0)))
     throw new ValueError(
-      `pow: integers to negative integer powers are not allowed (${x.dtype} base of shape ${fmtShape(x.shape)}, exponent ${scalarExp})`,
+      `pow: integers to negative integer powers are not allowed (${x.dtype} base of shape ${fmtShape(x.shape)}, ` +
+        `exponent ${scalarExp ?? `of shape ${fmtShape(e.shape)}`})`,
     );
   return powPrimitive(x, e, scalarExp);
 }

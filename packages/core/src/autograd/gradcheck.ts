@@ -76,7 +76,8 @@ function offsetOf(t: Tensor, i: number): number {
  * Inputs must be float64 tensors (float32 is too coarse for finite differences); those with
  * `requiresGrad` are checked. Reports the worst element.
  *
- * @throws AutogradError `gradcheck: mismatch for input 0 at flat index 3 (output 0, element 1): analytic 2.0 vs numeric 2.1`
+ * @throws AutogradError `gradcheck: mismatch for input 0 (shape [3,4]) at flat index 3, output 0: analytic 2 vs numeric 2.1 (error 0.098 > atol 0.00001)`
+ * @throws DTypeError for an input requiring grad that is not float64
  * @example
  * const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
  * gradcheck((a) => a.tanh().sum(1), [x]).ok; // true

@@ -1,4 +1,5 @@
 import { isFloating } from '../dtype.js';
+import { AutogradError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad-mode.js';
 import { Node, type BackwardRule, type Edge } from './node.js';
@@ -82,7 +83,7 @@ export function primitive<A extends unknown[], C = undefined>(
       ? def.backward
       : (g, saved, ctx, needsGrad) => {
           if (isGradEnabled())
-            throw new Error(`${name}: backward is not twice differentiable (${def.notTwiceDifferentiable})`);
+            throw new AutogradError(`${name}: backward is not twice differentiable (${def.notTwiceDifferentiable})`);
           return def.backward(g, saved, ctx, needsGrad);
         };
   return (...args: A): Tensor => {

@@ -17,7 +17,8 @@ function checkWritable(op: string, t: Tensor): void {
         'while the tape records; wrap the update in noGrad(() => ...)',
     );
   const s = t.nd.stride;
-  if (t.nd.shape.some((d, i) => d > 1 && s[i] === 0))
+  // A tensor without elements has nothing to overlap, whatever its strides (zeros([5, 0]) has [0, 1]).
+  if (t.nd.size > 0 && t.nd.shape.some((d, i) => d > 1 && s[i] === 0))
     throw new ShapeError(
       `${op}: the tensor (shape ${fmtShape(t.shape)}, strides ${fmtShape(t.strides)}) is an expanded view where several elements share memory; clone() it first`,
     );

@@ -225,6 +225,12 @@ describe('in-place ops', () => {
     expect(() => e.fill_(1)).toThrow(ShapeError);
   });
 
+  it('accept tensors without elements, whatever their strides', () => {
+    const e = zeros([5, 0]);
+    expect(() => e.copy_(zeros([5, 0])).fill_(1)).not.toThrow();
+    expect(e.shape).toEqual([5, 0]);
+  });
+
   it('are allowed on leaves requiring grad under noGrad only', () => {
     const w = ones([2], { requiresGrad: true });
     expect(() => w.mul_(2)).toThrow(/mul_: a tensor that requires grad/);

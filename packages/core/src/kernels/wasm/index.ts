@@ -1,8 +1,8 @@
-import ndarray from 'ndarray';
 import type { DType } from '../../dtype.js';
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
+import { makeView } from '../view.js';
 import { wasmRuntime, type WasmRuntime } from './module.js';
 import { parallelFor } from './threads.js';
 
@@ -46,12 +46,12 @@ function contiguousStrides(shape: readonly number[]): number[] {
   return s;
 }
 
-/** True if the view's elements are in row-major order without gaps (any offset). */
-function isRowMajor(v: View): boolean {
+/** True if strides walk `shape` in row-major order without gaps (any offset). */
+function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
   let expected = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
-    expected *= v.shape[i]!;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && stride[i] !== expected) return false;
+    expected *= shape[i]!;
   }
   return true;
 }
@@ -62,7 +62,7 @@ function takeF32(rt: WasmRuntime, ptr: number, shape: readonly number[]): View {
   // new + set: TypedArray.slice of a SharedArrayBuffer view copies element by element (10x slower)
   const data = new Float32Array(n);
   data.set(rt.f32.subarray(ptr >> 2, (ptr >> 2) + n));
-  return ndarray(data, [...shape]);
+  return makeView(data, [...shape]);
 }
 
 /**
@@ -83,7 +83,7 @@ function stage(rt: WasmRuntime, v: View): { ptr: number; stride: number[] } {
   const bytes = src.BYTES_PER_ELEMENT;
   if (hi + 1 - lo > 2 * size + 1024) {
     const Ctor = src.constructor as Float32ArrayConstructor;
-    const dense = ndarray(new Ctor(size), [...v.shape]);
+    const dense = makeView(new Ctor(size), [...v.shape]);
     copyInto(dense, v);
     return { ptr: put(rt, dense.data as Float32Array), stride: contiguousStrides(v.shape) };
   }
@@ -107,7 +107,7 @@ function put(rt: WasmRuntime, a: Float32Array | Int32Array | Uint8Array): number
 /** The view as a contiguous row-major float32 block in scratch memory; returns its address. */
 function contiguous(rt: WasmRuntime, v: View): number {
   const s = stage(rt, v);
-  if (isRowMajor(ndarray(v.data, v.shape, s.stride))) return s.ptr;
+  if (isRowMajor(v.shape, s.stride)) return s.ptr;
   const nd = v.shape.length;
   const dst = rt.alloc(sizeOf(v.shape) * 4);
   // (a batch of) transposed matrices: strides [.., 1, s] over [.., A, B] with s >= A
@@ -237,7 +237,7 @@ function binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
       E.compareF32(cmp!, m, n, pa!, sa[nd - 2]!, sa[nd - 1]!, pb!, sb[nd - 2]!, sb[nd - 1]!, o));
     const data = new Uint8Array(total);
     data.set(rt.u8.subarray(out, out + total));
-    return ndarray(data, [...shape]);
+    return makeView(data, [...shape]);
   });
 }
 
@@ -282,8 +282,8 @@ function scatterAdd(x: View, dim: number, index: View, src: View): View {
 
 /** An int32 view as a contiguous block in scratch memory (copied in JS when strided). */
 function contiguousInts(rt: WasmRuntime, v: View): number {
-  if (isRowMajor(v)) return stage(rt, v).ptr;
-  const dense = ndarray(new Int32Array(v.size), [...v.shape]);
+  if (isRowMajor(v.shape, v.stride)) return stage(rt, v).ptr;
+  const dense = makeView(new Int32Array(v.size), [...v.shape]);
   copyInto(dense, v);
   return put(rt, dense.data as Int32Array);
 }
@@ -490,7 +490,7 @@ function maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out:
     const out = rt.alloc(n * 4);
     const arg = rt.alloc(n * 4);
     parallelFor(rt, 4 * n * kernel[0] * kernel[1], N * C, 'maxPool2dF32', 0, 6, (p0, p1) => [p0, p1, geo, xp, out, arg, 0]);
-    const argmax = ndarray(new Int32Array(n), [N, C, Ho, Wo]);
+    const argmax = makeView(new Int32Array(n), [N, C, Ho, Wo]);
     (argmax.data as Int32Array).set(rt.i32.subarray(arg >> 2, (arg >> 2) + n));
     return { out: takeF32(rt, out, [N, C, Ho, Wo]), argmax };
   });

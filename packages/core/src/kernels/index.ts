@@ -1,5 +1,7 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
+
+export { jsBackend };
 import { wasmAvailable, wasmBackend } from './wasm/index.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry } from './backend.js';
@@ -15,7 +17,18 @@ export function K(): Backend {
   return current;
 }
 
-/** Makes a backend available to {@link setBackend}. */
+/**
+ * Makes a backend available to {@link setBackend} under `backend.name`. A backend implements
+ * every kernel of {@link Backend}; wrapping an existing one is the easy way to start.
+ *
+ * @example
+ * let products = 0;
+ * registerBackend({ ...jsBackend, name: 'counting', matmul: (a, b, dt) => { products++; return jsBackend.matmul(a, b, dt); } });
+ * setBackend('counting');
+ * ones([2, 3]).matmul(ones([3, 4]));
+ * products; // 1
+ * setBackend('js');
+ */
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
 }
@@ -34,7 +47,13 @@ export function setBackend(name: string): void {
   current = b;
 }
 
-/** The name of the backend in use. */
+/**
+ * The name of the backend in use.
+ *
+ * @example
+ * setBackend('js');
+ * getBackend(); // 'js'
+ */
 export function getBackend(): string {
   return current.name;
 }

@@ -6,7 +6,13 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 
-/** The reference kernels in plain TypeScript. */
+/**
+ * The reference kernels in plain TypeScript (the `'js'` backend). Every other backend is checked
+ * against these, and a custom backend can start from them (see {@link registerBackend}).
+ *
+ * @example
+ * jsBackend.name; // 'js'
+ */
 export const jsBackend: Backend = {
   name: 'js',
   unary, binary, where, assign, binaryInPlace, fill,

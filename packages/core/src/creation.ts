@@ -235,13 +235,13 @@ export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor 
   return t;
 }
 
-function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: Generator, out: Float32Array | Float64Array) => void): Tensor {
   const s = checkShape(op, shape);
   const dtype = opts.dtype ?? 'float32';
   if (!isFloating(dtype)) throw new ValueError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
-  const data = allocate(dtype, sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = draw(g);
+  const data = allocate(dtype, sizeOf(s)) as Float32Array | Float64Array;
+  draw(g, data);
   if (dtype === 'float32') {
     // Rounding to float32 can turn 0.99999999 into 1; keep rand in [0, 1).
     if (op === 'rand') for (let i = 0; i < data.length; i++) if (data[i] === 1) data[i] = 0.99999994;
@@ -259,7 +259,7 @@ function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: G
  * rand([2, 3]).sub(a).abs().max().item(); // 0 (same values on every run)
  */
 export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
-  return randomTensor('rand', shape, opts, (g) => g.random());
+  return randomTensor('rand', shape, opts, (g, out) => g.fillRandom(out));
 }
 
 /**
@@ -271,7 +271,9 @@ export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
  * randn([10000]).std().item(); // about 1
  */
 export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
-  return randomTensor('randn', shape, opts, (g) => g.normal());
+  return randomTensor('randn', shape, opts, (g, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = g.normal();
+  });
 }
 
 /**

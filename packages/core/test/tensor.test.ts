@@ -97,6 +97,19 @@ describe('random', () => {
     expect(randn([3], { generator: g1 }).toArray()).toEqual(randn([3], { generator: g2 }).toArray());
   });
 
+  it('fillRandom gives the numbers random() gives one at a time, then continues the same stream', () => {
+    const a = new Generator(99);
+    const b = new Generator(99);
+    const bulk = a.fillRandom(new Float64Array(1001), 3, 1000);
+    for (let i = 0; i < 3; i++) expect(bulk[i]).toBe(0);
+    for (let i = 3; i < 1000; i++) expect(bulk[i]).toBe(b.random());
+    expect(bulk[1000]).toBe(0);
+    expect(a.nextUint32()).toBe(b.nextUint32());
+    const f32 = new Generator(4).fillRandom(new Float32Array(50));
+    const c = new Generator(4);
+    for (let i = 0; i < 50; i++) expect(f32[i]).toBe(Math.fround(c.random()));
+  });
+
   it('gives the same first numbers on every machine for seed 0', () => {
     // xoshiro128** with splitmix32 seeding uses only 32-bit integer arithmetic, so these
     // values are fixed by the algorithm; recomputed here independently of the generator class.

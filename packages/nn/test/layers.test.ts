@@ -208,6 +208,13 @@ describe('Dropout', () => {
     expect(values(drop.call(ones([50]))).some((v) => v === 0)).toBe(true);
   });
 
+  it('drops element i exactly when the i-th uniform of its generator is below p (also past 4096 elements)', () => {
+    const n = 10000;
+    const y = values(new Dropout(0.3, { generator: new Generator(8) }).call(ones([n])));
+    const g = new Generator(8);
+    for (let i = 0; i < n; i++) expect(y[i]).toBe(g.random() < 0.3 ? 0 : Math.fround(1 / 0.7));
+  });
+
   it('is reproducible from a seed', () => {
     manualSeed(21);
     const a = new Dropout(0.5).call(ones([20])).toArray();

@@ -112,9 +112,17 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
   const g = opts.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const mask = allocate(x.dtype, x.numel);
-  for (let i = 0; i < mask.length; i++) mask[i] = g.random() < p ? 0 : scale;
+  // the uniforms come in chunks through a small scratch buffer: g.random() < p, element by element
+  const u = dropoutScratch;
+  for (let i0 = 0; i0 < mask.length; i0 += u.length) {
+    const n = Math.min(u.length, mask.length - i0);
+    g.fillRandom(u, 0, n);
+    for (let i = 0; i < n; i++) mask[i0 + i] = u[i]! < p ? 0 : scale;
+  }
   return x.mul(Tensor.fromData(mask, x.shape, x.dtype));
 }
+
+const dropoutScratch = new Float64Array(4096);
 
 /**
  * Options of {@link batchNorm}.

@@ -128,6 +128,70 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View): View;
   /** A copy of `x` with `src` added at the 1-D `index` positions along `dim`. */
   indexAdd(x: View, dim: number, index: View, src: View): View;
+
+  /**
+   * One Adam/AdamW update in place, a single pass over equally long arrays (`maxExpAvgSq` only
+   * with amsgrad); see {@link AdamHyper} for the rule. The reference computes in float64 and
+   * rounds each store; a backend may compute float32 arrays in float32 (the wasm kernels do).
+   */
+  adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void;
+  /** One SGD update in place (momentum buffer only when `h.momentum` is not 0); see {@link SgdHyper}. */
+  sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void;
+}
+
+/**
+ * The typed arrays behind float tensors, as the fused optimizer kernels take them.
+ *
+ * @example
+ * const p: FloatArray = new Float32Array([1, 2]);
+ * p.length; // 2
+ */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * The per-step constants of one fused Adam/AdamW update ({@link fusedAdamUpdate}). Per element,
+ * with every store into a float32 array rounded:
+ * `g = ±grad + l2 p; p = decay p; m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g g;`
+ * `vmax = max(vmax, v)` (amsgrad, then v = vmax); `p = p - stepSize m / (sqrt(v) / bc2Sqrt + eps)`.
+ *
+ * @example
+ * const h: AdamHyper = { beta1: 0.9, beta2: 0.999, stepSize: 1e-3 / (1 - 0.9), bc2Sqrt: Math.sqrt(1 - 0.999), eps: 1e-8, l2: 0, decay: 1, maximize: false };
+ * h.stepSize; // 0.01 (about: lr / (1 - beta1^step) at step 1)
+ */
+export interface AdamHyper {
+  beta1: number;
+  beta2: number;
+  /** `lr / (1 - beta1^step)` */
+  stepSize: number;
+  /** `sqrt(1 - beta2^step)` */
+  bc2Sqrt: number;
+  eps: number;
+  /** L2 penalty added to the gradient (Adam's weight decay; 0 for AdamW). */
+  l2: number;
+  /** Factor applied to the parameter first (AdamW: `1 - lr weightDecay`; 1 for Adam). */
+  decay: number;
+  /** Ascend instead of descend (the gradient's sign flipped). */
+  maximize: boolean;
+}
+
+/**
+ * The constants of one fused SGD update ({@link fusedSgdUpdate}). Per element:
+ * `g = ±grad + weightDecay p; buf = firstStep ? g : momentum buf + (1 - dampening) g;`
+ * `g = nesterov ? g + momentum buf : buf` (with momentum); `p = p - lr g`.
+ *
+ * @example
+ * const h: SgdHyper = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, firstStep: true };
+ * h.momentum; // 0.9
+ */
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  maximize: boolean;
+  /** The momentum buffer's first step: it starts as the gradient. */
+  firstStep: boolean;
 }
 
 /** A contiguous zero-filled view. */

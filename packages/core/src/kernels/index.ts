@@ -1,10 +1,11 @@
-import type { Backend } from './backend.js';
+import type { AdamHyper, Backend, FloatArray, SgdHyper } from './backend.js';
+import { ShapeError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 
 export { jsBackend };
 import { wasmAvailable, wasmBackend } from './wasm/index.js';
 
-export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry } from './backend.js';
+export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
 export { setNumThreads, getNumThreads } from './wasm/threads.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
@@ -56,4 +57,55 @@ export function setBackend(name: string): void {
  */
 export function getBackend(): string {
   return current.name;
+}
+
+/** Throws unless every array is as long as the parameter. */
+function sameLengths(op: string, arrays: Record<string, FloatArray | null>): void {
+  const n = arrays.param!.length;
+  const bad = Object.entries(arrays).filter(([, a]) => a !== null && a.length !== n);
+  if (bad.length > 0) {
+    const all = Object.entries(arrays).filter(([, a]) => a !== null).map(([k, a]) => `${k} ${a!.length}`);
+    throw new ShapeError(`${op}: every array must have the parameter's length, got ${all.join(', ')}`);
+  }
+}
+
+/**
+ * One Adam/AdamW update of one parameter in place, by the current backend's fused kernel (a
+ * single pass; float32 WebAssembly SIMD on the `wasm` backend, float64 arithmetic with each
+ * store rounded on `js`: the two agree to a few float32 ulp). This is
+ * what `@tapegrad/optim`'s `Adam` and `AdamW` run per parameter; the rule is on {@link AdamHyper}.
+ *
+ * @param maxExpAvgSq - the running maximum of `expAvgSq` for amsgrad, else null
+ * @throws ShapeError when the arrays' lengths differ
+ * @example
+ * const p = new Float32Array([1, 1]), g = new Float32Array([10, -0.5]);
+ * fusedAdamUpdate(p, g, new Float32Array(2), new Float32Array(2), null,
+ *   { beta1: 0.9, beta2: 0.999, stepSize: 0.1 / (1 - 0.9), bc2Sqrt: Math.sqrt(1 - 0.999), eps: 1e-8, l2: 0, decay: 1, maximize: false });
+ * Array.from(p); // [0.9, 1.1] (about: Adam's first step is lr · sign(grad))
+ */
+export function fusedAdamUpdate(
+  param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper,
+): void {
+  sameLengths('fusedAdamUpdate', { param, grad, expAvg, expAvgSq, maxExpAvgSq });
+  current.adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+}
+
+/**
+ * One SGD update (weight decay, momentum, dampening, Nesterov) of one parameter in place, by the
+ * current backend's fused kernel. What `@tapegrad/optim`'s `SGD` runs per parameter; the rule is
+ * on {@link SgdHyper}.
+ *
+ * @param momentumBuffer - the momentum buffer (read and written when `h.momentum` is not 0)
+ * @throws ShapeError when the arrays' lengths differ
+ * @example
+ * const p = new Float64Array([1, 2]), buf = new Float64Array(2);
+ * const h = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, firstStep: true };
+ * fusedSgdUpdate(p, new Float64Array([1, 1]), buf, h);
+ * fusedSgdUpdate(p, new Float64Array([1, 1]), buf, { ...h, firstStep: false });
+ * Array.from(buf); // [1.9, 1.9]
+ * Array.from(p); // [0.71, 1.71] (about)
+ */
+export function fusedSgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void {
+  sameLengths('fusedSgdUpdate', { param, grad, momentumBuffer: h.momentum !== 0 ? momentumBuffer : null });
+  current.sgdUpdate(param, grad, momentumBuffer, h);
 }

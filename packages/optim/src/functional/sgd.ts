@@ -1,3 +1,4 @@
+import { fusedSgdUpdate } from '@tapegrad/core';
 import type { FloatArray } from './float-array.js';
 
 /**
@@ -41,16 +42,5 @@ export function sgdUpdate(
   o: SGDUpdateOptions,
 ): void {
   const { lr, momentum, dampening, nesterov, weightDecay, maximize } = o;
-  const n = param.length;
-  const keep = 1 - dampening;
-  for (let i = 0; i < n; i++) {
-    let g = maximize ? -grad[i]! : grad[i]!;
-    if (weightDecay !== 0) g += weightDecay * param[i]!;
-    if (momentumBuffer !== null && momentum !== 0) {
-      momentumBuffer[i] = firstStep ? g : momentum * momentumBuffer[i]! + keep * g;
-      const b = momentumBuffer[i]!; // read back: a float32 buffer rounds what it stores
-      g = nesterov ? g + momentum * b : b;
-    }
-    param[i] = param[i]! - lr * g;
-  }
+  fusedSgdUpdate(param, grad, momentumBuffer, { lr, momentum, dampening, nesterov, weightDecay, maximize, firstStep });
 }

@@ -5,6 +5,7 @@ import { matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+import { adamUpdate, sgdUpdate } from './optim.js';
 
 /**
  * The reference kernels in plain TypeScript (the `'js'` backend). Every other backend is checked
@@ -21,4 +22,5 @@ export const jsBackend: Backend = {
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,
   maxPool2d, avgPool2d, avgPool2dBackward,
   gather, scatterAdd, indexSelect, indexAdd,
+  adamUpdate, sgdUpdate,
 };

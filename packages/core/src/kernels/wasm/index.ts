@@ -1,5 +1,5 @@
 import type { DType } from '../../dtype.js';
-import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../backend.js';
+import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, FloatArray, ReduceOp, SgdHyper, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
 import { makeView } from '../view.js';
@@ -496,6 +496,52 @@ function maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out:
   });
 }
 
+// ------------------------------------------------------------------ optimizer updates
+
+/** Below this many elements an optimizer update stays in JS (the copies would dominate). */
+const MIN_OPTIM = 1024;
+
+/** Copies float32 arrays into scratch memory; returns their addresses. */
+function putAll(rt: WasmRuntime, arrays: Float32Array[]): number[] {
+  return arrays.map((a) => put(rt, a));
+}
+
+/** Copies `n` floats at each address back into the arrays. */
+function getAll(rt: WasmRuntime, ptrs: number[], arrays: Float32Array[]): void {
+  arrays.forEach((a, i) => a.set(rt.f32.subarray(ptrs[i]! >> 2, (ptrs[i]! >> 2) + a.length)));
+}
+
+function allF32(arrays: Array<FloatArray | null>): arrays is Float32Array[] {
+  return arrays.every((a) => a instanceof Float32Array);
+}
+
+function adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void {
+  const arrays = maxExpAvgSq ? [param, grad, expAvg, expAvgSq, maxExpAvgSq] : [param, grad, expAvg, expAvgSq];
+  if (param.length < MIN_OPTIM || !allF32(arrays)) return jsBackend.adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+  withRuntime((rt) => {
+    const [p, g, m, v, vmax] = putAll(rt, arrays);
+    rt.exports.adamF32(
+      param.length, p!, g!, m!, v!, vmax ?? 0, vmax === undefined ? 0 : 1,
+      h.beta1, h.beta2, h.stepSize, h.bc2Sqrt, h.eps, h.l2, h.decay, h.maximize ? 1 : 0,
+    );
+    const back = [0, 2, 3, 4].filter((i) => i < arrays.length);
+    getAll(rt, back.map((i) => [p, g, m, v, vmax][i]!), back.map((i) => arrays[i]!));
+  });
+}
+
+function sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void {
+  const buf = h.momentum !== 0 ? momentumBuffer : null;
+  const arrays = buf ? [param, grad, buf] : [param, grad];
+  if (param.length < MIN_OPTIM || !allF32(arrays)) return jsBackend.sgdUpdate(param, grad, momentumBuffer, h);
+  withRuntime((rt) => {
+    const [p, g, b] = putAll(rt, arrays);
+    rt.exports.sgdF32(
+      param.length, p!, g!, b ?? 0, h.lr, h.momentum, h.dampening, h.nesterov ? 1 : 0, h.weightDecay, h.maximize ? 1 : 0, h.firstStep ? 1 : 0,
+    );
+    getAll(rt, b === undefined ? [p!] : [p!, b], b === undefined ? [arrays[0]!] : [arrays[0]!, arrays[2]!]);
+  });
+}
+
 /**
  * The WebAssembly SIMD kernels (see the module comment above); {@link wasmAvailable} tells
  * whether this engine can run them.
@@ -513,6 +559,8 @@ export const wasmBackend: Backend = {
   conv2dBackwardInput,
   conv2dBackwardWeight,
   maxPool2d,
+  adamUpdate,
+  sgdUpdate,
 };
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */

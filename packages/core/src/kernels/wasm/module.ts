@@ -22,6 +22,14 @@ export interface KernelExports {
   conv2dBackwardInput(...args: number[]): void;
   conv2dBackwardWeight(...args: number[]): void;
   maxPool2dF32(...args: number[]): void;
+  adamF32(
+    n: number, p: number, g: number, m: number, v: number, vmax: number, amsgrad: number,
+    beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number, l2: number, decay: number, maximize: number,
+  ): void;
+  sgdF32(
+    n: number, p: number, g: number, buf: number, lr: number, momentum: number, dampening: number, nesterov: number,
+    weightDecay: number, maximize: number, first: number,
+  ): void;
 }
 
 /** Largest memory, in 64 KiB pages (2 GiB); must match MAX_PAGES in scripts/build-wasm.mjs. */

@@ -79,7 +79,7 @@ export function unaryF32(op: i32, n: i32, x: usize, out: usize, p0: f32, p1: f32
 }
 
 // Binary op codes.
-export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5;
+export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_BWD = 6;
 
 // @ts-ignore: decorator
 @inline
@@ -91,6 +91,8 @@ function binaryVec(op: i32, a: v128, b: v128): v128 {
     case B_DIV: return f32x4.div(a, b);
     case B_MAX: return f32x4.max(a, b);
     case B_MIN: return f32x4.min(a, b);
+    // relu's gradient: a where b > 0, else +0 (a NaN b gives 0, as NaN > 0 is false)
+    case B_RELU_BWD: return v128.and(a, f32x4.gt(b, f32x4.splat(0)));
   }
   return a;
 }
@@ -154,6 +156,7 @@ export function binaryF32(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32,
     case B_DIV: binaryLoop(B_DIV, m, n, a, ars, acs, b, brs, bcs, out); break;
     case B_MAX: binaryLoop(B_MAX, m, n, a, ars, acs, b, brs, bcs, out); break;
     case B_MIN: binaryLoop(B_MIN, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_RELU_BWD: binaryLoop(B_RELU_BWD, m, n, a, ars, acs, b, brs, bcs, out); break;
   }
 }
 

@@ -143,7 +143,7 @@ for (const be of backends) {
   });
 
   describe(`${be.name} binary`, () => {
-    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'];
+    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'reluBackward'];
     /** Pairs of (a shape, b shape) broadcasting to a common shape: same, bias row, column, scalar, middle. */
     const pairs: Array<[number[], number[]]> = [
       [[1000], [1000]], [[3], [1]], [[17, 33], [33]], [[17, 33], [17, 1]], [[1], [64, 3]], [[4, 5, 6], [5, 1]],

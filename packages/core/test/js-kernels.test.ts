@@ -29,7 +29,7 @@ const unaryOps: Array<[UnaryOp, number?, number?]> = [
   ['sigmoid'], ['relu'], ['erf'], ['leakyRelu', 0.1], ['elu', 1.5], ['softplus', 2, 20], ['gelu'], ['geluTanh'],
   ['clamp', -1, 1], ['step'], ['isnan'],
 ];
-const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'reluBackward'];
 
 describe('js elementwise kernels', () => {
   it('give the same values through the flat loop and through cwise for every unary op', () => {

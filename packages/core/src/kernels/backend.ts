@@ -36,7 +36,9 @@ export type UnaryOp =
  */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'minimum' | 'maximum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or'
+  /** relu's gradient: `a` where `b > 0`, else 0 (`b` is relu's output). */
+  | 'reluBackward';
 
 /**
  * Full reductions along some dims.

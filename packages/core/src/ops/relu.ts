@@ -1,7 +1,6 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { where } from './where.js';
 
 const reluPrimitive = primitive('relu', {
   forward: (x: Tensor) => {
@@ -9,7 +8,19 @@ const reluPrimitive = primitive('relu', {
     return { out, saved: [out] };
   },
   // The gradient passes where the output is positive (x > 0), 0 elsewhere, 0 at x = 0 itself.
-  backward: (g, [out]) => [where(out!.gt(0), g, 0)],
+  backward: (g, [out]) => [reluBackward(g, out!)],
+});
+
+/**
+ * `g` where `out > 0`, else 0, in one kernel (not a compare and a select). Linear in `g`; its
+ * derivative in `out` is 0 almost everywhere, so only `g` gets a gradient.
+ */
+const reluBackward: (g: Tensor, out: Tensor) => Tensor = primitive('reluBackward', {
+  forward: (g: Tensor, out: Tensor) => ({
+    out: Tensor.fromView(K().binary('reluBackward', g.nd, out.nd, g.dtype), g.dtype),
+    saved: [out],
+  }),
+  backward: (gg, [out]) => [reluBackward(gg, out!), null],
 });
 
 /**

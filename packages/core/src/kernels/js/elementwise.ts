@@ -126,6 +126,7 @@ const binaryBodies: Record<BinaryOp, string> = {
   ge: '_o = _a >= _b ? 1 : 0',
   and: '_o = (_a && _b) ? 1 : 0',
   or: '_o = (_a || _b) ? 1 : 0',
+  reluBackward: '_o = _b > 0 ? _a : 0',
 };
 
 /** One elementwise function as a cwise kernel (any strides) and as a flat loop. */

@@ -18,7 +18,7 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
   step: 10, leakyRelu: 11, clamp: 12,
 };
 /** Binary ops with a SIMD kernel, by op code. */
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
 const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
 
 /** Below this many elements an element-wise op or reduction stays in JS (copies would dominate). */

@@ -342,6 +342,9 @@ for (const be of backends) {
       expectSame(be.gather(x, 1, index), jsBackend.gather(x, 1, index), 0, 0);
       const src = makeView([17, 4], 'dense');
       expectSame(be.scatterAdd(x, 1, index, src), jsBackend.scatterAdd(x, 1, index, src), 1e-6, 1e-6);
+      // into one value broadcast to every element (maxPool2d's gradient scatters into zeros like this)
+      const filled = ndarray(Float32Array.from([0.25]), [17, 9], [0, 0], 0);
+      expectSame(be.scatterAdd(filled, 1, index, src), jsBackend.scatterAdd(filled, 1, index, src), 1e-6, 1e-6);
       const idx1 = ndarray(Int32Array.from([3, 0, 16, 3]), [4]);
       expectSame(be.indexSelect(x, 0, idx1), jsBackend.indexSelect(x, 0, idx1), 0, 0);
       const src2 = makeView([4, 9], 'dense');

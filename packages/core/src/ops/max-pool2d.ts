@@ -50,7 +50,8 @@ const maxPool2dPrimitive = primitive('maxPool2d', {
   backward: (g, [indices], inShape) => {
     const [N, C, H, W] = inShape as [number, number, number, number];
     const L = indices!.shape[2]! * indices!.shape[3]!;
-    const planes = zeros([N, C, H * W], { dtype: g.dtype });
+    // zeros as one broadcast element: the kernels fill it instead of copying a zeroed array
+    const planes = zeros([1, 1, 1], { dtype: g.dtype }).expand([N, C, H * W]);
     return [scatterAddPrimitive(planes, 2, indices!.reshape([N, C, L]), g.reshape([N, C, L])).reshape(inShape)];
   },
 });

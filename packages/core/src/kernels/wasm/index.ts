@@ -106,6 +106,20 @@ function put(rt: WasmRuntime, a: Float32Array | Int32Array | Uint8Array): number
 
 /** The view as a contiguous row-major float32 block in scratch memory; returns its address. */
 function contiguous(rt: WasmRuntime, v: View): number {
+  if (v.stride.every((st) => st === 0) && v.size > 1) {
+    // one value broadcast to every element (e.g. zeros([1]).expand(shape)): a fill
+    const dst = rt.alloc(v.size * 4);
+    const value = v.data[v.offset]!;
+    if (v.data instanceof Float32Array) rt.f32.fill(value, dst >> 2, (dst >> 2) + v.size);
+    else if (v.data instanceof Int32Array) rt.i32.fill(value, dst >> 2, (dst >> 2) + v.size);
+    else return stageContiguous(rt, v);
+    return dst;
+  }
+  return stageContiguous(rt, v);
+}
+
+/** {@link contiguous} for views that hold more than one distinct element. */
+function stageContiguous(rt: WasmRuntime, v: View): number {
   const s = stage(rt, v);
   if (isRowMajor(v.shape, s.stride)) return s.ptr;
   const nd = v.shape.length;

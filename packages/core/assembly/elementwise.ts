@@ -263,3 +263,25 @@ export function scatterAddLastF32(outer: i32, D: i32, L: i32, out: usize, index:
   }
   return bad;
 }
+
+/**
+ * `x[r, j] += bias[r % period]` in place for a row-major `x [rows, n]`, exactly (no spill past
+ * a row: safe in place for any n): a convolution's bias per output channel, `period` = O.
+ */
+export function addRowBiasF32(rows: i32, n: i32, x: usize, bias: usize, period: i32): void {
+  const n4 = n & ~3;
+  for (let r = 0; r < rows; r++) {
+    const b = load<f32>(bias + (<usize>(r % period) << 2));
+    const vb = f32x4.splat(b);
+    const row = x + (<usize>r * <usize>n << 2);
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const p = row + (<usize>j << 2);
+      v128.store(p, f32x4.add(v128.load(p), vb));
+    }
+    for (; j < n; j++) {
+      const p = row + (<usize>j << 2);
+      store<f32>(p, load<f32>(p) + b);
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // Entry point of the WebAssembly kernels (compiled by scripts/build-wasm.mjs).
 export { sgemm, sgemmWorkBytes } from './gemm';
-export { unaryF32, binaryF32, compareF32, whereF32, scatterAddLastF32 } from './elementwise';
+export { unaryF32, binaryF32, compareF32, whereF32, scatterAddLastF32, addRowBiasF32 } from './elementwise';
 export { reduceF32 } from './reduce';
 export { copyStridedF32, transposeF32 } from './layout';
 export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv';

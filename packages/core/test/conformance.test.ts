@@ -295,6 +295,15 @@ for (const be of backends) {
         expectSame(be.conv2d(x, w, g), jsBackend.conv2d(x, w, g), 1e-4, 4e-6 * Math.sqrt(K) * 4);
       }
     });
+    it('forward with a bias per output channel matches the reference (strided bias view)', () => {
+      for (const [xs, ws, g] of cases) {
+        const x = makeView(xs, 'dense');
+        const w = makeView(ws, 'offset');
+        const bias = makeView([ws[0]!], 'strided');
+        const K = ws[1]! * ws[2]! * ws[3]!;
+        expectSame(be.conv2d(x, w, g, bias), jsBackend.conv2d(x, w, g, bias), 1e-4, 4e-6 * Math.sqrt(K) * 4);
+      }
+    });
     it('backward input and weight match the reference', () => {
       for (const [xs, ws, g] of cases) {
         const x = makeView(xs, 'dense');

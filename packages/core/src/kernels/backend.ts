@@ -105,8 +105,8 @@ export interface Backend {
    */
   matmul(a: View, b: View, outDtype: DType): View;
 
-  /** `x [N, C, H, W]`, `w [O, C/groups, kH, kW]` -> `[N, O, Ho, Wo]` (no bias). */
-  conv2d(x: View, w: View, g: Conv2dGeometry): View;
+  /** `x [N, C, H, W]`, `w [O, C/groups, kH, kW]` -> `[N, O, Ho, Wo]`, plus `bias [O]` per output channel when given. */
+  conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View;
   /** Gradient of conv2d w.r.t. its input: `grad [N, O, Ho, Wo]`, `w` -> `[N, C, H, W]` (`inputShape`). */
   conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[], g: Conv2dGeometry): View;
   /** Gradient of conv2d w.r.t. its weight: `x`, `grad` -> `[O, C/groups, kH, kW]` (`weightShape`). */

@@ -35,6 +35,20 @@ const conv2dPrimitive: (x: Tensor, w: Tensor, geom: Conv2dGeometry) => Tensor = 
   ],
 });
 
+/** conv2d with a bias `[O]` added per output channel inside the kernel (no separate add). */
+const conv2dBiasPrimitive: (x: Tensor, w: Tensor, b: Tensor, geom: Conv2dGeometry) => Tensor = primitive('conv2dBias', {
+  forward: (x: Tensor, w: Tensor, b: Tensor, geom: Conv2dGeometry) => ({
+    out: Tensor.fromView(K().conv2d(x.nd, w.nd, geom, b.nd), x.dtype),
+    saved: [x, w],
+    ctx: geom,
+  }),
+  backward: (g, [x, w], geom, [needX, needW, needB]) => [
+    needX ? conv2dBackwardInput(g, w!, x!.shape, geom) : null,
+    needW ? conv2dBackwardWeight(x!, g, w!.shape, geom) : null,
+    needB ? g.sum([0, 2, 3]) : null,
+  ],
+});
+
 /** `dx = conv2d_x^T(grad; w)`, a transposed convolution. Bilinear in (grad, w). */
 const conv2dBackwardInput: (grad: Tensor, w: Tensor, inputShape: number[], geom: Conv2dGeometry) => Tensor = primitive('conv2dBackwardInput', {
   forward: (grad: Tensor, w: Tensor, inputShape: number[], geom: Conv2dGeometry) => ({
@@ -122,7 +136,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
       `conv2d: expected floating point tensors, got x ${x.dtype}, weight ${weight.dtype}${bias ? `, bias ${bias.dtype}` : ''}`,
     );
   const dtype = operands.map((t) => t.dtype).reduce(promoteTypes);
-  let out = conv2dPrimitive(x4.to(dtype), weight.to(dtype), geom);
-  if (bias) out = out.add(bias.to(dtype).reshape([1, O, 1, 1]));
+  const out = bias
+    ? conv2dBiasPrimitive(x4.to(dtype), weight.to(dtype), bias.to(dtype), geom)
+    : conv2dPrimitive(x4.to(dtype), weight.to(dtype), geom);
   return x.ndim === 3 ? out.reshape(out.shape.slice(1)) : out;
 }

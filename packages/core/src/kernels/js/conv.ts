@@ -93,7 +93,7 @@ function newLike(a: FloatArray, n: number): FloatArray {
  * 2-D convolution (cross-correlation, as PyTorch) by im2col and matrix product, per image and
  * group: `out[n, group] [Og, L] = w[group] [Og, R] @ cols [R, L]`.
  */
-export function conv2d(x: View, w: View, g: Conv2dGeometry): View {
+export function conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
   const d = convDims(x.shape, w.shape, g);
   const out = alloc(dtypeOf(x), [d.N, d.O, d.Ho, d.Wo]);
   if (out.size === 0) return out;
@@ -109,6 +109,13 @@ export function conv2d(x: View, w: View, g: Conv2dGeometry): View {
       if (!pointwise) im2col(xd, xOff, d, g, cols);
       gemm(d.Og, d.L, d.R, { data: wd, off: gi * d.Og * d.R, rs: d.R, cs: 1 }, B, od, (n * d.O + gi * d.Og) * d.L);
     }
+  if (bias) {
+    const bd = toContiguous(bias).data;
+    for (let p = 0; p < d.N * d.O; p++) {
+      const v = bd[p % d.O]!;
+      for (let i = p * d.L, end = i + d.L; i < end; i++) od[i] = od[i]! + v;
+    }
+  }
   return out;
 }
 

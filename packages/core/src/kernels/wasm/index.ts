@@ -441,18 +441,24 @@ function convSupported(g: Conv2dGeometry, ...views: View[]): boolean {
   return g.groups === 1 && views.every(isF32);
 }
 
-function conv2d(x: View, w: View, g: Conv2dGeometry): View {
-  if (!convSupported(g, x, w)) return jsBackend.conv2d(x, w, g);
+function conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
+  if (!convSupported(g, x, w) || (bias && !isF32(bias))) return jsBackend.conv2d(x, w, g, bias);
   return withRuntime((rt) => {
     const d = convGeo(rt, x.shape, w.shape, g);
-    if (d.N * d.O * d.Ho * d.Wo === 0 || d.C === 0) return jsBackend.conv2d(x, w, g);
+    if (d.N * d.O * d.Ho * d.Wo === 0 || d.C === 0) return jsBackend.conv2d(x, w, g, bias);
     const xp = contiguous(rt, x);
     const wp = contiguous(rt, w);
     const out = rt.alloc(d.N * d.O * d.Ho * d.Wo * 4);
     const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
     parallelFor(rt, d.flops, d.N, 'conv2dForward', work, 6, (n0, n1) => [n0, n1, d.geo, xp, wp, out, 0]);
+    if (bias) addChannelBias(rt, out, contiguous(rt, bias), d.N, d.O, d.Ho * d.Wo);
     return takeF32(rt, out, [d.N, d.O, d.Ho, d.Wo]);
   });
+}
+
+/** `out [N, O, L] += bias [O]` in place. */
+function addChannelBias(rt: WasmRuntime, out: number, bias: number, N: number, O: number, L: number): void {
+  rt.exports.addRowBiasF32(N * O, L, out, bias, O);
 }
 
 function conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[], g: Conv2dGeometry): View {

@@ -4,7 +4,7 @@ export { unaryF32, binaryF32, compareF32, whereF32, scatterAddLastF32, addRowBia
 export { reduceF32 } from './reduce';
 export { copyStridedF32, transposeF32 } from './layout';
 export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
-export { maxPool2dF32 } from './pool';
+export { maxPool2dF32, avgPool2dF32, avgPool2dBackwardF32 } from './pool';
 export { adamF32, sgdF32 } from './optim';
 
 /** First free byte after the module's own static data and stack: JS manages memory from here. */

@@ -1,4 +1,4 @@
-// Max pooling on contiguous float32 planes.
+// Max and average pooling (and the average's gradient) on contiguous float32 planes.
 
 /**
  * For planes [p0, p1) of `x [P, H, W]`: out[p, oh, ow] = max over the window, argmax[p, oh, ow]
@@ -75,6 +75,70 @@ function pool2x2(p0: i32, p1: i32, H: i32, W: i32, Ho: i32, Wo: i32, x: usize, o
         store<i32>(a, bi);
         o += 4;
         a += 4;
+      }
+    }
+  }
+}
+
+/**
+ * For planes [p0, p1) of `x [P, H, W]`: out[p, oh, ow] = the sum over the window's elements
+ * inside the input, times `1 / (kh kw)` (padding counts in the divisor), accumulated in float64
+ * like the reference kernel. `geo` as for {@link maxPool2dF32}.
+ */
+export function avgPool2dF32(p0: i32, p1: i32, geo: usize, x: usize, out: usize, _work: usize): void {
+  const H = load<i32>(geo), W = load<i32>(geo, 4), kh = load<i32>(geo, 8), kw = load<i32>(geo, 12);
+  const sh = load<i32>(geo, 16), sw = load<i32>(geo, 20), ph = load<i32>(geo, 24), pw = load<i32>(geo, 28);
+  const dh = load<i32>(geo, 32), dw = load<i32>(geo, 36), Ho = load<i32>(geo, 40), Wo = load<i32>(geo, 44);
+  const scale: f64 = 1.0 / <f64>(kh * kw);
+  for (let p = p0; p < p1; p++) {
+    const plane = x + <usize>(p * H * W) * 4;
+    let o = out + <usize>(p * Ho * Wo) * 4;
+    for (let oh = 0; oh < Ho; oh++) {
+      for (let ow = 0; ow < Wo; ow++) {
+        let s: f64 = 0;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - pw + j * dw;
+            if (iw >= 0 && iw < W) s += <f64>load<f32>(plane + <usize>(ih * W + iw) * 4);
+          }
+        }
+        store<f32>(o, <f32>(s * scale));
+        o += 4;
+      }
+    }
+  }
+}
+
+/**
+ * The gradient of {@link avgPool2dF32} for planes [p0, p1): dx (zeroed here) receives each
+ * output gradient times `1 / (kh kw)` at every in-bounds element of its window.
+ */
+export function avgPool2dBackwardF32(p0: i32, p1: i32, geo: usize, grad: usize, dx: usize, _work: usize): void {
+  const H = load<i32>(geo), W = load<i32>(geo, 4), kh = load<i32>(geo, 8), kw = load<i32>(geo, 12);
+  const sh = load<i32>(geo, 16), sw = load<i32>(geo, 20), ph = load<i32>(geo, 24), pw = load<i32>(geo, 28);
+  const dh = load<i32>(geo, 32), dw = load<i32>(geo, 36), Ho = load<i32>(geo, 40), Wo = load<i32>(geo, 44);
+  const scale: f64 = 1.0 / <f64>(kh * kw);
+  memory.fill(dx + <usize>(p0 * H * W) * 4, 0, <usize>((p1 - p0) * H * W) * 4);
+  for (let p = p0; p < p1; p++) {
+    const plane = dx + <usize>(p * H * W) * 4;
+    let gp = grad + <usize>(p * Ho * Wo) * 4;
+    for (let oh = 0; oh < Ho; oh++) {
+      for (let ow = 0; ow < Wo; ow++) {
+        const v = <f32>(<f64>load<f32>(gp) * scale);
+        gp += 4;
+        for (let i = 0; i < kh; i++) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const iw = ow * sw - pw + j * dw;
+            if (iw >= 0 && iw < W) {
+              const q = plane + <usize>(ih * W + iw) * 4;
+              store<f32>(q, load<f32>(q) + v);
+            }
+          }
+        }
       }
     }
   }

@@ -323,6 +323,8 @@ for (const be of backends) {
       [[2, 3, 17, 13], [3, 3], { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 }],
       [[2, 3, 17, 13], [2, 3], { stride: [1, 2], padding: [1, 0], dilation: [2, 1], groups: 1 }],
       [[4, 32, 24, 24], [2, 2], { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+      // large enough for the worker pool
+      [[8, 32, 56, 56], [3, 3], { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 }],
     ];
     it('maxPool2d values and argmax match the reference', () => {
       for (const [xs, k, g] of cases) {

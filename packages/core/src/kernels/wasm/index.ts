@@ -562,6 +562,40 @@ function sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArr
   });
 }
 
+/** The int32 pooling geometry the pool kernels read: [H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo]. */
+function poolGeo(rt: WasmRuntime, H: number, W: number, kernel: [number, number], g: Conv2dGeometry) {
+  const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
+  const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);
+  const geo = rt.putInts([H, W, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], Ho, Wo]);
+  return { Ho, Wo, geo };
+}
+
+function avgPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): View {
+  if (!isF32(x) || x.size < MIN_ELEMENTWISE) return jsBackend.avgPool2d(x, kernel, g);
+  return withRuntime((rt) => {
+    const [N, C, H, W] = x.shape as [number, number, number, number];
+    const { Ho, Wo, geo } = poolGeo(rt, H, W, kernel, g);
+    if (N * C * Ho * Wo === 0) return jsBackend.avgPool2d(x, kernel, g);
+    const xp = contiguous(rt, x);
+    const out = rt.alloc(N * C * Ho * Wo * 4);
+    parallelFor(rt, 2 * N * C * Ho * Wo * kernel[0] * kernel[1], N * C, 'avgPool2dF32', 0, 5, (p0, p1) => [p0, p1, geo, xp, out, 0]);
+    return takeF32(rt, out, [N, C, Ho, Wo]);
+  });
+}
+
+function avgPool2dBackward(grad: View, inputShape: readonly number[], kernel: [number, number], g: Conv2dGeometry): View {
+  if (!isF32(grad) || grad.size < MIN_ELEMENTWISE) return jsBackend.avgPool2dBackward(grad, inputShape, kernel, g);
+  return withRuntime((rt) => {
+    const [N, C, H, W] = inputShape as [number, number, number, number];
+    const { geo } = poolGeo(rt, H, W, kernel, g);
+    if (N * C * H * W === 0) return jsBackend.avgPool2dBackward(grad, inputShape, kernel, g);
+    const gp = contiguous(rt, grad);
+    const dx = rt.alloc(N * C * H * W * 4);
+    parallelFor(rt, 2 * grad.size * kernel[0] * kernel[1], N * C, 'avgPool2dBackwardF32', 0, 5, (p0, p1) => [p0, p1, geo, gp, dx, 0]);
+    return takeF32(rt, dx, inputShape);
+  });
+}
+
 /**
  * The WebAssembly SIMD kernels (see the module comment above); {@link wasmAvailable} tells
  * whether this engine can run them.
@@ -579,6 +613,8 @@ export const wasmBackend: Backend = {
   conv2dBackwardInput,
   conv2dBackwardWeight,
   maxPool2d,
+  avgPool2d,
+  avgPool2dBackward,
   adamUpdate,
   sgdUpdate,
 };

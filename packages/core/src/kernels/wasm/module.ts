@@ -23,6 +23,8 @@ export interface KernelExports {
   conv2dBackwardInput(...args: number[]): void;
   conv2dBackwardWeight(...args: number[]): void;
   maxPool2dF32(...args: number[]): void;
+  avgPool2dF32(...args: number[]): void;
+  avgPool2dBackwardF32(...args: number[]): void;
   adamF32(
     n: number, p: number, g: number, m: number, v: number, vmax: number, amsgrad: number,
     beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number, l2: number, decay: number, maximize: number,

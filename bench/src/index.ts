@@ -3,7 +3,7 @@
 // Each column runs in a child process of its own, so that one framework's heap, threads and
 // caches do not bias the next.
 //
-// Options: --only=gemm,mlp (figure id prefixes)  --no-tfjs  --no-torch  --no-js  --threads=N
+// Options: --only=gemm,mlp (figure id prefixes)  --no-tfjs  --no-torch  --no-c  --no-js  --threads=N
 //          --epochs (also time one epoch of real MNIST, 60,000 images, for the MLP and the convnet)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { figures, type Figure } from './figures.js';
 import { epochSeconds, runTapegrad } from './tapegrad.js';
 import { loadTfjs, runTfjs } from './tfjs.js';
 import { runTorch } from './torch.js';
+import { runC } from './c.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -59,6 +60,11 @@ async function runColumn(name: string): Promise<ColumnResult> {
       if ('error' in r) return { values: {}, error: r.error };
       return { values: obj(r.figures), note: `pytorch: ${r.info}` };
     }
+    case 'c': {
+      const r = runC(figs, log);
+      if ('error' in r) return { values: {}, error: r.error };
+      return { values: obj(r.figures), note: r.info };
+    }
   }
   return { values: {}, error: `unknown column ${name}` };
 }
@@ -73,6 +79,7 @@ if (column) {
     ...(flag('no-js') ? [] : ['tg-js']), 'tg-wasm',
     ...(flag('no-tfjs') ? [] : ['tfjs-cpu', 'tfjs-wasm']),
     ...(flag('no-torch') ? [] : ['torch']),
+    ...(flag('no-c') || !figs.some((f) => ['add-1e6', 'exp-1e6', 'sum-1e6'].includes(f.id)) ? [] : ['c']),
   ];
   console.error(`tapegrad bench: ${figs.length} figures, wasm kernels on ${threads} thread(s); progress below, table at the end`);
   const script = fileURLToPath(import.meta.url);

@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Figure } from './figures.js';
+
+/** Figures the C reference measures (the issue's "within 2x of C" yardstick). */
+const C_FIGURES = ['add-1e6', 'exp-1e6', 'sum-1e6'];
+const FLAGS = ['-O2'];
+
+/**
+ * Compiles bench/src/c_bench.c with the system's `cc` (into bench/.scratch) and runs it: add, exp
+ * (libm expf) and sum over 1e6 floats, single-threaded, output malloc'd per call. Returns an error
+ * when no C compiler is installed.
+ */
+export function runC(figs: Figure[], log: (s: string) => void): { figures: Map<string, number>; info: string } | { error: string } {
+  if (!figs.some((f) => C_FIGURES.includes(f.id))) return { error: 'no element-wise figure selected' };
+  const here = dirname(fileURLToPath(import.meta.url));
+  const outDir = join(here, '..', '.scratch');
+  mkdirSync(outDir, { recursive: true });
+  const exe = join(outDir, 'c_bench');
+  try {
+    execFileSync('cc', [...FLAGS, '-o', exe, join(here, 'c_bench.c'), '-lm'], { stdio: 'pipe' });
+  } catch (e) {
+    return { error: `no working C compiler (cc): ${(e as Error).message.split('\n')[0]}` };
+  }
+  const res = JSON.parse(execFileSync(exe).toString().trim()) as Record<string, number>;
+  const figures = new Map(Object.entries(res).filter(([id]) => figs.some((f) => f.id === id)));
+  const info = `c: cc ${FLAGS.join(' ')}, one thread, libm expf, output malloc'd per call`;
+  log(info);
+  return { figures, info };
+}

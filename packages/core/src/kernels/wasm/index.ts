@@ -3,8 +3,8 @@ import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from 
 import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
 import { makeView } from '../view.js';
-import { wasmRuntime, type WasmRuntime } from './module.js';
-import { parallelFor } from './threads.js';
+import { wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
+import { parallelFor, winogradStats } from './threads.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -427,6 +427,48 @@ function convSupported(g: Conv2dGeometry, ...views: View[]): boolean {
   return g.groups === 1 && views.every(isF32);
 }
 
+/** The Winograd entry points (assembly/winograd.ts); `winogradConv` runs through {@link parallelFor}. */
+interface WinogradExports {
+  winogradWeights(O: number, C: number, w: number, flip: number, u: number): void;
+  winogradWorkBytes(geo: number): number;
+}
+
+/**
+ * Fewest input and output channels for which Winograd F(2x2, 3x3) beats im2col + GEMM: with
+ * few channels its GEMMs are too thin and the transforms dominate (measured below).
+ */
+const WINOGRAD_MIN_CHANNELS = 8;
+
+/** True when a conv of this geometry (3x3, stride 1, dilation 1, padding <= 2) runs faster by Winograd. */
+function winogradFits(C: number, O: number, wShape: readonly number[], g: Conv2dGeometry): boolean {
+  return (
+    wShape[2] === 3 && wShape[3] === 3 && g.stride[0] === 1 && g.stride[1] === 1 && g.dilation[0] === 1 &&
+    g.dilation[1] === 1 && g.padding[0] <= 2 && g.padding[1] <= 2 && Math.min(C, O) >= WINOGRAD_MIN_CHANNELS
+  );
+}
+
+/**
+ * Winograd F(2x2, 3x3) convolution of the contiguous images at `xp` ([N, Ci, H, W], `inp` =
+ * [Ci, H, W]) to a fresh [N, Co, Ho, Wo] block (`outp` = [Co, Ho, Wo]) with zero padding `pad`;
+ * returns its address. The filters are those of `wp` (a weight [O, C, 3, 3]) or, with `flip`,
+ * those of its transposed, rotated kernel (the input gradient's convolution).
+ */
+function winogradConv(
+  rt: WasmRuntime, N: number, inp: number[], outp: number[], pad: number[], xp: number, wp: number,
+  O: number, C: number, flip: boolean,
+): number {
+  const E = rt.exports as unknown as WinogradExports;
+  const [Ci, H, W] = inp as [number, number, number];
+  const [Co, Ho, Wo] = outp as [number, number, number];
+  const u = rt.alloc(16 * O * C * 4);
+  E.winogradWeights(O, C, wp, flip ? 1 : 0, u);
+  const geo = rt.putInts([Ci, H, W, Co, Ho, Wo, pad[0]!, pad[1]!]);
+  const out = rt.alloc(N * Co * Ho * Wo * 4);
+  const flops = 32 * N * Co * Ci * Math.ceil(Ho / 2) * Math.ceil(Wo / 2);
+  parallelFor(rt, flops, N, 'winogradConv' as keyof KernelExports, E.winogradWorkBytes(geo), 6, (n0, n1) => [n0, n1, geo, xp, u, out, 0]);
+  return out;
+}
+
 function conv2d(x: View, w: View, g: Conv2dGeometry): View {
   if (!convSupported(g, x, w)) return jsBackend.conv2d(x, w, g);
   return withRuntime((rt) => {
@@ -434,6 +476,11 @@ function conv2d(x: View, w: View, g: Conv2dGeometry): View {
     if (d.N * d.O * d.Ho * d.Wo === 0 || d.C === 0) return jsBackend.conv2d(x, w, g);
     const xp = contiguous(rt, x);
     const wp = contiguous(rt, w);
+    if (winogradFits(d.C, d.O, w.shape, g)) {
+      winogradStats.forward++;
+      const out = winogradConv(rt, d.N, [d.C, d.H, d.W], [d.O, d.Ho, d.Wo], g.padding, xp, wp, d.O, d.C, false);
+      return takeF32(rt, out, [d.N, d.O, d.Ho, d.Wo]);
+    }
     const out = rt.alloc(d.N * d.O * d.Ho * d.Wo * 4);
     const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
     parallelFor(rt, d.flops, d.N, 'conv2dForward', work, 6, (n0, n1) => [n0, n1, d.geo, xp, wp, out, 0]);
@@ -448,6 +495,13 @@ function conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[],
     if (d.N * d.C * d.H * d.W === 0 || d.O * d.Ho * d.Wo === 0) return jsBackend.conv2dBackwardInput(grad, w, inputShape, g);
     const gp = contiguous(rt, grad);
     const wp = contiguous(rt, w);
+    if (winogradFits(d.C, d.O, w.shape, g)) {
+      // dx = conv2d(grad, w') with padding 2 - p, w'[c, o, i, j] = w[o, c, 2 - i, 2 - j]
+      winogradStats.backwardInput++;
+      const pad = [2 - g.padding[0], 2 - g.padding[1]];
+      const dx = winogradConv(rt, d.N, [d.O, d.Ho, d.Wo], [d.C, d.H, d.W], pad, gp, wp, d.O, d.C, true);
+      return takeF32(rt, dx, inputShape);
+    }
     const dx = rt.alloc(d.N * d.C * d.H * d.W * 4);
     const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
     parallelFor(rt, d.flops, d.N, 'conv2dBackwardInput', work, 6, (n0, n1) => [n0, n1, d.geo, gp, wp, dx, 0]);

@@ -22,6 +22,8 @@ const IDLE_EXIT_MS = 5000;
 
 const FN_NAMES: Array<keyof KernelExports> = [
   'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dF32', 'unaryF32', 'binaryF32',
+  // assembly/winograd.ts (its entry points are typed in kernels/wasm/index.ts)
+  'winogradConv' as keyof KernelExports,
 ];
 
 // The body of each worker, as source text so that no separate file has to be found (it is
@@ -83,6 +85,8 @@ let wanted = defaultThreads();
 let canWait = true;
 /** Counters for tests and benchmarks: jobs run on the calling thread only, and split across threads. @internal */
 export const threadStats = { single: 0, parallel: 0 };
+/** Counters for tests: convolutions (forward, input gradient) run by the Winograd kernel. @internal */
+export const winogradStats = { forward: 0, backwardInput: 0 };
 let pool: Pool | null = null;
 
 function nodeBuiltin<T>(name: string): T | null {

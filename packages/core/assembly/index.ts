@@ -5,7 +5,7 @@ export { reduceF32 } from './reduce';
 export { copyStridedF32, transposeF32 } from './layout';
 export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
 export { maxPool2dF32 } from './pool';
-export { winogradWeights, winogradConv, winogradWorkBytes } from './winograd';
+export { winogradWeights, winogradConv, winogradWorkBytes, winogradConvWeightGrad, winogradWeightsBackward } from './winograd';
 
 /** First free byte after the module's own static data and stack: JS manages memory from here. */
 export function heapBase(): usize {

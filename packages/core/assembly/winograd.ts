@@ -5,7 +5,9 @@
 //   A^T = [1 1 1 0; 0 1 -1 -1],
 // the output tile of a 4x4 input tile d and a 3x3 filter g is Y = A^T [(G g G^T) . (B^T d B)] A.
 // Summed over input channels, the element-wise product becomes 16 independent matrix products
-// M[k] [O, T] = U[k] [O, C] V[k] [C, T] over T tiles, which run on the SIMD GEMM.
+// M[k] [O, T] = U[k] [O, C] V[k] [C, T] over T tiles, which run on the SIMD GEMM. The input
+// gradient is the same convolution with the rotated, transposed kernel; the weight gradient
+// is its adjoint (below). All three cost 16 / 36 of im2col's GEMM flops plus the transforms.
 //
 // Tiles are processed in blocks of whole tile rows (across images) sized so that V and M
 // stay in the L2 cache. Tile columns of a block are numbered row after row, without gaps, so
@@ -19,8 +21,12 @@ import { sgemm, sgemmWorkBytes } from './gemm';
 // @ts-ignore: decorator
 @inline function g(geo: usize, i: i32): i32 { return load<i32>(geo + <usize>i * 4); }
 
-/** Bytes of V and M per tile of a block: 16 planes of C and O floats. Blocks aim at this many bytes. */
-const BLOCK_BYTES: i32 = 512 * 1024;
+/**
+ * Bytes of V and M a block aims at (one core's L2 here): larger blocks make wider GEMMs with
+ * less packing per flop (32 -> 64 channels, 16 images of 26x26, one thread: 8.1 ms at 512 KiB,
+ * 7.1 ms at 1 MiB, 7.3 ms at 2 MiB).
+ */
+const BLOCK_BYTES: i32 = 1024 * 1024;
 
 /** Tile rows per block: as many as fit {@link BLOCK_BYTES}, at least one. */
 function blockRows(C: i32, O: i32, tw: i32): i32 {
@@ -241,4 +247,120 @@ export function winogradConv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, o
       }
     }
   }
+}
+
+// ------------------------------------------------------------------ weight gradient
+//
+// The adjoint of the forward pass: with M = sum over c of U . V and Y = A^T M A per tile, the
+// gradient of U is dU[k] [O, C] = sum over tiles t of (A dY_t A^T)[k] V_t[k], one GEMM per k
+// with the tiles as depth, and the filter gradient is dg = G^T dU G. Output positions past the
+// edge (the dropped half of a partial tile) get a zero gradient.
+
+/**
+ * Z[k][o][t0 + tx] = (A dY A^T)[k] for the tiles tx in [0, tw) of one tile row of gradient
+ * plane `src [Ho, Wo]`, whose rows `oh0` and `oh0 + 1` go through two line buffers (zero past
+ * the edges). Lane q of each vector is tile tx + q.
+ */
+function gradRow(src: usize, Ho: i32, Wo: i32, oh0: i32, tw: i32, lines: usize, L: i32, z: usize, plane: usize): void {
+  const l0 = lines, l1 = l0 + <usize>L * 4;
+  fillLine(l0, L, src, Ho, Wo, oh0, 0);
+  fillLine(l1, L, src, Ho, Wo, oh0 + 1, 0);
+  const p4 = 4 * plane;
+  for (let tx = 0; tx < tw; tx += 4) {
+    const e = <usize>(2 * tx) * 4;
+    let a = v128.load(l0 + e), b = v128.load(l0 + e, 16);
+    const y00 = i32x4.shuffle(a, b, 0, 2, 4, 6), y01 = i32x4.shuffle(a, b, 1, 3, 5, 7);
+    a = v128.load(l1 + e); b = v128.load(l1 + e, 16);
+    const y10 = i32x4.shuffle(a, b, 0, 2, 4, 6), y11 = i32x4.shuffle(a, b, 1, 3, 5, 7);
+    // rows of A dY: (y0), (y0 + y1), (y0 - y1), (-y1); each row (a, b) times A^T: a, a + b, a - b, -b
+    const d = z + <usize>tx * 4;
+    zRow(d, plane, y00, y01);
+    zRow(d + p4, plane, f32x4.add(y00, y10), f32x4.add(y01, y11));
+    zRow(d + 2 * p4, plane, f32x4.sub(y00, y10), f32x4.sub(y01, y11));
+    zRow(d + 3 * p4, plane, f32x4.neg(y10), f32x4.neg(y11));
+  }
+}
+
+/** Stores a, a + b, a - b, -b to 4 consecutive planes. */
+// @ts-ignore: decorator
+@inline
+function zRow(d: usize, plane: usize, a: v128, b: v128): void {
+  v128.store(d, a);
+  v128.store(d + plane, f32x4.add(a, b));
+  v128.store(d + 2 * plane, f32x4.sub(a, b));
+  v128.store(d + 3 * plane, f32x4.neg(b));
+}
+
+/**
+ * dU (16 matrices [O, C]) = the Winograd-domain weight gradient summed over images [n0, n1)
+ * of input `x [N, C, H, W]` and output gradient `grad [N, O, Ho, Wo]` (same geometry block as
+ * {@link winogradConv}); `du` is overwritten. `work`: {@link winogradWorkBytes} bytes.
+ */
+export function winogradConvWeightGrad(n0: i32, n1: i32, geo: usize, x: usize, grad: usize, du: usize, work: usize): void {
+  const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), Ho = g(geo, 4), Wo = g(geo, 5);
+  const ph = g(geo, 6), pw = g(geo, 7);
+  const th = (Ho + 1) >> 1, tw = (Wo + 1) >> 1;
+  const R = blockRows(C, O, tw);
+  const ld = R * tw + 4;
+  const L = lineFloats(tw);
+  const vb = work + <usize>sgemmWorkBytes();
+  const zb = vb + <usize>(16 * C * ld) * 4;
+  const lines = zb + <usize>(16 * O * ld) * 4;
+  const vPlane = <usize>(C * ld) * 4, zPlane = <usize>(O * ld) * 4, uPlane = <usize>(O * C) * 4;
+  memory.fill(du, 0, 16 * uPlane);
+  const total = (n1 - n0) * th;
+  for (let r0 = 0; r0 < total; r0 += R) {
+    const rows = min(R, total - r0);
+    const nt = rows * tw;
+    for (let q = 0; q < rows; q++) {
+      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
+      const col = <usize>(q * tw) * 4;
+      for (let c = 0; c < C; c++) {
+        const src = x + <usize>((n * C + c) * H * W) * 4;
+        inputRow(src, H, W, 2 * ty - ph, pw, tw, lines, L, vb + col + <usize>(c * ld) * 4, vPlane);
+      }
+      for (let o = 0; o < O; o++) {
+        const src = grad + <usize>((n * O + o) * Ho * Wo) * 4;
+        gradRow(src, Ho, Wo, 2 * ty, tw, lines, L, zb + col + <usize>(o * ld) * 4, zPlane);
+      }
+    }
+    for (let k = 0; k < 16; k++) {
+      sgemm(O, C, nt, zb + <usize>k * zPlane, ld, 1, vb + <usize>k * vPlane, 1, ld, du + <usize>k * uPlane, C, 1, work);
+    }
+  }
+}
+
+/** dw [O, C, 3, 3] = G^T dU G for each filter, from dU (16 matrices [O, C]); in float64, rounded once. */
+export function winogradWeightsBackward(O: i32, C: i32, du: usize, dw: usize): void {
+  const plane = <usize>(O * C) * 4;
+  for (let i = 0; i < O * C; i++) {
+    const s = du + <usize>i * 4;
+    const f = dw + <usize>(i * 9) * 4;
+    // G^T dU: rows d0 + (d1 + d2)/2, (d1 - d2)/2, (d1 + d2)/2 + d3 of the 4 rows d0..d3, by column
+    const t00 = gtTop(s, plane, 0), t01 = gtTop(s, plane, 1), t02 = gtTop(s, plane, 2), t03 = gtTop(s, plane, 3);
+    const t10 = gtMid(s, plane, 0), t11 = gtMid(s, plane, 1), t12 = gtMid(s, plane, 2), t13 = gtMid(s, plane, 3);
+    const t20 = gtBot(s, plane, 0), t21 = gtBot(s, plane, 1), t22 = gtBot(s, plane, 2), t23 = gtBot(s, plane, 3);
+    // each row (a, b, c, d) of G^T dU times G: a + (b + c)/2, (b - c)/2, (b + c)/2 + d
+    gRow(f, t00, t01, t02, t03);
+    gRow(f + 12, t10, t11, t12, t13);
+    gRow(f + 24, t20, t21, t22, t23);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function du(s: usize, plane: usize, k: i32): f64 { return <f64>load<f32>(s + <usize>k * plane); }
+// @ts-ignore: decorator
+@inline function gtTop(s: usize, plane: usize, j: i32): f64 { return du(s, plane, j) + 0.5 * (du(s, plane, 4 + j) + du(s, plane, 8 + j)); }
+// @ts-ignore: decorator
+@inline function gtMid(s: usize, plane: usize, j: i32): f64 { return 0.5 * (du(s, plane, 4 + j) - du(s, plane, 8 + j)); }
+// @ts-ignore: decorator
+@inline function gtBot(s: usize, plane: usize, j: i32): f64 { return 0.5 * (du(s, plane, 4 + j) + du(s, plane, 8 + j)) + du(s, plane, 12 + j); }
+
+/** Stores one row of a filter gradient: (a, b, c, d) G. */
+// @ts-ignore: decorator
+@inline
+function gRow(f: usize, a: f64, b: f64, c: f64, d: f64): void {
+  store<f32>(f, <f32>(a + 0.5 * (b + c)));
+  store<f32>(f, <f32>(0.5 * (b - c)), 4);
+  store<f32>(f, <f32>(0.5 * (b + c) + d), 8);
 }

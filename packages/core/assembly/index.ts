@@ -6,6 +6,7 @@ export { copyStridedF32, transposeF32 } from './layout';
 export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
 export { maxPool2dF32, avgPool2dF32, avgPool2dBackwardF32 } from './pool';
 export { adamF32, sgdF32 } from './optim';
+export { winogradWeights, winogradConv, winogradWorkBytes, winogradConvWeightGrad, winogradWeightsBackward } from './winograd';
 
 /** First free byte after the module's own static data and stack: JS manages memory from here. */
 export function heapBase(): usize {

@@ -25,6 +25,11 @@ export interface KernelExports {
   maxPool2dF32(...args: number[]): void;
   avgPool2dF32(...args: number[]): void;
   avgPool2dBackwardF32(...args: number[]): void;
+  winogradWeights(O: number, C: number, w: number, flip: number, u: number): void;
+  winogradWeightsBackward(O: number, C: number, du: number, dw: number): void;
+  winogradWorkBytes(geo: number): number;
+  winogradConv(...args: number[]): void;
+  winogradConvWeightGrad(...args: number[]): void;
   adamF32(
     n: number, p: number, g: number, m: number, v: number, vmax: number, amsgrad: number,
     beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number, l2: number, decay: number, maximize: number,

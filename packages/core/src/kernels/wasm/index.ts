@@ -21,11 +21,6 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
 const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
 
-/** Unary ops whose kernels are polynomial approximations (worth splitting across threads sooner). */
-const TRANSCENDENTAL = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid']);
-/** Elements per chunk of a unary op split across threads (a multiple of the vector width). */
-const UNARY_BLOCK = 16384;
-
 /** Below this many elements an element-wise op or reduction stays in JS (copies would dominate). */
 const MIN_ELEMENTWISE = 32;
 /** Below this many multiply-adds a matrix product stays in JS. */
@@ -165,14 +160,7 @@ function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
     const n = x.size;
     const src = contiguous(rt, x);
     const dst = rt.alloc(n * 4);
-    // blocks of whole vectors, so that no two threads write the same vector
-    const blocks = Math.ceil(n / UNARY_BLOCK);
-    const flops = n * (TRANSCENDENTAL.has(op) ? 40 : 2);
-    parallelFor(rt, flops, blocks, 'unaryF32', 0, 6, (b0, b1) => {
-      const i0 = b0 * UNARY_BLOCK;
-      const i1 = Math.min(n, b1 * UNARY_BLOCK);
-      return [code, i1 - i0, src + i0 * 4, dst + i0 * 4, p0, p1, 0];
-    });
+    rt.exports.unaryF32(code, n, src, dst, p0, p1);
     return takeF32(rt, dst, x.shape);
   });
 }

@@ -50,9 +50,17 @@ function better(v: f32, best: f32): bool {
   return v > best || (v != v && best == best);
 }
 
+/** `better` on four lanes: a mask of the lanes where `v` replaces `best`. */
+// @ts-ignore: decorator
+@inline
+function betterVec(v: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+}
+
 /** The common 2x2 window, stride 2, no padding: every window lies inside, no bounds checks. */
 function pool2x2(p0: i32, p1: i32, H: i32, W: i32, Ho: i32, Wo: i32, x: usize, out: usize, argmax: usize): void {
   const rowB = <usize>W * 4;
+  const step = i32x4(0, 2, 4, 6);
   for (let p = p0; p < p1; p++) {
     const plane = x + <usize>(p * H * W) * 4;
     let o = out + <usize>(p * Ho * Wo) * 4;
@@ -60,7 +68,33 @@ function pool2x2(p0: i32, p1: i32, H: i32, W: i32, Ho: i32, Wo: i32, x: usize, o
     for (let oh = 0; oh < Ho; oh++) {
       const ih = oh * 2;
       const r0 = plane + <usize>(ih * W) * 4;
-      for (let ow = 0; ow < Wo; ow++) {
+      let ow = 0;
+      // four windows at a time: even and odd columns of both rows, compared in the order
+      // (top left, top right, bottom left, bottom right) as the scalar loop below
+      for (; ow + 4 <= Wo; ow += 4) {
+        const q = r0 + <usize>ow * 8;
+        const t0 = v128.load(q), t1 = v128.load(q, 16);
+        const b0 = v128.load(q + rowB), b1 = v128.load(q + rowB, 16);
+        const tl = i32x4.shuffle(t0, t1, 0, 2, 4, 6), tr = i32x4.shuffle(t0, t1, 1, 3, 5, 7);
+        const bl = i32x4.shuffle(b0, b1, 0, 2, 4, 6), br = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+        const i0 = i32x4.add(i32x4.splat(ih * W + ow * 2), step);
+        let best = tl;
+        let bi = i0;
+        let m = betterVec(tr, best);
+        best = v128.bitselect(tr, best, m);
+        bi = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), bi, m);
+        m = betterVec(bl, best);
+        best = v128.bitselect(bl, best, m);
+        bi = v128.bitselect(i32x4.add(i0, i32x4.splat(W)), bi, m);
+        m = betterVec(br, best);
+        best = v128.bitselect(br, best, m);
+        bi = v128.bitselect(i32x4.add(i0, i32x4.splat(W + 1)), bi, m);
+        v128.store(o, best);
+        v128.store(a, bi);
+        o += 16;
+        a += 16;
+      }
+      for (; ow < Wo; ow++) {
         const q = r0 + <usize>ow * 8;
         const i0 = ih * W + ow * 2;
         let best = load<f32>(q);

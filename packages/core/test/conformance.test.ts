@@ -335,6 +335,15 @@ for (const be of backends) {
         expectSame(w.argmax, j.argmax, 0, 0);
       }
     });
+    it('maxPool2d picks NaN over numbers and the first of equal values like the reference', () => {
+      const g: Conv2dGeometry = { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 };
+      const specials = [NaN, 1, 1, -Infinity, 2, NaN, 0, -0, Infinity, 3, 3, 3, -1];
+      const x = ndarray(Float32Array.from({ length: 2 * 3 * 8 * 18 }, (_, i) => specials[(i * 7) % specials.length]!), [2, 3, 8, 18]);
+      const w = be.maxPool2d(x, [2, 2], g);
+      const j = jsBackend.maxPool2d(x, [2, 2], g);
+      expectSame(w.out, j.out, 0, 0);
+      expectSame(w.argmax, j.argmax, 0, 0);
+    });
     it('avgPool2d and its backward match the reference', () => {
       for (const [xs, k, g] of cases) {
         const x = makeView(xs, 'transposed');

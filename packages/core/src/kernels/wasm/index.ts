@@ -588,7 +588,8 @@ function maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out:
     const geo = rt.putInts([H, W, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], Ho, Wo]);
     const out = rt.alloc(n * 4);
     const arg = rt.alloc(n * 4);
-    parallelFor(rt, 4 * n * kernel[0] * kernel[1], N * C, 'maxPool2dF32', 0, 6, (p0, p1) => [p0, p1, geo, xp, out, arg, 0]);
+    // about one compare per input element (the 2x2 case is vectorised): short jobs stay on this thread
+    parallelFor(rt, n * kernel[0] * kernel[1], N * C, 'maxPool2dF32', 0, 6, (p0, p1) => [p0, p1, geo, xp, out, arg, 0]);
     const argmax = makeView(new Int32Array(n), [N, C, Ho, Wo]);
     (argmax.data as Int32Array).set(rt.i32.subarray(arg >> 2, (arg >> 2) + n));
     return { out: takeF32(rt, out, [N, C, Ho, Wo]), argmax };

@@ -1,7 +1,8 @@
 /**
- * The update rules as plain loops over typed arrays (PyTorch's functional optimizers): one pass
- * over a parameter, its gradient and its state buffers, in place, allocating nothing. The
- * optimizer classes call these; a faster backend can replace them one by one.
+ * The update rules over typed arrays (PyTorch's functional optimizers): one pass over a
+ * parameter, its gradient and its state buffers, in place, allocating nothing. The optimizer
+ * classes call these; SGD and Adam/AdamW run core's fused backend kernels (`fusedSgdUpdate`,
+ * `fusedAdamUpdate`), RMSprop and Adagrad are TypeScript loops.
  */
 export type { FloatArray } from './float-array.js';
 export { sgdUpdate, type SGDUpdateOptions } from './sgd.js';

@@ -496,10 +496,8 @@ function winogradWeightGrad(rt: WasmRuntime, d: ReturnType<typeof convGeo>, g: C
     parts.push(du);
     return [n0, n1, geo, xp, gp, du, 0];
   });
-  const first = parts[0]!;
-  for (let t = 1; t < parts.length; t++) rt.exports.binaryF32(0, 1, size, first, 0, 1, parts[t]!, 0, 1, first);
   const dw = rt.alloc(d.O * d.C * 9 * 4);
-  E.winogradWeightsBackward(d.O, d.C, first, dw);
+  E.winogradWeightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
   return dw;
 }
 
@@ -522,6 +520,13 @@ function conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
     if (bias) addChannelBias(rt, out, contiguous(rt, bias), d.N, d.O, d.Ho * d.Wo);
     return takeF32(rt, out, [d.N, d.O, d.Ho, d.Wo]);
   });
+}
+
+/** Adds the per-thread partial sums (`size` floats at each address) into the first; returns its address. */
+function sumParts(rt: WasmRuntime, parts: number[], size: number): number {
+  const first = parts[0]!;
+  for (let t = 1; t < parts.length; t++) rt.exports.binaryF32(0, 1, size, first, 0, 1, parts[t]!, 0, 1, first);
+  return first;
 }
 
 /** `out [N, O, L] += bias [O]` in place. */
@@ -570,9 +575,7 @@ function conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[
       parts.push(dw);
       return [n0, n1, d.geo, xp, gp, dw, 0, 0];
     });
-    const first = parts[0]!;
-    for (let t = 1; t < parts.length; t++) rt.exports.binaryF32(0, 1, wSize, first, 0, 1, parts[t]!, 0, 1, first);
-    return takeF32(rt, first, weightShape);
+    return takeF32(rt, sumParts(rt, parts, wSize), weightShape);
   });
 }
 

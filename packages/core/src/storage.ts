@@ -23,8 +23,29 @@ export class Storage {
    * x.storage.version; // 1
    */
   version = 0;
+  /**
+   * Order of creation: storages made later have larger serials. The backward pass uses it to
+   * tell gradients it computed itself (which it may hand to `.grad` without a copy) from
+   * tensors that existed before it.
+   *
+   * @example
+   * zeros([1]).storage.serial < zeros([1]).storage.serial; // true
+   */
+  readonly serial: number;
   constructor(
     readonly data: TypedArray,
     readonly dtype: DType,
-  ) {}
+  ) {
+    this.serial = Storage.created++;
+  }
+
+  /**
+   * How many storages have been created so far (the next one's serial).
+   *
+   * @example
+   * const before = Storage.created;
+   * zeros([2]);
+   * Storage.created - before; // 1
+   */
+  static created = 0;
 }

@@ -1,6 +1,7 @@
 import { AutogradError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { Storage } from '../storage.js';
 import { isFloating } from '../dtype.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
 import { onesLike } from '../creation.js';
@@ -106,6 +107,7 @@ function run(
   opts: BackwardOptions,
   onLeaf: (leaf: Tensor, g: Tensor) => void,
   capture?: Map<Node, Tensor | null>,
+  exposed?: Set<Storage>,
 ): void {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
@@ -113,6 +115,7 @@ function run(
   const rootNodes: Node[] = [];
   roots.forEach((r, i) => {
     const g = rootGrads[i]!;
+    exposed?.add(g.storage);
     if (r.gradFn) {
       accumulate(pending, r.gradFn, g);
       rootNodes.push(r.gradFn);
@@ -133,8 +136,15 @@ function run(
       let g = pending.get(node);
       pending.delete(node);
       if (g === undefined) continue; // no gradient flowed here (every path was cut)
-      g = runHooks(node.hooks, g);
-      if (node.retained) node.retained.grad = node.retained.grad ? node.retained.grad.add(g) : g.detach();
+      if (node.hooks.length > 0) {
+        exposed?.add(g.storage);
+        g = runHooks(node.hooks, g);
+        exposed?.add(g.storage);
+      }
+      if (node.retained) {
+        exposed?.add(g.storage);
+        node.retained.grad = node.retained.grad ? node.retained.grad.add(g) : g.detach();
+      }
       if (capture?.has(node)) capture.set(node, g);
       const grads = node.apply(g);
       if (grads.length !== node.edges.length)
@@ -198,11 +208,37 @@ export function backward(tensor: Tensor, gradient?: Tensor | null, opts: Backwar
   checkRequiresGrad('backward', tensor);
   const g = defaultGrad('backward', tensor, gradient);
   const createGraph = opts.createGraph ?? false;
+  const firstStorage = Storage.created;
+  const exposed = new Set<Storage>();
+  // each leaf's gradients of this pass are summed first, then added to .grad once (as PyTorch does)
+  const sums = new Map<Tensor, Tensor>();
   run([tensor], [g], opts, (leaf, gi) => {
-    gi = runHooks(leaf.leafHooks, gi);
-    if (leaf.grad === null) leaf.grad = createGraph ? gi : gi.detach().clone();
-    else leaf.grad = createGraph ? leaf.grad.add(gi) : leaf.grad.detach().add(gi.detach());
-  });
+    if (leaf.leafHooks.length > 0) {
+      exposed.add(gi.storage);
+      gi = runHooks(leaf.leafHooks, gi);
+      exposed.add(gi.storage);
+    }
+    const prev = sums.get(leaf);
+    sums.set(leaf, prev === undefined ? gi : prev.add(gi));
+  }, undefined, exposed);
+  for (const [leaf, gi] of sums) {
+    if (createGraph) leaf.grad = leaf.grad === null ? gi : leaf.grad.add(gi);
+    else if (leaf.grad !== null) leaf.grad = leaf.grad.detach().add(gi.detach());
+    else leaf.grad = owns(gi, firstStorage, exposed) ? gi.detach() : gi.detach().clone();
+  }
+}
+
+/**
+ * True if a gradient can become a leaf's `.grad` without a copy: its storage was made during
+ * this pass (by a kernel, so nothing from before the pass aliases it), it spans the whole
+ * storage in row-major order, and no hook, retained gradient, root gradient or other leaf has
+ * seen that storage. The storage is marked as taken.
+ */
+function owns(g: Tensor, firstStorage: number, exposed: Set<Storage>): boolean {
+  const s = g.storage;
+  if (s.serial < firstStorage || exposed.has(s) || g.offset !== 0 || s.data.length !== g.numel || !g.isContiguous()) return false;
+  exposed.add(s);
+  return true;
 }
 
 /**

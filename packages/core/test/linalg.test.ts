@@ -123,7 +123,11 @@ describe('matmul', () => {
   it('has gradients that match finite differences for transposed operands', () => {
     gradcheck((a, b) => matmul(a!.mT, b!), [f64([2, 4, 3], 1), f64([4, 2], 2)]);
     gradcheck((a, b) => matmul(a!.T, b!.T), [f64([4, 3], 3), f64([2, 4], 4)]);
+    // transposed operands get their gradient computed in their own layout: check it twice over
+    gradgradcheck((a, b) => matmul(a!.T, b!.T), [f64([4, 3], 5), f64([2, 4], 6)]);
+    gradgradcheck((a, b) => matmul(a!, b!.mT), [f64([3, 4], 7), f64([2, 5, 4], 8)]);
   });
+
 
   it('sends a gradient only to the operands that require one', () => {
     const x = f64([2, 3], 1, false);

@@ -11,12 +11,22 @@ const bmmPrimitive = primitive('bmm', {
     saved: [a, b],
   }),
   // d(AB) = dA B + A dB, so gA = G B^T and gB = A^T G; each skipped when its input needs none
-  // (the first layer's input, say), which saves a third of the backward work there.
+  // (the first layer's input, say), which saves a third of the backward work there. An operand
+  // stored transposed (Linear's weight.mT) gets its gradient in the same layout, computed as the
+  // transpose of the transposed product, so that the gradient reaching the stored tensor is
+  // contiguous and needs no copy.
   backward: (g, [a, b], _ctx, [needA, needB]) => [
-    needA ? g.matmul(b!.mT) : null,
-    needB ? a!.mT.matmul(g) : null,
+    needA ? (isTransposed(a!) ? b!.matmul(g.mT).mT : g.matmul(b!.mT)) : null,
+    needB ? (isTransposed(b!) ? g.mT.matmul(a!).mT : a!.mT.matmul(g)) : null,
   ],
 });
+
+/** True if the matrices of `t [B, R, C]` are stored column by column (a transposed view of a dense tensor). */
+function isTransposed(t: Tensor): boolean {
+  const [, r, c] = t.nd.shape as [number, number, number];
+  const st = t.nd.stride;
+  return r > 1 && c > 1 && st[1] === 1 && st[2] === r;
+}
 
 /** Both operands in one numeric dtype (PyTorch's promotion); bool products are refused. */
 function matmulOperands(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {

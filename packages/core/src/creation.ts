@@ -3,6 +3,7 @@ import { ValueError, fmtShape } from './errors.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { defaultGenerator, type Generator } from './random.js';
+import { allocatePinned } from './pinned.js';
 
 /**
  * Options of the creation functions.
@@ -17,6 +18,11 @@ export interface CreateOptions {
   dtype?: DType;
   /** Record operations on the new tensor for autograd (float dtypes only). */
   requiresGrad?: boolean;
+  /**
+   * Place the data in pinned memory, where the WebAssembly kernels use it without copying
+   * (PyTorch's `pin_memory`); see {@link Tensor.pinMemory}. Ignored where there is none.
+   */
+  pinMemory?: boolean;
 }
 
 /**
@@ -125,7 +131,7 @@ export function tensor(
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
   const s = checkShape('full', shape);
   const dtype = opts.dtype ?? 'float32';
-  const data = allocate(dtype, sizeOf(s));
+  const data = opts.pinMemory ? allocatePinned(dtype, sizeOf(s)) : allocate(dtype, sizeOf(s));
   if (value !== 0) data.fill(dtype === 'bool' ? 1 : value); // any non-zero, NaN included, is true
   return finish(Tensor.fromData(data, s, dtype), opts);
 }

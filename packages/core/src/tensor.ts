@@ -6,6 +6,7 @@ import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { formatTensor } from './format.js';
+import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
@@ -539,6 +540,39 @@ export class Tensor {
    * t.contiguous().toArray(); // [[0, 3], [1, 4], [2, 5]]
    */
   contiguous(): Tensor { return this.isContiguous() ? this : ops.clone(this); }
+
+  /**
+   * True if the data lies in pinned memory: the WebAssembly kernels' own memory, which they read
+   * and update in place instead of copying the data in and out on every call.
+   *
+   * @example
+   * zeros([4], { pinMemory: true }).isPinned(); // true (in Node; false without shared memory)
+   * zeros([4]).isPinned(); // false
+   */
+  isPinned(): boolean {
+    return isPinnedArray(this.storage.data);
+  }
+
+  /**
+   * A copy of this tensor in pinned memory (this tensor itself if it is pinned already), like
+   * PyTorch's `pin_memory()`. Pinned memory saves the copies into and out of the WebAssembly
+   * kernels' memory; it pays for tensors that live long and are used often (`nn` layers pin
+   * their parameters, `optim` its state). It needs shared memory (Node, cross-origin isolated
+   * pages); elsewhere the copy is ordinary. The copy is a new leaf, not recorded on the tape.
+   * Its memory is returned when the tensor is garbage-collected; an array made from
+   * `data.buffer` by hand does not keep it alive.
+   *
+   * @example
+   * const x = randn([1024, 1024]).pinMemory();
+   * x.isPinned(); // true (in Node)
+   */
+  pinMemory(): Tensor {
+    if (this.isPinned()) return this;
+    const src = this.contiguous();
+    const data = allocatePinned(this.dtype, this.numel);
+    data.set(src.storage.data.subarray(src.offset, src.offset + this.numel));
+    return Tensor.fromData(data, this.shape, this.dtype);
+  }
 
   // ---------------------------------------------------------------- element-wise binary
 

@@ -16,6 +16,13 @@ function maxAbs(t: Tensor): number {
 }
 
 describe('Linear', () => {
+  it('keeps its parameters in pinned memory, where the wasm kernels read them without a copy', () => {
+    const lin = new Linear(8, 4);
+    expect(lin.weight.isPinned()).toBe(true);
+    expect(lin.bias!.isPinned()).toBe(true);
+    expect(new Conv2d(2, 3, 3).weight.isPinned()).toBe(true);
+  });
+
   it('initialises weight and bias from U(-1/sqrt(inFeatures), 1/sqrt(inFeatures))', () => {
     const lin = new Linear(16, 400, { generator: new Generator(0) });
     expect(lin.weight.shape).toEqual([400, 16]);

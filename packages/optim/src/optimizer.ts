@@ -324,7 +324,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
   protected buffer(state: S, key: string, param: Tensor, fill = 0): FloatArray {
     let t = state[key];
     if (!(t instanceof Tensor)) {
-      t = zeros(param.shape, { dtype: param.dtype });
+      t = zeros(param.shape, { dtype: param.dtype, pinMemory: true });
       if (fill !== 0) (t.data as FloatArray).fill(fill);
       (state as ParamState)[key] = t;
     }

@@ -25,6 +25,15 @@ describe('Optimizer', () => {
     expect(x.requiresGrad).toBe(true);
   });
 
+  it('keeps its per-parameter state in pinned memory (the fused kernels update it where it is)', () => {
+    const x = param();
+    const opt = new Adam([x], { lr: 0.1, amsgrad: true });
+    objective(x).backward();
+    opt.step();
+    const state = opt.state.get(x)!;
+    for (const t of [state.expAvg, state.expAvgSq, state.maxExpAvgSq]) expect((t as Tensor).isPinned()).toBe(true);
+  });
+
   it('makes backward through a graph that saved the parameter fail after a step', () => {
     const x = param();
     const opt = new SGD([x], { lr: 0.1 });

@@ -72,8 +72,8 @@ export abstract class BatchNormBase extends Module {
     if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1))
       throw new ValueError(`${this.typeName()}: momentum must be in [0, 1] or null, got ${this.momentum}`);
     const dtype = opts.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype, pinMemory: true })) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype, pinMemory: true })) : null;
     const track = this.trackRunningStats;
     this.registerBuffer('running_mean', track ? zeros([numFeatures], { dtype }) : null);
     this.registerBuffer('running_var', track ? ones([numFeatures], { dtype }) : null);

@@ -132,8 +132,8 @@ export class Conv2d extends Module {
       this.padding = [total[0]! / 2, total[1]! / 2];
     } else this.padding = pair(op, 'padding', padding, 0);
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype }));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype }));
+    this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype, pinMemory: true }));
+    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
     this.#generator = opts.generator;
     this.resetParameters();
   }

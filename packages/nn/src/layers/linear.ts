@@ -77,8 +77,8 @@ export class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype }));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outFeatures], { dtype }));
+    this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype, pinMemory: true }));
+    this.bias = opts.bias === false ? null : new Parameter(zeros([outFeatures], { dtype, pinMemory: true }));
     this.#generator = opts.generator;
     this.resetParameters();
   }

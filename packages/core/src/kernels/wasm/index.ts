@@ -10,7 +10,9 @@ import { parallelFor, winogradStats } from './threads.js';
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
 // without a wasm kernel, tiny inputs where the copies would dominate) runs the JS reference
 // kernels, so this backend is complete. Operands are copied into the module's linear memory
-// and results copied out into fresh typed arrays owned by the caller.
+// and results copied out into fresh typed arrays owned by the caller; operands in pinned memory
+// (already in the module's memory: parameters, optimizer state) are read where they are, so a
+// kernel must never write to an operand's address except where the op updates it in place.
 
 /** Unary ops with a SIMD kernel, by op code (assembly/elementwise.ts). */
 const UNARY: Partial<Record<UnaryOp, number>> = {
@@ -71,6 +73,9 @@ function takeF32(rt: WasmRuntime, ptr: number, shape: readonly number[]): View {
  * of their span (a column of a large matrix, say) are gathered into a dense copy instead.
  */
 function stage(rt: WasmRuntime, v: View): { ptr: number; stride: number[] } {
+  const src = v.data as Float32Array | Int32Array | Uint8Array;
+  const pinned = rt.addressOf(src);
+  if (pinned !== undefined) return { ptr: pinned + v.offset * src.BYTES_PER_ELEMENT, stride: v.stride.slice() };
   let lo = v.offset;
   let hi = v.offset;
   for (let d = 0; d < v.shape.length; d++) {
@@ -79,7 +84,6 @@ function stage(rt: WasmRuntime, v: View): { ptr: number; stride: number[] } {
     else lo += ext;
   }
   const size = sizeOf(v.shape);
-  const src = v.data as Float32Array | Int32Array | Uint8Array;
   const bytes = src.BYTES_PER_ELEMENT;
   if (hi + 1 - lo > 2 * size + 1024) {
     const Ctor = src.constructor as Float32ArrayConstructor;
@@ -286,7 +290,14 @@ function scatterAdd(x: View, dim: number, index: View, src: View): View {
     const D = x.shape[nd - 1]!;
     const L = index.shape[nd - 1]!;
     const outer = sizeOf(x.shape) / Math.max(D, 1);
-    const out = contiguous(rt, x);
+    // the kernel adds into `out` in place: it must be a copy of x, also when x is pinned
+    let out = contiguous(rt, x);
+    if (rt.addressOf(x.data) !== undefined) {
+      const n = sizeOf(x.shape);
+      const copy = rt.alloc(n * 4);
+      rt.f32.copyWithin(copy >> 2, out >> 2, (out >> 2) + n);
+      out = copy;
+    }
     const pi = contiguousInts(rt, index);
     const ps = contiguous(rt, src);
     if (rt.exports.scatterAddLastF32(outer, D, L, out, pi, ps) !== 0) return jsBackend.scatterAdd(x, dim, index, src);
@@ -604,14 +615,16 @@ function maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out:
 /** Below this many elements an optimizer update stays in JS (the copies would dominate). */
 const MIN_OPTIM = 1024;
 
-/** Copies float32 arrays into scratch memory; returns their addresses. */
+/** The addresses of float32 arrays in the module's memory: pinned ones where they are, others copied into scratch. */
 function putAll(rt: WasmRuntime, arrays: Float32Array[]): number[] {
-  return arrays.map((a) => put(rt, a));
+  return arrays.map((a) => rt.addressOf(a) ?? put(rt, a));
 }
 
-/** Copies `n` floats at each address back into the arrays. */
+/** Copies `n` floats at each address back into the arrays (pinned arrays were updated where they are). */
 function getAll(rt: WasmRuntime, ptrs: number[], arrays: Float32Array[]): void {
-  arrays.forEach((a, i) => a.set(rt.f32.subarray(ptrs[i]! >> 2, (ptrs[i]! >> 2) + a.length)));
+  arrays.forEach((a, i) => {
+    if (rt.addressOf(a) === undefined) a.set(rt.f32.subarray(ptrs[i]! >> 2, (ptrs[i]! >> 2) + a.length));
+  });
 }
 
 function allF32(arrays: Array<FloatArray | null>): arrays is Float32Array[] {

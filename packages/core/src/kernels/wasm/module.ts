@@ -59,7 +59,11 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
  * mark when done. Memory grows as needed and is reused by later calls (it never shrinks).
  *
  * Tensor data stays in ordinary typed arrays owned by the tensors (garbage-collected as usual);
- * kernels copy operands in and results out.
+ * kernels copy operands in and results out. The exception is pinned memory ({@link pinArray}):
+ * long-lived arrays (parameters, optimizer state) placed in this memory, below the scratch
+ * stack, which kernels read and update where they are. A pinned block returns to a free list
+ * when its array is garbage-collected. Only a shared memory can hold them: growing it keeps
+ * existing views valid, while growing an unshared memory detaches them.
  */
 export class WasmRuntime {
   readonly exports: KernelExports;
@@ -67,6 +71,13 @@ export class WasmRuntime {
   i32!: Int32Array;
   u8!: Uint8Array;
   private top: number;
+  /** Start of the scratch stack: pinned blocks lie between the heap base and here. */
+  private base: number;
+  /** Freed pinned blocks, by address, adjacent ones merged. */
+  private readonly freeBlocks: Array<{ ptr: number; bytes: number }> = [];
+  /** The SharedArrayBuffer objects this memory has been seen as (one per size it grew to). */
+  private readonly buffers = new WeakSet<object>();
+  private readonly registry = new FinalizationRegistry<{ ptr: number; bytes: number }>((b) => this.unpin(b));
 
   constructor(
     readonly module: WebAssembly.Module,
@@ -77,6 +88,7 @@ export class WasmRuntime {
     const inst = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = inst.exports as unknown as KernelExports;
     this.top = align(this.exports.heapBase(), 64);
+    this.base = this.top;
     this.refresh();
   }
 
@@ -84,6 +96,86 @@ export class WasmRuntime {
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
     this.u8 = new Uint8Array(this.memory.buffer);
+    this.buffers.add(this.memory.buffer);
+  }
+
+  /** Grows the memory so that it holds at least `end` bytes. */
+  private reserve(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / PAGE);
+    // grow by at least a quarter, so that slowly growing workloads do not grow every call
+    const want = Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 4)));
+    if (want < pages) throw new RangeError(`wasm: out of memory (need ${end} bytes, at most ${MAX_PAGES * PAGE})`);
+    this.memory.grow(want);
+    this.refresh();
+  }
+
+  /**
+   * A zero-filled array of `n` elements placed in this memory, or null where it cannot be (an
+   * unshared memory, or a kernel's scratch in use). Its block is freed when the array is
+   * garbage-collected.
+   */
+  pinArray<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(
+    Ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
+    n: number,
+  ): T | null {
+    if (!this.shared) return null;
+    const bytes = Math.max(64, align(n * Ctor.BYTES_PER_ELEMENT, 64));
+    let ptr = -1;
+    const i = this.freeBlocks.findIndex((b) => b.bytes >= bytes);
+    if (i >= 0) {
+      const b = this.freeBlocks[i]!;
+      ptr = b.ptr;
+      if (b.bytes === bytes) this.freeBlocks.splice(i, 1);
+      else this.freeBlocks[i] = { ptr: b.ptr + bytes, bytes: b.bytes - bytes };
+    } else {
+      if (this.top !== this.base) return null; // never move the scratch stack under a running kernel
+      this.reserve(this.base + bytes + 64);
+      ptr = this.base;
+      this.base += bytes;
+      this.top = this.base;
+    }
+    this.u8.fill(0, ptr, ptr + bytes);
+    const arr = new Ctor(this.memory.buffer, ptr, n);
+    this.registry.register(arr, { ptr, bytes });
+    return arr;
+  }
+
+  /** The address of a pinned array's element 0, or undefined for an array elsewhere. */
+  addressOf(a: ArrayBufferView): number | undefined {
+    return this.buffers.has(a.buffer) ? a.byteOffset : undefined;
+  }
+
+  /** Bytes of this memory held by pinned arrays that are alive (for tests and diagnostics). */
+  pinnedBytes(): number {
+    const heap = align(this.exports.heapBase(), 64);
+    return this.base - heap - this.freeBlocks.reduce((s, b) => s + b.bytes, 0);
+  }
+
+  /** Returns a pinned block to the free list (merging neighbours; the last one gives its space back to the scratch stack). */
+  private unpin(block: { ptr: number; bytes: number }): void {
+    const list = this.freeBlocks;
+    let at = list.findIndex((b) => b.ptr > block.ptr);
+    if (at < 0) at = list.length;
+    const cur = { ...block };
+    list.splice(at, 0, cur);
+    const next = list[at + 1];
+    if (next && cur.ptr + cur.bytes === next.ptr) {
+      cur.bytes += next.bytes;
+      list.splice(at + 1, 1);
+    }
+    const prev = list[at - 1];
+    if (prev && prev.ptr + prev.bytes === cur.ptr) {
+      prev.bytes += cur.bytes;
+      list.splice(at, 1);
+    }
+    const last = list[list.length - 1];
+    if (last && last.ptr + last.bytes === this.base && this.top === this.base) {
+      list.pop();
+      this.base = last.ptr;
+      this.top = this.base;
+    }
   }
 
   /** The current top of the scratch stack, to pass to {@link release}. */
@@ -103,15 +195,7 @@ export class WasmRuntime {
   alloc(bytes: number): number {
     const p = this.top;
     const end = align(p + bytes + 64, 64);
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      const pages = Math.ceil((end - have) / PAGE);
-      // grow by at least a quarter, so that slowly growing workloads do not grow every call
-      const want = Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 4)));
-      if (want < pages) throw new RangeError(`wasm: out of memory (need ${end} bytes, at most ${MAX_PAGES * PAGE})`);
-      this.memory.grow(want);
-      this.refresh();
-    }
+    this.reserve(end);
     this.top = end;
     return p;
   }

@@ -43,6 +43,8 @@ export interface KernelExports {
 /** Largest memory, in 64 KiB pages (2 GiB); must match MAX_PAGES in scripts/build-wasm.mjs. */
 export const MAX_PAGES = 32768;
 const PAGE = 65536;
+/** Pinned blocks stay below this address (1 GiB), so scratch always has room; beyond it pinning gives ordinary arrays. */
+const PIN_LIMIT = 1 << 30;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array<ArrayBuffer> } }).Buffer;
@@ -113,7 +115,7 @@ export class WasmRuntime {
 
   /**
    * A zero-filled array of `n` elements placed in this memory, or null where it cannot be (an
-   * unshared memory, or a kernel's scratch in use). Its block is freed when the array is
+   * unshared memory, a kernel's scratch in use, or no room below {@link PIN_LIMIT}). Its block is freed when the array is
    * garbage-collected.
    */
   pinArray<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(
@@ -131,7 +133,12 @@ export class WasmRuntime {
       else this.freeBlocks[i] = { ptr: b.ptr + bytes, bytes: b.bytes - bytes };
     } else {
       if (this.top !== this.base) return null; // never move the scratch stack under a running kernel
-      this.reserve(this.base + bytes + 64);
+      if (this.base + bytes > PIN_LIMIT) return null; // leave the rest of the memory to scratch
+      try {
+        this.reserve(this.base + bytes + 64);
+      } catch {
+        return null; // the memory cannot grow: an ordinary array will do
+      }
       ptr = this.base;
       this.base += bytes;
       this.top = this.base;

@@ -316,3 +316,130 @@ export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, 
     }
   }
 }
+
+// ------------------------------------------------------------------ weight gradient
+//
+// The adjoint of the forward pass, as in winograd.ts: dU[k] [O, C] = sum over tiles t of
+// (A dY_t A^T)[k] V_t[k], one GEMM per k with the tiles as depth, then dg = G^T dU G. Output
+// positions past the edge (the dropped part of a partial tile) get a zero gradient.
+
+/** A applied to the 4 values y0..y3 (lane-wise): z_j = y0 + p_j y1 + p_j^2 y2 + p_j^3 y3, z5 = y3, stored at `dst + j step`. */
+// @ts-ignore: decorator
+@inline
+function adjoint6(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, step: usize): void {
+  v128.store(dst, y0);
+  const eb = f32x4.add(y0, f32x4.mul(f32x4.splat(PB2), y2)), ob = f32x4.add(f32x4.mul(f32x4.splat(PB), y1), f32x4.mul(f32x4.splat(PB3), y3));
+  v128.store(dst + step, f32x4.add(eb, ob));
+  v128.store(dst + 2 * step, f32x4.sub(eb, ob));
+  const ea = f32x4.add(y0, f32x4.mul(f32x4.splat(PA2), y2)), oa = f32x4.add(f32x4.mul(f32x4.splat(PA), y1), f32x4.mul(f32x4.splat(PA3), y3));
+  v128.store(dst + 3 * step, f32x4.add(ea, oa));
+  v128.store(dst + 4 * step, f32x4.sub(ea, oa));
+  v128.store(dst + 5 * step, y3);
+}
+
+/**
+ * Z[k][o][t0 + tx] = (A dY A^T)[k] for the tiles tx in [0, tw) of one tile row of gradient
+ * plane `src [Ho, Wo]`, whose rows `oh0` .. `oh0 + 3` go through 4 line buffers (zero past the
+ * edges). Lane q of each vector is tile tx + q. `tmp`: 384 bytes of scratch.
+ */
+function gradRow(src: usize, Ho: i32, Wo: i32, oh0: i32, tw: i32, lines: usize, L: i32, z: usize, plane: usize, tmp: usize): void {
+  const lb = <usize>L * 4;
+  for (let i = 0; i < 4; i++) fillLine(lines + <usize>i * lb, L, src, Ho, Wo, oh0 + i, 0);
+  const p6 = 6 * plane;
+  for (let tx = 0; tx < tw; tx += 4) {
+    const e = lines + <usize>(4 * tx) * 4;
+    // row i of the 4 tiles, transposed so that y_ic lane q = dY[i][c] of tile tx + q; then A on
+    // the columns: 6 vectors per row at tmp + 64 j + 16 i
+    for (let i = 0; i < 4; i++) {
+      const r = e + <usize>i * lb;
+      const v0 = v128.load(r), v1 = v128.load(r, 16), v2 = v128.load(r, 32), v3 = v128.load(r, 48);
+      const s0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), s1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+      const s2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), s3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+      adjoint6(
+        i32x4.shuffle(s0, s2, 0, 1, 4, 5), i32x4.shuffle(s0, s2, 2, 3, 6, 7),
+        i32x4.shuffle(s1, s3, 0, 1, 4, 5), i32x4.shuffle(s1, s3, 2, 3, 6, 7),
+        tmp + <usize>i * 16, 64,
+      );
+    }
+    // A on the rows: column j of (dY A^T) is the 4 vectors at tmp + 64 j
+    const d = z + <usize>tx * 4;
+    for (let j = 0; j < 6; j++) {
+      const c = tmp + <usize>j * 64;
+      adjoint6(v128.load(c), v128.load(c, 16), v128.load(c, 32), v128.load(c, 48), d + <usize>j * plane, p6);
+    }
+  }
+}
+
+/**
+ * dU (36 matrices [O, C]) = the Winograd-domain weight gradient summed over images [n0, n1)
+ * of input `x [N, C, H, W]` and output gradient `grad [N, O, Ho, Wo]` (same geometry block as
+ * {@link winograd4Conv}); `du` is overwritten. `work`: {@link winograd4WorkBytes} bytes.
+ */
+export function winograd4ConvWeightGrad(n0: i32, n1: i32, geo: usize, x: usize, grad: usize, du: usize, work: usize): void {
+  const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), Ho = g(geo, 4), Wo = g(geo, 5);
+  const ph = g(geo, 6), pw = g(geo, 7);
+  const th = (Ho + 3) >> 2, tw = (Wo + 3) >> 2;
+  const R = blockRows(C, O, tw);
+  const ld = R * tw + 4;
+  const L = lineFloats(tw);
+  const vb = work + <usize>sgemmWorkBytes();
+  const zb = vb + <usize>(36 * C * ld) * 4;
+  const lines = zb + <usize>(36 * O * ld) * 4;
+  const tmp = lines + <usize>(6 * L) * 4;
+  const vPlane = <usize>(C * ld) * 4, zPlane = <usize>(O * ld) * 4, uPlane = <usize>(O * C) * 4;
+  memory.fill(du, 0, 36 * uPlane);
+  const total = (n1 - n0) * th;
+  for (let r0 = 0; r0 < total; r0 += R) {
+    const rows = min(R, total - r0);
+    const nt = rows * tw;
+    for (let q = 0; q < rows; q++) {
+      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
+      const col = <usize>(q * tw) * 4;
+      for (let c = 0; c < C; c++) {
+        const src = x + <usize>((n * C + c) * H * W) * 4;
+        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, vb + col + <usize>(c * ld) * 4, vPlane);
+      }
+      for (let o = 0; o < O; o++) {
+        const src = grad + <usize>((n * O + o) * Ho * Wo) * 4;
+        gradRow(src, Ho, Wo, 4 * ty, tw, lines, L, zb + col + <usize>(o * ld) * 4, zPlane, tmp);
+      }
+    }
+    for (let k = 0; k < 36; k++) {
+      sgemm(O, C, nt, zb + <usize>k * zPlane, ld, 1, vb + <usize>k * vPlane, 1, ld, du + <usize>k * uPlane, C, 1, work);
+    }
+  }
+}
+
+/** G^T applied to the 6 values s_i at `s + i step` (float64 from float32): the 3 taps' sums in t0..t2. */
+// @ts-ignore: decorator
+@inline
+function gtCol(s: usize, step: usize, k: i32): f64 {
+  // column k of G: (p_i^k / N_i) for i < 5, then (0, 0, 1)[k]
+  const u0 = <f64>load<f32>(s), u1 = <f64>load<f32>(s + step), u2 = <f64>load<f32>(s + 2 * step);
+  const u3 = <f64>load<f32>(s + 3 * step), u4 = <f64>load<f32>(s + 4 * step), u5 = <f64>load<f32>(s + 5 * step);
+  return gCol(k, u0, u1, u2, u3, u4, u5);
+}
+
+/** sum over i of G[i][k] u_i (float64). */
+// @ts-ignore: decorator
+@inline
+function gCol(k: i32, u0: f64, u1: f64, u2: f64, u3: f64, u4: f64, u5: f64): f64 {
+  if (k == 0) return u0 * INV0 + (u1 + u2) * INVB + (u3 + u4) * INVA;
+  if (k == 1) return B64 * (u1 - u2) * INVB + A64 * (u3 - u4) * INVA;
+  return B64 * B64 * (u1 + u2) * INVB + A64 * A64 * (u3 + u4) * INVA + u5;
+}
+
+/** dw [O, C, 3, 3] = G^T dU G for each filter, from dU (36 matrices [O, C]); in float64, rounded once. */
+export function winograd4WeightsBackward(O: i32, C: i32, du: usize, dw: usize): void {
+  const plane = <usize>(O * C) * 4;
+  for (let f = 0; f < O * C; f++) {
+    const s = du + <usize>f * 4;
+    const out = dw + <usize>(f * 9) * 4;
+    // (G^T dU)[a][j] for the 6 columns j, then each row times G
+    for (let a = 0; a < 3; a++) {
+      const t0 = gtCol(s, 6 * plane, a), t1 = gtCol(s + plane, 6 * plane, a), t2 = gtCol(s + 2 * plane, 6 * plane, a);
+      const t3 = gtCol(s + 3 * plane, 6 * plane, a), t4 = gtCol(s + 4 * plane, 6 * plane, a), t5 = gtCol(s + 5 * plane, 6 * plane, a);
+      for (let b = 0; b < 3; b++) store<f32>(out + <usize>(3 * a + b) * 4, <f32>gCol(b, t0, t1, t2, t3, t4, t5));
+    }
+  }
+}

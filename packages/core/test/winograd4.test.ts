@@ -7,18 +7,22 @@ import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats, winogradStats } from '../src/kernels/wasm/threads.js';
 
 // The wasm backend runs 3x3, stride-1 convolutions with at least 8 input and output channels
-// and outputs of at least 7x7 by Winograd F(4x4, 3x3) (forward and input gradient); these tests
-// force that path on every size (partial tiles included) and compare it with the JS reference
-// kernels run in float64 on the same float32 values.
+// and outputs of at least 7x7 (with few partial tiles) by Winograd F(4x4, 3x3): forward, input
+// gradient and weight gradient. These tests force that path on every size (partial tiles
+// included) and compare it with the JS reference kernels run in float64 on the same float32
+// values.
 //
 // Tolerance: the 6x6 transforms round more than F(2x2, 3x3)'s, most at the corners of each 4x4
 // output tile. Measured on N(0, 1) inputs and weights (C and O from 8 to 64, padding 0-2, sizes
 // 5x5 to 26x26, the cases below and a wider sweep), the largest |wasm - float64 reference| was
 // 8.4e-6 * sqrt(9 K) (K = channels summed over: C forward, O for the input gradient; outputs have
 // standard deviation sqrt(9 K)); F(2x2, 3x3) measures 1.9e-6 * sqrt(9 K) on the same cases. The
-// tests allow 3e-5 * sqrt(9 K), about 3.5x the measured maximum.
+// tests allow 3e-5 * sqrt(9 K), about 3.5x the measured maximum. The weight gradient sums over
+// L = N Ho Wo positions: measured at most 7e-6 * sqrt(L) (F(2x2, 3x3): 2.8e-6 to 3.3e-6), allowed
+// 2e-5 * sqrt(L).
 
 const tol = (K: number) => ({ rtol: 0, atol: 3e-5 * Math.sqrt(9 * K) });
+const tolW = (L: number) => ({ rtol: 0, atol: 2e-5 * Math.sqrt(L) });
 const geo = (p: number): Conv2dGeometry => ({ stride: [1, 1], padding: [p, p], dilation: [1, 1], groups: 1 });
 
 let seed = 400;
@@ -101,11 +105,12 @@ describe('conv2d (wasm, Winograd F(4x4, 3x3))', () => {
     expect(winogradStats.forward4 - before).toBe(3);
   });
 
-  it('is chosen over F(2x2, 3x3) for outputs of 7x7 and more', () => {
+  it('is chosen over F(2x2, 3x3) for outputs of 7x7 and more with few partial tiles', () => {
     winogradTileOverride.tile = null;
     const w = normal([8, 8, 3, 3]);
     const cases: Array<[number, number, number, boolean]> = [
-      [7, 7, 0, false], [5, 5, 1, false], [9, 8, 0, false], [9, 9, 0, true], [7, 7, 1, true], [26, 26, 0, true],
+      [7, 7, 0, false], [5, 5, 1, false], [9, 8, 0, false], [9, 9, 0, true], [7, 7, 1, true], [11, 11, 0, false],
+      [15, 15, 0, true], [26, 26, 0, true],
     ];
     for (const [H, W, p, tile4] of cases) {
       const x = normal([1, 8, H, W]);
@@ -161,10 +166,10 @@ describe('conv2dBackwardInput (wasm, Winograd F(4x4, 3x3))', () => {
     expect(winogradStats.backwardInput4 - before).toBe(1);
   });
 
-  it('is chosen over F(2x2, 3x3) when the input (its output) is 7x7 or more', () => {
+  it('is chosen over F(2x2, 3x3) when the input (its output) is 7x7 or more with few partial tiles', () => {
     winogradTileOverride.tile = null;
     const w = normal([8, 8, 3, 3]);
-    for (const [H, p, tile4] of [[6, 1, false], [7, 0, true], [26, 0, true]] as Array<[number, number, boolean]>) {
+    for (const [H, p, tile4] of [[6, 1, false], [7, 0, true], [10, 1, false], [26, 0, true]] as Array<[number, number, boolean]>) {
       const grad = normal([1, 8, H + 2 * p - 2, H + 2 * p - 2]);
       const [two, four] = [winogradStats.backwardInput, winogradStats.backwardInput4];
       const got = wasmBackend.conv2dBackwardInput(grad, w, [1, 8, H, H], geo(p));
@@ -187,6 +192,67 @@ describe('conv2dBackwardInput (wasm, Winograd F(4x4, 3x3))', () => {
     expect(threadStats.parallel).toBe(parallel + 1);
     expect(winogradStats.backwardInput4).toBe(before + 1);
     expect(two).toEqual(one);
+    setNumThreads(saved);
+  });
+});
+
+describe('conv2dBackwardWeight (wasm, Winograd F(4x4, 3x3))', () => {
+  it('matches the float64 reference for padding 0, 1, 2, sizes 5 to 26 and 8 to 64 channels', () => {
+    const before = winogradStats.backwardWeight4;
+    for (const [N, C, O, H, W, p] of CASES) {
+      const x = normal([N, C, H, W]);
+      const grad = normal([N, O, H + 2 * p - 2, W + 2 * p - 2]);
+      const got = wasmBackend.conv2dBackwardWeight(x, grad, [O, C, 3, 3], geo(p));
+      const want = jsBackend.conv2dBackwardWeight(f64(x), f64(grad), [O, C, 3, 3], geo(p));
+      expect(got.shape).toEqual([O, C, 3, 3]);
+      expect(values(got)).toBeAllClose(values(want), tolW(grad.size / O));
+    }
+    expect(winogradStats.backwardWeight4 - before).toBe(CASES.length);
+  });
+
+  it('reads non-contiguous inputs: a transposed input and a strided gradient', () => {
+    const [N, C, O, H, W, p] = [2, 8, 9, 10, 13, 2];
+    const Ho = H + 2 * p - 2;
+    const Wo = W + 2 * p - 2;
+    const xt = normal([N, C, W, H]);
+    const x = makeView(xt.data, [N, C, H, W], [C * W * H, W * H, 1, H]);
+    const wide = normal([N * O * Ho * Wo * 2 + 1]);
+    const grad = makeView(wide.data, [N, O, Ho, Wo], [O * Ho * Wo * 2, Ho * Wo * 2, Wo * 2, 2], 1);
+    const before = winogradStats.backwardWeight4;
+    const got = wasmBackend.conv2dBackwardWeight(x, grad, [O, C, 3, 3], geo(p));
+    expect(values(got)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(f64(x), f64(grad), [O, C, 3, 3], geo(p))), tolW(N * Ho * Wo));
+    expect(winogradStats.backwardWeight4 - before).toBe(1);
+  });
+
+  it('is chosen over F(2x2, 3x3) for outputs of 7x7 and more with few partial tiles', () => {
+    winogradTileOverride.tile = null;
+    for (const [H, p, tile4] of [[7, 0, false], [7, 1, true], [11, 0, false], [26, 0, true]] as Array<[number, number, boolean]>) {
+      const x = normal([1, 8, H, H]);
+      const grad = normal([1, 8, H + 2 * p - 2, H + 2 * p - 2]);
+      const [two, four] = [winogradStats.backwardWeight, winogradStats.backwardWeight4];
+      const got = wasmBackend.conv2dBackwardWeight(x, grad, [8, 8, 3, 3], geo(p));
+      expect(values(got)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(f64(x), f64(grad), [8, 8, 3, 3], geo(p))), tolW(grad.size / 8));
+      expect([winogradStats.backwardWeight - two, winogradStats.backwardWeight4 - four]).toEqual(tile4 ? [0, 1] : [1, 0]);
+    }
+  });
+
+  it('gives the same result on one and two threads up to the order of the per-thread sums', async () => {
+    const x = normal([8, 16, 26, 26]);
+    const grad = normal([8, 32, 24, 24]);
+    const saved = getNumThreads();
+    setNumThreads(1);
+    const one = values(wasmBackend.conv2dBackwardWeight(x, grad, [32, 16, 3, 3], geo(0)));
+    setNumThreads(2);
+    await startThreads(wasmRuntime()!);
+    const parallel = threadStats.parallel;
+    const before = winogradStats.backwardWeight4;
+    const two = values(wasmBackend.conv2dBackwardWeight(x, grad, [32, 16, 3, 3], geo(0)));
+    expect(threadStats.parallel).toBe(parallel + 1);
+    expect(winogradStats.backwardWeight4).toBe(before + 1);
+    // images are summed per chunk of the batch, then the chunks' sums are added: the float32
+    // rounding differs, within the reference tolerance
+    expect(two).toBeAllClose(one, tolW(8 * 24 * 24));
+    expect(two).not.toEqual(new Array<number>(two.length).fill(0));
     setNumThreads(saved);
   });
 });

@@ -67,7 +67,7 @@ function lineFloats(tw: i32): i32 {
   return 4 * tw4 + 4;
 }
 
-/** Scratch bytes {@link winograd4Conv} needs per call: GEMM work, V and M blocks, 6 line buffers, 640 bytes for the output transform. */
+/** Scratch bytes {@link winograd4Conv} needs per call: GEMM work, V and M blocks, 6 line buffers, scratch for the output transform. */
 export function winograd4WorkBytes(geo: usize): i32 {
   const C = g(geo, 0), O = g(geo, 3), Wo = g(geo, 5);
   const tw = (Wo + 3) >> 2;
@@ -236,11 +236,16 @@ function outputRow(m: usize, plane: usize, tw: i32, dst: usize, Wo: i32, rows: i
     for (let j = 0; j < 6; j++) transform4(p + <usize>j * plane, 6 * plane, tmp + <usize>j * 64);
     const n = Wo - 4 * tx;
     for (let i = 0; i < rows; i++) {
-      // row i of (A^T m) A: the 6 vectors s_ij at tmp + 64 j + 16 i, giving 4 columns y_i0..y_i3
-      const y = tmp + 384 + <usize>i * 64;
-      transform4(tmp + <usize>i * 16, 64, y);
+      // row i of (A^T m) A: from the 6 vectors s_ij at tmp + 64 j + 16 i, the 4 columns y_i0..y_i3
+      const t = tmp + <usize>i * 16;
+      const m0 = v128.load(t), m1 = v128.load(t, 64), m2 = v128.load(t, 128);
+      const m3 = v128.load(t, 192), m4 = v128.load(t, 256), m5 = v128.load(t, 320);
+      const sp = f32x4.add(m1, m2), sm = f32x4.sub(m1, m2), tp = f32x4.add(m3, m4), tm = f32x4.sub(m3, m4);
+      const y0 = f32x4.add(f32x4.add(m0, sp), tp);
+      const y1 = f32x4.add(f32x4.mul(f32x4.splat(PB), sm), f32x4.mul(f32x4.splat(PA), tm));
+      const y2 = f32x4.add(f32x4.mul(f32x4.splat(PB2), sp), f32x4.mul(f32x4.splat(PA2), tp));
+      const y3 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(PB3), sm), f32x4.mul(f32x4.splat(PA3), tm)), m5);
       // transpose so that tile q's 4 outputs are contiguous
-      const y0 = v128.load(y), y1 = v128.load(y, 16), y2 = v128.load(y, 32), y3 = v128.load(y, 48);
       const s0 = i32x4.shuffle(y0, y1, 0, 4, 1, 5), s1 = i32x4.shuffle(y0, y1, 2, 6, 3, 7);
       const s2 = i32x4.shuffle(y2, y3, 0, 4, 1, 5), s3 = i32x4.shuffle(y2, y3, 2, 6, 3, 7);
       const o0 = i32x4.shuffle(s0, s2, 0, 1, 4, 5), o1 = i32x4.shuffle(s0, s2, 2, 3, 6, 7);

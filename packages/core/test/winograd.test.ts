@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Generator, randn, jsBackend, setNumThreads, getNumThreads } from '@tapegrad/core';
 import type { Conv2dGeometry, View } from '../src/kernels/backend.js';
 import { makeView } from '../src/kernels/view.js';
-import { wasmBackend } from '../src/kernels/wasm/index.js';
+import { wasmBackend, winogradTileOverride } from '../src/kernels/wasm/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats, winogradStats } from '../src/kernels/wasm/threads.js';
 
 // The wasm backend runs 3x3, stride-1 convolutions with at least 8 input and output channels
 // by Winograd F(2x2, 3x3) (forward, input gradient and weight gradient); these tests compare
-// it with the JS reference kernels run in float64 on the same float32 values.
+// it with the JS reference kernels run in float64 on the same float32 values. Larger outputs
+// (7x7 and up) take F(4x4, 3x3) by default (tested in winograd4.test.ts); this file pins
+// F(2x2, 3x3) so that it is tested at every size.
 //
 // Tolerance: the transforms add rounding steps, so the error is not the plain GEMM's. Measured
 // on N(0, 1) inputs and weights (C up to 128, padding 0-2, sizes 3x3 to 26x26), the largest
@@ -70,8 +72,12 @@ const winogradCases = CASES.filter(([, C, O]) => C >= 8 && O >= 8).length;
 
 beforeAll(() => {
   expect(wasmRuntime()).not.toBeNull();
+  winogradTileOverride.tile = 2;
 });
-afterAll(() => setNumThreads(2));
+afterAll(() => {
+  winogradTileOverride.tile = null;
+  setNumThreads(2);
+});
 
 describe('conv2d (wasm, Winograd F(2x2, 3x3))', () => {
   it('matches the float64 reference for padding 0, 1, 2, odd and even sizes and 1 to 32 channels', () => {

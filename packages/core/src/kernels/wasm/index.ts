@@ -470,45 +470,84 @@ function winogradFits(C: number, O: number, wShape: readonly number[], g: Conv2d
 }
 
 /**
- * Winograd F(2x2, 3x3) convolution of the contiguous images at `xp` ([N, Ci, H, W], `inp` =
- * [Ci, H, W]) to a fresh [N, Co, Ho, Wo] block (`outp` = [Co, Ho, Wo]) with zero padding `pad`;
- * returns its address. The filters are those of `wp` (a weight [O, C, 3, 3]) or, with `flip`,
- * those of its transposed, rotated kernel (the input gradient's convolution).
+ * When Winograd F(4x4, 3x3) replaces F(2x2, 3x3) (both need {@link WINOGRAD_MIN_CHANNELS}):
+ * outputs of at least WINOGRAD4_MIN_SIZE rows and columns on which its GEMMs (36 per 4x4
+ * tile) do at most WINOGRAD4_MAX_FLOPS of F(2x2, 3x3)'s (16 per 2x2 tile); partial tiles make
+ * that ratio 0.56 at 7x7, 8x8, 11x11, 12x12, 0.81 at 9x9, 10x10, 0.73 at 13x13, 14x14, 1 at
+ * 5x5, 6x6. Measured on one thread, F(2x2) / F(4x4) time for forward, input and weight
+ * gradient, padding 1: 32 -> 32 channels, 64 images of 4x4: 0.94x, 0.92x, -; 5x5: 0.89x,
+ * 0.91x, 0.76x; 7x7: 1.30x, 1.30x, 1.16x; 9x9: 0.95-1.06x, 1.05x, 1.00x; 13x13: 1.47x, 1.48x,
+ * -; 8 -> 8 channels at 7x7: 1.30x, 1.30x, 1.21x, at 14x14: 1.22x, 1.22x, 1.20x; 64 -> 64 at
+ * 16x16: 1.34x, 1.44x, 1.27x; 32 -> 64 at 26x26, padding 0: 1.39-1.57x, 1.27-1.31x, 1.48x.
+ */
+const WINOGRAD4_MIN_SIZE = 7;
+const WINOGRAD4_MAX_FLOPS = 0.8;
+
+/** @internal Test and benchmark hook: `tile` 2 or 4 forces F(2x2, 3x3) or F(4x4, 3x3) on every Winograd-fit conv. */
+export const winogradTileOverride: { tile: 2 | 4 | null } = { tile: null };
+
+/** True when a Winograd-fit conv (see {@link winogradFits}) with output [Ho, Wo] runs faster by F(4x4, 3x3). */
+function winograd4Fits(Ho: number, Wo: number): boolean {
+  if (winogradTileOverride.tile !== null) return winogradTileOverride.tile === 4;
+  const flops4 = 36 * Math.ceil(Ho / 4) * Math.ceil(Wo / 4);
+  const flops2 = 16 * Math.ceil(Ho / 2) * Math.ceil(Wo / 2);
+  return Math.min(Ho, Wo) >= WINOGRAD4_MIN_SIZE && flops4 <= WINOGRAD4_MAX_FLOPS * flops2;
+}
+
+/**
+ * Winograd convolution of the contiguous images at `xp` ([N, Ci, H, W], `inp` = [Ci, H, W]) to
+ * a fresh [N, Co, Ho, Wo] block (`outp` = [Co, Ho, Wo]) with zero padding `pad`; returns its
+ * address. F(4x4, 3x3) with `tile4`, else F(2x2, 3x3). The filters are those of `wp` (a weight
+ * [O, C, 3, 3]) or, with `flip`, those of its transposed, rotated kernel (the input gradient's
+ * convolution).
  */
 function winogradConv(
   rt: WasmRuntime, N: number, inp: number[], outp: number[], pad: number[], xp: number, wp: number,
-  O: number, C: number, flip: boolean,
+  O: number, C: number, flip: boolean, tile4: boolean,
 ): number {
   const E = rt.exports;
   const [Ci, H, W] = inp as [number, number, number];
   const [Co, Ho, Wo] = outp as [number, number, number];
-  const u = rt.alloc(16 * O * C * 4);
-  E.winogradWeights(O, C, wp, flip ? 1 : 0, u);
   const geo = rt.putInts([Ci, H, W, Co, Ho, Wo, pad[0]!, pad[1]!]);
   const out = rt.alloc(N * Co * Ho * Wo * 4);
+  if (tile4) {
+    const u = rt.alloc(36 * O * C * 4);
+    E.winograd4Weights(O, C, wp, flip ? 1 : 0, u);
+    const flops = 72 * N * Co * Ci * Math.ceil(Ho / 4) * Math.ceil(Wo / 4);
+    parallelFor(rt, flops, N, 'winograd4Conv', E.winograd4WorkBytes(geo), 6, (n0, n1) => [n0, n1, geo, xp, u, out, 0]);
+    return out;
+  }
+  const u = rt.alloc(16 * O * C * 4);
+  E.winogradWeights(O, C, wp, flip ? 1 : 0, u);
   const flops = 32 * N * Co * Ci * Math.ceil(Ho / 2) * Math.ceil(Wo / 2);
   parallelFor(rt, flops, N, 'winogradConv', E.winogradWorkBytes(geo), 6, (n0, n1) => [n0, n1, geo, xp, u, out, 0]);
   return out;
 }
 
 /**
- * The weight gradient [O, C, 3, 3] by Winograd F(2x2, 3x3), for the contiguous input `xp` and
- * output gradient `gp`; returns its address. Each chunk of images sums its Winograd-domain
- * gradient (16 [O, C] matrices) into its own block; the blocks are added, then transformed back.
+ * The weight gradient [O, C, 3, 3] by Winograd F(4x4, 3x3) with `tile4`, else F(2x2, 3x3), for
+ * the contiguous input `xp` and output gradient `gp`; returns its address. Each chunk of images
+ * sums its Winograd-domain gradient (36 or 16 [O, C] matrices) into its own block; the blocks
+ * are added, then transformed back.
  */
-function winogradWeightGrad(rt: WasmRuntime, d: ReturnType<typeof convGeo>, g: Conv2dGeometry, xp: number, gp: number): number {
+function winogradWeightGrad(rt: WasmRuntime, d: ReturnType<typeof convGeo>, g: Conv2dGeometry, xp: number, gp: number, tile4: boolean): number {
   const E = rt.exports;
   const geo = rt.putInts([d.C, d.H, d.W, d.O, d.Ho, d.Wo, g.padding[0], g.padding[1]]);
-  const size = 16 * d.O * d.C;
-  const flops = 32 * d.N * d.O * d.C * Math.ceil(d.Ho / 2) * Math.ceil(d.Wo / 2);
+  const size = (tile4 ? 36 : 16) * d.O * d.C;
+  const flops = tile4
+    ? 72 * d.N * d.O * d.C * Math.ceil(d.Ho / 4) * Math.ceil(d.Wo / 4)
+    : 32 * d.N * d.O * d.C * Math.ceil(d.Ho / 2) * Math.ceil(d.Wo / 2);
   const parts: number[] = [];
-  parallelFor(rt, flops, d.N, 'winogradConvWeightGrad', E.winogradWorkBytes(geo), 6, (n0, n1) => {
+  const kernel = tile4 ? 'winograd4ConvWeightGrad' : 'winogradConvWeightGrad';
+  const work = tile4 ? E.winograd4WorkBytes(geo) : E.winogradWorkBytes(geo);
+  parallelFor(rt, flops, d.N, kernel, work, 6, (n0, n1) => {
     const du = rt.alloc(size * 4);
     parts.push(du);
     return [n0, n1, geo, xp, gp, du, 0];
   });
   const dw = rt.alloc(d.O * d.C * 9 * 4);
-  E.winogradWeightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
+  if (tile4) E.winograd4WeightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
+  else E.winogradWeightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
   return dw;
 }
 
@@ -520,8 +559,10 @@ function conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
     const xp = contiguous(rt, x);
     const wp = contiguous(rt, w);
     if (winogradFits(d.C, d.O, w.shape, g)) {
-      winogradStats.forward++;
-      const out = winogradConv(rt, d.N, [d.C, d.H, d.W], [d.O, d.Ho, d.Wo], g.padding, xp, wp, d.O, d.C, false);
+      const tile4 = winograd4Fits(d.Ho, d.Wo);
+      if (tile4) winogradStats.forward4++;
+      else winogradStats.forward++;
+      const out = winogradConv(rt, d.N, [d.C, d.H, d.W], [d.O, d.Ho, d.Wo], g.padding, xp, wp, d.O, d.C, false, tile4);
       if (bias) addChannelBias(rt, out, contiguous(rt, bias), d.N, d.O, d.Ho * d.Wo);
       return takeF32(rt, out, [d.N, d.O, d.Ho, d.Wo]);
     }
@@ -554,9 +595,11 @@ function conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[],
     const wp = contiguous(rt, w);
     if (winogradFits(d.C, d.O, w.shape, g)) {
       // dx = conv2d(grad, w') with padding 2 - p, w'[c, o, i, j] = w[o, c, 2 - i, 2 - j]
-      winogradStats.backwardInput++;
+      const tile4 = winograd4Fits(d.H, d.W);
+      if (tile4) winogradStats.backwardInput4++;
+      else winogradStats.backwardInput++;
       const pad = [2 - g.padding[0], 2 - g.padding[1]];
-      const dx = winogradConv(rt, d.N, [d.O, d.Ho, d.Wo], [d.C, d.H, d.W], pad, gp, wp, d.O, d.C, true);
+      const dx = winogradConv(rt, d.N, [d.O, d.Ho, d.Wo], [d.C, d.H, d.W], pad, gp, wp, d.O, d.C, true, tile4);
       return takeF32(rt, dx, inputShape);
     }
     const dx = rt.alloc(d.N * d.C * d.H * d.W * 4);
@@ -575,8 +618,10 @@ function conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[
     const xp = contiguous(rt, x);
     const gp = contiguous(rt, grad);
     if (winogradFits(d.C, d.O, weightShape, g)) {
-      winogradStats.backwardWeight++;
-      return takeF32(rt, winogradWeightGrad(rt, d, g, xp, gp), weightShape);
+      const tile4 = winograd4Fits(d.Ho, d.Wo);
+      if (tile4) winogradStats.backwardWeight4++;
+      else winogradStats.backwardWeight++;
+      return takeF32(rt, winogradWeightGrad(rt, d, g, xp, gp, tile4), weightShape);
     }
     const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
     // each chunk of images sums into its own partial gradient; the partials are added up after

@@ -30,6 +30,11 @@ export interface KernelExports {
   winogradWorkBytes(geo: number): number;
   winogradConv(...args: number[]): void;
   winogradConvWeightGrad(...args: number[]): void;
+  winograd4Weights(O: number, C: number, w: number, flip: number, u: number): void;
+  winograd4WorkBytes(geo: number): number;
+  winograd4Conv(...args: number[]): void;
+  winograd4ConvWeightGrad(...args: number[]): void;
+  winograd4WeightsBackward(O: number, C: number, du: number, dw: number): void;
   adamF32(
     n: number, p: number, g: number, m: number, v: number, vmax: number, amsgrad: number,
     beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number, l2: number, decay: number, maximize: number,

@@ -23,6 +23,7 @@ const IDLE_EXIT_MS = 5000;
 const FN_NAMES: Array<keyof KernelExports> = [
   'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dF32', 'unaryF32', 'binaryF32',
   'avgPool2dF32', 'avgPool2dBackwardF32', 'winogradConv', 'winogradConvWeightGrad',
+  'winograd4Conv', 'winograd4ConvWeightGrad',
 ];
 
 // The body of each worker, as source text so that no separate file has to be found (it is
@@ -84,8 +85,8 @@ let wanted = defaultThreads();
 let canWait = true;
 /** Counters for tests and benchmarks: jobs run on the calling thread only, and split across threads. @internal */
 export const threadStats = { single: 0, parallel: 0 };
-/** Counters for tests: convolutions (forward, input and weight gradients) run by the Winograd kernels. @internal */
-export const winogradStats = { forward: 0, backwardInput: 0, backwardWeight: 0 };
+/** Counters for tests: convolutions (forward, input and weight gradients) run by the Winograd kernels, F(2x2, 3x3) and (suffix 4) F(4x4, 3x3). @internal */
+export const winogradStats = { forward: 0, backwardInput: 0, backwardWeight: 0, forward4: 0, backwardInput4: 0, backwardWeight4: 0 };
 let pool: Pool | null = null;
 
 function nodeBuiltin<T>(name: string): T | null {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, randn, jsBackend, setNumThreads, getNumThreads } from '@tapegrad/core';
+import { jsBackend, setNumThreads, getNumThreads } from '@tapegrad/core';
 import type { Conv2dGeometry, View } from '../src/kernels/backend.js';
 import { makeView } from '../src/kernels/view.js';
+import { f64, normalViews, values } from './conv-views.js';
 import { wasmBackend, winogradTileOverride } from '../src/kernels/wasm/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats, winogradStats } from '../src/kernels/wasm/threads.js';
@@ -24,32 +25,7 @@ const tol = (K: number) => ({ rtol: 0, atol: 1e-5 * Math.sqrt(9 * K) });
 const tolW = (L: number) => ({ rtol: 0, atol: 2e-5 * Math.sqrt(L) });
 const geo = (p: number, s = 1, d = 1): Conv2dGeometry => ({ stride: [s, s], padding: [p, p], dilation: [d, d], groups: 1 });
 
-let seed = 100;
-/** A dense float32 view of N(0, 1) values. */
-function normal(shape: number[]): View {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(randn([n], { generator: new Generator(seed++) }).data as Float32Array);
-  return makeView(data, shape);
-}
-
-/** The same view over a float64 copy of its storage (same strides and offset). */
-function f64(v: View): View {
-  return makeView(Float64Array.from(v.data as Float32Array), v.shape, v.stride, v.offset);
-}
-
-function values(v: View): number[] {
-  expect(isDense(v)).toBe(true);
-  return Array.from(v.data as ArrayLike<number>);
-}
-
-function isDense(v: View): boolean {
-  let s = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.stride[i] !== s) return false;
-    s *= v.shape[i]!;
-  }
-  return v.offset === 0 && v.data.length === s;
-}
+const normal = normalViews(100);
 
 /**
  * [N, C, O, H, W, padding]: padding 0, 1, 2 on odd and even sizes (3, 4, 5, 7, 17), channels

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, randn, jsBackend, setNumThreads, getNumThreads } from '@tapegrad/core';
-import type { Conv2dGeometry, View } from '../src/kernels/backend.js';
+import { jsBackend, setNumThreads, getNumThreads } from '@tapegrad/core';
+import type { Conv2dGeometry } from '../src/kernels/backend.js';
 import { makeView } from '../src/kernels/view.js';
+import { f64, normalViews, values } from './conv-views.js';
 import { wasmBackend, winogradTileOverride } from '../src/kernels/wasm/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats, winogradStats } from '../src/kernels/wasm/threads.js';
@@ -25,24 +26,7 @@ const tol = (K: number) => ({ rtol: 0, atol: 3e-5 * Math.sqrt(9 * K) });
 const tolW = (L: number) => ({ rtol: 0, atol: 2e-5 * Math.sqrt(L) });
 const geo = (p: number): Conv2dGeometry => ({ stride: [1, 1], padding: [p, p], dilation: [1, 1], groups: 1 });
 
-let seed = 400;
-/** A dense float32 view of N(0, 1) values. */
-function normal(shape: number[]): View {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(randn([n], { generator: new Generator(seed++) }).data as Float32Array);
-  return makeView(data, shape);
-}
-
-/** The same view over a float64 copy of its storage (same strides and offset). */
-function f64(v: View): View {
-  return makeView(Float64Array.from(v.data as Float32Array), v.shape, v.stride, v.offset);
-}
-
-function values(v: View): number[] {
-  expect(v.offset).toBe(0);
-  expect(v.data.length).toBe(v.size);
-  return Array.from(v.data as ArrayLike<number>);
-}
+const normal = normalViews(400);
 
 /**
  * [N, C, O, H, W, padding]: padding 0, 1, 2 on sizes below, at and across the 4x4 tile (5, 8,

@@ -494,6 +494,21 @@ function winograd4Fits(Ho: number, Wo: number): boolean {
   return Math.min(Ho, Wo) >= WINOGRAD4_MIN_SIZE && flops4 <= WINOGRAD4_MAX_FLOPS * flops2;
 }
 
+/** The two Winograd variants: output tile size, transformed planes per tile and their kernels. */
+function winogradKind(rt: WasmRuntime, tile4: boolean) {
+  const E = rt.exports;
+  return tile4
+    ? { tile: 4, planes: 36, conv: 'winograd4Conv' as const, weightGrad: 'winograd4ConvWeightGrad' as const, weights: E.winograd4Weights,
+        weightsBackward: E.winograd4WeightsBackward, workBytes: E.winograd4WorkBytes }
+    : { tile: 2, planes: 16, conv: 'winogradConv' as const, weightGrad: 'winogradConvWeightGrad' as const, weights: E.winogradWeights,
+        weightsBackward: E.winogradWeightsBackward, workBytes: E.winogradWorkBytes };
+}
+
+/** GEMM flops of a Winograd pass: `planes` products of [A, B] by [B, tiles] per image. */
+function winogradFlops(k: { tile: number; planes: number }, N: number, A: number, B: number, Ho: number, Wo: number): number {
+  return 2 * k.planes * N * A * B * Math.ceil(Ho / k.tile) * Math.ceil(Wo / k.tile);
+}
+
 /**
  * Winograd convolution of the contiguous images at `xp` ([N, Ci, H, W], `inp` = [Ci, H, W]) to
  * a fresh [N, Co, Ho, Wo] block (`outp` = [Co, Ho, Wo]) with zero padding `pad`; returns its
@@ -505,22 +520,15 @@ function winogradConv(
   rt: WasmRuntime, N: number, inp: number[], outp: number[], pad: number[], xp: number, wp: number,
   O: number, C: number, flip: boolean, tile4: boolean,
 ): number {
-  const E = rt.exports;
+  const k = winogradKind(rt, tile4);
   const [Ci, H, W] = inp as [number, number, number];
   const [Co, Ho, Wo] = outp as [number, number, number];
   const geo = rt.putInts([Ci, H, W, Co, Ho, Wo, pad[0]!, pad[1]!]);
   const out = rt.alloc(N * Co * Ho * Wo * 4);
-  if (tile4) {
-    const u = rt.alloc(36 * O * C * 4);
-    E.winograd4Weights(O, C, wp, flip ? 1 : 0, u);
-    const flops = 72 * N * Co * Ci * Math.ceil(Ho / 4) * Math.ceil(Wo / 4);
-    parallelFor(rt, flops, N, 'winograd4Conv', E.winograd4WorkBytes(geo), 6, (n0, n1) => [n0, n1, geo, xp, u, out, 0]);
-    return out;
-  }
-  const u = rt.alloc(16 * O * C * 4);
-  E.winogradWeights(O, C, wp, flip ? 1 : 0, u);
-  const flops = 32 * N * Co * Ci * Math.ceil(Ho / 2) * Math.ceil(Wo / 2);
-  parallelFor(rt, flops, N, 'winogradConv', E.winogradWorkBytes(geo), 6, (n0, n1) => [n0, n1, geo, xp, u, out, 0]);
+  const u = rt.alloc(k.planes * O * C * 4);
+  k.weights(O, C, wp, flip ? 1 : 0, u);
+  const flops = winogradFlops(k, N, Co, Ci, Ho, Wo);
+  parallelFor(rt, flops, N, k.conv, k.workBytes(geo), 6, (n0, n1) => [n0, n1, geo, xp, u, out, 0]);
   return out;
 }
 
@@ -531,23 +539,17 @@ function winogradConv(
  * are added, then transformed back.
  */
 function winogradWeightGrad(rt: WasmRuntime, d: ReturnType<typeof convGeo>, g: Conv2dGeometry, xp: number, gp: number, tile4: boolean): number {
-  const E = rt.exports;
+  const k = winogradKind(rt, tile4);
   const geo = rt.putInts([d.C, d.H, d.W, d.O, d.Ho, d.Wo, g.padding[0], g.padding[1]]);
-  const size = (tile4 ? 36 : 16) * d.O * d.C;
-  const flops = tile4
-    ? 72 * d.N * d.O * d.C * Math.ceil(d.Ho / 4) * Math.ceil(d.Wo / 4)
-    : 32 * d.N * d.O * d.C * Math.ceil(d.Ho / 2) * Math.ceil(d.Wo / 2);
+  const size = k.planes * d.O * d.C;
   const parts: number[] = [];
-  const kernel = tile4 ? 'winograd4ConvWeightGrad' : 'winogradConvWeightGrad';
-  const work = tile4 ? E.winograd4WorkBytes(geo) : E.winogradWorkBytes(geo);
-  parallelFor(rt, flops, d.N, kernel, work, 6, (n0, n1) => {
+  parallelFor(rt, winogradFlops(k, d.N, d.O, d.C, d.Ho, d.Wo), d.N, k.weightGrad, k.workBytes(geo), 6, (n0, n1) => {
     const du = rt.alloc(size * 4);
     parts.push(du);
     return [n0, n1, geo, xp, gp, du, 0];
   });
   const dw = rt.alloc(d.O * d.C * 9 * 4);
-  if (tile4) E.winograd4WeightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
-  else E.winogradWeightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
+  k.weightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
   return dw;
 }
 

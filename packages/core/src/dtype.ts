@@ -81,6 +81,38 @@ export function allocate(dtype: DType, n: number): TypedArray {
   }
 }
 
+/** Node's `Buffer`, when present: its `allocUnsafeSlow` hands out memory without zero-filling it. */
+const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): Uint8Array } }).Buffer;
+
+/** Bytes per element of each dtype. */
+const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/** Below this many bytes a zero-filled array is as cheap as an unfilled one. */
+const UNINITIALIZED_MIN_BYTES = 1 << 16;
+
+/**
+ * Allocates a typed array of `n` elements for `dtype` whose contents are unspecified, for a
+ * result that is about to be written in full (a kernel's output). In Node, arrays of 64 KiB
+ * and more skip the zero fill (`Buffer.allocUnsafeSlow`), which for a fresh 4 MB result costs
+ * more than the kernel itself; elsewhere, and for small arrays, this is {@link allocate}.
+ *
+ * @example
+ * const out = allocateUninitialized('float32', 1 << 20);
+ * out.fill(1); // every element must be written before it is read
+ */
+export function allocateUninitialized<D extends DType>(dtype: D, n: number): DTypeArrayMap[D];
+export function allocateUninitialized(dtype: DType, n: number): TypedArray {
+  const bytes = n * BYTES_PER_ELEMENT[dtype];
+  if (nodeBuffer === undefined || bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, n);
+  const buffer = nodeBuffer.allocUnsafeSlow(bytes).buffer;
+  switch (dtype) {
+    case 'float32': return new Float32Array(buffer, 0, n);
+    case 'float64': return new Float64Array(buffer, 0, n);
+    case 'int32': return new Int32Array(buffer, 0, n);
+    case 'bool': return new Uint8Array(buffer, 0, n);
+  }
+}
+
 /**
  * The dtype of a typed array, or undefined for arrays tapegrad does not store directly.
  *

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, rand, randn, randint, randperm,
-  manualSeed, Generator, Tensor, ValueError, DTypeError, ShapeError, noGrad, promoteTypes,
+  manualSeed, Generator, Tensor, ValueError, DTypeError, ShapeError, noGrad, promoteTypes, allocateUninitialized,
 } from '@tapegrad/core';
 import ndarray from 'ndarray';
 import { makeView } from '../src/kernels/view.js';
@@ -289,6 +289,30 @@ describe('dtypes', () => {
     expect(t.data).toBeInstanceOf(Float32Array);
     expect(Array.from(t.data)).toEqual([1, 2, 3, 4]);
     expect(t).toBeInstanceOf(Tensor);
+  });
+
+  it('allocate unfilled arrays of the right type and length, each on its own buffer', () => {
+    const ctors = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+    for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
+      for (const n of [0, 3, 100_000]) {
+        const a = allocateUninitialized(dtype, n);
+        expect(a).toBeInstanceOf(ctors[dtype]);
+        expect(a.length).toBe(n);
+        expect(a.byteOffset).toBe(0);
+        expect(a.buffer.byteLength).toBe(a.byteLength);
+        a.fill(1);
+        expect(a[n - 1]).toBe(n > 0 ? 1 : undefined);
+      }
+    }
+  });
+
+  it('give kernel results that do not share memory with one another (unfilled arrays are not pooled)', () => {
+    const x = rand([90_000]);
+    const a = x.exp();
+    const b = x.neg();
+    expect(a.data.buffer).not.toBe(b.data.buffer);
+    expect(a).toBeAllClose(Array.from(x.data, Math.exp), { rtol: 1e-6 });
+    expect(b).toBeAllClose(Array.from(x.data, (v) => -v));
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DType } from '../../dtype.js';
+import { allocateUninitialized, type DType } from '../../dtype.js';
 import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, FloatArray, ReduceOp, SgdHyper, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
@@ -62,7 +62,7 @@ function isRowMajor(shape: readonly number[], stride: readonly number[]): boolea
 function takeF32(rt: WasmRuntime, ptr: number, shape: readonly number[]): View {
   const n = sizeOf(shape);
   // new + set: TypedArray.slice of a SharedArrayBuffer view copies element by element (10x slower)
-  const data = new Float32Array(n);
+  const data = allocateUninitialized('float32', n);
   data.set(rt.f32.subarray(ptr >> 2, (ptr >> 2) + n));
   return makeView(data, [...shape]);
 }
@@ -253,7 +253,7 @@ function binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
     const out = rt.alloc(total);
     forSlices(c.dims, c.st, [A.ptr, B.ptr], [4, 4], out, 1, (m, n, [pa, pb], o) =>
       E.compareF32(cmp!, m, n, pa!, sa[nd - 2]!, sa[nd - 1]!, pb!, sb[nd - 2]!, sb[nd - 1]!, o));
-    const data = new Uint8Array(total);
+    const data = allocateUninitialized('bool', total);
     data.set(rt.u8.subarray(out, out + total));
     return makeView(data, [...shape]);
   });
@@ -651,7 +651,7 @@ function maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out:
     const arg = rt.alloc(n * 4);
     // about one compare per input element (the 2x2 case is vectorised): short jobs stay on this thread
     parallelFor(rt, n * kernel[0] * kernel[1], N * C, 'maxPool2dF32', 0, 6, (p0, p1) => [p0, p1, geo, xp, out, arg, 0]);
-    const argmax = makeView(new Int32Array(n), [N, C, Ho, Wo]);
+    const argmax = makeView(allocateUninitialized('int32', n), [N, C, Ho, Wo]);
     (argmax.data as Int32Array).set(rt.i32.subarray(arg >> 2, (arg >> 2) + n));
     return { out: takeF32(rt, out, [N, C, Ho, Wo]), argmax };
   });

@@ -3,7 +3,7 @@ import ndarray from 'ndarray';
 import { setNumThreads, getNumThreads, randn, conv2d, getBackend } from '@tapegrad/core';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
-import { startThreads } from '../src/kernels/wasm/threads.js';
+import { startThreads, threadStats } from '../src/kernels/wasm/threads.js';
 
 describe('setNumThreads', () => {
   it('rejects a count that is not a positive integer', () => {
@@ -79,5 +79,48 @@ describe('wasm memory over a long training run', () => {
     expect(rt.memory.buffer.byteLength).toBe(bytes);
     expect(rt.mark()).toBe(mark);
     expect(last).toBeLessThan(first);
+  });
+});
+
+describe('a product split by its depth', () => {
+  // 8 x 2000 times 2000 x 6 (and transposed operands): K dwarfs M and N, so the depth is
+  // split into slices whose partial products are added up after
+  const cases = [
+    { M: 8, K: 2000, N: 6, ta: false, tb: false },
+    { M: 5, K: 1100, N: 9, ta: true, tb: true },
+    { M: 16, K: 4096, N: 3, ta: false, tb: true },
+  ];
+  it('equals a float64 reference, with or without transposed operands', async () => {
+    const rt = wasmRuntime()!;
+    await startThreads(rt);
+    for (const { M, K, N, ta, tb } of cases) {
+      const a = ndarray(Float32Array.from({ length: M * K }, (_, i) => Math.sin(i * 0.37)), ta ? [1, M, K] : [1, M, K], ta ? [M * K, 1, M] : [M * K, K, 1]);
+      const b = ndarray(Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.11)), [1, K, N], tb ? [K * N, 1, K] : [K * N, N, 1]);
+      const got = wasmBackend.matmul(a, b, 'float32').data;
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          let s = 0;
+          for (let k = 0; k < K; k++) s += a.get(0, i, k) * b.get(0, k, j);
+          expect(Math.abs(got[i * N + j]! - s)).toBeLessThan(2e-4 * Math.sqrt(K));
+        }
+      }
+    }
+  });
+  it('gives the same bits on one thread as on two and three', async () => {
+    const rt = wasmRuntime()!;
+    const results: Float32Array[] = [];
+    // 48 x 4096 times 4096 x 40: 16 MFLOP, enough to run on three threads
+    const a = ndarray(Float32Array.from({ length: 48 * 4096 }, (_, i) => Math.sin(i * 0.37)), [1, 48, 4096]);
+    const b = ndarray(Float32Array.from({ length: 4096 * 40 }, (_, i) => Math.cos(i * 0.11)), [1, 4096, 40]);
+    for (const n of [1, 2, 3]) {
+      setNumThreads(n);
+      expect(await startThreads(rt)).toBe(n);
+      const before = threadStats.parallel;
+      results.push(wasmBackend.matmul(a, b, 'float32').data as Float32Array);
+      expect(threadStats.parallel - before).toBe(n > 1 ? 1 : 0);
+    }
+    setNumThreads(2);
+    expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
+    expect(Array.from(results[2]!)).toEqual(Array.from(results[0]!));
   });
 });

@@ -359,8 +359,9 @@ function reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType)
       return takeF32(rt, out, outShape);
     }
     // Several separate reduced dims (e.g. the bias gradient of a convolution, dims 0, 2, 3):
-    // reduce one run of dims at a time, innermost first, on a contiguous copy.
-    let ptr = contiguous(rt, x);
+    // reduce one run of dims at a time, innermost first, on a contiguous copy (the staged one
+    // when it is already row-major: staging twice would copy the whole input again).
+    let ptr = isRowMajor(x.shape, S.stride) ? S.ptr : contiguous(rt, x);
     const groups = runs(x.shape, dims);
     for (let g = groups.length - 1; g >= 0; g--) {
       if (!groups[g]!.reduced) continue;
@@ -411,7 +412,8 @@ function matmul(a: View, b: View, outDtype: DType): View {
 
 /**
  * `C = A B` (`beta` 0) or `C += A B`, split across the thread pool when large: by blocks of
- * rows when M is the larger side, else by blocks of columns.
+ * rows when M is the larger side, else by blocks of columns; by blocks of the depth K when K
+ * dwarfs both (see {@link gemmSplitsDepth}).
  */
 export function gemm(
   rt: WasmRuntime, M: number, N: number, K: number,
@@ -419,6 +421,26 @@ export function gemm(
   c: number, ldc: number, beta: number,
 ): void {
   const work = rt.exports.sgemmWorkBytes();
+  if (gemmSplitsDepth(M, N, K)) {
+    // DEPTH_PARTS slices of the depth, each multiplied into its own M x N partial product, then
+    // added up in order: the same sums on any number of threads
+    const units = Math.ceil(K / DEPTH_UNIT);
+    const parts: number[] = [];
+    parallelFor(rt, 2 * M * N * K, DEPTH_PARTS, 'sgemm', work, 12, (lo) => {
+      const k0 = Math.floor((units * lo) / DEPTH_PARTS) * DEPTH_UNIT;
+      const k1 = Math.min(K, Math.floor((units * (lo + 1)) / DEPTH_PARTS) * DEPTH_UNIT);
+      const part = rt.alloc(M * N * 4);
+      parts[lo] = part;
+      return [M, N, k1 - k0, a + k0 * csA * 4, rsA, csA, b + k0 * rsB * 4, rsB, csB, part, N, 0, 0];
+    }, true);
+    const E = rt.exports;
+    for (let i = 0; i < M; i++) {
+      const row = c + i * ldc * 4;
+      if (beta === 0) rt.f32.copyWithin(row >> 2, (parts[0]! >> 2) + i * N, (parts[0]! >> 2) + (i + 1) * N);
+      for (let t = beta === 0 ? 1 : 0; t < parts.length; t++) E.binaryF32(0, 1, N, row, 0, 1, parts[t]! + i * N * 4, 0, 1, row);
+    }
+    return;
+  }
   const byRows = M >= N;
   // chunks are whole register tiles: 4 rows or 8 columns
   const unit = byRows ? 4 : 8;
@@ -430,6 +452,23 @@ export function gemm(
       ? [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, b, rsB, csB, c + i0 * ldc * 4, ldc, beta, 0]
       : [M, i1 - i0, K, a, rsA, csA, b + i0 * csB * 4, rsB, csB, c + i0 * 4, ldc, beta, 0];
   });
+}
+
+/** Depth slices of a depth-split product are whole packed blocks of the GEMM (its KC). */
+const DEPTH_UNIT = 256;
+
+/** How many depth slices a depth-split product has, on any number of threads. */
+const DEPTH_PARTS = 4;
+
+/**
+ * True when a product is split across threads by its depth K rather than by rows or columns:
+ * K at least 8 times both M and N and C at most 64K elements. Splitting the rows or columns of
+ * such a product (Linear(9216, 128)'s forward pass at batch 64: 64 x 9216 times 9216 x 128)
+ * makes every chunk pack the whole of the other, long operand again; a depth split packs each
+ * element once and only adds a few small partial products.
+ */
+function gemmSplitsDepth(M: number, N: number, K: number): boolean {
+  return K >= 8 * Math.max(M, N) && M * N <= 65536 && K >= DEPTH_PARTS * DEPTH_UNIT;
 }
 
 // ------------------------------------------------------------------ convolution and pooling

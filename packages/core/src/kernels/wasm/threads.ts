@@ -197,11 +197,14 @@ function readyWorkers(p: Pool): number {
  * kernel arguments for one contiguous part. Large jobs are cut into a few chunks per thread
  * that the calling thread and the ready workers take from a shared counter; small jobs run as
  * one chunk on the calling thread. Every thread gets `work` bytes of its own scratch.
+ * With `perUnit`, every index is a chunk of its own however many threads run (at most
+ * MAX_CHUNKS indices), for jobs whose result must not depend on the thread count.
  */
 export function parallelFor(
   rt: WasmRuntime, flops: number, count: number, fn: keyof KernelExports, work: number, workArg: number,
-  chunk: (lo: number, hi: number) => number[],
+  chunk: (lo: number, hi: number) => number[], perUnit = false,
 ): void {
+  if (perUnit && count > MAX_CHUNKS) throw new Error(`parallelFor: ${count} chunks of one index each, at most ${MAX_CHUNKS}`);
   let threads = Math.max(1, Math.min(wanted, count, Math.floor(flops / MIN_FLOPS_PER_THREAD)));
   const p = threads > 1 ? getPool(rt) : null;
   threads = p ? Math.min(threads, readyWorkers(p) + 1) : 1;
@@ -209,13 +212,15 @@ export function parallelFor(
   const mine = rt.alloc(work);
   if (!p || threads === 1) {
     threadStats.single++;
-    const a = chunk(0, count);
-    a[workArg] = mine;
-    f(...a);
+    for (const [lo, hi] of perUnit ? Array.from({ length: count }, (_, i) => [i, i + 1]) : [[0, count]]) {
+      const a = chunk(lo!, hi!);
+      a[workArg] = mine;
+      f(...a);
+    }
     return;
   }
   threadStats.parallel++;
-  const chunks = Math.min(count, threads * 3, MAX_CHUNKS);
+  const chunks = perUnit ? count : Math.min(count, threads * 3, MAX_CHUNKS);
   const ctl = p.ctl;
   // A worker still finishing the previous job may take from the counter at any moment: park
   // the counter far out of range while this job is written, and open it last.

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, ShapeError, fusedAdamUpdate, fusedSgdUpdate, randn, setBackend, type AdamHyper, type SgdHyper } from '@tapegrad/core';
+import { Generator, ShapeError, fusedAdamUpdate, fusedSgdUpdate, randn, setBackend, setNumThreads, type AdamHyper, type SgdHyper } from '@tapegrad/core';
 import { jsBackend } from '../src/kernels/js/index.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
+import { wasmRuntime } from '../src/kernels/wasm/module.js';
+import { startThreads, threadStats } from '../src/kernels/wasm/threads.js';
 
 // The fused optimizer kernels: the wasm backend (float32 SIMD arithmetic) against the js
 // reference loops (float64 arithmetic, each store rounded to float32) within 2e-6 relative +
@@ -147,5 +149,31 @@ describe('fusedAdamUpdate and fusedSgdUpdate', () => {
     expect(() => fusedAdamUpdate(new Float32Array(3), new Float32Array(2), new Float32Array(3), new Float32Array(3), null, adamBase))
       .toThrow(new ShapeError('fusedAdamUpdate: every array must have the parameter\'s length, got param 3, grad 2, expAvg 3, expAvgSq 3'));
     expect(() => fusedSgdUpdate(new Float32Array(3), new Float32Array(3), new Float32Array(1), sgdBase)).toThrow(/fusedSgdUpdate: .*momentumBuffer 1/);
+  });
+});
+
+describe('fused updates on several threads', () => {
+  // 600,003 elements: enough to be split across the thread pool in slices of 4,096, with a last
+  // slice that is not a multiple of the vector width
+  const n = 600_003;
+  it('give the same bits on one thread as on two, and agree with the js loop', async () => {
+    const rt = wasmRuntime()!;
+    const ref = problem(n, 5);
+    const runs: Array<ReturnType<typeof problem>> = [];
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      expect(await startThreads(rt)).toBe(threads);
+      const s = copy(ref);
+      const before = threadStats.parallel;
+      wasmBackend.adamUpdate(s.param, s.grad, s.m, s.v, s.vmax, adamBase);
+      wasmBackend.sgdUpdate(s.m, s.grad, s.buf, sgdBase);
+      expect(threadStats.parallel - before).toBe(threads > 1 ? 2 : 0);
+      runs.push(s);
+    }
+    setNumThreads(2);
+    for (const k of ['param', 'm', 'v', 'vmax', 'buf'] as const) expect(runs[1]![k]).toEqual(runs[0]![k]);
+    jsBackend.adamUpdate(ref.param, ref.grad, ref.m, ref.v, ref.vmax, adamBase);
+    jsBackend.sgdUpdate(ref.m, ref.grad, ref.buf, sgdBase);
+    for (const k of ['param', 'm', 'v', 'vmax', 'buf'] as const) expectClose(runs[1]![k], ref[k]);
   });
 });

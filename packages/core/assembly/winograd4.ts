@@ -67,12 +67,12 @@ function lineFloats(tw: i32): i32 {
   return 4 * tw4 + 4;
 }
 
-/** Scratch bytes {@link winograd4Conv} needs per call: GEMM work, V and M blocks, 6 line buffers, scratch for the output transform. */
+/** Scratch bytes {@link winograd4Conv} needs per call: GEMM work, V and M blocks, 6 line buffers and a zero row, scratch for the output transform. */
 export function winograd4WorkBytes(geo: usize): i32 {
   const C = g(geo, 0), O = g(geo, 3), Wo = g(geo, 5);
   const tw = (Wo + 3) >> 2;
   const ld = blockRows(C, O, tw) * tw + 4;
-  return sgemmWorkBytes() + 144 * (C + O) * ld + 24 * lineFloats(tw) + 1024;
+  return sgemmWorkBytes() + 144 * (C + O) * ld + 28 * lineFloats(tw) + 1024;
 }
 
 // ------------------------------------------------------------------ weight transform
@@ -132,22 +132,22 @@ function tap(f: usize, flip: i32, i: i32, j: i32): f64 {
 
 // ------------------------------------------------------------------ input transform
 
-/**
- * Copies input row `ih` of plane `src [H, W]` into `line`, shifted right by `pw` and zero
- * outside the image (a zero line when `ih` is outside [0, H)).
- */
+/** The first `n` floats at `p` (all 4 if n >= 4) as a vector, zero in the other lanes. */
 // @ts-ignore: decorator
 @inline
-function fillLine(line: usize, L: i32, src: usize, H: i32, W: i32, ih: i32, pw: i32): void {
-  if (ih < 0 || ih >= H) {
-    memory.fill(line, 0, <usize>L * 4);
-    return;
-  }
-  const lo = min(pw, L);
-  const hi = min(pw + W, L);
-  if (lo > 0) memory.fill(line, 0, <usize>lo * 4);
-  memory.copy(line + <usize>lo * 4, src + <usize>(ih * W + lo - pw) * 4, <usize>(hi - lo) * 4);
-  if (hi < L) memory.fill(line + <usize>hi * 4, 0, <usize>(L - hi) * 4);
+function loadPartial(p: usize, n: i32): v128 {
+  if (n >= 4) return v128.load(p);
+  if (n == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+  if (n == 2) return v128.load64_zero(p);
+  if (n == 1) return v128.load32_zero(p);
+  return f32x4.splat(0);
+}
+
+/** Address of row `r` of plane `src` (rows of `rb` bytes), or of the zero row `zero` when r is outside [0, H). */
+// @ts-ignore: decorator
+@inline
+function rowAt(src: usize, H: i32, rb: usize, r: i32, zero: usize): usize {
+  return r >= 0 && r < H ? src + <usize>r * rb : zero;
 }
 
 /** B^T applied to the 6 values d0..d5 (lane-wise): t_j stored at `dst + j step`. */
@@ -184,18 +184,31 @@ function rowTransform(e: usize, dst: usize, plane: usize): void {
 }
 
 /**
- * V[k][c][t0 + tx] for the tiles tx in [0, tw) of one tile row of channel plane `src`: the 6
- * input rows from `ih0` go through the line buffers, the vertical half of the transform (B^T d)
- * runs on whole rows in place, then the horizontal half on 4 tiles at a time.
+ * V[k][c][t0 + tx] for the tiles tx in [0, tw) of one tile row of channel plane `src [H, W]`:
+ * the vertical half of the transform (B^T d) runs on the 6 input rows from `ih0` straight from
+ * the source (zero rows outside the image) into the line buffers at column `pw`, whose other
+ * columns stay zero (the padding); then the horizontal half on 4 tiles at a time.
  */
-function inputRow(src: usize, H: i32, W: i32, ih0: i32, pw: i32, tw: i32, lines: usize, L: i32, v: usize, plane: usize): void {
-  const lb = <usize>L * 4;
-  for (let i = 0; i < 6; i++) fillLine(lines + <usize>i * lb, L, src, H, W, ih0 + i, pw);
-  for (let o: usize = 0; o < lb; o += 16) {
-    const p = lines + o;
+function inputRow(src: usize, H: i32, W: i32, ih0: i32, pw: i32, tw: i32, lines: usize, L: i32, zero: usize, v: usize, plane: usize): void {
+  const lb = <usize>L * 4, rb = <usize>W * 4;
+  const r0 = rowAt(src, H, rb, ih0, zero), r1 = rowAt(src, H, rb, ih0 + 1, zero), r2 = rowAt(src, H, rb, ih0 + 2, zero);
+  const r3 = rowAt(src, H, rb, ih0 + 3, zero), r4 = rowAt(src, H, rb, ih0 + 4, zero), r5 = rowAt(src, H, rb, ih0 + 5, zero);
+  const dst = lines + <usize>pw * 4;
+  let c = 0;
+  for (; c + 4 <= W; c += 4) {
+    const o = <usize>c * 4;
     transform6(
-      v128.load(p), v128.load(p + lb), v128.load(p + 2 * lb), v128.load(p + 3 * lb), v128.load(p + 4 * lb), v128.load(p + 5 * lb),
-      p, lb,
+      v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), v128.load(r4 + o), v128.load(r5 + o),
+      dst + o, lb,
+    );
+  }
+  if (c < W) {
+    // the last 1..3 columns; the zero lanes keep the padding right of the image zero
+    const o = <usize>c * 4, n = W - c;
+    transform6(
+      loadPartial(r0 + o, n), loadPartial(r1 + o, n), loadPartial(r2 + o, n),
+      loadPartial(r3 + o, n), loadPartial(r4 + o, n), loadPartial(r5 + o, n),
+      dst + o, lb,
     );
   }
   const p6 = 6 * plane;
@@ -294,7 +307,10 @@ export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, 
   const vb = work + <usize>sgemmWorkBytes();
   const mb = vb + <usize>(36 * C * ld) * 4;
   const lines = mb + <usize>(36 * O * ld) * 4;
-  const tmp = lines + <usize>(6 * L) * 4;
+  const zero = lines + <usize>(6 * L) * 4;
+  const tmp = zero + <usize>L * 4;
+  // the padding columns of the line buffers and the zero row stay zero
+  memory.fill(lines, 0, <usize>(7 * L) * 4);
   const vPlane = <usize>(C * ld) * 4, mPlane = <usize>(O * ld) * 4, uPlane = <usize>(O * C) * 4;
   const total = (n1 - n0) * th;
   for (let r0 = 0; r0 < total; r0 += R) {
@@ -305,7 +321,7 @@ export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, 
       const col = vb + <usize>(q * tw) * 4;
       for (let c = 0; c < C; c++) {
         const src = x + <usize>((n * C + c) * H * W) * 4;
-        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, col + <usize>(c * ld) * 4, vPlane);
+        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, col + <usize>(c * ld) * 4, vPlane);
       }
     }
     for (let k = 0; k < 36; k++) {
@@ -344,20 +360,26 @@ function adjoint6(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, step: usiz
 
 /**
  * Z[k][o][t0 + tx] = (A dY A^T)[k] for the tiles tx in [0, tw) of one tile row of gradient
- * plane `src [Ho, Wo]`, whose rows `oh0` .. `oh0 + 3` go through 4 line buffers (zero past the
- * edges). Lane q of each vector is tile tx + q. `tmp`: 384 bytes of scratch.
+ * plane `src [Ho, Wo]`, read straight from its rows `oh0` .. `oh0 + 3` (zero past the edges:
+ * rows from the zero row `zero`, columns by partial loads). Lane q of each vector is tile
+ * tx + q. `tmp`: 384 bytes of scratch.
  */
-function gradRow(src: usize, Ho: i32, Wo: i32, oh0: i32, tw: i32, lines: usize, L: i32, z: usize, plane: usize, tmp: usize): void {
-  const lb = <usize>L * 4;
-  for (let i = 0; i < 4; i++) fillLine(lines + <usize>i * lb, L, src, Ho, Wo, oh0 + i, 0);
+function gradRow(src: usize, Ho: i32, Wo: i32, oh0: i32, tw: i32, zero: usize, z: usize, plane: usize, tmp: usize): void {
+  const rb = <usize>Wo * 4;
+  const full = Wo >> 2;
   const p6 = 6 * plane;
   for (let tx = 0; tx < tw; tx += 4) {
-    const e = lines + <usize>(4 * tx) * 4;
     // row i of the 4 tiles, transposed so that y_ic lane q = dY[i][c] of tile tx + q; then A on
     // the columns: 6 vectors per row at tmp + 64 j + 16 i
     for (let i = 0; i < 4; i++) {
-      const r = e + <usize>i * lb;
-      const v0 = v128.load(r), v1 = v128.load(r, 16), v2 = v128.load(r, 32), v3 = v128.load(r, 48);
+      const r = rowAt(src, Ho, rb, oh0 + i, zero) + <usize>(4 * tx) * 4;
+      let v0: v128, v1: v128, v2: v128, v3: v128;
+      if (tx + 4 <= full) {
+        v0 = v128.load(r); v1 = v128.load(r, 16); v2 = v128.load(r, 32); v3 = v128.load(r, 48);
+      } else {
+        const n = Wo - 4 * tx;
+        v0 = loadPartial(r, n); v1 = loadPartial(r + 16, n - 4); v2 = loadPartial(r + 32, n - 8); v3 = loadPartial(r + 48, n - 12);
+      }
       const s0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), s1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
       const s2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), s3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
       adjoint6(
@@ -390,7 +412,9 @@ export function winograd4ConvWeightGrad(n0: i32, n1: i32, geo: usize, x: usize, 
   const vb = work + <usize>sgemmWorkBytes();
   const zb = vb + <usize>(36 * C * ld) * 4;
   const lines = zb + <usize>(36 * O * ld) * 4;
-  const tmp = lines + <usize>(6 * L) * 4;
+  const zero = lines + <usize>(6 * L) * 4;
+  const tmp = zero + <usize>L * 4;
+  memory.fill(lines, 0, <usize>(7 * L) * 4);
   const vPlane = <usize>(C * ld) * 4, zPlane = <usize>(O * ld) * 4, uPlane = <usize>(O * C) * 4;
   memory.fill(du, 0, 36 * uPlane);
   const total = (n1 - n0) * th;
@@ -402,11 +426,11 @@ export function winograd4ConvWeightGrad(n0: i32, n1: i32, geo: usize, x: usize, 
       const col = <usize>(q * tw) * 4;
       for (let c = 0; c < C; c++) {
         const src = x + <usize>((n * C + c) * H * W) * 4;
-        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, vb + col + <usize>(c * ld) * 4, vPlane);
+        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, vb + col + <usize>(c * ld) * 4, vPlane);
       }
       for (let o = 0; o < O; o++) {
         const src = grad + <usize>((n * O + o) * Ho * Wo) * 4;
-        gradRow(src, Ho, Wo, 4 * ty, tw, lines, L, zb + col + <usize>(o * ld) * 4, zPlane, tmp);
+        gradRow(src, Ho, Wo, 4 * ty, tw, zero, zb + col + <usize>(o * ld) * 4, zPlane, tmp);
       }
     }
     for (let k = 0; k < 36; k++) {

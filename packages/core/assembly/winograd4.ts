@@ -35,7 +35,7 @@
 // the error at those outputs; the sets symmetric under x -> 1/x spread it over the tile.
 // 0, +-3/4, +-3/2 is used: the smallest largest error (5.7x below the classic points), and
 // every coefficient (3/4, 9/16, 27/64, 45/16, 81/64, ...) is exact in float32.
-import { sgemm, sgemmWorkBytes } from './gemm';
+import { NR, sgemm, sgemmWorkBytes } from './gemm';
 
 /** The interpolation points are 0, PB, -PB, PA, -PA and infinity (see the header). */
 const PB: f32 = 0.75;
@@ -55,10 +55,15 @@ const PSUM2: f32 = PA2 + PB2;
 /** Bytes of V and M a block aims at (one core's L2 here), as in winograd.ts. */
 const BLOCK_BYTES: i32 = 1024 * 1024;
 
-/** Tile rows per block: as many as fit {@link BLOCK_BYTES}, at least one. */
+/**
+ * Tile rows per block: as many as fit {@link BLOCK_BYTES}, at least one, rounded down (by at
+ * most half) so that the block's tiles fill whole 8-column slivers of the GEMM: a partial
+ * sliver goes through its slow edge path, for all 36 products.
+ */
 function blockRows(C: i32, O: i32, tw: i32): i32 {
-  const tiles = BLOCK_BYTES / (144 * (C + O));
-  return max(1, tiles / tw);
+  const R = max(1, BLOCK_BYTES / (144 * (C + O)) / tw);
+  for (let r = R; 2 * r >= R; r--) if ((r * tw) % NR == 0) return r;
+  return R;
 }
 
 /** Floats in one line buffer: an input row padded to the 4-tile groups (4 tw4 + 4). */
@@ -316,23 +321,23 @@ export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, 
   for (let r0 = 0; r0 < total; r0 += R) {
     const rows = min(R, total - r0);
     const nt = rows * tw;
-    for (let q = 0; q < rows; q++) {
-      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
-      const col = vb + <usize>(q * tw) * 4;
-      for (let c = 0; c < C; c++) {
+    // channel by channel, so that each row of V is written from left to right (a tile row's
+    // last 4-tile group spills into the next one's columns, which then overwrites them)
+    for (let c = 0; c < C; c++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const src = x + <usize>((n * C + c) * H * W) * 4;
-        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, col + <usize>(c * ld) * 4, vPlane);
+        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, vb + <usize>(c * ld + q * tw) * 4, vPlane);
       }
     }
     for (let k = 0; k < 36; k++) {
       sgemm(O, nt, C, u + <usize>k * uPlane, C, 1, vb + <usize>k * vPlane, ld, 1, mb + <usize>k * mPlane, ld, 0, work);
     }
-    for (let q = 0; q < rows; q++) {
-      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
-      const outRows = min(4, Ho - 4 * ty);
-      for (let o = 0; o < O; o++) {
+    for (let o = 0; o < O; o++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const dst = out + <usize>(((n * O + o) * Ho + 4 * ty) * Wo) * 4;
-        outputRow(mb + <usize>(o * ld + q * tw) * 4, mPlane, tw, dst, Wo, outRows, tmp);
+        outputRow(mb + <usize>(o * ld + q * tw) * 4, mPlane, tw, dst, Wo, min(4, Ho - 4 * ty), tmp);
       }
     }
   }
@@ -421,16 +426,19 @@ export function winograd4ConvWeightGrad(n0: i32, n1: i32, geo: usize, x: usize, 
   for (let r0 = 0; r0 < total; r0 += R) {
     const rows = min(R, total - r0);
     const nt = rows * tw;
-    for (let q = 0; q < rows; q++) {
-      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
-      const col = <usize>(q * tw) * 4;
-      for (let c = 0; c < C; c++) {
+    // channel by channel, each row of V and Z from left to right (see winograd4Conv)
+    for (let c = 0; c < C; c++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const src = x + <usize>((n * C + c) * H * W) * 4;
-        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, vb + col + <usize>(c * ld) * 4, vPlane);
+        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, vb + <usize>(c * ld + q * tw) * 4, vPlane);
       }
-      for (let o = 0; o < O; o++) {
+    }
+    for (let o = 0; o < O; o++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const src = grad + <usize>((n * O + o) * Ho * Wo) * 4;
-        gradRow(src, Ho, Wo, 4 * ty, tw, zero, zb + col + <usize>(o * ld) * 4, zPlane, tmp);
+        gradRow(src, Ho, Wo, 4 * ty, tw, zero, zb + <usize>(o * ld + q * tw) * 4, zPlane, tmp);
       }
     }
     for (let k = 0; k < 36; k++) {

@@ -3,8 +3,8 @@
 // channel pair instead of 144 (F(2x2, 3x3) needs 64 for the same outputs), at the price of
 // 6x6 transforms with larger coefficients, hence more rounding. Structure, block scheme and
 // conventions are those of winograd.ts (read that first): U[k] = (G g G^T)[k] as 36 matrices
-// [O, C], V[k] = (B^T d B)[k] of 6x6 input tiles at stride 4, 36 GEMMs M[k] = U[k] V[k], and
-// Y = A^T M A per tile.
+// [O, C] (stored transposed, see winograd4Weights), V[k] = (B^T d B)[k] of 6x6 input tiles at
+// stride 4, 36 GEMMs M[k] = U[k] V[k], and Y = A^T M A per tile.
 //
 // The matrices come from the Toom-Cook construction with the points 0, b, -b, a, -a and
 // infinity (b = PB, a = PA below). With the finite points p_j and N_j = prod over l != j of
@@ -113,18 +113,19 @@ function gRow(j: i32, a: f64, b: f64, c: f64): f64 {
 }
 
 /**
- * U[k] = (G w G^T)[k] for every filter of `w [O, C, 3, 3]`, stored as 36 matrices `[O, C]`
- * (k = 6 i + j for row i, column j of the 6x6 tile). With `flip` 1 the filters of the
- * transposed, rotated kernel w'[c, o, i, j] = w[o, c, 2-i, 2-j] (the input gradient's
- * convolution) are transformed instead, stored as 36 matrices `[C, O]`. Computed in float64
- * and rounded once.
+ * U[k] = (G w G^T)[k] for every filter of `w [O, C, 3, 3]`, as 36 matrices `[O, C]` stored
+ * transposed (`[C, O]`, k = 6 i + j for row i, column j of the 6x6 tile): the GEMM packs its
+ * left operand fastest when that operand's columns are contiguous. With `flip` 1 the filters of
+ * the transposed, rotated kernel w'[c, o, i, j] = w[o, c, 2-i, 2-j] (the input gradient's
+ * convolution) are transformed instead: 36 matrices `[C, O]` stored as `[O, C]`. Computed in
+ * float64 and rounded once.
  */
 export function winograd4Weights(O: i32, C: i32, w: usize, flip: i32, u: usize): void {
   const plane = <usize>(O * C) * 4;
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const f = w + <usize>((o * C + c) * 9) * 4;
-      const dst = u + <usize>(flip ? c * O + o : o * C + c) * 4;
+      const dst = u + <usize>(flip ? o * C + c : c * O + o) * 4;
       const g00 = tap(f, flip, 0, 0), g01 = tap(f, flip, 0, 1), g02 = tap(f, flip, 0, 2);
       const g10 = tap(f, flip, 1, 0), g11 = tap(f, flip, 1, 1), g12 = tap(f, flip, 1, 2);
       const g20 = tap(f, flip, 2, 0), g21 = tap(f, flip, 2, 1), g22 = tap(f, flip, 2, 2);
@@ -310,7 +311,7 @@ function storeLanes(p: usize, v: v128, n: i32): void {
 
 /**
  * out[n] = conv2d(x[n], w) for images n in [n0, n1), with `u` from {@link winograd4Weights}
- * (36 matrices [O, C]) and the geometry block described above; bias is not added. `work`
+ * (36 matrices [O, C], stored transposed) and the geometry block described above; bias is not added. `work`
  * points to {@link winograd4WorkBytes} bytes of scratch.
  */
 export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, out: usize, work: usize): void {
@@ -342,7 +343,7 @@ export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, 
       }
     }
     for (let k = 0; k < 36; k++) {
-      sgemm(O, nt, C, u + <usize>k * uPlane, C, 1, vb + <usize>k * vPlane, ld, 1, mb + <usize>k * mPlane, ld, 0, work);
+      sgemm(O, nt, C, u + <usize>k * uPlane, 1, O, vb + <usize>k * vPlane, ld, 1, mb + <usize>k * mPlane, ld, 0, work);
     }
     for (let o = 0; o < O; o++) {
       for (let q = 0; q < rows; q++) {

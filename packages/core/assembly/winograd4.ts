@@ -3,8 +3,8 @@
 // channel pair instead of 144 (F(2x2, 3x3) needs 64 for the same outputs), at the price of
 // 6x6 transforms with larger coefficients, hence more rounding. Structure, block scheme and
 // conventions are those of winograd.ts (read that first): U[k] = (G g G^T)[k] as 36 matrices
-// [O, C], V[k] = (B^T d B)[k] of 6x6 input tiles at stride 4, 36 GEMMs M[k] = U[k] V[k], and
-// Y = A^T M A per tile.
+// [O, C] (stored transposed, see winograd4Weights), V[k] = (B^T d B)[k] of 6x6 input tiles at
+// stride 4, 36 GEMMs M[k] = U[k] V[k], and Y = A^T M A per tile.
 //
 // The matrices come from the Toom-Cook construction with the points 0, b, -b, a, -a and
 // infinity (b = PB, a = PA below). With the finite points p_j and N_j = prod over l != j of
@@ -35,7 +35,7 @@
 // the error at those outputs; the sets symmetric under x -> 1/x spread it over the tile.
 // 0, +-3/4, +-3/2 is used: the smallest largest error (5.7x below the classic points), and
 // every coefficient (3/4, 9/16, 27/64, 45/16, 81/64, ...) is exact in float32.
-import { sgemm, sgemmWorkBytes } from './gemm';
+import { NR, sgemm, sgemmWorkBytes } from './gemm';
 
 /** The interpolation points are 0, PB, -PB, PA, -PA and infinity (see the header). */
 const PB: f32 = 0.75;
@@ -55,10 +55,26 @@ const PSUM2: f32 = PA2 + PB2;
 /** Bytes of V and M a block aims at (one core's L2 here), as in winograd.ts. */
 const BLOCK_BYTES: i32 = 1024 * 1024;
 
-/** Tile rows per block: as many as fit {@link BLOCK_BYTES}, at least one. */
+/**
+ * Tile rows per block: as many as fit {@link BLOCK_BYTES}, at least one, rounded down (by at
+ * most half) so that the block's tiles fill whole 8-column slivers of the GEMM: a partial
+ * sliver goes through its slow edge path, for all 36 products.
+ */
 function blockRows(C: i32, O: i32, tw: i32): i32 {
-  const tiles = BLOCK_BYTES / (144 * (C + O));
-  return max(1, tiles / tw);
+  const R = max(1, BLOCK_BYTES / (144 * (C + O)) / tw);
+  for (let r = R; 2 * r >= R; r--) if ((r * tw) % NR == 0) return r;
+  return R;
+}
+
+/**
+ * Floats from one plane of a Z block (weight gradient) to the next: `rows` x `ld` rounded up
+ * to an odd number of 64-byte cache lines. gradRow stores to all 36 planes at the same offset;
+ * with a stride of an even number of lines those stores fall into a few L1 sets only (4 of 64
+ * for 64 x 76 floats) and evict each other: 5% of the pass at 32 -> 64 channels, 26x26. The
+ * same padding on M measured 2-3% slower (forward, input gradient), on V no gain: they stay dense.
+ */
+function planeFloats(rows: i32, ld: i32): i32 {
+  return (((rows * ld + 15) >> 4) | 1) << 4;
 }
 
 /** Floats in one line buffer: an input row padded to the 4-tile groups (4 tw4 + 4). */
@@ -67,12 +83,12 @@ function lineFloats(tw: i32): i32 {
   return 4 * tw4 + 4;
 }
 
-/** Scratch bytes {@link winograd4Conv} needs per call: GEMM work, V and M blocks, 6 line buffers, scratch for the output transform. */
+/** Scratch bytes {@link winograd4Conv} needs per call: GEMM work, V and M blocks, 6 line buffers and a zero row, scratch for the output transform. */
 export function winograd4WorkBytes(geo: usize): i32 {
   const C = g(geo, 0), O = g(geo, 3), Wo = g(geo, 5);
   const tw = (Wo + 3) >> 2;
   const ld = blockRows(C, O, tw) * tw + 4;
-  return sgemmWorkBytes() + 144 * (C + O) * ld + 24 * lineFloats(tw) + 1024;
+  return sgemmWorkBytes() + 144 * (C * ld + planeFloats(O, ld)) + 28 * lineFloats(tw) + 1024;
 }
 
 // ------------------------------------------------------------------ weight transform
@@ -97,18 +113,19 @@ function gRow(j: i32, a: f64, b: f64, c: f64): f64 {
 }
 
 /**
- * U[k] = (G w G^T)[k] for every filter of `w [O, C, 3, 3]`, stored as 36 matrices `[O, C]`
- * (k = 6 i + j for row i, column j of the 6x6 tile). With `flip` 1 the filters of the
- * transposed, rotated kernel w'[c, o, i, j] = w[o, c, 2-i, 2-j] (the input gradient's
- * convolution) are transformed instead, stored as 36 matrices `[C, O]`. Computed in float64
- * and rounded once.
+ * U[k] = (G w G^T)[k] for every filter of `w [O, C, 3, 3]`, as 36 matrices `[O, C]` stored
+ * transposed (`[C, O]`, k = 6 i + j for row i, column j of the 6x6 tile): the GEMM packs its
+ * left operand fastest when that operand's columns are contiguous. With `flip` 1 the filters of
+ * the transposed, rotated kernel w'[c, o, i, j] = w[o, c, 2-i, 2-j] (the input gradient's
+ * convolution) are transformed instead: 36 matrices `[C, O]` stored as `[O, C]`. Computed in
+ * float64 and rounded once.
  */
 export function winograd4Weights(O: i32, C: i32, w: usize, flip: i32, u: usize): void {
   const plane = <usize>(O * C) * 4;
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const f = w + <usize>((o * C + c) * 9) * 4;
-      const dst = u + <usize>(flip ? c * O + o : o * C + c) * 4;
+      const dst = u + <usize>(flip ? o * C + c : c * O + o) * 4;
       const g00 = tap(f, flip, 0, 0), g01 = tap(f, flip, 0, 1), g02 = tap(f, flip, 0, 2);
       const g10 = tap(f, flip, 1, 0), g11 = tap(f, flip, 1, 1), g12 = tap(f, flip, 1, 2);
       const g20 = tap(f, flip, 2, 0), g21 = tap(f, flip, 2, 1), g22 = tap(f, flip, 2, 2);
@@ -132,22 +149,22 @@ function tap(f: usize, flip: i32, i: i32, j: i32): f64 {
 
 // ------------------------------------------------------------------ input transform
 
-/**
- * Copies input row `ih` of plane `src [H, W]` into `line`, shifted right by `pw` and zero
- * outside the image (a zero line when `ih` is outside [0, H)).
- */
+/** The first `n` floats at `p` (all 4 if n >= 4) as a vector, zero in the other lanes. */
 // @ts-ignore: decorator
 @inline
-function fillLine(line: usize, L: i32, src: usize, H: i32, W: i32, ih: i32, pw: i32): void {
-  if (ih < 0 || ih >= H) {
-    memory.fill(line, 0, <usize>L * 4);
-    return;
-  }
-  const lo = min(pw, L);
-  const hi = min(pw + W, L);
-  if (lo > 0) memory.fill(line, 0, <usize>lo * 4);
-  memory.copy(line + <usize>lo * 4, src + <usize>(ih * W + lo - pw) * 4, <usize>(hi - lo) * 4);
-  if (hi < L) memory.fill(line + <usize>hi * 4, 0, <usize>(L - hi) * 4);
+function loadPartial(p: usize, n: i32): v128 {
+  if (n >= 4) return v128.load(p);
+  if (n == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+  if (n == 2) return v128.load64_zero(p);
+  if (n == 1) return v128.load32_zero(p);
+  return f32x4.splat(0);
+}
+
+/** Address of row `r` of plane `src` (rows of `rb` bytes), or of the zero row `zero` when r is outside [0, H). */
+// @ts-ignore: decorator
+@inline
+function rowAt(src: usize, H: i32, rb: usize, r: i32, zero: usize): usize {
+  return r >= 0 && r < H ? src + <usize>r * rb : zero;
 }
 
 /** B^T applied to the 6 values d0..d5 (lane-wise): t_j stored at `dst + j step`. */
@@ -184,18 +201,31 @@ function rowTransform(e: usize, dst: usize, plane: usize): void {
 }
 
 /**
- * V[k][c][t0 + tx] for the tiles tx in [0, tw) of one tile row of channel plane `src`: the 6
- * input rows from `ih0` go through the line buffers, the vertical half of the transform (B^T d)
- * runs on whole rows in place, then the horizontal half on 4 tiles at a time.
+ * V[k][c][t0 + tx] for the tiles tx in [0, tw) of one tile row of channel plane `src [H, W]`:
+ * the vertical half of the transform (B^T d) runs on the 6 input rows from `ih0` straight from
+ * the source (zero rows outside the image) into the line buffers at column `pw`, whose other
+ * columns stay zero (the padding); then the horizontal half on 4 tiles at a time.
  */
-function inputRow(src: usize, H: i32, W: i32, ih0: i32, pw: i32, tw: i32, lines: usize, L: i32, v: usize, plane: usize): void {
-  const lb = <usize>L * 4;
-  for (let i = 0; i < 6; i++) fillLine(lines + <usize>i * lb, L, src, H, W, ih0 + i, pw);
-  for (let o: usize = 0; o < lb; o += 16) {
-    const p = lines + o;
+function inputRow(src: usize, H: i32, W: i32, ih0: i32, pw: i32, tw: i32, lines: usize, L: i32, zero: usize, v: usize, plane: usize): void {
+  const lb = <usize>L * 4, rb = <usize>W * 4;
+  const r0 = rowAt(src, H, rb, ih0, zero), r1 = rowAt(src, H, rb, ih0 + 1, zero), r2 = rowAt(src, H, rb, ih0 + 2, zero);
+  const r3 = rowAt(src, H, rb, ih0 + 3, zero), r4 = rowAt(src, H, rb, ih0 + 4, zero), r5 = rowAt(src, H, rb, ih0 + 5, zero);
+  const dst = lines + <usize>pw * 4;
+  let c = 0;
+  for (; c + 4 <= W; c += 4) {
+    const o = <usize>c * 4;
     transform6(
-      v128.load(p), v128.load(p + lb), v128.load(p + 2 * lb), v128.load(p + 3 * lb), v128.load(p + 4 * lb), v128.load(p + 5 * lb),
-      p, lb,
+      v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), v128.load(r4 + o), v128.load(r5 + o),
+      dst + o, lb,
+    );
+  }
+  if (c < W) {
+    // the last 1..3 columns; the zero lanes keep the padding right of the image zero
+    const o = <usize>c * 4, n = W - c;
+    transform6(
+      loadPartial(r0 + o, n), loadPartial(r1 + o, n), loadPartial(r2 + o, n),
+      loadPartial(r3 + o, n), loadPartial(r4 + o, n), loadPartial(r5 + o, n),
+      dst + o, lb,
     );
   }
   const p6 = 6 * plane;
@@ -281,7 +311,7 @@ function storeLanes(p: usize, v: v128, n: i32): void {
 
 /**
  * out[n] = conv2d(x[n], w) for images n in [n0, n1), with `u` from {@link winograd4Weights}
- * (36 matrices [O, C]) and the geometry block described above; bias is not added. `work`
+ * (36 matrices [O, C], stored transposed) and the geometry block described above; bias is not added. `work`
  * points to {@link winograd4WorkBytes} bytes of scratch.
  */
 export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, out: usize, work: usize): void {
@@ -294,29 +324,32 @@ export function winograd4Conv(n0: i32, n1: i32, geo: usize, x: usize, u: usize, 
   const vb = work + <usize>sgemmWorkBytes();
   const mb = vb + <usize>(36 * C * ld) * 4;
   const lines = mb + <usize>(36 * O * ld) * 4;
-  const tmp = lines + <usize>(6 * L) * 4;
+  const zero = lines + <usize>(6 * L) * 4;
+  const tmp = zero + <usize>L * 4;
+  // the padding columns of the line buffers and the zero row stay zero
+  memory.fill(lines, 0, <usize>(7 * L) * 4);
   const vPlane = <usize>(C * ld) * 4, mPlane = <usize>(O * ld) * 4, uPlane = <usize>(O * C) * 4;
   const total = (n1 - n0) * th;
   for (let r0 = 0; r0 < total; r0 += R) {
     const rows = min(R, total - r0);
     const nt = rows * tw;
-    for (let q = 0; q < rows; q++) {
-      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
-      const col = vb + <usize>(q * tw) * 4;
-      for (let c = 0; c < C; c++) {
+    // channel by channel, so that each row of V is written from left to right (a tile row's
+    // last 4-tile group spills into the next one's columns, which then overwrites them)
+    for (let c = 0; c < C; c++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const src = x + <usize>((n * C + c) * H * W) * 4;
-        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, col + <usize>(c * ld) * 4, vPlane);
+        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, vb + <usize>(c * ld + q * tw) * 4, vPlane);
       }
     }
     for (let k = 0; k < 36; k++) {
-      sgemm(O, nt, C, u + <usize>k * uPlane, C, 1, vb + <usize>k * vPlane, ld, 1, mb + <usize>k * mPlane, ld, 0, work);
+      sgemm(O, nt, C, u + <usize>k * uPlane, 1, O, vb + <usize>k * vPlane, ld, 1, mb + <usize>k * mPlane, ld, 0, work);
     }
-    for (let q = 0; q < rows; q++) {
-      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
-      const outRows = min(4, Ho - 4 * ty);
-      for (let o = 0; o < O; o++) {
+    for (let o = 0; o < O; o++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const dst = out + <usize>(((n * O + o) * Ho + 4 * ty) * Wo) * 4;
-        outputRow(mb + <usize>(o * ld + q * tw) * 4, mPlane, tw, dst, Wo, outRows, tmp);
+        outputRow(mb + <usize>(o * ld + q * tw) * 4, mPlane, tw, dst, Wo, min(4, Ho - 4 * ty), tmp);
       }
     }
   }
@@ -344,20 +377,26 @@ function adjoint6(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, step: usiz
 
 /**
  * Z[k][o][t0 + tx] = (A dY A^T)[k] for the tiles tx in [0, tw) of one tile row of gradient
- * plane `src [Ho, Wo]`, whose rows `oh0` .. `oh0 + 3` go through 4 line buffers (zero past the
- * edges). Lane q of each vector is tile tx + q. `tmp`: 384 bytes of scratch.
+ * plane `src [Ho, Wo]`, read straight from its rows `oh0` .. `oh0 + 3` (zero past the edges:
+ * rows from the zero row `zero`, columns by partial loads). Lane q of each vector is tile
+ * tx + q. `tmp`: 384 bytes of scratch.
  */
-function gradRow(src: usize, Ho: i32, Wo: i32, oh0: i32, tw: i32, lines: usize, L: i32, z: usize, plane: usize, tmp: usize): void {
-  const lb = <usize>L * 4;
-  for (let i = 0; i < 4; i++) fillLine(lines + <usize>i * lb, L, src, Ho, Wo, oh0 + i, 0);
+function gradRow(src: usize, Ho: i32, Wo: i32, oh0: i32, tw: i32, zero: usize, z: usize, plane: usize, tmp: usize): void {
+  const rb = <usize>Wo * 4;
+  const full = Wo >> 2;
   const p6 = 6 * plane;
   for (let tx = 0; tx < tw; tx += 4) {
-    const e = lines + <usize>(4 * tx) * 4;
     // row i of the 4 tiles, transposed so that y_ic lane q = dY[i][c] of tile tx + q; then A on
     // the columns: 6 vectors per row at tmp + 64 j + 16 i
     for (let i = 0; i < 4; i++) {
-      const r = e + <usize>i * lb;
-      const v0 = v128.load(r), v1 = v128.load(r, 16), v2 = v128.load(r, 32), v3 = v128.load(r, 48);
+      const r = rowAt(src, Ho, rb, oh0 + i, zero) + <usize>(4 * tx) * 4;
+      let v0: v128, v1: v128, v2: v128, v3: v128;
+      if (tx + 4 <= full) {
+        v0 = v128.load(r); v1 = v128.load(r, 16); v2 = v128.load(r, 32); v3 = v128.load(r, 48);
+      } else {
+        const n = Wo - 4 * tx;
+        v0 = loadPartial(r, n); v1 = loadPartial(r + 16, n - 4); v2 = loadPartial(r + 32, n - 8); v3 = loadPartial(r + 48, n - 12);
+      }
       const s0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), s1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
       const s2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), s3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
       adjoint6(
@@ -388,25 +427,30 @@ export function winograd4ConvWeightGrad(n0: i32, n1: i32, geo: usize, x: usize, 
   const ld = R * tw + 4;
   const L = lineFloats(tw);
   const vb = work + <usize>sgemmWorkBytes();
-  const zb = vb + <usize>(36 * C * ld) * 4;
-  const lines = zb + <usize>(36 * O * ld) * 4;
-  const tmp = lines + <usize>(6 * L) * 4;
-  const vPlane = <usize>(C * ld) * 4, zPlane = <usize>(O * ld) * 4, uPlane = <usize>(O * C) * 4;
+  const vPlane = <usize>(C * ld) * 4, zPlane = <usize>planeFloats(O, ld) * 4, uPlane = <usize>(O * C) * 4;
+  const zb = vb + 36 * vPlane;
+  const lines = zb + 36 * zPlane;
+  const zero = lines + <usize>(6 * L) * 4;
+  const tmp = zero + <usize>L * 4;
+  memory.fill(lines, 0, <usize>(7 * L) * 4);
   memory.fill(du, 0, 36 * uPlane);
   const total = (n1 - n0) * th;
   for (let r0 = 0; r0 < total; r0 += R) {
     const rows = min(R, total - r0);
     const nt = rows * tw;
-    for (let q = 0; q < rows; q++) {
-      const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
-      const col = <usize>(q * tw) * 4;
-      for (let c = 0; c < C; c++) {
+    // channel by channel, each row of V and Z from left to right (see winograd4Conv)
+    for (let c = 0; c < C; c++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const src = x + <usize>((n * C + c) * H * W) * 4;
-        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, vb + col + <usize>(c * ld) * 4, vPlane);
+        inputRow(src, H, W, 4 * ty - ph, pw, tw, lines, L, zero, vb + <usize>(c * ld + q * tw) * 4, vPlane);
       }
-      for (let o = 0; o < O; o++) {
+    }
+    for (let o = 0; o < O; o++) {
+      for (let q = 0; q < rows; q++) {
+        const n = n0 + (r0 + q) / th, ty = (r0 + q) % th;
         const src = grad + <usize>((n * O + o) * Ho * Wo) * 4;
-        gradRow(src, Ho, Wo, 4 * ty, tw, lines, L, zb + col + <usize>(o * ld) * 4, zPlane, tmp);
+        gradRow(src, Ho, Wo, 4 * ty, tw, zero, zb + <usize>(o * ld + q * tw) * 4, zPlane, tmp);
       }
     }
     for (let k = 0; k < 36; k++) {

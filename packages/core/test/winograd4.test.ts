@@ -47,6 +47,18 @@ const CASES: Array<[number, number, number, number, number, number]> = [];
   }
 }
 
+/**
+ * [N, C, O, H, W, padding] for the transforms that read rows in place (partial loads at the
+ * right edge, zero rows above and below): input widths 4k, 4k + 1, 4k + 2, 4k + 3 with
+ * padding 0, 1, 2, partial bottom tile rows, channels that are not multiples of 4 (Winograd
+ * needs 8 or more), one image;
+ * the last case (64 -> 64 channels, 7 images of 11x11) spans two GEMM blocks, the second partial.
+ */
+const EDGE_CASES: Array<[number, number, number, number, number, number]> = [
+  [1, 9, 10, 10, 11, 0], [2, 9, 10, 7, 12, 1], [1, 10, 9, 13, 14, 2], [2, 11, 13, 9, 15, 0],
+  [1, 13, 11, 11, 15, 1], [1, 9, 10, 12, 11, 2], [1, 10, 10, 14, 13, 0], [7, 64, 64, 11, 11, 0],
+];
+
 beforeAll(() => {
   expect(wasmRuntime()).not.toBeNull();
   winogradTileOverride.tile = 4;
@@ -71,6 +83,17 @@ describe('conv2d (wasm, Winograd F(4x4, 3x3))', () => {
       expect(values(got)).toBeAllClose(values(want), tol(C));
     }
     expect(winogradStats.forward4 - before).toBe(CASES.length);
+  });
+
+  it('matches the float64 reference on widths 4k to 4k + 3, odd channel counts and two GEMM blocks', () => {
+    const before = winogradStats.forward4;
+    for (const [N, C, O, H, W, p] of EDGE_CASES) {
+      const x = normal([N, C, H, W]);
+      const w = normal([O, C, 3, 3]);
+      const got = wasmBackend.conv2d(x, w, geo(p));
+      expect(values(got)).toBeAllClose(values(jsBackend.conv2d(f64(x), f64(w), geo(p))), tol(C));
+    }
+    expect(winogradStats.forward4 - before).toBe(EDGE_CASES.length);
   });
 
   it('adds the bias and reads non-contiguous inputs: a transposed, offset input and a transposed weight', () => {
@@ -137,6 +160,18 @@ describe('conv2dBackwardInput (wasm, Winograd F(4x4, 3x3))', () => {
     expect(winogradStats.backwardInput4 - before).toBe(CASES.length);
   });
 
+  it('matches the float64 reference on widths 4k to 4k + 3, odd channel counts and two GEMM blocks', () => {
+    const before = winogradStats.backwardInput4;
+    for (const [N, C, O, H, W, p] of EDGE_CASES) {
+      const w = normal([O, C, 3, 3]);
+      const grad = normal([N, O, H + 2 * p - 2, W + 2 * p - 2]);
+      const got = wasmBackend.conv2dBackwardInput(grad, w, [N, C, H, W], geo(p));
+      const want = jsBackend.conv2dBackwardInput(f64(grad), f64(w), [N, C, H, W], geo(p));
+      expect(values(got)).toBeAllClose(values(want), tol(O));
+    }
+    expect(winogradStats.backwardInput4 - before).toBe(EDGE_CASES.length);
+  });
+
   it('reads a non-contiguous gradient (every other element of a wider tensor)', () => {
     const [N, C, O, H, W, p] = [3, 8, 17, 9, 14, 1];
     const Ho = H + 2 * p - 2;
@@ -192,6 +227,18 @@ describe('conv2dBackwardWeight (wasm, Winograd F(4x4, 3x3))', () => {
       expect(values(got)).toBeAllClose(values(want), tolW(grad.size / O));
     }
     expect(winogradStats.backwardWeight4 - before).toBe(CASES.length);
+  });
+
+  it('matches the float64 reference on widths 4k to 4k + 3, odd channel counts and two GEMM blocks', () => {
+    const before = winogradStats.backwardWeight4;
+    for (const [N, C, O, H, W, p] of EDGE_CASES) {
+      const x = normal([N, C, H, W]);
+      const grad = normal([N, O, H + 2 * p - 2, W + 2 * p - 2]);
+      const got = wasmBackend.conv2dBackwardWeight(x, grad, [O, C, 3, 3], geo(p));
+      const want = jsBackend.conv2dBackwardWeight(f64(x), f64(grad), [O, C, 3, 3], geo(p));
+      expect(values(got)).toBeAllClose(values(want), tolW(grad.size / O));
+    }
+    expect(winogradStats.backwardWeight4 - before).toBe(EDGE_CASES.length);
   });
 
   it('reads non-contiguous inputs: a transposed input and a strided gradient', () => {

@@ -41,9 +41,22 @@ function packA(mc: i32, kc: i32, a: usize, rs: i32, cs: i32, dst: usize): void {
     const base = a + <usize>(i * rs) * 4;
     if (rows == MR) {
       if (cs == 1) {
-        // rows are contiguous: read 4 rows side by side
+        // rows are contiguous: read 4 k's of each of the 4 rows as vectors and transpose them
+        // in registers into 4 packed columns, then the last k's one by one
         const r0 = base, r1 = base + <usize>rs * 4, r2 = r1 + <usize>rs * 4, r3 = r2 + <usize>rs * 4;
-        for (let k = 0; k < kc; k++) {
+        let k = 0;
+        for (; k + 4 <= kc; k += 4) {
+          const o = <usize>k * 4;
+          const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+          const a0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), a1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+          const a2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), a3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+          v128.store(dst, i64x2.shuffle(a0, a1, 0, 2));
+          v128.store(dst, i64x2.shuffle(a0, a1, 1, 3), 16);
+          v128.store(dst, i64x2.shuffle(a2, a3, 0, 2), 32);
+          v128.store(dst, i64x2.shuffle(a2, a3, 1, 3), 48);
+          dst += 64;
+        }
+        for (; k < kc; k++) {
           const o = <usize>k * 4;
           store<f32>(dst, load<f32>(r0 + o));
           store<f32>(dst, load<f32>(r1 + o), 4);

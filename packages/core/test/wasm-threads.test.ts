@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import ndarray from 'ndarray';
-import { setNumThreads, getNumThreads, randn, conv2d, getBackend } from '@tapegrad/core';
+import { setNumThreads, getNumThreads, randn, conv2d, getBackend, Generator } from '@tapegrad/core';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats } from '../src/kernels/wasm/threads.js';
@@ -122,5 +122,29 @@ describe('a product split by its depth', () => {
     setNumThreads(2);
     expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
     expect(Array.from(results[2]!)).toEqual(Array.from(results[0]!));
+  });
+});
+
+describe('a convolution weight gradient', () => {
+  // summed over images in a fixed number of groups whose partial sums are added in order
+  it('gives the same bits on one thread as on two and three (Winograd and im2col)', async () => {
+    const rt = wasmRuntime()!;
+    const g = new Generator(9);
+    const x = randn([16, 32, 24, 24], { generator: g }).nd;
+    for (const k of [3, 5]) {
+      const grad = randn([16, 32, 25 - k, 25 - k], { generator: g }).nd;
+      const geom = { stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+      const results: Float32Array[] = [];
+      for (const n of [1, 2, 3]) {
+        setNumThreads(n);
+        expect(await startThreads(rt)).toBe(n);
+        const before = threadStats.parallel;
+        results.push(wasmBackend.conv2dBackwardWeight(x, grad, [32, 32, k, k], geom).data as Float32Array);
+        expect(threadStats.parallel - before).toBe(n > 1 ? 1 : 0);
+      }
+      setNumThreads(2);
+      expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
+      expect(Array.from(results[2]!)).toEqual(Array.from(results[0]!));
+    }
   });
 });

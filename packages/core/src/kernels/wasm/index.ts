@@ -582,11 +582,12 @@ function winogradWeightGrad(rt: WasmRuntime, d: ReturnType<typeof convGeo>, g: C
   const geo = rt.putInts([d.C, d.H, d.W, d.O, d.Ho, d.Wo, g.padding[0], g.padding[1]]);
   const size = k.planes * d.O * d.C;
   const parts: number[] = [];
-  parallelFor(rt, winogradFlops(k, d.N, d.O, d.C, d.Ho, d.Wo), d.N, k.weightGrad, k.workBytes(geo), 6, (n0, n1) => {
+  const P = weightGradParts(d.N);
+  parallelFor(rt, winogradFlops(k, d.N, d.O, d.C, d.Ho, d.Wo), P, k.weightGrad, k.workBytes(geo), 6, (i) => {
     const du = rt.alloc(size * 4);
-    parts.push(du);
-    return [n0, n1, geo, xp, gp, du, 0];
-  });
+    parts[i] = du;
+    return [Math.floor((d.N * i) / P), Math.floor((d.N * (i + 1)) / P), geo, xp, gp, du, 0];
+  }, true);
   const dw = rt.alloc(d.O * d.C * 9 * 4);
   k.weightsBackward(d.O, d.C, sumParts(rt, parts, size), dw);
   return dw;
@@ -615,7 +616,15 @@ function conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
   });
 }
 
-/** Adds the per-thread partial sums (`size` floats at each address) into the first; returns its address. */
+/**
+ * How many groups of images a weight gradient sums separately (the partial sums are added up
+ * after): a fixed number, so that it comes out the same on any number of threads.
+ */
+function weightGradParts(N: number): number {
+  return Math.min(N, 8);
+}
+
+/** Adds the partial sums (`size` floats at each address) into the first, in order; returns its address. */
 function sumParts(rt: WasmRuntime, parts: number[], size: number): number {
   const first = parts[0]!;
   for (let t = 1; t < parts.length; t++) rt.exports.binaryF32(0, 1, size, first, 0, 1, parts[t]!, 0, 1, first);
@@ -665,13 +674,14 @@ function conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[
       return takeF32(rt, winogradWeightGrad(rt, d, g, xp, gp, tile4), weightShape);
     }
     const work = rt.exports.sgemmWorkBytes() + d.colsBytes + 64;
-    // each chunk of images sums into its own partial gradient; the partials are added up after
+    // each group of images sums into its own partial gradient; the partials are added up after
     const parts: number[] = [];
-    parallelFor(rt, d.flops, d.N, 'conv2dBackwardWeight', work, 7, (n0, n1) => {
+    const P = weightGradParts(d.N);
+    parallelFor(rt, d.flops, P, 'conv2dBackwardWeight', work, 7, (i) => {
       const dw = rt.alloc(wSize * 4);
-      parts.push(dw);
-      return [n0, n1, d.geo, xp, gp, dw, 0, 0];
-    });
+      parts[i] = dw;
+      return [Math.floor((d.N * i) / P), Math.floor((d.N * (i + 1)) / P), d.geo, xp, gp, dw, 0, 0];
+    }, true);
     return takeF32(rt, sumParts(rt, parts, wSize), weightShape);
   });
 }

@@ -1,3 +1,4 @@
+import { noteAllocation, takeBuffer } from './buffer-pool.js';
 /**
  * Element types a {@link Tensor} can hold.
  *
@@ -92,9 +93,11 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
 
 /**
  * Allocates a typed array of `n` elements for `dtype` whose contents are unspecified, for a
- * result that is about to be written in full (a kernel's output). In Node, arrays of 64 KiB
- * and more skip the zero fill (`Buffer.allocUnsafeSlow`), which for a fresh 4 MB result costs
- * more than the kernel itself; elsewhere, and for small arrays, this is {@link allocate}.
+ * result that is about to be written in full (a kernel's output). Arrays of 64 KiB and more
+ * reuse the buffer of a gradient the backward pass has finished with when one of the same size
+ * is free, and otherwise skip the zero fill in Node (`Buffer.allocUnsafeSlow`): for a fresh
+ * 4 MB result, filling and first touching the memory costs more than the kernel itself. Small
+ * arrays are {@link allocate}d.
  *
  * @example
  * const out = allocateUninitialized('float32', 1 << 20);
@@ -103,8 +106,9 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
 export function allocateUninitialized<D extends DType>(dtype: D, n: number): DTypeArrayMap[D];
 export function allocateUninitialized(dtype: DType, n: number): TypedArray {
   const bytes = n * BYTES_PER_ELEMENT[dtype];
-  if (nodeBuffer === undefined || bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, n);
-  const buffer = nodeBuffer.allocUnsafeSlow(bytes).buffer;
+  if (bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, n);
+  const buffer = takeBuffer(bytes) ?? (nodeBuffer ? nodeBuffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer : new ArrayBuffer(bytes));
+  noteAllocation(buffer);
   switch (dtype) {
     case 'float32': return new Float32Array(buffer, 0, n);
     case 'float64': return new Float64Array(buffer, 0, n);

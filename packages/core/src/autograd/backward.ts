@@ -5,6 +5,7 @@ import { Storage } from '../storage.js';
 import { isFloating } from '../dtype.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
 import { onesLike } from '../creation.js';
+import { allocationCount, recycleBuffer } from '../buffer-pool.js';
 import { setGradEnabled } from './grad-mode.js';
 import type { Edge, GradHook, Node } from './node.js';
 
@@ -91,9 +92,21 @@ function fitGradient(op: string, g: Tensor, edge: Edge): Tensor {
   return g;
 }
 
-function accumulate(map: Map<Node | Tensor, Tensor>, key: Node | Tensor, g: Tensor): void {
-  const prev = map.get(key);
-  map.set(key, prev === undefined ? g : prev.add(g));
+/**
+ * Lets a backward pass return the buffers of gradients it has finished with to the buffer pool
+ * (see buffer-pool.ts). A buffer goes back when the gradient was issued during this pass
+ * (`since`), no pending gradient uses it, and it is not in `keep`: the buffers of everything
+ * that leaves the engine's hands (root gradients, what hooks see and return, retained and
+ * captured gradients, leaf gradients, what a user-defined backward sees and returns).
+ */
+interface Recycler {
+  since: number;
+  keep: Set<ArrayBufferLike>;
+}
+
+/** The buffer behind a tensor. */
+function bufferOf(t: Tensor): ArrayBufferLike {
+  return t.storage.data.buffer;
 }
 
 /**
@@ -108,18 +121,50 @@ function run(
   onLeaf: (leaf: Tensor, g: Tensor) => void,
   capture?: Map<Node, Tensor | null>,
   exposed?: Set<Storage>,
+  recycler?: Recycler,
 ): void {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
   const pending = new Map<Node | Tensor, Tensor>();
+  // with a recycler: how many pending gradients use each buffer, and gradients that died
+  // since the last sweep
+  const live = new Map<ArrayBufferLike, number>();
+  const dead: Tensor[] = [];
+  const keep = (t: Tensor): void => void recycler?.keep.add(bufferOf(t));
+  const hold = (t: Tensor, by: number): void => {
+    if (!recycler) return;
+    const b = bufferOf(t);
+    const n = (live.get(b) ?? 0) + by;
+    if (n > 0) live.set(b, n);
+    else live.delete(b);
+  };
+  const accumulate = (key: Node | Tensor, g: Tensor): void => {
+    const prev = pending.get(key);
+    const next = prev === undefined ? g : prev.add(g);
+    if (prev !== undefined) {
+      hold(prev, -1);
+      dead.push(prev, g);
+    }
+    pending.set(key, next);
+    hold(next, 1);
+  };
+  const sweep = (): void => {
+    if (!recycler) return;
+    for (const t of dead) {
+      const b = bufferOf(t);
+      if (!live.has(b) && !recycler.keep.has(b)) recycleBuffer(b, recycler.since);
+    }
+    dead.length = 0;
+  };
   const rootNodes: Node[] = [];
   roots.forEach((r, i) => {
     const g = rootGrads[i]!;
     exposed?.add(g.storage);
+    keep(g);
     if (r.gradFn) {
-      accumulate(pending, r.gradFn, g);
+      accumulate(r.gradFn, g);
       rootNodes.push(r.gradFn);
-    } else accumulate(pending, r, g);
+    } else accumulate(r, g);
   });
   const prevMode = setGradEnabled(createGraph);
   try {
@@ -136,16 +181,24 @@ function run(
       let g = pending.get(node);
       pending.delete(node);
       if (g === undefined) continue; // no gradient flowed here (every path was cut)
+      hold(g, -1);
       if (node.hooks.length > 0) {
         exposed?.add(g.storage);
+        keep(g);
         g = runHooks(node.hooks, g);
         exposed?.add(g.storage);
+        keep(g);
       }
       if (node.retained) {
         exposed?.add(g.storage);
+        keep(g);
         node.retained.grad = node.retained.grad ? node.retained.grad.add(g) : g.detach();
       }
-      if (capture?.has(node)) capture.set(node, g);
+      if (capture?.has(node)) {
+        capture.set(node, g);
+        keep(g);
+      }
+      if (node.userRule) keep(g);
       const grads = node.apply(g);
       if (grads.length !== node.edges.length)
         throw new AutogradError(
@@ -154,10 +207,17 @@ function run(
       node.edges.forEach((edge, i) => {
         const gi = grads[i];
         if (!edge || !gi) return;
+        if (node.userRule) keep(gi);
         const fitted = fitGradient(node.name, gi, edge);
-        if (edge.node) accumulate(pending, edge.node, fitted);
-        else onLeaf(edge.leaf!, fitted);
+        if (fitted !== gi) dead.push(gi);
+        if (edge.node) accumulate(edge.node, fitted);
+        else {
+          keep(fitted);
+          onLeaf(edge.leaf!, fitted);
+        }
       });
+      dead.push(g);
+      sweep();
       if (!retainGraph) node.release();
     }
   } finally {
@@ -210,6 +270,7 @@ export function backward(tensor: Tensor, gradient?: Tensor | null, opts: Backwar
   const createGraph = opts.createGraph ?? false;
   const firstStorage = Storage.created;
   const exposed = new Set<Storage>();
+  const recycler: Recycler | undefined = createGraph ? undefined : { since: allocationCount(), keep: new Set() };
   // each leaf's gradients of this pass are summed first, then added to .grad once (as PyTorch does)
   const sums = new Map<Tensor, Tensor>();
   run([tensor], [g], opts, (leaf, gi) => {
@@ -219,8 +280,10 @@ export function backward(tensor: Tensor, gradient?: Tensor | null, opts: Backwar
       exposed.add(gi.storage);
     }
     const prev = sums.get(leaf);
-    sums.set(leaf, prev === undefined ? gi : prev.add(gi));
-  }, undefined, exposed);
+    const sum = prev === undefined ? gi : prev.add(gi);
+    recycler?.keep.add(bufferOf(gi)).add(bufferOf(sum));
+    sums.set(leaf, sum);
+  }, undefined, exposed, recycler);
   for (const [leaf, gi] of sums) {
     if (createGraph) leaf.grad = leaf.grad === null ? gi : leaf.grad.add(gi);
     else if (leaf.grad !== null) leaf.grad = leaf.grad.detach().add(gi.detach());

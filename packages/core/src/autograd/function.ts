@@ -102,6 +102,6 @@ export function defineFunction<A extends Tensor[]>(def: FunctionDef<A>): (...inp
       setGradEnabled(prev);
     }
     if (!record) return out;
-    return attachNode(def.name, inputs, out, (g, saved) => def.backward(ctx, g, saved), ctx.savedList, undefined);
+    return attachNode(def.name, inputs, out, (g, saved) => def.backward(ctx, g, saved), ctx.savedList, undefined, true);
   };
 }

@@ -93,6 +93,11 @@ export class Node {
     readonly shape: readonly number[] = [],
     /** Dtype of that output. */
     readonly dtype: DType = 'float32',
+    /**
+     * True when the rule is user code (a {@link defineFunction} backward), which may keep the
+     * gradients it is given or returns: backward then never reuses their memory.
+     */
+    readonly userRule: boolean = false,
   ) {
     this.savedTensors = saved.map((tensor) => ({ tensor, version: tensor.version }));
   }

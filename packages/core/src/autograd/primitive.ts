@@ -112,10 +112,11 @@ export function attachNode(
   rule: BackwardRule<unknown>,
   saved: readonly Tensor[],
   ctx: unknown,
+  userRule = false,
 ): Tensor {
   // Integer and bool results (casts, counts) carry no gradient: the tape stops there.
   if (!isFloating(out.dtype)) return out;
   if (inputs.includes(out)) out = out.aliasView();
-  out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx, out.nd.shape, out.dtype));
+  out._setGradFn(new Node(name, inputs.map(edgeOf), rule, saved, ctx, out.nd.shape, out.dtype, userRule));
   return out;
 }

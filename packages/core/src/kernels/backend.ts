@@ -68,7 +68,8 @@ export interface Conv2dGeometry {
  *
  * Conventions: inputs are strided {@link View}s (any strides, including 0 for broadcast dims,
  * any offset); outputs are fresh contiguous views the caller owns. Shapes are already checked
- * by the op that calls the kernel.
+ * by the op that calls the kernel. A kernel keeps no reference to its inputs or outputs after
+ * it returns: backward reuses the memory of gradients it has finished with.
  *
  * @example
  * getBackend(); // 'wasm' where WebAssembly SIMD is available, else 'js'

@@ -168,6 +168,38 @@ for (const be of backends) {
     });
   });
 
+  describe(`${be.name} element-wise ops on operands larger than one chunk`, () => {
+    // above 131072 elements, flat operands are staged, computed and copied out chunk by chunk
+    const n = 2 * 131072 + 17;
+    const shape = [3, n / 3];
+    const pinned = (v: View): View => {
+      const arr = wasmRuntime()!.pinArray(Float32Array, v.size)!;
+      arr.set(values(v));
+      return ndarray(arr, [...v.shape]);
+    };
+    it('unary maps match the reference on dense, offset, pinned and transposed inputs', () => {
+      for (const op of ['exp', 'relu'] as UnaryOp[])
+        for (const x of [makeView(shape, 'dense'), makeView(shape, 'offset'), pinned(makeView(shape, 'dense')), makeView(shape, 'transposed')])
+          expectSame(be.unary(op, x, 'float32'), jsBackend.unary(op, x, 'float32'), 2e-6, 1e-6);
+    });
+    it('binary ops match the reference on dense, offset, pinned and scalar operands, either side', () => {
+      const scalar = broadcast(makeView([1], 'offset'), shape);
+      const operands: Array<[View, View]> = [
+        [makeView(shape, 'dense'), makeView(shape, 'offset')],
+        [makeView(shape, 'offset', true), scalar],
+        [scalar, makeView(shape, 'dense', true)],
+        [pinned(makeView(shape, 'dense')), makeView(shape, 'dense', true)],
+        [makeView(shape, 'dense'), pinned(makeView(shape, 'offset', true))],
+        [makeView(shape, 'dense'), makeView(shape, 'transposed')],
+      ];
+      for (const op of ['sub', 'div', 'reluBackward', 'gt'] as BinaryOp[])
+        for (const [a, b] of operands) {
+          const outDtype = op === 'gt' || op === 'eq' ? 'bool' : 'float32';
+          expectSame(be.binary(op, a, b, outDtype), jsBackend.binary(op, a, b, outDtype), 2e-6, 1e-6);
+        }
+    });
+  });
+
   describe(`${be.name} where, assign, fill and in-place ops`, () => {
     it('where picks like the reference', () => {
       const shape = [17, 33];

@@ -143,6 +143,67 @@ function stageContiguous(rt: WasmRuntime, v: View): number {
   return dst;
 }
 
+/**
+ * Above this many elements, element-wise ops over flat operands run in chunks of this many:
+ * each chunk is staged, computed and copied out while it is still in cache. Staging whole
+ * operands first streams every array through memory three times (measured on 2.4M floats:
+ * add 2.4 ms whole, 1.8 ms in chunks).
+ */
+const CHUNK = 131072;
+
+/**
+ * An operand of a chunked element-wise op: its pinned address or its array (and the index of
+ * element 0 there), and whether it steps through its elements (`step` 1) or repeats one value
+ * (0, a broadcast scalar).
+ */
+interface FlatSource {
+  ptr?: number;
+  data?: Float32Array;
+  offset: number;
+  step: 0 | 1;
+}
+
+/**
+ * The view as a {@link FlatSource} over `shape` (which it is broadcast to), or undefined unless
+ * it is row-major over all of `shape` or one value repeated.
+ */
+function flatSource(rt: WasmRuntime, v: View, shape: readonly number[]): FlatSource | undefined {
+  if (!isF32(v)) return undefined;
+  const data = v.data as Float32Array;
+  const step = v.stride.every((s) => s === 0) ? 0 : isRowMajor(shape, v.stride) ? 1 : undefined;
+  if (step === undefined) return undefined;
+  const pinned = rt.addressOf(data);
+  return pinned !== undefined ? { ptr: pinned + v.offset * 4, offset: 0, step } : { data, offset: v.offset, step };
+}
+
+/**
+ * Runs `kernel(len, ptrs, out)` over `n` elements in chunks of {@link CHUNK}, staging each
+ * unpinned source's chunk into scratch memory and copying each chunk of the result into `out`.
+ */
+function streamMap(
+  rt: WasmRuntime, n: number, srcs: FlatSource[], out: Float32Array | Uint8Array,
+  kernel: (len: number, ptrs: number[], o: number) => void,
+): void {
+  const C = Math.min(n, CHUNK);
+  const bufs = srcs.map((src) => (src.ptr !== undefined ? src.ptr : src.step === 0 ? rt.put(src.data!.subarray(src.offset, src.offset + 1)) : rt.alloc(C * 4)));
+  const o = rt.alloc(C * out.BYTES_PER_ELEMENT);
+  const mem = out instanceof Float32Array ? rt.f32 : rt.u8;
+  const f32 = rt.f32;
+  const oi = o / out.BYTES_PER_ELEMENT;
+  const ptrs = bufs.slice();
+  for (let s = 0; s < n; s += C) {
+    const len = Math.min(C, n - s);
+    for (let i = 0; i < srcs.length; i++) {
+      const src = srcs[i]!;
+      if (src.step === 0) continue;
+      if (src.ptr !== undefined) ptrs[i] = src.ptr + s * 4;
+      else f32.set(src.data!.subarray(src.offset + s, src.offset + s + len), bufs[i]! >> 2);
+    }
+    kernel(len, ptrs, o);
+    out.set(mem.subarray(oi, oi + len), s);
+  }
+}
+
 /** Runs `f` on the runtime (present whenever the wasm backend is registered), releasing the scratch memory it used afterwards. */
 function withRuntime<T>(f: (rt: WasmRuntime) => T): T {
   const rt = wasmRuntime()!;
@@ -162,6 +223,12 @@ function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
     return jsBackend.unary(op, x, outDtype, p0, p1);
   return withRuntime((rt) => {
     const n = x.size;
+    const flat = n > CHUNK ? flatSource(rt, x, x.shape) : undefined;
+    if (flat && flat.step === 1) {
+      const data = allocateUninitialized('float32', n) as Float32Array;
+      streamMap(rt, n, [flat], data, (len, [p], o) => rt.exports.unaryF32(code, len, p!, o, p0, p1));
+      return makeView(data, [...x.shape]);
+    }
     const src = contiguous(rt, x);
     const dst = rt.alloc(n * 4);
     rt.exports.unaryF32(code, n, src, dst, p0, p1);
@@ -231,6 +298,21 @@ function binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
   if (!ok || !isF32(a) || !isF32(b) || a.size < MIN_ELEMENTWISE) return jsBackend.binary(op, a, b, outDtype);
   return withRuntime((rt) => {
     const shape = a.shape;
+    const n = a.size;
+    const fa = n > CHUNK ? flatSource(rt, a, shape) : undefined;
+    const fb = fa ? flatSource(rt, b, shape) : undefined;
+    if (fa && fb && (fa.step === 1 || fb.step === 1)) {
+      const E = rt.exports;
+      const sa = fa.step, sb = fb.step;
+      if (arith !== undefined) {
+        const data = allocateUninitialized('float32', n) as Float32Array;
+        streamMap(rt, n, [fa, fb], data, (len, [pa, pb], o) => E.binaryF32(arith, 1, len, pa!, 0, sa, pb!, 0, sb, o));
+        return makeView(data, [...shape]);
+      }
+      const data = allocateUninitialized('bool', n) as Uint8Array;
+      streamMap(rt, n, [fa, fb], data, (len, [pa, pb], o) => E.compareF32(cmp!, 1, len, pa!, 0, sa, pb!, 0, sb, o));
+      return makeView(data, [...shape]);
+    }
     let A = stage(rt, a);
     let B = stage(rt, b);
     let c = collapse(shape, [A.stride, B.stride]);

@@ -1,5 +1,5 @@
 import {
-  Tensor, ShapeError, ValueError, DTypeError, allocate, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
+  Tensor, ShapeError, ValueError, DTypeError, allocate, allocateUninitialized, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
   avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
   type Conv2dOptions, type Pool2dOptions, type Generator,
 } from '@tapegrad/core';
@@ -111,18 +111,22 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
   if (!isFloating(x.dtype)) throw new DTypeError(`dropout: expected a floating point tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
   const g = opts.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = allocate(x.dtype, x.numel);
-  // the uniforms come in chunks through a small scratch buffer: g.random() < p, element by element
+  const mask = allocateUninitialized(x.dtype, x.numel) as Float32Array | Float64Array;
+  // one 32-bit draw per element, in chunks through a small scratch buffer: an element is
+  // dropped when the draw's top 31 bits are below round(p * 2^31) (p = 1 drops every one).
+  // keep is the sign bit of (threshold - 1) - bits, all in int32, so the loop has no
+  // data-dependent branch.
+  const below = (Math.round(p * 2147483648) - 1) | 0;
   const u = dropoutScratch;
   for (let i0 = 0; i0 < mask.length; i0 += u.length) {
     const n = Math.min(u.length, mask.length - i0);
-    g.fillRandom(u, 0, n);
-    for (let i = 0; i < n; i++) mask[i0 + i] = u[i]! < p ? 0 : scale;
+    g.fillUint32(u, 0, n);
+    for (let i = 0; i < n; i++) mask[i0 + i] = ((below - (u[i]! >>> 1)) >>> 31) * scale;
   }
   return x.mul(Tensor.fromData(mask, x.shape, x.dtype));
 }
 
-const dropoutScratch = new Float64Array(4096);
+const dropoutScratch = new Uint32Array(4096);
 
 /**
  * Options of {@link batchNorm}.

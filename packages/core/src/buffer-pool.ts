@@ -5,6 +5,12 @@
 // hook, leaf or user), so it returns that gradient's buffer here, and the next kernel result of
 // the same size reuses it: warm memory, no faults. Only buffers born after the pass started can
 // come back (see {@link recycleBuffer}), so nothing the user holds is ever reused.
+//
+// Results that die by garbage collection (forward activations, a dropout mask) never come back
+// in a synchronous loop, so each training step asks for them afresh. For those, a miss orders a
+// warm replacement of the same size: a worker thread of the kernel pool allocates it, touches
+// its pages while it has no other job, and moves it here (see kernels/wasm/threads.ts); the next
+// miss of that size takes it. The buffer is an ordinary ArrayBuffer, garbage-collected as usual.
 
 /** Buffers waiting for reuse, by byte length. */
 const pool = new Map<number, ArrayBuffer[]>();
@@ -23,11 +29,34 @@ let allocations = 0;
 let drainTimer: { unref?: () => void } | undefined;
 let lastReturn = 0;
 
-/** Statistics for tests: buffers returned to the pool and buffers reused from it. @internal */
-export const bufferPoolStats = { recycled: 0, reused: 0 };
+/**
+ * A thread that prepares warm buffers: plain ArrayBuffers whose pages it has touched, moved
+ * (transferred, not copied) to the calling thread. @internal
+ */
+export interface WarmSource {
+  /** Orders a warm buffer of `bytes` bytes; false when no thread can prepare one now. */
+  order(bytes: number): boolean;
+  /** The warm buffers that have arrived since the last call. */
+  collect(): ArrayBuffer[];
+}
 
-/** Switch for tests (the same training run with and without reuse). @internal */
-export const bufferPoolOptions = { enabled: true };
+let warmSource: WarmSource | undefined;
+/** Warm buffers that have arrived, by byte length. */
+const stock = new Map<number, ArrayBuffer[]>();
+/** Warm buffers ordered and not arrived yet, by byte length. */
+const ordered = new Map<number, number>();
+/** Bytes of warm buffers ordered or arrived and not taken. */
+let stockBytes = 0;
+/** Most bytes of warm buffers ordered or waiting. */
+const STOCK_MAX_BYTES = 64 * 1024 * 1024;
+/** Smaller misses are not worth a worker's time (a few page faults each). */
+const WARM_MIN_BYTES = 1 << 20;
+
+/** Statistics for tests: buffers returned to the pool, reused from it, and taken warm from the stock. @internal */
+export const bufferPoolStats = { recycled: 0, reused: 0, warm: 0 };
+
+/** Switches for tests and A/B timing: reuse at all, and warm buffers on misses. @internal */
+export const bufferPoolOptions = { enabled: true, warm: true };
 
 /**
  * A pooled buffer of exactly `bytes` bytes, or undefined. Its contents are whatever the
@@ -36,10 +65,61 @@ export const bufferPoolOptions = { enabled: true };
 export function takeBuffer(bytes: number): ArrayBuffer | undefined {
   const list = pool.get(bytes);
   const buffer = list?.pop();
-  if (buffer === undefined) return undefined;
-  pooledBytes -= bytes;
-  bufferPoolStats.reused++;
-  return buffer;
+  if (buffer !== undefined) {
+    pooledBytes -= bytes;
+    bufferPoolStats.reused++;
+    return buffer;
+  }
+  return takeWarm(bytes);
+}
+
+/**
+ * On a miss: a warm buffer of this size if one has arrived, and an order for another one (the
+ * size is likely wanted again: the next training step repeats this one).
+ */
+function takeWarm(bytes: number): ArrayBuffer | undefined {
+  const source = warmSource;
+  if (source === undefined || bytes < WARM_MIN_BYTES || !bufferPoolOptions.enabled || !bufferPoolOptions.warm) return undefined;
+  for (const b of source.collect()) {
+    const n = b.byteLength;
+    const waiting = ordered.get(n) ?? 0;
+    if (waiting > 0) ordered.set(n, waiting - 1);
+    else stockBytes += n; // ordered before the stock was last emptied
+    let list = stock.get(n);
+    if (list === undefined) stock.set(n, (list = []));
+    list.push(b);
+  }
+  const got = stock.get(bytes)?.pop();
+  if (got !== undefined) {
+    stockBytes -= bytes;
+    bufferPoolStats.warm++;
+  }
+  if (stockBytes + bytes <= STOCK_MAX_BYTES && source.order(bytes)) {
+    ordered.set(bytes, (ordered.get(bytes) ?? 0) + 1);
+    stockBytes += bytes;
+  }
+  lastReturn = Date.now();
+  scheduleDrain();
+  return got;
+}
+
+/** Bytes of warm buffers ordered or waiting (for tests: never above 64 MB). @internal */
+export function warmStockBytes(): number {
+  return stockBytes;
+}
+
+/** Registers the thread that prepares warm buffers (the kernel pool, in Node). @internal */
+export function setWarmSource(source: WarmSource | undefined): void {
+  warmSource = source;
+  ordered.clear(); // orders to a previous source never arrive
+  stock.clear();
+  stockBytes = 0;
+}
+
+/** Drops the warm buffers that have arrived (orders still on their way stay counted). */
+function clearStock(): void {
+  for (const [n, list] of stock) stockBytes -= n * list.length;
+  stock.clear();
 }
 
 /** Records that `buffer` was (re)issued now, for kernel results only. @internal */
@@ -81,15 +161,15 @@ function scheduleDrain(): void {
       return;
     }
     drainTimer = undefined;
-    pool.clear();
-    pooledBytes = 0;
+    drainBufferPool();
   };
   drainTimer = setTimeout(check, DRAIN_MS);
   drainTimer.unref?.();
 }
 
-/** Empties the pool now (tests). @internal */
+/** Empties the pool and the stock of warm buffers now (tests). @internal */
 export function drainBufferPool(): void {
   pool.clear();
   pooledBytes = 0;
+  clearStock();
 }

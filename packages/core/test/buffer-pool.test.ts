@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, Tensor, conv2d, defineFunction, getBackend, maxPool2d, randn, tensor } from '@tapegrad/core';
-import { bufferPoolOptions, bufferPoolStats, drainBufferPool } from '../src/buffer-pool.js';
+import { Generator, Tensor, allocateUninitialized, conv2d, defineFunction, getBackend, maxPool2d, randn, setNumThreads, tensor } from '@tapegrad/core';
+import { bufferPoolOptions, bufferPoolStats, drainBufferPool, warmStockBytes } from '../src/buffer-pool.js';
+import { wasmRuntime } from '../src/kernels/wasm/module.js';
+import { startThreads } from '../src/kernels/wasm/threads.js';
 
 // The backward pass returns the buffers of gradients it has finished with to a pool, and large
 // kernel results reuse them. Every tensor here has at least 16,384 float32 elements (64 KiB),
@@ -147,5 +149,90 @@ describe('buffer reuse in backward', () => {
     churn(g);
     expect(snapshot(first)).toEqual(copy);
     expect(tensor(snapshot(x.grad!))).toBeAllClose(tensor(copy).mul(2));
+  });
+});
+
+describe('warm buffers for results that garbage collection frees', () => {
+  // A large result that misses the pool (forward activations die by garbage collection, so
+  // every training step misses them) orders a warm replacement: the first worker allocates it,
+  // touches its pages while idle and moves it back. These tests wait for orders to arrive by
+  // yielding between allocations; nothing here is timed.
+  const MB = 1 << 20;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  afterEach(() => {
+    bufferPoolOptions.warm = true;
+    setNumThreads(2);
+  });
+
+  /** Allocates (and drops) results of `bytes` bytes until `n` of them came warm or 5 s passed; returns the warm ones. */
+  async function untilWarm(bytes: number, n: number): Promise<Float32Array[]> {
+    const got: Float32Array[] = [];
+    const start = Date.now();
+    while (got.length < n && Date.now() - start < 5000) {
+      const before = bufferPoolStats.warm;
+      const a = allocateUninitialized('float32', bytes / 4);
+      if (bufferPoolStats.warm > before) got.push(a);
+      await sleep(2);
+    }
+    return got;
+  }
+
+  it('hands out plain ArrayBuffers of the size that keeps missing, which stay as the caller wrote them', async () => {
+    setNumThreads(2);
+    await startThreads(wasmRuntime()!);
+    const bytes = 3 * MB + 4096;
+    const warm = await untilWarm(bytes, 2);
+    expect(warm.length).toBe(2);
+    for (const a of warm) {
+      expect(a.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(a.buffer.byteLength).toBe(bytes);
+      a.fill(7.5);
+    }
+    // more orders of the same size keep the worker busy; what the caller holds is its own
+    await untilWarm(bytes, 3);
+    for (const a of warm) expect(a.every((v) => v === 7.5)).toBe(true);
+  });
+
+  it('orders nothing when switched off, and at most 64 MB at a time when on', async () => {
+    await startThreads(wasmRuntime()!);
+    bufferPoolOptions.warm = false;
+    drainBufferPool();
+    const before = bufferPoolStats.warm;
+    const ordered = warmStockBytes(); // orders of earlier tests may still be on their way
+    for (let i = 0; i < 20; i++) allocateUninitialized('float32', (2 * MB) / 4);
+    expect(bufferPoolStats.warm).toBe(before);
+    expect(warmStockBytes()).toBe(ordered);
+    bufferPoolOptions.warm = true;
+    for (let i = 0; i < 60; i++) {
+      allocateUninitialized('float32', (3 * MB + i * 4096) / 4);
+      expect(warmStockBytes()).toBeLessThanOrEqual(64 * MB);
+    }
+    expect(warmStockBytes()).toBeGreaterThan(32 * MB);
+  });
+
+  it('keeps working after the thread pool restarts with another size', async () => {
+    setNumThreads(3);
+    const warm = await untilWarm(2 * MB, 1);
+    expect(warm.length).toBe(1);
+  });
+
+  it('gives the same results with warm buffers as without', async () => {
+    await startThreads(wasmRuntime()!);
+    const g = new Generator(4);
+    const x = randn([8, 8, 64, 64], { generator: g });
+    const w = randn([16, 8, 3, 3], { generator: g });
+    const forward = () => snapshot(conv2d(x, w).relu().exp().mul(0.5));
+    bufferPoolOptions.warm = false;
+    const plain = forward();
+    bufferPoolOptions.warm = true;
+    const before = bufferPoolStats.warm;
+    let last = plain;
+    for (let i = 0; i < 40 && bufferPoolStats.warm - before < 4; i++) {
+      last = forward();
+      await sleep(5);
+    }
+    expect(bufferPoolStats.warm - before).toBeGreaterThanOrEqual(4);
+    expect(last).toEqual(plain);
   });
 });

@@ -1,5 +1,6 @@
 import { ValueError } from '../../errors.js';
-import type { KernelExports, WasmRuntime } from './module.js';
+import { wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
+import { setWarmSource, type WarmSource } from '../../buffer-pool.js';
 
 // A persistent pool of worker threads that share the kernels' memory (a shared
 // WebAssembly.Memory), for large GEMM, convolution and pooling calls: worker_threads in Node,
@@ -19,6 +20,8 @@ const MAX_CHUNKS = 64;
 const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, FN = 4, NARGS = 5, WORKARG = 6, ERROR = 7, HEADER = 8;
 /** A worker with no job for this long exits; the pool is started again on the next large job. */
 const IDLE_EXIT_MS = 5000;
+/** Bytes of a warm buffer a worker touches between looks at the job counter (8 pages, ~15 us). */
+const WARM_SLICE = 8 * 4096;
 
 const FN_NAMES: Array<keyof KernelExports> = [
   'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dF32', 'unaryF32', 'binaryF32',
@@ -28,19 +31,45 @@ const FN_NAMES: Array<keyof KernelExports> = [
 
 // The body of each worker, as source text so that no separate file has to be found (it is
 // evaluated by worker_threads in Node, loaded from a Blob URL in browsers). Ready flag values:
-// 1 running, 2 exited after idling.
+// 1 running, 2 exited after idling. In Node the first worker also takes warm-buffer orders
+// from a port: while it has no job it allocates the buffer, touches its pages a slice at a time
+// and moves it (transfer, no copy) back to the calling thread.
 const WORKER_BODY = `
-function run({ module, memory, ctlBuf, argBuf, index, names, nworkers }, exit) {
+function warmer(port, receive) {
+  let buf = null, u8 = null, at = 0;
+  return () => {
+    if (buf === null) {
+      const m = receive(port);
+      if (m === undefined) return false;
+      buf = new ArrayBuffer(m.message);
+      u8 = new Uint8Array(buf);
+      at = 0;
+    }
+    const end = Math.min(u8.length, at + ${WARM_SLICE});
+    for (let p = at; p < end; p += 4096) u8[p] = 0;
+    at = end;
+    if (at >= u8.length) {
+      if (u8.length > 0) u8[u8.length - 1] = 0;
+      port.postMessage(buf, [buf]);
+      buf = u8 = null;
+    }
+    return true;
+  };
+}
+function run({ module, memory, ctlBuf, argBuf, index, names, nworkers, warmPort }, exit, receive) {
   const exportsOf = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const fns = names.map((n) => exportsOf[n]);
   const ctl = new Int32Array(ctlBuf);
   const args = new Float64Array(argBuf);
   const ready = ${HEADER} + nworkers + index;
+  const warm = warmPort && receive ? warmer(warmPort, receive) : null;
   Atomics.store(ctl, ready, 1);
   let seen = 0;
   for (;;) {
     let s = Atomics.load(ctl, ${SEQ});
     for (let i = 0; s === seen && i < 20000; i++) s = Atomics.load(ctl, ${SEQ});
+    // no job came while spinning: prepare warm buffers, a slice at a time, before sleeping
+    while (s === seen && warm !== null && warm()) s = Atomics.load(ctl, ${SEQ});
     if (s === seen) {
       // idle: sleep until the next job; after ${IDLE_EXIT_MS / 1000} s without one, exit (the pool is
       // rebuilt on demand), so abandoned pools do not pin their memory forever
@@ -63,14 +92,21 @@ function run({ module, memory, ctlBuf, argBuf, index, names, nworkers }, exit) {
   }
 }
 `;
-const NODE_WORKER = `${WORKER_BODY}\nrun(require('node:worker_threads').workerData, () => process.exit(0));\n`;
+const NODE_WORKER = `${WORKER_BODY}\nconst wt = require('node:worker_threads');\nrun(wt.workerData, () => process.exit(0), wt.receiveMessageOnPort);\n`;
 const WEB_WORKER = `${WORKER_BODY}\nself.onmessage = (e) => run(e.data, () => self.close());\n`;
 
 /** The part of a worker (Node's worker_threads.Worker or a Web Worker) the pool uses. */
 interface AnyWorker {
   terminate(): unknown;
 }
-type NodeWorkerCtor = new (src: string, opts: { eval: boolean; workerData: unknown }) => AnyWorker & { unref(): void };
+type NodeWorkerCtor = new (src: string, opts: { eval: boolean; workerData: unknown; transferList?: unknown[] }) => AnyWorker & { unref(): void };
+/** The parts of Node's MessagePort the warm-buffer orders use. */
+interface NodePort {
+  postMessage(message: unknown): void;
+  unref(): void;
+  close(): void;
+}
+type ReceiveMessage = (port: NodePort) => { message: unknown } | undefined;
 type WebWorkerCtor = new (url: string) => AnyWorker & { postMessage(data: unknown): void };
 
 interface Pool {
@@ -79,6 +115,8 @@ interface Pool {
   ctl: Int32Array;
   args: Float64Array;
   seq: number;
+  /** Node only: the port warm-buffer orders go to the first worker on and come back on. */
+  warm?: { port: NodePort; receive: ReceiveMessage };
 }
 
 let wanted = defaultThreads();
@@ -144,8 +182,36 @@ export function getNumThreads(): number {
 function shutdown(): void {
   if (!pool) return;
   for (const w of pool.workers) void w.terminate();
+  pool.warm?.port.close();
   pool = null;
+  setWarmSource(warmSource); // orders to the old workers never come back
 }
+
+/**
+ * Warm buffers from the first worker (see buffer-pool.ts): it allocates each one, touches its
+ * pages while it has no job, and moves it back, so the thread that takes it later pays no page
+ * faults. Ordering starts the pool if it is not running; nothing is ordered until its first
+ * worker is ready, nor outside Node.
+ */
+const warmSource: WarmSource = {
+  order(bytes: number): boolean {
+    const rt = wasmRuntime();
+    const p = rt ? getPool(rt) : null;
+    if (p === null || p.warm === undefined || readyWorkers(p) === 0) return false;
+    p.warm.port.postMessage(bytes);
+    // an idle worker sleeps on the job counter: wake it (it finds no job and takes the order)
+    Atomics.notify(p.ctl, SEQ);
+    return true;
+  },
+  collect(): ArrayBuffer[] {
+    const w = pool?.warm;
+    const out: ArrayBuffer[] = [];
+    if (w === undefined) return out;
+    for (let m = w.receive(w.port); m !== undefined; m = w.receive(w.port)) out.push(m.message as ArrayBuffer);
+    return out;
+  },
+};
+setWarmSource(warmSource);
 
 /** The pool for `rt`, started on first use; null when threads are unavailable or not wanted. */
 function getPool(rt: WasmRuntime): Pool | null {
@@ -159,10 +225,17 @@ function getPool(rt: WasmRuntime): Pool | null {
   const argBuf = new SharedArrayBuffer(MAX_CHUNKS * MAX_ARGS * 8);
   const workers: AnyWorker[] = [];
   const data = (index: number) => ({ module: rt.module, memory: rt.memory, ctlBuf, argBuf, index, names: FN_NAMES, nworkers: nw });
+  let warm: Pool['warm'];
   if (kind === 'node') {
-    const { Worker } = nodeBuiltin<{ Worker: NodeWorkerCtor }>('node:worker_threads')!;
+    const wt = nodeBuiltin<{
+      Worker: NodeWorkerCtor; MessageChannel: new () => { port1: NodePort; port2: NodePort }; receiveMessageOnPort: ReceiveMessage;
+    }>('node:worker_threads')!;
+    const channel = new wt.MessageChannel();
+    channel.port1.unref();
+    warm = { port: channel.port1, receive: wt.receiveMessageOnPort };
     for (let i = 0; i < nw; i++) {
-      const w = new Worker(NODE_WORKER, { eval: true, workerData: data(i) });
+      const extra = i === 0 ? { warmPort: channel.port2 } : {};
+      const w = new wt.Worker(NODE_WORKER, { eval: true, workerData: { ...data(i), ...extra }, transferList: i === 0 ? [channel.port2] : [] });
       w.unref();
       workers.push(w);
     }
@@ -175,7 +248,7 @@ function getPool(rt: WasmRuntime): Pool | null {
       workers.push(w);
     }
   }
-  pool = { rt, workers, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0 };
+  pool = { rt, workers, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0, warm };
   return pool;
 }
 

@@ -126,6 +126,8 @@ export const threadStats = { single: 0, parallel: 0 };
 /** Counters for tests: convolutions (forward, input and weight gradients) run by the Winograd kernels, F(2x2, 3x3) and (suffix 4) F(4x4, 3x3). @internal */
 export const winogradStats = { forward: 0, backwardInput: 0, backwardWeight: 0, forward4: 0, backwardInput4: 0, backwardWeight4: 0 };
 let pool: Pool | null = null;
+/** True where workers are Node's worker_threads (the only ones that prepare warm buffers). */
+const nodeWorkers = workerKind() === 'node';
 
 function nodeBuiltin<T>(name: string): T | null {
   const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (n: string) => unknown } }).process;
@@ -195,7 +197,7 @@ function shutdown(): void {
  */
 const warmSource: WarmSource = {
   order(bytes: number): boolean {
-    const rt = wasmRuntime();
+    const rt = nodeWorkers ? wasmRuntime() : null; // (no warm buffers from Web Workers: do not start them for this)
     const p = rt ? getPool(rt) : null;
     if (p === null || p.warm === undefined || readyWorkers(p) === 0) return false;
     p.warm.port.postMessage(bytes);

@@ -95,9 +95,10 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
  * Allocates a typed array of `n` elements for `dtype` whose contents are unspecified, for a
  * result that is about to be written in full (a kernel's output). Arrays of 64 KiB and more
  * reuse the buffer of a gradient the backward pass has finished with when one of the same size
- * is free, and otherwise skip the zero fill in Node (`Buffer.allocUnsafeSlow`): for a fresh
- * 4 MB result, filling and first touching the memory costs more than the kernel itself. Small
- * arrays are {@link allocate}d.
+ * is free; in Node, arrays of 1 MB and more then take a buffer that a worker thread has already
+ * touched, if one of that size is ready (each such miss orders the next); otherwise they skip
+ * the zero fill (`Buffer.allocUnsafeSlow`): for a fresh 4 MB result, filling and first touching
+ * the memory costs more than the kernel itself. Small arrays are {@link allocate}d.
  *
  * @example
  * const out = allocateUninitialized('float32', 1 << 20);

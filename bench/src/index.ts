@@ -60,8 +60,9 @@ async function runColumn(name: string): Promise<ColumnResult> {
       if ('error' in r) return { values: {}, error: r.error };
       return { values: obj(r.figures), note: `pytorch: ${r.info}` };
     }
-    case 'c': {
-      const r = runC(figs, log);
+    case 'c':
+    case 'c-cold': {
+      const r = runC(figs, log, name === 'c-cold');
       if ('error' in r) return { values: {}, error: r.error };
       return { values: obj(r.figures), note: r.info };
     }
@@ -79,7 +80,7 @@ if (column) {
     ...(flag('no-js') ? [] : ['tg-js']), 'tg-wasm',
     ...(flag('no-tfjs') ? [] : ['tfjs-cpu', 'tfjs-wasm']),
     ...(flag('no-torch') ? [] : ['torch']),
-    ...(flag('no-c') || !figs.some((f) => ['add-1e6', 'exp-1e6', 'sum-1e6'].includes(f.id)) ? [] : ['c']),
+    ...(flag('no-c') || !figs.some((f) => ['add-1e6', 'exp-1e6', 'sum-1e6'].includes(f.id)) ? [] : ['c', 'c-cold']),
   ];
   console.error(`tapegrad bench: ${figs.length} figures, wasm kernels on ${threads} thread(s); progress below, table at the end`);
   const script = fileURLToPath(import.meta.url);

@@ -30,7 +30,7 @@ export function runTorch(figs: Figure[], threads: number, log: (s: string) => vo
   });
   if (!python) return { error: 'no python3 with torch found (Debian: apt-get install python3-torch libopenblas0-openmp)' };
   const omp = OPENBLAS_OPENMP.find((d) => existsSync(d));
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads) };
   if (omp) env.LD_LIBRARY_PATH = [omp, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   else log('pytorch: OpenBLAS OpenMP build not found (libopenblas0-openmp); torch may use a slow reference BLAS');
   const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_bench.py');

@@ -398,6 +398,21 @@ export function parseSafetensors(bytes: Uint8Array, opts: { name?: string } = {}
 }
 
 /**
+ * A Node.js built-in module, loaded when a file function is called. The name is not a literal
+ * in an `import()`, so bundlers building for the browser leave it alone (the rest of this
+ * package runs in browsers); outside Node the caller gets a clear error instead.
+ */
+async function nodeModule<T>(fn: string, name: string): Promise<T> {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (n: string) => unknown } }).process;
+  if (!proc?.versions?.node) {
+    throw new Error(`${fn}: files need Node.js; in a browser use serializeSafetensors / parseSafetensors on bytes`);
+  }
+  const builtin = proc.getBuiltinModule?.(name);
+  if (builtin !== undefined) return builtin as T;
+  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as T;
+}
+
+/**
  * Writes tensors to a safetensors file (like the safetensors library's `save_file`), atomically:
  * the bytes go to a temporary file in the same directory, which is flushed to disk and then
  * renamed over `path`, so a crash never leaves a half-written file in its place.
@@ -417,8 +432,8 @@ export async function saveSafetensors(
   opts: SerializeOptions & { metadata?: Record<string, string> } = {},
 ): Promise<void> {
   const bytes = serializeSafetensors(tensors, opts.metadata, opts);
-  const fs = await import('node:fs/promises');
-  const nodePath = await import('node:path');
+  const fs = await nodeModule<typeof import('node:fs/promises')>('saveSafetensors', 'node:fs/promises');
+  const nodePath = await nodeModule<typeof import('node:path')>('saveSafetensors', 'node:path');
   const dir = nodePath.dirname(path);
   const tmp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   const fh = await fs.open(tmp, 'wx');
@@ -461,7 +476,7 @@ export async function saveSafetensors(
  * tensors.w!.toArray(); // [1, 1]
  */
 export async function loadSafetensorsWithMetadata(path: string): Promise<SafetensorsContents> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeModule<typeof import('node:fs/promises')>('loadSafetensors', 'node:fs/promises');
   const fh = await fs.open(path, 'r');
   try {
     const { size } = await fh.stat();

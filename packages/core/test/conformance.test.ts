@@ -6,7 +6,7 @@ import {
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js/index.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
-import { wasmRuntime } from '../src/kernels/wasm/module.js';
+import { streamRuntime, wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
 
 // Conformance: every kernel of the Backend interface on the wasm backend against the JS
@@ -197,6 +197,19 @@ for (const be of backends) {
           const outDtype = op === 'gt' || op === 'eq' ? 'bool' : 'float32';
           expectSame(be.binary(op, a, b, outDtype), jsBackend.binary(op, a, b, outDtype), 2e-6, 1e-6);
         }
+    });
+    it('unpinned operands stream through an unshared memory of their own, pinned ones through the shared one', () => {
+      const stream = streamRuntime()!;
+      const main = wasmRuntime()!;
+      expect(main.shared).toBe(true);
+      expect(stream).not.toBe(main);
+      expect(stream.shared).toBe(false);
+      // the scratch of both is given back after each op
+      const p = pinned(makeView(shape, 'dense')); // (pinning moves the scratch stack's base)
+      const marks = [stream.mark(), main.mark()];
+      be.binary('add', makeView(shape, 'dense'), makeView(shape, 'offset'), 'float32');
+      be.binary('add', p, makeView(shape, 'dense'), 'float32');
+      expect([stream.mark(), main.mark()]).toEqual(marks);
     });
   });
 

@@ -3,7 +3,7 @@ import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, FloatArray, ReduceOp
 import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
 import { makeView } from '../view.js';
-import { wasmRuntime, type WasmRuntime } from './module.js';
+import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
 import { parallelFor, winogradStats } from './threads.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
@@ -177,30 +177,39 @@ function flatSource(rt: WasmRuntime, v: View, shape: readonly number[]): FlatSou
 }
 
 /**
- * Runs `kernel(len, ptrs, out)` over `n` elements in chunks of {@link CHUNK}, staging each
- * unpinned source's chunk into scratch memory and copying each chunk of the result into `out`.
+ * Runs `kernel(exports, len, ptrs, out)` over `n` elements in chunks of {@link CHUNK}, staging
+ * each unpinned source's chunk into scratch memory and copying each chunk of the result into
+ * `out`. Without pinned sources it works in {@link streamRuntime}'s unshared memory, which V8
+ * copies to and from 1.5x faster than shared memory (the chunk loop of a 1e6-float add: 0.83 -> 0.75 ms).
  */
 function streamMap(
-  rt: WasmRuntime, n: number, srcs: FlatSource[], out: Float32Array | Uint8Array,
-  kernel: (len: number, ptrs: number[], o: number) => void,
+  shared: WasmRuntime, n: number, srcs: FlatSource[], out: Float32Array | Uint8Array,
+  kernel: (E: KernelExports, len: number, ptrs: number[], o: number) => void,
 ): void {
-  const C = Math.min(n, CHUNK);
-  const bufs = srcs.map((src) => (src.ptr !== undefined ? src.ptr : src.step === 0 ? rt.put(src.data!.subarray(src.offset, src.offset + 1)) : rt.alloc(C * 4)));
-  const o = rt.alloc(C * out.BYTES_PER_ELEMENT);
-  const mem = out instanceof Float32Array ? rt.f32 : rt.u8;
-  const f32 = rt.f32;
-  const oi = o / out.BYTES_PER_ELEMENT;
-  const ptrs = bufs.slice();
-  for (let s = 0; s < n; s += C) {
-    const len = Math.min(C, n - s);
-    for (let i = 0; i < srcs.length; i++) {
-      const src = srcs[i]!;
-      if (src.step === 0) continue;
-      if (src.ptr !== undefined) ptrs[i] = src.ptr + s * 4;
-      else f32.set(src.data!.subarray(src.offset + s, src.offset + s + len), bufs[i]! >> 2);
+  const rt = (srcs.every((src) => src.ptr === undefined) ? streamRuntime() : null) ?? shared;
+  const mark = rt.mark();
+  try {
+    const C = Math.min(n, CHUNK);
+    const bufs = srcs.map((src) => (src.ptr !== undefined ? src.ptr : src.step === 0 ? rt.put(src.data!.subarray(src.offset, src.offset + 1)) : rt.alloc(C * 4)));
+    const o = rt.alloc(C * out.BYTES_PER_ELEMENT);
+    const mem = out instanceof Float32Array ? rt.f32 : rt.u8;
+    const f32 = rt.f32;
+    const oi = o / out.BYTES_PER_ELEMENT;
+    const ptrs = bufs.slice();
+    const E = rt.exports;
+    for (let s = 0; s < n; s += C) {
+      const len = Math.min(C, n - s);
+      for (let i = 0; i < srcs.length; i++) {
+        const src = srcs[i]!;
+        if (src.step === 0) continue;
+        if (src.ptr !== undefined) ptrs[i] = src.ptr + s * 4;
+        else f32.set(src.data!.subarray(src.offset + s, src.offset + s + len), bufs[i]! >> 2);
+      }
+      kernel(E, len, ptrs, o);
+      out.set(mem.subarray(oi, oi + len), s);
     }
-    kernel(len, ptrs, o);
-    out.set(mem.subarray(oi, oi + len), s);
+  } finally {
+    rt.release(mark);
   }
 }
 
@@ -226,7 +235,7 @@ function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
     const flat = n > CHUNK ? flatSource(rt, x, x.shape) : undefined;
     if (flat && flat.step === 1) {
       const data = allocateUninitialized('float32', n) as Float32Array;
-      streamMap(rt, n, [flat], data, (len, [p], o) => rt.exports.unaryF32(code, len, p!, o, p0, p1));
+      streamMap(rt, n, [flat], data, (E, len, [p], o) => E.unaryF32(code, len, p!, o, p0, p1));
       return makeView(data, [...x.shape]);
     }
     const src = contiguous(rt, x);
@@ -302,15 +311,14 @@ function binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
     const fa = n > CHUNK ? flatSource(rt, a, shape) : undefined;
     const fb = fa ? flatSource(rt, b, shape) : undefined;
     if (fa && fb && (fa.step === 1 || fb.step === 1)) {
-      const E = rt.exports;
       const sa = fa.step, sb = fb.step;
       if (arith !== undefined) {
         const data = allocateUninitialized('float32', n) as Float32Array;
-        streamMap(rt, n, [fa, fb], data, (len, [pa, pb], o) => E.binaryF32(arith, 1, len, pa!, 0, sa, pb!, 0, sb, o));
+        streamMap(rt, n, [fa, fb], data, (E, len, [pa, pb], o) => E.binaryF32(arith, 1, len, pa!, 0, sa, pb!, 0, sb, o));
         return makeView(data, [...shape]);
       }
       const data = allocateUninitialized('bool', n) as Uint8Array;
-      streamMap(rt, n, [fa, fb], data, (len, [pa, pb], o) => E.compareF32(cmp!, 1, len, pa!, 0, sa, pb!, 0, sb, o));
+      streamMap(rt, n, [fa, fb], data, (E, len, [pa, pb], o) => E.compareF32(cmp!, 1, len, pa!, 0, sa, pb!, 0, sb, o));
       return makeView(data, [...shape]);
     }
     let A = stage(rt, a);

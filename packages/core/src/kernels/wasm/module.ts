@@ -273,3 +273,27 @@ export function wasmRuntime(): WasmRuntime | null {
   }
   return runtime;
 }
+
+let unshared: WasmRuntime | null | undefined;
+
+/**
+ * A second instance of the kernels on an unshared memory of its own (a few MB at most), for
+ * element-wise ops that stream their operands through in chunks on the calling thread: V8
+ * copies typed arrays into and out of a SharedArrayBuffer word by word, 1.5x slower than into
+ * an ordinary one. The same as {@link wasmRuntime} where that memory is unshared already; null
+ * without WebAssembly.
+ */
+export function streamRuntime(): WasmRuntime | null {
+  if (unshared !== undefined) return unshared;
+  const main = wasmRuntime();
+  unshared = main;
+  if (main?.shared) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
+      unshared = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmSingle)), memory, false);
+    } catch {
+      unshared = main;
+    }
+  }
+  return unshared;
+}

@@ -1,25 +1,12 @@
-// The browser build, without a browser: esbuild bundles what scripts/browser-check.mjs runs in
+// The browser build, without a browser: esbuild bundles what scripts/browser-check.ts runs in
 // Chromium (core, nn and optim) for the browser platform. A static import of a Node built-in,
 // or a dynamic one with a literal name, anywhere in those packages makes this fail.
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { bundleBrowserCheck } from './browser/bundle.js';
 
 describe('browser bundle', () => {
   it('core, nn and optim bundle for the browser with no errors or warnings', async () => {
-    const r = await build({
-      entryPoints: [join(root, 'test', 'browser', 'entry.ts')],
-      tsconfig: join(root, 'test', 'tsconfig.json'),
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
+    const r = await bundleBrowserCheck();
     expect(r.errors).toEqual([]);
     expect(r.warnings.map((w) => w.text)).toEqual([]);
     const js = r.outputFiles[0]!.text;

@@ -1,4 +1,4 @@
-// What scripts/browser-check.mjs runs in a real browser page (bundled with esbuild): the
+// What scripts/browser-check.ts runs in a real browser page (bundled with esbuild): the
 // default backend, the thread count, the wasm kernels (on Web Workers where the page is
 // cross-origin isolated) against the JS reference kernels, forward and backward, and a short
 // training run. The result goes to `globalThis.__tapegrad` for the script to read.

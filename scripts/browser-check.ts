@@ -1,4 +1,4 @@
-// Runs tapegrad in a real browser: bundles test/browser/entry.ts with esbuild, serves it from a
+// Runs tapegrad in a real browser: bundles test/browser/entry.ts with esbuild (test/browser/bundle.ts), serves it from a
 // local HTTP server and opens it in headless Chromium (playwright-core drives a Chromium that is
 // already installed; it downloads nothing), twice:
 // - cross-origin isolated (COOP/COEP headers): shared wasm memory and a Web Worker pool;
@@ -11,12 +11,10 @@
 // /usr/bin/google-chrome (on Debian: apt-get install chromium).
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
+import { bundleBrowserCheck } from '../test/browser/bundle.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = process.argv.find((a) => a.startsWith('--chromium='))?.slice('--chromium='.length);
 const candidates = [arg, process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const executablePath = candidates.find((p) => p && existsSync(p));
@@ -25,29 +23,23 @@ if (!executablePath) {
   process.exit(2);
 }
 
-const bundle = await build({
-  entryPoints: [join(root, 'test', 'browser', 'entry.ts')],
-  tsconfig: join(root, 'test', 'tsconfig.json'),
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  logLevel: 'warning',
-});
-const js = bundle.outputFiles[0].text;
+const bundle = await bundleBrowserCheck();
+for (const m of [...bundle.errors, ...bundle.warnings]) console.error(`browser-check: bundling: ${m.text}`);
+if (bundle.errors.length > 0) process.exit(1);
+const js = bundle.outputFiles[0]!.text;
 const html = '<!doctype html><meta charset="utf-8"><title>tapegrad browser check</title><script type="module" src="/entry.js"></script>';
 
 const server = createServer((req, res) => {
-  const isolated = req.url.startsWith('/isolated/');
-  const path = req.url.replace(/^\/(isolated|plain)/, '');
-  const headers = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
+  const url = req.url ?? '/';
+  const isolated = url.startsWith('/isolated/');
+  const path = url.replace(/^\/(isolated|plain)/, '');
+  const headers: Record<string, string> = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
   if (path === '/' || path === '/index.html') res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(html);
   else if (path === '/entry.js') res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(js);
   else res.writeHead(404).end();
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
 let failed = 0;
@@ -55,11 +47,13 @@ try {
   console.log(`browser-check: ${browser.version()} (${executablePath}), bundle ${(js.length / 1024).toFixed(0)} KB`);
   for (const mode of ['isolated', 'plain']) {
     const page = await browser.newPage();
-    const errors = [];
+    const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${base}/${mode}/`);
-    await page.waitForFunction(() => globalThis.__tapegrad !== undefined, null, { timeout: 120_000 });
-    const r = await page.evaluate(() => globalThis.__tapegrad);
+    await page.waitForFunction(() => (globalThis as unknown as { __tapegrad?: unknown }).__tapegrad !== undefined, null, { timeout: 120_000 });
+    const r = (await page.evaluate(() => (globalThis as unknown as { __tapegrad?: unknown }).__tapegrad)) as {
+      error?: string; isolated: boolean; cores: number; checks: Array<{ name: string; ok: boolean; detail: string }>;
+    };
     console.log(`\n${mode === 'isolated' ? 'cross-origin isolated page' : 'page without isolation'}:`);
     if (r.error) {
       console.log(`  FAIL  the page threw: ${r.error}`);

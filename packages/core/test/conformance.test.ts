@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ndarray from 'ndarray';
 import {
-  Generator, randn, setBackend, getBackend, setNumThreads, getNumThreads, conv2d, maxPool2d, avgPool2d, where, type Tensor,
+  Generator, ValueError, randn, setBackend, getBackend, setNumThreads, getNumThreads, conv2d, maxPool2d, avgPool2d, where, type Tensor,
 } from '@tapegrad/core';
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js/index.js';
@@ -109,6 +109,11 @@ describe('wasm backend', () => {
     expect(wasmRuntime()).not.toBeNull();
     expect(getBackend()).toBe('wasm');
     expect(getNumThreads()).toBe(2);
+  });
+  it('setBackend names the backends there are when asked for another', () => {
+    expect(() => setBackend('gpu')).toThrow(ValueError);
+    expect(() => setBackend('gpu')).toThrow('setBackend: unknown backend "gpu"; available: js, wasm');
+    expect(getBackend()).toBe('wasm');
   });
 });
 

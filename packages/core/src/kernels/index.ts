@@ -1,5 +1,5 @@
 import type { AdamHyper, Backend, FloatArray, SgdHyper } from './backend.js';
-import { ShapeError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 
 export { jsBackend };
@@ -38,13 +38,13 @@ export function registerBackend(backend: Backend): void {
  * Chooses the kernels every op runs on: `'wasm'` (WebAssembly SIMD, the default where the
  * engine supports it), `'js'` (the pure TypeScript reference) or another registered backend.
  *
- * @throws Error `setBackend: unknown backend "gpu"; available: js, wasm`
+ * @throws ValueError `setBackend: unknown backend "gpu"; available: js, wasm`
  * @example
  * setBackend('js'); // reference kernels, e.g. to compare results
  */
 export function setBackend(name: string): void {
   const b = backends.get(name);
-  if (!b) throw new Error(`setBackend: unknown backend "${name}"; available: ${[...backends.keys()].join(', ')}`);
+  if (!b) throw new ValueError(`setBackend: unknown backend "${name}"; available: ${[...backends.keys()].join(', ')}`);
   current = b;
 }
 

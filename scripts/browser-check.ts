@@ -1,11 +1,11 @@
-// Runs tapegrad in a real browser: bundles test/browser/entry.ts with esbuild (test/browser/bundle.ts), serves it from a
-// local HTTP server and opens it in headless Chromium (playwright-core drives a Chromium that is
-// already installed; it downloads nothing), twice:
+// Runs tapegrad in a real browser: bundles test/browser/entry.ts with esbuild (see
+// test/browser/bundle.ts), serves it from a local HTTP server and opens it in headless Chromium
+// (playwright-core drives a Chromium that is already installed; it downloads nothing), twice:
 // - cross-origin isolated (COOP/COEP headers): shared wasm memory and a Web Worker pool;
 // - not isolated: no SharedArrayBuffer, the single-threaded wasm build.
 // Prints each check and exits 1 if any fails.
 //
-//   pnpm browser-check [--chromium=/path/to/chromium]
+//   pnpm browser-check [-- --chromium=/path/to/chromium]
 //
 // Chromium: $CHROMIUM, --chromium=..., or the first of /usr/bin/chromium, /usr/bin/chromium-browser,
 // /usr/bin/google-chrome (on Debian: apt-get install chromium).

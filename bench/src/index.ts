@@ -7,7 +7,7 @@
 //          --epochs (also time one epoch of real MNIST, 60,000 images, for the MLP and the convnet)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { setNumThreads, getNumThreads } from '@tapegrad/core';
+import { setNumThreads, getNumThreads, getCpuCapability } from '@tapegrad/core';
 import { figures, type Figure } from './figures.js';
 import { epochSeconds, runTapegrad } from './tapegrad.js';
 import { loadTfjs, runTfjs } from './tfjs.js';
@@ -46,7 +46,7 @@ async function runColumn(name: string): Promise<ColumnResult> {
         v.set(f.id, secs);
         log(`tapegrad-wasm ${f.label}: ${secs.toFixed(1)} s`);
       }
-      return { values: obj(v) };
+      return { values: obj(v), note: `tapegrad wasm: ${threads} thread(s), instruction set ${getCpuCapability()} (TAPEGRAD_RELAXED_SIMD=0 for plain simd128)` };
     }
     case 'tfjs-cpu':
     case 'tfjs-wasm': {
@@ -104,7 +104,7 @@ if (column) {
   }
   printTable(figs, columns);
   for (const n of notes) console.log(n);
-  console.log(`tapegrad wasm: ${threads} thread(s). Ratios are tg-wasm / peer: above 1 is better for GFLOP/s and samples/s, below 1 for ms and us.`);
+  console.log('Ratios are tg-wasm / peer: above 1 is better for GFLOP/s and samples/s, below 1 for ms and us.');
 }
 
 function fmt(v: number | string | undefined): string {

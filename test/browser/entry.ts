@@ -3,7 +3,7 @@
 // cross-origin isolated) against the JS reference kernels, forward and backward, and a short
 // training run. The result goes to `globalThis.__tapegrad` for the script to read.
 import {
-  conv2d, getBackend, getNumThreads, manualSeed, maxPool2d, logSoftmax, randn, randint, setBackend, type Tensor,
+  conv2d, getBackend, getCpuCapability, getNumThreads, manualSeed, maxPool2d, logSoftmax, randn, randint, setBackend, type Tensor,
 } from '@tapegrad/core';
 import {
   Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, parseSafetensors, saveSafetensors, serializeSafetensors,
@@ -92,6 +92,8 @@ async function main(): Promise<unknown> {
   check('default backend is wasm', getBackend() === 'wasm', `getBackend() = ${getBackend()}`);
   const rt = wasmRuntime();
   check('wasm memory is shared exactly when the page is isolated', rt !== null && rt.shared === isolated, `shared = ${rt?.shared}, crossOriginIsolated = ${isolated}`);
+  // Chromium has had relaxed SIMD since 114: the fused multiply-add build should load
+  check('kernels use relaxed SIMD', getCpuCapability() === 'relaxed-simd128', `getCpuCapability() = ${getCpuCapability()}`);
   const wantThreads = isolated ? cores : 1;
   check('getNumThreads()', getNumThreads() === wantThreads, `getNumThreads() = ${getNumThreads()}, expected ${wantThreads} (hardwareConcurrency ${cores})`);
   if (isolated && rt) {

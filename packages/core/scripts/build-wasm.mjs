@@ -2,9 +2,9 @@
 // the binaries, base64-encoded, in src/kernels/wasm/binary.generated.ts so that they load
 // synchronously (`new WebAssembly.Module(bytes)`) in Node and in browsers alike.
 //
-// Two variants: one importing an ordinary memory, one importing a shared memory (the threads
-// feature) for the worker pool. Skips the work when the sources have not changed since the
-// last build (a hash of sources and flags is kept in the generated file).
+// Four variants: importing an ordinary memory or a shared one (the threads feature, for the
+// worker pool), each with and without relaxed SIMD. Skips the work when the sources have not
+// changed since the last build (a hash of sources and flags is kept in the generated file).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,9 +23,15 @@ const common = [
   '--enable', 'simd', '--importMemory', '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES),
   '--use', 'abort=', '--noExportMemory', '--baseDir', srcDir,
 ];
+// Each also with relaxed SIMD (fused multiply-add in the GEMM micro-kernel), for engines that
+// validate it; module.ts picks the build.
+const shared = ['--enable', 'threads', '--sharedMemory'];
+const relaxed = ['--enable', 'relaxed-simd'];
 const variants = {
   wasmSingle: [...common],
-  wasmShared: [...common, '--enable', 'threads', '--sharedMemory'],
+  wasmShared: [...common, ...shared],
+  wasmSingleRelaxed: [...common, ...relaxed],
+  wasmSharedRelaxed: [...common, ...shared, ...relaxed],
 };
 
 const hash = createHash('sha256');

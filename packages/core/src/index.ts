@@ -27,6 +27,6 @@ export { Node, type GradHook, type BackwardRule, type Edge } from './autograd/no
 export { primitives, type PrimitiveInfo } from './autograd/primitive.js';
 export { defineFunction, FunctionContext, type FunctionDef } from './autograd/function.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckFn } from './autograd/gradcheck.js';
-export { setBackend, getBackend, registerBackend, jsBackend, type Backend } from './kernels/index.js';
+export { setBackend, getBackend, getCpuCapability, registerBackend, jsBackend, type Backend } from './kernels/index.js';
 export { setNumThreads, getNumThreads, fusedAdamUpdate, fusedSgdUpdate } from './kernels/index.js';
 export type { View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './kernels/backend.js';

@@ -4,6 +4,7 @@ import { jsBackend } from './js/index.js';
 
 export { jsBackend };
 import { wasmAvailable, wasmBackend } from './wasm/index.js';
+import { wasmRuntime } from './wasm/module.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
 export { setNumThreads, getNumThreads } from './wasm/threads.js';
@@ -57,6 +58,22 @@ export function setBackend(name: string): void {
  */
 export function getBackend(): string {
   return current.name;
+}
+
+/**
+ * The instruction set the `wasm` backend's kernels run with, like PyTorch's
+ * `torch.backends.cpu.get_cpu_capability()`: `'relaxed-simd128'` when the engine has relaxed SIMD
+ * (the matrix-product micro-kernel then uses fused multiply-adds: ~1.25x faster here, one
+ * rounding per multiply-add instead of two), `'simd128'` for plain 128-bit SIMD, and `'none'`
+ * where WebAssembly SIMD is missing (only the `js` backend runs). Does not depend on the current
+ * backend.
+ *
+ * @example
+ * getCpuCapability(); // 'relaxed-simd128' in Node 22+ and Chrome 114+
+ */
+export function getCpuCapability(): 'relaxed-simd128' | 'simd128' | 'none' {
+  const rt = wasmRuntime();
+  return rt === null ? 'none' : rt.relaxed ? 'relaxed-simd128' : 'simd128';
 }
 
 /** Throws unless every array is as long as the parameter. */

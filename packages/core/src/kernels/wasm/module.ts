@@ -1,4 +1,4 @@
-import { wasmShared, wasmSingle } from './binary.generated.js';
+import { wasmShared, wasmSharedRelaxed, wasmSingle, wasmSingleRelaxed } from './binary.generated.js';
 
 /** The functions the AssemblyScript kernels export (addresses are byte offsets into the memory). */
 export interface KernelExports {
@@ -91,6 +91,8 @@ export class WasmRuntime {
     readonly memory: WebAssembly.Memory,
     /** True when the memory is a SharedArrayBuffer that worker threads can use too. */
     readonly shared: boolean,
+    /** True for the build with relaxed SIMD (fused multiply-add in the GEMM micro-kernel). */
+    readonly relaxed = false,
   ) {
     const inst = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = inst.exports as unknown as KernelExports;
@@ -244,6 +246,37 @@ function simdSupported(): boolean {
   return WebAssembly.validate(probe);
 }
 
+let relaxedChecked: boolean | undefined;
+
+/**
+ * True if this engine validates relaxed SIMD (`f32x4.relaxed_madd`, tested on a tiny module).
+ * Chrome 114+, Node 22+ and other engines on V8 11.4+ have it on by default. Node 20's V8 11.3
+ * has the complete implementation behind `--experimental-wasm-relaxed-simd` (11.4 shipped it
+ * unchanged), and we turn that flag on there through `v8.setFlagsFromString`: it only makes
+ * such modules validate. The environment variable `TAPEGRAD_RELAXED_SIMD=0` keeps the plain
+ * SIMD build everywhere.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedChecked !== undefined) return relaxedChecked;
+  // (module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))
+  const probe = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11,
+    0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+  ]);
+  const proc = (globalThis as {
+    process?: { env?: Record<string, string | undefined>; versions?: { v8?: string }; getBuiltinModule?: (n: string) => unknown };
+  }).process;
+  relaxedChecked = false;
+  if (proc?.env?.TAPEGRAD_RELAXED_SIMD === '0') return false;
+  relaxedChecked = WebAssembly.validate(probe);
+  if (!relaxedChecked && proc?.versions?.v8?.startsWith('11.3.') && typeof proc.getBuiltinModule === 'function') {
+    const v8 = proc.getBuiltinModule('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
+    v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    relaxedChecked = WebAssembly.validate(probe);
+  }
+  return relaxedChecked;
+}
+
 /**
  * The kernels' runtime, created on first use: the shared-memory build where SharedArrayBuffer
  * is available (Node, cross-origin isolated pages), else the single-threaded one. Null if
@@ -260,14 +293,16 @@ export function wasmRuntime(): WasmRuntime | null {
     if (canShare) {
       try {
         const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-        runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmShared)), memory, true);
+        const relaxed = relaxedSimdSupported();
+        runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(relaxed ? wasmSharedRelaxed : wasmShared)), memory, true, relaxed);
         return runtime;
       } catch {
         // fall through to the single-threaded build
       }
     }
     const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
-    runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmSingle)), memory, false);
+    const relaxed = relaxedSimdSupported();
+    runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(relaxed ? wasmSingleRelaxed : wasmSingle)), memory, false, relaxed);
   } catch {
     runtime = null;
   }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Generator, Tensor, allocateUninitialized, conv2d, defineFunction, getBackend, maxPool2d, randn, setNumThreads, tensor } from '@tapegrad/core';
 import { bufferPoolOptions, bufferPoolStats, drainBufferPool, warmStockBytes } from '../src/buffer-pool.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
@@ -234,5 +234,27 @@ describe('warm buffers for results that garbage collection frees', () => {
     }
     expect(bufferPoolStats.warm - before).toBeGreaterThanOrEqual(4);
     expect(last).toEqual(plain);
+  });
+});
+
+describe('warm buffers and the js backend', () => {
+  it('ordering warm buffers starts no worker threads while the js backend is the current one', async () => {
+    // fresh copies of the modules, with no pool started by earlier tests
+    vi.resetModules();
+    try {
+      const core = await import('../src/index.js');
+      const threads = await import('../src/kernels/wasm/threads.js');
+      core.setBackend('js');
+      expect(threads.poolRunning()).toBe(false);
+      for (let i = 0; i < 8; i++) core.allocateUninitialized('float32', (2 << 20) + i * 1024); // 8 misses of >= 8 MB
+      core.randn([1 << 20]).add(1).sum();
+      expect(threads.poolRunning()).toBe(false);
+      // under wasm the same misses start the pool that prepares warm buffers
+      core.setBackend('wasm');
+      for (let i = 0; i < 8; i++) core.allocateUninitialized('float32', (2 << 20) + i * 1024);
+      expect(threads.poolRunning()).toBe(true);
+    } finally {
+      vi.resetModules();
+    }
   });
 });

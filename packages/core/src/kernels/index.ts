@@ -8,11 +8,13 @@ import { wasmRuntime } from './wasm/module.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
 export { setNumThreads, getNumThreads } from './wasm/threads.js';
+import { setWarmStartsPool } from './wasm/threads.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
 if (wasmAvailable()) backends.set('wasm', wasmBackend);
 // The fastest available backend is the default: WebAssembly SIMD where the engine has it.
 let current: Backend = backends.get('wasm') ?? jsBackend;
+setWarmStartsPool(current === wasmBackend);
 
 /** The backend the ops use now. @internal */
 export function K(): Backend {
@@ -47,6 +49,7 @@ export function setBackend(name: string): void {
   const b = backends.get(name);
   if (!b) throw new ValueError(`setBackend: unknown backend "${name}"; available: ${[...backends.keys()].join(', ')}`);
   current = b;
+  setWarmStartsPool(b === wasmBackend);
 }
 
 /**

@@ -181,6 +181,22 @@ export function getNumThreads(): number {
   return wanted;
 }
 
+let warmStartsPool = true;
+
+/**
+ * Whether ordering a warm buffer may start the worker pool: `setBackend` allows it for the
+ * `wasm` backend only, so that running on the `js` kernels starts no threads. A pool that is
+ * already running keeps preparing warm buffers either way. @internal
+ */
+export function setWarmStartsPool(allowed: boolean): void {
+  warmStartsPool = allowed;
+}
+
+/** True while the worker pool is running (tests). @internal */
+export function poolRunning(): boolean {
+  return pool !== null;
+}
+
 function shutdown(): void {
   if (!pool) return;
   for (const w of pool.workers) void w.terminate();
@@ -192,13 +208,15 @@ function shutdown(): void {
 /**
  * Warm buffers from the first worker (see buffer-pool.ts): it allocates each one, touches its
  * pages while it has no job, and moves it back, so the thread that takes it later pays no page
- * faults. Ordering starts the pool if it is not running; nothing is ordered until its first
- * worker is ready, nor outside Node.
+ * faults. Ordering starts the pool if it is not running, but only while the `wasm` backend is
+ * the current one (see {@link setWarmStartsPool}); nothing is ordered until its first worker is
+ * ready, nor outside Node.
  */
 const warmSource: WarmSource = {
   order(bytes: number): boolean {
     const rt = nodeWorkers ? wasmRuntime() : null; // (no warm buffers from Web Workers: do not start them for this)
-    const p = rt ? getPool(rt) : null;
+    if (rt === null || (pool === null && !warmStartsPool)) return false;
+    const p = getPool(rt);
     if (p === null || p.warm === undefined || readyWorkers(p) === 0) return false;
     p.warm.port.postMessage(bytes);
     // an idle worker sleeps on the job counter: wake it (it finds no job and takes the order)

@@ -15,10 +15,26 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 60_000,
     pool: 'threads',
     reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'all', include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+      {
+        // The wasm kernels come in a relaxed-SIMD build (the default where the engine has it)
+        // and a plain SIMD one; the suites that compare kernels with the reference run on the
+        // plain one too.
+        extends: true,
+        test: {
+          name: 'plain-simd',
+          include: ['packages/core/test/{conformance,wasm-threads,winograd,winograd4}.test.ts'],
+          env: { TAPEGRAD_RELAXED_SIMD: '0' },
+        },
+      },
+    ],
   },
 });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ndarray from 'ndarray';
 import {
-  Generator, ValueError, randn, setBackend, getBackend, setNumThreads, getNumThreads, conv2d, maxPool2d, avgPool2d, where, type Tensor,
+  Generator, ValueError, randn, setBackend, getBackend, getCpuCapability, setNumThreads, getNumThreads, conv2d, maxPool2d, avgPool2d, where, type Tensor,
 } from '@tapegrad/core';
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js/index.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
-import { streamRuntime, wasmRuntime } from '../src/kernels/wasm/module.js';
+import { relaxedSimdSupported, streamRuntime, wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
 
 // Conformance: every kernel of the Backend interface on the wasm backend against the JS
@@ -109,6 +109,11 @@ describe('wasm backend', () => {
     expect(wasmRuntime()).not.toBeNull();
     expect(getBackend()).toBe('wasm');
     expect(getNumThreads()).toBe(2);
+  });
+  it('runs the build the vitest project asks for (plain-simd sets TAPEGRAD_RELAXED_SIMD=0)', ({ task }) => {
+    const plain = task.file.projectName === 'plain-simd';
+    expect(wasmRuntime()!.relaxed).toBe(plain ? false : relaxedSimdSupported());
+    expect(getCpuCapability()).toBe(plain || !relaxedSimdSupported() ? 'simd128' : 'relaxed-simd128');
   });
   it('setBackend names the backends there are when asked for another', () => {
     expect(() => setBackend('gpu')).toThrow(ValueError);

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Generator, randn } from '@tapegrad/core';
-import * as builds from '../src/kernels/wasm/binary.generated.js';
-import { MAX_PAGES, WasmRuntime, relaxedSimdSupported } from '../src/kernels/wasm/module.js';
+import { MAX_PAGES, WasmRuntime, kernelModule, relaxedSimdSupported } from '../src/kernels/wasm/module.js';
 
 // The kernels come in four builds (ordinary or shared memory, with or without relaxed SIMD); the
 // default picks one, so the conformance suite covers only that one here. These tests run the
@@ -11,9 +10,9 @@ const names = ['wasmSingle', 'wasmShared', 'wasmSingleRelaxed', 'wasmSharedRelax
 
 function runtimeOf(name: (typeof names)[number]): WasmRuntime {
   const shared = name.startsWith('wasmShared');
+  const relaxed = name.endsWith('Relaxed');
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared });
-  const module = new WebAssembly.Module(Buffer.from(builds[name], 'base64'));
-  return new WasmRuntime(module, memory, shared, name.endsWith('Relaxed'));
+  return new WasmRuntime(kernelModule(shared, relaxed), memory, shared, relaxed);
 }
 
 /** `C = A B` (plus C when `beta` is 1) on one build; A is [M, K] or, with `ta`, stored as [K, M]. */

@@ -5,10 +5,10 @@ import { jsBackend } from './js/index.js';
 export { jsBackend };
 import { wasmAvailable, wasmBackend } from './wasm/index.js';
 import { wasmRuntime } from './wasm/module.js';
+import { setWarmStartsPool } from './wasm/threads.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
 export { setNumThreads, getNumThreads } from './wasm/threads.js';
-import { setWarmStartsPool } from './wasm/threads.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
 if (wasmAvailable()) backends.set('wasm', wasmBackend);

@@ -280,6 +280,12 @@ export function relaxedSimdSupported(): boolean {
   return relaxedChecked;
 }
 
+/** Compiles one of the four builds of the kernels: for a shared memory or not, with relaxed SIMD or not. */
+export function kernelModule(shared: boolean, relaxed: boolean): WebAssembly.Module {
+  const b64 = shared ? (relaxed ? wasmSharedRelaxed : wasmShared) : relaxed ? wasmSingleRelaxed : wasmSingle;
+  return new WebAssembly.Module(decodeBase64(b64));
+}
+
 /**
  * The kernels' runtime, created on first use: the shared-memory build where SharedArrayBuffer
  * is available (Node, cross-origin isolated pages), else the single-threaded one. Null if
@@ -296,16 +302,14 @@ export function wasmRuntime(): WasmRuntime | null {
     if (canShare) {
       try {
         const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-        const relaxed = relaxedSimdSupported();
-        runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(relaxed ? wasmSharedRelaxed : wasmShared)), memory, true, relaxed);
+        runtime = new WasmRuntime(kernelModule(true, relaxedSimdSupported()), memory, true, relaxedSimdSupported());
         return runtime;
       } catch {
         // fall through to the single-threaded build
       }
     }
     const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
-    const relaxed = relaxedSimdSupported();
-    runtime = new WasmRuntime(new WebAssembly.Module(decodeBase64(relaxed ? wasmSingleRelaxed : wasmSingle)), memory, false, relaxed);
+    runtime = new WasmRuntime(kernelModule(false, relaxedSimdSupported()), memory, false, relaxedSimdSupported());
   } catch {
     runtime = null;
   }
@@ -328,7 +332,7 @@ export function streamRuntime(): WasmRuntime | null {
   if (main?.shared) {
     try {
       const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
-      unshared = new WasmRuntime(new WebAssembly.Module(decodeBase64(wasmSingle)), memory, false);
+      unshared = new WasmRuntime(kernelModule(false, false), memory, false);
     } catch {
       unshared = main;
     }

@@ -2,7 +2,7 @@
 export { sgemm, sgemmWorkBytes } from './gemm';
 export { unaryF32, binaryF32, compareF32, whereF32, scatterAddLastF32, addRowBiasF32 } from './elementwise';
 export { reduceF32 } from './reduce';
-export { copyStridedF32, transposeF32 } from './layout';
+export { copyStridedF32, transposeF32, fill32, copyBytes } from './layout';
 export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
 export { maxPool2dF32, avgPool2dF32, avgPool2dBackwardF32 } from './pool';
 export { adamF32, sgdF32 } from './optim';

@@ -410,6 +410,27 @@ for (const be of backends) {
     });
   });
 
+  describe(`${be.name} memory helpers`, () => {
+    it('fill32 writes exactly n words of the pattern; copyBytes copies overlapping ranges like memmove', () => {
+      const rt = wasmRuntime()!;
+      const mark = rt.mark();
+      try {
+        const p = rt.alloc(64 * 4);
+        for (const [n, bits] of [[0, 7], [1, 0], [5, 0x3f800000], [13, -1], [16, 0]] as const) {
+          rt.i32.fill(0x55, p >> 2, (p >> 2) + 64);
+          rt.exports.fill32(p + 4, n, bits);
+          const got = Array.from(rt.i32.subarray(p >> 2, (p >> 2) + 64));
+          expect(got).toEqual(Array.from({ length: 64 }, (_, i) => (i >= 1 && i <= n ? bits : 0x55)));
+        }
+        rt.i32.set(Int32Array.from({ length: 64 }, (_, i) => i), p >> 2);
+        rt.exports.copyBytes(p + 8, p, 40 * 4);
+        expect(Array.from(rt.i32.subarray((p >> 2) + 2, (p >> 2) + 42))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      } finally {
+        rt.release(mark);
+      }
+    });
+  });
+
   describe(`${be.name} indexing`, () => {
     it('gather, scatterAdd, indexSelect and indexAdd match the reference', () => {
       const x = makeView([17, 9], 'transposed');
@@ -420,6 +441,11 @@ for (const be of backends) {
       // into one value broadcast to every element (maxPool2d's gradient scatters into zeros like this)
       const filled = ndarray(Float32Array.from([0.25]), [17, 9], [0, 0], 0);
       expectSame(be.scatterAdd(filled, 1, index, src), jsBackend.scatterAdd(filled, 1, index, src), 1e-6, 1e-6);
+      // the value at an offset, and zero (a memset rather than a vector fill)
+      for (const v of [-3.5, 0]) {
+        const at = ndarray(Float32Array.from([9, v, 9]), [17, 9], [0, 0], 1);
+        expectSame(be.scatterAdd(at, 1, index, src), jsBackend.scatterAdd(at, 1, index, src), 1e-6, 1e-6);
+      }
       const idx1 = ndarray(Int32Array.from([3, 0, 16, 3]), [4]);
       expectSame(be.indexSelect(x, 0, idx1), jsBackend.indexSelect(x, 0, idx1), 0, 0);
       const src2 = makeView([4, 9], 'dense');

@@ -112,14 +112,17 @@ function put(rt: WasmRuntime, a: Float32Array | Int32Array | Uint8Array): number
 function contiguous(rt: WasmRuntime, v: View): number {
   if (v.stride.every((st) => st === 0) && v.size > 1) {
     // one value broadcast to every element (e.g. zeros([1]).expand(shape)): a fill
+    if (!(v.data instanceof Float32Array || v.data instanceof Int32Array)) return stageContiguous(rt, v);
     const dst = rt.alloc(v.size * 4);
-    const value = v.data[v.offset]!;
-    if (v.data instanceof Float32Array) rt.f32.fill(value, dst >> 2, (dst >> 2) + v.size);
-    else if (v.data instanceof Int32Array) rt.i32.fill(value, dst >> 2, (dst >> 2) + v.size);
-    else return stageContiguous(rt, v);
+    rt.exports.fill32(dst, v.size, wordBits(v.data, v.offset));
     return dst;
   }
   return stageContiguous(rt, v);
+}
+
+/** The 32 bits of element `i` of a float32 or int32 array, as an int32. */
+function wordBits(a: Float32Array | Int32Array, i: number): number {
+  return new Int32Array(a.buffer, a.byteOffset + i * 4, 1)[0]!;
 }
 
 /** {@link contiguous} for views that hold more than one distinct element. */
@@ -385,7 +388,7 @@ function scatterAdd(x: View, dim: number, index: View, src: View): View {
     if (rt.addressOf(x.data) !== undefined) {
       const n = sizeOf(x.shape);
       const copy = rt.alloc(n * 4);
-      rt.f32.copyWithin(copy >> 2, out >> 2, (out >> 2) + n);
+      rt.exports.copyBytes(copy, out, n * 4);
       out = copy;
     }
     const pi = contiguousInts(rt, index);
@@ -526,7 +529,7 @@ export function gemm(
     const E = rt.exports;
     for (let i = 0; i < M; i++) {
       const row = c + i * ldc * 4;
-      if (beta === 0) rt.f32.copyWithin(row >> 2, (parts[0]! >> 2) + i * N, (parts[0]! >> 2) + (i + 1) * N);
+      if (beta === 0) E.copyBytes(row, parts[0]! + i * N * 4, N * 4);
       for (let t = beta === 0 ? 1 : 0; t < parts.length; t++) E.binaryF32(0, 1, N, row, 0, 1, parts[t]! + i * N * 4, 0, 1, row);
     }
     return;

@@ -19,6 +19,8 @@ export interface KernelExports {
   reduceF32(op: number, outer: number, r: number, inner: number, x: number, s0: number, s1: number, s2: number, out: number, work: number): void;
   copyStridedF32(nd: number, shape: number, strides: number, src: number, dst: number): void;
   transposeF32(rows: number, cols: number, src: number, ld: number, dst: number): void;
+  fill32(dst: number, n: number, bits: number): void;
+  copyBytes(dst: number, src: number, bytes: number): void;
   conv2dForward(...args: number[]): void;
   conv2dBackwardInput(...args: number[]): void;
   conv2dBackwardWeight(...args: number[]): void;

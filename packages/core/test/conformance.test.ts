@@ -410,6 +410,89 @@ for (const be of backends) {
     });
   });
 
+  describe(`${be.name} results written into existing views (unaryInto, binaryInto, binaryInPlace)`, () => {
+    /** A float32 view of `shape` in pinned memory (the module's own), holding normal values. */
+    function pinnedView(shape: number[], offset = 0): View {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = wasmRuntime()!.pinArray(Float32Array, n + offset)!;
+      data.set(normal(n + offset));
+      return ndarray(data, shape, contiguous(shape), offset);
+    }
+    /** Destinations of `shape`: plain, at an offset inside a larger array, pinned (also at an offset), transposed (no fast path). */
+    function outs(shape: number[]): Array<[string, View]> {
+      return [
+        ['dense', ndarray(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)],
+        ['offset', makeView(shape, 'offset')],
+        ['pinned', pinnedView(shape)],
+        ['pinned at an offset', pinnedView(shape, 3)],
+        ['transposed', makeView(shape, 'transposed')],
+      ];
+    }
+    /** A copy of a view's elements (to compare the reference's result against, aliased cases included). */
+    const snapshot = (v: View): View => ndarray(Float32Array.from(values(v)), [...v.shape]);
+    // sizes: below one chunk and odd; above CHUNK (131072 floats) two chunks run, for a few ops
+    const sizes: number[][] = [[3], [1000], [7, 33], [131075]];
+    const big = (shape: number[]) => shape[0] === 131075;
+
+    it('unaryInto writes what unary returns, for each destination kind and input layout', () => {
+      for (const op of ['neg', 'abs', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'relu', 'softplus'] as UnaryOp[])
+        for (const shape of sizes.filter((sh) => !big(sh) || op === 'exp'))
+          for (const [, out] of outs(shape))
+            for (const x of [makeView(shape, 'dense', op === 'log' || op === 'sqrt'), makeView(shape, 'strided', op === 'log' || op === 'sqrt'), pinnedView(shape)]) {
+              const want = jsBackend.unary(op, x, 'float32');
+              be.unaryInto(op, x, out);
+              expectSame(out, want, 2e-6, 1e-6);
+            }
+    });
+    it('binaryInto writes what binary returns, with broadcast, pinned and aliased operands', () => {
+      for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'pow'] as BinaryOp[])
+        for (const shape of sizes.filter((sh) => !big(sh) || op === 'sub'))
+          for (const [, out] of outs(shape)) {
+            const bias = broadcast(makeView([shape[shape.length - 1]!], 'dense'), shape);
+            const scalar = broadcast(makeView([1], 'offset'), shape);
+            const cases: Array<[View, View]> = [
+              [makeView(shape, 'dense'), makeView(shape, 'offset')],
+              [pinnedView(shape), pinnedView(shape)],
+              [makeView(shape, 'dense'), scalar],
+              [scalar, pinnedView(shape)],
+              [pinnedView(shape), bias],
+              [out, makeView(shape, 'dense')], // out is the first operand (an in-place update)
+              [makeView(shape, 'dense'), out],
+              [out, out],
+            ];
+            for (const [a, b] of cases) {
+              const want = jsBackend.binary(op, snapshot(a), snapshot(b), 'float32');
+              be.binaryInto(op, a, b, out);
+              expectSame(out, want, 2e-6, 1e-6);
+            }
+          }
+    });
+    it('binaryInPlace (add_, sub_, mul_, div_, maximum_) matches the reference, alpha included', () => {
+      for (const op of ['add', 'sub', 'mul', 'div', 'maximum'] as const)
+        for (const shape of sizes.filter((sh) => !big(sh) || op === 'div'))
+          for (const [, dst] of outs(shape))
+            for (const src of [makeView(shape, 'offset'), pinnedView(shape), broadcast(makeView([1], 'dense'), shape), dst])
+              for (const alpha of op === 'add' || op === 'sub' ? [1, -0.5] : [1]) {
+                const expected = snapshot(dst);
+                jsBackend.binaryInPlace(op, expected, src === dst ? snapshot(dst) : src, alpha);
+                be.binaryInPlace(op, dst, src, alpha);
+                expectSame(dst, expected, 2e-6, 1e-6);
+              }
+    });
+    it('falls back to the reference for a source that overlaps the destination partly', () => {
+      // dst = elements 1..n of an array, src = elements 0..n-1: the reference, going up, reads
+      // each element of src after writing it (a running sum), which chunks would not reproduce
+      const n = 131075;
+      const data = new Float32Array(normal(n + 1));
+      const dst = ndarray(data, [n], [1], 1);
+      const src = ndarray(data, [n], [1], 0);
+      const expected = ndarray(Float32Array.from(data), [n], [1], 1);
+      jsBackend.binaryInPlace('add', expected, ndarray(expected.data, [n], [1], 0), 1);
+      be.binaryInPlace('add', dst, src, 1);
+      expectSame(dst, expected, 0, 0);
+    });
+  });
+
   describe(`${be.name} memory helpers`, () => {
     it('fill32 writes exactly n words of the pattern; copyBytes copies overlapping ranges like memmove', () => {
       const rt = wasmRuntime()!;

@@ -91,6 +91,16 @@ export interface Backend {
   binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div' | 'maximum', dst: View, src: View, alpha: number): void;
   /** Fills `dst` with `value` in place. */
   fill(dst: View, value: number): void;
+  /**
+   * `out = f(x)` written into the existing view `out` (x's shape, out's dtype): the ops' `out`
+   * option. `x` is either disjoint from `out` or the very same view.
+   */
+  unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void;
+  /**
+   * `out = f(a, b)` written into the existing view `out`; `a` and `b` already have out's shape
+   * (broadcast with stride 0). Each operand is either disjoint from `out` or the very same view.
+   */
+  binaryInto(op: BinaryOp, a: View, b: View, out: View): void;
 
   /**
    * Reduces `x` over `dims` (sorted, unique). The result keeps the reduced dims as size 1

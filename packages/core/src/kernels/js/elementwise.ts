@@ -1,7 +1,7 @@
 import compile from 'cwise-compiler';
 import type { DType, TypedArray } from '../../dtype.js';
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
-import { alloc, copyInto } from './alloc.js';
+import { alloc, copyInto, dtypeOf } from './alloc.js';
 
 // Element-wise kernels are compiled once per op by cwise-compiler (the engine behind
 // ndarray-ops): it generates a loop specialised to the op, the dims and the memory order, so
@@ -218,6 +218,18 @@ export function assign(dst: View, src: View): void {
 export function binaryInPlace(op: keyof typeof inPlace, dst: View, src: View, alpha: number): void {
   if (dst.size === 0) return;
   inPlace[op](dst, src, alpha);
+}
+
+/** `out = f(x)` into an existing view: the result computed aside, then copied (an operand may be `out` itself). */
+export function unaryInto(op: UnaryOp, x: View, out: View, p0 = 0, p1 = 0): void {
+  if (out.size === 0) return;
+  copyInto(out, unary(op, x, dtypeOf(out), p0, p1));
+}
+
+/** `out = f(a, b)` into an existing view, like {@link unaryInto}. */
+export function binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
+  if (out.size === 0) return;
+  copyInto(out, binary(op, a, b, dtypeOf(out)));
 }
 
 /** Fills `dst` with `value`. */

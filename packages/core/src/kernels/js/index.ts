@@ -1,5 +1,5 @@
 import type { Backend } from '../backend.js';
-import { assign, binary, binaryInPlace, fill, unary, where } from './elementwise.js';
+import { assign, binary, binaryInPlace, binaryInto, fill, unary, unaryInto, where } from './elementwise.js';
 import { argReduce, reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
@@ -16,7 +16,7 @@ import { adamUpdate, sgdUpdate } from './optim.js';
  */
 export const jsBackend: Backend = {
   name: 'js',
-  unary, binary, where, assign, binaryInPlace, fill,
+  unary, binary, where, assign, binaryInPlace, fill, unaryInto, binaryInto,
   reduce, argReduce,
   matmul,
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,

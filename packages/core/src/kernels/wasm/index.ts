@@ -1,7 +1,7 @@
 import { allocateUninitialized, type DType } from '../../dtype.js';
 import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, FloatArray, ReduceOp, SgdHyper, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { copyInto } from '../js/alloc.js';
+import { copyInto, dtypeOf } from '../js/alloc.js';
 import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
 import { parallelFor, winogradStats } from './threads.js';
@@ -182,22 +182,26 @@ function flatSource(rt: WasmRuntime, v: View, shape: readonly number[]): FlatSou
 /**
  * Runs `kernel(exports, len, ptrs, out)` over `n` elements in chunks of {@link CHUNK}, staging
  * each unpinned source's chunk into scratch memory and copying each chunk of the result into
- * `out`. Without pinned sources it works in {@link streamRuntime}'s unshared memory, which V8
- * copies to and from 1.5x faster than shared memory (the chunk loop of a 1e6-float add: 0.83 -> 0.75 ms).
+ * `out` from element `outOffset` on; a pinned `out` is written where it is, without a copy.
+ * With nothing pinned it works in {@link streamRuntime}'s unshared memory, which V8 copies to
+ * and from 1.5x faster than shared memory (the chunk loop of a 1e6-float add: 0.83 -> 0.75 ms).
+ * A source may be `out` itself (the same elements): each chunk is read before it is written.
  */
 function streamMap(
   shared: WasmRuntime, n: number, srcs: FlatSource[], out: Float32Array | Uint8Array,
-  kernel: (E: KernelExports, len: number, ptrs: number[], o: number) => void,
+  kernel: (E: KernelExports, len: number, ptrs: number[], o: number) => void, outOffset = 0,
 ): void {
-  const rt = (srcs.every((src) => src.ptr === undefined) ? streamRuntime() : null) ?? shared;
+  const pinnedOut = shared.addressOf(out);
+  const rt = (pinnedOut === undefined && srcs.every((src) => src.ptr === undefined) ? streamRuntime() : null) ?? shared;
   const mark = rt.mark();
   try {
     const C = Math.min(n, CHUNK);
+    const bytes = out.BYTES_PER_ELEMENT;
     const bufs = srcs.map((src) => (src.ptr !== undefined ? src.ptr : src.step === 0 ? rt.put(src.data!.subarray(src.offset, src.offset + 1)) : rt.alloc(C * 4)));
-    const o = rt.alloc(C * out.BYTES_PER_ELEMENT);
+    const o = pinnedOut === undefined ? rt.alloc(C * bytes) : 0;
     const mem = out instanceof Float32Array ? rt.f32 : rt.u8;
     const f32 = rt.f32;
-    const oi = o / out.BYTES_PER_ELEMENT;
+    const oi = o / bytes;
     const ptrs = bufs.slice();
     const E = rt.exports;
     for (let s = 0; s < n; s += C) {
@@ -208,12 +212,35 @@ function streamMap(
         if (src.ptr !== undefined) ptrs[i] = src.ptr + s * 4;
         else f32.set(src.data!.subarray(src.offset + s, src.offset + s + len), bufs[i]! >> 2);
       }
-      kernel(E, len, ptrs, o);
-      out.set(mem.subarray(oi, oi + len), s);
+      if (pinnedOut !== undefined) {
+        kernel(E, len, ptrs, pinnedOut + (outOffset + s) * bytes);
+      } else {
+        kernel(E, len, ptrs, o);
+        out.set(mem.subarray(oi, oi + len), outOffset + s);
+      }
     }
   } finally {
     rt.release(mark);
   }
+}
+
+/**
+ * The sources of an element-wise op that writes into the existing float32 view `out` (see
+ * {@link streamMap}), or undefined unless `out` is row-major and each operand is row-major or
+ * one repeated value, and either the very same view as `out` or in another array. A partly
+ * overlapping operand would read elements already written, which the chunks would not
+ * reproduce alike: those cases go to the reference kernels.
+ */
+function intoSources(rt: WasmRuntime, out: View, operands: View[]): FlatSource[] | undefined {
+  if (!isF32(out) || out.size < MIN_ELEMENTWISE || !isRowMajor(out.shape, out.stride)) return undefined;
+  const srcs: FlatSource[] = [];
+  for (const v of operands) {
+    if (v.data === out.data && !(v.offset === out.offset && v.stride.every((st, i) => st === out.stride[i] || out.shape[i] === 1))) return undefined;
+    const f = flatSource(rt, v, out.shape);
+    if (!f) return undefined;
+    srcs.push(f);
+  }
+  return srcs;
 }
 
 /** Runs `f` on the runtime (present whenever the wasm backend is registered), releasing the scratch memory it used afterwards. */
@@ -370,6 +397,93 @@ function where(cond: View, a: View, b: View, outDtype: DType): View {
     forSlices(c.dims, c.st, [C.ptr, A.ptr, B.ptr], [1, 4, 4], out, 4, (m, n, [pc, pa, pb], o) =>
       rt.exports.whereF32(m, n, pc!, sc[nd - 2]!, sc[nd - 1]!, pa!, sa[nd - 2]!, sa[nd - 1]!, pb!, sb[nd - 2]!, sb[nd - 1]!, o));
     return takeF32(rt, out, shape);
+  });
+}
+
+// Into an existing view: streamed where the layouts allow (see intoSources), else the result
+// is computed as `unary` or `binary` compute it and copied in, so that `out` gets the same
+// values either way.
+
+/**
+ * Cost per element of the element-wise kernels in GEMM flops (the unit of the thread pool's
+ * size threshold), measured on one thread over pinned operands: about 0.15 ns per element for
+ * add and other cheap maps (memory-bound), 0.8 ns for exp, log, tanh and sigmoid.
+ */
+const MAP_FLOPS = 4;
+const TRANSCENDENTAL_FLOPS = 20;
+const TRANSCENDENTAL = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid', 'softplus']);
+
+/** One element-wise kernel call over `len` elements at the given source and output addresses. */
+interface MapKernel {
+  fn: 'unaryF32' | 'binaryF32';
+  /** Cost per element (see {@link MAP_FLOPS}). */
+  flops: number;
+  args: (len: number, ptrs: number[], o: number) => number[];
+}
+
+/**
+ * Runs `k` over `n` elements from `srcs` into `out` (from element `outOffset`). When every
+ * operand and the output are pinned there is nothing to copy: the elements are split across
+ * the thread pool (each element is computed alike on any number of threads). Otherwise the
+ * chunks stream through scratch memory ({@link streamMap}).
+ */
+function mapInto(rt: WasmRuntime, n: number, srcs: FlatSource[], out: Float32Array, outOffset: number, k: MapKernel): void {
+  const outPtr = rt.addressOf(out);
+  if (outPtr !== undefined && srcs.every((src) => src.ptr !== undefined)) {
+    const o = outPtr + outOffset * 4;
+    const nargs = k.fn === 'unaryF32' ? 6 : 10;
+    const mark = rt.mark(); // the pool's per-thread scratch
+    try {
+      parallelFor(rt, n * k.flops, Math.ceil(n / ELEMENT_UNIT), k.fn, 0, nargs, (lo, hi) => {
+        const s = lo * ELEMENT_UNIT;
+        const len = Math.min(n, hi * ELEMENT_UNIT) - s;
+        return k.args(len, srcs.map((src) => src.ptr! + src.step * s * 4), o + s * 4);
+      });
+    } finally {
+      rt.release(mark);
+    }
+    return;
+  }
+  streamMap(rt, n, srcs, out, (E, len, ptrs, o) => (E[k.fn] as (...a: number[]) => void)(...k.args(len, ptrs, o)), outOffset);
+}
+
+function unaryInto(op: UnaryOp, x: View, out: View, p0 = 0, p1 = 0): void {
+  const code = UNARY[op];
+  const rt = wasmRuntime()!;
+  const srcs = code !== undefined ? intoSources(rt, out, [x]) : undefined;
+  if (!srcs || srcs[0]!.step === 0) {
+    if (out.size > 0) copyInto(out, unary(op, x, dtypeOf(out), p0, p1));
+    return;
+  }
+  mapInto(rt, out.size, srcs, out.data as Float32Array, out.offset, {
+    fn: 'unaryF32', flops: TRANSCENDENTAL.has(op) ? TRANSCENDENTAL_FLOPS : MAP_FLOPS,
+    args: (len, [p], o) => [code!, len, p!, o, p0, p1],
+  });
+}
+
+function binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
+  const code = BINARY[op];
+  const rt = wasmRuntime()!;
+  const srcs = code !== undefined ? intoSources(rt, out, [a, b]) : undefined;
+  if (!srcs) {
+    if (out.size > 0) copyInto(out, binary(op, a, b, dtypeOf(out)));
+    return;
+  }
+  const [sa, sb] = [srcs[0]!.step, srcs[1]!.step];
+  mapInto(rt, out.size, srcs, out.data as Float32Array, out.offset, {
+    fn: 'binaryF32', flops: MAP_FLOPS, args: (len, [pa, pb], o) => [code!, 1, len, pa!, 0, sa, pb!, 0, sb, o],
+  });
+}
+
+/** In-place ops (`add_`, `mul_`, ...): `dst = f(dst, src)`; a scaled operand (`alpha` != 1) stays on the reference kernels. */
+function binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div' | 'maximum', dst: View, src: View, alpha: number): void {
+  const rt = wasmRuntime()!;
+  const srcs = alpha === 1 ? intoSources(rt, dst, [dst, src]) : undefined;
+  if (!srcs) return jsBackend.binaryInPlace(op, dst, src, alpha);
+  const code = BINARY[op]!;
+  const ss = srcs[1]!.step;
+  mapInto(rt, dst.size, srcs, dst.data as Float32Array, dst.offset, {
+    fn: 'binaryF32', flops: MAP_FLOPS, args: (len, [pd, ps], o) => [code, 1, len, pd!, 0, 1, ps!, 0, ss, o],
   });
 }
 
@@ -917,6 +1031,9 @@ export const wasmBackend: Backend = {
   unary,
   binary,
   where,
+  unaryInto,
+  binaryInto,
+  binaryInPlace,
   scatterAdd,
   reduce,
   matmul,

@@ -10,7 +10,8 @@ import type { TensorLike } from './ops/types.js';
 // view into its storage and bump the storage's version, so that backward notices if a tensor
 // it saved was changed. They are not recorded on the tape.
 
-function checkWritable(op: string, t: Tensor): void {
+/** Throws unless `t` may be written in place: not a tensor that requires grad while the tape records, not an expanded view. @internal */
+export function checkWritable(op: string, t: Tensor): void {
   if (isGradEnabled() && t.requiresGrad)
     throw new AutogradError(
       `${op}: a tensor that requires grad (shape ${fmtShape(t.shape)}${t.isLeaf ? ', a leaf' : ''}) cannot be modified in place ` +

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import ndarray from 'ndarray';
-import { setNumThreads, getNumThreads, randn, conv2d, getBackend, Generator } from '@tapegrad/core';
+import { setNumThreads, getNumThreads, randn, conv2d, add, exp, getBackend, Generator } from '@tapegrad/core';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
+import { jsBackend } from '../src/kernels/js/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats } from '../src/kernels/wasm/threads.js';
 
@@ -36,6 +37,11 @@ describe('wasm memory', () => {
     const x = randn([8, 8, 16, 16]);
     const w = randn([16, 8, 3, 3]);
     const a = randn([256, 300]);
+    // results written into pinned tensors (on one thread and split across the pool)
+    const p = randn([3_000_000]).pinMemory();
+    const q = randn([3_000_000]).pinMemory();
+    const out = randn([3_000_000]).pinMemory();
+    expect(out.isPinned()).toBe(true);
     conv2d(x, w).sum();
     a.matmul(a.mT);
     const bytes = rt.memory.buffer.byteLength;
@@ -43,6 +49,10 @@ describe('wasm memory', () => {
     for (let i = 0; i < 30; i++) {
       conv2d(x, w, null, { padding: 1 }).relu().sum();
       a.matmul(a.mT).exp().sum(1);
+      add(p.narrow(0, 0, 1000), q.narrow(0, 0, 1000), { out: out.narrow(0, 0, 1000) });
+      add(p, q, { out });
+      exp(p, { out });
+      out.mul_(q);
     }
     expect(rt.memory.buffer.byteLength).toBe(bytes);
     expect(rt.mark()).toBe(mark);
@@ -146,5 +156,40 @@ describe('a convolution weight gradient', () => {
       expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
       expect(Array.from(results[2]!)).toEqual(Array.from(results[0]!));
     }
+  });
+});
+
+describe('element-wise ops over pinned operands into a pinned output', () => {
+  it('split across threads and give the reference values, the same on one, two and three threads', async () => {
+    const rt = wasmRuntime()!;
+    // 2.1M elements: add (about 4 pool flops per element) and exp (about 20) both split
+    const n = 2_100_001;
+    const pin = (f: (i: number) => number) => {
+      const d = rt.pinArray(Float32Array, n)!;
+      for (let k = 0; k < n; k++) d[k] = f(k);
+      return ndarray(d, [n]);
+    };
+    const a = pin((i) => Math.sin(i * 0.01) * 3);
+    const b = pin((i) => Math.cos(i * 0.003));
+    const out = pin(() => 0);
+    const runs: Array<[string, () => void, () => Float32Array]> = [
+      ['add', () => wasmBackend.binaryInto('add', a, b, out), () => jsBackend.binary('add', a, b, 'float32').data as Float32Array],
+      ['exp', () => wasmBackend.unaryInto('exp', a, out), () => wasmBackend.unary('exp', a, 'float32').data as Float32Array],
+    ];
+    for (const [name, run, reference] of runs) {
+      const want = reference();
+      for (const threads of [1, 2, 3]) {
+        setNumThreads(threads);
+        expect(await startThreads(rt)).toBe(threads);
+        out.data.fill(NaN);
+        const before = threadStats.parallel;
+        run();
+        expect(threadStats.parallel - before, `${name} on ${threads} threads`).toBe(threads > 1 ? 1 : 0);
+        const got = out.data as Float32Array;
+        const i = got.findIndex((v, k) => !Object.is(v, want[k]));
+        expect(i === -1 ? 'same' : `element ${i}: ${got[i]} != ${want[i]}`, `${name} on ${threads} threads`).toBe('same');
+      }
+    }
+    setNumThreads(2);
   });
 });

@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { sign } from './sign.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const absPrimitive = primitive('abs', {
   forward: (x: Tensor) => ({ out: Tensor.fromView(K().unary('abs', x.nd, x.dtype), x.dtype), saved: [x] }),
@@ -12,9 +14,11 @@ const absPrimitive = primitive('abs', {
 /**
  * `|x|` elementwise. Keeps the dtype (int32 stays int32). The gradient is `sign(x)` (0 at 0).
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * abs(tensor([-1.5, 0, 2])).toArray(); // [1.5, 0, 2]
  */
-export function abs(x: Tensor): Tensor {
-  return absPrimitive(x);
+export function abs(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('abs', x, x.dtype, opts.out) : absPrimitive(x);
 }

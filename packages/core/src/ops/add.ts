@@ -5,7 +5,8 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair, operands } from './operands.js';
 import { mul } from './mul.js';
-import type { TensorLike } from './types.js';
+import type { OutOptions, TensorLike } from './types.js';
+import { binaryOut } from './out.js';
 
 /**
  * The operands of `a ± alpha * b` (add, sub): both promoted to one dtype, `b` scaled by alpha.
@@ -38,12 +39,17 @@ const addPrimitive = primitive('add', {
  * a - shape [...A], b - shape [...B] broadcastable with A; returns the broadcast shape.
  * The result dtype follows PyTorch's promotion (`int32 + float32 -> float32`).
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @throws ShapeError `add: cannot broadcast shapes [2,3] and [4] ...`
  * @throws ValueError `add: alpha must be an integer for int32 operands, got 0.5 ...` (a float alpha needs a float operand)
  * @example
  * add(tensor([[1, 2], [3, 4]]), tensor([10, 20])).toArray(); // [[11, 22], [13, 24]]
  * add(tensor([1, 2]), 1, { alpha: 2 }).toArray();            // [3, 4]
+ * const c = zeros([2]);
+ * add(tensor([1, 2]), tensor([3, 4]), { out: c }) === c;      // true; c holds [4, 6]
  */
-export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  return addPrimitive(...alphaOperands('add', a, b, opts.alpha ?? 1));
+export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } & OutOptions = {}): Tensor {
+  const [x, y] = alphaOperands('add', a, b, opts.alpha ?? 1);
+  return opts.out !== undefined ? binaryOut('add', x, y, opts.out) : addPrimitive(x, y);
 }

@@ -3,7 +3,8 @@ import { isFloating } from '../dtype.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair, operands, resultType } from './operands.js';
-import type { TensorLike } from './types.js';
+import type { OutOptions, TensorLike } from './types.js';
+import { binaryOut } from './out.js';
 
 const divPrimitive = primitive('div', {
   forward: (a: Tensor, b: Tensor) => {
@@ -24,12 +25,14 @@ const divPrimitive = primitive('div', {
  * Integer and bool operands divide in float32 (`int32 / int32 -> float32`), as PyTorch's
  * `torch.div` without a rounding mode; division by zero gives `Infinity` or `NaN`.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @throws ShapeError `div: cannot broadcast shapes [2,3] and [4] ...`
  * @example
  * div(tensor([1, 2, 3], { dtype: 'int32' }), 2).toArray(); // [0.5, 1, 1.5]
  */
-export function div(a: TensorLike, b: TensorLike): Tensor {
+export function div(a: TensorLike, b: TensorLike, opts: OutOptions = {}): Tensor {
   const dt = resultType(a, b);
   const [x, y] = operands(a, b, isFloating(dt) ? dt : 'float32', 'div');
-  return divPrimitive(x, y);
+  return opts.out !== undefined ? binaryOut('div', x, y, opts.out) : divPrimitive(x, y);
 }

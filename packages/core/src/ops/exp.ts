@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const expPrimitive = primitive('exp', {
   forward: (x: Tensor) => {
@@ -16,9 +18,11 @@ const expPrimitive = primitive('exp', {
 /**
  * `e^x` elementwise. Integer inputs give float32.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * exp(tensor([0, 1])).toArray(); // [1, 2.7182817]
  */
-export function exp(x: Tensor): Tensor {
-  return expPrimitive(x);
+export function exp(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('exp', x, floatResult(x.dtype), opts.out) : expPrimitive(x);
 }

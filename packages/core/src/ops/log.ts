@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const logPrimitive = primitive('log', {
   forward: (x: Tensor) => {
@@ -14,9 +16,11 @@ const logPrimitive = primitive('log', {
 /**
  * `ln(x)` elementwise (natural logarithm; NaN for x < 0, -Infinity at 0). Integer inputs give float32.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * log(tensor([1, Math.E])).toArray(); // [0, 1]
  */
-export function log(x: Tensor): Tensor {
-  return logPrimitive(x);
+export function log(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('log', x, floatResult(x.dtype), opts.out) : logPrimitive(x);
 }

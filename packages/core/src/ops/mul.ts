@@ -2,7 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair, operands } from './operands.js';
-import type { TensorLike } from './types.js';
+import type { OutOptions, TensorLike } from './types.js';
+import { binaryOut } from './out.js';
 
 const mulPrimitive = primitive('mul', {
   forward: (a: Tensor, b: Tensor) => {
@@ -15,11 +16,13 @@ const mulPrimitive = primitive('mul', {
 /**
  * `a * b`, elementwise with broadcasting. Numbers act as scalars.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @throws ShapeError `mul: cannot broadcast shapes ...`
  * @example
  * mul(tensor([1, 2, 3]), 2).toArray(); // [2, 4, 6]
  */
-export function mul(a: TensorLike, b: TensorLike): Tensor {
+export function mul(a: TensorLike, b: TensorLike, opts: OutOptions = {}): Tensor {
   const [x, y] = operands(a, b, undefined, 'mul');
-  return mulPrimitive(x, y);
+  return opts.out !== undefined ? binaryOut('mul', x, y, opts.out) : mulPrimitive(x, y);
 }

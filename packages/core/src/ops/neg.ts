@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const negPrimitive = primitive('neg', {
   forward: (x: Tensor) => ({ out: Tensor.fromView(K().unary('neg', x.nd, x.dtype), x.dtype) }),
@@ -11,12 +13,14 @@ const negPrimitive = primitive('neg', {
 /**
  * `-x` elementwise. Keeps the dtype (int32 stays int32).
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @throws DTypeError `neg: negation of a bool tensor is not supported ...`
  * @example
  * neg(tensor([1, -2])).toArray(); // [-1, 2]
  */
-export function neg(x: Tensor): Tensor {
+export function neg(x: Tensor, opts: OutOptions = {}): Tensor {
   if (x.dtype === 'bool')
     throw new DTypeError(`neg: negation of a bool tensor is not supported (shape ${fmtShape(x.shape)}); cast it first`);
-  return negPrimitive(x);
+  return opts.out !== undefined ? unaryOut('neg', x, x.dtype, opts.out) : negPrimitive(x);
 }

@@ -1,6 +1,8 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const reluPrimitive = primitive('relu', {
   forward: (x: Tensor) => {
@@ -27,9 +29,11 @@ const reluBackward: (g: Tensor, out: Tensor) => Tensor = primitive('reluBackward
  * `max(x, 0)` elementwise (NaN stays NaN). Keeps the dtype (int32 stays int32).
  * The gradient is 1 for x > 0 and 0 otherwise (also at 0, as PyTorch).
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * relu(tensor([-1, 0, 2])).toArray(); // [0, 0, 2]
  */
-export function relu(x: Tensor): Tensor {
-  return reluPrimitive(x);
+export function relu(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('relu', x, x.dtype, opts.out) : reluPrimitive(x);
 }

@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const rsqrtPrimitive = primitive('rsqrt', {
   forward: (x: Tensor) => {
@@ -16,9 +18,11 @@ const rsqrtPrimitive = primitive('rsqrt', {
 /**
  * `1 / √x` elementwise. Integer inputs give float32.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * rsqrt(tensor([4, 16])).toArray(); // [0.5, 0.25]
  */
-export function rsqrt(x: Tensor): Tensor {
-  return rsqrtPrimitive(x);
+export function rsqrt(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('rsqrt', x, floatResult(x.dtype), opts.out) : rsqrtPrimitive(x);
 }

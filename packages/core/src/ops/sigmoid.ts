@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const sigmoidPrimitive = primitive('sigmoid', {
   forward: (x: Tensor) => {
@@ -17,9 +19,11 @@ const sigmoidPrimitive = primitive('sigmoid', {
  * Logistic sigmoid `σ(x) = 1 / (1 + e^-x)` elementwise, computed without overflow for any x
  * (`σ(1000) = 1`, `σ(-1000) = 0`). Integer inputs give float32.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * sigmoid(tensor([0, 1000, -1000])).toArray(); // [0.5, 1, 0]
  */
-export function sigmoid(x: Tensor): Tensor {
-  return sigmoidPrimitive(x);
+export function sigmoid(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('sigmoid', x, floatResult(x.dtype), opts.out) : sigmoidPrimitive(x);
 }

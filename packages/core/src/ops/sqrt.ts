@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const sqrtPrimitive = primitive('sqrt', {
   forward: (x: Tensor) => {
@@ -16,9 +18,11 @@ const sqrtPrimitive = primitive('sqrt', {
 /**
  * `√x` elementwise (NaN for x < 0). Integer inputs give float32.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * sqrt(tensor([4, 9])).toArray(); // [2, 3]
  */
-export function sqrt(x: Tensor): Tensor {
-  return sqrtPrimitive(x);
+export function sqrt(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('sqrt', x, floatResult(x.dtype), opts.out) : sqrtPrimitive(x);
 }

@@ -5,7 +5,8 @@ import { Tensor } from '../tensor.js';
 import { alphaOperands } from './add.js';
 import { broadcastPair } from './operands.js';
 import { neg } from './neg.js';
-import type { TensorLike } from './types.js';
+import type { OutOptions, TensorLike } from './types.js';
+import { binaryOut } from './out.js';
 
 const subPrimitive = primitive('sub', {
   forward: (a: Tensor, b: Tensor) => {
@@ -22,6 +23,8 @@ const subPrimitive = primitive('sub', {
  * a - shape [...A], b - shape [...B] broadcastable with A; returns the broadcast shape.
  * The result dtype follows PyTorch's promotion (`int32 - float32 -> float32`).
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @throws ShapeError `sub: cannot broadcast shapes [2,3] and [4] ...`
  * @throws DTypeError `sub: subtraction of two bool operands is not supported ...`
  * @throws ValueError `sub: alpha must be an integer for int32 operands, got 0.5 ...`
@@ -29,12 +32,12 @@ const subPrimitive = primitive('sub', {
  * sub(tensor([[5, 6], [7, 8]]), tensor([1, 2])).toArray(); // [[4, 4], [6, 6]]
  * sub(tensor([1, 2]), 1, { alpha: 2 }).toArray();          // [-1, 0]
  */
-export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } & OutOptions = {}): Tensor {
   const [x, y] = alphaOperands('sub', a, b, opts.alpha ?? 1);
   if (x.dtype === 'bool')
     throw new DTypeError(
       `sub: subtraction of two bool operands is not supported (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}); ` +
         'cast to int32 or float32 first',
     );
-  return subPrimitive(x, y);
+  return opts.out !== undefined ? binaryOut('sub', x, y, opts.out) : subPrimitive(x, y);
 }

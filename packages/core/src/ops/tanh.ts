@@ -2,6 +2,8 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
+import { unaryOut } from './out.js';
+import type { OutOptions } from './types.js';
 
 const tanhPrimitive = primitive('tanh', {
   forward: (x: Tensor) => {
@@ -16,9 +18,11 @@ const tanhPrimitive = primitive('tanh', {
 /**
  * `tanh(x)` elementwise. Integer inputs give float32.
  *
+ * With `{ out }`, writes the result into an existing tensor and returns it (see {@link OutOptions}).
+ *
  * @example
  * tanh(tensor([0, 100])).toArray(); // [0, 1]
  */
-export function tanh(x: Tensor): Tensor {
-  return tanhPrimitive(x);
+export function tanh(x: Tensor, opts: OutOptions = {}): Tensor {
+  return opts.out !== undefined ? unaryOut('tanh', x, floatResult(x.dtype), opts.out) : tanhPrimitive(x);
 }

@@ -66,3 +66,26 @@ export interface Pool2dOptions {
   padding?: number | [number, number];
   dilation?: number | [number, number];
 }
+
+/**
+ * The `out` option of the element-wise ops that can write their result into an existing tensor
+ * (PyTorch's `out=`): `add`, `sub`, `mul`, `div`, `neg`, `abs`, `exp`, `log`, `sqrt`, `rsqrt`,
+ * `tanh`, `sigmoid`, `relu`.
+ *
+ * @example
+ * const a = randn([1000]), b = randn([1000]);
+ * const c = zeros([1000], { pinMemory: true });
+ * add(a, b, { out: c }) === c; // true: c now holds a + b
+ */
+export interface OutOptions {
+  /**
+   * The tensor to write the result into; the op returns it. It must have the result's shape
+   * and dtype exactly (it is not resized or cast), must not be an expanded view, and may be one
+   * of the inputs itself (the very same view) but must not overlap one otherwise. The write is
+   * not recorded on the tape: with grad enabled, no input may require grad. With the `wasm`
+   * backend, a contiguous float32 `out` skips allocating a result; in pinned memory
+   * (`pinMemory: true`), with pinned inputs, the kernel reads and writes the tensors where they
+   * are, without a copy.
+   */
+  out?: Tensor;
+}

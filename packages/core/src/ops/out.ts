@@ -1,0 +1,59 @@
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import type { DType } from '../dtype.js';
+import { AutogradError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { checkWritable } from '../inplace.js';
+import { K, type BinaryOp, type UnaryOp, type View } from '../kernels/index.js';
+import { shapesEqual } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { broadcastPair } from './operands.js';
+
+// The `out` option of element-wise ops (see OutOptions): the result is written into a tensor
+// the caller already has, through the kernels' unaryInto/binaryInto, and that tensor returned.
+
+/** Checks the `out` tensor of `op`, whose result has `shape` and `dtype`, against its inputs. */
+function checkOut(op: string, out: unknown, shape: readonly number[], dtype: DType, inputs: Tensor[]): asserts out is Tensor {
+  if (!(out instanceof Tensor)) {
+    const what = out === null ? 'null' : typeof out === 'object' ? (out.constructor?.name ?? 'object') : typeof out;
+    throw new TypeError(`${op}: out must be a Tensor, got ${what}`);
+  }
+  if (isGradEnabled()) {
+    const needs = inputs.find((t) => t.requiresGrad);
+    if (needs)
+      throw new AutogradError(
+        `${op}: an input (shape ${fmtShape(needs.shape)}) requires grad, and a result written into out is not recorded on the tape; ` +
+          'call it inside noGrad(() => ...) or leave out unset',
+      );
+  }
+  checkWritable(op, out);
+  if (!shapesEqual(out.shape, shape))
+    throw new ShapeError(`${op}: out has shape ${fmtShape(out.shape)} but the result has shape ${fmtShape(shape)}`);
+  if (out.dtype !== dtype) throw new DTypeError(`${op}: out has dtype ${out.dtype} but the result has dtype ${dtype}`);
+  for (const t of inputs)
+    if (t.storage === out.storage && !sameView(t.nd, out.nd))
+      throw new ValueError(
+        `${op}: out (shape ${fmtShape(out.shape)}) overlaps an input (shape ${fmtShape(t.shape)}, strides ${fmtShape(t.strides)}) ` +
+          'without being the very same view; clone() the input first',
+      );
+}
+
+/** True if `a` and `b` address the same elements in the same order. */
+function sameView(a: View, b: View): boolean {
+  return shapesEqual(a.shape, b.shape) && a.offset === b.offset && a.shape.every((d, i) => d === 1 || a.stride[i] === b.stride[i]);
+}
+
+/** Writes `op(x)` (of dtype `dtype`) into `out` and returns it. @internal */
+export function unaryOut(op: UnaryOp, x: Tensor, dtype: DType, out: unknown, p0?: number, p1?: number): Tensor {
+  checkOut(op, out, x.shape, dtype, [x]);
+  K().unaryInto(op, x.nd, out.nd, p0, p1);
+  out.storage.version++;
+  return out;
+}
+
+/** Writes `op(a, b)` (a and b of one dtype, broadcast) into `out` and returns it. @internal */
+export function binaryOut(op: BinaryOp, a: Tensor, b: Tensor, out: unknown): Tensor {
+  const { shape, va, vb } = broadcastPair(op, a, b);
+  checkOut(op, out, shape, a.dtype, [a, b]);
+  K().binaryInto(op, va, vb, out.nd);
+  out.storage.version++;
+  return out;
+}

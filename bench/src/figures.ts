@@ -16,6 +16,8 @@ export function figures(withEpochs = false): Figure[] {
   out.push({ id: 'add-1e6', label: 'add 1e6 floats', unit: 'ms', higherIsBetter: false });
   out.push({ id: 'exp-1e6', label: 'exp 1e6 floats', unit: 'ms', higherIsBetter: false });
   out.push({ id: 'sum-1e6', label: 'sum 1e6 floats', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'add-out-1e6', label: 'add 1e6 floats, out= pinned', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'exp-out-1e6', label: 'exp 1e6 floats, out= pinned', unit: 'ms', higherIsBetter: false });
   out.push({ id: 'small-op', label: 'add [8]+[8], tape on', unit: 'us', higherIsBetter: false });
   out.push({ id: 'mlp', label: 'MLP 784-512-512-10 Adam b128', unit: 'samples/s', higherIsBetter: true });
   out.push({ id: 'sigmoid', label: 'MLP 784-100-10 sigmoid MSE SGD b1000', unit: 'samples/s', higherIsBetter: true });

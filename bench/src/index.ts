@@ -12,7 +12,7 @@ import { figures, type Figure } from './figures.js';
 import { epochSeconds, runTapegrad } from './tapegrad.js';
 import { loadTfjs, runTfjs } from './tfjs.js';
 import { runTorch } from './torch.js';
-import { runC } from './c.js';
+import { C_FIGURES, runC } from './c.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -80,7 +80,7 @@ if (column) {
     ...(flag('no-js') ? [] : ['tg-js']), 'tg-wasm',
     ...(flag('no-tfjs') ? [] : ['tfjs-cpu', 'tfjs-wasm']),
     ...(flag('no-torch') ? [] : ['torch']),
-    ...(flag('no-c') || !figs.some((f) => ['add-1e6', 'exp-1e6', 'sum-1e6'].includes(f.id)) ? [] : ['c', 'c-cold']),
+    ...(flag('no-c') || !figs.some((f) => C_FIGURES.includes(f.id)) ? [] : ['c', 'c-cold']),
   ];
   console.error(`tapegrad bench: ${figs.length} figures, wasm kernels on ${threads} thread(s); progress below, table at the end`);
   const script = fileURLToPath(import.meta.url);

@@ -1,4 +1,4 @@
-import { randn, randint, rand, setBackend, getNumThreads, manualSeed, type Tensor } from '@tapegrad/core';
+import { randn, randint, rand, zeros, add, exp, setBackend, getNumThreads, manualSeed, type Tensor } from '@tapegrad/core';
 import { Sequential, Linear, ReLU, Sigmoid, Conv2d, MaxPool2d, Dropout, Flatten, CrossEntropyLoss, MSELoss } from '@tapegrad/nn';
 import { Adam, SGD } from '@tapegrad/optim';
 import { loadMnist } from '@tapegrad/datasets';
@@ -42,6 +42,15 @@ function measure(backend: string, f: Figure): number | undefined {
   if (f.id === 'exp-1e6') {
     const a = rand([1_000_000]);
     return timeMs(() => a.exp(), { budgetMs: 800 });
+  }
+  if (f.id === 'add-out-1e6' || f.id === 'exp-out-1e6') {
+    // PyTorch's out=: the result goes into a tensor allocated once; with pinned inputs and
+    // output the wasm kernel reads and writes them where they are, split across the thread
+    // pool when large enough (100 warm-up calls give the pool time to start, ~80 ms)
+    const a = rand([1_000_000]).pinMemory();
+    const b = rand([1_000_000]).pinMemory();
+    const out = zeros([1_000_000], { pinMemory: true });
+    return timeMs(f.id === 'add-out-1e6' ? () => add(a, b, { out }) : () => exp(a, { out }), { budgetMs: 800, warmup: 100 });
   }
   if (f.id === 'sum-1e6') {
     const a = rand([1_000_000]);

@@ -61,6 +61,10 @@ for fid in ids:
         a, b = torch.rand(1_000_000), torch.rand(1_000_000)
         f = {"add-1e6": lambda: a + b, "exp-1e6": lambda: a.exp(), "sum-1e6": lambda: a.sum()}[fid]
         out[fid] = median_ms(f, 0.8)
+    elif fid in ("add-out-1e6", "exp-out-1e6"):
+        a, b, c = torch.rand(1_000_000), torch.rand(1_000_000), torch.empty(1_000_000)
+        f = (lambda: torch.add(a, b, out=c)) if fid == "add-out-1e6" else (lambda: torch.exp(a, out=c))
+        out[fid] = median_ms(f, 0.8)
     elif fid == "small-op":
         a = torch.randn(8, requires_grad=True)
         b = torch.randn(8, requires_grad=True)

@@ -198,30 +198,91 @@ export function sgemm(
   b: usize, rsB: i32, csB: i32,
   c: usize, ldc: i32, beta: i32, work: usize,
 ): void {
+  sgemmPacked(M, N, K, a, rsA, csA, 0, b, rsB, csB, 0, c, ldc, beta, work);
+}
+
+/** Floats of all of A [M, K] packed by {@link packAWhole}. */
+function packedAFloats(M: i32, K: i32): i32 {
+  return ((M + MR - 1) / MR) * MR * K;
+}
+
+/** Bytes that {@link packAWhole} writes for an A of [M, K]. */
+export function packedABytes(M: i32, K: i32): i32 {
+  return packedAFloats(M, K) * 4;
+}
+
+/** Bytes that {@link packBWhole} writes for a B of [K, N]. */
+export function packedBBytes(K: i32, N: i32): i32 {
+  return ((N + NR - 1) / NR) * NR * K * 4;
+}
+
+/**
+ * Packs all of A [M, K] into `dst` as {@link sgemmPacked} reads it: depth block `pc` (KC deep)
+ * starts at float `pc * Mp` (Mp = M rounded up to MR), row block `ic` within it at `ic * kc`.
+ * A product split by columns across threads packs A once this way instead of once per part.
+ */
+export function packAWhole(M: i32, K: i32, a: usize, rsA: i32, csA: i32, dst: usize): void {
+  const Mp = ((M + MR - 1) / MR) * MR;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    for (let ic = 0; ic < M; ic += MC)
+      packA(min(MC, M - ic), kc, a + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, dst + <usize>(pc * Mp + ic * kc) * 4);
+  }
+}
+
+/**
+ * Packs all of B [K, N] into `dst` as {@link sgemmPacked} reads it: column block `jc` (NC wide)
+ * starts at float `jc * K`, depth block `pc` within it at `pc * ncp` (ncp = its width rounded
+ * up to NR). A product split by rows across threads packs B once this way.
+ */
+export function packBWhole(K: i32, N: i32, b: usize, rsB: i32, csB: i32, dst: usize): void {
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    const ncp = ((nc + NR - 1) / NR) * NR;
+    for (let pc = 0; pc < K; pc += KC)
+      packB(min(KC, K - pc), nc, b + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, dst + <usize>(jc * K + pc * ncp) * 4);
+  }
+}
+
+/**
+ * {@link sgemm} with either operand optionally packed beforehand: `pa` (all of A, by
+ * {@link packAWhole}) or `pb` (all of B, by {@link packBWhole}) replaces packing that operand
+ * here when non-zero (`a` or `b` is then not read). The arithmetic is the same either way.
+ */
+export function sgemmPacked(
+  M: i32, N: i32, K: i32,
+  a: usize, rsA: i32, csA: i32, pa: usize,
+  b: usize, rsB: i32, csB: i32, pb: usize,
+  c: usize, ldc: i32, beta: i32, work: usize,
+): void {
   if (M <= 0 || N <= 0) return;
   const ldcB = <usize>ldc * 4;
   if (K <= 0) {
     if (beta == 0) for (let i = 0; i < M; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>N * 4);
     return;
   }
-  const pa = work;
-  const pb = work + <usize>(MC * KC) * 4;
-  const tile = pb + <usize>(KC * NC) * 4;
+  const Mp = ((M + MR - 1) / MR) * MR;
+  const tile = work + <usize>(MC * KC + KC * NC) * 4;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
+    const ncp = ((nc + NR - 1) / NR) * NR;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const acc = pc > 0 || beta != 0;
-      packB(kc, nc, b + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, pb);
+      let bpk = work + <usize>(MC * KC) * 4;
+      if (pb != 0) bpk = pb + <usize>(jc * K + pc * ncp) * 4;
+      else packB(kc, nc, b + <usize>(pc * rsB + jc * csB) * 4, rsB, csB, bpk);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        packA(mc, kc, a + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, pa);
+        let apk = work;
+        if (pa != 0) apk = pa + <usize>(pc * Mp + ic * kc) * 4;
+        else packA(mc, kc, a + <usize>(ic * rsA + pc * csA) * 4, rsA, csA, apk);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bp = pb + <usize>(jr * kc) * 4;
+          const bp = bpk + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const ap = pa + <usize>(ir * kc) * 4;
+            const ap = apk + <usize>(ir * kc) * 4;
             const cp = c + (<usize>(ic + ir) * ldcB) + <usize>(jc + jr) * 4;
             if (mr == MR && nr == NR) {
               micro(kc, ap, bp, cp, ldcB, acc);

@@ -1,5 +1,5 @@
 // Entry point of the WebAssembly kernels (compiled by scripts/build-wasm.mjs).
-export { sgemm, sgemmWorkBytes } from './gemm';
+export { sgemm, sgemmWorkBytes, sgemmPacked, packAWhole, packBWhole, packedABytes, packedBBytes } from './gemm';
 export { unaryF32, binaryF32, compareF32, whereF32, scatterAddLastF32, addRowBiasF32 } from './elementwise';
 export { reduceF32 } from './reduce';
 export { copyStridedF32, transposeF32, fill32, copyBytes } from './layout';

@@ -193,3 +193,47 @@ describe('element-wise ops over pinned operands into a pinned output', () => {
     setNumThreads(2);
   });
 });
+
+describe('a product split by rows or by columns', () => {
+  // Column chunks share all of A, packed once (packAWhole); row chunks share all of B
+  // (packBWhole). These shapes have several depth blocks (KC 256), row blocks (MC 128) and, for
+  // the row split, column blocks (NC 1024), so every offset into the packed operand is used.
+  const cases: Array<[string, number, number, number, boolean, boolean]> = [
+    ['by columns', 200, 700, 600, false, false],
+    ['by columns, A transposed', 201, 530, 600, true, false],
+    ['by rows', 1200, 300, 1100, false, false],
+    ['by rows, B transposed', 1203, 290, 1100, false, true],
+  ];
+  const mat = (rows: number, cols: number, transposed: boolean, seed: number) => {
+    const d = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37 + seed));
+    return transposed ? ndarray(d, [1, rows, cols], [0, 1, rows]) : ndarray(d, [1, rows, cols]);
+  };
+  for (const [name, M, K, N, ta, tb] of cases)
+    it(`${name} (${M}x${K} times ${K}x${N}) equals a float64 reference, the same bits on 1, 2 and 3 threads`, async () => {
+      const rt = wasmRuntime()!;
+      const a = mat(M, K, ta, 1);
+      const b = mat(K, N, tb, 2);
+      const results: Float32Array[] = [];
+      for (const n of [1, 2, 3]) {
+        setNumThreads(n);
+        expect(await startThreads(rt)).toBe(n);
+        const before = threadStats.parallel;
+        results.push(wasmBackend.matmul(a, b, 'float32').data as Float32Array);
+        expect(threadStats.parallel - before).toBe(n > 1 ? 1 : 0);
+      }
+      setNumThreads(2);
+      const at = (v: ReturnType<typeof mat>, i: number, j: number) => v.data[v.offset + i * v.stride[1]! + j * v.stride[2]!]!;
+      for (let s = 0; s < 200; s++) {
+        const i = (s * 7919) % M;
+        const j = (s * 104729) % N;
+        let ref = 0;
+        let mag = 0;
+        for (let k = 0; k < K; k++) {
+          ref += at(a, i, k) * at(b, k, j);
+          mag += Math.abs(at(a, i, k) * at(b, k, j));
+        }
+        expect(Math.abs(results[0]![i * N + j]! - ref)).toBeLessThanOrEqual((K + 2) * 2 ** -24 * mag);
+      }
+      for (const r of [results[1]!, results[2]!]) expect(r.findIndex((v, k) => !Object.is(v, results[0]![k]))).toBe(-1);
+    });
+});

@@ -652,12 +652,19 @@ export function gemm(
   // chunks are whole register tiles: 4 rows or 8 columns
   const unit = byRows ? 4 : 8;
   const count = Math.ceil((byRows ? M : N) / unit);
-  parallelFor(rt, 2 * M * N * K, count, 'sgemm', work, 12, (lo, hi) => {
+  // Every chunk multiplies by all of the other operand (B for row chunks, A for column chunks):
+  // it is packed once here rather than once per chunk (at 128x784 times 784x512 on two threads,
+  // six chunks packed A six times). Packing it whole costs what one call would pay anyway.
+  const E = rt.exports;
+  const whole = rt.alloc(byRows ? E.packedBBytes(K, N) : E.packedABytes(M, K));
+  if (byRows) E.packBWhole(K, N, b, rsB, csB, whole);
+  else E.packAWhole(M, K, a, rsA, csA, whole);
+  parallelFor(rt, 2 * M * N * K, count, 'sgemmPacked', work, 14, (lo, hi) => {
     const i0 = lo * unit;
     const i1 = Math.min(byRows ? M : N, hi * unit);
     return byRows
-      ? [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, b, rsB, csB, c + i0 * ldc * 4, ldc, beta, 0]
-      : [M, i1 - i0, K, a, rsA, csA, b + i0 * csB * 4, rsB, csB, c + i0 * 4, ldc, beta, 0];
+      ? [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, 0, b, rsB, csB, whole, c + i0 * ldc * 4, ldc, beta, 0]
+      : [M, i1 - i0, K, a, rsA, csA, whole, b + i0 * csB * 4, rsB, csB, 0, c + i0 * 4, ldc, beta, 0];
   });
 }
 

@@ -10,6 +10,16 @@ export interface KernelExports {
     b: number, rsB: number, csB: number,
     c: number, ldc: number, beta: number, work: number,
   ): void;
+  sgemmPacked(
+    M: number, N: number, K: number,
+    a: number, rsA: number, csA: number, pa: number,
+    b: number, rsB: number, csB: number, pb: number,
+    c: number, ldc: number, beta: number, work: number,
+  ): void;
+  packAWhole(M: number, K: number, a: number, rsA: number, csA: number, dst: number): void;
+  packBWhole(K: number, N: number, b: number, rsB: number, csB: number, dst: number): void;
+  packedABytes(M: number, K: number): number;
+  packedBBytes(K: number, N: number): number;
   unaryF32(op: number, n: number, x: number, out: number, p0: number, p1: number): void;
   binaryF32(op: number, m: number, n: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
   compareF32(op: number, m: number, n: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;

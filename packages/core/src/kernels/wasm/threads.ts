@@ -26,7 +26,7 @@ const WARM_SLICE = 8 * 4096;
 const FN_NAMES: Array<keyof KernelExports> = [
   'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dF32', 'unaryF32', 'binaryF32',
   'avgPool2dF32', 'avgPool2dBackwardF32', 'winogradConv', 'winogradConvWeightGrad',
-  'winograd4Conv', 'winograd4ConvWeightGrad', 'adamF32', 'sgdF32',
+  'winograd4Conv', 'winograd4ConvWeightGrad', 'adamF32', 'sgdF32', 'sgemmPacked',
 ];
 
 // The body of each worker, as source text so that no separate file has to be found (it is

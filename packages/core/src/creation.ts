@@ -37,9 +37,11 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+/** Applies the options every creation function takes: pinned memory (a copy unless the data is pinned already), then requiresGrad. */
 function finish(t: Tensor, opts: CreateOptions): Tensor {
-  if (opts.requiresGrad) t.requiresGrad = true;
-  return t;
+  const out = opts.pinMemory ? t.pinMemory() : t;
+  if (opts.requiresGrad) out.requiresGrad = true;
+  return out;
 }
 
 function inferNested(data: unknown, op: string): { shape: number[]; flat: Array<number | boolean> } {
@@ -319,5 +321,5 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     p[j] = t;
   }
   const t = Tensor.fromData(p, [n], 'int32');
-  return opts.dtype && opts.dtype !== 'int32' ? t.to(opts.dtype) : t;
+  return finish(opts.dtype && opts.dtype !== 'int32' ? t.to(opts.dtype) : t, opts);
 }

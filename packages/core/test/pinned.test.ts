@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  zeros, ones, randn, randint, tensor, Generator, conv2d, getBackend, fusedAdamUpdate, type Tensor,
+  zeros, ones, full, onesLike, arange, linspace, eye, rand, randn, randint, randperm, tensor, Generator, conv2d, getBackend, fusedAdamUpdate, type Tensor,
 } from '@tapegrad/core';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 
@@ -20,6 +20,30 @@ describe('pinned memory', () => {
     expect(zeros([3], { pinMemory: true }).isPinned()).toBe(true);
     expect(ones([3], { pinMemory: true }).toArray()).toEqual([1, 1, 1]);
     expect(zeros([3]).isPinned()).toBe(false);
+  });
+
+  it('is honoured by every creation function that takes pinMemory, with the same values', () => {
+    const made: Array<[string, (pin: boolean) => Tensor]> = [
+      ['tensor', (pin) => tensor([[1, 2], [3, 4]], { pinMemory: pin })],
+      ['zeros', (pin) => zeros([5], { pinMemory: pin })],
+      ['full', (pin) => full([2, 3], 7, { pinMemory: pin })],
+      ['onesLike', (pin) => onesLike(zeros([4]), { pinMemory: pin })],
+      ['arange', (pin) => arange(0, 10, 3, { pinMemory: pin })],
+      ['linspace', (pin) => linspace(0, 1, 5, { pinMemory: pin })],
+      ['eye', (pin) => eye(3, 3, { pinMemory: pin })],
+      ['rand', (pin) => rand([3, 4], { pinMemory: pin, ...gen(4) })],
+      ['randn', (pin) => randn([3, 4], { pinMemory: pin, requiresGrad: true, ...gen(5) })],
+      ['randint', (pin) => randint(0, 9, [6], { pinMemory: pin, ...gen(6) })],
+      ['randperm', (pin) => randperm(7, { pinMemory: pin, ...gen(7) })],
+    ];
+    for (const [name, make] of made) {
+      const p = make(true);
+      const q = make(false);
+      expect(p.isPinned(), name).toBe(true);
+      expect(q.isPinned(), name).toBe(false);
+      expect(p.toArray(), name).toEqual(q.toArray());
+      expect([p.dtype, p.requiresGrad], name).toEqual([q.dtype, q.requiresGrad]);
+    }
   });
 
   it('pinMemory() copies the values (views included) and returns a pinned tensor as it is', () => {

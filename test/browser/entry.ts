@@ -3,7 +3,7 @@
 // cross-origin isolated) against the JS reference kernels, forward and backward, and a short
 // training run. The result goes to `globalThis.__tapegrad` for the script to read.
 import {
-  conv2d, getBackend, getCpuCapability, getNumThreads, manualSeed, maxPool2d, logSoftmax, randn, randint, setBackend, type Tensor,
+  add, conv2d, exp, getBackend, getCpuCapability, getNumThreads, manualSeed, maxPool2d, logSoftmax, randn, randint, setBackend, type Tensor,
 } from '@tapegrad/core';
 import {
   Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, parseSafetensors, saveSafetensors, serializeSafetensors,
@@ -115,6 +115,25 @@ async function main(): Promise<unknown> {
   for (const [name, r] of ref) {
     const d = maxRelDiff(got.get(name)!, r);
     check(`wasm matches js: ${name}`, d < 1e-3, `max relative difference ${d.toExponential(2)} over ${r.length} elements`);
+  }
+
+  // results written into pinned tensors (out=): split across the workers when isolated
+  {
+    const n = 3_000_000;
+    const u = randn([n]).pinMemory();
+    const v = randn([n]).pinMemory();
+    const out = randn([n], { pinMemory: true });
+    const before = threadStats.parallel;
+    exp(u, { out });
+    const jobs = threadStats.parallel - before;
+    const d = maxRelDiff(out.data as Float32Array, u.exp().data as Float32Array);
+    add(u, v, { out });
+    const e = maxRelDiff(out.data as Float32Array, u.add(v).data as Float32Array);
+    check(
+      'exp and add into a pinned out= tensor equal the new results',
+      out.isPinned() === isolated && d === 0 && e === 0 && (isolated ? jobs === 1 : jobs === 0),
+      `pinned ${out.isPinned()}, max differences ${d} and ${e}, ${jobs} parallel jobs`,
+    );
   }
 
   for (const backend of ['wasm', 'js']) {

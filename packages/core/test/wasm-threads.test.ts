@@ -6,6 +6,30 @@ import { jsBackend } from '../src/kernels/js/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats } from '../src/kernels/wasm/threads.js';
 
+/**
+ * Runs `job` on 1, 2 and 3 threads and returns a copy of its result on each: the job must run
+ * as one parallel job whenever more than one thread may take part. The pool is left at 2.
+ */
+async function onOneTwoThree(job: () => Float32Array, what = 'job'): Promise<Float32Array[]> {
+  const rt = wasmRuntime()!;
+  const results: Float32Array[] = [];
+  for (const n of [1, 2, 3]) {
+    setNumThreads(n);
+    expect(await startThreads(rt)).toBe(n);
+    const before = threadStats.parallel;
+    results.push(Float32Array.from(job()));
+    expect(threadStats.parallel - before, `${what} on ${n} threads`).toBe(n > 1 ? 1 : 0);
+  }
+  setNumThreads(2);
+  return results;
+}
+
+/** Expects the same bits in both arrays, naming the first element that differs. */
+function expectSameBits(got: Float32Array, want: Float32Array, what: string): void {
+  const i = got.findIndex((v, k) => !Object.is(v, want[k]));
+  expect(i === -1 ? 'same' : `element ${i}: ${got[i]} != ${want[i]}`, what).toBe('same');
+}
+
 describe('setNumThreads', () => {
   it('rejects a count that is not a positive integer', () => {
     expect(() => setNumThreads(0)).toThrow('setNumThreads: expected a positive integer, got 0');
@@ -117,44 +141,26 @@ describe('a product split by its depth', () => {
     }
   });
   it('gives the same bits on one thread as on two and three', async () => {
-    const rt = wasmRuntime()!;
-    const results: Float32Array[] = [];
     // 48 x 4096 times 4096 x 40: 16 MFLOP, enough to run on three threads
     const a = ndarray(Float32Array.from({ length: 48 * 4096 }, (_, i) => Math.sin(i * 0.37)), [1, 48, 4096]);
     const b = ndarray(Float32Array.from({ length: 4096 * 40 }, (_, i) => Math.cos(i * 0.11)), [1, 4096, 40]);
-    for (const n of [1, 2, 3]) {
-      setNumThreads(n);
-      expect(await startThreads(rt)).toBe(n);
-      const before = threadStats.parallel;
-      results.push(wasmBackend.matmul(a, b, 'float32').data as Float32Array);
-      expect(threadStats.parallel - before).toBe(n > 1 ? 1 : 0);
-    }
-    setNumThreads(2);
-    expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
-    expect(Array.from(results[2]!)).toEqual(Array.from(results[0]!));
+    const results = await onOneTwoThree(() => wasmBackend.matmul(a, b, 'float32').data as Float32Array);
+    expectSameBits(results[1]!, results[0]!, 'two threads');
+    expectSameBits(results[2]!, results[0]!, 'three threads');
   });
 });
 
 describe('a convolution weight gradient', () => {
   // summed over images in a fixed number of groups whose partial sums are added in order
   it('gives the same bits on one thread as on two and three (Winograd and im2col)', async () => {
-    const rt = wasmRuntime()!;
     const g = new Generator(9);
     const x = randn([16, 32, 24, 24], { generator: g }).nd;
     for (const k of [3, 5]) {
       const grad = randn([16, 32, 25 - k, 25 - k], { generator: g }).nd;
       const geom = { stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
-      const results: Float32Array[] = [];
-      for (const n of [1, 2, 3]) {
-        setNumThreads(n);
-        expect(await startThreads(rt)).toBe(n);
-        const before = threadStats.parallel;
-        results.push(wasmBackend.conv2dBackwardWeight(x, grad, [32, 32, k, k], geom).data as Float32Array);
-        expect(threadStats.parallel - before).toBe(n > 1 ? 1 : 0);
-      }
-      setNumThreads(2);
-      expect(Array.from(results[1]!)).toEqual(Array.from(results[0]!));
-      expect(Array.from(results[2]!)).toEqual(Array.from(results[0]!));
+      const results = await onOneTwoThree(() => wasmBackend.conv2dBackwardWeight(x, grad, [32, 32, k, k], geom).data as Float32Array);
+      expectSameBits(results[1]!, results[0]!, `${k}x${k}, two threads`);
+      expectSameBits(results[2]!, results[0]!, `${k}x${k}, three threads`);
     }
   });
 });
@@ -178,19 +184,13 @@ describe('element-wise ops over pinned operands into a pinned output', () => {
     ];
     for (const [name, run, reference] of runs) {
       const want = reference();
-      for (const threads of [1, 2, 3]) {
-        setNumThreads(threads);
-        expect(await startThreads(rt)).toBe(threads);
+      const results = await onOneTwoThree(() => {
         out.data.fill(NaN);
-        const before = threadStats.parallel;
         run();
-        expect(threadStats.parallel - before, `${name} on ${threads} threads`).toBe(threads > 1 ? 1 : 0);
-        const got = out.data as Float32Array;
-        const i = got.findIndex((v, k) => !Object.is(v, want[k]));
-        expect(i === -1 ? 'same' : `element ${i}: ${got[i]} != ${want[i]}`, `${name} on ${threads} threads`).toBe('same');
-      }
+        return out.data as Float32Array;
+      }, name);
+      results.forEach((r, i) => expectSameBits(r, want, `${name} on ${i + 1} threads`));
     }
-    setNumThreads(2);
   });
 });
 
@@ -210,18 +210,9 @@ describe('a product split by rows or by columns', () => {
   };
   for (const [name, M, K, N, ta, tb] of cases)
     it(`${name} (${M}x${K} times ${K}x${N}) equals a float64 reference, the same bits on 1, 2 and 3 threads`, async () => {
-      const rt = wasmRuntime()!;
       const a = mat(M, K, ta, 1);
       const b = mat(K, N, tb, 2);
-      const results: Float32Array[] = [];
-      for (const n of [1, 2, 3]) {
-        setNumThreads(n);
-        expect(await startThreads(rt)).toBe(n);
-        const before = threadStats.parallel;
-        results.push(wasmBackend.matmul(a, b, 'float32').data as Float32Array);
-        expect(threadStats.parallel - before).toBe(n > 1 ? 1 : 0);
-      }
-      setNumThreads(2);
+      const results = await onOneTwoThree(() => wasmBackend.matmul(a, b, 'float32').data as Float32Array);
       const at = (v: ReturnType<typeof mat>, i: number, j: number) => v.data[v.offset + i * v.stride[1]! + j * v.stride[2]!]!;
       for (let s = 0; s < 200; s++) {
         const i = (s * 7919) % M;
@@ -234,6 +225,7 @@ describe('a product split by rows or by columns', () => {
         }
         expect(Math.abs(results[0]![i * N + j]! - ref)).toBeLessThanOrEqual((K + 2) * 2 ** -24 * mag);
       }
-      for (const r of [results[1]!, results[2]!]) expect(r.findIndex((v, k) => !Object.is(v, results[0]![k]))).toBe(-1);
+      expectSameBits(results[1]!, results[0]!, 'two threads');
+      expectSameBits(results[2]!, results[0]!, 'three threads');
     });
 });

@@ -197,12 +197,15 @@ describe('element-wise ops over pinned operands into a pinned output', () => {
 describe('a product split by rows or by columns', () => {
   // Column chunks share all of A, packed once (packAWhole); row chunks share all of B
   // (packBWhole). These shapes have several depth blocks (KC 256), row blocks (MC 128) and, for
-  // the row split, column blocks (NC 1024), so every offset into the packed operand is used.
+  // the row split, column blocks (NC 1024), so every offset into the packed operand is used;
+  // the last case is too large to pack whole.
   const cases: Array<[string, number, number, number, boolean, boolean]> = [
     ['by columns', 200, 700, 600, false, false],
     ['by columns, A transposed', 201, 530, 600, true, false],
     ['by rows', 1200, 300, 1100, false, false],
     ['by rows, B transposed', 1203, 290, 1100, false, true],
+    // A packed is 1100 x 1000 x 4 bytes, more than gemm packs whole: each chunk packs its own
+    ['by columns, A packed chunk by chunk', 1100, 1000, 1200, false, false],
   ];
   const mat = (rows: number, cols: number, transposed: boolean, seed: number) => {
     const d = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37 + seed));

@@ -653,20 +653,33 @@ export function gemm(
   const unit = byRows ? 4 : 8;
   const count = Math.ceil((byRows ? M : N) / unit);
   // Every chunk multiplies by all of the other operand (B for row chunks, A for column chunks):
-  // it is packed once here rather than once per chunk (at 128x784 times 784x512 on two threads,
-  // six chunks packed A six times). Packing it whole costs what one call would pay anyway.
+  // up to PACK_WHOLE_MAX_BYTES it is packed once here rather than once per chunk (at 128x784
+  // times 784x512 on two threads, six chunks packed A six times); packing it whole costs what
+  // one call would pay anyway. A larger operand is packed chunk by chunk, in the GEMM's own
+  // work space, where its packing is a small part of each chunk's work.
   const E = rt.exports;
-  const whole = rt.alloc(byRows ? E.packedBBytes(K, N) : E.packedABytes(M, K));
-  if (byRows) E.packBWhole(K, N, b, rsB, csB, whole);
-  else E.packAWhole(M, K, a, rsA, csA, whole);
-  parallelFor(rt, 2 * M * N * K, count, 'sgemmPacked', work, 14, (lo, hi) => {
-    const i0 = lo * unit;
-    const i1 = Math.min(byRows ? M : N, hi * unit);
-    return byRows
-      ? [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, 0, b, rsB, csB, whole, c + i0 * ldc * 4, ldc, beta, 0]
-      : [M, i1 - i0, K, a, rsA, csA, whole, b + i0 * csB * 4, rsB, csB, 0, c + i0 * 4, ldc, beta, 0];
-  });
+  const bytes = byRows ? E.packedBBytes(K, N) : E.packedABytes(M, K);
+  const mark = rt.mark();
+  try {
+    const whole = bytes <= PACK_WHOLE_MAX_BYTES ? rt.alloc(bytes) : 0;
+    if (whole !== 0 && byRows) E.packBWhole(K, N, b, rsB, csB, whole);
+    else if (whole !== 0) E.packAWhole(M, K, a, rsA, csA, whole);
+    const pa = byRows ? 0 : whole;
+    const pb = byRows ? whole : 0;
+    parallelFor(rt, 2 * M * N * K, count, 'sgemmPacked', work, 14, (lo, hi) => {
+      const i0 = lo * unit;
+      const i1 = Math.min(byRows ? M : N, hi * unit);
+      return byRows
+        ? [i1 - i0, N, K, a + i0 * rsA * 4, rsA, csA, pa, b, rsB, csB, pb, c + i0 * ldc * 4, ldc, beta, 0]
+        : [M, i1 - i0, K, a, rsA, csA, pa, b + i0 * csB * 4, rsB, csB, pb, c + i0 * 4, ldc, beta, 0];
+    });
+  } finally {
+    rt.release(mark); // a batched product packs each matrix in the same space
+  }
 }
+
+/** Largest operand a split product packs whole before its chunks run (see {@link gemm}). */
+const PACK_WHOLE_MAX_BYTES = 4 << 20;
 
 /** Depth slices of a depth-split product are whole packed blocks of the GEMM (its KC). */
 const DEPTH_UNIT = 256;

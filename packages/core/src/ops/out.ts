@@ -1,14 +1,16 @@
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { DType } from '../dtype.js';
-import { AutogradError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { AutogradError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { checkWritable } from '../inplace.js';
-import { K, type BinaryOp, type UnaryOp, type View } from '../kernels/index.js';
+import { K, type BinaryOp, type UnaryOp } from '../kernels/index.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair } from './operands.js';
 
 // The `out` option of element-wise ops (see OutOptions): the result is written into a tensor
 // the caller already has, through the kernels' unaryInto/binaryInto, and that tensor returned.
+// `out` may share memory with an input in any way: the kernels compute the result from the
+// inputs as they were (streaming only when `out` is the very input view, else aside first).
 
 /** Checks the `out` tensor of `op`, whose result has `shape` and `dtype`, against its inputs. */
 function checkOut(op: string, out: unknown, shape: readonly number[], dtype: DType, inputs: Tensor[]): asserts out is Tensor {
@@ -28,17 +30,6 @@ function checkOut(op: string, out: unknown, shape: readonly number[], dtype: DTy
   if (!shapesEqual(out.shape, shape))
     throw new ShapeError(`${op}: out has shape ${fmtShape(out.shape)} but the result has shape ${fmtShape(shape)}`);
   if (out.dtype !== dtype) throw new DTypeError(`${op}: out has dtype ${out.dtype} but the result has dtype ${dtype}`);
-  for (const t of inputs)
-    if (t.storage === out.storage && !sameView(t.nd, out.nd))
-      throw new ValueError(
-        `${op}: out (shape ${fmtShape(out.shape)}) overlaps an input (shape ${fmtShape(t.shape)}, strides ${fmtShape(t.strides)}) ` +
-          'without being the very same view; clone() the input first',
-      );
-}
-
-/** True if `a` and `b` address the same elements in the same order. */
-function sameView(a: View, b: View): boolean {
-  return shapesEqual(a.shape, b.shape) && a.offset === b.offset && a.shape.every((d, i) => d === 1 || a.stride[i] === b.stride[i]);
 }
 
 /** Writes `op(x)` (of dtype `dtype`) into `out` and returns it. @internal */

@@ -80,8 +80,9 @@ export interface Pool2dOptions {
 export interface OutOptions {
   /**
    * The tensor to write the result into; the op returns it. It must have the result's shape
-   * and dtype exactly (it is not resized or cast), must not be an expanded view, and may be one
-   * of the inputs itself (the very same view) but must not overlap one otherwise. The write is
+   * and dtype exactly (it is not resized or cast) and must not be an expanded view. It may
+   * share memory with an input (be that input, or overlap it): the result is computed from the
+   * inputs as they were before the call (PyTorch refuses partial overlaps instead). The write is
    * not recorded on the tape: with grad enabled, no input may require grad. With the `wasm`
    * backend, a contiguous float32 `out` skips allocating a result; in pinned memory
    * (`pinMemory: true`), with pinned inputs, the kernel reads and writes the tensors where they

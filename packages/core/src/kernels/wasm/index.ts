@@ -406,12 +406,12 @@ function where(cond: View, a: View, b: View, outDtype: DType): View {
 
 /**
  * Cost per element of the element-wise kernels in GEMM flops (the unit of the thread pool's
- * size threshold), measured on one thread over pinned operands: about 0.15 ns per element for
- * add and other cheap maps (memory-bound), 0.8 ns for exp, log, tanh and sigmoid.
+ * size threshold, about 24 per ns), measured on one thread over pinned 1e6-float operands:
+ * 0.25-0.5 ns for add, neg, relu, sqrt and the like, 1.0-2.0 ns for exp, log, tanh, sigmoid.
  */
-const MAP_FLOPS = 4;
-const TRANSCENDENTAL_FLOPS = 20;
-const TRANSCENDENTAL = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid', 'softplus']);
+const MAP_FLOPS = 8;
+const TRANSCENDENTAL_FLOPS = 36;
+const TRANSCENDENTAL = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid']);
 
 /** One element-wise kernel call over `len` elements at the given source and output addresses. */
 interface MapKernel {

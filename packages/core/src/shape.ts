@@ -101,11 +101,12 @@ export function normalizeDim(op: string, dim: number, shape: Shape, extra = 0): 
 }
 
 /**
- * Normalises a dim argument of a reduction: `undefined` means every dim; duplicates throw.
+ * Normalises a dim argument of a reduction: `undefined` and `[]` mean every dim; duplicates throw.
  * Returns the dims sorted ascending.
  */
 export function normalizeDims(op: string, dims: number | readonly number[] | undefined, shape: Shape): number[] {
-  if (dims === undefined) return shape.map((_, i) => i);
+  // An empty list reduces every dim, as in PyTorch (not none).
+  if (dims === undefined || (Array.isArray(dims) && dims.length === 0)) return shape.map((_, i) => i);
   const list = typeof dims === 'number' ? [dims] : [...dims];
   const out = list.map((d) => normalizeDim(op, d, shape));
   const set = new Set(out);

@@ -6,6 +6,7 @@ import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { formatTensor } from './format.js';
+import { setTensorCheck } from './options.js';
 import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
@@ -1139,6 +1140,8 @@ export class Tensor {
    */
   indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
 }
+
+setTensorCheck((v) => v instanceof Tensor);
 
 function flatArgs(a: number[] | [number[]]): number[] {
   return a.length === 1 && Array.isArray(a[0]) ? a[0] : (a as number[]);

@@ -2,7 +2,10 @@ import { normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { requireFloat } from './operands.js';
 import { sum } from './sum.js';
-import type { Dims, ReduceOptions } from './types.js';
+import { checkOptions } from '../options.js';
+import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
+
+const MEAN = reduceOptions('mean');
 
 /**
  * Mean of elements over `dim` (every dim if omitted): `sum(x, dim) / n`, with n the number of
@@ -20,7 +23,8 @@ import type { Dims, ReduceOptions } from './types.js';
  * mean(x, 1).toArray();                 // [2, 5]
  * mean(x, 0, { keepdim: true }).toArray(); // [[2.5, 3.5, 4.5]]
  */
-export function mean(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
+export function mean(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  checkOptions(MEAN, opts);
   const dims = normalizeDims('mean', dim, x.shape);
   requireFloat('mean', x);
   // A 0-d tensor's dims are [0]: `?? 1` counts its single element.

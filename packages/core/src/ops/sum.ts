@@ -4,7 +4,10 @@ import { K } from '../kernels/index.js';
 import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { reducedResult } from './operands.js';
-import type { Dims, ReduceOptions } from './types.js';
+import { checkOptions } from '../options.js';
+import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
+
+const SUM = reduceOptions('sum');
 
 interface SumCtx {
   inShape: number[];
@@ -35,7 +38,8 @@ const sumPrimitive = primitive('sum', {
  * sum(x, 1).toArray();           // [6, 15]
  * sum(x, 0, { keepdim: true }).shape; // [1, 3]
  */
-export function sum(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
+export function sum(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  const { keepdim = false } = checkOptions(SUM, opts);
   const dims = normalizeDims('sum', dim, x.shape);
-  return sumPrimitive(x, dims, opts.keepdim ?? false);
+  return sumPrimitive(x, dims, keepdim);
 }

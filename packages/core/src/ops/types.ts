@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor.js';
+import { defineOptions, type OptionSpec } from '../options.js';
 
 /**
  * A tensor, or a JavaScript number used as a scalar (broadcast to any shape).
@@ -29,6 +30,11 @@ export type Dims = number | readonly number[];
 export interface ReduceOptions {
   /** Keep reduced dims as size 1 (default false). */
   keepdim?: boolean;
+}
+
+/** The checked options of each reduction that takes {@link ReduceOptions}. @internal */
+export function reduceOptions(op: string): OptionSpec {
+  return defineOptions(op, { keepdim: 'boolean' });
 }
 
 /**

@@ -5,7 +5,17 @@ import { mean } from './mean.js';
 import { requireFloat } from './operands.js';
 import { sum } from './sum.js';
 import { where } from './where.js';
+import { checkOptions, defineOptions, unsupported, type OptionSpec } from '../options.js';
 import type { Dims, ReduceOptions } from './types.js';
+
+function varOptions(op: string): OptionSpec {
+  return defineOptions(op, {
+    correction: 'number',
+    keepdim: 'boolean',
+    unbiased: unsupported('unbiased is the old spelling of correction: { unbiased: false } is { correction: 0 }'),
+  });
+}
+const SPECS: Record<string, OptionSpec> = { var: varOptions('var'), std: varOptions('std') };
 
 /**
  * Options of {@link variance} and {@link std}.
@@ -19,17 +29,17 @@ export interface VarOptions extends ReduceOptions {
   correction?: number;
 }
 
-function varianceOf(op: string, x: Tensor, dim: Dims | undefined, opts: VarOptions): Tensor {
+function varianceOf(op: 'var' | 'std', x: Tensor, dim: Dims | undefined, opts: VarOptions | undefined): Tensor {
+  const { correction = 1, keepdim = false } = checkOptions(SPECS[op]!, opts);
   const dims = normalizeDims(op, dim, x.shape);
   requireFloat(op, x);
-  const correction = opts.correction ?? 1;
   if (!Number.isFinite(correction)) throw new ValueError(`${op}: correction must be a finite number, got ${correction}`);
   // A 0-d tensor's dims are [0]: `?? 1` counts its single element.
   const n = dims.reduce((acc, d) => acc * (x.nd.shape[d] ?? 1), 1);
   // Two passes (centre, then square) avoid the cancellation of E[x^2] - E[x]^2.
   const centered = x.sub(mean(x, dims, { keepdim: true }));
   // As in PyTorch, N <= correction divides by 0 and gives inf or NaN rather than throwing.
-  return sum(centered.mul(centered), dims, { keepdim: opts.keepdim ?? false }).div(Math.max(0, n - correction));
+  return sum(centered.mul(centered), dims, { keepdim }).div(Math.max(0, n - correction));
 }
 
 /**
@@ -48,7 +58,7 @@ function varianceOf(op: string, x: Tensor, dim: Dims | undefined, opts: VarOptio
  * variance(x, 1).toArray();                     // [1.6666666, 0]
  * variance(x, 1, { correction: 0 }).toArray();  // [1.25, 0]
  */
-export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+export function variance(x: Tensor, dim?: Dims, opts?: VarOptions): Tensor {
   return varianceOf('var', x, dim, opts);
 }
 

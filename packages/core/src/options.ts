@@ -1,10 +1,11 @@
 import { ValueError } from './errors.js';
+import { Generator } from './random.js';
 
 /**
  * One option's accepted values, in a small notation compiled once by {@link defineOptions}:
  * alternatives joined by `|`, each one of
  * `boolean`, `number`, `integer`, `string`, `function`, `object` (a plain object), `array`,
- * `tensor`, `null`, `integer[]` / `number[]` / `string[]`, or a quoted string literal (`'mean'`).
+ * `tensor`, `generator` (a {@link Generator}), `null`, `integer[]` / `number[]` / `string[]`, or a quoted string literal (`'mean'`).
  * `undefined` is always accepted and means "not given", as PyTorch's `None` does.
  *
  * @example
@@ -13,8 +14,15 @@ import { ValueError } from './errors.js';
  */
 export type OptionType = string;
 
-/** An option that PyTorch has but this function refuses, with the reason to print. */
-interface Unsupported {
+/**
+ * An option that PyTorch has but a function refuses, with the reason to print; made by
+ * {@link unsupported}.
+ *
+ * @example
+ * const u: UnsupportedOption = unsupported('ceilMode is not supported', false);
+ * u.unsupported; // 'ceilMode is not supported'
+ */
+export interface UnsupportedOption {
   readonly unsupported: string;
   readonly accepts?: unknown;
 }
@@ -30,7 +38,7 @@ interface Unsupported {
  * try { checkOptions(spec, { ceilMode: true }); } catch (e) { caught = e; }
  * (caught as ValueError).message; // 'maxPool2d: ceilMode is not supported'
  */
-export function unsupported(reason: string, accepts?: unknown): Unsupported {
+export function unsupported(reason: string, accepts?: unknown): UnsupportedOption {
   return { unsupported: reason, accepts };
 }
 
@@ -59,6 +67,7 @@ const ATOMS: Record<string, Check> = {
   object: isPlainObject,
   array: (v) => Array.isArray(v),
   tensor: (v) => isTensor(v),
+  generator: (v) => v instanceof Generator,
   null: (v) => v === null,
   'integer[]': (v) => Array.isArray(v) && v.every((x) => Number.isInteger(x)),
   'number[]': (v) => Array.isArray(v) && v.every((x) => typeof x === 'number'),
@@ -85,9 +94,10 @@ export interface OptionSpec {
   readonly fn: string;
   /** The option names, in the order given. */
   readonly keys: readonly string[];
-  /** @internal */
-  readonly options: ReadonlyMap<string, CompiledOption>;
 }
+
+/** Each spec's compiled checks, kept out of the public type. */
+const compiled = new WeakMap<OptionSpec, ReadonlyMap<string, CompiledOption>>();
 
 function compile(fn: string, key: string, type: OptionType): Check {
   const checks = type.split('|').map((alt) => {
@@ -127,13 +137,15 @@ function describeType(type: OptionType): string {
  * const MEAN = defineOptions('mean', { keepdim: 'boolean' });
  * checkOptions(MEAN, { keepdim: true }); // { keepdim: true }
  */
-export function defineOptions(fn: string, types: Readonly<Record<string, OptionType | Unsupported>>): OptionSpec {
+export function defineOptions(fn: string, types: Readonly<Record<string, OptionType | UnsupportedOption>>): OptionSpec {
   const options = new Map<string, CompiledOption>();
   for (const [key, type] of Object.entries(types)) {
     if (typeof type === 'string') options.set(key, { check: compile(fn, key, type), expected: describeType(type) });
     else options.set(key, { check: (v) => v === type.accepts, expected: '', unsupported: type.unsupported });
   }
-  return { fn, keys: Object.keys(types), options };
+  const spec: OptionSpec = { fn, keys: Object.keys(types) };
+  compiled.set(spec, options);
+  return spec;
 }
 
 /** Edit distance, for "did you mean" (option names are short). */
@@ -205,9 +217,10 @@ export function checkOptions<T extends object>(spec: OptionSpec, opts: T | undef
         (spec.keys.length > 0 ? `; ${spec.fn} takes ${spec.keys.join(', ')}` : ''),
     );
   }
+  const options = compiled.get(spec)!;
   for (const key in opts) {
     const value = (opts as Record<string, unknown>)[key];
-    const option = spec.options.get(key);
+    const option = options.get(key);
     if (option === undefined) {
       const known = spec.keys.length > 0 ? `${spec.fn} takes ${spec.keys.join(', ')}` : `${spec.fn} takes no options`;
       throw new ValueError(`${spec.fn}: unknown option '${key}'${suggestion(key, spec.keys)}; ${known}`);

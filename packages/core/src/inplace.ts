@@ -5,10 +5,17 @@ import { broadcastShapes, shapesEqual } from './shape.js';
 import { Tensor } from './tensor.js';
 import { broadcastView, scalarTensor } from './ops/operands.js';
 import type { TensorLike } from './ops/types.js';
+import type { View } from './kernels/backend.js';
 
 // In-place updates, as optimizers and initialisers use them. They write through the tensor's
 // view into its storage and bump the storage's version, so that backward notices if a tensor
 // it saved was changed. They are not recorded on the tape.
+//
+// An operand may share memory with the tensor written (`x.narrow(0, 1, n - 1).add_(x.narrow(0, 0,
+// n - 1))`, `m.copy_(m.T)`): the result is computed from the operand as it was before the call,
+// as NumPy does and as the `out` option does (PyTorch refuses partial overlap instead). The
+// kernels write element by element, so such an operand is copied first, in operandView; the very
+// same view is not (each element reads only itself), nor is an operand in other memory.
 
 /** Throws unless `t` may be written in place: not a tensor that requires grad while the tape records, not an expanded view. @internal */
 export function checkWritable(op: string, t: Tensor): void {
@@ -25,12 +32,43 @@ export function checkWritable(op: string, t: Tensor): void {
     );
 }
 
-function operandView(op: string, t: Tensor, other: TensorLike) {
+/** The operand broadcast to `t`'s shape, copied first if it overlaps `t` otherwise than as the same view. */
+function operandView(op: string, t: Tensor, other: TensorLike): View {
   const o = other instanceof Tensor ? other : scalarTensor(other, t.dtype);
   const shape = broadcastShapes(op, t.shape, o.shape);
   if (!shapesEqual(shape, t.shape))
     throw new ShapeError(`${op}: the operand of shape ${fmtShape(o.shape)} does not broadcast to the tensor's shape ${fmtShape(t.shape)}`);
-  return broadcastView(o, t.shape);
+  const v = broadcastView(o, t.shape);
+  return overlaps(t.nd, v) ? K().unary('copy', v, o.dtype) : v;
+}
+
+/**
+ * Whether writing `dst` element by element could change what `src` reads later: they lie in one
+ * buffer, their byte ranges intersect, and `src` is not the very view `dst` (same array, offset
+ * and strides, where `dst` has more than one element along a dim). Conservative for interleaved
+ * views (`x[0::2]` and `x[1::2]` count as overlapping); tensors in different buffers cost one
+ * comparison. @internal
+ */
+export function overlaps(dst: View, src: View): boolean {
+  if (src.data.buffer !== dst.data.buffer || src.size === 0 || dst.size === 0) return false;
+  if (src.data === dst.data && src.offset === dst.offset && dst.shape.every((d, i) => d === 1 || src.stride[i] === dst.stride[i]))
+    return false;
+  const [d0, d1] = byteRange(dst);
+  const [s0, s1] = byteRange(src);
+  return d0 < s1 && s0 < d1;
+}
+
+/** The bytes of its buffer a non-empty view reaches: [first, end). */
+function byteRange(v: View): [number, number] {
+  let lo = v.offset;
+  let hi = v.offset;
+  for (let i = 0; i < v.shape.length; i++) {
+    const reach = (v.shape[i]! - 1) * v.stride[i]!;
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  const b = v.data.BYTES_PER_ELEMENT;
+  return [v.data.byteOffset + lo * b, v.data.byteOffset + (hi + 1) * b];
 }
 
 function done<T extends Tensor>(t: T): T {

@@ -23,12 +23,25 @@ import type { View } from './kernels/backend.js';
 // throws instead of truncating (`int32.add_(0.7)`, `int32.div_(2)`). Floats do not go into
 // int32 or bool, nor int32 into bool; copy_ and fill_ convert, as PyTorch's do.
 
-/** Throws unless `t` may be written in place: not a tensor that requires grad while the tape records, not an expanded view. @internal */
+/** In-place ops whose out-of-place form is a Tensor method of the name without `_`. */
+const OUT_OF_PLACE = new Set(['add_', 'sub_', 'mul_', 'div_', 'maximum_', 'clamp_', 'sqrt_']);
+
+/**
+ * Throws unless `t` may be written in place: not a tensor that requires grad while the tape
+ * records, not an expanded view. The advice depends on what `t` is, as in PyTorch: a leaf that
+ * requires grad (a parameter) is updated inside noGrad, as optimizers do; an intermediate result
+ * is on the tape, where noGrad would only hide the change from backward: clone it or use the
+ * out-of-place op. @internal
+ */
 export function checkWritable(op: string, t: Tensor): void {
   if (isGradEnabled() && t.requiresGrad)
     throw new AutogradError(
-      `${op}: a tensor that requires grad (shape ${fmtShape(t.shape)}${t.isLeaf ? ', a leaf' : ''}) cannot be modified in place ` +
-        'while the tape records; wrap the update in noGrad(() => ...)',
+      t.isLeaf
+        ? `${op}: a tensor that requires grad (shape ${fmtShape(t.shape)}, a leaf) cannot be modified in place while the tape ` +
+            'records; to update it (as an optimizer does), wrap the update in noGrad(() => ...)'
+        : `${op}: the tensor (shape ${fmtShape(t.shape)}) is a result recorded on the tape, which cannot be modified in place ` +
+            `(backward may need it); ${OUT_OF_PLACE.has(op) ? `use the out-of-place op, y = y.${op.slice(0, -1)}(...), or ` : ''}` +
+            `modify a clone, y.clone().${op}(...)`,
     );
   const s = t.nd.stride;
   // A tensor without elements has nothing to overlap, whatever its strides (zeros([5, 0]) has [0, 1]).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ShapeError, ValueError, Tensor, backward, defineFunction, grad, gradcheck, gradgradcheck, ones,
+  AutogradError, ShapeError, ValueError, Tensor, backward, defineFunction, grad, gradcheck, gradgradcheck, noGrad, ones,
   randn, tensor,
 } from '@tapegrad/core';
 
@@ -97,5 +97,42 @@ describe('gradcheck', () => {
     expect(() => gradgradcheck((a) => a.exp(), [x], { seed: 1.5 })).toThrow(ValueError);
     expect(() => gradgradcheck((a) => a.exp(), [x], { sed: 1 } as never)).toThrow(/gradgradcheck: unknown option 'sed'/);
     expect(gradgradcheck((a) => a.exp(), [x], { seed: 7, atol: 1e-4 }).ok).toBe(true);
+  });
+});
+
+describe('in-place errors on tensors backward needs', () => {
+  it('a leaf that requires grad is told to update inside noGrad', () => {
+    const w = leaf([1, 2]);
+    expect(() => w.add_(1)).toThrow(AutogradError);
+    expect(() => w.add_(1)).toThrow(/add_: a tensor that requires grad \(shape \[2\], a leaf\).*noGrad/);
+    noGrad(() => w.add_(1));
+    expect(w.toArray()).toEqual([2, 3]);
+  });
+
+  it('an intermediate result is told to use the out-of-place op or a clone, not noGrad', () => {
+    const y = leaf([1, 2]).mul(2);
+    let message = '';
+    try {
+      y.add_(1);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^add_: the tensor \(shape \[2\]\) is a result recorded on the tape/);
+    expect(message).toContain('y = y.add(...)');
+    expect(message).toContain('y.clone().add_(...)');
+    expect(message).not.toContain('noGrad');
+    expect(() => y.copy_(ones([2]))).toThrow(/copy_: .*y\.clone\(\)\.copy_\(\.\.\.\)/);
+  });
+
+  it('a saved tensor modified in place is named at backward, with advice for a constant and for a parameter', () => {
+    const x = leaf([1, 2]);
+    const c = tensor([3, 4], { dtype: 'float64' });
+    const y = x.mul(c).sum();
+    c.mul_(2);
+    expect(() => y.backward()).toThrow(/saved by mul was modified by an in-place operation.*clone it before modifying it in place, or use the out-of-place op/);
+    const w = leaf([1, 2]);
+    const z = w.mul(w).sum();
+    noGrad(() => w.sub_(0.5));
+    expect(() => z.backward()).toThrow(/it is a leaf that requires grad: update it only after backward/);
   });
 });

@@ -52,6 +52,16 @@ describe.each(['js', 'wasm'])('in-place ops with an overlapping operand on the %
     expect(m.toArray()).toEqual([[1, 3], [2, 4]]);
   });
 
+  it('addcmul_ and addcdiv_ read overlapping operands as they were', () => {
+    setBackend(backend);
+    const x = arange(1, 6, 1, { dtype: 'float32' });
+    x.narrow(0, 1, 4).addcmul_(x.narrow(0, 0, 4), x.narrow(0, 0, 4));
+    expect(x.toArray()).toEqual([1, 3, 7, 13, 21]);
+    const y = arange(1, 6, 1, { dtype: 'float64' });
+    y.narrow(0, 0, 4).addcdiv_(y.narrow(0, 1, 4), y.narrow(0, 1, 4), { value: 2 });
+    expect(y.toArray()).toEqual([3, 4, 5, 6, 5]);
+  });
+
   // 4 x 4 stays on the reference kernels; 16 x 16 takes the wasm ones (float32, from 32 elements).
   for (const dtype of ['float32', 'float64'] as const)
     for (const n of [4, 16])

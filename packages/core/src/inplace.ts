@@ -26,6 +26,12 @@ import type { View } from './kernels/backend.js';
 /** In-place ops whose out-of-place form is a Tensor method of the name without `_`. */
 const OUT_OF_PLACE = new Set(['add_', 'sub_', 'mul_', 'div_', 'maximum_', 'clamp_', 'sqrt_']);
 
+/** What to do instead of writing into a tensor on the tape with `op` (an in-place op, or an op's `out`). */
+function inPlaceAdvice(op: string): string {
+  if (!op.endsWith('_')) return `leave out unset, or pass another tensor as out`;
+  return `${OUT_OF_PLACE.has(op) ? `use the out-of-place op, y = y.${op.slice(0, -1)}(...), or ` : ''}modify a clone, y.clone().${op}(...)`;
+}
+
 /**
  * Throws unless `t` may be written in place: not a tensor that requires grad while the tape
  * records, not an expanded view. The advice depends on what `t` is, as in PyTorch: a leaf that
@@ -40,8 +46,7 @@ export function checkWritable(op: string, t: Tensor): void {
         ? `${op}: a tensor that requires grad (shape ${fmtShape(t.shape)}, a leaf) cannot be modified in place while the tape ` +
             'records; to update it (as an optimizer does), wrap the update in noGrad(() => ...)'
         : `${op}: the tensor (shape ${fmtShape(t.shape)}) is a result recorded on the tape, which cannot be modified in place ` +
-            `(backward may need it); ${OUT_OF_PLACE.has(op) ? `use the out-of-place op, y = y.${op.slice(0, -1)}(...), or ` : ''}` +
-            `modify a clone, y.clone().${op}(...)`,
+            `(backward may need it); ${inPlaceAdvice(op)}`,
     );
   const s = t.nd.stride;
   // A tensor without elements has nothing to overlap, whatever its strides (zeros([5, 0]) has [0, 1]).

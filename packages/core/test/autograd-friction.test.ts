@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AutogradError, ShapeError, ValueError, Tensor, backward, defineFunction, grad, gradcheck, gradgradcheck, noGrad, ones,
-  randn, tensor,
+  randn, tensor, exp,
 } from '@tapegrad/core';
 
 // Friction in the autograd API: options objects where PyTorch users put them, options checked,
@@ -122,6 +122,8 @@ describe('in-place errors on tensors backward needs', () => {
     expect(message).toContain('y.clone().add_(...)');
     expect(message).not.toContain('noGrad');
     expect(() => y.copy_(ones([2]))).toThrow(/copy_: .*y\.clone\(\)\.copy_\(\.\.\.\)/);
+    expect(() => noGrad(() => exp(ones([2], { dtype: 'float64' }), { out: y }))).not.toThrow();
+    expect(() => exp(ones([2], { dtype: 'float64' }), { out: y })).toThrow(/exp: the tensor \(shape \[2\]\) is a result recorded on the tape.*pass another tensor as out/);
   });
 
   it('a saved tensor modified in place is named at backward, with advice for a constant and for a parameter', () => {

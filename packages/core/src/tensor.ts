@@ -327,7 +327,8 @@ export class Tensor {
    * Computes gradients of this tensor with respect to the leaves of its graph and accumulates
    * them into their `.grad`. The graph's saved tensors are freed unless `retainGraph`.
    *
-   * @param gradient - required for a non-scalar tensor: the gradient of some scalar with respect to this tensor
+   * @param gradient - required for a non-scalar tensor: the gradient of some scalar with respect
+   *   to this tensor. The options may come in its place: `loss.backward({ retainGraph: true })`.
    * @throws ValueError `backward: grad can be implicitly created only for scalar outputs ...`
    *
    * @example
@@ -336,8 +337,12 @@ export class Tensor {
    * x.grad!.toArray(); // [2, 4, 6]
    * x.mul(2).backward(tensor([1, 0, 0])); // a non-scalar output needs its gradient; grads add up
    * x.grad!.toArray(); // [4, 4, 6]
+   * const loss = x.sum();
+   * loss.backward({ retainGraph: true }); // options alone
+   * loss.backward();
+   * x.grad!.toArray(); // [6, 6, 8]
    */
-  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | null | BackwardOptions, opts?: BackwardOptions): void {
     runBackward(this, gradient, opts);
   }
 

@@ -6,6 +6,7 @@ import { isFloating } from '../dtype.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
 import { onesLike } from '../creation.js';
 import { allocationCount, recycleBuffer } from '../buffer-pool.js';
+import { checkOptions, defineOptions, describeValue, unsupported } from '../options.js';
 import { setGradEnabled } from './grad-mode.js';
 import type { Edge, GradHook, Node } from './node.js';
 
@@ -15,7 +16,7 @@ import type { Edge, GradHook, Node } from './node.js';
  * @example
  * const x = tensor([2], { requiresGrad: true });
  * const y = x.pow(2).sum();
- * y.backward(null, { retainGraph: true });
+ * y.backward({ retainGraph: true }); // or y.backward(null, { retainGraph: true })
  * y.backward(); // a second pass through the same graph: gradients add up
  * x.grad!.toArray(); // [8]
  */
@@ -39,6 +40,26 @@ export interface GradOptions extends BackwardOptions {
   gradOutputs?: Array<Tensor | null | undefined> | Tensor;
   /** Return null for an input the outputs do not depend on, instead of throwing. */
   allowUnused?: boolean;
+}
+
+const BACKWARD = defineOptions('backward', {
+  retainGraph: 'boolean',
+  createGraph: 'boolean',
+  inputs: unsupported('backward: inputs is not supported; use grad(outputs, inputs) for the gradients of some inputs only'),
+});
+const GRAD = defineOptions('grad', {
+  retainGraph: 'boolean',
+  createGraph: 'boolean',
+  gradOutputs: 'tensor|array',
+  allowUnused: 'boolean',
+  isGradsBatched: unsupported('grad: isGradsBatched is not supported', false),
+});
+
+/** A plain object (`{ ... }`), as options are, unlike a tensor or null. */
+function isPlainObject(x: unknown): x is object {
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /** Nodes reachable from the roots, each after every node that feeds gradient into it. */
@@ -81,15 +102,27 @@ function runHooks(hooks: readonly GradHook[], g: Tensor): Tensor {
   return g;
 }
 
-/** Brings a gradient to its input's shape and dtype and checks it, as every rule's output must. */
-function fitGradient(op: string, g: Tensor, edge: Edge): Tensor {
-  if (!shapesEqual(g.nd.shape, edge.shape)) g = sumToShape(g, edge.shape);
-  if (!shapesEqual(g.nd.shape, edge.shape))
-    throw new ShapeError(
-      `backward: ${op} returned a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(edge.shape)}`,
-    );
+/**
+ * Brings the gradient a node's rule returned for its input `i` to that input's shape (summing a
+ * broadcast gradient down) and dtype, and checks it, as every rule's output must.
+ */
+function fitGradient(node: Node, i: number, g: Tensor, edge: Edge): Tensor {
+  if (!shapesEqual(g.nd.shape, edge.shape)) {
+    if (!sumsTo(g.nd.shape, edge.shape))
+      throw new ShapeError(
+        `backward: ${node.userRule ? `the custom function '${node.name}'` : node.name} returned a gradient of shape ${fmtShape(g.shape)} ` +
+          `for its input ${i} of shape ${fmtShape(edge.shape)}; expected that shape, or one it broadcasts to`,
+      );
+    g = sumToShape(g, edge.shape);
+  }
   if (g.dtype !== edge.dtype) g = g.to(edge.dtype);
   return g;
+}
+
+/** Whether `shape` broadcasts to `gShape`, so that a gradient of `gShape` sums down to it. */
+function sumsTo(gShape: readonly number[], shape: readonly number[]): boolean {
+  const lead = gShape.length - shape.length;
+  return lead >= 0 && shape.every((d, i) => d === 1 || d === gShape[lead + i]);
 }
 
 /**
@@ -208,7 +241,7 @@ function run(
         const gi = grads[i];
         if (!edge || !gi) return;
         if (node.userRule) keep(gi);
-        const fitted = fitGradient(node.name, gi, edge);
+        const fitted = fitGradient(node, i, gi, edge);
         if (fitted !== gi) dead.push(gi);
         if (edge.node) accumulate(edge.node, fitted);
         else {
@@ -254,8 +287,10 @@ function checkRequiresGrad(op: string, t: Tensor): void {
  * into their `.grad` (adding to what is there). See {@link Tensor.backward}.
  *
  * @param tensor - the output, usually a scalar loss
- * @param gradient - d(something)/d(tensor), of `tensor`'s shape; required when it is not a scalar
- * @throws ValueError for a non-scalar output without a gradient; AutogradError through a freed graph.
+ * @param gradient - d(something)/d(tensor), of `tensor`'s shape; required when it is not a scalar.
+ *   The options may come in its place: `backward(loss, { retainGraph: true })`.
+ * @throws ValueError for a non-scalar output without a gradient, or unknown or wrong-typed options;
+ *   AutogradError through a freed graph.
  *
  * @example
  * const x = tensor([1, 2, 3], { requiresGrad: true });
@@ -264,9 +299,17 @@ function checkRequiresGrad(op: string, t: Tensor): void {
  * backward(x.mul(2), ones([3])); // non-scalar output: pass its gradient
  * x.grad!.toArray(); // [4, 6, 8]
  */
-export function backward(tensor: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOptions, opts?: BackwardOptions): void {
+  if (isPlainObject(gradient)) {
+    if (opts !== undefined)
+      throw new ValueError('backward: the options were given twice, in place of the gradient and after it; pass backward(gradient, options)');
+    opts = gradient as BackwardOptions;
+    gradient = undefined;
+  } else if (gradient !== undefined && gradient !== null && !(typeof gradient === 'object' && 'storage' in gradient))
+    throw new TypeError(`backward: gradient must be a Tensor, null or an options object, got ${describeValue(gradient)}`);
+  opts = checkOptions(BACKWARD, opts) ?? {};
   checkRequiresGrad('backward', tensor);
-  const g = defaultGrad('backward', tensor, gradient);
+  const g = defaultGrad('backward', tensor, gradient as Tensor | null | undefined);
   const createGraph = opts.createGraph ?? false;
   const firstStorage = Storage.created;
   const exposed = new Set<Storage>();
@@ -322,8 +365,9 @@ function owns(g: Tensor, firstStorage: number, exposed: Set<Storage>): boolean {
 export function grad(
   outputs: Tensor | Tensor[],
   inputs: Tensor | Tensor[],
-  opts: GradOptions = {},
+  options?: GradOptions,
 ): Array<Tensor | null> {
+  const opts = checkOptions(GRAD, options) ?? {};
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];
   const gos = opts.gradOutputs === undefined ? [] : Array.isArray(opts.gradOutputs) ? opts.gradOutputs : [opts.gradOutputs];

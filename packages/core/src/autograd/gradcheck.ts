@@ -1,4 +1,5 @@
-import { AutogradError, DTypeError, fmtShape } from '../errors.js';
+import { AutogradError, DTypeError, ValueError, fmtShape } from '../errors.js';
+import { checkOptions, defineOptions } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { grad } from './backward.js';
@@ -52,6 +53,28 @@ export interface GradcheckResult {
  */
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor | Tensor[];
 
+const CHECK_TYPES = { eps: 'number', atol: 'number', rtol: 'number', raiseException: 'boolean' } as const;
+const GRADCHECK = defineOptions('gradcheck', CHECK_TYPES);
+const GRADGRADCHECK = defineOptions('gradgradcheck', { ...CHECK_TYPES, seed: 'integer' });
+
+/** Throws unless `inputs` is an array of tensors at least one of which requires grad (PyTorch's gradcheck refuses too). */
+function checkInputs(op: string, inputs: unknown): asserts inputs is Tensor[] {
+  if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Tensor))
+    throw new TypeError(`${op}: inputs must be an array of tensors`);
+  if (!inputs.some((t) => t.requiresGrad))
+    throw new ValueError(
+      `${op}: no input requires grad (inputs of shapes ${inputs.map((t) => fmtShape(t.shape)).join(', ') || 'none'}), so nothing would be checked; ` +
+        "create the inputs to check with { dtype: 'float64', requiresGrad: true }",
+    );
+}
+
+/** Throws unless the tolerances and step are non-negative (eps positive) finite numbers. */
+function checkTolerances(op: string, o: GradcheckOptions): void {
+  for (const [k, v] of [['eps', o.eps], ['atol', o.atol], ['rtol', o.rtol]] as const)
+    if (v !== undefined && (!Number.isFinite(v) || v < 0 || (k === 'eps' && v === 0)))
+      throw new ValueError(`${op}: ${k} must be a ${k === 'eps' ? 'positive' : 'non-negative'} finite number, got ${v}`);
+}
+
 function outputsOf(fn: GradcheckFn, inputs: Tensor[]): Tensor[] {
   const r = fn(...inputs);
   return Array.isArray(r) ? r : [r];
@@ -78,11 +101,16 @@ function offsetOf(t: Tensor, i: number): number {
  *
  * @throws AutogradError `gradcheck: mismatch for input 0 (shape [3,4]) at flat index 3, output 0: analytic 2 vs numeric 2.1 (error 0.098 > atol 0.00001)`
  * @throws DTypeError for an input requiring grad that is not float64
+ * @throws ValueError `gradcheck: no input requires grad (inputs of shapes [3]), so nothing would be checked; ...`
+ * @throws ValueError for unknown or wrong-typed options, or a negative tolerance
  * @example
  * const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
  * gradcheck((a) => a.tanh().sum(1), [x]).ok; // true
  */
-export function gradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(fn: GradcheckFn, inputs: Tensor[], options?: GradcheckOptions): GradcheckResult {
+  const opts = checkOptions(GRADCHECK, options);
+  checkTolerances('gradcheck', opts);
+  checkInputs('gradcheck', inputs);
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;
@@ -167,16 +195,20 @@ export function gradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOpti
 /**
  * Checks second derivatives: gradcheck of the function that maps the inputs to their
  * gradients (computed with `createGraph`) for fixed random output gradients, like PyTorch's
- * `gradgradcheck`.
+ * `gradgradcheck`. Takes gradcheck's options, and `seed` for the output gradients.
  *
+ * @throws ValueError as {@link gradcheck}, e.g. when no input requires grad
  * @example
  * const x = randn([4], { dtype: 'float64', requiresGrad: true });
  * gradgradcheck((a) => a.sigmoid(), [x]).ok; // true
  */
-export function gradgradcheck(fn: GradcheckFn, inputs: Tensor[], opts: GradcheckOptions & { seed?: number } = {}): GradcheckResult {
+export function gradgradcheck(fn: GradcheckFn, inputs: Tensor[], options?: GradcheckOptions & { seed?: number }): GradcheckResult {
+  const { seed, ...opts } = checkOptions(GRADGRADCHECK, options);
+  checkTolerances('gradgradcheck', opts);
+  checkInputs('gradgradcheck', inputs);
   const outs = outputsOf(fn, inputs);
   // Fixed pseudo-random output gradients (a simple LCG: gradcheck must not touch the global generator).
-  let s = opts.seed ?? 12345;
+  let s = seed ?? 12345;
   const next = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 4294967296 - 0.5;

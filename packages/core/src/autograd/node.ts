@@ -132,7 +132,10 @@ export class Node {
       if (tensor.version !== version)
         throw new AutogradError(
           `backward: a tensor of shape ${fmtShape(tensor.shape)} (${tensor.dtype}) saved by ${this.name} was modified ` +
-            `by an in-place operation (its version is ${tensor.version}, ${this.name} saved version ${version})`,
+            `by an in-place operation (its version is ${tensor.version}, ${this.name} saved version ${version}); ` +
+          (tensor.isLeaf && tensor.requiresGrad
+            ? 'it is a leaf that requires grad: update it only after backward (e.g. optimizer.step() after loss.backward())'
+            : 'clone it before modifying it in place, or use the out-of-place op'),
         );
       return tensor;
     });

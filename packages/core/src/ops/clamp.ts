@@ -1,6 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { promoteWithScalar } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
+import { full } from '../creation.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { where } from './where.js';
@@ -12,16 +13,18 @@ interface ClampCtx {
 
 const clampPrimitive = primitive('clamp', {
   forward: (x: Tensor, lo: number, hi: number) => {
-    const out = Tensor.fromView(K().unary('clamp', x.nd, x.dtype, lo, hi), x.dtype);
+    // A NaN bound gives NaN everywhere, as PyTorch (the kernel's comparisons would let x through).
+    const out = Number.isNaN(lo) || Number.isNaN(hi) ? full(x.shape, NaN, { dtype: x.dtype }) : Tensor.fromView(K().unary('clamp', x.nd, x.dtype, lo, hi), x.dtype);
     return { out, saved: [x], ctx: { lo, hi } as ClampCtx };
   },
-  // The gradient passes where lo <= x <= hi (boundaries included, as PyTorch), 0 elsewhere.
+  // The gradient passes where lo <= x <= hi (boundaries included, as PyTorch), 0 elsewhere
+  // (everywhere for a NaN bound).
   backward: (g, [x], { lo, hi }) => [where(x!.ge(lo).mul(x!.le(hi)), g, 0)],
 });
 
 /**
  * `min(max(x, min), max)` elementwise; either bound may be omitted (null). With `min > max`
- * every element becomes `max` (as PyTorch). Keeps an int32 dtype for integer bounds; a
+ * every element becomes `max`, and a NaN bound makes every element NaN (as PyTorch). Keeps an int32 dtype for integer bounds; a
  * fractional bound on an integer tensor gives float32. The gradient is 1 where
  * `min <= x <= max` and 0 elsewhere.
  *
@@ -31,6 +34,7 @@ const clampPrimitive = primitive('clamp', {
  * @example
  * clamp(tensor([-2, 0.5, 3]), -1, 1).toArray(); // [-1, 0.5, 1]
  * clamp(tensor([-2, 3]), 0).toArray();           // [0, 3]
+ * clamp(tensor([-2, 3]), NaN).toArray();         // [NaN, NaN]
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   if ((min === undefined || min === null) && (max === undefined || max === null))

@@ -1,5 +1,6 @@
 import { primitive } from '../autograd/primitive.js';
-import { isFloating, type DType } from '../dtype.js';
+import { isFloating } from '../dtype.js';
+import { exactIntReduce } from './int-reduce.js';
 import { K } from '../kernels/index.js';
 import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -32,8 +33,7 @@ interface ProdCtx {
 
 const prodPrimitive = primitive('prod', {
   forward: (x: Tensor, dims: number[], keepdim: boolean) => {
-    const dt: DType = isFloating(x.dtype) ? x.dtype : 'int32';
-    const kept = Tensor.fromView(K().reduce('prod', x.nd, dims, dt), dt);
+    const kept = isFloating(x.dtype) ? Tensor.fromView(K().reduce('prod', x.nd, dims, x.dtype), x.dtype) : exactIntReduce('prod', x, dims);
     const out = reducedResult(kept, x.nd.shape, dims, keepdim);
     return { out, saved: [x, out], ctx: { dims, keptShape: kept.shape } as ProdCtx };
   },
@@ -60,7 +60,9 @@ const prodPrimitive = primitive('prod', {
  * Product of elements over `dim` (every dim if omitted).
  *
  * x - shape [...S]; returns S without the reduced dims (size 1 there with `keepdim`). Integer
- * and bool inputs multiply to int32; the product of zero elements is 1.
+ * and bool inputs multiply to int32, exactly: a product that does not fit int32 throws rather
+ * than wrap around (PyTorch multiplies to int64; convert to float64 first for such products).
+ * The product of zero elements is 1.
  *
  * Gradient: the product of the other elements of the slice, exact also when the slice holds
  * zeros (one zero: that element gets the product of the others, the rest 0; two or more: all 0).
@@ -68,6 +70,7 @@ const prodPrimitive = primitive('prod', {
  * second derivatives through zeros are not computed).
  *
  * @throws ValueError `prod: dim 2 is out of range for a tensor of 2 dims (shape [2,3])`
+ * @throws ValueError `prod: the int32 result 4294967296 overflows int32 (input shape [2]); convert first, e.g. x.double().prod()`
  * @example
  * const x = tensor([[1, 2, 3], [4, 5, 6]]);
  * prod(x).item();        // 720

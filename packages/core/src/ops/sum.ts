@@ -1,5 +1,6 @@
 import { primitive } from '../autograd/primitive.js';
-import { isFloating, type DType } from '../dtype.js';
+import { isFloating } from '../dtype.js';
+import { exactIntReduce } from './int-reduce.js';
 import { K } from '../kernels/index.js';
 import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -16,8 +17,7 @@ interface SumCtx {
 
 const sumPrimitive = primitive('sum', {
   forward: (x: Tensor, dims: number[], keepdim: boolean) => {
-    const dt: DType = isFloating(x.dtype) ? x.dtype : 'int32';
-    const kept = Tensor.fromView(K().reduce('sum', x.nd, dims, dt), dt);
+    const kept = isFloating(x.dtype) ? Tensor.fromView(K().reduce('sum', x.nd, dims, x.dtype), x.dtype) : exactIntReduce('sum', x, dims);
     const out = reducedResult(kept, x.nd.shape, dims, keepdim);
     return { out, ctx: { inShape: x.shape, keptShape: kept.shape } as SumCtx };
   },
@@ -29,9 +29,11 @@ const sumPrimitive = primitive('sum', {
  * Sum of elements over `dim` (every dim if omitted).
  *
  * x - shape [...S]; returns S without the reduced dims (or with size 1 there, `keepdim`).
- * Integer and bool inputs sum to int32.
+ * Integer and bool inputs sum to int32, exactly: a sum that does not fit int32 throws rather
+ * than wrap around (PyTorch sums to int64; convert to float64 first for such sums).
  *
  * @throws ValueError `sum: dim 2 is out of range for a tensor of 2 dims (shape [2,3])`
+ * @throws ValueError `sum: the int32 result 3000000000 overflows int32 (input shape [2]); convert first, e.g. x.double().sum()`
  * @example
  * const x = tensor([[1, 2, 3], [4, 5, 6]]);
  * sum(x).item();                 // 21

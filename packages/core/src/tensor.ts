@@ -33,6 +33,9 @@ export type NestedArray = number | boolean | NestedArray[];
  */
 export type TensorTypeName = 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor';
 
+/** Node's `util.inspect.custom`, by its registered name (no `node:util` import: core also runs in browsers). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 const TYPE_NAMES: Readonly<Record<DType, TensorTypeName>> = {
   float32: 'torch.FloatTensor',
   float64: 'torch.DoubleTensor',
@@ -303,13 +306,46 @@ export class Tensor {
   }
 
   /**
-   * Prints like PyTorch: `tensor([[1.0000, 2.0000], ...], requiresGrad=true)`.
+   * Prints like PyTorch: `tensor([[1., 2.], [3., 4.]], requiresGrad=true)`. Floats with integral
+   * values print as `1.`, others with 4 decimals (`1.5000`), in scientific notation when their
+   * magnitudes span more than 1000x, pass 1e8 or fall below 1e-4 (`1.0000e-05`); rows wrap at 80
+   * columns and tensors of more than 1000 elements are summarised with `...`. After the values:
+   * `dtype=float64` or `dtype=int32` (float32 and bool are not named), `size=[0, 3]` for an
+   * empty tensor, and `gradFn=<MulBackward>` or `requiresGrad=true` (PyTorch's `grad_fn` and
+   * `requires_grad`, in camelCase). `console.log(t)` in Node prints the same.
    *
    * @example
-   * tensor([1, 2]).toString(); // tensor([1.0000, 2.0000])
+   * tensor([1, 2]).toString(); // 'tensor([1., 2.])'
+   * tensor([1.5, 2]).toString(); // 'tensor([1.5000, 2.0000])'
+   * tensor([1e-5, 1]).toString(); // 'tensor([1.0000e-05, 1.0000e+00])'
+   * tensor([1, 2], { dtype: 'int32' }).toString(); // 'tensor([1, 2], dtype=int32)'
+   * tensor([true, false]).toString(); // 'tensor([ True, False])'
+   * tensor([1, 2], { requiresGrad: true }).mul(2).toString(); // 'tensor([2., 4.], gradFn=<MulBackward>)'
    */
   toString(): string {
     return formatTensor(this);
+  }
+
+  /**
+   * What Node's `util.inspect` (and so `console.log`) shows for a tensor: its {@link Tensor.toString}.
+   * Keyed by `Symbol.for('nodejs.util.inspect.custom')`, so core needs no Node import.
+   *
+   * @example
+   * const x = tensor([1, 2]);
+   * x[Symbol.for('nodejs.util.inspect.custom')](); // 'tensor([1., 2.])'
+   */
+  [INSPECT](): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * The values as nested arrays ({@link Tensor.toArray}), which `JSON.stringify` uses.
+   *
+   * @example
+   * JSON.stringify({ w: tensor([[1, 2], [3, 4]]) }); // '{"w":[[1,2],[3,4]]}'
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
   }
 
   // ---------------------------------------------------------------- autograd

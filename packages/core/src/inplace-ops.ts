@@ -47,6 +47,11 @@ function checkGeneratorOptions(spec: OptionSpec, opts: FillRandomOptions | undef
   return g;
 }
 
+function checkNumbers(op: string, args: Record<string, unknown>): void {
+  for (const [name, v] of Object.entries(args))
+    if (typeof v !== 'number') throw new ValueError(`${op}: ${name} must be a number, got ${describeValue(v)}`);
+}
+
 function fillFrom<T extends Tensor>(op: string, t: T, draw: (out: Float32Array | Float64Array) => void): T {
   checkWritable(op, t);
   if (!isFloating(t.dtype)) throw new DTypeError(`${op}: expected a floating point tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
@@ -58,6 +63,7 @@ function fillFrom<T extends Tensor>(op: string, t: T, draw: (out: Float32Array |
 /** Fills `t` with samples of U(from, to). @internal */
 export function uniform_<T extends Tensor>(t: T, from: number, to: number, opts?: FillRandomOptions): T {
   const g = checkGeneratorOptions(UNIFORM, opts);
+  checkNumbers('uniform_', { from, to });
   if (!(from <= to)) throw new ValueError(`uniform_: expected from <= to, got from=${from}, to=${to}`);
   return fillFrom('uniform_', t, (out) => {
     g.fillRandom(out);
@@ -68,6 +74,7 @@ export function uniform_<T extends Tensor>(t: T, from: number, to: number, opts?
 /** Fills `t` with samples of N(mean, std²). @internal */
 export function normal_<T extends Tensor>(t: T, mean: number, std: number, opts?: FillRandomOptions): T {
   const g = checkGeneratorOptions(NORMAL, opts);
+  checkNumbers('normal_', { mean, std });
   if (!(std >= 0)) throw new ValueError(`normal_: expected std >= 0, got ${std}`);
   return fillFrom('normal_', t, (out) => {
     for (let i = 0; i < out.length; i++) out[i] = mean + std * g.normal();

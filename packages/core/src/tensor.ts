@@ -6,7 +6,7 @@ import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { formatTensor } from './format.js';
-import { setTensorCheck } from './options.js';
+import { checkOptions, defineOptions, describeValue, setTensorCheck, unsupported } from './options.js';
 import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
@@ -35,6 +35,11 @@ export type TensorTypeName = 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch
 
 /** Node's `util.inspect.custom`, by its registered name (no `node:util` import: core also runs in browsers). */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+const TO_OPTIONS = defineOptions('to', {
+  copy: 'boolean',
+  nonBlocking: unsupported('nonBlocking is not supported: tapegrad has no devices to copy between', false),
+});
 
 const TYPE_NAMES: Readonly<Record<DType, TensorTypeName>> = {
   float32: 'torch.FloatTensor',
@@ -193,6 +198,7 @@ export class Tensor {
   size(dim?: number): number | number[] {
     if (dim === undefined) return this.shape;
     const d = dim < 0 ? dim + this.ndim : dim;
+    if (!Number.isInteger(dim)) throw new ValueError(`size: dim must be an integer, got ${describeValue(dim)}`);
     if (d < 0 || d >= this.ndim)
       throw new ValueError(`size: dim ${dim} is out of range for a tensor of ${this.ndim} dims (shape ${fmtShape(this.shape)})`);
     return this.nd.shape[d]!;
@@ -363,6 +369,7 @@ export class Tensor {
     return this._requiresGrad;
   }
   set requiresGrad(on: boolean) {
+    if (typeof on !== 'boolean') throw new ValueError(`requiresGrad: expected true or false, got ${describeValue(on)}`);
     if (on && !isFloating(this.dtype))
       throw new DTypeError(`requiresGrad: only floating point tensors can require gradients, got ${this.dtype}`);
     if (!on && this._gradFn !== null)
@@ -398,10 +405,12 @@ export class Tensor {
   }
 
   /**
-   * Sets `requiresGrad` in place and returns this tensor.
+   * Sets `requiresGrad` in place and returns this tensor (`on` is a boolean, positional as in PyTorch).
    *
+   * @throws ValueError `requiresGrad: expected true or false, got 'false' (a string)`
    * @example
    * zeros([3]).requiresGrad_().requiresGrad; // true
+   * zeros([3]).requiresGrad_(false).requiresGrad; // false
    */
   requiresGrad_(on = true): this {
     this.requiresGrad = on;
@@ -455,6 +464,7 @@ export class Tensor {
    * x.grad!.toArray(); // [11, 11]
    */
   registerHook(fn: GradHook): (() => void) & { remove(): void } {
+    if (typeof fn !== 'function') throw new ValueError(`registerHook: expected a function, got ${describeValue(fn)}`);
     if (!this._requiresGrad)
       throw new ValueError(`registerHook: cannot register a hook on a tensor that does not require grad (shape ${fmtShape(this.shape)})`);
     const list = this._gradFn ? this._gradFn.hooks : this.leafHooks;
@@ -675,13 +685,24 @@ export class Tensor {
   // ---------------------------------------------------------------- casts and copies
 
   /**
-   * Casts to `dtype` (differentiable between float dtypes); returns this tensor if the dtype matches.
+   * Casts to `dtype`, or to another tensor's dtype (differentiable between float dtypes); returns
+   * this tensor if the dtype matches, unless `{ copy: true }`. PyTorch's `non_blocking` has no
+   * meaning without devices: `nonBlocking: true` is refused.
    *
+   * @throws ValueError `to: unknown dtype "int64"; expected one of float32, float64, int32, bool`
    * @example
    * tensor([1.7, -1.7]).to('int32').toArray(); // [1, -1]
    * tensor([1]).to('float64').dtype; // 'float64'
+   * tensor([1]).to(zeros([2], { dtype: 'int32' })).dtype; // 'int32'
+   * const x = tensor([1, 2]);
+   * x.to('float32') === x; // true
+   * x.to('float32', { copy: true }) === x; // false
    */
-  to(dtype: DType): Tensor { return ops.toDType(this, dtype); }
+  to(dtype: DType | Tensor, opts?: { copy?: boolean; nonBlocking?: boolean }): Tensor {
+    const { copy = false } = checkOptions(TO_OPTIONS, opts);
+    const out = ops.toDType(this, dtype instanceof Tensor ? dtype.dtype : dtype);
+    return copy && out === this ? ops.clone(this) : out;
+  }
   /**
    * Casts to `float32`.
    *

@@ -303,3 +303,43 @@ describe('registerHook', () => {
     expect(ones([1]).mul(1)).toBeInstanceOf(Tensor);
   });
 });
+
+describe('arguments of the methods Tensor defines itself', () => {
+  it('to takes a dtype or a tensor and checks its options', () => {
+    const x = tensor([1.5, 2]);
+    expect(x.to(zeros([1], { dtype: 'float64' })).dtype).toBe('float64');
+    expect(x.to('float32')).toBe(x);
+    const c = x.to('float32', { copy: true });
+    expect(c).not.toBe(x);
+    expect(c.storage).not.toBe(x.storage);
+    expect(c.toArray()).toEqual([1.5, 2]);
+    expect(x.to('float32', { copy: false })).toBe(x);
+    expect(x.to('float32', { nonBlocking: false })).toBe(x);
+    expect(() => x.to('float32', { cpoy: true } as never)).toThrow("to: unknown option 'cpoy' (did you mean 'copy'?); to takes copy, nonBlocking");
+    expect(() => x.to('float32', { copy: 1 } as never)).toThrow('to: option copy must be a boolean, got 1 (a number)');
+    expect(() => x.to('float32', true as never)).toThrow(/^to: expected an options object such as \{ copy: \.\.\. \}, got true \(a boolean\)/);
+    expect(() => x.to('float32', { nonBlocking: true })).toThrow('to: nonBlocking is not supported: tapegrad has no devices to copy between');
+  });
+
+  it('to with copy keeps the gradient path', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.to('float32', { copy: true }).mul(3).sum().backward();
+    expect(x.grad!.toArray()).toEqual([3, 3]);
+  });
+
+  it('requiresGrad_ and the requiresGrad setter take only a boolean', () => {
+    expect(() => zeros([2]).requiresGrad_('false' as never)).toThrow("requiresGrad: expected true or false, got 'false' (a string)");
+    expect(() => zeros([2]).requiresGrad_(1 as never)).toThrow(ValueError);
+    const x = zeros([2]);
+    expect(() => { x.requiresGrad = 'yes' as never; }).toThrow(ValueError);
+    expect(x.requiresGrad).toBe(false);
+    expect(x.requiresGrad_(true).requiresGrad).toBe(true);
+  });
+
+  it('size takes an integer dim, registerHook a function, uniform_ and normal_ numbers', () => {
+    expect(() => zeros([2, 3]).size(0.5)).toThrow('size: dim must be an integer, got 0.5 (a number)');
+    expect(() => tensor([1], { requiresGrad: true }).registerHook('g' as never)).toThrow("registerHook: expected a function, got 'g' (a string)");
+    expect(() => zeros([2]).uniform_('0' as never, 1)).toThrow("uniform_: from must be a number, got '0' (a string)");
+    expect(() => zeros([2]).normal_(0, null as never)).toThrow('normal_: std must be a number, got null');
+  });
+});

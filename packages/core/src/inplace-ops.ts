@@ -23,7 +23,7 @@ export function mapInPlace<T extends Tensor>(op: string, t: T, f: (x: Tensor, op
 }
 
 /** Options of {@link Tensor.uniform_} and {@link Tensor.normal_}. */
-export interface FillRandomOptions {
+interface FillRandomOptions {
   /** The generator to draw from (default: the global one seeded by {@link manualSeed}). */
   generator?: Generator;
 }

@@ -10,7 +10,8 @@ import { checkOptions, defineOptions, describeValue, setTensorCheck, unsupported
 import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
-import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace, type FillRandomOptions } from './inplace-ops.js';
+import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace } from './inplace-ops.js';
+import type { Generator } from './random.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import type { Dims, ReduceOptions, SliceSpec, TensorLike } from './ops/types.js';
 
@@ -24,14 +25,8 @@ import type { Dims, ReduceOptions, SliceSpec, TensorLike } from './ops/types.js'
  */
 export type NestedArray = number | boolean | NestedArray[];
 
-/**
- * PyTorch's name of each tapegrad dtype's tensor type, as {@link Tensor.type} returns it.
- *
- * @example
- * const name: TensorTypeName = tensor([1]).type();
- * name; // 'torch.FloatTensor'
- */
-export type TensorTypeName = 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor';
+/** PyTorch's name of each tapegrad dtype's tensor type, as {@link Tensor.type} returns it. */
+type TensorTypeName = 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor';
 
 /** Node's `util.inspect.custom`, by its registered name (no `node:util` import: core also runs in browsers). */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -671,7 +666,7 @@ export class Tensor {
    * const w = zeros([3, 3]).uniform_(-0.1, 0.1, { generator: new Generator(1) });
    * w.abs().max().item() <= 0.1; // true
    */
-  uniform_(from = 0, to = 1, opts?: FillRandomOptions): this { return uniformInPlace(this, from, to, opts); }
+  uniform_(from = 0, to = 1, opts?: { generator?: Generator }): this { return uniformInPlace(this, from, to, opts); }
   /**
    * Fills with samples of the normal distribution N(mean, std²) (float tensors only).
    *
@@ -680,7 +675,7 @@ export class Tensor {
    * const w = zeros([100, 100]).normal_(0, 0.02);
    * w.std().item(); // about 0.02
    */
-  normal_(mean = 0, std = 1, opts?: FillRandomOptions): this { return normalInPlace(this, mean, std, opts); }
+  normal_(mean = 0, std = 1, opts?: { generator?: Generator }): this { return normalInPlace(this, mean, std, opts); }
 
   // ---------------------------------------------------------------- casts and copies
 
@@ -752,8 +747,8 @@ export class Tensor {
    * tensor([1.5]).type('int32').dtype; // 'int32'
    * tensor([1]).type('torch.DoubleTensor').dtype; // 'float64'
    */
-  type(): TensorTypeName;
-  type(dtype: DType | TensorTypeName): Tensor;
+  type(): 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor';
+  type(dtype: DType | 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor'): Tensor;
   type(dtype?: DType | TensorTypeName): TensorTypeName | Tensor {
     if (dtype === undefined) return TYPE_NAMES[this.dtype];
     const target = (Object.keys(TYPE_NAMES) as DType[]).find((d) => d === dtype || TYPE_NAMES[d] === dtype);

@@ -6,7 +6,7 @@
  * import { tensor } from '@tapegrad/core';
  * const x = tensor([1, 2, 3], { requiresGrad: true });
  * x.mul(x).sum().backward();
- * console.log(x.grad!.toString()); // tensor([2.0000, 4.0000, 6.0000])
+ * x.grad!.toString(); // 'tensor([2., 4., 6.])'
  *
  * @packageDocumentation
  */

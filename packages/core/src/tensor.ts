@@ -6,10 +6,12 @@ import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { formatTensor } from './format.js';
-import { setTensorCheck } from './options.js';
+import { checkOptions, defineOptions, describeValue, setTensorCheck, unsupported } from './options.js';
 import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
+import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace } from './inplace-ops.js';
+import type { Generator } from './random.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import type { Dims, ReduceOptions, SliceSpec, TensorLike } from './ops/types.js';
 
@@ -22,6 +24,24 @@ import type { Dims, ReduceOptions, SliceSpec, TensorLike } from './ops/types.js'
  * tensor(rows).toArray(); // [[1, 2], [3, 4]]
  */
 export type NestedArray = number | boolean | NestedArray[];
+
+/** PyTorch's name of each tapegrad dtype's tensor type, as {@link Tensor.type} returns it. */
+type TensorTypeName = 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor';
+
+/** Node's `util.inspect.custom`, by its registered name (no `node:util` import: core also runs in browsers). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+const TO_OPTIONS = defineOptions('to', {
+  copy: 'boolean',
+  nonBlocking: unsupported('nonBlocking is not supported: tapegrad has no devices to copy between', false),
+});
+
+const TYPE_NAMES: Readonly<Record<DType, TensorTypeName>> = {
+  float32: 'torch.FloatTensor',
+  float64: 'torch.DoubleTensor',
+  int32: 'torch.IntTensor',
+  bool: 'torch.BoolTensor',
+};
 
 /**
  * An n-dimensional array of numbers that records the operations applied to it, so that
@@ -173,10 +193,34 @@ export class Tensor {
   size(dim?: number): number | number[] {
     if (dim === undefined) return this.shape;
     const d = dim < 0 ? dim + this.ndim : dim;
+    if (!Number.isInteger(dim)) throw new ValueError(`size: dim must be an integer, got ${describeValue(dim)}`);
     if (d < 0 || d >= this.ndim)
       throw new ValueError(`size: dim ${dim} is out of range for a tensor of ${this.ndim} dims (shape ${fmtShape(this.shape)})`);
     return this.nd.shape[d]!;
   }
+  /**
+   * Number of dimensions, as PyTorch's `dim()` (the same as {@link Tensor.ndim}).
+   *
+   * @example
+   * zeros([2, 3, 4]).dim(); // 3
+   * tensor(5).dim(); // 0
+   */
+  dim(): number { return this.ndim; }
+  /**
+   * Number of dimensions (PyTorch's alias of `dim()`).
+   *
+   * @example
+   * zeros([2, 3]).ndimension(); // 2
+   */
+  ndimension(): number { return this.ndim; }
+  /**
+   * Number of elements, as PyTorch's `nelement()` (the same as {@link Tensor.numel}, which is a
+   * property here).
+   *
+   * @example
+   * zeros([2, 3, 4]).nelement(); // 24
+   */
+  nelement(): number { return this.numel; }
   /**
    * True if the elements lie in row-major order without gaps, so `data` needs no copy. A tensor
    * without elements always is (as in PyTorch).
@@ -242,6 +286,15 @@ export class Tensor {
   }
 
   /**
+   * The elements as nested arrays: PyTorch's spelling of {@link Tensor.toArray}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).tolist(); // [[1, 2], [3, 4]]
+   * tensor(5).tolist(); // 5
+   */
+  tolist(): NestedArray { return this.toArray(); }
+
+  /**
    * The value of a one-element tensor as a number.
    *
    * @example
@@ -254,13 +307,46 @@ export class Tensor {
   }
 
   /**
-   * Prints like PyTorch: `tensor([[1.0000, 2.0000], ...], requiresGrad=true)`.
+   * Prints like PyTorch: `tensor([[1., 2.], [3., 4.]], requiresGrad=true)`. Floats with integral
+   * values print as `1.`, others with 4 decimals (`1.5000`), in scientific notation when their
+   * magnitudes span more than 1000x, pass 1e8 or fall below 1e-4 (`1.0000e-05`); rows wrap at 80
+   * columns and tensors of more than 1000 elements are summarised with `...`. After the values:
+   * `dtype=float64` or `dtype=int32` (float32 and bool are not named), `size=[0, 3]` for an
+   * empty tensor, and `gradFn=<MulBackward>` or `requiresGrad=true` (PyTorch's `grad_fn` and
+   * `requires_grad`, in camelCase). `console.log(t)` in Node prints the same.
    *
    * @example
-   * tensor([1, 2]).toString(); // tensor([1.0000, 2.0000])
+   * tensor([1, 2]).toString(); // 'tensor([1., 2.])'
+   * tensor([1.5, 2]).toString(); // 'tensor([1.5000, 2.0000])'
+   * tensor([1e-5, 1]).toString(); // 'tensor([1.0000e-05, 1.0000e+00])'
+   * tensor([1, 2], { dtype: 'int32' }).toString(); // 'tensor([1, 2], dtype=int32)'
+   * tensor([true, false]).toString(); // 'tensor([ True, False])'
+   * tensor([1, 2], { requiresGrad: true }).mul(2).toString(); // 'tensor([2., 4.], gradFn=<MulBackward>)'
    */
   toString(): string {
     return formatTensor(this);
+  }
+
+  /**
+   * What Node's `util.inspect` (and so `console.log`) shows for a tensor: its {@link Tensor.toString}.
+   * Keyed by `Symbol.for('nodejs.util.inspect.custom')`, so core needs no Node import.
+   *
+   * @example
+   * const x = tensor([1, 2]);
+   * x[Symbol.for('nodejs.util.inspect.custom')](); // 'tensor([1., 2.])'
+   */
+  [INSPECT](): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * The values as nested arrays ({@link Tensor.toArray}), which `JSON.stringify` uses.
+   *
+   * @example
+   * JSON.stringify({ w: tensor([[1, 2], [3, 4]]) }); // '{"w":[[1,2],[3,4]]}'
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
   }
 
   // ---------------------------------------------------------------- autograd
@@ -278,6 +364,7 @@ export class Tensor {
     return this._requiresGrad;
   }
   set requiresGrad(on: boolean) {
+    if (typeof on !== 'boolean') throw new ValueError(`requiresGrad: expected true or false, got ${describeValue(on)}`);
     if (on && !isFloating(this.dtype))
       throw new DTypeError(`requiresGrad: only floating point tensors can require gradients, got ${this.dtype}`);
     if (!on && this._gradFn !== null)
@@ -313,10 +400,12 @@ export class Tensor {
   }
 
   /**
-   * Sets `requiresGrad` in place and returns this tensor.
+   * Sets `requiresGrad` in place and returns this tensor (`on` is a boolean, positional as in PyTorch).
    *
+   * @throws ValueError `requiresGrad: expected true or false, got 'false' (a string)`
    * @example
    * zeros([3]).requiresGrad_().requiresGrad; // true
+   * zeros([3]).requiresGrad_(false).requiresGrad; // false
    */
   requiresGrad_(on = true): this {
     this.requiresGrad = on;
@@ -362,24 +451,32 @@ export class Tensor {
 
   /**
    * Registers a function called with this tensor's gradient during backward; it may return a
-   * replacement. Returns a function that removes the hook.
+   * replacement. Returns a handle that removes the hook: call `handle.remove()` (as PyTorch's
+   * `RemovableHandle`) or the handle itself. Removing twice does nothing.
    *
    * @example
    * const x = tensor([1, 2], { requiresGrad: true });
-   * const remove = x.registerHook((g) => g.mul(10));
+   * const handle = x.registerHook((g) => g.mul(10));
    * x.sum().backward();
    * x.grad!.toArray(); // [10, 10]
-   * remove();
+   * handle.remove();
+   * x.sum().backward();
+   * x.grad!.toArray(); // [11, 11]
    */
-  registerHook(fn: GradHook): () => void {
+  registerHook(fn: GradHook): (() => void) & { remove(): void } {
+    if (typeof fn !== 'function') throw new ValueError(`registerHook: expected a function, got ${describeValue(fn)}`);
     if (!this._requiresGrad)
       throw new ValueError(`registerHook: cannot register a hook on a tensor that does not require grad (shape ${fmtShape(this.shape)})`);
     const list = this._gradFn ? this._gradFn.hooks : this.leafHooks;
     list.push(fn);
-    return () => {
+    let removed = false;
+    const remove = (): void => {
+      if (removed) return;
+      removed = true;
       const i = list.indexOf(fn);
       if (i >= 0) list.splice(i, 1);
     };
+    return Object.assign(remove, { remove });
   }
 
   /**
@@ -393,6 +490,23 @@ export class Tensor {
    */
   detach(): Tensor {
     return new Tensor(this.storage, this.nd.shape, this.nd.stride, this.nd.offset, this.nd);
+  }
+
+  /**
+   * Cuts this tensor from the tape in place: it becomes a leaf that does not require grad
+   * (its gradFn is dropped, its `.grad` kept). Returns this tensor.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const y = x.mul(2).detach_();
+   * y.requiresGrad; // false
+   * y.isLeaf; // true
+   * y.toArray(); // [2, 4]
+   */
+  detach_(): this {
+    this._gradFn = null;
+    this._requiresGrad = false;
+    return this;
   }
 
   /** @internal A new Tensor object over the same view (used when an op returns its input unchanged). */
@@ -490,16 +604,105 @@ export class Tensor {
    */
   maximum_(other: TensorLike): this { return inplace.maximum_(this, other); }
 
+  // ---------------------------------------------------------------- in-place maps and fills (see inplace-ops.ts)
+
+  /**
+   * `-this`, in place.
+   *
+   * @example
+   * tensor([1, -2]).neg_().toArray(); // [-1, 2]
+   */
+  neg_(): this { return mapInPlace('neg_', this, ops.neg, false); }
+  /**
+   * `|this|`, in place.
+   *
+   * @example
+   * tensor([-1.5, 2]).abs_().toArray(); // [1.5, 2]
+   */
+  abs_(): this { return mapInPlace('abs_', this, ops.abs, false); }
+  /**
+   * `e^this`, in place (float tensors only).
+   *
+   * @throws DTypeError for an integer tensor, which cannot hold the result
+   * @example
+   * tensor([0, 1]).exp_().toArray(); // [1, 2.7182817]
+   */
+  exp_(): this { return mapInPlace('exp_', this, ops.exp, true); }
+  /**
+   * Natural logarithm, in place (float tensors only).
+   *
+   * @example
+   * tensor([1, Math.E]).log_().toArray(); // [0, 1]
+   */
+  log_(): this { return mapInPlace('log_', this, ops.log, true); }
+  /**
+   * `1 / sqrt(this)`, in place (float tensors only).
+   *
+   * @example
+   * tensor([4, 16]).rsqrt_().toArray(); // [0.5, 0.25]
+   */
+  rsqrt_(): this { return mapInPlace('rsqrt_', this, ops.rsqrt, true); }
+  /**
+   * Hyperbolic tangent, in place (float tensors only).
+   *
+   * @example
+   * tensor([0, 100]).tanh_().toArray(); // [0, 1]
+   */
+  tanh_(): this { return mapInPlace('tanh_', this, ops.tanh, true); }
+  /**
+   * Logistic sigmoid, in place (float tensors only).
+   *
+   * @example
+   * tensor([0, 2]).sigmoid_().toArray(); // [0.5, 0.8807971]
+   */
+  sigmoid_(): this { return mapInPlace('sigmoid_', this, ops.sigmoid, true); }
+  /**
+   * `max(this, 0)`, in place.
+   *
+   * @example
+   * tensor([-1, 0, 2]).relu_().toArray(); // [0, 0, 2]
+   */
+  relu_(): this { return mapInPlace('relu_', this, ops.relu, false); }
+  /**
+   * Fills with samples of the uniform distribution U(from, to) (float tensors only).
+   *
+   * @throws ValueError `uniform_: expected from <= to, got from=1, to=0`
+   * @example
+   * const w = zeros([3, 3]).uniform_(-0.1, 0.1, { generator: new Generator(1) });
+   * w.abs().max().item() <= 0.1; // true
+   */
+  uniform_(from = 0, to = 1, opts?: { generator?: Generator }): this { return uniformInPlace(this, from, to, opts); }
+  /**
+   * Fills with samples of the normal distribution N(mean, std²) (float tensors only).
+   *
+   * @throws ValueError `normal_: expected std >= 0, got -1`
+   * @example
+   * const w = zeros([100, 100]).normal_(0, 0.02);
+   * w.std().item(); // about 0.02
+   */
+  normal_(mean = 0, std = 1, opts?: { generator?: Generator }): this { return normalInPlace(this, mean, std, opts); }
+
   // ---------------------------------------------------------------- casts and copies
 
   /**
-   * Casts to `dtype` (differentiable between float dtypes); returns this tensor if the dtype matches.
+   * Casts to `dtype`, or to another tensor's dtype (differentiable between float dtypes); returns
+   * this tensor if the dtype matches, unless `{ copy: true }`. PyTorch's `non_blocking` has no
+   * meaning without devices: `nonBlocking: true` is refused.
    *
+   * @throws ValueError `to: unknown dtype "int64"; expected one of float32, float64, int32, bool`
    * @example
    * tensor([1.7, -1.7]).to('int32').toArray(); // [1, -1]
    * tensor([1]).to('float64').dtype; // 'float64'
+   * tensor([1]).to(zeros([2], { dtype: 'int32' })).dtype; // 'int32'
+   * const x = tensor([1, 2]);
+   * x.to('float32') === x; // true
+   * x.to('float32', { copy: true }) === x; // false
    */
-  to(dtype: DType): Tensor { return ops.toDType(this, dtype); }
+  to(dtype: DType | Tensor, opts?: { copy?: boolean; nonBlocking?: boolean }): Tensor {
+    const { copy = false } = checkOptions(TO_OPTIONS, opts);
+    const out = ops.toDType(this, dtype instanceof Tensor ? dtype.dtype : dtype);
+    return copy && out === this ? ops.clone(this) : out;
+  }
   /**
    * Casts to `float32`.
    *
@@ -528,6 +731,36 @@ export class Tensor {
    * tensor([0, 2, -1]).bool().toArray(); // [false, true, true]
    */
   bool(): Tensor { return ops.toDType(this, 'bool'); }
+  /**
+   * Casts to tapegrad's integer dtype, `int32` (PyTorch's `long()` gives int64, which tapegrad
+   * does not have; int32 is what its index arguments take).
+   *
+   * @example
+   * tensor([2.9, -2.9]).long().toArray(); // [2, -2]
+   * tensor([1]).long().dtype; // 'int32'
+   */
+  long(): Tensor { return ops.toDType(this, 'int32'); }
+  /**
+   * Without an argument, the PyTorch name of this tensor's type: `'torch.FloatTensor'`
+   * (float32), `'torch.DoubleTensor'` (float64), `'torch.IntTensor'` (int32) or
+   * `'torch.BoolTensor'` (bool); use {@link Tensor.dtype} for tapegrad's name. With a dtype (or one
+   * of those names), casts to it as {@link Tensor.to} does.
+   *
+   * @throws ValueError `type: unknown type 'torch.HalfTensor' ...`
+   * @example
+   * tensor([1.5]).type(); // 'torch.FloatTensor'
+   * tensor([1.5]).type('int32').dtype; // 'int32'
+   * tensor([1]).type('torch.DoubleTensor').dtype; // 'float64'
+   */
+  type(): 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor';
+  type(dtype: DType | 'torch.FloatTensor' | 'torch.DoubleTensor' | 'torch.IntTensor' | 'torch.BoolTensor'): Tensor;
+  type(dtype?: DType | TensorTypeName): TensorTypeName | Tensor {
+    if (dtype === undefined) return TYPE_NAMES[this.dtype];
+    const target = (Object.keys(TYPE_NAMES) as DType[]).find((d) => d === dtype || TYPE_NAMES[d] === dtype);
+    if (target === undefined)
+      throw new ValueError(`type: unknown type ${JSON.stringify(dtype)}; expected one of ${Object.keys(TYPE_NAMES).join(', ')}, ${Object.values(TYPE_NAMES).join(', ')}`);
+    return ops.toDType(this, target);
+  }
   /**
    * A copy with its own storage (differentiable).
    *
@@ -949,6 +1182,22 @@ export class Tensor {
    * tensor([0, 0]).logSoftmax().toArray(); // [-0.6931472, -0.6931472]
    */
   logSoftmax(dim = -1): Tensor { return ops.logSoftmax(this, dim); }
+  /**
+   * True where every element over `dim` (all dims if omitted) is non-zero, as `bool`.
+   *
+   * @example
+   * tensor([[1, 0], [2, 3]]).all(1).toArray(); // [false, true]
+   * tensor([1, 2]).all().item(); // 1
+   */
+  all(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.all(this, dim, opts); }
+  /**
+   * True where some element over `dim` (all dims if omitted) is non-zero, as `bool`.
+   *
+   * @example
+   * tensor([[0, 0], [0, 3]]).any(1).toArray(); // [false, true]
+   * tensor([0, 0]).any().item(); // 0
+   */
+  any(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.any(this, dim, opts); }
 
   // ---------------------------------------------------------------- linear algebra
 
@@ -959,6 +1208,19 @@ export class Tensor {
    * tensor([[1, 2], [3, 4]]).matmul(tensor([[5], [6]])).toArray(); // [[17], [39]]
    */
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  /**
+   * Matrix product of two 2-D tensors, `[N, M]` by `[M, P]` gives `[N, P]` (no broadcasting, as
+   * PyTorch's `mm`; see {@link Tensor.matmul} for the general product).
+   *
+   * @throws ShapeError `mm: expected two 2-D tensors, got shapes [3] and [3,2]`
+   * @example
+   * tensor([[1, 2], [3, 4]]).mm(tensor([[5], [6]])).toArray(); // [[17], [39]]
+   */
+  mm(other: Tensor): Tensor {
+    if (this.ndim !== 2 || !(other instanceof Tensor) || other.ndim !== 2)
+      throw new ShapeError(`mm: expected two 2-D tensors, got shapes ${fmtShape(this.shape)} and ${other instanceof Tensor ? fmtShape(other.shape) : typeof other}`);
+    return ops.matmul(this, other);
+  }
   /**
    * Batched matrix product of `[B, M, K]` and `[B, K, N]` 3-D tensors (no broadcasting).
    *
@@ -988,6 +1250,19 @@ export class Tensor {
    * zeros([2, 3, 4]).T.shape; // [4, 3, 2]
    */
   get T(): Tensor { return ops.permute(this, this.nd.shape.map((_, i, a) => a.length - 1 - i)); }
+  /**
+   * A matrix's transpose (a view), as PyTorch's `t()`: a 0-D or 1-D tensor is returned as it is
+   * (a new view of it); more than 2 dims is an error (use {@link Tensor.transpose} or {@link Tensor.mT}).
+   *
+   * @throws ShapeError `t: expected a tensor of at most 2 dims, got shape [2,3,4]; use transpose(dim0, dim1) or mT`
+   * @example
+   * tensor([[1, 2, 3]]).t().toArray(); // [[1], [2], [3]]
+   * tensor([1, 2]).t().toArray(); // [1, 2]
+   */
+  t(): Tensor {
+    if (this.ndim > 2) throw new ShapeError(`t: expected a tensor of at most 2 dims, got shape ${fmtShape(this.shape)}; use transpose(dim0, dim1) or mT`);
+    return this.ndim < 2 ? ops.permute(this, this.ndim === 1 ? [0] : []) : ops.transpose(this, 0, 1);
+  }
   /**
    * The last two dims swapped (a batch of matrices transposed).
    *
@@ -1067,6 +1342,13 @@ export class Tensor {
    * arange(4).reshapeAs(zeros([2, 2])).toArray(); // [[0, 1], [2, 3]]
    */
   reshapeAs(other: Tensor): Tensor { return ops.reshape(this, other.shape); }
+  /**
+   * A view with `other`'s shape (throws instead of copying, as {@link Tensor.view}).
+   *
+   * @example
+   * arange(4).viewAs(zeros([2, 2])).toArray(); // [[0, 1], [2, 3]]
+   */
+  viewAs(other: Tensor): Tensor { return ops.view(this, other.shape); }
   /**
    * Flattens dims `startDim..endDim` into one.
    *

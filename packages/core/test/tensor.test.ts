@@ -174,32 +174,6 @@ describe('random', () => {
   });
 });
 
-describe('toString', () => {
-  it('prints like PyTorch with 4 decimals, aligned, and requiresGrad', () => {
-    const t = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    expect(t.toString()).toBe('tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]], requiresGrad=true)');
-    expect(tensor([1, -10]).toString()).toBe('tensor([  1.0000, -10.0000])');
-  });
-
-  it('prints ints, bools, 0-d tensors, dtype and gradFn', () => {
-    expect(tensor([1, 2], { dtype: 'int32' }).toString()).toBe('tensor([1, 2])');
-    expect(tensor([true, false]).toString()).toBe('tensor([ true, false])');
-    expect(tensor(2.5).toString()).toBe('tensor(2.5000)');
-    expect(tensor([1], { dtype: 'float64' }).toString()).toBe('tensor([1.0000], dtype=float64)');
-    const x = tensor([1], { requiresGrad: true });
-    expect(x.mul(2).toString()).toBe('tensor([2.0000], gradFn=<MulBackward>)');
-  });
-
-  it('summarises large tensors with ...', () => {
-    const s = zeros([2000]).toString();
-    expect(s).toBe('tensor([0.0000, 0.0000, 0.0000, ..., 0.0000, 0.0000, 0.0000])');
-  });
-
-  it('switches to scientific notation for tiny or huge values', () => {
-    expect(tensor([1e-6, 1]).toString()).toBe('tensor([1.0000e-06, 1.0000e+00])');
-  });
-});
-
 describe('in-place ops', () => {
   it('update the storage, bump the version and broadcast the operand', () => {
     const w = tensor([[1, 2], [3, 4]]);

@@ -54,3 +54,4 @@ export { conv2d } from './conv2d.js';
 export { maxPool2d } from './max-pool2d.js';
 export * from './avg-pool2d.js';
 export type * from './types.js';
+export { all, any } from './all-any.js';

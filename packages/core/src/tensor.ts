@@ -332,8 +332,8 @@ export class Tensor {
    * Keyed by `Symbol.for('nodejs.util.inspect.custom')`, so core needs no Node import.
    *
    * @example
-   * const x = tensor([1, 2]);
-   * x[Symbol.for('nodejs.util.inspect.custom')](); // 'tensor([1., 2.])'
+   * const show = Symbol.for('nodejs.util.inspect.custom');
+   * (tensor([1, 2]) as unknown as Record<symbol, () => string>)[show](); // 'tensor([1., 2.])'
    */
   [INSPECT](): string {
     return formatTensor(this);

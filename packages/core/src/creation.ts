@@ -1,4 +1,4 @@
-import { allocate, dtypeOfArray, isFloating, type DType, type TypedArray } from './dtype.js';
+import { allocate, dtypeOfArray, isFloating, parseDType, type DType, type DTypeLike, type TypedArray } from './dtype.js';
 import { ValueError, fmtShape } from './errors.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
@@ -14,8 +14,11 @@ import { allocatePinned } from './pinned.js';
  * w.requiresGrad; // true
  */
 export interface CreateOptions {
-  /** Element type (float32 unless the function says otherwise). */
-  dtype?: DType;
+  /**
+   * Element type (float32 unless the function says otherwise; `undefined` is that default).
+   * PyTorch's aliases are accepted: `'int64'` and `'long'` give int32 (see {@link DType}).
+   */
+  dtype?: DTypeLike;
   /** Record operations on the new tensor for autograd (float dtypes only). */
   requiresGrad?: boolean;
   /**
@@ -35,6 +38,19 @@ export interface CreateOptions {
 export interface RandomOptions extends CreateOptions {
   /** The generator to draw from (default: the global one seeded by {@link manualSeed}). */
   generator?: Generator;
+}
+
+/** The dtype option of `op`: `fallback` when not given, else the dtype it names. */
+function dtypeOption(op: string, dtype: unknown, fallback: DType): DType {
+  return dtype === undefined ? fallback : parseDType(op, dtype);
+}
+
+/** Refuses a value an Int32Array would wrap silently (PyTorch's int64 data is stored as int32). */
+function checkInt32(op: string, value: number, index?: number): void {
+  if (value >= -2147483648 && value <= 2147483647) return;
+  throw new ValueError(
+    `${op}: value ${value}${index === undefined ? '' : ` (at flat index ${index})`} does not fit in int32 (int64/long are stored as int32)`,
+  );
 }
 
 /** Applies the options every creation function takes: pinned memory (a copy unless the data is pinned already), then requiresGrad. */
@@ -114,14 +130,25 @@ export function tensor(
       throw new ValueError(`tensor: ${values.length} values do not fill shape ${fmtShape(s)}`);
     shape = s;
   }
-  const dtype = opts.dtype ?? inferred;
+  const dtype = dtypeOption('tensor', opts.dtype, inferred);
   const out = allocate(dtype, values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    if (dtype === 'int32') checkInt32('tensor', n, i);
     out[i] = dtype === 'bool' ? (n !== 0 ? 1 : 0) : n; // NaN is non-zero: true
   }
   return finish(Tensor.fromData(out, shape, dtype), opts);
+}
+
+/** The body of {@link full} and its kin: `op` names the errors, `fallback` is the default dtype. */
+function filled(op: string, shape: Shape, value: number, opts: CreateOptions, fallback: DType): Tensor {
+  const s = checkShape(op, shape);
+  const dtype = dtypeOption(op, opts.dtype, fallback);
+  if (dtype === 'int32') checkInt32(op, value);
+  const data = opts.pinMemory ? allocatePinned(dtype, sizeOf(s)) : allocate(dtype, sizeOf(s));
+  if (value !== 0) data.fill(dtype === 'bool' ? 1 : value); // any non-zero, NaN included, is true
+  return finish(Tensor.fromData(data, s, dtype), opts);
 }
 
 /**
@@ -131,11 +158,7 @@ export function tensor(
  * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  const dtype = opts.dtype ?? 'float32';
-  const data = opts.pinMemory ? allocatePinned(dtype, sizeOf(s)) : allocate(dtype, sizeOf(s));
-  if (value !== 0) data.fill(dtype === 'bool' ? 1 : value); // any non-zero, NaN included, is true
-  return finish(Tensor.fromData(data, s, dtype), opts);
+  return filled('full', shape, value, opts, 'float32');
 }
 
 /**
@@ -146,7 +169,7 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
  * zeros([2], { dtype: 'int32' }).toArray(); // [0, 0]
  */
 export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
-  return full(shape, 0, opts);
+  return filled('zeros', shape, 0, opts, 'float32');
 }
 
 /**
@@ -156,7 +179,7 @@ export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
  * ones([3]).toArray(); // [1, 1, 1]
  */
 export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
-  return full(shape, 1, opts);
+  return filled('ones', shape, 1, opts, 'float32');
 }
 
 /**
@@ -167,7 +190,7 @@ export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
  * zerosLike(tensor([1, 2], { dtype: 'int32' })).dtype; // 'int32'
  */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...opts });
+  return filled('zerosLike', t.shape, 0, opts, t.dtype);
 }
 
 /**
@@ -177,7 +200,7 @@ export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
  * onesLike(zeros([2, 2])).toArray(); // [[1, 1], [1, 1]]
  */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+  return filled('onesLike', t.shape, 1, opts, t.dtype);
 }
 
 /**
@@ -187,7 +210,7 @@ export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
  * fullLike(zeros([3]), 7).toArray(); // [7, 7, 7]
  */
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...opts });
+  return filled('fullLike', t.shape, value, opts, t.dtype);
 }
 
 /**
@@ -208,7 +231,11 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   if ((end - start) / step < 0)
     throw new ValueError(`arange: step ${step} points away from end (start=${start}, end=${end})`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
+  const dtype = dtypeOption('arange', opts.dtype, [start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
+  if (dtype === 'int32' && n > 0) {
+    checkInt32('arange', start);
+    checkInt32('arange', start + (n - 1) * step);
+  }
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(Tensor.fromData(data, [n], dtype), opts);
@@ -222,7 +249,11 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
  */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const dtype = opts.dtype ?? 'float32';
+  const dtype = dtypeOption('linspace', opts.dtype, 'float32');
+  if (dtype === 'int32' && steps > 0) {
+    checkInt32('linspace', start);
+    checkInt32('linspace', end);
+  }
   const data = allocate(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends so the last value is exactly `end`.
@@ -237,7 +268,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
  * eye(2).toArray(); // [[1, 0], [0, 1]]
  */
 export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor {
-  const t = zeros([n, m], opts);
+  const t = filled('eye', [n, m], 0, opts, 'float32');
   const d = t.data;
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
   return t;
@@ -245,7 +276,7 @@ export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor 
 
 function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: Generator, out: Float32Array | Float64Array) => void): Tensor {
   const s = checkShape(op, shape);
-  const dtype = opts.dtype ?? 'float32';
+  const dtype = dtypeOption(op, opts.dtype, 'float32');
   if (!isFloating(dtype)) throw new ValueError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
   const data = allocate(dtype, sizeOf(s)) as Float32Array | Float64Array;
@@ -295,7 +326,11 @@ export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
   const s = checkShape('randint', shape);
-  const dtype = opts.dtype ?? 'int32';
+  const dtype = dtypeOption('randint', opts.dtype, 'int32');
+  if (dtype === 'int32') {
+    checkInt32('randint', low);
+    checkInt32('randint', high - 1);
+  }
   const g = opts.generator ?? defaultGenerator;
   const data = allocate(dtype, sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
@@ -311,6 +346,7 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
  */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
+  const dtype = dtypeOption('randperm', opts.dtype, 'int32');
   const g = opts.generator ?? defaultGenerator;
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
@@ -321,5 +357,5 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     p[j] = t;
   }
   const t = Tensor.fromData(p, [n], 'int32');
-  return finish(opts.dtype && opts.dtype !== 'int32' ? t.to(opts.dtype) : t, opts);
+  return finish(dtype !== 'int32' ? t.to(dtype) : t, opts);
 }

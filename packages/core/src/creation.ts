@@ -2,8 +2,9 @@ import { allocate, dtypeOfArray, isFloating, parseDType, type DType, type DTypeL
 import { ValueError, fmtShape } from './errors.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
-import { defaultGenerator, type Generator } from './random.js';
+import { defaultGenerator, Generator } from './random.js';
 import { allocatePinned } from './pinned.js';
+import { checkOptions, defineOptions, describeValue, type OptionSpec, type OptionType } from './options.js';
 
 /**
  * Options of the creation functions.
@@ -38,6 +39,32 @@ export interface CreateOptions {
 export interface RandomOptions extends CreateOptions {
   /** The generator to draw from (default: the global one seeded by {@link manualSeed}). */
   generator?: Generator;
+}
+
+const CREATE_TYPES: Record<string, OptionType> = { dtype: 'string', requiresGrad: 'boolean', pinMemory: 'boolean' };
+
+/** The checked options of each creation function, made once. */
+const SPECS: Record<string, OptionSpec> = {};
+for (const op of ['full', 'zeros', 'ones', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye'])
+  SPECS[op] = defineOptions(op, CREATE_TYPES);
+SPECS.tensor = defineOptions('tensor', { ...CREATE_TYPES, shape: 'array' });
+// generator is listed here; its value (a Generator, not a plain object) is checked by randomOptions.
+for (const op of ['rand', 'randn', 'randint', 'randperm'])
+  SPECS[op] = defineOptions(op, { ...CREATE_TYPES, generator: 'object' });
+
+/** Checks the options of creation function `op` and returns them. */
+function createOptions<T extends CreateOptions>(op: string, opts: T | undefined): T {
+  return checkOptions(SPECS[op]!, opts);
+}
+
+/** Checks the options of random creation function `op`, whose generator must be a {@link Generator}. */
+function randomOptions(op: string, opts: RandomOptions | undefined): RandomOptions {
+  const g = (opts as { generator?: unknown } | undefined)?.generator;
+  if (g === undefined || Object.getPrototypeOf(opts) !== Object.prototype) return checkOptions(SPECS[op]!, opts);
+  if (!(g instanceof Generator)) throw new ValueError(`${op}: option generator must be a Generator, got ${describeValue(g)}`);
+  const { generator: _, ...rest } = opts!;
+  checkOptions(SPECS[op]!, rest);
+  return opts!;
 }
 
 /** The dtype option of `op`: `fallback` when not given, else the dtype it names. */
@@ -103,8 +130,9 @@ function inferNested(data: unknown, op: string): { shape: number[]; flat: Array<
  */
 export function tensor(
   data: NestedArray | TypedArray | ArrayLike<number>,
-  opts: CreateOptions & { shape?: Shape } = {},
+  opts?: CreateOptions & { shape?: Shape },
 ): Tensor {
+  opts = createOptions('tensor', opts);
   let values: ArrayLike<number | boolean>;
   let shape: number[];
   let inferred: DType;
@@ -142,7 +170,8 @@ export function tensor(
 }
 
 /** The body of {@link full} and its kin: `op` names the errors, `fallback` is the default dtype. */
-function filled(op: string, shape: Shape, value: number, opts: CreateOptions, fallback: DType): Tensor {
+function filled(op: string, shape: Shape, value: number, opts: CreateOptions | undefined, fallback: DType): Tensor {
+  opts = createOptions(op, opts);
   const s = checkShape(op, shape);
   const dtype = dtypeOption(op, opts.dtype, fallback);
   if (dtype === 'int32') checkInt32(op, value);
@@ -157,7 +186,7 @@ function filled(op: string, shape: Shape, value: number, opts: CreateOptions, fa
  * @example
  * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
-export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
+export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
   return filled('full', shape, value, opts, 'float32');
 }
 
@@ -168,7 +197,7 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
  * zeros([2, 3]).shape; // [2, 3]
  * zeros([2], { dtype: 'int32' }).toArray(); // [0, 0]
  */
-export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
+export function zeros(shape: Shape, opts?: CreateOptions): Tensor {
   return filled('zeros', shape, 0, opts, 'float32');
 }
 
@@ -178,7 +207,7 @@ export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
  * @example
  * ones([3]).toArray(); // [1, 1, 1]
  */
-export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
+export function ones(shape: Shape, opts?: CreateOptions): Tensor {
   return filled('ones', shape, 1, opts, 'float32');
 }
 
@@ -189,7 +218,7 @@ export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
  * zerosLike(tensor([[1, 2]], { dtype: 'int32' })).toArray(); // [[0, 0]]
  * zerosLike(tensor([1, 2], { dtype: 'int32' })).dtype; // 'int32'
  */
-export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+export function zerosLike(t: Tensor, opts?: CreateOptions): Tensor {
   return filled('zerosLike', t.shape, 0, opts, t.dtype);
 }
 
@@ -199,7 +228,7 @@ export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
  * @example
  * onesLike(zeros([2, 2])).toArray(); // [[1, 1], [1, 1]]
  */
-export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+export function onesLike(t: Tensor, opts?: CreateOptions): Tensor {
   return filled('onesLike', t.shape, 1, opts, t.dtype);
 }
 
@@ -209,7 +238,7 @@ export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
  * @example
  * fullLike(zeros([3]), 7).toArray(); // [7, 7, 7]
  */
-export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+export function fullLike(t: Tensor, value: number, opts?: CreateOptions): Tensor {
   return filled('fullLike', t.shape, value, opts, t.dtype);
 }
 
@@ -222,7 +251,8 @@ export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Te
  * arange(5).toArray();         // [0, 1, 2, 3, 4]
  * arange(0, 1, 0.25).toArray(); // [0, 0.25, 0.5, 0.75]
  */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(start: number, end?: number, step = 1, opts?: CreateOptions): Tensor {
+  opts = createOptions('arange', opts);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -247,7 +277,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
  * @example
  * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
  */
-export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
+  opts = createOptions('linspace', opts);
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = dtypeOption('linspace', opts.dtype, 'float32');
   if (dtype === 'int32' && steps > 0) {
@@ -267,14 +298,15 @@ export function linspace(start: number, end: number, steps: number, opts: Create
  * @example
  * eye(2).toArray(); // [[1, 0], [0, 1]]
  */
-export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor {
+export function eye(n: number, m: number = n, opts?: CreateOptions): Tensor {
   const t = filled('eye', [n, m], 0, opts, 'float32');
   const d = t.data;
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
   return t;
 }
 
-function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: Generator, out: Float32Array | Float64Array) => void): Tensor {
+function randomTensor(op: string, shape: Shape, opts: RandomOptions | undefined, draw: (g: Generator, out: Float32Array | Float64Array) => void): Tensor {
+  opts = randomOptions(op, opts);
   const s = checkShape(op, shape);
   const dtype = dtypeOption(op, opts.dtype, 'float32');
   if (!isFloating(dtype)) throw new ValueError(`${op}: dtype must be float32 or float64, got ${dtype}`);
@@ -297,7 +329,7 @@ function randomTensor(op: string, shape: Shape, opts: RandomOptions, draw: (g: G
  * manualSeed(0);
  * rand([2, 3]).sub(a).abs().max().item(); // 0 (same values on every run)
  */
-export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
+export function rand(shape: Shape, opts?: RandomOptions): Tensor {
   return randomTensor('rand', shape, opts, (g, out) => g.fillRandom(out));
 }
 
@@ -309,7 +341,7 @@ export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
  * w.shape; // [3, 3]
  * randn([10000]).std().item(); // about 1
  */
-export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
+export function randn(shape: Shape, opts?: RandomOptions): Tensor {
   return randomTensor('randn', shape, opts, (g, out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.normal();
   });
@@ -323,7 +355,8 @@ export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
  * randint(0, 10, [5]).dtype; // 'int32'
  * randint(0, 10, [5]).shape; // [5]
  */
-export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
+export function randint(low: number, high: number, shape: Shape, opts?: RandomOptions): Tensor {
+  opts = randomOptions('randint', opts);
   if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
   const s = checkShape('randint', shape);
   const dtype = dtypeOption('randint', opts.dtype, 'int32');
@@ -344,7 +377,8 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
  * randperm(4).toArray(); // e.g. [2, 0, 3, 1]
  * randperm(5).sum().item(); // 10 (each of 0..4 once)
  */
-export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+export function randperm(n: number, opts?: RandomOptions): Tensor {
+  opts = randomOptions('randperm', opts);
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
   const dtype = dtypeOption('randperm', opts.dtype, 'int32');
   const g = opts.generator ?? defaultGenerator;

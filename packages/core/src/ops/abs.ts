@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { sign } from './sign.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const ABS = outOptions('abs');
 
 const absPrimitive = primitive('abs', {
   forward: (x: Tensor) => ({ out: Tensor.fromView(K().unary('abs', x.nd, x.dtype), x.dtype), saved: [x] }),
@@ -20,5 +23,6 @@ const absPrimitive = primitive('abs', {
  * abs(tensor([-1.5, 0, 2])).toArray(); // [1.5, 0, 2]
  */
 export function abs(x: Tensor, opts: OutOptions = {}): Tensor {
+  checkOptions(ABS, opts);
   return opts.out !== undefined ? unaryOut('abs', x, x.dtype, opts.out) : absPrimitive(x);
 }

@@ -5,7 +5,13 @@ import { K } from '../kernels/index.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { reducedResult } from './operands.js';
-import type { Dims, ReduceOptions } from './types.js';
+import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const MAX = reduceOptions('max');
+const MIN = reduceOptions('min');
+const AMAX = reduceOptions('amax');
+const AMIN = reduceOptions('amin');
 
 type Extreme = 'max' | 'min';
 
@@ -109,6 +115,7 @@ function extremeAlongDim(op: Extreme, x: Tensor, dim: number, keepdim: boolean):
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
 export function max(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor | { values: Tensor; indices: Tensor } {
+  checkOptions(MAX, opts);
   if (dim === undefined) return extremeOver('max', x, undefined, {});
   return extremeAlongDim('max', x, dim, opts.keepdim ?? false);
 }
@@ -127,6 +134,7 @@ export function max(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor |
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
 export function min(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor | { values: Tensor; indices: Tensor } {
+  checkOptions(MIN, opts);
   if (dim === undefined) return extremeOver('min', x, undefined, {});
   return extremeAlongDim('min', x, dim, opts.keepdim ?? false);
 }
@@ -150,6 +158,7 @@ function extremeOver(op: Extreme, x: Tensor, dim: Dims | undefined, opts: Reduce
  * amax(tensor([[1, 5, 2], [7, 0, 7]]), [0, 1]).item();      // 7
  */
 export function amax(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
+  checkOptions(AMAX, opts);
   return extremeOver('max', x, dim, opts, 'amax');
 }
 
@@ -162,5 +171,6 @@ export function amax(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
  * amin(tensor([[1, 5, 2], [7, 0, 7]]), 0).toArray(); // [1, 0, 2]
  */
 export function amin(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
+  checkOptions(AMIN, opts);
   return extremeOver('min', x, dim, opts, 'amin');
 }

@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const RSQRT = outOptions('rsqrt');
 
 const rsqrtPrimitive = primitive('rsqrt', {
   forward: (x: Tensor) => {
@@ -24,5 +27,6 @@ const rsqrtPrimitive = primitive('rsqrt', {
  * rsqrt(tensor([4, 16])).toArray(); // [0.5, 0.25]
  */
 export function rsqrt(x: Tensor, opts: OutOptions = {}): Tensor {
+  checkOptions(RSQRT, opts);
   return opts.out !== undefined ? unaryOut('rsqrt', x, floatResult(x.dtype), opts.out) : rsqrtPrimitive(x);
 }

@@ -7,6 +7,9 @@ import { broadcastPair } from './operands.js';
 import { neg } from './neg.js';
 import type { OutOptions, TensorLike } from './types.js';
 import { binaryOut } from './out.js';
+import { checkOptions, defineOptions } from '../options.js';
+
+const SUB = defineOptions('sub', { alpha: 'number', out: 'tensor' });
 
 const subPrimitive = primitive('sub', {
   forward: (a: Tensor, b: Tensor) => {
@@ -33,6 +36,7 @@ const subPrimitive = primitive('sub', {
  * sub(tensor([1, 2]), 1, { alpha: 2 }).toArray();          // [-1, 0]
  */
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } & OutOptions = {}): Tensor {
+  checkOptions(SUB, opts);
   const [x, y] = alphaOperands('sub', a, b, opts.alpha ?? 1);
   if (x.dtype === 'bool')
     throw new DTypeError(

@@ -67,6 +67,35 @@ function randomOptions(op: string, opts: RandomOptions | undefined): RandomOptio
   return opts!;
 }
 
+/**
+ * The shape and options of a creation function that takes its shape either as one array
+ * (`zeros([2, 3], opts)`) or as numbers (`zeros(2, 3, opts)`), as PyTorch's `*size` does.
+ */
+function sizeArgs<O>(op: string, args: readonly unknown[]): [Shape, O | undefined] {
+  const first = args[0];
+  if (Array.isArray(first)) {
+    if (args.length > 2)
+      throw new ValueError(`${op}: expected (shape, options), got ${args.length} arguments (a shape array, then ${describeValue(args[1])}, ...)`);
+    return [first as Shape, args[1] as O | undefined];
+  }
+  if (args.length === 0) throw new ValueError(`${op}: expected a shape, such as ${op}([2, 3]) or ${op}(2, 3)`);
+  // Sizes as numbers, then maybe an options object (checked as such by checkOptions).
+  const last = typeof args[args.length - 1] === 'number' ? args.length : args.length - 1;
+  for (let i = 0; i < last; i++)
+    if (typeof args[i] !== 'number')
+      throw new ValueError(
+        `${op}: expected sizes as numbers or one shape array, got ${describeValue(args[i])} as argument ${i + 1}`,
+      );
+  if (last === 0) throw new ValueError(`${op}: expected a shape, such as ${op}([2, 3]) or ${op}(2, 3), got ${describeValue(first)}`);
+  return [args.slice(0, last) as number[], args[last] as O | undefined];
+}
+
+/** Refuses a shape given as a number where only the array form is accepted (`full`, `randint`). */
+function shapeArray(op: string, shape: unknown, example: string): Shape {
+  if (Array.isArray(shape)) return shape as Shape;
+  throw new ValueError(`${op}: shape must be an array such as ${example}, got ${describeValue(shape)}`);
+}
+
 /** The dtype option of `op`: `fallback` when not given, else the dtype it names. */
 function dtypeOption(op: string, dtype: unknown, fallback: DType): DType {
   return dtype === undefined ? fallback : parseDType(op, dtype);
@@ -181,33 +210,49 @@ function filled(op: string, shape: Shape, value: number, opts: CreateOptions | u
 }
 
 /**
- * A tensor of `shape` filled with `value`.
+ * A tensor of `shape` filled with `value`. The shape is always an array here (`full(2, 3)`
+ * would be ambiguous).
  *
+ * @throws ValueError `full: shape must be an array such as [2, 3] (full([2, 3], value)), got 2 (a number)`
  * @example
  * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
 export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
-  return filled('full', shape, value, opts, 'float32');
+  return filled('full', shapeArray('full', shape, '[2, 3] (full([2, 3], value))'), value, opts, 'float32');
 }
 
 /**
- * A tensor of zeros.
+ * A tensor of zeros. The shape is an array or the sizes as numbers, as PyTorch's:
+ * `zeros([2, 3])`, `zeros(2, 3)`, `zeros(2, 3, { dtype: 'float64' })`.
  *
+ * @throws ValueError `zeros: invalid shape [2,-1]: sizes must be non-negative integers`
  * @example
  * zeros([2, 3]).shape; // [2, 3]
+ * zeros(2, 3).shape; // [2, 3]
  * zeros([2], { dtype: 'int32' }).toArray(); // [0, 0]
+ * zeros(2, { dtype: 'int32' }).toArray(); // [0, 0]
  */
-export function zeros(shape: Shape, opts?: CreateOptions): Tensor {
+export function zeros(shape: Shape, opts?: CreateOptions): Tensor;
+export function zeros(...sizes: number[]): Tensor;
+export function zeros(...sizesThenOptions: [...sizes: number[], opts: CreateOptions | undefined]): Tensor;
+export function zeros(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeArgs<CreateOptions>('zeros', args);
   return filled('zeros', shape, 0, opts, 'float32');
 }
 
 /**
- * A tensor of ones.
+ * A tensor of ones. The shape is an array or the sizes as numbers: `ones([2, 3])`, `ones(2, 3)`,
+ * `ones(2, 3, { dtype: 'float64' })`.
  *
  * @example
  * ones([3]).toArray(); // [1, 1, 1]
+ * ones(1, 2).toArray(); // [[1, 1]]
  */
-export function ones(shape: Shape, opts?: CreateOptions): Tensor {
+export function ones(shape: Shape, opts?: CreateOptions): Tensor;
+export function ones(...sizes: number[]): Tensor;
+export function ones(...sizesThenOptions: [...sizes: number[], opts: CreateOptions | undefined]): Tensor;
+export function ones(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeArgs<CreateOptions>('ones', args);
   return filled('ones', shape, 1, opts, 'float32');
 }
 
@@ -321,7 +366,8 @@ function randomTensor(op: string, shape: Shape, opts: RandomOptions | undefined,
 }
 
 /**
- * Uniform samples from [0, 1).
+ * Uniform samples from [0, 1). The shape is an array or the sizes as numbers: `rand([2, 3])`,
+ * `rand(2, 3)`, `rand(2, 3, { generator })`.
  *
  * @example
  * manualSeed(0);
@@ -329,45 +375,68 @@ function randomTensor(op: string, shape: Shape, opts: RandomOptions | undefined,
  * manualSeed(0);
  * rand([2, 3]).sub(a).abs().max().item(); // 0 (same values on every run)
  */
-export function rand(shape: Shape, opts?: RandomOptions): Tensor {
+export function rand(shape: Shape, opts?: RandomOptions): Tensor;
+export function rand(...sizes: number[]): Tensor;
+export function rand(...sizesThenOptions: [...sizes: number[], opts: RandomOptions | undefined]): Tensor;
+export function rand(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>('rand', args);
   return randomTensor('rand', shape, opts, (g, out) => g.fillRandom(out));
 }
 
 /**
- * Standard normal samples N(0, 1).
+ * Standard normal samples N(0, 1). The shape is an array or the sizes as numbers:
+ * `randn([2, 3])`, `randn(2, 3)`, `randn(2, 3, { dtype: 'float64' })`.
  *
  * @example
  * const w = randn([3, 3], { generator: new Generator(1) });
  * w.shape; // [3, 3]
+ * randn(2, 3, { dtype: 'float64' }).shape; // [2, 3]
  * randn([10000]).std().item(); // about 1
  */
-export function randn(shape: Shape, opts?: RandomOptions): Tensor {
+export function randn(shape: Shape, opts?: RandomOptions): Tensor;
+export function randn(...sizes: number[]): Tensor;
+export function randn(...sizesThenOptions: [...sizes: number[], opts: RandomOptions | undefined]): Tensor;
+export function randn(...args: unknown[]): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>('randn', args);
   return randomTensor('randn', shape, opts, (g, out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.normal();
   });
 }
 
 /**
- * Uniform integers in [low, high), int32 by default.
+ * Uniform integers in [low, high), int32 by default. As in PyTorch, the shape comes after the
+ * bounds and is always an array; `randint(high, shape)` draws from [0, high).
  *
  * @throws ValueError `randint: expected low < high, got low=3, high=3`
+ * @throws ValueError `randint: shape must be an array such as [5] (randint(low, high, [5])), got 5 (a number)`
  * @example
  * randint(0, 10, [5]).dtype; // 'int32'
  * randint(0, 10, [5]).shape; // [5]
+ * randint(6, [2, 2]).shape; // [2, 2] (values in 0..5)
  */
-export function randint(low: number, high: number, shape: Shape, opts?: RandomOptions): Tensor {
-  opts = randomOptions('randint', opts);
-  if (!(high > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${high}`);
-  const s = checkShape('randint', shape);
-  const dtype = dtypeOption('randint', opts.dtype, 'int32');
+export function randint(low: number, high: number, shape: Shape, opts?: RandomOptions): Tensor;
+export function randint(high: number, shape: Shape, opts?: RandomOptions): Tensor;
+export function randint(first: number, second: number | Shape, third?: Shape | RandomOptions, fourth?: RandomOptions): Tensor {
+  let low = first, high: unknown = second, shape: unknown = third, opts: unknown = fourth;
+  if (Array.isArray(second)) {
+    if (fourth !== undefined) throw new ValueError(`randint: expected (high, shape, options) after a shape in second place, got a fourth argument ${describeValue(fourth)}`);
+    [low, high, shape, opts] = [0, first, second, third];
+  }
+  const o = randomOptions('randint', opts as RandomOptions | undefined);
+  if (!Number.isInteger(low) || !Number.isInteger(high))
+    throw new ValueError(`randint: low and high must be integers, got low=${describeValue(low)}, high=${describeValue(high)}`);
+  const hi = high as number;
+  if (!(hi > low)) throw new ValueError(`randint: expected low < high, got low=${low}, high=${hi}`);
+  const s = checkShape('randint', shapeArray('randint', shape, '[5] (randint(low, high, [5]))'));
+  const dtype = dtypeOption('randint', o.dtype, 'int32');
   if (dtype === 'int32') {
     checkInt32('randint', low);
-    checkInt32('randint', high - 1);
+    checkInt32('randint', hi - 1);
   }
-  const g = opts.generator ?? defaultGenerator;
+  const g = o.generator ?? defaultGenerator;
   const data = allocate(dtype, sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
-  return finish(Tensor.fromData(data, s, dtype), opts);
+  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, hi);
+  return finish(Tensor.fromData(data, s, dtype), o);
 }
 
 /**

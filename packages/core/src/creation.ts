@@ -1,6 +1,6 @@
 import { allocate, dtypeOfArray, isFloating, parseDType, type DType, type DTypeLike, type TypedArray } from './dtype.js';
 import { ValueError, fmtShape } from './errors.js';
-import { checkShape, sizeOf, type Shape } from './shape.js';
+import { MAX_DIMS, checkRank, checkShape, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { defaultGenerator, Generator } from './random.js';
 import { allocatePinned } from './pinned.js';
@@ -122,7 +122,10 @@ function inferNested(data: unknown, op: string): { shape: number[]; flat: Array<
   while (Array.isArray(probe)) {
     shape.push(probe.length);
     probe = probe[0];
+    // An array nested deeper than a tensor can be is refused below; stop early on one that holds itself.
+    if (shape.length > 100 * MAX_DIMS) break;
   }
+  checkRank(op, shape);
   const flat: Array<number | boolean> = [];
   const walk = (x: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {

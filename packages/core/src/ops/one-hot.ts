@@ -1,5 +1,6 @@
 import { allocate } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
+import { checkRank } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireIndex } from './operands.js';
 
@@ -18,6 +19,7 @@ import { requireIndex } from './operands.js';
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   requireIndex('oneHot', 'indices', indices);
+  checkRank('oneHot', [...indices.shape, Math.max(numClasses, 0)]);
   const idx = indices.data;
   if (!Number.isInteger(numClasses) || numClasses < -1)
     throw new ValueError(`oneHot: numClasses must be a non-negative integer or -1, got ${numClasses}`);

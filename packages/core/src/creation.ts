@@ -1,6 +1,6 @@
 import { allocate, dtypeOfArray, isFloating, parseDType, type DType, type DTypeLike, type TypedArray } from './dtype.js';
 import { ValueError, fmtShape } from './errors.js';
-import { MAX_DIMS, checkRank, checkShape, sizeOf, type Shape } from './shape.js';
+import { MAX_DIMS, checkRank, checkShape, fmtShapeShort, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { defaultGenerator, Generator } from './random.js';
 import { allocatePinned } from './pinned.js';
@@ -94,6 +94,44 @@ function sizeArgs<O>(op: string, args: readonly unknown[]): [Shape, O | undefine
 function shapeArray(op: string, shape: unknown, example: string): Shape {
   if (Array.isArray(shape)) return shape as Shape;
   throw new ValueError(`${op}: shape must be an array such as ${example}, got ${describeValue(shape)}`);
+}
+
+/** Bytes per element of each dtype. */
+const ITEM_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/** The most elements one typed array holds in V8 (Node, Chrome). */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(2)} MB`;
+  if (bytes < 1e12) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes < 1e15) return `${(bytes / 1e12).toFixed(2)} TB`;
+  return `${bytes.toExponential(2)} bytes`;
+}
+
+/**
+ * Allocates the data of a new `shape` tensor for creation function `op`. A size no typed array
+ * can hold, or memory the engine refuses, is a ValueError naming the shape and the bytes, where
+ * the engine would throw a bare RangeError.
+ */
+function allocateFor(op: string, shape: Shape, dtype: DType, pinned = false): TypedArray {
+  const n = sizeOf(shape);
+  const need = (): string =>
+    `shape ${fmtShapeShort(shape)}${shape.length === 1 ? '' : ` (${n} elements)`} needs ${formatBytes(n * ITEM_BYTES[dtype])} of ${dtype}`;
+  if (n > MAX_ELEMENTS)
+    throw new ValueError(`${op}: ${need()}, more than one JavaScript typed array can hold (${MAX_ELEMENTS} elements)`);
+  try {
+    return pinned ? allocatePinned(dtype, n) : allocate(dtype, n);
+  } catch (e) {
+    if (e instanceof RangeError) throw new ValueError(`${op}: ${need()}, which could not be allocated (${e.message})`);
+    throw e;
+  }
+}
+
+/** Refuses a bound that is not a finite number (NaN, inf, or an options object in its place). */
+function checkFinite(op: string, name: string, v: unknown): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  throw new ValueError(`${op}: ${name} must be a finite number, got ${describeValue(v)}`);
 }
 
 /** The dtype option of `op`: `fallback` when not given, else the dtype it names. */
@@ -207,7 +245,7 @@ function filled(op: string, shape: Shape, value: number, opts: CreateOptions | u
   const s = checkShape(op, shape);
   const dtype = dtypeOption(op, opts.dtype, fallback);
   if (dtype === 'int32') checkInt32(op, value);
-  const data = opts.pinMemory ? allocatePinned(dtype, sizeOf(s)) : allocate(dtype, sizeOf(s));
+  const data = allocateFor(op, s, dtype, opts.pinMemory === true);
   if (value !== 0) data.fill(dtype === 'bool' ? 1 : value); // any non-zero, NaN included, is true
   return finish(Tensor.fromData(data, s, dtype), opts);
 }
@@ -292,29 +330,42 @@ export function fullLike(t: Tensor, value: number, opts?: CreateOptions): Tensor
 
 /**
  * Values from `start` (inclusive) to `end` (exclusive) by `step`; `arange(n)` is 0..n-1.
- * The dtype is int32 when all arguments are integers, float32 otherwise.
+ * The dtype is int32 when all arguments are integers, float32 otherwise. The options object
+ * may follow any of the numbers: `arange(5, { dtype: 'float64' })`.
  *
  * @throws ValueError `arange: step must be non-zero` or when the step points away from end
+ * @throws ValueError `arange: end must be a finite number, got NaN (a number)`
+ * @throws ValueError `arange: shape [1000000000000] needs 4.00 TB of float32, more than one JavaScript typed array can hold (4294967295 elements)`
  * @example
  * arange(5).toArray();         // [0, 1, 2, 3, 4]
  * arange(0, 1, 0.25).toArray(); // [0, 0.25, 0.5, 0.75]
+ * arange(3, { dtype: 'float64' }).dtype; // 'float64'
  */
-export function arange(start: number, end?: number, step = 1, opts?: CreateOptions): Tensor {
-  opts = createOptions('arange', opts);
-  if (end === undefined) {
-    end = start;
-    start = 0;
-  }
+export function arange(end: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, end: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, end?: number, step?: number, opts?: CreateOptions): Tensor;
+export function arange(...args: unknown[]): Tensor {
+  // Numbers (end; start, end; start, end, step), then maybe the options object.
+  let count = 0;
+  while (count < 3 && count < args.length && typeof args[count] !== 'object') count++;
+  if (args.length > count + 1)
+    throw new ValueError(`arange: expected (start, end, step, options), got ${args.length} arguments`);
+  const opts = createOptions('arange', args[count] as CreateOptions | undefined);
+  const [a, b, c] = args.slice(0, count);
+  const oneBound = b === undefined; // arange(end)
+  const start = oneBound ? 0 : checkFinite('arange', 'start', a);
+  const end = checkFinite('arange', 'end', oneBound ? a : b);
+  const step = count < 3 || c === undefined ? 1 : checkFinite('arange', 'step', c);
   if (step === 0) throw new ValueError('arange: step must be non-zero');
   if ((end - start) / step < 0)
     throw new ValueError(`arange: step ${step} points away from end (start=${start}, end=${end})`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = dtypeOption('arange', opts.dtype, [start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
-  if (dtype === 'int32' && n > 0) {
+  if (dtype === 'int32' && n > 0 && n <= MAX_ELEMENTS) {
     checkInt32('arange', start);
     checkInt32('arange', start + (n - 1) * step);
   }
-  const data = allocate(dtype, n);
+  const data = allocateFor('arange', [n], dtype);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(Tensor.fromData(data, [n], dtype), opts);
 }
@@ -327,13 +378,16 @@ export function arange(start: number, end?: number, step = 1, opts?: CreateOptio
  */
 export function linspace(start: number, end: number, steps: number, opts?: CreateOptions): Tensor {
   opts = createOptions('linspace', opts);
-  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkFinite('linspace', 'start', start);
+  checkFinite('linspace', 'end', end);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new ValueError(`linspace: steps must be a non-negative integer, got ${describeValue(steps)}`);
   const dtype = dtypeOption('linspace', opts.dtype, 'float32');
   if (dtype === 'int32' && steps > 0) {
     checkInt32('linspace', start);
     checkInt32('linspace', end);
   }
-  const data = allocate(dtype, steps);
+  const data = allocateFor('linspace', [steps], dtype);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends so the last value is exactly `end`.
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta;
@@ -341,12 +395,20 @@ export function linspace(start: number, end: number, steps: number, opts?: Creat
 }
 
 /**
- * The `n` x `m` identity matrix (ones on the diagonal).
+ * The `n` x `m` identity matrix (ones on the diagonal); `m` defaults to `n`, and the options
+ * object may come second: `eye(3, { dtype: 'int32' })`.
  *
  * @example
  * eye(2).toArray(); // [[1, 0], [0, 1]]
+ * eye(2, { dtype: 'int32' }).toArray(); // [[1, 0], [0, 1]]
  */
-export function eye(n: number, m: number = n, opts?: CreateOptions): Tensor {
+export function eye(n: number, opts?: CreateOptions): Tensor;
+export function eye(n: number, m?: number, opts?: CreateOptions): Tensor;
+export function eye(n: number, second?: number | CreateOptions, third?: CreateOptions): Tensor {
+  const optsSecond = typeof second === 'object' && second !== null;
+  if (optsSecond && third !== undefined) throw new ValueError(`eye: expected (n, m, options), got options then ${describeValue(third)}`);
+  const m = optsSecond || second === undefined ? n : second;
+  const opts = optsSecond ? second : third;
   const t = filled('eye', [n, m], 0, opts, 'float32');
   const d = t.data;
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
@@ -359,7 +421,7 @@ function randomTensor(op: string, shape: Shape, opts: RandomOptions | undefined,
   const dtype = dtypeOption(op, opts.dtype, 'float32');
   if (!isFloating(dtype)) throw new ValueError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
-  const data = allocate(dtype, sizeOf(s)) as Float32Array | Float64Array;
+  const data = allocateFor(op, s, dtype) as Float32Array | Float64Array;
   draw(g, data);
   if (dtype === 'float32') {
     // Rounding to float32 can turn 0.99999999 into 1; keep rand in [0, 1).
@@ -437,7 +499,7 @@ export function randint(first: number, second: number | Shape, third?: Shape | R
     checkInt32('randint', hi - 1);
   }
   const g = o.generator ?? defaultGenerator;
-  const data = allocate(dtype, sizeOf(s));
+  const data = allocateFor('randint', s, dtype);
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, hi);
   return finish(Tensor.fromData(data, s, dtype), o);
 }
@@ -454,7 +516,7 @@ export function randperm(n: number, opts?: RandomOptions): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
   const dtype = dtypeOption('randperm', opts.dtype, 'int32');
   const g = opts.generator ?? defaultGenerator;
-  const p = new Int32Array(n);
+  const p = allocateFor('randperm', [n], 'int32') as Int32Array;
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(g.random() * (i + 1));

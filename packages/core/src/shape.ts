@@ -135,8 +135,8 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
  */
 export const MAX_DIMS = 64;
 
-/** A shape as error messages print it, cut short after 8 sizes (a 1000-dim shape is noise). */
-function fmtShapeShort(shape: Shape): string {
+/** A shape as error messages print it, cut short after 8 sizes (a 1000-dim shape is noise). @internal */
+export function fmtShapeShort(shape: Shape): string {
   return shape.length > 8 ? `[${shape.slice(0, 8).join(',')},...] (${shape.length} sizes)` : fmtShape(shape);
 }
 

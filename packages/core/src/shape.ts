@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, fmtShape } from './errors.js';
+import { describeValue } from './options.js';
 
 /**
  * A tensor's shape: one non-negative integer per dimension.
@@ -90,7 +91,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
  */
 export function normalizeDim(op: string, dim: number, shape: Shape, extra = 0): number {
   const ndim = shape.length + extra;
-  if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${dim}`);
+  if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
   // A 0-d tensor accepts dims 0 and -1, as in PyTorch.
   const d = dim < 0 ? dim + Math.max(ndim, 1) : dim;
   if (d < 0 || d >= Math.max(ndim, 1) || (ndim === 0 && dim !== 0 && dim !== -1))

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm,
   Generator, prod, max, min, amax, amin, argmax, argmin, logsumexp, add, sub, mul, div, neg, abs, exp, log, sqrt,
-  rsqrt, tanh, sigmoid, relu, gelu, softplus, conv2d, maxPool2d, avgPool2d, ValueError, type Tensor,
+  rsqrt, tanh, sigmoid, relu, gelu, softplus, conv2d, maxPool2d, avgPool2d, elu, leakyRelu, oneHot, softmax,
+  logSoftmax, cat, gather, ValueError, type Tensor,
 } from '@tapegrad/core';
 
 function messageOf(f: () => unknown): string {
@@ -213,5 +214,28 @@ describe('options of conv2d and the pooling ops', () => {
   it('still take valid conv2d options', () => {
     expect(conv2d(x, w, null, { stride: [1, 1], padding: 1, dilation: 1, groups: 1 }).shape).toEqual([1, 1, 4, 4]);
     expect(conv2d(x, w, undefined, {}).shape).toEqual([1, 1, 2, 2]);
+  });
+});
+
+describe('options objects where a positional number belongs', () => {
+  const x = tensor([[1, 2], [3, 4]]);
+
+  it('are refused by name in elu, leakyRelu, oneHot and the ops taking a dim', () => {
+    expect(messageOf(() => elu(x, any({ alpha: 1 })))).toBe('elu: alpha must be a number, got an object; it comes second: elu(x, 1.0)');
+    expect(messageOf(() => leakyRelu(x, any({ negativeSlope: 0.2 })))).toMatch(/^leakyRelu: negativeSlope must be a number, got an object/);
+    expect(messageOf(() => oneHot(tensor([0, 1], { dtype: 'int32' }), any({ numClasses: 3 })))).toBe(
+      'oneHot: numClasses must be a non-negative integer or -1, got an object',
+    );
+    expect(messageOf(() => softmax(x, any({ dim: 1 })))).toBe('softmax: dim must be an integer, got an object');
+    expect(messageOf(() => logSoftmax(x, any('1')))).toBe("logSoftmax: dim must be an integer, got '1' (a string)");
+    expect(messageOf(() => cat([x, x], any({ dim: 1 })))).toMatch(/^cat: dim must be an integer, got an object/);
+    expect(messageOf(() => gather(x, any(true), tensor([[0]], { dtype: 'int32' })))).toMatch(/^gather: dim must be an integer, got true \(a boolean\)/);
+  });
+
+  it('leave the positional forms working', () => {
+    expect(elu(tensor([-1]), 2).item()).toBeCloseTo(2 * (Math.exp(-1) - 1), 6);
+    expect(leakyRelu(tensor([-2]), 0.5).item()).toBe(-1);
+    expect(softmax(x, 1).shape).toEqual([2, 2]);
+    expect(cat([x, x], 1).shape).toEqual([2, 4]);
   });
 });

@@ -26,7 +26,7 @@ const expPrimitive = primitive('exp', {
  * @example
  * exp(tensor([0, 1])).toArray(); // [1, 2.7182817]
  */
-export function exp(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(EXP, opts);
-  return opts.out !== undefined ? unaryOut('exp', x, floatResult(x.dtype), opts.out) : expPrimitive(x);
+export function exp(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(EXP, opts);
+  return out !== undefined ? unaryOut('exp', x, floatResult(x.dtype), out) : expPrimitive(x);
 }

@@ -55,7 +55,7 @@ const geluPrimitive = primitive('gelu', {
  * gelu(tensor([-1, 0, 1])).toArray();                        // [-0.15865526, 0, 0.8413447]
  * gelu(tensor([1]), { approximate: 'tanh' }).toArray();      // [0.8411920]
  */
-export function gelu(x: Tensor, opts: { approximate?: GeluApproximate } = {}): Tensor {
+export function gelu(x: Tensor, opts?: { approximate?: GeluApproximate }): Tensor {
   const { approximate = 'none' } = checkOptions(GELU, opts);
   return geluPrimitive(x, approximate);
 }

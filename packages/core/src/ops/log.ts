@@ -24,7 +24,7 @@ const logPrimitive = primitive('log', {
  * @example
  * log(tensor([1, Math.E])).toArray(); // [0, 1]
  */
-export function log(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(LOG, opts);
-  return opts.out !== undefined ? unaryOut('log', x, floatResult(x.dtype), opts.out) : logPrimitive(x);
+export function log(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(LOG, opts);
+  return out !== undefined ? unaryOut('log', x, floatResult(x.dtype), out) : logPrimitive(x);
 }

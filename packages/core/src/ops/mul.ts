@@ -25,8 +25,8 @@ const mulPrimitive = primitive('mul', {
  * @example
  * mul(tensor([1, 2, 3]), 2).toArray(); // [2, 4, 6]
  */
-export function mul(a: TensorLike, b: TensorLike, opts: OutOptions = {}): Tensor {
-  checkOptions(MUL, opts);
+export function mul(a: TensorLike, b: TensorLike, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(MUL, opts);
   const [x, y] = operands(a, b, undefined, 'mul');
-  return opts.out !== undefined ? binaryOut('mul', x, y, opts.out) : mulPrimitive(x, y);
+  return out !== undefined ? binaryOut('mul', x, y, out) : mulPrimitive(x, y);
 }

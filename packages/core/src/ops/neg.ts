@@ -22,9 +22,9 @@ const negPrimitive = primitive('neg', {
  * @example
  * neg(tensor([1, -2])).toArray(); // [-1, 2]
  */
-export function neg(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(NEG, opts);
+export function neg(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(NEG, opts);
   if (x.dtype === 'bool')
     throw new DTypeError(`neg: negation of a bool tensor is not supported (shape ${fmtShape(x.shape)}); cast it first`);
-  return opts.out !== undefined ? unaryOut('neg', x, x.dtype, opts.out) : negPrimitive(x);
+  return out !== undefined ? unaryOut('neg', x, x.dtype, out) : negPrimitive(x);
 }

@@ -37,7 +37,7 @@ const reluBackward: (g: Tensor, out: Tensor) => Tensor = primitive('reluBackward
  * @example
  * relu(tensor([-1, 0, 2])).toArray(); // [0, 0, 2]
  */
-export function relu(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(RELU, opts);
-  return opts.out !== undefined ? unaryOut('relu', x, x.dtype, opts.out) : reluPrimitive(x);
+export function relu(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(RELU, opts);
+  return out !== undefined ? unaryOut('relu', x, x.dtype, out) : reluPrimitive(x);
 }

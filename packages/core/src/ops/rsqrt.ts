@@ -26,7 +26,7 @@ const rsqrtPrimitive = primitive('rsqrt', {
  * @example
  * rsqrt(tensor([4, 16])).toArray(); // [0.5, 0.25]
  */
-export function rsqrt(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(RSQRT, opts);
-  return opts.out !== undefined ? unaryOut('rsqrt', x, floatResult(x.dtype), opts.out) : rsqrtPrimitive(x);
+export function rsqrt(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(RSQRT, opts);
+  return out !== undefined ? unaryOut('rsqrt', x, floatResult(x.dtype), out) : rsqrtPrimitive(x);
 }

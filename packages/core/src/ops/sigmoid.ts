@@ -27,7 +27,7 @@ const sigmoidPrimitive = primitive('sigmoid', {
  * @example
  * sigmoid(tensor([0, 1000, -1000])).toArray(); // [0.5, 1, 0]
  */
-export function sigmoid(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(SIGMOID, opts);
-  return opts.out !== undefined ? unaryOut('sigmoid', x, floatResult(x.dtype), opts.out) : sigmoidPrimitive(x);
+export function sigmoid(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(SIGMOID, opts);
+  return out !== undefined ? unaryOut('sigmoid', x, floatResult(x.dtype), out) : sigmoidPrimitive(x);
 }

@@ -26,7 +26,7 @@ const sqrtPrimitive = primitive('sqrt', {
  * @example
  * sqrt(tensor([4, 9])).toArray(); // [2, 3]
  */
-export function sqrt(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(SQRT, opts);
-  return opts.out !== undefined ? unaryOut('sqrt', x, floatResult(x.dtype), opts.out) : sqrtPrimitive(x);
+export function sqrt(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(SQRT, opts);
+  return out !== undefined ? unaryOut('sqrt', x, floatResult(x.dtype), out) : sqrtPrimitive(x);
 }

@@ -26,7 +26,7 @@ const tanhPrimitive = primitive('tanh', {
  * @example
  * tanh(tensor([0, 100])).toArray(); // [0, 1]
  */
-export function tanh(x: Tensor, opts: OutOptions = {}): Tensor {
-  checkOptions(TANH, opts);
-  return opts.out !== undefined ? unaryOut('tanh', x, floatResult(x.dtype), opts.out) : tanhPrimitive(x);
+export function tanh(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(TANH, opts);
+  return out !== undefined ? unaryOut('tanh', x, floatResult(x.dtype), out) : tanhPrimitive(x);
 }

@@ -1,4 +1,7 @@
 import { noteAllocation, takeBuffer } from './buffer-pool.js';
+import { ValueError } from './errors.js';
+import { describeValue } from './options.js';
+
 /**
  * Element types a {@link Tensor} can hold.
  *
@@ -6,12 +9,91 @@ import { noteAllocation, takeBuffer } from './buffer-pool.js';
  * - `int32`: labels and indices;
  * - `bool`: masks, stored as one byte per element (0 or 1).
  *
+ * Wherever a dtype is taken (creation options, {@link Tensor.to}), PyTorch's spellings are
+ * accepted too (see {@link DTypeLike}): `'float'` is float32, `'double'` float64, and `'int'`,
+ * `'int64'` and `'long'` are int32 (tapegrad has no 64-bit integers: a value outside int32's
+ * range is refused rather than wrapped). `{ dtype: undefined }` means the function's default, as
+ * PyTorch's `dtype=None` does. The constants {@link float32}, {@link float64}, {@link int32} and
+ * {@link bool} name the four dtypes.
+ *
  * @example
  * const dt: DType = 'float64';
  * zeros([2], { dtype: dt }).dtype; // 'float64'
  * tensor([1, 2], { dtype: 'int32' }).dtype; // 'int32'
+ * tensor([1, 2], { dtype: 'int64' }).dtype; // 'int32'
  */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/**
+ * A dtype as an argument may spell it: one of the four {@link DType}s, or PyTorch's aliases
+ * `'float'` (float32), `'double'` (float64), `'int'`, `'int64'` and `'long'` (all int32).
+ *
+ * @example
+ * const d: DTypeLike = 'long';
+ * zeros([2], { dtype: d }).dtype; // 'int32'
+ * parseDType('zeros', 'double'); // 'float64'
+ */
+export type DTypeLike = DType | 'float' | 'double' | 'int' | 'int64' | 'long';
+
+/**
+ * The `float32` dtype (32-bit floating point, the default), as a constant.
+ *
+ * @example
+ * zeros([2], { dtype: float32 }).dtype; // 'float32'
+ */
+export const float32 = 'float32' satisfies DType;
+
+/**
+ * The `float64` dtype (64-bit floating point), as a constant.
+ *
+ * @example
+ * zeros([2], { dtype: float64 }).dtype; // 'float64'
+ */
+export const float64 = 'float64' satisfies DType;
+
+/**
+ * The `int32` dtype (32-bit integers: labels and indices), as a constant.
+ *
+ * @example
+ * tensor([1, 2], { dtype: int32 }).dtype; // 'int32'
+ */
+export const int32 = 'int32' satisfies DType;
+
+/**
+ * The `bool` dtype (masks, one byte per element), as a constant.
+ *
+ * @example
+ * tensor([1, 0], { dtype: bool }).toArray(); // [true, false]
+ */
+export const bool = 'bool' satisfies DType;
+
+/** Every accepted spelling of a dtype, mapped to the dtype (no prototype: 'constructor' is unknown). */
+const DTYPE_NAMES: Readonly<Record<string, DType>> = Object.assign(Object.create(null) as Record<string, DType>, {
+  float32: 'float32', float64: 'float64', int32: 'int32', bool: 'bool',
+  float: 'float32', double: 'float64', int: 'int32', int64: 'int32', long: 'int32',
+});
+
+/**
+ * Checks a dtype argument and returns the {@link DType} it names, with PyTorch's aliases
+ * resolved ({@link DTypeLike}). Every function that takes a dtype calls it; callers treat
+ * `undefined` as their default before calling.
+ *
+ * @throws ValueError `zeros: unknown dtype 'float16'; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)`
+ * @example
+ * parseDType('zeros', 'int64'); // 'int32'
+ * parseDType('zeros', 'float'); // 'float32'
+ * let caught: unknown;
+ * try { parseDType('zeros', 'float16'); } catch (e) { caught = e; }
+ * (caught as ValueError).message; // "zeros: unknown dtype 'float16'; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)"
+ */
+export function parseDType(op: string, value: unknown): DType {
+  const d = typeof value === 'string' ? DTYPE_NAMES[value] : undefined;
+  if (d !== undefined) return d;
+  const shown = typeof value === 'string' ? `'${value}'` : describeValue(value);
+  throw new ValueError(
+    `${op}: unknown dtype ${shown}; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)`,
+  );
+}
 
 /**
  * The typed array behind each {@link DType}.

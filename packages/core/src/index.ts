@@ -16,7 +16,7 @@ export * from './dtype.js';
 export * from './errors.js';
 export { defineOptions, checkOptions, unsupported, describeValue, type OptionSpec, type OptionType, type UnsupportedOption } from './options.js';
 export {
-  type Shape, sizeOf, broadcastShapes, normalizeDim, shapesEqual, contiguousStrides,
+  type Shape, sizeOf, broadcastShapes, normalizeDim, shapesEqual, contiguousStrides, MAX_DIMS,
 } from './shape.js';
 export * from './creation.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';

@@ -1,4 +1,5 @@
 import { ShapeError, ValueError, fmtShape } from './errors.js';
+import { describeValue } from './options.js';
 
 /**
  * A tensor's shape: one non-negative integer per dimension.
@@ -90,7 +91,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
  */
 export function normalizeDim(op: string, dim: number, shape: Shape, extra = 0): number {
   const ndim = shape.length + extra;
-  if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${dim}`);
+  if (!Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
   // A 0-d tensor accepts dims 0 and -1, as in PyTorch.
   const d = dim < 0 ? dim + Math.max(ndim, 1) : dim;
   if (d < 0 || d >= Math.max(ndim, 1) || (ndim === 0 && dim !== 0 && dim !== -1))
@@ -126,10 +127,43 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
   return out;
 }
 
-/** Checks that every entry of a shape is a non-negative integer. */
+/**
+ * The most dims a tensor can have: 64, as in PyTorch.
+ *
+ * @example
+ * MAX_DIMS; // 64
+ * zeros(new Array(64).fill(1)).ndim; // 64
+ */
+export const MAX_DIMS = 64;
+
+/** A shape as error messages print it, cut short after 8 sizes (a 1000-dim shape is noise). @internal */
+export function fmtShapeShort(shape: Shape): string {
+  return shape.length > 8 ? `[${shape.slice(0, 8).join(',')},...] (${shape.length} sizes)` : fmtShape(shape);
+}
+
+/**
+ * Checks that a shape has at most {@link MAX_DIMS} dims, for every op whose result shape comes
+ * from its arguments (creation, reshape, unsqueeze, expand, stack, ...). @internal
+ *
+ * @throws ValueError `zeros: 1000 dims is more than the 64 a tensor can have (shape [1,1,1,1,1,1,1,1,...] (1000 sizes))`
+ */
+export function checkRank(op: string, shape: Shape): void {
+  if (shape.length > MAX_DIMS)
+    throw new ValueError(
+      `${op}: ${shape.length} dims is more than the ${MAX_DIMS} a tensor can have (shape ${fmtShapeShort(shape)})`,
+    );
+}
+
+/**
+ * Checks a shape argument: an array of at most {@link MAX_DIMS} non-negative integers.
+ * Returns a copy. @internal
+ *
+ * @throws ValueError `zeros: invalid shape [2,-1]: sizes must be non-negative integers`
+ */
 export function checkShape(op: string, shape: Shape): number[] {
+  checkRank(op, shape);
   for (const d of shape)
     if (!Number.isInteger(d) || d < 0)
-      throw new ValueError(`${op}: invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
+      throw new ValueError(`${op}: invalid shape ${fmtShapeShort(shape)}: sizes must be non-negative integers`);
   return [...shape];
 }

@@ -474,7 +474,7 @@ const unaryCases: UnaryCase[] = [
         }
       });
       it('rejects an unknown approximation', () => {
-        expect(() => gelu(zeros([1]), { approximate: 'fast' as 'tanh' })).toThrow(/gelu: approximate must be 'none' or 'tanh', got "fast"/);
+        expect(() => gelu(zeros([1]), { approximate: 'fast' as 'tanh' })).toThrow(/gelu: option approximate must be 'none' or 'tanh', got 'fast'/);
       });
     },
   },

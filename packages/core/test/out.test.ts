@@ -133,7 +133,7 @@ describe('out option errors', () => {
     const x = randn([4]);
     expect(() => add(x, 1, { out: zeros([4], { requiresGrad: true }) })).toThrow('cannot be modified in place');
     expect(() => add(x, 1, { out: zeros([1]).expand([4]) })).toThrow('is an expanded view');
-    expect(() => exp(x, { out: [0, 0, 0, 0] as unknown as Tensor })).toThrow('exp: out must be a Tensor, got Array');
+    expect(() => exp(x, { out: [0, 0, 0, 0] as unknown as Tensor })).toThrow('exp: option out must be a tensor, got an array [0, 0, 0, 0]');
   });
 });
 

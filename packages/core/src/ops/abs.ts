@@ -6,7 +6,10 @@ import { makeView } from '../kernels/view.js';
 import { Tensor } from '../tensor.js';
 import { sign } from './sign.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const ABS = outOptions('abs');
 
 /** Turns -0 into +0 in place (`-0 + 0` is `+0`; every other value is unchanged): `abs(-0)` is +0, as in PyTorch. */
 function positiveZero(v: View): void {
@@ -34,9 +37,10 @@ const absPrimitive = primitive('abs', {
  * abs(tensor([-1.5, 0, 2])).toArray(); // [1.5, 0, 2]
  * Object.is(abs(tensor([-0])).item(), 0); // true
  */
-export function abs(x: Tensor, opts: OutOptions = {}): Tensor {
-  if (opts.out === undefined) return absPrimitive(x);
-  const out = unaryOut('abs', x, x.dtype, opts.out);
-  positiveZero(out.nd);
-  return out;
+export function abs(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(ABS, opts);
+  if (out === undefined) return absPrimitive(x);
+  const result = unaryOut('abs', x, x.dtype, out);
+  positiveZero(result.nd);
+  return result;
 }

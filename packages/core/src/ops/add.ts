@@ -7,6 +7,9 @@ import { broadcastPair, operands } from './operands.js';
 import { mul } from './mul.js';
 import type { OutOptions, TensorLike } from './types.js';
 import { binaryOut } from './out.js';
+import { checkOptions, defineOptions } from '../options.js';
+
+const ADD = defineOptions('add', { alpha: 'number', out: 'tensor' });
 
 /**
  * The operands of `a ± alpha * b` (add, sub): both promoted to one dtype, `b` scaled by alpha.
@@ -49,7 +52,8 @@ const addPrimitive = primitive('add', {
  * const c = zeros([2]);
  * add(tensor([1, 2]), tensor([3, 4]), { out: c }) === c;      // true; c holds [4, 6]
  */
-export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } & OutOptions = {}): Tensor {
-  const [x, y] = alphaOperands('add', a, b, opts.alpha ?? 1);
-  return opts.out !== undefined ? binaryOut('add', x, y, opts.out) : addPrimitive(x, y);
+export function add(a: TensorLike, b: TensorLike, opts?: { alpha?: number } & OutOptions): Tensor {
+  const { alpha = 1, out } = checkOptions(ADD, opts);
+  const [x, y] = alphaOperands('add', a, b, alpha);
+  return out !== undefined ? binaryOut('add', x, y, out) : addPrimitive(x, y);
 }

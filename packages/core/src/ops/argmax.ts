@@ -3,7 +3,11 @@ import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { reducedResult } from './operands.js';
-import type { ReduceOptions } from './types.js';
+import { reduceOptions, type ReduceOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const ARGMAX = reduceOptions('argmax');
+const ARGMIN = reduceOptions('argmin');
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   // Indices are not differentiable: work on the detached view so nothing is recorded.
@@ -35,8 +39,9 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined,
  * argmax(x).item();         // 3 (flat index of the first 7)
  * argmax(x, 1).toArray();   // [1, 0]
  */
-export function argmax(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor {
-  return argExtreme('argmax', x, dim, opts.keepdim ?? false);
+export function argmax(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor {
+  const { keepdim = false } = checkOptions(ARGMAX, opts);
+  return argExtreme('argmax', x, dim, keepdim);
 }
 
 /**
@@ -47,6 +52,7 @@ export function argmax(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tenso
  * @example
  * argmin(tensor([[1, 5, 2], [7, 0, 7]]), 0).toArray(); // [0, 1, 0]
  */
-export function argmin(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor {
-  return argExtreme('argmin', x, dim, opts.keepdim ?? false);
+export function argmin(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor {
+  const { keepdim = false } = checkOptions(ARGMIN, opts);
+  return argExtreme('argmin', x, dim, keepdim);
 }

@@ -2,7 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { promoteTypes } from '../dtype.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
-import { normalizeDim } from '../shape.js';
+import { checkRank, normalizeDim } from '../shape.js';
 import { Tensor, emptyTensor } from '../tensor.js';
 import { narrow } from './slice.js';
 import { unsqueeze } from './squeeze.js';
@@ -94,6 +94,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       `stack: dim ${dim} is out of range for tensors of ${n} dims (shape ${fmtShape(shape)}); expected [${-n - 1}, ${n}]`,
     );
   const d = dim < 0 ? dim + n + 1 : dim;
+  checkRank('stack', [...shape.slice(0, d), tensors.length, ...shape.slice(d)]);
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
 

@@ -4,6 +4,14 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { K, type Conv2dGeometry } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import type { Conv2dOptions } from './types.js';
+import { checkOptions, defineOptions, describeValue } from '../options.js';
+
+const CONV2D = defineOptions('conv2d', {
+  stride: 'integer|integer[]',
+  padding: 'integer|integer[]',
+  dilation: 'integer|integer[]',
+  groups: 'integer',
+});
 
 /**
  * A size option as a `[height, width]` pair, checked to be integers `>= min`. @internal
@@ -101,6 +109,9 @@ const conv2dBackwardWeight: (x: Tensor, grad: Tensor, weightShape: number[], geo
  * conv2d(x, w, null, { stride: 2 }).shape;          // [8, 16, 15, 15]
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  checkOptions(CONV2D, opts);
+  if (bias !== undefined && bias !== null && !(bias instanceof Tensor))
+    throw new ValueError(`conv2d: bias must be a Tensor or null, got ${describeValue(bias)}; options come fourth: conv2d(x, weight, null, { stride })`);
   const shapes = `x.shape=${fmtShape(x.shape)}, weight.shape=${fmtShape(weight.shape)}`;
   if (x.ndim !== 3 && x.ndim !== 4)
     throw new ShapeError(`conv2d: expected a 3-D [C,H,W] or 4-D [N,C,H,W] input, got ${shapes}`);

@@ -3,8 +3,11 @@ import { isFloating } from '../dtype.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair, operands, resultType } from './operands.js';
-import type { OutOptions, TensorLike } from './types.js';
+import { outOptions, type OutOptions, type TensorLike } from './types.js';
 import { binaryOut } from './out.js';
+import { checkOptions } from '../options.js';
+
+const DIV = outOptions('div');
 
 const divPrimitive = primitive('div', {
   forward: (a: Tensor, b: Tensor) => {
@@ -31,8 +34,9 @@ const divPrimitive = primitive('div', {
  * @example
  * div(tensor([1, 2, 3], { dtype: 'int32' }), 2).toArray(); // [0.5, 1, 1.5]
  */
-export function div(a: TensorLike, b: TensorLike, opts: OutOptions = {}): Tensor {
+export function div(a: TensorLike, b: TensorLike, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(DIV, opts);
   const dt = resultType(a, b);
   const [x, y] = operands(a, b, isFloating(dt) ? dt : 'float32', 'div');
-  return opts.out !== undefined ? binaryOut('div', x, y, opts.out) : divPrimitive(x, y);
+  return out !== undefined ? binaryOut('div', x, y, out) : divPrimitive(x, y);
 }

@@ -3,6 +3,8 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { where } from './where.js';
+import { ValueError } from '../errors.js';
+import { describeValue } from '../options.js';
 
 const eluPrimitive = primitive('elu', {
   forward: (x: Tensor, alpha: number) => {
@@ -19,9 +21,11 @@ const eluPrimitive = primitive('elu', {
  * Integer inputs give float32.
  *
  * @param alpha - the value approached as x -> -Infinity is `-alpha` (default 1)
+ * @throws ValueError `elu: alpha must be a number, got an object; it comes second: elu(x, 1.0)`
  * @example
  * elu(tensor([-1, 2])).toArray(); // [-0.63212055, 2]
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  if (typeof alpha !== 'number') throw new ValueError(`elu: alpha must be a number, got ${describeValue(alpha)}; it comes second: elu(x, 1.0)`);
   return eluPrimitive(x, alpha);
 }

@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const EXP = outOptions('exp');
 
 const expPrimitive = primitive('exp', {
   forward: (x: Tensor) => {
@@ -23,6 +26,7 @@ const expPrimitive = primitive('exp', {
  * @example
  * exp(tensor([0, 1])).toArray(); // [1, 2.7182817]
  */
-export function exp(x: Tensor, opts: OutOptions = {}): Tensor {
-  return opts.out !== undefined ? unaryOut('exp', x, floatResult(x.dtype), opts.out) : expPrimitive(x);
+export function exp(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(EXP, opts);
+  return out !== undefined ? unaryOut('exp', x, floatResult(x.dtype), out) : expPrimitive(x);
 }

@@ -1,5 +1,6 @@
 import { primitive } from '../autograd/primitive.js';
 import { ShapeError, fmtShape } from '../errors.js';
+import { checkRank } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastView } from './operands.js';
 
@@ -21,6 +22,7 @@ const expandPrimitive = primitive('expand', {
  * expand(tensor([[1], [2]]), [2, 3]).toArray(); // [[1, 1, 1], [2, 2, 2]]
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkRank('expand', shape);
   const lead = shape.length - x.ndim;
   const bad = () => new ShapeError(`expand: cannot expand shape ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
   if (lead < 0) throw bad();

@@ -1,10 +1,12 @@
 import { primitive } from '../autograd/primitive.js';
-import { ValueError } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { erf } from './erf.js';
 import { floatResult } from './operands.js';
 import { tanh } from './tanh.js';
+import { checkOptions, defineOptions } from '../options.js';
+
+const GELU = defineOptions('gelu', { approximate: "'none'|'tanh'" });
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -48,14 +50,12 @@ const geluPrimitive = primitive('gelu', {
  * Gaussian error linear unit `x Φ(x)` elementwise, Φ the standard normal CDF; with
  * `approximate: 'tanh'`, `x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))`. Integer inputs give float32.
  *
- * @throws ValueError `gelu: approximate must be 'none' or 'tanh', got "fast"`
+ * @throws ValueError `gelu: option approximate must be 'none' or 'tanh', got 'fast' (a string)`
  * @example
  * gelu(tensor([-1, 0, 1])).toArray();                        // [-0.15865526, 0, 0.8413447]
  * gelu(tensor([1]), { approximate: 'tanh' }).toArray();      // [0.8411920]
  */
-export function gelu(x: Tensor, opts: { approximate?: GeluApproximate } = {}): Tensor {
-  const approximate = opts.approximate ?? 'none';
-  if (approximate !== 'none' && approximate !== 'tanh')
-    throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got "${String(approximate)}"`);
+export function gelu(x: Tensor, opts?: { approximate?: GeluApproximate }): Tensor {
+  const { approximate = 'none' } = checkOptions(GELU, opts);
   return geluPrimitive(x, approximate);
 }

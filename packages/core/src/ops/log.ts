@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const LOG = outOptions('log');
 
 const logPrimitive = primitive('log', {
   forward: (x: Tensor) => {
@@ -21,6 +24,7 @@ const logPrimitive = primitive('log', {
  * @example
  * log(tensor([1, Math.E])).toArray(); // [0, 1]
  */
-export function log(x: Tensor, opts: OutOptions = {}): Tensor {
-  return opts.out !== undefined ? unaryOut('log', x, floatResult(x.dtype), opts.out) : logPrimitive(x);
+export function log(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(LOG, opts);
+  return out !== undefined ? unaryOut('log', x, floatResult(x.dtype), out) : logPrimitive(x);
 }

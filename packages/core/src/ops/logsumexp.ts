@@ -5,7 +5,10 @@ import { K } from '../kernels/index.js';
 import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { broadcastView, floatResult, reducedResult } from './operands.js';
-import type { Dims, ReduceOptions } from './types.js';
+import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const LOGSUMEXP = reduceOptions('logsumexp');
 
 interface LseCtx {
   dims: number[];
@@ -63,8 +66,9 @@ const logsumexpPrimitive = primitive('logsumexp', {
  * logsumexp(tensor([1000, 1000]), 0).item(); // 1000.6931
  * logsumexp(tensor([[0, 0], [1, 1]]), 1).toArray(); // [0.6931472, 1.6931472]
  */
-export function logsumexp(x: Tensor, dim: Dims, opts: ReduceOptions = {}): Tensor {
+export function logsumexp(x: Tensor, dim: Dims, opts?: ReduceOptions): Tensor {
+  const { keepdim = false } = checkOptions(LOGSUMEXP, opts);
   const dims = normalizeDims('logsumexp', dim, x.shape);
   const dt = floatResult(x.dtype);
-  return logsumexpPrimitive(x.dtype === dt ? x : x.to(dt), dims, opts.keepdim ?? false);
+  return logsumexpPrimitive(x.dtype === dt ? x : x.to(dt), dims, keepdim);
 }

@@ -5,7 +5,16 @@ import { K, type Conv2dGeometry } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { convOutputSize, convPair } from './conv2d.js';
 import { scatterAddPrimitive } from './scatter-add.js';
-import type { Pool2dOptions } from './types.js';
+import type { MaxPool2dOptions, Pool2dOptions } from './types.js';
+import { checkOptions, defineOptions, unsupported } from '../options.js';
+
+const MAX_POOL2D = defineOptions('maxPool2d', {
+  stride: 'integer|integer[]',
+  padding: 'integer|integer[]',
+  dilation: 'integer|integer[]',
+  ceilMode: unsupported('ceilMode is not supported (only the default, false: output sizes round down)', false),
+  returnIndices: unsupported('returnIndices is not supported (only the default, false)', false),
+});
 
 /** The checked geometry of a pooling op on a 4-D shape. @internal */
 export function poolGeometry(
@@ -63,17 +72,20 @@ const maxPool2dPrimitive = primitive('maxPool2d', {
  *
  * x - input, shape [N, C, H, W] (or unbatched [C, H, W]); returns [N, C, Ho, Wo] (or [C, Ho, Wo]),
  * `Ho = floor((H + 2 pH - dH (kH - 1) - 1) / sH) + 1`, likewise Wo.
- * Options: `stride` (default: the kernel size), `padding` (0, at most half the kernel), `dilation` (1).
+ * Options: `stride` (default: the kernel size), `padding` (0, at most half the kernel), `dilation` (1);
+ * PyTorch's `ceilMode` and `returnIndices` are refused unless false.
  *
  * @throws ValueError `maxPool2d: padding [2,2] must be at most half the kernel size [3,3], x.shape=[1,1,5,5]`
  * @throws ValueError for a kernel, stride or dilation < 1 or a padding < 0
+ * @throws ValueError `maxPool2d: ceilMode is not supported (only the default, false: output sizes round down)`
  * @throws ShapeError for an input that is not 3-D or 4-D, or an output smaller than 1x1
  * @example
  * const x = tensor([[[[1, 2], [3, 4]]]]);
  * maxPool2d(x, 2).toArray();                    // [[[[4]]]]
  * maxPool2d(randn([8, 3, 32, 32]), 2).shape;    // [8, 3, 16, 16]
  */
-export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): Tensor {
+  checkOptions(MAX_POOL2D, opts);
   const { kernel, geom } = poolGeometry('maxPool2d', x, kernelSize, opts);
   const out = maxPool2dPrimitive(x.ndim === 3 ? x.reshape([1, ...x.shape]) : x, kernel, geom);
   return x.ndim === 3 ? out.reshape(out.shape.slice(1)) : out;

@@ -5,7 +5,13 @@ import { K } from '../kernels/index.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { reducedResult } from './operands.js';
-import type { Dims, ReduceOptions } from './types.js';
+import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const MAX = reduceOptions('max');
+const MIN = reduceOptions('min');
+const AMAX = reduceOptions('amax');
+const AMIN = reduceOptions('amin');
 
 type Extreme = 'max' | 'min';
 
@@ -108,9 +114,10 @@ function extremeAlongDim(op: Extreme, x: Tensor, dim: number, keepdim: boolean):
  */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
-export function max(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor | { values: Tensor; indices: Tensor } {
-  if (dim === undefined) return extremeOver('max', x, undefined, {});
-  return extremeAlongDim('max', x, dim, opts.keepdim ?? false);
+export function max(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
+  const { keepdim = false } = checkOptions(MAX, opts);
+  if (dim === undefined) return extremeOver('max', x, undefined, false);
+  return extremeAlongDim('max', x, dim, keepdim);
 }
 
 /**
@@ -126,15 +133,16 @@ export function max(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor |
  */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
-export function min(x: Tensor, dim?: number, opts: ReduceOptions = {}): Tensor | { values: Tensor; indices: Tensor } {
-  if (dim === undefined) return extremeOver('min', x, undefined, {});
-  return extremeAlongDim('min', x, dim, opts.keepdim ?? false);
+export function min(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
+  const { keepdim = false } = checkOptions(MIN, opts);
+  if (dim === undefined) return extremeOver('min', x, undefined, false);
+  return extremeAlongDim('min', x, dim, keepdim);
 }
 
-function extremeOver(op: Extreme, x: Tensor, dim: Dims | undefined, opts: ReduceOptions, name: string = op): Tensor {
+function extremeOver(op: Extreme, x: Tensor, dim: Dims | undefined, keepdim: boolean, name: string = op): Tensor {
   const dims = normalizeDims(name, dim, x.shape);
   requireNonEmpty(name, x, dims, dim === undefined);
-  return (op === 'max' ? amaxPrimitive : aminPrimitive)(x, dims, opts.keepdim ?? false);
+  return (op === 'max' ? amaxPrimitive : aminPrimitive)(x, dims, keepdim);
 }
 
 /**
@@ -149,8 +157,9 @@ function extremeOver(op: Extreme, x: Tensor, dim: Dims | undefined, opts: Reduce
  * amax(tensor([[1, 5, 2], [7, 0, 7]]), 1).toArray();        // [5, 7]
  * amax(tensor([[1, 5, 2], [7, 0, 7]]), [0, 1]).item();      // 7
  */
-export function amax(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
-  return extremeOver('max', x, dim, opts, 'amax');
+export function amax(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  const { keepdim = false } = checkOptions(AMAX, opts);
+  return extremeOver('max', x, dim, keepdim, 'amax');
 }
 
 /**
@@ -161,6 +170,7 @@ export function amax(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
  * @example
  * amin(tensor([[1, 5, 2], [7, 0, 7]]), 0).toArray(); // [1, 0, 2]
  */
-export function amin(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
-  return extremeOver('min', x, dim, opts, 'amin');
+export function amin(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  const { keepdim = false } = checkOptions(AMIN, opts);
+  return extremeOver('min', x, dim, keepdim, 'amin');
 }

@@ -2,8 +2,11 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair, operands } from './operands.js';
-import type { OutOptions, TensorLike } from './types.js';
+import { outOptions, type OutOptions, type TensorLike } from './types.js';
 import { binaryOut } from './out.js';
+import { checkOptions } from '../options.js';
+
+const MUL = outOptions('mul');
 
 const mulPrimitive = primitive('mul', {
   forward: (a: Tensor, b: Tensor) => {
@@ -22,7 +25,8 @@ const mulPrimitive = primitive('mul', {
  * @example
  * mul(tensor([1, 2, 3]), 2).toArray(); // [2, 4, 6]
  */
-export function mul(a: TensorLike, b: TensorLike, opts: OutOptions = {}): Tensor {
+export function mul(a: TensorLike, b: TensorLike, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(MUL, opts);
   const [x, y] = operands(a, b, undefined, 'mul');
-  return opts.out !== undefined ? binaryOut('mul', x, y, opts.out) : mulPrimitive(x, y);
+  return out !== undefined ? binaryOut('mul', x, y, out) : mulPrimitive(x, y);
 }

@@ -3,7 +3,10 @@ import { DTypeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const NEG = outOptions('neg');
 
 const negPrimitive = primitive('neg', {
   forward: (x: Tensor) => ({ out: Tensor.fromView(K().unary('neg', x.nd, x.dtype), x.dtype) }),
@@ -19,8 +22,9 @@ const negPrimitive = primitive('neg', {
  * @example
  * neg(tensor([1, -2])).toArray(); // [-1, 2]
  */
-export function neg(x: Tensor, opts: OutOptions = {}): Tensor {
+export function neg(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(NEG, opts);
   if (x.dtype === 'bool')
     throw new DTypeError(`neg: negation of a bool tensor is not supported (shape ${fmtShape(x.shape)}); cast it first`);
-  return opts.out !== undefined ? unaryOut('neg', x, x.dtype, opts.out) : negPrimitive(x);
+  return out !== undefined ? unaryOut('neg', x, x.dtype, out) : negPrimitive(x);
 }

@@ -1,7 +1,9 @@
 import { allocate } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
+import { checkRank } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireIndex } from './operands.js';
+import { describeValue } from '../options.js';
 
 /**
  * One-hot encoding: `out[..., c] = 1` where `c = indices[...]`, 0 elsewhere. Not differentiable
@@ -18,9 +20,10 @@ import { requireIndex } from './operands.js';
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   requireIndex('oneHot', 'indices', indices);
+  checkRank('oneHot', [...indices.shape, Math.max(numClasses, 0)]);
   const idx = indices.data;
   if (!Number.isInteger(numClasses) || numClasses < -1)
-    throw new ValueError(`oneHot: numClasses must be a non-negative integer or -1, got ${numClasses}`);
+    throw new ValueError(`oneHot: numClasses must be a non-negative integer or -1, got ${describeValue(numClasses)}`);
   let c = numClasses;
   if (c === -1) {
     if (idx.length === 0)

@@ -7,7 +7,10 @@ import { Tensor } from '../tensor.js';
 import { reducedResult } from './operands.js';
 import { where } from './where.js';
 import { eye } from '../creation.js';
-import type { Dims, ReduceOptions } from './types.js';
+import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const PROD = reduceOptions('prod');
 
 /** Slices up to this many elements get exact second derivatives through zeros (n^2 work). */
 const EXPLICIT_LIMIT = 1024;
@@ -77,6 +80,7 @@ const prodPrimitive = primitive('prod', {
  * prod(x, 1).toArray();  // [6, 120]
  */
 export function prod(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
+  checkOptions(PROD, opts);
   const dims = normalizeDims('prod', dim, x.shape);
   return prodPrimitive(x, dims, opts.keepdim ?? false);
 }

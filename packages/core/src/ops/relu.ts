@@ -2,7 +2,10 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const RELU = outOptions('relu');
 
 const reluPrimitive = primitive('relu', {
   forward: (x: Tensor) => {
@@ -34,6 +37,7 @@ const reluBackward: (g: Tensor, out: Tensor) => Tensor = primitive('reluBackward
  * @example
  * relu(tensor([-1, 0, 2])).toArray(); // [0, 0, 2]
  */
-export function relu(x: Tensor, opts: OutOptions = {}): Tensor {
-  return opts.out !== undefined ? unaryOut('relu', x, x.dtype, opts.out) : reluPrimitive(x);
+export function relu(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(RELU, opts);
+  return out !== undefined ? unaryOut('relu', x, x.dtype, out) : reluPrimitive(x);
 }

@@ -1,10 +1,11 @@
 import { primitive } from '../autograd/primitive.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
-import { contiguousStrides, sizeOf } from '../shape.js';
+import { checkRank, contiguousStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** Resolves one -1 in `shape` against `numel`, checking the sizes agree. */
 export function inferShape(op: string, from: readonly number[], shape: readonly number[]): number[] {
+  checkRank(op, shape);
   const numel = sizeOf(from);
   const out = [...shape];
   const free = out.indexOf(-1);

@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const RSQRT = outOptions('rsqrt');
 
 const rsqrtPrimitive = primitive('rsqrt', {
   forward: (x: Tensor) => {
@@ -23,6 +26,7 @@ const rsqrtPrimitive = primitive('rsqrt', {
  * @example
  * rsqrt(tensor([4, 16])).toArray(); // [0.5, 0.25]
  */
-export function rsqrt(x: Tensor, opts: OutOptions = {}): Tensor {
-  return opts.out !== undefined ? unaryOut('rsqrt', x, floatResult(x.dtype), opts.out) : rsqrtPrimitive(x);
+export function rsqrt(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(RSQRT, opts);
+  return out !== undefined ? unaryOut('rsqrt', x, floatResult(x.dtype), out) : rsqrtPrimitive(x);
 }

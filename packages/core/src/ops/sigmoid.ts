@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const SIGMOID = outOptions('sigmoid');
 
 const sigmoidPrimitive = primitive('sigmoid', {
   forward: (x: Tensor) => {
@@ -24,6 +27,7 @@ const sigmoidPrimitive = primitive('sigmoid', {
  * @example
  * sigmoid(tensor([0, 1000, -1000])).toArray(); // [0.5, 1, 0]
  */
-export function sigmoid(x: Tensor, opts: OutOptions = {}): Tensor {
-  return opts.out !== undefined ? unaryOut('sigmoid', x, floatResult(x.dtype), opts.out) : sigmoidPrimitive(x);
+export function sigmoid(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(SIGMOID, opts);
+  return out !== undefined ? unaryOut('sigmoid', x, floatResult(x.dtype), out) : sigmoidPrimitive(x);
 }

@@ -5,6 +5,9 @@ import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { sigmoid } from './sigmoid.js';
 import { where } from './where.js';
+import { checkOptions, defineOptions } from '../options.js';
+
+const SOFTPLUS = defineOptions('softplus', { beta: 'number', threshold: 'number' });
 
 interface SoftplusCtx {
   beta: number;
@@ -35,9 +38,8 @@ const softplusPrimitive = primitive('softplus', {
  * @example
  * softplus(tensor([0, 1000, -1000])).toArray(); // [0.6931472, 1000, 0]
  */
-export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
-  const beta = opts.beta ?? 1;
-  const threshold = opts.threshold ?? 20;
+export function softplus(x: Tensor, opts?: { beta?: number; threshold?: number }): Tensor {
+  const { beta = 1, threshold = 20 } = checkOptions(SOFTPLUS, opts);
   if (!Number.isFinite(beta) || beta === 0) throw new ValueError(`softplus: beta must be a non-zero number, got ${beta}`);
   return softplusPrimitive(x, beta, threshold);
 }

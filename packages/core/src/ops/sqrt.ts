@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const SQRT = outOptions('sqrt');
 
 const sqrtPrimitive = primitive('sqrt', {
   forward: (x: Tensor) => {
@@ -23,6 +26,7 @@ const sqrtPrimitive = primitive('sqrt', {
  * @example
  * sqrt(tensor([4, 9])).toArray(); // [2, 3]
  */
-export function sqrt(x: Tensor, opts: OutOptions = {}): Tensor {
-  return opts.out !== undefined ? unaryOut('sqrt', x, floatResult(x.dtype), opts.out) : sqrtPrimitive(x);
+export function sqrt(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(SQRT, opts);
+  return out !== undefined ? unaryOut('sqrt', x, floatResult(x.dtype), out) : sqrtPrimitive(x);
 }

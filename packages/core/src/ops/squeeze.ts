@@ -1,5 +1,5 @@
 import { ValueError, fmtShape } from '../errors.js';
-import { normalizeDim } from '../shape.js';
+import { checkRank, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 import type { Dims } from './types.js';
@@ -51,5 +51,6 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
     );
   const d = dim < 0 ? dim + shape.length + 1 : dim;
   shape.splice(d, 0, 1);
+  checkRank('unsqueeze', shape);
   return reshape(x, shape);
 }

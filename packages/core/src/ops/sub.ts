@@ -7,6 +7,9 @@ import { broadcastPair } from './operands.js';
 import { neg } from './neg.js';
 import type { OutOptions, TensorLike } from './types.js';
 import { binaryOut } from './out.js';
+import { checkOptions, defineOptions } from '../options.js';
+
+const SUB = defineOptions('sub', { alpha: 'number', out: 'tensor' });
 
 const subPrimitive = primitive('sub', {
   forward: (a: Tensor, b: Tensor) => {
@@ -32,12 +35,13 @@ const subPrimitive = primitive('sub', {
  * sub(tensor([[5, 6], [7, 8]]), tensor([1, 2])).toArray(); // [[4, 4], [6, 6]]
  * sub(tensor([1, 2]), 1, { alpha: 2 }).toArray();          // [-1, 0]
  */
-export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } & OutOptions = {}): Tensor {
-  const [x, y] = alphaOperands('sub', a, b, opts.alpha ?? 1);
+export function sub(a: TensorLike, b: TensorLike, opts?: { alpha?: number } & OutOptions): Tensor {
+  const { alpha = 1, out } = checkOptions(SUB, opts);
+  const [x, y] = alphaOperands('sub', a, b, alpha);
   if (x.dtype === 'bool')
     throw new DTypeError(
       `sub: subtraction of two bool operands is not supported (shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}); ` +
         'cast to int32 or float32 first',
     );
-  return opts.out !== undefined ? binaryOut('sub', x, y, opts.out) : subPrimitive(x, y);
+  return out !== undefined ? binaryOut('sub', x, y, out) : subPrimitive(x, y);
 }

@@ -3,7 +3,10 @@ import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { floatResult } from './operands.js';
 import { unaryOut } from './out.js';
-import type { OutOptions } from './types.js';
+import { outOptions, type OutOptions } from './types.js';
+import { checkOptions } from '../options.js';
+
+const TANH = outOptions('tanh');
 
 const tanhPrimitive = primitive('tanh', {
   forward: (x: Tensor) => {
@@ -23,6 +26,7 @@ const tanhPrimitive = primitive('tanh', {
  * @example
  * tanh(tensor([0, 100])).toArray(); // [0, 1]
  */
-export function tanh(x: Tensor, opts: OutOptions = {}): Tensor {
-  return opts.out !== undefined ? unaryOut('tanh', x, floatResult(x.dtype), opts.out) : tanhPrimitive(x);
+export function tanh(x: Tensor, opts?: OutOptions): Tensor {
+  const { out } = checkOptions(TANH, opts);
+  return out !== undefined ? unaryOut('tanh', x, floatResult(x.dtype), out) : tanhPrimitive(x);
 }

@@ -1,10 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
-import { isFloating, type DType } from '../dtype.js';
-import { ValueError } from '../errors.js';
+import { isFloating, parseDType, type DType, type DTypeLike } from '../dtype.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-
-const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
 const castPrimitive = primitive('cast', {
   forward: (x: Tensor, dtype: DType) => {
@@ -18,14 +15,16 @@ const castPrimitive = primitive('cast', {
 /**
  * Casts to `dtype`; returns `x` itself when the dtype already matches. Float-to-int truncates
  * toward zero; anything non-zero becomes `true` as bool. Differentiable between float dtypes.
+ * PyTorch's dtype aliases are accepted (`'long'` and `'int64'` are int32, `'double'` float64:
+ * see {@link DTypeLike}).
  *
- * @throws ValueError `to: unknown dtype "int64"; expected one of float32, float64, int32, bool`
+ * @throws ValueError `to: unknown dtype 'float16'; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)`
  * @example
  * toDType(tensor([1.7, -1.7]), 'int32').toArray(); // [1, -1]
+ * toDType(tensor([1, 2]), 'long').dtype; // 'int32'
  */
-export function toDType(x: Tensor, dtype: DType): Tensor {
-  if (!DTYPES.includes(dtype))
-    throw new ValueError(`to: unknown dtype "${String(dtype)}"; expected one of ${DTYPES.join(', ')}`);
-  if (x.dtype === dtype) return x;
-  return castPrimitive(x, dtype);
+export function toDType(x: Tensor, dtype: DTypeLike): Tensor {
+  const d = parseDType('to', dtype);
+  if (x.dtype === d) return x;
+  return castPrimitive(x, d);
 }

@@ -37,6 +37,11 @@ export function reduceOptions(op: string): OptionSpec {
   return defineOptions(op, { keepdim: 'boolean' });
 }
 
+/** The checked options of each element-wise op that takes {@link OutOptions}. @internal */
+export function outOptions(op: string): OptionSpec {
+  return defineOptions(op, { out: 'tensor' });
+}
+
 /**
  * One entry of {@link Tensor.slice}: a number selects (and drops the dim), null keeps the dim, `[start, end, step]` slices.
  *
@@ -71,6 +76,34 @@ export interface Pool2dOptions {
   stride?: number | [number, number];
   padding?: number | [number, number];
   dilation?: number | [number, number];
+  /** PyTorch's `ceil_mode`: only `false` (the default, floor) is supported. */
+  ceilMode?: false;
+}
+
+/**
+ * Options of {@link maxPool2d}: those of {@link Pool2dOptions}, and PyTorch's `return_indices`,
+ * of which only `false` (the default) is supported.
+ *
+ * @example
+ * const opts: MaxPool2dOptions = { stride: 2, returnIndices: false };
+ * maxPool2d(ones([1, 1, 4, 4]), 2, opts).shape; // [1, 1, 2, 2]
+ */
+export interface MaxPool2dOptions extends Pool2dOptions {
+  returnIndices?: false;
+}
+
+/**
+ * Options of {@link avgPool2d}: those of {@link Pool2dOptions} (`dilation` only 1), and
+ * PyTorch's `count_include_pad` (only `true`, the default: padding counts in the divisor) and
+ * `divisor_override` (only `null`, the default).
+ *
+ * @example
+ * const opts: AvgPool2dOptions = { padding: 1, countIncludePad: true };
+ * avgPool2d(ones([1, 1, 2, 2]), 3, { ...opts, stride: 1 }).toArray(); // [[[[0.4444444, 0.4444444], [0.4444444, 0.4444444]]]]
+ */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  countIncludePad?: true;
+  divisorOverride?: null;
 }
 
 /**

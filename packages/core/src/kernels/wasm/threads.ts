@@ -1,4 +1,5 @@
 import { ValueError } from '../../errors.js';
+import { describeValue } from '../../options.js';
 import { wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
 import { setWarmSource, type WarmSource } from '../../buffer-pool.js';
 
@@ -15,6 +16,11 @@ import { setWarmSource, type WarmSource } from '../../buffer-pool.js';
 const MIN_FLOPS_PER_THREAD = 4e6;
 const MAX_ARGS = 16;
 const MAX_CHUNKS = 64;
+/**
+ * The most threads {@link setNumThreads} takes: a job is cut into at most MAX_CHUNKS chunks, so
+ * more threads than that would sit idle, and each one is a V8 isolate (~7 MB) of its own. @internal
+ */
+export const MAX_THREADS = MAX_CHUNKS;
 // Control block (int32): job sequence number, next chunk, chunks done, chunk count, kernel index,
 // arg count, work arg index, error flag; then one work address and one ready flag per worker.
 const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, FN = 4, NARGS = 5, WORKARG = 6, ERROR = 7, HEADER = 8;
@@ -147,8 +153,12 @@ function workerKind(): 'node' | 'web' | null {
   return null;
 }
 
-/** The number of cores where a worker pool can run, else 1. */
+/** The number of cores (at most MAX_THREADS) where a worker pool can run, else 1. */
 function defaultThreads(): number {
+  return Math.max(1, Math.min(MAX_THREADS, cores()));
+}
+
+function cores(): number {
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   if (os) return os.availableParallelism?.() ?? os.cpus().length;
   if (workerKind() !== 'web') return 1;
@@ -159,14 +169,24 @@ function defaultThreads(): number {
  * Sets how many threads large matrix products, convolutions and poolings use (the calling
  * thread plus `n - 1` workers). Defaults to the number of cores. Has effect with the `wasm`
  * backend where workers can share its memory: Node (worker_threads) and cross-origin isolated
- * pages (Web Workers); elsewhere the kernels run on the calling thread.
+ * pages (Web Workers); elsewhere the kernels run on the calling thread. Unlike PyTorch's
+ * `torch.set_num_threads`, the count is capped at 64 (and so is the default): each worker is a
+ * JavaScript isolate of its own (~7 MB), and a job is cut into at most 64 chunks, so more
+ * threads would sit idle.
  *
+ * @param n - an integer from 1 to 64
  * @throws ValueError `setNumThreads: expected a positive integer, got 0`
+ * @throws ValueError `setNumThreads: expected at most 64 threads, got 1000`
  * @example
  * setNumThreads(1); // deterministic single-threaded timing
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${typeof n === 'number' ? n : describeValue(n)}`);
+  if (n > MAX_THREADS) {
+    throw new ValueError(
+      `setNumThreads: expected at most ${MAX_THREADS} threads, got ${n} (each thread is a JavaScript isolate of ~7 MB, and a job is cut into at most ${MAX_CHUNKS} chunks)`,
+    );
+  }
   wanted = n;
   if (pool && pool.workers.length !== n - 1) shutdown();
 }

@@ -30,29 +30,32 @@ abstract class KernelRuntimeError extends TapegradError {
 }
 
 /**
- * The WebAssembly kernels could not get the memory an op needed: their memory is at its
- * maximum (2 GB) or the engine refused to grow it. Like PyTorch's `torch.OutOfMemoryError`.
+ * The WebAssembly kernels could not get the memory an op needed: their memory would pass its
+ * limit (2 GiB), or the engine refused to grow it. Like PyTorch's `torch.OutOfMemoryError`.
  *
  * @example
- * const e = new OutOfMemoryError('conv2d', 4.2e9, 1.1e9, 2 ** 31);
- * e.message; // 'conv2d: the WebAssembly kernels could not grow their memory to 4.2 GB (they hold 1.1 GB, at most 2.1 GB); use smaller batches, or the js backend'
- * e.bytes; // 4200000000
+ * const e = new OutOfMemoryError('conv2d', 3 * 2 ** 30, 3.5 * 2 ** 30, 2 ** 29, 2 ** 31);
+ * e.message; // 'conv2d: the WebAssembly kernels need 3221225472 bytes (3.0 GiB) more, which would grow their memory from 512 MiB to 3.5 GiB, past its limit of 2.0 GiB; use smaller batches or tensors'
+ * e.bytes; // 3221225472
  */
 export class OutOfMemoryError extends KernelRuntimeError {
   constructor(
     op: string,
-    /** The size in bytes the memory would have had to grow to. */
+    /** The size in bytes of the block the op asked for. */
     readonly bytes: number,
+    /** The size in bytes the memory would have had to grow to. */
+    readonly needed: number,
     /** Its size when it failed to grow. */
     readonly held: number,
     /** The most it can hold. */
     readonly limit: number,
+    /** Why it could not grow when `needed` is within `limit`. */
     reason = '',
   ) {
     super(
       op,
-      `the WebAssembly kernels could not grow their memory to ${gb(bytes)} (they hold ${gb(held)}, at most ${gb(limit)}` +
-        `${reason ? `; ${reason}` : ''}); use smaller batches, or the js backend`,
+      `the WebAssembly kernels need ${bytes} bytes (${size(bytes)}) more, which would grow their memory from ${size(held)} to ${size(needed)}` +
+        `${needed > limit ? `, past its limit of ${size(limit)}` : `, and ${reason}`}; use smaller batches or tensors`,
     );
   }
 }
@@ -80,8 +83,9 @@ export class WorkerError extends KernelRuntimeError {
   }
 }
 
-function gb(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+/** Bytes in binary units, as memory limits are: '512 MiB', '3.5 GiB'. */
+function size(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 /**

@@ -34,9 +34,11 @@ abstract class KernelRuntimeError extends TapegradError {
  * limit (2 GiB), or the engine refused to grow it. Like PyTorch's `torch.OutOfMemoryError`.
  *
  * @example
- * const e = new OutOfMemoryError('conv2d', 3 * 2 ** 30, 3.5 * 2 ** 30, 2 ** 29, 2 ** 31);
- * e.message; // 'conv2d: the WebAssembly kernels need 3221225472 bytes (3.0 GiB) more, which would grow their memory from 512 MiB to 3.5 GiB, past its limit of 2.0 GiB; use smaller batches or tensors'
- * e.bytes; // 3221225472
+ * // a [30000, 30000] float32 result is 3.6 GB
+ * let caught: unknown;
+ * try { matmul(zeros([1, 1]).expand([30000, 1]), zeros([1, 1]).expand([1, 30000])); } catch (e) { caught = e; }
+ * (caught as TapegradError).name; // 'OutOfMemoryError'
+ * (caught as TapegradError).message.startsWith('matmul: the WebAssembly kernels need 3600000000 bytes (3.4 GiB) more'); // true
  */
 export class OutOfMemoryError extends KernelRuntimeError {
   constructor(
@@ -65,8 +67,14 @@ export class OutOfMemoryError extends KernelRuntimeError {
  * abandoned and the pool starts afresh on the next large job.
  *
  * @example
- * const e = new WorkerError('matmul', 2, 1);
- * e.message; // 'matmul: worker 2 of the thread pool exited with code 1 during a job; the pool restarts on the next job'
+ * // not run: a worker thread has to die during the product
+ * let y: Tensor;
+ * try {
+ *   y = matmul(a, b); // matmul: worker 1 of the thread pool exited with code 1 during a job; the pool restarts on the next job
+ * } catch (e) {
+ *   if (!(e instanceof WorkerError)) throw e;
+ *   y = matmul(a, b); // on a new pool
+ * }
  */
 export class WorkerError extends KernelRuntimeError {
   constructor(

@@ -47,10 +47,24 @@ const FN_NAMES: Array<keyof KernelExports> = [
   'winograd4Conv', 'winograd4ConvWeightGrad', 'adamF32', 'sgdF32', 'sgemmPacked',
 ];
 
+const DIED_FN = `
+// marks the worker dead (unless it exited after idling) and wakes a thread waiting for a job to finish
+function died({ ctlBuf, index, nworkers }, code) {
+  const ctl = new Int32Array(ctlBuf);
+  const state = ${HEADER} + nworkers + index;
+  const s = Atomics.load(ctl, state);
+  if (s !== ${IDLE_EXITED} && s !== ${DIED}) {
+    Atomics.store(ctl, ${HEADER} + 3 * nworkers + index, code);
+    Atomics.store(ctl, state, ${DIED});
+  }
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
 // The body of each worker, as source text so that no separate file has to be found (it is
-// evaluated by worker_threads in Node, loaded from a Blob URL in browsers). In Node the first worker also takes warm-buffer orders
-// from a port: while it has no job it allocates the buffer, touches its pages a slice at a time
-// and moves it (transfer, no copy) back to the calling thread.
+// evaluated by worker_threads in Node, loaded from a Blob URL in browsers). In Node the first
+// worker also takes warm-buffer orders from a port: while it has no job it allocates the buffer,
+// touches its pages a slice at a time and moves it (transfer, no copy) back to the calling thread.
 const WORKER_BODY = `
 function warmer(port, receive) {
   let buf = null, u8 = null, at = 0;
@@ -73,18 +87,7 @@ function warmer(port, receive) {
     return true;
   };
 }
-// marks the worker dead (unless it exited after idling) and wakes a thread waiting for a job to finish
-function died({ ctlBuf, index, nworkers }, code) {
-  const ctl = new Int32Array(ctlBuf);
-  const state = ${HEADER} + nworkers + index;
-  const s = Atomics.load(ctl, state);
-  if (s !== ${IDLE_EXITED} && s !== ${DIED}) {
-    Atomics.store(ctl, ${HEADER} + 3 * nworkers + index, code);
-    Atomics.store(ctl, state, ${DIED});
-  }
-  Atomics.notify(ctl, ${DONE});
-}
-function run({ module, memory, ctlBuf, argBuf, index, names, nworkers, warmPort }, exit, receive, die) {
+${DIED_FN}function run({ module, memory, ctlBuf, argBuf, index, names, nworkers, warmPort }, exit, receive, die) {
   const exportsOf = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const fns = names.map((n) => exportsOf[n]);
   const ctl = new Int32Array(ctlBuf);
@@ -151,23 +154,14 @@ self.onmessage = (e) => {
 `;
 // Node: starts the workers and watches them; its event loop stays idle, so it receives their
 // 'exit' events while the calling thread is blocked waiting for a job.
-const NODE_SUPERVISOR = `
+const NODE_SUPERVISOR = `${DIED_FN}
 const wt = require('node:worker_threads');
 const { source, workers } = wt.workerData;
-workers.forEach((data, i) => {
+for (const data of workers) {
   const w = new wt.Worker(source, { eval: true, workerData: data, transferList: data.warmPort ? [data.warmPort] : [] });
   w.on('error', () => {}); // the exit that follows is what counts
-  w.on('exit', (code) => {
-    const ctl = new Int32Array(data.ctlBuf);
-    const state = ${HEADER} + data.nworkers + i;
-    const s = Atomics.load(ctl, state);
-    if (s !== ${IDLE_EXITED} && s !== ${DIED}) {
-      Atomics.store(ctl, ${HEADER} + 3 * data.nworkers + i, code);
-      Atomics.store(ctl, state, ${DIED});
-    }
-    Atomics.notify(ctl, ${DONE});
-  });
-});
+  w.on('exit', (code) => died(data, code));
+}
 `;
 
 /** The part of a worker (Node's worker_threads.Worker or a Web Worker) the pool uses. */

@@ -6,11 +6,14 @@ export { jsBackend };
 import { wasmAvailable, wasmBackend } from './wasm/index.js';
 import { wasmRuntime } from './wasm/module.js';
 import { setWarmStartsPool } from './wasm/threads.js';
+import { nameKernelErrors } from './runtime-errors.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
 export { setNumThreads, getNumThreads } from './wasm/threads.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
+// the wasm kernels' out-of-memory and worker errors name the op they happened in
+nameKernelErrors(wasmBackend, (k) => wasmBackend[k as keyof Backend] !== jsBackend[k as keyof Backend]);
 if (wasmAvailable()) backends.set('wasm', wasmBackend);
 // The fastest available backend is the default: WebAssembly SIMD where the engine has it.
 let current: Backend = backends.get('wasm') ?? jsBackend;

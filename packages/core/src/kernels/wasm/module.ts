@@ -1,4 +1,5 @@
 import { wasmShared, wasmSharedRelaxed, wasmSingle, wasmSingleRelaxed } from './binary.generated.js';
+import { OutOfMemoryError } from '../runtime-errors.js';
 
 /** The functions the AssemblyScript kernels export (addresses are byte offsets into the memory). */
 export interface KernelExports {
@@ -120,15 +121,28 @@ export class WasmRuntime {
     this.buffers.add(this.memory.buffer);
   }
 
-  /** Grows the memory so that it holds at least `end` bytes. */
-  private reserve(end: number): void {
+  /**
+   * Grows the memory so that it holds at least `end` bytes, for a block of `bytes`; throws an
+   * {@link OutOfMemoryError} (named after the op at the backend's entry points) where it cannot.
+   */
+  private reserve(end: number, bytes: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
     const pages = Math.ceil((end - have) / PAGE);
+    if (!(pages <= MAX_PAGES - have / PAGE)) throw new OutOfMemoryError('wasm', bytes, end, have, MAX_PAGES * PAGE);
     // grow by at least a quarter, so that slowly growing workloads do not grow every call
     const want = Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 4)));
-    if (want < pages) throw new RangeError(`wasm: out of memory (need ${end} bytes, at most ${MAX_PAGES * PAGE})`);
-    this.memory.grow(want);
+    try {
+      this.memory.grow(want);
+    } catch (e) {
+      // the engine could not find the room: the quarter extra may be what was too much
+      try {
+        if (want === pages) throw e;
+        this.memory.grow(pages);
+      } catch (e2) {
+        throw new OutOfMemoryError('wasm', bytes, end, have, MAX_PAGES * PAGE, `the engine refused: ${String(e2)}`);
+      }
+    }
     this.refresh();
   }
 
@@ -154,7 +168,7 @@ export class WasmRuntime {
       if (this.top !== this.base) return null; // never move the scratch stack under a running kernel
       if (this.base + bytes > PIN_LIMIT) return null; // leave the rest of the memory to scratch
       try {
-        this.reserve(this.base + bytes + 64);
+        this.reserve(this.base + bytes + 64, bytes);
       } catch {
         return null; // the memory cannot grow: an ordinary array will do
       }
@@ -221,7 +235,7 @@ export class WasmRuntime {
   alloc(bytes: number): number {
     const p = this.top;
     const end = align(p + bytes + 64, 64);
-    this.reserve(end);
+    this.reserve(end, bytes);
     this.top = end;
     return p;
   }

@@ -1,6 +1,8 @@
 import { ValueError } from '../../errors.js';
+import { describeValue } from '../../options.js';
 import { wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
 import { setWarmSource, type WarmSource } from '../../buffer-pool.js';
+import { WorkerError } from '../runtime-errors.js';
 
 // A persistent pool of worker threads that share the kernels' memory (a shared
 // WebAssembly.Memory), for large GEMM, convolution and pooling calls: worker_threads in Node,
@@ -10,14 +12,30 @@ import { setWarmSource, type WarmSource } from '../../buffer-pool.js';
 // workers are unref'd, so an idle pool never keeps a process alive; idle workers exit after a
 // few seconds and the pool restarts on demand. Without shared memory every job runs on the
 // calling thread.
+//
+// A worker that dies mid-job would leave its chunk undone and the calling thread waiting
+// forever, and the calling thread, blocked in Atomics.wait, cannot receive the worker's 'exit'
+// event. So deaths are written into the shared control block, where the waiting thread looks:
+// by the dying worker itself when it still runs JavaScript (an uncaught error; process.exit),
+// and, in Node, by a supervisor thread that starts the workers and whose idle event loop
+// receives their 'exit' events, however they die (out of heap memory, terminated). The calling
+// thread then waits for the live workers to leave the job, throws a WorkerError, and the pool
+// is started afresh on the next job.
 
 /** Below this many flops per thread a job stays on the calling thread (waking a worker costs ~10-50 us). */
 const MIN_FLOPS_PER_THREAD = 4e6;
 const MAX_ARGS = 16;
 const MAX_CHUNKS = 64;
+/**
+ * The most threads {@link setNumThreads} takes: a job is cut into at most MAX_CHUNKS chunks, so
+ * more threads than that would sit idle, and each one is a V8 isolate (~7 MB) of its own. @internal
+ */
+export const MAX_THREADS = MAX_CHUNKS;
 // Control block (int32): job sequence number, next chunk, chunks done, chunk count, kernel index,
-// arg count, work arg index, error flag; then one work address and one ready flag per worker.
-const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, FN = 4, NARGS = 5, WORKARG = 6, ERROR = 7, HEADER = 8;
+// arg count, work arg index, error flag, and a test's order to die (worker, how); then per worker
+// a work address, a state (0 starting, RUNNING, IDLE_EXITED, DIED), an in-a-job flag and an exit code.
+const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, FN = 4, NARGS = 5, WORKARG = 6, ERROR = 7, KILL = 8, KILL_HOW = 9, HEADER = 10;
+const RUNNING = 1, IDLE_EXITED = 2, DIED = 3;
 /** A worker with no job for this long exits; the pool is started again on the next large job. */
 const IDLE_EXIT_MS = 5000;
 /** Bytes of a warm buffer a worker touches between looks at the job counter (8 pages, ~15 us). */
@@ -29,11 +47,24 @@ const FN_NAMES: Array<keyof KernelExports> = [
   'winograd4Conv', 'winograd4ConvWeightGrad', 'adamF32', 'sgdF32', 'sgemmPacked',
 ];
 
+const DIED_FN = `
+// marks the worker dead (unless it exited after idling) and wakes a thread waiting for a job to finish
+function died({ ctlBuf, index, nworkers }, code) {
+  const ctl = new Int32Array(ctlBuf);
+  const state = ${HEADER} + nworkers + index;
+  const s = Atomics.load(ctl, state);
+  if (s !== ${IDLE_EXITED} && s !== ${DIED}) {
+    Atomics.store(ctl, ${HEADER} + 3 * nworkers + index, code);
+    Atomics.store(ctl, state, ${DIED});
+  }
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
 // The body of each worker, as source text so that no separate file has to be found (it is
-// evaluated by worker_threads in Node, loaded from a Blob URL in browsers). Ready flag values:
-// 1 running, 2 exited after idling. In Node the first worker also takes warm-buffer orders
-// from a port: while it has no job it allocates the buffer, touches its pages a slice at a time
-// and moves it (transfer, no copy) back to the calling thread.
+// evaluated by worker_threads in Node, loaded from a Blob URL in browsers). In Node the first
+// worker also takes warm-buffer orders from a port: while it has no job it allocates the buffer,
+// touches its pages a slice at a time and moves it (transfer, no copy) back to the calling thread.
 const WORKER_BODY = `
 function warmer(port, receive) {
   let buf = null, u8 = null, at = 0;
@@ -56,14 +87,15 @@ function warmer(port, receive) {
     return true;
   };
 }
-function run({ module, memory, ctlBuf, argBuf, index, names, nworkers, warmPort }, exit, receive) {
+${DIED_FN}function run({ module, memory, ctlBuf, argBuf, index, names, nworkers, warmPort }, exit, receive, die) {
   const exportsOf = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const fns = names.map((n) => exportsOf[n]);
   const ctl = new Int32Array(ctlBuf);
   const args = new Float64Array(argBuf);
   const ready = ${HEADER} + nworkers + index;
+  const working = ${HEADER} + 2 * nworkers + index;
   const warm = warmPort && receive ? warmer(warmPort, receive) : null;
-  Atomics.store(ctl, ready, 1);
+  Atomics.store(ctl, ready, ${RUNNING});
   let seen = 0;
   for (;;) {
     let s = Atomics.load(ctl, ${SEQ});
@@ -74,26 +106,63 @@ function run({ module, memory, ctlBuf, argBuf, index, names, nworkers, warmPort 
       // idle: sleep until the next job; after ${IDLE_EXIT_MS / 1000} s without one, exit (the pool is
       // rebuilt on demand), so abandoned pools do not pin their memory forever
       if (Atomics.wait(ctl, ${SEQ}, seen, ${IDLE_EXIT_MS}) === 'timed-out' && Atomics.load(ctl, ${SEQ}) === seen) {
-        Atomics.store(ctl, ready, 2);
+        Atomics.store(ctl, ready, ${IDLE_EXITED});
         return exit();
       }
       continue;
     }
     seen = s;
+    Atomics.store(ctl, working, 1);
     for (;;) {
       const c = Atomics.add(ctl, ${NEXT}, 1);
       if (c >= Atomics.load(ctl, ${CHUNKS})) break;
+      if (ctl[${KILL}] === index + 1) {
+        ctl[${KILL}] = 0;
+        die(ctl[${KILL_HOW}]);
+      }
       const n = ctl[${NARGS}];
       const a = Array.from(args.subarray(c * ${MAX_ARGS}, c * ${MAX_ARGS} + n));
       a[ctl[${WORKARG}]] = ctl[${HEADER} + index];
       try { fns[ctl[${FN}]](...a); } catch (e) { Atomics.store(ctl, ${ERROR}, 1); }
       if (Atomics.add(ctl, ${DONE}, 1) + 1 === ctl[${CHUNKS}]) Atomics.notify(ctl, ${DONE});
     }
+    Atomics.store(ctl, working, 0);
   }
 }
 `;
-const NODE_WORKER = `${WORKER_BODY}\nconst wt = require('node:worker_threads');\nrun(wt.workerData, () => process.exit(0), wt.receiveMessageOnPort);\n`;
-const WEB_WORKER = `${WORKER_BODY}\nself.onmessage = (e) => run(e.data, () => self.close());\n`;
+// Test orders to die while holding a chunk (see killWorkerForTests): 1 process.exit, 2 exit without
+// running exit handlers (as a worker out of heap memory dies: only the supervisor sees it), 3 throw.
+const NODE_WORKER = `${WORKER_BODY}
+const wt = require('node:worker_threads');
+process.on('exit', (code) => died(wt.workerData, code));
+const die = (how) => {
+  if (how === 3) throw new Error('killed by a test');
+  if (how === 2) process.removeAllListeners('exit');
+  process.exit(how === 2 ? 9 : 7);
+};
+run(wt.workerData, () => process.exit(0), wt.receiveMessageOnPort, die);
+`;
+const WEB_WORKER = `${WORKER_BODY}
+self.onmessage = (e) => {
+  try {
+    run(e.data, () => self.close(), null, () => { throw new Error('killed by a test'); });
+  } catch (err) {
+    died(e.data, -1);
+    throw err;
+  }
+};
+`;
+// Node: starts the workers and watches them; its event loop stays idle, so it receives their
+// 'exit' events while the calling thread is blocked waiting for a job.
+const NODE_SUPERVISOR = `${DIED_FN}
+const wt = require('node:worker_threads');
+const { source, workers } = wt.workerData;
+for (const data of workers) {
+  const w = new wt.Worker(source, { eval: true, workerData: data, transferList: data.warmPort ? [data.warmPort] : [] });
+  w.on('error', () => {}); // the exit that follows is what counts
+  w.on('exit', (code) => died(data, code));
+}
+`;
 
 /** The part of a worker (Node's worker_threads.Worker or a Web Worker) the pool uses. */
 interface AnyWorker {
@@ -111,7 +180,10 @@ type WebWorkerCtor = new (url: string) => AnyWorker & { postMessage(data: unknow
 
 interface Pool {
   rt: WasmRuntime;
-  workers: AnyWorker[];
+  /** Number of workers (the threads besides the calling one). */
+  nw: number;
+  /** What to terminate to stop them: the supervisor in Node, the workers in browsers. */
+  handles: AnyWorker[];
   ctl: Int32Array;
   args: Float64Array;
   seq: number;
@@ -147,8 +219,12 @@ function workerKind(): 'node' | 'web' | null {
   return null;
 }
 
-/** The number of cores where a worker pool can run, else 1. */
+/** The number of cores (at most MAX_THREADS) where a worker pool can run, else 1. */
 function defaultThreads(): number {
+  return Math.max(1, Math.min(MAX_THREADS, cores()));
+}
+
+function cores(): number {
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   if (os) return os.availableParallelism?.() ?? os.cpus().length;
   if (workerKind() !== 'web') return 1;
@@ -159,16 +235,26 @@ function defaultThreads(): number {
  * Sets how many threads large matrix products, convolutions and poolings use (the calling
  * thread plus `n - 1` workers). Defaults to the number of cores. Has effect with the `wasm`
  * backend where workers can share its memory: Node (worker_threads) and cross-origin isolated
- * pages (Web Workers); elsewhere the kernels run on the calling thread.
+ * pages (Web Workers); elsewhere the kernels run on the calling thread. Unlike PyTorch's
+ * `torch.set_num_threads`, the count is capped at 64 (and so is the default): each worker is a
+ * JavaScript isolate of its own (~7 MB), and a job is cut into at most 64 chunks, so more
+ * threads would sit idle.
  *
+ * @param n - an integer from 1 to 64
  * @throws ValueError `setNumThreads: expected a positive integer, got 0`
+ * @throws ValueError `setNumThreads: expected at most 64 threads, got 1000`
  * @example
  * setNumThreads(1); // deterministic single-threaded timing
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${typeof n === 'number' ? n : describeValue(n)}`);
+  if (n > MAX_THREADS) {
+    throw new ValueError(
+      `setNumThreads: expected at most ${MAX_THREADS} threads, got ${n} (each thread is a JavaScript isolate of ~7 MB, and a job is cut into at most ${MAX_CHUNKS} chunks)`,
+    );
+  }
   wanted = n;
-  if (pool && pool.workers.length !== n - 1) shutdown();
+  if (pool && pool.nw !== n - 1) shutdown();
 }
 
 /**
@@ -199,7 +285,7 @@ export function poolRunning(): boolean {
 
 function shutdown(): void {
   if (!pool) return;
-  for (const w of pool.workers) void w.terminate();
+  for (const w of pool.handles) void w.terminate();
   pool.warm?.port.close();
   pool = null;
   setWarmSource(warmSource); // orders to the old workers never come back
@@ -241,9 +327,9 @@ function getPool(rt: WasmRuntime): Pool | null {
   const kind = workerKind();
   if (!kind) return null;
   const nw = wanted - 1;
-  const ctlBuf = new SharedArrayBuffer((HEADER + 2 * nw) * 4);
+  const ctlBuf = new SharedArrayBuffer((HEADER + 4 * nw) * 4);
   const argBuf = new SharedArrayBuffer(MAX_CHUNKS * MAX_ARGS * 8);
-  const workers: AnyWorker[] = [];
+  const handles: AnyWorker[] = [];
   const data = (index: number) => ({ module: rt.module, memory: rt.memory, ctlBuf, argBuf, index, names: FN_NAMES, nworkers: nw });
   let warm: Pool['warm'];
   if (kind === 'node') {
@@ -253,36 +339,80 @@ function getPool(rt: WasmRuntime): Pool | null {
     const channel = new wt.MessageChannel();
     channel.port1.unref();
     warm = { port: channel.port1, receive: wt.receiveMessageOnPort };
-    for (let i = 0; i < nw; i++) {
-      const extra = i === 0 ? { warmPort: channel.port2 } : {};
-      const w = new wt.Worker(NODE_WORKER, { eval: true, workerData: { ...data(i), ...extra }, transferList: i === 0 ? [channel.port2] : [] });
-      w.unref();
-      workers.push(w);
-    }
+    const workers = Array.from({ length: nw }, (_, i) => (i === 0 ? { ...data(i), warmPort: channel.port2 } : data(i)));
+    const supervisor = new wt.Worker(NODE_SUPERVISOR, { eval: true, workerData: { source: NODE_WORKER, workers }, transferList: [channel.port2] });
+    supervisor.unref();
+    handles.push(supervisor);
   } else {
     const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: 'text/javascript' }));
     const WebWorker = (globalThis as unknown as { Worker: WebWorkerCtor }).Worker;
     for (let i = 0; i < nw; i++) {
       const w = new WebWorker(url);
       w.postMessage(data(i));
-      workers.push(w);
+      handles.push(w);
     }
   }
-  pool = { rt, workers, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0, warm };
+  pool = { rt, nw, handles, ctl: new Int32Array(ctlBuf), args: new Float64Array(argBuf), seq: 0, warm };
   return pool;
 }
 
-/** True once a worker of the pool has exited after idling (the pool is then rebuilt). */
+/** True once a worker of the pool has exited, after idling or not (the pool is then rebuilt). */
 function anyExited(p: Pool): boolean {
-  for (let i = 0; i < p.workers.length; i++) if (Atomics.load(p.ctl, HEADER + p.workers.length + i) === 2) return true;
+  for (let i = 0; i < p.nw; i++) if (Atomics.load(p.ctl, HEADER + p.nw + i) >= IDLE_EXITED) return true;
   return false;
+}
+
+/** The index of a worker of the pool that died, or -1. */
+function deadWorker(p: Pool): number {
+  for (let i = 0; i < p.nw; i++) if (Atomics.load(p.ctl, HEADER + p.nw + i) === DIED) return i;
+  return -1;
 }
 
 /** Workers of the pool that have started (a fresh pool warms up in the background). */
 function readyWorkers(p: Pool): number {
   let n = 0;
-  while (n < p.workers.length && Atomics.load(p.ctl, HEADER + p.workers.length + n) === 1) n++;
+  while (n < p.nw && Atomics.load(p.ctl, HEADER + p.nw + n) === RUNNING) n++;
   return n;
+}
+
+/** Sleeps up to `ms` on `ctl[at]` while it holds `value`, or just returns where the thread may not block. */
+function pause(ctl: Int32Array, at: number, value: number, ms: number): void {
+  // a browser's main thread may not block: keep spinning there
+  if (!canWait) return;
+  try {
+    Atomics.wait(ctl, at, value, ms);
+  } catch {
+    canWait = false;
+  }
+}
+
+/**
+ * After a worker died during a job: waits until the live workers have left it (the calling
+ * thread has taken every chunk left, so they only finish the one they hold) and stops the pool.
+ * Returns the error to throw if the dead worker left a chunk undone.
+ */
+function abandonJob(p: Pool, dead: number, fn: string, chunks: number): WorkerError | null {
+  const ctl = p.ctl;
+  for (let i = 0; i < p.nw; i++) {
+    while (Atomics.load(ctl, HEADER + p.nw + i) !== DIED && Atomics.load(ctl, HEADER + 2 * p.nw + i) === 1) {
+      pause(ctl, HEADER + 2 * p.nw + i, 1, 1);
+    }
+  }
+  const code = Atomics.load(ctl, HEADER + 3 * p.nw + dead);
+  shutdown();
+  return Atomics.load(ctl, DONE) < chunks ? new WorkerError(fn, dead + 1, code === -1 ? null : code) : null;
+}
+
+/**
+ * Orders worker `worker` (0 is the first) of the running pool to die when it next holds a chunk
+ * of a job: `'exit'` by process.exit (in browsers: by throwing), `'vanish'` exiting without
+ * running exit handlers, as a worker dies when its heap is exhausted, `'throw'` by an uncaught
+ * error. For tests. @internal
+ */
+export function killWorkerForTests(worker: number, how: 'exit' | 'vanish' | 'throw'): void {
+  if (!pool) throw new Error('killWorkerForTests: no pool is running');
+  pool.ctl[KILL_HOW] = how === 'exit' ? 1 : how === 'vanish' ? 2 : 3;
+  Atomics.store(pool.ctl, KILL, worker + 1);
 }
 
 /**
@@ -325,8 +455,7 @@ export function parallelFor(
     p.args.set(a, c * MAX_ARGS);
     nargs = a.length;
   }
-  const nw = p.workers.length;
-  for (let i = 0; i < nw; i++) ctl[HEADER + i] = rt.alloc(work);
+  for (let i = 0; i < p.nw; i++) ctl[HEADER + i] = rt.alloc(work);
   ctl[FN] = FN_NAMES.indexOf(fn);
   ctl[NARGS] = nargs;
   ctl[WORKARG] = workArg;
@@ -353,14 +482,14 @@ export function parallelFor(
   let d = Atomics.load(ctl, DONE);
   for (let s = 0; d < chunks && s < 200000; s++) d = Atomics.load(ctl, DONE);
   while (d < chunks) {
-    // a browser's main thread may not block: keep spinning there
-    if (canWait) {
-      try {
-        Atomics.wait(ctl, DONE, d, 1000);
-      } catch {
-        canWait = false;
-      }
+    // a worker that died holding a chunk never finishes it (its death notifies DONE)
+    const dead = deadWorker(p);
+    if (dead >= 0) {
+      const died = abandonJob(p, dead, fn, chunks);
+      if (died) throw died;
+      break;
     }
+    pause(ctl, DONE, d, 1000);
     d = Atomics.load(ctl, DONE);
   }
   if (error) throw error;
@@ -374,6 +503,6 @@ export function parallelFor(
 export async function startThreads(rt: WasmRuntime): Promise<number> {
   const p = getPool(rt);
   if (!p) return 1;
-  while (readyWorkers(p) < p.workers.length) await new Promise((r) => setTimeout(r, 2));
-  return p.workers.length + 1;
+  while (readyWorkers(p) < p.nw && !anyExited(p)) await new Promise((r) => setTimeout(r, 2));
+  return readyWorkers(p) + 1;
 }

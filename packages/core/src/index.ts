@@ -14,6 +14,7 @@ export { Tensor, type NestedArray } from './tensor.js';
 export { Storage } from './storage.js';
 export * from './dtype.js';
 export * from './errors.js';
+export { OutOfMemoryError, WorkerError } from './kernels/runtime-errors.js';
 export { defineOptions, checkOptions, unsupported, describeValue, type OptionSpec, type OptionType, type UnsupportedOption } from './options.js';
 export {
   type Shape, sizeOf, broadcastShapes, normalizeDim, shapesEqual, contiguousStrides, MAX_DIMS,

@@ -67,6 +67,9 @@ const TYPES: Record<number, { type: IdxType; size: number }> = {
 };
 const CODES: Record<IdxType, number> = { ubyte: 0x08, byte: 0x09, short: 0x0b, int: 0x0c, float: 0x0d, double: 0x0e };
 
+/** Most dims an IDX file may declare (its header has room for 255; tensors take at most 64). */
+const MAX_DIMS = 64;
+
 const hex32 = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
 /**
@@ -115,6 +118,7 @@ export function parseIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpecta
   if (bytes[0] !== 0 || bytes[1] !== 0 || !info || ndim === 0)
     fail(`wrong magic number ${hex32(magic)} at offset 0${expectedText || ' (expected 0x0000TTDD: type code TT in 08,09,0b,0c,0d,0e and DD >= 1 dims)'}`);
   if (expected !== null && magic !== expected) fail(`wrong magic number ${hex32(magic)} at offset 0${expectedText}`);
+  if (ndim > MAX_DIMS) fail(`magic number ${hex32(magic)} at offset 0 declares ${ndim} dims; at most ${MAX_DIMS} are supported`);
   const header = 4 + 4 * ndim;
   if (bytes.length < header)
     fail(`truncated: the header of ${ndim} dims needs ${header} bytes, but the file ends at offset ${bytes.length}`);

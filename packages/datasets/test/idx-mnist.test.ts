@@ -72,6 +72,13 @@ describe('parseIdx', () => {
     expect(() => parseIdx(Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 0]), 'f')).toThrow(/wrong magic number 0x00000701/);
   });
 
+  it('refuses more than 64 dims, naming the file', () => {
+    const many = idxBytes(0x08, new Array(65).fill(1), [7]);
+    expect(() => parseIdx(many, 'deep-idx')).toThrow(ValueError);
+    expect(() => parseIdx(many, 'deep-idx')).toThrow(/^parseIdx: deep-idx: magic number 0x00000841 at offset 0 declares 65 dims; at most 64 are supported$/);
+    expect(parseIdx(idxBytes(0x08, new Array(64).fill(1), [7]), 'ok').shape.length).toBe(64);
+  });
+
   it('throws for a truncated file, naming the byte offsets', () => {
     const full = idxBytes(0x08, [2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
     expect(() => parseIdx(full.subarray(0, full.length - 1), 'cut')).toThrow(

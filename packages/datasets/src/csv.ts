@@ -21,7 +21,7 @@ export interface CsvOptions {
   /**
    * Class names in label order: the label of a row is the position of its label text in this
    * list. Default: if every label is a non-negative integer, the integers themselves (class names
-   * `'0'..'K-1'`); otherwise the distinct label texts in order of first appearance.
+   * `'0'..'K-1'`, K = largest label + 1, which may be at most max(1024, 16 x rows)); otherwise the distinct label texts in order of first appearance.
    */
   classNames?: readonly string[];
   /** The name used in error messages (default: the path, or `'<text>'`). */
@@ -205,6 +205,10 @@ function resolveLabelColumn(op: string, name: string, col: string | number | und
   return c;
 }
 
+/** Integer labels may name up to max(MIN_CLASS_LIMIT, CLASSES_PER_ROW * rows) classes. */
+const MIN_CLASS_LIMIT = 1024;
+const CLASSES_PER_ROW = 16;
+
 function encodeLabels(
   op: string,
   name: string,
@@ -225,10 +229,18 @@ function encodeLabels(
   }
   if (texts.length > 0 && texts.every((t) => /^\d+$/.test(t) && Number(t) <= 2147483647)) {
     let max = -1;
+    let maxAt = 0;
     texts.forEach((t, i) => {
       labels[i] = Number(t);
-      max = Math.max(max, labels[i]!);
+      if (labels[i]! > max) [max, maxAt] = [labels[i]!, i];
     });
+    // The classes 0..max are named: bounded by the rows, so a 24-byte file cannot ask for 2^31 names.
+    const limit = Math.max(MIN_CLASS_LIMIT, CLASSES_PER_ROW * texts.length);
+    if (max + 1 > limit)
+      throw new ValueError(
+        `${op}: ${name} line ${lines[maxAt]}: label ${max} would make ${max + 1} classes for ${texts.length} data rows; ` +
+          `integer labels are class indices 0..K-1 with K at most max(${MIN_CLASS_LIMIT}, ${CLASSES_PER_ROW} x rows) = ${limit}; pass classNames to list the classes`,
+      );
     return { labels, classNames: Array.from({ length: max + 1 }, (_, k) => String(k)) };
   }
   const index = new Map<string, number>();

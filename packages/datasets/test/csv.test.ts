@@ -51,6 +51,20 @@ describe('loadCsv', () => {
     expect(out.classNames).toEqual(['0', '1', '2']);
   });
 
+  it('refuses an integer label that would make more classes than the file can justify, naming the file, the line and the label', async () => {
+    const p = join(dir, 'huge-label.csv');
+    writeFileSync(p, 'a,label\n1,2147483647\n');
+    await expect(loadCsv(p)).rejects.toThrow(ValueError);
+    await expect(loadCsv(p)).rejects.toThrow(
+      `loadCsv: ${p} line 2: label 2147483647 would make 2147483648 classes for 1 data rows; integer labels are class indices 0..K-1 with K at most max(1024, 16 x rows) = 1024; pass classNames to list the classes`,
+    );
+    // Up to the bound, the labels are class indices as before.
+    expect(parseCsv('a,label\n1,1023\n').classNames).toHaveLength(1024);
+    const rows = Array.from({ length: 100 }, (_, i) => `${i},${i === 50 ? 1599 : 0}`).join('\n');
+    expect(parseCsv(`a,label\n${rows}\n`).classNames).toHaveLength(1600);
+    expect(() => parseCsv(`a,label\n${rows}\n9,1616\n`, { name: 'r.csv' })).toThrow(/^parseCsv: r\.csv line 102: label 1616 would make 1617 classes for 101 data rows; .* = 1616;/);
+  });
+
   it('throws for a row with the wrong number of fields, naming the file and the line', async () => {
     const p = join(dir, 'short-row.csv');
     writeFileSync(p, 'a,b,label\n1,2,x\n\n3,4\n5,6,y\n');

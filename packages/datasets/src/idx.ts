@@ -154,11 +154,30 @@ function decodeElements(bytes: Uint8Array, view: DataView, start: number, n: num
 }
 
 /**
+ * The size of an IDX file as its header declares it, from the file's first bytes: what
+ * decompression may produce. `'stop'` for an invalid magic number (parseIdx reports it).
+ */
+function declaredSize(head: Uint8Array): number | 'stop' | undefined {
+  if (head.length < 4) return undefined;
+  const info = TYPES[head[2]!];
+  const ndim = head[3]!;
+  if (head[0] !== 0 || head[1] !== 0 || !info || ndim === 0 || ndim > MAX_DIMS) return 'stop';
+  const header = 4 + 4 * ndim;
+  if (head.length < header) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, header);
+  let count = 1;
+  for (let d = 0; d < ndim; d++) count *= view.getUint32(4 + 4 * d, false);
+  return header + count * info.size;
+}
+
+/**
  * Decodes an IDX file that may be gzip-compressed (detected by its `1f 8b` signature), then
  * checks and parses it like {@link parseIdx}. Async because browsers decompress with
- * `DecompressionStream`; Node uses `node:zlib`.
+ * `DecompressionStream`; Node uses `node:zlib`. Decompression stops one chunk past the size the
+ * header declares, so a small file that inflates to gigabytes is refused without holding them.
  *
- * @throws ValueError naming `name`: corrupt or truncated gzip data, and every {@link parseIdx} error
+ * @throws ValueError naming `name`: corrupt or truncated gzip data, data beyond the size the
+ *   header declares, and every {@link parseIdx} error
  * @example
  * import { gzipSync } from 'node:zlib';
  * const gz = gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
@@ -166,7 +185,7 @@ function decodeElements(bytes: Uint8Array, view: DataView, start: number, n: num
  * // in a browser: await decodeIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()), url)
  */
 export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpectation = {}): Promise<IdxArray> {
-  const raw = isGzip(bytes) ? await gunzip('decodeIdx', bytes, name) : bytes;
+  const raw = isGzip(bytes) ? await gunzip('decodeIdx', bytes, name, declaredSize) : bytes;
   return parseIdx(raw, name, expect);
 }
 

@@ -67,23 +67,91 @@ export async function mnistDataDir(op: string): Promise<string> {
 }
 
 /**
- * Decompresses gzip data: with node:zlib under Node, with `DecompressionStream` in browsers.
- *
- * @throws ValueError `op: <name>: gzip data is corrupt or truncated (...)`
+ * How many decompressed bytes to accept, decided from the first ones: a count once `head` holds
+ * enough to know it, `'stop'` to end decompression at once (the head is invalid; the caller's
+ * parser will say why), `undefined` to ask again with more bytes.
  */
-export async function gunzip(op: string, bytes: Uint8Array, name: string): Promise<Uint8Array> {
+export type GunzipLimit = (head: Uint8Array) => number | 'stop' | undefined;
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const c of chunks) {
+    out.set(c, pos);
+    pos += c.length;
+  }
+  return out;
+}
+
+/**
+ * Decompresses gzip data chunk by chunk (node:zlib under Node, `DecompressionStream` in
+ * browsers), never producing more than `limit` allows plus one chunk: a small file that
+ * inflates to gigabytes is refused after the first bytes past its declared size.
+ *
+ * @throws ValueError `op: <name>: gzip data is corrupt or truncated (...)`, or
+ *   `op: <name>: gzip data decompresses to more than the N bytes its header declares`
+ */
+export async function gunzip(op: string, bytes: Uint8Array, name: string, limit?: GunzipLimit): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let max = Infinity;
+  let decided = limit === undefined;
+  /** Takes one decompressed chunk; false when decompression should stop. */
+  const accept = (chunk: Uint8Array): boolean => {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (!decided) {
+      const r = limit!(concat(chunks, total));
+      if (r === 'stop') return false;
+      if (r !== undefined) [max, decided] = [r, true];
+    }
+    if (total > max) throw new ValueError(`${op}: ${name}: gzip data decompresses to more than the ${max} bytes its header declares`);
+    return true;
+  };
   try {
     if (isNode()) {
       const zlib = await import('node:zlib');
-      const buf = zlib.gunzipSync(bytes);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      await new Promise<void>((resolve, reject) => {
+        const z = zlib.createGunzip();
+        z.on('data', (c: Uint8Array) => {
+          try {
+            if (accept(new Uint8Array(c.buffer, c.byteOffset, c.byteLength))) return;
+            z.destroy();
+            resolve();
+          } catch (e) {
+            z.destroy();
+            reject(e);
+          }
+        });
+        z.on('end', () => resolve());
+        z.on('error', reject);
+        z.end(bytes);
+      });
+    } else {
+      const DS = (globalThis as { DecompressionStream?: new (format: string) => TransformStream<Uint8Array, Uint8Array> })
+        .DecompressionStream;
+      if (!DS) throw new Error('no DecompressionStream in this environment');
+      const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DS('gzip')).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        let go: boolean;
+        try {
+          go = accept(value);
+        } catch (e) {
+          void reader.cancel().catch(() => undefined);
+          throw e;
+        }
+        if (!go) {
+          void reader.cancel().catch(() => undefined);
+          break;
+        }
+      }
     }
-    const DS = (globalThis as { DecompressionStream?: new (format: string) => TransformStream<Uint8Array, Uint8Array> })
-      .DecompressionStream;
-    if (!DS) throw new Error('no DecompressionStream in this environment');
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DS('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
+    if (e instanceof ValueError) throw e;
     throw new ValueError(`${op}: ${name}: gzip data is corrupt or truncated (${(e as Error).message})`);
   }
+  return concat(chunks, total);
 }

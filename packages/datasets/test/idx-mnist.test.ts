@@ -115,6 +115,21 @@ describe('readIdx and decodeIdx', () => {
     const inner = write('inner-idx1-ubyte.gz', gzipSync(idxBytes(0x08, [10], [1, 2, 3])));
     await expect(readIdx(inner)).rejects.toThrow(/inner-idx1-ubyte.gz: truncated: .*offset 8 .*ends at offset 11/);
   });
+
+  it('stops decompressing just past the size the header declares, naming the file', async () => {
+    // 11 declared bytes (3 labels), then 64 MB of zeros: about 64 KB of gzip.
+    const bomb = new Uint8Array(11 + (64 << 20));
+    bomb.set(idxBytes(0x08, [3], [7, 2, 1]));
+    const p = write('bomb-idx1-ubyte.gz', gzipSync(bomb));
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(readIdx(p)).rejects.toThrow(ValueError);
+    await expect(readIdx(p)).rejects.toThrow(`decodeIdx: ${p}: gzip data decompresses to more than the 11 bytes its header declares`);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
+    // A bad magic number stops decompression at once; parseIdx names it.
+    const bad = new Uint8Array(1 << 20);
+    bad.set([1, 2, 3, 4]);
+    await expect(decodeIdx(gzipSync(bad), 'bad.gz')).rejects.toThrow(/^parseIdx: bad\.gz: wrong magic number 0x01020304 at offset 0/);
+  });
 });
 
 describe('loadMnist', () => {

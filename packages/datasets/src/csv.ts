@@ -53,7 +53,9 @@ export interface CsvData {
  * file is read; use {@link parseCsv} for text, synchronously.
  *
  * Blank lines are skipped; fields may be double-quoted (`""` is a quote inside quotes);
- * surrounding spaces are trimmed. Every other irregularity is an error.
+ * surrounding spaces are trimmed. Numbers are decimal, as pandas reads them (`1`, `-2.5`,
+ * `1e3`, `.5`, `nan`, `inf`); `0x1F` or `0b101` are not numbers. A file must be UTF-8. Every
+ * other irregularity is an error.
  *
  * - returns `{ features [N, D] float32, labels [N] int32, classNames, featureNames }`
  *
@@ -72,7 +74,8 @@ export interface CsvData {
 export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<CsvData> {
   if (/[\r\n]/.test(source)) return parseCsvAs('loadCsv', source, { ...opts, name: opts.name ?? '<text>' });
   const bytes = await readFileBytes('loadCsv', source);
-  return parseCsvAs('loadCsv', new TextDecoder('utf-8').decode(bytes), { ...opts, name: opts.name ?? source });
+  const name = opts.name ?? source;
+  return parseCsvAs('loadCsv', decodeUtf8('loadCsv', name, bytes), { ...opts, name });
 }
 
 /**
@@ -125,12 +128,42 @@ function splitFields(line: string, delimiter: string, fail: (msg: string) => nev
   }
 }
 
-/** The number in `s`, or null if it is empty or not a number (an explicit `NaN` is allowed). */
+/** A decimal number as pandas and Python's float() read it: no hex, binary or octal, no `1_000`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
+
+/** The number in `s`, or null if it is not a decimal number (`nan`, `inf`, `Infinity` allowed). */
 function parseNumber(s: string): number | null {
-  if (s === '') return null;
-  const v = Number(s);
-  if (!Number.isNaN(v)) return v;
-  return /^[+-]?nan$/i.test(s) ? NaN : null;
+  if (DECIMAL.test(s)) return Number(s);
+  const special = SPECIAL.exec(s);
+  if (special === null) return null;
+  if (special[2]!.toLowerCase() === 'nan') return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
+/** UTF-8 bytes as text; invalid UTF-8 is an error naming the line it is on. */
+function decodeUtf8(op: string, name: string, bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // Find the line, counting line breaks as parseCsv does (\r\n, \n or \r).
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      const b = bytes[i];
+      if (i < bytes.length && b !== 0x0a && b !== 0x0d) continue;
+      try {
+        decoder.decode(bytes.subarray(start, i));
+      } catch {
+        throw new ValueError(`${op}: ${name} line ${line}: the text is not valid UTF-8 (in bytes ${start}..${i} of the file)`);
+      }
+      if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
+      line++;
+      start = i + 1;
+    }
+    throw new ValueError(`${op}: ${name}: the text is not valid UTF-8`);
+  }
 }
 
 function parseCsvAs(op: string, text: string, opts: CsvOptions): CsvData {

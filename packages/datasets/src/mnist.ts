@@ -26,6 +26,11 @@ export interface MnistOptions {
   flatten?: boolean;
   /** Keep only the first `limit` samples (default: all). */
   limit?: number;
+  /**
+   * Labels must lie in `0..numClasses-1` (default 10: MNIST, Fashion-MNIST, KMNIST); EMNIST
+   * sets need more (47 for balanced, 62 for byclass).
+   */
+  numClasses?: number;
 }
 
 /**
@@ -69,7 +74,8 @@ async function findFile(dir: string, base: string): Promise<string> {
  *
  * @throws ValueError naming the file: a missing file, a wrong magic number (the image file must
  *   be idx3 ubyte `0x00000803`, the label file idx1 ubyte `0x00000801`), a truncated or padded
- *   file (with the byte offset), corrupt gzip data, or image and label counts that differ
+ *   file (with the byte offset), corrupt gzip data, image and label counts that differ, or a
+ *   label outside `0..numClasses-1`
  * @example
  * const { images, labels } = await loadMnist({ split: 'test' });
  * images.shape; // [10000, 1, 28, 28]
@@ -81,6 +87,8 @@ export async function loadMnist(opts: MnistOptions = {}): Promise<Mnist> {
   if (split !== 'train' && split !== 'test') throw new ValueError(`loadMnist: split must be 'train' or 'test', got '${String(split)}'`);
   if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 0))
     throw new ValueError(`loadMnist: limit must be a non-negative integer, got ${opts.limit}`);
+  if (opts.numClasses !== undefined && !(Number.isInteger(opts.numClasses) && opts.numClasses >= 1 && opts.numClasses <= 256))
+    throw new ValueError(`loadMnist: numClasses must be an integer in 1..256, got ${opts.numClasses}`);
   const dir = opts.dir ?? (await mnistDataDir('loadMnist'));
   const [imagePath, labelPath] = await Promise.all([findFile(dir, FILES[split].images), findFile(dir, FILES[split].labels)]);
   const [imageBytes, labelBytes] = await Promise.all([readFileBytes('loadMnist', imagePath), readFileBytes('loadMnist', labelPath)]);
@@ -98,6 +106,13 @@ function toTensors(images: IdxArray, labels: IdxArray, imagePath: string, labelP
   const pixels = rows * cols;
   const x = bytesToUnitFloat((images.data as Uint8Array).subarray(0, n * pixels));
   const y = Int32Array.from((labels.data as Uint8Array).subarray(0, n));
+  const numClasses = opts.numClasses ?? 10;
+  for (let i = 0; i < n; i++)
+    if (y[i]! >= numClasses)
+      throw new ValueError(
+        `loadMnist: ${labelPath}: label ${y[i]} at index ${i} (byte offset ${8 + i}) is not a class index 0..${numClasses - 1}; ` +
+          'pass numClasses for a set with more classes',
+      );
   const shape = opts.flatten ? [n, pixels] : [n, 1, rows, cols];
   return { images: Tensor.fromData(x, shape, 'float32'), labels: Tensor.fromData(y, [n], 'int32') };
 }

@@ -82,6 +82,20 @@ describe('loadCsv', () => {
     expect(() => parseCsv('1,,x\n', { header: false, name: 'gap.csv' })).toThrow('parseCsv: gap.csv line 1: column 2: empty value');
   });
 
+  it('reads decimal numbers only, as pandas does: not hex, binary, octal or underscores', () => {
+    const ok = parseCsv('a,b,c,d,label\n1,-2.5,1e3,.5,0\n+3.,nan,-inf,Infinity,0\n');
+    expect(Array.from(ok.features.data)).toEqual([1, -2.5, 1000, 0.5, 3, NaN, -Infinity, Infinity]);
+    for (const bad of ['0x1F', '0b101', '0o7', '1_000', '1e', 'e3', '--1', 'Inf inity'])
+      expect(() => parseCsv(`a,label\n${bad},0\n`, { name: 'n.csv' })).toThrow(`parseCsv: n.csv line 2: column 1 (a): '${bad}' is not a number`);
+  });
+
+  it('refuses a file that is not UTF-8, naming the file and the line', async () => {
+    const p = join(dir, 'latin1.csv');
+    writeFileSync(p, Buffer.concat([Buffer.from('a,label\r\n1,cat\r\n2,'), Buffer.from([0x63, 0xe9, 0x74]), Buffer.from('\n')]));
+    await expect(loadCsv(p)).rejects.toThrow(ValueError);
+    await expect(loadCsv(p)).rejects.toThrow(`loadCsv: ${p} line 3: the text is not valid UTF-8 (in bytes 16..21 of the file)`);
+  });
+
   it('throws for a missing file, an unknown label column and an unknown class', async () => {
     const missing = join(dir, 'missing.csv');
     await expect(loadCsv(missing)).rejects.toThrow(`loadCsv: cannot read ${missing}: no such file (ENOENT)`);

@@ -162,6 +162,19 @@ describe('loadMnist', () => {
     );
   });
 
+  it('refuses a label outside 0..9 unless numClasses allows it, naming the label file', async () => {
+    const d = freshDir();
+    const { images } = digits(3);
+    write('t10k-images-idx3-ubyte', images, d);
+    const labels = write('t10k-labels-idx1-ubyte', idxBytes(0x08, [3], [1, 12, 3]), d);
+    await expect(loadMnist({ split: 'test', dir: d })).rejects.toThrow(ValueError);
+    await expect(loadMnist({ split: 'test', dir: d })).rejects.toThrow(
+      `loadMnist: ${labels}: label 12 at index 1 (byte offset 9) is not a class index 0..9; pass numClasses for a set with more classes`,
+    );
+    expect(Array.from((await loadMnist({ split: 'test', dir: d, numClasses: 47 })).labels.data)).toEqual([1, 12, 3]);
+    expect(Array.from((await loadMnist({ split: 'test', dir: d, limit: 1 })).labels.data)).toEqual([1]);
+  });
+
   it('throws for a missing file, naming it', async () => {
     const d = freshDir();
     write('t10k-images-idx3-ubyte', digits(2).images, d);

@@ -1,4 +1,4 @@
-import { Tensor, ValueError } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions, type OptionSpec } from '@tapegrad/core';
 import { readFileBytes } from './node-io.js';
 
 /**
@@ -27,6 +27,10 @@ export interface CsvOptions {
   /** The name used in error messages (default: the path, or `'<text>'`). */
   name?: string;
 }
+
+const csvOptions = (fn: string): OptionSpec =>
+  defineOptions(fn, { header: 'boolean', delimiter: 'string', labelColumn: 'string|integer', classNames: 'string[]', name: 'string' });
+const SPECS: Record<string, OptionSpec> = { loadCsv: csvOptions('loadCsv'), parseCsv: csvOptions('parseCsv') };
 
 /**
  * What {@link loadCsv} and {@link parseCsv} return.
@@ -71,7 +75,9 @@ export interface CsvData {
  * const { features, labels, classNames } = await loadCsv(path, { labelColumn: 'species' });
  * classNames; // ['setosa', 'versicolor']
  */
-export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<CsvData> {
+export async function loadCsv(source: string, opts?: CsvOptions): Promise<CsvData> {
+  opts = checkOptions(SPECS.loadCsv!, opts);
+  if (typeof source !== 'string') throw new ValueError(`loadCsv: expected a path or CSV text as a string, got ${typeof source}`);
   if (/[\r\n]/.test(source)) return parseCsvAs('loadCsv', source, { ...opts, name: opts.name ?? '<text>' });
   const bytes = await readFileBytes('loadCsv', source);
   const name = opts.name ?? source;
@@ -87,7 +93,9 @@ export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<Cs
  * features.toArray(); // [[1, 2], [3, 4]]
  * labels.toArray(); // [0, 1]
  */
-export function parseCsv(text: string, opts: CsvOptions = {}): CsvData {
+export function parseCsv(text: string, opts?: CsvOptions): CsvData {
+  opts = checkOptions(SPECS.parseCsv!, opts);
+  if (typeof text !== 'string') throw new ValueError(`parseCsv: expected the CSV text as a string, got ${typeof text}`);
   return parseCsvAs('parseCsv', text, opts);
 }
 

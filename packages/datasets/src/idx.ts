@@ -2,7 +2,7 @@
 //   offset 0: magic number, 4 bytes: 0x00, 0x00, element type code, number of dims
 //   offset 4: one big-endian uint32 size per dim
 //   then the elements in row-major order, big-endian for multi-byte types.
-import { ValueError, fmtShape } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, fmtShape, type OptionSpec } from '@tapegrad/core';
 import { gunzip, readFileBytes } from './node-io.js';
 
 /**
@@ -70,6 +70,12 @@ const CODES: Record<IdxType, number> = { ubyte: 0x08, byte: 0x09, short: 0x0b, i
 /** Most dims an IDX file may declare (its header has room for 255; tensors take at most 64). */
 const MAX_DIMS = 64;
 
+const expectOptions = (fn: string): OptionSpec =>
+  defineOptions(fn, { type: "'ubyte'|'byte'|'short'|'int'|'float'|'double'", ndim: 'integer' });
+const SPECS: Record<string, OptionSpec> = {
+  parseIdx: expectOptions('parseIdx'), decodeIdx: expectOptions('decodeIdx'), readIdx: expectOptions('readIdx'),
+};
+
 const hex32 = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
 /**
@@ -100,7 +106,8 @@ export function isGzip(bytes: Uint8Array): boolean {
  * [type, shape]; // ['ubyte', [3]]
  * data; // [7, 2, 1]
  */
-export function parseIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpectation = {}): IdxArray {
+export function parseIdx(bytes: Uint8Array, name = '<bytes>', expect?: IdxExpectation): IdxArray {
+  expect = checkOptions(SPECS.parseIdx!, expect);
   const fail = (msg: string): never => {
     throw new ValueError(`parseIdx: ${name}: ${msg}`);
   };
@@ -184,7 +191,8 @@ function declaredSize(head: Uint8Array): number | 'stop' | undefined {
  * (await decodeIdx(gz, 'labels-idx1-ubyte.gz')).data; // [7, 2, 1]
  * // in a browser: await decodeIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()), url)
  */
-export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpectation = {}): Promise<IdxArray> {
+export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect?: IdxExpectation): Promise<IdxArray> {
+  checkOptions(SPECS.decodeIdx!, expect);
   const raw = isGzip(bytes) ? await gunzip('decodeIdx', bytes, name, declaredSize) : bytes;
   return parseIdx(raw, name, expect);
 }
@@ -200,6 +208,7 @@ export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect: Idx
  * await writeFile(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
  * (await readIdx(path, { ndim: 1 })).shape; // [3]
  */
-export async function readIdx(path: string, expect: IdxExpectation = {}): Promise<IdxArray> {
+export async function readIdx(path: string, expect?: IdxExpectation): Promise<IdxArray> {
+  checkOptions(SPECS.readIdx!, expect);
   return decodeIdx(await readFileBytes('readIdx', path), path, expect);
 }

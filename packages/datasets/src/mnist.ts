@@ -1,4 +1,4 @@
-import { Tensor, ValueError } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions } from '@tapegrad/core';
 import { decodeIdx, type IdxArray } from './idx.js';
 import { isFile, joinPath, mnistDataDir, readFileBytes } from './node-io.js';
 import { bytesToUnitFloat } from './transforms.js';
@@ -48,6 +48,8 @@ export interface Mnist {
   labels: Tensor;
 }
 
+const MNIST = defineOptions('loadMnist', { split: "'train'|'test'", dir: 'string', flatten: 'boolean', limit: 'integer', numClasses: 'integer' });
+
 const FILES = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
@@ -82,7 +84,8 @@ async function findFile(dir: string, base: string): Promise<string> {
  * labels.shape; // [10000]
  * // Fashion-MNIST, flattened: await loadMnist({ split: 'train', dir: 'data/fashion', flatten: true }) gives [60000, 784]
  */
-export async function loadMnist(opts: MnistOptions = {}): Promise<Mnist> {
+export async function loadMnist(opts?: MnistOptions): Promise<Mnist> {
+  opts = checkOptions(MNIST, opts);
   const split = opts.split ?? 'train';
   if (split !== 'train' && split !== 'test') throw new ValueError(`loadMnist: split must be 'train' or 'test', got '${String(split)}'`);
   if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 0))

@@ -441,10 +441,50 @@ async function nodeModule<T>(fn: string, name: string): Promise<T> {
   return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as T;
 }
 
+/** True unless no process has this id (a process we may not signal still exists). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporary files that saves of `base` killed mid-write left in `dir`
+ * (`.<base>.<pid>.<random>.tmp` whose writer process no longer exists). Files of a live process,
+ * this one included, may be a save in progress and stay. Best effort: errors are ignored.
+ */
+async function removeStaleTemps(
+  fs: typeof import('node:fs/promises'),
+  nodePath: typeof import('node:path'),
+  dir: string,
+  base: string,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-z]*\.tmp$/.exec(name.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || !Number.isSafeInteger(pid) || pid <= 0 || processExists(pid)) continue;
+    await fs.rm(nodePath.join(dir, name), { force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * Writes tensors to a safetensors file (like the safetensors library's `save_file`), atomically:
  * the bytes go to a temporary file in the same directory, which is flushed to disk and then
- * renamed over `path`, so a crash never leaves a half-written file in its place.
+ * renamed over `path`, so a crash never leaves a half-written file in its place. The temporary
+ * files of earlier saves to `path` that were killed mid-write (`.<name>.<pid>.<random>.tmp`,
+ * whose process no longer exists) are removed first.
  * Node.js only (loads `node:fs` when called); returns a Promise.
  *
  * @throws ValueError as {@link serializeSafetensors}; the file system's errors otherwise
@@ -464,7 +504,9 @@ export async function saveSafetensors(
   const fs = await nodeModule<typeof import('node:fs/promises')>('saveSafetensors', 'node:fs/promises');
   const nodePath = await nodeModule<typeof import('node:path')>('saveSafetensors', 'node:path');
   const dir = nodePath.dirname(path);
-  const tmp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const base = nodePath.basename(path);
+  await removeStaleTemps(fs, nodePath, dir, base);
+  const tmp = nodePath.join(dir, `.${base}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   const fh = await fs.open(tmp, 'wx');
   try {
     try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor, tensor, randn, manualSeed, noGrad, ValueError } from '@tapegrad/core';
@@ -329,6 +330,24 @@ describe('saveSafetensors / loadSafetensors', () => {
       expect((await loadSafetensors(path)).a!.toArray()).toEqual([3, 4, 5]);
       expect(await readdir(dir)).toEqual(['w.safetensors']);
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the temporary files of killed saves to the same file, but not those of a live process', async () => {
+    const dir = await tmp();
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      const stale = join(dir, `.m.safetensors.${dead}.abc123.tmp`);
+      const busy = join(dir, `.m.safetensors.${live.pid}.def456.tmp`);
+      const mine = join(dir, `.m.safetensors.${process.pid}.ghi789.tmp`);
+      const other = join(dir, `.n.safetensors.${dead}.abc123.tmp`);
+      for (const p of [stale, busy, mine, other]) await writeFile(p, new Uint8Array(1000));
+      await saveSafetensors({ w: tensor([1]) }, join(dir, 'm.safetensors'));
+      expect((await readdir(dir)).sort()).toEqual([`.m.safetensors.${live.pid}.def456.tmp`, `.m.safetensors.${process.pid}.ghi789.tmp`, `.n.safetensors.${dead}.abc123.tmp`, 'm.safetensors'].sort());
+    } finally {
+      live.kill();
       await rm(dir, { recursive: true, force: true });
     }
   });

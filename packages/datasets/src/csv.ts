@@ -1,4 +1,4 @@
-import { Tensor, ValueError } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions, type OptionSpec } from '@tapegrad/core';
 import { readFileBytes } from './node-io.js';
 
 /**
@@ -21,12 +21,16 @@ export interface CsvOptions {
   /**
    * Class names in label order: the label of a row is the position of its label text in this
    * list. Default: if every label is a non-negative integer, the integers themselves (class names
-   * `'0'..'K-1'`); otherwise the distinct label texts in order of first appearance.
+   * `'0'..'K-1'`, K = largest label + 1, which may be at most max(1024, 16 x rows)); otherwise the distinct label texts in order of first appearance.
    */
   classNames?: readonly string[];
   /** The name used in error messages (default: the path, or `'<text>'`). */
   name?: string;
 }
+
+const csvOptions = (fn: string): OptionSpec =>
+  defineOptions(fn, { header: 'boolean', delimiter: 'string', labelColumn: 'string|integer', classNames: 'string[]', name: 'string' });
+const SPECS: Record<string, OptionSpec> = { loadCsv: csvOptions('loadCsv'), parseCsv: csvOptions('parseCsv') };
 
 /**
  * What {@link loadCsv} and {@link parseCsv} return.
@@ -53,7 +57,9 @@ export interface CsvData {
  * file is read; use {@link parseCsv} for text, synchronously.
  *
  * Blank lines are skipped; fields may be double-quoted (`""` is a quote inside quotes);
- * surrounding spaces are trimmed. Every other irregularity is an error.
+ * surrounding spaces are trimmed. Numbers are decimal, as pandas reads them (`1`, `-2.5`,
+ * `1e3`, `.5`, `nan`, `inf`); `0x1F` or `0b101` are not numbers. A file must be UTF-8. Every
+ * other irregularity is an error.
  *
  * - returns `{ features [N, D] float32, labels [N] int32, classNames, featureNames }`
  *
@@ -69,10 +75,13 @@ export interface CsvData {
  * const { features, labels, classNames } = await loadCsv(path, { labelColumn: 'species' });
  * classNames; // ['setosa', 'versicolor']
  */
-export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<CsvData> {
+export async function loadCsv(source: string, opts?: CsvOptions): Promise<CsvData> {
+  opts = checkOptions(SPECS.loadCsv!, opts);
+  if (typeof source !== 'string') throw new ValueError(`loadCsv: expected a path or CSV text as a string, got ${typeof source}`);
   if (/[\r\n]/.test(source)) return parseCsvAs('loadCsv', source, { ...opts, name: opts.name ?? '<text>' });
   const bytes = await readFileBytes('loadCsv', source);
-  return parseCsvAs('loadCsv', new TextDecoder('utf-8').decode(bytes), { ...opts, name: opts.name ?? source });
+  const name = opts.name ?? source;
+  return parseCsvAs('loadCsv', decodeUtf8('loadCsv', name, bytes), { ...opts, name });
 }
 
 /**
@@ -84,7 +93,9 @@ export async function loadCsv(source: string, opts: CsvOptions = {}): Promise<Cs
  * features.toArray(); // [[1, 2], [3, 4]]
  * labels.toArray(); // [0, 1]
  */
-export function parseCsv(text: string, opts: CsvOptions = {}): CsvData {
+export function parseCsv(text: string, opts?: CsvOptions): CsvData {
+  opts = checkOptions(SPECS.parseCsv!, opts);
+  if (typeof text !== 'string') throw new ValueError(`parseCsv: expected the CSV text as a string, got ${typeof text}`);
   return parseCsvAs('parseCsv', text, opts);
 }
 
@@ -125,12 +136,42 @@ function splitFields(line: string, delimiter: string, fail: (msg: string) => nev
   }
 }
 
-/** The number in `s`, or null if it is empty or not a number (an explicit `NaN` is allowed). */
+/** A decimal number as pandas and Python's float() read it: no hex, binary or octal, no `1_000`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
+
+/** The number in `s`, or null if it is not a decimal number (`nan`, `inf`, `Infinity` allowed). */
 function parseNumber(s: string): number | null {
-  if (s === '') return null;
-  const v = Number(s);
-  if (!Number.isNaN(v)) return v;
-  return /^[+-]?nan$/i.test(s) ? NaN : null;
+  if (DECIMAL.test(s)) return Number(s);
+  const special = SPECIAL.exec(s);
+  if (special === null) return null;
+  if (special[2]!.toLowerCase() === 'nan') return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
+/** UTF-8 bytes as text; invalid UTF-8 is an error naming the line it is on. */
+function decodeUtf8(op: string, name: string, bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // Find the line, counting line breaks as parseCsv does (\r\n, \n or \r).
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      const b = bytes[i];
+      if (i < bytes.length && b !== 0x0a && b !== 0x0d) continue;
+      try {
+        decoder.decode(bytes.subarray(start, i));
+      } catch {
+        throw new ValueError(`${op}: ${name} line ${line}: the text is not valid UTF-8 (in bytes ${start}..${i} of the file)`);
+      }
+      if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
+      line++;
+      start = i + 1;
+    }
+    throw new ValueError(`${op}: ${name}: the text is not valid UTF-8`);
+  }
 }
 
 function parseCsvAs(op: string, text: string, opts: CsvOptions): CsvData {
@@ -205,6 +246,10 @@ function resolveLabelColumn(op: string, name: string, col: string | number | und
   return c;
 }
 
+/** Integer labels may name up to max(MIN_CLASS_LIMIT, CLASSES_PER_ROW * rows) classes. */
+const MIN_CLASS_LIMIT = 1024;
+const CLASSES_PER_ROW = 16;
+
 function encodeLabels(
   op: string,
   name: string,
@@ -225,10 +270,18 @@ function encodeLabels(
   }
   if (texts.length > 0 && texts.every((t) => /^\d+$/.test(t) && Number(t) <= 2147483647)) {
     let max = -1;
+    let maxAt = 0;
     texts.forEach((t, i) => {
       labels[i] = Number(t);
-      max = Math.max(max, labels[i]!);
+      if (labels[i]! > max) [max, maxAt] = [labels[i]!, i];
     });
+    // The classes 0..max are named: bounded by the rows, so a 24-byte file cannot ask for 2^31 names.
+    const limit = Math.max(MIN_CLASS_LIMIT, CLASSES_PER_ROW * texts.length);
+    if (max + 1 > limit)
+      throw new ValueError(
+        `${op}: ${name} line ${lines[maxAt]}: label ${max} would make ${max + 1} classes for ${texts.length} data rows; ` +
+          `integer labels are class indices 0..K-1 with K at most max(${MIN_CLASS_LIMIT}, ${CLASSES_PER_ROW} x rows) = ${limit}; pass classNames to list the classes`,
+      );
     return { labels, classNames: Array.from({ length: max + 1 }, (_, k) => String(k)) };
   }
   const index = new Map<string, number>();

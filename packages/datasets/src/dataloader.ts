@@ -1,4 +1,5 @@
-import { ValueError, randperm, type Generator } from '@tapegrad/core';
+import { ValueError, defineOptions, randperm, type Generator } from '@tapegrad/core';
+import { checkDatasetOptions } from './options.js';
 import { defaultCollate, type Collated } from './collate.js';
 import { isBatchSource, type Dataset } from './dataset.js';
 import { arangeInt32 } from './rows.js';
@@ -26,6 +27,10 @@ export interface DataLoaderOptions<T, B> {
   /** Merges a list of samples into a batch (default {@link defaultCollate}). */
   collate?: (samples: T[]) => B;
 }
+
+const LOADER = defineOptions('DataLoader', {
+  batchSize: 'number', shuffle: 'boolean', dropLast: 'boolean', generator: 'object', collate: 'function',
+});
 
 /**
  * Iterates over a data set in batches (PyTorch's `DataLoader`), with `for...of` or `for await`.
@@ -61,7 +66,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly generator: Generator | undefined;
   private readonly collate: ((samples: T[]) => B) | undefined;
 
-  constructor(dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  constructor(dataset: Dataset<T>, opts?: DataLoaderOptions<T, B>) {
+    opts = checkDatasetOptions(LOADER, opts);
     const batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);

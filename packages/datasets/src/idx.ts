@@ -2,7 +2,7 @@
 //   offset 0: magic number, 4 bytes: 0x00, 0x00, element type code, number of dims
 //   offset 4: one big-endian uint32 size per dim
 //   then the elements in row-major order, big-endian for multi-byte types.
-import { ValueError, fmtShape } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, fmtShape, type OptionSpec } from '@tapegrad/core';
 import { gunzip, readFileBytes } from './node-io.js';
 
 /**
@@ -67,6 +67,15 @@ const TYPES: Record<number, { type: IdxType; size: number }> = {
 };
 const CODES: Record<IdxType, number> = { ubyte: 0x08, byte: 0x09, short: 0x0b, int: 0x0c, float: 0x0d, double: 0x0e };
 
+/** Most dims an IDX file may declare (its header has room for 255; tensors take at most 64). */
+const MAX_DIMS = 64;
+
+const expectOptions = (fn: string): OptionSpec =>
+  defineOptions(fn, { type: "'ubyte'|'byte'|'short'|'int'|'float'|'double'", ndim: 'integer' });
+const SPECS: Record<string, OptionSpec> = {
+  parseIdx: expectOptions('parseIdx'), decodeIdx: expectOptions('decodeIdx'), readIdx: expectOptions('readIdx'),
+};
+
 const hex32 = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
 /**
@@ -97,7 +106,8 @@ export function isGzip(bytes: Uint8Array): boolean {
  * [type, shape]; // ['ubyte', [3]]
  * data; // [7, 2, 1]
  */
-export function parseIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpectation = {}): IdxArray {
+export function parseIdx(bytes: Uint8Array, name = '<bytes>', expect?: IdxExpectation): IdxArray {
+  expect = checkOptions(SPECS.parseIdx!, expect);
   const fail = (msg: string): never => {
     throw new ValueError(`parseIdx: ${name}: ${msg}`);
   };
@@ -115,6 +125,7 @@ export function parseIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpecta
   if (bytes[0] !== 0 || bytes[1] !== 0 || !info || ndim === 0)
     fail(`wrong magic number ${hex32(magic)} at offset 0${expectedText || ' (expected 0x0000TTDD: type code TT in 08,09,0b,0c,0d,0e and DD >= 1 dims)'}`);
   if (expected !== null && magic !== expected) fail(`wrong magic number ${hex32(magic)} at offset 0${expectedText}`);
+  if (ndim > MAX_DIMS) fail(`magic number ${hex32(magic)} at offset 0 declares ${ndim} dims; at most ${MAX_DIMS} are supported`);
   const header = 4 + 4 * ndim;
   if (bytes.length < header)
     fail(`truncated: the header of ${ndim} dims needs ${header} bytes, but the file ends at offset ${bytes.length}`);
@@ -150,19 +161,39 @@ function decodeElements(bytes: Uint8Array, view: DataView, start: number, n: num
 }
 
 /**
+ * The size of an IDX file as its header declares it, from the file's first bytes: what
+ * decompression may produce. `'stop'` for an invalid magic number (parseIdx reports it).
+ */
+function declaredSize(head: Uint8Array): number | 'stop' | undefined {
+  if (head.length < 4) return undefined;
+  const info = TYPES[head[2]!];
+  const ndim = head[3]!;
+  if (head[0] !== 0 || head[1] !== 0 || !info || ndim === 0 || ndim > MAX_DIMS) return 'stop';
+  const header = 4 + 4 * ndim;
+  if (head.length < header) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, header);
+  let count = 1;
+  for (let d = 0; d < ndim; d++) count *= view.getUint32(4 + 4 * d, false);
+  return header + count * info.size;
+}
+
+/**
  * Decodes an IDX file that may be gzip-compressed (detected by its `1f 8b` signature), then
  * checks and parses it like {@link parseIdx}. Async because browsers decompress with
- * `DecompressionStream`; Node uses `node:zlib`.
+ * `DecompressionStream`; Node uses `node:zlib`. Decompression stops one chunk past the size the
+ * header declares, so a small file that inflates to gigabytes is refused without holding them.
  *
- * @throws ValueError naming `name`: corrupt or truncated gzip data, and every {@link parseIdx} error
+ * @throws ValueError naming `name`: corrupt or truncated gzip data, data beyond the size the
+ *   header declares, and every {@link parseIdx} error
  * @example
  * import { gzipSync } from 'node:zlib';
  * const gz = gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
  * (await decodeIdx(gz, 'labels-idx1-ubyte.gz')).data; // [7, 2, 1]
  * // in a browser: await decodeIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()), url)
  */
-export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect: IdxExpectation = {}): Promise<IdxArray> {
-  const raw = isGzip(bytes) ? await gunzip('decodeIdx', bytes, name) : bytes;
+export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect?: IdxExpectation): Promise<IdxArray> {
+  checkOptions(SPECS.decodeIdx!, expect);
+  const raw = isGzip(bytes) ? await gunzip('decodeIdx', bytes, name, declaredSize) : bytes;
   return parseIdx(raw, name, expect);
 }
 
@@ -177,6 +208,7 @@ export async function decodeIdx(bytes: Uint8Array, name = '<bytes>', expect: Idx
  * await writeFile(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
  * (await readIdx(path, { ndim: 1 })).shape; // [3]
  */
-export async function readIdx(path: string, expect: IdxExpectation = {}): Promise<IdxArray> {
+export async function readIdx(path: string, expect?: IdxExpectation): Promise<IdxArray> {
+  checkOptions(SPECS.readIdx!, expect);
   return decodeIdx(await readFileBytes('readIdx', path), path, expect);
 }

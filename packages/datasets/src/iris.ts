@@ -1,5 +1,7 @@
-import { Tensor, ValueError } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions } from '@tapegrad/core';
 import { IRIS_ROWS } from './iris-data.js';
+
+const IRIS = defineOptions('loadIris', { classes: 'array', features: 'array' });
 
 /**
  * The three Iris species, in label order.
@@ -92,7 +94,8 @@ function resolve(op: string, what: string, wanted: readonly (string | number)[],
  * const two = loadIris({ classes: ['setosa', 'versicolor'], features: ['sepal length', 'petal length'] });
  * two.features.shape; // [100, 2]
  */
-export function loadIris(opts: IrisOptions = {}): Iris {
+export function loadIris(opts?: IrisOptions): Iris {
+  opts = checkOptions(IRIS, opts);
   const classes = opts.classes ? resolve('loadIris', 'class', opts.classes, IRIS_CLASS_NAMES) : [0, 1, 2];
   const cols = opts.features ? resolve('loadIris', 'feature', opts.features, IRIS_FEATURE_NAMES) : [0, 1, 2, 3];
   const rows: number[] = [];

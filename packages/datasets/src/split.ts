@@ -1,6 +1,13 @@
-import { Generator, ShapeError, Tensor, ValueError, defaultGenerator, fmtShape, randperm } from '@tapegrad/core';
+import { Generator, ShapeError, Tensor, ValueError, defaultGenerator, defineOptions, fmtShape, randperm } from '@tapegrad/core';
 import { Subset, type Dataset } from './dataset.js';
+import { checkDatasetOptions } from './options.js';
 import { takeRows } from './rows.js';
+
+// generator: any type here; checkDatasetOptions requires a Generator.
+const RANDOM_SPLIT = defineOptions('randomSplit', { generator: 'object' });
+const TRAIN_TEST_SPLIT = defineOptions('trainTestSplit', {
+  testSize: 'number', shuffle: 'boolean', stratify: 'boolean|tensor', seed: 'number', generator: 'object',
+});
 
 /**
  * Splits a data set into non-overlapping random subsets (PyTorch's `random_split`).
@@ -18,8 +25,9 @@ import { takeRows } from './rows.js';
 export function randomSplit<T>(
   dataset: Dataset<T>,
   lengths: readonly number[],
-  opts: { generator?: Generator } = {},
+  opts?: { generator?: Generator },
 ): Subset<T>[] {
+  opts = checkDatasetOptions(RANDOM_SPLIT, opts);
   const n = dataset.length;
   const total = lengths.reduce((a, b) => a + b, 0);
   let counts: number[];
@@ -107,7 +115,8 @@ export interface TrainTestSplit {
  * [xTrain.shape, xTest.shape]; // [[120, 4], [30, 4]]
  * yTest.eq(2).sum().item(); // 10 (stratified: each class in equal numbers)
  */
-export function trainTestSplit(x: Tensor, y: Tensor, opts: TrainTestSplitOptions = {}): TrainTestSplit {
+export function trainTestSplit(x: Tensor, y: Tensor, opts?: TrainTestSplitOptions): TrainTestSplit {
+  opts = checkDatasetOptions(TRAIN_TEST_SPLIT, opts);
   if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0])
     throw new ShapeError(`trainTestSplit: x and y must have the same first dim, got shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
   const n = x.shape[0]!;

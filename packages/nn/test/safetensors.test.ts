@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor, tensor, randn, manualSeed, noGrad, ValueError } from '@tapegrad/core';
@@ -168,6 +169,35 @@ describe('serializeSafetensors / parseSafetensors', () => {
   });
 });
 
+describe('names and keys taken from the file', () => {
+  it('keeps a tensor and a metadata key named "__proto__" (and "constructor") through a round trip', () => {
+    const src: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+    src['__proto__'] = tensor([1, 2]);
+    src['constructor'] = tensor([3]);
+    const meta = JSON.parse('{"__proto__":"x","toString":"y"}') as Record<string, string>;
+    const { tensors, metadata } = parseSafetensors(serializeSafetensors(src, meta));
+    expect(Object.keys(tensors).sort()).toEqual(['__proto__', 'constructor']);
+    expect(tensors['__proto__']!.toArray()).toEqual([1, 2]);
+    expect(tensors['constructor']!.toArray()).toEqual([3]);
+    expect(Object.keys(metadata).sort()).toEqual(['__proto__', 'toString']);
+    expect(metadata['__proto__']).toBe('x');
+    expect(Object.getPrototypeOf(tensors)).toBe(null);
+    expect(Object.getPrototypeOf(metadata)).toBe(null);
+  });
+
+  it('loads a hand-written file with a tensor named "__proto__"', () => {
+    const bytes = build('{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(new Float32Array([5]).buffer));
+    const { tensors } = parseSafetensors(bytes);
+    expect(Object.keys(tensors)).toEqual(['__proto__']);
+    expect(tensors['__proto__']!.toArray()).toEqual([5]);
+  });
+
+  it('does not take an inherited property of the dtypes option as an override', () => {
+    const bytes = serializeSafetensors({ valueOf: tensor([1], { dtype: 'int32' }) }, undefined, { dtypes: {} });
+    expect(parseSafetensors(bytes).tensors['valueOf']!.dtype).toBe('int32');
+  });
+});
+
 describe('parseSafetensors on malformed input', () => {
   const f32 = (n: number) => new Uint8Array(4 * n);
   const entry = (dtype: string, shape: unknown, offsets: unknown) => ({ dtype, shape, data_offsets: offsets });
@@ -247,6 +277,30 @@ describe('parseSafetensors on malformed input', () => {
   it('rejects an entry that is not an object', () => {
     bad(build({ a: 5 }), /tensor "a": entry must be an object/);
   });
+
+  it('names an own-property dtype check: "valueOf" and "__proto__" are unknown dtypes', () => {
+    bad(build({ a: entry('valueOf', [1], [0, 4]) }, f32(1)), /tensor "a": unsupported dtype "valueOf" \(supported: F64, F32/);
+    bad(build({ a: entry('__proto__', [1], [0, 4]) }, f32(1)), /tensor "a": unsupported dtype "__proto__"/);
+    bad(build({ a: entry('toString', [1], [0, 4]) }, f32(1)), /unsupported dtype "toString"/);
+  });
+
+  it('refuses 100,000 nested arrays with a ValueError naming the file, not a stack overflow', () => {
+    const deep = '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+    bad(build(deep), /^parseSafetensors: m\.safetensors: header nests objects or arrays 4 deep at character 7; a safetensors header nests at most 3/);
+    bad(build('{"__metadata__":{"k":{"x":"y"}}}'), /__metadata__ value for "k" must be a string/);
+    bad(build('[[[[[[[['), /header nests objects or arrays 4 deep/);
+  });
+
+  it('still reports an unterminated string or a bad escape as invalid JSON', () => {
+    bad(build('{"a'), /header is not valid JSON/);
+    bad(build('{"\\q":1}'), /header is not valid JSON/);
+  });
+
+  it('refuses a shape of more than 64 dims before creating a tensor', () => {
+    bad(build({ a: entry('F32', new Array(65).fill(1), [0, 4]) }, f32(1)), /tensor "a": shape has 65 dims; at most 64 are supported/);
+    bad(build({ a: entry('F32', new Array(1000).fill(1), [0, 4]) }, f32(1)), /shape has 1000 dims/);
+    expect(parseSafetensors(build({ a: entry('F32', new Array(64).fill(1), [0, 4]) }, f32(1))).tensors.a!.shape.length).toBe(64);
+  });
 });
 
 describe('saveSafetensors / loadSafetensors', () => {
@@ -276,6 +330,24 @@ describe('saveSafetensors / loadSafetensors', () => {
       expect((await loadSafetensors(path)).a!.toArray()).toEqual([3, 4, 5]);
       expect(await readdir(dir)).toEqual(['w.safetensors']);
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the temporary files of killed saves to the same file, but not those of a live process', async () => {
+    const dir = await tmp();
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      const stale = join(dir, `.m.safetensors.${dead}.abc123.tmp`);
+      const busy = join(dir, `.m.safetensors.${live.pid}.def456.tmp`);
+      const mine = join(dir, `.m.safetensors.${process.pid}.ghi789.tmp`);
+      const other = join(dir, `.n.safetensors.${dead}.abc123.tmp`);
+      for (const p of [stale, busy, mine, other]) await writeFile(p, new Uint8Array(1000));
+      await saveSafetensors({ w: tensor([1]) }, join(dir, 'm.safetensors'));
+      expect((await readdir(dir)).sort()).toEqual([`.m.safetensors.${live.pid}.def456.tmp`, `.m.safetensors.${process.pid}.ghi789.tmp`, `.n.safetensors.${dead}.abc123.tmp`, 'm.safetensors'].sort());
+    } finally {
+      live.kill();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -1,7 +1,7 @@
 import { DTypeError, ShapeError, ValueError, fmtShape, isFloating, shapesEqual, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { checkReduction, reduce, type LossOptions, type Reduction } from './reduction.js';
-import { checkClassInput, classIndexLoss, indexTargetShape, letters } from './nll-loss.js';
+import { checkClassInput, classIndexLoss, indexTargetShape, intHint, letters } from './nll-loss.js';
 
 /**
  * Options of {@link crossEntropy}.
@@ -28,6 +28,12 @@ export interface CrossEntropyLossOptions extends LossOptions {
  *   0 where `t_i = ignoreIndex`; `'mean'` divides by `sum_i w[t_i]` over non-ignored targets (as PyTorch);
  * - probability targets p (float, shape of input): `l_i = -sum_c w[c] p'[i, c] logp[i, c]` with
  *   `p' = (1 - ε) p + ε / C`; `'mean'` divides by the number of targets.
+ *
+ * Masked logits: a logit of -∞ in a class other than the target gives a finite loss and gradient
+ * with class-index targets, as in PyTorch (the target column is picked, nothing is multiplied by
+ * a zero coefficient). With label smoothing ε > 0 the smoothing term sums `logp` over every
+ * class, so such a row's loss is +∞, as in PyTorch (its gradient stays finite); a -∞ logit where a
+ * probability target is 0 gives NaN, as in PyTorch.
  *
  * @param input - logits, shape [N, C], [N, C, d1, ...] or [C]
  * @param target - int32 class indices of shape [N] ([N, d1, ...], []) or probabilities of the input's shape
@@ -60,7 +66,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyLo
   const Err = target.dtype === 'int32' || isFloating(target.dtype) ? ShapeError : DTypeError;
   throw new Err(
     `${op}: target must be int32 class indices of shape ${letters(input.ndim, false)} or probabilities of shape ` +
-      `${letters(input.ndim, true)}; got target.shape=${fmtShape(target.shape)} (${target.dtype}) for input.shape=${fmtShape(input.shape)}`,
+      `${letters(input.ndim, true)}; got target.shape=${fmtShape(target.shape)} (${target.dtype}) for input.shape=${fmtShape(input.shape)}` +
+      intHint(target, indexTargetShape(input.shape)),
   );
 }
 

@@ -1,6 +1,11 @@
-import { DTypeError, ShapeError, ValueError, fmtShape, isFloating, shapesEqual, type Tensor } from '@tapegrad/core';
+import { DTypeError, ShapeError, ValueError, checkOptions, defineOptions, fmtShape, isFloating, shapesEqual, type Tensor } from '@tapegrad/core';
+import { requireTensor } from '../options.js';
 import { Module } from '../module.js';
-import { checkReduction, reduce, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+const TYPES = { reduction: REDUCTION, weight: 'tensor|null', ignoreIndex: 'integer', labelSmoothing: 'number' };
+const OPTS = defineOptions('crossEntropy', TYPES);
+const MODULE_OPTS = defineOptions('CrossEntropyLoss', TYPES);
 import { checkClassInput, classIndexLoss, indexTargetShape, intHint, letters } from './nll-loss.js';
 
 /**
@@ -44,8 +49,11 @@ export interface CrossEntropyLossOptions extends LossOptions {
  * const logits = tensor([[2, 0, -1], [0, 3, 0]]);
  * F.crossEntropy(logits, tensor([0, 1], { dtype: 'int32' })).item(); // 0.132384
  */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyLossOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, opts?: CrossEntropyLossOptions): Tensor {
   const op = 'crossEntropy';
+  opts = checkOptions(OPTS, opts);
+  requireTensor(op, 'input', input);
+  requireTensor(op, 'target', target);
   checkClassInput(op, input, opts.weight);
   const eps = opts.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${eps}`);
@@ -91,8 +99,9 @@ export class CrossEntropyLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly ignoreIndex: number;
   /** The label smoothing ε. */
   readonly labelSmoothing: number;
-  constructor(opts: CrossEntropyLossOptions = {}) {
+  constructor(opts?: CrossEntropyLossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;

@@ -1,6 +1,13 @@
-import { DTypeError, ShapeError, ValueError, fmtShape, isFloating, shapesEqual, where, type Tensor } from '@tapegrad/core';
+import {
+  DTypeError, ShapeError, ValueError, checkOptions, defineOptions, fmtShape, isFloating, shapesEqual, where, type Tensor,
+} from '@tapegrad/core';
+import { requireTensor } from '../options.js';
 import { Module } from '../module.js';
-import { checkReduction, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, type LossOptions, type Reduction } from './reduction.js';
+
+const TYPES = { reduction: REDUCTION, weight: 'tensor|null', ignoreIndex: 'integer' };
+const OPTS = defineOptions('nllLoss', TYPES);
+const MODULE_OPTS = defineOptions('NLLLoss', TYPES);
 
 /**
  * Options of {@link nllLoss}.
@@ -142,7 +149,10 @@ export function classIndexLoss(
  * const logProbs = tensor([[-0.5, -1], [-2, -0.1]]);
  * F.nllLoss(logProbs, tensor([0, 1], { dtype: 'int32' })).item(); // 0.3 ((0.5 + 0.1) / 2)
  */
-export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, opts?: NLLLossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
+  requireTensor('nllLoss', 'input', input);
+  requireTensor('nllLoss', 'target', target);
   checkClassInput('nllLoss', input, opts.weight);
   const expected = indexTargetShape(input.shape);
   if (target.dtype !== 'int32' || !shapesEqual(target.shape, expected))
@@ -170,8 +180,9 @@ export class NLLLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly reduction: Reduction;
   /** The class index that is ignored. */
   readonly ignoreIndex: number;
-  constructor(opts: NLLLossOptions = {}) {
+  constructor(opts?: NLLLossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     checkReduction('NLLLoss', this.reduction);

@@ -1,5 +1,5 @@
 import {
-  Tensor, ShapeError, ValueError, DTypeError, allocate, allocateUninitialized, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
+  Tensor, ShapeError, ValueError, DTypeError, allocateUninitialized, where, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
   avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
   checkOptions, defineOptions, unsupported, type Conv2dOptions, type Pool2dOptions, type Generator,
 } from '@tapegrad/core';
@@ -278,20 +278,10 @@ export function embedding(input: Tensor, weight: Tensor, opts?: { paddingIdx?: n
   for (let i = 0; i < idx.length; i++)
     if (idx[i]! < 0 || idx[i]! >= num)
       throw new ValueError(`embedding: index ${idx[i]} at flat position ${i} is out of range for ${num} embeddings (input.shape=${fmtShape(input.shape)})`);
-  let out = weight.indexSelect(0, input.reshape([-1]));
+  const flat = input.reshape([idx.length]);
+  let out = weight.indexSelect(0, flat);
   const pad = opts.paddingIdx;
-  if (pad !== undefined && pad !== null) {
-    const p = pad < 0 ? pad + num : pad;
-    const keep = allocate(weight.dtype, idx.length);
-    const drop = allocate(weight.dtype, idx.length);
-    for (let i = 0; i < idx.length; i++) {
-      keep[i] = idx[i] === p ? 0 : 1;
-      drop[i] = 1 - keep[i]!;
-    }
-    // Same values, but the rows looked up at paddingIdx are cut from the tape.
-    const k = Tensor.fromData(keep, [idx.length, 1], weight.dtype);
-    const d = Tensor.fromData(drop, [idx.length, 1], weight.dtype);
-    out = out.mul(k).add(out.detach().mul(d));
-  }
+  // Same values, but the rows looked up at paddingIdx are cut from the tape.
+  if (pad !== undefined && pad !== null) out = where(flat.ne(pad < 0 ? pad + num : pad).reshape([idx.length, 1]), out, out.detach());
   return out.reshape([...input.shape, dim]);
 }

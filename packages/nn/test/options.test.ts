@@ -3,7 +3,7 @@ import { Generator, ValueError, ones, randn, tensor, zeros } from '@tapegrad/cor
 import {
   F, init, summary, AvgPool2d, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Dropout, ELU,
   Embedding, Flatten, GELU, Heaviside, HuberLoss, KLDivLoss, L1Loss, LeakyReLU, Linear, LogSoftmax, MaxPool2d, MSELoss,
-  NLLLoss, Sequential, Softmax, Softplus,
+  NLLLoss, Parameter, Sequential, Softmax, Softplus,
 } from '@tapegrad/nn';
 
 /** Calls `fn` and returns the message of the ValueError it throws. */
@@ -145,6 +145,8 @@ describe('non-Tensor arguments', () => {
     expect(message(() => untyped(F.relu)(1))).toBe('relu: input must be a Tensor, got 1 (a number)');
     expect(message(() => untyped(F.softmax)([1, 2], 0))).toMatch(/^softmax: input must be a Tensor/);
     expect(message(() => untyped(init.zeros_)([1, 2]))).toMatch(/^zeros_: tensor must be a Tensor, got an array/);
+    expect(message(() => construct(Parameter, [1, 2]))).toBe('Parameter: data must be a Tensor, got an array [1, 2]');
+    expect(message(() => construct(Parameter, t, { requiresGrad: false }))).toBe('Parameter: requiresGrad must be a boolean, got an object');
   });
 
   it('says what call expected when it gets no input', () => {

@@ -37,8 +37,9 @@ export type SchedulerStateDict = { [key: string]: number | string | boolean | nu
  * As in PyTorch, the schedules are *chainable*: most compute the next lr from each group's
  * current lr (StepLR multiplies it by gamma at each step size, ExponentialLR at every epoch), so
  * two schedulers stepped on one optimizer compose (a LinearLR warm-up with an ExponentialLR
- * decay), and an lr set by hand between steps carries on. {@link LambdaLR} and
- * {@link CosineAnnealingWarmRestarts} set `baseLr`-relative values instead, as PyTorch's do.
+ * decay), and an lr set by hand between steps carries on. {@link LambdaLR},
+ * {@link CosineAnnealingWarmRestarts} and {@link OneCycleLR} set `baseLr`-relative values
+ * instead, as PyTorch's do.
  * When resuming, load the optimizer's state dict as well as the scheduler's: it holds the
  * groups' current learning rates.
  *

@@ -439,14 +439,7 @@ function checkScheduler(c: SchedulerCase, tol: Tol): void {
 /** Cases or ops whose algorithm legitimately differs from PyTorch's, with the reason. */
 const OPTIM_LOOSE: Record<string, Tol> = {};
 /** Cases where tapegrad and PyTorch disagree (reported; each is expected to fail until fixed). */
-const OPTIM_KNOWN: Record<string, string> = {
-  // ExponentialLR(gamma 0.9) then StepLR(3, 0.1) on one optimizer: PyTorch compounds them,
-  // lr = 0.1 * 0.9^t * 0.1^floor(t/3) (after epoch 1: 0.09, epoch 3: 0.00729); tapegrad's closed
-  // forms overwrite each other, so the last scheduler wins (0.1, ..., 0.01). Deliberate per the
-  // LRScheduler docs ("not PyTorch's chainable multiplicative updates").
-  'ExponentialLR gamma 0.9 chained with StepLR every 3 epochs':
-    'chained schedulers: PyTorch multiplies their factors, tapegrad keeps only the last one stepped (deliberate per its docs)',
-};
+const OPTIM_KNOWN: Record<string, string> = {};
 
 describe('optimizers and schedulers vs PyTorch', () => {
   const fixture = load<OptimizerCase | SchedulerCase>('optim') as OptimFixture;

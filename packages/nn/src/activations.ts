@@ -1,5 +1,10 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { Module } from './module.js';
+import { requireInteger, requireNumber } from './options.js';
+
+const GELU_OPTS = defineOptions('GELU', { approximate: "'none'|'tanh'" });
+const SOFTPLUS_OPTS = defineOptions('Softplus', { beta: 'number', threshold: 'number' });
+const HEAVISIDE_OPTS = defineOptions('Heaviside', { value: 'number' });
 import * as A from './functional/activations.js';
 
 /**
@@ -57,6 +62,7 @@ export class LeakyReLU extends Module {
   readonly negativeSlope: number;
   constructor(negativeSlope = 0.01) {
     super();
+    requireNumber('LeakyReLU', 'negativeSlope', negativeSlope);
     this.negativeSlope = negativeSlope;
   }
   override extraRepr(): string {
@@ -80,6 +86,7 @@ export class ELU extends Module {
   readonly alpha: number;
   constructor(alpha = 1) {
     super();
+    requireNumber('ELU', 'alpha', alpha);
     this.alpha = alpha;
   }
   override extraRepr(): string {
@@ -102,8 +109,9 @@ export class ELU extends Module {
 export class GELU extends Module {
   /** `'none'` (exact, default) or `'tanh'`. */
   readonly approximate: 'none' | 'tanh';
-  constructor(opts: { approximate?: 'none' | 'tanh' } = {}) {
+  constructor(opts?: { approximate?: 'none' | 'tanh' }) {
     super();
+    opts = checkOptions(GELU_OPTS, opts);
     this.approximate = opts.approximate ?? 'none';
   }
   override extraRepr(): string {
@@ -127,8 +135,9 @@ export class Softplus extends Module {
   readonly beta: number;
   /** Above `beta x > threshold` the output is `x` itself (default 20). */
   readonly threshold: number;
-  constructor(opts: { beta?: number; threshold?: number } = {}) {
+  constructor(opts?: { beta?: number; threshold?: number }) {
     super();
+    opts = checkOptions(SOFTPLUS_OPTS, opts);
     this.beta = opts.beta ?? 1;
     this.threshold = opts.threshold ?? 20;
   }
@@ -154,6 +163,7 @@ export class Softmax extends Module {
   readonly dim: number;
   constructor(dim = -1) {
     super();
+    requireInteger('Softmax', 'dim', dim);
     this.dim = dim;
   }
   override extraRepr(): string {
@@ -177,6 +187,7 @@ export class LogSoftmax extends Module {
   readonly dim: number;
   constructor(dim = -1) {
     super();
+    requireInteger('LogSoftmax', 'dim', dim);
     this.dim = dim;
   }
   override extraRepr(): string {
@@ -199,8 +210,9 @@ export class LogSoftmax extends Module {
 export class Heaviside extends Module {
   /** The output where the input is exactly 0. */
   readonly value: number;
-  constructor(opts: { value?: number } = {}) {
+  constructor(opts?: { value?: number }) {
     super();
+    opts = checkOptions(HEAVISIDE_OPTS, opts);
     this.value = opts.value ?? 1;
   }
   override extraRepr(): string {

@@ -15,7 +15,7 @@
  */
 export { Parameter } from './parameter.js';
 export {
-  Module, type AnyModule, type ForwardHook, type ForwardPreHook, type StateDict,
+  Module, type AnyModule, type ForwardHook, type ForwardPreHook, type RemovableHandle, type StateDict,
   type LoadStateDictOptions, type LoadStateDictResult,
 } from './module.js';
 export { Sequential, ModuleList, ModuleDict } from './containers.js';

@@ -1,6 +1,17 @@
 import {
-  Tensor, ValueError, DTypeError, defaultGenerator, noGrad, fmtShape, isFloating, allocate, type Generator,
+  Tensor, ValueError, DTypeError, defaultGenerator, defineOptions, noGrad, fmtShape, isFloating, allocate, type Generator,
 } from '@tapegrad/core';
+import { checkGeneratorOptions, requireNumber, requireTensor } from './options.js';
+
+const spec = (fn: string, extra: Record<string, string> = {}) => defineOptions(fn, { ...extra, generator: 'object' });
+const UNIFORM = spec('uniform_');
+const NORMAL = spec('normal_');
+const TRUNC_NORMAL = spec('truncNormal_');
+const XAVIER_UNIFORM = spec('xavierUniform_', { gain: 'number' });
+const XAVIER_NORMAL = spec('xavierNormal_', { gain: 'number' });
+const KAIMING_TYPES = { a: 'number', mode: "'fanIn'|'fanOut'", nonlinearity: 'string' };
+const KAIMING_UNIFORM = spec('kaimingUniform_', KAIMING_TYPES);
+const KAIMING_NORMAL = spec('kaimingNormal_', KAIMING_TYPES);
 
 /*
  * Parameter initialisation, PyTorch's `torch.nn.init`: each function fills a tensor in place
@@ -58,7 +69,7 @@ export interface KaimingOptions extends InitOptions {
 
 /** Writes `draw(i)` into every element of `t` in place, under noGrad (nothing for an empty `t`). */
 function fill(op: string, t: Tensor, draw: (i: number) => number): Tensor {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${typeof t}`);
+  requireTensor(op, 'tensor', t);
   if (t.numel === 0) return t;
   const data = allocate(t.dtype, t.numel);
   for (let i = 0; i < data.length; i++) data[i] = draw(i);
@@ -68,6 +79,7 @@ function fill(op: string, t: Tensor, draw: (i: number) => number): Tensor {
 }
 
 function requireFloatInit(op: string, t: Tensor): void {
+  requireTensor(op, 'tensor', t);
   if (!isFloating(t.dtype))
     throw new DTypeError(`${op}: expected a floating point tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
 }
@@ -80,8 +92,11 @@ function requireFloatInit(op: string, t: Tensor): void {
  * const w = init.uniform_(zeros([3, 3]), -0.1, 0.1);
  * w.abs().max().item() <= 0.1; // true
  */
-export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
+export function uniform_(t: Tensor, a = 0, b = 1, opts?: InitOptions): Tensor {
+  opts = checkGeneratorOptions(UNIFORM, opts);
   requireFloatInit('uniform_', t);
+  requireNumber('uniform_', 'a', a);
+  requireNumber('uniform_', 'b', b);
   if (!(a <= b)) throw new ValueError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
   const g = opts.generator ?? defaultGenerator;
   return fill('uniform_', t, () => a + (b - a) * g.random());
@@ -95,8 +110,11 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
  * const w = init.normal_(zeros([100, 100]), 0, 0.02);
  * w.std().item(); // about 0.02
  */
-export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
+export function normal_(t: Tensor, mean = 0, std = 1, opts?: InitOptions): Tensor {
+  opts = checkGeneratorOptions(NORMAL, opts);
   requireFloatInit('normal_', t);
+  requireNumber('normal_', 'mean', mean);
+  requireNumber('normal_', 'std', std);
   if (!(std >= 0)) throw new ValueError(`normal_: expected std >= 0, got ${std}`);
   const g = opts.generator ?? defaultGenerator;
   return fill('normal_', t, () => mean + std * g.normal());
@@ -110,8 +128,10 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
  * const w = init.truncNormal_(zeros([3, 3]), 0, 0.02, -0.04, 0.04);
  * w.abs().max().item() <= 0.04; // true
  */
-export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: InitOptions = {}): Tensor {
+export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts?: InitOptions): Tensor {
+  opts = checkGeneratorOptions(TRUNC_NORMAL, opts);
   requireFloatInit('truncNormal_', t);
+  for (const [k, v] of [['mean', mean], ['std', std], ['a', a], ['b', b]] as const) requireNumber('truncNormal_', k, v);
   if (!(a < b)) throw new ValueError(`truncNormal_: expected a < b, got a=${a}, b=${b}`);
   if (!(std > 0)) throw new ValueError(`truncNormal_: expected std > 0, got ${std}`);
   const g = opts.generator ?? defaultGenerator;
@@ -131,6 +151,7 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: 
  * init.constant_(zeros([3]), 0.1).toArray(); // [0.1, 0.1, 0.1]
  */
 export function constant_(t: Tensor, value: number): Tensor {
+  requireNumber('constant_', 'value', value);
   return fill('constant_', t, () => value);
 }
 
@@ -164,6 +185,7 @@ export function ones_(t: Tensor): Tensor {
  * init.eye_(zeros([2, 3])).toArray(); // [[1, 0, 0], [0, 1, 0]]
  */
 export function eye_(t: Tensor): Tensor {
+  requireTensor('eye_', 'tensor', t);
   if (t.ndim !== 2) throw new ValueError(`eye_: expected a 2-D tensor, got shape ${fmtShape(t.shape)}`);
   const cols = t.shape[1]!;
   return fill('eye_', t, (i) => (Math.floor(i / cols) === i % cols ? 1 : 0));
@@ -229,10 +251,12 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * init.xavierUniform_(linear.weight, { gain: init.calculateGain('tanh') });
  * linear.weight.abs().max().item() <= (5 / 3) * Math.sqrt(6 / 150); // true
  */
-export function xavierUniform_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
+export function xavierUniform_(t: Tensor, opts?: InitOptions & { gain?: number }): Tensor {
+  opts = checkGeneratorOptions(XAVIER_UNIFORM, opts);
+  requireTensor('xavierUniform_', 'tensor', t);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform_(t, -a, a, opts);
+  return uniform_(t, -a, a, { generator: opts.generator });
 }
 
 /**
@@ -244,10 +268,12 @@ export function xavierUniform_(t: Tensor, opts: InitOptions & { gain?: number } 
  * init.xavierNormal_(linear.weight);
  * linear.weight.std().item(); // about 0.0632 (sqrt(2 / (300 + 200)))
  */
-export function xavierNormal_(t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor {
+export function xavierNormal_(t: Tensor, opts?: InitOptions & { gain?: number }): Tensor {
+  opts = checkGeneratorOptions(XAVIER_NORMAL, opts);
+  requireTensor('xavierNormal_', 'tensor', t);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const std = (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
-  return normal_(t, 0, std, opts);
+  return normal_(t, 0, std, { generator: opts.generator });
 }
 
 function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
@@ -272,9 +298,11 @@ function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
  * init.kaimingUniform_(conv.weight, { mode: 'fanOut', nonlinearity: 'relu' });
  * conv.weight.abs().max().item() <= Math.sqrt(2) * Math.sqrt(3 / (16 * 9)); // true
  */
-export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+export function kaimingUniform_(t: Tensor, opts?: KaimingOptions): Tensor {
+  opts = checkGeneratorOptions(KAIMING_UNIFORM, opts);
+  requireTensor('kaimingUniform_', 'tensor', t);
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, opts);
-  return uniform_(t, -bound, bound, opts);
+  return uniform_(t, -bound, bound, { generator: opts.generator });
 }
 
 /**
@@ -286,6 +314,8 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
  * init.kaimingNormal_(linear.weight, { nonlinearity: 'relu' });
  * linear.weight.std().item(); // about 0.0505 (sqrt(2 / 784))
  */
-export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts), opts);
+export function kaimingNormal_(t: Tensor, opts?: KaimingOptions): Tensor {
+  opts = checkGeneratorOptions(KAIMING_NORMAL, opts);
+  requireTensor('kaimingNormal_', 'tensor', t);
+  return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts), { generator: opts.generator });
 }

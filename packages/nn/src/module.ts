@@ -1,4 +1,6 @@
-import { Tensor, ValueError, ShapeError, fmtShape, isFloating, noGrad, shapesEqual, type DType } from '@tapegrad/core';
+import {
+  Tensor, ValueError, ShapeError, checkOptions, defineOptions, describeValue, fmtShape, unsupported, isFloating, noGrad, shapesEqual, type DType,
+} from '@tapegrad/core';
 import { Parameter } from './parameter.js';
 
 /**
@@ -68,6 +70,38 @@ export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
 }
+
+/**
+ * What {@link Module.registerForwardHook} and {@link Module.registerForwardPreHook} return
+ * (PyTorch's `RemovableHandle`): `handle.remove()` removes the hook; calling the handle itself
+ * does the same. Removing twice does nothing.
+ *
+ * @example
+ * const layer = new Identity();
+ * const handle: RemovableHandle = layer.registerForwardHook((_m, _args, out) => (out as Tensor).mul(2));
+ * layer.call(tensor([1])).item(); // 2
+ * handle.remove();
+ * layer.call(tensor([1])).item(); // 1
+ */
+export type RemovableHandle = (() => void) & { remove(): void };
+
+function removableHandle(list: unknown[], hook: unknown): RemovableHandle {
+  const remove = () => {
+    const i = list.indexOf(hook);
+    if (i >= 0) list.splice(i, 1);
+  };
+  return Object.assign(remove, { remove });
+}
+
+const REGISTER_BUFFER = defineOptions('registerBuffer', { persistent: 'boolean' });
+const PARAMETERS = defineOptions('parameters', { recurse: 'boolean' });
+const NAMED_PARAMETERS = defineOptions('namedParameters', { recurse: 'boolean' });
+const NUM_PARAMETERS = defineOptions('numParameters', { trainableOnly: 'boolean' });
+const ZERO_GRAD = defineOptions('zeroGrad', { setToNone: 'boolean' });
+const LOAD_STATE_DICT = defineOptions('loadStateDict', {
+  strict: 'boolean',
+  assign: unsupported('assign: true is not supported (values are copied into the existing tensors)', false),
+});
 
 interface BufferEntry {
   tensor: Tensor | null;
@@ -145,6 +179,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * new Linear(3, 2).call(randn([4, 3])).shape; // [4, 2]
    */
   call(...args: In): Out {
+    if (args.length === 0 && this.forward.length > 0)
+      throw new ValueError(
+        `${this.typeName()}.call: expected ${this.forward.length === 1 ? 'an input (usually a Tensor)' : `${this.forward.length} inputs (usually Tensors)`}, got none`,
+      );
     // Most modules have no hooks: skip the copies of the hook lists on this per-batch path.
     if (this.#preHooks.length === 0 && this.#hooks.length === 0) return this.forward(...args);
     let a: unknown[] = args;
@@ -161,39 +199,38 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * Registers a hook run after each {@link Module.call}; returns a function that removes it.
+   * Registers a hook run after each {@link Module.call}; returns a handle whose `remove()`
+   * removes it (PyTorch's `RemovableHandle`; the handle is also a function that does the same).
    *
    * @example
    * const layer = new Linear(3, 2);
    * const shapes: number[][] = [];
-   * const remove = layer.registerForwardHook((_m, _args, out) => void shapes.push((out as Tensor).shape));
+   * const handle = layer.registerForwardHook((_m, _args, out) => void shapes.push((out as Tensor).shape));
    * layer.call(randn([4, 3]));
-   * remove();
+   * handle.remove();
+   * layer.call(randn([1, 3]));
    * shapes; // [[4, 2]]
    */
-  registerForwardHook(hook: ForwardHook): () => void {
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    if (typeof hook !== 'function') throw new ValueError(`registerForwardHook: hook must be a function, got ${describeValue(hook)}`);
     this.#hooks.push(hook);
-    return () => {
-      const i = this.#hooks.indexOf(hook);
-      if (i >= 0) this.#hooks.splice(i, 1);
-    };
+    return removableHandle(this.#hooks, hook);
   }
 
   /**
-   * Registers a hook run before each {@link Module.call}; returns a function that removes it.
+   * Registers a hook run before each {@link Module.call}; returns a handle whose `remove()`
+   * removes it (PyTorch's `RemovableHandle`; the handle is also a function that does the same).
    *
    * @example
    * const fc = new Linear(4, 2);
-   * const remove = fc.registerForwardPreHook((_m, [x]) => [(x as Tensor).flatten(1)]);
+   * const handle = fc.registerForwardPreHook((_m, [x]) => [(x as Tensor).flatten(1)]);
    * fc.call(randn([3, 2, 2])).shape; // [3, 2]
-   * remove();
+   * handle.remove();
    */
-  registerForwardPreHook(hook: ForwardPreHook): () => void {
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    if (typeof hook !== 'function') throw new ValueError(`registerForwardPreHook: hook must be a function, got ${describeValue(hook)}`);
     this.#preHooks.push(hook);
-    return () => {
-      const i = this.#preHooks.indexOf(hook);
-      if (i >= 0) this.#preHooks.splice(i, 1);
-    };
+    return removableHandle(this.#preHooks, hook);
   }
 
   // ------------------------------------------------------------------ registration
@@ -273,7 +310,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * c.call(ones([2]));
    * c.stateDict().count!.item(); // 1
    */
-  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+  registerBuffer(name: string, tensor: Tensor | null, opts?: { persistent?: boolean }): void {
+    opts = checkOptions(REGISTER_BUFFER, opts);
     if (tensor !== null && !(tensor instanceof Tensor))
       throw new ValueError(`registerBuffer: "${name}" must be a Tensor or null, got ${describe(tensor)}`);
     const entry: BufferEntry = { tensor, persistent: opts.persistent ?? true };
@@ -385,7 +423,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * @example
    * new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1)).namedParameters().map(([n]) => n); // ['0.weight', '0.bias', '2.weight', '2.bias']
    */
-  namedParameters(opts: { recurse?: boolean } = {}): Array<[string, Parameter]> {
+  namedParameters(opts?: { recurse?: boolean }): Array<[string, Parameter]> {
+    opts = checkOptions(NAMED_PARAMETERS, opts);
     const out: Array<[string, Parameter]> = [];
     const seen = new Set<Parameter>();
     const mods: Array<[string, AnyModule]> = opts.recurse === false ? [['', this]] : this.namedModules();
@@ -405,7 +444,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * const model = new Sequential(new Linear(3, 2), new ReLU(), new Linear(2, 1));
    * model.parameters().map((p) => p.shape); // [[2, 3], [2], [1, 2], [1]]
    */
-  parameters(opts: { recurse?: boolean } = {}): Parameter[] {
+  parameters(opts?: { recurse?: boolean }): Parameter[] {
+    opts = checkOptions(PARAMETERS, opts);
     return this.namedParameters(opts).map(([, p]) => p);
   }
 
@@ -438,7 +478,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * @example
    * new Linear(784, 10).numParameters(); // 7850
    */
-  numParameters(opts: { trainableOnly?: boolean } = {}): number {
+  numParameters(opts?: { trainableOnly?: boolean }): number {
+    opts = checkOptions(NUM_PARAMETERS, opts);
     let n = 0;
     for (const p of this.parameters()) if (!opts.trainableOnly || p.requiresGrad) n += p.numel;
     return n;
@@ -476,6 +517,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * model.modules().every((m) => !m.training); // true
    */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new ValueError(`train: mode must be a boolean, got ${describeValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -515,7 +557,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * fc.zeroGrad();
    * fc.weight.grad; // null
    */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+  zeroGrad(opts?: { setToNone?: boolean }): void {
+    opts = checkOptions(ZERO_GRAD, opts);
     const setToNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
       if (!p.grad) continue;
@@ -536,6 +579,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * fc.numParameters({ trainableOnly: true }); // 0
    */
   requiresGrad_(on = true): this {
+    if (typeof on !== 'boolean') throw new ValueError(`requiresGrad_: requiresGrad must be a boolean, got ${describeValue(on)}`);
     for (const p of this.parameters()) p.requiresGrad = on;
     return this;
   }
@@ -625,7 +669,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * b.loadStateDict(a.stateDict()); // { missingKeys: [], unexpectedKeys: [] }
    * b.weight.sub(a.weight).abs().max().item(); // 0
    */
-  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts?: LoadStateDictOptions): LoadStateDictResult {
+    opts = checkOptions(LOAD_STATE_DICT, opts);
+    if (stateDict === null || typeof stateDict !== 'object')
+      throw new ValueError(`loadStateDict: expected a state dict (an object or Map of names to Tensors), got ${describeValue(stateDict)}`);
     const strict = opts.strict ?? true;
     const src = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
     const own = new Map<string, Tensor>();

@@ -1,4 +1,4 @@
-import { Tensor } from '@tapegrad/core';
+import { Tensor, ValueError, describeValue } from '@tapegrad/core';
 
 /**
  * A tensor that is a trainable parameter of a {@link Module} (PyTorch's `nn.Parameter`).
@@ -25,6 +25,9 @@ export class Parameter extends Tensor {
    * new Parameter(zeros([2]), false).requiresGrad; // false
    */
   constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor)) throw new ValueError(`Parameter: data must be a Tensor, got ${describeValue(data)}`);
+    if (typeof requiresGrad !== 'boolean')
+      throw new ValueError(`Parameter: requiresGrad must be a boolean, got ${describeValue(requiresGrad)}`);
     super(data.storage, data.shape, data.strides, data.offset);
     if (requiresGrad) this.requiresGrad = true;
   }

@@ -1,5 +1,7 @@
-import { Tensor, ValueError, noGrad, zeros, type DType } from '@tapegrad/core';
-import type { AnyModule } from './module.js';
+import { Tensor, ValueError, checkOptions, defineOptions, describeValue, noGrad, zeros, type DType } from '@tapegrad/core';
+
+const OPTS = defineOptions('summary', { print: 'boolean', dtype: 'string' });
+import { Module, type AnyModule } from './module.js';
 import { Embedding } from './layers/embedding.js';
 
 /**
@@ -115,8 +117,12 @@ function shapeOf(out: unknown): number[] | number[][] {
 export function summary(
   model: AnyModule,
   inputShape: readonly number[] | ReadonlyArray<readonly number[]>,
-  opts: { print?: boolean; dtype?: DType } = {},
+  opts?: { print?: boolean; dtype?: DType },
 ): ModelSummary {
+  opts = checkOptions(OPTS, opts);
+  if (!(model instanceof Module)) throw new ValueError(`summary: model must be a Module, got ${describeValue(model)}`);
+  if (!Array.isArray(inputShape))
+    throw new ValueError(`summary: inputShape must be an array of non-negative integers (or several), got ${describeValue(inputShape)}`);
   const shapes = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as ReadonlyArray<readonly number[]>;
   for (const s of shapes)
     if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0))

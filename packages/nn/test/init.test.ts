@@ -135,7 +135,7 @@ describe('xavier and kaiming', () => {
     const s = stats(init.kaimingNormal_(zeros([300, 100]), { nonlinearity: 'tanh', generator: new Generator(9) }));
     expect(s.std).toBeCloseTo(5 / 3 / 10, 2);
     expect(() => init.kaimingNormal_(zeros([3, 3]), { mode: 'fan_in' as never })).toThrow(
-      /kaimingNormal_: mode must be 'fanIn' or 'fanOut', got 'fan_in'/,
+      /kaimingNormal_: option mode must be 'fanIn' or 'fanOut', got 'fan_in' \(a string\)/,
     );
   });
 

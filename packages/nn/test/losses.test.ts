@@ -36,7 +36,7 @@ describe('mseLoss', () => {
   it('rejects different shapes and unknown reductions', () => {
     expect(() => F.mseLoss(d64([1, 2, 3]), d64([[1], [2], [3]]))).toThrow(ShapeError);
     expect(() => F.mseLoss(d64([1, 2, 3]), d64([[1], [2], [3]]))).toThrow(/mseLoss: input.shape=\[3\] and target.shape=\[3,1\] must be equal/);
-    expect(() => F.mseLoss(d64([1]), d64([1]), { reduction: 'avg' as never })).toThrow(/mseLoss: reduction must be 'mean', 'sum', 'none', got 'avg'/);
+    expect(() => F.mseLoss(d64([1]), d64([1]), { reduction: 'avg' as never })).toThrow(/mseLoss: option reduction must be 'mean', 'sum' or 'none', got 'avg' \(a string\)/);
     expect(() => new MSELoss({ reduction: 'avg' as never })).toThrow(ValueError);
   });
 });
@@ -274,6 +274,66 @@ describe('crossEntropy', () => {
     expect(probs).toBeAllClose([0, 1000, Math.LN2], { rtol: 1e-15, atol: 0 });
   });
 
+  it('gives PyTorch\'s finite loss and gradient when non-target logits are -Infinity (masked logits)', () => {
+    const inf = Infinity;
+    const masked = d64([[2, -inf, 0.5], [-inf, 1, -inf], [-inf, 0, 3]], true);
+    // Row 2 is ignored; its target would have been class 0, whose logit is -inf.
+    const loss = F.crossEntropy(masked, i32([0, 1, -100]));
+    const lse = Math.log(Math.exp(2) + Math.exp(0.5));
+    expect(loss).toBeAllClose((lse - 2 + 0) / 2, tight);
+    loss.backward();
+    const s0 = Math.exp(2 - lse), s2 = Math.exp(0.5 - lse);
+    expect(masked.grad!).toBeAllClose([[(s0 - 1) / 2, 0, s2 / 2], [0, 0, 0], [0, 0, 0]], tight);
+    // with class weights, 'none' and 'sum'
+    const w = d64([2, 0.5, 1]);
+    expect(F.crossEntropy(masked.detach(), i32([0, 1, -100]), { weight: w, reduction: 'none' })).toBeAllClose([2 * (lse - 2), 0, 0], tight);
+    expect(F.crossEntropy(masked.detach(), i32([2, 1, 2]), { reduction: 'sum' })).toBeAllClose(lse - 0.5 + 0 + Math.log1p(Math.exp(-3)), tight);
+    // nllLoss on log-probabilities with -inf entries
+    const logp = d64([[-0.1, -inf], [-inf, 0]], true);
+    const nll = F.nllLoss(logp, i32([0, 1]), { weight: d64([1, 3]) });
+    expect(nll).toBeAllClose(0.1 / 4, tight);
+    nll.backward();
+    expect(logp.grad!).toBeAllClose([[-0.25, 0], [0, -0.75]], tight);
+  });
+
+  it('is +Infinity with label smoothing and a -Infinity logit, as in PyTorch, with a finite gradient', () => {
+    // PyTorch's smoothing term is -sum_c logp[c] / C, +inf when a logit is -inf.
+    const masked = d64([[2, -Infinity, 0.5]], true);
+    const loss = F.crossEntropy(masked, i32([0]), { labelSmoothing: 0.1 });
+    expect(loss.item()).toBe(Infinity);
+    loss.backward();
+    // d/dx_j of (1 - ε) nll + (ε / C) (-sum_c logp_c) = softmax_j - (1 - ε) [j = t] - ε / C
+    const lse = Math.log(Math.exp(2) + Math.exp(0.5));
+    const sm = [Math.exp(2 - lse), 0, Math.exp(0.5 - lse)];
+    expect(masked.grad!).toBeAllClose([sm.map((p, j) => p - (j === 0 ? 0.9 : 0) - 0.1 / 3)], tight);
+    // an ignored row stays 0 even with smoothing
+    expect(F.crossEntropy(masked.detach(), i32([-100]), { labelSmoothing: 0.1, reduction: 'sum' }).item()).toBe(0);
+  });
+
+  it('handles a 50000-class vocabulary over 512 tokens, matching a per-row reference', () => {
+    const N = 512, C = 50000;
+    const big = rand([N, C], { generator: new Generator(11), requiresGrad: true }).mul(8).sub(4);
+    big.retainGrad();
+    const labels = tensor(Array.from({ length: N }, (_, i) => (i * 7919) % C), { dtype: 'int32' });
+    const loss = F.crossEntropy(big, labels, { reduction: 'none' });
+    expect(loss.shape).toEqual([N]);
+    const x = big.data;
+    const rowRef = (i: number) => {
+      let m = -Infinity;
+      for (let c = 0; c < C; c++) m = Math.max(m, x[i * C + c]!);
+      let s = 0;
+      for (let c = 0; c < C; c++) s += Math.exp(x[i * C + c]! - m);
+      return m + Math.log(s) - x[i * C + ((i * 7919) % C)]!;
+    };
+    const l = loss.data;
+    for (const i of [0, 1, 255, 511]) expect(l[i]).toBeCloseTo(rowRef(i), 4);
+    loss.mean().backward();
+    const g = big.grad!.data;
+    const lse0 = rowRef(0) + x[0]!; // row 0's target is class 0
+    expect(g[0]).toBeCloseTo((Math.exp(x[0]! - lse0) - 1) / N, 7);
+    expect(g[5]).toBeCloseTo(Math.exp(x[5]! - lse0) / N, 9);
+  });
+
   it('returns 0 rather than NaN when every target is ignored', () => {
     const loss = F.crossEntropy(d64(logits), i32([-100, -100, -100, -100]));
     expect(loss.item()).toBe(0);
@@ -304,6 +364,10 @@ describe('crossEntropy', () => {
     expect(() => F.crossEntropy(d64(logits), i32(target), { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be in \[0, 1\], got 1.5/);
     expect(() => F.crossEntropy(d64(logits), d64(logits), { ignoreIndex: 0 })).toThrow(/ignoreIndex=0 is not supported for probability targets/);
     expect(() => F.crossEntropy(i32([1, 2]), i32(0))).toThrow(DTypeError);
+    // float class indices: the message shows the conversion
+    expect(() => F.crossEntropy(d64(logits), tensor([0, 1, 2, 0]))).toThrow(/; convert class indices with target.int\(\)/);
+    expect(() => F.nllLoss(d64(logits), tensor([0, 1, 2, 0]))).toThrow(/; convert class indices with target.int\(\)/);
+    expect(() => F.crossEntropy(d64(logits), tensor([0, 1, 2]))).not.toThrow(/convert/);
   });
 
   it('as a module keeps its weight as a buffer and matches the function', () => {
@@ -368,7 +432,7 @@ describe('klDiv', () => {
 
   it('rejects unknown reductions', () => {
     expect(() => F.klDiv(d64(logq), d64(p), { reduction: 'avg' as never })).toThrow(
-      /klDiv: reduction must be 'mean', 'sum', 'none', 'batchmean', got 'avg'/,
+      /klDiv: option reduction must be 'mean', 'sum', 'none' or 'batchmean', got 'avg'/,
     );
   });
 });

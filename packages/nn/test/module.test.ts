@@ -254,6 +254,24 @@ describe('Module', () => {
     expect(seen).toEqual([[2]]);
   });
 
+  it('returns hook handles with remove(), as PyTorch\'s RemovableHandle; removing twice does nothing', () => {
+    const lin = new Identity();
+    const calls: string[] = [];
+    const h1 = lin.registerForwardHook(() => void calls.push('a'));
+    const h2 = lin.registerForwardHook(() => void calls.push('b'));
+    const pre = lin.registerForwardPreHook(() => void calls.push('pre'));
+    lin.call(tensor([1]));
+    h1.remove();
+    h1.remove();
+    pre.remove();
+    lin.call(tensor([1]));
+    expect(calls).toEqual(['pre', 'a', 'b', 'b']);
+    h2.remove();
+    lin.call(tensor([1]));
+    expect(calls.length).toBe(4);
+    expect(() => lin.registerForwardHook(null as never)).toThrow('registerForwardHook: hook must be a function, got null');
+  });
+
   it('registers parameters and modules by name; a module\'s own parameters come before its children\'s, as in PyTorch', () => {
     class Custom extends Module {
       a = new Linear(1, 1);

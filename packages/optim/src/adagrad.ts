@@ -1,8 +1,13 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { adagradUpdate } from './functional/adagrad.js';
 import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { boolean, nonNegative } from './validate.js';
+
+const TYPES = {
+  lr: 'number', lrDecay: 'number', weightDecay: 'number', initialAccumulatorValue: 'number', eps: 'number', maximize: 'boolean',
+};
+const OPTS = defineOptions('Adagrad', TYPES);
 
 /**
  * Options of {@link Adagrad}.
@@ -71,7 +76,8 @@ export type AdagradState = {
  * w.toArray(); // [0.9, -1.9] (first step: lr · g / |g|)
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+  constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
+    options = checkOptions(OPTS, options);
     super('Adagrad', params, {
       lr: options.lr ?? 1e-2,
       lrDecay: options.lrDecay ?? 0,
@@ -79,7 +85,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
       initialAccumulatorValue: options.initialAccumulatorValue ?? 0,
       eps: options.eps ?? 1e-10,
       maximize: options.maximize ?? false,
-    });
+    }, TYPES);
   }
 
   protected validateGroup(g: AdagradOptions): void {

@@ -1,8 +1,16 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { adamUpdate } from './functional/adam.js';
 import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { betas, boolean, nonNegative } from './validate.js';
+
+/**
+ * The option types of Adam and AdamW.
+ *
+ * @internal
+ */
+export const ADAM_TYPES = { lr: 'number', betas: 'number[]', eps: 'number', weightDecay: 'number', amsgrad: 'boolean', maximize: 'boolean' };
+const OPTS = defineOptions('Adam', ADAM_TYPES);
 
 /**
  * Options of {@link Adam} and {@link AdamW}.
@@ -132,7 +140,8 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
 export class Adam extends AdamBase {
   protected readonly decoupled: boolean = false;
 
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', params, adamDefaults(options, 0));
+  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
+    options = checkOptions(OPTS, options);
+    super('Adam', params, adamDefaults(options, 0), ADAM_TYPES);
   }
 }

@@ -1,5 +1,8 @@
-import { AdamBase, adamDefaults, type AdamOptions } from './adam.js';
+import { checkOptions, defineOptions } from '@tapegrad/core';
+import { ADAM_TYPES, AdamBase, adamDefaults, type AdamOptions } from './adam.js';
 import type { ParamsInput } from './optimizer.js';
+
+const OPTS = defineOptions('AdamW', ADAM_TYPES);
 
 /**
  * AdamW (PyTorch's `torch.optim.AdamW`): Adam with decoupled weight decay. The parameter is
@@ -32,7 +35,8 @@ import type { ParamsInput } from './optimizer.js';
 export class AdamW extends AdamBase {
   protected readonly decoupled: boolean = true;
 
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, adamDefaults(options, 1e-2));
+  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
+    options = checkOptions(OPTS, options);
+    super('AdamW', params, adamDefaults(options, 1e-2), ADAM_TYPES);
   }
 }

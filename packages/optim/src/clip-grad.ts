@@ -1,4 +1,6 @@
-import { Tensor, ValueError, noGrad } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions, noGrad } from '@tapegrad/core';
+
+const CLIP_GRAD_NORM = defineOptions('clipGradNorm_', { normType: 'number', errorIfNonfinite: 'boolean' });
 import type { FloatArray } from './functional/float-array.js';
 import { showValue } from './validate.js';
 
@@ -19,6 +21,8 @@ export interface ClipGradNormOptions {
 }
 
 function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
+  if (!(params instanceof Tensor) && (params == null || typeof (params as Iterable<Tensor>)[Symbol.iterator] !== 'function'))
+    throw new ValueError(`${op}: params must be a Tensor or an iterable of Tensors, got ${showValue(params)}`);
   const list = params instanceof Tensor ? [params] : [...params];
   const grads: Tensor[] = [];
   for (const p of list) {
@@ -65,8 +69,9 @@ function mapInPlace(g: Tensor, f: (x: number) => number): void {
 export function clipGradNorm_(
   params: Tensor | Iterable<Tensor>,
   maxNorm: number,
-  { normType = 2, errorIfNonfinite = false }: ClipGradNormOptions = {},
+  opts?: ClipGradNormOptions,
 ): number {
+  const { normType = 2, errorIfNonfinite = false } = checkOptions(CLIP_GRAD_NORM, opts);
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
     throw new ValueError(`clipGradNorm_: invalid maxNorm: ${showValue(maxNorm)} (maxNorm must be >= 0)`);
   if (typeof normType !== 'number' || !(normType > 0))

@@ -35,6 +35,12 @@ export { ExponentialLR, type ExponentialLROptions } from './schedulers/exponenti
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/cosine-annealing-lr.js';
 export { LinearLR, type LinearLROptions } from './schedulers/linear-lr.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau.js';
+export { LambdaLR, MultiplicativeLR, type LambdaLROptions, type LrLambda } from './schedulers/lambda-lr.js';
+export { ConstantLR, type ConstantLROptions } from './schedulers/constant-lr.js';
+export { PolynomialLR, type PolynomialLROptions } from './schedulers/polynomial-lr.js';
+export { CosineAnnealingWarmRestarts, type CosineAnnealingWarmRestartsOptions } from './schedulers/cosine-annealing-warm-restarts.js';
+export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr.js';
+export { SequentialLR, type SequentialLROptions } from './schedulers/sequential-lr.js';
 /**
  * The update rules as plain loops over typed arrays (PyTorch's functional optimizers), which the
  * optimizer classes call: `sgdUpdate`, `adamUpdate`, `adamwUpdate`, `rmspropUpdate`, `adagradUpdate`.

@@ -1,4 +1,7 @@
-import { DTypeError, ShapeError, Tensor, ValueError, enableGrad, fmtShape, isFloating, noGrad, shapesEqual, zeros } from '@tapegrad/core';
+import {
+  DTypeError, ShapeError, Tensor, ValueError, checkOptions, defineOptions, enableGrad, fmtShape, isFloating, noGrad, shapesEqual, zeros,
+  type OptionSpec, type OptionType,
+} from '@tapegrad/core';
 import type { FloatArray } from './functional/float-array.js';
 import { showValue } from './validate.js';
 
@@ -147,6 +150,9 @@ export type Closure = () => Tensor | number;
  * w.toArray(); // [0.107374, -0.214748] (w · 0.8^10)
  */
 export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S extends ParamState = ParamState> {
+  /** The options a param group may set (with `initialLr`, which schedulers write), or none to skip the check. */
+  readonly #groupSpec: OptionSpec | undefined;
+  readonly #zeroGradSpec: OptionSpec;
   /**
    * The options a group gets when it does not set them.
    *
@@ -180,12 +186,16 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
    * @param name - the optimizer's name, used in error messages
    * @param params - tensors, or param groups `{ params, ...options }`
    * @param defaults - every option's value for groups that do not set it
+   * @param types - the option types (as for `defineOptions`), to check the keys of param groups
    */
   protected constructor(
     readonly name: string,
     params: ParamsInput<O>,
     defaults: O,
+    types?: Readonly<Record<string, OptionType>>,
   ) {
+    this.#groupSpec = types ? defineOptions(`${name} param group`, { ...types, initialLr: 'number' }) : undefined;
+    this.#zeroGradSpec = defineOptions(`${name}.zeroGrad`, { setToNone: 'boolean' });
     this.defaults = { ...defaults };
     if (params instanceof Tensor)
       throw new ValueError(
@@ -226,6 +236,10 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
   addParamGroup(group: ParamGroupInput<O>): void {
     if (group == null || typeof group !== 'object' || !('params' in group))
       throw new ValueError(`${this.name}: a param group must be an object with a 'params' entry, got ${showValue(group)}`);
+    if (this.#groupSpec) {
+      const { params: _params, ...rest } = group as Record<string, unknown>;
+      checkOptions(this.#groupSpec, rest);
+    }
     const raw = group.params instanceof Tensor ? [group.params] : [...group.params];
     const seen = new Set<Tensor>();
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
@@ -258,7 +272,8 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions, S
    * opt.zeroGrad();
    * w.grad; // null
    */
-  zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
+  zeroGrad(opts?: ZeroGradOptions): void {
+    const { setToNone = true } = checkOptions(this.#zeroGradSpec, opts);
     for (const g of this.paramGroups)
       for (const p of g.params) {
         if (p.grad === null) continue;

@@ -1,8 +1,13 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { rmspropUpdate } from './functional/rmsprop.js';
 import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { boolean, nonNegative } from './validate.js';
+
+const TYPES = {
+  lr: 'number', alpha: 'number', eps: 'number', weightDecay: 'number', momentum: 'number', centered: 'boolean', maximize: 'boolean',
+};
+const OPTS = defineOptions('RMSprop', TYPES);
 
 /**
  * Options of {@link RMSprop}.
@@ -82,7 +87,8 @@ export type RMSpropState = {
  * w.toArray(); // [0.899496, -1.899496]
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+  constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
+    options = checkOptions(OPTS, options);
     super('RMSprop', params, {
       lr: options.lr ?? 1e-2,
       alpha: options.alpha ?? 0.99,
@@ -91,7 +97,7 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
       momentum: options.momentum ?? 0,
       centered: options.centered ?? false,
       maximize: options.maximize ?? false,
-    });
+    }, TYPES);
   }
 
   protected validateGroup(g: RMSpropOptions): void {

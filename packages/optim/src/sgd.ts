@@ -1,8 +1,11 @@
-import { ValueError, type Tensor } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { sgdUpdate } from './functional/sgd.js';
 import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { boolean, finite, nonNegative } from './validate.js';
+
+const TYPES = { lr: 'number', momentum: 'number', dampening: 'number', nesterov: 'boolean', weightDecay: 'number', maximize: 'boolean' };
+const OPTS = defineOptions('SGD', TYPES);
 
 /**
  * Options of {@link SGD}.
@@ -73,7 +76,8 @@ export type SGDState = { momentumBuffer: Tensor | null };
  * w.abs().max().item() < 1e-6; // true (the minimum of |w|^2 is at 0)
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+  constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
+    options = checkOptions(OPTS, options);
     super('SGD', params, {
       lr: options.lr ?? 1e-3,
       momentum: options.momentum ?? 0,
@@ -81,7 +85,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
       nesterov: options.nesterov ?? false,
       weightDecay: options.weightDecay ?? 0,
       maximize: options.maximize ?? false,
-    });
+    }, TYPES);
   }
 
   protected validateGroup(g: SGDOptions): void {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValueError, tensor } from '@tapegrad/core';
 import {
-  CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, ReduceLROnPlateau, SGD, StepLR, type LRScheduler,
+  Adam, ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR,
+  OneCycleLR, PolynomialLR, ReduceLROnPlateau, SequentialLR, SGD, StepLR, type LRScheduler,
 } from '@tapegrad/optim';
 
 // Each scheduler's learning rates over 30 epochs, for two param groups, against its closed form
@@ -66,18 +67,26 @@ describe('StepLR', () => {
 
   it('rejects a step size that is not a positive integer, naming it', () => {
     expect(() => new StepLR(optimizer(), { stepSize: 0 })).toThrow(ValueError);
-    expect(() => new StepLR(optimizer(), { stepSize: 2.5 })).toThrow('StepLR: invalid step size: 2.5 (stepSize must be an integer >= 1)');
+    expect(() => new StepLR(optimizer(), { stepSize: -2 })).toThrow('StepLR: invalid step size: -2 (stepSize must be an integer >= 1)');
+    expect(() => new StepLR(optimizer(), { stepSize: 2.5 })).toThrow('StepLR: option stepSize must be an integer, got 2.5 (a number)');
   });
 
   it('requires initialLr on every group to resume from a lastEpoch', () => {
     expect(() => new StepLR(optimizer(), { stepSize: 3, lastEpoch: 7 })).toThrow(
       'StepLR: param group 0 has no initialLr, which resuming with lastEpoch=7 requires',
     );
+    // As in PyTorch, the schedule continues from the groups' lrs (restored from the optimizer's state dict).
     const opt = optimizer();
-    opt.paramGroups.forEach((g) => (g.initialLr = g.lr));
+    opt.paramGroups.forEach((g) => {
+      g.initialLr = g.lr;
+      g.lr *= 0.01; // the lr at epoch 7
+    });
     const s = new StepLR(opt, { stepSize: 3, gamma: 0.1, lastEpoch: 7 });
     expect(s.lastEpoch).toBe(8);
+    expect(s.baseLrs).toEqual(BASES);
     expect(s.getLastLr()).toBeAllClose(BASES.map((b) => b * 0.01), { rtol: 1e-15 });
+    s.step();
+    expect(s.getLastLr()).toBeAllClose(BASES.map((b) => b * 0.001), { rtol: 1e-15 });
   });
 });
 
@@ -213,15 +222,214 @@ describe('LRScheduler.stateDict', () => {
     const s1 = new CosineAnnealingLR(opt, { tMax: 7, etaMin: 0.01 });
     for (let e = 0; e < 5; e++) s1.step();
     const sd = s1.stateDict();
-    expect(sd).toEqual({ lastEpoch: 5, baseLrs: BASES, lastLr: s1.getLastLr(), tMax: 7, etaMin: 0.01 });
+    expect(sd).toEqual({ lastEpoch: 5, stepCount: 6, baseLrs: BASES, lastLr: s1.getLastLr(), tMax: 7, etaMin: 0.01 });
     const opt2 = optimizer();
     const s2 = new CosineAnnealingLR(opt2, { tMax: 7, etaMin: 0.01 });
     s2.loadStateDict(sd);
+    opt2.loadStateDict(opt.stateDict()); // the groups' current lrs, which the next step starts from
     for (let e = 0; e < 5; e++) {
       s1.step();
       s2.step();
       expect(s2.getLastLr()).toEqual(s1.getLastLr());
     }
     expect(() => s2.loadStateDict({ gamma: 0.1 })).toThrow("CosineAnnealingLR.loadStateDict: unknown entry 'gamma'");
+  });
+});
+
+// The PyTorch schedulers added with the chainable form: each sequence derived by hand from
+// PyTorch's update rules (get_lr / _get_closed_form_lr), for base rate 0.1 unless stated.
+
+function single(lr = 0.1, opts: { momentum?: number } = {}) {
+  return new SGD([tensor([1], { requiresGrad: true })], { lr, ...opts });
+}
+
+function run(sched: { step(): void; getLastLr(): number[] }, steps: number): number[] {
+  const out = [sched.getLastLr()[0]!];
+  for (let i = 0; i < steps; i++) {
+    sched.step();
+    out.push(sched.getLastLr()[0]!);
+  }
+  return out;
+}
+
+describe('chaining', () => {
+  it('composes two schedulers stepped on one optimizer, as in PyTorch', () => {
+    // ConstantLR x0.1 until epoch 2 and ExponentialLR x0.9 every epoch, on lr 1.
+    const opt = single(1);
+    const constant = new ConstantLR(opt, { factor: 0.1, totalIters: 2 });
+    const exp = new ExponentialLR(opt, { gamma: 0.9 });
+    const lrs = [opt.paramGroups[0]!.lr];
+    for (let e = 1; e <= 4; e++) {
+      constant.step();
+      exp.step();
+      lrs.push(opt.paramGroups[0]!.lr);
+    }
+    expect(lrs).toBeAllClose([0.1, 0.09, 0.81, 0.729, 0.6561], { rtol: 1e-14 });
+  });
+
+  it('carries an lr set by hand into the next steps', () => {
+    const opt = single();
+    const sched = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
+    sched.step();
+    opt.paramGroups[0]!.lr = 1;
+    sched.step();
+    expect(sched.getLastLr()).toEqual([0.5]);
+  });
+
+  it('jumps to an epoch with step(epoch), by the closed form', () => {
+    const opt = single();
+    const sched = new StepLR(opt, { stepSize: 3, gamma: 0.1 });
+    sched.step(7);
+    expect(sched.lastEpoch).toBe(7);
+    expect(sched.getLastLr()).toBeAllClose([0.001], { rtol: 1e-14 });
+  });
+});
+
+describe('LambdaLR and MultiplicativeLR', () => {
+  it('LambdaLR sets baseLr * lrLambda(epoch), one function per group', () => {
+    const opt = optimizer();
+    const sched = new LambdaLR(opt, { lrLambda: [(e) => 1 / (e + 1), (e) => 0.5 ** e] });
+    const got = sequence(sched, opt);
+    expectSequence(got, Array.from({ length: EPOCHS + 1 }, (_, e) => [0.1 / (e + 1), 0.02 * 0.5 ** e]));
+    expect(() => new LambdaLR(optimizer(), { lrLambda: [() => 1] })).toThrow(
+      'LambdaLR: lrLambda must be a function or 2 functions (one per param group), got an array',
+    );
+  });
+
+  it('MultiplicativeLR multiplies the lr by lrLambda(epoch) from epoch 1', () => {
+    const opt = optimizer();
+    const got = sequence(new MultiplicativeLR(opt, { lrLambda: () => 0.9 }), opt);
+    expectSequence(got, closedForm((b, e) => b * 0.9 ** e));
+  });
+});
+
+describe('ConstantLR', () => {
+  it('scales by factor until totalIters: [0.05, 0.05, 0.1, 0.1]', () => {
+    expect(run(new ConstantLR(single(), { factor: 0.5, totalIters: 2 }), 3)).toBeAllClose([0.05, 0.05, 0.1, 0.1], { rtol: 1e-15 });
+    expect(() => new ConstantLR(single(), { factor: 2 })).toThrow('ConstantLR: invalid factor: 2 (factor must be in [0, 1])');
+  });
+});
+
+describe('PolynomialLR', () => {
+  it('decays as base * (1 - min(epoch, T) / T)^power and stays at 0', () => {
+    const opt = optimizer();
+    const got = sequence(new PolynomialLR(opt, { totalIters: 4, power: 2 }), opt);
+    got.forEach((lrs, e) => expect(lrs, `epoch ${e}`).toBeAllClose(BASES.map((b) => b * (1 - Math.min(e, 4) / 4) ** 2), { rtol: 1e-13, atol: 1e-18 }));
+    expect(got[1]![0]).toBeCloseTo(0.05625, 15);
+  });
+});
+
+describe('CosineAnnealingWarmRestarts', () => {
+  const c = (t: number, T: number) => (0.1 * (1 + Math.cos((Math.PI * t) / T))) / 2;
+
+  it('restarts the cosine after t0, t0 * tMult, ... epochs', () => {
+    const sched = new CosineAnnealingWarmRestarts(single(), { t0: 2, tMult: 2 });
+    const want = [c(0, 2), c(1, 2), c(0, 4), c(1, 4), c(2, 4), c(3, 4), c(0, 8), c(1, 8)];
+    expect(run(sched, 7)).toBeAllClose(want, { rtol: 1e-14 });
+    expect(sched.tI).toBe(8);
+  });
+
+  it('jumps to an epoch with step(epoch)', () => {
+    const sched = new CosineAnnealingWarmRestarts(single(), { t0: 2, tMult: 2 });
+    sched.step(9); // cycles of 2, 4, 8 start at 0, 2, 6: epoch 9 is 3 into the cycle of 8
+    expect([sched.tCur, sched.tI]).toEqual([3, 8]);
+    expect(sched.getLastLr()).toBeAllClose([c(3, 8)], { rtol: 1e-14 });
+    expect(() => new CosineAnnealingWarmRestarts(single(), { t0: 2, tMult: 0 })).toThrow('(tMult must be an integer >= 1)');
+  });
+});
+
+describe('SequentialLR', () => {
+  it('runs a warm-up then a decay, restarting the second at its milestone', () => {
+    const opt = single();
+    const warmup = new LinearLR(opt, { startFactor: 0.5, totalIters: 2 });
+    const decay = new ExponentialLR(opt, { gamma: 0.5 });
+    const sched = new SequentialLR(opt, { schedulers: [warmup, decay], milestones: [2] });
+    expect(run(sched, 4)).toBeAllClose([0.05, 0.075, 0.1, 0.05, 0.025], { rtol: 1e-14 });
+    expect(sched.lastEpoch).toBe(4);
+    expect(() => new SequentialLR(opt, { schedulers: [warmup, decay], milestones: [] })).toThrow(
+      'SequentialLR: expected 1 milestones for 2 schedulers, got an array []',
+    );
+    expect(() => new SequentialLR(single(), { schedulers: [warmup], milestones: [] })).toThrow(/scheduler 0 \(LinearLR\) is on another optimizer/);
+  });
+
+  it('saves and restores the states of its schedulers', () => {
+    const make = (opt: SGD) =>
+      new SequentialLR(opt, { schedulers: [new ConstantLR(opt, { factor: 0.5, totalIters: 2 }), new ExponentialLR(opt, { gamma: 0.9 })], milestones: [3] });
+    const opt1 = single();
+    const a = make(opt1);
+    for (let i = 0; i < 4; i++) a.step();
+    const opt2 = single();
+    const b = make(opt2);
+    b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
+    opt2.loadStateDict(opt1.stateDict());
+    a.step();
+    b.step();
+    expect(b.getLastLr()).toEqual(a.getLastLr());
+    expect(b.lastEpoch).toBe(5);
+  });
+});
+
+describe('OneCycleLR', () => {
+  const min = 0.04 / 1e4;
+
+  it('rises from maxLr / 25 to maxLr over pctStart of the steps along a cosine, then falls to the final rate, cycling momentum', () => {
+    const opt = single(0.1, { momentum: 0.9 });
+    const sched = new OneCycleLR(opt, { maxLr: 1, totalSteps: 10 });
+    const lrs = [sched.getLastLr()[0]!];
+    const moms = [opt.paramGroups[0]!.momentum];
+    for (let i = 1; i <= 10; i++) {
+      sched.step();
+      lrs.push(sched.getLastLr()[0]!);
+      moms.push(opt.paramGroups[0]!.momentum);
+    }
+    // Phase 1 ends at step 0.3 * 10 - 1 = 2; phase 2 runs from step 2 to 9 (and on to 10).
+    const cos = (s: number, e: number, p: number) => e + ((s - e) / 2) * (Math.cos(Math.PI * p) + 1);
+    const want = Array.from({ length: 11 }, (_, s) => (s <= 2 ? cos(0.04, 1, s / 2) : cos(1, min, (s - 2) / 7)));
+    const wantM = Array.from({ length: 11 }, (_, s) => (s <= 2 ? cos(0.95, 0.85, s / 2) : cos(0.85, 0.95, (s - 2) / 7)));
+    expect(lrs).toBeAllClose(want, { rtol: 1e-13 });
+    expect(lrs.slice(0, 3)).toBeAllClose([0.04, 0.52, 1], { rtol: 1e-14 });
+    expect(lrs[9]).toBeCloseTo(min, 18);
+    expect(moms).toBeAllClose(wantM, { rtol: 1e-13 });
+    expect(opt.paramGroups[0]!.initialLr).toBe(0.04);
+    expect(() => sched.step()).toThrow('OneCycleLR: tried to step 11 times; the specified number of total steps is 10');
+  });
+
+  it('anneals linearly in three phases, cycling Adam\'s beta1', () => {
+    const opt = new Adam([tensor([1], { requiresGrad: true })]);
+    const sched = new OneCycleLR(opt, { maxLr: 1, epochs: 2, stepsPerEpoch: 5, pctStart: 0.3, annealStrategy: 'linear', threePhase: true });
+    const lrs = run(sched, 9);
+    // Phases end at steps 2, 4 and 9: 0.04 -> 1 -> 0.04 -> 4e-6.
+    const lin = (s: number, e: number, p: number) => s + (e - s) * p;
+    const want = Array.from({ length: 10 }, (_, s) => (s <= 2 ? lin(0.04, 1, s / 2) : s <= 4 ? lin(1, 0.04, (s - 2) / 2) : lin(0.04, min, (s - 4) / 5)));
+    expect(lrs).toBeAllClose(want, { rtol: 1e-13 });
+    expect(opt.paramGroups[0]!.betas[0]).toBeCloseTo(0.95, 15);
+    expect(opt.paramGroups[0]!.betas[1]).toBe(0.999);
+    const plain = { paramGroups: [{ lr: 0.1 }] };
+    expect(() => new OneCycleLR(plain, { maxLr: 1, totalSteps: 5 })).toThrow(/optimizer must support momentum or betas/);
+    expect(new OneCycleLR(plain, { maxLr: 1, totalSteps: 5, cycleMomentum: false }).getLastLr()).toBeAllClose([0.04], { rtol: 1e-14 });
+  });
+});
+
+describe('scheduler options', () => {
+  const bad = (C: unknown, ...args: unknown[]) => () => new (C as new (...a: unknown[]) => unknown)(...args);
+
+  it('refuses positional values, misspelt keys and wrong types, naming the keys', () => {
+    expect(bad(StepLR, single(), 30)).toThrow(
+      'StepLR: expected an options object such as { stepSize: ... }, got 30 (a number); StepLR takes stepSize, gamma, lastEpoch',
+    );
+    expect(bad(StepLR, single(), { step_size: 30 })).toThrow("StepLR: unknown option 'step_size' (did you mean 'stepSize'?)");
+    expect(bad(ExponentialLR, single(), { gamma: '0.9' })).toThrow("ExponentialLR: option gamma must be a number, got '0.9' (a string)");
+    expect(bad(MultiStepLR, single(), [30, 80])).toThrow(/^MultiStepLR: expected an options object such as \{ milestones: \.\.\. \}/);
+    expect(bad(CosineAnnealingLR, single(), { T_max: 10 })).toThrow(/did you mean 'tMax'/);
+    expect(bad(LinearLR, single(), 0.5)).toThrow(/^LinearLR: expected an options object such as \{ startFactor: \.\.\. \}/);
+    expect(bad(ReduceLROnPlateau, single(), 'min')).toThrow(/^ReduceLROnPlateau: expected an options object such as \{ mode: \.\.\. \}, got 'min'/);
+    expect(bad(ReduceLROnPlateau, single(), { min_lr: 0 })).toThrow(/did you mean 'minLr'/);
+    expect(bad(ReduceLROnPlateau, single(), { patience: 2.5 })).toThrow(/option patience must be an integer/);
+    expect(bad(LambdaLR, single(), () => 1)).toThrow(/^LambdaLR: expected an options object such as \{ lrLambda: \.\.\. \}, got a function/);
+    expect(bad(ConstantLR, single(), { total_iters: 2 })).toThrow(/did you mean 'totalIters'/);
+    expect(bad(PolynomialLR, single(), { power: '2' })).toThrow(/option power must be a number/);
+    expect(bad(CosineAnnealingWarmRestarts, single(), 10)).toThrow(/^CosineAnnealingWarmRestarts: expected an options object such as \{ t0: \.\.\. \}/);
+    expect(bad(OneCycleLR, single(0.1, { momentum: 0.9 }), { max_lr: 1, totalSteps: 4 })).toThrow(/did you mean 'maxLr'/);
+    expect(bad(SequentialLR, single(), [])).toThrow(/^SequentialLR: expected an options object such as \{ schedulers: \.\.\. \}/);
   });
 });

@@ -1,4 +1,9 @@
-import { Tensor, allocate, defineFunction, zerosLike, ValueError } from '@tapegrad/core';
+import { Tensor, allocate, checkOptions, defineFunction, defineOptions, zerosLike } from '@tapegrad/core';
+import { requireInteger, requireNumber, requireTensor } from '../options.js';
+
+const GELU = defineOptions('gelu', { approximate: "'none'|'tanh'" });
+const SOFTPLUS = defineOptions('softplus', { beta: 'number', threshold: 'number' });
+const HEAVISIDE = defineOptions('heaviside', { value: 'number' });
 
 /**
  * Rectified linear unit, `relu(x) = max(x, 0)`, element-wise (gradient 0 at x = 0).
@@ -7,6 +12,7 @@ import { Tensor, allocate, defineFunction, zerosLike, ValueError } from '@tapegr
  * F.relu(tensor([-1, 0, 2])).toArray(); // [0, 0, 2]
  */
 export function relu(x: Tensor): Tensor {
+  requireTensor('relu', 'input', x);
   return x.relu();
 }
 
@@ -17,6 +23,7 @@ export function relu(x: Tensor): Tensor {
  * F.sigmoid(tensor([0])).item(); // 0.5
  */
 export function sigmoid(x: Tensor): Tensor {
+  requireTensor('sigmoid', 'input', x);
   return x.sigmoid();
 }
 
@@ -27,6 +34,7 @@ export function sigmoid(x: Tensor): Tensor {
  * F.tanh(tensor([0])).item(); // 0
  */
 export function tanh(x: Tensor): Tensor {
+  requireTensor('tanh', 'input', x);
   return x.tanh();
 }
 
@@ -37,6 +45,8 @@ export function tanh(x: Tensor): Tensor {
  * F.leakyRelu(tensor([-2, 3]), 0.1).toArray(); // [-0.2, 3]
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  requireTensor('leakyRelu', 'input', x);
+  requireNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return x.leakyRelu(negativeSlope);
 }
 
@@ -47,6 +57,8 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * F.elu(tensor([-1, 1])).toArray(); // [-0.632..., 1]
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  requireTensor('elu', 'input', x);
+  requireNumber('elu', 'alpha', alpha);
   return x.elu(alpha);
 }
 
@@ -57,8 +69,10 @@ export function elu(x: Tensor, alpha = 1): Tensor {
  * @example
  * F.gelu(tensor([1])).item(); // 0.8413...
  */
-export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  return x.gelu(opts);
+export function gelu(x: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tensor {
+  const { approximate } = checkOptions(GELU, opts);
+  requireTensor('gelu', 'input', x);
+  return x.gelu({ approximate });
 }
 
 /**
@@ -68,8 +82,10 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
  * @example
  * F.softplus(tensor([0])).item(); // 0.6931...
  */
-export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
-  return x.softplus(opts);
+export function softplus(x: Tensor, opts?: { beta?: number; threshold?: number }): Tensor {
+  const { beta, threshold } = checkOptions(SOFTPLUS, opts);
+  requireTensor('softplus', 'input', x);
+  return x.softplus({ beta, threshold });
 }
 
 /**
@@ -80,6 +96,8 @@ export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } 
  * F.softmax(tensor([[1, 1]]), 1).toArray(); // [[0.5, 0.5]]
  */
 export function softmax(x: Tensor, dim = -1): Tensor {
+  requireTensor('softmax', 'input', x);
+  requireInteger('softmax', 'dim', dim);
   return x.softmax(dim);
 }
 
@@ -91,6 +109,8 @@ export function softmax(x: Tensor, dim = -1): Tensor {
  * F.logSoftmax(tensor([[0, 0]]), 1).toArray(); // [[-0.693..., -0.693...]]
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  requireTensor('logSoftmax', 'input', x);
+  requireInteger('logSoftmax', 'dim', dim);
   return x.logSoftmax(dim);
 }
 
@@ -126,8 +146,8 @@ function stepFunction(at0: number): (x: Tensor) => Tensor {
  * @example
  * F.heaviside(tensor([-1, 0, 2])).toArray(); // [0, 1, 1]
  */
-export function heaviside(x: Tensor, opts: { value?: number } = {}): Tensor {
-  const value = opts.value ?? 1;
-  if (typeof value !== 'number') throw new ValueError(`heaviside: value must be a number, got ${typeof value}`);
+export function heaviside(x: Tensor, opts?: { value?: number }): Tensor {
+  const value = checkOptions(HEAVISIDE, opts).value ?? 1;
+  requireTensor('heaviside', 'input', x);
   return stepFunction(value)(x);
 }

@@ -1,8 +1,33 @@
 import {
-  Tensor, ShapeError, ValueError, DTypeError, allocate, allocateUninitialized, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
+  Tensor, ShapeError, ValueError, DTypeError, allocateUninitialized, where, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
   avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
-  type Conv2dOptions, type Pool2dOptions, type Generator,
+  checkOptions, defineOptions, unsupported, type Conv2dOptions, type Pool2dOptions, type Generator,
 } from '@tapegrad/core';
+import { checkGeneratorOptions, requireTensor } from '../options.js';
+
+const SIZE2 = 'integer|integer[]';
+const CONV2D = defineOptions('conv2d', { stride: SIZE2, padding: SIZE2, dilation: SIZE2, groups: 'integer' });
+const MAX_POOL2D = defineOptions('maxPool2d', {
+  stride: SIZE2, padding: SIZE2, dilation: SIZE2,
+  ceilMode: unsupported('ceilMode is not supported', false),
+  returnIndices: unsupported('returnIndices is not supported', false),
+});
+const AVG_POOL2D = defineOptions('avgPool2d', {
+  stride: SIZE2, padding: SIZE2,
+  ceilMode: unsupported('ceilMode is not supported', false),
+  countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
+  divisorOverride: unsupported('divisorOverride is not supported', null),
+});
+const DROPOUT = defineOptions('dropout', { p: 'number', training: 'boolean', generator: 'object', inplace: unsupported('inplace is not supported', false) });
+const BATCH_NORM = defineOptions('batchNorm', {
+  weight: 'tensor|null', bias: 'tensor|null', training: 'boolean', momentum: 'number', eps: 'number',
+});
+const EMBEDDING = defineOptions('embedding', {
+  paddingIdx: 'integer|null',
+  maxNorm: unsupported('maxNorm is not supported', null),
+  scaleGradByFreq: unsupported('scaleGradByFreq is not supported', false),
+  sparse: unsupported('sparse gradients are not supported', false),
+});
 
 /**
  * Affine map `y = x Wᵀ + b` (PyTorch's `F.linear`).
@@ -16,6 +41,9 @@ import {
  * F.linear(randn([8, 4]), randn([3, 4]), zeros([3])).shape; // [8, 3]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  requireTensor('linear', 'input', x);
+  requireTensor('linear', 'weight', weight);
+  if (bias != null) requireTensor('linear', 'bias', bias);
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [outFeatures, inFeatures], got weight.shape=${fmtShape(weight.shape)}`);
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1])
     throw new ShapeError(
@@ -39,7 +67,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
  * @example
  * F.conv2d(randn([1, 1, 5, 5]), randn([2, 1, 3, 3]), null, { padding: 1 }).shape; // [1, 2, 5, 5]
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: Conv2dOptions): Tensor {
+  opts = checkOptions(CONV2D, opts);
+  requireTensor('conv2d', 'input', x);
+  requireTensor('conv2d', 'weight', weight);
+  if (bias != null) requireTensor('conv2d', 'bias', bias);
   return coreConv2d(x, weight, bias ?? null, opts);
 }
 
@@ -52,7 +84,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
  * @example
  * F.maxPool2d(randn([1, 3, 28, 28]), 2).shape; // [1, 3, 14, 14]
  */
-export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: Pool2dOptions): Tensor {
+  opts = checkOptions(MAX_POOL2D, opts);
+  requireTensor('maxPool2d', 'input', x);
   return coreMaxPool2d(x, kernelSize, opts);
 }
 
@@ -65,7 +99,9 @@ export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts
  * @example
  * F.avgPool2d(randn([1, 3, 8, 8]), 2).shape; // [1, 3, 4, 4]
  */
-export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts?: Pool2dOptions): Tensor {
+  opts = checkOptions(AVG_POOL2D, opts);
+  requireTensor('avgPool2d', 'input', x);
   return coreAvgPool2d(x, kernelSize, opts);
 }
 
@@ -104,7 +140,9 @@ export function checkDropoutP(op: string, p: number): void {
  * @example
  * F.dropout(ones([4, 4]), { p: 0.5, generator: new Generator(0) }); // entries 0 or 2
  */
-export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
+export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
+  opts = checkGeneratorOptions(DROPOUT, opts);
+  requireTensor('dropout', 'input', x);
   const p = opts.p ?? 0.5;
   checkDropoutP('dropout', p);
   if (opts.training === false || p === 0) return x;
@@ -166,7 +204,11 @@ export interface BatchNormOptions {
  * const rm = zeros([3]), rv = ones([3]);
  * F.batchNorm(randn([8, 3]), rm, rv, { training: true }); // updates rm and rv
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts?: BatchNormOptions): Tensor {
+  opts = checkOptions(BATCH_NORM, opts);
+  requireTensor('batchNorm', 'input', x);
+  if (runningMean != null) requireTensor('batchNorm', 'runningMean', runningMean);
+  if (runningVar != null) requireTensor('batchNorm', 'runningVar', runningVar);
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;
   const eps = opts.eps ?? 1e-5;
@@ -224,7 +266,10 @@ function affine(xhat: Tensor, opts: BatchNormOptions, bshape: number[]): Tensor 
  * @example
  * F.embedding(tensor([[0, 2]], { dtype: 'int32' }), randn([5, 3])).shape; // [1, 2, 3]
  */
-export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+export function embedding(input: Tensor, weight: Tensor, opts?: { paddingIdx?: number | null }): Tensor {
+  opts = checkOptions(EMBEDDING, opts);
+  requireTensor('embedding', 'input', input);
+  requireTensor('embedding', 'weight', weight);
   if (input.dtype !== 'int32')
     throw new DTypeError(`embedding: input must be int32 indices, got ${input.dtype} (shape ${fmtShape(input.shape)})`);
   if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got weight.shape=${fmtShape(weight.shape)}`);
@@ -233,20 +278,10 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
   for (let i = 0; i < idx.length; i++)
     if (idx[i]! < 0 || idx[i]! >= num)
       throw new ValueError(`embedding: index ${idx[i]} at flat position ${i} is out of range for ${num} embeddings (input.shape=${fmtShape(input.shape)})`);
-  let out = weight.indexSelect(0, input.reshape([-1]));
+  const flat = input.reshape([idx.length]);
+  let out = weight.indexSelect(0, flat);
   const pad = opts.paddingIdx;
-  if (pad !== undefined && pad !== null) {
-    const p = pad < 0 ? pad + num : pad;
-    const keep = allocate(weight.dtype, idx.length);
-    const drop = allocate(weight.dtype, idx.length);
-    for (let i = 0; i < idx.length; i++) {
-      keep[i] = idx[i] === p ? 0 : 1;
-      drop[i] = 1 - keep[i]!;
-    }
-    // Same values, but the rows looked up at paddingIdx are cut from the tape.
-    const k = Tensor.fromData(keep, [idx.length, 1], weight.dtype);
-    const d = Tensor.fromData(drop, [idx.length, 1], weight.dtype);
-    out = out.mul(k).add(out.detach().mul(d));
-  }
+  // Same values, but the rows looked up at paddingIdx are cut from the tape.
+  if (pad !== undefined && pad !== null) out = where(flat.ne(pad < 0 ? pad + num : pad).reshape([idx.length, 1]), out, out.detach());
   return out.reshape([...input.shape, dim]);
 }

@@ -1,4 +1,11 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, unsupported, type Tensor } from '@tapegrad/core';
+
+const OPTS = defineOptions('AvgPool2d', {
+  stride: 'integer|integer[]', padding: 'integer|integer[]',
+  ceilMode: unsupported('ceilMode is not supported', false),
+  countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
+  divisorOverride: unsupported('divisorOverride is not supported', null),
+});
 import { Module } from '../module.js';
 import { avgPool2d } from '../functional/layers.js';
 import { checkPoolSizes, fmtSize2, type Size2 } from './conv2d.js';
@@ -33,8 +40,9 @@ export class AvgPool2d extends Module {
   /** Implicit zero padding on each side, counted in the mean. */
   readonly padding: Size2;
 
-  constructor(kernelSize: Size2, opts: AvgPool2dOptions = {}) {
+  constructor(kernelSize: Size2, opts?: AvgPool2dOptions) {
     super();
+    opts = checkOptions(OPTS, opts);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;

@@ -1,4 +1,7 @@
-import { ShapeError, ValueError, zeros, ones, full, noGrad, fmtShape, type DType, type Tensor } from '@tapegrad/core';
+import { ShapeError, ValueError, checkOptions, defineOptions, zeros, ones, full, noGrad, fmtShape, type DType, type Tensor } from '@tapegrad/core';
+
+const TYPES = { eps: 'number', momentum: 'number|null', affine: 'boolean', trackRunningStats: 'boolean', dtype: 'string' };
+const SPECS = { BatchNorm1d: defineOptions('BatchNorm1d', TYPES), BatchNorm2d: defineOptions('BatchNorm2d', TYPES) };
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm } from '../functional/layers.js';
@@ -60,8 +63,10 @@ export abstract class BatchNormBase extends Module {
   /** The learnable per-channel shift β, shape [C] (null unless affine). */
   bias: Parameter | null;
 
-  constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
+  constructor(numFeatures: number, opts?: BatchNormLayerOptions) {
     super();
+    const name = this.typeName();
+    opts = checkOptions(SPECS[name as keyof typeof SPECS] ?? defineOptions(name, TYPES), opts);
     checkSize(this.typeName(), 'numFeatures', numFeatures);
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;

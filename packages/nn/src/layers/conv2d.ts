@@ -1,4 +1,11 @@
-import { ValueError, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { ValueError, defineOptions, unsupported, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+
+const OPTS = defineOptions('Conv2d', {
+  stride: 'integer|integer[]', padding: "integer|integer[]|'valid'|'same'", dilation: 'integer|integer[]', groups: 'integer',
+  bias: 'boolean', dtype: 'string', generator: 'object',
+  paddingMode: unsupported("paddingMode is not supported (only 'zeros')", 'zeros'),
+});
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { conv2d } from '../functional/layers.js';
@@ -109,8 +116,9 @@ export class Conv2d extends Module {
   bias: Parameter | null;
   #generator: Generator | undefined;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts: Conv2dLayerOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts?: Conv2dLayerOptions) {
     super();
+    opts = checkGeneratorOptions(OPTS, opts);
     const op = 'Conv2d';
     checkSize(op, 'inChannels', inChannels);
     checkSize(op, 'outChannels', outChannels);
@@ -147,7 +155,8 @@ export class Conv2d extends Module {
    * conv.resetParameters({ generator: new Generator(0) });
    * conv.weight.sub(before).abs().max().item(); // 0 (the same draw again)
    */
-  resetParameters(opts: { generator?: Generator } = {}): void {
+  resetParameters(opts?: { generator?: Generator }): void {
+    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
     resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 

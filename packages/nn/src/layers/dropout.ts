@@ -1,4 +1,7 @@
-import type { Generator, Tensor } from '@tapegrad/core';
+import { defineOptions, unsupported, type Generator, type Tensor } from '@tapegrad/core';
+import { checkGeneratorOptions } from '../options.js';
+
+const OPTS = defineOptions('Dropout', { generator: 'object', inplace: unsupported('inplace is not supported', false) });
 import { Module } from '../module.js';
 import { checkDropoutP, dropout } from '../functional/layers.js';
 
@@ -20,8 +23,9 @@ export class Dropout extends Module {
   /** Probability of zeroing an element. */
   readonly p: number;
   #generator: Generator | undefined;
-  constructor(p = 0.5, opts: { generator?: Generator } = {}) {
+  constructor(p = 0.5, opts?: { generator?: Generator }) {
     super();
+    opts = checkGeneratorOptions(OPTS, opts);
     checkDropoutP('Dropout', p);
     this.p = p;
     this.#generator = opts.generator;

@@ -1,4 +1,12 @@
-import { ValueError, zeros, noGrad, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { ValueError, defineOptions, unsupported, zeros, noGrad, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+
+const OPTS = defineOptions('Embedding', {
+  paddingIdx: 'integer|null', dtype: 'string', generator: 'object',
+  maxNorm: unsupported('maxNorm is not supported', null),
+  scaleGradByFreq: unsupported('scaleGradByFreq is not supported', false),
+  sparse: unsupported('sparse gradients are not supported', false),
+});
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { normal_ } from '../init.js';
@@ -46,8 +54,9 @@ export class Embedding extends Module {
   weight: Parameter;
   #generator: Generator | undefined;
 
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, opts?: EmbeddingOptions) {
     super();
+    opts = checkGeneratorOptions(OPTS, opts);
     checkSize('Embedding', 'numEmbeddings', numEmbeddings);
     checkSize('Embedding', 'embeddingDim', embeddingDim);
     this.numEmbeddings = numEmbeddings;
@@ -72,7 +81,8 @@ export class Embedding extends Module {
    * emb.resetParameters();
    * emb.weight.select(0, 0).toArray(); // [0, 0]
    */
-  resetParameters(opts: { generator?: Generator } = {}): void {
+  resetParameters(opts?: { generator?: Generator }): void {
+    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
     normal_(this.weight, 0, 1, { generator: opts.generator ?? this.#generator });
     if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
   }

@@ -1,5 +1,6 @@
 import type { Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
+import { requireInteger } from '../options.js';
 
 /**
  * Flattens dims `startDim..endDim` into one (PyTorch's `nn.Flatten`; by default all but the batch dim).
@@ -16,6 +17,8 @@ export class Flatten extends Module {
   readonly endDim: number;
   constructor(startDim = 1, endDim = -1) {
     super();
+    requireInteger('Flatten', 'startDim', startDim);
+    requireInteger('Flatten', 'endDim', endDim);
     this.startDim = startDim;
     this.endDim = endDim;
   }

@@ -1,4 +1,7 @@
-import { ValueError, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { ValueError, defineOptions, describeValue, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+
+const OPTS = defineOptions('Linear', { bias: 'boolean', dtype: 'string', generator: 'object' });
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
@@ -27,7 +30,7 @@ export interface LinearOptions {
  * @internal
  */
 export function checkSize(op: string, name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer, got ${describeValue(n)}`);
 }
 
 /**
@@ -70,8 +73,9 @@ export class Linear extends Module {
   bias: Parameter | null;
   #generator: Generator | undefined;
 
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions) {
     super();
+    opts = checkGeneratorOptions(OPTS, opts);
     checkSize('Linear', 'inFeatures', inFeatures);
     checkSize('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
@@ -92,7 +96,8 @@ export class Linear extends Module {
    * fc.resetParameters();
    * fc.weight.abs().sum().item() > 0; // true
    */
-  resetParameters(opts: { generator?: Generator } = {}): void {
+  resetParameters(opts?: { generator?: Generator }): void {
+    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
     resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 

@@ -1,4 +1,10 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, unsupported, type Tensor } from '@tapegrad/core';
+
+const OPTS = defineOptions('MaxPool2d', {
+  stride: 'integer|integer[]', padding: 'integer|integer[]', dilation: 'integer|integer[]',
+  ceilMode: unsupported('ceilMode is not supported', false),
+  returnIndices: unsupported('returnIndices is not supported', false),
+});
 import { Module } from '../module.js';
 import { maxPool2d } from '../functional/layers.js';
 import { checkPoolSizes, fmtSize2, pair, type Size2 } from './conv2d.js';
@@ -37,8 +43,9 @@ export class MaxPool2d extends Module {
   /** Spacing between window elements. */
   readonly dilation: Size2;
 
-  constructor(kernelSize: Size2, opts: MaxPool2dOptions = {}) {
+  constructor(kernelSize: Size2, opts?: MaxPool2dOptions) {
     super();
+    opts = checkOptions(OPTS, opts);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;

@@ -1,6 +1,10 @@
-import { Tensor, ShapeError, defineFunction, full, fmtShape, broadcastShapes } from '@tapegrad/core';
+import { Tensor, ShapeError, checkOptions, defineFunction, defineOptions, full, fmtShape, broadcastShapes } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+const TYPES = { reduction: REDUCTION, weight: 'tensor|null', posWeight: 'tensor|null' };
+const OPTS = defineOptions('binaryCrossEntropyWithLogits', TYPES);
+const MODULE_OPTS = defineOptions('BCEWithLogitsLoss', TYPES);
 
 /**
  * Options of {@link binaryCrossEntropyWithLogits}.
@@ -53,7 +57,8 @@ const bceLogitsElementwise = defineFunction<[Tensor, Tensor, Tensor]>({
  * @example
  * F.binaryCrossEntropyWithLogits(tensor([1000, -1000]), tensor([1, 0])).item(); // 0
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BCEWithLogitsLossOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsLossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
   checkSameShape('binaryCrossEntropyWithLogits', input, target);
   const p = opts.posWeight ?? full([], 1, { dtype: input.dtype });
   try {
@@ -81,8 +86,9 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 export class BCEWithLogitsLoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */
   readonly reduction: Reduction;
-  constructor(opts: BCEWithLogitsLossOptions = {}) {
+  constructor(opts?: BCEWithLogitsLossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     checkReduction('BCEWithLogitsLoss', this.reduction);
     this.registerBuffer('weight', opts.weight ?? null);

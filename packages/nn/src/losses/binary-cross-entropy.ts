@@ -1,6 +1,10 @@
-import { Tensor, ValueError, defineFunction, fmtShape } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineFunction, defineOptions, fmtShape } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+const TYPES = { reduction: REDUCTION, weight: 'tensor|null' };
+const OPTS = defineOptions('binaryCrossEntropy', TYPES);
+const MODULE_OPTS = defineOptions('BCELoss', TYPES);
 
 /**
  * Options of {@link binaryCrossEntropy}.
@@ -47,7 +51,8 @@ const bceElementwise = defineFunction<[Tensor, Tensor]>({
  * @example
  * F.binaryCrossEntropy(tensor([0.9, 0.2]), tensor([1, 0])).item(); // 0.164252 ((-log 0.9 - log 0.8) / 2)
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts?: BCELossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
   checkSameShape('binaryCrossEntropy', input, target);
   const x = input.data;
   for (let i = 0; i < x.length; i++)
@@ -72,8 +77,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCELossO
 export class BCELoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */
   readonly reduction: Reduction;
-  constructor(opts: BCELossOptions = {}) {
+  constructor(opts?: BCELossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     checkReduction('BCELoss', this.reduction);
     this.registerBuffer('weight', opts.weight ?? null);

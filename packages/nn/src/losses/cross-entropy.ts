@@ -1,7 +1,12 @@
-import { DTypeError, ShapeError, ValueError, fmtShape, isFloating, shapesEqual, type Tensor } from '@tapegrad/core';
+import { DTypeError, ShapeError, ValueError, checkOptions, defineOptions, fmtShape, isFloating, shapesEqual, type Tensor } from '@tapegrad/core';
+import { requireTensor } from '../options.js';
 import { Module } from '../module.js';
-import { checkReduction, reduce, type LossOptions, type Reduction } from './reduction.js';
-import { checkClassInput, classIndexLoss, indexTargetShape, letters } from './nll-loss.js';
+import { REDUCTION, checkReduction, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+const TYPES = { reduction: REDUCTION, weight: 'tensor|null', ignoreIndex: 'integer', labelSmoothing: 'number' };
+const OPTS = defineOptions('crossEntropy', TYPES);
+const MODULE_OPTS = defineOptions('CrossEntropyLoss', TYPES);
+import { checkClassInput, classIndexLoss, indexTargetShape, intHint, letters } from './nll-loss.js';
 
 /**
  * Options of {@link crossEntropy}.
@@ -29,6 +34,12 @@ export interface CrossEntropyLossOptions extends LossOptions {
  * - probability targets p (float, shape of input): `l_i = -sum_c w[c] p'[i, c] logp[i, c]` with
  *   `p' = (1 - ε) p + ε / C`; `'mean'` divides by the number of targets.
  *
+ * Masked logits: a logit of -∞ in a class other than the target gives a finite loss and gradient
+ * with class-index targets, as in PyTorch (the target column is picked, nothing is multiplied by
+ * a zero coefficient). With label smoothing ε > 0 the smoothing term sums `logp` over every
+ * class, so such a row's loss is +∞, as in PyTorch (its gradient stays finite); a -∞ logit where a
+ * probability target is 0 gives NaN, as in PyTorch.
+ *
  * @param input - logits, shape [N, C], [N, C, d1, ...] or [C]
  * @param target - int32 class indices of shape [N] ([N, d1, ...], []) or probabilities of the input's shape
  * @returns a scalar, or shape [N, d1, ...] for `reduction: 'none'`
@@ -38,8 +49,11 @@ export interface CrossEntropyLossOptions extends LossOptions {
  * const logits = tensor([[2, 0, -1], [0, 3, 0]]);
  * F.crossEntropy(logits, tensor([0, 1], { dtype: 'int32' })).item(); // 0.132384
  */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyLossOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, opts?: CrossEntropyLossOptions): Tensor {
   const op = 'crossEntropy';
+  opts = checkOptions(OPTS, opts);
+  requireTensor(op, 'input', input);
+  requireTensor(op, 'target', target);
   checkClassInput(op, input, opts.weight);
   const eps = opts.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${eps}`);
@@ -60,7 +74,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyLo
   const Err = target.dtype === 'int32' || isFloating(target.dtype) ? ShapeError : DTypeError;
   throw new Err(
     `${op}: target must be int32 class indices of shape ${letters(input.ndim, false)} or probabilities of shape ` +
-      `${letters(input.ndim, true)}; got target.shape=${fmtShape(target.shape)} (${target.dtype}) for input.shape=${fmtShape(input.shape)}`,
+      `${letters(input.ndim, true)}; got target.shape=${fmtShape(target.shape)} (${target.dtype}) for input.shape=${fmtShape(input.shape)}` +
+      intHint(target, indexTargetShape(input.shape)),
   );
 }
 
@@ -84,8 +99,9 @@ export class CrossEntropyLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly ignoreIndex: number;
   /** The label smoothing ε. */
   readonly labelSmoothing: number;
-  constructor(opts: CrossEntropyLossOptions = {}) {
+  constructor(opts?: CrossEntropyLossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;

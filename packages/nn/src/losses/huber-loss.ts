@@ -1,6 +1,9 @@
-import { ValueError, type Tensor } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+const OPTS = defineOptions('huberLoss', { reduction: REDUCTION, delta: 'number' });
+const MODULE_OPTS = defineOptions('HuberLoss', { reduction: REDUCTION, delta: 'number' });
 
 /**
  * Options of {@link huberLoss}.
@@ -25,7 +28,8 @@ export interface HuberLossOptions extends LossOptions {
  * @example
  * F.huberLoss(tensor([0, 0]), tensor([0.5, 3])).item(); // 1.3125 ((0.125 + 2.5) / 2)
  */
-export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, opts?: HuberLossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
   const delta = opts.delta ?? 1;
   if (!(delta > 0)) throw new ValueError(`huberLoss: delta must be positive, got ${delta}`);
   checkSameShape('huberLoss', input, target);
@@ -48,8 +52,9 @@ export class HuberLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly reduction: Reduction;
   /** The switch point between quadratic and linear. */
   readonly delta: number;
-  constructor(opts: HuberLossOptions = {}) {
+  constructor(opts?: HuberLossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     this.delta = opts.delta ?? 1;
     checkReduction('HuberLoss', this.reduction);

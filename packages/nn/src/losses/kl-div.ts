@@ -1,6 +1,10 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { checkReduction, checkSameShape, reduce } from './reduction.js';
+
+const TYPES = { reduction: "'mean'|'sum'|'none'|'batchmean'", logTarget: 'boolean' };
+const OPTS = defineOptions('klDiv', TYPES);
+const MODULE_OPTS = defineOptions('KLDivLoss', TYPES);
 
 /**
  * How {@link klDiv} combines its element-wise terms; `'batchmean'` is the sum divided by the batch size.
@@ -44,7 +48,8 @@ export interface KLDivLossOptions {
  * const targetProbs = tensor([[0.2, 0.3, 0.5]]);
  * F.klDiv(F.logSoftmax(logits, 1), targetProbs, { reduction: 'batchmean' }).item(); // 0.077953
  */
-export function klDiv(input: Tensor, target: Tensor, opts: KLDivLossOptions = {}): Tensor {
+export function klDiv(input: Tensor, target: Tensor, opts?: KLDivLossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
   const reduction = opts.reduction ?? 'mean';
   checkReduction('klDiv', reduction, ['mean', 'sum', 'none', 'batchmean']);
   checkSameShape('klDiv', input, target);
@@ -76,8 +81,9 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly reduction: KLDivReduction;
   /** Whether the target is given as log-probabilities. */
   readonly logTarget: boolean;
-  constructor(opts: KLDivLossOptions = {}) {
+  constructor(opts?: KLDivLossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     this.logTarget = opts.logTarget ?? false;
     checkReduction('KLDivLoss', this.reduction, ['mean', 'sum', 'none', 'batchmean']);

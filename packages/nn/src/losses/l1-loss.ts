@@ -1,6 +1,9 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+const OPTS = defineOptions('l1Loss', { reduction: REDUCTION });
+const MODULE_OPTS = defineOptions('L1Loss', { reduction: REDUCTION });
 
 /**
  * Mean absolute error: `l_i = |input_i - target_i|`, reduced by `reduction`.
@@ -12,7 +15,8 @@ import { checkReduction, checkSameShape, reduce, type LossOptions, type Reductio
  * @example
  * F.l1Loss(tensor([1, 2]), tensor([2, 4])).item(); // 1.5
  */
-export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
   checkSameShape('l1Loss', input, target);
   return reduce('l1Loss', input.sub(target).abs(), opts.reduction);
 }
@@ -28,8 +32,9 @@ export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): T
 export class L1Loss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */
   readonly reduction: Reduction;
-  constructor(opts: LossOptions = {}) {
+  constructor(opts?: LossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     checkReduction('L1Loss', this.reduction);
   }

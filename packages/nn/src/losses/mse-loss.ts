@@ -1,6 +1,9 @@
-import type { Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, checkSameShape, reduce, type LossOptions, type Reduction } from './reduction.js';
+
+const OPTS = defineOptions('mseLoss', { reduction: REDUCTION });
+const MODULE_OPTS = defineOptions('MSELoss', { reduction: REDUCTION });
 
 /**
  * Mean squared error: `l_i = (input_i - target_i)²`, reduced by `reduction` (`'sum'` gives the
@@ -13,7 +16,8 @@ import { checkReduction, checkSameShape, reduce, type LossOptions, type Reductio
  * @example
  * F.mseLoss(tensor([1, 2]), tensor([1, 4])).item(); // 2
  */
-export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
   checkSameShape('mseLoss', input, target);
   const d = input.sub(target);
   return reduce('mseLoss', d.mul(d), opts.reduction);
@@ -31,8 +35,9 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
 export class MSELoss extends Module<[Tensor, Tensor], Tensor> {
   /** How the element-wise losses are combined. */
   readonly reduction: Reduction;
-  constructor(opts: LossOptions = {}) {
+  constructor(opts?: LossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     checkReduction('MSELoss', this.reduction);
   }

@@ -1,6 +1,13 @@
-import { Tensor, DTypeError, ShapeError, ValueError, allocate, fmtShape, isFloating, shapesEqual } from '@tapegrad/core';
+import {
+  DTypeError, ShapeError, ValueError, checkOptions, defineOptions, fmtShape, isFloating, shapesEqual, where, type Tensor,
+} from '@tapegrad/core';
+import { requireTensor } from '../options.js';
 import { Module } from '../module.js';
-import { checkReduction, type LossOptions, type Reduction } from './reduction.js';
+import { REDUCTION, checkReduction, type LossOptions, type Reduction } from './reduction.js';
+
+const TYPES = { reduction: REDUCTION, weight: 'tensor|null', ignoreIndex: 'integer' };
+const OPTS = defineOptions('nllLoss', TYPES);
+const MODULE_OPTS = defineOptions('NLLLoss', TYPES);
 
 /**
  * Options of {@link nllLoss}.
@@ -37,6 +44,17 @@ export function indexTargetShape(inputShape: readonly number[]): number[] {
 }
 
 /**
+ * The hint for class indices of the right shape but not int32: convert them with `.int()`.
+ *
+ * @internal
+ */
+export function intHint(target: Tensor, indexShape: readonly number[]): string {
+  return target.dtype !== 'int32' && shapesEqual(target.shape, indexShape)
+    ? `; convert class indices with target.int()`
+    : '';
+}
+
+/**
  * @throws unless input is a float tensor of at least 1 dim and weight (if any) is [C]
  *
  * @internal
@@ -51,10 +69,31 @@ export function checkClassInput(op: string, input: Tensor, weight: Tensor | null
 }
 
 /**
- * The loss `-sum_c coef[n, c, ...] logp[n, c, ...]` for class-index targets, where coef holds
- * `(1 - ε) w[t]` at the target class plus `ε w[c] / C` for every class (label smoothing ε),
- * and zeros for ignored targets. The mean divides by the sum of `w[t]` over non-ignored targets,
- * as PyTorch does; it is 0 (not NaN) when every target is ignored.
+ * Throws unless every target is `ignoreIndex` or a class in [0, C). Reads the int32 targets
+ * only (N values), never the input.
+ */
+function checkTargets(op: string, target: Tensor, C: number, ignoreIndex: number, inputShape: readonly number[]): void {
+  const t = target.data;
+  for (let k = 0; k < t.length; k++) {
+    const cls = t[k]!;
+    if (cls !== ignoreIndex && (cls < 0 || cls >= C))
+      throw new ValueError(
+        `${op}: target ${cls} at flat index ${k} is out of range for ${C} classes (ignoreIndex=${ignoreIndex}, input.shape=${fmtShape(inputShape)})`,
+      );
+  }
+}
+
+/**
+ * The loss of class-index targets, from log-probabilities, in tensor ops: with `valid = t != ignoreIndex`,
+ * `nll_i = -w[t_i] logp[i, t_i]` (the target column, picked by `gather`; `w[t]` by `indexSelect`),
+ * and with label smoothing ε, `l_i = (1 - ε) nll_i + (ε / C) (-sum_c w[c] logp[i, c])`, as PyTorch;
+ * `l_i = 0` where `t_i = ignoreIndex`. The mean divides by the sum of `w[t]` over non-ignored
+ * targets, as PyTorch does; it is 0 (not NaN) when every target is ignored.
+ *
+ * Ignored and non-target entries are never multiplied by a zero coefficient, so a logit of -∞
+ * outside the target class (masked logits) gives PyTorch's finite loss and gradient. Only the
+ * smoothing term sums every class: a -∞ logit makes it +∞, as in PyTorch. Nothing of size N × C is
+ * built here besides what the caller's `logSoftmax` and the backward need.
  *
  * @internal
  */
@@ -70,39 +109,37 @@ export function classIndexLoss(
   const eps = opts.labelSmoothing ?? 0;
   const unbatched = logp.ndim === 1;
   const lp = unbatched ? logp.reshape([1, logp.shape[0]!]) : logp;
-  const [N, C] = lp.shape as [number, number];
-  const S = lp.shape.slice(2).reduce((a, b) => a * b, 1);
-  const t = target.data;
-  const w = opts.weight ? opts.weight.data : null;
-  const coef = allocate(lp.dtype, lp.numel);
-  let denom = 0;
-  for (let n = 0; n < N; n++)
-    for (let s = 0; s < S; s++) {
-      const k = n * S + s;
-      const cls = t[k]!;
-      if (cls === ignoreIndex) continue;
-      if (cls < 0 || cls >= C)
-        throw new ValueError(
-          `${op}: target ${cls} at flat index ${k} is out of range for ${C} classes (ignoreIndex=${ignoreIndex}, input.shape=${fmtShape(logp.shape)})`,
-        );
-      const wt = w ? w[cls]! : 1;
-      denom += wt;
-      coef[(n * C + cls) * S + s]! += (1 - eps) * wt;
-      if (eps > 0) for (let c = 0; c < C; c++) coef[(n * C + c) * S + s]! += (eps / C) * (w ? w[c]! : 1);
-    }
-  let loss = lp.mul(Tensor.fromData(coef, lp.shape, lp.dtype)).sum(1).neg();
+  const t = unbatched ? target.reshape([1]) : target;
+  const C = lp.shape[1]!;
+  checkTargets(op, t, C, ignoreIndex, logp.shape);
+  const valid = t.ne(ignoreIndex);
+  // Ignored targets point at class 0, whose pick is then discarded by `where`.
+  const safe = where(valid, t, 0);
+  const weight = opts.weight ? opts.weight.detach() : null;
+  const wt = weight
+    ? where(valid, weight.indexSelect(0, safe.reshape([safe.numel])).reshape(safe.shape), 0)
+    : valid.to(lp.dtype);
+  const picked = lp.gather(1, safe.unsqueeze(1)).squeeze(1);
+  let loss = where(valid, picked, 0).mul(wt).neg();
+  if (eps > 0) {
+    const weighted = weight ? lp.mul(weight.reshape(lp.shape.map((d, i) => (i === 1 ? d : 1)))) : lp;
+    const smooth = where(valid, weighted.sum(1).neg(), 0);
+    loss = loss.mul(1 - eps).add(smooth.mul(eps / C));
+  }
   if (unbatched) loss = loss.reshape([]);
   if (reduction === 'none') return loss;
   const total = loss.sum();
-  if (reduction === 'sum' || denom === 0) return total;
-  return total.div(denom);
+  if (reduction === 'sum') return total;
+  const denom = wt.sum();
+  return total.div(where(denom.eq(0), 1, denom));
 }
 
 /**
  * Negative log likelihood of class-index targets given log-probabilities:
  * `l_i = -weight[t_i] * input[i, t_i]` (0 where `t_i = ignoreIndex`); `'mean'` divides the sum
  * by `sum_i weight[t_i]` over non-ignored targets (0 if all are ignored). Use after `logSoftmax`,
- * or use {@link crossEntropy} on logits.
+ * or use {@link crossEntropy} on logits. Entries of -∞ outside the target class (masked
+ * log-probabilities) give a finite loss and gradient, as in PyTorch.
  *
  * @param input - log-probabilities, shape [N, C], [N, C, d1, ...] or [C]
  * @param target - int32 class indices in [0, C), shape [N], [N, d1, ...] or []
@@ -112,13 +149,17 @@ export function classIndexLoss(
  * const logProbs = tensor([[-0.5, -1], [-2, -0.1]]);
  * F.nllLoss(logProbs, tensor([0, 1], { dtype: 'int32' })).item(); // 0.3 ((0.5 + 0.1) / 2)
  */
-export function nllLoss(input: Tensor, target: Tensor, opts: NLLLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, opts?: NLLLossOptions): Tensor {
+  opts = checkOptions(OPTS, opts);
+  requireTensor('nllLoss', 'input', input);
+  requireTensor('nllLoss', 'target', target);
   checkClassInput('nllLoss', input, opts.weight);
   const expected = indexTargetShape(input.shape);
   if (target.dtype !== 'int32' || !shapesEqual(target.shape, expected))
     throw new (target.dtype !== 'int32' ? DTypeError : ShapeError)(
       `nllLoss: target must be int32 class indices of shape ${letters(input.ndim, false)}; ` +
-        `got target.shape=${fmtShape(target.shape)} (${target.dtype}) for input.shape=${fmtShape(input.shape)}`,
+        `got target.shape=${fmtShape(target.shape)} (${target.dtype}) for input.shape=${fmtShape(input.shape)}` +
+        intHint(target, expected),
     );
   return classIndexLoss('nllLoss', input, target, opts);
 }
@@ -139,8 +180,9 @@ export class NLLLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly reduction: Reduction;
   /** The class index that is ignored. */
   readonly ignoreIndex: number;
-  constructor(opts: NLLLossOptions = {}) {
+  constructor(opts?: NLLLossOptions) {
     super();
+    opts = checkOptions(MODULE_OPTS, opts);
     this.reduction = opts.reduction ?? 'mean';
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     checkReduction('NLLLoss', this.reduction);

@@ -1,4 +1,12 @@
 import { ShapeError, ValueError, fmtShape, shapesEqual, type Tensor } from '@tapegrad/core';
+import { requireTensor } from '../options.js';
+
+/**
+ * The option type of `reduction`, for the loss option specs.
+ *
+ * @internal
+ */
+export const REDUCTION = "'mean'|'sum'|'none'";
 
 /**
  * How a loss combines its per-element values: their mean (default), their sum, or none (keep them).
@@ -49,6 +57,8 @@ export function reduce(op: string, loss: Tensor, reduction: Reduction = 'mean'):
  * @internal
  */
 export function checkSameShape(op: string, input: Tensor, target: Tensor): void {
+  requireTensor(op, 'input', input);
+  requireTensor(op, 'target', target);
   if (!shapesEqual(input.shape, target.shape))
     throw new ShapeError(`${op}: input.shape=${fmtShape(input.shape)} and target.shape=${fmtShape(target.shape)} must be equal`);
 }

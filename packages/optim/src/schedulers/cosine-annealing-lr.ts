@@ -1,5 +1,8 @@
+import { checkOptions, defineOptions } from '@tapegrad/core';
 import { finite, integerAtLeast } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+const OPTS = defineOptions('CosineAnnealingLR', { tMax: 'integer', etaMin: 'number', lastEpoch: 'integer' });
 
 /**
  * Options of {@link CosineAnnealingLR}.
@@ -24,8 +27,10 @@ export interface CosineAnnealingLROptions {
  * epochs (PyTorch's `CosineAnnealingLR`, SGDR without restarts):
  * `lr = etaMin + (baseLr - etaMin) · (1 + cos(π · epoch / tMax)) / 2`.
  *
- * This is the closed form of PyTorch's recursive update, which equals it when the scheduler is
- * stepped normally; past `tMax` the cosine continues, so the rate climbs back up.
+ * Computed as PyTorch does, by its chainable update from the groups' current lr
+ * (`lr ← etaMin + (lr - etaMin) (1 + cos(π e / tMax)) / (1 + cos(π (e - 1) / tMax))`), which
+ * equals the formula above when the scheduler is stepped alone; past `tMax` the cosine
+ * continues, so the rate climbs back up.
  *
  * @throws ValueError naming the option and value for a tMax that is not a positive integer, or a non-finite etaMin
  * @example
@@ -38,8 +43,9 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
-  constructor(optimizer: SchedulableOptimizer, { tMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
+  constructor(optimizer: SchedulableOptimizer, opts: CosineAnnealingLROptions) {
     super(optimizer, 'CosineAnnealingLR');
+    const { tMax, etaMin = 0, lastEpoch = -1 } = checkOptions(OPTS, opts);
     integerAtLeast('CosineAnnealingLR', 'T_max', 'tMax', tMax, 1);
     finite('CosineAnnealingLR', 'minimum learning rate', 'etaMin', etaMin);
     this.tMax = tMax;
@@ -47,8 +53,19 @@ export class CosineAnnealingLR extends LRScheduler {
     this.initialStep(lastEpoch);
   }
 
-  protected lrAt(baseLr: number, epoch: number): number {
-    return this.etaMin + ((baseLr - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
+  protected getLr(): number[] {
+    const { lastEpoch: e, tMax: T, etaMin } = this;
+    const lrs = this.groupLrs();
+    if (e === 0) return lrs;
+    if (this.stepCount === 1 && e > 0) return this.closedFormLr();
+    if ((e - 1 - T) % (2 * T) === 0)
+      return lrs.map((lr, i) => lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
+    return lrs.map((lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - etaMin) + etaMin);
+  }
+
+  protected override closedFormLr(): number[] {
+    const { lastEpoch: e, tMax: T, etaMin } = this;
+    return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((Math.PI * e) / T))) / 2);
   }
 
   protected hyperParameterKeys(): string[] {

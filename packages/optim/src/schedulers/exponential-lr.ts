@@ -1,5 +1,8 @@
+import { checkOptions, defineOptions } from '@tapegrad/core';
 import { finite } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+const OPTS = defineOptions('ExponentialLR', { gamma: 'number', lastEpoch: 'integer' });
 
 /**
  * Options of {@link ExponentialLR}.
@@ -16,8 +19,8 @@ export interface ExponentialLROptions {
 }
 
 /**
- * Decays the learning rate by `gamma` every epoch (PyTorch's `ExponentialLR`):
- * `lr = baseLr · gamma^epoch`.
+ * Decays the learning rate by `gamma` every epoch (PyTorch's `ExponentialLR`): `lr ← lr · gamma`
+ * (chainable); stepped alone, `lr = baseLr · gamma^epoch`.
  *
  * @throws ValueError naming the option and value for a non-finite gamma
  * @example
@@ -30,15 +33,20 @@ export interface ExponentialLROptions {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
+  constructor(optimizer: SchedulableOptimizer, opts: ExponentialLROptions) {
     super(optimizer, 'ExponentialLR');
+    const { gamma, lastEpoch = -1 } = checkOptions(OPTS, opts);
     finite('ExponentialLR', 'gamma', 'gamma', gamma);
     this.gamma = gamma;
     this.initialStep(lastEpoch);
   }
 
-  protected lrAt(baseLr: number, epoch: number): number {
-    return baseLr * this.gamma ** epoch;
+  protected getLr(): number[] {
+    return this.groupLrs().map((lr) => (this.lastEpoch === 0 ? lr : lr * this.gamma));
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
   }
 
   protected hyperParameterKeys(): string[] {

@@ -1,6 +1,8 @@
-import { ValueError } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions } from '@tapegrad/core';
 import { integerAtLeast, showValue } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+const OPTS = defineOptions('LinearLR', { startFactor: 'number', endFactor: 'number', totalIters: 'integer', lastEpoch: 'integer' });
 
 /**
  * Options of {@link LinearLR}.
@@ -24,7 +26,9 @@ export interface LinearLROptions {
 
 /**
  * Scales the learning rate by a factor that moves linearly from `startFactor` to `endFactor`
- * over `totalIters` epochs, then stays (PyTorch's `LinearLR`; a warm-up with the defaults):
+ * over `totalIters` epochs, then stays (PyTorch's `LinearLR`; a warm-up with the defaults).
+ * Chainable: epoch 0 multiplies the lr by `startFactor`, each later epoch up to `totalIters` by
+ * the ratio of consecutive factors; stepped alone, that is
  * `lr = baseLr · (startFactor + (endFactor - startFactor) · min(epoch, totalIters) / totalIters)`.
  *
  * @throws ValueError naming the option and value for startFactor outside (0, 1], endFactor outside [0, 1], or a totalIters that is not a positive integer
@@ -40,8 +44,9 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   totalIters: number;
 
-  constructor(optimizer: SchedulableOptimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: LinearLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, opts?: LinearLROptions) {
     super(optimizer, 'LinearLR');
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = checkOptions(OPTS, opts);
     if (typeof startFactor !== 'number' || !(startFactor > 0 && startFactor <= 1))
       throw new ValueError(`LinearLR: invalid start factor: ${showValue(startFactor)} (startFactor must be in (0, 1])`);
     if (typeof endFactor !== 'number' || !(endFactor >= 0 && endFactor <= 1))
@@ -53,8 +58,16 @@ export class LinearLR extends LRScheduler {
     this.initialStep(lastEpoch);
   }
 
-  protected lrAt(baseLr: number, epoch: number): number {
-    return baseLr * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(epoch, this.totalIters)) / this.totalIters);
+  protected getLr(): number[] {
+    const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: n } = this;
+    if (e === 0) return this.groupLrs().map((lr) => lr * s);
+    if (e > n) return this.groupLrs();
+    return this.groupLrs().map((lr) => lr * (1 + (f - s) / (n * s + (e - 1) * (f - s))));
+  }
+
+  protected override closedFormLr(): number[] {
+    const { startFactor: s, endFactor: f, totalIters: n } = this;
+    return this.baseLrs.map((b) => b * (s + ((f - s) * Math.min(this.lastEpoch, n)) / n));
   }
 
   protected hyperParameterKeys(): string[] {

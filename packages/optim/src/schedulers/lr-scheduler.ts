@@ -15,15 +15,16 @@ export interface SchedulableOptimizer {
 }
 
 /**
- * A scheduler's state, as plain numbers, strings and arrays (see {@link LRScheduler.stateDict}).
+ * A scheduler's state, as plain numbers, strings and arrays (see {@link LRScheduler.stateDict});
+ * {@link SequentialLR} nests the states of its schedulers.
  *
  * @example
  * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
  * const sched = new StepLR(opt, { stepSize: 30 });
  * const sd: SchedulerStateDict = sched.stateDict();
- * sd; // { lastEpoch: 0, baseLrs: [0.1], lastLr: [0.1], stepSize: 30, gamma: 0.1 }
+ * sd; // { lastEpoch: 0, stepCount: 1, baseLrs: [0.1], lastLr: [0.1], stepSize: 30, gamma: 0.1 }
  */
-export type SchedulerStateDict = Record<string, number | string | boolean | number[] | null>;
+export type SchedulerStateDict = { [key: string]: number | string | boolean | number[] | null | SchedulerStateDict[] };
 
 /**
  * Base class of the epoch-based learning-rate schedulers (PyTorch's `LRScheduler`).
@@ -31,12 +32,16 @@ export type SchedulerStateDict = Record<string, number | string | boolean | numb
  * Constructing a scheduler records each group's learning rate as `group.initialLr` (unless a
  * scheduler did already; these are `baseLrs`) and performs the initial step, which sets every
  * group's lr to its value at epoch 0. Each {@link step} then advances `lastEpoch` by one and sets
- * the lr of every group to `lrAt(baseLr, lastEpoch)`.
+ * the lr of every group to the scheduler's next value.
  *
- * The learning rates come from each scheduler's closed form in `lastEpoch`, not from PyTorch's
- * chainable multiplicative updates: the two agree when a scheduler is the only thing changing
- * the lr (up to rounding, which the closed form does not accumulate), but an lr set by hand
- * between steps is overwritten at the next step rather than compounded.
+ * As in PyTorch, the schedules are *chainable*: most compute the next lr from each group's
+ * current lr (StepLR multiplies it by gamma at each step size, ExponentialLR at every epoch), so
+ * two schedulers stepped on one optimizer compose (a LinearLR warm-up with an ExponentialLR
+ * decay), and an lr set by hand between steps carries on. {@link LambdaLR},
+ * {@link CosineAnnealingWarmRestarts} and {@link OneCycleLR} set `baseLr`-relative values
+ * instead, as PyTorch's do.
+ * When resuming, load the optimizer's state dict as well as the scheduler's: it holds the
+ * groups' current learning rates.
  *
  * Call `scheduler.step()` after `optimizer.step()`, once per epoch (or per iteration for schedules
  * defined in iterations).
@@ -68,6 +73,14 @@ export abstract class LRScheduler {
    * sched.lastEpoch; // 1
    */
   lastEpoch = -1;
+  /**
+   * The number of calls of {@link step}, the initial one included (PyTorch's `_step_count`).
+   *
+   * @example
+   * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+   * new StepLR(opt, { stepSize: 1 }).stepCount; // 1
+   */
+  stepCount = 0;
   protected lastLr: number[] = [];
 
   protected constructor(
@@ -76,12 +89,23 @@ export abstract class LRScheduler {
     /** The scheduler's name, used in error messages. */
     readonly name: string,
   ) {
-    if (optimizer == null || !Array.isArray(optimizer.paramGroups))
+    if (optimizer == null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups))
       throw new ValueError(`${name}: expected an optimizer with paramGroups, got ${showValue(optimizer)}`);
   }
 
-  /** The learning rate of a group with base rate `baseLr` at epoch `epoch` (the closed form). */
-  protected abstract lrAt(baseLr: number, epoch: number): number;
+  /**
+   * The learning rates at `lastEpoch`, one per group (PyTorch's `get_lr`): for a chainable
+   * schedule, computed from each group's current lr.
+   */
+  protected abstract getLr(): number[];
+
+  /**
+   * The learning rates at `lastEpoch` from `baseLrs` alone (PyTorch's `_get_closed_form_lr`),
+   * for {@link step} with an explicit epoch; schedules without one use {@link getLr}.
+   */
+  protected closedFormLr(): number[] | null {
+    return null;
+  }
 
   /** The names of the scheduler's own fields that {@link stateDict} saves besides the epoch and rates. */
   protected abstract hyperParameterKeys(): string[];
@@ -96,12 +120,24 @@ export abstract class LRScheduler {
     });
     this.baseLrs = this.optimizer.paramGroups.map((g) => g.initialLr!);
     this.lastEpoch = lastEpoch;
+    this.restart();
+  }
+
+  /**
+   * Takes the initial step again, as construction does (PyTorch's `_initial_step`).
+   *
+   * @internal
+   */
+  restart(): void {
+    this.stepCount = 0;
     this.step();
   }
 
   /**
    * Advances one epoch and sets every group's learning rate to its scheduled value.
    *
+   * @param epoch - instead of advancing, jump to this epoch and use the closed form where the
+   *   schedule has one (PyTorch's deprecated `step(epoch)`; {@link SequentialLR} uses it)
    * @example
    * const w = tensor([1, 2], { requiresGrad: true });
    * const opt = new SGD([w], { lr: 0.1 });
@@ -112,15 +148,31 @@ export abstract class LRScheduler {
    * }
    * opt.paramGroups[0]!.lr; // 0.0125
    */
-  step(): void {
-    this.lastEpoch += 1;
+  step(epoch?: number): void {
+    if (epoch !== undefined) integerAtLeast(`${this.name}.step`, 'epoch', 'epoch', epoch, 0);
+    this.stepCount += 1;
     const groups = this.optimizer.paramGroups;
+    // A group added after the scheduler was made starts its schedule from its current lr.
     groups.forEach((g, i) => {
-      // A group added after the scheduler was made starts its schedule from its current lr.
       if (this.baseLrs[i] === undefined) this.baseLrs[i] = g.initialLr ??= g.lr;
-      g.lr = this.lrAt(this.baseLrs[i]!, this.lastEpoch);
+    });
+    let values: number[];
+    if (epoch === undefined) {
+      this.lastEpoch += 1;
+      values = this.getLr();
+    } else {
+      this.lastEpoch = epoch;
+      values = this.closedFormLr() ?? this.getLr();
+    }
+    groups.forEach((g, i) => {
+      g.lr = values[i]!;
     });
     this.lastLr = groups.map((g) => g.lr);
+  }
+
+  /** Each group's current lr (what chainable schedules start from). */
+  protected groupLrs(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
   /**
@@ -137,18 +189,20 @@ export abstract class LRScheduler {
   }
 
   /**
-   * The scheduler's state (epoch, base rates, last rates and its hyper-parameters) as plain
-   * values. The optimizer's learning rates are saved by the optimizer's own state dict.
+   * The scheduler's state (epoch, step count, base rates, last rates and its hyper-parameters) as
+   * plain values. The optimizer's learning rates are saved by the optimizer's own state dict.
    *
    * @example
    * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
    * const sched = new ExponentialLR(opt, { gamma: 0.5 });
    * sched.step();
-   * sched.stateDict(); // { lastEpoch: 1, baseLrs: [0.1], lastLr: [0.05], gamma: 0.5 }
+   * sched.stateDict(); // { lastEpoch: 1, stepCount: 2, baseLrs: [0.1], lastLr: [0.05], gamma: 0.5 }
    */
   stateDict(): SchedulerStateDict {
     const self = this as unknown as Record<string, unknown>;
-    const sd: SchedulerStateDict = { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs], lastLr: [...this.lastLr] };
+    const sd: SchedulerStateDict = {
+      lastEpoch: this.lastEpoch, stepCount: this.stepCount, baseLrs: [...this.baseLrs], lastLr: [...this.lastLr],
+    };
     for (const k of this.hyperParameterKeys()) {
       const v = self[k];
       sd[k] = Array.isArray(v) ? [...(v as number[])] : (v as SchedulerStateDict[string]);
@@ -158,7 +212,7 @@ export abstract class LRScheduler {
 
   /**
    * Restores a state from {@link stateDict}. Load the optimizer's state dict too: it holds the
-   * groups' current learning rates.
+   * groups' current learning rates, which the next step starts from.
    *
    * @throws ValueError for an entry this scheduler does not have
    *
@@ -170,7 +224,9 @@ export abstract class LRScheduler {
    * resumed.gamma; // 0.5
    */
   loadStateDict(sd: SchedulerStateDict): void {
-    const keys = new Set(['lastEpoch', 'baseLrs', 'lastLr', ...this.hyperParameterKeys()]);
+    if (sd === null || typeof sd !== 'object')
+      throw new ValueError(`${this.name}.loadStateDict: expected a state dict object, got ${showValue(sd)}`);
+    const keys = new Set(['lastEpoch', 'stepCount', 'baseLrs', 'lastLr', ...this.hyperParameterKeys()]);
     for (const k of Object.keys(sd)) if (!keys.has(k)) throw new ValueError(`${this.name}.loadStateDict: unknown entry '${k}'`);
     const self = this as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(sd)) self[k] = Array.isArray(v) ? [...v] : v;

@@ -1,6 +1,8 @@
-import { ValueError } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions } from '@tapegrad/core';
 import { finite, showValue } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+const OPTS = defineOptions('MultiStepLR', { milestones: 'array', gamma: 'number', lastEpoch: 'integer' });
 
 /**
  * Options of {@link MultiStepLR}.
@@ -22,6 +24,7 @@ export interface MultiStepLROptions {
 
 /**
  * Decays the learning rate by `gamma` at each milestone epoch (PyTorch's `MultiStepLR`):
+ * `lr ← lr · gamma^(times epoch is listed)` at a milestone (chainable); stepped alone,
  * `lr = baseLr · gamma^(number of milestones <= epoch)`.
  *
  * @throws ValueError naming the option and value for milestones that are not non-negative integers, or a non-finite gamma
@@ -35,8 +38,9 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
+  constructor(optimizer: SchedulableOptimizer, opts: MultiStepLROptions) {
     super(optimizer, 'MultiStepLR');
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = checkOptions(OPTS, opts);
     if (!Array.isArray(milestones) || milestones.some((m) => typeof m !== 'number' || !Number.isInteger(m) || m < 0))
       throw new ValueError(`MultiStepLR: invalid milestones: ${showValue(milestones)} (milestones must be non-negative integers)`);
     finite('MultiStepLR', 'gamma', 'gamma', gamma);
@@ -45,10 +49,14 @@ export class MultiStepLR extends LRScheduler {
     this.initialStep(lastEpoch);
   }
 
-  protected lrAt(baseLr: number, epoch: number): number {
-    let passed = 0;
-    for (const m of this.milestones) if (m <= epoch) passed++;
-    return baseLr * this.gamma ** passed;
+  protected getLr(): number[] {
+    const times = this.milestones.filter((m) => m === this.lastEpoch).length;
+    return this.groupLrs().map((lr) => (times === 0 ? lr : lr * this.gamma ** times));
+  }
+
+  protected override closedFormLr(): number[] {
+    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    return this.baseLrs.map((b) => b * this.gamma ** passed);
   }
 
   protected hyperParameterKeys(): string[] {

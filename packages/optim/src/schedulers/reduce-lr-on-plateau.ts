@@ -1,6 +1,11 @@
-import { Tensor, ValueError } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions } from '@tapegrad/core';
 import { finite, integerAtLeast, nonNegative, oneOf, showValue } from '../validate.js';
 import type { SchedulableOptimizer, SchedulerStateDict } from './lr-scheduler.js';
+
+const OPTS = defineOptions('ReduceLROnPlateau', {
+  mode: 'string', factor: 'number', patience: 'integer', threshold: 'number', thresholdMode: 'string', cooldown: 'integer',
+  minLr: 'number|number[]', eps: 'number',
+});
 
 /**
  * Options of {@link ReduceLROnPlateau}.
@@ -79,11 +84,12 @@ export class ReduceLROnPlateau {
   constructor(
     /** The optimizer whose learning rates this scheduler reduces. */
     readonly optimizer: SchedulableOptimizer,
-    {
-      mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8,
-    }: ReduceLROnPlateauOptions = {},
+    opts?: ReduceLROnPlateauOptions,
   ) {
     const name = 'ReduceLROnPlateau';
+    const {
+      mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8,
+    } = checkOptions(OPTS, opts);
     if (optimizer == null || !Array.isArray(optimizer.paramGroups))
       throw new ValueError(`${name}: expected an optimizer with paramGroups, got ${showValue(optimizer)}`);
     oneOf(name, 'mode', mode, ['min', 'max']);

@@ -1,5 +1,8 @@
+import { checkOptions, defineOptions } from '@tapegrad/core';
 import { finite, integerAtLeast } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+const OPTS = defineOptions('StepLR', { stepSize: 'integer', gamma: 'number', lastEpoch: 'integer' });
 
 /**
  * Options of {@link StepLR}.
@@ -20,7 +23,8 @@ export interface StepLROptions {
 }
 
 /**
- * Decays the learning rate by `gamma` every `stepSize` epochs (PyTorch's `StepLR`):
+ * Decays the learning rate by `gamma` every `stepSize` epochs (PyTorch's `StepLR`): at each
+ * epoch that is a multiple of `stepSize`, `lr ← lr · gamma` (chainable); stepped alone, that is
  * `lr = baseLr · gamma^floor(epoch / stepSize)`.
  *
  * @throws ValueError naming the option and value for a stepSize that is not a positive integer, or a non-finite gamma
@@ -34,8 +38,9 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
+  constructor(optimizer: SchedulableOptimizer, opts: StepLROptions) {
     super(optimizer, 'StepLR');
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = checkOptions(OPTS, opts);
     integerAtLeast('StepLR', 'step size', 'stepSize', stepSize, 1);
     finite('StepLR', 'gamma', 'gamma', gamma);
     this.stepSize = stepSize;
@@ -43,8 +48,13 @@ export class StepLR extends LRScheduler {
     this.initialStep(lastEpoch);
   }
 
-  protected lrAt(baseLr: number, epoch: number): number {
-    return baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
+  protected getLr(): number[] {
+    const e = this.lastEpoch;
+    return this.groupLrs().map((lr) => (e === 0 || e % this.stepSize !== 0 ? lr : lr * this.gamma));
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
 
   protected hyperParameterKeys(): string[] {

@@ -68,6 +68,7 @@ export class OutOfMemoryError extends KernelRuntimeError {
  *
  * @example
  * // not run: a worker thread has to die during the product
+ * const a = randn([512, 512]), b = randn([512, 512]);
  * let y: Tensor;
  * try {
  *   y = matmul(a, b); // matmul: worker 1 of the thread pool exited with code 1 during a job; the pool restarts on the next job

@@ -62,20 +62,21 @@ function makeKernel(arrays: number, scalars: number, body: string, name: string)
 }
 
 // erf in float64 to ~1e-15 (gradchecks need better than the usual 1e-7 approximations):
-// the Maclaurin series for |x| < 2.5, Laplace's continued fraction for erfc beyond.
+// the Maclaurin series for |x| < 2.5, Laplace's continued fraction for erfc beyond; NaN stays
+// NaN (it fails every comparison, so it needs its own branch) and -0 stays -0, as in PyTorch.
 // Locals start with '$' so cwise's renaming of '_a', '_o' cannot touch them.
 const erfOf = (src: string): string => `
   var $x = ${src}; var $ax = $x < 0 ? -$x : $x; var $r;
   if ($ax < 2.5) {
     var $t = $x, $s = $x, $x2 = $x * $x, $k = 0, $d;
     do { $k++; $t *= -$x2 / $k; $d = $t / (2 * $k + 1); $s += $d; } while (($d > 1e-17 || $d < -1e-17) && $k < 200);
-    $r = 1.1283791670955126 * $s;
+    $r = $x === 0 ? $x : 1.1283791670955126 * $s; // keeps the sign of -0
   } else if ($ax < 6) {
     var $f = 0;
     for (var $j = 60; $j >= 1; $j--) $f = ($j / 2) / ($ax + $f);
     var $e = Math.exp(-$ax * $ax) / ($ax + $f) / 1.7724538509055159;
     $r = $x < 0 ? $e - 1 : 1 - $e;
-  } else { $r = $x < 0 ? -1 : 1; }`;
+  } else if ($x !== $x) { $r = $x; } else { $r = $x < 0 ? -1 : 1; }`;
 
 const unaryBodies: Record<UnaryOp, { body: string; scalars: number }> = {
   copy: { body: '_o = _a', scalars: 0 },

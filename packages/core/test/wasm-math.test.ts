@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import ndarray from 'ndarray';
+import { makeView as ndarray } from '../src/kernels/view.js'; // ndarray(data, shape, stride?, offset?)
 import type { UnaryOp } from '../src/kernels/backend.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 

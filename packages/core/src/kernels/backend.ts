@@ -1,15 +1,24 @@
-import type { NdArray } from 'ndarray';
 import type { DType, TypedArray } from '../dtype.js';
 
 /**
- * A strided view of typed-array storage: the only thing kernels see of a tensor.
+ * A strided view of typed-array storage: the only thing kernels see of a tensor. Element
+ * `[i0, ..., ik]` is `data[offset + i0 * stride[0] + ... + ik * stride[k]]`; a stride may be
+ * 0 (a broadcast dim) or negative. `size` is the product of `shape` (1 for a scalar's `[]`).
+ * Kernels only read the fields, never assign them: a view is made with `makeView`.
  *
  * @example
  * const v: View = arange(6).reshape([2, 3]).T.nd;
  * v.shape; // [3, 2]
  * v.stride; // [1, 3]
+ * v.size; // 6
  */
-export type View = NdArray<TypedArray>;
+export interface View {
+  readonly data: TypedArray;
+  readonly shape: number[];
+  readonly stride: number[];
+  readonly offset: number;
+  readonly size: number;
+}
 
 /**
  * Element-wise functions of one argument (some take scalar parameters `p0`, `p1`).

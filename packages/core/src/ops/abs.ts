@@ -1,8 +1,5 @@
 import { primitive } from '../autograd/primitive.js';
-import { dtypeOfArray, isFloating } from '../dtype.js';
 import { K } from '../kernels/index.js';
-import type { View } from '../kernels/backend.js';
-import { makeView } from '../kernels/view.js';
 import { Tensor } from '../tensor.js';
 import { sign } from './sign.js';
 import { unaryOut } from './out.js';
@@ -11,16 +8,9 @@ import { checkOptions } from '../options.js';
 
 const ABS = outOptions('abs');
 
-/** Turns -0 into +0 in place (`-0 + 0` is `+0`; every other value is unchanged): `abs(-0)` is +0, as in PyTorch. */
-function positiveZero(v: View): void {
-  if (!isFloating(dtypeOfArray(v.data)!)) return;
-  K().binaryInPlace('add', v, makeView(v.data.slice(0, 1).fill(0), v.shape, v.shape.map(() => 0)), 1);
-}
-
 const absPrimitive = primitive('abs', {
   forward: (x: Tensor) => {
     const out = K().unary('abs', x.nd, x.dtype);
-    positiveZero(out);
     return { out: Tensor.fromView(out, x.dtype), saved: [x] };
   },
   // d|x|/dx = sign(x), taken as 0 at x = 0 (as PyTorch); sign's own gradient is 0.
@@ -40,7 +30,5 @@ const absPrimitive = primitive('abs', {
 export function abs(x: Tensor, opts?: OutOptions): Tensor {
   const { out } = checkOptions(ABS, opts);
   if (out === undefined) return absPrimitive(x);
-  const result = unaryOut('abs', x, x.dtype, out);
-  positiveZero(result.nd);
-  return result;
+  return unaryOut('abs', x, x.dtype, out);
 }

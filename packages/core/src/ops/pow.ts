@@ -3,42 +3,17 @@ import { isFloating } from '../dtype.js';
 import { zerosLike } from '../creation.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
-import type { View } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { log } from './log.js';
 import { broadcastPair, operands } from './operands.js';
 import type { TensorLike } from './types.js';
 import { where } from './where.js';
 
-/**
- * Sets the results that C's pow defines but JavaScript's Math.pow leaves NaN: `1 ** y` is 1 for
- * every y (NaN included) and `(-1) ** ±Infinity` is 1, as in PyTorch. `out` is the fresh
- * row-major result of `a ** b` (a and b broadcast to its shape); only its NaNs are looked at.
- */
-function cPowRules(out: View, a: View, b: View): void {
-  const o = out.data;
-  const shape = out.shape;
-  for (let i = 0; i < o.length; i++) {
-    if (o[i] === o[i]) continue;
-    let pa = a.offset;
-    let pb = b.offset;
-    for (let d = shape.length - 1, rest = i; d >= 0; d--) {
-      const k = rest % shape[d]!;
-      rest = (rest - k) / shape[d]!;
-      pa += k * a.stride[d]!;
-      pb += k * b.stride[d]!;
-    }
-    const x = a.data[pa]!;
-    if (x === 1 || (x === -1 && Math.abs(b.data[pb]!) === Infinity)) o[i] = 1;
-  }
-}
-
 const powPrimitive = primitive('pow', {
   // `scalarExp` is the exponent when it was given as a number (it gets no gradient), else null.
   forward: (a: Tensor, b: Tensor, scalarExp: number | null) => {
     const { va, vb } = broadcastPair('pow', a, b);
     const r = K().binary('pow', va, vb, a.dtype);
-    if (isFloating(a.dtype)) cPowRules(r, va, vb);
     const out = Tensor.fromView(r, a.dtype);
     return { out, saved: [a, b, out], ctx: scalarExp };
   },

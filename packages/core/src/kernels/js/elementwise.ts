@@ -46,6 +46,13 @@ function erf(x: number): number {
   return x < 0 ? -1 : 1;
 }
 
+// C's pow (and so PyTorch's) where JavaScript's Math.pow differs: 1 ** y is 1 for every y, NaN
+// included, and (-1) ** ±Infinity is 1; Math.pow gives NaN for both.
+function powC(x: number, y: number): number {
+  const r = Math.pow(x, y);
+  return r === r || !(x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) ? r : 1;
+}
+
 // Two branches keep exp's argument non-positive: no overflow for logits of +-1000.
 function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
@@ -70,7 +77,8 @@ const maximum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a 
 // casts to bool as non-zero).
 const unaryRuns: Record<Exclude<UnaryOp, 'copy'>, UnaryRun> = {
   neg: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = -x[xi]!; },
-  abs: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v < 0 ? -v : v; } },
+  // Math.abs, not `v < 0 ? -v : v`: abs(-0) is +0, as in PyTorch.
+  abs: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.abs(x[xi]!); },
   sign: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = sign(x[xi]!); },
   exp: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.exp(x[xi]!); },
   log: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.log(x[xi]!); },
@@ -107,7 +115,7 @@ const binaryRuns: Record<BinaryOp, BinaryRun> = {
   sub: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! - b[bi]!; },
   mul: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * b[bi]!; },
   div: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! / b[bi]!; },
-  pow: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.pow(a[ai]!, b[bi]!); },
+  pow: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = powC(a[ai]!, b[bi]!); },
   minimum: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = minimum(a[ai]!, b[bi]!); },
   maximum: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = maximum(a[ai]!, b[bi]!); },
   eq: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! === b[bi]! ? 1 : 0; },

@@ -127,7 +127,7 @@ export function cspChecks(expectWasm: boolean): CspResult {
   }
   check(
     expectWasm ? 'setBackend("wasm") works' : 'setBackend("wasm") refused, js only',
-    expectWasm ? wasmError === 'none' : /available: js$/.test(wasmError),
+    expectWasm ? wasmError === 'none' : /\(wasm is unavailable here: .+\); available: js$/.test(wasmError),
     expectWasm ? 'no error' : wasmError,
   );
   for (const name of expectWasm ? ['wasm', 'js'] : ['js']) {

@@ -4,7 +4,7 @@ import { jsBackend } from './js/index.js';
 
 export { jsBackend };
 import { wasmAvailable, wasmBackend } from './wasm/index.js';
-import { wasmRuntime } from './wasm/module.js';
+import { wasmRuntime, wasmUnavailableReason } from './wasm/module.js';
 import { setWarmStartsPool } from './wasm/threads.js';
 import { nameKernelErrors } from './runtime-errors.js';
 
@@ -50,7 +50,10 @@ export function registerBackend(backend: Backend): void {
  */
 export function setBackend(name: string): void {
   const b = backends.get(name);
-  if (!b) throw new ValueError(`setBackend: unknown backend "${name}"; available: ${[...backends.keys()].join(', ')}`);
+  if (!b) {
+    const why = name === 'wasm' && wasmUnavailableReason() ? ` (wasm is unavailable here: ${wasmUnavailableReason()})` : '';
+    throw new ValueError(`setBackend: unknown backend "${name}"${why}; available: ${[...backends.keys()].join(', ')}`);
+  }
   current = b;
   setWarmStartsPool(b === wasmBackend);
 }

@@ -321,7 +321,8 @@ export function wasmRuntime(): WasmRuntime | null {
   if (runtime !== undefined) return runtime;
   runtime = null;
   try {
-    if (typeof WebAssembly !== 'object' || !simdSupported()) return null;
+    if (typeof WebAssembly !== 'object') return noRuntime('this engine has no WebAssembly');
+    if (!simdSupported()) return noRuntime('this engine has no WebAssembly SIMD');
     const canShare =
       typeof SharedArrayBuffer === 'function' &&
       (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
@@ -336,10 +337,23 @@ export function wasmRuntime(): WasmRuntime | null {
     }
     const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
     runtime = new WasmRuntime(kernelModule(false, relaxedSimdSupported()), memory, false, relaxedSimdSupported());
-  } catch {
-    runtime = null;
+  } catch (e) {
+    // e.g. a Content-Security-Policy without 'wasm-unsafe-eval' refuses the compile
+    return noRuntime(`the kernels did not compile: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
   return runtime;
+}
+
+let unavailable = '';
+
+function noRuntime(reason: string): null {
+  unavailable = reason;
+  return null;
+}
+
+/** Why {@link wasmRuntime} is null ('' while it is not, or not tried yet). @internal */
+export function wasmUnavailableReason(): string {
+  return unavailable;
 }
 
 let unshared: WasmRuntime | null | undefined;

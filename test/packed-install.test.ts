@@ -163,4 +163,10 @@ describe('the packed packages', () => {
     const sources = ['main.ts', ...(withDatasets ? ['datasets.ts'] : [])];
     await run(process.execPath, [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--types', 'node', ...sources], project);
   }, 120_000);
+
+  it('type-check with --strict and a Node-only lib (es2022, no DOM, as @tsconfig/node20 sets it)', async () => {
+    const tsc = join(project, 'node_modules/typescript/bin/tsc');
+    const sources = ['main.ts', ...(withDatasets ? ['datasets.ts'] : [])];
+    await run(process.execPath, [tsc, '--strict', '--noEmit', '--target', 'es2022', '--lib', 'es2022', '--module', 'nodenext', '--types', 'node', ...sources], project);
+  }, 120_000);
 });

@@ -5,11 +5,11 @@ import { jsBackend } from './js/index.js';
 export { jsBackend };
 import { wasmAvailable, wasmBackend } from './wasm/index.js';
 import { wasmRuntime, wasmUnavailableReason } from './wasm/module.js';
+import * as threads from './wasm/threads.js';
 import { setWarmStartsPool } from './wasm/threads.js';
 import { nameKernelErrors } from './runtime-errors.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
-export { setNumThreads, getNumThreads } from './wasm/threads.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
 // the wasm kernels' out-of-memory and worker errors name the op they happened in
@@ -134,4 +134,37 @@ export function fusedAdamUpdate(
 export function fusedSgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void {
   sameLengths('fusedSgdUpdate', { param, grad, momentumBuffer: h.momentum !== 0 ? momentumBuffer : null });
   current.sgdUpdate(param, grad, momentumBuffer, h);
+}
+
+// The thread-count functions are declared here rather than re-exported from wasm/threads.ts, so
+// that core's public declarations never reach the wasm runtime's, which name WebAssembly types
+// (a user whose `lib` has no DOM, as @tsconfig/node20's, would get TS2503 from them).
+
+/**
+ * Sets how many threads large matrix products, convolutions and poolings use (the calling
+ * thread plus `n - 1` workers). Defaults to the number of cores. Has effect with the `wasm`
+ * backend where workers can share its memory: Node (worker_threads) and cross-origin isolated
+ * pages (Web Workers); elsewhere the kernels run on the calling thread. Unlike PyTorch's
+ * `torch.set_num_threads`, the count is capped at 64 (and so is the default): each worker is a
+ * JavaScript isolate of its own (~7 MB), and a job is cut into at most 64 chunks, so more
+ * threads would sit idle.
+ *
+ * @param n - an integer from 1 to 64
+ * @throws ValueError `setNumThreads: expected a positive integer, got 0`
+ * @throws ValueError `setNumThreads: expected at most 64 threads, got 1000`
+ * @example
+ * setNumThreads(1); // deterministic single-threaded timing
+ */
+export function setNumThreads(n: number): void {
+  threads.setNumThreads(n);
+}
+
+/**
+ * The number of threads the kernels may use (see {@link setNumThreads}).
+ *
+ * @example
+ * getNumThreads(); // 2 on a two-core machine in Node
+ */
+export function getNumThreads(): number {
+  return threads.getNumThreads();
 }

@@ -231,21 +231,7 @@ function cores(): number {
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }
 
-/**
- * Sets how many threads large matrix products, convolutions and poolings use (the calling
- * thread plus `n - 1` workers). Defaults to the number of cores. Has effect with the `wasm`
- * backend where workers can share its memory: Node (worker_threads) and cross-origin isolated
- * pages (Web Workers); elsewhere the kernels run on the calling thread. Unlike PyTorch's
- * `torch.set_num_threads`, the count is capped at 64 (and so is the default): each worker is a
- * JavaScript isolate of its own (~7 MB), and a job is cut into at most 64 chunks, so more
- * threads would sit idle.
- *
- * @param n - an integer from 1 to 64
- * @throws ValueError `setNumThreads: expected a positive integer, got 0`
- * @throws ValueError `setNumThreads: expected at most 64 threads, got 1000`
- * @example
- * setNumThreads(1); // deterministic single-threaded timing
- */
+/** `setNumThreads` (documented where core exports it, kernels/index.ts). */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${typeof n === 'number' ? n : describeValue(n)}`);
   if (n > MAX_THREADS) {
@@ -257,12 +243,7 @@ export function setNumThreads(n: number): void {
   if (pool && pool.nw !== n - 1) shutdown();
 }
 
-/**
- * The number of threads the kernels may use (see {@link setNumThreads}).
- *
- * @example
- * getNumThreads(); // 2 on a two-core machine in Node
- */
+/** `getNumThreads` (documented where core exports it, kernels/index.ts). */
 export function getNumThreads(): number {
   return wanted;
 }

@@ -58,7 +58,8 @@ export type MaybePromise = void | Promise<void>;
  * be async; `epoch` and `batch` are 0-based indices; `logs` are the epoch's values (`loss`,
  * `accuracy`, `val_loss`, `val_accuracy`, `lr`, `seconds`) or the batch's (`loss`, `accuracy`, `size`).
  *
- * In a hand-written loop, call the hooks yourself with a {@link TrainContext} you keep.
+ * {@link fit} refuses an object literal with a key like a misspelt hook (`onEpochEnds`), which
+ * would never be called. In a hand-written loop, call the hooks yourself with a {@link TrainContext} you keep.
  *
  * @example
  * const x = randn([16, 2]);

@@ -40,7 +40,26 @@ function checkCallbacks(op: string, callbacks: ReadonlyArray<unknown>): void {
     for (const hook of HOOKS)
       if (cb[hook] !== undefined && typeof cb[hook] !== 'function')
         throw new ValueError(`${op}: callback ${i}'s ${hook} must be a function, got ${describeValue(cb[hook])}`);
+    // A misspelt hook of an object literal would never be called: refuse it as an unknown option.
+    if (Object.getPrototypeOf(cb) !== Object.prototype) return;
+    for (const key of Object.keys(cb))
+      if (/^on[A-Z]/.test(key) && !(HOOKS as readonly string[]).includes(key)) {
+        const near = HOOKS.find((h) => editDistance(key, h) <= 2);
+        throw new ValueError(
+          `${op}: callback ${i} has an unknown hook '${key}'${near ? ` (did you mean '${near}'?)` : ''}; the hooks are ${HOOKS.join(', ')}`,
+        );
+      }
   });
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 /**
@@ -133,7 +152,7 @@ function hasLength(x: unknown): number {
  *
  * @param model - maps a batch of inputs to outputs, e.g. `[B, 784]` to `[B, 10]`
  * @returns the per-epoch history
- * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values), a missing optimizer, loss, trainLoader or epochs, a model that is not a Module, a bad `epochs`, an empty or malformed loader, or a loss that is not a single number
+ * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values), a missing optimizer, loss, trainLoader or epochs, a model that is not a Module, a callback with a misspelt hook, a bad `epochs`, an empty or malformed loader, or a loss that is not a single number
  * @example
  * manualSeed(0);
  * const x = randn([64, 2]);

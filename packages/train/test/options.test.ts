@@ -186,6 +186,9 @@ describe('arguments of @tapegrad/train', () => {
     expect(await messageOf(() => fit(model, { ...base(), verbose: 3 } as never))).toBe('fit: verbose must be 0, 1 or 2, got 3 (a number)');
     expect(await messageOf(() => fit(model, { ...base(), callbacks: [EarlyStopping] } as never))).toMatch(/^fit: callback 0 must be an object .*, got a function$/);
     expect(await messageOf(() => fit(model, { ...base(), callbacks: [{ onEpochEnd: 1 }] } as never))).toBe("fit: callback 0's onEpochEnd must be a function, got 1 (a number)");
+    expect(await messageOf(() => fit(model, { ...base(), callbacks: [{ onEpochEnds: noop }] } as never))).toBe(
+      "fit: callback 0 has an unknown hook 'onEpochEnds' (did you mean 'onEpochEnd'?); the hooks are onTrainBegin, onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd",
+    );
     expect(await messageOf(() => fit(model, { ...base(), scheduler: 0.9 } as never))).toMatch(/^fit: option scheduler must be a learning-rate scheduler .*, got 0.9 \(a number\)$/);
   });
 

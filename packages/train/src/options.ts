@@ -52,7 +52,7 @@ export function defineTrainOptions(fn: string, types: Readonly<Record<string, Op
  */
 export function checkTrainOptions<T extends object>(s: TrainOptionSpec, opts: T | undefined): T {
   const o = opts as Record<string, unknown> | undefined;
-  if (o === undefined || o === null || typeof o !== 'object' || s.custom.length === 0) return checkOptions(s.spec, opts);
+  if (!isPlainObject(o) || s.custom.length === 0) return checkOptions(s.spec, opts);
   let rest: Record<string, unknown> | null = null;
   for (const [key] of s.custom)
     if (o[key] !== undefined) {
@@ -65,6 +65,12 @@ export function checkTrainOptions<T extends object>(s: TrainOptionSpec, opts: T 
     if (v !== undefined && !c.test(v)) throw new ValueError(`${s.spec.fn}: option ${key} must be ${c.expected}, got ${describeValue(v)}`);
   }
   return opts as T;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -179,6 +179,15 @@ describe('arguments of @tapegrad/train', () => {
     expect(await messageOf(() => evaluateAsync('model' as never, batches))).toBe("evaluateAsync: model must be a Module (of @tapegrad/nn), got 'model' (a string)");
   });
 
+  it('fit refuses options that are an instance of a class, even one holding the right keys', async () => {
+    class Settings {
+      constructor(readonly optimizer: unknown, readonly epochs = 1) {}
+    }
+    expect(await messageOf(() => fit(model, new Settings(base().optimizer) as never))).toMatch(
+      /^fit: expected an options object such as \{ optimizer: \.\.\. \}, got a Settings; fit takes optimizer, loss, /,
+    );
+  });
+
   it('fit names a missing required option, a bad loader, a bad verbose and a callback that is not an object', async () => {
     expect(await messageOf(() => fit(model, { ...base(), epochs: undefined } as never))).toBe('fit: option epochs is required');
     expect(await messageOf(() => fit(model, undefined as never))).toMatch(/^fit: expected options \{ optimizer, loss, trainLoader, epochs, \.\.\. \}/);

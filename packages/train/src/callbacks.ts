@@ -1,9 +1,21 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ValueError, noGrad } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, describeValue, noGrad } from '@tapegrad/core';
 import { saveSafetensors, type AnyModule, type StateDict } from '@tapegrad/nn';
 import type { FitOptimizer } from './fit.js';
 import type { History } from './history.js';
+
+const MODE = "'min'|'max'|'auto'";
+const EARLY_STOPPING = defineOptions('EarlyStopping', {
+  monitor: 'string', patience: 'integer', minDelta: 'number', mode: MODE, restoreBestWeights: 'boolean', verbose: 'boolean',
+});
+const MODEL_CHECKPOINT = defineOptions('ModelCheckpoint', { path: 'string', monitor: 'string', mode: MODE, saveBestOnly: 'boolean', verbose: 'boolean' });
+const CSV_LOGGER = defineOptions('CsvLogger', { append: 'boolean' });
+const JSONL_LOGGER = defineOptions('JsonlLogger', { append: 'boolean' });
+
+function checkPath(op: string, path: unknown): void {
+  if (typeof path !== 'string' || path === '') throw new ValueError(`${op}: a path is required (a non-empty string), got ${describeValue(path)}`);
+}
 
 /**
  * What {@link fit} passes to every callback: the model, the optimizer, the history so far, and
@@ -46,7 +58,8 @@ export type MaybePromise = void | Promise<void>;
  * be async; `epoch` and `batch` are 0-based indices; `logs` are the epoch's values (`loss`,
  * `accuracy`, `val_loss`, `val_accuracy`, `lr`, `seconds`) or the batch's (`loss`, `accuracy`, `size`).
  *
- * In a hand-written loop, call the hooks yourself with a {@link TrainContext} you keep.
+ * {@link fit} refuses an object literal with a key like a misspelt hook (`onEpochEnds`), which
+ * would never be called. In a hand-written loop, call the hooks yourself with a {@link TrainContext} you keep.
  *
  * @example
  * const x = randn([16, 2]);
@@ -138,7 +151,7 @@ export interface EarlyStoppingOptions {
  * `patience` (at least 1 for patience 0) training stops. With `restoreBestWeights`, the model gets the
  * weights of the best epoch back when training ends.
  *
- * @throws ValueError for a negative patience or minDelta, a bad mode, or when the monitored value is missing from the logs
+ * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values), a negative patience or minDelta, or when the monitored value is missing from the logs
  * @example
  * const x = randn([32, 2]);
  * const y = x.select(1, 0).gt(0).int();
@@ -173,8 +186,9 @@ export class EarlyStopping implements Callback {
   #bestWeights: StateDict | null = null;
   readonly #verbose: boolean;
 
-  constructor(opts: EarlyStoppingOptions = {}) {
+  constructor(opts?: EarlyStoppingOptions) {
     const op = 'EarlyStopping';
+    opts = checkOptions(EARLY_STOPPING, opts);
     this.monitor = opts.monitor ?? 'val_loss';
     this.patience = opts.patience ?? 0;
     this.minDelta = opts.minDelta ?? 0;
@@ -258,7 +272,7 @@ export interface ModelCheckpointOptions {
  * The file's metadata holds the epoch (1-based) and the monitored value.
  * Load it back with `model.loadStateDict(await loadSafetensors(path))`.
  *
- * @throws ValueError for a missing path, a bad mode, or (with saveBestOnly) when the monitored value is missing from the logs
+ * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values), a missing path, or (with saveBestOnly) when the monitored value is missing from the logs
  * @example
  * import { tmpdir } from 'node:os';
  * const { x, y } = linearlySeparable({ n: 32, seed: 0 });
@@ -287,7 +301,10 @@ export class ModelCheckpoint implements Callback {
 
   constructor(opts: ModelCheckpointOptions) {
     const op = 'ModelCheckpoint';
-    if (!opts || typeof opts.path !== 'string' || opts.path === '') throw new ValueError(`${op}: a path is required, got ${JSON.stringify(opts?.path)}`);
+    if (opts === undefined) throw new ValueError(`${op}: expected options such as { path: 'ckpt/best.safetensors' }, got undefined`);
+    checkOptions(MODEL_CHECKPOINT, opts);
+    if (opts.path === undefined) throw new ValueError(`${op}: option path is required`);
+    checkPath(op, opts.path);
     this.path = opts.path;
     this.monitor = opts.monitor ?? 'val_loss';
     this.mode = modeFor(this.monitor, opts.mode, op);
@@ -360,7 +377,8 @@ export class CsvLogger implements Callback {
     readonly path: string,
     private readonly opts: LoggerOptions = {},
   ) {
-    if (typeof path !== 'string' || path === '') throw new ValueError(`CsvLogger: a path is required, got ${JSON.stringify(path)}`);
+    checkPath('CsvLogger', path);
+    checkOptions(CSV_LOGGER, opts);
   }
 
   /** Starts the file (empties it unless `append`). */
@@ -406,7 +424,8 @@ export class JsonlLogger implements Callback {
     readonly path: string,
     private readonly opts: LoggerOptions = {},
   ) {
-    if (typeof path !== 'string' || path === '') throw new ValueError(`JsonlLogger: a path is required, got ${JSON.stringify(path)}`);
+    checkPath('JsonlLogger', path);
+    checkOptions(JSONL_LOGGER, opts);
   }
 
   /** Starts the file (empties it unless `append`). */

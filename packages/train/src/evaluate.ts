@@ -1,6 +1,17 @@
-import { Tensor, ValueError, fmtShape, noGrad } from '@tapegrad/core';
-import type { Module } from '@tapegrad/nn';
+import { Tensor, ValueError, describeValue, fmtShape, noGrad } from '@tapegrad/core';
+import { Module } from '@tapegrad/nn';
 import { accuracy } from './metrics.js';
+import { checkTrainOptions, custom, defineTrainOptions, isObject } from './options.js';
+
+/** A loss function or a loss module. */
+export const LOSS = custom('a function (output, target) => Tensor or a loss module', (v) => typeof v === 'function' || (isObject(v) && typeof v.call === 'function'));
+const EVALUATE = defineTrainOptions('evaluate', { loss: LOSS, metrics: 'array' });
+const EVALUATE_ASYNC = defineTrainOptions('evaluateAsync', { loss: LOSS, metrics: 'array' });
+
+/** Throws unless `model` is a Module (of @tapegrad/nn). */
+export function checkModel(op: string, model: unknown): void {
+  if (!(model instanceof Module)) throw new ValueError(`${op}: model must be a Module (of @tapegrad/nn), got ${describeValue(model)}`);
+}
 
 /**
  * A loss: a function `(output, target) => scalar` (e.g. `F.crossEntropy`) or a loss module (e.g. `new MSELoss()`).
@@ -90,7 +101,7 @@ export function applyLoss(op: string, loss: LossFn, output: Tensor, target: Tens
 export function checkLoader(op: string, what: string, loader: unknown): void {
   const l = loader as Partial<Iterable<Batch> & AsyncIterable<Batch>> | null | undefined;
   if (l == null || (typeof l[Symbol.iterator] !== 'function' && typeof l[Symbol.asyncIterator] !== 'function'))
-    throw new ValueError(`${op}: ${what} must be iterable or async iterable, got ${loader === null ? 'null' : typeof loader}`);
+    throw new ValueError(`${op}: ${what} must be iterable or async iterable, got ${describeValue(loader)}`);
 }
 
 /** Checks a batch and returns its inputs and targets. */
@@ -119,7 +130,7 @@ export function metricName(m: Metric): string {
 export function checkMetrics(op: string, metrics: ReadonlyArray<Metric>): void {
   for (const m of metrics)
     if (m !== 'accuracy' && !(m && typeof m.name === 'string' && typeof m.fn === 'function'))
-      throw new ValueError(`${op}: a metric must be 'accuracy' or { name, fn }, got ${JSON.stringify(m)}`);
+      throw new ValueError(`${op}: a metric must be 'accuracy' or { name, fn }, got ${describeValue(m)}`);
 }
 
 /** Computes one metric on a batch. */
@@ -183,7 +194,7 @@ function evaluateSync(op: string, model: TrainableModule, loader: Iterable<Batch
  *
  * @param model - maps inputs `[B, ...]` to outputs `[B, ...]`
  * @param loader - batches `[x, y]`, e.g. a `DataLoader` or `[[xTest, yTest]]`
- * @throws ValueError for a malformed batch, a loss that is not a single number, or an async-only loader
+ * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values), a model that is not a Module, a malformed batch, a loss that is not a single number, or an async-only loader
  * @example
  * const model = new Linear(4, 3);
  * const x = randn([10, 4]);
@@ -192,10 +203,16 @@ function evaluateSync(op: string, model: TrainableModule, loader: Iterable<Batch
  * const r = evaluate(model, batches, { loss: F.crossEntropy, metrics: ['accuracy'] });
  * console.log(`test loss ${r.loss!.toFixed(4)}, accuracy ${(100 * r.accuracy!).toFixed(2)}%`);
  */
-export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts: EvaluateOptions = {}): EvaluateResult {
+export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts?: EvaluateOptions): EvaluateResult {
   const op = 'evaluate';
+  opts = checkTrainOptions(EVALUATE, opts);
+  checkModel(op, model);
   if (loader == null || typeof (loader as Iterable<Batch>)[Symbol.iterator] !== 'function')
-    throw new ValueError(`evaluate: the loader must be iterable${loader && Symbol.asyncIterator in loader ? ' (it is async only: use evaluateAsync)' : ''}`);
+    throw new ValueError(
+      typeof loader === 'object' && loader !== null && Symbol.asyncIterator in loader
+        ? 'evaluate: the loader must be iterable (it is async only: use evaluateAsync)'
+        : `evaluate: the loader must be iterable, got ${describeValue(loader)}`,
+    );
   checkMetrics(op, opts.metrics ?? []);
   return evaluateSync(op, model, loader, opts);
 }
@@ -211,8 +228,10 @@ export function evaluate(model: TrainableModule, loader: Iterable<Batch>, opts: 
  * const r = await evaluateAsync(model, batches(), { loss: F.mseLoss });
  * r.samples; // 4
  */
-export async function evaluateAsync(model: TrainableModule, loader: Loader, opts: EvaluateOptions = {}): Promise<EvaluateResult> {
+export async function evaluateAsync(model: TrainableModule, loader: Loader, opts?: EvaluateOptions): Promise<EvaluateResult> {
   const op = 'evaluateAsync';
+  opts = checkTrainOptions(EVALUATE_ASYNC, opts);
+  checkModel(op, model);
   checkMetrics(op, opts.metrics ?? []);
   checkLoader(op, 'the loader', loader);
   if (typeof (loader as Iterable<Batch>)[Symbol.iterator] === 'function') return evaluateSync(op, model, loader as Iterable<Batch>, opts);

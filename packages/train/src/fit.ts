@@ -1,12 +1,66 @@
-import { ValueError } from '@tapegrad/core';
+import { ValueError, describeValue } from '@tapegrad/core';
 import { ReduceLROnPlateau, type ZeroGradOptions } from '@tapegrad/optim';
 import type { Callback, TrainContext } from './callbacks.js';
 import {
-  Running, applyLoss, batchSizeOf, checkLoader, checkMetrics, evaluateAsync, metricName, metricValue, splitBatch,
+  LOSS, Running, applyLoss, batchSizeOf, checkLoader, checkMetrics, checkModel, evaluateAsync, metricName, metricValue, splitBatch,
   type Loader, type LossFn, type Metric, type TrainableModule,
 } from './evaluate.js';
 import { History } from './history.js';
-import { ProgressBar, logEpoch, type ProgressStream } from './progress.js';
+import { checkTrainOptions, custom, defineTrainOptions, isObject } from './options.js';
+import { ProgressBar, STREAM, logEpoch, type ProgressStream } from './progress.js';
+
+const LOADER = custom(
+  'an iterable or async iterable of [inputs, targets] batches (a DataLoader, an array, a generator)',
+  (v) => typeof v === 'object' && v !== null && (Symbol.iterator in v || Symbol.asyncIterator in v),
+);
+const FIT = defineTrainOptions('fit', {
+  optimizer: custom(
+    'an optimizer with zeroGrad(), step() and paramGroups (e.g. an Optimizer of @tapegrad/optim)',
+    (v) => isObject(v) && typeof v.zeroGrad === 'function' && typeof v.step === 'function' && Array.isArray(v.paramGroups),
+  ),
+  loss: LOSS,
+  trainLoader: LOADER,
+  valLoader: LOADER,
+  epochs: 'integer',
+  metrics: 'array',
+  callbacks: 'array',
+  verbose: 'integer',
+  scheduler: custom('a learning-rate scheduler with step() (e.g. an LRScheduler of @tapegrad/optim)', (v) => isObject(v) && typeof v.step === 'function'),
+  schedulerMonitor: 'string',
+  progressStream: STREAM,
+  log: 'function',
+});
+const REQUIRED = ['optimizer', 'loss', 'trainLoader', 'epochs'] as const;
+const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
+
+function checkCallbacks(op: string, callbacks: ReadonlyArray<unknown>): void {
+  callbacks.forEach((cb, i) => {
+    if (!isObject(cb))
+      throw new ValueError(`${op}: callback ${i} must be an object with hooks such as onEpochEnd (e.g. new EarlyStopping()), got ${describeValue(cb)}`);
+    for (const hook of HOOKS)
+      if (cb[hook] !== undefined && typeof cb[hook] !== 'function')
+        throw new ValueError(`${op}: callback ${i}'s ${hook} must be a function, got ${describeValue(cb[hook])}`);
+    // A misspelt hook of an object literal would never be called: refuse it as an unknown option.
+    if (Object.getPrototypeOf(cb) !== Object.prototype) return;
+    for (const key of Object.keys(cb))
+      if (/^on[A-Z]/.test(key) && !(HOOKS as readonly string[]).includes(key)) {
+        const near = HOOKS.find((h) => editDistance(key, h) <= 2);
+        throw new ValueError(
+          `${op}: callback ${i} has an unknown hook '${key}'${near ? ` (did you mean '${near}'?)` : ''}; the hooks are ${HOOKS.join(', ')}`,
+        );
+      }
+  });
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
 
 /**
  * What {@link fit} needs of an optimizer (every `Optimizer` of @tapegrad/optim qualifies).
@@ -98,7 +152,7 @@ function hasLength(x: unknown): number {
  *
  * @param model - maps a batch of inputs to outputs, e.g. `[B, 784]` to `[B, 10]`
  * @returns the per-epoch history
- * @throws ValueError for a bad `epochs`, an empty or malformed loader, or a loss that is not a single number
+ * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values), a missing optimizer, loss, trainLoader or epochs, a model that is not a Module, a callback with a misspelt hook, a bad `epochs`, an empty or malformed loader, or a loss that is not a single number
  * @example
  * manualSeed(0);
  * const x = randn([64, 2]);
@@ -118,17 +172,20 @@ function hasLength(x: unknown): number {
  */
 export async function fit(model: TrainableModule, opts: FitOptions): Promise<History> {
   const op = 'fit';
+  if (opts === undefined) throw new ValueError(`${op}: expected options { optimizer, loss, trainLoader, epochs, ... }, got undefined`);
+  checkTrainOptions(FIT, opts);
+  checkModel(op, model);
+  for (const key of REQUIRED) if (opts[key] === undefined) throw new ValueError(`${op}: option ${key} is required`);
   const { optimizer, loss, trainLoader, valLoader, epochs } = opts;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`${op}: epochs must be a non-negative integer, got ${epochs}`);
-  if (!optimizer || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function')
-    throw new ValueError(`${op}: optimizer must have zeroGrad() and step()`);
-  if (typeof loss !== 'function' && !(loss && typeof loss.call === 'function')) throw new ValueError(`${op}: loss must be a function or a loss module`);
+  if (epochs < 0) throw new ValueError(`${op}: epochs must be a non-negative integer, got ${epochs}`);
   checkLoader(op, 'trainLoader', trainLoader);
   if (valLoader !== undefined) checkLoader(op, 'valLoader', valLoader);
   const metrics = opts.metrics ?? [];
   checkMetrics(op, metrics);
   const callbacks = opts.callbacks ?? [];
+  checkCallbacks(op, callbacks);
   const verbose = opts.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ValueError(`${op}: verbose must be 0, 1 or 2, got ${describeValue(verbose)}`);
   const history = new History();
   const ctx: TrainContext = { model, optimizer, history, epochs, stop: false };
   const wasTraining = model.training;

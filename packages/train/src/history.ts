@@ -1,4 +1,5 @@
-import { ValueError } from '@tapegrad/core';
+import { ValueError, describeValue } from '@tapegrad/core';
+import { isObject, requireString } from './options.js';
 
 /**
  * The per-epoch record of a training run (Keras' `History`): one `logs` object per epoch, e.g.
@@ -25,6 +26,7 @@ export class History {
    * history.push({ loss: 0.25, val_loss: 0.31 });
    */
   push(logs: Record<string, number>): void {
+    if (!isObject(logs)) throw new ValueError(`History.push: logs must be an object of numbers, got ${describeValue(logs)}`);
     this.epochs.push({ ...logs });
   }
 
@@ -64,6 +66,7 @@ export class History {
    * history.get('val_loss'); // [0.52, 0.41]
    */
   get(key: string): number[] {
+    requireString('History.get', 'key', key);
     if (this.epochs.length > 0 && !this.epochs.some((e) => key in e))
       throw new ValueError(`History.get: no epoch has "${key}"; keys are ${this.keys().join(', ') || '(none)'}`);
     return this.epochs.map((e) => (key in e ? e[key]! : NaN));
@@ -92,6 +95,9 @@ export class History {
    * history.best('val_loss'); // { epoch: 1, value: 0.3 }
    */
   best(key: string, mode?: 'min' | 'max'): { epoch: number; value: number } {
+    requireString('History.best', 'key', key);
+    if (mode !== undefined && mode !== 'min' && mode !== 'max')
+      throw new ValueError(`History.best: mode must be 'min' or 'max', got ${describeValue(mode)}`);
     const m = mode ?? (key.includes('acc') ? 'max' : 'min');
     const values = this.get(key);
     let epoch = -1;

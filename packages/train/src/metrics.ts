@@ -1,4 +1,8 @@
-import { ShapeError, Tensor, ValueError, fmtShape, isFloating } from '@tapegrad/core';
+import { ShapeError, Tensor, ValueError, checkOptions, defineOptions, describeValue, fmtShape, isFloating } from '@tapegrad/core';
+import { requireTensor } from './options.js';
+
+const ACCURACY = defineOptions('accuracy', { threshold: 'number' });
+const CONFUSION_MATRIX = defineOptions('confusionMatrix', { threshold: 'number' });
 
 /**
  * Options of {@link accuracy} and {@link confusionMatrix}.
@@ -18,7 +22,7 @@ export interface ClassifyOptions {
  * - `[N]` or `[N, 1]` float: binary probabilities, 1 where `p > threshold`, else 0.
  */
 export function labelsOf(op: string, what: string, t: Tensor, opts: ClassifyOptions = {}): Int32Array {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  requireTensor(op, what, t);
   const shape = t.shape;
   const data = t.data;
   if (shape.length === 2 && shape[1]! > 1) {
@@ -56,7 +60,7 @@ export function labelsOf(op: string, what: string, t: Tensor, opts: ClassifyOpti
  * numbers) for binary problems, or one-hot / probability rows `[N, C]` (argmax per row).
  */
 export function targetLabelsOf(op: string, t: Tensor): Int32Array {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: targets must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  requireTensor(op, 'targets', t);
   if (t.ndim === 2 && t.shape[1]! > 1) return labelsOf(op, 'targets', t);
   if (t.ndim > 2) throw new ShapeError(`${op}: targets must have shape [N], [N, 1] or [N, C], got ${fmtShape(t.shape)}`);
   const data = t.data;
@@ -95,13 +99,14 @@ function checkRows(op: string, outputs: Tensor, targets: Tensor): void {
  * @param targets - labels, shape [N], [N, 1] or [N, C]
  * @returns the accuracy; NaN for N = 0
  * @throws ShapeError when the row counts differ or a shape is not one of the above
- * @throws ValueError when targets are not whole numbers
+ * @throws ValueError when outputs or targets are not Tensors, for bad options, or when targets are not whole numbers
  * @example
  * const logits = tensor([[2, 1, 0], [0, 3, 1], [1, 0, 5], [4, 0, 0]]);
  * accuracy(logits, tensor([0, 1, 1, 0], { dtype: 'int32' })); // 0.75
  * accuracy(tensor([0.9, 0.2, 0.7]), tensor([1, 0, 0])); // 2/3
  */
-export function accuracy(outputs: Tensor, targets: Tensor, opts: ClassifyOptions = {}): number {
+export function accuracy(outputs: Tensor, targets: Tensor, opts?: ClassifyOptions): number {
+  opts = checkOptions(ACCURACY, opts);
   const op = 'accuracy';
   const pred = labelsOf(op, 'outputs', outputs, opts);
   const tgt = targetLabelsOf(op, targets);
@@ -122,7 +127,7 @@ export function accuracy(outputs: Tensor, targets: Tensor, opts: ClassifyOptions
  *
  * @param numClasses - K, the matrix size (default: 1 + the largest class seen, at least C for scores `[N, C]`)
  * @returns a K x K array of counts
- * @throws ValueError for a class id outside `[0, numClasses)`
+ * @throws ValueError for non-Tensor inputs, a bad numClasses or bad options, or a class id outside `[0, numClasses)`
  * @throws ShapeError when the row counts differ
  * @example
  * confusionMatrix(tensor([0, 1, 1, 2], { dtype: 'int32' }), tensor([0, 1, 2, 2], { dtype: 'int32' }));
@@ -130,8 +135,14 @@ export function accuracy(outputs: Tensor, targets: Tensor, opts: ClassifyOptions
  * //  [0, 1, 0],
  * //  [0, 1, 1]]
  */
-export function confusionMatrix(predicted: Tensor, targets: Tensor, numClasses?: number, opts: ClassifyOptions = {}): number[][] {
+export function confusionMatrix(predicted: Tensor, targets: Tensor, numClasses?: number, opts?: ClassifyOptions): number[][] {
   const op = 'confusionMatrix';
+  opts = checkOptions(CONFUSION_MATRIX, opts);
+  if (numClasses !== undefined && !Number.isInteger(numClasses))
+    throw new ValueError(
+      `${op}: numClasses must be a positive integer, got ${describeValue(numClasses)}` +
+        (typeof numClasses === 'object' && numClasses !== null && !Array.isArray(numClasses) ? '; options go fourth: confusionMatrix(predicted, targets, undefined, { threshold })' : ''),
+    );
   const pred = labelsOf(op, 'predicted', predicted, opts);
   const tgt = targetLabelsOf(op, targets);
   checkRows(op, predicted, targets);
@@ -168,6 +179,10 @@ export function confusionMatrix(predicted: Tensor, targets: Tensor, numClasses?:
  */
 export function formatConfusionMatrix(m: ReadonlyArray<ReadonlyArray<number>>, classNames?: ReadonlyArray<string>): string {
   const op = 'formatConfusionMatrix';
+  if (!Array.isArray(m) || !m.every((r) => Array.isArray(r)))
+    throw new ValueError(`${op}: m must be an array of rows (from confusionMatrix), got ${describeValue(m)}`);
+  if (classNames !== undefined && !(Array.isArray(classNames) && classNames.every((c) => typeof c === 'string')))
+    throw new ValueError(`${op}: classNames must be an array of strings, got ${describeValue(classNames)}`);
   const k = m.length;
   if (!m.every((r) => r.length === k)) throw new ValueError(`${op}: expected a square matrix, got rows of lengths ${m.map((r) => r.length).join(', ')}`);
   if (classNames && classNames.length !== k) throw new ValueError(`${op}: ${classNames.length} class names for a ${k} x ${k} matrix`);

@@ -1,5 +1,12 @@
 import cliProgress from 'cli-progress';
-import { ValueError } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, describeValue } from '@tapegrad/core';
+import { checkTrainOptions, custom, defineTrainOptions, isObject, requireInteger, requireNumber } from './options.js';
+
+/** A stream: an object with a write method (process.stderr, a file stream, ...). */
+export const STREAM = custom('a stream with a write() method', (v) => isObject(v) && typeof v.write === 'function');
+const PROGRESS_BAR = defineTrainOptions('ProgressBar', { total: 'integer', label: 'string', stream: STREAM, unit: 'string', barSize: 'integer' });
+const LOG_EPOCH = defineOptions('logEpoch', { samples: 'number', write: 'function' });
+const FORMAT_EPOCH = defineOptions('formatEpoch', { samples: 'number', write: 'function' });
 
 /**
  * A stream the progress bar can draw on (`process.stderr`, `process.stdout`, a file stream, ...).
@@ -41,6 +48,7 @@ export interface ProgressBarOptions {
  * formatValue(2.5e-5); // '2.500e-5'
  */
 export function formatValue(v: number): string {
+  requireNumber('formatValue', 'v', v);
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
@@ -71,7 +79,7 @@ function formatDuration(s: number): string {
  * On a stream that is not a terminal (CI logs, files, pipes) it prints nothing at all; print
  * one line per epoch there instead (see {@link logEpoch}). The bar is removed by {@link stop}.
  *
- * @throws ValueError for a negative or non-integer total
+ * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values) or a negative total
  * @example
  * const w = tensor([0.5], { requiresGrad: true });
  * const batches = [1, 2, 3, 4].map((v) => tensor([v]));
@@ -90,9 +98,11 @@ export class ProgressBar {
   readonly #bar: cliProgress.SingleBar | null = null;
   readonly #start = Date.now();
 
-  constructor(opts: ProgressBarOptions = {}) {
+  constructor(opts?: ProgressBarOptions) {
+    opts = checkTrainOptions(PROGRESS_BAR, opts);
     const total = opts.total ?? 0;
-    if (!Number.isInteger(total) || total < 0) throw new ValueError(`ProgressBar: total must be a non-negative integer, got ${total}`);
+    if (total < 0) throw new ValueError(`ProgressBar: total must be a non-negative integer, got ${total}`);
+    if (opts.barSize !== undefined && opts.barSize < 1) throw new ValueError(`ProgressBar: barSize must be a positive integer, got ${opts.barSize}`);
     const stream = opts.stream ?? (typeof process !== 'undefined' ? process.stderr : undefined);
     this.active = stream?.isTTY === true;
     if (!this.active) return;
@@ -132,6 +142,8 @@ export class ProgressBar {
    * bar.stop();
    */
   update(n: number, values?: Record<string, number | string>): void {
+    if (typeof n !== 'number') throw new ValueError(`ProgressBar.update: n must be a number, got ${describeValue(n)}`);
+    if (values !== undefined && !isObject(values)) throw new ValueError(`ProgressBar.update: values must be an object of numbers or strings, got ${describeValue(values)}`);
     this.#bar?.update(n, { values: values ?? {} });
   }
 
@@ -172,7 +184,20 @@ const TAIL_KEYS = new Set(['seconds', 'samples', 'epoch']);
  * formatEpoch(3, 10, { loss: 0.12345, accuracy: 0.965 }, 12.3, { samples: 59_901 });
  * // 'epoch 3/10  loss 0.1235  accuracy 0.9650  12.3s (4,870 samples/s)'
  */
-export function formatEpoch(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts: LogEpochOptions = {}): string {
+export function formatEpoch(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts?: LogEpochOptions): string {
+  opts = checkOptions(FORMAT_EPOCH, opts);
+  checkEpochArgs('formatEpoch', epoch, epochs, logs, seconds);
+  return epochLine(epoch, epochs, logs, seconds, opts);
+}
+
+function checkEpochArgs(op: string, epoch: unknown, epochs: unknown, logs: unknown, seconds: unknown): void {
+  requireInteger(op, 'epoch', epoch);
+  requireInteger(op, 'epochs', epochs);
+  if (!isObject(logs)) throw new ValueError(`${op}: logs must be an object of numbers, got ${describeValue(logs)}`);
+  requireNumber(op, 'seconds', seconds);
+}
+
+function epochLine(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts: LogEpochOptions): string {
   const parts = [`epoch ${epoch}/${epochs}`];
   for (const [k, v] of Object.entries(logs)) {
     if (TAIL_KEYS.has(k)) continue;
@@ -200,6 +225,8 @@ export function formatEpoch(epoch: number, epochs: number, logs: Record<string, 
  * logEpoch(3, 10, { loss: 0.1234, accuracy: 0.965 }, 12.3, { samples: 60_000 });
  * // epoch 3/10  loss 0.1234  accuracy 0.9650  12.3s (4,878 samples/s)
  */
-export function logEpoch(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts: LogEpochOptions = {}): void {
-  (opts.write ?? console.log)(formatEpoch(epoch, epochs, logs, seconds, opts));
+export function logEpoch(epoch: number, epochs: number, logs: Record<string, number>, seconds: number, opts?: LogEpochOptions): void {
+  opts = checkOptions(LOG_EPOCH, opts);
+  checkEpochArgs('logEpoch', epoch, epochs, logs, seconds);
+  (opts.write ?? console.log)(epochLine(epoch, epochs, logs, seconds, opts));
 }

@@ -138,7 +138,7 @@ describe('EarlyStopping', () => {
   it('validates its options', () => {
     expect(() => new EarlyStopping({ patience: -1 })).toThrow(ValueError);
     expect(() => new EarlyStopping({ minDelta: -0.1 })).toThrow(/EarlyStopping: minDelta must be >= 0, got -0.1/);
-    expect(() => new EarlyStopping({ mode: 'up' as 'max' })).toThrow(/EarlyStopping: mode must be/);
+    expect(() => new EarlyStopping({ mode: 'up' as 'max' })).toThrow(/EarlyStopping: option mode must be/);
   });
 });
 

@@ -221,7 +221,7 @@ describe('graphText', () => {
 
   it('prints a leaf alone, and throws for a non-tensor', () => {
     expect(graphText(tensor([1, 2]))).toMatch(/^leaf \(no grad\) #1 {2}\[2\] float32 {2}value \[1, 2\]$/);
-    expect(() => graphText(null as unknown as Tensor)).toThrow(/graphText: expected a Tensor, got null/);
+    expect(() => graphText(null as unknown as Tensor)).toThrow(/graphText: root must be a Tensor, got null/);
   });
 });
 

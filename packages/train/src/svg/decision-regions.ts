@@ -1,5 +1,6 @@
-import { ShapeError, Tensor, ValueError, fmtShape, isFloating, noGrad, tensor } from '@tapegrad/core';
+import { ShapeError, Tensor, ValueError, checkOptions, defineOptions, describeValue, fmtShape, isFloating, noGrad, tensor } from '@tapegrad/core';
 import { labelsOf, targetLabelsOf } from '../metrics.js';
+import { requireTensor } from '../options.js';
 import { axes, checkPositive, color, escapeXml, legend, linearScale, niceTicks, num, svgDocument, textWidth, tickLabel } from './svg.js';
 
 /**
@@ -28,6 +29,10 @@ export interface DecisionRegionsOptions {
   height?: number;
 }
 
+const DECISION_REGIONS = defineOptions('decisionRegions', {
+  title: 'string', resolution: 'integer', classNames: 'string[]', xLabel: 'string', yLabel: 'string', width: 'number', height: 'number',
+});
+
 /**
  * Draws the decision regions of a 2-D classifier with the data on top, as an SVG: the plane is
  * cut into `resolution x resolution` cells, `predict` classifies every cell centre in one call,
@@ -42,7 +47,7 @@ export interface DecisionRegionsOptions {
  * @param y - their classes, shape [N] (int32, or float whole numbers)
  * @returns the SVG document (write it with {@link saveSvg})
  * @throws ShapeError when `x` is not [N, 2], `y` is not [N], or `predict` returns the wrong number of labels
- * @throws ValueError for a bad resolution or size
+ * @throws ValueError for bad options (options other than a plain object, unknown options, wrong-typed values), non-Tensor x or y, a bad resolution or size
  * @example
  * const x = randn([40, 2]);
  * const y = x.select(1, 0).add(x.select(1, 1)).gt(0).int();
@@ -56,14 +61,17 @@ export function decisionRegions(
   predict: (points: Tensor) => Tensor,
   x: Tensor,
   y: Tensor,
-  opts: DecisionRegionsOptions = {},
+  opts?: DecisionRegionsOptions,
 ): string {
   const op = 'decisionRegions';
-  if (typeof predict !== 'function') throw new ValueError(`${op}: predict must be a function from points [M, 2] to classes [M]`);
-  if (!(x instanceof Tensor) || x.ndim !== 2 || x.shape[1] !== 2)
-    throw new ShapeError(`${op}: x must have shape [N, 2], got ${x instanceof Tensor ? fmtShape(x.shape) : typeof x}`);
-  if (!(y instanceof Tensor) || (y.ndim !== 1 && !(y.ndim === 2 && y.shape[1] === 1)) || y.shape[0] !== x.shape[0])
-    throw new ShapeError(`${op}: y must have shape [N] matching x ${fmtShape(x.shape)}, got ${y instanceof Tensor ? fmtShape(y.shape) : typeof y}`);
+  opts = checkOptions(DECISION_REGIONS, opts);
+  if (typeof predict !== 'function')
+    throw new ValueError(`${op}: predict must be a function from points [M, 2] to classes [M], got ${describeValue(predict)}`);
+  requireTensor(op, 'x', x);
+  requireTensor(op, 'y', y);
+  if (x.ndim !== 2 || x.shape[1] !== 2) throw new ShapeError(`${op}: x must have shape [N, 2], got ${fmtShape(x.shape)}`);
+  if ((y.ndim !== 1 && !(y.ndim === 2 && y.shape[1] === 1)) || y.shape[0] !== x.shape[0])
+    throw new ShapeError(`${op}: y must have shape [N] matching x ${fmtShape(x.shape)}, got ${fmtShape(y.shape)}`);
   const res = opts.resolution ?? 100;
   if (!Number.isInteger(res) || res < 2 || res > 400) throw new ValueError(`${op}: resolution must be an integer in [2, 400], got ${res}`);
   const width = opts.width ?? 600;
@@ -102,7 +110,7 @@ export function decisionRegions(
       pts[k + 1] = yt.max - ((r + 0.5) / res) * (yt.max - yt.min); // row 0 at the top
     }
   const out = noGrad(() => predict(tensor(pts, { shape: [res * res, 2], dtype: isFloating(x.dtype) ? x.dtype : 'float32' })));
-  if (!(out instanceof Tensor)) throw new ValueError(`${op}: predict must return a Tensor, got ${out === null ? 'null' : typeof out}`);
+  if (!(out instanceof Tensor)) throw new ValueError(`${op}: predict must return a Tensor, got ${describeValue(out)}`);
   const cellIds = labelsOf(op, 'predict(points)', out);
   if (cellIds.length !== res * res)
     throw new ShapeError(`${op}: predict returned ${fmtShape(out.shape)} for ${res * res} points; expected one class per point`);

@@ -1,5 +1,10 @@
-import { Node, Tensor, ValueError, fmtShape } from '@tapegrad/core';
+import { Node, Tensor, fmtShape } from '@tapegrad/core';
+import { checkTrainOptions, custom, defineTrainOptions, requireInteger, requireTensor } from '../options.js';
 import { escapeXml, num, svgDocument } from './svg.js';
+
+const NAMES = custom('a Map from tensors to names', (v) => v instanceof Map);
+const GRAPH_TEXT = defineTrainOptions('graphText', { showValues: 'boolean', maxValues: 'integer', names: NAMES });
+const GRAPH_SVG = defineTrainOptions('graphSvg', { showValues: 'boolean', maxValues: 'integer', names: NAMES });
 
 /**
  * Options of {@link graphSvg} and {@link graphText}.
@@ -31,7 +36,7 @@ interface Graph {
 
 /** Collects the graph below `root`, sharing one vertex per Node and per leaf tensor. */
 function collect(op: string, root: Tensor): Graph {
-  if (!(root instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${root === null ? 'null' : typeof root}`);
+  requireTensor(op, 'root', root);
   const vertices: Vertex[] = [];
   const ofNode = new Map<Node, Vertex>();
   const ofLeaf = new Map<Tensor, Vertex>();
@@ -92,6 +97,8 @@ function fmtNumber(v: number): string {
  * formatValues(arange(10)); // '0 .. 9 (10 values)'
  */
 export function formatValues(t: Tensor, maxValues = 6): string {
+  requireTensor('formatValues', 't', t);
+  requireInteger('formatValues', 'maxValues', maxValues);
   const data = t.data;
   if (t.numel <= maxValues) {
     const shape = t.shape;
@@ -155,7 +162,7 @@ function labelsFor(g: Graph, rootTensor: Tensor, opts: GraphOptions): Map<Vertex
  * Inputs that do not require grad (constants) are not part of the graph and not shown.
  *
  * @param root - the tensor whose history to print, usually a loss
- * @throws ValueError if `root` is not a Tensor
+ * @throws ValueError if `root` is not a Tensor, or for bad options (options other than a plain object, unknown options, wrong-typed values)
  * @example
  * const a = tensor([1, 2], { requiresGrad: true });
  * const b = tensor([3, 4], { requiresGrad: true });
@@ -169,7 +176,8 @@ function labelsFor(g: Graph, rootTensor: Tensor, opts: GraphOptions): Map<Vertex
  * //    │  └─ b  [2] float32  value [3, 4]
  * //    └─ c  [2] float32  value [5, 6]
  */
-export function graphText(root: Tensor, opts: GraphOptions = {}): string {
+export function graphText(root: Tensor, opts?: GraphOptions): string {
+  opts = checkTrainOptions(GRAPH_TEXT, opts);
   const g = collect('graphText', root);
   const labels = labelsFor(g, root, opts);
   const uses = new Map<Vertex, number>();
@@ -213,7 +221,7 @@ const LINE_H = 16;
  *
  * @param root - the tensor whose history to draw, usually a loss (before or after `backward()`)
  * @returns the SVG document (write it with {@link saveSvg})
- * @throws ValueError if `root` is not a Tensor
+ * @throws ValueError if `root` is not a Tensor, or for bad options (options other than a plain object, unknown options, wrong-typed values)
  * @example
  * const w = tensor([[0.15, 0.2], [0.25, 0.3]], { requiresGrad: true });
  * const x = tensor([[0.05, 0.1]]);
@@ -222,7 +230,8 @@ const LINE_H = 16;
  * const svg = graphSvg(loss, { names: new Map([[w, 'w'], [loss, 'loss']]) });
  * // saveSvg(svg, 'out/graph.svg');
  */
-export function graphSvg(root: Tensor, opts: GraphOptions = {}): string {
+export function graphSvg(root: Tensor, opts?: GraphOptions): string {
+  opts = checkTrainOptions(GRAPH_SVG, opts);
   const g = collect('graphSvg', root);
   const labels = labelsFor(g, root, opts);
 

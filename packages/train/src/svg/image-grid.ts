@@ -1,5 +1,11 @@
-import { ShapeError, Tensor, ValueError, fmtShape } from '@tapegrad/core';
+import { ShapeError, Tensor, ValueError, checkOptions, defineOptions, fmtShape } from '@tapegrad/core';
 import { labelsOf } from '../metrics.js';
+import { requireTensor } from '../options.js';
+
+const IMAGE_GRID = defineOptions('imageGrid', {
+  labels: 'tensor|integer[]', predictions: 'tensor|integer[]', classNames: 'string[]', cols: 'integer', scale: 'number',
+  title: 'string', height: 'integer', width: 'integer', invert: 'boolean',
+});
 import { escapeXml, num, svgDocument } from './svg.js';
 
 /**
@@ -76,7 +82,7 @@ const hex = (l: number) => l.toString(16).padStart(2, '0');
  * @param images - shape [N, 1, H, W], [N, 3, H, W] (RGB), [N, H, W], or [N, H*W] with `height`/`width` (default square)
  * @returns the SVG document (write it with {@link saveSvg})
  * @throws ShapeError for another shape, or labels/predictions of the wrong length
- * @throws ValueError for bad cols or scale
+ * @throws ValueError for non-Tensor images, bad options (options other than a plain object, unknown options, wrong-typed values), bad cols or scale
  * @example
  * const images = rand([20, 1, 28, 28]);
  * const labels = randint(0, 10, [20]);
@@ -84,9 +90,10 @@ const hex = (l: number) => l.toString(16).padStart(2, '0');
  * const svg = imageGrid(images, { labels, predictions: logits, cols: 10, title: 'predictions' });
  * // saveSvg(svg, 'out/predictions.svg');
  */
-export function imageGrid(images: Tensor, opts: ImageGridOptions = {}): string {
+export function imageGrid(images: Tensor, opts?: ImageGridOptions): string {
   const op = 'imageGrid';
-  if (!(images instanceof Tensor)) throw new ValueError(`${op}: images must be a Tensor, got ${images === null ? 'null' : typeof images}`);
+  opts = checkOptions(IMAGE_GRID, opts);
+  requireTensor(op, 'images', images);
   const { n, channels, h, w } = geometryOf(op, images, opts);
   const labels = classesOf(op, 'labels', opts.labels, n);
   const preds = classesOf(op, 'predictions', opts.predictions, n);

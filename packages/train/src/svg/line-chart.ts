@@ -1,4 +1,4 @@
-import { ValueError } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, describeValue } from '@tapegrad/core';
 import { axes, checkPositive, color, escapeXml, legend, linearScale, logTicks, niceTicks, num, svgDocument, textWidth, tickLabel } from './svg.js';
 
 /**
@@ -43,13 +43,18 @@ export interface LineChartOptions {
   markers?: boolean;
 }
 
+const LINE_CHART = defineOptions('lineChart', {
+  title: 'string', xLabel: 'string', yLabel: 'string', width: 'number', height: 'number', logY: 'boolean', markers: 'boolean',
+});
+const SERIES = defineOptions('lineChart: series', { name: 'string', values: 'number[]', x: 'number[]', color: 'string', dashed: 'boolean' });
+
 /**
  * Draws curves (loss, accuracy, ... per epoch) as an SVG line chart with axes, ticks, grid,
  * axis labels, a title and a legend: one `<path>` per series.
  *
  * @param series - the curves: `{ name, values, x? }`; x defaults to 1, 2, 3, ...
  * @returns the SVG document as a string (write it with {@link saveSvg})
- * @throws ValueError for no series, a series whose `x` and `values` differ in length, or a bad size
+ * @throws ValueError for bad options or series keys (options other than a plain object, unknown options, wrong-typed values), no series, a series whose `x` and `values` differ in length, or a bad size
  * @example
  * const svg = lineChart(
  *   [{ name: 'train', values: [2.3, 0.9, 0.5, 0.31] }, { name: 'validation', values: [2.2, 1.0, 0.6, 0.45], dashed: true }],
@@ -57,9 +62,17 @@ export interface LineChartOptions {
  * );
  * // saveSvg(svg, 'out/loss.svg');
  */
-export function lineChart(series: ReadonlyArray<Series>, opts: LineChartOptions = {}): string {
+export function lineChart(series: ReadonlyArray<Series>, opts?: LineChartOptions): string {
   const op = 'lineChart';
-  if (!Array.isArray(series as unknown) || series.length === 0) throw new ValueError(`${op}: expected at least one series, got ${series?.length ?? series}`);
+  opts = checkOptions(LINE_CHART, opts);
+  if (!Array.isArray(series as unknown) || series.length === 0)
+    throw new ValueError(`${op}: expected at least one series { name, values } in an array, got ${describeValue(series)}`);
+  for (const s of series) {
+    if (s === null || typeof s !== 'object' || Array.isArray(s))
+      throw new ValueError(`${op}: a series must be an object { name, values }, got ${describeValue(s)}`);
+    checkOptions(SERIES, s);
+    if (s.name === undefined || s.values === undefined) throw new ValueError(`${op}: a series needs a name and values, got keys ${Object.keys(s).join(', ')}`);
+  }
   const width = opts.width ?? 640;
   const height = opts.height ?? 400;
   checkPositive(op, 'width', width);

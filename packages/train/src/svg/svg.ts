@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ValueError } from '@tapegrad/core';
+import { ValueError, describeValue } from '@tapegrad/core';
+import { requireNumber, requireString } from '../options.js';
 
 // Small helpers shared by the pictures: text escaping, number formatting, scales, nice ticks,
 // axes and the document wrapper. Every coordinate goes through `num()`, so the same input gives
@@ -66,6 +67,9 @@ export function niceStep(span: number, count: number): number {
  * niceTicks(0.13, 0.97, 5); // { min: 0, max: 1, step: 0.2, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] }
  */
 export function niceTicks(min: number, max: number, count = 5): { min: number; max: number; step: number; ticks: number[] } {
+  requireNumber('niceTicks', 'min', min);
+  requireNumber('niceTicks', 'max', max);
+  if (!(Number.isInteger(count) && count >= 1)) throw new ValueError(`niceTicks: count must be a positive integer, got ${describeValue(count)}`);
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
     min = 0;
     max = 1;
@@ -213,6 +217,8 @@ export function checkPositive(op: string, name: string, v: number): void {
  * saveSvg(lineChart([{ name: 'loss', values: [0.9, 0.5, 0.3] }]), `${tmpdir()}/tapegrad-loss.svg`);
  */
 export function saveSvg(svg: string, path: string): string {
+  requireString('saveSvg', 'svg', svg);
+  requireString('saveSvg', 'path', path);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, svg, 'utf8');
   return path;

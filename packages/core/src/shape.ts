@@ -108,6 +108,11 @@ export function normalizeDim(op: string, dim: number, shape: Shape, extra = 0): 
 export function normalizeDims(op: string, dims: number | readonly number[] | undefined, shape: Shape): number[] {
   // An empty list reduces every dim, as in PyTorch (not none).
   if (dims === undefined || (Array.isArray(dims) && dims.length === 0)) return shape.map((_, i) => i);
+  if (typeof dims !== 'number' && !Array.isArray(dims)) {
+    // Most often the options object in the dim's place: PyTorch's x.sum(keepdim=True).
+    const hint = typeof dims === 'object' && dims !== null ? `; options go after the dim: ${op}(x, undefined, { ... }) or x.${op}(undefined, { ... })` : '';
+    throw new ValueError(`${op}: dim must be an integer or an array of integers, got ${describeValue(dims)}${hint}`);
+  }
   const list = typeof dims === 'number' ? [dims] : [...dims];
   const out = list.map((d) => normalizeDim(op, d, shape));
   const set = new Set(out);

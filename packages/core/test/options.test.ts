@@ -106,3 +106,13 @@ describe('reduction options', () => {
     expect(zeros([0, 3]).sum([]).item()).toBe(0);
   });
 });
+
+describe('reduction dims', () => {
+  it('refuses an options object in the dim position, saying where options go', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    expect(messageOf(() => x.sum({ keepdim: true } as never))).toBe(
+      'sum: dim must be an integer or an array of integers, got an object; options go after the dim: sum(x, undefined, { ... }) or x.sum(undefined, { ... })',
+    );
+    expect(messageOf(() => mean(x, 'all' as never))).toBe("mean: dim must be an integer or an array of integers, got 'all' (a string)");
+  });
+});

@@ -4,6 +4,7 @@ import { AutogradError, DTypeError, ShapeError, ValueError, fmtShape } from './e
 import { K } from './kernels/index.js';
 import { broadcastShapes, shapesEqual } from './shape.js';
 import { Tensor } from './tensor.js';
+import { checkOptions, defineOptions } from './options.js';
 import { broadcastView, resultType, scalarTensor } from './ops/operands.js';
 import type { TensorLike } from './ops/types.js';
 import type { View } from './kernels/backend.js';
@@ -125,17 +126,24 @@ function done<T extends Tensor>(t: T): T {
   return t;
 }
 
-export function add_<T extends Tensor>(t: T, other: TensorLike, opts: { alpha?: number } = {}): T {
+const ADD_ = defineOptions('add_', { alpha: 'number' });
+const SUB_ = defineOptions('sub_', { alpha: 'number' });
+const ADDCMUL_ = defineOptions('addcmul_', { value: 'number' });
+const ADDCDIV_ = defineOptions('addcdiv_', { value: 'number' });
+
+export function add_<T extends Tensor>(t: T, other: TensorLike, opts?: { alpha?: number }): T {
+  const { alpha = 1 } = checkOptions(ADD_, opts);
   checkWritable('add_', t);
-  checkAlpha('add_', t, other, opts.alpha ?? 1);
-  K().binaryInPlace('add', t.nd, operandView('add_', t, other), opts.alpha ?? 1);
+  checkAlpha('add_', t, other, alpha);
+  K().binaryInPlace('add', t.nd, operandView('add_', t, other), alpha);
   return done(t);
 }
 
-export function sub_<T extends Tensor>(t: T, other: TensorLike, opts: { alpha?: number } = {}): T {
+export function sub_<T extends Tensor>(t: T, other: TensorLike, opts?: { alpha?: number }): T {
+  const { alpha = 1 } = checkOptions(SUB_, opts);
   checkWritable('sub_', t);
-  checkAlpha('sub_', t, other, opts.alpha ?? 1);
-  K().binaryInPlace('sub', t.nd, operandView('sub_', t, other), opts.alpha ?? 1);
+  checkAlpha('sub_', t, other, alpha);
+  K().binaryInPlace('sub', t.nd, operandView('sub_', t, other), alpha);
   return done(t);
 }
 
@@ -189,18 +197,20 @@ export function sqrt_<T extends Tensor>(t: T): T {
   return done(t);
 }
 
-export function addcmul_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts: { value?: number } = {}): T {
+export function addcmul_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts?: { value?: number }): T {
+  const { value = 1 } = checkOptions(ADDCMUL_, opts);
   checkWritable('addcmul_', t);
-  checkCast('addcmul_', t, promoteWithScalar(promoteTypes(t.dtype, promoteTypes(t1.dtype, t2.dtype)), opts.value ?? 1));
+  checkCast('addcmul_', t, promoteWithScalar(promoteTypes(t.dtype, promoteTypes(t1.dtype, t2.dtype)), value));
   const prod = K().binary('mul', operandView('addcmul_', t, t1), operandView('addcmul_', t, t2), t.dtype);
-  K().binaryInPlace('add', t.nd, prod, opts.value ?? 1);
+  K().binaryInPlace('add', t.nd, prod, value);
   return done(t);
 }
 
-export function addcdiv_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts: { value?: number } = {}): T {
+export function addcdiv_<T extends Tensor>(t: T, t1: Tensor, t2: Tensor, opts?: { value?: number }): T {
+  const { value = 1 } = checkOptions(ADDCDIV_, opts);
   checkWritable('addcdiv_', t);
   checkCast('addcdiv_', t, promoteTypes(t.dtype, promoteTypes(t1.dtype, t2.dtype)) === 'float64' ? 'float64' : 'float32');
   const q = K().binary('div', operandView('addcdiv_', t, t1), operandView('addcdiv_', t, t2), t.dtype);
-  K().binaryInPlace('add', t.nd, q, opts.value ?? 1);
+  K().binaryInPlace('add', t.nd, q, value);
   return done(t);
 }

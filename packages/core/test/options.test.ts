@@ -116,3 +116,13 @@ describe('reduction dims', () => {
     expect(messageOf(() => mean(x, 'all' as never))).toBe("mean: dim must be an integer or an array of integers, got 'all' (a string)");
   });
 });
+
+describe('in-place options', () => {
+  it('checks the options of add_, sub_, addcmul_ and addcdiv_', () => {
+    const x = tensor([1, 2]);
+    expect(messageOf(() => x.add_(1, 2 as never))).toMatch(/^add_: expected an options object such as \{ alpha: \.\.\. \}, got 2/);
+    expect(messageOf(() => x.sub_(1, { alpah: 2 } as never))).toMatch(/^sub_: unknown option 'alpah' \(did you mean 'alpha'\?\)/);
+    expect(messageOf(() => x.addcmul_(x, x, { value: '2' } as never))).toMatch(/^addcmul_: option value must be a number/);
+    expect(x.add_(tensor([1, 1]), { alpha: 2 }).toArray()).toEqual([3, 4]);
+  });
+});

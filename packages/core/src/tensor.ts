@@ -10,6 +10,7 @@ import { checkOptions, defineOptions, describeValue, setTensorCheck, unsupported
 import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
+import { checkTensorLike, requireTensor } from './ops/operands.js';
 import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace } from './inplace-ops.js';
 import type { Generator } from './random.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
@@ -524,7 +525,10 @@ export class Tensor {
    * x.add_(tensor([1, 2]), { alpha: 10 });
    * x.toArray(); // [10, 20]
    */
-  add_(other: TensorLike, opts?: { alpha?: number }): this { return inplace.add_(this, other, opts); }
+  add_(other: TensorLike, opts?: { alpha?: number }): this {
+    checkTensorLike('add_', other);
+    return inplace.add_(this, other, opts);
+  }
   /**
    * `this -= alpha * other`, in place.
    *
@@ -532,28 +536,40 @@ export class Tensor {
    * const x = ones([2]);
    * x.sub_(1).toArray(); // [0, 0]
    */
-  sub_(other: TensorLike, opts?: { alpha?: number }): this { return inplace.sub_(this, other, opts); }
+  sub_(other: TensorLike, opts?: { alpha?: number }): this {
+    checkTensorLike('sub_', other);
+    return inplace.sub_(this, other, opts);
+  }
   /**
    * `this *= other`, in place.
    *
    * @example
    * ones([2]).mul_(tensor([2, 3])).toArray(); // [2, 3]
    */
-  mul_(other: TensorLike): this { return inplace.mul_(this, other); }
+  mul_(other: TensorLike): this {
+    checkTensorLike('mul_', other);
+    return inplace.mul_(this, other);
+  }
   /**
    * `this /= other`, in place.
    *
    * @example
    * ones([2]).div_(4).toArray(); // [0.25, 0.25]
    */
-  div_(other: TensorLike): this { return inplace.div_(this, other); }
+  div_(other: TensorLike): this {
+    checkTensorLike('div_', other);
+    return inplace.div_(this, other);
+  }
   /**
    * Copies `src` (broadcast to this shape, cast to this dtype) into this tensor.
    *
    * @example
    * zeros([2, 2]).copy_(tensor([1, 2])).toArray(); // [[1, 2], [1, 2]]
    */
-  copy_(src: TensorLike): this { return inplace.copy_(this, src); }
+  copy_(src: TensorLike): this {
+    checkTensorLike('copy_', src);
+    return inplace.copy_(this, src);
+  }
   /**
    * Sets every element to `value`.
    *
@@ -581,14 +597,22 @@ export class Tensor {
    * @example
    * ones([2]).addcmul_(tensor([2, 3]), tensor([4, 5]), { value: 0.5 }).toArray(); // [5, 8.5]
    */
-  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return inplace.addcmul_(this, t1, t2, opts); }
+  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    requireTensor('addcmul_', 't1', t1);
+    requireTensor('addcmul_', 't2', t2);
+    return inplace.addcmul_(this, t1, t2, opts);
+  }
   /**
    * `this += value * t1 / t2`, in place.
    *
    * @example
    * ones([2]).addcdiv_(tensor([2, 3]), tensor([4, 6])).toArray(); // [1.5, 1.5]
    */
-  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return inplace.addcdiv_(this, t1, t2, opts); }
+  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    requireTensor('addcdiv_', 't1', t1);
+    requireTensor('addcdiv_', 't2', t2);
+    return inplace.addcdiv_(this, t1, t2, opts);
+  }
   /**
    * Square root in place.
    *
@@ -602,7 +626,10 @@ export class Tensor {
    * @example
    * tensor([-1, 2]).maximum_(0).toArray(); // [0, 2]
    */
-  maximum_(other: TensorLike): this { return inplace.maximum_(this, other); }
+  maximum_(other: TensorLike): this {
+    checkTensorLike('maximum_', other);
+    return inplace.maximum_(this, other);
+  }
 
   // ---------------------------------------------------------------- in-place maps and fills (see inplace-ops.ts)
 
@@ -1217,8 +1244,9 @@ export class Tensor {
    * tensor([[1, 2], [3, 4]]).mm(tensor([[5], [6]])).toArray(); // [[17], [39]]
    */
   mm(other: Tensor): Tensor {
-    if (this.ndim !== 2 || !(other instanceof Tensor) || other.ndim !== 2)
-      throw new ShapeError(`mm: expected two 2-D tensors, got shapes ${fmtShape(this.shape)} and ${other instanceof Tensor ? fmtShape(other.shape) : typeof other}`);
+    requireTensor('mm', 'other', other);
+    if (this.ndim !== 2 || other.ndim !== 2)
+      throw new ShapeError(`mm: expected two 2-D tensors, got shapes ${fmtShape(this.shape)} and ${fmtShape(other.shape)}`);
     return ops.matmul(this, other);
   }
   /**
@@ -1334,21 +1362,30 @@ export class Tensor {
    * @example
    * tensor([1, 2]).expandAs(zeros([3, 2])).toArray(); // [[1, 2], [1, 2], [1, 2]]
    */
-  expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
+  expandAs(other: Tensor): Tensor {
+    requireTensor('expandAs', 'other', other);
+    return ops.expand(this, other.shape);
+  }
   /**
    * Same elements in `other`'s shape.
    *
    * @example
    * arange(4).reshapeAs(zeros([2, 2])).toArray(); // [[0, 1], [2, 3]]
    */
-  reshapeAs(other: Tensor): Tensor { return ops.reshape(this, other.shape); }
+  reshapeAs(other: Tensor): Tensor {
+    requireTensor('reshapeAs', 'other', other);
+    return ops.reshape(this, other.shape);
+  }
   /**
    * A view with `other`'s shape (throws instead of copying, as {@link Tensor.view}).
    *
    * @example
    * arange(4).viewAs(zeros([2, 2])).toArray(); // [[0, 1], [2, 3]]
    */
-  viewAs(other: Tensor): Tensor { return ops.view(this, other.shape); }
+  viewAs(other: Tensor): Tensor {
+    requireTensor('viewAs', 'other', other);
+    return ops.view(this, other.shape);
+  }
   /**
    * Flattens dims `startDim..endDim` into one.
    *

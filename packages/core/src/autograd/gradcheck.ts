@@ -3,6 +3,7 @@ import { checkOptions, defineOptions } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { grad } from './backward.js';
+import { requireTensors } from '../ops/operands.js';
 
 /**
  * Options of {@link gradcheck}.
@@ -59,8 +60,7 @@ const GRADGRADCHECK = defineOptions('gradgradcheck', { ...CHECK_TYPES, seed: 'in
 
 /** Throws unless `inputs` is an array of tensors at least one of which requires grad (PyTorch's gradcheck refuses too). */
 function checkInputs(op: string, inputs: unknown): asserts inputs is Tensor[] {
-  if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Tensor))
-    throw new TypeError(`${op}: inputs must be an array of tensors`);
+  requireTensors(op, 'inputs', inputs);
   if (!inputs.some((t) => t.requiresGrad))
     throw new ValueError(
       `${op}: no input requires grad (inputs of shapes ${inputs.map((t) => fmtShape(t.shape)).join(', ') || 'none'}), so nothing would be checked; ` +

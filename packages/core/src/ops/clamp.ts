@@ -5,6 +5,7 @@ import { full } from '../creation.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { where } from './where.js';
+import { requireTensor } from './operands.js';
 
 interface ClampCtx {
   lo: number;
@@ -37,6 +38,7 @@ const clampPrimitive = primitive('clamp', {
  * clamp(tensor([-2, 3]), NaN).toArray();         // [NaN, NaN]
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  requireTensor('clamp', 'x', x);
   if ((min === undefined || min === null) && (max === undefined || max === null))
     throw new ValueError(`clamp: at least one of min and max must be given (shape ${fmtShape(x.shape)})`);
   let dt = x.dtype;

@@ -5,7 +5,7 @@ import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkIndexRange } from './gather.js';
-import { requireIndex } from './operands.js';
+import { requireIndex, requireTensor } from './operands.js';
 import { reshape } from './reshape.js';
 
 interface IndexCtx {
@@ -57,6 +57,8 @@ function checkIndex(op: string, x: Tensor, dim: number, index: Tensor): number {
  * indexSelect(x, 0, tensor([2, 0], { dtype: 'int32' })).toArray(); // [[5, 6], [1, 2]]
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireTensor('indexSelect', 'x', x);
+  requireTensor('indexSelect', 'index', index);
   const d = checkIndex('indexSelect', x, dim, index);
   if (x.ndim === 0) {
     // As PyTorch: a 0-d x takes a one-element index and gives a 0-d result.
@@ -81,6 +83,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  * indexAdd(zeros([3]), 0, tensor([0, 0, 2], { dtype: 'int32' }), tensor([1, 2, 3])).toArray(); // [3, 0, 3]
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  requireTensor('indexAdd', 'x', x);
+  requireTensor('indexAdd', 'index', index);
+  requireTensor('indexAdd', 'src', src);
   const d = checkIndex('indexAdd', x, dim, index);
   if (src.dtype !== x.dtype)
     throw new DTypeError(

@@ -11,6 +11,7 @@ import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
 import { checkTensorLike, requireTensor } from './ops/operands.js';
+import { clampBounds } from './ops/clamp.js';
 import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace } from './inplace-ops.js';
 import type { Generator } from './random.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
@@ -585,12 +586,17 @@ export class Tensor {
    */
   zero_(): this { return inplace.fill_(this, 0); }
   /**
-   * Clamps in place to `[min, max]`.
+   * Clamps in place to `[min, max]`; the bounds come positionally or as options, `clamp_({ min: 0 })`.
    *
+   * @throws ValueError `clamp_: min must be a number or null, got an array [0]`
    * @example
    * tensor([-2, 0.5, 3]).clamp_(-1, 1).toArray(); // [-1, 0.5, 1]
+   * tensor([-2, 3]).clamp_({ min: 0 }).toArray(); // [0, 3]
    */
-  clamp_(min?: number | null, max?: number | null): this { return inplace.clamp_(this, min, max); }
+  clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): this {
+    const [lo, hi] = clampBounds('clamp_', min, max) as [number | null | undefined, number | null | undefined];
+    return inplace.clamp_(this, lo, hi);
+  }
   /**
    * `this += value * t1 * t2`, in place.
    *
@@ -1083,13 +1089,15 @@ export class Tensor {
    */
   erf(): Tensor { return ops.erf(this); }
   /**
-   * Clamps into `[min, max]` (either may be omitted).
+   * Clamps into `[min, max]` (either may be omitted); the bounds come positionally or as
+   * options, PyTorch's `x.clamp(min=0)`, and may be tensors (see {@link clamp}).
    *
    * @example
    * tensor([-2, 0.5, 3]).clamp(-1, 1).toArray(); // [-1, 0.5, 1]
    * tensor([-2, 3]).clamp(null, 0).toArray(); // [-2, 0]
+   * tensor([-2, 3]).clamp({ min: 0 }).toArray(); // [0, 3]
    */
-  clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  clamp(min?: number | Tensor | null | ops.ClampOptions, max?: number | Tensor | null): Tensor { return ops.clamp(this, min, max); }
 
   // ---------------------------------------------------------------- reductions
 

@@ -164,12 +164,13 @@ export class Tensor {
     return this.nd.shape.length;
   }
   /**
-   * Number of elements.
+   * Number of elements, as PyTorch's `numel()`.
    *
    * @example
-   * zeros([2, 3, 4]).numel; // 24
+   * zeros([2, 3, 4]).numel(); // 24
+   * tensor(5).numel(); // 1
    */
-  get numel(): number {
+  numel(): number {
     return sizeOf(this.nd.shape);
   }
   /**
@@ -216,13 +217,12 @@ export class Tensor {
    */
   ndimension(): number { return this.ndim; }
   /**
-   * Number of elements, as PyTorch's `nelement()` (the same as {@link Tensor.numel}, which is a
-   * property here).
+   * Number of elements, as PyTorch's `nelement()` (an alias of {@link Tensor.numel}).
    *
    * @example
    * zeros([2, 3, 4]).nelement(); // 24
    */
-  nelement(): number { return this.numel; }
+  nelement(): number { return this.numel(); }
   /**
    * True if the elements lie in row-major order without gaps, so `data` needs no copy. A tensor
    * without elements always is (as in PyTorch).
@@ -234,7 +234,7 @@ export class Tensor {
    */
   isContiguous(): boolean {
     const s = this.nd.shape;
-    if (this.numel === 0) return true;
+    if (this.numel() === 0) return true;
     const st = this.nd.stride;
     let expected = 1;
     for (let i = s.length - 1; i >= 0; i--) {
@@ -255,7 +255,7 @@ export class Tensor {
   get data(): TypedArray {
     if (this.isContiguous()) {
       const o = this.nd.offset;
-      const n = this.numel;
+      const n = this.numel();
       const d = this.storage.data;
       return o === 0 && n === d.length ? d : d.subarray(o, o + n);
     }
@@ -303,7 +303,7 @@ export class Tensor {
    * tensor([[1, 2], [3, 4]]).sum().item(); // 10
    */
   item(): number {
-    if (this.numel !== 1)
+    if (this.numel() !== 1)
       throw new ValueError(`item: only a tensor with one element can be converted to a number; shape is ${fmtShape(this.shape)}`);
     return this.storage.data[this.nd.offset]!;
   }
@@ -841,8 +841,8 @@ export class Tensor {
   pinMemory(): Tensor {
     if (this.isPinned()) return this;
     const src = this.contiguous();
-    const data = allocatePinned(this.dtype, this.numel);
-    data.set(src.storage.data.subarray(src.offset, src.offset + this.numel));
+    const data = allocatePinned(this.dtype, this.numel());
+    data.set(src.storage.data.subarray(src.offset, src.offset + this.numel()));
     return Tensor.fromData(data, this.shape, this.dtype);
   }
 

@@ -12,7 +12,7 @@ describe('tensor', () => {
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe('float32');
     expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
-    expect(t.numel).toBe(6);
+    expect(t.numel()).toBe(6);
     expect(t.ndim).toBe(2);
   });
 

@@ -135,7 +135,7 @@ export function trainTestSplit(x: Tensor, y: Tensor, opts?: TrainTestSplitOption
   if (opts.stratify !== undefined && opts.stratify !== false) {
     if (!shuffle) throw new ValueError('trainTestSplit: stratify requires shuffle=true');
     const labels = opts.stratify === true ? y : opts.stratify;
-    if (labels.shape[0] !== n || labels.numel !== n)
+    if (labels.shape[0] !== n || labels.numel() !== n)
       throw new ShapeError(`trainTestSplit: stratify labels must have shape [${n}], got ${fmtShape(labels.shape)}`);
     ({ trainIdx, testIdx } = stratifiedIndices(labels, nTest, g));
   } else if (shuffle) {

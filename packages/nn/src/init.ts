@@ -70,8 +70,8 @@ export interface KaimingOptions extends InitOptions {
 /** Writes `draw(i)` into every element of `t` in place, under noGrad (nothing for an empty `t`). */
 function fill(op: string, t: Tensor, draw: (i: number) => number): Tensor {
   requireTensor(op, 'tensor', t);
-  if (t.numel === 0) return t;
-  const data = allocate(t.dtype, t.numel);
+  if (t.numel() === 0) return t;
+  const data = allocate(t.dtype, t.numel());
   for (let i = 0; i < data.length; i++) data[i] = draw(i);
   const src = Tensor.fromData(data, t.shape, t.dtype);
   noGrad(() => t.copy_(src));

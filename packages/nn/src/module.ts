@@ -481,7 +481,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   numParameters(opts?: { trainableOnly?: boolean }): number {
     opts = checkOptions(NUM_PARAMETERS, opts);
     let n = 0;
-    for (const p of this.parameters()) if (!opts.trainableOnly || p.requiresGrad) n += p.numel;
+    for (const p of this.parameters()) if (!opts.trainableOnly || p.requiresGrad) n += p.numel();
     return n;
   }
 

@@ -135,7 +135,7 @@ export function summary(
   const modes = new Map<AnyModule, boolean>();
   for (const [name, m] of model.namedModules()) {
     modes.set(m, m.training);
-    const own = m.namedOwnParameters().reduce((n, [, p]) => n + p.numel, 0);
+    const own = m.namedOwnParameters().reduce((n, [, p]) => n + p.numel(), 0);
     if (m.children().length > 0 && own === 0) continue;
     removers.push(
       m.registerForwardHook((mod, _args, out) => {
@@ -155,8 +155,8 @@ export function summary(
   let total = 0;
   let trainable = 0;
   for (const p of model.parameters()) {
-    total += p.numel;
-    if (p.requiresGrad) trainable += p.numel;
+    total += p.numel();
+    if (p.requiresGrad) trainable += p.numel();
   }
   const result = new ModelSummary(rows, { total, trainable, nonTrainable: total - trainable });
   if (opts.print) console.log(result.toString());

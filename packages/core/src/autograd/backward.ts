@@ -267,7 +267,7 @@ function defaultGrad(op: string, t: Tensor, g: Tensor | null | undefined): Tenso
       );
     return g.dtype === t.dtype ? g : g.to(t.dtype);
   }
-  if (t.numel !== 1)
+  if (t.numel() !== 1)
     throw new ValueError(
       `${op}: grad can be implicitly created only for scalar outputs; the output has shape ${fmtShape(t.shape)}, ` +
         'so pass a gradient of that shape',
@@ -344,7 +344,7 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
  */
 function owns(g: Tensor, firstStorage: number, exposed: Set<Storage>): boolean {
   const s = g.storage;
-  if (s.serial < firstStorage || exposed.has(s) || g.offset !== 0 || s.data.length !== g.numel || !g.isContiguous()) return false;
+  if (s.serial < firstStorage || exposed.has(s) || g.offset !== 0 || s.data.length !== g.numel() || !g.isContiguous()) return false;
   exposed.add(s);
   return true;
 }

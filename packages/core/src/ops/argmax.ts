@@ -13,7 +13,7 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined,
   // Indices are not differentiable: work on the detached view so nothing is recorded.
   const v = x.detach();
   if (dim === undefined) {
-    if (v.numel === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(v.shape)}); pass a dim of non-zero size`);
+    if (v.numel() === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(v.shape)}); pass a dim of non-zero size`);
     const flat = Tensor.fromView(K().argReduce(op, v.reshape([-1]).nd, 0), 'int32');
     return flat.reshape(keepdim ? v.shape.map(() => 1) : []);
   }

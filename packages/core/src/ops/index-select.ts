@@ -62,7 +62,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = checkIndex('indexSelect', x, dim, index);
   if (x.ndim === 0) {
     // As PyTorch: a 0-d x takes a one-element index and gives a 0-d result.
-    if (index.numel !== 1)
+    if (index.numel() !== 1)
       throw new ShapeError(`indexSelect: a 0-d x needs an index of one element, got index shape ${fmtShape(index.shape)}`);
     return reshape(indexSelectPrimitive(reshape(x, [1]), 0, reshape(index, [1])), []);
   }
@@ -91,11 +91,11 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
     throw new DTypeError(
       `indexAdd: src must have x's dtype, got x ${x.dtype} (shape ${fmtShape(x.shape)}) and src ${src.dtype} (shape ${fmtShape(src.shape)})`,
     );
-  const k = index.numel;
+  const k = index.numel();
   // A 0-d x takes one index and one src value, as in indexSelect.
   const want = x.ndim === 0 ? [] : x.shape.map((n, i) => (i === d ? k : n));
   const srcShape = src.shape;
-  const fits = x.ndim === 0 ? k === 1 && src.numel === 1 : srcShape.length === want.length && srcShape.every((n, i) => n === want[i]);
+  const fits = x.ndim === 0 ? k === 1 && src.numel() === 1 : srcShape.length === want.length && srcShape.every((n, i) => n === want[i]);
   if (!fits)
     throw new ShapeError(
       `indexAdd: src shape ${fmtShape(srcShape)} must be ${fmtShape(want)} (x shape ${fmtShape(x.shape)}, index shape ${fmtShape(index.shape)}, dim ${dim})`,

@@ -18,7 +18,7 @@ type Extreme = 'max' | 'min';
 /** Throws if a reduced dim is empty: the max of nothing is undefined (PyTorch refuses too). */
 function requireNonEmpty(op: string, x: Tensor, dims: readonly number[], allDims: boolean): void {
   if (allDims) {
-    if (x.numel === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(x.shape)}); pass a dim of non-zero size`);
+    if (x.numel() === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(x.shape)}); pass a dim of non-zero size`);
     return;
   }
   for (const d of dims)

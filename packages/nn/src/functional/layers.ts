@@ -149,7 +149,7 @@ export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
   if (!isFloating(x.dtype)) throw new DTypeError(`dropout: expected a floating point tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
   const g = opts.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = allocateUninitialized(x.dtype, x.numel) as Float32Array | Float64Array;
+  const mask = allocateUninitialized(x.dtype, x.numel()) as Float32Array | Float64Array;
   // one 32-bit draw per element, in chunks through a small scratch buffer: an element is
   // dropped when the draw's top 31 bits are below round(p * 2^31) (p = 1 drops every one).
   // keep is the sign bit of (threshold - 1) - bits, all in int32, so the loop has no
@@ -227,7 +227,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   let mean: Tensor;
   let invStd: Tensor;
   if (training) {
-    const n = x.numel / C;
+    const n = x.numel() / C;
     if (n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input.shape=${fmtShape(x.shape)}`);
     mean = x.mean(dims, { keepdim: true });
     const centered = x.sub(mean);

@@ -157,7 +157,7 @@ export abstract class BatchNormBase extends Module {
     if (x.shape[1] !== this.numFeatures)
       throw new ShapeError(`${this.typeName()}: expected ${this.numFeatures} channels in dim 1, got input.shape=${fmtShape(x.shape)}`);
     const useBatchStats = this.training || !this.trackRunningStats;
-    if (useBatchStats && x.numel <= this.numFeatures)
+    if (useBatchStats && x.numel() <= this.numFeatures)
       throw new ValueError(`${this.typeName()}: expected more than 1 value per channel when training, got input.shape=${fmtShape(x.shape)}`);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats) {

@@ -1,8 +1,8 @@
-import { allocate, isFloating, type DType, type TypedArray } from './dtype.js';
+import { allocate, isFloating, type DType, type DTypeLike, type TypedArray } from './dtype.js';
 import type { View } from './kernels/backend.js';
 import { makeView } from './kernels/view.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
-import { contiguousStrides, sizeOf, type Shape } from './shape.js';
+import { checkRank, contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { formatTensor } from './format.js';
@@ -100,10 +100,12 @@ export class Tensor {
   /**
    * Wraps a fresh typed array as a contiguous tensor of the given shape (no copy).
    *
+   * @throws ValueError `Tensor.fromData: 65 dims is more than the 64 a tensor can have (shape [1,1,1,1,1,1,1,1,...] (65 sizes))`
    * @example
    * Tensor.fromData(new Float32Array([1, 2, 3, 4]), [2, 2], 'float32').toArray(); // [[1, 2], [3, 4]]
    */
   static fromData(data: TypedArray, shape: Shape, dtype: DType): Tensor {
+    checkRank('Tensor.fromData', shape);
     if (data.length !== sizeOf(shape))
       throw new ValueError(`tensor: ${data.length} values do not fill shape ${fmtShape(shape)}`);
     return new Tensor(new Storage(data, dtype), shape);
@@ -718,20 +720,22 @@ export class Tensor {
   // ---------------------------------------------------------------- casts and copies
 
   /**
-   * Casts to `dtype`, or to another tensor's dtype (differentiable between float dtypes); returns
+   * Casts to `dtype` (a {@link DTypeLike}: PyTorch's names `'long'`, `'double'`, ... are
+   * accepted), or to another tensor's dtype (differentiable between float dtypes); returns
    * this tensor if the dtype matches, unless `{ copy: true }`. PyTorch's `non_blocking` has no
    * meaning without devices: `nonBlocking: true` is refused.
    *
-   * @throws ValueError `to: unknown dtype "int64"; expected one of float32, float64, int32, bool`
+   * @throws ValueError `to: unknown dtype 'float16'; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)`
    * @example
    * tensor([1.7, -1.7]).to('int32').toArray(); // [1, -1]
+   * tensor([1.7]).to('long').dtype; // 'int32'
    * tensor([1]).to('float64').dtype; // 'float64'
    * tensor([1]).to(zeros([2], { dtype: 'int32' })).dtype; // 'int32'
    * const x = tensor([1, 2]);
    * x.to('float32') === x; // true
    * x.to('float32', { copy: true }) === x; // false
    */
-  to(dtype: DType | Tensor, opts?: { copy?: boolean; nonBlocking?: boolean }): Tensor {
+  to(dtype: DTypeLike | Tensor, opts?: { copy?: boolean; nonBlocking?: boolean }): Tensor {
     const { copy = false } = checkOptions(TO_OPTIONS, opts);
     const out = ops.toDType(this, dtype instanceof Tensor ? dtype.dtype : dtype);
     return copy && out === this ? ops.clone(this) : out;

@@ -1,4 +1,4 @@
-import { Tensor, ValueError, checkOptions, defineOptions, describeValue, noGrad, zeros, type DType } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions, describeValue, noGrad, parseDType, zeros, type DTypeLike } from '@tapegrad/core';
 
 const OPTS = defineOptions('summary', { print: 'boolean', dtype: 'string' });
 import { Module, type AnyModule } from './module.js';
@@ -117,7 +117,7 @@ function shapeOf(out: unknown): number[] | number[][] {
 export function summary(
   model: AnyModule,
   inputShape: readonly number[] | ReadonlyArray<readonly number[]>,
-  opts?: { print?: boolean; dtype?: DType },
+  opts?: { print?: boolean; dtype?: DTypeLike },
 ): ModelSummary {
   opts = checkOptions(OPTS, opts);
   if (!(model instanceof Module)) throw new ValueError(`summary: model must be a Module, got ${describeValue(model)}`);
@@ -128,7 +128,7 @@ export function summary(
     if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0))
       throw new ValueError(`summary: inputShape must be an array of non-negative integers (or several), got ${JSON.stringify(inputShape)}`);
   const firstLeaf = model.modules().find((m) => m.children().length === 0);
-  const dtype = opts.dtype ?? (firstLeaf instanceof Embedding ? 'int32' : model.parameters()[0]?.dtype ?? 'float32');
+  const dtype = opts.dtype !== undefined ? parseDType('summary', opts.dtype) : (firstLeaf instanceof Embedding ? 'int32' : model.parameters()[0]?.dtype ?? 'float32');
 
   const rows: SummaryRow[] = [];
   const removers: Array<() => void> = [];

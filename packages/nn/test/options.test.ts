@@ -98,6 +98,35 @@ describe('options of losses', () => {
   });
 });
 
+describe('dtype options', () => {
+  it("take PyTorch's dtype names (DTypeLike) in every layer, summary and Module.to", () => {
+    expect(new Linear(3, 2, { dtype: 'double' }).weight.dtype).toBe('float64');
+    expect(new Conv2d(1, 2, 3, { dtype: 'float' }).weight.dtype).toBe('float32');
+    expect(new Embedding(4, 2, { dtype: 'double' }).weight.dtype).toBe('float64');
+    expect(new BatchNorm1d(3, { dtype: 'double' }).runningMean!.dtype).toBe('float64');
+    expect(new BatchNorm2d(3, { dtype: 'double' }).weight!.dtype).toBe('float64');
+    expect(new Linear(3, 2).to('double').weight.dtype).toBe('float64');
+    expect(summary(new Sequential(new Linear(2, 2).to('double')), [1, 2], { dtype: 'double' }).totals.total).toBe(6);
+  });
+
+  it('refuses an unknown dtype, naming the layer or function', () => {
+    expect(message(() => new Linear(3, 2, { dtype: 'float16' } as never))).toMatch(/^Linear: unknown dtype 'float16'/);
+    expect(message(() => new Conv2d(1, 2, 3, { dtype: 'half' } as never))).toMatch(/^Conv2d: unknown dtype 'half'/);
+    expect(message(() => new Embedding(4, 2, { dtype: 'f32' } as never))).toMatch(/^Embedding: unknown dtype 'f32'/);
+    expect(message(() => new BatchNorm2d(3, { dtype: 'float16' } as never))).toMatch(/^BatchNorm2d: unknown dtype 'float16'/);
+    expect(message(() => new Linear(3, 2).to('float16' as never))).toMatch(/^to: unknown dtype 'float16'/);
+    expect(message(() => summary(new Linear(2, 2), [1, 2], { dtype: 'int8' } as never))).toMatch(/^summary: unknown dtype 'int8'/);
+  });
+
+  it("F.maxPool2d and F.avgPool2d take core's pooling options types", () => {
+    const x = randn([1, 1, 4, 4]);
+    // returnIndices: false and countIncludePad: true type-check: they are in core's MaxPool2dOptions / AvgPool2dOptions.
+    expect(F.maxPool2d(x, 2, { returnIndices: false }).shape).toEqual([1, 1, 2, 2]);
+    expect(F.avgPool2d(x, 2, { countIncludePad: true, divisorOverride: null, dilation: 1 }).shape).toEqual([1, 1, 2, 2]);
+    expect(message(() => F.avgPool2d(x, 2, { dilation: 2 } as never))).toMatch(/^avgPool2d: dilation must be 1/);
+  });
+});
+
 describe('options of F, init, summary and Module methods', () => {
   it('refuses positional values, misspelt keys and wrong types', () => {
     const x = randn([1, 1, 4, 4]);

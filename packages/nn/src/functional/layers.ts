@@ -1,7 +1,7 @@
 import {
   Tensor, ShapeError, ValueError, DTypeError, allocateUninitialized, where, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
   avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
-  checkOptions, defineOptions, unsupported, type Conv2dOptions, type Pool2dOptions, type Generator,
+  checkOptions, defineOptions, unsupported, type Conv2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type Generator,
 } from '@tapegrad/core';
 import { checkGeneratorOptions, requireTensor } from '../options.js';
 
@@ -13,7 +13,7 @@ const MAX_POOL2D = defineOptions('maxPool2d', {
   returnIndices: unsupported('returnIndices is not supported', false),
 });
 const AVG_POOL2D = defineOptions('avgPool2d', {
-  stride: SIZE2, padding: SIZE2,
+  stride: SIZE2, padding: SIZE2, dilation: SIZE2,
   ceilMode: unsupported('ceilMode is not supported', false),
   countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
   divisorOverride: unsupported('divisorOverride is not supported', null),
@@ -84,7 +84,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: C
  * @example
  * F.maxPool2d(randn([1, 3, 28, 28]), 2).shape; // [1, 3, 14, 14]
  */
-export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: Pool2dOptions): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions): Tensor {
   opts = checkOptions(MAX_POOL2D, opts);
   requireTensor('maxPool2d', 'input', x);
   return coreMaxPool2d(x, kernelSize, opts);
@@ -99,7 +99,7 @@ export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts
  * @example
  * F.avgPool2d(randn([1, 3, 8, 8]), 2).shape; // [1, 3, 4, 4]
  */
-export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts?: Pool2dOptions): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts?: AvgPool2dOptions): Tensor {
   opts = checkOptions(AVG_POOL2D, opts);
   requireTensor('avgPool2d', 'input', x);
   return coreAvgPool2d(x, kernelSize, opts);

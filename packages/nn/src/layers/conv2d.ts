@@ -1,4 +1,4 @@
-import { ValueError, defineOptions, unsupported, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { ValueError, defineOptions, unsupported, zeros, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
 import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
 
 const OPTS = defineOptions('Conv2d', {
@@ -39,8 +39,8 @@ export interface Conv2dLayerOptions {
   groups?: number;
   /** Learn an additive bias (default true). */
   bias?: boolean;
-  /** Parameter dtype (default float32). */
-  dtype?: DType;
+  /** Parameter dtype (default float32; PyTorch's names such as `'double'` are accepted). */
+  dtype?: DTypeLike;
   /** Generator for the initial values (default: the global one). */
   generator?: Generator;
 }
@@ -139,7 +139,7 @@ export class Conv2d extends Module {
       if (total.some((t) => t % 2)) throw new ValueError(`${op}: padding='same' needs an even dilation * (kernelSize - 1), got [${total}]`);
       this.padding = [total[0]! / 2, total[1]! / 2];
     } else this.padding = pair(op, 'padding', padding, 0);
-    const dtype = opts.dtype ?? 'float32';
+    const dtype = parseDType(op, opts.dtype ?? 'float32');
     this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype, pinMemory: true }));
     this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
     this.#generator = opts.generator;

@@ -1,4 +1,4 @@
-import { ValueError, defineOptions, unsupported, zeros, noGrad, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { ValueError, defineOptions, unsupported, zeros, noGrad, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
 import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
 
 const OPTS = defineOptions('Embedding', {
@@ -24,7 +24,7 @@ export interface EmbeddingOptions {
   /** An index whose row is initialised to zeros and receives no gradient (negative counts from the end). */
   paddingIdx?: number | null;
   /** Parameter dtype (default float32). */
-  dtype?: DType;
+  dtype?: DTypeLike;
   /** Generator for the initial values (default: the global one). */
   generator?: Generator;
 }
@@ -68,7 +68,7 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
-    this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? 'float32', pinMemory: true }));
+    this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: parseDType('Embedding', opts.dtype ?? 'float32'), pinMemory: true }));
     this.#generator = opts.generator;
     this.resetParameters();
   }

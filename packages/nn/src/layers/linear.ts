@@ -1,4 +1,4 @@
-import { ValueError, defineOptions, describeValue, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
+import { ValueError, defineOptions, describeValue, parseDType, zeros, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
 import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
 
 const OPTS = defineOptions('Linear', { bias: 'boolean', dtype: 'string', generator: 'object' });
@@ -18,8 +18,8 @@ import { linear } from '../functional/layers.js';
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
-  /** Parameter dtype (default float32). */
-  dtype?: DType;
+  /** Parameter dtype (default float32; PyTorch's names such as `'double'` are accepted). */
+  dtype?: DTypeLike;
   /** Generator for the initial values (default: the global one). */
   generator?: Generator;
 }
@@ -80,7 +80,7 @@ export class Linear extends Module {
     checkSize('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const dtype = opts.dtype ?? 'float32';
+    const dtype = parseDType('Linear', opts.dtype ?? 'float32');
     this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype, pinMemory: true }));
     this.bias = opts.bias === false ? null : new Parameter(zeros([outFeatures], { dtype, pinMemory: true }));
     this.#generator = opts.generator;

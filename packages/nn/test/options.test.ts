@@ -52,7 +52,11 @@ describe('options of layers', () => {
     expect(message(() => new Conv2d(1, 2, 3, { padding: 'full' } as never))).toMatch(
       /Conv2d: option padding must be an integer, an array of integers, 'valid' or 'same', got 'full'/,
     );
-    expect(message(() => new Linear(3, 2, { generator: 0 } as never))).toBe('Linear: option generator must be a Generator, got 0 (a number)');
+    expect(message(() => new Linear(3, 2, { generator: 0 } as never))).toMatch(/^Linear: option generator must be a [gG]enerator, got 0 \(a number\)$/);
+    expect(message(() => new Linear(3, 2).resetParameters({ generator: {} } as never))).toMatch(/^resetParameters: option generator must be a [gG]enerator, got an object$/);
+    expect(message(() => new Dropout(0.5, { generator: 1 } as never))).toMatch(/^Dropout: option generator must be a [gG]enerator/);
+    expect(message(() => F.dropout(ones([2]), { generator: 1 } as never))).toMatch(/^dropout: option generator must be a [gG]enerator/);
+    expect(message(() => init.normal_(zeros([2]), 0, 1, { generator: 1 } as never))).toMatch(/^normal_: option generator must be a [gG]enerator/);
     expect(message(() => new MaxPool2d(2, { ceilMode: true } as never))).toBe('MaxPool2d: ceilMode is not supported');
     expect(new MaxPool2d(2, { ceilMode: false } as never).kernelSize).toBe(2);
     expect(message(() => new AvgPool2d(2, { countIncludePad: false } as never))).toMatch(/^AvgPool2d: countIncludePad: false is not supported/);

@@ -3,7 +3,7 @@ import {
   avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
   checkOptions, defineOptions, unsupported, type Conv2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type Generator,
 } from '@tapegrad/core';
-import { checkGeneratorOptions, requireTensor } from '../options.js';
+import { requireTensor } from '../options.js';
 
 const SIZE2 = 'integer|integer[]';
 const CONV2D = defineOptions('conv2d', { stride: SIZE2, padding: SIZE2, dilation: SIZE2, groups: 'integer' });
@@ -18,7 +18,7 @@ const AVG_POOL2D = defineOptions('avgPool2d', {
   countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
   divisorOverride: unsupported('divisorOverride is not supported', null),
 });
-const DROPOUT = defineOptions('dropout', { p: 'number', training: 'boolean', generator: 'object', inplace: unsupported('inplace is not supported', false) });
+const DROPOUT = defineOptions('dropout', { p: 'number', training: 'boolean', generator: 'generator', inplace: unsupported('inplace is not supported', false) });
 const BATCH_NORM = defineOptions('batchNorm', {
   weight: 'tensor|null', bias: 'tensor|null', training: 'boolean', momentum: 'number', eps: 'number',
 });
@@ -141,7 +141,7 @@ export function checkDropoutP(op: string, p: number): void {
  * F.dropout(ones([4, 4]), { p: 0.5, generator: new Generator(0) }); // entries 0 or 2
  */
 export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
-  opts = checkGeneratorOptions(DROPOUT, opts);
+  opts = checkOptions(DROPOUT, opts);
   requireTensor('dropout', 'input', x);
   const p = opts.p ?? 0.5;
   checkDropoutP('dropout', p);

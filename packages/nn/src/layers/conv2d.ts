@@ -1,9 +1,9 @@
-import { ValueError, defineOptions, unsupported, zeros, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+import { ValueError, checkOptions, defineOptions, unsupported, zeros, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS } from '../options.js';
 
 const OPTS = defineOptions('Conv2d', {
   stride: 'integer|integer[]', padding: "integer|integer[]|'valid'|'same'", dilation: 'integer|integer[]', groups: 'integer',
-  bias: 'boolean', dtype: 'string', generator: 'object',
+  bias: 'boolean', dtype: 'string', generator: 'generator',
   paddingMode: unsupported("paddingMode is not supported (only 'zeros')", 'zeros'),
 });
 import { Module } from '../module.js';
@@ -118,7 +118,7 @@ export class Conv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts?: Conv2dLayerOptions) {
     super();
-    opts = checkGeneratorOptions(OPTS, opts);
+    opts = checkOptions(OPTS, opts);
     const op = 'Conv2d';
     checkSize(op, 'inChannels', inChannels);
     checkSize(op, 'outChannels', outChannels);
@@ -156,7 +156,7 @@ export class Conv2d extends Module {
    * conv.weight.sub(before).abs().max().item(); // 0 (the same draw again)
    */
   resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
+    opts = checkOptions(RESET_PARAMETERS, opts);
     resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 

@@ -1,8 +1,8 @@
-import { ValueError, defineOptions, unsupported, zeros, noGrad, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+import { ValueError, checkOptions, defineOptions, unsupported, zeros, noGrad, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS } from '../options.js';
 
 const OPTS = defineOptions('Embedding', {
-  paddingIdx: 'integer|null', dtype: 'string', generator: 'object',
+  paddingIdx: 'integer|null', dtype: 'string', generator: 'generator',
   maxNorm: unsupported('maxNorm is not supported', null),
   scaleGradByFreq: unsupported('scaleGradByFreq is not supported', false),
   sparse: unsupported('sparse gradients are not supported', false),
@@ -56,7 +56,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, opts?: EmbeddingOptions) {
     super();
-    opts = checkGeneratorOptions(OPTS, opts);
+    opts = checkOptions(OPTS, opts);
     checkSize('Embedding', 'numEmbeddings', numEmbeddings);
     checkSize('Embedding', 'embeddingDim', embeddingDim);
     this.numEmbeddings = numEmbeddings;
@@ -82,7 +82,7 @@ export class Embedding extends Module {
    * emb.weight.select(0, 0).toArray(); // [0, 0]
    */
   resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
+    opts = checkOptions(RESET_PARAMETERS, opts);
     normal_(this.weight, 0, 1, { generator: opts.generator ?? this.#generator });
     if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
   }

@@ -1,7 +1,7 @@
-import { ValueError, defineOptions, describeValue, parseDType, zeros, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+import { ValueError, checkOptions, defineOptions, describeValue, parseDType, zeros, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS } from '../options.js';
 
-const OPTS = defineOptions('Linear', { bias: 'boolean', dtype: 'string', generator: 'object' });
+const OPTS = defineOptions('Linear', { bias: 'boolean', dtype: 'string', generator: 'generator' });
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
@@ -75,7 +75,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions) {
     super();
-    opts = checkGeneratorOptions(OPTS, opts);
+    opts = checkOptions(OPTS, opts);
     checkSize('Linear', 'inFeatures', inFeatures);
     checkSize('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
@@ -97,7 +97,7 @@ export class Linear extends Module {
    * fc.weight.abs().sum().item() > 0; // true
    */
   resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
+    opts = checkOptions(RESET_PARAMETERS, opts);
     resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 

@@ -25,6 +25,7 @@ const out = join(root, 'docs/coverage.md');
 /** Ops with no gradient by definition (integer or boolean results, or piecewise constant). */
 const NON_DIFFERENTIABLE: Record<string, string> = {
   eq: 'bool result', ne: 'bool result', lt: 'bool result', le: 'bool result', gt: 'bool result', ge: 'bool result',
+  all: 'bool result', any: 'bool result',
   argmax: 'int32 result', argmin: 'int32 result', oneHot: 'int32 result', sign: 'zero almost everywhere',
 };
 
@@ -54,7 +55,7 @@ function describeBlocks(src: string): Map<string, string> {
   return blocks;
 }
 
-/** Public op names: every export of files re-exported with `export *`, and the listed ones. */
+/** Public op names: every export of files re-exported with `export *`, and the listed ones (not types). */
 function publicOps(): Map<string, string> {
   const index = readFileSync(join(opsDir, 'index.ts'), 'utf8');
   const ops = new Map<string, string>();
@@ -63,7 +64,8 @@ function publicOps(): Map<string, string> {
     for (const e of src.matchAll(/^export function (\w+)/gm)) ops.set(e[1]!, `${m[1]}.ts`);
   }
   for (const m of index.matchAll(/^export \{([^}]+)\} from '\.\/([\w-]+)\.js';/gm))
-    for (const name of m[1]!.split(',').map((n) => n.trim()).filter(Boolean)) ops.set(name, `${m[2]}.ts`);
+    for (const name of m[1]!.split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type ')))
+      ops.set(name, `${m[2]}.ts`);
   return ops;
 }
 

@@ -83,7 +83,7 @@ function shownIndices(n: number, summarise: boolean): number[] {
 function body(t: Tensor, indent: number): string {
   const data = t.data; // contiguous, row-major
   const shape = t.shape;
-  const summarise = t.numel > THRESHOLD;
+  const summarise = t.numel() > THRESHOLD;
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   // The formatter sees only the values shown.
   const shown: number[] = [];
@@ -142,7 +142,7 @@ function addSuffixes(text: string, suffixes: string[], indent: number): string {
 export function formatTensor(t: Tensor): string {
   const suffixes: string[] = [];
   let text: string;
-  if (t.numel === 0) {
+  if (t.numel() === 0) {
     if (t.ndim !== 1) suffixes.push(`size=[${t.shape.join(', ')}]`);
     if (t.dtype !== 'float32') suffixes.push(`dtype=${t.dtype}`);
     text = '[]';

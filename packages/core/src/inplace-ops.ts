@@ -55,7 +55,7 @@ function checkNumbers(op: string, args: Record<string, unknown>): void {
 function fillFrom<T extends Tensor>(op: string, t: T, draw: (out: Float32Array | Float64Array) => void): T {
   checkWritable(op, t);
   if (!isFloating(t.dtype)) throw new DTypeError(`${op}: expected a floating point tensor, got ${t.dtype} (shape ${fmtShape(t.shape)})`);
-  const data = allocate(t.dtype, t.numel) as Float32Array | Float64Array;
+  const data = allocate(t.dtype, t.numel()) as Float32Array | Float64Array;
   draw(data);
   return copy_(t, Tensor.fromData(data, t.shape, t.dtype));
 }

@@ -1,8 +1,8 @@
-import { allocate, isFloating, type DType, type TypedArray } from './dtype.js';
+import { allocate, isFloating, type DType, type DTypeLike, type TypedArray } from './dtype.js';
 import type { View } from './kernels/backend.js';
 import { makeView } from './kernels/view.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
-import { contiguousStrides, sizeOf, type Shape } from './shape.js';
+import { checkRank, contiguousStrides, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 import type { GradHook, Node } from './autograd/node.js';
 import { formatTensor } from './format.js';
@@ -10,6 +10,8 @@ import { checkOptions, defineOptions, describeValue, setTensorCheck, unsupported
 import { allocatePinned, isPinnedArray } from './pinned.js';
 import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
+import { checkTensorLike, requireTensor } from './ops/operands.js';
+import { clampBounds } from './ops/clamp.js';
 import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace } from './inplace-ops.js';
 import type { Generator } from './random.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
@@ -98,10 +100,12 @@ export class Tensor {
   /**
    * Wraps a fresh typed array as a contiguous tensor of the given shape (no copy).
    *
+   * @throws ValueError `Tensor.fromData: 65 dims is more than the 64 a tensor can have (shape [1,1,1,1,1,1,1,1,...] (65 sizes))`
    * @example
    * Tensor.fromData(new Float32Array([1, 2, 3, 4]), [2, 2], 'float32').toArray(); // [[1, 2], [3, 4]]
    */
   static fromData(data: TypedArray, shape: Shape, dtype: DType): Tensor {
+    checkRank('Tensor.fromData', shape);
     if (data.length !== sizeOf(shape))
       throw new ValueError(`tensor: ${data.length} values do not fill shape ${fmtShape(shape)}`);
     return new Tensor(new Storage(data, dtype), shape);
@@ -162,12 +166,13 @@ export class Tensor {
     return this.nd.shape.length;
   }
   /**
-   * Number of elements.
+   * Number of elements, as PyTorch's `numel()`.
    *
    * @example
-   * zeros([2, 3, 4]).numel; // 24
+   * zeros([2, 3, 4]).numel(); // 24
+   * tensor(5).numel(); // 1
    */
-  get numel(): number {
+  numel(): number {
     return sizeOf(this.nd.shape);
   }
   /**
@@ -214,13 +219,12 @@ export class Tensor {
    */
   ndimension(): number { return this.ndim; }
   /**
-   * Number of elements, as PyTorch's `nelement()` (the same as {@link Tensor.numel}, which is a
-   * property here).
+   * Number of elements, as PyTorch's `nelement()` (an alias of {@link Tensor.numel}).
    *
    * @example
    * zeros([2, 3, 4]).nelement(); // 24
    */
-  nelement(): number { return this.numel; }
+  nelement(): number { return this.numel(); }
   /**
    * True if the elements lie in row-major order without gaps, so `data` needs no copy. A tensor
    * without elements always is (as in PyTorch).
@@ -232,7 +236,7 @@ export class Tensor {
    */
   isContiguous(): boolean {
     const s = this.nd.shape;
-    if (this.numel === 0) return true;
+    if (this.numel() === 0) return true;
     const st = this.nd.stride;
     let expected = 1;
     for (let i = s.length - 1; i >= 0; i--) {
@@ -253,7 +257,7 @@ export class Tensor {
   get data(): TypedArray {
     if (this.isContiguous()) {
       const o = this.nd.offset;
-      const n = this.numel;
+      const n = this.numel();
       const d = this.storage.data;
       return o === 0 && n === d.length ? d : d.subarray(o, o + n);
     }
@@ -301,7 +305,7 @@ export class Tensor {
    * tensor([[1, 2], [3, 4]]).sum().item(); // 10
    */
   item(): number {
-    if (this.numel !== 1)
+    if (this.numel() !== 1)
       throw new ValueError(`item: only a tensor with one element can be converted to a number; shape is ${fmtShape(this.shape)}`);
     return this.storage.data[this.nd.offset]!;
   }
@@ -524,7 +528,10 @@ export class Tensor {
    * x.add_(tensor([1, 2]), { alpha: 10 });
    * x.toArray(); // [10, 20]
    */
-  add_(other: TensorLike, opts?: { alpha?: number }): this { return inplace.add_(this, other, opts); }
+  add_(other: TensorLike, opts?: { alpha?: number }): this {
+    checkTensorLike('add_', other);
+    return inplace.add_(this, other, opts);
+  }
   /**
    * `this -= alpha * other`, in place.
    *
@@ -532,28 +539,40 @@ export class Tensor {
    * const x = ones([2]);
    * x.sub_(1).toArray(); // [0, 0]
    */
-  sub_(other: TensorLike, opts?: { alpha?: number }): this { return inplace.sub_(this, other, opts); }
+  sub_(other: TensorLike, opts?: { alpha?: number }): this {
+    checkTensorLike('sub_', other);
+    return inplace.sub_(this, other, opts);
+  }
   /**
    * `this *= other`, in place.
    *
    * @example
    * ones([2]).mul_(tensor([2, 3])).toArray(); // [2, 3]
    */
-  mul_(other: TensorLike): this { return inplace.mul_(this, other); }
+  mul_(other: TensorLike): this {
+    checkTensorLike('mul_', other);
+    return inplace.mul_(this, other);
+  }
   /**
    * `this /= other`, in place.
    *
    * @example
    * ones([2]).div_(4).toArray(); // [0.25, 0.25]
    */
-  div_(other: TensorLike): this { return inplace.div_(this, other); }
+  div_(other: TensorLike): this {
+    checkTensorLike('div_', other);
+    return inplace.div_(this, other);
+  }
   /**
    * Copies `src` (broadcast to this shape, cast to this dtype) into this tensor.
    *
    * @example
    * zeros([2, 2]).copy_(tensor([1, 2])).toArray(); // [[1, 2], [1, 2]]
    */
-  copy_(src: TensorLike): this { return inplace.copy_(this, src); }
+  copy_(src: TensorLike): this {
+    checkTensorLike('copy_', src);
+    return inplace.copy_(this, src);
+  }
   /**
    * Sets every element to `value`.
    *
@@ -569,26 +588,39 @@ export class Tensor {
    */
   zero_(): this { return inplace.fill_(this, 0); }
   /**
-   * Clamps in place to `[min, max]`.
+   * Clamps in place to `[min, max]`; the bounds come positionally or as options, `clamp_({ min: 0 })`.
    *
+   * @throws ValueError `clamp_: min must be a number or null, got an array [0]`
    * @example
    * tensor([-2, 0.5, 3]).clamp_(-1, 1).toArray(); // [-1, 0.5, 1]
+   * tensor([-2, 3]).clamp_({ min: 0 }).toArray(); // [0, 3]
    */
-  clamp_(min?: number | null, max?: number | null): this { return inplace.clamp_(this, min, max); }
+  clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): this {
+    const [lo, hi] = clampBounds('clamp_', min, max) as [number | null | undefined, number | null | undefined];
+    return inplace.clamp_(this, lo, hi);
+  }
   /**
    * `this += value * t1 * t2`, in place.
    *
    * @example
    * ones([2]).addcmul_(tensor([2, 3]), tensor([4, 5]), { value: 0.5 }).toArray(); // [5, 8.5]
    */
-  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return inplace.addcmul_(this, t1, t2, opts); }
+  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    requireTensor('addcmul_', 't1', t1);
+    requireTensor('addcmul_', 't2', t2);
+    return inplace.addcmul_(this, t1, t2, opts);
+  }
   /**
    * `this += value * t1 / t2`, in place.
    *
    * @example
    * ones([2]).addcdiv_(tensor([2, 3]), tensor([4, 6])).toArray(); // [1.5, 1.5]
    */
-  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return inplace.addcdiv_(this, t1, t2, opts); }
+  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    requireTensor('addcdiv_', 't1', t1);
+    requireTensor('addcdiv_', 't2', t2);
+    return inplace.addcdiv_(this, t1, t2, opts);
+  }
   /**
    * Square root in place.
    *
@@ -602,7 +634,10 @@ export class Tensor {
    * @example
    * tensor([-1, 2]).maximum_(0).toArray(); // [0, 2]
    */
-  maximum_(other: TensorLike): this { return inplace.maximum_(this, other); }
+  maximum_(other: TensorLike): this {
+    checkTensorLike('maximum_', other);
+    return inplace.maximum_(this, other);
+  }
 
   // ---------------------------------------------------------------- in-place maps and fills (see inplace-ops.ts)
 
@@ -685,20 +720,22 @@ export class Tensor {
   // ---------------------------------------------------------------- casts and copies
 
   /**
-   * Casts to `dtype`, or to another tensor's dtype (differentiable between float dtypes); returns
+   * Casts to `dtype` (a {@link DTypeLike}: PyTorch's names `'long'`, `'double'`, ... are
+   * accepted), or to another tensor's dtype (differentiable between float dtypes); returns
    * this tensor if the dtype matches, unless `{ copy: true }`. PyTorch's `non_blocking` has no
    * meaning without devices: `nonBlocking: true` is refused.
    *
-   * @throws ValueError `to: unknown dtype "int64"; expected one of float32, float64, int32, bool`
+   * @throws ValueError `to: unknown dtype 'float16'; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)`
    * @example
    * tensor([1.7, -1.7]).to('int32').toArray(); // [1, -1]
+   * tensor([1.7]).to('long').dtype; // 'int32'
    * tensor([1]).to('float64').dtype; // 'float64'
    * tensor([1]).to(zeros([2], { dtype: 'int32' })).dtype; // 'int32'
    * const x = tensor([1, 2]);
    * x.to('float32') === x; // true
    * x.to('float32', { copy: true }) === x; // false
    */
-  to(dtype: DType | Tensor, opts?: { copy?: boolean; nonBlocking?: boolean }): Tensor {
+  to(dtype: DTypeLike | Tensor, opts?: { copy?: boolean; nonBlocking?: boolean }): Tensor {
     const { copy = false } = checkOptions(TO_OPTIONS, opts);
     const out = ops.toDType(this, dtype instanceof Tensor ? dtype.dtype : dtype);
     return copy && out === this ? ops.clone(this) : out;
@@ -808,8 +845,8 @@ export class Tensor {
   pinMemory(): Tensor {
     if (this.isPinned()) return this;
     const src = this.contiguous();
-    const data = allocatePinned(this.dtype, this.numel);
-    data.set(src.storage.data.subarray(src.offset, src.offset + this.numel));
+    const data = allocatePinned(this.dtype, this.numel());
+    data.set(src.storage.data.subarray(src.offset, src.offset + this.numel()));
     return Tensor.fromData(data, this.shape, this.dtype);
   }
 
@@ -1056,13 +1093,15 @@ export class Tensor {
    */
   erf(): Tensor { return ops.erf(this); }
   /**
-   * Clamps into `[min, max]` (either may be omitted).
+   * Clamps into `[min, max]` (either may be omitted); the bounds come positionally or as
+   * options, PyTorch's `x.clamp(min=0)`, and may be tensors (see {@link clamp}).
    *
    * @example
    * tensor([-2, 0.5, 3]).clamp(-1, 1).toArray(); // [-1, 0.5, 1]
    * tensor([-2, 3]).clamp(null, 0).toArray(); // [-2, 0]
+   * tensor([-2, 3]).clamp({ min: 0 }).toArray(); // [0, 3]
    */
-  clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  clamp(min?: number | Tensor | null | ops.ClampOptions, max?: number | Tensor | null): Tensor { return ops.clamp(this, min, max); }
 
   // ---------------------------------------------------------------- reductions
 
@@ -1217,8 +1256,9 @@ export class Tensor {
    * tensor([[1, 2], [3, 4]]).mm(tensor([[5], [6]])).toArray(); // [[17], [39]]
    */
   mm(other: Tensor): Tensor {
-    if (this.ndim !== 2 || !(other instanceof Tensor) || other.ndim !== 2)
-      throw new ShapeError(`mm: expected two 2-D tensors, got shapes ${fmtShape(this.shape)} and ${other instanceof Tensor ? fmtShape(other.shape) : typeof other}`);
+    requireTensor('mm', 'other', other);
+    if (this.ndim !== 2 || other.ndim !== 2)
+      throw new ShapeError(`mm: expected two 2-D tensors, got shapes ${fmtShape(this.shape)} and ${fmtShape(other.shape)}`);
     return ops.matmul(this, other);
   }
   /**
@@ -1334,21 +1374,30 @@ export class Tensor {
    * @example
    * tensor([1, 2]).expandAs(zeros([3, 2])).toArray(); // [[1, 2], [1, 2], [1, 2]]
    */
-  expandAs(other: Tensor): Tensor { return ops.expand(this, other.shape); }
+  expandAs(other: Tensor): Tensor {
+    requireTensor('expandAs', 'other', other);
+    return ops.expand(this, other.shape);
+  }
   /**
    * Same elements in `other`'s shape.
    *
    * @example
    * arange(4).reshapeAs(zeros([2, 2])).toArray(); // [[0, 1], [2, 3]]
    */
-  reshapeAs(other: Tensor): Tensor { return ops.reshape(this, other.shape); }
+  reshapeAs(other: Tensor): Tensor {
+    requireTensor('reshapeAs', 'other', other);
+    return ops.reshape(this, other.shape);
+  }
   /**
    * A view with `other`'s shape (throws instead of copying, as {@link Tensor.view}).
    *
    * @example
    * arange(4).viewAs(zeros([2, 2])).toArray(); // [[0, 1], [2, 3]]
    */
-  viewAs(other: Tensor): Tensor { return ops.view(this, other.shape); }
+  viewAs(other: Tensor): Tensor {
+    requireTensor('viewAs', 'other', other);
+    return ops.view(this, other.shape);
+  }
   /**
    * Flattens dims `startDim..endDim` into one.
    *

@@ -71,7 +71,7 @@ describe('options of the creation functions', () => {
     expect(a.toArray()).toEqual(b.toArray());
     expect(randint(0, 5, [2], { generator: new Generator(1) }).dtype).toBe('int32');
     expect(arange(0, 4, 2, { dtype: undefined }).toArray()).toEqual([0, 2]);
-    for (const [, f] of calls) expect(f(undefined).numel).toBeGreaterThan(0);
+    for (const [, f] of calls) expect(f(undefined).numel()).toBeGreaterThan(0);
   });
 });
 

@@ -96,7 +96,9 @@ describe('dtype arguments of the creation functions', () => {
 describe('toDType', () => {
   it("accepts PyTorch's aliases and refuses unknown dtypes", () => {
     expect(toDType(tensor([1.5]), 'long').toArray()).toEqual([1]);
-    expect(tensor([1]).to('double' as DType).dtype).toBe('float64');
+    // Tensor.to takes a DTypeLike: these type-check without a cast.
+    expect(tensor([1]).to('double').dtype).toBe('float64');
+    expect(tensor([1.7]).to('long').toArray()).toEqual([1]);
     expect(messageOf(() => toDType(tensor([1]), 'float16' as never))).toBe(`to: unknown dtype 'float16'; ${KNOWN}`);
     expect(messageOf(() => tensor([1]).to('int8' as never))).toMatch(/^to: unknown dtype 'int8'/);
   });

@@ -533,6 +533,40 @@ const unaryCases: UnaryCase[] = [
       });
       it('throws when neither bound is given', () => {
         expect(() => clamp(zeros([3]))).toThrow(/clamp: at least one of min and max must be given \(shape \[3\]\)/);
+        expect(() => clamp(zeros([3]), {})).toThrow(/clamp: at least one of min and max must be given \(shape \[3\]\)/);
+      });
+      it('takes the bounds as options too, as PyTorch code writes x.clamp(min=0)', () => {
+        const x = f64([-2, 0.5, 3]);
+        expect(clamp(x, { min: 0 })).toBeAllClose([0, 0.5, 3]);
+        expect(x.clamp({ max: 1 })).toBeAllClose([-2, 0.5, 1]);
+        expect(x.clamp({ min: -1, max: 1 })).toBeAllClose(clamp(x, -1, 1));
+        expect(x.clamp({ min: null, max: 1 })).toBeAllClose([-2, 0.5, 1]);
+        expect(clamp(i32([-5, 5]), { min: 0 }).dtype).toBe('int32');
+        expect(f64([-2, 0.5, 3]).clamp_({ min: 0 })).toBeAllClose([0, 0.5, 3]);
+        expect(f64([-2, 0.5, 3]).clamp_({ max: 0 })).toBeAllClose([-2, 0, 0]);
+        const g = input([2, 3], 17, { avoid: [0.2] });
+        gradcheck((a) => clamp(a, { min: 0.2 }), [g]);
+      });
+      it('takes tensor bounds, broadcast against x, with gradients to x and to the bounds', () => {
+        const x = f64([-2, 0.5, 3, NaN]);
+        expect(clamp(x, { min: f64([-1, 1, 0, 0]) })).toBeAllClose([-1, 1, 3, NaN]);
+        expect(clamp(x, { min: f64([0]), max: 2 })).toBeAllClose([0, 0.5, 2, NaN]);
+        expect(clamp(x, f64([NaN]))).toBeAllClose([NaN, NaN, NaN, NaN]);
+        expect(clamp(tensor([[-2, 3]]), { max: tensor([[0], [1]]) }).toArray()).toEqual([[-2, 0], [-2, 1]]);
+        const a = input([2, 3], 18, { avoid: [0] });
+        const lo = input([3], 19);
+        const hi = lo.detach().add(1).requiresGrad_();
+        gradcheck((p, q, r) => clamp(p, { min: q, max: r }), [a, lo, hi]);
+      });
+      it('refuses a wrongly typed bound and bounds given both ways, naming the function', () => {
+        const x = zeros([3]);
+        expect(() => clamp(x, { min: '0' } as never)).toThrow(ValueError);
+        expect(() => clamp(x, { min: '0' } as never)).toThrow("clamp: option min must be a number, a tensor or null, got '0' (a string)");
+        expect(() => clamp(x, { mni: 0 } as never)).toThrow(/clamp: unknown option 'mni' \(did you mean 'min'\?\)/);
+        expect(() => clamp(x, { min: 0 }, 1)).toThrow(/clamp: pass the bounds either positionally/);
+        expect(() => clamp(x, [0] as never)).toThrow('clamp: min must be a number, a Tensor or null, got an array [0]');
+        expect(() => x.clamp_({ min: x } as never)).toThrow('clamp_: option min must be a number or null, got a Tensor');
+        expect(() => x.clamp_([0] as never)).toThrow('clamp_: min must be a number or null, got an array [0]');
       });
     },
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zeros, ones, tensor, rand, full, reshape, unsqueeze, expand, stack, oneHot, MAX_DIMS, ValueError } from '@tapegrad/core';
+import { zeros, ones, tensor, rand, full, reshape, unsqueeze, expand, stack, oneHot, MAX_DIMS, ValueError, Tensor } from '@tapegrad/core';
 
 function messageOf(f: () => unknown): string {
   try {
@@ -51,5 +51,10 @@ describe('the rank limit of 64 dims', () => {
     expect(messageOf(() => stack([x, x]))).toMatch(/^stack: 65 dims/);
     expect(messageOf(() => oneHot(zeros(ones64(), { dtype: 'int32' }), 2))).toMatch(/^oneHot: 65 dims/);
     expect(unsqueeze(zeros(new Array<number>(63).fill(1)), 0).ndim).toBe(64);
+  });
+
+  it('refuses 65 dims in Tensor.fromData, which wraps kernel and user arrays', () => {
+    expect(messageOf(() => Tensor.fromData(new Float32Array(1), ones65(), 'float32'))).toMatch(/^Tensor\.fromData: 65 dims/);
+    expect(Tensor.fromData(new Float32Array(1), ones64(), 'float32').ndim).toBe(64);
   });
 });

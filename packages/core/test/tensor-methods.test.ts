@@ -127,7 +127,7 @@ describe('all and any', () => {
         const g = new Generator(shape.length * 7 + (typeof dim === 'number' ? dim + 3 : 0));
         // Mostly non-zero, so that all() is sometimes true; one NaN that counts as non-zero.
         const x = randn(shape, { generator: g }).gt(-1.2).to('float32');
-        if (x.numel > 2) x.data[1] = NaN;
+        if (x.numel() > 2) x.data[1] = NaN;
         const red = dim === undefined || (Array.isArray(dim) && dim.length === 0)
           ? shape.map((_, i) => i)
           : (typeof dim === 'number' ? [dim] : dim).map((d) => (d < 0 ? d + shape.length : d));

@@ -116,7 +116,7 @@ export function stackTensors(tensors: readonly Tensor[], where = 'sample'): Tens
       throw new ShapeError(`defaultCollate: cannot stack tensors of different shapes: ${where} 0 has shape ${fmtShape(shape)}, ${where} ${i} has ${fmtShape(t.shape)}`);
     dtype = promoteTypes(dtype, t.dtype);
   });
-  const size = tensors[0]!.numel;
+  const size = tensors[0]!.numel();
   const out = allocate(dtype, tensors.length * size);
   // Typed-array set converts between element types (bool is stored as 0/1 bytes).
   tensors.forEach((t, i) => out.set(t.data, i * size));

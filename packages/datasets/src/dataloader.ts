@@ -1,5 +1,4 @@
-import { ValueError, defineOptions, randperm, type Generator } from '@tapegrad/core';
-import { checkDatasetOptions } from './options.js';
+import { ValueError, checkOptions, defineOptions, randperm, type Generator } from '@tapegrad/core';
 import { defaultCollate, type Collated } from './collate.js';
 import { isBatchSource, type Dataset } from './dataset.js';
 import { arangeInt32 } from './rows.js';
@@ -29,7 +28,7 @@ export interface DataLoaderOptions<T, B> {
 }
 
 const LOADER = defineOptions('DataLoader', {
-  batchSize: 'number', shuffle: 'boolean', dropLast: 'boolean', generator: 'object', collate: 'function',
+  batchSize: 'number', shuffle: 'boolean', dropLast: 'boolean', generator: 'generator', collate: 'function',
 });
 
 /**
@@ -67,7 +66,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   private readonly collate: ((samples: T[]) => B) | undefined;
 
   constructor(dataset: Dataset<T>, opts?: DataLoaderOptions<T, B>) {
-    opts = checkDatasetOptions(LOADER, opts);
+    opts = checkOptions(LOADER, opts);
     const batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);

@@ -1,12 +1,10 @@
-import { Generator, ShapeError, Tensor, ValueError, defaultGenerator, defineOptions, fmtShape, randperm } from '@tapegrad/core';
+import { Generator, ShapeError, Tensor, ValueError, defaultGenerator, checkOptions, defineOptions, fmtShape, randperm } from '@tapegrad/core';
 import { Subset, type Dataset } from './dataset.js';
-import { checkDatasetOptions } from './options.js';
 import { takeRows } from './rows.js';
 
-// generator: any type here; checkDatasetOptions requires a Generator.
-const RANDOM_SPLIT = defineOptions('randomSplit', { generator: 'object' });
+const RANDOM_SPLIT = defineOptions('randomSplit', { generator: 'generator' });
 const TRAIN_TEST_SPLIT = defineOptions('trainTestSplit', {
-  testSize: 'number', shuffle: 'boolean', stratify: 'boolean|tensor', seed: 'number', generator: 'object',
+  testSize: 'number', shuffle: 'boolean', stratify: 'boolean|tensor', seed: 'number', generator: 'generator',
 });
 
 /**
@@ -27,7 +25,7 @@ export function randomSplit<T>(
   lengths: readonly number[],
   opts?: { generator?: Generator },
 ): Subset<T>[] {
-  opts = checkDatasetOptions(RANDOM_SPLIT, opts);
+  opts = checkOptions(RANDOM_SPLIT, opts);
   const n = dataset.length;
   const total = lengths.reduce((a, b) => a + b, 0);
   let counts: number[];
@@ -116,7 +114,7 @@ export interface TrainTestSplit {
  * yTest.eq(2).sum().item(); // 10 (stratified: each class in equal numbers)
  */
 export function trainTestSplit(x: Tensor, y: Tensor, opts?: TrainTestSplitOptions): TrainTestSplit {
-  opts = checkDatasetOptions(TRAIN_TEST_SPLIT, opts);
+  opts = checkOptions(TRAIN_TEST_SPLIT, opts);
   if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0])
     throw new ShapeError(`trainTestSplit: x and y must have the same first dim, got shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
   const n = x.shape[0]!;
@@ -135,7 +133,7 @@ export function trainTestSplit(x: Tensor, y: Tensor, opts?: TrainTestSplitOption
   if (opts.stratify !== undefined && opts.stratify !== false) {
     if (!shuffle) throw new ValueError('trainTestSplit: stratify requires shuffle=true');
     const labels = opts.stratify === true ? y : opts.stratify;
-    if (labels.shape[0] !== n || labels.numel !== n)
+    if (labels.shape[0] !== n || labels.numel() !== n)
       throw new ShapeError(`trainTestSplit: stratify labels must have shape [${n}], got ${fmtShape(labels.shape)}`);
     ({ trainIdx, testIdx } = stratifiedIndices(labels, nTest, g));
   } else if (shuffle) {

@@ -1,7 +1,6 @@
 // Small two-dimensional classification sets for demos and tests. All are seeded: the same
 // options give the same points on every run (default seed 0). Points are not shuffled.
-import { Generator, Tensor, ValueError, defineOptions } from '@tapegrad/core';
-import { checkDatasetOptions } from './options.js';
+import { Generator, Tensor, ValueError, checkOptions, defineOptions } from '@tapegrad/core';
 
 /**
  * Options shared by the toy data sets.
@@ -37,19 +36,18 @@ export interface ToyData {
   y: Tensor;
 }
 
-// generator: any type here; checkDatasetOptions requires a Generator.
-const BASE = { n: 'number', noise: 'number', seed: 'number', generator: 'object' } as const;
+const BASE = { n: 'number', noise: 'number', seed: 'number', generator: 'generator' } as const;
 const SPECS = {
   xor: defineOptions('xor', BASE),
   moons: defineOptions('moons', BASE),
   circles: defineOptions('circles', { ...BASE, factor: 'number' }),
   spirals: defineOptions('spirals', { ...BASE, classes: 'number' }),
   blobs: defineOptions('blobs', { ...BASE, centers: 'number|array' }),
-  linearlySeparable: defineOptions('linearlySeparable', { n: 'number', seed: 'number', generator: 'object', margin: 'number' }),
+  linearlySeparable: defineOptions('linearlySeparable', { n: 'number', seed: 'number', generator: 'generator', margin: 'number' }),
 };
 
 function setup(op: keyof typeof SPECS, opts: ToyOptions, defaults: { n: number; noise: number }): { n: number; noise: number; g: Generator } {
-  if (op !== 'linearlySeparable') checkDatasetOptions(SPECS[op], opts);
+  if (op !== 'linearlySeparable') checkOptions(SPECS[op], opts);
   const n = opts.n ?? defaults.n;
   const noise = opts.noise ?? defaults.noise;
   if (!Number.isInteger(n) || n < 1) throw new ValueError(`${op}: n must be a positive integer, got ${n}`);
@@ -254,7 +252,7 @@ export interface SeparableData extends ToyData {
 export function linearlySeparable(
   opts: Omit<ToyOptions, 'noise'> & { margin?: number } = {},
 ): SeparableData {
-  checkDatasetOptions(SPECS.linearlySeparable, opts);
+  checkOptions(SPECS.linearlySeparable, opts);
   const { n, g } = setup('linearlySeparable', { ...opts, noise: 0 }, { n: 100, noise: 0 });
   const margin = opts.margin ?? 0.1;
   if (!(margin >= 0 && margin < 0.5)) throw new ValueError(`linearlySeparable: margin must be in [0, 0.5), got ${margin}`);

@@ -1,9 +1,9 @@
 import {
-  Tensor, ValueError, DTypeError, defaultGenerator, defineOptions, noGrad, fmtShape, isFloating, allocate, type Generator,
+  Tensor, ValueError, DTypeError, defaultGenerator, defineOptions, noGrad, fmtShape, isFloating, allocate, type Generator, checkOptions,
 } from '@tapegrad/core';
-import { checkGeneratorOptions, requireNumber, requireTensor } from './options.js';
+import { requireNumber, requireTensor } from './options.js';
 
-const spec = (fn: string, extra: Record<string, string> = {}) => defineOptions(fn, { ...extra, generator: 'object' });
+const spec = (fn: string, extra: Record<string, string> = {}) => defineOptions(fn, { ...extra, generator: 'generator' });
 const UNIFORM = spec('uniform_');
 const NORMAL = spec('normal_');
 const TRUNC_NORMAL = spec('truncNormal_');
@@ -70,8 +70,8 @@ export interface KaimingOptions extends InitOptions {
 /** Writes `draw(i)` into every element of `t` in place, under noGrad (nothing for an empty `t`). */
 function fill(op: string, t: Tensor, draw: (i: number) => number): Tensor {
   requireTensor(op, 'tensor', t);
-  if (t.numel === 0) return t;
-  const data = allocate(t.dtype, t.numel);
+  if (t.numel() === 0) return t;
+  const data = allocate(t.dtype, t.numel());
   for (let i = 0; i < data.length; i++) data[i] = draw(i);
   const src = Tensor.fromData(data, t.shape, t.dtype);
   noGrad(() => t.copy_(src));
@@ -93,7 +93,7 @@ function requireFloatInit(op: string, t: Tensor): void {
  * w.abs().max().item() <= 0.1; // true
  */
 export function uniform_(t: Tensor, a = 0, b = 1, opts?: InitOptions): Tensor {
-  opts = checkGeneratorOptions(UNIFORM, opts);
+  opts = checkOptions(UNIFORM, opts);
   requireFloatInit('uniform_', t);
   requireNumber('uniform_', 'a', a);
   requireNumber('uniform_', 'b', b);
@@ -111,7 +111,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts?: InitOptions): Tensor {
  * w.std().item(); // about 0.02
  */
 export function normal_(t: Tensor, mean = 0, std = 1, opts?: InitOptions): Tensor {
-  opts = checkGeneratorOptions(NORMAL, opts);
+  opts = checkOptions(NORMAL, opts);
   requireFloatInit('normal_', t);
   requireNumber('normal_', 'mean', mean);
   requireNumber('normal_', 'std', std);
@@ -129,7 +129,7 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts?: InitOptions): Tenso
  * w.abs().max().item() <= 0.04; // true
  */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts?: InitOptions): Tensor {
-  opts = checkGeneratorOptions(TRUNC_NORMAL, opts);
+  opts = checkOptions(TRUNC_NORMAL, opts);
   requireFloatInit('truncNormal_', t);
   for (const [k, v] of [['mean', mean], ['std', std], ['a', a], ['b', b]] as const) requireNumber('truncNormal_', k, v);
   if (!(a < b)) throw new ValueError(`truncNormal_: expected a < b, got a=${a}, b=${b}`);
@@ -252,7 +252,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * linear.weight.abs().max().item() <= (5 / 3) * Math.sqrt(6 / 150); // true
  */
 export function xavierUniform_(t: Tensor, opts?: InitOptions & { gain?: number }): Tensor {
-  opts = checkGeneratorOptions(XAVIER_UNIFORM, opts);
+  opts = checkOptions(XAVIER_UNIFORM, opts);
   requireTensor('xavierUniform_', 'tensor', t);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
@@ -269,7 +269,7 @@ export function xavierUniform_(t: Tensor, opts?: InitOptions & { gain?: number }
  * linear.weight.std().item(); // about 0.0632 (sqrt(2 / (300 + 200)))
  */
 export function xavierNormal_(t: Tensor, opts?: InitOptions & { gain?: number }): Tensor {
-  opts = checkGeneratorOptions(XAVIER_NORMAL, opts);
+  opts = checkOptions(XAVIER_NORMAL, opts);
   requireTensor('xavierNormal_', 'tensor', t);
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   const std = (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
@@ -299,7 +299,7 @@ function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
  * conv.weight.abs().max().item() <= Math.sqrt(2) * Math.sqrt(3 / (16 * 9)); // true
  */
 export function kaimingUniform_(t: Tensor, opts?: KaimingOptions): Tensor {
-  opts = checkGeneratorOptions(KAIMING_UNIFORM, opts);
+  opts = checkOptions(KAIMING_UNIFORM, opts);
   requireTensor('kaimingUniform_', 'tensor', t);
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, opts);
   return uniform_(t, -bound, bound, { generator: opts.generator });
@@ -315,7 +315,7 @@ export function kaimingUniform_(t: Tensor, opts?: KaimingOptions): Tensor {
  * linear.weight.std().item(); // about 0.0505 (sqrt(2 / 784))
  */
 export function kaimingNormal_(t: Tensor, opts?: KaimingOptions): Tensor {
-  opts = checkGeneratorOptions(KAIMING_NORMAL, opts);
+  opts = checkOptions(KAIMING_NORMAL, opts);
   requireTensor('kaimingNormal_', 'tensor', t);
   return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts), { generator: opts.generator });
 }

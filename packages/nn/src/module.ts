@@ -1,5 +1,5 @@
 import {
-  Tensor, ValueError, ShapeError, checkOptions, defineOptions, describeValue, fmtShape, unsupported, isFloating, noGrad, shapesEqual, type DType,
+  Tensor, ValueError, ShapeError, checkOptions, defineOptions, describeValue, fmtShape, unsupported, isFloating, noGrad, shapesEqual, parseDType, type DType, type DTypeLike,
 } from '@tapegrad/core';
 import { Parameter } from './parameter.js';
 
@@ -481,7 +481,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   numParameters(opts?: { trainableOnly?: boolean }): number {
     opts = checkOptions(NUM_PARAMETERS, opts);
     let n = 0;
-    for (const p of this.parameters()) if (!opts.trainableOnly || p.requiresGrad) n += p.numel;
+    for (const p of this.parameters()) if (!opts.trainableOnly || p.requiresGrad) n += p.numel();
     return n;
   }
 
@@ -591,8 +591,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * @example
    * const layer = new Linear(3, 2).to('float64'); // e.g. for gradcheck
    * layer.weight.dtype; // 'float64'
+   * new Linear(3, 2).to('double').weight.dtype; // 'float64' (PyTorch's names are accepted)
    */
-  to(dtype: DType): this {
+  to(dtypeLike: DTypeLike): this {
+    const dtype = parseDType('to', dtypeLike);
     if (!isFloating(dtype)) throw new ValueError(`to: a module can only be cast to float32 or float64, got ${dtype}`);
     const memo = new Map<Tensor, Parameter>();
     for (const m of this.modules()) {

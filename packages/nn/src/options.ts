@@ -1,22 +1,4 @@
-import { Generator, Tensor, ValueError, checkOptions, defineOptions, describeValue, type OptionSpec } from '@tapegrad/core';
-
-/**
- * `checkOptions` for options that may hold a `generator`: core's option types cannot name a
- * class, so the generator is checked here (a {@link Generator} instance) and the rest by the spec,
- * which lists `generator` too.
- *
- * @internal
- */
-export function checkGeneratorOptions<T extends object>(spec: OptionSpec, opts: T | undefined): T {
-  if (opts === null || typeof opts !== 'object') return checkOptions<T>(spec, opts);
-  const proto = Object.getPrototypeOf(opts) as unknown;
-  if ((proto !== Object.prototype && proto !== null) || !('generator' in opts)) return checkOptions(spec, opts);
-  const g = (opts as { generator?: unknown }).generator;
-  if (g !== undefined && !(g instanceof Generator))
-    throw new ValueError(`${spec.fn}: option generator must be a Generator, got ${describeValue(g)}`);
-  checkOptions(spec, { ...opts, generator: undefined });
-  return opts;
-}
+import { Tensor, ValueError, defineOptions, describeValue } from '@tapegrad/core';
 
 /**
  * Throws unless `x` is a Tensor: `mseLoss: input must be a Tensor, got an array [1, 2]`.
@@ -50,4 +32,4 @@ export function requireInteger(fn: string, name: string, v: unknown): asserts v 
  *
  * @internal
  */
-export const RESET_PARAMETERS = defineOptions('resetParameters', { generator: 'object' });
+export const RESET_PARAMETERS = defineOptions('resetParameters', { generator: 'generator' });

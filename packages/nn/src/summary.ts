@@ -1,4 +1,4 @@
-import { Tensor, ValueError, checkOptions, defineOptions, describeValue, noGrad, zeros, type DType } from '@tapegrad/core';
+import { Tensor, ValueError, checkOptions, defineOptions, describeValue, noGrad, parseDType, zeros, type DTypeLike } from '@tapegrad/core';
 
 const OPTS = defineOptions('summary', { print: 'boolean', dtype: 'string' });
 import { Module, type AnyModule } from './module.js';
@@ -117,7 +117,7 @@ function shapeOf(out: unknown): number[] | number[][] {
 export function summary(
   model: AnyModule,
   inputShape: readonly number[] | ReadonlyArray<readonly number[]>,
-  opts?: { print?: boolean; dtype?: DType },
+  opts?: { print?: boolean; dtype?: DTypeLike },
 ): ModelSummary {
   opts = checkOptions(OPTS, opts);
   if (!(model instanceof Module)) throw new ValueError(`summary: model must be a Module, got ${describeValue(model)}`);
@@ -128,14 +128,14 @@ export function summary(
     if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0))
       throw new ValueError(`summary: inputShape must be an array of non-negative integers (or several), got ${JSON.stringify(inputShape)}`);
   const firstLeaf = model.modules().find((m) => m.children().length === 0);
-  const dtype = opts.dtype ?? (firstLeaf instanceof Embedding ? 'int32' : model.parameters()[0]?.dtype ?? 'float32');
+  const dtype = opts.dtype !== undefined ? parseDType('summary', opts.dtype) : (firstLeaf instanceof Embedding ? 'int32' : model.parameters()[0]?.dtype ?? 'float32');
 
   const rows: SummaryRow[] = [];
   const removers: Array<() => void> = [];
   const modes = new Map<AnyModule, boolean>();
   for (const [name, m] of model.namedModules()) {
     modes.set(m, m.training);
-    const own = m.namedOwnParameters().reduce((n, [, p]) => n + p.numel, 0);
+    const own = m.namedOwnParameters().reduce((n, [, p]) => n + p.numel(), 0);
     if (m.children().length > 0 && own === 0) continue;
     removers.push(
       m.registerForwardHook((mod, _args, out) => {
@@ -155,8 +155,8 @@ export function summary(
   let total = 0;
   let trainable = 0;
   for (const p of model.parameters()) {
-    total += p.numel;
-    if (p.requiresGrad) trainable += p.numel;
+    total += p.numel();
+    if (p.requiresGrad) trainable += p.numel();
   }
   const result = new ModelSummary(rows, { total, trainable, nonTrainable: total - trainable });
   if (opts.print) console.log(result.toString());

@@ -254,7 +254,7 @@ describe('Dropout', () => {
 /** Per-channel mean and biased / unbiased variance of [N, C, *] data, by loops. */
 function channelStats(x: Tensor): { mean: number[]; biased: number[]; unbiased: number[] } {
   const [N, C] = x.shape as [number, number];
-  const S = x.numel / (N * C);
+  const S = x.numel() / (N * C);
   const d = values(x);
   const mean: number[] = [];
   const biased: number[] = [];
@@ -273,7 +273,7 @@ function channelStats(x: Tensor): { mean: number[]; biased: number[]; unbiased: 
 
 function normRef(x: Tensor, mean: number[], variance: number[], w: number[], b: number[], eps: number): number[] {
   const [N, C] = x.shape as [number, number];
-  const S = x.numel / (N * C);
+  const S = x.numel() / (N * C);
   return values(x).map((v, i) => {
     const c = Math.floor(i / S) % C;
     return ((v - mean[c]!) / Math.sqrt(variance[c]! + eps)) * w[c]! + b[c]!;

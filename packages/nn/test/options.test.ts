@@ -52,7 +52,11 @@ describe('options of layers', () => {
     expect(message(() => new Conv2d(1, 2, 3, { padding: 'full' } as never))).toMatch(
       /Conv2d: option padding must be an integer, an array of integers, 'valid' or 'same', got 'full'/,
     );
-    expect(message(() => new Linear(3, 2, { generator: 0 } as never))).toBe('Linear: option generator must be a Generator, got 0 (a number)');
+    expect(message(() => new Linear(3, 2, { generator: 0 } as never))).toMatch(/^Linear: option generator must be a [gG]enerator, got 0 \(a number\)$/);
+    expect(message(() => new Linear(3, 2).resetParameters({ generator: {} } as never))).toMatch(/^resetParameters: option generator must be a [gG]enerator, got an object$/);
+    expect(message(() => new Dropout(0.5, { generator: 1 } as never))).toMatch(/^Dropout: option generator must be a [gG]enerator/);
+    expect(message(() => F.dropout(ones([2]), { generator: 1 } as never))).toMatch(/^dropout: option generator must be a [gG]enerator/);
+    expect(message(() => init.normal_(zeros([2]), 0, 1, { generator: 1 } as never))).toMatch(/^normal_: option generator must be a [gG]enerator/);
     expect(message(() => new MaxPool2d(2, { ceilMode: true } as never))).toBe('MaxPool2d: ceilMode is not supported');
     expect(new MaxPool2d(2, { ceilMode: false } as never).kernelSize).toBe(2);
     expect(message(() => new AvgPool2d(2, { countIncludePad: false } as never))).toMatch(/^AvgPool2d: countIncludePad: false is not supported/);
@@ -95,6 +99,35 @@ describe('options of losses', () => {
     expect(message(() => construct(BCEWithLogitsLoss, x))).toMatch(/^BCEWithLogitsLoss: expected an options object such as \{ reduction: \.\.\. \}, got a Tensor/);
     expect(message(() => F.klDiv(x, x, { logTarget: 1 } as never))).toMatch(/^klDiv: option logTarget must be a boolean/);
     expect(message(() => new KLDivLoss({ log_target: true } as never))).toMatch(/did you mean 'logTarget'/);
+  });
+});
+
+describe('dtype options', () => {
+  it("take PyTorch's dtype names (DTypeLike) in every layer, summary and Module.to", () => {
+    expect(new Linear(3, 2, { dtype: 'double' }).weight.dtype).toBe('float64');
+    expect(new Conv2d(1, 2, 3, { dtype: 'float' }).weight.dtype).toBe('float32');
+    expect(new Embedding(4, 2, { dtype: 'double' }).weight.dtype).toBe('float64');
+    expect(new BatchNorm1d(3, { dtype: 'double' }).runningMean!.dtype).toBe('float64');
+    expect(new BatchNorm2d(3, { dtype: 'double' }).weight!.dtype).toBe('float64');
+    expect(new Linear(3, 2).to('double').weight.dtype).toBe('float64');
+    expect(summary(new Sequential(new Linear(2, 2).to('double')), [1, 2], { dtype: 'double' }).totals.total).toBe(6);
+  });
+
+  it('refuses an unknown dtype, naming the layer or function', () => {
+    expect(message(() => new Linear(3, 2, { dtype: 'float16' } as never))).toMatch(/^Linear: unknown dtype 'float16'/);
+    expect(message(() => new Conv2d(1, 2, 3, { dtype: 'half' } as never))).toMatch(/^Conv2d: unknown dtype 'half'/);
+    expect(message(() => new Embedding(4, 2, { dtype: 'f32' } as never))).toMatch(/^Embedding: unknown dtype 'f32'/);
+    expect(message(() => new BatchNorm2d(3, { dtype: 'float16' } as never))).toMatch(/^BatchNorm2d: unknown dtype 'float16'/);
+    expect(message(() => new Linear(3, 2).to('float16' as never))).toMatch(/^to: unknown dtype 'float16'/);
+    expect(message(() => summary(new Linear(2, 2), [1, 2], { dtype: 'int8' } as never))).toMatch(/^summary: unknown dtype 'int8'/);
+  });
+
+  it("F.maxPool2d and F.avgPool2d take core's pooling options types", () => {
+    const x = randn([1, 1, 4, 4]);
+    // returnIndices: false and countIncludePad: true type-check: they are in core's MaxPool2dOptions / AvgPool2dOptions.
+    expect(F.maxPool2d(x, 2, { returnIndices: false }).shape).toEqual([1, 1, 2, 2]);
+    expect(F.avgPool2d(x, 2, { countIncludePad: true, divisorOverride: null, dilation: 1 }).shape).toEqual([1, 1, 2, 2]);
+    expect(message(() => F.avgPool2d(x, 2, { dilation: 2 } as never))).toMatch(/^avgPool2d: dilation must be 1/);
   });
 });
 

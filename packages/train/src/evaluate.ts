@@ -92,7 +92,7 @@ export type TrainableModule = Module<[Tensor], Tensor>;
 export function applyLoss(op: string, loss: LossFn, output: Tensor, target: Tensor): Tensor {
   const l = typeof loss === 'function' ? loss(output, target) : loss.call(output, target);
   if (!(l instanceof Tensor)) throw new ValueError(`${op}: the loss must return a Tensor, got ${l === null ? 'null' : typeof l}`);
-  if (l.numel !== 1)
+  if (l.numel() !== 1)
     throw new ValueError(`${op}: the loss must be a single number, got shape ${fmtShape(l.shape)} (use reduction 'mean' or 'sum')`);
   return l;
 }

@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import { Storage } from '../storage.js';
 import { isFloating } from '../dtype.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
+import { requireTensor } from '../ops/operands.js';
 import { onesLike } from '../creation.js';
 import { allocationCount, recycleBuffer } from '../buffer-pool.js';
 import { checkOptions, defineOptions, describeValue, unsupported } from '../options.js';
@@ -266,7 +267,7 @@ function defaultGrad(op: string, t: Tensor, g: Tensor | null | undefined): Tenso
       );
     return g.dtype === t.dtype ? g : g.to(t.dtype);
   }
-  if (t.numel !== 1)
+  if (t.numel() !== 1)
     throw new ValueError(
       `${op}: grad can be implicitly created only for scalar outputs; the output has shape ${fmtShape(t.shape)}, ` +
         'so pass a gradient of that shape',
@@ -274,7 +275,8 @@ function defaultGrad(op: string, t: Tensor, g: Tensor | null | undefined): Tenso
   return onesLike(t);
 }
 
-function checkRequiresGrad(op: string, t: Tensor): void {
+function checkRequiresGrad(op: string, name: string, t: Tensor): void {
+  requireTensor(op, name, t);
   if (!t.requiresGrad)
     throw new AutogradError(
       `${op}: the tensor (shape ${fmtShape(t.shape)}) does not require grad and has no gradFn; ` +
@@ -306,9 +308,9 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
     opts = gradient as BackwardOptions;
     gradient = undefined;
   } else if (gradient !== undefined && gradient !== null && !(typeof gradient === 'object' && 'storage' in gradient))
-    throw new TypeError(`backward: gradient must be a Tensor, null or an options object, got ${describeValue(gradient)}`);
+    throw new ValueError(`backward: gradient must be a Tensor, null or an options object, got ${describeValue(gradient)}`);
   opts = checkOptions(BACKWARD, opts) ?? {};
-  checkRequiresGrad('backward', tensor);
+  checkRequiresGrad('backward', 'tensor', tensor);
   const g = defaultGrad('backward', tensor, gradient as Tensor | null | undefined);
   const createGraph = opts.createGraph ?? false;
   const firstStorage = Storage.created;
@@ -342,7 +344,7 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
  */
 function owns(g: Tensor, firstStorage: number, exposed: Set<Storage>): boolean {
   const s = g.storage;
-  if (s.serial < firstStorage || exposed.has(s) || g.offset !== 0 || s.data.length !== g.numel || !g.isContiguous()) return false;
+  if (s.serial < firstStorage || exposed.has(s) || g.offset !== 0 || s.data.length !== g.numel() || !g.isContiguous()) return false;
   exposed.add(s);
   return true;
 }
@@ -371,8 +373,8 @@ export function grad(
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];
   const gos = opts.gradOutputs === undefined ? [] : Array.isArray(opts.gradOutputs) ? opts.gradOutputs : [opts.gradOutputs];
-  outs.forEach((o) => checkRequiresGrad('grad', o));
-  ins.forEach((t) => checkRequiresGrad('grad', t));
+  outs.forEach((o, i) => checkRequiresGrad('grad', Array.isArray(outputs) ? `outputs[${i}]` : 'outputs', o));
+  ins.forEach((t, i) => checkRequiresGrad('grad', Array.isArray(inputs) ? `inputs[${i}]` : 'inputs', t));
   const rootGrads = outs.map((o, i) => defaultGrad('grad', o, gos[i]));
   const leafResults = new Map<Tensor, Tensor>();
   const capture = new Map<Node, Tensor | null>();

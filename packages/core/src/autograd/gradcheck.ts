@@ -3,6 +3,7 @@ import { checkOptions, defineOptions } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { grad } from './backward.js';
+import { requireTensors } from '../ops/operands.js';
 
 /**
  * Options of {@link gradcheck}.
@@ -59,8 +60,7 @@ const GRADGRADCHECK = defineOptions('gradgradcheck', { ...CHECK_TYPES, seed: 'in
 
 /** Throws unless `inputs` is an array of tensors at least one of which requires grad (PyTorch's gradcheck refuses too). */
 function checkInputs(op: string, inputs: unknown): asserts inputs is Tensor[] {
-  if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Tensor))
-    throw new TypeError(`${op}: inputs must be an array of tensors`);
+  requireTensors(op, 'inputs', inputs);
   if (!inputs.some((t) => t.requiresGrad))
     throw new ValueError(
       `${op}: no input requires grad (inputs of shapes ${inputs.map((t) => fmtShape(t.shape)).join(', ') || 'none'}), so nothing would be checked; ` +
@@ -136,7 +136,7 @@ export function gradcheck(fn: GradcheckFn, inputs: Tensor[], options?: Gradcheck
     if (!checked[k]) return [];
     const cols: Float64Array[] = [];
     const data = t.storage.data;
-    for (let j = 0; j < t.numel; j++) {
+    for (let j = 0; j < t.numel(); j++) {
       const off = offsetOf(t, j);
       const orig = data[off]!;
       data[off] = orig + eps;
@@ -157,13 +157,13 @@ export function gradcheck(fn: GradcheckFn, inputs: Tensor[], options?: Gradcheck
   const wanted = inputs.filter((_, k) => checked[k]);
   let row = 0;
   outs.forEach((o, oi) => {
-    for (let i = 0; i < o.numel; i++, row++) {
+    for (let i = 0; i < o.numel(); i++, row++) {
       let grads: Array<Tensor | null>;
       if (!diffOuts[oi]) grads = wanted.map(() => null);
       else {
         const fresh = outputsOf(fn, inputs);
         const go = fresh.map((f, fi) => {
-          const g = new Float64Array(f.numel);
+          const g = new Float64Array(f.numel());
           if (fi === oi) g[i] = 1;
           return Tensor.fromData(g, f.shape, 'float64').to(f.dtype);
         });
@@ -176,7 +176,7 @@ export function gradcheck(fn: GradcheckFn, inputs: Tensor[], options?: Gradcheck
         if (!checked[k]) return;
         const g = grads[w++];
         const gd = g ? g.data : null;
-        for (let j = 0; j < t.numel; j++) consider(k, j, oi, gd ? gd[j]! : 0, numeric[k]![j]![row]!);
+        for (let j = 0; j < t.numel(); j++) consider(k, j, oi, gd ? gd[j]! : 0, numeric[k]![j]![row]!);
       });
     }
   });
@@ -213,7 +213,7 @@ export function gradgradcheck(fn: GradcheckFn, inputs: Tensor[], options?: Gradc
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 4294967296 - 0.5;
   };
-  const gos = outs.map((o) => Tensor.fromData(Float64Array.from({ length: o.numel }, next), o.shape, 'float64'));
+  const gos = outs.map((o) => Tensor.fromData(Float64Array.from({ length: o.numel() }, next), o.shape, 'float64'));
   const diffIdx = inputs.map((t, k) => (t.requiresGrad ? k : -1)).filter((k) => k >= 0);
   // The inner gradient needs the tape even where gradcheck evaluates under noGrad.
   const second: GradcheckFn = (...xs) => enableGrad(() => secondImpl(xs));

@@ -5,6 +5,7 @@ import { sign } from './sign.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
+import { requireTensor } from './operands.js';
 
 const ABS = outOptions('abs');
 
@@ -28,6 +29,7 @@ const absPrimitive = primitive('abs', {
  * Object.is(abs(tensor([-0])).item(), 0); // true
  */
 export function abs(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('abs', 'x', x);
   const { out } = checkOptions(ABS, opts);
   if (out === undefined) return absPrimitive(x);
   return unaryOut('abs', x, x.dtype, out);

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { eq, ne } from './compare.js';
 import { sum } from './sum.js';
 import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
+import { requireTensor } from './operands.js';
 
 const ALL = reduceOptions('all');
 const ANY = reduceOptions('any');
@@ -24,6 +25,7 @@ const ANY = reduceOptions('any');
  * all(zeros([0])).item(); // 1
  */
 export function all(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensor('all', 'x', x);
   const { keepdim = false } = checkOptions(ALL, opts);
   const dims = normalizeDims('all', dim, x.shape);
   // No zero among them: count the zeros.
@@ -44,6 +46,7 @@ export function all(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
  * any(x.lt(0)).item(); // 0
  */
 export function any(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensor('any', 'x', x);
   const { keepdim = false } = checkOptions(ANY, opts);
   const dims = normalizeDims('any', dim, x.shape);
   return noGrad(() => ne(sum(ne(x, 0), dims, { keepdim }), 0));

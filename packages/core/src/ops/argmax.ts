@@ -2,7 +2,7 @@ import { ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { reducedResult } from './operands.js';
+import { reducedResult, requireTensor } from './operands.js';
 import { reduceOptions, type ReduceOptions } from './types.js';
 import { checkOptions } from '../options.js';
 
@@ -13,7 +13,7 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined,
   // Indices are not differentiable: work on the detached view so nothing is recorded.
   const v = x.detach();
   if (dim === undefined) {
-    if (v.numel === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(v.shape)}); pass a dim of non-zero size`);
+    if (v.numel() === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(v.shape)}); pass a dim of non-zero size`);
     const flat = Tensor.fromView(K().argReduce(op, v.reshape([-1]).nd, 0), 'int32');
     return flat.reshape(keepdim ? v.shape.map(() => 1) : []);
   }
@@ -40,6 +40,7 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined,
  * argmax(x, 1).toArray();   // [1, 0]
  */
 export function argmax(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor {
+  requireTensor('argmax', 'x', x);
   const { keepdim = false } = checkOptions(ARGMAX, opts);
   return argExtreme('argmax', x, dim, keepdim);
 }
@@ -53,6 +54,7 @@ export function argmax(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor {
  * argmin(tensor([[1, 5, 2], [7, 0, 7]]), 0).toArray(); // [0, 1, 0]
  */
 export function argmin(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor {
+  requireTensor('argmin', 'x', x);
   const { keepdim = false } = checkOptions(ARGMIN, opts);
   return argExtreme('argmin', x, dim, keepdim);
 }

@@ -3,7 +3,7 @@ import { ValueError } from '../errors.js';
 import { K, type Conv2dGeometry } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { poolGeometry } from './max-pool2d.js';
-import { requireFloat } from './operands.js';
+import { requireFloat, requireTensor } from './operands.js';
 import type { AvgPool2dOptions } from './types.js';
 import { checkOptions, defineOptions, unsupported } from '../options.js';
 
@@ -61,6 +61,7 @@ const avgPool2dBackward: (g: Tensor, inShape: number[], kernel: [number, number]
  * avgPool2d(randn([8, 3, 32, 32]), 2).shape;  // [8, 3, 16, 16]
  */
 export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts: AvgPool2dOptions = {}): Tensor {
+  requireTensor('avgPool2d', 'x', x);
   checkOptions(AVG_POOL2D, opts);
   const { kernel, geom } = poolGeometry('avgPool2d', x, kernelSize, opts);
   if (geom.dilation[0] !== 1 || geom.dilation[1] !== 1)

@@ -4,6 +4,7 @@ import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { checkRank, normalizeDim } from '../shape.js';
 import { Tensor, emptyTensor } from '../tensor.js';
+import { requireTensor, requireTensors } from './operands.js';
 import { narrow } from './slice.js';
 import { unsqueeze } from './squeeze.js';
 
@@ -56,6 +57,7 @@ function listShapes(tensors: readonly Tensor[]): string {
  * cat([tensor([1, 2]), tensor([3])]).toArray(); // [1, 2, 3]
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  requireTensors('cat', 'tensors', tensors);
   if (tensors.length === 0) throw new ValueError('cat: expected a non-empty list of tensors');
   const first = tensors[0]!;
   if (first.ndim === 0)
@@ -83,6 +85,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  requireTensors('stack', 'tensors', tensors);
   if (tensors.length === 0) throw new ValueError('stack: expected a non-empty list of tensors');
   const shape = tensors[0]!.shape;
   for (const t of tensors)
@@ -110,6 +113,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * split(arange(5), [1, 4]).map((t) => t.shape); // [[1], [4]]
  */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
+  requireTensor('split', 'x', x);
   if (x.ndim === 0) throw new ValueError('split: cannot split a 0-d tensor (shape [])');
   const d = normalizeDim('split', dim, x.shape);
   const n = x.shape[d]!;
@@ -154,6 +158,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
  * chunk(arange(6), 4).length;                  // 3 (pieces of 2)
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  requireTensor('chunk', 'x', x);
   if (!Number.isInteger(chunks) || chunks <= 0)
     throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks} (shape ${fmtShape(x.shape)})`);
   if (x.ndim === 0) throw new ValueError('chunk: cannot chunk a 0-d tensor (shape [])');

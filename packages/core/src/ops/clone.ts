@@ -1,6 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
+import { requireTensor } from './operands.js';
 
 const clonePrimitive = primitive('clone', {
   forward: (x: Tensor) => ({ out: Tensor.fromView(K().unary('copy', x.nd, x.dtype), x.dtype) }),
@@ -17,5 +18,6 @@ const clonePrimitive = primitive('clone', {
  * y.toArray(); // [1, 2]
  */
 export function clone(x: Tensor): Tensor {
+  requireTensor('clone', 'x', x);
   return clonePrimitive(x);
 }

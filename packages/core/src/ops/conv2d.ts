@@ -5,6 +5,7 @@ import { K, type Conv2dGeometry } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import type { Conv2dOptions } from './types.js';
 import { checkOptions, defineOptions, describeValue } from '../options.js';
+import { requireTensor } from './operands.js';
 
 const CONV2D = defineOptions('conv2d', {
   stride: 'integer|integer[]',
@@ -109,6 +110,8 @@ const conv2dBackwardWeight: (x: Tensor, grad: Tensor, weightShape: number[], geo
  * conv2d(x, w, null, { stride: 2 }).shape;          // [8, 16, 15, 15]
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  requireTensor('conv2d', 'x', x);
+  requireTensor('conv2d', 'weight', weight);
   checkOptions(CONV2D, opts);
   if (bias !== undefined && bias !== null && !(bias instanceof Tensor))
     throw new ValueError(`conv2d: bias must be a Tensor or null, got ${describeValue(bias)}; options come fourth: conv2d(x, weight, null, { stride })`);

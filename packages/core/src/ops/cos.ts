@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { sin } from './sin.js';
 
 const cosPrimitive = primitive('cos', {
@@ -19,5 +19,6 @@ const cosPrimitive = primitive('cos', {
  * cos(tensor([0, Math.PI])).toArray(); // [1, -1]
  */
 export function cos(x: Tensor): Tensor {
+  requireTensor('cos', 'x', x);
   return cosPrimitive(x);
 }

@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { where } from './where.js';
 import { ValueError } from '../errors.js';
 import { describeValue } from '../options.js';
@@ -26,6 +26,7 @@ const eluPrimitive = primitive('elu', {
  * elu(tensor([-1, 2])).toArray(); // [-0.63212055, 2]
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  requireTensor('elu', 'x', x);
   if (typeof alpha !== 'number') throw new ValueError(`elu: alpha must be a number, got ${describeValue(alpha)}; it comes second: elu(x, 1.0)`);
   return eluPrimitive(x, alpha);
 }

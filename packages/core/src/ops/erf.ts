@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
@@ -22,5 +22,6 @@ const erfPrimitive = primitive('erf', {
  * erf(tensor([0, 1], { dtype: 'float64' })).toArray(); // [0, 0.8427007929497149]
  */
 export function erf(x: Tensor): Tensor {
+  requireTensor('erf', 'x', x);
   return erfPrimitive(x);
 }

@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
@@ -27,6 +27,7 @@ const expPrimitive = primitive('exp', {
  * exp(tensor([0, 1])).toArray(); // [1, 2.7182817]
  */
 export function exp(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('exp', 'x', x);
   const { out } = checkOptions(EXP, opts);
   return out !== undefined ? unaryOut('exp', x, floatResult(x.dtype), out) : expPrimitive(x);
 }

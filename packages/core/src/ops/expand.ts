@@ -2,7 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { checkRank } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { broadcastView } from './operands.js';
+import { broadcastView, requireTensor } from './operands.js';
 
 const expandPrimitive = primitive('expand', {
   forward: (x: Tensor, shape: number[]) => {
@@ -22,6 +22,7 @@ const expandPrimitive = primitive('expand', {
  * expand(tensor([[1], [2]]), [2, 3]).toArray(); // [[1, 1, 1], [2, 2, 2]]
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('expand', 'x', x);
   checkRank('expand', shape);
   const lead = shape.length - x.ndim;
   const bad = () => new ShapeError(`expand: cannot expand shape ${fmtShape(x.shape)} to ${fmtShape(shape)}`);

@@ -2,6 +2,7 @@ import { ValueError, fmtShape } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
+import { requireTensor } from './operands.js';
 
 /**
  * Merges dims `startDim..endDim` (inclusive; negative counts from the end) into one of their
@@ -16,6 +17,7 @@ import { reshape } from './reshape.js';
  * flatten(zeros([2, 3, 4]), 1).shape; // [2, 12]
  */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  requireTensor('flatten', 'x', x);
   const shape = x.shape;
   if (shape.length === 0) {
     for (const d of [startDim, endDim])

@@ -4,7 +4,7 @@ import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { requireIndex } from './operands.js';
+import { requireIndex, requireTensor } from './operands.js';
 import { scatterAddPrimitive } from './scatter-add.js';
 
 interface GatherCtx {
@@ -55,6 +55,8 @@ export function checkIndexRange(op: string, index: Tensor, size: number, dim: nu
  * gather(x, 1, tensor([[0, 0], [1, 0]], { dtype: 'int32' })).toArray(); // [[1, 1], [4, 3]]
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireTensor('gather', 'x', x);
+  requireTensor('gather', 'index', index);
   requireIndex('gather', 'index', index);
   const d = normalizeDim('gather', dim, x.shape);
   checkIndexShape('gather', x, d, index);

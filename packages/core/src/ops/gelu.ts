@@ -2,7 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { erf } from './erf.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { tanh } from './tanh.js';
 import { checkOptions, defineOptions } from '../options.js';
 
@@ -56,6 +56,7 @@ const geluPrimitive = primitive('gelu', {
  * gelu(tensor([1]), { approximate: 'tanh' }).toArray();      // [0.8411920]
  */
 export function gelu(x: Tensor, opts?: { approximate?: GeluApproximate }): Tensor {
+  requireTensor('gelu', 'x', x);
   const { approximate = 'none' } = checkOptions(GELU, opts);
   return geluPrimitive(x, approximate);
 }

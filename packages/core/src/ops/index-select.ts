@@ -5,7 +5,7 @@ import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkIndexRange } from './gather.js';
-import { requireIndex } from './operands.js';
+import { requireIndex, requireTensor } from './operands.js';
 import { reshape } from './reshape.js';
 
 interface IndexCtx {
@@ -57,10 +57,12 @@ function checkIndex(op: string, x: Tensor, dim: number, index: Tensor): number {
  * indexSelect(x, 0, tensor([2, 0], { dtype: 'int32' })).toArray(); // [[5, 6], [1, 2]]
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireTensor('indexSelect', 'x', x);
+  requireTensor('indexSelect', 'index', index);
   const d = checkIndex('indexSelect', x, dim, index);
   if (x.ndim === 0) {
     // As PyTorch: a 0-d x takes a one-element index and gives a 0-d result.
-    if (index.numel !== 1)
+    if (index.numel() !== 1)
       throw new ShapeError(`indexSelect: a 0-d x needs an index of one element, got index shape ${fmtShape(index.shape)}`);
     return reshape(indexSelectPrimitive(reshape(x, [1]), 0, reshape(index, [1])), []);
   }
@@ -81,16 +83,19 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  * indexAdd(zeros([3]), 0, tensor([0, 0, 2], { dtype: 'int32' }), tensor([1, 2, 3])).toArray(); // [3, 0, 3]
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  requireTensor('indexAdd', 'x', x);
+  requireTensor('indexAdd', 'index', index);
+  requireTensor('indexAdd', 'src', src);
   const d = checkIndex('indexAdd', x, dim, index);
   if (src.dtype !== x.dtype)
     throw new DTypeError(
       `indexAdd: src must have x's dtype, got x ${x.dtype} (shape ${fmtShape(x.shape)}) and src ${src.dtype} (shape ${fmtShape(src.shape)})`,
     );
-  const k = index.numel;
+  const k = index.numel();
   // A 0-d x takes one index and one src value, as in indexSelect.
   const want = x.ndim === 0 ? [] : x.shape.map((n, i) => (i === d ? k : n));
   const srcShape = src.shape;
-  const fits = x.ndim === 0 ? k === 1 && src.numel === 1 : srcShape.length === want.length && srcShape.every((n, i) => n === want[i]);
+  const fits = x.ndim === 0 ? k === 1 && src.numel() === 1 : srcShape.length === want.length && srcShape.every((n, i) => n === want[i]);
   if (!fits)
     throw new ShapeError(
       `indexAdd: src shape ${fmtShape(srcShape)} must be ${fmtShape(want)} (x shape ${fmtShape(x.shape)}, index shape ${fmtShape(index.shape)}, dim ${dim})`,

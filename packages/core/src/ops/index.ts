@@ -26,7 +26,7 @@ export * from './elu.js';
 export * from './gelu.js';
 export * from './softplus.js';
 export * from './erf.js';
-export * from './clamp.js';
+export { clamp, type ClampOptions } from './clamp.js';
 export * from './to-dtype.js';
 export * from './clone.js';
 export * from './sum.js';

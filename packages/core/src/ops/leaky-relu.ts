@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { where } from './where.js';
 import { ValueError } from '../errors.js';
 import { describeValue } from '../options.js';
@@ -23,6 +23,7 @@ const leakyReluPrimitive = primitive('leakyRelu', {
  * leakyRelu(tensor([-2, 3]), 0.1).toArray(); // [-0.2, 3]
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  requireTensor('leakyRelu', 'x', x);
   if (typeof negativeSlope !== 'number')
     throw new ValueError(`leakyRelu: negativeSlope must be a number, got ${describeValue(negativeSlope)}; it comes second: leakyRelu(x, 0.01)`);
   return leakyReluPrimitive(x, negativeSlope);

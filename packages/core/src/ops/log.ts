@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
@@ -25,6 +25,7 @@ const logPrimitive = primitive('log', {
  * log(tensor([1, Math.E])).toArray(); // [0, 1]
  */
 export function log(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('log', 'x', x);
   const { out } = checkOptions(LOG, opts);
   return out !== undefined ? unaryOut('log', x, floatResult(x.dtype), out) : logPrimitive(x);
 }

@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 
 const log1pPrimitive = primitive('log1p', {
   forward: (x: Tensor) => {
@@ -18,5 +18,6 @@ const log1pPrimitive = primitive('log1p', {
  * log1p(tensor([0, 1e-10])).toArray(); // [0, 1e-10]
  */
 export function log1p(x: Tensor): Tensor {
+  requireTensor('log1p', 'x', x);
   return log1pPrimitive(x);
 }

@@ -4,7 +4,7 @@ import type { DType } from '../dtype.js';
 import { K } from '../kernels/index.js';
 import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { broadcastView, floatResult, reducedResult } from './operands.js';
+import { broadcastView, floatResult, reducedResult, requireTensor } from './operands.js';
 import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
 import { checkOptions } from '../options.js';
 
@@ -67,6 +67,7 @@ const logsumexpPrimitive = primitive('logsumexp', {
  * logsumexp(tensor([[0, 0], [1, 1]]), 1).toArray(); // [0.6931472, 1.6931472]
  */
 export function logsumexp(x: Tensor, dim: Dims, opts?: ReduceOptions): Tensor {
+  requireTensor('logsumexp', 'x', x);
   const { keepdim = false } = checkOptions(LOGSUMEXP, opts);
   const dims = normalizeDims('logsumexp', dim, x.shape);
   const dt = floatResult(x.dtype);

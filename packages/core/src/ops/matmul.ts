@@ -3,7 +3,7 @@ import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { operands } from './operands.js';
+import { operands, requireTensor } from './operands.js';
 
 const bmmPrimitive = primitive('bmm', {
   forward: (a: Tensor, b: Tensor) => ({
@@ -49,6 +49,8 @@ function matmulOperands(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
  * bmm(ones([2, 3, 4]), ones([2, 4, 5])).shape; // [2, 3, 5]
  */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  requireTensor('bmm', 'a', a);
+  requireTensor('bmm', 'b', b);
   const shapes = `${fmtShape(a.shape)} and ${fmtShape(b.shape)}`;
   if (a.ndim !== 3 || b.ndim !== 3) throw new ShapeError(`bmm: expected 3-D tensors, got shapes ${shapes}`);
   if (a.shape[2] !== b.shape[1])
@@ -95,6 +97,8 @@ function broadcastBatch(a: Tensor, b: Tensor, ba: readonly number[], bb: readonl
  * matmul(tensor([1, 2, 3]), tensor([4, 5, 6])).item();          // 32
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  requireTensor('matmul', 'a', a);
+  requireTensor('matmul', 'b', b);
   if (a.ndim === 0 || b.ndim === 0)
     throw new ShapeError(`matmul: both arguments need at least 1 dim, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const [x, y] = matmulOperands('matmul', a, b);
@@ -130,6 +134,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item(); // 32
  */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  requireTensor('dot', 'a', a);
+  requireTensor('dot', 'b', b);
   if (a.ndim !== 1 || b.ndim !== 1)
     throw new ShapeError(`dot: expected two 1-D tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   if (a.shape[0] !== b.shape[0])
@@ -147,6 +153,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * outer(tensor([1, 2]), tensor([3, 4, 5])).toArray(); // [[3, 4, 5], [6, 8, 10]]
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  requireTensor('outer', 'a', a);
+  requireTensor('outer', 'b', b);
   if (a.ndim !== 1 || b.ndim !== 1)
     throw new ShapeError(`outer: expected two 1-D tensors, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   return a.reshape([a.shape[0]!, 1]).mul(b.reshape([1, b.shape[0]!]));

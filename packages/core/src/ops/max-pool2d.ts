@@ -7,6 +7,7 @@ import { convOutputSize, convPair } from './conv2d.js';
 import { scatterAddPrimitive } from './scatter-add.js';
 import type { MaxPool2dOptions, Pool2dOptions } from './types.js';
 import { checkOptions, defineOptions, unsupported } from '../options.js';
+import { requireTensor } from './operands.js';
 
 const MAX_POOL2D = defineOptions('maxPool2d', {
   stride: 'integer|integer[]',
@@ -85,6 +86,7 @@ const maxPool2dPrimitive = primitive('maxPool2d', {
  * maxPool2d(randn([8, 3, 32, 32]), 2).shape;    // [8, 3, 16, 16]
  */
 export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions = {}): Tensor {
+  requireTensor('maxPool2d', 'x', x);
   checkOptions(MAX_POOL2D, opts);
   const { kernel, geom } = poolGeometry('maxPool2d', x, kernelSize, opts);
   const out = maxPool2dPrimitive(x.ndim === 3 ? x.reshape([1, ...x.shape]) : x, kernel, geom);

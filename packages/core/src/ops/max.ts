@@ -4,7 +4,7 @@ import { ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { reducedResult } from './operands.js';
+import { reducedResult, requireTensor } from './operands.js';
 import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
 import { checkOptions } from '../options.js';
 
@@ -18,7 +18,7 @@ type Extreme = 'max' | 'min';
 /** Throws if a reduced dim is empty: the max of nothing is undefined (PyTorch refuses too). */
 function requireNonEmpty(op: string, x: Tensor, dims: readonly number[], allDims: boolean): void {
   if (allDims) {
-    if (x.numel === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(x.shape)}); pass a dim of non-zero size`);
+    if (x.numel() === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(x.shape)}); pass a dim of non-zero size`);
     return;
   }
   for (const d of dims)
@@ -115,6 +115,7 @@ function extremeAlongDim(op: Extreme, x: Tensor, dim: number, keepdim: boolean):
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
 export function max(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
+  requireTensor('max', 'x', x);
   const { keepdim = false } = checkOptions(MAX, opts);
   if (dim === undefined) return extremeOver('max', x, undefined, false);
   return extremeAlongDim('max', x, dim, keepdim);
@@ -134,6 +135,7 @@ export function max(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor | { v
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
 export function min(x: Tensor, dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
+  requireTensor('min', 'x', x);
   const { keepdim = false } = checkOptions(MIN, opts);
   if (dim === undefined) return extremeOver('min', x, undefined, false);
   return extremeAlongDim('min', x, dim, keepdim);
@@ -158,6 +160,7 @@ function extremeOver(op: Extreme, x: Tensor, dim: Dims | undefined, keepdim: boo
  * amax(tensor([[1, 5, 2], [7, 0, 7]]), [0, 1]).item();      // 7
  */
 export function amax(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensor('amax', 'x', x);
   const { keepdim = false } = checkOptions(AMAX, opts);
   return extremeOver('max', x, dim, keepdim, 'amax');
 }
@@ -171,6 +174,7 @@ export function amax(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
  * amin(tensor([[1, 5, 2], [7, 0, 7]]), 0).toArray(); // [1, 0, 2]
  */
 export function amin(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensor('amin', 'x', x);
   const { keepdim = false } = checkOptions(AMIN, opts);
   return extremeOver('min', x, dim, keepdim, 'amin');
 }

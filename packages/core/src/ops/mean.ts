@@ -1,6 +1,6 @@
 import { normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { requireFloat } from './operands.js';
+import { requireFloat, requireTensor } from './operands.js';
 import { sum } from './sum.js';
 import { checkOptions } from '../options.js';
 import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
@@ -24,6 +24,7 @@ const MEAN = reduceOptions('mean');
  * mean(x, 0, { keepdim: true }).toArray(); // [[2.5, 3.5, 4.5]]
  */
 export function mean(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensor('mean', 'x', x);
   checkOptions(MEAN, opts);
   const dims = normalizeDims('mean', dim, x.shape);
   requireFloat('mean', x);

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
+import { requireTensor } from './operands.js';
 
 const NEG = outOptions('neg');
 
@@ -23,6 +24,7 @@ const negPrimitive = primitive('neg', {
  * neg(tensor([1, -2])).toArray(); // [-1, 2]
  */
 export function neg(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('neg', 'x', x);
   const { out } = checkOptions(NEG, opts);
   if (x.dtype === 'bool')
     throw new DTypeError(`neg: negation of a bool tensor is not supported (shape ${fmtShape(x.shape)}); cast it first`);

@@ -2,7 +2,7 @@ import { allocate } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { checkRank } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { requireIndex } from './operands.js';
+import { requireIndex, requireTensor } from './operands.js';
 import { describeValue } from '../options.js';
 
 /**
@@ -19,6 +19,7 @@ import { describeValue } from '../options.js';
  * oneHot(tensor([1], { dtype: 'int32' }), 4).toArray();    // [[0, 1, 0, 0]]
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
+  requireTensor('oneHot', 'indices', indices);
   requireIndex('oneHot', 'indices', indices);
   checkRank('oneHot', [...indices.shape, Math.max(numClasses, 0)]);
   const idx = indices.data;

@@ -1,10 +1,17 @@
 import { allocate, isFloating, promoteTypes, promoteWithScalar, type DType } from '../dtype.js';
-import { DTypeError, fmtShape } from '../errors.js';
+import { DTypeError, ValueError, fmtShape } from '../errors.js';
+import { describeValue } from '../options.js';
 import { broadcastShapes, reducedShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { View } from '../kernels/backend.js';
 import { makeView } from '../kernels/view.js';
 import type { TensorLike } from './types.js';
+
+/** The hint for a tensor-like object that fails `instanceof Tensor`. */
+function foreignHint(x: unknown): string {
+  const tensorLike = typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x;
+  return tensorLike ? ' (a Tensor from another copy of @tapegrad/core? make sure only one copy is installed or bundled)' : '';
+}
 
 /**
  * Throws unless `x` is a Tensor of this copy of @tapegrad/core or a number. A Tensor from a
@@ -13,12 +20,22 @@ import type { TensorLike } from './types.js';
  */
 export function checkTensorLike(op: string, x: unknown): asserts x is TensorLike {
   if (x instanceof Tensor || typeof x === 'number') return;
-  const what = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
-  const tensorLike = typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x;
-  const hint = tensorLike
-    ? ' (a Tensor from another copy of @tapegrad/core? make sure only one copy is installed or bundled)'
-    : '';
-  throw new TypeError(`${op}: expected a Tensor or a number, got ${what}${hint}`);
+  throw new ValueError(`${op}: expected a Tensor or a number, got ${describeValue(x)}${foreignHint(x)}`);
+}
+
+/**
+ * Throws unless argument `name` of `op` is a Tensor (of this copy of @tapegrad/core), so that a
+ * plain array or number fails at the call, e.g. `exp: x must be a Tensor, got an array [1]`.
+ */
+export function requireTensor(op: string, name: string, x: unknown): asserts x is Tensor {
+  if (x instanceof Tensor) return;
+  throw new ValueError(`${op}: ${name} must be a Tensor, got ${describeValue(x)}${foreignHint(x)}`);
+}
+
+/** Throws unless `xs` is an array of Tensors (`cat`, `stack`), naming the first entry that is not. */
+export function requireTensors(op: string, name: string, xs: unknown): asserts xs is readonly Tensor[] {
+  if (!Array.isArray(xs)) throw new ValueError(`${op}: ${name} must be an array of Tensors, got ${describeValue(xs)}`);
+  for (let i = 0; i < xs.length; i++) requireTensor(op, `${name}[${i}]`, xs[i]);
 }
 
 /** A 0-d tensor holding `x` in `dtype`. */

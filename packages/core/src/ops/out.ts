@@ -5,7 +5,7 @@ import { checkWritable } from '../inplace.js';
 import { K, type BinaryOp, type UnaryOp } from '../kernels/index.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { broadcastPair } from './operands.js';
+import { broadcastPair, requireTensor } from './operands.js';
 
 // The `out` option of element-wise ops (see OutOptions): the result is written into a tensor
 // the caller already has, through the kernels' unaryInto/binaryInto, and that tensor returned.
@@ -14,10 +14,7 @@ import { broadcastPair } from './operands.js';
 
 /** Checks the `out` tensor of `op`, whose result has `shape` and `dtype`, against its inputs. */
 function checkOut(op: string, out: unknown, shape: readonly number[], dtype: DType, inputs: Tensor[]): asserts out is Tensor {
-  if (!(out instanceof Tensor)) {
-    const what = out === null ? 'null' : typeof out === 'object' ? (out.constructor?.name ?? 'object') : typeof out;
-    throw new TypeError(`${op}: out must be a Tensor, got ${what}`);
-  }
+  requireTensor(op, 'out', out);
   if (isGradEnabled()) {
     const needs = inputs.find((t) => t.requiresGrad);
     if (needs)

@@ -2,6 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { requireTensor } from './operands.js';
 
 const permutePrimitive = primitive('permute', {
   forward: (x: Tensor, dims: number[]) => {
@@ -24,6 +25,7 @@ const permutePrimitive = primitive('permute', {
  * permute(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3]
  */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  requireTensor('permute', 'x', x);
   const norm = dims.map((d) => normalizeDim('permute', d, x.shape));
   if (norm.length !== x.ndim || new Set(norm).size !== norm.length)
     throw new ValueError(`permute: dims ${fmtShape(dims)} are not a permutation of ${x.ndim} dims (shape ${fmtShape(x.shape)})`);
@@ -37,6 +39,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
  * transpose(zeros([2, 3]), 0, 1).shape; // [3, 2]
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  requireTensor('transpose', 'x', x);
   if (x.ndim === 0) {
     // A 0-d tensor takes dims 0 and -1 (as PyTorch) and has nothing to swap.
     for (const d of [dim0, dim1])

@@ -4,7 +4,7 @@ import { exactIntReduce } from './int-reduce.js';
 import { K } from '../kernels/index.js';
 import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { reducedResult } from './operands.js';
+import { reducedResult, requireTensor } from './operands.js';
 import { where } from './where.js';
 import { eye } from '../creation.js';
 import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
@@ -80,6 +80,7 @@ const prodPrimitive = primitive('prod', {
  * prod(x, 1).toArray();  // [6, 120]
  */
 export function prod(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
+  requireTensor('prod', 'x', x);
   checkOptions(PROD, opts);
   const dims = normalizeDims('prod', dim, x.shape);
   return prodPrimitive(x, dims, opts.keepdim ?? false);

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
+import { requireTensor } from './operands.js';
 
 const RELU = outOptions('relu');
 
@@ -38,6 +39,7 @@ const reluBackward: (g: Tensor, out: Tensor) => Tensor = primitive('reluBackward
  * relu(tensor([-1, 0, 2])).toArray(); // [0, 0, 2]
  */
 export function relu(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('relu', 'x', x);
   const { out } = checkOptions(RELU, opts);
   return out !== undefined ? unaryOut('relu', x, x.dtype, out) : reluPrimitive(x);
 }

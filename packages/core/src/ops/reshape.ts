@@ -2,6 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { checkRank, contiguousStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { requireTensor } from './operands.js';
 
 /** Resolves one -1 in `shape` against `numel`, checking the sizes agree. */
 export function inferShape(op: string, from: readonly number[], shape: readonly number[]): number[] {
@@ -91,6 +92,7 @@ const reshapePrimitive = primitive('reshape', {
  * reshape(arange(6), [2, -1]).shape; // [2, 3]
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('reshape', 'x', x);
   return reshapePrimitive(x, inferShape('reshape', x.shape, shape));
 }
 
@@ -104,6 +106,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  * arange(6).reshape([2, 3]).T.isContiguous(); // false (view() would throw; reshape() copies)
  */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('view', 'x', x);
   const s = inferShape('view', x.shape, shape);
   if (viewStrides(x, s) === null)
     throw new ShapeError(

@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
@@ -27,6 +27,7 @@ const rsqrtPrimitive = primitive('rsqrt', {
  * rsqrt(tensor([4, 16])).toArray(); // [0.5, 0.25]
  */
 export function rsqrt(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('rsqrt', 'x', x);
   const { out } = checkOptions(RSQRT, opts);
   return out !== undefined ? unaryOut('rsqrt', x, floatResult(x.dtype), out) : rsqrtPrimitive(x);
 }

@@ -4,7 +4,7 @@ import { K } from '../kernels/index.js';
 import { normalizeDim, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkIndexRange, checkIndexShape, gatherPrimitive } from './gather.js';
-import { requireIndex } from './operands.js';
+import { requireIndex, requireTensor } from './operands.js';
 import { slice } from './slice.js';
 
 /** scatterAdd without the argument checks (index valid, src of index's shape). @internal */
@@ -34,6 +34,9 @@ export const scatterAddPrimitive: (x: Tensor, dim: number, index: Tensor, src: T
  * scatterAdd(zeros([3]), 0, tensor([0, 2, 0], { dtype: 'int32' }), tensor([1, 2, 3])).toArray(); // [4, 0, 2]
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  requireTensor('scatterAdd', 'x', x);
+  requireTensor('scatterAdd', 'index', index);
+  requireTensor('scatterAdd', 'src', src);
   requireIndex('scatterAdd', 'index', index);
   if (src.dtype !== x.dtype)
     throw new DTypeError(

@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
@@ -28,6 +28,7 @@ const sigmoidPrimitive = primitive('sigmoid', {
  * sigmoid(tensor([0, 1000, -1000])).toArray(); // [0.5, 1, 0]
  */
 export function sigmoid(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('sigmoid', 'x', x);
   const { out } = checkOptions(SIGMOID, opts);
   return out !== undefined ? unaryOut('sigmoid', x, floatResult(x.dtype), out) : sigmoidPrimitive(x);
 }

@@ -2,6 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { zerosLike } from '../creation.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
+import { requireTensor } from './operands.js';
 
 const signPrimitive = primitive('sign', {
   forward: (x: Tensor) => ({ out: Tensor.fromView(K().unary('sign', x.nd, x.dtype), x.dtype) }),
@@ -16,5 +17,6 @@ const signPrimitive = primitive('sign', {
  * sign(tensor([-3, 0, 2])).toArray(); // [-1, 0, 1]
  */
 export function sign(x: Tensor): Tensor {
+  requireTensor('sign', 'x', x);
   return signPrimitive(x);
 }

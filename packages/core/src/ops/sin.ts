@@ -2,7 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { cos } from './cos.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 
 const sinPrimitive = primitive('sin', {
   forward: (x: Tensor) => {
@@ -19,5 +19,6 @@ const sinPrimitive = primitive('sin', {
  * sin(tensor([0, Math.PI / 2])).toArray(); // [0, 1]
  */
 export function sin(x: Tensor): Tensor {
+  requireTensor('sin', 'x', x);
   return sinPrimitive(x);
 }

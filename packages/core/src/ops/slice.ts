@@ -6,6 +6,7 @@ import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 import type { SliceSpec } from './types.js';
+import { requireTensor } from './operands.js';
 
 /** A strided window of a tensor: along dim d, `sizes[d]` elements from `starts[d]` by `steps[d]`. */
 interface Window {
@@ -70,6 +71,7 @@ function indexAlong(op: string, x: Tensor, dim: number, index: number): number {
  * narrow(arange(6).reshape([2, 3]), 1, 1, 2).toArray(); // [[1, 2], [4, 5]]
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  requireTensor('narrow', 'x', x);
   const d = normalizeDim('narrow', dim, x.shape);
   if (x.ndim === 0) throw new ValueError(`narrow: cannot narrow a 0-d tensor (shape [])`);
   checkInt('narrow', 'start', start);
@@ -103,6 +105,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * select(arange(6).reshape([2, 3]), 1, -1).toArray(); // [2, 5]
  */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  requireTensor('select', 'x', x);
   const d = normalizeDim('select', dim, x.shape);
   if (x.ndim === 0) throw new ValueError(`select: cannot select from a 0-d tensor (shape [])`);
   const i = indexAlong('select', x, d, index);
@@ -139,6 +142,7 @@ function clampBound(v: number | null | undefined, n: number, dflt: number): numb
  * slice(x, [null, [-2]]).shape;               // [3, 2]
  */
 export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
+  requireTensor('slice', 'x', x);
   const shape = x.shape;
   if (specs.length > shape.length)
     throw new ValueError(

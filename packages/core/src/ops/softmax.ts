@@ -4,7 +4,7 @@ import { K, type View } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { finiteMax } from './logsumexp.js';
-import { broadcastView, floatResult } from './operands.js';
+import { broadcastView, floatResult, requireTensor } from './operands.js';
 
 /**
  * The pieces of the stable form along `dim`: `shifted = x - m` with m the slice max (0 where
@@ -64,6 +64,7 @@ const logSoftmaxPrimitive = primitive('logSoftmax', {
  * softmax(tensor([[1, 2], [3, 4]]), 0).toArray(); // [[0.1192, 0.1192], [0.8808, 0.8808]]
  */
 export function softmax(x: Tensor, dim = -1): Tensor {
+  requireTensor('softmax', 'x', x);
   const d = normalizeDim('softmax', dim, x.shape);
   const dt = floatResult(x.dtype);
   return softmaxPrimitive(x.dtype === dt ? x : x.to(dt), d);
@@ -83,6 +84,7 @@ export function softmax(x: Tensor, dim = -1): Tensor {
  * logSoftmax(tensor([0, 0])).toArray();    // [-0.6931472, -0.6931472]
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  requireTensor('logSoftmax', 'x', x);
   const d = normalizeDim('logSoftmax', dim, x.shape);
   const dt = floatResult(x.dtype);
   return logSoftmaxPrimitive(x.dtype === dt ? x : x.to(dt), d);

@@ -2,7 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { ValueError } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { sigmoid } from './sigmoid.js';
 import { where } from './where.js';
 import { checkOptions, defineOptions } from '../options.js';
@@ -39,6 +39,7 @@ const softplusPrimitive = primitive('softplus', {
  * softplus(tensor([0, 1000, -1000])).toArray(); // [0.6931472, 1000, 0]
  */
 export function softplus(x: Tensor, opts?: { beta?: number; threshold?: number }): Tensor {
+  requireTensor('softplus', 'x', x);
   const { beta = 1, threshold = 20 } = checkOptions(SOFTPLUS, opts);
   if (!Number.isFinite(beta) || beta === 0) throw new ValueError(`softplus: beta must be a non-zero number, got ${beta}`);
   return softplusPrimitive(x, beta, threshold);

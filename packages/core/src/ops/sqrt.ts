@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
@@ -27,6 +27,7 @@ const sqrtPrimitive = primitive('sqrt', {
  * sqrt(tensor([4, 9])).toArray(); // [2, 3]
  */
 export function sqrt(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('sqrt', 'x', x);
   const { out } = checkOptions(SQRT, opts);
   return out !== undefined ? unaryOut('sqrt', x, floatResult(x.dtype), out) : sqrtPrimitive(x);
 }

@@ -3,6 +3,7 @@ import { checkRank, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 import type { Dims } from './types.js';
+import { requireTensor } from './operands.js';
 
 // Both are reshapes that only add or drop size-1 dims. reshape keeps every other stride for
 // such changes, so the results are views even of non-contiguous tensors.
@@ -20,6 +21,7 @@ import type { Dims } from './types.js';
  * squeeze(zeros([2, 3]), 0).shape;       // [2, 3] (size 2: no-op)
  */
 export function squeeze(x: Tensor, dim?: Dims): Tensor {
+  requireTensor('squeeze', 'x', x);
   const shape = x.shape;
   let drop: Set<number>;
   if (dim === undefined) drop = new Set(shape.map((_, i) => i));
@@ -44,6 +46,7 @@ export function squeeze(x: Tensor, dim?: Dims): Tensor {
  * unsqueeze(zeros([2, 3]), -1).shape; // [2, 3, 1]
  */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  requireTensor('unsqueeze', 'x', x);
   const shape = x.shape;
   if (!Number.isInteger(dim) || dim < -shape.length - 1 || dim > shape.length)
     throw new ValueError(

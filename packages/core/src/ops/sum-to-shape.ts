@@ -2,6 +2,7 @@ import { ShapeError, fmtShape } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sum } from './sum.js';
+import { requireTensor } from './operands.js';
 
 /**
  * Sums `g` down to `shape`, the inverse of broadcasting `shape` up to `g.shape`: leading dims
@@ -13,6 +14,7 @@ import { sum } from './sum.js';
  * sumToShape(ones([4, 2, 3]), [2, 1]).toArray(); // [[12], [12]]
  */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('sumToShape', 'g', g);
   if (shapesEqual(g.shape, shape)) return g;
   const lead = g.ndim - shape.length;
   if (lead < 0) throw new ShapeError(`sumToShape: cannot reduce shape ${fmtShape(g.shape)} to ${fmtShape(shape)}`);

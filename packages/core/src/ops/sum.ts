@@ -4,7 +4,7 @@ import { exactIntReduce } from './int-reduce.js';
 import { K } from '../kernels/index.js';
 import { normalizeDims } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { reducedResult } from './operands.js';
+import { reducedResult, requireTensor } from './operands.js';
 import { checkOptions } from '../options.js';
 import { reduceOptions, type Dims, type ReduceOptions } from './types.js';
 
@@ -41,6 +41,7 @@ const sumPrimitive = primitive('sum', {
  * sum(x, 0, { keepdim: true }).shape; // [1, 3]
  */
 export function sum(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensor('sum', 'x', x);
   const { keepdim = false } = checkOptions(SUM, opts);
   const dims = normalizeDims('sum', dim, x.shape);
   return sumPrimitive(x, dims, keepdim);

@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { floatResult } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 import { unaryOut } from './out.js';
 import { outOptions, type OutOptions } from './types.js';
 import { checkOptions } from '../options.js';
@@ -27,6 +27,7 @@ const tanhPrimitive = primitive('tanh', {
  * tanh(tensor([0, 100])).toArray(); // [0, 1]
  */
 export function tanh(x: Tensor, opts?: OutOptions): Tensor {
+  requireTensor('tanh', 'x', x);
   const { out } = checkOptions(TANH, opts);
   return out !== undefined ? unaryOut('tanh', x, floatResult(x.dtype), out) : tanhPrimitive(x);
 }

@@ -2,6 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { isFloating, parseDType, type DType, type DTypeLike } from '../dtype.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
+import { requireTensor } from './operands.js';
 
 const castPrimitive = primitive('cast', {
   forward: (x: Tensor, dtype: DType) => {
@@ -24,6 +25,7 @@ const castPrimitive = primitive('cast', {
  * toDType(tensor([1, 2]), 'long').dtype; // 'int32'
  */
 export function toDType(x: Tensor, dtype: DTypeLike): Tensor {
+  requireTensor('to', 'x', x);
   const d = parseDType('to', dtype);
   if (x.dtype === d) return x;
   return castPrimitive(x, d);

@@ -2,7 +2,7 @@ import { ValueError } from '../errors.js';
 import { normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { mean } from './mean.js';
-import { requireFloat } from './operands.js';
+import { requireFloat, requireTensor } from './operands.js';
 import { sum } from './sum.js';
 import { where } from './where.js';
 import { checkOptions, defineOptions, unsupported, type OptionSpec } from '../options.js';
@@ -59,6 +59,7 @@ function varianceOf(op: 'var' | 'std', x: Tensor, dim: Dims | undefined, opts: V
  * variance(x, 1, { correction: 0 }).toArray();  // [1.25, 0]
  */
 export function variance(x: Tensor, dim?: Dims, opts?: VarOptions): Tensor {
+  requireTensor('var', 'x', x);
   return varianceOf('var', x, dim, opts);
 }
 
@@ -74,6 +75,7 @@ export function variance(x: Tensor, dim?: Dims, opts?: VarOptions): Tensor {
  * std(tensor([2, 4, 4, 4, 5, 5, 7, 9]), undefined, { correction: 0 }).item(); // 2
  */
 export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  requireTensor('std', 'x', x);
   const v = varianceOf('std', x, dim, opts);
   // sqrt has an infinite slope at 0: route zero variances around it (to a constant 0), so their
   // gradient is 0 rather than 0 * inf = NaN. Positive and NaN variances take the sqrt.

@@ -3,7 +3,7 @@ import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { broadcastView, operands, scalarTensor } from './operands.js';
+import { broadcastView, operands, scalarTensor, requireTensor } from './operands.js';
 import type { TensorLike } from './types.js';
 
 const wherePrimitive = primitive('where', {
@@ -35,6 +35,7 @@ const wherePrimitive = primitive('where', {
  * where(x.gt(0), x, 0).toArray(); // [0, 2, 0]
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  requireTensor('where', 'condition', condition);
   if (condition.dtype !== 'bool')
     throw new DTypeError(
       `where: condition must be a bool tensor, got ${condition.dtype} (shape ${fmtShape(condition.shape)}); compare first, e.g. x.gt(0)`,
@@ -57,6 +58,8 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
  * maskedFill(x, x.gt(1), -1).toArray(); // [1, -1, -1]
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  requireTensor('maskedFill', 'x', x);
+  requireTensor('maskedFill', 'mask', mask);
   if (mask.dtype !== 'bool')
     throw new DTypeError(`maskedFill: mask must be a bool tensor, got ${mask.dtype} (shape ${fmtShape(mask.shape)})`);
   const shape = broadcastShapes('maskedFill', x.shape, mask.shape);

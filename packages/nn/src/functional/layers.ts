@@ -1,9 +1,9 @@
 import {
   Tensor, ShapeError, ValueError, DTypeError, allocateUninitialized, where, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
   avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
-  checkOptions, defineOptions, unsupported, type Conv2dOptions, type Pool2dOptions, type Generator,
+  checkOptions, defineOptions, unsupported, type Conv2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type Generator,
 } from '@tapegrad/core';
-import { checkGeneratorOptions, requireTensor } from '../options.js';
+import { requireTensor } from '../options.js';
 
 const SIZE2 = 'integer|integer[]';
 const CONV2D = defineOptions('conv2d', { stride: SIZE2, padding: SIZE2, dilation: SIZE2, groups: 'integer' });
@@ -13,12 +13,12 @@ const MAX_POOL2D = defineOptions('maxPool2d', {
   returnIndices: unsupported('returnIndices is not supported', false),
 });
 const AVG_POOL2D = defineOptions('avgPool2d', {
-  stride: SIZE2, padding: SIZE2,
+  stride: SIZE2, padding: SIZE2, dilation: SIZE2,
   ceilMode: unsupported('ceilMode is not supported', false),
   countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
   divisorOverride: unsupported('divisorOverride is not supported', null),
 });
-const DROPOUT = defineOptions('dropout', { p: 'number', training: 'boolean', generator: 'object', inplace: unsupported('inplace is not supported', false) });
+const DROPOUT = defineOptions('dropout', { p: 'number', training: 'boolean', generator: 'generator', inplace: unsupported('inplace is not supported', false) });
 const BATCH_NORM = defineOptions('batchNorm', {
   weight: 'tensor|null', bias: 'tensor|null', training: 'boolean', momentum: 'number', eps: 'number',
 });
@@ -84,7 +84,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: C
  * @example
  * F.maxPool2d(randn([1, 3, 28, 28]), 2).shape; // [1, 3, 14, 14]
  */
-export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: Pool2dOptions): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions): Tensor {
   opts = checkOptions(MAX_POOL2D, opts);
   requireTensor('maxPool2d', 'input', x);
   return coreMaxPool2d(x, kernelSize, opts);
@@ -99,7 +99,7 @@ export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts
  * @example
  * F.avgPool2d(randn([1, 3, 8, 8]), 2).shape; // [1, 3, 4, 4]
  */
-export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts?: Pool2dOptions): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts?: AvgPool2dOptions): Tensor {
   opts = checkOptions(AVG_POOL2D, opts);
   requireTensor('avgPool2d', 'input', x);
   return coreAvgPool2d(x, kernelSize, opts);
@@ -141,7 +141,7 @@ export function checkDropoutP(op: string, p: number): void {
  * F.dropout(ones([4, 4]), { p: 0.5, generator: new Generator(0) }); // entries 0 or 2
  */
 export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
-  opts = checkGeneratorOptions(DROPOUT, opts);
+  opts = checkOptions(DROPOUT, opts);
   requireTensor('dropout', 'input', x);
   const p = opts.p ?? 0.5;
   checkDropoutP('dropout', p);
@@ -149,7 +149,7 @@ export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
   if (!isFloating(x.dtype)) throw new DTypeError(`dropout: expected a floating point tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
   const g = opts.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = allocateUninitialized(x.dtype, x.numel) as Float32Array | Float64Array;
+  const mask = allocateUninitialized(x.dtype, x.numel()) as Float32Array | Float64Array;
   // one 32-bit draw per element, in chunks through a small scratch buffer: an element is
   // dropped when the draw's top 31 bits are below round(p * 2^31) (p = 1 drops every one).
   // keep is the sign bit of (threshold - 1) - bits, all in int32, so the loop has no
@@ -227,7 +227,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   let mean: Tensor;
   let invStd: Tensor;
   if (training) {
-    const n = x.numel / C;
+    const n = x.numel() / C;
     if (n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input.shape=${fmtShape(x.shape)}`);
     mean = x.mean(dims, { keepdim: true });
     const centered = x.sub(mean);

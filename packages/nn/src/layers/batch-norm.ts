@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, checkOptions, defineOptions, zeros, ones, full, noGrad, fmtShape, type DType, type Tensor } from '@tapegrad/core';
+import { ShapeError, ValueError, checkOptions, defineOptions, zeros, ones, full, noGrad, fmtShape, parseDType, type DTypeLike, type Tensor } from '@tapegrad/core';
 
 const TYPES = { eps: 'number', momentum: 'number|null', affine: 'boolean', trackRunningStats: 'boolean', dtype: 'string' };
 const SPECS = { BatchNorm1d: defineOptions('BatchNorm1d', TYPES), BatchNorm2d: defineOptions('BatchNorm2d', TYPES) };
@@ -23,8 +23,8 @@ export interface BatchNormLayerOptions {
   affine?: boolean;
   /** Keep running statistics for evaluation (default true); without them, batch statistics are always used. */
   trackRunningStats?: boolean;
-  /** Parameter and buffer dtype (default float32). */
-  dtype?: DType;
+  /** Parameter and buffer dtype (default float32; PyTorch's names such as `'double'` are accepted). */
+  dtype?: DTypeLike;
 }
 
 /**
@@ -76,7 +76,7 @@ export abstract class BatchNormBase extends Module {
     if (!(this.eps >= 0)) throw new ValueError(`${this.typeName()}: eps must be non-negative, got ${this.eps}`);
     if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1))
       throw new ValueError(`${this.typeName()}: momentum must be in [0, 1] or null, got ${this.momentum}`);
-    const dtype = opts.dtype ?? 'float32';
+    const dtype = parseDType(this.typeName(), opts.dtype ?? 'float32');
     this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype, pinMemory: true })) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype, pinMemory: true })) : null;
     const track = this.trackRunningStats;
@@ -157,7 +157,7 @@ export abstract class BatchNormBase extends Module {
     if (x.shape[1] !== this.numFeatures)
       throw new ShapeError(`${this.typeName()}: expected ${this.numFeatures} channels in dim 1, got input.shape=${fmtShape(x.shape)}`);
     const useBatchStats = this.training || !this.trackRunningStats;
-    if (useBatchStats && x.numel <= this.numFeatures)
+    if (useBatchStats && x.numel() <= this.numFeatures)
       throw new ValueError(`${this.typeName()}: expected more than 1 value per channel when training, got input.shape=${fmtShape(x.shape)}`);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats) {

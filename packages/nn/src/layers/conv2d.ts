@@ -1,9 +1,9 @@
-import { ValueError, defineOptions, unsupported, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+import { ValueError, checkOptions, defineOptions, unsupported, zeros, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS } from '../options.js';
 
 const OPTS = defineOptions('Conv2d', {
   stride: 'integer|integer[]', padding: "integer|integer[]|'valid'|'same'", dilation: 'integer|integer[]', groups: 'integer',
-  bias: 'boolean', dtype: 'string', generator: 'object',
+  bias: 'boolean', dtype: 'string', generator: 'generator',
   paddingMode: unsupported("paddingMode is not supported (only 'zeros')", 'zeros'),
 });
 import { Module } from '../module.js';
@@ -39,8 +39,8 @@ export interface Conv2dLayerOptions {
   groups?: number;
   /** Learn an additive bias (default true). */
   bias?: boolean;
-  /** Parameter dtype (default float32). */
-  dtype?: DType;
+  /** Parameter dtype (default float32; PyTorch's names such as `'double'` are accepted). */
+  dtype?: DTypeLike;
   /** Generator for the initial values (default: the global one). */
   generator?: Generator;
 }
@@ -118,7 +118,7 @@ export class Conv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts?: Conv2dLayerOptions) {
     super();
-    opts = checkGeneratorOptions(OPTS, opts);
+    opts = checkOptions(OPTS, opts);
     const op = 'Conv2d';
     checkSize(op, 'inChannels', inChannels);
     checkSize(op, 'outChannels', outChannels);
@@ -139,7 +139,7 @@ export class Conv2d extends Module {
       if (total.some((t) => t % 2)) throw new ValueError(`${op}: padding='same' needs an even dilation * (kernelSize - 1), got [${total}]`);
       this.padding = [total[0]! / 2, total[1]! / 2];
     } else this.padding = pair(op, 'padding', padding, 0);
-    const dtype = opts.dtype ?? 'float32';
+    const dtype = parseDType(op, opts.dtype ?? 'float32');
     this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype, pinMemory: true }));
     this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
     this.#generator = opts.generator;
@@ -156,7 +156,7 @@ export class Conv2d extends Module {
    * conv.weight.sub(before).abs().max().item(); // 0 (the same draw again)
    */
   resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
+    opts = checkOptions(RESET_PARAMETERS, opts);
     resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 

@@ -1,7 +1,6 @@
-import { defineOptions, unsupported, type Generator, type Tensor } from '@tapegrad/core';
-import { checkGeneratorOptions } from '../options.js';
+import { checkOptions, defineOptions, unsupported, type Generator, type Tensor } from '@tapegrad/core';
 
-const OPTS = defineOptions('Dropout', { generator: 'object', inplace: unsupported('inplace is not supported', false) });
+const OPTS = defineOptions('Dropout', { generator: 'generator', inplace: unsupported('inplace is not supported', false) });
 import { Module } from '../module.js';
 import { checkDropoutP, dropout } from '../functional/layers.js';
 
@@ -25,7 +24,7 @@ export class Dropout extends Module {
   #generator: Generator | undefined;
   constructor(p = 0.5, opts?: { generator?: Generator }) {
     super();
-    opts = checkGeneratorOptions(OPTS, opts);
+    opts = checkOptions(OPTS, opts);
     checkDropoutP('Dropout', p);
     this.p = p;
     this.#generator = opts.generator;

@@ -1,8 +1,8 @@
-import { ValueError, defineOptions, unsupported, zeros, noGrad, type DType, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+import { ValueError, checkOptions, defineOptions, unsupported, zeros, noGrad, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS } from '../options.js';
 
 const OPTS = defineOptions('Embedding', {
-  paddingIdx: 'integer|null', dtype: 'string', generator: 'object',
+  paddingIdx: 'integer|null', dtype: 'string', generator: 'generator',
   maxNorm: unsupported('maxNorm is not supported', null),
   scaleGradByFreq: unsupported('scaleGradByFreq is not supported', false),
   sparse: unsupported('sparse gradients are not supported', false),
@@ -24,7 +24,7 @@ export interface EmbeddingOptions {
   /** An index whose row is initialised to zeros and receives no gradient (negative counts from the end). */
   paddingIdx?: number | null;
   /** Parameter dtype (default float32). */
-  dtype?: DType;
+  dtype?: DTypeLike;
   /** Generator for the initial values (default: the global one). */
   generator?: Generator;
 }
@@ -56,7 +56,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, opts?: EmbeddingOptions) {
     super();
-    opts = checkGeneratorOptions(OPTS, opts);
+    opts = checkOptions(OPTS, opts);
     checkSize('Embedding', 'numEmbeddings', numEmbeddings);
     checkSize('Embedding', 'embeddingDim', embeddingDim);
     this.numEmbeddings = numEmbeddings;
@@ -68,7 +68,7 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
-    this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: opts.dtype ?? 'float32', pinMemory: true }));
+    this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: parseDType('Embedding', opts.dtype ?? 'float32'), pinMemory: true }));
     this.#generator = opts.generator;
     this.resetParameters();
   }
@@ -82,7 +82,7 @@ export class Embedding extends Module {
    * emb.weight.select(0, 0).toArray(); // [0, 0]
    */
   resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
+    opts = checkOptions(RESET_PARAMETERS, opts);
     normal_(this.weight, 0, 1, { generator: opts.generator ?? this.#generator });
     if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
   }

@@ -1,7 +1,7 @@
-import { ValueError, defineOptions, describeValue, zeros, type DType, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS, checkGeneratorOptions } from '../options.js';
+import { ValueError, checkOptions, defineOptions, describeValue, parseDType, zeros, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { RESET_PARAMETERS } from '../options.js';
 
-const OPTS = defineOptions('Linear', { bias: 'boolean', dtype: 'string', generator: 'object' });
+const OPTS = defineOptions('Linear', { bias: 'boolean', dtype: 'string', generator: 'generator' });
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
@@ -18,8 +18,8 @@ import { linear } from '../functional/layers.js';
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
-  /** Parameter dtype (default float32). */
-  dtype?: DType;
+  /** Parameter dtype (default float32; PyTorch's names such as `'double'` are accepted). */
+  dtype?: DTypeLike;
   /** Generator for the initial values (default: the global one). */
   generator?: Generator;
 }
@@ -75,12 +75,12 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions) {
     super();
-    opts = checkGeneratorOptions(OPTS, opts);
+    opts = checkOptions(OPTS, opts);
     checkSize('Linear', 'inFeatures', inFeatures);
     checkSize('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const dtype = opts.dtype ?? 'float32';
+    const dtype = parseDType('Linear', opts.dtype ?? 'float32');
     this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype, pinMemory: true }));
     this.bias = opts.bias === false ? null : new Parameter(zeros([outFeatures], { dtype, pinMemory: true }));
     this.#generator = opts.generator;
@@ -97,7 +97,7 @@ export class Linear extends Module {
    * fc.weight.abs().sum().item() > 0; // true
    */
   resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkGeneratorOptions(RESET_PARAMETERS, opts);
+    opts = checkOptions(RESET_PARAMETERS, opts);
     resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
   }
 

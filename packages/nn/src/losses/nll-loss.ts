@@ -117,7 +117,7 @@ export function classIndexLoss(
   const safe = where(valid, t, 0);
   const weight = opts.weight ? opts.weight.detach() : null;
   const wt = weight
-    ? where(valid, weight.indexSelect(0, safe.reshape([safe.numel])).reshape(safe.shape), 0)
+    ? where(valid, weight.indexSelect(0, safe.reshape([safe.numel()])).reshape(safe.shape), 0)
     : valid.to(lp.dtype);
   const picked = lp.gather(1, safe.unsqueeze(1)).squeeze(1);
   let loss = where(valid, picked, 0).mul(wt).neg();

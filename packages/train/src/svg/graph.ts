@@ -100,7 +100,7 @@ export function formatValues(t: Tensor, maxValues = 6): string {
   requireTensor('formatValues', 't', t);
   requireInteger('formatValues', 'maxValues', maxValues);
   const data = t.data;
-  if (t.numel <= maxValues) {
+  if (t.numel() <= maxValues) {
     const shape = t.shape;
     let i = 0;
     const build = (d: number): string => {
@@ -117,7 +117,7 @@ export function formatValues(t: Tensor, maxValues = 6): string {
     lo = Math.min(lo, data[k]!);
     hi = Math.max(hi, data[k]!);
   }
-  return `${fmtNumber(lo)} .. ${fmtNumber(hi)} (${t.numel} values)`;
+  return `${fmtNumber(lo)} .. ${fmtNumber(hi)} (${t.numel()} values)`;
 }
 
 interface Labels {

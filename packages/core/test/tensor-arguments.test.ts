@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import * as core from '@tapegrad/core';
+import { ValueError, grad, gradcheck, backward, ones, tensor, type Tensor } from '@tapegrad/core';
+import * as ops from '../src/ops/index.js';
+
+// Every op that takes tensors, called with a plain array or a number in one tensor position at
+// a time (the other arguments valid), must throw a ValueError naming the op, not fail later
+// inside a kernel with "Cannot read properties of undefined".
+
+const x = ones([2, 2]);
+const m = ones([2, 2]);
+const v = ones([2]);
+const idx = tensor([[0, 1], [1, 0]], { dtype: 'int32' });
+const img = ones([1, 1, 4, 4]);
+const w = ones([1, 1, 3, 3]);
+const cond = x.gt(0);
+
+/** The bad values tried in each tensor position. */
+const BAD: unknown[] = [[1, 2], 3];
+
+type Call = (bad: never) => unknown;
+
+/** (op, one call per tensor argument, the bad value put in that argument). */
+const TENSOR_ARGS: Record<string, Call[]> = {
+  abs: [(b) => ops.abs(b)],
+  all: [(b) => ops.all(b)],
+  amax: [(b) => ops.amax(b)],
+  amin: [(b) => ops.amin(b)],
+  any: [(b) => ops.any(b)],
+  argmax: [(b) => ops.argmax(b)],
+  argmin: [(b) => ops.argmin(b)],
+  avgPool2d: [(b) => ops.avgPool2d(b, 2)],
+  bmm: [(b) => ops.bmm(b, ones([1, 2, 2])), (b) => ops.bmm(ones([1, 2, 2]), b)],
+  cat: [(b) => ops.cat([b, x]), (b) => ops.cat([x, b]), (b) => ops.cat(b)],
+  chunk: [(b) => ops.chunk(b, 2)],
+  clamp: [(b) => ops.clamp(b, 0, 1)],
+  clone: [(b) => ops.clone(b)],
+  conv2d: [(b) => ops.conv2d(b, w), (b) => ops.conv2d(img, b)],
+  cos: [(b) => ops.cos(b)],
+  dot: [(b) => ops.dot(b, v), (b) => ops.dot(v, b)],
+  elu: [(b) => ops.elu(b)],
+  erf: [(b) => ops.erf(b)],
+  exp: [(b) => ops.exp(b)],
+  expand: [(b) => ops.expand(b, [2, 2])],
+  flatten: [(b) => ops.flatten(b)],
+  gather: [(b) => ops.gather(b, 1, idx), (b) => ops.gather(x, 1, b)],
+  gelu: [(b) => ops.gelu(b)],
+  indexAdd: [
+    (b) => ops.indexAdd(b, 0, tensor([0], { dtype: 'int32' }), ones([1, 2])),
+    (b) => ops.indexAdd(x, 0, b, ones([1, 2])),
+    (b) => ops.indexAdd(x, 0, tensor([0], { dtype: 'int32' }), b),
+  ],
+  indexSelect: [(b) => ops.indexSelect(b, 0, tensor([0], { dtype: 'int32' })), (b) => ops.indexSelect(x, 0, b)],
+  leakyRelu: [(b) => ops.leakyRelu(b)],
+  log: [(b) => ops.log(b)],
+  log1p: [(b) => ops.log1p(b)],
+  logSoftmax: [(b) => ops.logSoftmax(b)],
+  logsumexp: [(b) => ops.logsumexp(b, 0)],
+  maskedFill: [(b) => ops.maskedFill(b, cond, 0), (b) => ops.maskedFill(x, b, 0)],
+  matmul: [(b) => ops.matmul(b, m), (b) => ops.matmul(m, b)],
+  max: [(b) => ops.max(b)],
+  maxPool2d: [(b) => ops.maxPool2d(b, 2)],
+  mean: [(b) => ops.mean(b)],
+  min: [(b) => ops.min(b)],
+  narrow: [(b) => ops.narrow(b, 0, 0, 1)],
+  neg: [(b) => ops.neg(b)],
+  oneHot: [(b) => ops.oneHot(b, 3)],
+  outer: [(b) => ops.outer(b, v), (b) => ops.outer(v, b)],
+  permute: [(b) => ops.permute(b, [1, 0])],
+  prod: [(b) => ops.prod(b)],
+  relu: [(b) => ops.relu(b)],
+  reshape: [(b) => ops.reshape(b, [4])],
+  rsqrt: [(b) => ops.rsqrt(b)],
+  scatterAdd: [(b) => ops.scatterAdd(b, 1, idx, x), (b) => ops.scatterAdd(x, 1, b, x), (b) => ops.scatterAdd(x, 1, idx, b)],
+  select: [(b) => ops.select(b, 0, 0)],
+  sigmoid: [(b) => ops.sigmoid(b)],
+  sign: [(b) => ops.sign(b)],
+  sin: [(b) => ops.sin(b)],
+  slice: [(b) => ops.slice(b, [null])],
+  softmax: [(b) => ops.softmax(b)],
+  softplus: [(b) => ops.softplus(b)],
+  split: [(b) => ops.split(b, 1)],
+  sqrt: [(b) => ops.sqrt(b)],
+  squeeze: [(b) => ops.squeeze(b)],
+  stack: [(b) => ops.stack([b, x]), (b) => ops.stack([x, b]), (b) => ops.stack(b)],
+  std: [(b) => ops.std(b)],
+  sum: [(b) => ops.sum(b)],
+  sumToShape: [(b) => ops.sumToShape(b, [2])],
+  tanh: [(b) => ops.tanh(b)],
+  toDType: [(b) => ops.toDType(b, 'float64')],
+  transpose: [(b) => ops.transpose(b, 0, 1)],
+  unsqueeze: [(b) => ops.unsqueeze(b, 0)],
+  variance: [(b) => ops.variance(b)],
+  view: [(b) => ops.view(b, [4])],
+  where: [(b) => ops.where(b, x, 0)],
+};
+
+/** Ops whose tensor arguments also take numbers (as scalars): only arrays and other objects are refused there. */
+const TENSOR_OR_NUMBER_ARGS: Record<string, Call[]> = {
+  add: [(b) => ops.add(b, x), (b) => ops.add(x, b)],
+  sub: [(b) => ops.sub(b, x), (b) => ops.sub(x, b)],
+  mul: [(b) => ops.mul(b, x), (b) => ops.mul(x, b)],
+  div: [(b) => ops.div(b, x), (b) => ops.div(x, b)],
+  pow: [(b) => ops.pow(b, x), (b) => ops.pow(x, b)],
+  minimum: [(b) => ops.minimum(b, x), (b) => ops.minimum(x, b)],
+  maximum: [(b) => ops.maximum(b, x), (b) => ops.maximum(x, b)],
+  eq: [(b) => ops.eq(b, x), (b) => ops.eq(x, b)],
+  ne: [(b) => ops.ne(b, x), (b) => ops.ne(x, b)],
+  lt: [(b) => ops.lt(b, x), (b) => ops.lt(x, b)],
+  le: [(b) => ops.le(b, x), (b) => ops.le(x, b)],
+  gt: [(b) => ops.gt(b, x), (b) => ops.gt(x, b)],
+  ge: [(b) => ops.ge(b, x), (b) => ops.ge(x, b)],
+  where: [(b) => ops.where(cond, b, x), (b) => ops.where(cond, x, b)],
+};
+
+/** The name each op's errors start with, where it differs from the export. */
+const OP_NAME: Record<string, string> = { variance: 'var', toDType: 'to' };
+
+function errorOf(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+function expectRefused(op: string, call: () => unknown, what: string): void {
+  const e = errorOf(call);
+  expect(e, `${op} with ${what}`).toBeInstanceOf(ValueError);
+  expect((e as Error).message, `${op} with ${what}`).toMatch(new RegExp(`^${OP_NAME[op] ?? op}: `));
+}
+
+describe('tensor arguments', () => {
+  it('every exported op refuses an array or a number where it needs a Tensor, with a ValueError naming the op', () => {
+    for (const [op, calls] of Object.entries(TENSOR_ARGS))
+      for (const call of calls) for (const bad of BAD) expectRefused(op, () => call(bad as never), JSON.stringify(bad));
+  });
+
+  it('ops that take numbers as scalars refuse arrays, strings and plain objects, naming the op', () => {
+    for (const [op, calls] of Object.entries(TENSOR_OR_NUMBER_ARGS))
+      for (const call of calls)
+        for (const bad of [[1, 2], '2', {}]) expectRefused(op, () => call(bad as never), JSON.stringify(bad));
+  });
+
+  it('every function exported from the ops is in one of the tables above', () => {
+    const exported = Object.entries(ops).filter(([, f]) => typeof f === 'function').map(([name]) => name);
+    const covered = new Set([...Object.keys(TENSOR_ARGS), ...Object.keys(TENSOR_OR_NUMBER_ARGS)]);
+    expect(exported.filter((name) => !covered.has(name))).toEqual([]);
+    // and the package exports them all under the same names
+    for (const name of exported) expect(typeof (core as Record<string, unknown>)[name], name).toBe('function');
+  });
+
+  it('prints the bad value and the argument it was passed as', () => {
+    expect(() => ops.cat([[1, 2], x] as never)).toThrow('cat: tensors[0] must be a Tensor, got an array [1, 2]');
+    expect(() => ops.stack([x, 3] as never)).toThrow('stack: tensors[1] must be a Tensor, got 3 (a number)');
+    expect(() => ops.cat(x as never)).toThrow('cat: tensors must be an array of Tensors, got a Tensor');
+    expect(() => ops.exp([1] as never)).toThrow('exp: x must be a Tensor, got an array [1]');
+    expect(() => ops.gather(x, 1, [[0]] as never)).toThrow('gather: index must be a Tensor, got an array [0]');
+    expect(() => ops.add(x, [1, 2] as never)).toThrow('add: expected a Tensor or a number, got an array [1, 2]');
+    expect(() => ops.mul(x, '2' as never)).toThrow("mul: expected a Tensor or a number, got '2' (a string)");
+  });
+
+  it('Tensor methods refuse a non-Tensor in their other tensor arguments', () => {
+    const t = (): Tensor => ones([2, 2]);
+    const methods: Array<[string, (b: never) => unknown]> = [
+      ['add_', (b) => t().add_(b)],
+      ['sub_', (b) => t().sub_(b)],
+      ['mul_', (b) => t().mul_(b)],
+      ['div_', (b) => t().div_(b)],
+      ['copy_', (b) => t().copy_(b)],
+      ['maximum_', (b) => t().maximum_(b)],
+      ['addcmul_', (b) => t().addcmul_(b, x)],
+      ['addcmul_', (b) => t().addcmul_(x, b)],
+      ['addcdiv_', (b) => t().addcdiv_(b, x)],
+      ['addcdiv_', (b) => t().addcdiv_(x, b)],
+      ['expandAs', (b) => t().expandAs(b)],
+      ['reshapeAs', (b) => t().reshapeAs(b)],
+      ['viewAs', (b) => t().viewAs(b)],
+      ['mm', (b) => t().mm(b)],
+      ['matmul', (b) => t().matmul(b)],
+      ['gather', (b) => t().gather(1, b)],
+      ['maskedFill', (b) => t().maskedFill(b, 0)],
+    ];
+    for (const [op, call] of methods) expectRefused(op, () => call([1, 2] as never), '[1, 2]');
+    // The in-place ops took an array silently before (as a scalar NaN write or a no-op).
+    const before = t();
+    expect(() => before.add_([1, 2] as never)).toThrow('add_: expected a Tensor or a number, got an array [1, 2]');
+    expect(before.toArray()).toEqual([[1, 1], [1, 1]]);
+  });
+
+  it('the autograd entry points refuse non-tensors too', () => {
+    const p = ones([2], { requiresGrad: true });
+    expect(() => backward([1] as never)).toThrow('backward: tensor must be a Tensor, got an array [1]');
+    expect(() => grad(p.sum(), [[1]] as never)).toThrow('grad: inputs[0] must be a Tensor, got an array [1]');
+    expect(() => grad(3 as never, p)).toThrow('grad: outputs must be a Tensor, got 3 (a number)');
+    expect(() => gradcheck((a) => a, [[1]] as never)).toThrow('gradcheck: inputs[0] must be a Tensor, got an array [1]');
+    expect(() => gradcheck((a) => a, [[1]] as never)).toThrow(ValueError);
+  });
+});

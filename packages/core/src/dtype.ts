@@ -89,9 +89,9 @@ const DTYPE_NAMES: Readonly<Record<string, DType>> = Object.assign(Object.create
 export function parseDType(op: string, value: unknown): DType {
   const d = typeof value === 'string' ? DTYPE_NAMES[value] : undefined;
   if (d !== undefined) return d;
-  const shown = typeof value === 'string' ? `'${value}'` : describeValue(value);
+  const shown = typeof value === 'string' ? `unknown dtype '${value}'` : `a dtype is a string, got ${describeValue(value)}`;
   throw new ValueError(
-    `${op}: unknown dtype ${shown}; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)`,
+    `${op}: ${shown}; tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)`,
   );
 }
 

@@ -123,6 +123,7 @@ function describeType(type: OptionType): string {
     if (alt === 'object') return 'a plain object';
     if (alt === 'array') return 'an array';
     if (alt === 'integer') return 'an integer';
+    if (alt === 'generator') return 'a Generator';
     return `a ${alt}`;
   });
   return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;

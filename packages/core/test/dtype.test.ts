@@ -31,8 +31,8 @@ describe('parseDType', () => {
   it('refuses an unknown dtype, naming the function, the value and the dtypes there are', () => {
     expect(messageOf(() => parseDType('zeros', 'float16'))).toBe(`zeros: unknown dtype 'float16'; ${KNOWN}`);
     expect(messageOf(() => parseDType('zeros', 'constructor'))).toBe(`zeros: unknown dtype 'constructor'; ${KNOWN}`);
-    expect(messageOf(() => parseDType('zeros', 3))).toBe(`zeros: unknown dtype 3 (a number); ${KNOWN}`);
-    expect(messageOf(() => parseDType('zeros', null))).toBe(`zeros: unknown dtype null; ${KNOWN}`);
+    expect(messageOf(() => parseDType('zeros', 3))).toBe(`zeros: a dtype is a string, got 3 (a number); ${KNOWN}`);
+    expect(messageOf(() => parseDType('zeros', null))).toBe(`zeros: a dtype is a string, got null; ${KNOWN}`);
   });
 });
 

@@ -3,18 +3,10 @@ import {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm,
   Generator, prod, max, min, amax, amin, argmax, argmin, logsumexp, add, sub, mul, div, neg, abs, exp, log, sqrt,
   rsqrt, tanh, sigmoid, relu, gelu, softplus, conv2d, maxPool2d, avgPool2d, elu, leakyRelu, oneHot, softmax,
-  logSoftmax, cat, gather, ValueError, type Tensor,
+  logSoftmax, cat, gather, type Tensor,
 } from '@tapegrad/core';
+import { messageOf } from '../../../test/errors.js';
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValueError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValueError');
-}
 
 /** Calls `f` with options that the type system would refuse, as JavaScript callers may. */
 const any = (v: unknown) => v as never;

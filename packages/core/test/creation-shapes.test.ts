@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { zeros, ones, rand, randn, full, randint, Generator, ValueError } from '@tapegrad/core';
+import { zeros, ones, rand, randn, full, randint, Generator } from '@tapegrad/core';
+import { messageOf } from '../../../test/errors.js';
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValueError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValueError');
-}
 
 describe('shapes given as numbers', () => {
   it('zeros and ones take the sizes as numbers, as an array, and either with options', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { zeros, ones, full, rand, randn, randint, randperm, arange, linspace, eye, ValueError } from '@tapegrad/core';
+import { zeros, ones, full, rand, randn, randint, randperm, arange, linspace, eye } from '@tapegrad/core';
+import { messageOf } from '../../../test/errors.js';
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValueError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValueError');
-}
 
 const TOO_BIG = 'more than one JavaScript typed array can hold (4294967295 elements)';
 

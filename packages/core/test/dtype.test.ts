@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   tensor, zeros, ones, full, zerosLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm,
-  toDType, parseDType, float32, float64, int32, bool, ValueError, type DType, type DTypeLike,
+  toDType, parseDType, float32, float64, int32, bool, type DType, type DTypeLike,
 } from '@tapegrad/core';
+import { messageOf } from '../../../test/errors.js';
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValueError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValueError');
-}
 
 const KNOWN = 'tapegrad has float32, float64, int32, bool (int64/long are accepted as int32)';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  tensor, ones, zeros, sum, mean, variance, std, checkOptions, defineOptions, unsupported, ValueError,
+  tensor, ones, zeros, sum, mean, variance, std, checkOptions, defineOptions, unsupported,
 } from '@tapegrad/core';
+import { messageOf } from '../../../test/errors.js';
 
 const SPEC = defineOptions('demo', {
   keepdim: 'boolean',
@@ -11,15 +12,6 @@ const SPEC = defineOptions('demo', {
   ceilMode: unsupported('ceilMode is not supported', false),
 });
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValueError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValueError');
-}
 
 describe('checkOptions', () => {
   it('returns the options it was given, and an empty object for undefined', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { zeros, ones, tensor, rand, full, reshape, unsqueeze, expand, stack, oneHot, MAX_DIMS, ValueError, Tensor } from '@tapegrad/core';
+import { zeros, ones, tensor, rand, full, reshape, unsqueeze, expand, stack, oneHot, MAX_DIMS, Tensor } from '@tapegrad/core';
+import { messageOf } from '../../../test/errors.js';
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValueError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValueError');
-}
 
 const ones64 = (): number[] => new Array<number>(64).fill(1);
 const ones65 = (): number[] => new Array<number>(65).fill(1);

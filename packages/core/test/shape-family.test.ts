@@ -457,7 +457,8 @@ describe('tile', () => {
     gradgradcheck((a) => sq(tile(a, [2, 1, 2])), [f64([2, 3])]);
   });
   it('throws naming the op', () => {
-    expect(() => tile(zeros([2]), [1.5])).toThrow(/^tile: repeats \[1.5\] must be non-negative integers/);
+    expect(() => tile(zeros([2]), [1.5])).toThrow(/^tile: repeats must be an integer or a list of integers, got an array \[1.5\]/);
+    expect(() => tile(zeros([2]), [-2])).toThrow(/^tile: repeats \[-2\] must be non-negative integers/);
   });
 });
 
@@ -675,5 +676,29 @@ describe('shape-taking methods', () => {
       expect(v.storage).toBe(x.storage);
     for (const c of [x.flip(0), x.roll(1), x.rot90(), x.repeat(1, 1), x.tile(1), x.repeatInterleave(1, 0), x.tril(), x.triu(), x.diag(), x.fliplr(), x.flipud()])
       expect(c.storage).not.toBe(x.storage);
+  });
+});
+
+describe('argument checks of the shape ops', () => {
+  // Plain JavaScript callers can pass anything: the op and the value are named.
+  const any = (v: unknown) => v as never;
+  it('refuse a non-tensor input, naming the op', () => {
+    expect(() => flip(any([1, 2]), 0)).toThrow(TypeError);
+    expect(() => flip(any([1, 2]), 0)).toThrow(/^flip: x must be a Tensor, got an array \[1, 2\]/);
+    expect(() => diagonal(any(null))).toThrow(/^diagonal: x must be a Tensor, got null/);
+    expect(() => hstack(any(zeros([2])))).toThrow(/^hstack: expected an array of tensors, got a Tensor/);
+    expect(() => vstack([zeros([2]), any(3)])).toThrow(/^vstack: tensors\[1\] must be a Tensor, got 3 \(a number\)/);
+    expect(() => broadcastTensors(zeros([2]), any('a'))).toThrow(/^broadcastTensors: tensors\[1\] must be a Tensor/);
+  });
+  it('refuse dims, shifts and repeats that are not integers', () => {
+    expect(() => flip(zeros([2]), any('0'))).toThrow(/^flip: dims must be an integer or a list of integers, got '0' \(a string\)/);
+    expect(() => roll(zeros([2]), any(undefined))).toThrow(/^roll: shifts must be an integer or a list of integers/);
+    expect(() => movedim(zeros([2]), [0.5], [0])).toThrow(/^movedim: source must be an integer or a list/);
+    expect(broadcastTo(zeros([1]), 3).shape).toEqual([3]);
+    expect(() => unflatten(zeros([4]), 0, any([2, '2']))).toThrow(/^unflatten: sizes must be/);
+  });
+  it('take a single number where PyTorch takes one', () => {
+    expect(repeat(tensor([1, 2]), 2).toArray()).toEqual([1, 2, 1, 2]);
+    expect(tile(tensor([[1, 2]]), 2).toArray()).toEqual([[1, 2, 1, 2]]);
   });
 });

@@ -1,7 +1,8 @@
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand } from './expand.js';
+import { intList, requireTensorArg } from './shape-args.js';
 
 /**
  * `x` broadcast to `shape` without copying (a view with stride 0 on broadcast dims), by
@@ -13,9 +14,11 @@ import { expand } from './expand.js';
  * @example
  * broadcastTo(tensor([1, 2, 3]), [2, 3]).toArray(); // [[1, 2, 3], [1, 2, 3]]
  */
-export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+export function broadcastTo(x: Tensor, shape: number | readonly number[]): Tensor {
+  requireTensorArg('broadcastTo', 'x', x);
+  const target = intList('broadcastTo', 'shape', shape);
   try {
-    return expand(x, shape);
+    return expand(x, target);
   } catch (e) {
     if (e instanceof ShapeError && e.message.startsWith('expand:'))
       throw new ShapeError(`broadcastTo:${e.message.slice('expand:'.length)}`);
@@ -37,9 +40,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function broadcastTensors(...tensors: Tensor[] | [readonly Tensor[]]): Tensor[] {
   const list: readonly Tensor[] = tensors.length === 1 && Array.isArray(tensors[0]) ? tensors[0] : (tensors as Tensor[]);
-  list.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new ValueError(`broadcastTensors: argument ${i} is not a Tensor`);
-  });
+  list.forEach((t, i) => requireTensorArg('broadcastTensors', `tensors[${i}]`, t));
   const shape = broadcastShapes('broadcastTensors', ...list.map((t) => t.shape));
   return list.map((t) => expand(t, shape));
 }

@@ -1,13 +1,9 @@
-import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { cat } from './cat.js';
 import { reshape } from './reshape.js';
+import { requireTensorList } from './shape-args.js';
 
 // NumPy's stacking helpers: each promotes its inputs to at least 1, 2 or 3 dims, then concatenates.
-
-function nonEmpty(op: string, tensors: readonly Tensor[]): void {
-  if (tensors.length === 0) throw new ValueError(`${op}: expected a non-empty list of tensors`);
-}
 
 /** [] -> [1], others unchanged. */
 function atLeast1d(t: Tensor): Tensor {
@@ -37,7 +33,7 @@ function atLeast3d(t: Tensor): Tensor {
  * hstack([tensor([[1], [2]]), tensor([[3], [4]])]).toArray(); // [[1, 3], [2, 4]]
  */
 export function hstack(tensors: readonly Tensor[]): Tensor {
-  nonEmpty('hstack', tensors);
+  requireTensorList('hstack', tensors);
   const ts = tensors.map(atLeast1d);
   return cat(ts, ts[0]!.ndim === 1 ? 0 : 1);
 }
@@ -52,7 +48,7 @@ export function hstack(tensors: readonly Tensor[]): Tensor {
  * vstack([tensor([1, 2]), tensor([3, 4])]).toArray(); // [[1, 2], [3, 4]]
  */
 export function vstack(tensors: readonly Tensor[]): Tensor {
-  nonEmpty('vstack', tensors);
+  requireTensorList('vstack', tensors);
   return cat(tensors.map(atLeast2d), 0);
 }
 
@@ -77,7 +73,7 @@ export function rowStack(tensors: readonly Tensor[]): Tensor {
  * dstack([tensor([1, 2]), tensor([3, 4])]).toArray(); // [[[1, 3], [2, 4]]]
  */
 export function dstack(tensors: readonly Tensor[]): Tensor {
-  nonEmpty('dstack', tensors);
+  requireTensorList('dstack', tensors);
   return cat(tensors.map(atLeast3d), 2);
 }
 
@@ -91,6 +87,6 @@ export function dstack(tensors: readonly Tensor[]): Tensor {
  * columnStack([tensor([1, 2]), tensor([3, 4])]).toArray(); // [[1, 3], [2, 4]]
  */
 export function columnStack(tensors: readonly Tensor[]): Tensor {
-  nonEmpty('columnStack', tensors);
+  requireTensorList('columnStack', tensors);
   return cat(tensors.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel, 1]) : t)), 1);
 }

@@ -8,6 +8,7 @@ import { flatten } from './flatten.js';
 import { indexSelect } from './index-select.js';
 import { requireIndex } from './operands.js';
 import { reshape } from './reshape.js';
+import { intList, requireTensorArg } from './shape-args.js';
 
 /**
  * `x` (of shape [A, N, B] after merging the dims around `d`) with each [A, ·, B] block repeated:
@@ -26,10 +27,10 @@ function repeatAlong(x: Tensor, d: number, r: number, outer: boolean): Tensor {
   return reshape(y, shape);
 }
 
-function sizeList(op: string, sizes: readonly number[]): number[] {
-  for (const s of sizes)
-    if (!Number.isInteger(s) || s < 0) throw new ValueError(`${op}: repeats ${fmtShape(sizes)} must be non-negative integers`);
-  return [...sizes];
+function sizeList(op: string, sizes: number | readonly number[]): number[] {
+  const list = intList(op, 'repeats', sizes);
+  if (list.some((s) => s < 0)) throw new ValueError(`${op}: repeats ${fmtShape(list)} must be non-negative integers`);
+  return list;
 }
 
 /**
@@ -43,7 +44,8 @@ function sizeList(op: string, sizes: readonly number[]): number[] {
  * repeat(tensor([1, 2]), [2]).toArray();    // [1, 2, 1, 2]
  * repeat(tensor([1, 2]), [2, 2]).toArray(); // [[1, 2, 1, 2], [1, 2, 1, 2]]
  */
-export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
+export function repeat(x: Tensor, repeats: number | readonly number[]): Tensor {
+  requireTensorArg('repeat', 'x', x);
   const reps = sizeList('repeat', repeats);
   if (reps.length < x.ndim)
     throw new ValueError(
@@ -69,7 +71,8 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
  * @example
  * tile(tensor([[1, 2], [3, 4]]), [2]).toArray(); // [[1, 2, 1, 2], [3, 4, 3, 4]]
  */
-export function tile(x: Tensor, reps: readonly number[]): Tensor {
+export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
+  requireTensorArg('tile', 'x', x);
   const list = sizeList('tile', reps);
   return repeat(x, [...new Array<number>(Math.max(x.ndim - list.length, 0)).fill(1), ...list]);
 }
@@ -87,6 +90,7 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
  * repeatInterleave(tensor([1, 2]), tensor([1, 3], { dtype: 'int32' })).toArray(); // [1, 2, 2, 2]
  */
 export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: number): Tensor {
+  requireTensorArg('repeatInterleave', 'x', x);
   let y = x;
   let d: number;
   if (dim === undefined) {

@@ -6,6 +6,7 @@ import { clone } from './clone.js';
 import { flatten } from './flatten.js';
 import { reshape } from './reshape.js';
 import { narrow } from './slice.js';
+import { intList, requireTensorArg } from './shape-args.js';
 
 /**
  * Shifts elements cyclically by `shifts[i]` along `dims[i]`: the element at position j moves to
@@ -20,14 +21,14 @@ import { narrow } from './slice.js';
  * roll(tensor([[1, 2], [3, 4]]), [1, -1], [0, 1]).toArray(); // [[4, 3], [2, 1]]
  */
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
-  const sh = typeof shifts === 'number' ? [shifts] : [...shifts];
-  for (const s of sh) if (!Number.isInteger(s)) throw new ValueError(`roll: shifts ${fmtShape(sh)} must be integers`);
+  requireTensorArg('roll', 'x', x);
+  const sh = intList('roll', 'shifts', shifts);
   if (dims === undefined || (Array.isArray(dims) && dims.length === 0)) {
     if (sh.length !== 1)
       throw new ValueError(`roll: without dims, shifts must be one number, got ${fmtShape(sh)} (shape ${fmtShape(x.shape)})`);
     return reshape(roll(flatten(x), sh[0]!, 0), x.shape);
   }
-  const dl = typeof dims === 'number' ? [dims] : [...dims];
+  const dl = intList('roll', 'dims', dims);
   if (dl.length !== sh.length)
     throw new ValueError(
       `roll: shifts ${fmtShape(sh)} and dims ${fmtShape(dl)} must have the same length (shape ${fmtShape(x.shape)})`,

@@ -593,6 +593,14 @@ describe('diagonal', () => {
     noGrad(() => diagonal(x, 1).fill_(7));
     expect(x.toArray()).toEqual([[0, 7, 0], [0, 0, 7], [0, 0, 0]]);
   });
+  it('reads an overlapping operand of an in-place write as it was before the write', () => {
+    const x = arange(9, { dtype: 'float32' }).reshape([3, 3]);
+    diagonal(x).copy_(x.select(0, 0));
+    expect(x.toArray()).toEqual([[0, 1, 2], [3, 1, 5], [6, 7, 2]]);
+    const y = arange(9, { dtype: 'float32' }).reshape([3, 3]);
+    y.select(0, 0).copy_(diagonal(y));
+    expect(y.toArray()).toEqual([[0, 4, 8], [3, 4, 5], [6, 7, 8]]);
+  });
   it('passes gradcheck and gradgradcheck', () => {
     gradcheck((a) => diagonal(a, 1, 2, 0), [f64([3, 2, 4])]);
     gradcheck((a) => diagonal(a.T, -1), [f64([3, 4])]);

@@ -687,6 +687,24 @@ describe('shape-taking methods', () => {
   });
 });
 
+describe('bool inputs of the shape ops', () => {
+  it('keep the bool dtype and values', () => {
+    const b = tensor([[1, 0, 1], [0, 1, 1]]).gt(0);
+    const cases: Array<[Tensor, boolean[][] | boolean[]]> = [
+      [flip(b, [0, 1]), [[true, true, false], [true, false, true]]],
+      [roll(b, 1), [[true, true, false], [true, false, true]]],
+      [repeatInterleave(b, tensor([1, 2], { dtype: 'int32' }), 0), [[true, false, true], [false, true, true], [false, true, true]]],
+      [tril(b), [[true, false, false], [false, true, false]]],
+      [diag(b), [true, true]],
+      [repeat(b, [1, 2]), [[true, false, true, true, false, true], [false, true, true, false, true, true]]],
+    ];
+    for (const [y, want] of cases) {
+      expect(y.dtype).toBe('bool');
+      expect(y.toArray()).toEqual(want);
+    }
+  });
+});
+
 describe('argument checks of the shape ops', () => {
   // Plain JavaScript callers can pass anything: the op and the value are named.
   const any = (v: unknown) => v as never;

@@ -1475,6 +1475,163 @@ export class Tensor {
    * tensor([[1, 2], [3, 4], [5, 6]]).indexSelect(0, tensor([2, 0], { dtype: 'int32' })).toArray(); // [[5, 6], [1, 2]]
    */
   indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
+
+  // ---------------------------------------------------------------- shape ops (issue 17)
+
+  /**
+   * Splits dim `dim` into the dims `sizes` (one may be -1); see {@link unflatten}.
+   *
+   * @example
+   * zeros([2, 6]).unflatten(1, [3, 2]).shape; // [2, 3, 2]
+   */
+  unflatten(dim: number, sizes: number[]): Tensor { return ops.unflatten(this, dim, sizes); }
+  /**
+   * Moves dims `source` to positions `destination` (a view); see {@link movedim}.
+   *
+   * @example
+   * zeros([2, 3, 4]).movedim(0, -1).shape; // [3, 4, 2]
+   */
+  movedim(source: number | number[], destination: number | number[]): Tensor { return ops.movedim(this, source, destination); }
+  /**
+   * Alias of {@link Tensor.movedim}.
+   *
+   * @example
+   * zeros([2, 3, 4]).moveaxis(-1, 0).shape; // [4, 2, 3]
+   */
+  moveaxis(source: number | number[], destination: number | number[]): Tensor { return ops.movedim(this, source, destination); }
+  /**
+   * Swaps two dims (a view); alias of {@link Tensor.transpose}.
+   *
+   * @example
+   * zeros([2, 3, 4]).swapdims(0, 2).shape; // [4, 3, 2]
+   */
+  swapdims(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  /**
+   * Swaps two dims (a view); alias of {@link Tensor.transpose}.
+   *
+   * @example
+   * zeros([2, 3]).swapaxes(0, 1).shape; // [3, 2]
+   */
+  swapaxes(axis0: number, axis1: number): Tensor { return ops.transpose(this, axis0, axis1); }
+  /**
+   * Broadcasts to `shape` (a view); see {@link broadcastTo}.
+   *
+   * @example
+   * tensor([1, 2]).broadcastTo([2, 2]).toArray(); // [[1, 2], [1, 2]]
+   */
+  broadcastTo(...shape: number[] | [number[]]): Tensor { return ops.broadcastTo(this, flatArgs(shape)); }
+  /**
+   * Splits along `dim` into `sections` pieces or before each of `indices` (views); see {@link tensorSplit}.
+   *
+   * @example
+   * arange(5).tensorSplit(3).map((t) => t.toArray()); // [[0, 1], [2, 3], [4]]
+   */
+  tensorSplit(indicesOrSections: number | number[] | Tensor, dim = 0): Tensor[] { return ops.tensorSplit(this, indicesOrSections, dim); }
+  /**
+   * The slices along `dim`, that dim removed (views); see {@link unbind}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).unbind(1).map((t) => t.toArray()); // [[1, 3], [2, 4]]
+   */
+  unbind(dim = 0): Tensor[] { return ops.unbind(this, dim); }
+  /**
+   * Reverses the order along `dims` (a copy); `x.flip(0, 1)` or `x.flip([0, 1])`. See {@link flip}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).flip(0, 1).toArray(); // [[4, 3], [2, 1]]
+   */
+  flip(...dims: number[] | [number[]]): Tensor { return ops.flip(this, flatArgs(dims)); }
+  /**
+   * Reverses dim 1 (a copy); see {@link fliplr}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).fliplr().toArray(); // [[2, 1], [4, 3]]
+   */
+  fliplr(): Tensor { return ops.fliplr(this); }
+  /**
+   * Reverses dim 0 (a copy); see {@link flipud}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).flipud().toArray(); // [[3, 4], [1, 2]]
+   */
+  flipud(): Tensor { return ops.flipud(this); }
+  /**
+   * Shifts cyclically by `shifts` along `dims` (flattened without dims); see {@link roll}.
+   *
+   * @example
+   * tensor([1, 2, 3]).roll(1).toArray(); // [3, 1, 2]
+   */
+  roll(shifts: number | number[], dims?: number | number[]): Tensor { return ops.roll(this, shifts, dims); }
+  /**
+   * Rotates by 90 degrees `k` times in the plane `dims`; see {@link rot90}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).rot90().toArray(); // [[2, 4], [1, 3]]
+   */
+  rot90(k = 1, dims: number[] = [0, 1]): Tensor { return ops.rot90(this, k, dims); }
+  /**
+   * Tiles `repeats[i]` times along dim i (PyTorch's `Tensor.repeat`); `x.repeat(2, 3)` or `x.repeat([2, 3])`.
+   *
+   * @example
+   * tensor([1, 2]).repeat(2, 2).toArray(); // [[1, 2, 1, 2], [1, 2, 1, 2]]
+   */
+  repeat(...repeats: number[] | [number[]]): Tensor { return ops.repeat(this, flatArgs(repeats)); }
+  /**
+   * Tiles `reps[i]` times along dim i, reps padded with leading 1s; see {@link tile}.
+   *
+   * @example
+   * tensor([[1, 2]]).tile(2).toArray(); // [[1, 2, 1, 2]]
+   */
+  tile(...reps: number[] | [number[]]): Tensor { return ops.tile(this, flatArgs(reps)); }
+  /**
+   * Repeats each element along `dim` (flattened without dim); see {@link repeatInterleave}.
+   *
+   * @example
+   * tensor([1, 2]).repeatInterleave(2).toArray(); // [1, 1, 2, 2]
+   */
+  repeatInterleave(repeats: number | Tensor, dim?: number): Tensor { return ops.repeatInterleave(this, repeats, dim); }
+  /**
+   * The lower triangle of the last two dims, zeros above diagonal `diagonal`; see {@link tril}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).tril().toArray(); // [[1, 0], [3, 4]]
+   */
+  tril(diagonal = 0): Tensor { return ops.tril(this, diagonal); }
+  /**
+   * The upper triangle of the last two dims, zeros below diagonal `diagonal`; see {@link triu}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).triu().toArray(); // [[1, 2], [0, 4]]
+   */
+  triu(diagonal = 0): Tensor { return ops.triu(this, diagonal); }
+  /**
+   * The diagonal `offset` of the planes (dim1, dim2), as a view; see {@link diagonal}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).diagonal().toArray(); // [1, 4]
+   */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return ops.diagonal(this, offset, dim1, dim2); }
+  /**
+   * A 1-D tensor as a diagonal matrix, or a 2-D tensor's diagonal; see {@link diag}.
+   *
+   * @example
+   * tensor([1, 2]).diag().toArray(); // [[1, 0], [0, 2]]
+   */
+  diag(diagonal = 0): Tensor { return ops.diag(this, diagonal); }
+  /**
+   * The last dim written on diagonals of new dims (dim1, dim2); see {@link diagEmbed}.
+   *
+   * @example
+   * tensor([1, 2]).diagEmbed().toArray(); // [[1, 0], [0, 2]]
+   */
+  diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor { return ops.diagEmbed(this, offset, dim1, dim2); }
+  /**
+   * Flattened onto the diagonal `offset` of a square matrix; see {@link diagflat}.
+   *
+   * @example
+   * tensor([1, 2]).diagflat().toArray(); // [[1, 0], [0, 2]]
+   */
+  diagflat(offset = 0): Tensor { return ops.diagflat(this, offset); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

@@ -55,3 +55,13 @@ export { maxPool2d } from './max-pool2d.js';
 export * from './avg-pool2d.js';
 export type * from './types.js';
 export { all, any } from './all-any.js';
+// Shape ops (issue 17): moving, broadcasting, stacking, splitting, flipping, repeating, triangles, diagonals.
+export * from './movedim.js';
+export * from './broadcast-to.js';
+export * from './hstack.js';
+export * from './tensor-split.js';
+export * from './flip.js';
+export * from './roll.js';
+export * from './repeat.js';
+export * from './tril.js';
+export * from './diagonal.js';

@@ -709,10 +709,10 @@ describe('argument checks of the shape ops', () => {
   // Plain JavaScript callers can pass anything: the op and the value are named.
   const any = (v: unknown) => v as never;
   it('refuse a non-tensor input, naming the op', () => {
-    expect(() => flip(any([1, 2]), 0)).toThrow(TypeError);
+    expect(() => flip(any([1, 2]), 0)).toThrow(ValueError);
     expect(() => flip(any([1, 2]), 0)).toThrow(/^flip: x must be a Tensor, got an array \[1, 2\]/);
     expect(() => diagonal(any(null))).toThrow(/^diagonal: x must be a Tensor, got null/);
-    expect(() => hstack(any(zeros([2])))).toThrow(/^hstack: expected an array of tensors, got a Tensor/);
+    expect(() => hstack(any(zeros([2])))).toThrow(/^hstack: tensors must be an array of Tensors, got a Tensor/);
     expect(() => vstack([zeros([2]), any(3)])).toThrow(/^vstack: tensors\[1\] must be a Tensor, got 3 \(a number\)/);
     expect(() => broadcastTensors(zeros([2]), any('a'))).toThrow(/^broadcastTensors: tensors\[1\] must be a Tensor/);
   });

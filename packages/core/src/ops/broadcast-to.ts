@@ -1,8 +1,9 @@
+import { requireTensor } from './operands.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand } from './expand.js';
-import { intList, requireTensorArg } from './shape-args.js';
+import { intList} from './shape-args.js';
 
 /**
  * `x` broadcast to `shape` without copying (a view with stride 0 on broadcast dims), by
@@ -15,7 +16,7 @@ import { intList, requireTensorArg } from './shape-args.js';
  * broadcastTo(tensor([1, 2, 3]), [2, 3]).toArray(); // [[1, 2, 3], [1, 2, 3]]
  */
 export function broadcastTo(x: Tensor, shape: number | readonly number[]): Tensor {
-  requireTensorArg('broadcastTo', 'x', x);
+  requireTensor('broadcastTo', 'x', x);
   const target = intList('broadcastTo', 'shape', shape);
   try {
     return expand(x, target);
@@ -40,7 +41,7 @@ export function broadcastTo(x: Tensor, shape: number | readonly number[]): Tenso
  */
 export function broadcastTensors(...tensors: Tensor[] | [readonly Tensor[]]): Tensor[] {
   const list: readonly Tensor[] = tensors.length === 1 && Array.isArray(tensors[0]) ? tensors[0] : (tensors as Tensor[]);
-  list.forEach((t, i) => requireTensorArg('broadcastTensors', `tensors[${i}]`, t));
+  list.forEach((t, i) => requireTensor('broadcastTensors', `tensors[${i}]`, t));
   const shape = broadcastShapes('broadcastTensors', ...list.map((t) => t.shape));
   return list.map((t) => expand(t, shape));
 }

@@ -1,3 +1,4 @@
+import { requireTensor } from './operands.js';
 import { primitive } from '../autograd/primitive.js';
 import { zeros } from '../creation.js';
 import { ValueError, fmtShape } from '../errors.js';
@@ -6,7 +7,6 @@ import { checkRank, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { clone } from './clone.js';
 import { flatten } from './flatten.js';
-import { requireTensorArg } from './shape-args.js';
 
 /** The diagonal `offset` of the (d1, d2) planes of a tensor of shape `inShape`. */
 interface Diag {
@@ -69,7 +69,7 @@ function checkOffset(op: string, offset: number): void {
  * diagonal(x, -2).toArray(); // [6]
  */
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
-  requireTensorArg('diagonal', 'x', x);
+  requireTensor('diagonal', 'x', x);
   checkOffset('diagonal', offset);
   if (x.ndim < 2) throw new ValueError(`diagonal: expected a tensor of at least 2 dims, got shape ${fmtShape(x.shape)}`);
   const d1 = normalizeDim('diagonal', dim1, x.shape);
@@ -91,7 +91,7 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
  * diagEmbed(tensor([1, 2]), 1).toArray(); // [[0, 1, 0], [0, 0, 2], [0, 0, 0]]
  */
 export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
-  requireTensorArg('diagEmbed', 'x', x);
+  requireTensor('diagEmbed', 'x', x);
   checkOffset('diagEmbed', offset);
   if (x.ndim < 1) throw new ValueError('diagEmbed: expected a tensor of at least 1 dim, got shape []');
   const rank = x.ndim + 1;
@@ -120,7 +120,7 @@ export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
  * diag(tensor([[1, 2, 3], [4, 5, 6]]), 1).toArray(); // [2, 6]
  */
 export function diag(x: Tensor, diagonal = 0): Tensor {
-  requireTensorArg('diag', 'x', x);
+  requireTensor('diag', 'x', x);
   checkOffset('diag', diagonal);
   if (x.ndim === 1) return diagEmbed(x, diagonal, 0, 1);
   if (x.ndim === 2) return clone(diagonalPrimitive(x, { inShape: x.shape, offset: diagonal, d1: 0, d2: 1 }));
@@ -138,7 +138,7 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
  * diagflat(tensor([1, 2]), -1).toArray();     // [[0, 0, 0], [1, 0, 0], [0, 2, 0]]
  */
 export function diagflat(x: Tensor, offset = 0): Tensor {
-  requireTensorArg('diagflat', 'x', x);
+  requireTensor('diagflat', 'x', x);
   checkOffset('diagflat', offset);
   return diagEmbed(flatten(x), offset, 0, 1);
 }

@@ -1,3 +1,4 @@
+import { requireTensor } from './operands.js';
 import { arange } from '../creation.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { normalizeDim } from '../shape.js';
@@ -5,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { clone } from './clone.js';
 import { indexSelect } from './index-select.js';
 import { transpose } from './permute.js';
-import { intList, requireTensorArg } from './shape-args.js';
+import { intList} from './shape-args.js';
 
 // Reversal is a copy (as PyTorch's flip), made by indexSelect with reversed positions: the kernels
 // and the overlap checks of in-place ops assume non-negative strides, so no negative-stride view.
@@ -21,7 +22,7 @@ import { intList, requireTensorArg } from './shape-args.js';
  * flip(tensor([[1, 2], [3, 4]]), [0, 1]).toArray(); // [[4, 3], [2, 1]]
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  requireTensorArg('flip', 'x', x);
+  requireTensor('flip', 'x', x);
   const list = intList('flip', 'dims', dims);
   const norm = list.map((d) => normalizeDim('flip', d, x.shape));
   if (new Set(norm).size !== norm.length)
@@ -42,7 +43,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
  * fliplr(tensor([[1, 2], [3, 4]])).toArray(); // [[2, 1], [4, 3]]
  */
 export function fliplr(x: Tensor): Tensor {
-  requireTensorArg('fliplr', 'x', x);
+  requireTensor('fliplr', 'x', x);
   if (x.ndim < 2) throw new ValueError(`fliplr: expected a tensor of at least 2 dims, got shape ${fmtShape(x.shape)}`);
   return flip(x, 1);
 }
@@ -55,7 +56,7 @@ export function fliplr(x: Tensor): Tensor {
  * flipud(tensor([[1, 2], [3, 4]])).toArray(); // [[3, 4], [1, 2]]
  */
 export function flipud(x: Tensor): Tensor {
-  requireTensorArg('flipud', 'x', x);
+  requireTensor('flipud', 'x', x);
   if (x.ndim < 1) throw new ValueError(`flipud: expected a tensor of at least 1 dim, got shape ${fmtShape(x.shape)}`);
   return flip(x, 0);
 }
@@ -73,7 +74,7 @@ export function flipud(x: Tensor): Tensor {
  * rot90(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[3, 1], [4, 2]]
  */
 export function rot90(x: Tensor, k = 1, dims: readonly [number, number] | readonly number[] = [0, 1]): Tensor {
-  requireTensorArg('rot90', 'x', x);
+  requireTensor('rot90', 'x', x);
   intList('rot90', 'dims', dims);
   if (dims.length !== 2)
     throw new ValueError(`rot90: expected 2 dims, got ${fmtShape(dims)} (shape ${fmtShape(x.shape)})`);

@@ -12,14 +12,14 @@ function atLeast1d(t: Tensor): Tensor {
 
 /** [] -> [1, 1], [N] -> [1, N], others unchanged. */
 function atLeast2d(t: Tensor): Tensor {
-  return t.ndim >= 2 ? t : reshape(t, [1, t.numel]);
+  return t.ndim >= 2 ? t : reshape(t, [1, t.numel()]);
 }
 
 /** [] -> [1, 1, 1], [N] -> [1, N, 1], [M, N] -> [M, N, 1], others unchanged. */
 function atLeast3d(t: Tensor): Tensor {
   if (t.ndim >= 3) return t;
   if (t.ndim === 2) return reshape(t, [...t.shape, 1]);
-  return reshape(t, [1, t.numel, 1]);
+  return reshape(t, [1, t.numel(), 1]);
 }
 
 /**
@@ -88,5 +88,5 @@ export function dstack(tensors: readonly Tensor[]): Tensor {
  */
 export function columnStack(tensors: readonly Tensor[]): Tensor {
   requireTensorList('columnStack', tensors);
-  return cat(tensors.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel, 1]) : t)), 1);
+  return cat(tensors.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel(), 1]) : t)), 1);
 }

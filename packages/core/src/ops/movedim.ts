@@ -1,9 +1,10 @@
+import { requireTensor } from './operands.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { checkRank, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { permute, transpose } from './permute.js';
 import { inferShape, reshape } from './reshape.js';
-import { intList, requireTensorArg } from './shape-args.js';
+import { intList} from './shape-args.js';
 
 /**
  * Moves dims `source` of `x` to positions `destination` (a view); the other dims keep their
@@ -17,7 +18,7 @@ import { intList, requireTensorArg } from './shape-args.js';
  * movedim(zeros([2, 3, 4]), [0, 1], [2, 0]).shape; // [3, 4, 2]
  */
 export function movedim(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  requireTensorArg('movedim', 'x', x);
+  requireTensor('movedim', 'x', x);
   const shape = x.shape;
   const src = intList('movedim', 'source', source);
   const dst = intList('movedim', 'destination', destination);
@@ -48,7 +49,7 @@ export function movedim(x: Tensor, source: number | readonly number[], destinati
  * moveaxis(zeros([2, 3, 4]), -1, 0).shape; // [4, 2, 3]
  */
 export function moveaxis(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  requireTensorArg('moveaxis', 'x', x);
+  requireTensor('moveaxis', 'x', x);
   return movedim(x, source, destination);
 }
 
@@ -60,7 +61,7 @@ export function moveaxis(x: Tensor, source: number | readonly number[], destinat
  * swapdims(zeros([2, 3, 4]), 0, 2).shape; // [4, 3, 2]
  */
 export function swapdims(x: Tensor, dim0: number, dim1: number): Tensor {
-  requireTensorArg('swapdims', 'x', x);
+  requireTensor('swapdims', 'x', x);
   return transpose(x, dim0, dim1);
 }
 
@@ -72,7 +73,7 @@ export function swapdims(x: Tensor, dim0: number, dim1: number): Tensor {
  * swapaxes(zeros([2, 3]), 0, 1).shape; // [3, 2]
  */
 export function swapaxes(x: Tensor, axis0: number, axis1: number): Tensor {
-  requireTensorArg('swapaxes', 'x', x);
+  requireTensor('swapaxes', 'x', x);
   return transpose(x, axis0, axis1);
 }
 
@@ -88,7 +89,7 @@ export function swapaxes(x: Tensor, axis0: number, axis1: number): Tensor {
  * unflatten(zeros([2, 6]), -1, [-1, 3]).shape; // [2, 2, 3]
  */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
-  requireTensorArg('unflatten', 'x', x);
+  requireTensor('unflatten', 'x', x);
   const shape = x.shape;
   if (x.ndim === 0) throw new ValueError('unflatten: cannot unflatten a 0-d tensor (shape [])');
   const d = normalizeDim('unflatten', dim, shape);

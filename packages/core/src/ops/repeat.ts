@@ -1,3 +1,4 @@
+import { requireTensor } from './operands.js';
 import { tensor } from '../creation.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { checkRank, normalizeDim, sizeOf } from '../shape.js';
@@ -8,7 +9,7 @@ import { flatten } from './flatten.js';
 import { indexSelect } from './index-select.js';
 import { requireIndex } from './operands.js';
 import { reshape } from './reshape.js';
-import { intList, requireTensorArg } from './shape-args.js';
+import { intList} from './shape-args.js';
 
 /**
  * `x` (of shape [A, N, B] after merging the dims around `d`) with each [A, ·, B] block repeated:
@@ -45,7 +46,7 @@ function sizeList(op: string, sizes: number | readonly number[]): number[] {
  * repeat(tensor([1, 2]), [2, 2]).toArray(); // [[1, 2, 1, 2], [1, 2, 1, 2]]
  */
 export function repeat(x: Tensor, repeats: number | readonly number[]): Tensor {
-  requireTensorArg('repeat', 'x', x);
+  requireTensor('repeat', 'x', x);
   const reps = sizeList('repeat', repeats);
   if (reps.length < x.ndim)
     throw new ValueError(
@@ -72,7 +73,7 @@ export function repeat(x: Tensor, repeats: number | readonly number[]): Tensor {
  * tile(tensor([[1, 2], [3, 4]]), [2]).toArray(); // [[1, 2, 1, 2], [3, 4, 3, 4]]
  */
 export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
-  requireTensorArg('tile', 'x', x);
+  requireTensor('tile', 'x', x);
   const list = sizeList('tile', reps);
   return repeat(x, [...new Array<number>(Math.max(x.ndim - list.length, 0)).fill(1), ...list]);
 }
@@ -90,7 +91,7 @@ export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
  * repeatInterleave(tensor([1, 2]), tensor([1, 3], { dtype: 'int32' })).toArray(); // [1, 2, 2, 2]
  */
 export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: number): Tensor {
-  requireTensorArg('repeatInterleave', 'x', x);
+  requireTensor('repeatInterleave', 'x', x);
   let y = x;
   let d: number;
   if (dim === undefined) {
@@ -108,7 +109,7 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
   }
   if (!(repeats instanceof Tensor)) throw new ValueError('repeatInterleave: repeats must be a number or an int32 Tensor');
   requireIndex('repeatInterleave', 'repeats', repeats);
-  if (repeats.ndim > 1 || (repeats.numel !== n && repeats.numel !== 1))
+  if (repeats.ndim > 1 || (repeats.numel() !== n && repeats.numel() !== 1))
     throw new ShapeError(
       `repeatInterleave: repeats of shape ${fmtShape(repeats.shape)} must have 1 or ${n} elements along dim ${dim ?? 0} (shape ${fmtShape(x.shape)})`,
     );

@@ -1,3 +1,4 @@
+import { requireTensor } from './operands.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -6,7 +7,7 @@ import { clone } from './clone.js';
 import { flatten } from './flatten.js';
 import { reshape } from './reshape.js';
 import { narrow } from './slice.js';
-import { intList, requireTensorArg } from './shape-args.js';
+import { intList} from './shape-args.js';
 
 /**
  * Shifts elements cyclically by `shifts[i]` along `dims[i]`: the element at position j moves to
@@ -21,7 +22,7 @@ import { intList, requireTensorArg } from './shape-args.js';
  * roll(tensor([[1, 2], [3, 4]]), [1, -1], [0, 1]).toArray(); // [[4, 3], [2, 1]]
  */
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
-  requireTensorArg('roll', 'x', x);
+  requireTensor('roll', 'x', x);
   const sh = intList('roll', 'shifts', shifts);
   if (dims === undefined || (Array.isArray(dims) && dims.length === 0)) {
     if (sh.length !== 1)

@@ -1,8 +1,8 @@
+import { requireTensor } from './operands.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { narrow, select } from './slice.js';
-import { requireTensorArg } from './shape-args.js';
 
 /** Python's slice bound: negatives count from the end, then clamp to [0, n]. */
 function bound(v: number, n: number): number {
@@ -24,7 +24,7 @@ function bound(v: number, n: number): number {
  * tensorSplit(arange(5), [1, 4]).map((t) => t.toArray()); // [[0], [1, 2, 3], [4]]
  */
 export function tensorSplit(x: Tensor, indicesOrSections: number | readonly number[] | Tensor, dim = 0): Tensor[] {
-  requireTensorArg('tensorSplit', 'x', x);
+  requireTensor('tensorSplit', 'x', x);
   if (x.ndim === 0) throw new ValueError('tensorSplit: cannot split a 0-d tensor (shape [])');
   const d = normalizeDim('tensorSplit', dim, x.shape);
   let arg = indicesOrSections;
@@ -72,7 +72,7 @@ export function tensorSplit(x: Tensor, indicesOrSections: number | readonly numb
  * unbind(tensor([[1, 2], [3, 4]]), 1).map((t) => t.toArray()); // [[1, 3], [2, 4]]
  */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
-  requireTensorArg('unbind', 'x', x);
+  requireTensor('unbind', 'x', x);
   if (x.ndim === 0) throw new ValueError('unbind: cannot unbind a 0-d tensor (shape [])');
   const d = normalizeDim('unbind', dim, x.shape);
   return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));

@@ -1,8 +1,8 @@
+import { requireTensor } from './operands.js';
 import { allocate } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { maskedFill } from './where.js';
-import { requireTensorArg } from './shape-args.js';
 
 // tril and triu are where(mask, x, 0) with the mask built once: they differentiate through
 // `where`, and NaN or inf outside the kept triangle become 0, as in PyTorch.
@@ -34,7 +34,7 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
  * tril(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[0, 0], [3, 0]]
  */
 export function tril(x: Tensor, diagonal = 0): Tensor {
-  requireTensorArg('tril', 'x', x);
+  requireTensor('tril', 'x', x);
   return triangle('tril', x, diagonal, true);
 }
 
@@ -50,7 +50,7 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
  * triu(tensor([[1, 2], [3, 4]]), 1).toArray(); // [[0, 2], [0, 0]]
  */
 export function triu(x: Tensor, diagonal = 0): Tensor {
-  requireTensorArg('triu', 'x', x);
+  requireTensor('triu', 'x', x);
   return triangle('triu', x, diagonal, false);
 }
 

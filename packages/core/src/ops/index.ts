@@ -55,3 +55,11 @@ export { maxPool2d } from './max-pool2d.js';
 export * from './avg-pool2d.js';
 export type * from './types.js';
 export { all, any } from './all-any.js';
+// issue 17 indexing
+export { scatter, scatterReduce, type ScatterOptions, type ScatterReduceOptions } from './scatter.js';
+export { take, takeAlongDim } from './take.js';
+export { nonzero, argwhere, type NonzeroOptions } from './nonzero.js';
+export { searchsorted, bucketize, type SearchsortedOptions } from './searchsorted.js';
+export {
+  index, indexPut, indexCopy, indexFill, maskedSelect, maskedScatter, type IndexEntry, type IndexPutOptions,
+} from './advanced-index.js';

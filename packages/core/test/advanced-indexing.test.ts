@@ -420,6 +420,10 @@ describe('indexCopy, indexFill, maskedSelect and maskedScatter', () => {
     expect(indexFill(ones([2, 3]), 1, I([0, -1]), 7).toArray()).toEqual([[7, 1, 7], [7, 1, 7]]);
     const v = tensor(2, { dtype: 'float64', requiresGrad: true });
     gradcheck((a, b) => indexFill(a, 0, I([1]), b), [f64([3, 2]), v]);
+    // A repeated position fills its elements once: value's gradient counts them once (as PyTorch).
+    const w = tensor(1, { requiresGrad: true });
+    const [gw] = grad(indexFill(zeros([2, 3]), 1, I([2, -1, 0]), w).sum(), [w]);
+    expect(gw!.item()).toBe(4);
     expect(() => indexFill(ones([2]), 0, I([2]), 0)).toThrow('indexFill: index 2 is out of bounds for dim 0 with size 2');
     expect(() => indexFill(ones([2]), 0, I([0]), ones([2]))).toThrow(ShapeError);
   });

@@ -315,7 +315,8 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, src: Tensor): T
  * positions `index` along `dim` set to `value` (negative positions count from the end).
  *
  * x - shape [..., N, ...]; index - int32, shape [K], values in [-N, N); value - a number or a
- * 0-d tensor of x's dtype (which then gets the sum of the gradient over the filled elements);
+ * 0-d tensor of x's dtype (which then gets the sum of the gradient over the filled elements,
+ * each once however often its position repeats in index);
  * returns x's shape. Gradient for x: g with the filled slices zeroed.
  *
  * @throws ValueError `indexFill: index 3 is out of bounds for dim 1 with size 3 (shape [2,3])`
@@ -330,7 +331,9 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: number |
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
   const wrapped = boundIndex('indexFill', index, n, d, x.shape);
   if (x.ndim === 0) return index.numel === 0 ? put('indexFill', x, [], x, false) : put('indexFill', x, [], value, false);
-  return put('indexFill', x, alongDim(x, d, wrapped), value, false);
+  // Each filled element once: a repeated position must not count twice in value's gradient.
+  const unique = Int32Array.from(new Set(wrapped.data));
+  return put('indexFill', x, alongDim(x, d, Tensor.fromData(unique, [unique.length], 'int32')), value, false);
 }
 
 /**

@@ -446,3 +446,20 @@ describe('indexCopy, indexFill, maskedSelect and maskedScatter', () => {
     );
   });
 });
+
+describe('argument checks', () => {
+  it('refuses non-tensor arguments with a TypeError naming the op and the argument', () => {
+    const bad = [1, 2] as unknown as Tensor;
+    expect(() => take(bad, I([0]))).toThrow('take: x must be a Tensor, got Array');
+    expect(() => scatter(zeros([2]), 0, bad, 1)).toThrow('scatter: index must be a Tensor, got Array');
+    expect(() => scatterReduce(zeros([2]), 0, I([0]), bad, 'sum')).toThrow(TypeError);
+    expect(() => index(bad, [0])).toThrow('index: x must be a Tensor, got Array');
+    expect(() => indexPut(bad, [0], 1)).toThrow(TypeError);
+    expect(() => searchsorted(bad, 1)).toThrow('searchsorted: sortedSequence must be a Tensor, got Array');
+    expect(() => bucketize(bad, tensor([1]))).toThrow(TypeError);
+    expect(() => maskedSelect(zeros([2]), bad)).toThrow('maskedSelect: mask must be a Tensor, got Array');
+    expect(() => nonzero(bad)).toThrow(TypeError);
+    expect(() => takeAlongDim(zeros([2]), bad, 0)).toThrow(TypeError);
+    expect(() => indexFill(zeros([2]), 0, bad, 1)).toThrow(TypeError);
+  });
+});

@@ -8,7 +8,7 @@ import { broadcastShapes, normalizeDim, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add } from './add.js';
 import { expand } from './expand.js';
-import { boundIndex } from './index-bounds.js';
+import { boundIndex, requireTensors } from './index-bounds.js';
 import { indexAdd, indexSelect } from './index-select.js';
 import { mul } from './mul.js';
 import { nonzero } from './nonzero.js';
@@ -181,6 +181,7 @@ function sizeOfShape(s: readonly number[]): number {
  * index(x, ['...', 'newaxis']).shape; // [3, 4, 1]
  */
 export function index(x: Tensor, indices: readonly IndexEntry[]): Tensor {
+  requireTensors('index', { x });
   const { view, adv } = parse('index', x, indices);
   return adv.length === 0 ? view : advancedIndex('index', view, adv);
 }
@@ -251,6 +252,7 @@ function put(op: string, x: Tensor, indices: readonly IndexEntry[], values: Tens
  */
 export function indexPut(x: Tensor, indices: readonly IndexEntry[], values: Tensor | number, opts?: IndexPutOptions): Tensor {
   const { accumulate = false } = checkOptions(INDEX_PUT, opts);
+  requireTensors('indexPut', { x });
   return put('indexPut', x, indices, values, accumulate);
 }
 
@@ -298,6 +300,7 @@ function alongDim(x: Tensor, d: number, index: Tensor): IndexEntry[] {
  * indexCopy(x, 0, tensor([2, 0], { dtype: 'int32' }), tensor([[1, 2], [3, 4]])).toArray(); // [[3, 4], [0, 0], [1, 2]]
  */
 export function indexCopy(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  requireTensors('indexCopy', { x, index, src });
   const d = checkDimIndex('indexCopy', x, dim, index);
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
   boundIndex('indexCopy', index, n, d, x.shape, false);
@@ -325,6 +328,7 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, src: Tensor): T
  * indexFill(ones([2, 3]), 1, tensor([0, -1], { dtype: 'int32' }), 7).toArray(); // [[7, 1, 7], [7, 1, 7]]
  */
 export function indexFill(x: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor {
+  requireTensors('indexFill', { x, index });
   const d = checkDimIndex('indexFill', x, dim, index);
   if (value instanceof Tensor && value.ndim !== 0)
     throw new ShapeError(`indexFill: value must be a number or a 0-d tensor, got shape ${fmtShape(value.shape)}`);
@@ -350,6 +354,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor, value: number |
  * maskedSelect(x, tensor([false, true])).toArray(); // [2, 4]
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  requireTensors('maskedSelect', { x, mask });
   requireMask('maskedSelect', mask);
   const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
   return index(expand(x, shape), [expand(mask, shape).contiguous()]);
@@ -375,6 +380,7 @@ function requireMask(op: string, mask: Tensor): void {
  * maskedScatter(zeros([2, 3]), m, tensor([1, 2, 3, 4, 5])).toArray(); // [[1, 0, 2], [3, 0, 4]]
  */
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
+  requireTensors('maskedScatter', { x, mask, source });
   requireMask('maskedScatter', mask);
   if (source.dtype !== x.dtype)
     throw new DTypeError(`maskedScatter: source must have x's dtype, got x ${x.dtype} (shape ${fmtShape(x.shape)}) and source ${source.dtype} (shape ${fmtShape(source.shape)})`);

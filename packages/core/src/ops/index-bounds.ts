@@ -21,3 +21,18 @@ export function boundIndex(op: string, index: Tensor, size: number, dim: number,
   const out = Int32Array.from(data, (v) => (v < 0 ? v + size : v));
   return Tensor.fromData(out, index.shape, 'int32');
 }
+
+/**
+ * Throws a TypeError unless every named argument is a Tensor (a Tensor from a second copy of the
+ * package is named as such, as add's operands are). @internal
+ *
+ * @throws TypeError `take: index must be a Tensor, got Array`
+ */
+export function requireTensors(op: string, args: Record<string, unknown>): void {
+  for (const [name, x] of Object.entries(args)) {
+    if (x instanceof Tensor) continue;
+    const what = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
+    const foreign = typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x;
+    throw new TypeError(`${op}: ${name} must be a Tensor, got ${what}${foreign ? ' (a Tensor from another copy of @tapegrad/core?)' : ''}`);
+  }
+}

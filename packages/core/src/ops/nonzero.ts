@@ -1,6 +1,7 @@
 import { K } from '../kernels/index.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { Tensor } from '../tensor.js';
+import { requireTensors } from './index-bounds.js';
 import { select } from './slice.js';
 
 const NONZERO = defineOptions('nonzero', { asTuple: 'boolean' });
@@ -35,6 +36,7 @@ export function nonzero(x: Tensor, opts: NonzeroOptions & { asTuple: true }): Te
 export function nonzero(x: Tensor, opts?: NonzeroOptions): Tensor | Tensor[];
 export function nonzero(x: Tensor, opts?: NonzeroOptions): Tensor | Tensor[] {
   const { asTuple = false } = checkOptions(NONZERO, opts);
+  requireTensors('nonzero', { x });
   const at = Tensor.fromView(K().nonzero(x.nd), 'int32');
   if (!asTuple) return at;
   if (x.ndim === 0) return [Tensor.fromData(new Int32Array(at.shape[0]!), [at.shape[0]!], 'int32')];
@@ -51,5 +53,6 @@ export function nonzero(x: Tensor, opts?: NonzeroOptions): Tensor | Tensor[] {
  * argwhere(tensor([1, 0, 1], { dtype: 'bool' })).toArray(); // [[0], [2]]
  */
 export function argwhere(x: Tensor): Tensor {
+  requireTensors('argwhere', { x });
   return nonzero(x);
 }

@@ -6,6 +6,7 @@ import { checkOptions, defineOptions } from '../options.js';
 import { normalizeDim, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkIndexRange, checkIndexShape, gatherPrimitive } from './gather.js';
+import { requireTensors } from './index-bounds.js';
 import { requireIndex } from './operands.js';
 import { slice } from './slice.js';
 import { where } from './where.js';
@@ -140,6 +141,7 @@ const SCATTER = defineOptions('scatter', { reduce: "'add'|'multiply'" });
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts?: ScatterOptions): Tensor {
   const { reduce } = checkOptions(SCATTER, opts);
+  requireTensors('scatter', typeof src === 'number' ? { x, index } : { x, index, src });
   const s = typeof src === 'number' ? full(index.shape, src, { dtype: x.dtype }) : src;
   const { d, used } = checkScatter('scatter', x, dim, index, s);
   return scatterReducePrimitive(x, d, index, used, reduce === 'add' ? 'sum' : reduce === 'multiply' ? 'prod' : 'assign', true);
@@ -173,7 +175,8 @@ const REDUCTIONS = ['sum', 'prod', 'mean', 'amax', 'amin'] as const;
  * Gradient: PyTorch's: `'sum'` passes the gradient through, `'mean'` divides it by the count
  * of each target, `'amax'`/`'amin'` share it evenly among the elements equal to the result,
  * `'prod'` is the product of the others (zero-safe). Without `includeSelf`, the elements of x
- * that src replaces get 0.
+ * that src replaces get 0. Twice differentiable; for `'prod'` the second derivative is exact
+ * except where two or more src zeros meet at one target (PyTorch refuses that case).
  *
  * @throws ValueError `scatterReduce: reduce must be one of 'sum', 'prod', 'mean', 'amax', 'amin', got 'max'`
  * @throws DTypeError for a non-int32 index or when src's dtype differs from x's
@@ -193,6 +196,7 @@ export function scatterReduce(
   opts?: ScatterReduceOptions,
 ): Tensor {
   const { includeSelf = true } = checkOptions(SCATTER_REDUCE, opts);
+  requireTensors('scatterReduce', { x, index, src });
   if (!(REDUCTIONS as readonly string[]).includes(reduce))
     throw new ValueError(`scatterReduce: reduce must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}, got ${typeof reduce === 'string' ? `'${reduce}'` : String(reduce)}`);
   const { d, used } = checkScatter('scatterReduce', x, dim, index, src);

@@ -3,6 +3,7 @@ import { K } from '../kernels/index.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { checkIndexRange } from './gather.js';
+import { requireTensors } from './index-bounds.js';
 import { requireIndex, scalarTensor } from './operands.js';
 import { reshape } from './reshape.js';
 
@@ -47,6 +48,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
   if (right !== undefined && side !== undefined && right !== (side === 'right'))
     throw new ValueError(`searchsorted: side '${side}' contradicts right: ${right}`);
   const r = right ?? side === 'right';
+  requireTensors('searchsorted', typeof values === 'number' ? { sortedSequence } : { sortedSequence, values });
   const s = sortedSequence;
   const v = typeof values === 'number' ? scalarTensor(values, s.dtype) : values;
   if (s.ndim === 0) throw new ShapeError(`searchsorted: sortedSequence must have at least 1 dim, got shape []`);
@@ -85,6 +87,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
  */
 export function bucketize(input: Tensor | number, boundaries: Tensor, opts?: { right?: boolean }): Tensor {
   const { right = false } = checkOptions(BUCKETIZE, opts);
+  requireTensors('bucketize', typeof input === 'number' ? { boundaries } : { input, boundaries });
   if (boundaries.ndim !== 1) throw new ShapeError(`bucketize: boundaries must be 1-D, got shape ${fmtShape(boundaries.shape)}`);
   return searchsorted(boundaries, input, { right });
 }

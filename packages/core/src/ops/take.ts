@@ -3,6 +3,7 @@ import { broadcastShapes, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand } from './expand.js';
 import { checkIndexRange, gather } from './gather.js';
+import { requireTensors } from './index-bounds.js';
 import { indexSelect } from './index-select.js';
 import { requireIndex } from './operands.js';
 import { reshape } from './reshape.js';
@@ -21,6 +22,7 @@ import { reshape } from './reshape.js';
  * take(x, tensor([[0, -1], [4, 2]], { dtype: 'int32' })).toArray(); // [[1, 6], [5, 3]]
  */
 export function take(x: Tensor, index: Tensor): Tensor {
+  requireTensors('take', { x, index });
   requireIndex('take', 'index', index);
   const n = x.numel;
   const data = index.data;
@@ -54,6 +56,7 @@ export function take(x: Tensor, index: Tensor): Tensor {
  * takeAlongDim(x, tensor([5, 0], { dtype: 'int32' })).toArray(); // [50, 10]
  */
 export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number | null): Tensor {
+  requireTensors('takeAlongDim', { x, indices });
   requireIndex('takeAlongDim', 'indices', indices);
   if (dim === undefined || dim === null) {
     checkIndexRange('takeAlongDim', indices, x.numel, 0, [x.numel]);

@@ -8,8 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tg from '@tapegrad/core';
+import { getBackend } from '@tapegrad/core';
 import type { IndexEntry, Tensor } from '@tapegrad/core';
-import { load, runCases, type Inputs, type OpFn, type Params, type Tol, type VjpCase } from './torch-fixtures.js';
+import { checkVjp, load, runCases, type Inputs, type OpFn, type Params, type Tol, type VjpCase } from './torch-fixtures.js';
 
 /** The index entries of a case: {"t": name} is an input tensor, the rest are tapegrad's entries already. */
 function entries(i: Inputs, spec: unknown[]): IndexEntry[] {
@@ -56,4 +57,22 @@ describe('indexing ops vs PyTorch', () => {
     expect(fixture.cases.length).toBeGreaterThan(50);
   });
   runCases(fixture, OPS, LOOSE, KNOWN);
+});
+
+/** Cases whose stored numbers are all finite and moderate (float32 neither overflows nor underflows). */
+function float32Safe(c: VjpCase): boolean {
+  const ok = (e: unknown): boolean => {
+    if (Array.isArray(e)) return e.every(ok);
+    if (e !== null && typeof e === 'object') return 'dtype' in e || Object.values(e).every(ok);
+    if (typeof e === 'string') return false;
+    return typeof e !== 'number' || e === 0 || (Math.abs(e) <= 1e3 && Math.abs(e) >= 1e-6);
+  };
+  return c.kind === 'vjp' && ok(c.inputs) && ok(c.out) && ok(c.grads);
+}
+
+// The same cases in float32 on the default backend, at float32 accuracy against the float64 reference.
+describe(`indexing ops in float32 on the ${getBackend()} backend vs PyTorch float64`, () => {
+  const cases = load<VjpCase>('core-indexing').cases.filter((c) => float32Safe(c) && !KNOWN[c.name]);
+  it('covers most of the fixture', () => expect(cases.length).toBeGreaterThan(40));
+  for (const c of cases) it(`${c.name} in float32 is close to PyTorch`, () => checkVjp(c, OPS, { rtol: 1e-4, atol: 1e-4 }, 'float32'));
 });

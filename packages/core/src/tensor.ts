@@ -12,6 +12,7 @@ import * as ops from './ops/index.js';
 import * as inplace from './inplace.js';
 import { checkTensorLike, requireTensor } from './ops/operands.js';
 import { clampBounds } from './ops/clamp.js';
+import { indexPut_ as indexPutInPlace } from './ops/advanced-index.js';
 import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace } from './inplace-ops.js';
 import type { Generator } from './random.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
@@ -219,7 +220,7 @@ export class Tensor {
    */
   ndimension(): number { return this.ndim; }
   /**
-   * Number of elements, as PyTorch's `nelement()` (an alias of {@link Tensor.numel}).
+   * Number of elements, as PyTorch's `nelement()` (an alias of {@link Tensor.numel()}).
    *
    * @example
    * zeros([2, 3, 4]).nelement(); // 24
@@ -1632,6 +1633,108 @@ export class Tensor {
    * tensor([1, 2]).diagflat().toArray(); // [[1, 0], [0, 2]]
    */
   diagflat(offset = 0): Tensor { return ops.diagflat(this, offset); }
+  // ---------------------------------------------------------------- issue 17 indexing
+
+  /**
+   * A copy with `src` (a tensor or a number) written at `index` along `dim` (PyTorch's `scatter`); see {@link scatter}.
+   *
+   * @example
+   * zeros([3]).scatter(0, tensor([2, 0], { dtype: 'int32' }), tensor([5, 6])).toArray(); // [6, 0, 5]
+   */
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: ops.ScatterOptions): Tensor { return ops.scatter(this, dim, index, src, opts); }
+  /**
+   * A copy with `src` reduced into it at `index` along `dim` (PyTorch's `scatter_reduce`); see {@link scatterReduce}.
+   *
+   * @example
+   * zeros([2]).scatterReduce(0, tensor([0, 0, 1], { dtype: 'int32' }), tensor([1, 2, 3]), 'amax').toArray(); // [2, 3]
+   */
+  scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: 'sum' | 'prod' | 'mean' | 'amax' | 'amin', opts?: ops.ScatterReduceOptions): Tensor {
+    return ops.scatterReduce(this, dim, index, src, reduce, opts);
+  }
+  /**
+   * Python-style indexing `x[...]` with basic and advanced entries; see {@link index}.
+   *
+   * @example
+   * arange(6).reshape([2, 3]).index([null, tensor([2, 0], { dtype: 'int32' })]).toArray(); // [[2, 0], [5, 3]]
+   */
+  index(indices: readonly ops.IndexEntry[]): Tensor { return ops.index(this, indices); }
+  /**
+   * A copy with `values` written (or added, with `accumulate`) at `indices`; see {@link indexPut}.
+   *
+   * @example
+   * zeros([3]).indexPut([tensor([1], { dtype: 'int32' })], 4).toArray(); // [0, 4, 0]
+   */
+  indexPut(indices: readonly ops.IndexEntry[], values: Tensor | number, opts?: ops.IndexPutOptions): Tensor { return ops.indexPut(this, indices, values, opts); }
+  /**
+   * In place `x[indices] = values` (or `+=` with `accumulate`), PyTorch's `index_put_`: writes
+   * into this tensor's storage and bumps its version; refuses a tensor that requires grad while the tape records.
+   *
+   * @throws AutogradError `indexPut_: a tensor that requires grad (shape [3], a leaf) cannot be modified in place while the tape records; ...`
+   * @example
+   * const x = zeros([2, 3]);
+   * x.indexPut_([null, tensor([0, 2], { dtype: 'int32' })], 1);
+   * x.toArray(); // [[1, 0, 1], [1, 0, 1]]
+   */
+  indexPut_(indices: readonly ops.IndexEntry[], values: Tensor | number, opts?: ops.IndexPutOptions): this { return indexPutInPlace(this, indices, values, opts); }
+  /**
+   * A copy with slice j of `src` written at `index[j]` along `dim`; see {@link indexCopy}.
+   *
+   * @example
+   * zeros([3]).indexCopy(0, tensor([2], { dtype: 'int32' }), tensor([9])).toArray(); // [0, 0, 9]
+   */
+  indexCopy(dim: number, index: Tensor, src: Tensor): Tensor { return ops.indexCopy(this, dim, index, src); }
+  /**
+   * A copy with the slices at `index` along `dim` set to `value`; see {@link indexFill}.
+   *
+   * @example
+   * ones([3]).indexFill(0, tensor([0], { dtype: 'int32' }), -1).toArray(); // [-1, 1, 1]
+   */
+  indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor { return ops.indexFill(this, dim, index, value); }
+  /**
+   * The elements where `mask` is true, 1-D; see {@link maskedSelect}.
+   *
+   * @example
+   * tensor([1, 2, 3]).maskedSelect(tensor([true, false, true])).toArray(); // [1, 3]
+   */
+  maskedSelect(mask: Tensor): Tensor { return ops.maskedSelect(this, mask); }
+  /**
+   * A copy with the elements where `mask` is true replaced by `source`'s, in order; see {@link maskedScatter}.
+   *
+   * @example
+   * zeros([3]).maskedScatter(tensor([false, true, true]), tensor([7, 8])).toArray(); // [0, 7, 8]
+   */
+  maskedScatter(mask: Tensor, source: Tensor): Tensor { return ops.maskedScatter(this, mask, source); }
+  /**
+   * The elements at flat positions `index`; see {@link take}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).take(tensor([3, 0], { dtype: 'int32' })).toArray(); // [4, 1]
+   */
+  take(index: Tensor): Tensor { return ops.take(this, index); }
+  /**
+   * Values along `dim` at `indices`, broadcasting the other dims; see {@link takeAlongDim}.
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).takeAlongDim(tensor([[1], [0]], { dtype: 'int32' }), 1).toArray(); // [[2], [3]]
+   */
+  takeAlongDim(indices: Tensor, dim?: number | null): Tensor { return ops.takeAlongDim(this, indices, dim); }
+  /**
+   * The positions of the non-zero elements, int32 `[n, ndim]` (one tensor per dim with `asTuple`); see {@link nonzero}.
+   *
+   * @example
+   * tensor([0, 5, 0, 6]).nonzero().toArray(); // [[1], [3]]
+   */
+  nonzero(): Tensor;
+  nonzero(opts: ops.NonzeroOptions & { asTuple: true }): Tensor[];
+  nonzero(opts?: ops.NonzeroOptions): Tensor | Tensor[];
+  nonzero(opts?: ops.NonzeroOptions): Tensor | Tensor[] { return ops.nonzero(this, opts); }
+  /**
+   * The positions of the non-zero elements, int32 `[n, ndim]`; see {@link argwhere}.
+   *
+   * @example
+   * tensor([[0, 1], [1, 1]]).argwhere().toArray(); // [[0, 1], [1, 0], [1, 1]]
+   */
+  argwhere(): Tensor { return ops.argwhere(this); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

@@ -122,6 +122,25 @@ const TENSOR_ARGS: Record<string, Call[]> = {
   diagEmbed: [(b) => ops.diagEmbed(b)],
   diag: [(b) => ops.diag(b)],
   diagflat: [(b) => ops.diagflat(b)],
+  // issue 17 indexing
+  scatter: [(b) => ops.scatter(b, 1, idx, x), (b) => ops.scatter(x, 1, b, x)],
+  scatterReduce: [(b) => ops.scatterReduce(b, 1, idx, x, 'sum'), (b) => ops.scatterReduce(x, 1, b, x, 'sum'), (b) => ops.scatterReduce(x, 1, idx, b, 'sum')],
+  take: [(b) => ops.take(b, idx), (b) => ops.take(x, b)],
+  takeAlongDim: [(b) => ops.takeAlongDim(b, idx, 1), (b) => ops.takeAlongDim(x, b, 1)],
+  nonzero: [(b) => ops.nonzero(b)],
+  argwhere: [(b) => ops.argwhere(b)],
+  searchsorted: [(b) => ops.searchsorted(b, v)],
+  bucketize: [(b) => ops.bucketize(v, b)],
+  index: [(b) => ops.index(b, [0])],
+  indexPut: [(b) => ops.indexPut(b, [0], 1)],
+  indexCopy: [
+    (b) => ops.indexCopy(b, 0, tensor([0], { dtype: 'int32' }), ones([1, 2])),
+    (b) => ops.indexCopy(x, 0, b, ones([1, 2])),
+    (b) => ops.indexCopy(x, 0, tensor([0], { dtype: 'int32' }), b),
+  ],
+  indexFill: [(b) => ops.indexFill(b, 0, tensor([0], { dtype: 'int32' }), 1), (b) => ops.indexFill(x, 0, b, 1)],
+  maskedSelect: [(b) => ops.maskedSelect(b, cond), (b) => ops.maskedSelect(x, b)],
+  maskedScatter: [(b) => ops.maskedScatter(b, cond, x), (b) => ops.maskedScatter(x, b, x), (b) => ops.maskedScatter(x, cond, b)],
 };
 
 /** Exported ops that take no tensor at all. */

@@ -151,6 +151,23 @@ export interface Backend {
   /** A copy of `x` with `src` added at the 1-D `index` positions along `dim`. */
   indexAdd(x: View, dim: number, index: View, src: View): View;
 
+  // issue 17 indexing
+  /**
+   * A copy of `x` with each `src` element (index and src of the same shape) combined into the
+   * element `index` names along `dim`: `'assign'` (the last write wins), `'sum'`, `'prod'`,
+   * `'mean'` (integers round down), `'amax'`, `'amin'` (NaN propagates). Without `includeSelf`,
+   * targets that some src reaches start from their first src value instead of x's.
+   */
+  scatterReduce(x: View, dim: number, index: View, src: View, reduce: 'assign' | 'sum' | 'prod' | 'mean' | 'amax' | 'amin', includeSelf: boolean): View;
+  /** The multi-indices of `x`'s non-zero elements in row-major order: int32 `[n, x.ndim]`. */
+  nonzero(x: View): View;
+  /**
+   * Insertion positions of `values [B, K]` in the sorted rows of `sorted [B, M]` (or `[1, M]` for
+   * all rows): the first element `>= v` (`> v` with `right`), NaN counting as the largest; rows
+   * read in the order of `sorter` (int32, sorted's shape) when given. Returns int32 `[B, K]`.
+   */
+  searchsorted(sorted: View, values: View, right: boolean, sorter: View | null): View;
+
   /**
    * One Adam/AdamW update in place, a single pass over equally long arrays (`maxExpAvgSq` only
    * with amsgrad); see {@link AdamHyper} for the rule. The reference computes in float64 and

@@ -65,3 +65,11 @@ export * from './roll.js';
 export * from './repeat.js';
 export * from './tril.js';
 export * from './diagonal.js';
+// issue 17 indexing
+export { scatter, scatterReduce, type ScatterOptions, type ScatterReduceOptions } from './scatter.js';
+export { take, takeAlongDim } from './take.js';
+export { nonzero, argwhere, type NonzeroOptions } from './nonzero.js';
+export { searchsorted, bucketize, type SearchsortedOptions } from './searchsorted.js';
+export {
+  index, indexPut, indexCopy, indexFill, maskedSelect, maskedScatter, type IndexEntry, type IndexPutOptions,
+} from './advanced-index.js';

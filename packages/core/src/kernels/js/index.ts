@@ -4,7 +4,7 @@ import { argReduce, reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
-import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
+import { gather, indexAdd, indexSelect, nonzero, scatterAdd, scatterReduce, searchsorted } from './indexing.js';
 import { adamUpdate, sgdUpdate } from './optim.js';
 
 /**
@@ -22,5 +22,6 @@ export const jsBackend: Backend = {
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,
   maxPool2d, avgPool2d, avgPool2dBackward,
   gather, scatterAdd, indexSelect, indexAdd,
+  scatterReduce, nonzero, searchsorted, // issue 17 indexing
   adamUpdate, sgdUpdate,
 };

@@ -108,3 +108,113 @@ export function indexAdd(x: View, dim: number, index: View, src: View): View {
   }
   return out;
 }
+
+// issue 17 indexing
+
+/** How {@link scatterReduce} combines a src value with what its target holds. */
+type ScatterCombine = 'assign' | 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
+
+/** `a op b` for the combining reductions (amax/amin propagate NaN; int32 products wrap as int32). */
+function combine(op: ScatterCombine, a: number, b: number, int: boolean): number {
+  switch (op) {
+    case 'sum':
+    case 'mean':
+      return a + b;
+    case 'prod':
+      return int ? Math.imul(a, b) : a * b;
+    case 'amax':
+      return b > a || b !== b ? b : a;
+    case 'amin':
+      return b < a || b !== b ? b : a;
+    default:
+      return b;
+  }
+}
+
+/**
+ * A copy of `x` where each `src[p]` (p over index's shape) is combined into
+ * `out[p with p[dim] replaced by index[p]]`: assigned (the last write wins), summed, multiplied,
+ * averaged or maxed/minned. Without `includeSelf` a target that any src reaches starts from its
+ * first src value instead of x's. Integer means round down, as PyTorch's.
+ */
+export function scatterReduce(x: View, dim: number, index: View, src: View, reduce: ScatterCombine, includeSelf: boolean): View {
+  const out = copyOf(x);
+  const od = out.data;
+  const sd = src.data;
+  const id = index.data;
+  const step = out.stride[dim] ?? 0;
+  const int = od instanceof Int32Array;
+  // How many src values reached each (contiguous) out element.
+  const count = new Int32Array(out.size);
+  walk(index.shape, [index.stride, src.stride, withoutDim(out, dim)], [index.offset, src.offset, 0], (o) => {
+    const p = o[2]! + id[o[0]!]! * step;
+    const v = sd[o[1]!]!;
+    od[p] = reduce === 'assign' || (count[p] === 0 && !includeSelf) ? v : combine(reduce, od[p]!, v, int);
+    count[p]!++;
+  });
+  if (reduce === 'mean')
+    for (let p = 0; p < count.length; p++) {
+      const n = count[p]! + (includeSelf ? 1 : 0);
+      if (count[p] === 0) continue;
+      od[p] = int ? Math.floor(od[p]! / n) : od[p]! / n;
+    }
+  return out;
+}
+
+/** The multi-indices of the non-zero elements of `x` in row-major order: int32 `[n, ndim]`. */
+export function nonzero(x: View): View {
+  const nd = x.shape.length;
+  const hits: number[] = [];
+  const idx = new Array<number>(nd).fill(0);
+  let k = 0;
+  walk(x.shape, [x.stride], [x.offset], (o) => {
+    const v = x.data[o[0]!]!;
+    if (v !== 0) hits.push(k);
+    k++;
+  });
+  const out = alloc('int32', [hits.length, nd]);
+  const od = out.data;
+  hits.forEach((flat, j) => {
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d] = flat % x.shape[d]!;
+      flat = Math.floor(flat / x.shape[d]!);
+    }
+    for (let d = 0; d < nd; d++) od[j * nd + d] = idx[d]!;
+  });
+  return out;
+}
+
+/**
+ * For each value, the insertion position in its row of `sorted` that keeps the row sorted:
+ * the first position whose element is `>= value` (`> value` with `right`). `sorted` is `[B, M]`
+ * (or `[1, M]`, one row for every value row), `values` `[B, K]`, `sorter` (int32, sorted's shape)
+ * the order in which to read each row, or null. NaN counts as larger than everything, as in
+ * PyTorch. Returns int32 `[B, K]`.
+ */
+export function searchsorted(sorted: View, values: View, right: boolean, sorter: View | null): View {
+  const [b, k] = values.shape as [number, number];
+  const m = sorted.shape[1]!;
+  const out = alloc('int32', [b, k]);
+  const od = out.data;
+  const sd = sorted.data;
+  const [s0, s1] = sorted.shape[0] === 1 ? [0, sorted.stride[1]!] : [sorted.stride[0]!, sorted.stride[1]!];
+  for (let r = 0; r < b; r++) {
+    const base = sorted.offset + r * s0;
+    const at = sorter
+      ? (i: number) => sd[base + sorter.data[sorter.offset + (sorted.shape[0] === 1 ? 0 : r * sorter.stride[0]!) + i * sorter.stride[1]!]! * s1]!
+      : (i: number) => sd[base + i * s1]!;
+    for (let j = 0; j < k; j++) {
+      const v = values.data[values.offset + r * values.stride[0]! + j * values.stride[1]!]!;
+      let lo = 0;
+      let hi = m;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const e = at(mid);
+        if (right ? !(e > v) : !(e >= v)) lo = mid + 1;
+        else hi = mid;
+      }
+      od[r * k + j] = lo;
+    }
+  }
+  return out;
+}

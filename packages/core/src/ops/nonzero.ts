@@ -11,7 +11,7 @@ const NONZERO = defineOptions('nonzero', { asTuple: 'boolean' });
  *
  * @example
  * const opts: NonzeroOptions = { asTuple: true };
- * nonzero(tensor([0, 3, 0, 4]), opts)[0]!.toArray(); // [1, 3]
+ * (nonzero(tensor([0, 3, 0, 4]), opts) as Tensor[])[0]!.toArray(); // [1, 3]
  */
 export interface NonzeroOptions {
   /** Return one 1-D index tensor per dim instead of one `[n, ndim]` tensor (default false). */

@@ -39,7 +39,7 @@ export type UnaryOp =
   // issue 17 unary math
   | 'exp2' | 'expm1' | 'log2' | 'log10' | 'reciprocal' | 'tan' | 'asin' | 'acos' | 'atan'
   | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh' | 'sinc'
-  | 'logit' // p0 = lo, p1 = hi: x < lo becomes lo, else x > hi becomes hi (-Infinity, Infinity: no eps)
+  | 'logit' // p0 = lo, p1 = hi: x clamped into [lo, hi] first, min(max(x, lo), hi) (-Infinity, Infinity: no eps)
   | 'erfc' | 'erfinv' | 'lgamma' | 'digamma'
   | 'polygamma' // p0 = n >= 1
   | 'floor' | 'ceil' | 'trunc'

@@ -30,21 +30,22 @@ const logitPrimitive = primitive('logit', {
     const dt = floatResult(x.dtype);
     return { out: Tensor.fromView(K().unary('logit', x.nd, dt, lo, hi), dt), saved: [x], ctx: { lo, hi } as LogitCtx };
   },
-  // d logit(x)/dx = 1 / (x (1 - x)). As PyTorch: without eps, NaN outside [0, 1]; with eps, 0
-  // where x was clamped (outside [lo, hi], bounds included in the range).
+  // d logit(x)/dx = 1 / (x (1 - x)). As PyTorch: without eps, NaN outside [0, 1]; with eps, only
+  // inside [lo, hi] (bounds included), 0 elsewhere, NaN included.
   backward: (g, [x], { lo, hi }) => {
     const d = g.div(x!.mul(x!.neg().add(1)));
     if (lo === -Infinity) return [where(x!.lt(0), NaN, where(x!.gt(1), NaN, d))];
-    return [where(x!.lt(lo), 0, where(x!.gt(hi), 0, d))];
+    return [where(x!.ge(lo), where(x!.le(hi), d, 0), 0)];
   },
 });
 
 /**
- * Log-odds `ln(z / (1 - z))` elementwise, the inverse of sigmoid, with `z = x` or, given `eps`, x
- * clamped into `[eps, 1 - eps]` (as PyTorch: below eps becomes eps, else above 1 - eps becomes
- * 1 - eps, so eps > 1/2 gives logit(eps) below 1 - eps). NaN outside [0, 1] without eps, ±Infinity
- * at 0 and 1. The gradient is `1 / (x (1 - x))`, NaN outside [0, 1] without eps, 0 where clamped.
- * Integer inputs give float32.
+ * Log-odds `ln(z / (1 - z))` elementwise, the inverse of sigmoid, with `z = x` or, given `eps`,
+ * `z = clamp(x, eps, 1 - eps)` (with eps > 1/2 every element gives logit(1 - eps)). NaN outside
+ * [0, 1] without eps, ±Infinity at 0 and 1. The gradient is `1 / (x (1 - x))`: without eps NaN
+ * outside [0, 1]; with eps 0 outside `[eps, 1 - eps]` and at NaN. This is what PyTorch's
+ * vectorized loop computes; its scalar loop, which takes the last few elements of a tensor, lets
+ * eps win over 1 - eps and gives NaN gradients at NaN. Integer inputs give float32.
  *
  * x - shape [...S]; returns [...S].
  *

@@ -23,9 +23,10 @@ const polygammaPrimitive = primitive('polygamma', {
  * Polygamma `ψ⁽ⁿ⁾(x)`, the n-th derivative of digamma, elementwise (n = 0 is {@link digamma}, n = 1
  * trigamma): `(-1)^(n+1) n! ζ(n + 1, x)` by the Hurwitz zeta function's Euler-Maclaurin sum, and
  * below 0 by the reflection formula; a few ulps in float64. `(-1)^(n+1) ∞` at 0 and the negative
- * integers, 0 at +Infinity, NaN at -Infinity. PyTorch agrees except at two kinds of points: its
- * trigamma gives a large finite number at the negative integers, and its n >= 2 gives NaN at
- * +Infinity. Its trigamma is also only accurate to ~1e-8. Integer inputs give float32.
+ * integers, 0 at +Infinity; at -Infinity NaN for n = 1, `(-1)^(n+1) ∞` above. PyTorch agrees
+ * except at two kinds of points: its trigamma gives a large finite number at the negative
+ * integers, and its n >= 2 gives NaN at +Infinity. Its trigamma is also only accurate to ~1e-8.
+ * Integer inputs give float32.
  *
  * x - shape [...S]; returns [...S].
  *

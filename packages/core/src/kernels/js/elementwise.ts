@@ -120,9 +120,9 @@ const unaryRuns: Record<Exclude<UnaryOp, 'copy'>, UnaryRun> = {
   sinc: (o, oi, x, xi, xs, n) => {
     for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; const p = Math.PI * v; o[oi] = v === 0 ? 1 : Math.sin(p) / p; }
   },
-  // log(z / (1 - z)), z = x clamped into [p, q] the way PyTorch's logit does (lo wins over hi).
+  // log(z / (1 - z)), z = min(max(x, p), q) as clamp (NaN passes through).
   logit: (o, oi, x, xi, xs, n, p, q) => {
-    for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; const z = v < p ? p : v > q ? q : v; o[oi] = Math.log(z / (1 - z)); }
+    for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; const w = v < p ? p : v; const z = w > q ? q : w; o[oi] = Math.log(z / (1 - z)); }
   },
   erfc: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = erfc(x[xi]!); },
   erfinv: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = erfinv(x[xi]!); },

@@ -242,15 +242,16 @@ function cotDerivative(n: number, u: number): number {
  * Polygamma `ψ⁽ⁿ⁾(x)`, the n-th derivative of digamma, for an integer n >= 1:
  * `(-1)^(n+1) n! ζ(n + 1, x)`. At 0 and the negative integers it is `(-1)^(n+1) ∞` (PyTorch gives
  * the same except for trigamma at the negative integers, where its reflection returns a large
- * finite number); 0 at +Infinity (PyTorch: NaN for n >= 2); NaN at -Infinity. Below 0 by the
+ * finite number); 0 at +Infinity (PyTorch: NaN for n >= 2); at -Infinity NaN for n = 1 and
+ * `(-1)^(n+1) ∞` above, as PyTorch. Below 0 by the
  * reflection `ψ⁽ⁿ⁾(x) = (-1)^n ψ⁽ⁿ⁾(1 - x) - π d^n/dx^n cot(πx)` (ψ(1 - x) - ψ(x) = π cot(πx),
  * differentiated n times).
  */
 export function polygamma(n: number, x: number): number {
   if (x !== x) return x;
   if (x === Infinity) return 0;
-  if (x === -Infinity) return NaN;
   const sign = n % 2 === 1 ? 1 : -1;
+  if (x === -Infinity) return n === 1 ? NaN : sign * Infinity; // as PyTorch
   if (x <= 0 && x === Math.floor(x)) return sign * Infinity;
   if (x < 0) {
     const u = cotPi(x - Math.round(x));

@@ -242,6 +242,13 @@ describe('polygamma', () => {
     expect(tg.polygamma(3, f64([-Infinity])).toArray()).toEqual([Infinity]);
   });
 
+  it('keeps its tiny values for huge x, where powers of x overflow', () => {
+    // ψ⁽ⁿ⁾(x) ~ (-1)^(n+1) (n-1)! / x^n for large x.
+    expect(polygamma(3, 1e80) / 2e-240 - 1).toBeCloseTo(0, 14);
+    expect(polygamma(1, 1e200) / 1e-200 - 1).toBeCloseTo(0, 14);
+    expect(polygamma(5, 1e60) / 2.4e-299 - 1).toBeCloseTo(0, 12);
+  });
+
   it('refuses a negative or fractional order', () => {
     expect(() => tg.polygamma(-1, f64([1]))).toThrow(ValueError);
     expect(() => tg.polygamma(-1, f64([1]))).toThrow('polygamma: n must be a non-negative integer, got -1');

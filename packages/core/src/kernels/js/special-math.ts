@@ -196,6 +196,17 @@ function cotPi(r: number): number {
 // Bernoulli numbers B_2, B_4, ..., B_18 for the Euler-Maclaurin tail of the Hurwitz zeta function.
 const BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798];
 
+/** `x^k` for an integer k >= 1 by squaring (Math.pow is several times slower; ~log2(k) ulps). */
+function intPow(x: number, k: number): number {
+  let r = 1;
+  for (;;) {
+    if (k & 1) r *= x;
+    k >>>= 1;
+    if (k === 0) return r;
+    x *= x;
+  }
+}
+
 /**
  * Hurwitz zeta `ζ(s, a) = Σ_{k≥0} (a + k)^-s` for an integer s >= 2 and any a that is not 0 or
  * a negative integer: the first terms summed until w = a + N >= 15, then Euler-Maclaurin,
@@ -204,11 +215,14 @@ const BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, 
 function hurwitzZeta(s: number, a: number): number {
   let sum = 0;
   let w = a;
-  for (; w < 15; w += 1) sum += Math.pow(w, -s);
-  const wInv2 = 1 / (w * w);
-  let pow = Math.pow(w, -s - 1); // w^(-s-2j+1) for j = 1
+  for (; w < 15; w += 1) sum += 1 / intPow(w, s);
+  // Powers of 1/w: they underflow to 0 where the terms vanish, where powers of a large w would overflow.
+  const r = 1 / w;
+  const wInv2 = r * r;
+  const rS = intPow(r, s);
+  let pow = rS * r; // w^(-s-2j+1) for j = 1
   let fac = s / 2; // s (s+1) ... (s+2j-2) / (2j)!
-  let tail = Math.pow(w, 1 - s) / (s - 1) + Math.pow(w, -s) / 2;
+  let tail = intPow(r, s - 1) / (s - 1) + rS / 2;
   for (let j = 0; j < BERNOULLI.length; j++) {
     const t = BERNOULLI[j]! * fac * pow;
     tail += t;
@@ -219,20 +233,28 @@ function hurwitzZeta(s: number, a: number): number {
   return sum + tail;
 }
 
-/**
- * `d^n/dx^n cot(πx) / π^n` as a polynomial in u = cot(πx): P_0 = u, P_{k+1} = -(1 + u²) P_k'(u).
- */
-function cotDerivative(n: number, u: number): number {
-  let c = [0, 1];
-  for (let k = 0; k < n; k++) {
-    const d = c.slice(1).map((v, i) => (i + 1) * v); // P_k'
+// The coefficients of P_n (lowest power first), computed once per order.
+const cotPolynomials: number[][] = [[0, 1]];
+
+function cotPolynomial(n: number): number[] {
+  for (let k = cotPolynomials.length; k <= n; k++) {
+    const c = cotPolynomials[k - 1]!;
+    const d = c.slice(1).map((v, i) => (i + 1) * v); // P_{k-1}'
     const e = new Array<number>(d.length + 2).fill(0);
     d.forEach((v, i) => {
       e[i]! -= v;
       e[i + 2]! -= v;
     });
-    c = e;
+    cotPolynomials.push(e);
   }
+  return cotPolynomials[n]!;
+}
+
+/**
+ * `d^n/dx^n cot(πx) / π^n` as a polynomial in u = cot(πx): P_0 = u, P_{k+1} = -(1 + u²) P_k'(u).
+ */
+function cotDerivative(n: number, u: number): number {
+  const c = cotPolynomial(n);
   let p = 0;
   for (let i = c.length - 1; i >= 0; i--) p = p * u + c[i]!;
   return p;

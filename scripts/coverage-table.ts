@@ -26,6 +26,10 @@ const out = join(root, 'docs/coverage.md');
 const NON_DIFFERENTIABLE: Record<string, string> = {
   eq: 'bool result', ne: 'bool result', lt: 'bool result', le: 'bool result', gt: 'bool result', ge: 'bool result',
   all: 'bool result', any: 'bool result',
+  isnan: 'bool result', isinf: 'bool result', isposinf: 'bool result', isneginf: 'bool result', isfinite: 'bool result',
+  logicalNot: 'bool result', logicalAnd: 'bool result', logicalOr: 'bool result', logicalXor: 'bool result',
+  isclose: 'bool result', nonzero: 'int32 result', argwhere: 'int32 result', searchsorted: 'int32 result',
+  bucketize: 'int32 result', trilIndices: 'int32 result', triuIndices: 'int32 result',
   argmax: 'int32 result', argmin: 'int32 result', oneHot: 'int32 result', sign: 'zero almost everywhere',
 };
 

@@ -1735,6 +1735,240 @@ export class Tensor {
    * tensor([[0, 1], [1, 1]]).argwhere().toArray(); // [[0, 1], [1, 0], [1, 1]]
    */
   argwhere(): Tensor { return ops.argwhere(this); }
+  // ---------------------------------------------------------------- issue 17: element-wise unary math
+
+  /**
+   * `2^this`.
+   *
+   * @example
+   * tensor([0, 3]).exp2().toArray(); // [1, 8]
+   */
+  exp2(): Tensor { return ops.exp2(this); }
+  /**
+   * `e^this - 1`, accurate near 0.
+   *
+   * @example
+   * tensor([0, 1e-10], { dtype: 'float64' }).expm1().toArray(); // [0, 1.00000000005e-10]
+   */
+  expm1(): Tensor { return ops.expm1(this); }
+  /**
+   * Base-2 logarithm.
+   *
+   * @example
+   * tensor([1, 8]).log2().toArray(); // [0, 3]
+   */
+  log2(): Tensor { return ops.log2(this); }
+  /**
+   * Base-10 logarithm.
+   *
+   * @example
+   * tensor([1, 1000]).log10().toArray(); // [0, 3]
+   */
+  log10(): Tensor { return ops.log10(this); }
+  /**
+   * `1 / this`.
+   *
+   * @example
+   * tensor([2, -4]).reciprocal().toArray(); // [0.5, -0.25]
+   */
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  /**
+   * Tangent (radians).
+   *
+   * @example
+   * tensor([0]).tan().toArray(); // [0]
+   */
+  tan(): Tensor { return ops.tan(this); }
+  /**
+   * Arcsine (NaN outside [-1, 1]).
+   *
+   * @example
+   * tensor([0, 1]).asin().toArray(); // [0, 1.5707964]
+   */
+  asin(): Tensor { return ops.asin(this); }
+  /**
+   * Arccosine (NaN outside [-1, 1]).
+   *
+   * @example
+   * tensor([1, 0]).acos().toArray(); // [0, 1.5707964]
+   */
+  acos(): Tensor { return ops.acos(this); }
+  /**
+   * Arctangent.
+   *
+   * @example
+   * tensor([0, 1]).atan().toArray(); // [0, 0.7853982]
+   */
+  atan(): Tensor { return ops.atan(this); }
+  /**
+   * Hyperbolic sine.
+   *
+   * @example
+   * tensor([0, 1]).sinh().toArray(); // [0, 1.1752012]
+   */
+  sinh(): Tensor { return ops.sinh(this); }
+  /**
+   * Hyperbolic cosine.
+   *
+   * @example
+   * tensor([0, 1]).cosh().toArray(); // [1, 1.5430806]
+   */
+  cosh(): Tensor { return ops.cosh(this); }
+  /**
+   * Inverse hyperbolic sine.
+   *
+   * @example
+   * tensor([0, 1]).asinh().toArray(); // [0, 0.8813736]
+   */
+  asinh(): Tensor { return ops.asinh(this); }
+  /**
+   * Inverse hyperbolic cosine (NaN below 1).
+   *
+   * @example
+   * tensor([1, 2]).acosh().toArray(); // [0, 1.316958]
+   */
+  acosh(): Tensor { return ops.acosh(this); }
+  /**
+   * Inverse hyperbolic tangent (±Infinity at ±1).
+   *
+   * @example
+   * tensor([0, 0.5]).atanh().toArray(); // [0, 0.5493061]
+   */
+  atanh(): Tensor { return ops.atanh(this); }
+  /**
+   * Normalized sinc `sin(πx) / (πx)`, 1 at 0.
+   *
+   * @example
+   * tensor([0, 0.5]).sinc().toArray(); // [1, 0.63661975]
+   */
+  sinc(): Tensor { return ops.sinc(this); }
+  /**
+   * Complementary error function `1 - erf(x)`, accurate where tiny.
+   *
+   * @example
+   * tensor([0, 1]).erfc().toArray(); // [1, 0.15729921]
+   */
+  erfc(): Tensor { return ops.erfc(this); }
+  /**
+   * Inverse error function.
+   *
+   * @example
+   * tensor([0, 0.5]).erfinv().toArray(); // [0, 0.47693628]
+   */
+  erfinv(): Tensor { return ops.erfinv(this); }
+  /**
+   * `ln |Γ(x)|`.
+   *
+   * @example
+   * tensor([1, 5]).lgamma().toArray(); // [0, 3.1780539]
+   */
+  lgamma(): Tensor { return ops.lgamma(this); }
+  /**
+   * Digamma `ψ(x) = d/dx ln Γ(x)`.
+   *
+   * @example
+   * tensor([1]).digamma().item(); // -0.5772157
+   */
+  digamma(): Tensor { return ops.digamma(this); }
+  /**
+   * Rounds down (keeps the dtype; zero gradient).
+   *
+   * @example
+   * tensor([-1.5, 0.5]).floor().toArray(); // [-2, 0]
+   */
+  floor(): Tensor { return ops.floor(this); }
+  /**
+   * Rounds up (keeps the dtype; zero gradient).
+   *
+   * @example
+   * tensor([-1.5, 0.5]).ceil().toArray(); // [-1, 1]
+   */
+  ceil(): Tensor { return ops.ceil(this); }
+  /**
+   * Rounds toward zero (keeps the dtype; zero gradient).
+   *
+   * @example
+   * tensor([-1.5, 0.5]).trunc().toArray(); // [-1, 0]
+   */
+  trunc(): Tensor { return ops.trunc(this); }
+  /**
+   * Fractional part `this - trunc(this)` (float tensors; gradient 1).
+   *
+   * @example
+   * tensor([-1.5, 2.25]).frac().toArray(); // [-0.5, 0.25]
+   */
+  frac(): Tensor { return ops.frac(this); }
+  /**
+   * True where NaN (bool).
+   *
+   * @example
+   * tensor([1, NaN]).isnan().toArray(); // [false, true]
+   */
+  isnan(): Tensor { return ops.isnan(this); }
+  /**
+   * True where ±Infinity (bool).
+   *
+   * @example
+   * tensor([1, -Infinity]).isinf().toArray(); // [false, true]
+   */
+  isinf(): Tensor { return ops.isinf(this); }
+  /**
+   * True where +Infinity (bool).
+   *
+   * @example
+   * tensor([Infinity, -Infinity]).isposinf().toArray(); // [true, false]
+   */
+  isposinf(): Tensor { return ops.isposinf(this); }
+  /**
+   * True where -Infinity (bool).
+   *
+   * @example
+   * tensor([Infinity, -Infinity]).isneginf().toArray(); // [false, true]
+   */
+  isneginf(): Tensor { return ops.isneginf(this); }
+  /**
+   * True where neither NaN nor ±Infinity (bool).
+   *
+   * @example
+   * tensor([1, NaN, Infinity]).isfinite().toArray(); // [true, false, false]
+   */
+  isfinite(): Tensor { return ops.isfinite(this); }
+  /**
+   * Logical not: true where 0 (bool; NaN counts as true).
+   *
+   * @example
+   * tensor([0, 2]).logicalNot().toArray(); // [true, false]
+   */
+  logicalNot(): Tensor { return ops.logicalNot(this); }
+  /**
+   * Log-odds `ln(x / (1 - x))`, with x first clamped into `[eps, 1 - eps]` when `eps` is given.
+   *
+   * @example
+   * tensor([0.5, 0.75]).logit().toArray(); // [0, 1.0986123]
+   */
+  logit(opts?: ops.LogitOptions): Tensor { return ops.logit(this, opts); }
+  /**
+   * Polygamma `ψ⁽ⁿ⁾(x)`, the n-th derivative of digamma.
+   *
+   * @example
+   * tensor([1], { dtype: 'float64' }).polygamma(1).item(); // 1.6449340668482264
+   */
+  polygamma(n: number): Tensor { return ops.polygamma(n, this); }
+  /**
+   * Rounds half to even, optionally to `decimals` places (keeps the dtype; zero gradient).
+   *
+   * @example
+   * tensor([0.5, 1.5, 2.5]).round().toArray(); // [0, 2, 2]
+   * tensor([1.25], { dtype: 'float64' }).round({ decimals: 1 }).item(); // 1.2
+   */
+  round(opts?: ops.RoundOptions): Tensor { return ops.round(this, opts); }
+  /**
+   * Replaces NaN, +Infinity and -Infinity by finite values (0 and the dtype's extremes by default).
+   *
+   * @example
+   * tensor([NaN, 1]).nanToNum().toArray(); // [0, 1]
+   */
+  nanToNum(opts?: ops.NanToNumOptions): Tensor { return ops.nanToNum(this, opts); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

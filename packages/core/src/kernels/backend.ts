@@ -35,7 +35,16 @@ export type UnaryOp =
   | 'gelu' | 'geluTanh'
   | 'clamp' // p0 = min (or -Infinity), p1 = max (or Infinity)
   | 'step' // 1 where x > 0, else 0 (the derivative of relu)
-  | 'isnan';
+  | 'isnan'
+  // issue 17 unary math
+  | 'exp2' | 'expm1' | 'log2' | 'log10' | 'reciprocal' | 'tan' | 'asin' | 'acos' | 'atan'
+  | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh' | 'sinc'
+  | 'logit' // p0 = lo, p1 = hi: x clamped into [lo, hi] first, min(max(x, lo), hi) (-Infinity, Infinity: no eps)
+  | 'erfc' | 'erfinv' | 'lgamma' | 'digamma'
+  | 'polygamma' // p0 = n >= 1
+  | 'floor' | 'ceil' | 'trunc'
+  | 'round' // p0 = decimals, p1 = 1 to compute in float32 arithmetic (as PyTorch's float kernel)
+  | 'isinf' | 'isposinf' | 'isneginf' | 'isfinite' | 'logicalNot';
 
 /**
  * Element-wise functions of two broadcast arguments.

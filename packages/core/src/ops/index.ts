@@ -73,3 +73,33 @@ export { searchsorted, bucketize, type SearchsortedOptions } from './searchsorte
 export {
   index, indexPut, indexCopy, indexFill, maskedSelect, maskedScatter, type IndexEntry, type IndexPutOptions,
 } from './advanced-index.js';
+// issue 17: element-wise unary math
+export * from './exp2.js';
+export * from './expm1.js';
+export * from './log2.js';
+export * from './log10.js';
+export * from './reciprocal.js';
+export * from './square.js';
+export * from './tan.js';
+export * from './asin.js';
+export * from './acos.js';
+export * from './atan.js';
+export * from './sinh.js';
+export * from './cosh.js';
+export * from './asinh.js';
+export * from './acosh.js';
+export * from './atanh.js';
+export * from './sinc.js';
+export * from './logit.js';
+export * from './erfc.js';
+export * from './erfinv.js';
+export * from './lgamma.js';
+export * from './digamma.js';
+export * from './polygamma.js';
+export * from './floor.js';
+export * from './ceil.js';
+export * from './round.js';
+export * from './trunc.js';
+export * from './frac.js';
+export * from './nan-to-num.js';
+export * from './predicates.js';

@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from '../../dtype.js';
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
 import { alloc, copyInto, dtypeOf } from './alloc.js';
+import { digamma, erfc, erfinv, lgamma, polygamma, pow10, roundHalfEven, roundScaled } from './special-math.js';
 
 // Element-wise kernels with no code generation (no `new Function`, so they run under a
 // Content-Security-Policy without 'unsafe-eval'). Each op is one loop over a run of elements,
@@ -108,6 +109,54 @@ const unaryRuns: Record<Exclude<UnaryOp, 'copy'>, UnaryRun> = {
     for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; const w = v < p ? p : v; o[oi] = w > q ? q : w; }
   },
   isnan: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v !== v ? 1 : 0; } },
+  // issue 17 unary math
+  exp2: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.pow(2, x[xi]!); },
+  expm1: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.expm1(x[xi]!); },
+  log2: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.log2(x[xi]!); },
+  log10: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.log10(x[xi]!); },
+  reciprocal: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = 1 / x[xi]!; },
+  tan: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.tan(x[xi]!); },
+  asin: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.asin(x[xi]!); },
+  acos: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.acos(x[xi]!); },
+  atan: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.atan(x[xi]!); },
+  sinh: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.sinh(x[xi]!); },
+  cosh: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.cosh(x[xi]!); },
+  asinh: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.asinh(x[xi]!); },
+  acosh: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.acosh(x[xi]!); },
+  atanh: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.atanh(x[xi]!); },
+  // sin(πx) / (πx), 1 at 0 (as PyTorch: NaN at ±Infinity).
+  sinc: (o, oi, x, xi, xs, n) => {
+    for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; const p = Math.PI * v; o[oi] = v === 0 ? 1 : Math.sin(p) / p; }
+  },
+  // log(z / (1 - z)), z = min(max(x, p), q) as clamp (NaN passes through).
+  logit: (o, oi, x, xi, xs, n, p, q) => {
+    for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; const w = v < p ? p : v; const z = w > q ? q : w; o[oi] = Math.log(z / (1 - z)); }
+  },
+  erfc: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = erfc(x[xi]!); },
+  erfinv: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = erfinv(x[xi]!); },
+  lgamma: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = lgamma(x[xi]!); },
+  digamma: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = digamma(x[xi]!); },
+  // p = n
+  polygamma: (o, oi, x, xi, xs, n, p) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = polygamma(p, x[xi]!); },
+  floor: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.floor(x[xi]!); },
+  ceil: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.ceil(x[xi]!); },
+  trunc: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = Math.trunc(x[xi]!); },
+  // p = decimals, q = 1 for float32 arithmetic; ties to even.
+  round: (o, oi, x, xi, xs, n, p, q) => {
+    if (p === 0) for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = roundHalfEven(x[xi]!);
+    else {
+      const single = q === 1;
+      const t = pow10(Math.abs(p), single);
+      for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = roundScaled(x[xi]!, t, p > 0, single);
+    }
+  },
+  isinf: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v === Infinity || v === -Infinity ? 1 : 0; } },
+  isposinf: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = x[xi]! === Infinity ? 1 : 0; },
+  isneginf: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = x[xi]! === -Infinity ? 1 : 0; },
+  // v - v is 0 for finite v and NaN for NaN and ±Infinity.
+  isfinite: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) { const v = x[xi]!; o[oi] = v - v === 0 ? 1 : 0; } },
+  // NaN counts as true (non-zero), as in PyTorch: not !v, which is true for NaN.
+  logicalNot: (o, oi, x, xi, xs, n) => { for (let e = oi + n; oi < e; oi++, xi += xs) o[oi] = x[xi]! === 0 ? 1 : 0; },
 };
 
 const binaryRuns: Record<BinaryOp, BinaryRun> = {

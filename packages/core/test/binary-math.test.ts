@@ -582,3 +582,54 @@ describe('Tensor methods of the binary math ops', () => {
     expect(n.bitwiseRightShift(1).toArray()).toEqual([6, -3]);
   });
 });
+
+describe('non-tensor arguments', () => {
+  const x = tensor([1, 2]);
+  const n = i32([1, 2]);
+  const bad: unknown[] = [[1, 2], '2', {}];
+  type Call = (b: never) => unknown;
+  /** Positions that take a Tensor or a number: arrays, strings and objects are refused. */
+  const tensorOrNumber: Record<string, Call[]> = {
+    atan2: [(b) => atan2(b, x), (b) => atan2(x, b)],
+    hypot: [(b) => hypot(b, x), (b) => hypot(x, b)],
+    logaddexp: [(b) => logaddexp(b, x), (b) => logaddexp(x, b)],
+    logaddexp2: [(b) => logaddexp2(b, x), (b) => logaddexp2(x, b)],
+    xlogy: [(b) => xlogy(b, x), (b) => xlogy(x, b)],
+    copysign: [(b) => copysign(b, x), (b) => copysign(x, b)],
+    fmax: [(b) => fmax(b, x), (b) => fmax(x, b)],
+    fmin: [(b) => fmin(b, x), (b) => fmin(x, b)],
+    remainder: [(b) => remainder(b, x), (b) => remainder(x, b)],
+    fmod: [(b) => fmod(b, x), (b) => fmod(x, b)],
+    floorDivide: [(b) => floorDivide(b, x), (b) => floorDivide(x, b)],
+    floatPower: [(b) => floatPower(b, x), (b) => floatPower(x, b)],
+    lerp: [(b) => lerp(x, x, b)],
+    isclose: [(b) => isclose(b, x), (b) => isclose(x, b)],
+    allclose: [(b) => allclose(b, x), (b) => allclose(x, b)],
+    logicalAnd: [(b) => logicalAnd(b, x), (b) => logicalAnd(x, b)],
+    logicalOr: [(b) => logicalOr(b, x), (b) => logicalOr(x, b)],
+    logicalXor: [(b) => logicalXor(b, x), (b) => logicalXor(x, b)],
+    bitwiseAnd: [(b) => bitwiseAnd(b, n), (b) => bitwiseAnd(n, b)],
+    bitwiseOr: [(b) => bitwiseOr(b, n), (b) => bitwiseOr(n, b)],
+    bitwiseXor: [(b) => bitwiseXor(b, n), (b) => bitwiseXor(n, b)],
+    bitwiseLeftShift: [(b) => bitwiseLeftShift(b, n), (b) => bitwiseLeftShift(n, b)],
+    bitwiseRightShift: [(b) => bitwiseRightShift(b, n), (b) => bitwiseRightShift(n, b)],
+    heaviside: [(b) => heaviside(x, b)],
+  };
+  /** Positions that take a Tensor only (as PyTorch): numbers are refused too. */
+  const tensorOnly: Record<string, Call[]> = {
+    lerp: [(b) => lerp(b, x, 0.5), (b) => lerp(x, b, 0.5)],
+    addcmul: [(b) => addcmul(b, x, x), (b) => addcmul(x, b, x), (b) => addcmul(x, x, b)],
+    addcdiv: [(b) => addcdiv(b, x, x), (b) => addcdiv(x, b, x), (b) => addcdiv(x, x, b)],
+    bitwiseNot: [(b) => bitwiseNot(b)],
+    heaviside: [(b) => heaviside(b, 0)],
+  };
+  it('are refused with an error naming the op (numbers too where PyTorch takes only tensors)', () => {
+    for (const [op, calls] of Object.entries(tensorOrNumber))
+      for (const call of calls) for (const b of bad) expect(() => call(b as never), `${op} with ${JSON.stringify(b)}`).toThrow(new RegExp(`^${op}: `));
+    for (const [op, calls] of Object.entries(tensorOnly))
+      for (const call of calls)
+        for (const b of [...bad, 3]) expect(() => call(b as never), `${op} with ${JSON.stringify(b)}`).toThrow(new RegExp(`^${op}: `));
+    expect(() => bitwiseNot(3 as never)).toThrow('bitwiseNot: x must be a Tensor, got 3 (a number)');
+    expect(() => addcmul(x, [1] as never, x)).toThrow(ValueError);
+  });
+});

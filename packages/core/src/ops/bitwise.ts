@@ -3,6 +3,7 @@ import { isFloating } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
+import { requireTensorArg } from './math-helpers.js';
 import { broadcastPair, operands, resultType, scalarTensor } from './operands.js';
 import type { TensorLike } from './types.js';
 
@@ -84,8 +85,9 @@ export function bitwiseXor(a: TensorLike, b: TensorLike): Tensor {
  * bitwiseNot(tensor([true, false])).toArray(); // [false, true]
  */
 export function bitwiseNot(x: Tensor): Tensor {
+  requireTensorArg('bitwiseNot', 'x', x);
   // x ^ (all bits set): -1 for int32, true for bool (a number would promote bool to int32).
-  return bitwise('bitwiseXor', 'bitwiseNot', x, x instanceof Tensor && x.dtype === 'bool' ? scalarTensor(1, 'bool') : -1, true);
+  return bitwise('bitwiseXor', 'bitwiseNot', x, x.dtype === 'bool' ? scalarTensor(1, 'bool') : -1, true);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
-import { notDifferentiable } from './math-helpers.js';
+import { notDifferentiable, requireTensorArg } from './math-helpers.js';
 import { broadcastPair, operands } from './operands.js';
 import type { TensorLike } from './types.js';
 
@@ -30,6 +30,7 @@ const heavisidePrimitive = primitive('heaviside', {
  * heaviside(tensor([0, 0]), tensor([2, 3])).toArray(); // [2, 3]
  */
 export function heaviside(x: Tensor, values: TensorLike): Tensor {
+  requireTensorArg('heaviside', 'x', x);
   const [a, v] = operands(x, values, undefined, 'heaviside');
   return heavisidePrimitive(a, v);
 }

@@ -213,6 +213,14 @@ describe('remainder, fmod, floorDivide and div with a rounding mode', () => {
     expect(remainder(f64([1]), f64([0.1]))).toBeAllClose([0.09999999999999995], tight);
   });
 
+  it('in float32, trunc rounds the quotient to float32 first and floor is exact, as PyTorch', () => {
+    const a = tensor([1, 2, 1, 10]);
+    const b = tensor([1 / 3, 2 / 3, 0.1, 0.1]);
+    expect(div(a, b, { roundingMode: 'trunc' }).toArray()).toEqual([3, 3, 10, 100]);
+    expect(div(a, b, { roundingMode: 'floor' }).toArray()).toEqual([2, 2, 9, 99]);
+    expect(div(a.double(), b.double(), { roundingMode: 'trunc' }).toArray()).toEqual([2, 2, 9, 99]);
+  });
+
   it('throw a ValueError naming the op for an integer division by zero (PyTorch\'s ZeroDivisionError), not for floats or empty results', () => {
     const calls: Array<[string, () => Tensor]> = [
       ['div', () => div(i32([1, 2]), i32([1, 0]), { roundingMode: 'floor' })],

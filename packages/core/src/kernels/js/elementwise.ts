@@ -141,7 +141,11 @@ const binaryRuns: Record<BinaryOp, BinaryRun> = {
   remainder: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = remainder(a[ai]!, b[bi]!); },
   fmod: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! % b[bi]!; },
   divFloor: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = divFloor(a[ai]!, b[bi]!); },
-  divTrunc: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.trunc(a[ai]! / b[bi]!); },
+  // A float32 quotient is rounded to float32 before truncation, as PyTorch computes it (1 / fl(1/3) is 3).
+  divTrunc: (o, oi, a, ai, as, b, bi, bs, n) => {
+    if (o instanceof Float32Array) for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.trunc(Math.fround(a[ai]! / b[bi]!));
+    else for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.trunc(a[ai]! / b[bi]!);
+  },
   // NaN fails both comparisons: heaviside(NaN) is 0, as PyTorch's kernel.
   heaviside: (o, oi, a, ai, as, b, bi, bs, n) => {
     for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) { const x = a[ai]!; o[oi] = x === 0 ? b[bi]! : x > 0 ? 1 : 0; }

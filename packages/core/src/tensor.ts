@@ -876,12 +876,13 @@ export class Tensor {
    */
   mul(other: TensorLike): Tensor { return ops.mul(this, other); }
   /**
-   * `this / other` (true division), broadcasting.
+   * `this / other` (true division, or rounded with `roundingMode`), broadcasting.
    *
    * @example
    * tensor([1, 2]).div(4).toArray(); // [0.25, 0.5]
+   * tensor([7, -7]).div(2, { roundingMode: 'floor' }).toArray(); // [3, -4]
    */
-  div(other: TensorLike): Tensor { return ops.div(this, other); }
+  div(other: TensorLike, opts?: ops.DivOptions): Tensor { return ops.div(this, other, opts); }
   /**
    * `this ** exponent`, broadcasting.
    *
@@ -904,13 +905,13 @@ export class Tensor {
    */
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
   /**
-   * `where(mask, value, this)`: elements where `mask` is true become `value`.
+   * `where(mask, value, this)`: elements where `mask` is true become `value` (a number or a 0-d tensor).
    *
    * @example
    * const x = tensor([1, -2, 3]);
    * x.maskedFill(x.lt(0), 0).toArray(); // [1, 0, 3]
    */
-  maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ops.maskedFill(this, mask, value); }
 
   // comparisons (bool results, no gradient)
   /**
@@ -1969,6 +1970,197 @@ export class Tensor {
    * tensor([NaN, 1]).nanToNum().toArray(); // [0, 1]
    */
   nanToNum(opts?: ops.NanToNumOptions): Tensor { return ops.nanToNum(this, opts); }
+  // ---------------------------------------------------------------- element-wise math, binary (issue 17)
+
+  /**
+   * `atan2(this, other)`: the angle of the point `(other, this)`, broadcasting (see {@link atan2}).
+   *
+   * @example
+   * tensor([1, -1]).atan2(tensor([0, 0])).toArray(); // [1.5707964, -1.5707964]
+   */
+  atan2(other: TensorLike): Tensor { return ops.atan2(this, other); }
+  /**
+   * `sqrt(this^2 + other^2)` without overflow, broadcasting (see {@link hypot}).
+   *
+   * @example
+   * tensor([3, 5]).hypot(tensor([4, 12])).toArray(); // [5, 13]
+   */
+  hypot(other: TensorLike): Tensor { return ops.hypot(this, other); }
+  /**
+   * `log(e^this + e^other)`, computed stably, broadcasting (see {@link logaddexp}).
+   *
+   * @example
+   * tensor([1000]).logaddexp(tensor([1000])).toArray(); // [1000.6931]
+   */
+  logaddexp(other: TensorLike): Tensor { return ops.logaddexp(this, other); }
+  /**
+   * `log2(2^this + 2^other)`, computed stably, broadcasting (see {@link logaddexp2}).
+   *
+   * @example
+   * tensor([1]).logaddexp2(tensor([1])).toArray(); // [2]
+   */
+  logaddexp2(other: TensorLike): Tensor { return ops.logaddexp2(this, other); }
+  /**
+   * `this * log(other)`, 0 where `this == 0` unless `other` is NaN (see {@link xlogy}).
+   *
+   * @example
+   * tensor([0, 2]).xlogy(tensor([0, 1])).toArray(); // [0, 0]
+   */
+  xlogy(other: TensorLike): Tensor { return ops.xlogy(this, other); }
+  /**
+   * `|this|` with the sign of `other`, broadcasting (see {@link copysign}).
+   *
+   * @example
+   * tensor([1, -2]).copysign(-1).toArray(); // [-1, -2]
+   */
+  copysign(other: TensorLike): Tensor { return ops.copysign(this, other); }
+  /**
+   * Elementwise maximum ignoring NaN, broadcasting (see {@link fmax}).
+   *
+   * @example
+   * tensor([1, NaN]).fmax(tensor([NaN, 2])).toArray(); // [1, 2]
+   */
+  fmax(other: TensorLike): Tensor { return ops.fmax(this, other); }
+  /**
+   * Elementwise minimum ignoring NaN, broadcasting (see {@link fmin}).
+   *
+   * @example
+   * tensor([1, NaN]).fmin(tensor([NaN, 2])).toArray(); // [1, 2]
+   */
+  fmin(other: TensorLike): Tensor { return ops.fmin(this, other); }
+  /**
+   * `this mod other` with the divisor's sign (Python's `%`), broadcasting (see {@link remainder}).
+   *
+   * @example
+   * tensor([-7, 7]).remainder(3).toArray(); // [2, 1]
+   */
+  remainder(other: TensorLike): Tensor { return ops.remainder(this, other); }
+  /**
+   * `this mod other` with the dividend's sign (C's fmod), broadcasting (see {@link fmod}).
+   *
+   * @example
+   * tensor([-7, 7]).fmod(3).toArray(); // [-1, 1]
+   */
+  fmod(other: TensorLike): Tensor { return ops.fmod(this, other); }
+  /**
+   * `floor(this / other)` (Python's `//`), broadcasting; not differentiable (see {@link floorDivide}).
+   *
+   * @example
+   * tensor([-7, 7], { dtype: 'int32' }).floorDivide(2).toArray(); // [-4, 3]
+   */
+  floorDivide(other: TensorLike): Tensor { return ops.floorDivide(this, other); }
+  /**
+   * `this ** exponent` in float64, broadcasting (see {@link floatPower}).
+   *
+   * @example
+   * tensor([2], { dtype: 'int32' }).floatPower(-2).toArray(); // [0.25]
+   */
+  floatPower(exponent: TensorLike): Tensor { return ops.floatPower(this, exponent); }
+  /**
+   * `this + weight * (end - this)`, broadcasting (see {@link lerp}).
+   *
+   * @example
+   * tensor([0, 10]).lerp(tensor([10, 20]), 0.5).toArray(); // [5, 15]
+   */
+  lerp(end: Tensor, weight: TensorLike): Tensor { return ops.lerp(this, end, weight); }
+  /**
+   * `this + value * t1 * t2`, broadcasting (see {@link addcmul}).
+   *
+   * @example
+   * tensor([1, 1]).addcmul(tensor([2, 3]), tensor([4, 5]), { value: 0.5 }).toArray(); // [5, 8.5]
+   */
+  addcmul(t1: Tensor, t2: Tensor, opts?: ops.AddcOptions): Tensor { return ops.addcmul(this, t1, t2, opts); }
+  /**
+   * `this + value * t1 / t2`, broadcasting (see {@link addcdiv}).
+   *
+   * @example
+   * tensor([1, 1]).addcdiv(tensor([2, 3]), tensor([4, 6])).toArray(); // [1.5, 1.5]
+   */
+  addcdiv(t1: Tensor, t2: Tensor, opts?: ops.AddcOptions): Tensor { return ops.addcdiv(this, t1, t2, opts); }
+  /**
+   * Whether `|this - other| <= atol + rtol * |other|` elementwise, as `bool` (see {@link isclose}).
+   *
+   * @example
+   * tensor([1, 2]).isclose(tensor([1, 2.5])).toArray(); // [true, false]
+   */
+  isclose(other: TensorLike, opts?: ops.IscloseOptions): Tensor { return ops.isclose(this, other, opts); }
+  /**
+   * Whether every element is close to `other`'s, as a boolean (see {@link allclose}).
+   *
+   * @example
+   * tensor([1, 2]).allclose(tensor([1, 2 + 1e-7])); // true
+   */
+  allclose(other: TensorLike, opts?: ops.IscloseOptions): boolean { return ops.allclose(this, other, opts); }
+  /**
+   * `this && other` elementwise (non-zero is true), as `bool`.
+   *
+   * @example
+   * tensor([1, 0]).logicalAnd(tensor([1, 1])).toArray(); // [true, false]
+   */
+  logicalAnd(other: TensorLike): Tensor { return ops.logicalAnd(this, other); }
+  /**
+   * `this || other` elementwise (non-zero is true), as `bool`.
+   *
+   * @example
+   * tensor([1, 0]).logicalOr(tensor([0, 0])).toArray(); // [true, false]
+   */
+  logicalOr(other: TensorLike): Tensor { return ops.logicalOr(this, other); }
+  /**
+   * True where exactly one of this and `other` is non-zero, as `bool`.
+   *
+   * @example
+   * tensor([1, 1]).logicalXor(tensor([0, 2])).toArray(); // [true, false]
+   */
+  logicalXor(other: TensorLike): Tensor { return ops.logicalXor(this, other); }
+  /**
+   * `this & other` bit by bit (int32 or bool).
+   *
+   * @example
+   * tensor([12], { dtype: 'int32' }).bitwiseAnd(10).toArray(); // [8]
+   */
+  bitwiseAnd(other: TensorLike): Tensor { return ops.bitwiseAnd(this, other); }
+  /**
+   * `this | other` bit by bit (int32 or bool).
+   *
+   * @example
+   * tensor([12], { dtype: 'int32' }).bitwiseOr(10).toArray(); // [14]
+   */
+  bitwiseOr(other: TensorLike): Tensor { return ops.bitwiseOr(this, other); }
+  /**
+   * `this ^ other` bit by bit (int32 or bool).
+   *
+   * @example
+   * tensor([12], { dtype: 'int32' }).bitwiseXor(10).toArray(); // [6]
+   */
+  bitwiseXor(other: TensorLike): Tensor { return ops.bitwiseXor(this, other); }
+  /**
+   * `~this` bit by bit (int32), logical not (bool).
+   *
+   * @example
+   * tensor([0, 5], { dtype: 'int32' }).bitwiseNot().toArray(); // [-1, -6]
+   */
+  bitwiseNot(): Tensor { return ops.bitwiseNot(this); }
+  /**
+   * `this << other` (int32; see {@link bitwiseLeftShift}).
+   *
+   * @example
+   * tensor([1, 3], { dtype: 'int32' }).bitwiseLeftShift(2).toArray(); // [4, 12]
+   */
+  bitwiseLeftShift(other: TensorLike): Tensor { return ops.bitwiseLeftShift(this, other); }
+  /**
+   * `this >> other`, arithmetic (int32; see {@link bitwiseRightShift}).
+   *
+   * @example
+   * tensor([16, -16], { dtype: 'int32' }).bitwiseRightShift(2).toArray(); // [4, -4]
+   */
+  bitwiseRightShift(other: TensorLike): Tensor { return ops.bitwiseRightShift(this, other); }
+  /**
+   * The unit step, `values` where this is 0 (see {@link heaviside}).
+   *
+   * @example
+   * tensor([-1, 0, 2]).heaviside(0.5).toArray(); // [0, 0.5, 1]
+   */
+  heaviside(values: TensorLike): Tensor { return ops.heaviside(this, values); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

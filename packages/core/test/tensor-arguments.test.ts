@@ -14,6 +14,7 @@ const idx = tensor([[0, 1], [1, 0]], { dtype: 'int32' });
 const img = ones([1, 1, 4, 4]);
 const w = ones([1, 1, 3, 3]);
 const cond = x.gt(0);
+const n32 = tensor([[1, 2], [3, 4]], { dtype: 'int32' });
 
 /** The bad values tried in each tensor position. */
 const BAD: unknown[] = [[1, 2], 3];
@@ -176,6 +177,12 @@ const TENSOR_ARGS: Record<string, Call[]> = {
   isfinite: [(b) => ops.isfinite(b)],
   logicalNot: [(b) => ops.logicalNot(b)],
   polygamma: [(b) => ops.polygamma(1, b)],
+  // issue 17 binary math
+  lerp: [(b) => ops.lerp(b, v, 0.5), (b) => ops.lerp(v, b, 0.5)],
+  addcmul: [(b) => ops.addcmul(b, v, v), (b) => ops.addcmul(v, b, v), (b) => ops.addcmul(v, v, b)],
+  addcdiv: [(b) => ops.addcdiv(b, v, v), (b) => ops.addcdiv(v, b, v), (b) => ops.addcdiv(v, v, b)],
+  bitwiseNot: [(b) => ops.bitwiseNot(b)],
+  heaviside: [(b) => ops.heaviside(b, 0)],
 };
 
 /** Exported ops that take no tensor at all. */
@@ -196,11 +203,35 @@ const TENSOR_OR_NUMBER_ARGS: Record<string, Call[]> = {
   le: [(b) => ops.le(b, x), (b) => ops.le(x, b)],
   gt: [(b) => ops.gt(b, x), (b) => ops.gt(x, b)],
   ge: [(b) => ops.ge(b, x), (b) => ops.ge(x, b)],
-  where: [(b) => ops.where(cond, b, x), (b) => ops.where(cond, x, b)],
+  where: [(b) => ops.where(cond, b, x), (b) => ops.where(cond, x, b)],  // issue 17 binary math
+  atan2: [(b) => ops.atan2(b, x), (b) => ops.atan2(x, b)],
+  hypot: [(b) => ops.hypot(b, x), (b) => ops.hypot(x, b)],
+  logaddexp: [(b) => ops.logaddexp(b, x), (b) => ops.logaddexp(x, b)],
+  logaddexp2: [(b) => ops.logaddexp2(b, x), (b) => ops.logaddexp2(x, b)],
+  xlogy: [(b) => ops.xlogy(b, x), (b) => ops.xlogy(x, b)],
+  copysign: [(b) => ops.copysign(b, x), (b) => ops.copysign(x, b)],
+  fmax: [(b) => ops.fmax(b, x), (b) => ops.fmax(x, b)],
+  fmin: [(b) => ops.fmin(b, x), (b) => ops.fmin(x, b)],
+  remainder: [(b) => ops.remainder(b, x), (b) => ops.remainder(x, b)],
+  fmod: [(b) => ops.fmod(b, x), (b) => ops.fmod(x, b)],
+  floorDivide: [(b) => ops.floorDivide(b, x), (b) => ops.floorDivide(x, b)],
+  floatPower: [(b) => ops.floatPower(b, x), (b) => ops.floatPower(x, b)],
+  isclose: [(b) => ops.isclose(b, x), (b) => ops.isclose(x, b)],
+  allclose: [(b) => ops.allclose(b, x), (b) => ops.allclose(x, b)],
+  logicalAnd: [(b) => ops.logicalAnd(b, x), (b) => ops.logicalAnd(x, b)],
+  logicalOr: [(b) => ops.logicalOr(b, x), (b) => ops.logicalOr(x, b)],
+  logicalXor: [(b) => ops.logicalXor(b, x), (b) => ops.logicalXor(x, b)],
+  bitwiseAnd: [(b) => ops.bitwiseAnd(b, n32), (b) => ops.bitwiseAnd(n32, b)],
+  bitwiseOr: [(b) => ops.bitwiseOr(b, n32), (b) => ops.bitwiseOr(n32, b)],
+  bitwiseXor: [(b) => ops.bitwiseXor(b, n32), (b) => ops.bitwiseXor(n32, b)],
+  bitwiseLeftShift: [(b) => ops.bitwiseLeftShift(b, n32), (b) => ops.bitwiseLeftShift(n32, b)],
+  bitwiseRightShift: [(b) => ops.bitwiseRightShift(b, n32), (b) => ops.bitwiseRightShift(n32, b)],
+  lerpWeight: [(b) => ops.lerp(v, v, b)],
+  heavisideValues: [(b) => ops.heaviside(x, b)],
 };
 
 /** The name each op's errors start with, where it differs from the export. */
-const OP_NAME: Record<string, string> = { variance: 'var', toDType: 'to', rowStack: 'vstack' };
+const OP_NAME: Record<string, string> = { variance: 'var', toDType: 'to', rowStack: 'vstack', lerpWeight: 'lerp', heavisideValues: 'heaviside' };
 
 function errorOf(f: () => unknown): unknown {
   try {

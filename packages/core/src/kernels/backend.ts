@@ -56,7 +56,21 @@ export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'minimum' | 'maximum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or'
   /** relu's gradient: `a` where `b > 0`, else 0 (`b` is relu's output). */
-  | 'reluBackward';
+  | 'reluBackward'
+  // issue 17 binary math
+  | 'atan2' | 'hypot' | 'logaddexp' | 'logaddexp2' | 'copysign'
+  /** `a log b`, 0 where `a == 0` unless `b` is NaN. */
+  | 'xlogy'
+  /** max / min ignoring NaN: the other operand where one is NaN. */
+  | 'fmax' | 'fmin'
+  /** `a mod b` with the sign of `b` (Python's `%`); `fmod` keeps the sign of `a` (C's fmod). */
+  | 'remainder' | 'fmod'
+  /** `floor(a / b)`, `trunc(a / b)` (integer division for int32). */
+  | 'divFloor' | 'divTrunc'
+  /** 1 where `a > 0`, 0 where `a < 0`, `b` where `a == 0`. */
+  | 'heaviside'
+  /** On int32 or bool (0/1); shifts of int32 by a count outside [0, 31] give 0 (left) or the sign (right). */
+  | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor' | 'leftShift' | 'rightShift';
 
 /**
  * Full reductions along some dims.

@@ -46,18 +46,21 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /**
  * `where(mask, value, x)`: `x` with the elements where `mask` is true set to `value`
- * (PyTorch's `masked_fill`). Keeps `x`'s shape and dtype; differentiable in `x` (0 gradient
- * at the filled places).
+ * (PyTorch's `masked_fill`), a number or a 0-d tensor (cast to x's dtype). Keeps `x`'s shape
+ * and dtype; differentiable in `x` (0 gradient at the filled places) and in a tensor `value`
+ * (the sum of the gradient at the filled places).
  *
- * x - shape [...S]; mask - bool, broadcastable to S; returns [...S].
+ * x - shape [...S]; mask - bool, broadcastable to S; value - a number or shape []; returns [...S].
  *
  * @throws DTypeError `maskedFill: mask must be a bool tensor, got int32 (shape [3])`
  * @throws ShapeError `maskedFill: mask of shape [2,3] cannot be broadcast to x of shape [3]`
+ * @throws ShapeError `maskedFill: value must be a number or a 0-d tensor, got a tensor of shape [3]`
  * @example
  * const x = tensor([1, 2, 3]);
  * maskedFill(x, x.gt(1), -1).toArray(); // [1, -1, -1]
+ * maskedFill(x, x.gt(1), tensor(0.5)).toArray(); // [1, 0.5, 0.5]
  */
-export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   requireTensor('maskedFill', 'x', x);
   requireTensor('maskedFill', 'mask', mask);
   if (mask.dtype !== 'bool')
@@ -67,6 +70,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     throw new ShapeError(
       `maskedFill: mask of shape ${fmtShape(mask.shape)} cannot be broadcast to x of shape ${fmtShape(x.shape)}`,
     );
+  if (value instanceof Tensor && value.ndim !== 0)
+    throw new ShapeError(`maskedFill: value must be a number or a 0-d tensor, got a tensor of shape ${fmtShape(value.shape)}`);
   // A 0-d value of x's dtype promotes to x's dtype, so the result keeps it.
-  return where(mask, scalarTensor(value, x.dtype), x);
+  return where(mask, value instanceof Tensor ? value.to(x.dtype) : scalarTensor(value, x.dtype), x);
 }

@@ -177,7 +177,87 @@ const binaryRuns: Record<BinaryOp, BinaryRun> = {
   or: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! || b[bi]! ? 1 : 0; },
   // relu's gradient: a where b > 0, else 0 (b is relu's output).
   reluBackward: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = b[bi]! > 0 ? a[ai]! : 0; },
+  // issue 17 binary math (the formulas of PyTorch's CPU kernels; helpers below the table)
+  atan2: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.atan2(a[ai]!, b[bi]!); },
+  hypot: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.hypot(a[ai]!, b[bi]!); },
+  logaddexp: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = logaddexp(a[ai]!, b[bi]!); },
+  logaddexp2: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = logaddexp2(a[ai]!, b[bi]!); },
+  copysign: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = copysign(a[ai]!, b[bi]!); },
+  // A NaN y wins over x == 0: xlogy(0, NaN) is NaN.
+  xlogy: (o, oi, a, ai, as, b, bi, bs, n) => {
+    for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi] = y !== y ? NaN : x === 0 ? 0 : x * Math.log(y); }
+  },
+  // Ties (0 and -0 included) give a, as C's fmax on x86 and PyTorch.
+  fmax: (o, oi, a, ai, as, b, bi, bs, n) => {
+    for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi] = y !== y || x >= y ? x : y; }
+  },
+  fmin: (o, oi, a, ai, as, b, bi, bs, n) => {
+    for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) { const x = a[ai]!, y = b[bi]!; o[oi] = y !== y || x <= y ? x : y; }
+  },
+  // JavaScript's % is C's fmod, exact for floats and for int32 values held as doubles.
+  remainder: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = remainder(a[ai]!, b[bi]!); },
+  fmod: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! % b[bi]!; },
+  divFloor: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = divFloor(a[ai]!, b[bi]!); },
+  // A float32 quotient is rounded to float32 before truncation, as PyTorch computes it (1 / fl(1/3) is 3).
+  divTrunc: (o, oi, a, ai, as, b, bi, bs, n) => {
+    if (o instanceof Float32Array) for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.trunc(Math.fround(a[ai]! / b[bi]!));
+    else for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.trunc(a[ai]! / b[bi]!);
+  },
+  // NaN fails both comparisons: heaviside(NaN) is 0, as PyTorch's kernel.
+  heaviside: (o, oi, a, ai, as, b, bi, bs, n) => {
+    for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) { const x = a[ai]!; o[oi] = x === 0 ? b[bi]! : x > 0 ? 1 : 0; }
+  },
+  bitwiseAnd: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! & b[bi]!; },
+  bitwiseOr: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! | b[bi]!; },
+  bitwiseXor: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! ^ b[bi]!; },
+  // JavaScript takes shift counts mod 32; PyTorch defines counts outside the width instead.
+  leftShift: (o, oi, a, ai, as, b, bi, bs, n) => {
+    for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) { const s = b[bi]!; o[oi] = s < 0 || s > 31 ? 0 : a[ai]! << s; }
+  },
+  rightShift: (o, oi, a, ai, as, b, bi, bs, n) => {
+    for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) { const s = b[bi]!; o[oi] = a[ai]! >> (s < 0 || s > 31 ? 31 : s); }
+  },
 };
+
+// issue 17 binary math: the scalar helpers of the table above (hoisted function declarations).
+
+// log(e^a + e^b) = max + log1p(e^-|a - b|); equal infinities return themselves (inf - inf is NaN).
+function logaddexp(a: number, b: number): number {
+  if (a === b && (a === Infinity || a === -Infinity)) return a;
+  const m = a < b ? b : a;
+  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+
+function logaddexp2(a: number, b: number): number {
+  if (a === b && (a === Infinity || a === -Infinity)) return a;
+  const m = a < b ? b : a;
+  return m + Math.log1p(Math.pow(2, -Math.abs(a - b))) * 1.4426950408889634; // 1 / ln 2
+}
+
+// |a| with the sign bit of b (-0 counts as negative; a NaN b as positive).
+function copysign(a: number, b: number): number {
+  const m = a < 0 || Object.is(a, -0) ? -a : a;
+  return b < 0 || Object.is(b, -0) ? -m : m;
+}
+
+// Python's a % b: fmod, moved into b's sign when the signs differ (so -0 stays -0, as PyTorch).
+function remainder(a: number, b: number): number {
+  const m = a % b;
+  return m !== 0 && b < 0 !== m < 0 ? m + b : m;
+}
+
+// Python's floor division (PyTorch's div_floor): exact where floor(a / b) would round wrongly
+// (a / b rounding up to an integer); division by zero gives the IEEE a / b.
+function divFloor(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const m = a % b;
+  let d = (a - m) / b;
+  if (m !== 0 && b < 0 !== m < 0) d -= 1;
+  if (d === 0) return copysign(0, a / b);
+  let f = Math.floor(d);
+  if (d - f > 0.5) f += 1;
+  return f;
+}
 
 // dst = f(dst, src) with p = alpha (add, sub); NaN on either side of maximum gives NaN.
 const inPlaceRuns = {

@@ -55,3 +55,9 @@ export { maxPool2d } from './max-pool2d.js';
 export * from './avg-pool2d.js';
 export type * from './types.js';
 export { all, any } from './all-any.js';
+// issue 17: scans, sorting, reductions
+export * from './cumulative.js';
+export {
+  sort, argsort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile,
+  type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation,
+} from './sort.js';

@@ -6,6 +6,8 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { adamUpdate, sgdUpdate } from './optim.js';
+import { cumExtreme, scan } from './scan.js';
+import { sort } from './sort.js';
 
 /**
  * The reference kernels in plain TypeScript (the `'js'` backend). Every other backend is checked
@@ -23,4 +25,6 @@ export const jsBackend: Backend = {
   maxPool2d, avgPool2d, avgPool2dBackward,
   gather, scatterAdd, indexSelect, indexAdd,
   adamUpdate, sgdUpdate,
+  // issue 17 scans and sorting
+  scan, cumExtreme, sort,
 };

@@ -1,0 +1,124 @@
+import type { DType } from '../../dtype.js';
+import type { ScanOp, View } from '../backend.js';
+import { alloc } from './alloc.js';
+
+/**
+ * The `[outer, len, inner]` walk of a strided view along `dim`: the storage offset of each
+ * outer slice (odometer over the dims before `dim`) and of each inner position (the dims after
+ * it), so a kernel can visit every line along `dim` in O(1) per element. @internal
+ */
+export interface Lines {
+  outer: number;
+  len: number;
+  inner: number;
+  /** Storage step between consecutive elements of a line. */
+  step: number;
+  outerOff: Int32Array;
+  innerOff: Int32Array;
+}
+
+function offsets(shape: readonly number[], stride: readonly number[], from: number, to: number): Int32Array {
+  let n = 1;
+  for (let d = from; d < to; d++) n *= shape[d]!;
+  const out = new Int32Array(n);
+  if (n === 0) return out;
+  const idx = new Array<number>(to - from).fill(0);
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = off;
+    for (let d = to - 1; d >= from; d--) {
+      const j = d - from;
+      idx[j]!++;
+      off += stride[d]!;
+      if (idx[j]! < shape[d]!) break;
+      off -= stride[d]! * shape[d]!;
+      idx[j] = 0;
+    }
+  }
+  return out;
+}
+
+/** The lines of `x` along `dim` (a 0-d view is one line of length 1). @internal */
+export function linesOf(x: View, dim: number): Lines {
+  const shape = x.shape;
+  if (shape.length === 0) return { outer: 1, len: 1, inner: 1, step: 0, outerOff: Int32Array.of(x.offset), innerOff: Int32Array.of(0) };
+  const outerOff = offsets(shape, x.stride, 0, dim);
+  for (let i = 0; i < outerOff.length; i++) outerOff[i] += x.offset;
+  const innerOff = offsets(shape, x.stride, dim + 1, shape.length);
+  return { outer: outerOff.length, len: shape[dim]!, inner: innerOff.length, step: x.stride[dim]!, outerOff, innerOff };
+}
+
+/**
+ * Inclusive scan along `dim` (from the last element backwards with `reverse`): running sums,
+ * products, or `log(sum(exp))` (each step `m + log1p(exp(-|a - b|))`, stable for any range).
+ * Accumulates in float64; result contiguous, x's shape, in `outDtype`. O(n), any strides.
+ */
+export function scan(op: ScanOp, x: View, dim: number, reverse: boolean, outDtype: DType): View {
+  const out = alloc(outDtype, x.shape);
+  if (x.size === 0) return out;
+  const { outer, len, inner, step, outerOff, innerOff } = linesOf(x, dim);
+  const xd = x.data;
+  const o = out.data;
+  const first = reverse ? len - 1 : 0;
+  const dir = reverse ? -1 : 1;
+  for (let a = 0; a < outer; a++) {
+    for (let b = 0; b < inner; b++) {
+      const base = outerOff[a]! + innerOff[b]!;
+      let p = a * len * inner + b + first * inner;
+      let xp = base + first * step;
+      const ostep = dir * inner;
+      const xstep = dir * step;
+      if (op === 'sum') {
+        let acc = 0;
+        for (let k = 0; k < len; k++, p += ostep, xp += xstep) o[p] = acc += xd[xp]!;
+      } else if (op === 'prod') {
+        let acc = 1;
+        for (let k = 0; k < len; k++, p += ostep, xp += xstep) o[p] = acc *= xd[xp]!;
+      } else {
+        let acc = -Infinity;
+        for (let k = 0; k < len; k++, p += ostep, xp += xstep) {
+          const v = xd[xp]!;
+          if (acc === -Infinity) acc = v;
+          else if (v === acc) acc += Math.LN2; // also inf + inf, where |acc - v| is NaN
+          else if (v !== -Infinity) acc = Math.max(acc, v) + Math.log1p(Math.exp(-Math.abs(acc - v)));
+          o[p] = acc;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Running max (or min) along `dim` and the index where it was reached: `>=` (`<=`), so a tie
+ * moves the index to the later element, and a NaN, once seen, stays with its index (PyTorch's
+ * cummax/cummin). Values in x's dtype, indices int32, both contiguous of x's shape.
+ */
+export function cumExtreme(op: 'max' | 'min', x: View, dim: number, outDtype: DType): { values: View; indices: View } {
+  const values = alloc(outDtype, x.shape);
+  const indices = alloc('int32', x.shape);
+  if (x.size === 0) return { values, indices };
+  const { outer, len, inner, step, outerOff, innerOff } = linesOf(x, dim);
+  const xd = x.data;
+  const vd = values.data;
+  const id = indices.data;
+  const isMax = op === 'max';
+  for (let a = 0; a < outer; a++) {
+    for (let b = 0; b < inner; b++) {
+      const base = outerOff[a]! + innerOff[b]!;
+      let p = a * len * inner + b;
+      let best = xd[base]!;
+      let bi = 0;
+      for (let k = 0; k < len; k++, p += inner) {
+        const v = xd[base + k * step]!;
+        if (best === best && (v !== v || (isMax ? v >= best : v <= best))) {
+          best = v;
+          bi = k;
+        }
+        vd[p] = best;
+        id[p] = bi;
+      }
+    }
+  }
+  return { values, indices };
+}

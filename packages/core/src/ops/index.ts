@@ -61,3 +61,8 @@ export {
   sort, argsort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile,
   type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation,
 } from './sort.js';
+export * from './nansum.js';
+export * from './var-mean.js';
+export * from './aminmax.js';
+export { linalg, norm, type NormOptions, type VectorNormOptions, type MatrixNormOptions } from './norm.js';
+export { unique, bincount, histc, type UniqueOptions, type UniqueResult } from './unique.js';

@@ -40,7 +40,7 @@ const lse = (a: number, b: number) => {
 
 const SHAPES: Array<[number[], number]> = [[[5], 0], [[3, 4], 1], [[3, 4], 0], [[2, 3, 4], -2], [[2, 1, 3], 1], [[2, 0, 3], 1], [[0, 3], -1]];
 
-describe('cumsum, cumprod, logcumsumexp', () => {
+describe('cumsum', () => {
   it('match plain running loops for random inputs, negative dims, size-1 and empty dims, in float32 and float64', () => {
     for (const dtype of ['float32', 'float64'] as const)
       for (const [shape, dim] of SHAPES) {
@@ -95,6 +95,7 @@ describe('cumsum, cumprod, logcumsumexp', () => {
       expect(gradcheck((a) => logcumsumexp(a, dim), [f64(shape)]).ok).toBe(true);
       expect(gradgradcheck((a) => logcumsumexp(a, dim), [f64(shape)]).ok).toBe(true);
       expect(gradgradcheck((a) => cumsum(a, dim).pow(2), [f64(shape)]).ok).toBe(true);
+      expect(gradgradcheck((a) => cummax(a, dim).values.pow(2), [f64(shape)]).ok).toBe(true);
     }
   });
 
@@ -116,7 +117,7 @@ describe('cumsum, cumprod, logcumsumexp', () => {
   });
 });
 
-describe('cummax, cummin', () => {
+describe('cummax', () => {
   const refExt = (isMax: boolean) => (line: number[]) => {
     let best = NaN;
     let bi = -1;
@@ -164,6 +165,7 @@ describe('cummax, cummin', () => {
   it('send each gradient to the running extreme (accumulating), matching finite differences', () => {
     expect(gradcheck((a) => cummax(a, 1).values, [f64([3, 5])]).ok).toBe(true);
     expect(gradcheck((a) => cummin(a, -1).values, [f64([2, 3, 4])]).ok).toBe(true);
+    expect(gradgradcheck((a) => cummax(a, 0).values.pow(2), [f64([4, 3])]).ok).toBe(true);
     const x = tensor([1, 3, 2, 0], { requiresGrad: true });
     cummax(x, 0).values.sum().backward();
     expect(x.grad!.toArray()).toEqual([1, 3, 0, 0]);
@@ -174,7 +176,7 @@ describe('cummax, cummin', () => {
   });
 });
 
-describe('sort, argsort', () => {
+describe('sort', () => {
   const asc = (a: number, b: number) => (a !== a ? (b !== b ? 0 : 1) : b !== b ? -1 : a - b);
   const sortIdx = (line: number[], desc: boolean) =>
     line.map((_, i) => i).sort((i, j) => (desc ? asc(line[j]!, line[i]!) || i - j : asc(line[i]!, line[j]!) || i - j));
@@ -220,7 +222,7 @@ describe('sort, argsort', () => {
   });
 });
 
-describe('topk, kthvalue', () => {
+describe('topk', () => {
   it('pick the k largest or smallest, sorted, with NaN largest', () => {
     const x = tensor([[1, 5, NaN, 4], [2, 2, 0, 7]]);
     let r = topk(x, 2);
@@ -233,6 +235,7 @@ describe('topk, kthvalue', () => {
     expect(topk(x, 0).values.shape).toEqual([2, 0]);
     expect(topk(tensor(3), 1).values.shape).toEqual([]);
     expect(gradcheck((a) => topk(a, 2, -1).values, [f64([3, 5])]).ok).toBe(true);
+    expect(gradgradcheck((a) => topk(a, 2, -1).values.pow(2), [f64([3, 5])]).ok).toBe(true);
   });
 
   it('kthvalue picks the k-th smallest (1-based), with keepdim', () => {
@@ -252,7 +255,7 @@ describe('topk, kthvalue', () => {
   });
 });
 
-describe('median, nanmedian, mode', () => {
+describe('median', () => {
   it('median is the lower median, NaN if the slice has one (index of the first NaN)', () => {
     expect(median(tensor([4, 1, 3, 2])).item()).toBe(2);
     expect(median(tensor([4, NaN, 3])).item()).toBeNaN();
@@ -278,6 +281,7 @@ describe('median, nanmedian, mode', () => {
     expect(gradcheck((a) => median(a, 1).values, [f64([3, 5])]).ok).toBe(true);
     expect(gradcheck((a) => nanmedian(a, 0).values, [f64([4, 3])]).ok).toBe(true);
     expect(gradcheck((a) => median(a), [f64([3, 3])]).ok).toBe(true);
+    expect(gradgradcheck((a) => median(a, 0).values.pow(2), [f64([3, 3])]).ok).toBe(true);
   });
 
   it('mode is the smallest most frequent value with its last index', () => {
@@ -300,7 +304,7 @@ describe('median, nanmedian, mode', () => {
   });
 });
 
-describe('quantile, nanquantile', () => {
+describe('quantile', () => {
   /** numpy's definitions of the five methods at rank q (n - 1) of a sorted array. */
   function refQuantile(line: number[], q: number, how: string): number {
     const s = [...line].sort((a, b) => a - b);
@@ -341,6 +345,7 @@ describe('quantile, nanquantile', () => {
     expect(gradcheck((a) => quantile(a, 0.3, 1), [f64([3, 5])]).ok).toBe(true);
     expect(gradcheck((a) => quantile(a, tensor([0.2, 0.75], { dtype: 'float64' }), 0, { interpolation: 'midpoint' }), [f64([4, 3])]).ok).toBe(true);
     expect(gradcheck((a) => nanquantile(a, 0.6), [f64([3, 3])]).ok).toBe(true);
+    expect(gradgradcheck((a) => quantile(a, 0.3, 1).pow(2), [f64([3, 5])]).ok).toBe(true);
   });
 
   it('refuse q outside [0, 1], integer inputs and empty inputs', () => {
@@ -348,6 +353,68 @@ describe('quantile, nanquantile', () => {
     expect(() => quantile(tensor([1, 2], { dtype: 'int32' }), 0.5)).toThrow(DTypeError);
     expect(() => quantile(zeros([0]), 0.5)).toThrow(/quantile: input must be non-empty/);
     expect(() => nanquantile(tensor([1]), 0.5, 0, { interpolation: 'cubic' } as never)).toThrow(/nanquantile/);
+  });
+});
+
+// One block per op for the coverage table (the tests above exercise several ops at once).
+describe('cumprod', () => {
+  it('has gradients matching finite differences, twice, also through zeros', () => {
+    expect(gradcheck((a) => cumprod(a, -1), [f64([2, 4])]).ok).toBe(true);
+    const x = tensor([[0, 2, 0.5], [1.5, 0, 0]], { dtype: 'float64', requiresGrad: true });
+    expect(gradgradcheck((a) => cumprod(a, 1), [x]).ok).toBe(true);
+  });
+});
+
+describe('logcumsumexp', () => {
+  it('has gradients matching finite differences, twice, with large inputs', () => {
+    const x = tensor([[500, 1, 499.5], [-3, 0.5, 2]], { dtype: 'float64', requiresGrad: true });
+    expect(gradcheck((a) => logcumsumexp(a, 1), [x]).ok).toBe(true);
+    expect(gradgradcheck((a) => logcumsumexp(a, 0), [f64([3, 2])]).ok).toBe(true);
+  });
+});
+
+describe('cummin', () => {
+  it('has gradients matching finite differences', () => {
+    expect(gradcheck((a) => cummin(a, 0).values, [f64([4, 3])]).ok).toBe(true);
+    expect(gradgradcheck((a) => cummin(a, 0).values.pow(2), [f64([4, 3])]).ok).toBe(true);
+  });
+});
+
+describe('argsort', () => {
+  it('returns int32 indices that sort x (no gradient)', () => {
+    const x = randn([3, 5], { generator: new Generator(13) });
+    expect(flat(x.gather(1, argsort(x, 1)))).toEqual(flat(sort(x, 1).values));
+    expect(argsort(x).dtype).toBe('int32');
+  });
+});
+
+describe('kthvalue', () => {
+  it('has gradients matching finite differences, twice', () => {
+    expect(gradcheck((a) => kthvalue(a, 2, -1).values, [f64([3, 4])]).ok).toBe(true);
+    expect(gradgradcheck((a) => kthvalue(a, 2, -1).values.pow(2), [f64([3, 4])]).ok).toBe(true);
+  });
+});
+
+describe('nanmedian', () => {
+  it('has gradients matching finite differences', () => {
+    expect(gradcheck((a) => nanmedian(a, 1).values, [f64([3, 4])]).ok).toBe(true);
+    expect(gradcheck((a) => nanmedian(a), [f64([3, 3])]).ok).toBe(true);
+    expect(gradgradcheck((a) => nanmedian(a, 1).values.pow(2), [f64([3, 4])]).ok).toBe(true);
+  });
+});
+
+describe('mode', () => {
+  it('has gradients matching finite differences, twice (distinct values: a repeated mode is not differentiable)', () => {
+    const x = tensor([[1, 2, 1.5], [3, 4, 0.5]], { dtype: 'float64', requiresGrad: true });
+    expect(gradcheck((a) => mode(a, 1).values, [x]).ok).toBe(true);
+    expect(gradgradcheck((a) => mode(a, 1).values.pow(2), [x]).ok).toBe(true);
+  });
+});
+
+describe('nanquantile', () => {
+  it('has gradients matching finite differences, twice', () => {
+    expect(gradcheck((a) => nanquantile(a, 0.4, 0), [f64([5, 2])]).ok).toBe(true);
+    expect(gradgradcheck((a) => nanquantile(a, 0.4, 0).pow(2), [f64([5, 2])]).ok).toBe(true);
   });
 });
 

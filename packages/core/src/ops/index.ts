@@ -57,12 +57,12 @@ export type * from './types.js';
 export { all, any } from './all-any.js';
 // issue 17: scans, sorting, reductions
 export * from './cumulative.js';
-export {
-  sort, argsort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile,
-  type SortOptions, type TopkOptions, type QuantileOptions, type QuantileInterpolation,
-} from './sort.js';
+export { sort, argsort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile } from './sort.js';
+export type { SortOptions, TopkOptions, QuantileOptions, QuantileInterpolation } from './sort.js';
 export * from './nansum.js';
 export * from './var-mean.js';
 export * from './aminmax.js';
-export { linalg, norm, type NormOptions, type VectorNormOptions, type MatrixNormOptions } from './norm.js';
-export { unique, bincount, histc, type UniqueOptions, type UniqueResult } from './unique.js';
+export { linalg, norm } from './norm.js';
+export type { NormOptions, VectorNormOptions, MatrixNormOptions } from './norm.js';
+export { unique, bincount, histc } from './unique.js';
+export type { UniqueOptions, UniqueResult } from './unique.js';

@@ -1,6 +1,8 @@
 /**
  * Parity with PyTorch for the scans and sorting ops (issue 17): cumsum, cumprod, logcumsumexp,
- * cummax, cummin, sort, argsort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile.
+ * cummax, cummin, sort, argsort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile,
+ * nansum, nanmean, varMean, stdMean, aminmax, countNonzero, norm, linalg.vectorNorm / matrixNorm,
+ * unique, bincount, histc.
  * Values, indices, gradients and a few Hessian-vector products against PyTorch 1.13 in float64,
  * from test/fixtures/torch/core-scans.json (written by scripts/torch-fixtures/core_scans.py; see
  * test/torch-fixtures.ts for the format and the runners). Params with `transpose` run the op on
@@ -12,6 +14,8 @@ import { Tensor } from '@tapegrad/core';
 import { load, runCases, type OpFn, type Params, type Tol, type VjpCase } from './torch-fixtures.js';
 
 const view = (x: Tensor, p: Params) => (p.transpose ? x.T : x);
+/** An ord param: 'inf' / '-inf' strings (JSON has no infinities) back to numbers. */
+const ord = (v: unknown) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number | 'fro'));
 const qOf = (p: Params) => tg.tensor(p.q as number[], { dtype: 'float64' });
 
 const OPS: Record<string, OpFn> = {
@@ -32,7 +36,28 @@ const OPS: Record<string, OpFn> = {
   quantile: (i, p) => tg.quantile(i.x!, qOf(p), p.dim, { interpolation: p.how }),
   quantileAll: (i, p) => tg.quantile(i.x!, p.q, undefined, { keepdim: true }),
   nanquantile: (i, p) => tg.nanquantile(i.x!, qOf(p), p.dim),
+  nansum: (i, p) => tg.nansum(i.x!, p.dim),
+  nansumAll: (i) => tg.nansum(i.x!),
+  nanmean: (i, p) => tg.nanmean(i.x!, p.dim, { keepdim: true }),
+  varMean: (i, p) => tg.varMean(i.x!, p.dim),
+  stdMean: (i, p) => tg.stdMean(i.x!, p.dim, { correction: 0 }),
+  aminmax: (i, p) => {
+    const r = tg.aminmax(i.x!, { dim: p.dim });
+    return [r.min, r.max];
+  },
+  countNonzero: (i, p) => tg.countNonzero(i.x!, p.dim),
+  vectorNorm: (i, p) => tg.linalg.vectorNorm(i.x!, { ord: ord(p.ord) as number, dim: p.dim ?? undefined, keepdim: p.keepdim }),
+  matrixNorm: (i, p) => tg.linalg.matrixNorm(i.x!, { ord: ord(p.ord), dim: p.dim, keepdim: p.keepdim }),
+  norm: (i, p) => tg.norm(view(i.x!, p), p.p, p.dim ?? undefined),
+  unique: (i) => {
+    const r = tg.unique(i.x!, { returnInverse: true, returnCounts: true });
+    return [r.values, r.inverse!, r.counts!];
+  },
+  bincount: (i, p) => tg.bincount(i.x!, { weights: i.w, minlength: p.minlength }),
+  histc: (i, p) => tg.histc(i.x!, { bins: p.bins, min: p.min, max: p.max }),
   // Scalar functions for the Hessian-vector products.
+  vectorNormSq: (i) => tg.linalg.vectorNorm(i.x!, { ord: 3, dim: 1 }).pow(2).sum(),
+  froNorm: (i) => tg.linalg.matrixNorm(i.x!),
   cumprodSq: (i) => tg.cumprod(i.x!, 1).pow(2).sum(),
   lcseSq: (i) => tg.logcumsumexp(i.x!, 1).pow(2).sum(),
   cumsumTanh: (i) => tg.cumsum(i.x!, 0).tanh().sum(),

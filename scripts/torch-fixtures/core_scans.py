@@ -26,6 +26,15 @@ def t(x):
     return torch.tensor(x, dtype=torch.float64)
 
 
+def o(v):
+    """An ord param as stored ('inf', '-inf' strings: JSON has no infinities) back to a number."""
+    return float(v) if v in ('inf', '-inf') else v
+
+
+def ostr(v):
+    return ('inf' if v > 0 else '-inf') if isinstance(v, float) and v in (inf, -inf) else v
+
+
 def view(x, p):
     return x.t() if p.get('transpose') else x
 
@@ -105,5 +114,63 @@ case('nanquantile ignores NaN', 'nanquantile',
 hvp('sort values second order', 'sortSq', lambda i, p: (torch.sort(i['x'], 1).values * torch.arange(4.0)).pow(2).sum(),
     {'x': r(3, 4)})
 hvp('quantile second order', 'quantileSq', lambda i, p: torch.quantile(i['x'], 0.3, 1).pow(2).sum(), {'x': r(3, 5)})
+
+# ------------------------------------------------------------------ NaN-aware and fused reductions
+x_nans = t([[1.0, nan, 2.0, -0.5], [nan, nan, nan, nan], [-1.0, 4.0, nan, 0.25]])
+case('nansum along dim 1', 'nansum', lambda i, p: torch.nansum(i['x'], p['dim']), {'x': x_nans}, {'dim': 1})
+case('nansum of all elements', 'nansumAll', lambda i, p: torch.nansum(i['x']), {'x': x_nans})
+case('nanmean along dim 0 with keepdim', 'nanmean', lambda i, p: torch.nanmean(i['x'], p['dim'], keepdim=True),
+     {'x': x_nans}, {'dim': 0})
+case('var_mean along dim 1', 'varMean', lambda i, p: torch.var_mean(i['x'], p['dim']), {'x': r(3, 4)}, {'dim': 1})
+case('std_mean with correction 0', 'stdMean', lambda i, p: torch.std_mean(i['x'], p['dim'], correction=0),
+     {'x': r(4, 3)}, {'dim': 0})
+case('aminmax values along dim 1', 'aminmax',
+     lambda i, p: (lambda m: [m.min.detach(), m.max.detach()])(torch.aminmax(i['x'], dim=p['dim'])),
+     {'x': t([[1.0, 5.0, nan], [7.0, 0.0, 7.0]])}, {'dim': 1}, const=('x',))
+case('count_nonzero along dim 0', 'countNonzero', lambda i, p: torch.count_nonzero(i['x'], dim=p['dim']),
+     {'x': t([[0.0, 1.0, nan], [2.0, 0.0, 0.0]])}, {'dim': 0}, const=('x',))
+
+# ------------------------------------------------------------------ norms
+xn = r(3, 4)
+for ord_ in [2, 1, 3, 0.5, inf, -inf, 0, -1]:
+    case(f'vector_norm ord {ord_} along dim 1', 'vectorNorm',
+         lambda i, p: torch.linalg.vector_norm(i['x'], ord=o(p['ord']), dim=p['dim']), {'x': xn}, {'ord': ostr(ord_), 'dim': 1})
+case('vector_norm of all elements with keepdim', 'vectorNorm',
+     lambda i, p: torch.linalg.vector_norm(i['x'], ord=p['ord'], keepdim=True), {'x': r(2, 3)}, {'ord': 2, 'dim': None, 'keepdim': True})
+case('vector_norm 2 at zero rows has gradient 0', 'vectorNorm',
+     lambda i, p: torch.linalg.vector_norm(i['x'], ord=p['ord'], dim=p['dim']),
+     {'x': t([[0.0, 0.0, 0.0], [3.0, 0.0, -4.0]])}, {'ord': 2, 'dim': 1})
+case('vector_norm 3 with zeros', 'vectorNorm',
+     lambda i, p: torch.linalg.vector_norm(i['x'], ord=p['ord'], dim=p['dim']),
+     {'x': t([[0.0, 0.0, 0.0], [1.0, 0.0, -2.0]])}, {'ord': 3, 'dim': 1})
+case('vector_norm inf with ties splits the gradient', 'vectorNorm',
+     lambda i, p: torch.linalg.vector_norm(i['x'], ord=o(p['ord']), dim=p['dim']),
+     {'x': t([[1.0, -3.0, 3.0], [2.0, 0.5, -1.0]])}, {'ord': 'inf', 'dim': 1})
+for ord_ in ['fro', 1, -1, inf, -inf]:
+    case(f'matrix_norm ord {ord_} of a batch', 'matrixNorm',
+         lambda i, p: torch.linalg.matrix_norm(i['x'], ord=o(p['ord'])), {'x': r(2, 3, 4)}, {'ord': ostr(ord_)})
+case('matrix_norm ord 1 over dims (0, 2) with keepdim', 'matrixNorm',
+     lambda i, p: torch.linalg.matrix_norm(i['x'], ord=p['ord'], dim=tuple(p['dim']), keepdim=True),
+     {'x': r(2, 3, 4)}, {'ord': 1, 'dim': [0, 2], 'keepdim': True})
+case('norm p 3 along dim 0 of a transposed view', 'norm',
+     lambda i, p: torch.norm(view(i['x'], p), p=p['p'], dim=p['dim']), {'x': r(3, 4)}, {'p': 3, 'dim': 0, 'transpose': True})
+case('norm fro of all elements', 'norm', lambda i, p: torch.norm(i['x']), {'x': r(3, 4)}, {'p': 'fro', 'dim': None})
+hvp('vector_norm second order', 'vectorNormSq', lambda i, p: torch.linalg.vector_norm(i['x'], ord=3, dim=1).pow(2).sum(), {'x': r(3, 4)})
+hvp('frobenius norm second order', 'froNorm', lambda i, p: torch.linalg.matrix_norm(i['x']), {'x': r(3, 3)})
+
+# ------------------------------------------------------------------ counting
+ints = torch.tensor([[3, 1, 3], [2, 1, 1]], dtype=torch.int64)
+case('unique with inverse and counts', 'unique',
+     lambda i, p: list(torch.unique(i['x'], return_inverse=True, return_counts=True)), {'x': ints})
+case('unique of floats', 'unique', lambda i, p: list(torch.unique(i['x'], return_inverse=True, return_counts=True)),
+     {'x': t([2.5, -1.0, 2.5, 0.0, -1.0])}, const=('x',))
+case('bincount with minlength', 'bincount', lambda i, p: torch.bincount(i['x'], minlength=p['minlength']),
+     {'x': torch.tensor([1, 1, 3, 0, 7])}, {'minlength': 10})
+case('bincount with weights', 'bincount', lambda i, p: torch.bincount(i['x'], weights=i['w']),
+     {'x': torch.tensor([1, 1, 3, 0]), 'w': t([0.5, 1.0, 2.0, -3.0])}, {'minlength': 0}, const=('w',))
+case('histc with a range', 'histc', lambda i, p: torch.histc(i['x'], bins=p['bins'], min=p['min'], max=p['max']),
+     {'x': t([1.0, 2.0, 1.0, 4.0, -1.0, 3.0, 0.0, 2.999])}, {'bins': 4, 'min': 0, 'max': 3}, const=('x',))
+case('histc over the data range', 'histc', lambda i, p: torch.histc(i['x'], bins=p['bins'], min=p['min'], max=p['max']),
+     {'x': r(50)}, {'bins': 7, 'min': 0, 'max': 0}, const=('x',))
 
 write('core-scans', cases, {'generator': 'scripts/torch-fixtures/core_scans.py'})

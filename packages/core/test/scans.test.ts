@@ -196,6 +196,30 @@ describe('sort', () => {
         }
   });
 
+  it('orders float32 keys exactly: -0 ties with 0 (input order kept), every NaN payload last, int32 extremes, bool', () => {
+    const bits = new Uint32Array([0x7fc00000, 0xffc00001, 0x7f800001, 0x80000000, 0, 0xff800000, 0x7f800000, 0x00000001, 0x80000001]);
+    const x = Tensor.fromData(new Float32Array(bits.buffer), [9], 'float32');
+    const { values, indices } = sort(x);
+    expect(indices.toArray()).toEqual([5, 8, 3, 4, 7, 6, 0, 1, 2]);
+    expect(flat(values).slice(0, 6)).toEqual([-Infinity, -1.401298464324817e-45, -0, 0, 1.401298464324817e-45, Infinity]);
+    expect(sort(x, 0, { descending: true }).indices.toArray()).toEqual([0, 1, 2, 6, 7, 3, 4, 8, 5]);
+    const ints = tensor([2147483647, -2147483648, 0, -1, 2147483647], { dtype: 'int32' });
+    expect(sort(ints).values.toArray()).toEqual([-2147483648, -1, 0, 2147483647, 2147483647]);
+    expect(sort(ints, 0, { descending: true }).indices.toArray()).toEqual([0, 4, 2, 3, 1]);
+    expect(sort(tensor([true, false, true])).indices.toArray()).toEqual([1, 0, 2]);
+  });
+
+  it('topk selects the same elements as a full sort, ties in index order', () => {
+    const x = tensor(Array.from({ length: 300 }, (_, i) => ((i * 37) % 11) - 5), { dtype: 'float32' }).reshape([3, 100]);
+    for (const largest of [true, false])
+      for (const k of [1, 5, 17, 100]) {
+        const s = sort(x, 1, { descending: largest });
+        const t = topk(x, k, 1, { largest });
+        expect(t.indices.toArray()).toEqual(s.indices.narrow(1, 0, k).toArray());
+        expect(t.values.toArray()).toEqual(s.values.narrow(1, 0, k).toArray());
+      }
+  });
+
   it('sorts along the last dim by default and handles 0-d tensors', () => {
     expect(sort(tensor([[2, 1], [0, 3]])).values.toArray()).toEqual([[1, 2], [0, 3]]);
     expect(sort(tensor(4)).values.item()).toBe(4);

@@ -180,10 +180,11 @@ export interface Backend {
    */
   cumExtreme(op: 'max' | 'min', x: View, dim: number, outDtype: DType): { values: View; indices: View };
   /**
-   * Sorts each line along `dim`: values in `outDtype` and int32 source indices, both of x's
-   * shape. NaN is larger than everything; ties keep input order (stable). O(n log n).
+   * Sorts each line along `dim` and keeps its first `k` (default all): values in `outDtype` and
+   * int32 source indices, both of x's shape with size `k` at `dim`. NaN is larger than
+   * everything; -0 equals 0; ties keep input order (stable). O(n log n).
    */
-  sort(x: View, dim: number, descending: boolean, outDtype: DType): { values: View; indices: View };
+  sort(x: View, dim: number, descending: boolean, outDtype: DType, k?: number): { values: View; indices: View };
 }
 
 /**

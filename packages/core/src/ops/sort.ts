@@ -24,15 +24,15 @@ export function pickAlong(x: Tensor, dim: number, indices: Tensor, values: Tenso
 }
 
 /** Sorted values and indices of x along `dim` (normalised); a 0-d x is one element. @internal */
-export function sortAlong(x: Tensor, dim: number, descending: boolean): { values: Tensor; indices: Tensor; raw: Sorted } {
+export function sortAlong(x: Tensor, dim: number, descending: boolean, k?: number): { values: Tensor; indices: Tensor; raw: Sorted } {
   if (x.ndim === 0) {
-    const r = sortAlong(x.reshape([1]), 0, descending);
-    return { values: r.values.reshape([]), indices: r.indices.reshape([]), raw: r.raw };
+    const r = sortAlong(x.reshape([1]), 0, descending, k);
+    return k === 0 ? r : { values: r.values.reshape([]), indices: r.indices.reshape([]), raw: r.raw };
   }
-  const k = K().sort(x.nd, dim, descending, x.dtype);
-  const indices = Tensor.fromView(k.indices, 'int32');
-  const raw = linesView(k.values.data, k.indices.data as Int32Array, x.shape, dim);
-  return { values: pickAlong(x, dim, indices, Tensor.fromView(k.values, x.dtype)), indices, raw };
+  const kern = K().sort(x.nd, dim, descending, x.dtype, k);
+  const indices = Tensor.fromView(kern.indices, 'int32');
+  const raw = linesView(kern.values.data, kern.indices.data as Int32Array, kern.values.shape, dim);
+  return { values: pickAlong(x, dim, indices, Tensor.fromView(kern.values, x.dtype)), indices, raw };
 }
 
 /** The sorted kernel output (contiguous, x's shape) seen as lines along the sorted dim. @internal */
@@ -174,13 +174,8 @@ export function topk(x: Tensor, k: number, dim = -1, opts?: TopkOptions): { valu
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
   if (!Number.isInteger(k) || k < 0 || k > n)
     throw new ValueError(`topk: k ${k} is out of range for dim ${dim} of size ${n} (shape ${fmtShape(x.shape)})`);
-  if (x.ndim === 0) {
-    const r = topk(x.reshape([1]), k, 0, opts);
-    return k === 1 ? { values: r.values.reshape([]), indices: r.indices.reshape([]) } : r;
-  }
-  const s = sortAlong(x.detach(), d, largest);
-  const indices = s.indices.narrow(d, 0, k).contiguous();
-  return { values: pickAlong(x, d, indices, s.values.narrow(d, 0, k).contiguous()), indices };
+  const { values, indices } = sortAlong(x, d, largest, k);
+  return { values, indices };
 }
 
 const KTHVALUE = defineOptions('kthvalue', { keepdim: 'boolean' });

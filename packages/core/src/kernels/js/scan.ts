@@ -59,29 +59,53 @@ export function scan(op: ScanOp, x: View, dim: number, reverse: boolean, outDtyp
   const { outer, len, inner, step, outerOff, innerOff } = linesOf(x, dim);
   const xd = x.data;
   const o = out.data;
-  const first = reverse ? len - 1 : 0;
-  const dir = reverse ? -1 : 1;
+  // Lines are visited together, one step along `dim` at a time across all inner positions, so a
+  // row-major input is read in memory order whatever `dim` is; `acc` holds each line's total.
+  const acc = new Float64Array(inner);
+  const init = op === 'sum' ? 0 : op === 'prod' ? 1 : -Infinity;
+  if (inner === 1 && op !== 'logsumexp') {
+    // One strided run per line (the usual last-dim scan): a tight loop.
+    const ostep = reverse ? -1 : 1;
+    const xstep = reverse ? -step : step;
+    for (let a = 0; a < outer; a++) {
+      let p = reverse ? a * len + len - 1 : a * len;
+      let xp = outerOff[a]! + innerOff[0]! + (reverse ? (len - 1) * step : 0);
+      let r = init;
+      if (op === 'sum') for (let k = 0; k < len; k++, p += ostep, xp += xstep) o[p] = r += xd[xp]!;
+      else for (let k = 0; k < len; k++, p += ostep, xp += xstep) o[p] = r *= xd[xp]!;
+    }
+    return out;
+  }
+  // Inner dims laid out row-major: inner positions are consecutive in storage.
+  let dense = true;
+  for (let b = 0; b < inner && dense; b++) dense = innerOff[b] === b;
   for (let a = 0; a < outer; a++) {
-    for (let b = 0; b < inner; b++) {
-      const base = outerOff[a]! + innerOff[b]!;
-      let p = a * len * inner + b + first * inner;
-      let xp = base + first * step;
-      const ostep = dir * inner;
-      const xstep = dir * step;
-      if (op === 'sum') {
-        let acc = 0;
-        for (let k = 0; k < len; k++, p += ostep, xp += xstep) o[p] = acc += xd[xp]!;
+    acc.fill(init);
+    const base = outerOff[a]!;
+    for (let i = 0; i < len; i++) {
+      const k = reverse ? len - 1 - i : i;
+      const xk = base + k * step;
+      const ok = (a * len + k) * inner;
+      if (op === 'sum' && dense) {
+        for (let b = 0; b < inner; b++) {
+          const r = acc[b]! + xd[xk + b]!;
+          acc[b] = r;
+          o[ok + b] = r;
+        }
+      } else if (op === 'sum') {
+        for (let b = 0; b < inner; b++) o[ok + b] = acc[b] += xd[xk + innerOff[b]!]!;
       } else if (op === 'prod') {
-        let acc = 1;
-        for (let k = 0; k < len; k++, p += ostep, xp += xstep) o[p] = acc *= xd[xp]!;
+        for (let b = 0; b < inner; b++) o[ok + b] = acc[b] *= xd[xk + innerOff[b]!]!;
       } else {
-        let acc = -Infinity;
-        for (let k = 0; k < len; k++, p += ostep, xp += xstep) {
-          const v = xd[xp]!;
-          if (acc === -Infinity) acc = v;
-          else if (v === acc) acc += Math.LN2; // also inf + inf, where |acc - v| is NaN
-          else if (v !== -Infinity) acc = Math.max(acc, v) + Math.log1p(Math.exp(-Math.abs(acc - v)));
-          o[p] = acc;
+        for (let b = 0; b < inner; b++) {
+          const v = xd[xk + innerOff[b]!]!;
+          const c = acc[b]!;
+          let r: number;
+          if (c === -Infinity) r = v;
+          else if (v === c) r = c + Math.LN2; // also inf + inf, where |c - v| is NaN
+          else if (v === -Infinity) r = c;
+          else r = Math.max(c, v) + Math.log1p(Math.exp(-Math.abs(c - v)));
+          o[ok + b] = acc[b] = r;
         }
       }
     }

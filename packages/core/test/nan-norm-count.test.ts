@@ -3,6 +3,7 @@ import {
   tensor, randn, zeros, ones, Generator, gradcheck, gradgradcheck, DTypeError, ValueError, Tensor,
   nansum, nanmean, varMean, stdMean, aminmax, countNonzero, norm, linalg, unique, bincount, histc, variance, mean, std,
 } from '@tapegrad/core';
+import * as ops from '@tapegrad/core';
 
 const f64 = (shape: number[], seed = 1) => randn(shape, { dtype: 'float64', requiresGrad: true, generator: new Generator(seed) });
 const flat = (t: Tensor) => Array.from(t.contiguous().data as ArrayLike<number>, Number);
@@ -208,5 +209,52 @@ describe('tensor methods of issue 17', () => {
     expect(x.int().unique().toArray()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(x.int().flatten().bincount().toArray()).toEqual([1, 1, 1, 1, 1, 1]);
     expect(x.histc({ bins: 5 }).sum().item()).toBe(6);
+  });
+});
+
+describe('issue 17 scans, sorting and reductions: tensor arguments', () => {
+  // The entries for main's tensor-arguments table (packages/core/test/tensor-arguments.test.ts).
+  const x = ones([2, 2]);
+  const CALLS: Record<string, Array<(b: never) => unknown>> = {
+    cumsum: [(b) => ops.cumsum(b, 0)],
+    cumprod: [(b) => ops.cumprod(b, 0)],
+    cummax: [(b) => ops.cummax(b, 0)],
+    cummin: [(b) => ops.cummin(b, 0)],
+    logcumsumexp: [(b) => ops.logcumsumexp(b, 0)],
+    sort: [(b) => ops.sort(b)],
+    argsort: [(b) => ops.argsort(b)],
+    topk: [(b) => ops.topk(b, 1)],
+    kthvalue: [(b) => ops.kthvalue(b, 1)],
+    median: [(b) => ops.median(b)],
+    nanmedian: [(b) => ops.nanmedian(b)],
+    mode: [(b) => ops.mode(b)],
+    quantile: [(b) => ops.quantile(b, 0.5), (b) => ops.quantile(x, b)],
+    nanquantile: [(b) => ops.nanquantile(b, 0.5), (b) => ops.nanquantile(x, b)],
+    nansum: [(b) => ops.nansum(b)],
+    nanmean: [(b) => ops.nanmean(b)],
+    varMean: [(b) => ops.varMean(b)],
+    stdMean: [(b) => ops.stdMean(b)],
+    aminmax: [(b) => ops.aminmax(b)],
+    countNonzero: [(b) => ops.countNonzero(b)],
+    norm: [(b) => ops.norm(b)],
+    vectorNorm: [(b) => ops.linalg.vectorNorm(b)],
+    matrixNorm: [(b) => ops.linalg.matrixNorm(b)],
+    unique: [(b) => ops.unique(b)],
+    bincount: [(b) => ops.bincount(b)],
+    histc: [(b) => ops.histc(b)],
+  };
+  it('refuse an array or a number where a Tensor is needed, with a ValueError naming the op', () => {
+    for (const [op, calls] of Object.entries(CALLS))
+      for (const call of calls)
+        for (const bad of [[1, 2], 3]) {
+          let err: unknown;
+          try {
+            call(bad as never);
+          } catch (e) {
+            err = e;
+          }
+          expect(err, `${op} with ${JSON.stringify(bad)}`).toBeInstanceOf(ValueError);
+          expect((err as Error).message).toMatch(new RegExp(`^${op}: `));
+        }
   });
 });

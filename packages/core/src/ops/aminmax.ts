@@ -2,6 +2,7 @@ import { ValueError, fmtShape } from '../errors.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { requireTensorArg } from './tensor-arg.js';
 import { amax, amin } from './max.js';
 import { sum } from './sum.js';
 import type { Dims } from './types.js';
@@ -35,6 +36,7 @@ export interface AminmaxOptions {
  * max.toArray(); // [5, 7]
  */
 export function aminmax(x: Tensor, opts?: AminmaxOptions): { min: Tensor; max: Tensor } {
+  requireTensorArg('aminmax', 'x', x);
   const { dim, keepdim = false } = checkOptions(AMINMAX, opts);
   if (dim === undefined && x.numel === 0) throw new ValueError(`aminmax: cannot reduce an empty tensor (shape ${fmtShape(x.shape)})`);
   if (dim !== undefined) {
@@ -56,6 +58,7 @@ export function aminmax(x: Tensor, opts?: AminmaxOptions): { min: Tensor; max: T
  * countNonzero(tensor([[0, 1], [2, 3]]), 1).toArray(); // [1, 2]
  */
 export function countNonzero(x: Tensor, dim?: Dims): Tensor {
+  requireTensorArg('countNonzero', 'x', x);
   const dims = normalizeDims('countNonzero', dim, x.shape);
   return sum(x.detach().ne(0), dims);
 }

@@ -7,6 +7,7 @@ import { K } from '../kernels/index.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { requireTensorArg } from './tensor-arg.js';
 import { scatterAddPrimitive } from './scatter-add.js';
 import { where } from './where.js';
 
@@ -87,6 +88,7 @@ function intScan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number): Tensor {
  * cumsum(tensor([true, true, false]), 0).dtype; // 'int32'
  */
 export function cumsum(x: Tensor, dim: number, opts?: CumulativeOptions): Tensor {
+  requireTensorArg('cumsum', 'x', x);
   const { dtype } = checkOptions(CUMSUM, opts);
   const d = scanDim('cumsum', x, dim);
   const xs = dtype !== undefined && dtype !== x.dtype ? x.to(dtype) : x;
@@ -113,7 +115,7 @@ const cumprodPrimitive: (x: Tensor, dim: number) => Tensor = primitive('cumprod'
     // Recording a second derivative: the masks below are exact in value but treat the zero
     // gradient after a line's first zero as a constant, whose derivative with respect to that
     // zero is not. The explicit form is exact to every order, at n^2 cost per line.
-    if (isGradEnabled() && n <= EXPLICIT_LIMIT) return [explicitCumprodGrad(g, x!, dim)];
+    if (isGradEnabled() && x!.numel * n <= EXPLICIT_LIMIT) return [explicitCumprodGrad(g, x!, dim)];
     const zerosSoFar = cumsum(isZero, dim); // int32
     const before = zerosSoFar.eq(0); // strictly before the first zero (x nonzero there)
     const first = zerosSoFar.add(isZero.int()).eq(2); // the zero that makes the count 1
@@ -123,8 +125,12 @@ const cumprodPrimitive: (x: Tensor, dim: number) => Tensor = primitive('cumprod'
   },
 });
 
-/** Lines up to this many elements get exact second derivatives of cumprod through zeros (n^2 work). */
-const EXPLICIT_LIMIT = 1024;
+/**
+ * The explicit form's size (elements times line length, n^2 per line) up to which cumprod gets
+ * exact second derivatives through zeros; beyond it they treat the zero gradients after a
+ * line's first zero as constants.
+ */
+const EXPLICIT_LIMIT = 1 << 24;
 
 /**
  * cumprod's gradient in the explicit form `grad_i = sum_{k>=i} g_k prod_{j<=k, j!=i} x_j`: each
@@ -155,7 +161,9 @@ function explicitCumprodGrad(g: Tensor, x: Tensor, dim: number): Tensor {
  *
  * Gradient: `d out_k / d x_i = prod_{j<=k, j!=i} x_j`, computed without dividing by zero: exact
  * when the input holds zeros (the first zero of a line gets the products of the others, the
- * elements after it 0), and twice differentiable.
+ * elements after it 0). Twice differentiable; through zeros exactly while the input's size
+ * times the line length stays within 2^24 (the second derivative then lays each line out n
+ * times), beyond that the second derivative misses the terms through a line's first zero.
  *
  * @throws ValueError `cumprod: dim 1 is out of range for a tensor of 1 dims (shape [3])`
  * @throws ValueError `cumprod: the int32 result 4294967296 overflows int32 (input shape [3]); convert first, e.g. x.double().cumprod(0)`
@@ -166,6 +174,7 @@ function explicitCumprodGrad(g: Tensor, x: Tensor, dim: number): Tensor {
  * x.grad!.toArray(); // [1, 8, 0]
  */
 export function cumprod(x: Tensor, dim: number, opts?: CumulativeOptions): Tensor {
+  requireTensorArg('cumprod', 'x', x);
   const { dtype } = checkOptions(CUMPROD, opts);
   const d = scanDim('cumprod', x, dim);
   const xs = dtype !== undefined && dtype !== x.dtype ? x.to(dtype) : x;
@@ -194,6 +203,7 @@ const cummaxPrimitive = primitive('cummax', cumExtremeDef());
 const cumminPrimitive = primitive('cummin', cumExtremeDef());
 
 function cumExtreme(op: 'cummax' | 'cummin', x: Tensor, dim: number): { values: Tensor; indices: Tensor } {
+  requireTensorArg(op, 'x', x);
   const d = scanDim(op, x, dim);
   const k = K().cumExtreme(op === 'cummax' ? 'max' : 'min', x.nd, d, x.dtype);
   const values = Tensor.fromView(k.values, x.dtype);
@@ -273,6 +283,7 @@ const logcumsumexpPrimitive: (x: Tensor, dim: number, reverse: boolean) => Tenso
  * logcumsumexp(tensor([0, 0, 1000]), 0).toArray(); // [0, 0.6931472, 1000]
  */
 export function logcumsumexp(x: Tensor, dim: number): Tensor {
+  requireTensorArg('logcumsumexp', 'x', x);
   const d = scanDim('logcumsumexp', x, dim);
   if (!isFloating(x.dtype))
     throw new DTypeError(`logcumsumexp: expected a floating point tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);

@@ -1,6 +1,7 @@
 import { isFloating } from '../dtype.js';
 import { normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { requireTensorArg } from './tensor-arg.js';
 import { checkOptions } from '../options.js';
 import { requireFloat } from './operands.js';
 import { sum } from './sum.js';
@@ -23,6 +24,7 @@ const NANMEAN = reduceOptions('nanmean');
  * nansum(tensor([[1, NaN], [NaN, NaN]]), 1).toArray(); // [1, 0]
  */
 export function nansum(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensorArg('nansum', 'x', x);
   const { keepdim = false } = checkOptions(NANSUM, opts);
   const dims = normalizeDims('nansum', dim, x.shape);
   if (!isFloating(x.dtype)) return sum(x, dims, { keepdim });
@@ -41,6 +43,7 @@ export function nansum(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
  * nanmean(tensor([[1, NaN], [NaN, NaN]]), 1).toArray(); // [1, NaN]
  */
 export function nanmean(x: Tensor, dim?: Dims, opts?: ReduceOptions): Tensor {
+  requireTensorArg('nanmean', 'x', x);
   const { keepdim = false } = checkOptions(NANMEAN, opts);
   requireFloat('nanmean', x);
   const dims = normalizeDims('nanmean', dim, x.shape);

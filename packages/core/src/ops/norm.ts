@@ -3,6 +3,7 @@ import { isFloating } from '../dtype.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { requireTensorArg } from './tensor-arg.js';
 import { amax, amin } from './max.js';
 import { sum } from './sum.js';
 import { where } from './where.js';
@@ -74,6 +75,7 @@ export interface VectorNormOptions {
  * linalg.vectorNorm(tensor([[3, -4], [1, 0]]), { ord: Infinity, dim: 1 }).toArray(); // [4, 1]
  */
 export function vectorNorm(x: Tensor, opts?: VectorNormOptions): Tensor {
+  requireTensorArg('vectorNorm', 'x', x);
   const { ord = 2, dim, keepdim = false } = checkOptions(VECTOR_NORM, opts);
   requireFloatInput('vectorNorm', x);
   return pNorm('vectorNorm', x, ord, normalizeDims('vectorNorm', dim, x.shape), keepdim);
@@ -110,6 +112,7 @@ export interface MatrixNormOptions {
  * linalg.matrixNorm(tensor([[3, 0], [0, 4]])).item(); // 5
  */
 export function matrixNorm(x: Tensor, opts?: MatrixNormOptions): Tensor {
+  requireTensorArg('matrixNorm', 'x', x);
   const { ord = 'fro', dim = [-2, -1], keepdim = false } = checkOptions(MATRIX_NORM, opts);
   requireFloatInput('matrixNorm', x);
   if (x.ndim < 2) throw new ValueError(`matrixNorm: expected a tensor of at least 2 dims, got shape ${fmtShape(x.shape)}`);
@@ -166,6 +169,7 @@ export interface NormOptions {
  * norm(tensor([[1, -2], [3, 4]]), Infinity).item(); // 4
  */
 export function norm(x: Tensor, p: number | 'fro' | 'nuc' = 'fro', dim?: Dims, opts?: NormOptions): Tensor {
+  requireTensorArg('norm', 'x', x);
   const { keepdim = false } = checkOptions(NORM, opts);
   requireFloatInput('norm', x);
   if (p === 'nuc') throw new ValueError(`norm: p 'nuc' needs singular values (an SVD), which tapegrad does not compute`);

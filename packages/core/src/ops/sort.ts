@@ -6,6 +6,7 @@ import { K } from '../kernels/index.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { requireTensorArg } from './tensor-arg.js';
 import { gatherPrimitive } from './gather.js';
 import { where } from './where.js';
 
@@ -120,6 +121,7 @@ export interface SortOptions {
  * sort(tensor([[1, 3], [4, 2]]), 0, { descending: true }).values.toArray(); // [[4, 3], [1, 2]]
  */
 export function sort(x: Tensor, dim = -1, opts?: SortOptions): { values: Tensor; indices: Tensor } {
+  requireTensorArg('sort', 'x', x);
   const { descending = false } = checkOptions(SORT, opts);
   return sortAlong(x, normalizeDim('sort', dim, x.shape), descending);
 }
@@ -134,6 +136,7 @@ export function sort(x: Tensor, dim = -1, opts?: SortOptions): { values: Tensor;
  * argsort(tensor([3, 1, 2]), 0, { descending: true }).toArray(); // [0, 2, 1]
  */
 export function argsort(x: Tensor, dim = -1, opts?: SortOptions): Tensor {
+  requireTensorArg('argsort', 'x', x);
   const { descending = false } = checkOptions(ARGSORT, opts);
   return sortAlong(x.detach(), normalizeDim('argsort', dim, x.shape), descending).indices;
 }
@@ -169,6 +172,7 @@ export interface TopkOptions {
  * indices.toArray(); // [1, 3]
  */
 export function topk(x: Tensor, k: number, dim = -1, opts?: TopkOptions): { values: Tensor; indices: Tensor } {
+  requireTensorArg('topk', 'x', x);
   const { largest = true } = checkOptions(TOPK, opts);
   const d = normalizeDim('topk', dim, x.shape);
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
@@ -225,6 +229,7 @@ function nanCount(s: Sorted, l: number): number {
  * indices.toArray(); // [2, 2]
  */
 export function kthvalue(x: Tensor, k: number, dim = -1, opts?: { keepdim?: boolean }): { values: Tensor; indices: Tensor } {
+  requireTensorArg('kthvalue', 'x', x);
   const { keepdim = false } = checkOptions(KTHVALUE, opts);
   const d = normalizeDim('kthvalue', dim, x.shape);
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
@@ -262,6 +267,7 @@ const evenlySelected = primitive('medianAll', {
 });
 
 function medianOf(op: 'median' | 'nanmedian', x: Tensor, dim: number | undefined, keepdim: boolean, pos: (s: Sorted, l: number) => number) {
+  requireTensorArg(op, 'x', x);
   if (dim === undefined) {
     if (x.numel === 0) throw new ValueError(`${op}: cannot reduce an empty tensor (shape ${fmtShape(x.shape)}); pass a dim of non-zero size`);
     const flat = x.detach().reshape([-1]);
@@ -345,6 +351,7 @@ const modePos = (s: Sorted, l: number): number => {
  * indices.item(); // 3
  */
 export function mode(x: Tensor, dim = -1, opts?: { keepdim?: boolean }): { values: Tensor; indices: Tensor } {
+  requireTensorArg('mode', 'x', x);
   const { keepdim = false } = checkOptions(MODE, opts);
   const d = lineDim('mode', x, dim);
   return asLine(x, (v) => selectSorted(v, d, keepdim, modePos));
@@ -384,6 +391,8 @@ function roundHalfEven(v: number): number {
 }
 
 function quantileOf(op: 'quantile' | 'nanquantile', x: Tensor, q: number | Tensor, dim: number | undefined, opts: QuantileOptions | undefined): Tensor {
+  requireTensorArg(op, 'x', x);
+  if (typeof q !== 'number') requireTensorArg(op, 'q', q);
   const { keepdim = false, interpolation = 'linear' } = checkOptions(op === 'quantile' ? QUANTILE : NANQUANTILE, opts);
   if (!isFloating(x.dtype)) throw new DTypeError(`${op}: expected a floating point tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
   if (q instanceof Tensor && q.ndim > 1) throw new ValueError(`${op}: q must be a number, a 0-d or a 1-D tensor, got shape ${fmtShape(q.shape)}`);
@@ -445,7 +454,8 @@ function quantileOf(op: 'quantile' | 'nanquantile', x: Tensor, q: number | Tenso
  * Returns S without `dim` (size 1 with `keepdim`; every dim reduced when `dim` is omitted),
  * with a leading dim of size Q for a 1-D q.
  *
- * Gradient: to the one or two elements read, with the interpolation weights (`1 - w` and `w`).
+ * Gradient: to the one or two elements read, with the interpolation weights (`1 - w` and `w`);
+ * none to q.
  *
  * @throws ValueError `quantile: q values must be in [0, 1], got 1.5`
  * @throws DTypeError `quantile: expected a floating point tensor, got int32 (shape [3])`

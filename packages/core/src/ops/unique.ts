@@ -3,6 +3,7 @@ import { DTypeError, ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { checkOptions, defineOptions, unsupported } from '../options.js';
 import { Tensor } from '../tensor.js';
+import { requireTensorArg } from './tensor-arg.js';
 
 // Counting ops (issue 17): unique, bincount, histc. Their results are not differentiable (sets,
 // counts and histograms); they read the data directly, after one sort for unique.
@@ -66,6 +67,7 @@ export interface UniqueResult {
 export function unique(x: Tensor, opts?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
 export function unique(x: Tensor, opts: UniqueOptions): UniqueResult;
 export function unique(x: Tensor, opts?: UniqueOptions): Tensor | UniqueResult {
+  requireTensorArg('unique', 'x', x);
   const { returnInverse = false, returnCounts = false } = checkOptions(UNIQUE, opts);
   const flat = x.detach().reshape([-1]);
   const n = flat.numel;
@@ -109,6 +111,7 @@ const BINCOUNT = defineOptions('bincount', { weights: 'tensor', minlength: 'inte
  * bincount(tensor([0, 2], { dtype: 'int32' }), { weights: tensor([0.5, 2]), minlength: 4 }).toArray(); // [0.5, 0, 2, 0]
  */
 export function bincount(x: Tensor, opts?: { weights?: Tensor; minlength?: number }): Tensor {
+  requireTensorArg('bincount', 'x', x);
   const { weights, minlength = 0 } = checkOptions(BINCOUNT, opts);
   if (x.dtype !== 'int32' && x.dtype !== 'bool') throw new DTypeError(`bincount: x must be an int32 tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
   if (x.ndim !== 1) throw new ValueError(`bincount: x must be 1-D, got shape ${fmtShape(x.shape)}`);
@@ -151,6 +154,7 @@ const HISTC = defineOptions('histc', { bins: 'integer', min: 'number', max: 'num
  * histc(tensor([1, 2, 1]), { bins: 4 }).toArray(); // [2, 0, 0, 1]
  */
 export function histc(x: Tensor, opts?: { bins?: number; min?: number; max?: number }): Tensor {
+  requireTensorArg('histc', 'x', x);
   const { bins = 100, min = 0, max = 0 } = checkOptions(HISTC, opts);
   if (!isFloating(x.dtype)) throw new DTypeError(`histc: expected a floating point tensor, got ${x.dtype} (shape ${fmtShape(x.shape)})`);
   if (bins <= 0) throw new ValueError(`histc: bins must be a positive integer, got ${bins}`);

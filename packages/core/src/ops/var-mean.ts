@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor.js';
+import { requireTensorArg } from './tensor-arg.js';
 import { mean } from './mean.js';
 import { std, variance, type VarOptions } from './var.js';
 import type { Dims } from './types.js';
@@ -14,6 +15,7 @@ import type { Dims } from './types.js';
  * m.item(); // 2.5
  */
 export function varMean(x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tensor] {
+  requireTensorArg('varMean', 'x', x);
   const v = variance(x, dim, opts);
   return [v, mean(x, dim, { keepdim: opts?.keepdim ?? false })];
 }
@@ -29,6 +31,7 @@ export function varMean(x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tens
  * m.item(); // 5
  */
 export function stdMean(x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tensor] {
+  requireTensorArg('stdMean', 'x', x);
   const s = std(x, dim, opts);
   return [s, mean(x, dim, { keepdim: opts?.keepdim ?? false })];
 }

@@ -127,20 +127,23 @@ export function cumExtreme(op: 'max' | 'min', x: View, dim: number, outDtype: DT
   const vd = values.data;
   const id = indices.data;
   const isMax = op === 'max';
+  // As in scan: all lines of an outer slice advance together, reading memory in order.
+  const best = new Float64Array(inner);
+  const where = new Int32Array(inner);
   for (let a = 0; a < outer; a++) {
-    for (let b = 0; b < inner; b++) {
-      const base = outerOff[a]! + innerOff[b]!;
-      let p = a * len * inner + b;
-      let best = xd[base]!;
-      let bi = 0;
-      for (let k = 0; k < len; k++, p += inner) {
-        const v = xd[base + k * step]!;
-        if (best === best && (v !== v || (isMax ? v >= best : v <= best))) {
-          best = v;
-          bi = k;
+    const base = outerOff[a]!;
+    for (let k = 0; k < len; k++) {
+      const xk = base + k * step;
+      const ok = (a * len + k) * inner;
+      for (let b = 0; b < inner; b++) {
+        const v = xd[xk + innerOff[b]!]!;
+        const c = best[b]!;
+        if (k === 0 || (c === c && (v !== v || (isMax ? v >= c : v <= c)))) {
+          best[b] = v;
+          where[b] = k;
         }
-        vd[p] = best;
-        id[p] = bi;
+        vd[ok + b] = best[b]!;
+        id[ok + b] = where[b]!;
       }
     }
   }

@@ -171,6 +171,14 @@ describe('cummax', () => {
     expect(x.grad!.toArray()).toEqual([1, 3, 0, 0]);
   });
 
+  it('treat a 0-d tensor as one element, gradient included', () => {
+    const x = tensor(3, { requiresGrad: true });
+    const { values, indices } = cummax(x, 0);
+    expect([values.shape, indices.item()]).toEqual([[], 0]);
+    values.backward();
+    expect(x.grad!.item()).toBe(1);
+  });
+
   it('refuse an out-of-range dim', () => {
     expect(() => cummax(zeros([4]), 1)).toThrow(/cummax: dim 1 is out of range/);
   });

@@ -1,5 +1,5 @@
 import { primitive } from '../autograd/primitive.js';
-import { eye, zeros } from '../creation.js';
+import { eye } from '../creation.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { isFloating, type DType } from '../dtype.js';
 import { DTypeError, ValueError, fmtShape } from '../errors.js';
@@ -8,7 +8,7 @@ import { checkOptions, defineOptions } from '../options.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireTensorArg } from './tensor-arg.js';
-import { scatterAddPrimitive } from './scatter-add.js';
+import { pickAlong } from './sort.js';
 import { where } from './where.js';
 
 // Scans along one dim (issue 17): cumsum, cumprod, cummax, cummin, logcumsumexp. The forward
@@ -182,34 +182,14 @@ export function cumprod(x: Tensor, dim: number, opts?: CumulativeOptions): Tenso
   return cumprodPrimitive(xs, d);
 }
 
-interface CumExtremeCtx {
-  dim: number;
-  shape: number[];
-}
-
-function cumExtremeDef() {
-  return {
-    // The indices are computed by the caller and passed in, so they are a saved input.
-    forward: (x: Tensor, indices: Tensor, values: Tensor, dim: number) => {
-      void x;
-      return { out: values, saved: [indices], ctx: { dim, shape: values.shape } as CumExtremeCtx };
-    },
-    // Each output is one input element (the running extreme's index): scatter-add g back there.
-    backward: (g: Tensor, [indices]: Array<Tensor | null>, { dim, shape }: CumExtremeCtx) =>
-      [scatterAddPrimitive(zeros(shape, { dtype: g.dtype }), dim, indices!, g), null, null],
-  };
-}
-const cummaxPrimitive = primitive('cummax', cumExtremeDef());
-const cumminPrimitive = primitive('cummin', cumExtremeDef());
-
 function cumExtreme(op: 'cummax' | 'cummin', x: Tensor, dim: number): { values: Tensor; indices: Tensor } {
   requireTensorArg(op, 'x', x);
   const d = scanDim(op, x, dim);
   const k = K().cumExtreme(op === 'cummax' ? 'max' : 'min', x.nd, d, x.dtype);
   const values = Tensor.fromView(k.values, x.dtype);
   const indices = Tensor.fromView(k.indices, 'int32');
-  if (x.dtype === 'bool' || x.dtype === 'int32') return { values, indices };
-  return { values: (op === 'cummax' ? cummaxPrimitive : cumminPrimitive)(x, indices, values, d), indices };
+  // Each value is the input element at its index: gather's rule sends the gradient there.
+  return { values: pickAlong(x, d, indices, values), indices };
 }
 
 /**

@@ -30,6 +30,8 @@ const NON_DIFFERENTIABLE: Record<string, string> = {
   logicalNot: 'bool result', logicalAnd: 'bool result', logicalOr: 'bool result', logicalXor: 'bool result',
   isclose: 'bool result', nonzero: 'int32 result', argwhere: 'int32 result', searchsorted: 'int32 result',
   bucketize: 'int32 result', trilIndices: 'int32 result', triuIndices: 'int32 result',
+  argsort: 'int32 result', unique: 'no gradient (as PyTorch)', bincount: 'no gradient (as PyTorch)', histc: 'no gradient (as PyTorch)',
+  countNonzero: 'int32 result',
   argmax: 'int32 result', argmin: 'int32 result', oneHot: 'int32 result', sign: 'zero almost everywhere',
 };
 

@@ -2161,6 +2161,175 @@ export class Tensor {
    * tensor([-1, 0, 2]).heaviside(0.5).toArray(); // [0, 0.5, 1]
    */
   heaviside(values: TensorLike): Tensor { return ops.heaviside(this, values); }
+  // ---------------------------------------------------------------- issue 17: scans, sorting, reductions
+
+  /**
+   * Cumulative sum along `dim` (int32 and bool sum to int32).
+   *
+   * @example
+   * tensor([1, 2, 3]).cumsum(0).toArray(); // [1, 3, 6]
+   */
+  cumsum(dim: number, opts?: ops.CumulativeOptions): Tensor { return ops.cumsum(this, dim, opts); }
+  /**
+   * Cumulative product along `dim`.
+   *
+   * @example
+   * tensor([1, 2, 3]).cumprod(0).toArray(); // [1, 2, 6]
+   */
+  cumprod(dim: number, opts?: ops.CumulativeOptions): Tensor { return ops.cumprod(this, dim, opts); }
+  /**
+   * Running maximum along `dim` and its indices.
+   *
+   * @example
+   * tensor([1, 3, 2]).cummax(0).values.toArray(); // [1, 3, 3]
+   */
+  cummax(dim: number): { values: Tensor; indices: Tensor } { return ops.cummax(this, dim); }
+  /**
+   * Running minimum along `dim` and its indices.
+   *
+   * @example
+   * tensor([3, 1, 2]).cummin(0).indices.toArray(); // [0, 1, 1]
+   */
+  cummin(dim: number): { values: Tensor; indices: Tensor } { return ops.cummin(this, dim); }
+  /**
+   * `log(cumsum(exp(x)))` along `dim`, computed stably.
+   *
+   * @example
+   * tensor([0, 0]).logcumsumexp(0).toArray(); // [0, 0.6931472]
+   */
+  logcumsumexp(dim: number): Tensor { return ops.logcumsumexp(this, dim); }
+  /**
+   * Sorts along `dim` (default last): `{ values, indices }`; stable, NaN largest.
+   *
+   * @example
+   * tensor([3, 1, 2]).sort().values.toArray(); // [1, 2, 3]
+   * tensor([3, 1, 2]).sort(0, { descending: true }).indices.toArray(); // [0, 2, 1]
+   */
+  sort(dim = -1, opts?: ops.SortOptions): { values: Tensor; indices: Tensor } { return ops.sort(this, dim, opts); }
+  /**
+   * The indices that sort along `dim` (default last).
+   *
+   * @example
+   * tensor([3, 1, 2]).argsort().toArray(); // [1, 2, 0]
+   */
+  argsort(dim = -1, opts?: ops.SortOptions): Tensor { return ops.argsort(this, dim, opts); }
+  /**
+   * The `k` largest (or smallest) elements along `dim` (default last) and their indices.
+   *
+   * @example
+   * tensor([1, 5, 2, 4]).topk(2).values.toArray(); // [5, 4]
+   */
+  topk(k: number, dim = -1, opts?: ops.TopkOptions): { values: Tensor; indices: Tensor } { return ops.topk(this, k, dim, opts); }
+  /**
+   * The `k`-th smallest element (1-based) along `dim` (default last) and its index.
+   *
+   * @example
+   * tensor([3, 1, 2]).kthvalue(2).values.item(); // 2
+   */
+  kthvalue(k: number, dim = -1, opts?: ReduceOptions): { values: Tensor; indices: Tensor } { return ops.kthvalue(this, k, dim, opts); }
+  /**
+   * The lower median (NaN if any); with a dim, `{ values, indices }` along it.
+   *
+   * @example
+   * tensor([4, 1, 3, 2]).median().item(); // 2
+   * tensor([[4, 1, 3]]).median(1).indices.toArray(); // [2]
+   */
+  median(): Tensor;
+  median(dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
+  median(dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? ops.median(this) : ops.median(this, dim, opts);
+  }
+  /**
+   * The lower median ignoring NaN; with a dim, `{ values, indices }` along it.
+   *
+   * @example
+   * tensor([4, NaN, 1, 3]).nanmedian().item(); // 3
+   */
+  nanmedian(): Tensor;
+  nanmedian(dim: number, opts?: ReduceOptions): { values: Tensor; indices: Tensor };
+  nanmedian(dim?: number, opts?: ReduceOptions): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? ops.nanmedian(this) : ops.nanmedian(this, dim, opts);
+  }
+  /**
+   * The most frequent value along `dim` (default last) and an index of it.
+   *
+   * @example
+   * tensor([3, 1, 3]).mode().values.item(); // 3
+   */
+  mode(dim = -1, opts?: ReduceOptions): { values: Tensor; indices: Tensor } { return ops.mode(this, dim, opts); }
+  /**
+   * The `q`-th quantiles along `dim` (of all elements if omitted).
+   *
+   * @example
+   * tensor([1, 2, 3, 4]).quantile(0.5).item(); // 2.5
+   */
+  quantile(q: number | Tensor, dim?: number, opts?: ops.QuantileOptions): Tensor { return ops.quantile(this, q, dim, opts); }
+  /**
+   * The `q`-th quantiles ignoring NaN.
+   *
+   * @example
+   * tensor([1, NaN, 3, 2]).nanquantile(0.5).item(); // 2
+   */
+  nanquantile(q: number | Tensor, dim?: number, opts?: ops.QuantileOptions): Tensor { return ops.nanquantile(this, q, dim, opts); }
+  /**
+   * Sum over `dim` (all if omitted) treating NaN as 0.
+   *
+   * @example
+   * tensor([1, NaN, 2]).nansum().item(); // 3
+   */
+  nansum(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.nansum(this, dim, opts); }
+  /**
+   * Mean over `dim` (all if omitted) of the non-NaN elements.
+   *
+   * @example
+   * tensor([1, NaN, 2]).nanmean().item(); // 1.5
+   */
+  nanmean(dim?: Dims, opts?: ReduceOptions): Tensor { return ops.nanmean(this, dim, opts); }
+  /**
+   * Minimum and maximum over `dim` (all if omitted), `{ min, max }`.
+   *
+   * @example
+   * tensor([3, 1, 2]).aminmax().max.item(); // 3
+   */
+  aminmax(opts?: ops.AminmaxOptions): { min: Tensor; max: Tensor } { return ops.aminmax(this, opts); }
+  /**
+   * Number of non-zero elements over `dim` (all if omitted), int32.
+   *
+   * @example
+   * tensor([0, 1, 2]).countNonzero().item(); // 2
+   */
+  countNonzero(dim?: Dims): Tensor { return ops.countNonzero(this, dim); }
+  /**
+   * The p-norm over `dim` (every element if omitted), as `torch.norm`.
+   *
+   * @example
+   * tensor([3, -4]).norm().item(); // 5
+   * tensor([3, -4]).norm(1).item(); // 7
+   */
+  norm(p: number | 'fro' | 'nuc' = 'fro', dim?: Dims, opts?: ops.NormOptions): Tensor { return ops.norm(this, p, dim, opts); }
+  /**
+   * The distinct elements, sorted (with options, also inverse indices and counts).
+   *
+   * @example
+   * tensor([2, 1, 2]).unique().toArray(); // [1, 2]
+   */
+  unique(opts?: ops.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(opts: ops.UniqueOptions): ops.UniqueResult;
+  unique(opts?: ops.UniqueOptions): Tensor | ops.UniqueResult { return ops.unique(this, opts as ops.UniqueOptions); }
+  /**
+   * Counts of each value of a 1-D int32 tensor (optionally weighted).
+   *
+   * @example
+   * tensor([1, 1, 3], { dtype: 'int32' }).bincount().toArray(); // [0, 2, 0, 1]
+   */
+  bincount(opts?: { weights?: Tensor; minlength?: number }): Tensor { return ops.bincount(this, opts); }
+  /**
+   * A histogram with `bins` equal-width bins over `[min, max]`.
+   *
+   * @example
+   * tensor([1, 2, 1]).histc({ bins: 4, min: 0, max: 3 }).toArray(); // [0, 2, 1, 0]
+   */
+  histc(opts?: { bins?: number; min?: number; max?: number }): Tensor { return ops.histc(this, opts); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

@@ -81,6 +81,14 @@ export type BinaryOp =
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
 /**
+ * Inclusive scans along a dim: running sum, product, or `log(sum(exp))`.
+ *
+ * @example
+ * const op: ScanOp = 'sum'; // the kernel behind cumsum(x, dim)
+ */
+export type ScanOp = 'sum' | 'prod' | 'logsumexp';
+
+/**
  * Geometry of a 2-D convolution or pooling window, all resolved to pairs.
  *
  * @example
@@ -199,6 +207,24 @@ export interface Backend {
   adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void;
   /** One SGD update in place (momentum buffer only when `h.momentum` is not 0); see {@link SgdHyper}. */
   sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void;
+
+  // issue 17 scans and sorting
+  /**
+   * Inclusive scan of `x` along `dim` (from the end with `reverse`), accumulated in float64,
+   * result of x's shape in `outDtype`. O(n).
+   */
+  scan(op: ScanOp, x: View, dim: number, reverse: boolean, outDtype: DType): View;
+  /**
+   * Running max/min along `dim` and the int32 index where it was reached (a tie moves the index
+   * to the later element; a NaN, once seen, stays with its index, as PyTorch's cummax).
+   */
+  cumExtreme(op: 'max' | 'min', x: View, dim: number, outDtype: DType): { values: View; indices: View };
+  /**
+   * Sorts each line along `dim` and keeps its first `k` (default all): values in `outDtype` and
+   * int32 source indices, both of x's shape with size `k` at `dim`. NaN is larger than
+   * everything; -0 equals 0; ties keep input order (stable). O(n log n).
+   */
+  sort(x: View, dim: number, descending: boolean, outDtype: DType, k?: number): { values: View; indices: View };
 }
 
 /**

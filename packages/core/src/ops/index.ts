@@ -121,3 +121,14 @@ export * from './isclose.js';
 export * from './logical.js';
 export * from './bitwise.js';
 export * from './heaviside.js';
+// issue 17: scans, sorting, reductions
+export * from './cumulative.js';
+export { sort, argsort, topk, kthvalue, median, nanmedian, mode, quantile, nanquantile } from './sort.js';
+export type { SortOptions, TopkOptions, QuantileOptions, QuantileInterpolation } from './sort.js';
+export * from './nansum.js';
+export * from './var-mean.js';
+export * from './aminmax.js';
+export { linalg, norm } from './norm.js';
+export type { NormOptions, VectorNormOptions, MatrixNormOptions } from './norm.js';
+export { unique, bincount, histc } from './unique.js';
+export type { UniqueOptions, UniqueResult } from './unique.js';

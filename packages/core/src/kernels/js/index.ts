@@ -6,6 +6,8 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { gather, indexAdd, indexSelect, nonzero, scatterAdd, scatterReduce, searchsorted } from './indexing.js';
 import { adamUpdate, sgdUpdate } from './optim.js';
+import { cumExtreme, scan } from './scan.js';
+import { sort } from './sort.js';
 
 /**
  * The reference kernels in plain TypeScript (the `'js'` backend). Every other backend is checked
@@ -24,4 +26,6 @@ export const jsBackend: Backend = {
   gather, scatterAdd, indexSelect, indexAdd,
   scatterReduce, nonzero, searchsorted, // issue 17 indexing
   adamUpdate, sgdUpdate,
+  // issue 17 scans and sorting
+  scan, cumExtreme, sort,
 };

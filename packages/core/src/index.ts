@@ -31,4 +31,4 @@ export { defineFunction, FunctionContext, type FunctionDef } from './autograd/fu
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckFn } from './autograd/gradcheck.js';
 export { setBackend, getBackend, getCpuCapability, registerBackend, jsBackend, type Backend } from './kernels/index.js';
 export { setNumThreads, getNumThreads, fusedAdamUpdate, fusedSgdUpdate } from './kernels/index.js';
-export type { View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './kernels/backend.js';
+export type { View, UnaryOp, BinaryOp, ReduceOp, ScanOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './kernels/backend.js';

@@ -55,3 +55,6 @@ export { maxPool2d } from './max-pool2d.js';
 export * from './avg-pool2d.js';
 export type * from './types.js';
 export { all, any } from './all-any.js';
+// Matrix products and linear algebra (issue 17)
+export * from './products.js';
+export { einsum } from './einsum.js';

@@ -1499,6 +1499,41 @@ export class Tensor {
    * tensor([1, 2]).kron(tensor([1, 10])).toArray(); // [1, 10, 2, 20]
    */
   kron(other: Tensor): Tensor { return ops.kron(this, other); }
+  /**
+   * The determinant of each square matrix (see {@link det}).
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).det().item(); // -2
+   */
+  det(): Tensor { return ops.det(this); }
+  /**
+   * The sign and log |det| of each square matrix (see {@link slogdet}).
+   *
+   * @example
+   * tensor([[2, 0], [0, 3]]).slogdet().sign.item(); // 1
+   */
+  slogdet(): { sign: Tensor; logabsdet: Tensor } { return ops.slogdet(this); }
+  /**
+   * The inverse of each square matrix (see {@link inverse}).
+   *
+   * @example
+   * tensor([[2, 0], [0, 4]]).inverse().toArray(); // [[0.5, 0], [0, 0.25]]
+   */
+  inverse(): Tensor { return ops.inverse(this); }
+  /**
+   * The Cholesky factor of each symmetric positive-definite matrix (see {@link cholesky}).
+   *
+   * @example
+   * tensor([[4, 2], [2, 5]]).cholesky().toArray(); // [[2, 0], [1, 2]]
+   */
+  cholesky(opts?: { upper?: boolean }): Tensor { return ops.cholesky(this, opts); }
+  /**
+   * `A^n` for each square matrix (see {@link matrixPower}).
+   *
+   * @example
+   * tensor([[1, 1], [0, 1]]).matrixPower(2).toArray(); // [[1, 2], [0, 1]]
+   */
+  matrixPower(n: number): Tensor { return ops.matrixPower(this, n); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

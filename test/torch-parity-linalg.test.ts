@@ -46,6 +46,10 @@ const OPS: Record<string, OpFn> = {
   },
   eigvalsh: (i) => tg.linalg.eigvalsh(i.a!),
   matrixPower: (i, p) => tg.linalg.matrixPower(i.a!, p.n),
+  svd: (i, p) => { const { U, S, Vh } = tg.linalg.svd(i.a!, { fullMatrices: p.fullMatrices }); return [U.abs(), S, Vh.abs()]; },
+  svdvals: (i) => tg.linalg.svdvals(first(i)),
+  pinv: (i, p) => (p.hermitian ? tg.linalg.pinv(sym(i.a!), { hermitian: true }) : tg.linalg.pinv(i.a!)),
+  svdvalsW: (i) => tg.linalg.svdvals(i.a!).pow(2).mul(tg.tensor([1, 2], { dtype: 'float64' })).sum(),
   // scalar functions for the Hessian-vector products
   einsumSq: (i) => tg.einsum('bij,bjk->bik', i.a!, i.b!).pow(2).sum(),
   detFn: (i) => tg.linalg.det(i.a!),

@@ -135,6 +135,18 @@ case('eigh reading the upper triangle', 'eigh',
      lambda i, p: (lambda e: [e.eigenvalues, e.eigenvectors.abs()])(torch.linalg.eigh(i['a'], UPLO=p['UPLO'])),
      {'a': r(3, 3)}, {'UPLO': 'U'})
 case('eigvalsh', 'eigvalsh', lambda i, p: torch.linalg.eigvalsh(i['a']), {'a': r(4, 4)})
+for shape in [(4, 3), (3, 4), (2, 3, 3)]:
+    case(f'svd reduced of {list(shape)} (U, S, Vh up to sign: |U|, S, |Vh|)', 'svd',
+         lambda i, p: (lambda u, s_, vh: [u.abs(), s_, vh.abs()])(*torch.linalg.svd(i['a'], full_matrices=False)),
+         {'a': r(*shape)}, {'fullMatrices': False})
+case('svd full of a square matrix', 'svd', lambda i, p: (lambda u, s_, vh: [u.abs(), s_, vh.abs()])(*torch.linalg.svd(i['a'])),
+     {'a': r(3, 3)}, {'fullMatrices': True})
+case('svdvals of a transposed batch', 'svdvals', lambda i, p: torch.linalg.svdvals(i['aT'].mT), {'aT': r(2, 4, 3)})
+case('pinv of a tall matrix', 'pinv', lambda i, p: torch.linalg.pinv(i['a']), {'a': r(4, 3)}, {})
+case('pinv of a wide batch', 'pinv', lambda i, p: torch.linalg.pinv(i['a']), {'a': r(2, 2, 3)}, {})
+case('pinv of a rank-deficient matrix (values only)', 'pinv', lambda i, p: torch.linalg.pinv(i['a']),
+     {'a': t([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]])}, {}, const=('a',))
+case('pinv hermitian', 'pinv', lambda i, p: torch.linalg.pinv(sym(i['a']), hermitian=True), {'a': r(3, 3)}, {'hermitian': True})
 for n in [3, 0, -2]:
     case(f'matrix_power n={n}', 'matrixPower', lambda i, p: torch.linalg.matrix_power(i['a'], p['n']), {'a': r(2, 3, 3)}, {'n': n})
 

@@ -274,3 +274,67 @@ describe('linalg', () => {
     gradcheck((a) => linalg.matrixPower(a!, 2), [f64([2, 2], 24)]);
   });
 });
+
+describe('svd, svdvals, pinv', () => {
+  const eyeB = (k: number, batch: number[]) => flat(eye(k, { dtype: 'float64' }).expand([...batch, k, k]).contiguous());
+  for (const shape of [[5, 3], [3, 5], [4, 4], [2, 4, 2], [1, 3]])
+    it(`decomposes ${JSON.stringify(shape)}: A = U diag(S) Vh, orthonormal factors, S descending (full and reduced)`, () => {
+      const a = f64(shape, 1, false);
+      const [m, n] = shape.slice(-2) as [number, number];
+      const k = Math.min(m, n);
+      const batch = shape.slice(0, -2);
+      for (const fullMatrices of [true, false]) {
+        const { U, S, Vh } = linalg.svd(a, { fullMatrices });
+        expect(U.shape).toEqual([...batch, m, fullMatrices ? m : k]);
+        expect(S.shape).toEqual([...batch, k]);
+        expect(Vh.shape).toEqual([...batch, fullMatrices ? n : k, n]);
+        const rec = U.narrow(-1, 0, k).mul(S.unsqueeze(-2)).matmul(Vh.narrow(-2, 0, k));
+        expect(flat(rec)).toBeAllClose(flat(a), { atol: 1e-12 });
+        expect(flat(U.mT.matmul(U))).toBeAllClose(eyeB(U.shape.at(-1)!, batch), { atol: 1e-12 });
+        expect(flat(Vh.matmul(Vh.mT))).toBeAllClose(eyeB(Vh.shape.at(-2)!, batch), { atol: 1e-12 });
+        const sv = flat(S);
+        for (let i = 1; i < sv.length; i++) if (i % k !== 0) expect(sv[i]!).toBeLessThanOrEqual(sv[i - 1]!);
+      }
+    });
+
+  it('is accurate for small singular values (no A^T A) and gives zeros for a zero matrix', () => {
+    // singular values 1 and 1e-9: A^T A would lose the small one entirely
+    const a = tensor([[1, 0], [0, 1e-9]], { dtype: 'float64' }).matmul(tensor([[0.6, 0.8], [-0.8, 0.6]], { dtype: 'float64' }));
+    expect(flat(linalg.svdvals(a))).toBeAllClose([1, 1e-9], { rtol: 1e-7 });
+    expect(flat(linalg.svdvals(zeros([3, 2], { dtype: 'float64' })))).toEqual([0, 0]);
+    expect(flat(linalg.svdvals(f64([3, 4], 2, false).float()))).toBeAllClose(flat(linalg.svdvals(f64([3, 4], 2, false))), { rtol: 1e-5 });
+  });
+
+  it('pinv satisfies the Penrose conditions, cuts small singular values, and agrees with hermitian mode', () => {
+    for (const shape of [[4, 3], [3, 4]]) {
+      const a = f64(shape, 3, false);
+      const p = linalg.pinv(a);
+      expect(p.shape).toEqual([shape[1], shape[0]]);
+      expect(flat(a.matmul(p).matmul(a))).toBeAllClose(flat(a), { atol: 1e-12 });
+      expect(flat(p.matmul(a).matmul(p))).toBeAllClose(flat(p), { atol: 1e-12 });
+    }
+    expect(linalg.pinv(tensor([[1, 0], [0, 1e-20]], { dtype: 'float64' })).toArray()).toEqual([[1, 0], [0, 0]]);
+    expect(linalg.pinv(tensor([[1, 0], [0, 0.1]], { dtype: 'float64' }), { atol: 0.5 }).toArray()).toEqual([[1, 0], [0, 0]]);
+    const b = f64([3, 3], 4, false);
+    const s = b.matmul(b.mT);
+    expect(flat(linalg.pinv(s, { hermitian: true }))).toBeAllClose(flat(linalg.pinv(s)), { rtol: 1e-9, atol: 1e-12 });
+  });
+
+  it('have gradients that match finite differences (distinct singular values), twice over for S and pinv', () => {
+    for (const shape of [[4, 3], [3, 4], [3, 3]]) {
+      gradcheck((a) => { const { U, S, Vh } = linalg.svd(a!, { fullMatrices: false }); return [U.abs(), S, Vh.abs()]; }, [f64(shape, 5)]);
+      gradcheck((a) => linalg.pinv(a!), [f64(shape, 6)]);
+    }
+    gradgradcheck((a) => linalg.svdvals(a!), [f64([3, 2], 7)]);
+    gradgradcheck((a) => linalg.pinv(a!), [f64([2, 3], 8)]);
+    gradcheck((a) => linalg.svd(a!).U.abs(), [f64([3, 3], 9)]);
+    const w = f64([2, 3], 10);
+    expect(() => linalg.svd(w).U.sum().backward()).toThrow(AutogradError);
+  });
+
+  it('refuse non-matrices and unknown options', () => {
+    expect(() => linalg.svd(ones([3]))).toThrow('svd: expected a batch of matrices [..., M, N], got shape [3]');
+    expect(() => linalg.svd(ones([2, 2]), { driver: 'gesvd' } as never)).toThrow(ValueError);
+    expect(() => linalg.pinv(ones([2, 3]), { hermitian: true })).toThrow(ShapeError);
+  });
+});

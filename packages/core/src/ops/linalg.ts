@@ -2,11 +2,13 @@ import { primitive } from '../autograd/primitive.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { isFloating, type DType } from '../dtype.js';
 import { AutogradError, DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { choleskyFactor, householderQR, jacobiEigh, luDet, luFactor, luSolve } from '../kernels/js/linalg.js';
+import { choleskyFactor, householderQR, jacobiEigh, jacobiSVD, luDet, luFactor, luSolve } from '../kernels/js/linalg.js';
 import { checkOptions, defineOptions, unsupported } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { matmul } from './matmul.js';
 import { vecdot } from './products.js';
+import { div } from './div.js';
+import { where } from './where.js';
 
 // The decompositions run in float64 through the plain-JS reference kernels of kernels/js/linalg.ts,
 // one matrix of the batch at a time (not hot paths: no Backend entry). Gradients are tensor ops,
@@ -454,6 +456,171 @@ export function eigvalsh(A: Tensor, opts?: { UPLO?: 'L' | 'U' }): Tensor {
   return eigvalshPrimitive(symmetricFrom(A, UPLO));
 }
 
+// ---------------------------------------------------------------- svd, svdvals, pinv
+
+const SVD = defineOptions('svd', { fullMatrices: 'boolean', driver: unsupported('driver is a CUDA option') });
+
+function svdForward(x: Tensor, full: boolean): { U: Tensor; S: Tensor; Vh: Tensor } {
+  const { data, count, m, n } = matricesOf(x);
+  const k = Math.min(m, n);
+  const ku = full ? m : k;
+  const kv = full ? n : k;
+  const uv = new Float64Array(count * m * ku);
+  const sv = new Float64Array(count * k);
+  const vhv = new Float64Array(count * kv * n);
+  for (let b = 0; b < count; b++) {
+    const r = jacobiSVD(data.subarray(b * m * n, (b + 1) * m * n), m, n, full);
+    uv.set(r.u, b * m * ku);
+    sv.set(r.s.subarray(0, k), b * k);
+    // Vh = V^T, V being n x (full ? n : k) row-major
+    const cols = r.v.length / Math.max(n, 1);
+    for (let i = 0; i < kv; i++) for (let j = 0; j < n; j++) vhv[b * kv * n + i * n + j] = r.v[j * cols + i]!;
+  }
+  const batch = x.shape.slice(0, -2);
+  return {
+    U: fromF64(uv, [...batch, m, ku], x.dtype),
+    S: fromF64(sv, [...batch, k], x.dtype),
+    Vh: fromF64(vhv, [...batch, kv, n], x.dtype),
+  };
+}
+
+/**
+ * The gradient of the reduced SVD (PyTorch's rule): with E[i,j] = S[j]^2 - S[i]^2 and
+ * skew(X) = X - X^T, the part inside the singular spaces is
+ * `(skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)`, plus the part of gU (gVh) outside U's (V's)
+ * span for a tall (wide) matrix.
+ */
+function svdBackward(a: Tensor, gu: Tensor | null, gs: Tensor | null, gvh: Tensor | null): Tensor {
+  const [m, n] = a.shape.slice(-2) as [number, number];
+  const k = Math.min(m, n);
+  const { U, S, Vh } = svd(a, { fullMatrices: false });
+  const eye = eyeOf(k, a.dtype);
+  const s2 = S.square();
+  const e = s2.unsqueeze(-2).sub(s2.unsqueeze(-1)).add(eye);
+  let ret: Tensor;
+  if (gu) {
+    const x = matmul(U.mT, gu);
+    ret = x.sub(x.mT).div(e).mul(S.unsqueeze(-2));
+  } else if (gvh) {
+    const y = matmul(Vh, gvh.mT);
+    ret = S.unsqueeze(-1).mul(y.sub(y.mT).div(e));
+  } else {
+    ret = gs!.unsqueeze(-2).mul(eye);
+  }
+  if (gs && (gu || gvh)) ret = ret.add(gs.unsqueeze(-2).mul(eye));
+  if (m > n && gu) {
+    const gusinv = gu.div(S.unsqueeze(-2));
+    const ga = matmul(U, ret).add(gusinv).sub(matmul(U, matmul(U.mT, gusinv)));
+    return matmul(ga, Vh);
+  }
+  if (m < n && gvh) {
+    const sinvgvh = gvh.div(S.unsqueeze(-1));
+    const ga = matmul(ret, Vh).add(sinvgvh).sub(matmul(matmul(sinvgvh, Vh.mT), Vh));
+    return matmul(U, ga);
+  }
+  return matmul(matmul(U, ret), Vh);
+}
+
+function fullGuard(x: Tensor, full: boolean): void {
+  const [m, n] = x.shape.slice(-2) as [number, number];
+  if (full && m !== n)
+    throw new AutogradError(
+      `svd: U and Vh of fullMatrices: true have no gradient for a non-square matrix (shape ${fmtShape(x.shape)}); use { fullMatrices: false }`,
+    );
+}
+
+const svdUPrimitive = primitive('svdU', {
+  forward: (x: Tensor, full: boolean) => ({ out: svdForward(x, full).U, saved: [x], ctx: full }),
+  backward: (g, [x], full) => (fullGuard(x!, full), [svdBackward(x!, g, null, null)]),
+});
+
+const svdSPrimitive = primitive('svdvals', {
+  forward: (x: Tensor) => ({ out: svdForward(x, false).S, saved: [x] }),
+  // dS = diag(U^T dA V): gA = U diag(gS) V^T
+  backward: (g, [x]) => [svdBackward(x!, null, g, null)],
+});
+
+const svdVhPrimitive = primitive('svdVh', {
+  forward: (x: Tensor, full: boolean) => ({ out: svdForward(x, full).Vh, saved: [x], ctx: full }),
+  backward: (g, [x], full) => (fullGuard(x!, full), [svdBackward(x!, null, null, g)]),
+});
+
+/**
+ * The singular value decomposition `A = U diag(S) Vh` of each matrix, by one-sided Jacobi
+ * rotations: S descends, U and Vh^T have orthonormal columns, each pair of singular vectors up
+ * to a common sign (as LAPACK's).
+ *
+ * A - shape [..., M, N], K = min(M, N); `{ fullMatrices: true }` (the default, as PyTorch):
+ * U [..., M, M], S [..., K], Vh [..., N, N]; `false`: U [..., M, K], Vh [..., K, N].
+ * Gradients: PyTorch's rule; the singular vectors' gradient divides by S[j]^2 - S[i]^2 (inf or
+ * NaN for repeated singular values) and, for M != N, by S (needs full rank); U and Vh of a
+ * non-square matrix with fullMatrices have none (AutogradError). S's gradient is always defined.
+ *
+ * @throws ShapeError `svd: expected a batch of matrices [..., M, N], got shape [3]`
+ * @example
+ * linalg.svd(tensor([[3, 0], [0, -4]])).S.toArray(); // [4, 3]
+ * linalg.svd(ones([2, 3, 5]), { fullMatrices: false }).Vh.shape; // [2, 3, 5]
+ */
+export function svd(A: Tensor, opts?: { fullMatrices?: boolean }): { U: Tensor; S: Tensor; Vh: Tensor } {
+  const { fullMatrices = true } = checkOptions(SVD, opts);
+  requireMatrices('svd', A, false);
+  return { U: svdUPrimitive(A, fullMatrices), S: svdSPrimitive(A), Vh: svdVhPrimitive(A, fullMatrices) };
+}
+
+/**
+ * The singular values of each matrix, descending (see {@link svd}).
+ *
+ * A - shape [..., M, N]; returns [..., min(M, N)].
+ *
+ * @throws ShapeError `svdvals: expected a batch of matrices [..., M, N], got shape [3]`
+ * @example
+ * linalg.svdvals(tensor([[0, 2], [1, 0]])).toArray(); // [2, 1]
+ */
+export function svdvals(A: Tensor): Tensor {
+  requireMatrices('svdvals', A, false);
+  return svdSPrimitive(A);
+}
+
+const PINV = defineOptions('pinv', { rtol: 'number', atol: 'number', hermitian: 'boolean' });
+
+/**
+ * The Moore-Penrose pseudo-inverse of each matrix through its SVD: `V diag(1/S) U^T`, singular
+ * values at most `max(atol, rtol * S_max)` counted as 0. The default rtol is
+ * `eps * max(M, N)` (eps of the dtype) when atol is not given, else 0, as PyTorch.
+ * `{ hermitian: true }` uses {@link eigh} (the lower triangle) instead.
+ *
+ * A - shape [..., M, N]; returns [..., N, M]. Its gradient is that of the composite (through
+ * the SVD): defined for distinct non-zero singular values.
+ *
+ * @throws ShapeError `pinv: expected a batch of matrices [..., M, N], got shape [3]`
+ * @example
+ * linalg.pinv(tensor([[1, 0], [0, 0]])).toArray(); // [[1, 0], [0, 0]]
+ * linalg.pinv(tensor([[2], [0]], { dtype: 'float64' })).toArray(); // [[0.5, 0]]
+ */
+export function pinv(A: Tensor, opts?: { rtol?: number; atol?: number; hermitian?: boolean }): Tensor {
+  const { rtol, atol, hermitian = false } = checkOptions(PINV, opts);
+  requireMatrices('pinv', A, hermitian);
+  const [m, n] = A.shape.slice(-2) as [number, number];
+  const eps = A.dtype === 'float64' ? 2 ** -52 : 2 ** -23;
+  const r = rtol ?? (atol === undefined || atol <= 0 ? eps * Math.max(m, n) : 0);
+  const keep = (s: Tensor, smax: Tensor) => {
+    const cutoff = smax.mul(r).unsqueeze(-1);
+    const tol = atol === undefined ? cutoff : cutoff.clamp(atol);
+    return s.gt(tol);
+  };
+  if (hermitian) {
+    const { eigenvalues: L, eigenvectors: V } = eigh(A);
+    const big = keep(L.abs(), L.abs().amax(-1));
+    const linv = where(big, div(1, where(big, L, 1)), 0);
+    return matmul(V.mul(linv.unsqueeze(-2)), V.mT);
+  }
+  const { U, S, Vh } = svd(A, { fullMatrices: false });
+  if (S.shape[S.ndim - 1] === 0) return A.mT.mul(0);
+  const big = keep(S, S.amax(-1));
+  const sinv = where(big, div(1, where(big, S, 1)), 0);
+  return matmul(Vh.mT.mul(sinv.unsqueeze(-2)), U.mT);
+}
+
 // ---------------------------------------------------------------- matrixPower
 
 /**
@@ -487,11 +654,12 @@ export function matrixPower(A: Tensor, n: number): Tensor {
  * PyTorch's `torch.linalg`: decompositions and solvers on batches of matrices `[..., N, N]`.
  *
  * Functions: {@link det}, {@link slogdet}, {@link inv}, {@link solve}, {@link cholesky},
- * {@link qr}, {@link eigh}, {@link eigvalsh}, {@link matrixPower}, and the products
+ * {@link qr}, {@link eigh}, {@link eigvalsh}, {@link svd}, {@link svdvals}, {@link pinv},
+ * {@link matrixPower}, and the products
  * {@link vecdot}, `matmul`.
  *
  * @example
  * linalg.det(tensor([[1, 2], [3, 4]])).item(); // -2
  * linalg.inv(eye(2)).toArray(); // [[1, 0], [0, 1]]
  */
-export const linalg = { det, slogdet, inv, solve, cholesky, qr, eigh, eigvalsh, matrixPower, matmul, vecdot };
+export const linalg = { det, slogdet, inv, solve, cholesky, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixPower, matmul, vecdot };

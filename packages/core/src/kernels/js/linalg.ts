@@ -221,3 +221,104 @@ export function jacobiEigh(a: Float64Array, n: number): { values: Float64Array; 
   });
   return { values, vectors };
 }
+
+/**
+ * The singular value decomposition `A = U diag(S) V^T` of the m x n matrix `a` by one-sided
+ * (Hestenes) Jacobi rotations, accurate to the last digits also for small singular values (unlike
+ * an eigendecomposition of A^T A). S descends; U is m x k, V is n x k (k = min(m, n)), or U m x m
+ * and V n x n with `full`, their extra columns completing an orthonormal basis.
+ */
+export function jacobiSVD(a: Float64Array, m: number, n: number, full: boolean): { u: Float64Array; s: Float64Array; v: Float64Array } {
+  if (m < n) {
+    // A^T = V S U^T: decompose the transpose and swap the factors
+    const t = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[i * n + j]!;
+    const r = jacobiSVD(t, n, m, full);
+    return { u: r.v, s: r.s, v: r.u };
+  }
+  // columns of W = A V are rotated pairwise until orthogonal; then S = |w_j|, U = w_j / S_j
+  const w = a.slice(0, m * n);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  const rotate = (x: Float64Array, rows: number, cols: number, p: number, q: number, c: number, s: number) => {
+    for (let i = 0; i < rows; i++) {
+      const xp = x[i * cols + p]!;
+      const xq = x[i * cols + q]!;
+      x[i * cols + p] = c * xp - s * xq;
+      x[i * cols + q] = s * xp + c * xq;
+    }
+  };
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++)
+      for (let q = p + 1; q < n; q++) {
+        let alpha = 0;
+        let beta = 0;
+        let gamma = 0;
+        for (let i = 0; i < m; i++) {
+          const wp = w[i * n + p]!;
+          const wq = w[i * n + q]!;
+          alpha += wp * wp;
+          beta += wq * wq;
+          gamma += wp * wq;
+        }
+        if (!(Math.abs(gamma) > 1e-15 * Math.sqrt(alpha * beta))) continue;
+        rotated = true;
+        const zeta = (beta - alpha) / (2 * gamma);
+        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t);
+        const s = c * t;
+        rotate(w, m, n, p, q, c, s);
+        rotate(v, n, n, p, q, c, s);
+      }
+    if (!rotated) break;
+  }
+  const norms = Array.from({ length: n }, (_, j) => {
+    let x = 0;
+    for (let i = 0; i < m; i++) x = Math.hypot(x, w[i * n + j]!);
+    return x;
+  });
+  const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => norms[y]! - norms[x]! || x - y);
+  const ku = full ? m : n;
+  const u = new Float64Array(m * ku);
+  const s = new Float64Array(n);
+  const vo = new Float64Array(n * n);
+  const filled: number[] = [];
+  order.forEach((src, dst) => {
+    s[dst] = norms[src]!;
+    for (let i = 0; i < n; i++) vo[i * n + dst] = v[i * n + src]!;
+    if (norms[src]! > 0) {
+      for (let i = 0; i < m; i++) u[i * ku + dst] = w[i * n + src]! / norms[src]!;
+      filled.push(dst);
+    }
+  });
+  completeBasis(u, m, ku, filled);
+  return { u, s, v: vo };
+}
+
+/** Fills the columns of the m x cols matrix `q` not listed in `filled` so that all columns are orthonormal (Gram-Schmidt on unit vectors). */
+function completeBasis(q: Float64Array, m: number, cols: number, filled: number[]): void {
+  const done = new Set(filled);
+  let e = 0;
+  for (let c = 0; c < cols; c++) {
+    if (done.has(c)) continue;
+    for (; e < m; e++) {
+      const x = new Float64Array(m);
+      x[e] = 1;
+      for (let pass = 0; pass < 2; pass++)
+        for (const d of done) {
+          let dot = 0;
+          for (let i = 0; i < m; i++) dot += q[i * cols + d]! * x[i]!;
+          for (let i = 0; i < m; i++) x[i] = x[i]! - dot * q[i * cols + d]!;
+        }
+      let norm = 0;
+      for (let i = 0; i < m; i++) norm = Math.hypot(norm, x[i]!);
+      if (norm > 1e-8) {
+        for (let i = 0; i < m; i++) q[i * cols + c] = x[i]! / norm;
+        done.add(c);
+        e++;
+        break;
+      }
+    }
+  }
+}

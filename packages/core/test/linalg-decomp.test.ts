@@ -67,6 +67,17 @@ describe('det, slogdet', () => {
     gradgradcheck((a) => slogdet(a!).logabsdet, [f64([2, 2, 2], 4)]);
   });
 
+  it('has the adjugate as gradient at singular matrices (through the SVD), not an error', () => {
+    const a = tensor([[1, 2, 3], [2, 4, 6], [1, 0, 1]], { dtype: 'float64', requiresGrad: true });
+    det(a).backward();
+    // the cofactors of a rank-2 matrix (PyTorch 1.13 returns zeros here)
+    expect(a.grad!).toBeAllClose([[4, 4, -4], [-2, -2, 2], [0, 0, 0]], { atol: 1e-12 });
+    gradcheck((x) => det(x!), [tensor([[[1, 2, 3], [2, 4, 6], [1, 0, 1]], [[1, 2, 3], [2, 4, 6], [2, 4, 6]]], { dtype: 'float64', requiresGrad: true })]);
+    const z = zeros([2, 2], { dtype: 'float64', requiresGrad: true });
+    det(z).backward();
+    expect(flat(z.grad!)).toEqual([0, 0, 0, 0]);
+  });
+
   it('refuse non-square and integer inputs, naming the op', () => {
     expect(() => det(ones([3]))).toThrow('det: expected a batch of square matrices [..., N, N], got shape [3]');
     expect(() => slogdet(ones([2, 3]))).toThrow(ShapeError);

@@ -97,9 +97,37 @@ const detPrimitive = primitive('det', {
     const res = fromF64(out, x.shape.slice(0, -2), x.dtype);
     return { out: res, saved: [x, res] };
   },
-  // d det(A) = det(A) tr(A^-1 dA), so gA = g det(A) A^-T (which needs A non-singular).
-  backward: (g, [x, d]) => [inv(x!).mT.mul(g.mul(d!).unsqueeze(-1).unsqueeze(-1))],
+  // d det(A) = tr(adj(A) dA), so gA = g adj(A)^T = g det(A) A^-T when A is invertible; otherwise
+  // the adjugate comes from the SVD (below).
+  backward: (g, [x, d]) => {
+    const scale = g.unsqueeze(-1).unsqueeze(-1);
+    if (anySingular(x!)) return [adjugateT(x!).mul(scale)];
+    return [inv(x!).mT.mul(scale.mul(d!.unsqueeze(-1).unsqueeze(-1)))];
+  },
 });
+
+/** True if some matrix of the batch has an exactly zero pivot. */
+function anySingular(x: Tensor): boolean {
+  return noGrad(() => {
+    const { data, count, n } = matricesOf(x);
+    for (let b = 0; b < count; b++) if (luFactor(data.subarray(b * n * n, (b + 1) * n * n), n).zeroPivot >= 0) return true;
+    return false;
+  });
+}
+
+/**
+ * adj(A)^T for any square A, through A = U diag(S) V^T: adj(A) = det(U) det(V) V adj(S) U^T with
+ * adj(S) = diag(prod_{j != i} S_j) (PyTorch's route for singular matrices). det(U) det(V) = +-1
+ * is locally constant, hence detached.
+ */
+function adjugateT(x: Tensor): Tensor {
+  const n = x.shape[x.ndim - 1]!;
+  const { U, S, Vh } = svd(x);
+  const sgn = noGrad(() => det(U.detach()).mul(det(Vh.detach())));
+  const offDiag = eyeOf(n, x.dtype).gt(0);
+  const adjS = where(offDiag, 1, S.unsqueeze(-2).expand([...S.shape.slice(0, -1), n, n])).prod(-1);
+  return matmul(U.mul(adjS.unsqueeze(-2)), Vh).mul(sgn.unsqueeze(-1).unsqueeze(-1));
+}
 
 /**
  * The inverse of each square matrix: PyTorch's `torch.inverse`, the same as {@link inv}.
@@ -118,8 +146,8 @@ export function inverse(A: Tensor): Tensor {
 /**
  * The determinant of each square matrix, by LU decomposition with partial pivoting.
  *
- * A - shape [..., N, N]; returns [...]. Gradient: `g det(A) A^-T`; at a singular matrix the
- * gradient throws (PyTorch computes one there through an SVD).
+ * A - shape [..., N, N]; returns [...]. Gradient: `g adj(A)^T`, which is `g det(A) A^-T` for an
+ * invertible A and comes from the SVD for a singular one (as PyTorch).
  *
  * @throws ShapeError `det: expected a batch of square matrices [..., N, N], got shape [3]`
  * @example

@@ -284,10 +284,13 @@ export function jacobiSVD(a: Float64Array, m: number, n: number, full: boolean):
   const s = new Float64Array(n);
   const vo = new Float64Array(n * n);
   const filled: number[] = [];
+  // A column that rounding left at the noise level has no reliable direction (nor orthogonality):
+  // its singular vector comes from completing the basis instead.
+  const noise = (norms[order[0]!] ?? 0) * Math.max(m, n) * 2 ** -52;
   order.forEach((src, dst) => {
     s[dst] = norms[src]!;
     for (let i = 0; i < n; i++) vo[i * n + dst] = v[i * n + src]!;
-    if (norms[src]! > 0) {
+    if (norms[src]! > noise) {
       for (let i = 0; i < m; i++) u[i * ku + dst] = w[i * n + src]! / norms[src]!;
       filled.push(dst);
     }

@@ -35,7 +35,7 @@ const OPS: Record<string, OpFn> = {
   det: (i) => tg.linalg.det(first(i)),
   slogdet: (i) => { const { sign, logabsdet } = tg.linalg.slogdet(i.a!); return [sign, logabsdet]; },
   inv: (i) => tg.linalg.inv(first(i)),
-  solve: (i) => tg.linalg.solve(i.a!, i.b!),
+  solve: (i, p) => tg.linalg.solve(i.a!, i.b!, { left: p.left }),
   cholesky: (i, p) => tg.linalg.cholesky(i.a!, { upper: p.upper }),
   qr: (i, p) => { const { Q, R } = tg.linalg.qr(i.a!, { mode: p.mode }); return [Q, R]; },
   qrR: (i) => tg.linalg.qr(i.a!, { mode: 'r' }).R,

@@ -114,14 +114,15 @@ case('inv of a transposed matrix', 'inv', lambda i, p: torch.linalg.inv(i['aT'].
 case('solve with a matrix right-hand side', 'solve', lambda i, p: torch.linalg.solve(i['a'], i['b']), {'a': r(3, 3), 'b': r(3, 2)})
 case('solve with a vector right-hand side', 'solve', lambda i, p: torch.linalg.solve(i['a'], i['b']), {'a': r(3, 3), 'b': r(3)})
 case('solve broadcasting batch dims', 'solve', lambda i, p: torch.linalg.solve(i['a'], i['b']), {'a': r(2, 1, 3, 3), 'b': r(4, 3, 2)})
+case('solve with left=False', 'solve', lambda i, p: torch.linalg.solve(i['a'], i['b'], left=False), {'a': r(3, 3), 'b': r(2, 3)}, {'left': False})
 case('cholesky of a batch', 'cholesky', lambda i, p: torch.linalg.cholesky(i['a']), {'a': spd(3, 2)}, {'upper': False})
 case('cholesky upper', 'cholesky', lambda i, p: torch.linalg.cholesky(i['a'], upper=True), {'a': spd(4)}, {'upper': True})
 case('qr reduced of a tall matrix', 'qr', lambda i, p: list(torch.linalg.qr(i['a'], mode=p['mode'])), {'a': r(5, 3)}, {'mode': 'reduced'})
 case('qr reduced of a batch of square matrices', 'qr', lambda i, p: list(torch.linalg.qr(i['a'], mode=p['mode'])), {'a': r(2, 3, 3)}, {'mode': 'reduced'})
 case('qr complete of a square matrix', 'qr', lambda i, p: list(torch.linalg.qr(i['a'], mode=p['mode'])), {'a': r(3, 3)}, {'mode': 'complete'})
 case('qr r of a tall matrix (values only: PyTorch has no gradient in mode r)', 'qrR', lambda i, p: torch.linalg.qr(i['a'], mode='r')[1], {'a': r(4, 2)}, {'mode': 'r'}, const=('a',))
-case('qr reduced of a wide matrix (values only)', 'qr', lambda i, p: list(torch.linalg.qr(i['a'], mode=p['mode'])),
-     {'a': r(2, 4)}, {'mode': 'reduced'}, const=('a',))
+case('qr reduced of a wide matrix', 'qr', lambda i, p: list(torch.linalg.qr(i['a'], mode=p['mode'])),
+     {'a': r(2, 4)}, {'mode': 'reduced'})
 
 
 def sym(a):

@@ -108,6 +108,11 @@ describe('inv, solve', () => {
     expect(flat(a.matmul(xv.unsqueeze(-1)))).toBeAllClose([...flat(v), ...flat(v)], { atol: 1e-12 });
     // B with one dim fewer than A and A's batch: a batch of vectors
     expect(linalg.solve(f64([5, 3, 3], 4, false), f64([5, 3], 5, false)).shape).toEqual([5, 3]);
+    // left: false solves X A = B
+    const b2 = f64([2, 3], 6, false);
+    const a2 = f64([3, 3], 7, false);
+    expect(flat(linalg.solve(a2, b2, { left: false }).matmul(a2))).toBeAllClose(flat(b2), { atol: 1e-12 });
+    expect(() => linalg.solve(a2, f64([3], 8, false), { left: false })).toThrow(ShapeError);
   });
 
   it('throw naming the op and the batch index of a singular matrix', () => {
@@ -189,12 +194,15 @@ describe('qr', () => {
     expect(() => linalg.qr(a, { mode: 'full' as never })).toThrow(ValueError);
   });
 
-  it('has gradients that match finite differences for M >= N, twice over, and refuses them for M < N', () => {
+  it('has gradients that match finite differences, twice over, also for M < N', () => {
     gradcheck((a) => { const { Q, R } = linalg.qr(a!); return [Q, R]; }, [f64([4, 3], 1)]);
     gradcheck((a) => { const { Q, R } = linalg.qr(a!); return [Q, R]; }, [f64([2, 3, 3], 2)]);
     gradgradcheck((a) => { const { Q, R } = linalg.qr(a!); return [Q, R]; }, [f64([3, 2], 3)]);
-    const w = f64([2, 3], 4);
-    expect(() => linalg.qr(w).R.sum().backward()).toThrow(AutogradError);
+    gradcheck((a) => { const { Q, R } = linalg.qr(a!); return [Q, R]; }, [f64([2, 4], 4)]);
+    gradcheck((a) => linalg.qr(a!).R, [f64([2, 3], 5)]);
+    gradgradcheck((a) => { const { Q, R } = linalg.qr(a!); return [Q, R]; }, [f64([2, 3], 6)]);
+    gradcheck((a) => { const { Q, R } = linalg.qr(a!, { mode: 'complete' }); return [Q, R]; }, [f64([2, 3], 7)]);
+    expect(() => linalg.qr(f64([3, 2], 8), { mode: 'complete' }).Q.sum().backward()).toThrow(AutogradError);
   });
 });
 

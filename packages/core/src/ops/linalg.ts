@@ -5,6 +5,7 @@ import { AutogradError, DTypeError, ShapeError, ValueError, fmtShape } from '../
 import { choleskyFactor, householderQR, jacobiEigh, jacobiSVD, luDet, luFactor, luSolve } from '../kernels/js/linalg.js';
 import { checkOptions, defineOptions, unsupported } from '../options.js';
 import { Tensor } from '../tensor.js';
+import { cat } from './cat.js';
 import { matmul } from './matmul.js';
 import { vecdot } from './products.js';
 import { div } from './div.js';
@@ -228,11 +229,14 @@ const solvePrimitive = primitive('solve', {
   },
 });
 
+const SOLVE = defineOptions('solve', { left: 'boolean', out: unsupported('out= is not supported') });
+
 /**
  * The solution X of `A X = B` for each square matrix A, by LU decomposition with partial pivoting.
  *
  * A - shape [..., N, N]; B - shape [..., N, K], or [..., N] (a vector, when B has one dim fewer
  * than A or is 1-D); batch dims broadcast; returns X of B's shape (with the broadcast batch).
+ * `{ left: false }` solves `X A = B` instead (B [..., K, N]).
  * Gradients: `gB = A^-T G`, `gA = -gB X^T`.
  *
  * @throws ValueError `solve: the matrix at batch index 0 is singular (U[1,1] == 0)`
@@ -240,8 +244,14 @@ const solvePrimitive = primitive('solve', {
  * @example
  * linalg.solve(tensor([[2, 0], [0, 4]]), tensor([2, 2])).toArray(); // [1, 0.5]
  */
-export function solve(A: Tensor, B: Tensor): Tensor {
+export function solve(A: Tensor, B: Tensor, opts?: { left?: boolean }): Tensor {
+  const { left = true } = checkOptions(SOLVE, opts);
   requireMatrices('solve', A, true);
+  if (!left) {
+    if (!(B instanceof Tensor) || B.ndim < 2)
+      throw new ShapeError(`solve: with left: false, B must be a batch of matrices [..., K, N], got ${B instanceof Tensor ? `shape ${fmtShape(B.shape)}` : typeof B}`);
+    return solve(A.mT, B.mT).mT;
+  }
   if (!(B instanceof Tensor)) throw new TypeError(`solve: B must be a Tensor, got ${B === null ? 'null' : typeof B}`);
   if (!isFloating(B.dtype)) throw new DTypeError(`solve: expected a float32 or float64 B, got ${B.dtype} (shape ${fmtShape(B.shape)})`);
   if (A.dtype !== B.dtype) throw new DTypeError(`solve: A and B must have the same dtype, got ${A.dtype} and ${B.dtype}`);
@@ -335,10 +345,23 @@ function qrForward(x: Tensor, complete: boolean): { q: Tensor; r: Tensor } {
   return { q: fromF64(qv, [...batch, m, kq], x.dtype), r: fromF64(rv, [...batch, kq, n], x.dtype) };
 }
 
-/** For A = QR (M >= N, reduced): gA = (gQ + Q copyltu(M)) R^-T with M = R gR^T - gQ^T Q (Liao et al. 2019, as PyTorch). */
+/**
+ * For A = QR (M >= N, reduced): gA = (gQ + Q copyltu(M)) R^-T with M = R gR^T - gQ^T Q
+ * (Liao et al. 2019, as PyTorch). For M < N, A = [X | Y] with X = Q R1 square and R2 = Q^T Y:
+ * gY = Q gR2, and X's gradient is the square case's with gQ + Y gR2^T for gQ.
+ */
 function qrBackward(a: Tensor, gq: Tensor | null, gr: Tensor | null): Tensor {
   const [m, n] = a.shape.slice(-2) as [number, number];
-  if (m < n) throw new AutogradError(`qr: the gradient is implemented for M >= N only, got shape ${fmtShape(a.shape)}`);
+  if (m < n) {
+    const x = a.narrow(-1, 0, m);
+    const y = a.narrow(-1, m, n - m);
+    const { Q } = qr(x);
+    const gr1 = gr ? gr.narrow(-1, 0, m) : null;
+    const gr2 = gr ? gr.narrow(-1, m, n - m) : null;
+    const gqx = gr2 ? (gq ? gq.add(matmul(y, gr2.mT)) : matmul(y, gr2.mT)) : gq;
+    const gx = qrBackward(x, gqx, gr1);
+    return cat([gx, gr2 ? matmul(Q, gr2) : y.mul(0)], -1);
+  }
   const { Q, R } = qr(a);
   let M = gr ? matmul(R, gr.mT) : null;
   if (gq) M = M ? M.sub(matmul(gq.mT, Q)) : matmul(gq.mT, Q).neg();
@@ -379,8 +402,8 @@ const qrCompleteQPrimitive = primitive('qrCompleteQ', {
  *
  * A - shape [..., M, N], K = min(M, N); mode 'reduced' (default): Q [..., M, K], R [..., K, N];
  * 'complete': Q [..., M, M], R [..., M, N]; 'r': R only (Q is an empty tensor).
- * Gradients for M >= N (Liao et al. 2019, as PyTorch), which need R non-singular; M < N throws
- * an AutogradError when differentiated.
+ * Gradients as PyTorch's (Liao et al. 2019), which need the leading min(M, N) columns of A to
+ * be independent; mode 'complete' with M > N has none (Q's extra columns are not unique: AutogradError).
  *
  * @throws ValueError `qr: mode must be one of 'reduced', 'complete', 'r', got 'full'`
  * @example

@@ -390,3 +390,42 @@ describe('vecdot', () => {
     gradgradcheck((a, b) => vecdot(a!, b!), [f64([2, 3], 1), f64([3], 2)]);
   });
 });
+
+describe('products as Tensor methods and on other dtypes', () => {
+  it('delegate to the functions', () => {
+    const a = f64([2, 3], 1, false);
+    const b = f64([3, 2], 2, false);
+    const v = f64([3], 3, false);
+    expect(flat(a.inner(b.T))).toEqual(flat(inner(a, b.T)));
+    expect(flat(v.ger(v))).toEqual(flat(ger(v, v)));
+    expect(flat(a.mv(v))).toEqual(flat(mv(a, v)));
+    expect(v.vdot(v).item()).toBe(vdot(v, v).item());
+    expect(flat(zeros([2, 2], { dtype: 'float64' }).addmm(a, b, { alpha: 2 }))).toEqual(flat(addmm(zeros([2, 2], { dtype: 'float64' }), a, b, { alpha: 2 })));
+    expect(flat(zeros([2], { dtype: 'float64' }).addmv(a, v))).toEqual(flat(addmv(zeros([2], { dtype: 'float64' }), a, v)));
+    expect(flat(zeros([3, 3], { dtype: 'float64' }).addr(v, v))).toEqual(flat(addr(zeros([3, 3], { dtype: 'float64' }), v, v)));
+    const b1 = f64([2, 2, 3], 4, false);
+    const b2 = f64([2, 3, 2], 5, false);
+    expect(flat(zeros([2, 2], { dtype: 'float64' }).addbmm(b1, b2))).toEqual(flat(addbmm(zeros([2, 2], { dtype: 'float64' }), b1, b2)));
+    expect(flat(zeros([2, 2, 2], { dtype: 'float64' }).baddbmm(b1, b2))).toEqual(flat(baddbmm(zeros([2, 2, 2], { dtype: 'float64' }), b1, b2)));
+    expect(flat(a.kron(b))).toEqual(flat(kron(a, b)));
+  });
+
+  it('compute int32 einsum, kron and tensordot exactly in int32', () => {
+    const a = tensor([[1, 2], [3, 4]], { dtype: 'int32' });
+    const e = einsum('ij,jk->ik', a, a);
+    expect(e.dtype).toBe('int32');
+    expect(e.toArray()).toEqual([[7, 10], [15, 22]]);
+    expect(einsum('ii', a).item()).toBe(5);
+    expect(kron(a, tensor([1, 10], { dtype: 'int32' })).toArray()).toEqual([[1, 10, 2, 20], [3, 30, 4, 40]]);
+    expect(tensordot(a, a, 2).item()).toBe(30);
+  });
+
+  it('handle empty operands', () => {
+    expect(cdist(zeros([0, 3]), ones([2, 3])).shape).toEqual([0, 2]);
+    expect(cdist(zeros([30, 3]), zeros([0, 3])).shape).toEqual([30, 0]);
+    expect(inner(zeros([2, 0]), zeros([3, 0])).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(kron(zeros([0, 2]), ones([2, 2])).shape).toEqual([0, 4]);
+    expect(einsum('bij,bjk->bik', zeros([0, 2, 3]), zeros([0, 3, 4])).shape).toEqual([0, 2, 4]);
+    expect(einsum('ii->i', zeros([0, 0])).shape).toEqual([0]);
+  });
+});

@@ -118,7 +118,23 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
     return { t: tensors[i]!, labels };
   });
 
-  // A label repeated within one operand needs equal sizes; across operands, size 1 broadcasts.
+  const labelsSeen = checkSizes(ops, tensors);
+  const out = outputLabels(arrow >= 0 ? eq.slice(arrow + 2) : null, parsed, nEll, labelsSeen);
+
+  // Diagonals first, then contract left to right, summing each label once nothing later needs it.
+  const diag = ops.map(takeDiagonals);
+  let acc = sumUnneeded(diag[0]!, out, diag.slice(1));
+  for (let i = 1; i < diag.length; i++) {
+    const later = diag.slice(i + 1);
+    const b = sumUnneeded(diag[i]!, out, [acc, ...later]);
+    acc = contract(sumUnneeded(acc, out, [b, ...later]), b, out, later);
+  }
+  // Every output label is still there (none is summed, broadcasting keeps the larger side's).
+  return permute(acc.t, out.map((l) => acc.labels.indexOf(l)));
+}
+
+/** Checks the operands' sizes per label (a label repeated within one operand needs equal sizes; across operands, 1 broadcasts); returns the labels seen. */
+function checkSizes(ops: Op[], tensors: Tensor[]): Set<number> {
   ops.forEach((o, i) =>
     o.labels.forEach((l, d) => {
       const first = o.labels.indexOf(l);
@@ -143,35 +159,26 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
     }),
   );
 
-  // The output's labels.
+  return new Set(size.keys());
+}
+
+/** The output's labels: the explicit output term, or the ellipsis dims then the letters seen once, in ASCII order. */
+function outputLabels(term: string | null, parsed: Term[], nEll: number, seenLabels: Set<number>): number[] {
   const ellLabels = Array.from({ length: nEll }, (_, k) => ELL + k);
-  let out: number[];
-  if (arrow >= 0) {
-    const p = parseTerm(eq.slice(arrow + 2), 'the output term');
-    out = p.ellAt < 0 ? p.letters : [...p.letters.slice(0, p.ellAt), ...ellLabels, ...p.letters.slice(p.ellAt)];
+  if (term !== null) {
+    const p = parseTerm(term, 'the output term');
     const seen = new Set<number>();
     for (const l of p.letters) {
       if (seen.has(l)) throw new ValueError(`einsum: output subscript '${nameOf(l)}' occurs more than once in the output`);
       seen.add(l);
-      if (!size.has(l)) throw new ValueError(`einsum: output subscript '${nameOf(l)}' does not occur in any operand's term`);
+      if (!seenLabels.has(l)) throw new ValueError(`einsum: output subscript '${nameOf(l)}' does not occur in any operand's term`);
     }
-  } else {
-    const count = new Map<number, number>();
-    for (const p of parsed) for (const l of p.letters) count.set(l, (count.get(l) ?? 0) + 1);
-    const once = [...count].filter(([, c]) => c === 1).map(([l]) => l).sort((a, b) => a - b);
-    out = [...ellLabels, ...once];
+    return p.ellAt < 0 ? p.letters : [...p.letters.slice(0, p.ellAt), ...ellLabels, ...p.letters.slice(p.ellAt)];
   }
-
-  // Diagonals first, then contract left to right, summing each label once nothing later needs it.
-  const diag = ops.map(takeDiagonals);
-  let acc = sumUnneeded(diag[0]!, out, diag.slice(1));
-  for (let i = 1; i < diag.length; i++) {
-    const later = diag.slice(i + 1);
-    const b = sumUnneeded(diag[i]!, out, [acc, ...later]);
-    acc = contract(sumUnneeded(acc, out, [b, ...later]), b, out, later);
-  }
-  // Every output label is still there (none is summed, broadcasting keeps the larger side's).
-  return permute(acc.t, out.map((l) => acc.labels.indexOf(l)));
+  const count = new Map<number, number>();
+  for (const p of parsed) for (const l of p.letters) count.set(l, (count.get(l) ?? 0) + 1);
+  const once = [...count].filter(([, c]) => c === 1).map(([l]) => l).sort((a, b) => a - b);
+  return [...ellLabels, ...once];
 }
 
 /** Replaces each label repeated within the operand by one dim: the diagonal along its dims (a strided slice). */

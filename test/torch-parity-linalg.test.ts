@@ -56,6 +56,7 @@ const OPS: Record<string, OpFn> = {
   invSq: (i) => tg.linalg.inv(i.a!).pow(2).sum(),
   choleskySq: (i) => tg.linalg.cholesky(i.a!).pow(2).sum(),
   eigvalshCube: (i) => tg.linalg.eigvalsh(sym(i.a!)).pow(3).sum(),
+  pinvSq: (i) => tg.linalg.pinv(i.a!).pow(2).sum(),
   solveSq: (i) => tg.linalg.solve(i.a!, i.b!).pow(2).sum(),
 };
 

@@ -346,6 +346,9 @@ describe('svd, svdvals, pinv', () => {
     }
     gradgradcheck((a) => linalg.svdvals(a!), [f64([3, 2], 7)]);
     gradgradcheck((a) => linalg.pinv(a!), [f64([2, 3], 8)]);
+    // rank-deficient: the rank-preserving perturbations of a rank-1 matrix u v^T
+    gradcheck((u, v) => linalg.pinv(u!.unsqueeze(-1).mul(v!.unsqueeze(-2))), [f64([3], 11), f64([2], 12)]);
+    gradgradcheck((u, v) => linalg.pinv(u!.unsqueeze(-1).mul(v!.unsqueeze(-2))), [f64([3], 13), f64([2], 14)]);
     gradcheck((a) => linalg.svd(a!).U.abs(), [f64([3, 3], 9)]);
     const w = f64([2, 3], 10);
     expect(() => linalg.svd(w).U.sum().backward()).toThrow(AutogradError);

@@ -640,8 +640,8 @@ const PINV = defineOptions('pinv', { rtol: 'number', atol: 'number', hermitian: 
  * `eps * max(M, N)` (eps of the dtype) when atol is not given, else 0, as PyTorch.
  * `{ hermitian: true }` uses {@link eigh} (the lower triangle) instead.
  *
- * A - shape [..., M, N]; returns [..., N, M]. Its gradient is that of the composite (through
- * the SVD): defined for distinct non-zero singular values.
+ * A - shape [..., M, N]; returns [..., N, M]. Gradient: PyTorch's (Golub & Pereyra), valid where
+ * the rank does not change, also for rank-deficient A; twice differentiable.
  *
  * @throws ShapeError `pinv: expected a batch of matrices [..., M, N], got shape [3]`
  * @example
@@ -653,12 +653,38 @@ export function pinv(A: Tensor, opts?: { rtol?: number; atol?: number; hermitian
   requireMatrices('pinv', A, hermitian);
   const [m, n] = A.shape.slice(-2) as [number, number];
   const eps = A.dtype === 'float64' ? 2 ** -52 : 2 ** -23;
-  const r = rtol ?? (atol === undefined || atol <= 0 ? eps * Math.max(m, n) : 0);
+  return pinvPrimitive(A, { rtol: rtol ?? (atol === undefined || atol <= 0 ? eps * Math.max(m, n) : 0), atol, hermitian });
+}
+
+interface PinvCtx {
+  rtol: number;
+  atol: number | undefined;
+  hermitian: boolean;
+}
+
+const pinvPrimitive = primitive('pinv', {
+  forward: (x: Tensor, o: PinvCtx) => {
+    const out = pinvForward(x, o);
+    return { out, saved: [x, out] };
+  },
+  // dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P (Golub & Pereyra, for a constant
+  // rank), so gA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A), as PyTorch.
+  backward: (g, [a, p]) => {
+    const pt = p!.mT;
+    const x = matmul(g.mT, matmul(p!, pt));
+    const y = matmul(matmul(pt, p!), g.mT);
+    const t1 = matmul(matmul(pt, g), pt);
+    return [x.sub(matmul(matmul(a!, p!), x)).add(y.sub(matmul(y, matmul(p!, a!)))).sub(t1)];
+  },
+});
+
+/** The pseudo-inverse from the SVD (or eigh), singular values at most max(atol, rtol * S_max) dropped. */
+function pinvForward(A: Tensor, { rtol, atol, hermitian }: PinvCtx): Tensor {
   const keep = (s: Tensor, smax: Tensor) => {
-    const cutoff = smax.mul(r).unsqueeze(-1);
-    const tol = atol === undefined ? cutoff : cutoff.clamp(atol);
-    return s.gt(tol);
+    const cutoff = smax.mul(rtol).unsqueeze(-1);
+    return s.gt(atol === undefined ? cutoff : cutoff.clamp(atol));
   };
+  if (A.numel === 0) return A.mT.mul(0);
   if (hermitian) {
     const { eigenvalues: L, eigenvectors: V } = eigh(A);
     const big = keep(L.abs(), L.abs().amax(-1));
@@ -666,7 +692,6 @@ export function pinv(A: Tensor, opts?: { rtol?: number; atol?: number; hermitian
     return matmul(V.mul(linv.unsqueeze(-2)), V.mT);
   }
   const { U, S, Vh } = svd(A, { fullMatrices: false });
-  if (S.shape[S.ndim - 1] === 0) return A.mT.mul(0);
   const big = keep(S, S.amax(-1));
   const sinv = where(big, div(1, where(big, S, 1)), 0);
   return matmul(Vh.mT.mul(sinv.unsqueeze(-2)), U.mT);

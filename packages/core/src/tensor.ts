@@ -1534,6 +1534,13 @@ export class Tensor {
    * tensor([[1, 1], [0, 1]]).matrixPower(2).toArray(); // [[1, 2], [0, 1]]
    */
   matrixPower(n: number): Tensor { return ops.matrixPower(this, n); }
+  /**
+   * The pseudo-inverse of each matrix (see {@link pinverse}).
+   *
+   * @example
+   * tensor([[2, 0], [0, 0]]).pinverse().toArray(); // [[0.5, 0], [0, 0]]
+   */
+  pinverse(opts?: { rcond?: number }): Tensor { return ops.pinverse(this, opts); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AutogradError, DTypeError, Generator, ShapeError, ValueError, cholesky, det, eye, gradcheck, gradgradcheck, inverse,
-  linalg, matrixPower, ones, randn, slogdet, tensor, zeros, type Tensor,
+  linalg, matrixPower, ones, pinverse, randn, slogdet, tensor, zeros, type Tensor,
 } from '@tapegrad/core';
 
 const f64 = (shape: number[], seed = 1, requiresGrad = true) =>
@@ -258,6 +258,8 @@ describe('linalg namespace and Tensor methods', () => {
     expect(flat(a.inverse())).toBeAllClose(flat(linalg.inv(a)));
     expect(flat(a.cholesky())).toEqual(flat(linalg.cholesky(a)));
     expect(flat(a.matrixPower(2))).toEqual(flat(a.matmul(a)));
+    expect(flat(a.pinverse())).toBeAllClose(flat(linalg.inv(a)), { rtol: 1e-12 });
+    expect(pinverse(tensor([[1, 0], [0, 1e-3]], { dtype: 'float64' }), { rcond: 0.01 }).toArray()).toEqual([[1, 0], [0, 0]]);
     expect(linalg.vecdot(tensor([1, 2]), tensor([3, 4])).item()).toBe(11);
     expect(linalg.matmul(a, a).shape).toEqual([2, 2]);
   });
@@ -358,5 +360,11 @@ describe('svd, svdvals, pinv', () => {
     expect(() => linalg.svd(ones([3]))).toThrow('svd: expected a batch of matrices [..., M, N], got shape [3]');
     expect(() => linalg.svd(ones([2, 2]), { driver: 'gesvd' } as never)).toThrow(ValueError);
     expect(() => linalg.pinv(ones([2, 3]), { hermitian: true })).toThrow(ShapeError);
+  });
+});
+describe('pinverse', () => {
+  it('has gradients that match finite differences, twice over', () => {
+    gradcheck((a) => pinverse(a!), [f64([3, 2], 31)]);
+    gradgradcheck((a) => pinverse(a!), [f64([2, 3], 32)]);
   });
 });

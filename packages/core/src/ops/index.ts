@@ -58,4 +58,4 @@ export { all, any } from './all-any.js';
 // Matrix products and linear algebra (issue 17)
 export * from './products.js';
 export { einsum } from './einsum.js';
-export { linalg, det, slogdet, inverse, cholesky, matrixPower } from './linalg.js';
+export { linalg, det, slogdet, inverse, cholesky, matrixPower, pinverse } from './linalg.js';

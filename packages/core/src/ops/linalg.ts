@@ -656,6 +656,22 @@ export function pinv(A: Tensor, opts?: { rtol?: number; atol?: number; hermitian
   return pinvPrimitive(A, { rtol: rtol ?? (atol === undefined || atol <= 0 ? eps * Math.max(m, n) : 0), atol, hermitian });
 }
 
+const PINVERSE = defineOptions('pinverse', { rcond: 'number' });
+
+/**
+ * PyTorch's older `torch.pinverse`: {@link pinv} with `rtol = rcond` (default 1e-15).
+ *
+ * A - shape [..., M, N]; returns [..., N, M].
+ *
+ * @throws ShapeError `pinv: expected a batch of matrices [..., M, N], got shape [3]`
+ * @example
+ * pinverse(tensor([[2, 0], [0, 0]])).toArray(); // [[0.5, 0], [0, 0]]
+ */
+export function pinverse(A: Tensor, opts?: { rcond?: number }): Tensor {
+  const { rcond = 1e-15 } = checkOptions(PINVERSE, opts);
+  return pinv(A, { rtol: rcond });
+}
+
 interface PinvCtx {
   rtol: number;
   atol: number | undefined;

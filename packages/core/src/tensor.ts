@@ -2330,6 +2330,120 @@ export class Tensor {
    * tensor([1, 2, 1]).histc({ bins: 4, min: 0, max: 3 }).toArray(); // [0, 2, 1, 0]
    */
   histc(opts?: { bins?: number; min?: number; max?: number }): Tensor { return ops.histc(this, opts); }
+  // ---------------------------------------------------------------- matrix products and linear algebra (issue 17)
+
+  /**
+   * Inner product over the last dims (see {@link inner}).
+   *
+   * @example
+   * tensor([1, 2]).inner(tensor([3, 4])).item(); // 11
+   */
+  inner(other: Tensor): Tensor { return ops.inner(this, other); }
+  /**
+   * Outer product, the older name (see {@link outer}).
+   *
+   * @example
+   * tensor([1, 2]).ger(tensor([3, 4])).toArray(); // [[3, 4], [6, 8]]
+   */
+  ger(other: Tensor): Tensor { return ops.ger(this, other); }
+  /**
+   * Matrix-vector product (see {@link mv}).
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).mv(tensor([1, 1])).toArray(); // [3, 7]
+   */
+  mv(vec: Tensor): Tensor { return ops.mv(this, vec); }
+  /**
+   * Dot product of two 1-D tensors (see {@link vdot}).
+   *
+   * @example
+   * tensor([1, 2]).vdot(tensor([3, 4])).item(); // 11
+   */
+  vdot(other: Tensor): Tensor { return ops.vdot(this, other); }
+  /**
+   * `beta * this + alpha * (mat1 @ mat2)` (see {@link addmm}).
+   *
+   * @example
+   * zeros([2, 2]).addmm(eye(2), tensor([[1, 2], [3, 4]])).toArray(); // [[1, 2], [3, 4]]
+   */
+  addmm(mat1: Tensor, mat2: Tensor, opts?: ops.AddProductOptions): Tensor { return ops.addmm(this, mat1, mat2, opts); }
+  /**
+   * `beta * this + alpha * (mat @ vec)` (see {@link addmv}).
+   *
+   * @example
+   * tensor([1, 1]).addmv(eye(2), tensor([2, 3])).toArray(); // [3, 4]
+   */
+  addmv(mat: Tensor, vec: Tensor, opts?: ops.AddProductOptions): Tensor { return ops.addmv(this, mat, vec, opts); }
+  /**
+   * `beta * this + alpha * outer(vec1, vec2)` (see {@link addr}).
+   *
+   * @example
+   * zeros([2, 2]).addr(tensor([1, 2]), tensor([1, 1])).toArray(); // [[1, 1], [2, 2]]
+   */
+  addr(vec1: Tensor, vec2: Tensor, opts?: ops.AddProductOptions): Tensor { return ops.addr(this, vec1, vec2, opts); }
+  /**
+   * `beta * this + alpha * (batch1 @ batch2)` per batch entry (see {@link baddbmm}).
+   *
+   * @example
+   * zeros([2, 2, 2]).baddbmm(ones([2, 2, 3]), ones([2, 3, 2])).shape; // [2, 2, 2]
+   */
+  baddbmm(batch1: Tensor, batch2: Tensor, opts?: ops.AddProductOptions): Tensor { return ops.baddbmm(this, batch1, batch2, opts); }
+  /**
+   * `beta * this + alpha * sum_b (batch1[b] @ batch2[b])` (see {@link addbmm}).
+   *
+   * @example
+   * zeros([2, 2]).addbmm(ones([3, 2, 1]), ones([3, 1, 2])).toArray(); // [[3, 3], [3, 3]]
+   */
+  addbmm(batch1: Tensor, batch2: Tensor, opts?: ops.AddProductOptions): Tensor { return ops.addbmm(this, batch1, batch2, opts); }
+  /**
+   * Kronecker product (see {@link kron}).
+   *
+   * @example
+   * tensor([1, 2]).kron(tensor([1, 10])).toArray(); // [1, 10, 2, 20]
+   */
+  kron(other: Tensor): Tensor { return ops.kron(this, other); }
+  /**
+   * The determinant of each square matrix (see {@link det}).
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).det().item(); // -2
+   */
+  det(): Tensor { return ops.det(this); }
+  /**
+   * The sign and log |det| of each square matrix (see {@link slogdet}).
+   *
+   * @example
+   * tensor([[2, 0], [0, 3]]).slogdet().sign.item(); // 1
+   */
+  slogdet(): { sign: Tensor; logabsdet: Tensor } { return ops.slogdet(this); }
+  /**
+   * The inverse of each square matrix (see {@link inverse}).
+   *
+   * @example
+   * tensor([[2, 0], [0, 4]]).inverse().toArray(); // [[0.5, 0], [0, 0.25]]
+   */
+  inverse(): Tensor { return ops.inverse(this); }
+  /**
+   * The Cholesky factor of each symmetric positive-definite matrix (see {@link cholesky}).
+   *
+   * @example
+   * tensor([[4, 2], [2, 5]]).cholesky().toArray(); // [[2, 0], [1, 2]]
+   */
+  cholesky(opts?: { upper?: boolean }): Tensor { return ops.cholesky(this, opts); }
+  /**
+   * `A^n` for each square matrix (see {@link matrixPower}).
+   *
+   * @example
+   * tensor([[1, 1], [0, 1]]).matrixPower(2).toArray(); // [[1, 2], [0, 1]]
+   */
+  matrixPower(n: number): Tensor { return ops.matrixPower(this, n); }
+  /**
+   * The pseudo-inverse of each matrix (see {@link pinverse}).
+   *
+   * @example
+   * tensor([[2, 0], [0, 0]]).pinverse().toArray(); // [[0.5, 0], [0, 0]]
+   */
+  pinverse(opts?: { rcond?: number }): Tensor { return ops.pinverse(this, opts); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  tensor, randn, zeros, ones, Generator, gradcheck, gradgradcheck, DTypeError, ValueError, Tensor,
+  tensor, randn, zeros, ones, Generator, gradcheck, gradgradcheck, DTypeError, Tensor,
   nansum, nanmean, varMean, stdMean, aminmax, countNonzero, norm, linalg, unique, bincount, histc, variance, mean, std,
 } from '@tapegrad/core';
 
@@ -104,10 +104,22 @@ describe('linalg', () => {
     expect(flat(y.grad!)[0]).toBe(0);
   });
 
-  it('refuse SVD-based orders, integer inputs and empty inf-norms with clear errors', () => {
-    expect(() => linalg.matrixNorm(ones([2, 2]), { ord: 2 })).toThrow(/matrixNorm: ord 2 needs singular values/);
-    expect(() => linalg.matrixNorm(ones([2, 2]), { ord: 'nuc' })).toThrow(ValueError);
-    expect(() => norm(ones([2, 2]), 'nuc')).toThrow(/norm: p 'nuc' needs singular values/);
+  it('compute the spectral norms from the singular values, with gradients', () => {
+    const a = tensor([[2, 0, 0], [0, -5, 0]], { dtype: 'float64' }); // singular values 5 and 2
+    expect(linalg.matrixNorm(a, { ord: 2 }).item()).toBeCloseTo(5, 12);
+    expect(linalg.matrixNorm(a, { ord: -2 }).item()).toBeCloseTo(2, 12);
+    expect(linalg.matrixNorm(a, { ord: 'nuc' }).item()).toBeCloseTo(7, 12);
+    expect(norm(a, 'nuc').item()).toBeCloseTo(7, 12);
+    // over dims 0 and 2 of a batch: each [2, 3] matrix a and 2a stacked along dim 1
+    const b = a.unsqueeze(1).expand([2, 2, 3]).mul(tensor([1, 2], { dtype: 'float64' }).reshape([1, 2, 1]));
+    expect(linalg.matrixNorm(b, { ord: 2, dim: [0, 2] }).toArray()).toEqual([5, 10].map((v) => expect.closeTo(v, 10)));
+    expect(linalg.matrixNorm(b, { ord: 'nuc', dim: [0, 2], keepdim: true }).shape).toEqual([1, 2, 1]);
+    const x = randn([3, 4], { dtype: 'float64', generator: new Generator(3), requiresGrad: true });
+    for (const ord of [2, -2, 'nuc'] as const) expect(gradcheck((t) => linalg.matrixNorm(t, { ord }), [x]).ok).toBe(true);
+    expect(() => norm(ones([2]), 'nuc')).toThrow(/norm: p 'nuc' needs two dims, got a tensor of shape \[2\]/);
+  });
+
+  it('refuse integer inputs, unknown orders and empty inf-norms with clear errors', () => {
     expect(() => linalg.matrixNorm(ones([2]))).toThrow(/matrixNorm: expected a tensor of at least 2 dims, got shape \[2\]/);
     expect(() => linalg.matrixNorm(ones([2, 2]), { ord: 3 })).toThrow(/matrixNorm: ord must be/);
     expect(() => linalg.vectorNorm(tensor([1, 2], { dtype: 'int32' }))).toThrow(DTypeError);

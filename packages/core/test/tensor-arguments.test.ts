@@ -210,6 +210,27 @@ const TENSOR_ARGS: Record<string, Call[]> = {
   unique: [(b) => ops.unique(b)],
   bincount: [(b) => ops.bincount(b)],
   histc: [(b) => ops.histc(b)],
+  // issue 17 products and linalg
+  einsum: [(b) => ops.einsum('ij,jk->ik', b, m), (b) => ops.einsum('ij,jk->ik', m, b)],
+  det: [(b) => ops.det(b)],
+  slogdet: [(b) => ops.slogdet(b)],
+  inverse: [(b) => ops.inverse(b)],
+  cholesky: [(b) => ops.cholesky(b)],
+  matrixPower: [(b) => ops.matrixPower(b, 2)],
+  pinverse: [(b) => ops.pinverse(b)],
+  addmm: [(b) => ops.addmm(b, m, m), (b) => ops.addmm(m, b, m), (b) => ops.addmm(m, m, b)],
+  addmv: [(b) => ops.addmv(b, m, v), (b) => ops.addmv(v, b, v), (b) => ops.addmv(v, m, b)],
+  addr: [(b) => ops.addr(b, v, v), (b) => ops.addr(m, b, v), (b) => ops.addr(m, v, b)],
+  baddbmm: [(b) => ops.baddbmm(b, ones([2, 2, 2]), ones([2, 2, 2])), (b) => ops.baddbmm(ones([2, 2, 2]), b, ones([2, 2, 2])), (b) => ops.baddbmm(ones([2, 2, 2]), ones([2, 2, 2]), b)],
+  addbmm: [(b) => ops.addbmm(b, ones([2, 2, 2]), ones([2, 2, 2])), (b) => ops.addbmm(m, b, ones([2, 2, 2])), (b) => ops.addbmm(m, ones([2, 2, 2]), b)],
+  mv: [(b) => ops.mv(b, v), (b) => ops.mv(m, b)],
+  vdot: [(b) => ops.vdot(b, v), (b) => ops.vdot(v, b)],
+  ger: [(b) => ops.ger(b, v), (b) => ops.ger(v, b)],
+  inner: [(b) => ops.inner(b, v), (b) => ops.inner(v, b)],
+  tensordot: [(b) => ops.tensordot(b, m, 1), (b) => ops.tensordot(m, b, 1)],
+  kron: [(b) => ops.kron(b, m), (b) => ops.kron(m, b)],
+  cdist: [(b) => ops.cdist(b, m), (b) => ops.cdist(m, b)],
+  vecdot: [(b) => ops.vecdot(b, v), (b) => ops.vecdot(v, b)],
 };
 
 /** Exported ops that take no tensor at all. */
@@ -258,7 +279,7 @@ const TENSOR_OR_NUMBER_ARGS: Record<string, Call[]> = {
 };
 
 /** The name each op's errors start with, where it differs from the export. */
-const OP_NAME: Record<string, string> = { variance: 'var', toDType: 'to', rowStack: 'vstack', lerpWeight: 'lerp', heavisideValues: 'heaviside' };
+const OP_NAME: Record<string, string> = { variance: 'var', toDType: 'to', rowStack: 'vstack', lerpWeight: 'lerp', heavisideValues: 'heaviside', pinverse: 'pinv', ger: 'outer' };
 
 function errorOf(f: () => unknown): unknown {
   try {

@@ -128,7 +128,11 @@ export type { SortOptions, TopkOptions, QuantileOptions, QuantileInterpolation }
 export * from './nansum.js';
 export * from './var-mean.js';
 export * from './aminmax.js';
-export { linalg, norm } from './norm.js';
+export { norm } from './norm.js';
 export type { NormOptions, VectorNormOptions, MatrixNormOptions } from './norm.js';
 export { unique, bincount, histc } from './unique.js';
 export type { UniqueOptions, UniqueResult } from './unique.js';
+// Matrix products and linear algebra (issue 17)
+export * from './products.js';
+export { einsum } from './einsum.js';
+export { linalg, det, slogdet, inverse, cholesky, matrixPower, pinverse } from './linalg.js';

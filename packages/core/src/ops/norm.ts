@@ -4,7 +4,9 @@ import { isFloating } from '../dtype.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { normalizeDim, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { svdvals } from './linalg.js';
 import { amax, amin } from './max.js';
+import { movedim } from './movedim.js';
 import { sum } from './sum.js';
 import { where } from './where.js';
 import type { Dims } from './types.js';
@@ -98,18 +100,20 @@ export interface MatrixNormOptions {
 
 /**
  * A matrix norm over two dims (PyTorch's `torch.linalg.matrix_norm`): Frobenius
- * `sqrt(sum x^2)` (default), or the max/min absolute column sum (`ord` 1 / -1) or row sum
- * (Infinity / -Infinity). The spectral norms (`ord` 2, -2, `'nuc'`) need singular values and are
- * refused.
+ * `sqrt(sum x^2)` (default), the max/min absolute column sum (`ord` 1 / -1) or row sum
+ * (Infinity / -Infinity), the largest / smallest singular value (2 / -2) or their sum (`'nuc'`).
  *
  * x - shape [..., M, N], float32 or float64; returns [...] (the two dims size 1 with `keepdim`).
- * Gradient: through the composite (Frobenius: `x / norm`, 0 where the norm is 0).
+ * Gradient: through the composite (Frobenius: `x / norm`, 0 where the norm is 0; the spectral
+ * norms through {@link svdvals}).
  *
- * @throws ValueError `matrixNorm: ord 2 needs singular values (an SVD), which tapegrad does not compute; use 'fro', 1, -1, Infinity or -Infinity`
+ * @throws ValueError `matrixNorm: ord must be 'fro', 'nuc', 2, -2, 1, -1, Infinity or -Infinity, got 3`
  * @throws ValueError `matrixNorm: expected a tensor of at least 2 dims, got shape [3]`
  * @example
  * linalg.matrixNorm(tensor([[1, -2], [3, 4]]), { ord: Infinity }).item(); // 7
  * linalg.matrixNorm(tensor([[3, 0], [0, 4]])).item(); // 5
+ * linalg.matrixNorm(tensor([[3, 0], [0, 4]]), { ord: 2 }).item(); // 4
+ * linalg.matrixNorm(tensor([[3, 0], [0, 4]]), { ord: 'nuc' }).item(); // 7
  */
 export function matrixNorm(x: Tensor, opts?: MatrixNormOptions): Tensor {
   requireTensor('matrixNorm', 'x', x);
@@ -121,10 +125,15 @@ export function matrixNorm(x: Tensor, opts?: MatrixNormOptions): Tensor {
   if (d0 === d1) throw new ValueError(`matrixNorm: dim must name two different dims, got ${JSON.stringify(dim)} (shape ${fmtShape(x.shape)})`);
   const dims = [d0, d1].sort((a, b) => a - b);
   if (ord === 'fro') return pNorm('matrixNorm', x, 2, dims, keepdim);
-  if (ord === 'nuc' || ord === 2 || ord === -2)
-    throw new ValueError(`matrixNorm: ord ${ord} needs singular values (an SVD), which tapegrad does not compute; use 'fro', 1, -1, Infinity or -Infinity`);
+  if (ord === 'nuc' || ord === 2 || ord === -2) {
+    // The spectral norms: the largest or smallest singular value, or their sum ('nuc'); the two
+    // dims move to the end, where svdvals takes its matrices.
+    const sv = svdvals(movedim(x, [d0, d1], [-2, -1]));
+    const r = ord === 'nuc' ? sum(sv, -1) : (ord === 2 ? amax : amin)(sv, -1);
+    return keepdim ? r.unsqueeze(d0).unsqueeze(d1) : r;
+  }
   if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity)
-    throw new ValueError(`matrixNorm: ord must be 'fro', 1, -1, Infinity or -Infinity, got ${ord}`);
+    throw new ValueError(`matrixNorm: ord must be 'fro', 'nuc', 2, -2, 1, -1, Infinity or -Infinity, got ${ord}`);
   // Column sums (ord ±1) sum over the rows d0, then take the extreme over the columns d1.
   const [sumDim, extDim] = ord === 1 || ord === -1 ? [d0, d1] : [d1, d0];
   if (x.shape[extDim] === 0) throw new ValueError(`matrixNorm: cannot compute the ord ${ord} norm over an empty dim ${extDim} (shape ${fmtShape(x.shape)})`);
@@ -132,16 +141,6 @@ export function matrixNorm(x: Tensor, opts?: MatrixNormOptions): Tensor {
   const r = (ord > 0 ? amax : amin)(sums, extDim, { keepdim: true });
   return keepdim ? r : r.reshape(x.shape.filter((_, i) => i !== d0 && i !== d1));
 }
-
-/**
- * The linear-algebra functions of PyTorch's `torch.linalg` namespace that tapegrad has:
- * `linalg.vectorNorm` ({@link vectorNorm}) and `linalg.matrixNorm` ({@link matrixNorm}).
- *
- * @example
- * linalg.vectorNorm(tensor([3, 4])).item(); // 5
- * linalg.matrixNorm(ones([2, 2])).item(); // 2
- */
-export const linalg = { vectorNorm, matrixNorm } as const;
 
 /**
  * Options of {@link norm}.
@@ -157,23 +156,28 @@ export interface NormOptions {
 /**
  * The norm of PyTorch's `torch.norm(x, p, dim, keepdim)`: with `p` a number (default `'fro'`,
  * the 2-norm), the vector p-norm over `dim` (every element if omitted), as
- * {@link vectorNorm}; `'fro'` over at most two dims is the Frobenius norm. `'nuc'` is refused
- * (it needs an SVD). Prefer `linalg.vectorNorm` / `linalg.matrixNorm`, as PyTorch does.
+ * {@link vectorNorm}; `'fro'` over at most two dims is the Frobenius norm, `'nuc'` over two dims
+ * the nuclear norm (the sum of the singular values, {@link matrixNorm}). Prefer `linalg.vectorNorm` / `linalg.matrixNorm`, as PyTorch does.
  *
  * x - shape [...S], float32 or float64; returns S without the reduced dims (size 1 with `keepdim`).
  *
- * @throws ValueError `norm: p 'nuc' needs singular values (an SVD), which tapegrad does not compute`
+ * @throws ValueError `norm: p 'nuc' needs two dims, got a tensor of shape [3]`
  * @example
  * norm(tensor([3, -4])).item(); // 5
  * norm(tensor([[1, -2], [3, 4]]), 1, 0).toArray(); // [4, 6]
  * norm(tensor([[1, -2], [3, 4]]), Infinity).item(); // 4
+ * norm(tensor([[3, 0], [0, -4]]), 'nuc').item(); // 7
  */
 export function norm(x: Tensor, p: number | 'fro' | 'nuc' = 'fro', dim?: Dims, opts?: NormOptions): Tensor {
   requireTensor('norm', 'x', x);
   const { keepdim = false } = checkOptions(NORM, opts);
   requireFloatInput('norm', x);
-  if (p === 'nuc') throw new ValueError(`norm: p 'nuc' needs singular values (an SVD), which tapegrad does not compute`);
   const dims = normalizeDims('norm', dim, x.shape);
+  if (p === 'nuc') {
+    // As PyTorch: the nuclear norm of the matrices over two dims (all of a 2-D tensor by default).
+    if (dims.length !== 2) throw new ValueError(`norm: p 'nuc' needs two dims, got ${dim === undefined ? `a tensor of shape ${fmtShape(x.shape)}` : JSON.stringify(dim)}`);
+    return matrixNorm(x, { ord: 'nuc', dim: [dims[0]!, dims[1]!], keepdim });
+  }
   if (p === 'fro') {
     if (dim !== undefined && typeof dim !== 'number' && dim.length > 2)
       throw new ValueError(`norm: p 'fro' takes at most 2 dims, got ${JSON.stringify(dim)}`);

@@ -410,7 +410,7 @@ const qrCompleteQPrimitive = primitive('qrCompleteQ', {
  * @throws ValueError `qr: mode must be one of 'reduced', 'complete', 'r', got 'full'`
  * @example
  * const { Q, R } = linalg.qr(tensor([[3, 1], [4, 2]], { dtype: 'float64' }));
- * R.toArray()[0]; // [-5, -2.2]
+ * (R.toArray() as number[][])[0]; // [-5, -2.2]
  * Q.shape; // [2, 2]
  */
 export function qr(A: Tensor, opts?: { mode?: 'reduced' | 'complete' | 'r' }): { Q: Tensor; R: Tensor } {

@@ -233,7 +233,7 @@ export function inner(a: Tensor, b: Tensor): Tensor {
  * @throws ValueError `tensordot: dims must be a non-negative integer or two lists of the same length, got [[0],[]]`
  * @example
  * tensordot(ones([2, 3, 4]), ones([3, 4, 5])).shape; // [2, 5]
- * tensordot(ones([3, 2]), ones([3, 5]), [[0], [0]]).toArray()[0]; // [3, 3, 3, 3, 3]
+ * (tensordot(ones([3, 2]), ones([3, 5]), [[0], [0]]).toArray() as number[][])[0]; // [3, 3, 3, 3, 3]
  */
 export function tensordot(a: Tensor, b: Tensor, dims: number | readonly [readonly number[] | number, readonly number[] | number] = 2): Tensor {
   requireTensors('tensordot', a, b);

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import * as tg from '@tapegrad/core';
-import { Tensor, grad, tensor, zerosLike, type DType } from '@tapegrad/core';
+import { Tensor, grad, isFloating, tensor, zeros, zerosLike, type DType } from '@tapegrad/core';
 
 // ---------------------------------------------------------------- fixture format
 
 /** A stored tensor: a nested list of float64 numbers ("nan", "inf", "-inf" as strings), or an int32/bool tensor. */
-export type Enc = number | string | Enc[] | { dtype: 'int32' | 'bool'; data: unknown };
+export type Enc = number | string | Enc[] | { dtype: 'int32' | 'bool' | 'float64'; data: unknown; shape?: number[] };
 // Params come from JSON and feed many differently typed options.
 export type Params = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Inputs = Record<string, Tensor>;
@@ -63,8 +63,10 @@ export function dec(e: Enc, opts: { requiresGrad?: boolean; float?: DType } = {}
   let dtype: DType = opts.float ?? 'float64';
   let data: unknown = e;
   if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
-    dtype = e.dtype;
+    if (e.dtype !== 'float64') dtype = e.dtype;
     data = e.data;
+    // An empty tensor carries its shape (a nested list cannot hold [0, 3]).
+    if (e.shape) return zeros(e.shape, { dtype, requiresGrad: opts.requiresGrad && isFloating(dtype) });
   }
   return tensor(decodeNested(data), { dtype, requiresGrad: opts.requiresGrad && (dtype === 'float64' || dtype === 'float32') });
 }

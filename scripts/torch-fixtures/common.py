@@ -7,6 +7,7 @@ cannot hold); integer and bool tensors as {"dtype": "int32" | "bool", "data": ne
 import json
 import math
 import os
+import sys
 
 import torch
 
@@ -37,6 +38,10 @@ def enc(t, exact=False):
     if not isinstance(t, torch.Tensor):
         t = torch.tensor(t)
     t = t.detach()
+    if t.numel() == 0:
+        # A nested list cannot say the shape of an empty tensor ([0, 3] and [0] are both []).
+        kind = 'bool' if t.dtype == torch.bool else 'float64' if t.is_floating_point() else 'int32'
+        return {'dtype': kind, 'shape': list(t.shape), 'data': []}
     if t.dtype == torch.bool:
         return {'dtype': 'bool', 'data': t.tolist()}
     if not t.is_floating_point():
@@ -49,9 +54,9 @@ def enc(t, exact=False):
 
 
 def write(name, cases, extra=None):
-    """Writes test/fixtures/torch/<name>.json and prints its size."""
+    """Writes test/fixtures/torch/<name>.json (naming the script that ran) and prints its size."""
     doc = {
-        'generator': f'scripts/torch-fixtures/{name}.py',
+        'generator': f'scripts/torch-fixtures/{os.path.basename(sys.argv[0])}',
         'torch': torch.__version__,
         'cases': cases,
     }

@@ -78,3 +78,10 @@ export {
   serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata,
   MAX_HEADER_BYTES, type SafetensorsDType, type SerializeOptions, type SafetensorsContents, type TensorMap,
 } from './safetensors.js';
+
+// Normalization layers (issue 18)
+export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
+export { RMSNorm, type RMSNormOptions } from './layers/rms-norm.js';
+export { GroupNorm, type GroupNormOptions } from './layers/group-norm.js';
+export { InstanceNormBase, InstanceNorm1d, InstanceNorm2d, type InstanceNormLayerOptions } from './layers/instance-norm.js';
+export { LocalResponseNorm, type LocalResponseNormOptions } from './layers/local-response-norm.js';

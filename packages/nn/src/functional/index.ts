@@ -25,3 +25,9 @@ export { binaryCrossEntropyWithLogits } from '../losses/binary-cross-entropy-wit
 export { crossEntropy } from '../losses/cross-entropy.js';
 export { nllLoss } from '../losses/nll-loss.js';
 export { klDiv } from '../losses/kl-div.js';
+// Normalization (issue 18)
+export {
+  layerNorm, rmsNorm, groupNorm, instanceNorm, localResponseNorm, normalize,
+  type LayerNormOptions, type RMSNormOptions, type GroupNormOptions, type InstanceNormOptions,
+  type LocalResponseNormOptions, type NormalizeOptions,
+} from './normalization.js';

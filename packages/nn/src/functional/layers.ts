@@ -228,7 +228,9 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   let invStd: Tensor;
   if (training) {
     const n = x.numel() / C;
-    if (n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input.shape=${fmtShape(x.shape)}`);
+    if (n === 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input.shape=${fmtShape(x.shape)}`);
+    // An empty batch (as PyTorch): an empty output, still on the tape; the statistics stay.
+    if (x.numel() === 0) return affine(x.mul(1), opts, bshape);
     mean = x.mean(dims, { keepdim: true });
     const centered = x.sub(mean);
     const variance = centered.mul(centered).mean(dims, { keepdim: true });

@@ -400,3 +400,16 @@ describe('in-place random fills', () => {
     expect(() => zeros([2]).cauchy_(0, 1, { seed: 1 } as never)).toThrow(/^cauchy_: .*seed/);
   });
 });
+
+describe('random sampling and gradients', () => {
+  it('gives results that do not require grad even from inputs that do (samples have no gradient)', () => {
+    const p = full([3], 0.5, { requiresGrad: true });
+    for (const r of [
+      multinomial(p, 2), bernoulli(p), poisson(p), normal(p, p), normal(p, 1), normal(0, p),
+      randLike(p), randnLike(p), randintLike(p, 3),
+    ]) {
+      expect(r.requiresGrad).toBe(false);
+      expect(r.gradFn ?? null).toBeNull();
+    }
+  });
+});

@@ -117,7 +117,7 @@ export function multinomial(probs: Tensor, numSamples: number, opts?: Multinomia
     if (replacement || numSamples === 1) {
       for (let j = 0; j < numSamples; j++) out[o + j] = searchCdf(cdf, g.random() * total, p, base);
     } else {
-      raceWithoutReplacement(p, base, c, nonzero, numSamples, g, out, o);
+      raceWithoutReplacement(p, base, c, numSamples, g, out, o);
     }
   }
   return Tensor.fromData(out, probs.dim() === 2 ? [rows, numSamples] : [numSamples], 'int32');
@@ -140,23 +140,56 @@ function searchCdf(cdf: Float64Array, u: number, p: ArrayLike<number>, base: num
 
 /**
  * Writes the `k` categories with the smallest keys `E / w` (`E ~ Exp(1)`) in increasing key
- * order: the same distribution as `k` sequential draws without replacement.
+ * order: the same distribution as `k` sequential draws without replacement. A max-heap of the
+ * best `k` so far keeps this O(C log k) for few samples from many categories.
  */
 function raceWithoutReplacement(
-  p: ArrayLike<number>, base: number, c: number, nonzero: number, k: number, g: Generator, out: Int32Array, o: number,
+  p: ArrayLike<number>, base: number, c: number, k: number, g: Generator, out: Int32Array, o: number,
 ): void {
-  const idx = new Int32Array(nonzero);
-  const key = new Float64Array(c);
-  let n = 0;
+  const heapKey = new Float64Array(k);
+  const heapIdx = new Int32Array(k);
+  let size = 0;
   for (let j = 0; j < c; j++) {
     const w = p[base + j]!;
-    if (w > 0) {
-      key[j] = -Math.log1p(-g.random()) / w;
-      idx[n++] = j;
+    if (!(w > 0)) continue;
+    const key = -Math.log1p(-g.random()) / w;
+    if (size < k) {
+      // sift up
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heapKey[parent]! >= key) break;
+        heapKey[i] = heapKey[parent]!;
+        heapIdx[i] = heapIdx[parent]!;
+        i = parent;
+      }
+      heapKey[i] = key;
+      heapIdx[i] = j;
+    } else if (key < heapKey[0]!) {
+      siftDown(heapKey, heapIdx, k, key, j);
     }
   }
-  const order = Array.from(idx).sort((a, b) => key[a]! - key[b]! || a - b);
-  for (let j = 0; j < k; j++) out[o + j] = order[j]!;
+  // pop the largest to the back: ascending keys
+  for (let n = k; n > 0; n--) {
+    out[o + n - 1] = heapIdx[0]!;
+    if (n > 1) siftDown(heapKey, heapIdx, n - 1, heapKey[n - 1]!, heapIdx[n - 1]!);
+  }
+}
+
+/** Replaces the root of the max-heap `heap[0..n)` by (key, idx) and restores the heap order. */
+function siftDown(heapKey: Float64Array, heapIdx: Int32Array, n: number, key: number, idx: number): void {
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && heapKey[child + 1]! > heapKey[child]!) child++;
+    if (heapKey[child]! <= key) break;
+    heapKey[i] = heapKey[child]!;
+    heapIdx[i] = heapIdx[child]!;
+    i = child;
+  }
+  heapKey[i] = key;
+  heapIdx[i] = idx;
 }
 
 /**

@@ -15,6 +15,7 @@ import { clampBounds } from './ops/clamp.js';
 import { indexPut_ as indexPutInPlace } from './ops/advanced-index.js';
 import { mapInPlace, normal_ as normalInPlace, uniform_ as uniformInPlace } from './inplace-ops.js';
 import type { Generator } from './random.js';
+import * as inplaceRandom from './inplace-random.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import type { Dims, ReduceOptions, SliceSpec, TensorLike } from './ops/types.js';
 
@@ -2444,6 +2445,80 @@ export class Tensor {
    * tensor([[2, 0], [0, 0]]).pinverse().toArray(); // [[0.5, 0], [0, 0]]
    */
   pinverse(opts?: { rcond?: number }): Tensor { return ops.pinverse(this, opts); }
+
+  // ---------------------------------------------------------------- random sampling (issue 17; see ops/random-sampling.ts, inplace-random.ts)
+
+  /**
+   * 0/1 draws, 1 with probability `this` (see {@link bernoulli}).
+   *
+   * @example
+   * tensor([1, 0]).bernoulli().toArray(); // [1, 0]
+   */
+  bernoulli(opts?: { generator?: Generator }): Tensor { return ops.bernoulli(this, opts); }
+  /**
+   * Category indices drawn from the rows of weights `this` (see {@link multinomial}).
+   *
+   * @example
+   * tensor([0, 0, 1]).multinomial(2, { replacement: true }).toArray(); // [2, 2]
+   */
+  multinomial(numSamples: number, opts?: ops.MultinomialOptions): Tensor { return ops.multinomial(this, numSamples, opts); }
+  /**
+   * Fills with samples of the exponential distribution of rate `lambd`, `-ln(U) / lambd` (float
+   * tensors only). Not PyTorch's draws for the same seed.
+   *
+   * @throws ValueError `exponential_: expected lambd > 0, got 0`
+   * @example
+   * zeros([10000]).exponential_(2).mean().item(); // about 0.5
+   */
+  exponential_(lambd = 1, opts?: { generator?: Generator }): this { return inplaceRandom.exponential_(this, lambd, opts); }
+  /**
+   * Fills with 0/1 draws, 1 with probability `p` (a number, or a tensor of probabilities
+   * broadcast to this shape). Not PyTorch's draws for the same seed.
+   *
+   * @throws ValueError `bernoulli_: p must be in [0, 1], got 2`
+   * @example
+   * zeros([3]).bernoulli_(1).toArray(); // [1, 1, 1]
+   * zeros([2]).bernoulli_(tensor([0, 1])).toArray(); // [0, 1]
+   */
+  bernoulli_(p: number | Tensor = 0.5, opts?: { generator?: Generator }): this { return inplaceRandom.bernoulli_(this, p, opts); }
+  /**
+   * Fills with samples of the Cauchy distribution, `median + sigma tan(pi (U - 1/2))` (float
+   * tensors only). Not PyTorch's draws for the same seed.
+   *
+   * @throws ValueError `cauchy_: expected sigma > 0, got 0`
+   * @example
+   * zeros([10001]).cauchy_(3).median().item(); // about 3
+   */
+  cauchy_(median = 0, sigma = 1, opts?: { generator?: Generator }): this { return inplaceRandom.cauchy_(this, median, sigma, opts); }
+  /**
+   * Fills with geometric counts (trials up to and including the first success of probability
+   * `p`, so >= 1). Not PyTorch's draws for the same seed.
+   *
+   * @throws ValueError `geometric_: expected 0 < p < 1, got 1`
+   * @example
+   * zeros([10000]).geometric_(0.25).mean().item(); // about 4
+   */
+  geometric_(p: number, opts?: { generator?: Generator }): this { return inplaceRandom.geometric_(this, p, opts); }
+  /**
+   * Fills with samples of `exp(N(mean, std²))` (float tensors only). Not PyTorch's draws for
+   * the same seed.
+   *
+   * @throws ValueError `logNormal_: expected std > 0, got 0`
+   * @example
+   * zeros([10000]).logNormal_(0, 0.5).log().mean().item(); // about 0
+   */
+  logNormal_(mean = 1, std = 2, opts?: { generator?: Generator }): this { return inplaceRandom.logNormal_(this, mean, std, opts); }
+  /**
+   * Fills with uniform integers: `random_(from, to)` from [from, to), `random_(to)` from [0, to),
+   * `random_()` from [0, M] with M the largest integer the dtype holds exactly (2^24 for float32,
+   * 2^53 for float64, 2^31 - 1 for int32). Not PyTorch's draws for the same seed.
+   *
+   * @throws ValueError `random_: expected from < to, got from=3, to=3`
+   * @example
+   * zeros([3]).random_(5, 6).toArray(); // [5, 5, 5]
+   * zeros([4], { dtype: 'int32' }).random_(1, { generator: new Generator(0) }).toArray(); // [0, 0, 0, 0]
+   */
+  random_(from?: number | { generator?: Generator }, to?: number | { generator?: Generator }, opts?: { generator?: Generator }): this { return inplaceRandom.random_(this, from, to, opts); }
 }
 
 setTensorCheck((v) => v instanceof Tensor);

@@ -231,6 +231,13 @@ const TENSOR_ARGS: Record<string, Call[]> = {
   kron: [(b) => ops.kron(b, m), (b) => ops.kron(m, b)],
   cdist: [(b) => ops.cdist(b, m), (b) => ops.cdist(m, b)],
   vecdot: [(b) => ops.vecdot(b, v), (b) => ops.vecdot(v, b)],
+  // issue 17 random sampling
+  multinomial: [(b) => ops.multinomial(b, 1)],
+  bernoulli: [(b) => ops.bernoulli(b)],
+  poisson: [(b) => ops.poisson(b)],
+  randLike: [(b) => ops.randLike(b)],
+  randnLike: [(b) => ops.randnLike(b)],
+  randintLike: [(b) => ops.randintLike(b, 3)],
 };
 
 /** Exported ops that take no tensor at all. */
@@ -276,6 +283,8 @@ const TENSOR_OR_NUMBER_ARGS: Record<string, Call[]> = {
   bitwiseRightShift: [(b) => ops.bitwiseRightShift(b, n32), (b) => ops.bitwiseRightShift(n32, b)],
   lerpWeight: [(b) => ops.lerp(v, v, b)],
   heavisideValues: [(b) => ops.heaviside(x, b)],
+  // issue 17 random sampling: normal(mean, std) takes tensors or numbers (and normal(0, 1, size) no tensor)
+  normal: [(b) => ops.normal(b, x), (b) => ops.normal(x, b, {})],
 };
 
 /** The name each op's errors start with, where it differs from the export. */

@@ -32,6 +32,8 @@ const NON_DIFFERENTIABLE: Record<string, string> = {
   bucketize: 'int32 result', trilIndices: 'int32 result', triuIndices: 'int32 result',
   argsort: 'int32 result', unique: 'no gradient (as PyTorch)', bincount: 'no gradient (as PyTorch)', histc: 'no gradient (as PyTorch)',
   countNonzero: 'int32 result',
+  multinomial: 'random sample', bernoulli: 'random sample', poisson: 'random sample', normal: 'random sample',
+  randLike: 'random sample', randnLike: 'random sample', randintLike: 'random sample',
   argmax: 'int32 result', argmin: 'int32 result', oneHot: 'int32 result', sign: 'zero almost everywhere',
 };
 

@@ -85,3 +85,19 @@ export { RMSNorm, type RMSNormOptions } from './layers/rms-norm.js';
 export { GroupNorm, type GroupNormOptions } from './layers/group-norm.js';
 export { InstanceNormBase, InstanceNorm1d, InstanceNorm2d, type InstanceNormLayerOptions } from './layers/instance-norm.js';
 export { LocalResponseNorm, type LocalResponseNormOptions } from './layers/local-response-norm.js';
+// Recurrent layers (RNN, LSTM, GRU, their cells) and nn.utils.rnn
+export {
+  RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
+  type RNNOptions, type RNNLayerOptions, type LSTMOptions, type RNNCellOptions,
+} from './layers/rnn.js';
+export { PackedSequence, packPaddedSequence, padPackedSequence, padSequence, packSequence } from './utils/rnn.js';
+/**
+ * PyTorch's `torch.nn.utils` (so far its `rnn` part): `utils.rnn.padSequence`,
+ * `utils.rnn.packPaddedSequence`, `utils.rnn.padPackedSequence`, `utils.rnn.packSequence` and
+ * `utils.rnn.PackedSequence`, also exported as plain names.
+ *
+ * @example
+ * const x = utils.rnn.padSequence([tensor([1, 2]), tensor([3])]);
+ * x.shape; // [2, 2]
+ */
+export * as utils from './utils/index.js';

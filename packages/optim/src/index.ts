@@ -51,3 +51,13 @@ export { SequentialLR, type SequentialLROptions } from './schedulers/sequential-
  * param; // [0, 1]
  */
 export * as functional from './functional/index.js';
+// issue 18: more optimizers
+export { Adadelta, type AdadeltaOptions, type AdadeltaState } from './adadelta.js';
+export { Adamax, type AdamaxOptions, type AdamaxState } from './adamax.js';
+export { NAdam, type NAdamOptions, type NAdamState } from './nadam.js';
+export { RAdam, type RAdamOptions, type RAdamState } from './radam.js';
+export { Rprop, type RpropOptions, type RpropState } from './rprop.js';
+export { ASGD, type ASGDOptions, type ASGDState } from './asgd.js';
+export { LBFGS, type LBFGSOptions, type LBFGSState } from './lbfgs.js';
+export { CyclicLR, type CyclicLROptions } from './schedulers/cyclic-lr.js';
+export { ChainedScheduler } from './schedulers/chained-scheduler.js';

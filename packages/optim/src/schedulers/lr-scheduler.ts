@@ -38,8 +38,9 @@ export type SchedulerStateDict = { [key: string]: number | string | boolean | nu
  * current lr (StepLR multiplies it by gamma at each step size, ExponentialLR at every epoch), so
  * two schedulers stepped on one optimizer compose (a LinearLR warm-up with an ExponentialLR
  * decay), and an lr set by hand between steps carries on. {@link LambdaLR},
- * {@link CosineAnnealingWarmRestarts} and {@link OneCycleLR} set `baseLr`-relative values
- * instead, as PyTorch's do.
+ * {@link CosineAnnealingWarmRestarts}, {@link OneCycleLR} and {@link CyclicLR} set
+ * `baseLr`-relative values instead, as PyTorch's do. {@link ChainedScheduler} steps several
+ * schedulers of one optimizer as one.
  * When resuming, load the optimizer's state dict as well as the scheduler's: it holds the
  * groups' current learning rates.
  *

@@ -78,3 +78,14 @@ export {
   serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata,
   MAX_HEADER_BYTES, type SafetensorsDType, type SerializeOptions, type SafetensorsContents, type TensorMap,
 } from './safetensors.js';
+
+// Attention and transformers (issue 18)
+export {
+  MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+} from './layers/multihead-attention.js';
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer,
+  type TransformerActivation, type TransformerLayerOptions, type TransformerEncoderLayerForwardOptions,
+  type TransformerDecoderForwardOptions, type TransformerEncoderForwardOptions, type TransformerOptions,
+  type TransformerForwardOptions,
+} from './layers/transformer.js';

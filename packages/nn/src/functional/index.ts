@@ -25,3 +25,5 @@ export { binaryCrossEntropyWithLogits } from '../losses/binary-cross-entropy-wit
 export { crossEntropy } from '../losses/cross-entropy.js';
 export { nllLoss } from '../losses/nll-loss.js';
 export { klDiv } from '../losses/kl-div.js';
+// Attention (issue 18)
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './attention.js';

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '@tapegrad/core';
 import {
-  F, MultiheadAttention, Transformer, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer, type AnyModule,
+  Embedding, F, MultiheadAttention, Transformer, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer, type AnyModule,
 } from '@tapegrad/nn';
 import { TIGHT, dec, load, vjp, type Enc, type Params } from './torch-fixtures.js';
 
@@ -22,6 +22,19 @@ interface SdpaCase {
   out: Enc[];
   upstream: Enc[];
   grads: Record<string, Enc>;
+}
+
+interface EmbeddingCase {
+  name: string;
+  kind: 'embedding';
+  ctor: Params;
+  state: Record<string, Enc>;
+  inputs: Record<string, Enc>;
+  out: Enc[];
+  upstream: Enc[];
+  grads: Record<string, Enc>;
+  /** The table after the forward (rows renormalised in place). */
+  weightAfter: Enc;
 }
 
 interface ModuleCase {
@@ -38,7 +51,7 @@ interface ModuleCase {
   grads: Record<string, Enc>;
 }
 
-const fixture = load<SdpaCase | ModuleCase>('nn-attn');
+const fixture = load<SdpaCase | ModuleCase | EmbeddingCase>('nn-attn');
 
 function build(c: ModuleCase): AnyModule {
   const { embedDim, numHeads, dModel, nhead, numLayers, ...rest } = c.ctor;
@@ -85,6 +98,17 @@ describe('attention and transformers vs PyTorch', () => {
         expect(out, 'output').toBeAllClose(dec(c.out[0]!), TIGHT);
         const gs = vjp([out], [dec(c.upstream[0]!)], [q, k, v]);
         ['query', 'key', 'value'].forEach((n, i) => expect(gs[i]!, `gradient of ${n}`).toBeAllClose(dec(c.grads[n]!), TIGHT));
+      });
+    else if (c.kind === 'embedding')
+      it(`${c.name}: renormalises the looked-up rows in place and matches PyTorch`, () => {
+        const { numEmbeddings, embeddingDim, ...opts } = c.ctor;
+        const emb = new Embedding(numEmbeddings, embeddingDim, { ...opts, dtype: 'float64' });
+        emb.loadStateDict({ weight: dec(c.state.weight!) });
+        const out = emb.call(dec(c.inputs.input!));
+        expect(out, 'output').toBeAllClose(dec(c.out[0]!), TIGHT);
+        expect(emb.weight, 'weight after the forward').toBeAllClose(dec(c.weightAfter), TIGHT);
+        const [g] = vjp([out], [dec(c.upstream[0]!)], [emb.weight]);
+        expect(g!, 'gradient of weight').toBeAllClose(dec(c.grads.weight!), TIGHT);
       });
     else
       it(`${c.name}: the PyTorch state dict loads by key and gives PyTorch's outputs and gradients`, () => {

@@ -210,4 +210,24 @@ module_case('Transformer: 2 encoder and 1 decoder layers, batchFirst, gelu, caus
                               memory_key_padding_mask=k['kpm']),
             {'tgtMask': 'tgtMask', 'srcKeyPaddingMask': 'kpm', 'memoryKeyPaddingMask': 'kpm'})
 
+
+# Embedding with max_norm: the looked-up rows are renormalised in place before the lookup.
+for name, kw in (('Embedding: maxNorm 1.5 (2-norm), paddingIdx 0, repeated indices', {'max_norm': 1.5, 'padding_idx': 0}),
+                 ('Embedding: maxNorm 2 with normType 1', {'max_norm': 2.0, 'norm_type': 1.0})):
+    emb = nn.Embedding(7, 4, **kw)
+    with torch.no_grad():
+        emb.weight.mul_(1.5)
+    before = {k: enc(t, exact=True) for k, t in emb.state_dict().items()}
+    idx = torch.tensor([[0, 2, 5], [2, 6, 1]])
+    out = emb(idx)
+    up = r(*out.shape, decimals=2)
+    g, = torch.autograd.grad(out, [emb.weight], up)
+    cases.append({
+        'name': name, 'kind': 'embedding',
+        'ctor': {'numEmbeddings': 7, 'embeddingDim': 4, 'maxNorm': kw['max_norm'], 'normType': kw.get('norm_type', 2.0),
+                 'paddingIdx': kw.get('padding_idx')},
+        'state': before, 'inputs': {'input': enc(idx)}, 'out': [enc(out)], 'upstream': [enc(up, exact=True)],
+        'grads': {'weight': enc(g)}, 'weightAfter': enc(emb.weight),
+    })
+
 write('nn-attn', cases)

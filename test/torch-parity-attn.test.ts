@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '@tapegrad/core';
 import {
-  Embedding, F, MultiheadAttention, Transformer, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer, type AnyModule,
+  Embedding, EmbeddingBag, F, MultiheadAttention, Transformer, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer, type AnyModule,
 } from '@tapegrad/nn';
 import { TIGHT, dec, load, vjp, type Enc, type Params } from './torch-fixtures.js';
 
@@ -37,6 +37,17 @@ interface EmbeddingCase {
   weightAfter: Enc;
 }
 
+interface EmbeddingBagCase {
+  name: string;
+  kind: 'embeddingBag';
+  ctor: Params;
+  state: Record<string, Enc>;
+  inputs: Record<string, Enc>;
+  out: Enc[];
+  upstream: Enc[];
+  grads: Record<string, Enc>;
+}
+
 interface ModuleCase {
   name: string;
   kind: 'mha' | 'encoderLayer' | 'encoder' | 'decoderLayer' | 'transformer';
@@ -51,7 +62,7 @@ interface ModuleCase {
   grads: Record<string, Enc>;
 }
 
-const fixture = load<SdpaCase | ModuleCase | EmbeddingCase>('nn-attn');
+const fixture = load<SdpaCase | ModuleCase | EmbeddingCase | EmbeddingBagCase>('nn-attn');
 
 function build(c: ModuleCase): AnyModule {
   const { embedDim, numHeads, dModel, nhead, numLayers, ...rest } = c.ctor;
@@ -109,6 +120,19 @@ describe('attention and transformers vs PyTorch', () => {
         expect(emb.weight, 'weight after the forward').toBeAllClose(dec(c.weightAfter), TIGHT);
         const [g] = vjp([out], [dec(c.upstream[0]!)], [emb.weight]);
         expect(g!, 'gradient of weight').toBeAllClose(dec(c.grads.weight!), TIGHT);
+      });
+    else if (c.kind === 'embeddingBag')
+      it(`${c.name} matches PyTorch`, () => {
+        const { numEmbeddings, embeddingDim, ...opts } = c.ctor;
+        const bag = new EmbeddingBag(numEmbeddings, embeddingDim, { ...opts, dtype: 'float64' });
+        bag.loadStateDict({ weight: dec(c.state.weight!) });
+        const psw = c.inputs.perSampleWeights ? dec(c.inputs.perSampleWeights, { requiresGrad: true }) : null;
+        const offsets = c.inputs.offsets ? dec(c.inputs.offsets) : null;
+        const out = bag.call(dec(c.inputs.input!), { offsets, perSampleWeights: psw });
+        expect(out, 'output').toBeAllClose(dec(c.out[0]!), TIGHT);
+        const gs = vjp([out], [dec(c.upstream[0]!)], psw ? [bag.weight, psw] : [bag.weight]);
+        expect(gs[0]!, 'gradient of weight').toBeAllClose(dec(c.grads.weight!), TIGHT);
+        if (psw) expect(gs[1]!, 'gradient of perSampleWeights').toBeAllClose(dec(c.grads.perSampleWeights!), TIGHT);
       });
     else
       it(`${c.name}: the PyTorch state dict loads by key and gives PyTorch's outputs and gradients`, () => {

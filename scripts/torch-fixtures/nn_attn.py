@@ -230,4 +230,34 @@ for name, kw in (('Embedding: maxNorm 1.5 (2-norm), paddingIdx 0, repeated indic
         'grads': {'weight': enc(g)}, 'weightAfter': enc(emb.weight),
     })
 
+# EmbeddingBag: bags from a 2-D input or from offsets, sum/mean/max, per-sample weights, padding.
+def bag_case(name, ctor, kw, idx, offsets=None, psw=None):
+    bag = nn.EmbeddingBag(7, 3, **kw)
+    state = {k: enc(t, exact=True) for k, t in bag.state_dict().items()}
+    pw = psw.clone().requires_grad_(True) if psw is not None else None
+    out = bag(idx, offsets, per_sample_weights=pw)
+    up = r(*out.shape, decimals=2)
+    wrt = [bag.weight] + ([pw] if pw is not None else [])
+    gs = torch.autograd.grad(out, wrt, up)
+    inputs = {'input': enc(idx)}
+    if offsets is not None:
+        inputs['offsets'] = enc(offsets)
+    if psw is not None:
+        inputs['perSampleWeights'] = enc(psw, exact=True)
+    grads = {'weight': enc(gs[0])}
+    if psw is not None:
+        grads['perSampleWeights'] = enc(gs[1])
+    cases.append({'name': name, 'kind': 'embeddingBag', 'ctor': dict(numEmbeddings=7, embeddingDim=3, **ctor), 'state': state,
+                  'inputs': inputs, 'out': [enc(out)], 'upstream': [enc(up, exact=True)], 'grads': grads})
+
+
+flat = torch.tensor([1, 2, 4, 5, 4, 3, 2, 6])
+bag_case('EmbeddingBag: mean of 2-D bags', {}, {}, torch.tensor([[1, 2, 4], [5, 4, 3]]))
+bag_case('EmbeddingBag: sum with offsets and per-sample weights, an empty bag', {'mode': 'sum'}, {'mode': 'sum'},
+         flat, torch.tensor([0, 3, 3, 6]), r(8))
+bag_case('EmbeddingBag: max with offsets and includeLastOffset', {'mode': 'max', 'includeLastOffset': True},
+         {'mode': 'max', 'include_last_offset': True}, flat, torch.tensor([0, 2, 5, 8]))
+bag_case('EmbeddingBag: mean with paddingIdx 4 left out of the bags', {'paddingIdx': 4}, {'padding_idx': 4},
+         flat, torch.tensor([0, 2, 5]))
+
 write('nn-attn', cases)

@@ -89,3 +89,4 @@ export {
   type TransformerDecoderForwardOptions, type TransformerEncoderForwardOptions, type TransformerOptions,
   type TransformerForwardOptions,
 } from './layers/transformer.js';
+export { EmbeddingBag, type EmbeddingBagOptions } from './layers/embedding-bag.js';

@@ -3,7 +3,7 @@ import {
   Tensor, tensor, randn, zeros, gradcheck, Generator, ShapeError, ValueError, DTypeError, manualSeed,
 } from '@tapegrad/core';
 import {
-  F, MultiheadAttention, ReLU, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+  EmbeddingBag, F, MultiheadAttention, ReLU, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
 } from '@tapegrad/nn';
 
 const f64 = (shape: number[], seed = 1, requiresGrad = true) =>
@@ -180,5 +180,33 @@ describe('Transformer layers', () => {
     const model = new Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 });
     expect(() => model.call(randn([3, 2, 4]), randn([3, 1, 4]))).toThrow(/Transformer: the batch sizes of src.shape=\[3,2,4\] and tgt.shape=\[3,1,4\] must be equal/);
     expect(() => model.call(randn([3, 2, 5]), randn([3, 2, 4]))).toThrow(ShapeError);
+  });
+});
+
+describe('EmbeddingBag', () => {
+  const i32 = (v: number[] | number[][]) => tensor(v, { dtype: 'int32' });
+
+  it('reduces bags from a 2-D input or from offsets, an empty bag giving zeros', () => {
+    const w = tensor([[1, 1], [2, 4], [3, 0]], { dtype: 'float64' });
+    expect(F.embeddingBag(i32([[0, 1], [1, 2]]), w, { mode: 'sum' }).toArray()).toEqual([[3, 5], [5, 4]]);
+    expect(F.embeddingBag(i32([0, 1, 2]), w, { offsets: i32([0, 0, 2]), mode: 'mean' }).toArray()).toEqual([[0, 0], [1.5, 2.5], [3, 0]]);
+    expect(F.embeddingBag(i32([0, 1, 2]), w, { offsets: i32([0, 1, 3]), includeLastOffset: true, mode: 'max' }).toArray()).toEqual([[1, 1], [3, 4]]);
+  });
+
+  it('passes gradcheck in float64 for the table and the per-sample weights', () => {
+    const w = f64([5, 3], 1), psw = f64([6], 2);
+    const f = (a: Tensor, b: Tensor) => F.embeddingBag(i32([0, 3, 3, 1, 4, 2]), a, { offsets: i32([0, 2, 4]), mode: 'sum', perSampleWeights: b });
+    expect(gradcheck(f, [w, psw]).ok).toBe(true);
+  });
+
+  it('refuses bad offsets, per-sample weights outside sum mode, and unsupported options', () => {
+    const w = zeros([4, 2]);
+    expect(() => F.embeddingBag(i32([0, 1]), w)).toThrow(/embeddingBag: offsets are required for a 1-D input/);
+    expect(() => F.embeddingBag(i32([0, 1]), w, { offsets: i32([1]) })).toThrow(/offsets\[0\] must be 0, got 1/);
+    expect(() => F.embeddingBag(i32([[0, 1]]), w, { offsets: i32([0]) })).toThrow(ValueError);
+    expect(() => F.embeddingBag(i32([[0, 1]]), w, { perSampleWeights: zeros([1, 2]) })).toThrow(/only supported for mode 'sum'/);
+    expect(() => F.embeddingBag(tensor([0, 1]), w, { offsets: i32([0]) })).toThrow(DTypeError);
+    expect(() => new EmbeddingBag(4, 2, { sparse: true } as never)).toThrow(/sparse gradients are not supported/);
+    expect(() => new EmbeddingBag(4, 2, { paddingIdx: 4 })).toThrow(ValueError);
   });
 });

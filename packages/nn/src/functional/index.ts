@@ -27,3 +27,4 @@ export { nllLoss } from '../losses/nll-loss.js';
 export { klDiv } from '../losses/kl-div.js';
 // Attention (issue 18)
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './attention.js';
+export { embeddingBag, type EmbeddingBagOptions } from './embedding-bag.js';

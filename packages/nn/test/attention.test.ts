@@ -112,6 +112,18 @@ describe('MultiheadAttention', () => {
     expect(gradcheck(f, [q, k, v, mha.q_proj_weight!, mha.bias_k!]).ok).toBe(true);
   });
 
+  it('drops attention weights in training mode only, reproducibly from its generator', () => {
+    const x = f64([4, 1, 4], 3, false);
+    const make = () => new MultiheadAttention(4, 2, { dropout: 0.5, generator: new Generator(7) }).double();
+    const [a, wa] = make().call(x, x, x);
+    const [b] = make().call(x, x, x);
+    expect(a).toBeAllClose(b, { rtol: 0, atol: 0 });
+    expect(wa!.eq(0).any().item()).toBeTruthy();
+    const m = make().eval();
+    const [, we] = m.call(x, x, x);
+    expect(we!.sum(-1)).toBeAllClose(tensor([[1, 1, 1, 1]], { dtype: 'float64' }));
+  });
+
   it('refuses bad sizes, shapes and options', () => {
     expect(() => new MultiheadAttention(5, 2)).toThrow(/MultiheadAttention: embedDim must be divisible by numHeads, got embedDim=5, numHeads=2/);
     expect(() => new MultiheadAttention(4, 2, { dropout: 1.5 })).toThrow(ValueError);

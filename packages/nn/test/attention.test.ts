@@ -189,6 +189,9 @@ describe('Transformer layers', () => {
     expect(() => new TransformerEncoderLayer(4, 3)).toThrow(/embedDim must be divisible by numHeads/);
     expect(() => new TransformerEncoderLayer(4, 2, { dropout: -1 })).toThrow(ValueError);
     expect(() => new TransformerEncoder({} as never, 2)).toThrow(ValueError);
+    const layer = new TransformerEncoderLayer(4, 2, { dimFeedforward: 8 });
+    expect(() => new TransformerEncoder(layer, 1, { norm: 3 } as never)).toThrow(/TransformerEncoder: option norm must be a Module or null, got 3/);
+    expect(() => new TransformerEncoderLayer(4, 2, { activation: 3 } as never)).toThrow(/option activation must be 'relu', 'gelu', a function or a Module/);
     const model = new Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 });
     expect(() => model.call(randn([3, 2, 4]), randn([3, 1, 4]))).toThrow(/Transformer: the batch sizes of src.shape=\[3,2,4\] and tgt.shape=\[3,1,4\] must be equal/);
     expect(() => model.call(randn([3, 2, 5]), randn([3, 2, 4]))).toThrow(ShapeError);

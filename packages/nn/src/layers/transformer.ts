@@ -1,5 +1,5 @@
 import {
-  ShapeError, ValueError, checkOptions, defineOptions, fmtShape, parseDType, type DTypeLike, type Generator, type Tensor,
+  ShapeError, ValueError, checkOptions, defineOptions, describeValue, fmtShape, parseDType, type DTypeLike, type Generator, type Tensor,
 } from '@tapegrad/core';
 import { Module, type AnyModule } from '../module.js';
 import { ModuleList } from '../containers.js';
@@ -83,7 +83,9 @@ function checkWithModules<T extends object>(spec: Parameters<typeof checkOptions
       const v = rest[k];
       delete rest[k];
       if (v instanceof Module) held[k] = v;
-      else rest[k] = v;
+      else if (k === 'activation' && (typeof v === 'string' || typeof v === 'function')) rest[k] = v;
+      else if (v !== undefined && v !== null)
+        throw new ValueError(`${spec.fn}: option ${k} must be ${k === 'activation' ? "'relu', 'gelu', a function or " : ''}a Module${k === 'activation' ? '' : ' or null'}, got ${describeValue(v)}`);
     }
   return { ...(checkOptions(spec, rest as never) as object), ...held } as T;
 }

@@ -101,3 +101,14 @@ export { PackedSequence, packPaddedSequence, padPackedSequence, padSequence, pac
  * x.shape; // [2, 2]
  */
 export * as utils from './utils/index.js';
+// Attention and transformers (issue 18)
+export {
+  MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+} from './layers/multihead-attention.js';
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer,
+  type TransformerActivation, type TransformerLayerOptions, type TransformerEncoderLayerForwardOptions,
+  type TransformerDecoderForwardOptions, type TransformerEncoderForwardOptions, type TransformerOptions,
+  type TransformerForwardOptions,
+} from './layers/transformer.js';
+export { EmbeddingBag, type EmbeddingBagOptions } from './layers/embedding-bag.js';

@@ -31,3 +31,6 @@ export {
   type LayerNormOptions, type RMSNormOptions, type GroupNormOptions, type InstanceNormOptions,
   type LocalResponseNormOptions, type NormalizeOptions,
 } from './normalization.js';
+// Attention (issue 18)
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './attention.js';
+export { embeddingBag, type EmbeddingBagOptions } from './embedding-bag.js';

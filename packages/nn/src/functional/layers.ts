@@ -23,8 +23,7 @@ const BATCH_NORM = defineOptions('batchNorm', {
   weight: 'tensor|null', bias: 'tensor|null', training: 'boolean', momentum: 'number', eps: 'number',
 });
 const EMBEDDING = defineOptions('embedding', {
-  paddingIdx: 'integer|null',
-  maxNorm: unsupported('maxNorm is not supported', null),
+  paddingIdx: 'integer|null', maxNorm: 'number|null', normType: 'number',
   scaleGradByFreq: unsupported('scaleGradByFreq is not supported', false),
   sparse: unsupported('sparse gradients are not supported', false),
 });
@@ -259,7 +258,9 @@ function affine(xhat: Tensor, opts: BatchNormOptions, bshape: number[]): Tensor 
 /**
  * Looks up rows of an embedding table: `out[..., :] = weight[input[...], :]`.
  * With `paddingIdx` (negative counts from the end), entries equal to it give that row but pass
- * no gradient to it.
+ * no gradient to it. With `maxNorm`, each row looked up whose `normType`-norm (default 2) exceeds
+ * it is first rescaled **in place** in `weight` to norm `maxNorm` (times `maxNorm / (norm + 1e-7)`,
+ * without recording, as PyTorch's `embedding_renorm_`).
  *
  * @param input - int32 indices in [0, numEmbeddings), any shape [*]
  * @param weight - shape [numEmbeddings, embeddingDim]
@@ -267,8 +268,10 @@ function affine(xhat: Tensor, opts: BatchNormOptions, bshape: number[]): Tensor 
  * @throws DTypeError unless input is int32; ValueError for an index out of range
  * @example
  * F.embedding(tensor([[0, 2]], { dtype: 'int32' }), randn([5, 3])).shape; // [1, 2, 3]
+ * const table = tensor([[3, 4], [0.3, 0.4]]);
+ * F.embedding(tensor([0, 1], { dtype: 'int32' }), table, { maxNorm: 1 }); // row 0 of table is now about [0.6, 0.8]
  */
-export function embedding(input: Tensor, weight: Tensor, opts?: { paddingIdx?: number | null }): Tensor {
+export function embedding(input: Tensor, weight: Tensor, opts?: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number }): Tensor {
   opts = checkOptions(EMBEDDING, opts);
   requireTensor('embedding', 'input', input);
   requireTensor('embedding', 'weight', weight);
@@ -281,6 +284,16 @@ export function embedding(input: Tensor, weight: Tensor, opts?: { paddingIdx?: n
     if (idx[i]! < 0 || idx[i]! >= num)
       throw new ValueError(`embedding: index ${idx[i]} at flat position ${i} is out of range for ${num} embeddings (input.shape=${fmtShape(input.shape)})`);
   const flat = input.reshape([idx.length]);
+  if (opts.maxNorm !== undefined && opts.maxNorm !== null) {
+    const maxNorm = opts.maxNorm, p = opts.normType ?? 2;
+    noGrad(() => {
+      for (const i of new Set(Array.from(idx as ArrayLike<number>))) {
+        const row = weight.select(0, i);
+        const n = row.norm(p).item();
+        if (n > maxNorm) row.mul_(maxNorm / (n + 1e-7));
+      }
+    });
+  }
   let out = weight.indexSelect(0, flat);
   const pad = opts.paddingIdx;
   // Same values, but the rows looked up at paddingIdx are cut from the tape.

@@ -2,8 +2,7 @@ import { ValueError, checkOptions, defineOptions, unsupported, zeros, noGrad, pa
 import { RESET_PARAMETERS } from '../options.js';
 
 const OPTS = defineOptions('Embedding', {
-  paddingIdx: 'integer|null', dtype: 'string', generator: 'generator',
-  maxNorm: unsupported('maxNorm is not supported', null),
+  paddingIdx: 'integer|null', dtype: 'string', generator: 'generator', maxNorm: 'number|null', normType: 'number',
   scaleGradByFreq: unsupported('scaleGradByFreq is not supported', false),
   sparse: unsupported('sparse gradients are not supported', false),
 });
@@ -23,6 +22,10 @@ import { checkSize } from './linear.js';
 export interface EmbeddingOptions {
   /** An index whose row is initialised to zeros and receives no gradient (negative counts from the end). */
   paddingIdx?: number | null;
+  /** Rows looked up with a larger norm are rescaled in place to this norm (default none). */
+  maxNorm?: number | null;
+  /** The p of the norm for maxNorm (default 2). */
+  normType?: number;
   /** Parameter dtype (default float32). */
   dtype?: DTypeLike;
   /** Generator for the initial values (default: the global one). */
@@ -50,6 +53,10 @@ export class Embedding extends Module {
   readonly embeddingDim: number;
   /** The padding index (normalised to be non-negative), or null. */
   readonly paddingIdx: number | null;
+  /** Rows looked up with a larger norm are rescaled in place to it, or null. */
+  readonly maxNorm: number | null;
+  /** The p of the norm for maxNorm. */
+  readonly normType: number;
   /** The learnable table, shape [numEmbeddings, embeddingDim]. */
   weight: Parameter;
   #generator: Generator | undefined;
@@ -68,6 +75,8 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
+    this.maxNorm = opts.maxNorm ?? null;
+    this.normType = opts.normType ?? 2;
     this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: parseDType('Embedding', opts.dtype ?? 'float32'), pinMemory: true }));
     this.#generator = opts.generator;
     this.resetParameters();
@@ -88,10 +97,11 @@ export class Embedding extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}` + (this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : '');
+    return `${this.numEmbeddings}, ${this.embeddingDim}` + (this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : '') +
+      (this.maxNorm !== null ? `, maxNorm=${this.maxNorm}` : '');
   }
 
   forward(input: Tensor): Tensor {
-    return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+    return embedding(input, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType });
   }
 }

@@ -51,7 +51,13 @@ export function sort(x: View, dim: number, descending: boolean, outDtype: DType,
       for (let b = 0; b < inner; b++) {
         const base = outerOff[a]! + innerOff[b]!;
         let filled = 0;
+        // the value of the current kk-th: an element that does not beat it by plain comparison
+        // (a tie loses on its later index) is skipped before its key is built; NaN never
+        // compares, so it (and a NaN threshold) takes the exact path
+        let worst = NaN;
         for (let j = 0; j < len; j++) {
+          const v = xd[base + j * step]!;
+          if (descending ? v <= worst : v >= worst) continue;
           const key = keyAt(base, j) * SHIFT + j;
           if (filled === kk) {
             if (key >= top[kk - 1]!) continue;
@@ -59,6 +65,7 @@ export function sort(x: View, dim: number, descending: boolean, outDtype: DType,
           let i = filled - 1;
           for (; i > 0 && top[i - 1]! > key; i--) top[i] = top[i - 1]!;
           top[i] = key;
+          if (filled === kk) worst = xd[base + (top[kk - 1]! % SHIFT) * step]!;
         }
         let p = a * kk * inner + b;
         for (let j = 0; j < kk; j++, p += inner) {

@@ -18,6 +18,13 @@ export function figures(withEpochs = false): Figure[] {
   out.push({ id: 'sum-1e6', label: 'sum 1e6 floats', unit: 'ms', higherIsBetter: false });
   out.push({ id: 'add-out-1e6', label: 'add 1e6 floats, out= pinned', unit: 'ms', higherIsBetter: false });
   out.push({ id: 'exp-out-1e6', label: 'exp 1e6 floats, out= pinned', unit: 'ms', higherIsBetter: false });
+  // hot ops of issue 17, float32, along the last dim ('op-' selects them all)
+  out.push({ id: 'op-cumsum', label: 'cumsum [1024,1024] dim -1', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'op-sort', label: 'sort [1024,1024] dim -1', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'op-topk', label: 'topk k=10 [1024,1024] dim -1', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'op-scatteradd', label: 'scatterAdd 1e6 into [1e4]', unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'op-einsum', label: "einsum bij,bjk->bik 32x128x64x128", unit: 'ms', higherIsBetter: false });
+  out.push({ id: 'op-tril', label: 'tril [1024,1024]', unit: 'ms', higherIsBetter: false });
   out.push({ id: 'small-op', label: 'add [8]+[8], tape on', unit: 'us', higherIsBetter: false });
   out.push({ id: 'mlp', label: 'MLP 784-512-512-10 Adam b128', unit: 'samples/s', higherIsBetter: true });
   out.push({ id: 'sigmoid', label: 'MLP 784-100-10 sigmoid MSE SGD b1000', unit: 'samples/s', higherIsBetter: true });

@@ -1,4 +1,4 @@
-import { randn, randint, rand, zeros, add, exp, setBackend, getNumThreads, manualSeed, type Tensor } from '@tapegrad/core';
+import { randn, randint, rand, zeros, add, exp, cumsum, sort, topk, scatterAdd, einsum, tril, setBackend, getNumThreads, manualSeed, type Tensor } from '@tapegrad/core';
 import { Sequential, Linear, ReLU, Sigmoid, Conv2d, MaxPool2d, Dropout, Flatten, CrossEntropyLoss, MSELoss } from '@tapegrad/nn';
 import { Adam, SGD } from '@tapegrad/optim';
 import { loadMnist } from '@tapegrad/datasets';
@@ -56,6 +56,10 @@ function measure(backend: string, f: Figure): number | undefined {
     const a = rand([1_000_000]);
     return timeMs(() => a.sum(), { budgetMs: 800 });
   }
+  if (f.id.startsWith('op-')) {
+    const op = hotOp(f.id);
+    return op && timeMs(op, { budgetMs: 800 });
+  }
   if (f.id === 'small-op') {
     const a = randn([8], { requiresGrad: true });
     const b = randn([8], { requiresGrad: true });
@@ -72,6 +76,29 @@ function measure(backend: string, f: Figure): number | undefined {
   if (f.id === 'convnet') {
     const model = convnet();
     return trainRate(model, new Adam(model.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 64, 'class', [1, 28, 28], backend);
+  }
+  return undefined;
+}
+
+/** The call timed by an issue-17 hot-op figure (inputs made once, float32). */
+function hotOp(id: string): (() => unknown) | undefined {
+  if (id === 'op-cumsum' || id === 'op-sort' || id === 'op-topk' || id === 'op-tril') {
+    const x = randn([1024, 1024]);
+    if (id === 'op-cumsum') return () => cumsum(x, -1);
+    if (id === 'op-sort') return () => sort(x, -1);
+    if (id === 'op-topk') return () => topk(x, 10, -1);
+    return () => tril(x);
+  }
+  if (id === 'op-scatteradd') {
+    const x = zeros([10_000]);
+    const index = randint(0, 10_000, [1_000_000]);
+    const src = rand([1_000_000]);
+    return () => scatterAdd(x, 0, index, src);
+  }
+  if (id === 'op-einsum') {
+    const a = randn([32, 128, 64]);
+    const b = randn([32, 64, 128]);
+    return () => einsum('bij,bjk->bik', a, b);
   }
   return undefined;
 }

@@ -81,6 +81,34 @@ async function measure(tf: TF, backend: string, f: Figure): Promise<number | und
     tf.dispose([a, b]);
     return ms;
   }
+  if (f.id.startsWith('op-')) {
+    // tfjs's nearest ops: sort is topk with k = n; scatterAdd into zeros is unsortedSegmentSum;
+    // tril is linalg.bandPart(x, -1, 0)
+    const x = tf.randomNormal([1024, 1024]);
+    const held = [x];
+    let op: () => unknown;
+    if (f.id === 'op-cumsum') op = () => tf.cumsum(x, 1);
+    else if (f.id === 'op-sort') op = () => tf.topk(x, 1024, true);
+    else if (f.id === 'op-topk') op = () => tf.topk(x, 10, true);
+    else if (f.id === 'op-tril') op = () => tf.linalg.bandPart(x, -1, 0);
+    else if (f.id === 'op-scatteradd') {
+      // the cpu backend's unsortedSegmentSum compares every value with every segment (1e10 steps)
+      if (backend === 'cpu') return undefined;
+      const src = tf.randomUniform([1_000_000]);
+      const idx = tf.randomUniform([1_000_000], 0, 10_000, 'int32');
+      held.push(src, idx);
+      op = () => tf.unsortedSegmentSum(src, idx, 10_000);
+    } else if (f.id === 'op-einsum') {
+      const a = tf.randomNormal([32, 128, 64]);
+      const b = tf.randomNormal([32, 64, 128]);
+      held.push(a, b);
+      op = () => tf.einsum('bij,bjk->bik', a, b);
+    } else return undefined;
+    const sync = (r: TF) => { for (const t of Array.isArray(r) ? r : r.values ? [r.values, r.indices] : [r]) t.dataSync(); };
+    const ms = timeMs(() => tf.tidy(() => void sync(op())), { budgetMs: 800 });
+    tf.dispose(held);
+    return ms;
+  }
   if (f.id === 'small-op') {
     // tfjs records ops on its tape only inside a gradient computation: time an add of two [8]
     // variables there, minus the same computation without the add

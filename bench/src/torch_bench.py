@@ -65,6 +65,22 @@ for fid in ids:
         a, b, c = torch.rand(1_000_000), torch.rand(1_000_000), torch.empty(1_000_000)
         f = (lambda: torch.add(a, b, out=c)) if fid == "add-out-1e6" else (lambda: torch.exp(a, out=c))
         out[fid] = median_ms(f, 0.8)
+    elif fid.startswith("op-"):
+        x = torch.randn(1024, 1024)
+        if fid == "op-scatteradd":
+            z, idx, src = torch.zeros(10_000), torch.randint(0, 10_000, (1_000_000,)), torch.rand(1_000_000)
+            f = lambda: torch.scatter_add(z, 0, idx, src)
+        elif fid == "op-einsum":
+            a, b = torch.randn(32, 128, 64), torch.randn(32, 64, 128)
+            f = lambda: torch.einsum("bij,bjk->bik", a, b)
+        else:
+            f = {
+                "op-cumsum": lambda: torch.cumsum(x, -1),
+                "op-sort": lambda: torch.sort(x, -1),
+                "op-topk": lambda: torch.topk(x, 10, -1),
+                "op-tril": lambda: torch.tril(x),
+            }[fid]
+        out[fid] = median_ms(f, 0.8)
     elif fid == "small-op":
         a = torch.randn(8, requires_grad=True)
         b = torch.randn(8, requires_grad=True)

@@ -75,6 +75,14 @@ export function scatterAdd(x: View, dim: number, index: View, src: View): View {
   const sd = src.data;
   const id = index.data;
   const step = out.stride[dim] ?? 0;
+  if (index.shape.length === 1) {
+    // one line (a histogram, an embedding-bag sum): a plain loop, same order of additions
+    const n = index.shape[0]!;
+    const is = index.stride[0]!;
+    const ss = src.stride[0]!;
+    for (let i = 0, ip = index.offset, sp = src.offset; i < n; i++, ip += is, sp += ss) od[id[ip]! * step]! += sd[sp]!;
+    return out;
+  }
   walk(index.shape, [index.stride, src.stride, withoutDim(out, dim)], [index.offset, src.offset, 0], (o) => {
     od[o[2]! + id[o[0]!]! * step]! += sd[o[1]!]!;
   });

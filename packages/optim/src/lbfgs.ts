@@ -203,7 +203,7 @@ function strongWolfe(evaluate: Evaluate, d: Vec, t: number, f0: number, g0: Vec,
  *   return loss;
  * };
  * opt.step(rosenbrock);
- * xy.toArray().map((v) => Math.round(v * 1e4) / 1e4); // [1, 1]
+ * (xy.toArray() as number[]).map((v) => Math.round(v * 1e4) / 1e4); // [1, 1]
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
   constructor(params: ParamsInput<LBFGSOptions>, options?: Partial<LBFGSOptions>) {

@@ -492,7 +492,7 @@ export class TransformerDecoder extends Module<[Tensor, Tensor, TransformerDecod
  *
  * @example
  * const opts: TransformerOptions = { dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16 };
- * new Transformer(opts).encoder.layers.length; // 1
+ * (new Transformer(opts).encoder as TransformerEncoder).layers.length; // 1
  */
 export interface TransformerOptions extends TransformerLayerOptions {
   /** Model dimension E (default 512). */

@@ -53,6 +53,10 @@ const OPS: Record<string, OpFn> = {
   gaussianNllLoss: (i, p) => F.gaussianNllLoss(i.input!, i.target!, i.var!, { reduction: p.reduction, full: p.full, eps: p.eps }),
   tripletMarginLoss: (i, p) =>
     F.tripletMarginLoss(i.anchor!, i.positive!, i.negative!, { reduction: p.reduction, margin: p.margin, p: p.p, eps: p.eps, swap: p.swap }),
+  ctcLoss: (i, p) =>
+    F.ctcLoss(F.logSoftmax(i.logits!, 2), i.targets!, i.inputLengths!, i.targetLengths!, {
+      reduction: p.reduction, blank: p.blank, zeroInfinity: p.zeroInfinity,
+    }),
 };
 
 /** Cases or ops whose algorithm legitimately differs from PyTorch's, with the reason. */

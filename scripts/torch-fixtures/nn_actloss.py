@@ -246,6 +246,25 @@ loss_case('tripletMarginLoss on 1-d inputs (eps=0.1)', 'tripletMarginLoss',
                                              eps=p['eps'], swap=p['swap'], reduction=p['reduction']),
           {'anchor': r(5), 'positive': r(5), 'negative': r(5)}, {'p': 2.0, 'margin': 1.0, 'swap': False, 'eps': 0.1})
 
+# CTC: the input is logits through log_softmax, because PyTorch's ctc_loss backward returns the
+# gradient for the logits under a log_softmax (not the true one for log_probs); composed, both agree.
+def ctc(i, p):
+    lp = F.log_softmax(i['logits'], 2)
+    return F.ctc_loss(lp, i['targets'], i['inputLengths'], i['targetLengths'], blank=p['blank'],
+                      reduction=p['reduction'], zero_infinity=p['zeroInfinity'])
+
+
+cl = r(6, 3, 5, scale=2)
+loss_case('ctcLoss with padded targets (a repeated label)', 'ctcLoss', ctc,
+          {'logits': cl, 'targets': idx([[1, 1, 2], [3, 4, 0], [2, 0, 0]]), 'inputLengths': idx([6, 5, 3]),
+           'targetLengths': idx([3, 2, 1])}, {'blank': 0, 'zeroInfinity': False})
+loss_case('ctcLoss with concatenated targets and blank=4', 'ctcLoss', ctc,
+          {'logits': cl, 'targets': idx([1, 3, 3, 0, 2]), 'inputLengths': idx([6, 4, 6]),
+           'targetLengths': idx([2, 2, 1])}, {'blank': 4, 'zeroInfinity': False})
+loss_case('ctcLoss with an empty target and an impossible one (zeroInfinity)', 'ctcLoss', ctc,
+          {'logits': cl, 'targets': idx([[1, 1, 1], [2, 0, 0], [3, 0, 0]]), 'inputLengths': idx([4, 6, 6]),
+           'targetLengths': idx([3, 0, 1])}, {'blank': 0, 'zeroInfinity': True})
+
 # ------------------------------------------------------------------ modules with parameters
 modules = []
 

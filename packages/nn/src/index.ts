@@ -95,3 +95,4 @@ export { MultiLabelSoftMarginLoss, type MultiLabelSoftMarginLossOptions } from '
 export { PoissonNLLLoss, type PoissonNLLLossOptions } from './losses/poisson-nll-loss.js';
 export { GaussianNLLLoss, type GaussianNLLLossOptions } from './losses/gaussian-nll-loss.js';
 export { TripletMarginLoss, type TripletMarginLossOptions } from './losses/triplet-margin-loss.js';
+export { CTCLoss, type CTCLossOptions } from './losses/ctc-loss.js';

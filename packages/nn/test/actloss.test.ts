@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, ShapeError, DTypeError, ValueError, gradcheck, gradgradcheck, randn, tensor, type Tensor } from '@tapegrad/core';
 import {
-  CELU, GLU, Hardtanh, MultiMarginLoss, PReLU, RReLU, ReLU6, Softmax2d, Softmin, Threshold, TripletMarginLoss, F,
+  CTCLoss, CELU, GLU, Hardtanh, MultiMarginLoss, PReLU, RReLU, ReLU6, Softmax2d, Softmin, Threshold, TripletMarginLoss, F,
 } from '@tapegrad/nn';
 
 const f64 = (v: number[] | number[][], requiresGrad = true) => tensor(v, { dtype: 'float64', requiresGrad });
@@ -171,5 +171,36 @@ describe('losses', () => {
     expect(() => F.softMarginLoss(randn([3]), randn([3]), { reduction: 'avg' as never })).toThrow(ValueError);
     expect(() => F.poissonNllLoss(randn([3]), randn([3]), { log_input: false } as never)).toThrow(/log_input/);
     expect(() => F.multilabelMarginLoss(randn([2, 3]), tensor([[0, 1, 3], [0, -1, 0]], { dtype: 'int32' }))).toThrow(/out of range/);
+  });
+});
+
+describe('ctcLoss', () => {
+  const logits = () => randn([4, 2, 3], { dtype: 'float64', generator: g(), requiresGrad: true });
+  it('sums the probabilities of every alignment (checked by enumeration on a tiny case)', () => {
+    const lp = randn([3, 1, 3], { dtype: 'float64', generator: g() }).logSoftmax(2);
+    const p = (lp.exp().toArray() as number[][][]).map((row) => row[0]!);
+    // Target [1, 2] in 3 frames with blank 0: every path collapsing to "1 2".
+    const paths = [[1, 2, 0], [1, 0, 2], [0, 1, 2], [1, 1, 2], [1, 2, 2]];
+    const total = paths.reduce((acc, path) => acc + path.reduce((q, c, t) => q * p[t]![c]!, 1), 0);
+    const loss = new CTCLoss({ reduction: 'sum' }).call(lp, tensor([[1, 2]], { dtype: 'int32' }), [3], [2]);
+    expect(loss.item()).toBeCloseTo(-Math.log(total), 12);
+  });
+  it('passes gradcheck through logSoftmax', () => {
+    const tg = tensor([[1, 1], [2, 0]], { dtype: 'int32' });
+    expect(gradcheck((x) => F.ctcLoss(x.logSoftmax(2), tg, [4, 3], [2, 1]), [logits()]).ok).toBe(true);
+  });
+  it('gives inf for an impossible alignment, or 0 with zeroInfinity', () => {
+    const tg = tensor([[1, 1], [2, 0]], { dtype: 'int32' });
+    const x = logits();
+    expect((F.ctcLoss(x.logSoftmax(2), tg, [2, 3], [2, 1], { reduction: 'none' }).toArray() as number[])[0]).toBe(Infinity);
+    const z = F.ctcLoss(x.logSoftmax(2), tg, [2, 3], [2, 1], { reduction: 'none', zeroInfinity: true });
+    expect((z.toArray() as number[])[0]).toBe(0);
+  });
+  it('refuses labels equal to the blank or out of range and bad lengths', () => {
+    const lp = logits().logSoftmax(2);
+    expect(() => F.ctcLoss(lp, tensor([[0], [1]], { dtype: 'int32' }), [4, 4], [1, 1])).toThrow(/blank/);
+    expect(() => F.ctcLoss(lp, tensor([[3], [1]], { dtype: 'int32' }), [4, 4], [1, 1])).toThrow(/out of range|\[0, 3\)/);
+    expect(() => F.ctcLoss(lp, tensor([[1], [1]], { dtype: 'int32' }), [5, 4], [1, 1])).toThrow(/inputLengths/);
+    expect(() => F.ctcLoss(lp, tensor([[1], [1]], { dtype: 'int32' }), [4], [1, 1])).toThrow(/2 non-negative integers/);
   });
 });

@@ -41,3 +41,4 @@ export { multilabelSoftMarginLoss } from '../losses/multilabel-soft-margin-loss.
 export { poissonNllLoss } from '../losses/poisson-nll-loss.js';
 export { gaussianNllLoss } from '../losses/gaussian-nll-loss.js';
 export { tripletMarginLoss } from '../losses/triplet-margin-loss.js';
+export { ctcLoss } from '../losses/ctc-loss.js';

@@ -112,3 +112,20 @@ export {
   type TransformerForwardOptions,
 } from './layers/transformer.js';
 export { EmbeddingBag, type EmbeddingBagOptions } from './layers/embedding-bag.js';
+// Activations and losses (issue 18)
+export {
+  ReLU6, Hardtanh, Hardsigmoid, Hardswish, Hardshrink, Softshrink, Threshold, CELU, SELU, SiLU, Mish, Softsign, Tanhshrink,
+  LogSigmoid, GLU, PReLU, type PReLUOptions, RReLU, Softmin, Softmax2d,
+} from './activations.js';
+export { SmoothL1Loss, type SmoothL1LossOptions } from './losses/smooth-l1-loss.js';
+export { SoftMarginLoss } from './losses/soft-margin-loss.js';
+export { MarginRankingLoss, type MarginLossOptions } from './losses/margin-ranking-loss.js';
+export { HingeEmbeddingLoss } from './losses/hinge-embedding-loss.js';
+export { CosineEmbeddingLoss } from './losses/cosine-embedding-loss.js';
+export { MultiMarginLoss, type MultiMarginLossOptions } from './losses/multi-margin-loss.js';
+export { MultiLabelMarginLoss } from './losses/multilabel-margin-loss.js';
+export { MultiLabelSoftMarginLoss, type MultiLabelSoftMarginLossOptions } from './losses/multilabel-soft-margin-loss.js';
+export { PoissonNLLLoss, type PoissonNLLLossOptions } from './losses/poisson-nll-loss.js';
+export { GaussianNLLLoss, type GaussianNLLLossOptions } from './losses/gaussian-nll-loss.js';
+export { TripletMarginLoss, type TripletMarginLossOptions } from './losses/triplet-margin-loss.js';
+export { CTCLoss, type CTCLossOptions } from './losses/ctc-loss.js';

@@ -34,3 +34,20 @@ export {
 // Attention (issue 18)
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './attention.js';
 export { embeddingBag, type EmbeddingBagOptions } from './embedding-bag.js';
+// Activations and losses (issue 18)
+export {
+  relu6, hardtanh, hardsigmoid, hardswish, hardshrink, softshrink, threshold, celu, selu, silu, mish, softsign, tanhshrink,
+  logsigmoid, glu, prelu, rrelu, type RReLUOptions, softmin,
+} from './activations.js';
+export { smoothL1Loss } from '../losses/smooth-l1-loss.js';
+export { softMarginLoss } from '../losses/soft-margin-loss.js';
+export { marginRankingLoss } from '../losses/margin-ranking-loss.js';
+export { hingeEmbeddingLoss } from '../losses/hinge-embedding-loss.js';
+export { cosineEmbeddingLoss } from '../losses/cosine-embedding-loss.js';
+export { multiMarginLoss } from '../losses/multi-margin-loss.js';
+export { multilabelMarginLoss } from '../losses/multilabel-margin-loss.js';
+export { multilabelSoftMarginLoss } from '../losses/multilabel-soft-margin-loss.js';
+export { poissonNllLoss } from '../losses/poisson-nll-loss.js';
+export { gaussianNllLoss } from '../losses/gaussian-nll-loss.js';
+export { tripletMarginLoss } from '../losses/triplet-margin-loss.js';
+export { ctcLoss } from '../losses/ctc-loss.js';

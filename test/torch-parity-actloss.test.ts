@@ -74,11 +74,6 @@ const KNOWN: Record<string, string> = {
   // PyTorch 1.13's vectorized hardswish backward gives 1 at x = 3, its scalar tail loop 1.5
   // (the same input in a long tensor gets either); tapegrad gives 1.5 everywhere.
   'hardswish at its kinks and at +-1000': 'hardswish gradient at x = 3: 1 in PyTorch\'s vectorized loop, 1.5 in tapegrad (and PyTorch\'s scalar loop)',
-  // core's elu backward is where(x > 0, g, g (out + alpha)): NaN at x = NaN; PyTorch's gives g there.
-  'celu (alpha=1.0) at NaN': 'core elu gradient at NaN is NaN, g in PyTorch',
-  'celu (alpha=2.0) at NaN': 'core elu gradient at NaN is NaN, g in PyTorch',
-  'celu (alpha=0.5) at NaN': 'core elu gradient at NaN is NaN, g in PyTorch',
-  'selu at NaN': 'core elu gradient at NaN is NaN, scale g in PyTorch',
 };
 
 interface ModuleCase {

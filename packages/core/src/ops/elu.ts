@@ -13,7 +13,8 @@ const eluPrimitive = primitive('elu', {
     return { out, saved: [x, out], ctx: alpha };
   },
   // For x <= 0, d/dx alpha (e^x - 1) = alpha e^x = out + alpha: reuse the saved output.
-  backward: (g, [x, out], alpha) => [where(x!.gt(0), g, g.mul(out!.add(alpha)))],
+  // As PyTorch: the slope is 1 unless x <= 0, so a NaN input passes the gradient through unchanged.
+  backward: (g, [x, out], alpha) => [where(x!.le(0), g.mul(out!.add(alpha)), g)],
 });
 
 /**

@@ -1,25 +1,49 @@
 import { requireTensor } from './operands.js';
 import { allocate } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
+import { primitive } from '../autograd/primitive.js';
+import { K } from '../kernels/index.js';
+import type { View } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
-import { maskedFill } from './where.js';
 
-// tril and triu are where(mask, x, 0) with the mask built once: they differentiate through
-// `where`, and NaN or inf outside the kept triangle become 0, as in PyTorch.
+// tril and triu copy x and zero what lies outside the kept triangle, row by row (one pass, no
+// mask): NaN or inf there become 0, as in PyTorch. Each is linear and self-adjoint (a 0/1 mask
+// applied elementwise), so its backward rule is the same op on the gradient, which differentiates
+// again.
 
-/** Bool [M, N]: true where element (i, j) lies outside the kept triangle (`lower`: j - i > k). */
-function outsideMask(m: number, n: number, k: number, lower: boolean): Tensor {
-  const data = allocate('bool', m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) data[i * n + j] = (lower ? j - i > k : j - i < k) ? 1 : 0;
-  return Tensor.fromData(data, [m, n], 'bool');
+/** Zeros, in each [M, N] matrix of the fresh row-major `v`, the elements outside the triangle. */
+function zeroOutside(v: View, diagonal: number, lower: boolean): void {
+  const [m, n] = v.shape.slice(-2) as [number, number];
+  const data = v.data;
+  for (let base = v.offset, end = v.offset + v.size; base < end; base += m * n)
+    for (let i = 0; i < m; i++) {
+      const row = base + i * n;
+      // lower keeps j <= i + diagonal; upper keeps j >= i + diagonal
+      const cut = Math.min(n, Math.max(0, i + diagonal + (lower ? 1 : 0)));
+      if (lower) data.fill(0, row + cut, row + n);
+      else data.fill(0, row, row + cut);
+    }
 }
 
-function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tensor {
+function trianglePrimitive(name: 'tril' | 'triu', lower: boolean): (x: Tensor, diagonal: number) => Tensor {
+  const f: (x: Tensor, diagonal: number) => Tensor = primitive(name, {
+    forward: (x: Tensor, diagonal: number) => {
+      const v = K().unary('copy', x.nd, x.dtype);
+      zeroOutside(v, diagonal, lower);
+      return { out: Tensor.fromView(v, x.dtype), ctx: diagonal };
+    },
+    backward: (g, _saved, diagonal) => [f(g, diagonal)],
+  });
+  return f;
+}
+
+const trilPrimitive = trianglePrimitive('tril', true);
+const triuPrimitive = trianglePrimitive('triu', false);
+
+function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   if (x.ndim < 2) throw new ValueError(`${op}: expected a tensor of at least 2 dims [..., M, N], got shape ${fmtShape(x.shape)}`);
   if (!Number.isInteger(diagonal)) throw new ValueError(`${op}: diagonal must be an integer, got ${diagonal}`);
-  const [m, n] = x.shape.slice(-2) as [number, number];
-  return maskedFill(x, outsideMask(m, n, diagonal, lower), 0);
+  return (op === 'tril' ? trilPrimitive : triuPrimitive)(x, diagonal);
 }
 
 /**
@@ -35,7 +59,7 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
  */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   requireTensor('tril', 'x', x);
-  return triangle('tril', x, diagonal, true);
+  return triangle('tril', x, diagonal);
 }
 
 /**
@@ -51,7 +75,7 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
  */
 export function triu(x: Tensor, diagonal = 0): Tensor {
   requireTensor('triu', 'x', x);
-  return triangle('triu', x, diagonal, false);
+  return triangle('triu', x, diagonal);
 }
 
 function indices(op: string, row: number, col: number, offset: number, lower: boolean): Tensor {

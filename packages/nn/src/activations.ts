@@ -617,7 +617,7 @@ export class PReLU extends Module {
  * @example
  * const act = new RReLU({ lower: 0.1, upper: 0.3, generator: new Generator(0) });
  * const y = act.call(tensor([-1, -1, 2])); // random slopes in [0.1, 0.3]
- * y.toArray()[2]; // 2
+ * (y.toArray() as number[])[2]; // 2
  * act.eval().call(tensor([-1, 2])).toArray(); // [-0.2, 2]
  */
 export class RReLU extends Module {

@@ -89,6 +89,7 @@ export { LocalResponseNorm, type LocalResponseNormOptions } from './layers/local
 export {
   RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell,
   type RNNOptions, type RNNLayerOptions, type LSTMOptions, type RNNCellOptions,
+  type RNNMode,
 } from './layers/rnn.js';
 export { PackedSequence, packPaddedSequence, padPackedSequence, padSequence, packSequence } from './utils/rnn.js';
 /**

@@ -17,9 +17,9 @@ const OPTS = defineOptions('Rprop', TYPES);
 export interface RpropOptions {
   /** The initial step size of every element (default 1e-2). */
   lr: number;
-  /** [η−, η+]: the factors that shrink and grow a step size, 0 < η− < 1 < η+ (default [0.5, 1.2]). */
+  /** `[η−, η+]`: the factors that shrink and grow a step size, 0 < η− < 1 < η+ (default [0.5, 1.2]). */
   etas: [number, number];
-  /** [Γmin, Γmax]: the bounds of the step sizes (default [1e-6, 50]). */
+  /** `[Γmin, Γmax]`: the bounds of the step sizes (default [1e-6, 50]). */
   stepSizes: [number, number];
   /** Maximise the objective instead of minimising it (default false). */
   maximize: boolean;

@@ -138,4 +138,4 @@ export { einsum } from './einsum.js';
 export { linalg, det, slogdet, inverse, cholesky, matrixPower, pinverse } from './linalg.js';
 // Random sampling (issue 17)
 export { multinomial, bernoulli, normal, poisson, randLike, randnLike, randintLike } from './random-sampling.js';
-export type { MultinomialOptions, RandomLikeOptions } from './random-sampling.js';
+export type { GeneratorOptions, MultinomialOptions, RandomLikeOptions } from './random-sampling.js';

@@ -12,8 +12,14 @@ import { rand, randint, randn } from '../creation.js';
 // differentiable (the results are detached samples). The draws are not PyTorch's draws for the
 // same seed: the generators differ (xoshiro128** here, mt19937/Philox there).
 
-/** The generator option every sampling op takes. */
-interface GeneratorOptions {
+/**
+ * The generator option every sampling op takes.
+ *
+ * @example
+ * const opts: GeneratorOptions = { generator: new Generator(0) };
+ * bernoulli(full([3], 0.5), opts).shape; // [3]
+ */
+export interface GeneratorOptions {
   /** The generator to draw from (default: the global one seeded by {@link manualSeed}). */
   generator?: Generator;
 }

@@ -457,7 +457,7 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
  * Options of {@link rrelu}.
  *
  * @example
- * const opts: RReLUOptions = { lower: 0.1, upper: 0.3, training: true, generator: new Generator(0) };
+ * const opts: F.RReLUOptions = { lower: 0.1, upper: 0.3, training: true, generator: new Generator(0) };
  * F.rrelu(tensor([2]), opts).toArray(); // [2]
  */
 export interface RReLUOptions {

@@ -11,7 +11,15 @@ import { checkSize } from './linear.js';
 import { PackedSequence } from '../utils/rnn.js';
 
 /** The recurrences: a plain RNN with tanh or ReLU, the LSTM and the GRU. */
-type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+/**
+ * Which recurrence a recurrent layer runs, with PyTorch's names (`RNN_TANH`, `RNN_RELU`, `LSTM`, `GRU`).
+ *
+ * @example
+ * const m: RNNMode = new GRU(4, 8).mode;
+ * m; // 'GRU'
+ */
+export type RNNMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+type Mode = RNNMode;
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
 
 /** One recurrent weight set: PyTorch's weight_ih, weight_hh, bias_ih, bias_hh, weight_hr. */
@@ -153,7 +161,7 @@ export abstract class RNNBase extends Module<[input: Tensor | PackedSequence, hx
   /** LSTM projection size (0: none). */
   readonly projSize: number;
   /** @internal */
-  readonly mode: Mode;
+  readonly mode: RNNMode;
   #generator: Generator | undefined;
 
   constructor(mode: Mode, name: string, inputSize: number, hiddenSize: number, opts: RNNOptions & { projSize?: number }) {
@@ -503,7 +511,7 @@ export abstract class RNNCellBase extends Module<[input: Tensor, hx?: any], any>
   /** The hidden bias, [G*H], or null. */
   bias_hh: Parameter | null;
   /** @internal */
-  readonly mode: Mode;
+  readonly mode: RNNMode;
   #generator: Generator | undefined;
 
   constructor(mode: Mode, name: string, inputSize: number, hiddenSize: number, opts: RNNCellOptions) {

@@ -8,7 +8,7 @@ const OPTS = defineOptions('marginRankingLoss', TYPES);
 const MODULE_OPTS = defineOptions('MarginRankingLoss', TYPES);
 
 /**
- * Options of {@link marginRankingLoss}, {@link hingeEmbeddingLoss} and {@link cosineEmbeddingLoss}.
+ * Options of {@link marginRankingLoss}, `F.hingeEmbeddingLoss` and `F.cosineEmbeddingLoss`.
  *
  * @example
  * const opts: MarginLossOptions = { margin: 0.5 };

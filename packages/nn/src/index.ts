@@ -78,3 +78,7 @@ export {
   serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, loadSafetensorsWithMetadata,
   MAX_HEADER_BYTES, type SafetensorsDType, type SerializeOptions, type SafetensorsContents, type TensorMap,
 } from './safetensors.js';
+
+// Convolution and resampling (issue 18)
+export { ConvTranspose2d, ConvTranspose1d, type ConvTransposeLayerOptions } from './layers/conv-transpose2d.js';
+export { Conv1d, type Conv1dLayerOptions } from './layers/conv1d.js';

@@ -25,3 +25,8 @@ export { binaryCrossEntropyWithLogits } from '../losses/binary-cross-entropy-wit
 export { crossEntropy } from '../losses/cross-entropy.js';
 export { nllLoss } from '../losses/nll-loss.js';
 export { klDiv } from '../losses/kl-div.js';
+// Convolution and resampling (issue 18)
+export {
+  pad, conv1d, convTranspose1d, convTranspose2d,
+  type PadMode, type PadOptions, type Conv1dOptions, type ConvTranspose1dOptions, type ConvTranspose2dOptions,
+} from './conv.js';

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { Generator, ShapeError, ValueError, arange, gradcheck, gradgradcheck, ones, randn, tensor, zeros, type Tensor } from '@tapegrad/core';
+import { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, F } from '@tapegrad/nn';
+import '../../../test/matchers.js';
+
+const f64 = (shape: number[], seed: number): Tensor => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
+
+/** The transposed convolution by its definition: each input pixel scatters weight * value into the output. */
+function convTransposeReference(x: Tensor, w: Tensor, s: number[], p: number[], op: number[], d: number[], groups: number): number[][][][] {
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [, Og, kH, kW] = w.shape as [number, number, number, number];
+  const Ho = (H - 1) * s[0]! - 2 * p[0]! + d[0]! * (kH - 1) + op[0]! + 1;
+  const Wo = (W - 1) * s[1]! - 2 * p[1]! + d[1]! * (kW - 1) + op[1]! + 1;
+  const xa = x.toArray() as number[][][][], wa = w.toArray() as number[][][][];
+  const out = Array.from({ length: N }, () => Array.from({ length: Og * groups }, () => Array.from({ length: Ho }, () => Array<number>(Wo).fill(0))));
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) {
+      const g = Math.floor(c / (C / groups));
+      for (let o = 0; o < Og; o++)
+        for (let i = 0; i < H; i++)
+          for (let j = 0; j < W; j++)
+            for (let a = 0; a < kH; a++)
+              for (let b = 0; b < kW; b++) {
+                const oi = i * s[0]! - p[0]! + a * d[0]!, oj = j * s[1]! - p[1]! + b * d[1]!;
+                if (oi >= 0 && oi < Ho && oj >= 0 && oj < Wo) out[n]![g * Og + o]![oi]![oj]! += xa[n]![c]![i]![j]! * wa[c]![o]![a]![b]!;
+              }
+    }
+  return out;
+}
+
+describe('convTranspose2d', () => {
+  it('equals the scatter definition with stride, padding, outputPadding, dilation and groups', () => {
+    const x = f64([2, 4, 3, 4], 1), w = f64([4, 3, 3, 2], 2);
+    const opts = { stride: [2, 3], padding: [1, 2], outputPadding: [1, 0], dilation: [1, 2], groups: 2 };
+    const y = F.convTranspose2d(x, w, null, opts);
+    expect(y.shape).toEqual([2, 6, 6, 8]);
+    expect(y).toBeAllClose(tensor(convTransposeReference(x, w, [2, 3], [1, 2], [1, 0], [1, 2], 2), { dtype: 'float64' }), { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it('is the adjoint of conv2d: <convTranspose2d(y, w), x> = <y, conv2d(x, w)>', () => {
+    const x = f64([1, 2, 7, 7], 3), w = f64([3, 2, 3, 3], 4), y = f64([1, 3, 3, 3], 5);
+    const lhs = F.convTranspose2d(y, w, null, { stride: 2 }).mul(x).sum().item();
+    const rhs = F.conv2d(x, w, null, { stride: 2 }).mul(y).sum().item();
+    expect(lhs).toBeCloseTo(rhs, 10);
+  });
+
+  it('passes gradcheck and gradgradcheck in float64 for input, weight and bias', () => {
+    const x = f64([1, 2, 3, 3], 6), w = f64([2, 2, 2, 3], 7), b = f64([4], 8);
+    const fn = (xx: Tensor, ww: Tensor, bb: Tensor) => F.convTranspose2d(xx, ww, bb, { stride: 2, padding: 1, outputPadding: 1, groups: 2, dilation: [2, 1] });
+    expect(gradcheck(fn, [x, w, b]).ok).toBe(true);
+    expect(gradgradcheck(fn, [x, w, b]).ok).toBe(true);
+  });
+
+  it('takes an unbatched input', () => {
+    expect(F.convTranspose2d(ones([3, 4, 4]), ones([3, 2, 2, 2]), null, { stride: 2 }).shape).toEqual([2, 8, 8]);
+  });
+
+  it('names the function and shapes in its errors', () => {
+    expect(() => F.convTranspose2d(ones([1, 3, 4, 4]), ones([2, 2, 2, 2]))).toThrow(ShapeError);
+    expect(() => F.convTranspose2d(ones([1, 3, 4, 4]), ones([2, 2, 2, 2]))).toThrow(/^convTranspose2d: input has 3 channels but weight has 2/);
+    expect(() => F.convTranspose2d(ones([1, 2, 4, 4]), ones([2, 2, 2, 2]), null, { stride: 2, outputPadding: 2 })).toThrow(
+      /convTranspose2d: outputPadding \[2,2\] must be smaller than either stride \[2,2\] or dilation \[1,1\]/,
+    );
+    expect(() => F.convTranspose2d(ones([1, 2, 4, 4]), ones([2, 2, 2, 2]), ones([3]))).toThrow(/bias must have shape \[2\]/);
+    expect(() => F.convTranspose2d(ones([1, 2, 4, 4]), ones([2, 2, 2, 2]), null, { outputPadding: 1, ceil: 1 } as never)).toThrow(/^convTranspose2d: unknown option 'ceil'/);
+  });
+});
+
+describe('ConvTranspose2d', () => {
+  it('has PyTorch weight shape and init bound 1/sqrt(C_out/groups * kH * kW)', () => {
+    const m = new ConvTranspose2d(4, 6, [3, 2], { groups: 2, generator: new Generator(0) });
+    expect(m.weight.shape).toEqual([4, 3, 3, 2]);
+    expect(m.bias!.shape).toEqual([6]);
+    const bound = 1 / Math.sqrt(3 * 3 * 2);
+    expect(m.weight.abs().max().item()).toBeLessThanOrEqual(bound);
+    expect(m.bias!.abs().max().item()).toBeLessThanOrEqual(bound);
+    expect(m.weight.abs().max().item()).toBeGreaterThan(bound * 0.5);
+  });
+
+  it('upsamples by its stride and refuses paddingMode other than zeros', () => {
+    expect(new ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1, outputPadding: 1 }).call(zeros([1, 2, 5, 5])).shape).toEqual([1, 3, 10, 10]);
+    expect(() => new ConvTranspose2d(2, 3, 3, { paddingMode: 'reflect' } as never)).toThrow(/ConvTranspose2d: paddingMode is only 'zeros'/);
+    expect(() => new ConvTranspose2d(2, 3, 3, { stride: 2, outputPadding: 2 })).toThrow(ValueError);
+    expect(() => new ConvTranspose2d(3, 4, 3, { groups: 2 })).toThrow(/must both be divisible by groups=2/);
+  });
+});
+
+describe('ConvTranspose1d and Conv1d', () => {
+  it('ConvTranspose1d matches ConvTranspose2d over a size-1 height', () => {
+    const x = f64([2, 4, 5], 9), w = f64([4, 2, 3], 10);
+    const y1 = F.convTranspose1d(x, w, null, { stride: 2, padding: 1, outputPadding: 1, groups: 2 });
+    const y2 = F.convTranspose2d(x.unsqueeze(2), w.unsqueeze(2), null, { stride: [1, 2], padding: [0, 1], outputPadding: [0, 1], groups: 2 });
+    expect(y1).toBeAllClose(y2.squeeze(2));
+    expect(new ConvTranspose1d(4, 2, 4, { stride: 2, padding: 1 }).call(zeros([3, 4, 10])).shape).toEqual([3, 2, 20]);
+  });
+
+  it('Conv1d slides the kernel along the sequence', () => {
+    const x = tensor([[[1, 2, 3, 4, 5]]], { dtype: 'float64' });
+    const w = tensor([[[1, 0, -1]]], { dtype: 'float64' });
+    expect(F.conv1d(x, w).toArray()).toEqual([[[-2, -2, -2]]]);
+    expect(F.conv1d(x, w, null, { padding: 'same' }).toArray()).toEqual([[[-2, -2, -2, -2, 4]]]);
+    expect(F.conv1d(x, w, null, { stride: 2, padding: 1 }).toArray()).toEqual([[[-2, -2, 4]]]);
+  });
+
+  it('Conv1d passes gradcheck with reflect padding', () => {
+    const m = new Conv1d(2, 3, 3, { padding: 2, paddingMode: 'reflect', dtype: 'float64', generator: new Generator(1) });
+    expect(gradcheck((xx) => m.call(xx), [f64([1, 2, 6], 11), m.weight, m.bias!]).ok).toBe(true);
+  });
+
+  it('Conv1d validates its arguments', () => {
+    expect(() => new Conv1d(2, 3, 3, { padding: 'same', stride: 2 })).toThrow(/Conv1d: padding='same' needs stride 1/);
+    expect(() => F.conv1d(ones([1, 2, 4, 4]), ones([3, 2, 3]))).toThrow(/^conv1d: expected a 2-D \[C, L\] or 3-D \[N, C, L\] input/);
+    expect(() => new Conv1d(2, 3, 3, { paddingMode: 'mirror' } as never)).toThrow(/Conv1d: option paddingMode must be/);
+  });
+});
+
+describe('Conv2d padding modes', () => {
+  it("'same' with an even kernel pads the extra row and column at the end", () => {
+    const m = new Conv2d(1, 1, 2, { padding: 'same', bias: false });
+    m.weight.detach().copy_(ones([1, 1, 2, 2]));
+    const x = arange(9, { dtype: 'float32' }).reshape([1, 1, 3, 3]);
+    expect(m.call(x).toArray()).toEqual([[[[8, 12, 7], [20, 24, 13], [13, 15, 8]]]]);
+  });
+
+  it('circular padding wraps the image around', () => {
+    const m = new Conv2d(1, 1, 3, { padding: 1, paddingMode: 'circular', bias: false });
+    m.weight.detach().copy_(ones([1, 1, 3, 3]));
+    expect(m.call(ones([1, 1, 4, 4])).toArray()).toEqual([[Array(4).fill(Array(4).fill(9))]]);
+  });
+
+  it('reflect padding passes gradcheck', () => {
+    const m = new Conv2d(2, 2, 3, { padding: 'same', paddingMode: 'reflect', dtype: 'float64', generator: new Generator(2) });
+    expect(gradcheck((xx) => m.call(xx), [f64([1, 2, 4, 4], 12), m.weight, m.bias!]).ok).toBe(true);
+  });
+});
+
+describe('pad', () => {
+  it('pads in each mode as documented', () => {
+    const x = tensor([1, 2, 3]);
+    expect(F.pad(x, [2, 1]).toArray()).toEqual([0, 0, 1, 2, 3, 0]);
+    expect(F.pad(x, [2, 1], { value: 7 }).toArray()).toEqual([7, 7, 1, 2, 3, 7]);
+    expect(F.pad(x, [2, 1], { mode: 'reflect' }).toArray()).toEqual([3, 2, 1, 2, 3, 2]);
+    expect(F.pad(x, [2, 1], { mode: 'replicate' }).toArray()).toEqual([1, 1, 1, 2, 3, 3]);
+    expect(F.pad(x, [2, 1], { mode: 'circular' }).toArray()).toEqual([2, 3, 1, 2, 3, 1]);
+    expect(F.pad(x, [-1, 0]).toArray()).toEqual([2, 3]);
+    expect(F.pad(ones([2, 3]), [0, 0, 1, 1]).shape).toEqual([4, 3]);
+  });
+
+  it('passes gradcheck in every mode', () => {
+    for (const mode of ['constant', 'reflect', 'replicate', 'circular'] as const)
+      expect(gradcheck((xx) => F.pad(xx, [1, 2, 2, -1], { mode }), [f64([2, 3, 4], 13)]).ok).toBe(true);
+  });
+
+  it('names the problem in its errors', () => {
+    expect(() => F.pad(ones([3]), [1])).toThrow(/^pad: padding must be an even number of integers, got \[1\]/);
+    expect(() => F.pad(ones([3]), [1, 1, 1, 1])).toThrow(/^pad: padding \[1,1,1,1\] pads 2 dims but input.shape=\[3\] has 1/);
+    expect(() => F.pad(ones([3]), [3, 0], { mode: 'reflect' })).toThrow(/^pad: reflect padding \[3,0\] must be below the size 3 of dim 0/);
+    expect(() => F.pad(ones([3]), [4, 0], { mode: 'circular' })).toThrow(/^pad: circular padding/);
+    expect(() => F.pad(ones([3]), [-2, -2])).toThrow(/^pad: padding \[-2,-2\] makes dim 0/);
+    expect(() => F.pad(ones([3]), [1, 1], { mode: 'wrap' } as never)).toThrow(/^pad: option mode must be/);
+  });
+});

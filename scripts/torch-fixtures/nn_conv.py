@@ -1,0 +1,83 @@
+"""PyTorch fixtures for the convolution and resampling layers (issue 18).
+
+Writes test/fixtures/torch/nn-conv.json, read by test/torch-parity-conv.test.ts. Two kinds of case:
+'module' builds a PyTorch module in float64 with a fixed seed and stores its state dict (by
+PyTorch's key names), an input, the output, a fixed upstream gradient and the gradients of the
+input and of every parameter; 'vjp' records a functional op (see common.recorders).
+Run: /usr/bin/python3 scripts/torch-fixtures/nn_conv.py
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from common import enc, r, recorders, write
+
+torch.manual_seed(0)
+cases = []
+case, _ = recorders(cases)
+
+
+def module(name, layer, ctor, kwargs, x_shape):
+    """Records a module's state dict, output, and input/parameter gradients for a random upstream."""
+    m = getattr(nn, layer)(*ctor, **kwargs)
+    x = r(*x_shape).requires_grad_(True)
+    y = m(x)
+    up = r(*y.shape, decimals=2)
+    params = dict(m.named_parameters())
+    grads = torch.autograd.grad(y, [x, *params.values()], up)
+    cases.append({
+        'name': name, 'kind': 'module', 'layer': layer, 'ctor': list(ctor), 'kwargs': kwargs,
+        'state': {k: enc(v, exact=True) for k, v in m.state_dict().items()},
+        'input': enc(x, exact=True), 'out': enc(y), 'upstream': enc(up, exact=True),
+        'grads': {'input': enc(grads[0]), **{k: enc(g) for k, g in zip(params, grads[1:])}},
+    })
+
+
+# ConvTranspose2d
+module('ConvTranspose2d plain', 'ConvTranspose2d', [3, 4, 3], {}, [2, 3, 5, 4])
+module('ConvTranspose2d stride 2', 'ConvTranspose2d', [3, 4, 3], {'stride': 2}, [2, 3, 4, 5])
+module('ConvTranspose2d stride 2, padding 1, outputPadding 1', 'ConvTranspose2d', [2, 3, 3],
+       {'stride': 2, 'padding': 1, 'output_padding': 1}, [1, 2, 4, 4])
+module('ConvTranspose2d groups 2, no bias', 'ConvTranspose2d', [4, 6, 2], {'groups': 2, 'bias': False}, [2, 4, 3, 3])
+module('ConvTranspose2d dilation 2', 'ConvTranspose2d', [2, 3, 3], {'dilation': 2}, [1, 2, 4, 3])
+module('ConvTranspose2d everything: stride [2,3], padding [1,2], outputPadding [1,2], dilation [2,1], groups 2',
+       'ConvTranspose2d', [4, 2, [3, 2]],
+       {'stride': [2, 3], 'padding': [1, 2], 'output_padding': [1, 2], 'dilation': [2, 1], 'groups': 2}, [2, 4, 3, 4])
+module('ConvTranspose2d padding larger than dilation*(k-1) crops', 'ConvTranspose2d', [2, 2, 2],
+       {'stride': 3, 'padding': 2}, [1, 2, 3, 3])
+module('ConvTranspose2d unbatched input', 'ConvTranspose2d', [2, 3, 2], {'stride': 2}, [2, 3, 3])
+module('ConvTranspose1d stride 2, padding 1, outputPadding 1, groups 2', 'ConvTranspose1d', [4, 2, 3],
+       {'stride': 2, 'padding': 1, 'output_padding': 1, 'groups': 2}, [2, 4, 5])
+module('ConvTranspose1d dilation 3', 'ConvTranspose1d', [2, 3, 2], {'dilation': 3}, [1, 2, 6])
+
+# Conv2d padding modes and 'same'
+module("Conv2d padding 'same'", 'Conv2d', [2, 3, 3], {'padding': 'same'}, [2, 2, 5, 6])
+module("Conv2d padding 'same' with an even kernel (asymmetric)", 'Conv2d', [2, 3, [4, 3]], {'padding': 'same', 'dilation': [1, 2]}, [1, 2, 6, 7])
+module("Conv2d padding 'valid'", 'Conv2d', [2, 3, 3], {'padding': 'valid'}, [1, 2, 5, 5])
+for mode in ['reflect', 'replicate', 'circular']:
+    module(f'Conv2d paddingMode {mode}, padding [1,2]', 'Conv2d', [2, 3, 3], {'padding': [1, 2], 'padding_mode': mode}, [2, 2, 4, 5])
+    module(f"Conv2d paddingMode {mode}, padding 'same', stride 1, groups 2", 'Conv2d', [2, 4, 3],
+           {'padding': 'same', 'padding_mode': mode, 'groups': 2}, [1, 2, 5, 4])
+module('Conv2d paddingMode circular with stride 2', 'Conv2d', [2, 3, 3], {'padding': 1, 'stride': 2, 'padding_mode': 'circular'}, [1, 2, 6, 5])
+
+# Conv1d
+module('Conv1d plain', 'Conv1d', [3, 4, 3], {}, [2, 3, 8])
+module('Conv1d stride 2, padding 1, dilation 2, groups', 'Conv1d', [4, 2, 3], {'stride': 2, 'padding': 1, 'dilation': 2, 'groups': 2}, [2, 4, 9])
+module("Conv1d padding 'same' with an even kernel", 'Conv1d', [2, 3, 4], {'padding': 'same'}, [1, 2, 7])
+module("Conv1d paddingMode reflect", 'Conv1d', [2, 3, 3], {'padding': 2, 'padding_mode': 'reflect'}, [2, 2, 6])
+module("Conv1d paddingMode circular", "Conv1d", [2, 3, 3], {"padding": 1, "padding_mode": "circular"}, [1, 2, 6])
+
+# F.pad
+for mode in ['constant', 'reflect', 'replicate', 'circular']:
+    case(f'pad {mode}, last dim of a 3-D input', 'pad', lambda i, p: F.pad(i['x'], p['pad'], mode=p['mode']),
+         {'x': r(2, 3, 5)}, {'pad': [2, 1], 'mode': mode})
+    case(f'pad {mode}, last two dims of a 4-D input', 'pad', lambda i, p: F.pad(i['x'], p['pad'], mode=p['mode']),
+         {'x': r(1, 2, 4, 5)}, {'pad': [1, 3, 2, 0], 'mode': mode})
+    case(f'pad {mode}, last three dims of a 5-D input', 'pad', lambda i, p: F.pad(i['x'], p['pad'], mode=p['mode']),
+         {'x': r(1, 2, 3, 4, 3)}, {'pad': [1, 1, 2, 1, 0, 2], 'mode': mode})
+    case(f'pad {mode} with negative padding (crops)', 'pad', lambda i, p: F.pad(i['x'], p['pad'], mode=p['mode']),
+         {'x': r(1, 2, 4, 5)}, {'pad': [-1, 2, 1, -2], 'mode': mode})
+case('pad constant with value 2.5 over four dims', 'pad', lambda i, p: F.pad(i['x'], p['pad'], value=p['value']),
+     {'x': r(2, 2, 3, 2)}, {'pad': [1, 0, 0, 1, 2, 2, 1, 1], 'value': 2.5})
+
+write('nn-conv', cases)

@@ -50,6 +50,12 @@ function checkModule(c: ModuleCase): void {
 
 const OPS: Record<string, OpFn> = {
   pad: (i, p) => F.pad(i.x!, p.pad, { mode: p.mode, value: p.value }),
+  adaptiveAvgPool1d: (i, p) => F.adaptiveAvgPool1d(i.x!, p.out),
+  adaptiveAvgPool2d: (i, p) => F.adaptiveAvgPool2d(i.x!, p.out),
+  adaptiveMaxPool1d: (i, p) => F.adaptiveMaxPool1d(i.x!, p.out),
+  adaptiveMaxPool2d: (i, p) => F.adaptiveMaxPool2d(i.x!, p.out),
+  interpolate: (i, p) =>
+    F.interpolate(i.x!, { size: p.size, scaleFactor: p.scaleFactor, mode: p.mode, alignCorners: p.alignCorners, recomputeScaleFactor: p.recomputeScaleFactor }),
 };
 
 describe('convolution and resampling vs PyTorch', () => {

@@ -80,4 +80,33 @@ for mode in ['constant', 'reflect', 'replicate', 'circular']:
 case('pad constant with value 2.5 over four dims', 'pad', lambda i, p: F.pad(i['x'], p['pad'], value=p['value']),
      {'x': r(2, 2, 3, 2)}, {'pad': [1, 0, 0, 1, 2, 2, 1, 1], 'value': 2.5})
 
+# Adaptive pools (PyTorch's windows [floor(i L / out), ceil((i + 1) L / out)))
+case('adaptiveAvgPool1d 7 -> 3', 'adaptiveAvgPool1d', lambda i, p: F.adaptive_avg_pool1d(i['x'], p['out']), {'x': r(2, 3, 7)}, {'out': 3})
+case('adaptiveAvgPool1d 3 -> 5 (overlapping windows)', 'adaptiveAvgPool1d', lambda i, p: F.adaptive_avg_pool1d(i['x'], p['out']), {'x': r(1, 2, 3)}, {'out': 5})
+case('adaptiveAvgPool2d [7,9] -> [3,4]', 'adaptiveAvgPool2d', lambda i, p: F.adaptive_avg_pool2d(i['x'], p['out']), {'x': r(2, 2, 7, 9)}, {'out': [3, 4]})
+case('adaptiveAvgPool2d unbatched -> 1', 'adaptiveAvgPool2d', lambda i, p: F.adaptive_avg_pool2d(i['x'], p['out']), {'x': r(3, 5, 4)}, {'out': 1})
+case('adaptiveMaxPool1d 10 -> 4', 'adaptiveMaxPool1d', lambda i, p: F.adaptive_max_pool1d(i['x'], p['out']), {'x': r(2, 3, 10)}, {'out': 4})
+case('adaptiveMaxPool2d [6,7] -> [4,3]', 'adaptiveMaxPool2d', lambda i, p: F.adaptive_max_pool2d(i['x'], p['out']), {'x': r(2, 2, 6, 7)}, {'out': [4, 3]})
+case('adaptiveMaxPool2d [5,5] -> [5,2]', 'adaptiveMaxPool2d', lambda i, p: F.adaptive_max_pool2d(i['x'], p['out']), {'x': r(1, 2, 5, 5)}, {'out': [5, 2]})
+
+# interpolate
+def interp(i, p):
+    return F.interpolate(i['x'], size=p.get('size'), scale_factor=p.get('scaleFactor'), mode=p['mode'],
+                         align_corners=p.get('alignCorners'), recompute_scale_factor=p.get('recomputeScaleFactor'))
+
+for mode, shape in [('nearest', (2, 2, 5)), ('nearest', (1, 2, 4, 5)), ('linear', (2, 2, 5)), ('bilinear', (1, 2, 4, 5)), ('area', (1, 2, 7, 5))]:
+    nd = len(shape) - 2
+    for size in [[7, 3][:nd], [9, 11][:nd]]:
+        case(f'interpolate {mode} {list(shape)} to size {size}', 'interpolate', interp, {'x': r(*shape)}, {'size': size, 'mode': mode})
+    for sf in [[2.0, 2.0][:nd], [1.7, 0.6][:nd]]:
+        case(f'interpolate {mode} {list(shape)} by scaleFactor {sf}', 'interpolate', interp, {'x': r(*shape)}, {'scaleFactor': sf, 'mode': mode})
+    if mode in ('linear', 'bilinear'):
+        for size in [[7, 3][:nd], [1, 1][:nd]]:
+            case(f'interpolate {mode} {list(shape)} to size {size} with alignCorners', 'interpolate', interp, {'x': r(*shape)},
+                 {'size': size, 'mode': mode, 'alignCorners': True})
+        case(f'interpolate {mode} by scaleFactor 1.7 with alignCorners', 'interpolate', interp, {'x': r(*shape)},
+             {'scaleFactor': 1.7, 'mode': mode, 'alignCorners': True})
+        case(f'interpolate {mode} by scaleFactor 1.7, recomputeScaleFactor', 'interpolate', interp, {'x': r(*shape)},
+             {'scaleFactor': 1.7, 'mode': mode, 'recomputeScaleFactor': True})
+
 write('nn-conv', cases)

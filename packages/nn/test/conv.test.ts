@@ -160,3 +160,46 @@ describe('pad', () => {
     expect(() => F.pad(ones([3]), [1, 1], { mode: 'wrap' } as never)).toThrow(/^pad: option mode must be/);
   });
 });
+
+describe('adaptive pools', () => {
+  it('average and max over PyTorch windows [floor(i L / out), ceil((i + 1) L / out))', () => {
+    const x = tensor([[[1, 5, 3, 4, 2]]], { dtype: 'float64' });
+    // windows of 5 -> 3: [0, 2), [1, 4), [3, 5)
+    expect(F.adaptiveAvgPool1d(x, 3)).toBeAllClose(tensor([[[3, 4, 3]]], { dtype: 'float64' }));
+    expect(F.adaptiveMaxPool1d(x, 3).toArray()).toEqual([[[5, 5, 4]]]);
+    expect(F.adaptiveAvgPool2d(randn([2, 3, 7, 9]), [2, null]).shape).toEqual([2, 3, 2, 9]);
+  });
+
+  it('pass gradcheck', () => {
+    expect(gradcheck((xx) => F.adaptiveAvgPool2d(xx, [3, 2]), [f64([1, 2, 5, 4], 20)]).ok).toBe(true);
+    expect(gradcheck((xx) => F.adaptiveMaxPool2d(xx, [2, 3]), [f64([1, 2, 5, 4], 21)]).ok).toBe(true);
+  });
+
+  it('name the problem in their errors', () => {
+    expect(() => F.adaptiveAvgPool2d(ones([4, 4]), 2)).toThrow(/^adaptiveAvgPool2d: expected a 3-D or 4-D input, got input.shape=\[4,4\]/);
+    expect(() => F.adaptiveMaxPool1d(ones([1, 4]), -1)).toThrow(/^adaptiveMaxPool1d: outputSize must be integers >= 0/);
+  });
+});
+
+describe('interpolate', () => {
+  it('uses PyTorch source indices in each mode', () => {
+    const x = tensor([[[1, 2, 4]]], { dtype: 'float64' });
+    expect(F.interpolate(x, { size: 5 }).toArray()).toEqual([[[1, 1, 2, 2, 4]]]);
+    expect(F.interpolate(x, { size: 5, mode: 'linear', alignCorners: true })).toBeAllClose(tensor([[[1, 1.5, 2, 3, 4]]], { dtype: 'float64' }));
+    expect(F.interpolate(x, { scaleFactor: 2, mode: 'linear' })).toBeAllClose(tensor([[[1, 1.25, 1.75, 2.5, 3.5, 4]]], { dtype: 'float64' }));
+    expect(F.interpolate(x, { size: 1, mode: 'area' })).toBeAllClose(tensor([[[7 / 3]]], { dtype: 'float64' }));
+    expect(F.interpolate(randn([1, 2, 3, 4]), { scaleFactor: [2, 0.5], mode: 'bilinear' }).shape).toEqual([1, 2, 6, 2]);
+  });
+
+  it('passes gradcheck in the linear modes', () => {
+    expect(gradcheck((xx) => F.interpolate(xx, { size: [5, 3], mode: 'bilinear' }), [f64([1, 2, 3, 4], 22)]).ok).toBe(true);
+    expect(gradcheck((xx) => F.interpolate(xx, { size: 7, mode: 'linear', alignCorners: true }), [f64([1, 2, 4], 23)]).ok).toBe(true);
+  });
+
+  it('refuses options that do not fit', () => {
+    expect(() => F.interpolate(ones([1, 1, 4]), {})).toThrow(/^interpolate: give exactly one of size and scaleFactor/);
+    expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'bilinear' })).toThrow(/^interpolate: mode 'bilinear' needs a 4-D input/);
+    expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, alignCorners: true })).toThrow(/^interpolate: alignCorners can only be set with the linear modes/);
+    expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'bicubic' } as never)).toThrow(/^interpolate: option mode must be/);
+  });
+});

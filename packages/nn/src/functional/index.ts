@@ -30,3 +30,7 @@ export {
   pad, conv1d, convTranspose1d, convTranspose2d,
   type PadMode, type PadOptions, type Conv1dOptions, type ConvTranspose1dOptions, type ConvTranspose2dOptions,
 } from './conv.js';
+export {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate,
+  type InterpolateMode, type InterpolateOptions,
+} from './resample.js';

@@ -1,0 +1,225 @@
+import { Tensor, ShapeError, ValueError, cat, fmtShape, tensor, checkOptions, defineOptions } from '@tapegrad/core';
+import { requireTensor } from '../options.js';
+
+const INTERPOLATE = defineOptions('interpolate', {
+  size: 'integer|integer[]|null', scaleFactor: 'number|number[]|null',
+  mode: "'nearest'|'linear'|'bilinear'|'area'", alignCorners: 'boolean|null', recomputeScaleFactor: 'boolean|null',
+});
+
+/** The output sizes of an adaptive pool over the last `nd` dims of `x`: a number, or one per dim (null keeps the input's). */
+function adaptiveSizes(op: string, x: Tensor, nd: number, outputSize: number | readonly (number | null)[]): number[] {
+  requireTensor(op, 'input', x);
+  if (x.ndim !== nd + 1 && x.ndim !== nd + 2)
+    throw new ShapeError(`${op}: expected a ${nd + 1}-D or ${nd + 2}-D input, got input.shape=${fmtShape(x.shape)}`);
+  const sizes = typeof outputSize === 'number' ? Array<number>(nd).fill(outputSize) : [...outputSize];
+  if (sizes.length !== nd)
+    throw new ValueError(`${op}: outputSize must be an integer or ${nd} of them, got ${JSON.stringify(outputSize)}`);
+  return sizes.map((s, i) => {
+    const L = x.shape[x.ndim - nd + i]!;
+    const out = s ?? L;
+    if (!Number.isInteger(out) || out < 0 || (out > 0 && L === 0))
+      throw new ValueError(`${op}: outputSize must be integers >= 0 (and the input non-empty), got ${JSON.stringify(outputSize)} for input.shape=${fmtShape(x.shape)}`);
+    return out;
+  });
+}
+
+/** PyTorch's adaptive windows: output `i` covers `[floor(i L / out), ceil((i + 1) L / out))`. */
+function windows(L: number, out: number): Array<[number, number]> {
+  return Array.from({ length: out }, (_, i) => [Math.floor((i * L) / out), Math.ceil(((i + 1) * L) / out)]);
+}
+
+/** Adaptive average over one dim: a matmul with the [L, out] averaging matrix. */
+function adaptiveAvgDim(x: Tensor, dim: number, out: number): Tensor {
+  const L = x.shape[dim]!;
+  if (L === out) return x;
+  const m = Array.from({ length: L }, () => Array<number>(out).fill(0));
+  windows(L, out).forEach(([s, e], i) => {
+    for (let j = s; j < e; j++) m[j]![i] = 1 / (e - s);
+  });
+  const xt = x.transpose(dim, -1);
+  return xt.matmul(tensor(m, { dtype: x.dtype })).transpose(dim, -1);
+}
+
+/** Adaptive max over one dim (a max over a rectangle is the max over rows of the max over columns). */
+function adaptiveMaxDim(x: Tensor, dim: number, out: number): Tensor {
+  const L = x.shape[dim]!;
+  if (L === out) return x;
+  const parts = windows(L, out).map(([s, e]) => x.narrow(dim, s, e - s).max(dim, { keepdim: true }).values);
+  return cat(parts, dim);
+}
+
+function adaptive(op: string, x: Tensor, nd: number, outputSize: number | readonly (number | null)[], f: typeof adaptiveAvgDim): Tensor {
+  const sizes = adaptiveSizes(op, x, nd, outputSize);
+  let y = x;
+  sizes.forEach((s, i) => (y = f(y, x.ndim - nd + i, s)));
+  return y;
+}
+
+/**
+ * 1-D adaptive average pooling (PyTorch's `F.adaptive_avg_pool1d`): output `i` is the mean of
+ * `x[..., floor(i L / out) : ceil((i + 1) L / out)]`.
+ *
+ * @param x - shape [N, C, L] or [C, L]
+ * @param outputSize - L_out
+ * @returns [N, C, L_out] (or [C, L_out])
+ * @throws ShapeError for another rank; ValueError for a bad outputSize
+ * @example
+ * F.adaptiveAvgPool1d(tensor([[[1, 2, 3, 4, 5]]]), 2).toArray(); // [[[2, 4]]]
+ */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  return adaptive('adaptiveAvgPool1d', x, 1, outputSize, adaptiveAvgDim);
+}
+
+/**
+ * 2-D adaptive average pooling (PyTorch's `F.adaptive_avg_pool2d`): output `(i, j)` is the mean
+ * of the window `[floor(i H / H_out), ceil((i + 1) H / H_out)) x [floor(j W / W_out), ceil((j + 1) W / W_out))`.
+ *
+ * @param x - shape [N, C, H, W] or [C, H, W]
+ * @param outputSize - `[H_out, W_out]` (null keeps the input's size) or one number for both
+ * @returns [N, C, H_out, W_out]
+ * @throws ShapeError for another rank; ValueError for a bad outputSize
+ * @example
+ * F.adaptiveAvgPool2d(randn([2, 3, 7, 9]), [2, 4]).shape; // [2, 3, 2, 4]
+ * F.adaptiveAvgPool2d(ones([1, 1, 5, 5]), 1).toArray(); // [[[[1]]]]
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  return adaptive('adaptiveAvgPool2d', x, 2, outputSize, adaptiveAvgDim);
+}
+
+/**
+ * 1-D adaptive max pooling (PyTorch's `F.adaptive_max_pool1d`, without indices): output `i` is
+ * the max of `x[..., floor(i L / out) : ceil((i + 1) L / out)]`.
+ *
+ * @param x - shape [N, C, L] or [C, L]
+ * @param outputSize - L_out
+ * @returns [N, C, L_out]
+ * @throws ShapeError for another rank; ValueError for a bad outputSize
+ * @example
+ * F.adaptiveMaxPool1d(tensor([[[1, 5, 3, 4, 2]]]), 2).toArray(); // [[[5, 4]]]
+ */
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
+  return adaptive('adaptiveMaxPool1d', x, 1, outputSize, adaptiveMaxDim);
+}
+
+/**
+ * 2-D adaptive max pooling (PyTorch's `F.adaptive_max_pool2d`, without indices), over the
+ * windows of {@link adaptiveAvgPool2d}.
+ *
+ * @param x - shape [N, C, H, W] or [C, H, W]
+ * @param outputSize - `[H_out, W_out]` (null keeps the input's size) or one number for both
+ * @returns [N, C, H_out, W_out]
+ * @throws ShapeError for another rank; ValueError for a bad outputSize
+ * @example
+ * F.adaptiveMaxPool2d(arange(16).reshape([1, 1, 4, 4]), 2).toArray(); // [[[[5, 7], [13, 15]]]]
+ */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  return adaptive('adaptiveMaxPool2d', x, 2, outputSize, adaptiveMaxDim);
+}
+
+/** The interpolation modes of {@link interpolate}. @example const mode: F.InterpolateMode = 'bilinear'; */
+export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'area';
+
+/**
+ * Options of {@link interpolate}: exactly one of `size` and `scaleFactor`.
+ *
+ * @example
+ * const opts: F.InterpolateOptions = { scaleFactor: 2, mode: 'bilinear', alignCorners: false };
+ * F.interpolate(randn([1, 3, 4, 4]), opts).shape; // [1, 3, 8, 8]
+ */
+export interface InterpolateOptions {
+  /** The output spatial size, one number for every spatial dim or one per dim. */
+  size?: number | readonly number[] | null;
+  /** Multiplier of the spatial size, `out = floor(in * scaleFactor)`, one for all or one per dim. */
+  scaleFactor?: number | readonly number[] | null;
+  /** `'nearest'` (default), `'linear'` (3-D input), `'bilinear'` (4-D input) or `'area'` (adaptive average). */
+  mode?: InterpolateMode;
+  /** Linear modes: map the corner pixels' centres onto each other (default false). */
+  alignCorners?: boolean | null;
+  /** Compute the source scale from the sizes rather than from `scaleFactor` (default false). */
+  recomputeScaleFactor?: boolean | null;
+}
+
+/**
+ * Resamples the spatial dims of a batch (PyTorch's `F.interpolate`), with PyTorch's source
+ * index formulas. With `scale = in / out` (or `1 / scaleFactor` when given):
+ * nearest takes `min(floor(i * scale), in - 1)` (scale in float32, as PyTorch);
+ * linear modes read `src = (i + 0.5) scale - 0.5` clamped at 0, or `i (in - 1) / (out - 1)` with
+ * `alignCorners`, and mix the two neighbours `floor(src)` and the next by their distance.
+ *
+ * @param x - shape [N, C, L] (nearest, linear, area) or [N, C, H, W] (nearest, bilinear, area)
+ * @returns [N, C, L_out] or [N, C, H_out, W_out]
+ * @throws ValueError without exactly one of size and scaleFactor, for a mode that does not fit
+ *   the rank, or alignCorners with nearest or area
+ * @example
+ * F.interpolate(tensor([[[1, 2]]]), { scaleFactor: 2 }).toArray(); // [[[1, 1, 2, 2]]]
+ * F.interpolate(tensor([[[1, 2]]]), { size: 4, mode: 'linear' }).toArray(); // [[[1, 1.25, 1.75, 2]]]
+ * F.interpolate(tensor([[[1, 2]]]), { size: 3, mode: 'linear', alignCorners: true }).toArray(); // [[[1, 1.5, 2]]]
+ */
+export function interpolate(x: Tensor, opts?: InterpolateOptions): Tensor {
+  opts = checkOptions(INTERPOLATE, opts);
+  const op = 'interpolate';
+  requireTensor(op, 'input', x);
+  const mode = opts.mode ?? 'nearest';
+  if (x.ndim !== 3 && x.ndim !== 4)
+    throw new ShapeError(`${op}: expected a 3-D [N, C, L] or 4-D [N, C, H, W] input, got input.shape=${fmtShape(x.shape)}`);
+  const nd = x.ndim - 2;
+  if ((mode === 'linear' && nd !== 1) || (mode === 'bilinear' && nd !== 2))
+    throw new ValueError(`${op}: mode '${mode}' needs a ${mode === 'linear' ? '3' : '4'}-D input, got input.shape=${fmtShape(x.shape)}`);
+  const alignCorners = opts.alignCorners ?? false;
+  if (opts.alignCorners != null && (mode === 'nearest' || mode === 'area'))
+    throw new ValueError(`${op}: alignCorners can only be set with the linear modes, got mode '${mode}'`);
+  if ((opts.size == null) === (opts.scaleFactor == null))
+    throw new ValueError(`${op}: give exactly one of size and scaleFactor, got size=${JSON.stringify(opts.size)}, scaleFactor=${JSON.stringify(opts.scaleFactor)}`);
+  const inSizes = x.shape.slice(2);
+  const perDim = <T>(name: string, v: T | readonly T[]): T[] => {
+    const a = Array.isArray(v) ? [...(v as T[])] : Array<T>(nd).fill(v as T);
+    if (a.length !== nd) throw new ValueError(`${op}: ${name} must have ${nd} entries for input.shape=${fmtShape(x.shape)}, got ${JSON.stringify(v)}`);
+    return a;
+  };
+  let outSizes: number[];
+  let scales: Array<number | null> = Array<number | null>(nd).fill(null);
+  if (opts.size != null) {
+    outSizes = perDim('size', opts.size);
+    if (outSizes.some((s) => !Number.isInteger(s) || s < 1)) throw new ValueError(`${op}: size must be integers >= 1, got ${JSON.stringify(opts.size)}`);
+  } else {
+    const sf = perDim('scaleFactor', opts.scaleFactor!);
+    if (sf.some((s) => !(s > 0))) throw new ValueError(`${op}: scaleFactor must be positive, got ${JSON.stringify(opts.scaleFactor)}`);
+    outSizes = inSizes.map((L, i) => Math.floor(L * sf[i]!));
+    if (outSizes.some((s) => s < 1)) throw new ValueError(`${op}: scaleFactor ${JSON.stringify(opts.scaleFactor)} gives an empty output for input.shape=${fmtShape(x.shape)}`);
+    if (!opts.recomputeScaleFactor) scales = sf;
+  }
+  if (mode === 'area') return adaptive(op, x, nd, outSizes, adaptiveAvgDim);
+  let y = x;
+  for (let i = 0; i < nd; i++) {
+    const dim = 2 + i;
+    y = mode === 'nearest' ? nearestDim(y, dim, outSizes[i]!, scales[i]!) : linearDim(y, dim, outSizes[i]!, scales[i]!, alignCorners);
+  }
+  return y;
+}
+
+function nearestDim(x: Tensor, dim: number, out: number, scale: number | null): Tensor {
+  const L = x.shape[dim]!;
+  // PyTorch's nearest_idx: the scale and the product are float32.
+  const s = Math.fround(scale ? 1 / scale : Math.fround(L) / out);
+  const idx = Array.from({ length: out }, (_, i) =>
+    out === L ? i : out === 2 * L ? i >> 1 : Math.min(Math.floor(Math.fround(i * s)), L - 1));
+  return x.indexSelect(dim, tensor(idx, { dtype: 'int32' }));
+}
+
+function linearDim(x: Tensor, dim: number, out: number, scale: number | null, alignCorners: boolean): Tensor {
+  const L = x.shape[dim]!;
+  const s = alignCorners ? (out > 1 ? (L - 1) / (out - 1) : 0) : scale ? 1 / scale : L / out;
+  const i0: number[] = [], i1: number[] = [], w1: number[] = [];
+  for (let i = 0; i < out; i++) {
+    const src = alignCorners ? s * i : Math.max(s * (i + 0.5) - 0.5, 0);
+    const lo = Math.floor(src);
+    i0.push(lo);
+    i1.push(lo < L - 1 ? lo + 1 : lo);
+    w1.push(src - lo);
+  }
+  const shape = x.shape.map((_, k) => (k === dim ? out : 1));
+  const l1 = tensor(w1, { dtype: x.dtype }).reshape(shape);
+  const a = x.indexSelect(dim, tensor(i0, { dtype: 'int32' }));
+  const b = x.indexSelect(dim, tensor(i1, { dtype: 'int32' }));
+  return a.mul(l1.neg().add(1)).add(b.mul(l1));
+}

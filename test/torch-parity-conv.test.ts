@@ -54,6 +54,8 @@ const OPS: Record<string, OpFn> = {
   adaptiveAvgPool2d: (i, p) => F.adaptiveAvgPool2d(i.x!, p.out),
   adaptiveMaxPool1d: (i, p) => F.adaptiveMaxPool1d(i.x!, p.out),
   adaptiveMaxPool2d: (i, p) => F.adaptiveMaxPool2d(i.x!, p.out),
+  pixelShuffle: (i, p) => F.pixelShuffle(i.x!, p.r),
+  pixelUnshuffle: (i, p) => F.pixelUnshuffle(i.x!, p.r),
   interpolate: (i, p) =>
     F.interpolate(i.x!, { size: p.size, scaleFactor: p.scaleFactor, mode: p.mode, alignCorners: p.alignCorners, recomputeScaleFactor: p.recomputeScaleFactor }),
 };

@@ -109,4 +109,9 @@ for mode, shape in [('nearest', (2, 2, 5)), ('nearest', (1, 2, 4, 5)), ('linear'
         case(f'interpolate {mode} by scaleFactor 1.7, recomputeScaleFactor', 'interpolate', interp, {'x': r(*shape)},
              {'scaleFactor': 1.7, 'mode': mode, 'recomputeScaleFactor': True})
 
+# pixel (un)shuffle
+case('pixelShuffle r=2 of a 5-D input', 'pixelShuffle', lambda i, p: F.pixel_shuffle(i['x'], p['r']), {'x': r(2, 1, 8, 2, 3)}, {'r': 2})
+case('pixelShuffle r=3', 'pixelShuffle', lambda i, p: F.pixel_shuffle(i['x'], p['r']), {'x': r(1, 9, 2, 2)}, {'r': 3})
+case('pixelUnshuffle r=2', 'pixelUnshuffle', lambda i, p: F.pixel_unshuffle(i['x'], p['r']), {'x': r(2, 3, 4, 6)}, {'r': 2})
+
 write('nn-conv', cases)

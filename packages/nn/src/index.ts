@@ -82,3 +82,7 @@ export {
 // Convolution and resampling (issue 18)
 export { ConvTranspose2d, ConvTranspose1d, type ConvTransposeLayerOptions } from './layers/conv-transpose2d.js';
 export { Conv1d, type Conv1dLayerOptions } from './layers/conv1d.js';
+export {
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Upsample, PixelShuffle, PixelUnshuffle,
+  type UpsampleOptions,
+} from './layers/resample.js';

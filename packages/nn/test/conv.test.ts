@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, ShapeError, ValueError, arange, gradcheck, gradgradcheck, ones, randn, tensor, zeros, type Tensor } from '@tapegrad/core';
-import { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, F } from '@tapegrad/nn';
+import {
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, F,
+  PixelShuffle, PixelUnshuffle, Upsample,
+} from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
 const f64 = (shape: number[], seed: number): Tensor => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
@@ -201,5 +204,30 @@ describe('interpolate', () => {
     expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'bilinear' })).toThrow(/^interpolate: mode 'bilinear' needs a 4-D input/);
     expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, alignCorners: true })).toThrow(/^interpolate: alignCorners can only be set with the linear modes/);
     expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'bicubic' } as never)).toThrow(/^interpolate: option mode must be/);
+  });
+});
+
+describe('resampling layers', () => {
+  it('pixelUnshuffle inverts pixelShuffle, and both check their shapes', () => {
+    const x = randn([2, 8, 3, 5]);
+    expect(F.pixelUnshuffle(F.pixelShuffle(x, 2), 2).toArray()).toEqual(x.toArray());
+    expect(new PixelShuffle(2).call(x).shape).toEqual([2, 2, 6, 10]);
+    expect(new PixelUnshuffle(2).call(zeros([1, 1, 4, 6])).shape).toEqual([1, 4, 2, 3]);
+    expect(() => F.pixelShuffle(ones([1, 3, 2, 2]), 2)).toThrow(/^pixelShuffle: expected \[\*, C r\^2, H, W\] with channels divisible by 4, got input.shape=\[1,3,2,2\]/);
+    expect(() => F.pixelUnshuffle(ones([1, 1, 3, 2]), 2)).toThrow(/^pixelUnshuffle: expected/);
+  });
+
+  it('the adaptive pool and Upsample modules call their functions', () => {
+    const x = randn([2, 3, 7, 6]);
+    expect(new AdaptiveAvgPool2d([2, 3]).call(x).toArray()).toEqual(F.adaptiveAvgPool2d(x, [2, 3]).toArray());
+    expect(new AdaptiveMaxPool2d(2).call(x).toArray()).toEqual(F.adaptiveMaxPool2d(x, 2).toArray());
+    expect(new AdaptiveAvgPool1d(3).call(x.flatten(2)).shape).toEqual([2, 3, 3]);
+    expect(new AdaptiveMaxPool1d(3).call(x.flatten(2)).shape).toEqual([2, 3, 3]);
+    const up = new Upsample({ scaleFactor: 2, mode: 'bilinear', alignCorners: true });
+    expect(up.call(x).toArray()).toEqual(F.interpolate(x, { scaleFactor: 2, mode: 'bilinear', alignCorners: true }).toArray());
+    expect(() => new Upsample({ scale: 2 } as never)).toThrow(/^Upsample: unknown option 'scale'/);
+    expect(() => new AdaptiveAvgPool2d([2] as never)).toThrow(/^AdaptiveAvgPool2d: outputSize must be an integer >= 0 or 2 of them/);
+    expect(() => new AdaptiveMaxPool1d(1.5)).toThrow(/^AdaptiveMaxPool1d: outputSize must be an integer >= 0, got 1.5/);
+    expect(() => new PixelShuffle(0)).toThrow(/^PixelShuffle: upscaleFactor must be an integer >= 1, got 0/);
   });
 });

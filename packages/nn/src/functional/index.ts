@@ -31,6 +31,6 @@ export {
   type PadMode, type PadOptions, type Conv1dOptions, type ConvTranspose1dOptions, type ConvTranspose2dOptions,
 } from './conv.js';
 export {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, pixelShuffle, pixelUnshuffle,
   type InterpolateMode, type InterpolateOptions,
 } from './resample.js';

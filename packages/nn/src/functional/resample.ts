@@ -223,3 +223,52 @@ function linearDim(x: Tensor, dim: number, out: number, scale: number | null, al
   const b = x.indexSelect(dim, tensor(i1, { dtype: 'int32' }));
   return a.mul(l1.neg().add(1)).add(b.mul(l1));
 }
+
+/**
+ * Rearranges `[*, C r², H, W]` into `[*, C, H r, W r]` (PyTorch's `F.pixel_shuffle`):
+ * `out[..., c, h r + i, w r + j] = x[..., c r² + i r + j, h, w]`.
+ *
+ * @param x - shape [*, C r², H, W] (at least 3-D)
+ * @param upscaleFactor - r, an integer >= 1
+ * @returns [*, C, H r, W r]
+ * @throws ShapeError when the channels are not divisible by r² or the input has fewer than 3 dims
+ * @example
+ * F.pixelShuffle(arange(4).reshape([4, 1, 1]), 2).toArray(); // [[[0, 1], [2, 3]]]
+ */
+export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
+  const op = 'pixelShuffle';
+  requireTensor(op, 'input', x);
+  const r = upscaleFactor;
+  if (!Number.isInteger(r) || r < 1) throw new ValueError(`${op}: upscaleFactor must be an integer >= 1, got ${JSON.stringify(r)}`);
+  if (x.ndim < 3 || x.shape[x.ndim - 3]! % (r * r) !== 0)
+    throw new ShapeError(`${op}: expected [*, C r^2, H, W] with channels divisible by ${r * r}, got input.shape=${fmtShape(x.shape)}`);
+  const lead = x.shape.slice(0, -3);
+  const [C, H, W] = x.shape.slice(-3) as [number, number, number];
+  const k = lead.length;
+  const y = x.reshape([...lead, C / (r * r), r, r, H, W]);
+  return y.permute([...lead.map((_, i) => i), k, k + 3, k + 1, k + 4, k + 2]).reshape([...lead, C / (r * r), H * r, W * r]);
+}
+
+/**
+ * The inverse of {@link pixelShuffle} (PyTorch's `F.pixel_unshuffle`): `[*, C, H r, W r]` into `[*, C r², H, W]`.
+ *
+ * @param x - shape [*, C, H r, W r] (at least 3-D)
+ * @param downscaleFactor - r, an integer >= 1
+ * @returns [*, C r², H, W]
+ * @throws ShapeError when H or W is not divisible by r or the input has fewer than 3 dims
+ * @example
+ * F.pixelUnshuffle(tensor([[[0, 1], [2, 3]]]), 2).reshape([4]).toArray(); // [0, 1, 2, 3]
+ */
+export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
+  const op = 'pixelUnshuffle';
+  requireTensor(op, 'input', x);
+  const r = downscaleFactor;
+  if (!Number.isInteger(r) || r < 1) throw new ValueError(`${op}: downscaleFactor must be an integer >= 1, got ${JSON.stringify(r)}`);
+  if (x.ndim < 3 || x.shape[x.ndim - 2]! % r !== 0 || x.shape[x.ndim - 1]! % r !== 0)
+    throw new ShapeError(`${op}: expected [*, C, H r, W r] with H and W divisible by ${r}, got input.shape=${fmtShape(x.shape)}`);
+  const lead = x.shape.slice(0, -3);
+  const [C, H, W] = x.shape.slice(-3) as [number, number, number];
+  const k = lead.length;
+  const y = x.reshape([...lead, C, H / r, r, W / r, r]);
+  return y.permute([...lead.map((_, i) => i), k, k + 2, k + 4, k + 1, k + 3]).reshape([...lead, C * r * r, H / r, W / r]);
+}

@@ -114,4 +114,12 @@ case('pixelShuffle r=2 of a 5-D input', 'pixelShuffle', lambda i, p: F.pixel_shu
 case('pixelShuffle r=3', 'pixelShuffle', lambda i, p: F.pixel_shuffle(i['x'], p['r']), {'x': r(1, 9, 2, 2)}, {'r': 3})
 case('pixelUnshuffle r=2', 'pixelUnshuffle', lambda i, p: F.pixel_unshuffle(i['x'], p['r']), {'x': r(2, 3, 4, 6)}, {'r': 2})
 
+# 1-d pools, distances
+case('maxPool1d k3 stride 2 padding 1 dilation 2', 'maxPool1d', lambda i, p: F.max_pool1d(i['x'], 3, stride=2, padding=1, dilation=2), {'x': r(2, 3, 11)})
+case('avgPool1d k3 stride 2 padding 1', 'avgPool1d', lambda i, p: F.avg_pool1d(i['x'], 3, stride=2, padding=1), {'x': r(2, 3, 10)})
+case('cosineSimilarity dim 1 with broadcasting', 'cosineSimilarity', lambda i, p: F.cosine_similarity(i['a'], i['b'], dim=1), {'a': r(4, 5), 'b': r(1, 5)}, {'dim': 1})
+case('cosineSimilarity dim -1 of 3-D inputs', 'cosineSimilarity', lambda i, p: F.cosine_similarity(i['a'], i['b'], dim=-1), {'a': r(2, 3, 4), 'b': r(2, 3, 4)}, {'dim': -1})
+case('pairwiseDistance p=2', 'pairwiseDistance', lambda i, p: F.pairwise_distance(i['a'], i['b']), {'a': r(4, 5), 'b': r(4, 5)})
+case('pairwiseDistance p=1 keepdim', 'pairwiseDistance', lambda i, p: F.pairwise_distance(i['a'], i['b'], p=1.0, keepdim=True), {'a': r(4, 5), 'b': r(4, 5)}, {'p': 1, 'keepdim': True})
+
 write('nn-conv', cases)

@@ -83,6 +83,7 @@ export {
 export { ConvTranspose2d, ConvTranspose1d, type ConvTransposeLayerOptions } from './layers/conv-transpose2d.js';
 export { Conv1d, type Conv1dLayerOptions } from './layers/conv1d.js';
 export {
-  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Upsample, PixelShuffle, PixelUnshuffle,
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Upsample, PixelShuffle, PixelUnshuffle, MaxPool1d, AvgPool1d,
   type UpsampleOptions,
 } from './layers/resample.js';
+export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, ShapeError, ValueError, arange, gradcheck, gradgradcheck, ones, randn, tensor, zeros, type Tensor } from '@tapegrad/core';
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, F,
-  PixelShuffle, PixelUnshuffle, Upsample,
+  PixelShuffle, PixelUnshuffle, Upsample, MaxPool1d, AvgPool1d, CosineSimilarity, PairwiseDistance,
 } from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
@@ -229,5 +229,26 @@ describe('resampling layers', () => {
     expect(() => new AdaptiveAvgPool2d([2] as never)).toThrow(/^AdaptiveAvgPool2d: outputSize must be an integer >= 0 or 2 of them/);
     expect(() => new AdaptiveMaxPool1d(1.5)).toThrow(/^AdaptiveMaxPool1d: outputSize must be an integer >= 0, got 1.5/);
     expect(() => new PixelShuffle(0)).toThrow(/^PixelShuffle: upscaleFactor must be an integer >= 1, got 0/);
+  });
+});
+
+describe('1-D pools and distances', () => {
+  it('maxPool1d and avgPool1d equal the 2-D pools over a size-1 height', () => {
+    const x = f64([2, 3, 11], 30);
+    expect(F.maxPool1d(x, 3, { stride: 2, padding: 1 })).toBeAllClose(F.maxPool2d(x.unsqueeze(2), [1, 3], { stride: [1, 2], padding: [0, 1] }).squeeze(2));
+    expect(new AvgPool1d(2).call(tensor([[[1, 3, 2, 6, 9]]])).toArray()).toEqual([[[2, 4]]]);
+    expect(new MaxPool1d(2, { stride: 1 }).call(tensor([[[1, 3, 2]]])).toArray()).toEqual([[[3, 3]]]);
+    expect(() => new MaxPool1d(2, { padding: 2 })).toThrow(/^MaxPool1d: padding 2 must be at most half the kernel size 2/);
+    expect(() => new AvgPool1d(2, { ceilMode: true } as never)).toThrow(/^AvgPool1d: ceilMode is not supported/);
+    expect(() => F.maxPool1d(ones([4]), 2)).toThrow(/^maxPool1d: expected a 2-D \[C, L\] or 3-D \[N, C, L\] input/);
+  });
+
+  it('cosineSimilarity and pairwiseDistance follow their formulas and pass gradcheck', () => {
+    expect(new CosineSimilarity().call(tensor([[3, 4]]), tensor([[4, 3]])).item()).toBeCloseTo(24 / 25, 6);
+    expect(new PairwiseDistance({ p: 1, eps: 0 }).call(tensor([[0, 0]]), tensor([[3, -4]])).toArray()).toEqual([7]);
+    expect(gradcheck((a, b) => F.cosineSimilarity(a, b, { dim: -1 }), [f64([3, 4], 31), f64([3, 4], 32)]).ok).toBe(true);
+    expect(gradcheck((a, b) => F.pairwiseDistance(a, b), [f64([3, 4], 33), f64([3, 4], 34)]).ok).toBe(true);
+    expect(() => F.cosineSimilarity(ones([2, 3]), ones([2, 4]))).toThrow(/^cosineSimilarity: /);
+    expect(() => F.cosineSimilarity(ones([2, 3]), ones([2, 3]), { dim: 2 })).toThrow(/^cosineSimilarity: dim 2 is out of range/);
   });
 });

@@ -31,6 +31,7 @@ export {
   type PadMode, type PadOptions, type Conv1dOptions, type ConvTranspose1dOptions, type ConvTranspose2dOptions,
 } from './conv.js';
 export {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, pixelShuffle, pixelUnshuffle,
-  type InterpolateMode, type InterpolateOptions,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, pixelShuffle, pixelUnshuffle, maxPool1d, avgPool1d,
+  type InterpolateMode, type Pool1dOptions, type InterpolateOptions,
 } from './resample.js';
+export { cosineSimilarity, pairwiseDistance } from './distance.js';

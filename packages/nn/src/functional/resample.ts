@@ -1,10 +1,76 @@
-import { Tensor, ShapeError, ValueError, cat, fmtShape, tensor, checkOptions, defineOptions } from '@tapegrad/core';
+import {
+  Tensor, ShapeError, ValueError, cat, fmtShape, tensor, checkOptions, defineOptions, unsupported, maxPool2d, avgPool2d,
+} from '@tapegrad/core';
 import { requireTensor } from '../options.js';
 
 const INTERPOLATE = defineOptions('interpolate', {
   size: 'integer|integer[]|null', scaleFactor: 'number|number[]|null',
   mode: "'nearest'|'linear'|'bilinear'|'area'", alignCorners: 'boolean|null', recomputeScaleFactor: 'boolean|null',
 });
+
+/** @internal */
+export const MAX_POOL1D_FIELDS = {
+  stride: 'integer|integer[]|null', padding: 'integer|integer[]', dilation: 'integer|integer[]',
+  ceilMode: unsupported('ceilMode is not supported', false), returnIndices: unsupported('returnIndices is not supported', false),
+} as const;
+/** @internal */
+export const AVG_POOL1D_FIELDS = {
+  stride: 'integer|integer[]|null', padding: 'integer|integer[]',
+  ceilMode: unsupported('ceilMode is not supported', false),
+  countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
+} as const;
+const MAX_POOL1D = defineOptions('maxPool1d', MAX_POOL1D_FIELDS);
+const AVG_POOL1D = defineOptions('avgPool1d', AVG_POOL1D_FIELDS);
+
+/** Options of {@link maxPool1d} (each size a number). @example const opts: F.Pool1dOptions = { stride: 2 }; */
+export interface Pool1dOptions {
+  /** Step of the window (default: the kernel size). */
+  stride?: number | readonly number[] | null;
+  /** Padding on each side (max: -inf, avg: zeros counted in the mean), at most half the kernel (default 0). */
+  padding?: number | readonly number[];
+  /** Spacing between window elements (maxPool1d only; default 1). */
+  dilation?: number | readonly number[];
+}
+
+const one = (v: number | readonly number[]): number => (typeof v === 'number' ? v : (v[0] as number));
+
+function pool1d(op: string, x: Tensor, kernelSize: number | readonly number[], opts: Pool1dOptions, f: typeof maxPool2d): Tensor {
+  requireTensor(op, 'input', x);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: expected a 2-D [C, L] or 3-D [N, C, L] input, got input.shape=${fmtShape(x.shape)}`);
+  const k = one(kernelSize);
+  const o: Record<string, [number, number]> = { stride: [1, one(opts.stride ?? k)], padding: [0, one(opts.padding ?? 0)] };
+  if (opts.dilation !== undefined) o.dilation = [1, one(opts.dilation)];
+  return f(x.unsqueeze(-2), [1, k], o).squeeze(-2);
+}
+
+/**
+ * 1-D max pooling (PyTorch's `F.max_pool1d`): the largest value of each window of `kernelSize`.
+ *
+ * @param x - shape [N, C, L] or [C, L]
+ * @returns [N, C, L_out], `L_out = floor((L + 2 padding - dilation (k - 1) - 1) / stride) + 1`
+ * @throws ShapeError for another rank; ValueError for bad sizes (as core's maxPool2d)
+ * @example
+ * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2).toArray(); // [[[3, 5]]]
+ */
+export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: Pool1dOptions): Tensor {
+  opts = checkOptions(MAX_POOL1D, opts);
+  return pool1d('maxPool1d', x, kernelSize, opts, maxPool2d);
+}
+
+/**
+ * 1-D average pooling (PyTorch's `F.avg_pool1d`): the mean of each window of `kernelSize`
+ * (zero padding counts in the mean).
+ *
+ * @param x - shape [N, C, L] or [C, L]
+ * @returns [N, C, L_out], `L_out = floor((L + 2 padding - k) / stride) + 1`
+ * @throws ShapeError for another rank; ValueError for bad sizes (as core's avgPool2d)
+ * @example
+ * F.avgPool1d(tensor([[[1, 3, 2, 6]]]), 2).toArray(); // [[[2, 4]]]
+ */
+export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: Pool1dOptions): Tensor {
+  opts = checkOptions(AVG_POOL1D, opts);
+  return pool1d('avgPool1d', x, kernelSize, opts, avgPool2d as typeof maxPool2d);
+}
 
 /** The output sizes of an adaptive pool over the last `nd` dims of `x`: a number, or one per dim (null keeps the input's). */
 function adaptiveSizes(op: string, x: Tensor, nd: number, outputSize: number | readonly (number | null)[]): number[] {

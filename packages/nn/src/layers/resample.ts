@@ -2,9 +2,12 @@ import { ValueError, checkOptions, defineOptions, type Tensor } from '@tapegrad/
 import { Module } from '../module.js';
 import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, pixelShuffle, pixelUnshuffle,
-  type InterpolateMode,
+  maxPool1d, avgPool1d, MAX_POOL1D_FIELDS, AVG_POOL1D_FIELDS, type InterpolateMode, type Pool1dOptions,
 } from '../functional/resample.js';
+import { single } from './conv-transpose2d.js';
 
+const MAX_POOL1D = defineOptions('MaxPool1d', MAX_POOL1D_FIELDS);
+const AVG_POOL1D = defineOptions('AvgPool1d', AVG_POOL1D_FIELDS);
 const UPSAMPLE = defineOptions('Upsample', {
   size: 'integer|integer[]|null', scaleFactor: 'number|number[]|null',
   mode: "'nearest'|'linear'|'bilinear'|'area'", alignCorners: 'boolean|null', recomputeScaleFactor: 'boolean|null',
@@ -179,4 +182,58 @@ export class PixelUnshuffle extends Module {
   }
   override extraRepr(): string { return `downscaleFactor=${this.downscaleFactor}`; }
   forward(x: Tensor): Tensor { return pixelUnshuffle(x, this.downscaleFactor); }
+}
+
+/**
+ * 1-D max pooling (PyTorch's `nn.MaxPool1d`); see {@link F.maxPool1d}.
+ *
+ * Shape: [N, C, L_in] -> [N, C, L_out], `L_out = floor((L_in + 2 padding - dilation (kernelSize - 1) - 1) / stride) + 1`.
+ *
+ * @example
+ * new MaxPool1d(2).call(randn([4, 3, 10])).shape; // [4, 3, 5]
+ */
+export class MaxPool1d extends Module {
+  /** The window length. */
+  readonly kernelSize: number;
+  /** The options passed to {@link F.maxPool1d}. */
+  readonly options: Pool1dOptions;
+  constructor(kernelSize: number, opts?: Pool1dOptions) {
+    super();
+    this.options = { ...checkOptions(MAX_POOL1D, opts) };
+    checkPool1d('MaxPool1d', kernelSize, this.options);
+    this.kernelSize = kernelSize;
+  }
+  override extraRepr(): string { return `kernelSize=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}`; }
+  forward(x: Tensor): Tensor { return maxPool1d(x, this.kernelSize, this.options); }
+}
+
+/**
+ * 1-D average pooling (PyTorch's `nn.AvgPool1d`; zero padding counts in the mean); see {@link F.avgPool1d}.
+ *
+ * Shape: [N, C, L_in] -> [N, C, L_out], `L_out = floor((L_in + 2 padding - kernelSize) / stride) + 1`.
+ *
+ * @example
+ * new AvgPool1d(3, { stride: 1, padding: 1 }).call(randn([4, 3, 10])).shape; // [4, 3, 10]
+ */
+export class AvgPool1d extends Module {
+  /** The window length. */
+  readonly kernelSize: number;
+  /** The options passed to {@link F.avgPool1d}. */
+  readonly options: Pool1dOptions;
+  constructor(kernelSize: number, opts?: Pool1dOptions) {
+    super();
+    this.options = { ...checkOptions(AVG_POOL1D, opts) };
+    checkPool1d('AvgPool1d', kernelSize, this.options);
+    this.kernelSize = kernelSize;
+  }
+  override extraRepr(): string { return `kernelSize=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}`; }
+  forward(x: Tensor): Tensor { return avgPool1d(x, this.kernelSize, this.options); }
+}
+
+function checkPool1d(op: string, kernelSize: number, o: Pool1dOptions): void {
+  const k = single(op, 'kernelSize', kernelSize, 1);
+  if (o.stride != null) single(op, 'stride', o.stride, 1);
+  if (o.dilation != null) single(op, 'dilation', o.dilation, 1);
+  const p = single(op, 'padding', o.padding ?? 0, 0);
+  if (2 * p > k) throw new ValueError(`${op}: padding ${p} must be at most half the kernel size ${k}`);
 }

@@ -87,3 +87,4 @@ export {
   type UpsampleOptions,
 } from './layers/resample.js';
 export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
+export { Dropout1d, Dropout2d } from './layers/channel-dropout.js';

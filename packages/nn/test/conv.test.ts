@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, ShapeError, ValueError, arange, gradcheck, gradgradcheck, ones, randn, tensor, zeros, type Tensor } from '@tapegrad/core';
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, F,
-  PixelShuffle, PixelUnshuffle, Upsample, MaxPool1d, AvgPool1d, CosineSimilarity, PairwiseDistance,
+  PixelShuffle, PixelUnshuffle, Upsample, MaxPool1d, AvgPool1d, CosineSimilarity, PairwiseDistance, Dropout1d, Dropout2d,
 } from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
@@ -250,5 +250,25 @@ describe('1-D pools and distances', () => {
     expect(gradcheck((a, b) => F.pairwiseDistance(a, b), [f64([3, 4], 33), f64([3, 4], 34)]).ok).toBe(true);
     expect(() => F.cosineSimilarity(ones([2, 3]), ones([2, 4]))).toThrow(/^cosineSimilarity: /);
     expect(() => F.cosineSimilarity(ones([2, 3]), ones([2, 3]), { dim: 2 })).toThrow(/^cosineSimilarity: dim 2 is out of range/);
+  });
+});
+
+describe('Dropout1d and Dropout2d', () => {
+  it('zero whole channels and scale the rest by 1 / (1 - p)', () => {
+    const y = F.dropout2d(ones([8, 16, 3, 3], { dtype: 'float64' }), { p: 0.5, generator: new Generator(5) });
+    const perChannel = y.reshape([8 * 16, 9]);
+    const mx = perChannel.amax(1), mn = perChannel.amin(1);
+    expect(mx.sub(mn).abs().max().item()).toBe(0);
+    const vals = new Set(mx.toArray() as number[]);
+    expect([...vals].sort()).toEqual([0, 2]);
+    const y1 = new Dropout1d(0.5, { generator: new Generator(6) }).call(ones([4, 8, 5]));
+    expect(new Set((y1.reshape([32, 5]).amax(1).sub(y1.reshape([32, 5]).amin(1))).toArray() as number[])).toEqual(new Set([0]));
+  });
+
+  it('are the identity in evaluation and check their input', () => {
+    const x = randn([2, 3, 4, 4]);
+    expect(new Dropout2d(0.5).eval().call(x)).toBe(x);
+    expect(() => F.dropout2d(ones([4, 4]))).toThrow(/^dropout2d: expected a 3-D or 4-D input, got input.shape=\[4,4\]/);
+    expect(() => new Dropout1d(1.5)).toThrow(/^Dropout1d: dropout probability has to be between 0 and 1/);
   });
 });

@@ -35,3 +35,4 @@ export {
   type InterpolateMode, type Pool1dOptions, type InterpolateOptions,
 } from './resample.js';
 export { cosineSimilarity, pairwiseDistance } from './distance.js';
+export { dropout1d, dropout2d } from './channel-dropout.js';

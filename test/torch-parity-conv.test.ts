@@ -58,6 +58,11 @@ const OPS: Record<string, OpFn> = {
   avgPool1d: (i) => F.avgPool1d(i.x!, 3, { stride: 2, padding: 1 }),
   cosineSimilarity: (i, p) => F.cosineSimilarity(i.a!, i.b!, { dim: p.dim }),
   pairwiseDistance: (i, p) => F.pairwiseDistance(i.a!, i.b!, { p: p.p, keepdim: p.keepdim }),
+  unfold: (i) => F.unfold(i.x!, [2, 3], { dilation: [1, 2], padding: 1, stride: 2 }),
+  fold: (i) =>
+    i.x!.shape[1] === 18 && i.x!.shape[0] === 2
+      ? F.fold(i.x!, [5, 6], [2, 3], { dilation: [1, 2], padding: 1, stride: 2 })
+      : F.fold(i.x!, [4, 5], 3),
   pixelShuffle: (i, p) => F.pixelShuffle(i.x!, p.r),
   pixelUnshuffle: (i, p) => F.pixelUnshuffle(i.x!, p.r),
   interpolate: (i, p) =>

@@ -122,4 +122,9 @@ case('cosineSimilarity dim -1 of 3-D inputs', 'cosineSimilarity', lambda i, p: F
 case('pairwiseDistance p=2', 'pairwiseDistance', lambda i, p: F.pairwise_distance(i['a'], i['b']), {'a': r(4, 5), 'b': r(4, 5)})
 case('pairwiseDistance p=1 keepdim', 'pairwiseDistance', lambda i, p: F.pairwise_distance(i['a'], i['b'], p=1.0, keepdim=True), {'a': r(4, 5), 'b': r(4, 5)}, {'p': 1, 'keepdim': True})
 
+# fold / unfold
+case('unfold k[2,3] stride 2 padding 1 dilation [1,2]', 'unfold', lambda i, p: F.unfold(i['x'], [2, 3], dilation=[1, 2], padding=1, stride=2), {'x': r(2, 3, 5, 6)})
+case('fold k[2,3] stride 2 padding 1 dilation [1,2] into [5,6]', 'fold', lambda i, p: F.fold(i['x'], [5, 6], [2, 3], dilation=[1, 2], padding=1, stride=2), {'x': r(2, 18, 6)})
+case('fold overlapping blocks k3 stride 1 into [4,5]', 'fold', lambda i, p: F.fold(i['x'], [4, 5], 3), {'x': r(1, 18, 6)})
+
 write('nn-conv', cases)

@@ -88,3 +88,4 @@ export {
 } from './layers/resample.js';
 export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export { Dropout1d, Dropout2d } from './layers/channel-dropout.js';
+export { Fold, Unfold, Unflatten } from './layers/fold.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, ShapeError, ValueError, arange, gradcheck, gradgradcheck, ones, randn, tensor, zeros, type Tensor } from '@tapegrad/core';
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, F,
-  PixelShuffle, PixelUnshuffle, Upsample, MaxPool1d, AvgPool1d, CosineSimilarity, PairwiseDistance, Dropout1d, Dropout2d,
+  PixelShuffle, PixelUnshuffle, Upsample, MaxPool1d, AvgPool1d, CosineSimilarity, PairwiseDistance, Dropout1d, Dropout2d, Fold, Unfold, Unflatten,
 } from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
@@ -270,5 +270,28 @@ describe('Dropout1d and Dropout2d', () => {
     expect(new Dropout2d(0.5).eval().call(x)).toBe(x);
     expect(() => F.dropout2d(ones([4, 4]))).toThrow(/^dropout2d: expected a 3-D or 4-D input, got input.shape=\[4,4\]/);
     expect(() => new Dropout1d(1.5)).toThrow(/^Dropout1d: dropout probability has to be between 0 and 1/);
+  });
+});
+
+describe('Fold, Unfold and Unflatten', () => {
+  it('fold is the adjoint of unfold: <unfold(x), y> = <x, fold(y)>', () => {
+    const x = f64([1, 2, 5, 6], 40), y = f64([1, 2 * 6, 6], 41);
+    const o = { stride: 2, padding: 1, dilation: [1, 2] };
+    const lhs = F.unfold(x, [2, 3], o).mul(y).sum().item();
+    const rhs = x.mul(F.fold(y, [5, 6], [2, 3], o)).sum().item();
+    expect(lhs).toBeCloseTo(rhs, 10);
+    expect(new Unfold(2, { stride: 2 }).call(zeros([1, 3, 4, 4])).shape).toEqual([1, 12, 4]);
+    expect(new Fold([4, 4], 2, { stride: 2 }).call(zeros([1, 12, 4])).shape).toEqual([1, 3, 4, 4]);
+    expect(gradcheck((xx) => F.fold(xx, [4, 5], 3), [f64([1, 18, 6], 42)]).ok).toBe(true);
+  });
+
+  it('check their shapes', () => {
+    expect(() => F.fold(ones([1, 10, 6]), [4, 5], 3)).toThrow(/^fold: input.shape=\[1,10,6\] must be \[N, C\*9, 6\]/);
+    expect(() => F.unfold(ones([4, 4]), 2)).toThrow(/^unfold: expected a 3-D or 4-D input/);
+  });
+
+  it('Unflatten splits one dim', () => {
+    expect(new Unflatten(-1, [2, -1]).call(zeros([3, 8])).shape).toEqual([3, 2, 4]);
+    expect(() => new Unflatten(1, [2.5])).toThrow(/^Unflatten: unflattenedSize must be an array of integers >= -1/);
   });
 });

@@ -36,3 +36,4 @@ export {
 } from './resample.js';
 export { cosineSimilarity, pairwiseDistance } from './distance.js';
 export { dropout1d, dropout2d } from './channel-dropout.js';
+export { fold, unfold, type FoldOptions } from './fold.js';

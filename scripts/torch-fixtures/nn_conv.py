@@ -127,4 +127,11 @@ case('unfold k[2,3] stride 2 padding 1 dilation [1,2]', 'unfold', lambda i, p: F
 case('fold k[2,3] stride 2 padding 1 dilation [1,2] into [5,6]', 'fold', lambda i, p: F.fold(i['x'], [5, 6], [2, 3], dilation=[1, 2], padding=1, stride=2), {'x': r(2, 18, 6)})
 case('fold overlapping blocks k3 stride 1 into [4,5]', 'fold', lambda i, p: F.fold(i['x'], [4, 5], 3), {'x': r(1, 18, 6)})
 
+# bicubic
+for size in [[7, 3], [9, 11], [1, 1]]:
+    for ac in [False, True]:
+        case(f'interpolate bicubic [1,2,4,5] to size {size}, alignCorners {ac}', 'interpolate', interp, {'x': r(1, 2, 4, 5)},
+             {'size': size, 'mode': 'bicubic', 'alignCorners': ac})
+case('interpolate bicubic by scaleFactor [1.7, 0.6]', 'interpolate', interp, {'x': r(1, 2, 4, 5)}, {'scaleFactor': [1.7, 0.6], 'mode': 'bicubic'})
+
 write('nn-conv', cases)

@@ -197,13 +197,15 @@ describe('interpolate', () => {
   it('passes gradcheck in the linear modes', () => {
     expect(gradcheck((xx) => F.interpolate(xx, { size: [5, 3], mode: 'bilinear' }), [f64([1, 2, 3, 4], 22)]).ok).toBe(true);
     expect(gradcheck((xx) => F.interpolate(xx, { size: 7, mode: 'linear', alignCorners: true }), [f64([1, 2, 4], 23)]).ok).toBe(true);
+    expect(gradcheck((xx) => F.interpolate(xx, { scaleFactor: 1.5, mode: 'bicubic' }), [f64([1, 1, 3, 4], 24)]).ok).toBe(true);
   });
 
   it('refuses options that do not fit', () => {
     expect(() => F.interpolate(ones([1, 1, 4]), {})).toThrow(/^interpolate: give exactly one of size and scaleFactor/);
     expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'bilinear' })).toThrow(/^interpolate: mode 'bilinear' needs a 4-D input/);
     expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, alignCorners: true })).toThrow(/^interpolate: alignCorners can only be set with the linear modes/);
-    expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'bicubic' } as never)).toThrow(/^interpolate: option mode must be/);
+    expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'trilinear' } as never)).toThrow(/^interpolate: option mode must be/);
+    expect(() => F.interpolate(ones([1, 1, 4]), { size: 8, mode: 'bicubic' })).toThrow(/^interpolate: mode 'bicubic' needs a 4-D input/);
   });
 });
 

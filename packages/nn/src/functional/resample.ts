@@ -5,7 +5,7 @@ import { requireTensor } from '../options.js';
 
 const INTERPOLATE = defineOptions('interpolate', {
   size: 'integer|integer[]|null', scaleFactor: 'number|number[]|null',
-  mode: "'nearest'|'linear'|'bilinear'|'area'", alignCorners: 'boolean|null', recomputeScaleFactor: 'boolean|null',
+  mode: "'nearest'|'linear'|'bilinear'|'bicubic'|'area'", alignCorners: 'boolean|null', recomputeScaleFactor: 'boolean|null',
 });
 
 /** @internal */
@@ -183,7 +183,7 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly (numb
 }
 
 /** The interpolation modes of {@link interpolate}. @example const mode: F.InterpolateMode = 'bilinear'; */
-export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'area';
+export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'area';
 
 /**
  * Options of {@link interpolate}: exactly one of `size` and `scaleFactor`.
@@ -197,7 +197,7 @@ export interface InterpolateOptions {
   size?: number | readonly number[] | null;
   /** Multiplier of the spatial size, `out = floor(in * scaleFactor)`, one for all or one per dim. */
   scaleFactor?: number | readonly number[] | null;
-  /** `'nearest'` (default), `'linear'` (3-D input), `'bilinear'` (4-D input) or `'area'` (adaptive average). */
+  /** `'nearest'` (default), `'linear'` (3-D input), `'bilinear'` or `'bicubic'` (4-D input), or `'area'` (adaptive average). */
   mode?: InterpolateMode;
   /** Linear modes: map the corner pixels' centres onto each other (default false). */
   alignCorners?: boolean | null;
@@ -210,7 +210,9 @@ export interface InterpolateOptions {
  * index formulas. With `scale = in / out` (or `1 / scaleFactor` when given):
  * nearest takes `min(floor(i * scale), in - 1)` (scale in float32, as PyTorch);
  * linear modes read `src = (i + 0.5) scale - 0.5` clamped at 0, or `i (in - 1) / (out - 1)` with
- * `alignCorners`, and mix the two neighbours `floor(src)` and the next by their distance.
+ * `alignCorners`, and mix the two neighbours `floor(src)` and the next by their distance;
+ * bicubic mixes the four neighbours `floor(src) - 1 .. floor(src) + 2` (clamped to the edge) with
+ * Keys' cubic convolution weights, A = -0.75 (the source index is not clamped at 0).
  *
  * @param x - shape [N, C, L] (nearest, linear, area) or [N, C, H, W] (nearest, bilinear, area)
  * @returns [N, C, L_out] or [N, C, H_out, W_out]
@@ -229,7 +231,7 @@ export function interpolate(x: Tensor, opts?: InterpolateOptions): Tensor {
   if (x.ndim !== 3 && x.ndim !== 4)
     throw new ShapeError(`${op}: expected a 3-D [N, C, L] or 4-D [N, C, H, W] input, got input.shape=${fmtShape(x.shape)}`);
   const nd = x.ndim - 2;
-  if ((mode === 'linear' && nd !== 1) || (mode === 'bilinear' && nd !== 2))
+  if ((mode === 'linear' && nd !== 1) || ((mode === 'bilinear' || mode === 'bicubic') && nd !== 2))
     throw new ValueError(`${op}: mode '${mode}' needs a ${mode === 'linear' ? '3' : '4'}-D input, got input.shape=${fmtShape(x.shape)}`);
   const alignCorners = opts.alignCorners ?? false;
   if (opts.alignCorners != null && (mode === 'nearest' || mode === 'area'))
@@ -258,7 +260,9 @@ export function interpolate(x: Tensor, opts?: InterpolateOptions): Tensor {
   let y = x;
   for (let i = 0; i < nd; i++) {
     const dim = 2 + i;
-    y = mode === 'nearest' ? nearestDim(y, dim, outSizes[i]!, scales[i]!) : linearDim(y, dim, outSizes[i]!, scales[i]!, alignCorners);
+    y = mode === 'nearest' ? nearestDim(y, dim, outSizes[i]!, scales[i]!)
+      : mode === 'bicubic' ? cubicDim(y, dim, outSizes[i]!, scales[i]!, alignCorners)
+      : linearDim(y, dim, outSizes[i]!, scales[i]!, alignCorners);
   }
   return y;
 }
@@ -270,6 +274,36 @@ function nearestDim(x: Tensor, dim: number, out: number, scale: number | null): 
   const idx = Array.from({ length: out }, (_, i) =>
     out === L ? i : out === 2 * L ? i >> 1 : Math.min(Math.floor(Math.fround(i * s)), L - 1));
   return x.indexSelect(dim, tensor(idx, { dtype: 'int32' }));
+}
+
+/** Keys' cubic convolution weights of the four neighbours at distance t from the second (A = -0.75, as PyTorch). */
+function cubicWeights(t: number): [number, number, number, number] {
+  const A = -0.75;
+  const c1 = (x: number) => ((A + 2) * x - (A + 3)) * x * x + 1;
+  const c2 = (x: number) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+  return [c2(t + 1), c1(t), c1(1 - t), c2(2 - t)];
+}
+
+function cubicDim(x: Tensor, dim: number, out: number, scale: number | null, alignCorners: boolean): Tensor {
+  const L = x.shape[dim]!;
+  const s = alignCorners ? (out > 1 ? (L - 1) / (out - 1) : 0) : scale ? 1 / scale : L / out;
+  const idx: number[][] = [[], [], [], []], w: number[][] = [[], [], [], []];
+  for (let i = 0; i < out; i++) {
+    const src = alignCorners ? s * i : s * (i + 0.5) - 0.5;
+    const lo = Math.floor(src);
+    const c = cubicWeights(src - lo);
+    for (let k = 0; k < 4; k++) {
+      idx[k]!.push(Math.min(Math.max(lo - 1 + k, 0), L - 1));
+      w[k]!.push(c[k]!);
+    }
+  }
+  const shape = x.shape.map((_, k) => (k === dim ? out : 1));
+  let y: Tensor | null = null;
+  for (let k = 0; k < 4; k++) {
+    const term = x.indexSelect(dim, tensor(idx[k]!, { dtype: 'int32' })).mul(tensor(w[k]!, { dtype: x.dtype }).reshape(shape));
+    y = y ? y.add(term) : term;
+  }
+  return y!;
 }
 
 function linearDim(x: Tensor, dim: number, out: number, scale: number | null, alignCorners: boolean): Tensor {

@@ -10,7 +10,7 @@ const MAX_POOL1D = defineOptions('MaxPool1d', MAX_POOL1D_FIELDS);
 const AVG_POOL1D = defineOptions('AvgPool1d', AVG_POOL1D_FIELDS);
 const UPSAMPLE = defineOptions('Upsample', {
   size: 'integer|integer[]|null', scaleFactor: 'number|number[]|null',
-  mode: "'nearest'|'linear'|'bilinear'|'area'", alignCorners: 'boolean|null', recomputeScaleFactor: 'boolean|null',
+  mode: "'nearest'|'linear'|'bilinear'|'bicubic'|'area'", alignCorners: 'boolean|null', recomputeScaleFactor: 'boolean|null',
 });
 
 /** @throws ValueError unless `v` is an integer >= 0 or `nd` of them (null allowed in 2-D). */
@@ -112,7 +112,7 @@ export interface UpsampleOptions {
   size?: number | readonly number[] | null;
   /** Multiplier of the spatial size. */
   scaleFactor?: number | readonly number[] | null;
-  /** `'nearest'` (default), `'linear'`, `'bilinear'` or `'area'`. */
+  /** `'nearest'` (default), `'linear'`, `'bilinear'`, `'bicubic'` or `'area'`. */
   mode?: InterpolateMode;
   /** Linear modes: map corner pixel centres onto each other (default false). */
   alignCorners?: boolean | null;

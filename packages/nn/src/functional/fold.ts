@@ -6,7 +6,12 @@ const SIZE2 = 'integer|integer[]';
 const UNFOLD = defineOptions('unfold', { dilation: SIZE2, padding: SIZE2, stride: SIZE2 });
 const FOLD = defineOptions('fold', { dilation: SIZE2, padding: SIZE2, stride: SIZE2 });
 
-/** Options of {@link unfold} and {@link fold}: each a number or `[height, width]`. @example const o: F.FoldOptions = { stride: 2 }; */
+/**
+ * Options of {@link unfold} and {@link fold}: each a number or `[height, width]`.
+ *
+ * @example
+ * const o: F.FoldOptions = { stride: 2 };
+ */
 export interface FoldOptions {
   /** Spacing between block elements (default 1). */
   dilation?: number | readonly number[];

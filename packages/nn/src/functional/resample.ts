@@ -22,7 +22,12 @@ export const AVG_POOL1D_FIELDS = {
 const MAX_POOL1D = defineOptions('maxPool1d', MAX_POOL1D_FIELDS);
 const AVG_POOL1D = defineOptions('avgPool1d', AVG_POOL1D_FIELDS);
 
-/** Options of {@link maxPool1d} (each size a number). @example const opts: F.Pool1dOptions = { stride: 2 }; */
+/**
+ * Options of {@link maxPool1d} (each size a number).
+ *
+ * @example
+ * const opts: F.Pool1dOptions = { stride: 2 };
+ */
 export interface Pool1dOptions {
   /** Step of the window (default: the kernel size). */
   stride?: number | readonly number[] | null;
@@ -182,7 +187,12 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly (numb
   return adaptive('adaptiveMaxPool2d', x, 2, outputSize, adaptiveMaxDim);
 }
 
-/** The interpolation modes of {@link interpolate}. @example const mode: F.InterpolateMode = 'bilinear'; */
+/**
+ * The interpolation modes of {@link interpolate}.
+ *
+ * @example
+ * const mode: F.InterpolateMode = 'bilinear';
+ */
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'area';
 
 /**

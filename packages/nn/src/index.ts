@@ -130,3 +130,13 @@ export { PoissonNLLLoss, type PoissonNLLLossOptions } from './losses/poisson-nll
 export { GaussianNLLLoss, type GaussianNLLLossOptions } from './losses/gaussian-nll-loss.js';
 export { TripletMarginLoss, type TripletMarginLossOptions } from './losses/triplet-margin-loss.js';
 export { CTCLoss, type CTCLossOptions } from './losses/ctc-loss.js';
+// Convolution and resampling (issue 18)
+export { ConvTranspose2d, ConvTranspose1d, type ConvTransposeLayerOptions } from './layers/conv-transpose2d.js';
+export { Conv1d, type Conv1dLayerOptions } from './layers/conv1d.js';
+export {
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, Upsample, PixelShuffle, PixelUnshuffle, MaxPool1d, AvgPool1d,
+  type UpsampleOptions,
+} from './layers/resample.js';
+export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
+export { Dropout1d, Dropout2d } from './layers/channel-dropout.js';
+export { Fold, Unfold, Unflatten } from './layers/fold.js';

@@ -60,7 +60,7 @@ describe('options of layers', () => {
     expect(message(() => new MaxPool2d(2, { ceilMode: true } as never))).toBe('MaxPool2d: ceilMode is not supported');
     expect(new MaxPool2d(2, { ceilMode: false } as never).kernelSize).toBe(2);
     expect(message(() => new AvgPool2d(2, { countIncludePad: false } as never))).toMatch(/^AvgPool2d: countIncludePad: false is not supported/);
-    expect(message(() => new Conv2d(1, 2, 3, { paddingMode: 'reflect' } as never))).toMatch(/^Conv2d: paddingMode is not supported/);
+    expect(message(() => new Conv2d(1, 2, 3, { paddingMode: 'mirror' } as never))).toMatch(/^Conv2d: option paddingMode must be/);
     expect(message(() => new Embedding(4, 2, { scaleGradByFreq: true } as never))).toBe('Embedding: scaleGradByFreq is not supported');
     // A Generator instance passes, and positional numbers are checked.
     expect(new Linear(3, 2, { generator: new Generator(0) }).weight.shape).toEqual([2, 3]);

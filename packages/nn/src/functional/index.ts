@@ -51,3 +51,15 @@ export { poissonNllLoss } from '../losses/poisson-nll-loss.js';
 export { gaussianNllLoss } from '../losses/gaussian-nll-loss.js';
 export { tripletMarginLoss } from '../losses/triplet-margin-loss.js';
 export { ctcLoss } from '../losses/ctc-loss.js';
+// Convolution and resampling (issue 18)
+export {
+  pad, conv1d, convTranspose1d, convTranspose2d,
+  type PadMode, type PadOptions, type Conv1dOptions, type ConvTranspose1dOptions, type ConvTranspose2dOptions,
+} from './conv.js';
+export {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, pixelShuffle, pixelUnshuffle, maxPool1d, avgPool1d,
+  type InterpolateMode, type Pool1dOptions, type InterpolateOptions,
+} from './resample.js';
+export { cosineSimilarity, pairwiseDistance } from './distance.js';
+export { dropout1d, dropout2d } from './channel-dropout.js';
+export { fold, unfold, type FoldOptions } from './fold.js';

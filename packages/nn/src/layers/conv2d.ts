@@ -1,14 +1,15 @@
-import { ValueError, checkOptions, defineOptions, unsupported, zeros, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { ValueError, checkOptions, defineOptions, zeros, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
 import { RESET_PARAMETERS } from '../options.js';
 
 const OPTS = defineOptions('Conv2d', {
   stride: 'integer|integer[]', padding: "integer|integer[]|'valid'|'same'", dilation: 'integer|integer[]', groups: 'integer',
   bias: 'boolean', dtype: 'string', generator: 'generator',
-  paddingMode: unsupported("paddingMode is not supported (only 'zeros')", 'zeros'),
+  paddingMode: "'zeros'|'reflect'|'replicate'|'circular'",
 });
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { conv2d } from '../functional/layers.js';
+import { pad } from '../functional/conv.js';
 import { checkSize, resetWeightAndBias } from './linear.js';
 
 /**
@@ -31,8 +32,13 @@ export type Size2 = number | [number, number];
 export interface Conv2dLayerOptions {
   /** Step of the window (default 1). */
   stride?: Size2;
-  /** Zero padding on each side (default 0); `'valid'` is 0, `'same'` keeps H and W (stride 1 only). */
+  /**
+   * Padding on each side (default 0); `'valid'` is 0, `'same'` keeps H and W (stride 1 only; an
+   * odd total `dilation * (kernelSize - 1)` puts the extra row or column at the end, as PyTorch).
+   */
   padding?: Size2 | 'valid' | 'same';
+  /** What the padding holds: `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'` (see {@link F.pad}). */
+  paddingMode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
   /** Spacing between kernel elements (default 1). */
   dilation?: Size2;
   /** Split channels into this many independent groups (default 1). */
@@ -90,6 +96,8 @@ export function fmtSize2(v: Size2): string {
  * Attributes: `weight` [C_out, C_in / groups, kH, kW] and `bias` [C_out] (or null), both
  * initialised from U(-1/√k, 1/√k) with `k = C_in / groups * kH * kW` (as PyTorch).
  *
+ * With a `paddingMode` other than `'zeros'`, the input is first padded by {@link F.pad} in that mode.
+ *
  * @throws ValueError for bad sizes, channels not divisible by groups, or `'same'` padding with stride > 1
  * @example
  * const conv = new Conv2d(1, 32, 3);
@@ -104,8 +112,12 @@ export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   /** Step of the window, [height, width]. */
   readonly stride: [number, number];
-  /** Zero padding on each side, [height, width] (resolved from `'valid'` / `'same'`). */
+  /** Padding before each spatial dim, [height, width] (resolved from `'valid'` / `'same'`; 'same' may add one more at the end). */
   readonly padding: [number, number];
+  /** What the padding holds. */
+  readonly paddingMode: 'zeros' | 'reflect' | 'replicate' | 'circular';
+  /** Padding as F.pad takes it, [left, right, top, bottom] (PyTorch's `_reversed_padding_repeated_twice`). */
+  readonly #pads: [number, number, number, number];
   /** Spacing between kernel elements, [height, width]. */
   readonly dilation: [number, number];
   /** The number of independent channel groups. */
@@ -136,9 +148,13 @@ export class Conv2d extends Module {
     else if (padding === 'same') {
       if (this.stride[0] !== 1 || this.stride[1] !== 1) throw new ValueError(`${op}: padding='same' needs stride 1, got stride=[${this.stride}]`);
       const total = this.kernelSize.map((k, i) => this.dilation[i]! * (k - 1));
-      if (total.some((t) => t % 2)) throw new ValueError(`${op}: padding='same' needs an even dilation * (kernelSize - 1), got [${total}]`);
-      this.padding = [total[0]! / 2, total[1]! / 2];
+      this.padding = [Math.floor(total[0]! / 2), Math.floor(total[1]! / 2)];
     } else this.padding = pair(op, 'padding', padding, 0);
+    const [pH, pW] = this.padding;
+    this.#pads = padding === 'same'
+      ? [pW, this.dilation[1] * (this.kernelSize[1] - 1) - pW, pH, this.dilation[0] * (this.kernelSize[0] - 1) - pH]
+      : [pW, pW, pH, pH];
+    this.paddingMode = opts.paddingMode ?? 'zeros';
     const dtype = parseDType(op, opts.dtype ?? 'float32');
     this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype, pinMemory: true }));
     this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
@@ -166,12 +182,15 @@ export class Conv2d extends Module {
     if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${fmtSize2(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (!this.bias) s += ', bias=false';
+    if (this.paddingMode !== 'zeros') s += `, paddingMode='${this.paddingMode}'`;
     return s;
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, {
-      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups,
-    });
+    const [l, r, t, b] = this.#pads;
+    const opts = { stride: this.stride, dilation: this.dilation, groups: this.groups };
+    if (this.paddingMode === 'zeros' && l === r && t === b) return conv2d(x, this.weight, this.bias, { ...opts, padding: this.padding });
+    const mode = this.paddingMode === 'zeros' ? 'constant' : this.paddingMode;
+    return conv2d(pad(x, this.#pads, { mode }), this.weight, this.bias, { ...opts, padding: 0 });
   }
 }

@@ -1,11 +1,7 @@
-import {
-  ValueError, checkOptions, defineOptions, unsupported, zeros, parseDType, type DTypeLike, type Generator, type Tensor,
-} from '@tapegrad/core';
-import { RESET_PARAMETERS } from '../options.js';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { ValueError, checkOptions, defineOptions, unsupported, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import type { Parameter } from '../parameter.js';
 import { convTranspose1d, convTranspose2d } from '../functional/conv.js';
-import { checkSize, resetWeightAndBias } from './linear.js';
+import { WeightBiasLayer, checkChannels } from './weight-bias.js';
 import { fmtSize2, pair, type Size2 } from './conv2d.js';
 
 const OPTIONS = {
@@ -60,7 +56,7 @@ export interface ConvTransposeLayerOptions {
  * up.call(randn([1, 16, 7, 7])).shape; // [1, 8, 14, 14]
  * up.weight.shape; // [16, 8, 2, 2]
  */
-export class ConvTranspose2d extends Module {
+export class ConvTranspose2d extends WeightBiasLayer {
   /** C_in, the channels of the input. */
   readonly inChannels: number;
   /** C_out, the channels of the output. */
@@ -78,10 +74,9 @@ export class ConvTranspose2d extends Module {
   /** The number of independent channel groups. */
   readonly groups: number;
   /** The learnable weight, shape [C_in, C_out / groups, kH, kW]. */
-  weight: Parameter;
+  declare weight: Parameter;
   /** The learnable bias, shape [C_out], or null. */
-  bias: Parameter | null;
-  #generator: Generator | undefined;
+  declare bias: Parameter | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts?: ConvTransposeLayerOptions) {
     super();
@@ -94,25 +89,7 @@ export class ConvTranspose2d extends Module {
     this.outputPadding = pair(op, 'outputPadding', opts.outputPadding ?? 0, 0);
     this.dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
     checkOutputPadding(op, this.outputPadding, this.stride, this.dilation);
-    const dtype = parseDType(op, opts.dtype ?? 'float32');
-    this.weight = new Parameter(zeros([inChannels, outChannels / this.groups, ...this.kernelSize], { dtype, pinMemory: true }));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
-    this.#generator = opts.generator;
-    this.resetParameters();
-  }
-
-  /**
-   * Draws new initial values (see the class doc), from `generator` or the layer's own.
-   *
-   * @example
-   * const up = new ConvTranspose2d(2, 4, 3, { generator: new Generator(0) });
-   * const before = up.weight.clone();
-   * up.resetParameters({ generator: new Generator(0) });
-   * up.weight.sub(before).abs().max().item(); // 0
-   */
-  resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkOptions(RESET_PARAMETERS, opts);
-    resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
+    this.initWeightAndBias(op, [inChannels, outChannels / this.groups, ...this.kernelSize], outChannels, opts);
   }
 
   override extraRepr(): string {
@@ -146,7 +123,7 @@ export class ConvTranspose2d extends Module {
  * const up = new ConvTranspose1d(4, 2, 4, { stride: 2, padding: 1 });
  * up.call(randn([3, 4, 10])).shape; // [3, 2, 20]
  */
-export class ConvTranspose1d extends Module {
+export class ConvTranspose1d extends WeightBiasLayer {
   /** C_in, the channels of the input. */
   readonly inChannels: number;
   /** C_out, the channels of the output. */
@@ -164,10 +141,9 @@ export class ConvTranspose1d extends Module {
   /** The number of independent channel groups. */
   readonly groups: number;
   /** The learnable weight, shape [C_in, C_out / groups, k]. */
-  weight: Parameter;
+  declare weight: Parameter;
   /** The learnable bias, shape [C_out], or null. */
-  bias: Parameter | null;
-  #generator: Generator | undefined;
+  declare bias: Parameter | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number, opts?: Omit<ConvTransposeLayerOptions, 'stride' | 'padding' | 'outputPadding' | 'dilation'> & {
     stride?: number; padding?: number; outputPadding?: number; dilation?: number;
@@ -182,24 +158,7 @@ export class ConvTranspose1d extends Module {
     this.outputPadding = single(op, 'outputPadding', opts.outputPadding ?? 0, 0);
     this.dilation = single(op, 'dilation', opts.dilation ?? 1, 1);
     checkOutputPadding(op, [this.outputPadding], [this.stride], [this.dilation]);
-    const dtype = parseDType(op, opts.dtype ?? 'float32');
-    this.weight = new Parameter(zeros([inChannels, outChannels / this.groups, this.kernelSize], { dtype, pinMemory: true }));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
-    this.#generator = opts.generator;
-    this.resetParameters();
-  }
-
-  /**
-   * Draws new initial values (see the class doc), from `generator` or the layer's own.
-   *
-   * @example
-   * const up = new ConvTranspose1d(2, 4, 3);
-   * up.resetParameters({ generator: new Generator(0) });
-   * up.weight.shape; // [2, 4, 3]
-   */
-  resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkOptions(RESET_PARAMETERS, opts);
-    resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
+    this.initWeightAndBias(op, [inChannels, outChannels / this.groups, this.kernelSize], outChannels, opts);
   }
 
   override extraRepr(): string {
@@ -229,20 +188,6 @@ export function single(op: string, name: string, v: number | readonly number[], 
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
     throw new ValueError(`${op}: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   return n;
-}
-
-/**
- * Checks channel counts and groups; returns `[inChannels, outChannels, groups]`.
- *
- * @internal
- */
-export function checkChannels(op: string, inChannels: number, outChannels: number, groups = 1): [number, number, number] {
-  checkSize(op, 'inChannels', inChannels);
-  checkSize(op, 'outChannels', outChannels);
-  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}`);
-  if (inChannels % groups || outChannels % groups)
-    throw new ValueError(`${op}: inChannels=${inChannels} and outChannels=${outChannels} must both be divisible by groups=${groups}`);
-  return [inChannels, outChannels, groups];
 }
 
 function checkOutputPadding(op: string, outputPadding: number[], stride: number[], dilation: number[]): void {

@@ -1,10 +1,8 @@
-import { checkOptions, defineOptions, zeros, parseDType, ValueError, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS } from '../options.js';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { checkOptions, defineOptions, ValueError, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import type { Parameter } from '../parameter.js';
 import { conv1d, pad } from '../functional/conv.js';
-import { resetWeightAndBias } from './linear.js';
-import { checkChannels, single } from './conv-transpose2d.js';
+import { WeightBiasLayer, checkChannels } from './weight-bias.js';
+import { single } from './conv-transpose2d.js';
 
 const OPTS = defineOptions('Conv1d', {
   stride: 'integer|integer[]', padding: "integer|integer[]|'valid'|'same'", dilation: 'integer|integer[]', groups: 'integer',
@@ -52,7 +50,7 @@ export interface Conv1dLayerOptions {
  * const conv = new Conv1d(3, 8, 5, { stride: 2 });
  * conv.call(randn([4, 3, 32])).shape; // [4, 8, 14]
  */
-export class Conv1d extends Module {
+export class Conv1d extends WeightBiasLayer {
   /** C_in, the channels of the input. */
   readonly inChannels: number;
   /** C_out, the channels of the output. */
@@ -70,11 +68,10 @@ export class Conv1d extends Module {
   /** What the padding holds. */
   readonly paddingMode: 'zeros' | 'reflect' | 'replicate' | 'circular';
   /** The learnable weight, shape [C_out, C_in / groups, k]. */
-  weight: Parameter;
+  declare weight: Parameter;
   /** The learnable bias, shape [C_out], or null. */
-  bias: Parameter | null;
+  declare bias: Parameter | null;
   readonly #pads: [number, number];
-  #generator: Generator | undefined;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number, opts?: Conv1dLayerOptions) {
     super();
@@ -95,24 +92,7 @@ export class Conv1d extends Module {
       this.#pads = [this.padding, this.padding];
     }
     this.paddingMode = opts.paddingMode ?? 'zeros';
-    const dtype = parseDType(op, opts.dtype ?? 'float32');
-    this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, this.kernelSize], { dtype, pinMemory: true }));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
-    this.#generator = opts.generator;
-    this.resetParameters();
-  }
-
-  /**
-   * Draws new initial values (see the class doc), from `generator` or the layer's own.
-   *
-   * @example
-   * const conv = new Conv1d(2, 4, 3);
-   * conv.resetParameters({ generator: new Generator(0) });
-   * conv.weight.shape; // [4, 2, 3]
-   */
-  resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkOptions(RESET_PARAMETERS, opts);
-    resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
+    this.initWeightAndBias(op, [outChannels, inChannels / this.groups, this.kernelSize], outChannels, opts);
   }
 
   override extraRepr(): string {

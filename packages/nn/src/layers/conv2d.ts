@@ -1,16 +1,14 @@
-import { ValueError, checkOptions, defineOptions, zeros, parseDType, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS } from '../options.js';
+import { ValueError, checkOptions, defineOptions, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
 
 const OPTS = defineOptions('Conv2d', {
   stride: 'integer|integer[]', padding: "integer|integer[]|'valid'|'same'", dilation: 'integer|integer[]', groups: 'integer',
   bias: 'boolean', dtype: 'string', generator: 'generator',
   paddingMode: "'zeros'|'reflect'|'replicate'|'circular'",
 });
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import type { Parameter } from '../parameter.js';
 import { conv2d } from '../functional/layers.js';
 import { pad } from '../functional/conv.js';
-import { checkSize, resetWeightAndBias } from './linear.js';
+import { WeightBiasLayer, checkChannels } from './weight-bias.js';
 
 /**
  * A size for both spatial dims, or `[height, width]`.
@@ -103,7 +101,7 @@ export function fmtSize2(v: Size2): string {
  * const conv = new Conv2d(1, 32, 3);
  * conv.call(randn([8, 1, 28, 28])).shape; // [8, 32, 26, 26]
  */
-export class Conv2d extends Module {
+export class Conv2d extends WeightBiasLayer {
   /** C_in, the channels of the input. */
   readonly inChannels: number;
   /** C_out, the channels of the output. */
@@ -123,26 +121,18 @@ export class Conv2d extends Module {
   /** The number of independent channel groups. */
   readonly groups: number;
   /** The learnable weight, shape [C_out, C_in / groups, kH, kW]. */
-  weight: Parameter;
+  declare weight: Parameter;
   /** The learnable bias, shape [C_out], or null. */
-  bias: Parameter | null;
-  #generator: Generator | undefined;
+  declare bias: Parameter | null;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, opts?: Conv2dLayerOptions) {
     super();
     opts = checkOptions(OPTS, opts);
     const op = 'Conv2d';
-    checkSize(op, 'inChannels', inChannels);
-    checkSize(op, 'outChannels', outChannels);
-    this.inChannels = inChannels;
-    this.outChannels = outChannels;
+    [this.inChannels, this.outChannels, this.groups] = checkChannels(op, inChannels, outChannels, opts.groups);
     this.kernelSize = pair(op, 'kernelSize', kernelSize, 1);
     this.stride = pair(op, 'stride', opts.stride ?? 1, 1);
     this.dilation = pair(op, 'dilation', opts.dilation ?? 1, 1);
-    this.groups = opts.groups ?? 1;
-    if (!Number.isInteger(this.groups) || this.groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${this.groups}`);
-    if (inChannels % this.groups || outChannels % this.groups)
-      throw new ValueError(`${op}: inChannels=${inChannels} and outChannels=${outChannels} must both be divisible by groups=${this.groups}`);
     const padding = opts.padding ?? 0;
     if (padding === 'valid') this.padding = [0, 0];
     else if (padding === 'same') {
@@ -155,25 +145,7 @@ export class Conv2d extends Module {
       ? [pW, this.dilation[1] * (this.kernelSize[1] - 1) - pW, pH, this.dilation[0] * (this.kernelSize[0] - 1) - pH]
       : [pW, pW, pH, pH];
     this.paddingMode = opts.paddingMode ?? 'zeros';
-    const dtype = parseDType(op, opts.dtype ?? 'float32');
-    this.weight = new Parameter(zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype, pinMemory: true }));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels], { dtype, pinMemory: true }));
-    this.#generator = opts.generator;
-    this.resetParameters();
-  }
-
-  /**
-   * Draws new initial values (see the class doc), from `generator` or the layer's own.
-   *
-   * @example
-   * const conv = new Conv2d(1, 4, 3, { generator: new Generator(0) });
-   * const before = conv.weight.clone();
-   * conv.resetParameters({ generator: new Generator(0) });
-   * conv.weight.sub(before).abs().max().item(); // 0 (the same draw again)
-   */
-  resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkOptions(RESET_PARAMETERS, opts);
-    resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
+    this.initWeightAndBias(op, [outChannels, inChannels / this.groups, ...this.kernelSize], outChannels, opts);
   }
 
   override extraRepr(): string {

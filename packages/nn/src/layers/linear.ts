@@ -1,11 +1,11 @@
-import { ValueError, checkOptions, defineOptions, describeValue, parseDType, zeros, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
-import { RESET_PARAMETERS } from '../options.js';
+import { checkOptions, defineOptions, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import type { Parameter } from '../parameter.js';
+import { linear } from '../functional/layers.js';
+import { WeightBiasLayer, checkSize } from './weight-bias.js';
+
+export { checkSize } from './weight-bias.js';
 
 const OPTS = defineOptions('Linear', { bias: 'boolean', dtype: 'string', generator: 'generator' });
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
-import { linear } from '../functional/layers.js';
 
 /**
  * Options of {@link Linear}.
@@ -25,30 +25,6 @@ export interface LinearOptions {
 }
 
 /**
- * @throws ValueError unless `n` is a non-negative integer
- *
- * @internal
- */
-export function checkSize(op: string, name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer, got ${describeValue(n)}`);
-}
-
-/**
- * PyTorch's default initialisation of a Linear or Conv layer: the weight by Kaiming uniform with
- * a = √5, which is U(-1/√fanIn, 1/√fanIn), and the bias from the same U(-1/√fanIn, 1/√fanIn).
- *
- * @internal
- */
-export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, generator: Generator | undefined): void {
-  kaimingUniform_(weight, { a: Math.sqrt(5), generator });
-  if (bias) {
-    const { fanIn } = calculateFanInAndFanOut(weight);
-    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-    uniform_(bias, -bound, bound, { generator });
-  }
-}
-
-/**
  * Fully connected layer, `y = x Wᵀ + b` (PyTorch's `nn.Linear`).
  *
  * Shape: input [N, *, H_in] -> output [N, *, H_out], where `*` is any number of extra dims,
@@ -62,16 +38,15 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, generato
  * const fc = new Linear(784, 10);
  * fc.call(randn([32, 784])).shape; // [32, 10]
  */
-export class Linear extends Module {
+export class Linear extends WeightBiasLayer {
   /** Size of each input sample. */
   readonly inFeatures: number;
   /** Size of each output sample. */
   readonly outFeatures: number;
   /** The learnable weight, shape [outFeatures, inFeatures]. */
-  weight: Parameter;
+  declare weight: Parameter;
   /** The learnable bias, shape [outFeatures], or null. */
-  bias: Parameter | null;
-  #generator: Generator | undefined;
+  declare bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions) {
     super();
@@ -80,25 +55,7 @@ export class Linear extends Module {
     checkSize('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const dtype = parseDType('Linear', opts.dtype ?? 'float32');
-    this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype, pinMemory: true }));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outFeatures], { dtype, pinMemory: true }));
-    this.#generator = opts.generator;
-    this.resetParameters();
-  }
-
-  /**
-   * Draws new initial values (see the class doc), from `generator` or the layer's own.
-   *
-   * @example
-   * const fc = new Linear(3, 2);
-   * init.zeros_(fc.weight);
-   * fc.resetParameters();
-   * fc.weight.abs().sum().item() > 0; // true
-   */
-  resetParameters(opts?: { generator?: Generator }): void {
-    opts = checkOptions(RESET_PARAMETERS, opts);
-    resetWeightAndBias(this.weight, this.bias, opts.generator ?? this.#generator);
+    this.initWeightAndBias('Linear', [outFeatures, inFeatures], outFeatures, opts);
   }
 
   override extraRepr(): string {

@@ -1,10 +1,10 @@
-import { ValueError, checkOptions, defineOptions, noGrad, parseDType, unsupported, zeros, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
+import { checkOptions, defineOptions, parseDType, unsupported, zeros, type DTypeLike, type Generator, type Tensor } from '@tapegrad/core';
 import { RESET_PARAMETERS } from '../options.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { normal_ } from '../init.js';
 import { embeddingBag } from '../functional/embedding-bag.js';
 import { checkSize } from './linear.js';
+import { normalizePaddingIdx, resetTable } from './embedding.js';
 
 const OPTS = defineOptions('EmbeddingBag', {
   maxNorm: 'number|null', normType: 'number', mode: "'sum'|'mean'|'max'", includeLastOffset: 'boolean', paddingIdx: 'integer|null',
@@ -79,13 +79,7 @@ export class EmbeddingBag extends Module<[Tensor, { offsets?: Tensor | null; per
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     this.mode = opts.mode ?? 'mean';
-    let pad = opts.paddingIdx ?? null;
-    if (pad !== null) {
-      if (pad < -numEmbeddings || pad >= numEmbeddings)
-        throw new ValueError(`EmbeddingBag: paddingIdx ${pad} must be an integer in [-${numEmbeddings}, ${numEmbeddings})`);
-      if (pad < 0) pad += numEmbeddings;
-    }
-    this.paddingIdx = pad;
+    this.paddingIdx = normalizePaddingIdx('EmbeddingBag', opts.paddingIdx ?? null, numEmbeddings);
     this.maxNorm = opts.maxNorm ?? null;
     this.normType = opts.normType ?? 2;
     this.includeLastOffset = opts.includeLastOffset ?? false;
@@ -104,8 +98,7 @@ export class EmbeddingBag extends Module<[Tensor, { offsets?: Tensor | null; per
    */
   resetParameters(opts?: { generator?: Generator }): void {
     opts = checkOptions(RESET_PARAMETERS, opts);
-    normal_(this.weight, 0, 1, { generator: opts.generator ?? this.#generator });
-    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
+    resetTable(this.weight, this.paddingIdx, opts.generator ?? this.#generator);
   }
 
   override extraRepr(): string {

@@ -13,6 +13,29 @@ import { embedding } from '../functional/layers.js';
 import { checkSize } from './linear.js';
 
 /**
+ * Returns `paddingIdx` made non-negative (null stays null).
+ *
+ * @throws ValueError `Embedding: paddingIdx 5 must be an integer in [-5, 5)`
+ * @internal
+ */
+export function normalizePaddingIdx(op: string, pad: number | null, numEmbeddings: number): number | null {
+  if (pad === null) return null;
+  if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings)
+    throw new ValueError(`${op}: paddingIdx ${pad} must be an integer in [-${numEmbeddings}, ${numEmbeddings})`);
+  return pad < 0 ? pad + numEmbeddings : pad;
+}
+
+/**
+ * Draws an embedding table from N(0, 1), then zeros its padding row (PyTorch's reset of Embedding and EmbeddingBag).
+ *
+ * @internal
+ */
+export function resetTable(weight: Tensor, paddingIdx: number | null, generator: Generator | undefined): void {
+  normal_(weight, 0, 1, { generator });
+  if (paddingIdx !== null) noGrad(() => weight.select(0, paddingIdx).zero_());
+}
+
+/**
  * Options of {@link Embedding}.
  *
  * @example
@@ -68,13 +91,7 @@ export class Embedding extends Module {
     checkSize('Embedding', 'embeddingDim', embeddingDim);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    let pad = opts.paddingIdx ?? null;
-    if (pad !== null) {
-      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings)
-        throw new ValueError(`Embedding: paddingIdx ${pad} must be an integer in [-${numEmbeddings}, ${numEmbeddings})`);
-      if (pad < 0) pad += numEmbeddings;
-    }
-    this.paddingIdx = pad;
+    this.paddingIdx = normalizePaddingIdx('Embedding', opts.paddingIdx ?? null, numEmbeddings);
     this.maxNorm = opts.maxNorm ?? null;
     this.normType = opts.normType ?? 2;
     this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype: parseDType('Embedding', opts.dtype ?? 'float32'), pinMemory: true }));
@@ -92,8 +109,7 @@ export class Embedding extends Module {
    */
   resetParameters(opts?: { generator?: Generator }): void {
     opts = checkOptions(RESET_PARAMETERS, opts);
-    normal_(this.weight, 0, 1, { generator: opts.generator ?? this.#generator });
-    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).zero_());
+    resetTable(this.weight, this.paddingIdx, opts.generator ?? this.#generator);
   }
 
   override extraRepr(): string {

@@ -102,6 +102,12 @@ function runDirection(
   return { out: cat(outs, 0), h, c };
 }
 
+/** PyTorch's reset of recurrent layers and cells: every parameter of `m` from U(-1/√hiddenSize, 1/√hiddenSize). */
+function resetUniform(m: Module, hiddenSize: number, generator: Generator | undefined): void {
+  const bound = 1 / Math.sqrt(hiddenSize);
+  for (const p of m.parameters()) uniform_(p, -bound, bound, { generator });
+}
+
 const RNN_OPTS = {
   numLayers: 'integer', nonlinearity: "'tanh'|'relu'", bias: 'boolean', batchFirst: 'boolean', dropout: 'number',
   bidirectional: 'boolean', projSize: 'integer', dtype: 'string', generator: 'generator',
@@ -215,8 +221,7 @@ export abstract class RNNBase extends Module<[input: Tensor | PackedSequence, hx
    */
   resetParameters(opts?: { generator?: Generator }): void {
     opts = checkOptions(RESET_PARAMETERS, opts);
-    const bound = 1 / Math.sqrt(this.hiddenSize);
-    for (const p of this.parameters()) uniform_(p, -bound, bound, { generator: opts.generator ?? this.#generator });
+    resetUniform(this, this.hiddenSize, opts.generator ?? this.#generator);
   }
 
   override extraRepr(): string {
@@ -542,8 +547,7 @@ export abstract class RNNCellBase extends Module<[input: Tensor, hx?: any], any>
    */
   resetParameters(opts?: { generator?: Generator }): void {
     opts = checkOptions(RESET_PARAMETERS, opts);
-    const bound = 1 / Math.sqrt(this.hiddenSize);
-    for (const p of this.parameters()) uniform_(p, -bound, bound, { generator: opts.generator ?? this.#generator });
+    resetUniform(this, this.hiddenSize, opts.generator ?? this.#generator);
   }
 
   override extraRepr(): string {

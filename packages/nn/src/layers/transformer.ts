@@ -112,11 +112,24 @@ function layerParts(op: string, dModel: number, nhead: number, opts: Transformer
   const bias = opts.bias !== false;
   const g = opts.generator;
   return {
-    p, dtype, bias, g, dff,
-    eps: opts.layerNormEps ?? 1e-5,
+    dff,
     mha: () => new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: opts.batchFirst ?? false, bias, dtype, generator: g }),
     norm: () => new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, bias, dtype }),
+    linear: (inFeatures: number, outFeatures: number) => new Linear(inFeatures, outFeatures, { bias, dtype, generator: g }),
+    dropout: () => new Dropout(p, { generator: g }),
   };
+}
+
+/** The feed-forward block of an encoder or decoder layer: `out(linear2(dropout(activation(linear1(x)))))`. */
+function feedForward(
+  layer: { linear1: Linear; dropout: Dropout; linear2: Linear; activation: ((x: Tensor) => Tensor) | Module }, out: Dropout, x: Tensor,
+): Tensor {
+  return out.call(layer.linear2.call(layer.dropout.call(applyActivation(layer.activation, layer.linear1.call(x)))));
+}
+
+/** One residual block: `x + block(norm(x))` when normFirst (pre-norm), else `norm(x + block(x))`. */
+function residual(normFirst: boolean, x: Tensor, norm: LayerNorm, block: (x: Tensor) => Tensor): Tensor {
+  return normFirst ? x.add(block(norm.call(x))) : norm.call(x.add(block(x)));
 }
 
 /** The mask for an isCausal call without one: PyTorch's square subsequent mask. */
@@ -192,14 +205,14 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
     const op = 'TransformerEncoderLayer';
     const c = layerParts(op, dModel, nhead, opts);
     this.self_attn = c.mha();
-    this.linear1 = new Linear(dModel, c.dff, { bias: c.bias, dtype: c.dtype, generator: c.g });
-    this.dropout = new Dropout(c.p, { generator: c.g });
-    this.linear2 = new Linear(c.dff, dModel, { bias: c.bias, dtype: c.dtype, generator: c.g });
+    this.linear1 = c.linear(dModel, c.dff);
+    this.dropout = c.dropout();
+    this.linear2 = c.linear(c.dff, dModel);
     this.normFirst = opts.normFirst ?? false;
     this.norm1 = c.norm();
     this.norm2 = c.norm();
-    this.dropout1 = new Dropout(c.p, { generator: c.g });
-    this.dropout2 = new Dropout(c.p, { generator: c.g });
+    this.dropout1 = c.dropout();
+    this.dropout2 = c.dropout();
     this.activation = activationFn(op, opts.activation);
     const o = opts;
     factories.set(this, () => new TransformerEncoderLayer(dModel, nhead, o));
@@ -223,16 +236,8 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
     const mask = maskFor(opts.srcMask, opts.isCausal, src, this.self_attn.batchFirst);
     const sa = (x: Tensor) =>
       this.dropout1.call(this.self_attn.call(x, x, x, { attnMask: mask, keyPaddingMask: opts!.srcKeyPaddingMask, needWeights: false })[0]);
-    const ff = (x: Tensor) => this.dropout2.call(this.linear2.call(this.dropout.call(applyActivation(this.activation, this.linear1.call(x)))));
-    let x = src;
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.call(x)));
-      x = x.add(ff(this.norm2.call(x)));
-    } else {
-      x = this.norm1.call(x.add(sa(x)));
-      x = this.norm2.call(x.add(ff(x)));
-    }
-    return x;
+    const x = residual(this.normFirst, src, this.norm1, sa);
+    return residual(this.normFirst, x, this.norm2, (y) => feedForward(this, this.dropout2, y));
   }
 }
 
@@ -314,16 +319,16 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
     const c = layerParts(op, dModel, nhead, opts);
     this.self_attn = c.mha();
     this.multihead_attn = c.mha();
-    this.linear1 = new Linear(dModel, c.dff, { bias: c.bias, dtype: c.dtype, generator: c.g });
-    this.dropout = new Dropout(c.p, { generator: c.g });
-    this.linear2 = new Linear(c.dff, dModel, { bias: c.bias, dtype: c.dtype, generator: c.g });
+    this.linear1 = c.linear(dModel, c.dff);
+    this.dropout = c.dropout();
+    this.linear2 = c.linear(c.dff, dModel);
     this.normFirst = opts.normFirst ?? false;
     this.norm1 = c.norm();
     this.norm2 = c.norm();
     this.norm3 = c.norm();
-    this.dropout1 = new Dropout(c.p, { generator: c.g });
-    this.dropout2 = new Dropout(c.p, { generator: c.g });
-    this.dropout3 = new Dropout(c.p, { generator: c.g });
+    this.dropout1 = c.dropout();
+    this.dropout2 = c.dropout();
+    this.dropout3 = c.dropout();
     this.activation = activationFn(op, opts.activation);
     const o = opts;
     factories.set(this, () => new TransformerDecoderLayer(dModel, nhead, o));
@@ -354,18 +359,9 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
       this.dropout2.call(
         this.multihead_attn.call(x, memory, memory, { attnMask: memMask, keyPaddingMask: o.memoryKeyPaddingMask, needWeights: false })[0],
       );
-    const ff = (x: Tensor) => this.dropout3.call(this.linear2.call(this.dropout.call(applyActivation(this.activation, this.linear1.call(x)))));
-    let x = tgt;
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.call(x)));
-      x = x.add(mha(this.norm2.call(x)));
-      x = x.add(ff(this.norm3.call(x)));
-    } else {
-      x = this.norm1.call(x.add(sa(x)));
-      x = this.norm2.call(x.add(mha(x)));
-      x = this.norm3.call(x.add(ff(x)));
-    }
-    return x;
+    let x = residual(this.normFirst, tgt, this.norm1, sa);
+    x = residual(this.normFirst, x, this.norm2, mha);
+    return residual(this.normFirst, x, this.norm3, (y) => feedForward(this, this.dropout3, y));
   }
 }
 

@@ -1,12 +1,10 @@
 import { ShapeError, checkOptions, defineOptions, fmtShape, shapesEqual, where, type Tensor } from '@tapegrad/core';
-import { Module } from '../module.js';
 import { requireTensor } from '../options.js';
-import { REDUCTION, checkReduction, reduce, type Reduction } from './reduction.js';
-import type { MarginLossOptions } from './margin-ranking-loss.js';
+import { reduce } from './reduction.js';
+import { MARGIN_TYPES, MarginLoss, type MarginLossOptions } from './margin-ranking-loss.js';
 
-const TYPES = { reduction: REDUCTION, margin: 'number' };
-const OPTS = defineOptions('cosineEmbeddingLoss', TYPES);
-const MODULE_OPTS = defineOptions('CosineEmbeddingLoss', TYPES);
+const OPTS = defineOptions('cosineEmbeddingLoss', MARGIN_TYPES);
+const MODULE_OPTS = defineOptions('CosineEmbeddingLoss', MARGIN_TYPES);
 
 /** Added to each squared norm (as PyTorch), so that a zero vector gives cos = 0, not NaN. */
 const EPSILON = 1e-12;
@@ -52,20 +50,11 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
  * @example
  * new CosineEmbeddingLoss().call(tensor([[1, 0]]), tensor([[2, 0]]), tensor([1])).item(); // 0
  */
-export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
-  /** How the element-wise losses are combined. */
-  readonly reduction: Reduction;
+export class CosineEmbeddingLoss extends MarginLoss<[Tensor, Tensor, Tensor]> {
   /** The cosine under which dissimilar pairs cost nothing. */
-  readonly margin: number;
+  declare readonly margin: number;
   constructor(opts?: MarginLossOptions) {
-    super();
-    opts = checkOptions(MODULE_OPTS, opts);
-    this.reduction = opts.reduction ?? 'mean';
-    this.margin = opts.margin ?? 0;
-    checkReduction('CosineEmbeddingLoss', this.reduction);
-  }
-  override extraRepr(): string {
-    return `margin=${this.margin}`;
+    super('CosineEmbeddingLoss', MODULE_OPTS, opts, 0);
   }
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     return cosineEmbeddingLoss(input1, input2, target, { reduction: this.reduction, margin: this.margin });

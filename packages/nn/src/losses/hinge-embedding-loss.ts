@@ -1,12 +1,10 @@
 import { broadcastShapes, checkOptions, defineOptions, where, type Tensor } from '@tapegrad/core';
-import { Module } from '../module.js';
 import { requireTensor } from '../options.js';
-import { REDUCTION, checkReduction, reduce, type Reduction } from './reduction.js';
-import type { MarginLossOptions } from './margin-ranking-loss.js';
+import { reduce } from './reduction.js';
+import { MARGIN_TYPES, MarginLoss, type MarginLossOptions } from './margin-ranking-loss.js';
 
-const TYPES = { reduction: REDUCTION, margin: 'number' };
-const OPTS = defineOptions('hingeEmbeddingLoss', TYPES);
-const MODULE_OPTS = defineOptions('HingeEmbeddingLoss', TYPES);
+const OPTS = defineOptions('hingeEmbeddingLoss', MARGIN_TYPES);
+const MODULE_OPTS = defineOptions('HingeEmbeddingLoss', MARGIN_TYPES);
 
 /**
  * Hinge embedding loss on distances `x` with labels ±1: `l_i = x_i` where `y_i = 1`,
@@ -38,20 +36,11 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts?: MarginL
  * @example
  * new HingeEmbeddingLoss({ margin: 2 }).call(tensor([0.5, 0.5]), tensor([1, -1])).item(); // 1 ((0.5 + 1.5) / 2)
  */
-export class HingeEmbeddingLoss extends Module<[Tensor, Tensor], Tensor> {
-  /** How the element-wise losses are combined. */
-  readonly reduction: Reduction;
+export class HingeEmbeddingLoss extends MarginLoss<[Tensor, Tensor]> {
   /** The margin for the dissimilar pairs. */
-  readonly margin: number;
+  declare readonly margin: number;
   constructor(opts?: MarginLossOptions) {
-    super();
-    opts = checkOptions(MODULE_OPTS, opts);
-    this.reduction = opts.reduction ?? 'mean';
-    this.margin = opts.margin ?? 1;
-    checkReduction('HingeEmbeddingLoss', this.reduction);
-  }
-  override extraRepr(): string {
-    return `margin=${this.margin}`;
+    super('HingeEmbeddingLoss', MODULE_OPTS, opts, 1);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return hingeEmbeddingLoss(input, target, { reduction: this.reduction, margin: this.margin });

@@ -1,11 +1,16 @@
-import { ShapeError, broadcastShapes, checkOptions, defineOptions, fmtShape, type Tensor } from '@tapegrad/core';
+import { ShapeError, broadcastShapes, checkOptions, defineOptions, fmtShape, type OptionSpec, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { requireTensor } from '../options.js';
 import { REDUCTION, checkReduction, reduce, type LossOptions, type Reduction } from './reduction.js';
 
-const TYPES = { reduction: REDUCTION, margin: 'number' };
-const OPTS = defineOptions('marginRankingLoss', TYPES);
-const MODULE_OPTS = defineOptions('MarginRankingLoss', TYPES);
+/**
+ * The option types of the margin losses (ranking, hinge embedding, cosine embedding).
+ *
+ * @internal
+ */
+export const MARGIN_TYPES = { reduction: REDUCTION, margin: 'number' };
+const OPTS = defineOptions('marginRankingLoss', MARGIN_TYPES);
+const MODULE_OPTS = defineOptions('MarginRankingLoss', MARGIN_TYPES);
 
 /**
  * Options of {@link marginRankingLoss}, `F.hingeEmbeddingLoss` and `F.cosineEmbeddingLoss`.
@@ -17,6 +22,28 @@ const MODULE_OPTS = defineOptions('MarginRankingLoss', TYPES);
 export interface MarginLossOptions extends LossOptions {
   /** The margin (default 0 for the ranking and cosine losses, 1 for the hinge loss). */
   margin?: number;
+}
+
+/**
+ * The module part the margin losses share: `reduction` and `margin` options, `margin=` in the repr.
+ *
+ * @internal
+ */
+export abstract class MarginLoss<In extends Tensor[]> extends Module<In, Tensor> {
+  /** How the element-wise losses are combined. */
+  readonly reduction: Reduction;
+  /** The margin. */
+  readonly margin: number;
+  constructor(name: string, spec: OptionSpec, opts: MarginLossOptions | undefined, defaultMargin: number) {
+    super();
+    opts = checkOptions(spec, opts);
+    this.reduction = opts.reduction ?? 'mean';
+    this.margin = opts.margin ?? defaultMargin;
+    checkReduction(name, this.reduction);
+  }
+  override extraRepr(): string {
+    return `margin=${this.margin}`;
+  }
 }
 
 /**
@@ -54,20 +81,9 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
  * @example
  * new MarginRankingLoss({ margin: 1 }).call(tensor([3, 1]), tensor([1, 2]), tensor([1, -1])).item(); // 0
  */
-export class MarginRankingLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
-  /** How the element-wise losses are combined. */
-  readonly reduction: Reduction;
-  /** The margin. */
-  readonly margin: number;
+export class MarginRankingLoss extends MarginLoss<[Tensor, Tensor, Tensor]> {
   constructor(opts?: MarginLossOptions) {
-    super();
-    opts = checkOptions(MODULE_OPTS, opts);
-    this.reduction = opts.reduction ?? 'mean';
-    this.margin = opts.margin ?? 0;
-    checkReduction('MarginRankingLoss', this.reduction);
-  }
-  override extraRepr(): string {
-    return `margin=${this.margin}`;
+    super('MarginRankingLoss', MODULE_OPTS, opts, 0);
   }
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     return marginRankingLoss(input1, input2, target, { reduction: this.reduction, margin: this.margin });

@@ -23,20 +23,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import enc, r, recorders, write
+from common import enc, idx, r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
 nan = float('nan')
-
-
-def t(x):
-    return torch.tensor(x, dtype=torch.float64)
-
-
-def idx(x):
-    return torch.tensor(x, dtype=torch.int64)
 
 
 REDUCTIONS = ['mean', 'sum', 'none']

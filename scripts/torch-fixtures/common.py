@@ -98,6 +98,14 @@ def mask(x):
     return torch.tensor(x, dtype=torch.bool)
 
 
+def params_and_grads(steps, skip):
+    """The optimizer cases' inputs: two parameters (shapes [5] and [2, 2]) and `steps` gradients for
+    each, the second parameter's None at step `skip` (drawn in this order, so that seeds reproduce)."""
+    p0 = [r(5), r(2, 2)]
+    grads = [[r(5), r(2, 2) if s != skip else None] for s in range(steps)]
+    return p0, grads
+
+
 def trajectory(opt, params, steps):
     """Runs `opt` over `steps` (one gradient per parameter each, None to skip it), set directly as
     p.grad before each step; returns the encoded parameters after every step."""

@@ -18,14 +18,13 @@ Options are stored under tapegrad's camelCase names and translated to torch's he
 import torch
 from torch import optim
 
-from common import enc, r, trajectory, write
+from common import enc, params_and_grads, trajectory, write
 
 torch.manual_seed(0)
 cases = []
 
 STEPS = 6
-P0 = [r(5), r(2, 2)]
-GRADS = [[r(5), r(2, 2) if s != 1 else None] for s in range(STEPS)]
+P0, GRADS = params_and_grads(STEPS, skip=1)
 GRADS[0][0][2] = 0.0  # a zero gradient element
 
 TORCH_NAMES = {

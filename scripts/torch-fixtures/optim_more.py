@@ -31,14 +31,13 @@ import torch
 from torch import optim
 import torch.optim.nadam as nadam_module
 
-from common import enc, r, trajectory, write
+from common import enc, params_and_grads, trajectory, write
 
 torch.manual_seed(0)
 cases = []
 
 STEPS = 12
-P0 = [r(5), r(2, 2)]
-GRADS = [[r(5), r(2, 2) if s != 3 else None] for s in range(STEPS)]
+P0, GRADS = params_and_grads(STEPS, skip=3)
 GRADS[0][0][2] = 0.0  # a zero gradient element
 GRADS[5][0][1] = 0.0
 

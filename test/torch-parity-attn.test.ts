@@ -14,52 +14,44 @@ import {
 } from '@tapegrad/nn';
 import { TIGHT, dec, load, vjp, type Enc, type Params } from './torch-fixtures.js';
 
-interface SdpaCase {
+/** What every case stores: inputs, PyTorch's outputs, the upstream gradients and PyTorch's gradients. */
+interface IOCase {
   name: string;
-  kind: 'sdpa';
-  params: Params;
   inputs: Record<string, Enc>;
-  out: Enc[];
+  out: Array<Enc | null>;
   upstream: Enc[];
   grads: Record<string, Enc>;
 }
 
-interface EmbeddingCase {
-  name: string;
-  kind: 'embedding';
+/** A case of a module built from `ctor` whose state dict PyTorch saved. */
+interface LoadedCase extends IOCase {
   ctor: Params;
   state: Record<string, Enc>;
-  inputs: Record<string, Enc>;
+}
+
+interface SdpaCase extends IOCase {
+  kind: 'sdpa';
+  params: Params;
   out: Enc[];
-  upstream: Enc[];
-  grads: Record<string, Enc>;
+}
+
+interface EmbeddingCase extends LoadedCase {
+  kind: 'embedding';
+  out: Enc[];
   /** The table after the forward (rows renormalised in place). */
   weightAfter: Enc;
 }
 
-interface EmbeddingBagCase {
-  name: string;
+interface EmbeddingBagCase extends LoadedCase {
   kind: 'embeddingBag';
-  ctor: Params;
-  state: Record<string, Enc>;
-  inputs: Record<string, Enc>;
   out: Enc[];
-  upstream: Enc[];
-  grads: Record<string, Enc>;
 }
 
-interface ModuleCase {
-  name: string;
+interface ModuleCase extends LoadedCase {
   kind: 'mha' | 'encoderLayer' | 'encoder' | 'decoderLayer' | 'transformer';
-  ctor: Params;
   /** Forward options: a string value names a mask of `masks`. */
   forward: Params;
-  state: Record<string, Enc>;
-  inputs: Record<string, Enc>;
   masks: Record<string, Enc>;
-  out: Array<Enc | null>;
-  upstream: Enc[];
-  grads: Record<string, Enc>;
 }
 
 const fixture = load<SdpaCase | ModuleCase | EmbeddingCase | EmbeddingBagCase>('nn-attn');

@@ -1,6 +1,6 @@
 """Shared helpers of the PyTorch fixture generators (torch 1.13, Debian's python3-torch).
 
-Not a generator itself: core.py, nn.py and optim.py import it. Tensors are written as nested
+Not a generator itself: every generator here imports it. Tensors are written as nested
 lists of float64 numbers, 13 significant digits (non-finite values as the strings "nan", "inf", "-inf", which JSON
 cannot hold); integer and bool tensors as {"dtype": "int32" | "bool", "data": nested list}.
 """
@@ -76,6 +76,46 @@ def write(name, cases, extra=None):
 def r(*shape, scale=1.0, decimals=4):
     """Standard normal float64 values (times scale), rounded so that the fixture stays short."""
     return torch.round(torch.randn(tuple(shape)) * scale, decimals=decimals)
+
+
+def t(x, dtype=None):
+    """A float64 tensor (or of `dtype`)."""
+    return torch.tensor(x, dtype=dtype or torch.float64)
+
+
+def idx(x):
+    """An int64 index tensor."""
+    return torch.tensor(x, dtype=torch.int64)
+
+
+def i32(x):
+    """An int32 tensor."""
+    return torch.tensor(x, dtype=torch.int32)
+
+
+def mask(x):
+    """A bool tensor."""
+    return torch.tensor(x, dtype=torch.bool)
+
+
+def params_and_grads(steps, skip):
+    """The optimizer cases' inputs: two parameters (shapes [5] and [2, 2]) and `steps` gradients for
+    each, the second parameter's None at step `skip` (drawn in this order, so that seeds reproduce)."""
+    p0 = [r(5), r(2, 2)]
+    grads = [[r(5), r(2, 2) if s != skip else None] for s in range(steps)]
+    return p0, grads
+
+
+def trajectory(opt, params, steps):
+    """Runs `opt` over `steps` (one gradient per parameter each, None to skip it), set directly as
+    p.grad before each step; returns the encoded parameters after every step."""
+    out = []
+    for grads in steps:
+        for p, g in zip(params, grads):
+            p.grad = None if g is None else g.clone()
+        opt.step()
+        out.append([enc(p) for p in params])
+    return out
 
 
 def recorders(cases):

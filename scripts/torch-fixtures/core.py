@@ -14,19 +14,11 @@ read by the table in test/torch-parity.test.ts, which rebuilds the tensors from 
 import torch
 import torch.nn.functional as F
 
-from common import r, recorders, write
+from common import idx, r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
-
-
-def t(x, dtype=None):
-    return torch.tensor(x, dtype=dtype or torch.float64)
-
-
-def idx(x):
-    return torch.tensor(x, dtype=torch.int64)
 
 
 # ------------------------------------------------------------------ element-wise binary

@@ -13,24 +13,12 @@ for their values only, where the gradient is a matter of formula order (0 * inf)
 """
 import torch
 
-from common import r, recorders, write
+from common import i32, mask as b, r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
 nan, inf = float('nan'), float('inf')
-
-
-def t(x, dtype=None):
-    return torch.tensor(x, dtype=dtype or torch.float64)
-
-
-def i32(x):
-    return torch.tensor(x, dtype=torch.int32)
-
-
-def b(x):
-    return torch.tensor(x, dtype=torch.bool)
 
 
 def view(x, how):

@@ -15,24 +15,12 @@ import warnings
 
 import torch
 
-from common import r, recorders, write
+from common import idx, mask, r, recorders, t, write
 
 warnings.filterwarnings('ignore')  # scatter_reduce is "beta" in 1.13
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
-
-
-def t(x, dtype=None):
-    return torch.tensor(x, dtype=dtype or torch.float64)
-
-
-def idx(x):
-    return torch.tensor(x, dtype=torch.int64)
-
-
-def mask(x):
-    return torch.tensor(x, dtype=torch.bool)
 
 
 def entries(i, spec):

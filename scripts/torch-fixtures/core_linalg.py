@@ -13,15 +13,11 @@ through |V| (their signs are arbitrary); their gradients through |V| are sign-in
 """
 import torch
 
-from common import r, recorders, write
+from common import r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
-
-
-def t(x):
-    return torch.tensor(x, dtype=torch.float64)
 
 
 def spd(n, *batch):

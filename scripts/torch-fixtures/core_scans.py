@@ -13,17 +13,13 @@ nth_element's rearrangement in PyTorch; tapegrad reports the first NaN).
 """
 import torch
 
-from common import r, recorders, write
+from common import r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
 nan = float('nan')
 inf = float('inf')
-
-
-def t(x):
-    return torch.tensor(x, dtype=torch.float64)
 
 
 def o(v):

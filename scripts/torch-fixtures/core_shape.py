@@ -12,16 +12,12 @@ other element of dim 0 (x[::2]); the test applies the same view.
 """
 import torch
 
-from common import r, recorders, write
+from common import r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
 nan, inf = float('nan'), float('inf')
-
-
-def t(x, dtype=None):
-    return torch.tensor(x, dtype=dtype or torch.float64)
 
 
 def pre(x, p):

@@ -18,17 +18,13 @@ accurate to ~1e-8 only: the parity test compares the cases that involve it at th
 """
 import torch
 
-from common import r, recorders, write
+from common import r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
 
 nan, inf = float('nan'), float('inf')
-
-
-def t(x, dtype=None):
-    return torch.tensor(x, dtype=dtype or torch.float64)
 
 
 UNARY = {

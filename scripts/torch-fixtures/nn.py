@@ -16,20 +16,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import enc, r, recorders, write
+from common import enc, idx, r, recorders, t, write
 
 warnings.filterwarnings('ignore', message='reduction: .mean. divides')  # kl_div's note on 'mean'
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
-
-
-def t(x):
-    return torch.tensor(x, dtype=torch.float64)
-
-
-def idx(x):
-    return torch.tensor(x, dtype=torch.int64)
 
 
 def probs(*shape, dim=1):

@@ -23,20 +23,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import enc, r, recorders, write
+from common import enc, idx, r, recorders, t, write
 
 torch.manual_seed(0)
 cases = []
 case, hvp = recorders(cases)
 nan = float('nan')
-
-
-def t(x):
-    return torch.tensor(x, dtype=torch.float64)
-
-
-def idx(x):
-    return torch.tensor(x, dtype=torch.int64)
 
 
 REDUCTIONS = ['mean', 'sum', 'none']
@@ -119,6 +111,27 @@ def loss_case(name, op, fn, inputs, params, const=()):
         case(f'{name} (reduction={red})', op, fn, inputs, dict(params, reduction=red), const)
 
 
+# The losses several cases below run.
+def poisson_nll(i, p):
+    return F.poisson_nll_loss(i['input'], i['target'], log_input=p['logInput'], full=p['full'], eps=p['eps'], reduction=p['reduction'])
+
+
+def gaussian_nll(i, p):
+    return F.gaussian_nll_loss(i['input'], i['target'], i['var'], full=p['full'], eps=p['eps'], reduction=p['reduction'])
+
+
+def multi_margin(i, p):
+    return F.multi_margin_loss(i['input'], i['target'], p=p['p'], margin=p['margin'], reduction=p['reduction'])
+
+
+def margin_ranking(i, p):
+    return F.margin_ranking_loss(i['input1'], i['input2'], i['target'], margin=p['margin'], reduction=p['reduction'])
+
+
+def cosine_embedding(i, p):
+    return F.cosine_embedding_loss(i['input1'], i['input2'], i['target'], margin=p['margin'], reduction=p['reduction'])
+
+
 x, y = r(3, 4, scale=2), r(3, 4, scale=2)
 y[0] = x[0] - t([1.0, -1.0, 0.5, 0.0])  # differences exactly at beta = 1 and 0.5, and 0
 # With beta = 0, PyTorch gives both input and target the gradient -g at a zero difference (its
@@ -141,11 +154,9 @@ m2[0] = m1[0]  # -y (x1 - x2) + 0 = 0: the clamp's boundary
 m2[1] = m1[1] - 0.5  # with margin 0.5 and y = 1: 0 again
 my = t([1.0, 1.0, -1.0, 1.0, -1.0, -1.0])
 for margin in [0.0, 0.5]:
-    loss_case(f'marginRankingLoss (margin={margin})', 'marginRankingLoss',
-              lambda i, p: F.margin_ranking_loss(i['input1'], i['input2'], i['target'], margin=p['margin'], reduction=p['reduction']),
+    loss_case(f'marginRankingLoss (margin={margin})', 'marginRankingLoss', margin_ranking,
               {'input1': m1, 'input2': m2, 'target': my}, {'margin': margin}, const=['target'])
-loss_case('marginRankingLoss broadcasting [3, 1] with [1, 4]', 'marginRankingLoss',
-          lambda i, p: F.margin_ranking_loss(i['input1'], i['input2'], i['target'], margin=p['margin'], reduction=p['reduction']),
+loss_case('marginRankingLoss broadcasting [3, 1] with [1, 4]', 'marginRankingLoss', margin_ranking,
           {'input1': r(3, 1), 'input2': r(1, 4), 'target': t([[1.0, -1.0, 1.0, -1.0]])}, {'margin': 0.1}, const=['target'])
 
 hx = r(3, 4).abs()
@@ -161,11 +172,9 @@ c1, c2 = r(4, 5), r(4, 5)
 c2[1] = c1[1] * 2  # cos = 1
 cy = t([1.0, 1.0, -1.0, -1.0])
 for margin in [0.0, 0.3]:
-    loss_case(f'cosineEmbeddingLoss (margin={margin})', 'cosineEmbeddingLoss',
-              lambda i, p: F.cosine_embedding_loss(i['input1'], i['input2'], i['target'], margin=p['margin'], reduction=p['reduction']),
+    loss_case(f'cosineEmbeddingLoss (margin={margin})', 'cosineEmbeddingLoss', cosine_embedding,
               {'input1': c1, 'input2': c2, 'target': cy}, {'margin': margin}, const=['target'])
-loss_case('cosineEmbeddingLoss on 1-d inputs', 'cosineEmbeddingLoss',
-          lambda i, p: F.cosine_embedding_loss(i['input1'], i['input2'], i['target'], margin=p['margin'], reduction=p['reduction']),
+loss_case('cosineEmbeddingLoss on 1-d inputs', 'cosineEmbeddingLoss', cosine_embedding,
           {'input1': r(5), 'input2': r(5), 'target': t(-1.0)}, {'margin': -0.5}, const=['target'])
 
 mx = r(4, 5)
@@ -174,14 +183,12 @@ mt = idx([1, 0, 4, 2])
 mw = t([0.5, 1.0, 2.0, 1.5, 0.25])
 for p_ in [1, 2]:
     for margin in [1.0, 0.5]:
-        loss_case(f'multiMarginLoss (p={p_}, margin={margin})', 'multiMarginLoss',
-                  lambda i, p: F.multi_margin_loss(i['input'], i['target'], p=p['p'], margin=p['margin'], reduction=p['reduction']),
+        loss_case(f'multiMarginLoss (p={p_}, margin={margin})', 'multiMarginLoss', multi_margin,
                   {'input': mx, 'target': mt}, {'p': p_, 'margin': margin})
     loss_case(f'multiMarginLoss with a class weight (p={p_})', 'multiMarginLoss',
               lambda i, p: F.multi_margin_loss(i['input'], i['target'], p=p['p'], margin=p['margin'], weight=i['weight'], reduction=p['reduction']),
               {'input': mx, 'target': mt, 'weight': mw}, {'p': p_, 'margin': 1.0}, const=['weight'])
-loss_case('multiMarginLoss on a 1-d input', 'multiMarginLoss',
-          lambda i, p: F.multi_margin_loss(i['input'], i['target'], p=p['p'], margin=p['margin'], reduction=p['reduction']),
+loss_case('multiMarginLoss on a 1-d input', 'multiMarginLoss', multi_margin,
           {'input': r(5), 'target': idx(3)}, {'p': 1, 'margin': 1.0})
 
 lx = r(3, 5)
@@ -209,14 +216,11 @@ pr = (r(3, 4).abs() + 0.01)
 pc = t([[0.0, 1.0, 2.0, 5.0], [0.0, 3.0, 1.0, 0.5], [7.0, 0.0, 2.0, 1.5]])
 for log_input, inp in [(True, pl), (False, pr)]:
     for full in [False, True]:
-        loss_case(f'poissonNllLoss (logInput={log_input}, full={full})', 'poissonNllLoss',
-                  lambda i, p: F.poisson_nll_loss(i['input'], i['target'], log_input=p['logInput'], full=p['full'], eps=p['eps'], reduction=p['reduction']),
+        loss_case(f'poissonNllLoss (logInput={log_input}, full={full})', 'poissonNllLoss', poisson_nll,
                   {'input': inp, 'target': pc}, {'logInput': log_input, 'full': full, 'eps': 1e-8}, const=['target'])
-loss_case('poissonNllLoss with targets > 0 requiring grad (full)', 'poissonNllLoss',
-          lambda i, p: F.poisson_nll_loss(i['input'], i['target'], log_input=p['logInput'], full=p['full'], eps=p['eps'], reduction=p['reduction']),
+loss_case('poissonNllLoss with targets > 0 requiring grad (full)', 'poissonNllLoss', poisson_nll,
           {'input': pl, 'target': pc + 0.25}, {'logInput': True, 'full': True, 'eps': 1e-8})
-loss_case('poissonNllLoss (logInput=False, eps=0.1)', 'poissonNllLoss',
-          lambda i, p: F.poisson_nll_loss(i['input'], i['target'], log_input=p['logInput'], full=p['full'], eps=p['eps'], reduction=p['reduction']),
+loss_case('poissonNllLoss (logInput=False, eps=0.1)', 'poissonNllLoss', poisson_nll,
           {'input': pr, 'target': pc}, {'logInput': False, 'full': False, 'eps': 0.1}, const=['target'])
 
 gx, gy = r(4, 3), r(4, 3)
@@ -224,14 +228,11 @@ gv = r(4, 3).abs() + 0.1
 gv[0, 0] = 1e-9  # clamped at eps; its gradient still flows
 gv[0, 1] = 0.0
 for full in [False, True]:
-    loss_case(f'gaussianNllLoss (full={full}) with variances below eps', 'gaussianNllLoss',
-              lambda i, p: F.gaussian_nll_loss(i['input'], i['target'], i['var'], full=p['full'], eps=p['eps'], reduction=p['reduction']),
+    loss_case(f'gaussianNllLoss (full={full}) with variances below eps', 'gaussianNllLoss', gaussian_nll,
               {'input': gx, 'target': gy, 'var': gv}, {'full': full, 'eps': 1e-6})
-loss_case('gaussianNllLoss with one variance per sample, [4]', 'gaussianNllLoss',
-          lambda i, p: F.gaussian_nll_loss(i['input'], i['target'], i['var'], full=p['full'], eps=p['eps'], reduction=p['reduction']),
+loss_case('gaussianNllLoss with one variance per sample, [4]', 'gaussianNllLoss', gaussian_nll,
           {'input': gx, 'target': gy, 'var': r(4).abs() + 0.5}, {'full': False, 'eps': 1e-6})
-loss_case('gaussianNllLoss with one variance per sample, [4, 1], eps=0.5', 'gaussianNllLoss',
-          lambda i, p: F.gaussian_nll_loss(i['input'], i['target'], i['var'], full=p['full'], eps=p['eps'], reduction=p['reduction']),
+loss_case('gaussianNllLoss with one variance per sample, [4, 1], eps=0.5', 'gaussianNllLoss', gaussian_nll,
           {'input': gx, 'target': gy, 'var': r(4, 1).abs() + 0.2}, {'full': True, 'eps': 0.5})
 
 ta, tp, tn = r(4, 5), r(4, 5), r(4, 5)

@@ -18,14 +18,13 @@ Options are stored under tapegrad's camelCase names and translated to torch's he
 import torch
 from torch import optim
 
-from common import enc, r, write
+from common import enc, params_and_grads, trajectory, write
 
 torch.manual_seed(0)
 cases = []
 
 STEPS = 6
-P0 = [r(5), r(2, 2)]
-GRADS = [[r(5), r(2, 2) if s != 1 else None] for s in range(STEPS)]
+P0, GRADS = params_and_grads(STEPS, skip=1)
 GRADS[0][0][2] = 0.0  # a zero gradient element
 
 TORCH_NAMES = {
@@ -46,14 +45,8 @@ def kwargs(options):
 def optimizer_case(name, cls, options):
     params = [p.clone().requires_grad_(True) for p in P0]
     opt = getattr(optim, cls)(params, **kwargs(options))
-    trajectory = []
-    for grads in GRADS:
-        for p, g in zip(params, grads):
-            p.grad = None if g is None else g.clone()
-        opt.step()
-        trajectory.append([enc(p) for p in params])
     cases.append({
-        'name': name, 'kind': 'optimizer', 'optimizer': cls, 'options': options, 'trajectory': trajectory,
+        'name': name, 'kind': 'optimizer', 'optimizer': cls, 'options': options, 'trajectory': trajectory(opt, params, GRADS),
     })
 
 

@@ -31,14 +31,13 @@ import torch
 from torch import optim
 import torch.optim.nadam as nadam_module
 
-from common import enc, r, write
+from common import enc, params_and_grads, trajectory, write
 
 torch.manual_seed(0)
 cases = []
 
 STEPS = 12
-P0 = [r(5), r(2, 2)]
-GRADS = [[r(5), r(2, 2) if s != 3 else None] for s in range(STEPS)]
+P0, GRADS = params_and_grads(STEPS, skip=3)
 GRADS[0][0][2] = 0.0  # a zero gradient element
 GRADS[5][0][1] = 0.0
 
@@ -96,14 +95,8 @@ def state_of(opt, p):
 def optimizer_case(cls, options):
     params = [p.clone().requires_grad_(True) for p in P0]
     opt = getattr(optim, cls)(params, **kwargs(options))
-    trajectory = []
-    for grads in GRADS:
-        for p, g in zip(params, grads):
-            p.grad = None if g is None else g.clone()
-        opt.step()
-        trajectory.append([enc(p) for p in params])
     cases.append({
-        'name': f'{cls} {options}', 'kind': 'optimizer', 'optimizer': cls, 'options': options, 'trajectory': trajectory,
+        'name': f'{cls} {options}', 'kind': 'optimizer', 'optimizer': cls, 'options': options, 'trajectory': trajectory(opt, params, GRADS),
         'state': [state_of(opt, p) for p in params],
     })
 

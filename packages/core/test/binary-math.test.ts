@@ -6,6 +6,7 @@ import {
   floatPower, lerp, addcmul, addcdiv, isclose, allclose, logicalAnd, logicalOr, logicalXor,
   bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, heaviside, maskedFill,
 } from '@tapegrad/core';
+import { broadcastRef } from './broadcast-ref.js';
 
 // ---------------------------------------------------------------- inputs and references
 
@@ -19,36 +20,6 @@ const f64 = (data: number[] | number[][]) => tensor(data, { dtype: 'float64' });
 const i32 = (data: number[] | number[][]) => tensor(data, { dtype: 'int32' });
 const positive = (x: number) => Math.abs(x) + 0.5;
 const tight = { rtol: 1e-10, atol: 1e-12 };
-
-/** `f(a, b)` with broadcasting by explicit index arithmetic, as plain numbers (NaN, -0 kept). */
-function broadcastRef(a: Tensor, b: Tensor, f: (x: number, y: number) => number): { shape: number[]; values: number[] } {
-  const nd = Math.max(a.ndim, b.ndim);
-  const pad = (s: number[]) => [...new Array<number>(nd - s.length).fill(1), ...s];
-  const sa = pad(a.shape);
-  const sb = pad(b.shape);
-  const shape = sa.map((d, i) => (d === 1 ? sb[i]! : d));
-  const da = a.detach().data;
-  const db = b.detach().data;
-  const n = shape.reduce((p, d) => p * d, 1);
-  const values: number[] = [];
-  for (let k = 0; k < n; k++) {
-    let rest = k;
-    let ia = 0;
-    let ib = 0;
-    let ma = 1;
-    let mb = 1;
-    for (let d = nd - 1; d >= 0; d--) {
-      const idx = rest % shape[d]!;
-      rest = Math.floor(rest / shape[d]!);
-      ia += (sa[d] === 1 ? 0 : idx) * ma;
-      ib += (sb[d] === 1 ? 0 : idx) * mb;
-      ma *= sa[d]!;
-      mb *= sb[d]!;
-    }
-    values.push(f(da[ia]!, db[ib]!));
-  }
-  return { shape, values };
-}
 
 /** Checks `got` against the reference: shape, and every value (NaN with NaN, the sign of zeros too when `signedZeros`). */
 function expectRef(got: Tensor, ref: { shape: number[]; values: number[] }, tol = tight, signedZeros = false): void {

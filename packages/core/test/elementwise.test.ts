@@ -6,6 +6,7 @@ import {
   neg, abs, sign, log, log1p, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, leakyRelu, elu, gelu,
   softplus, erf, clamp,
 } from '@tapegrad/core';
+import { broadcastRef as broadcastValues } from './broadcast-ref.js';
 
 // ---------------------------------------------------------------- inputs and references
 
@@ -35,34 +36,10 @@ function mapRef(x: Tensor, f: (v: number) => number): Tensor {
   return tensor(Float64Array.from(x.detach().data, f), { shape: x.shape, dtype: 'float64' });
 }
 
-/** `f(a, b)` with NumPy broadcasting, by explicit index arithmetic (independent of the library). */
+/** `f(a, b)` with NumPy broadcasting (see {@link broadcastValues}), as a float64 tensor. */
 function broadcastRef(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
-  const nd = Math.max(a.ndim, b.ndim);
-  const pad = (s: number[]) => [...new Array<number>(nd - s.length).fill(1), ...s];
-  const sa = pad(a.shape);
-  const sb = pad(b.shape);
-  const shape = sa.map((d, i) => Math.max(d, sb[i]!));
-  const da = a.detach().data;
-  const db = b.detach().data;
-  const n = shape.reduce((p, d) => p * d, 1);
-  const out = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    let rest = k;
-    let ia = 0;
-    let ib = 0;
-    let ma = 1;
-    let mb = 1;
-    for (let d = nd - 1; d >= 0; d--) {
-      const idx = rest % shape[d]!;
-      rest = Math.floor(rest / shape[d]!);
-      ia += (sa[d] === 1 ? 0 : idx) * ma;
-      ib += (sb[d] === 1 ? 0 : idx) * mb;
-      ma *= sa[d]!;
-      mb *= sb[d]!;
-    }
-    out[k] = f(da[ia]!, db[ib]!);
-  }
-  return tensor(out, { shape, dtype: 'float64' });
+  const { shape, values } = broadcastValues(a, b, f);
+  return tensor(Float64Array.from(values), { shape, dtype: 'float64' });
 }
 
 /** erf by composite Simpson integration of 2/√π e^(-t²) over [0, x]: an independent reference. */

@@ -118,7 +118,8 @@ describe('cumsum', () => {
 });
 
 describe('cummax', () => {
-  const refExt = (isMax: boolean) => (line: number[]) => {
+  /** The running extreme of a line (`values`) or its index (`indices`), by a plain loop. */
+  const ref = (isMax: boolean, want: 'values' | 'indices') => (line: number[]) => {
     let best = NaN;
     let bi = -1;
     return line.map((v, k) => {
@@ -126,18 +127,7 @@ describe('cummax', () => {
         best = v;
         bi = k;
       }
-      return best;
-    });
-  };
-  const refIdx = (isMax: boolean) => (line: number[]) => {
-    let best = NaN;
-    let bi = -1;
-    return line.map((v, k) => {
-      if (bi < 0 || (best === best && (v !== v || (isMax ? v >= best : v <= best)))) {
-        best = v;
-        bi = k;
-      }
-      return bi;
+      return want === 'values' ? best : bi;
     });
   };
 
@@ -154,8 +144,8 @@ describe('cummax', () => {
           const { values, indices } = f(x, dim);
           expect(values.dtype).toBe(x.dtype);
           expect(indices.dtype).toBe('int32');
-          expect(flat(values)).toEqual(alongLines(x, dim, refExt(isMax)));
-          expect(flat(indices)).toEqual(alongLines(x, dim, refIdx(isMax)));
+          expect(flat(values)).toEqual(alongLines(x, dim, ref(isMax, 'values')));
+          expect(flat(indices)).toEqual(alongLines(x, dim, ref(isMax, 'indices')));
         }
       }
     const t = randn([4, 5], { generator: new Generator(6) }).T;

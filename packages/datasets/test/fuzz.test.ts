@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ValueError } from '@tapegrad/core';
 import { decodeIdx, loadCsv, parseIdx } from '@tapegrad/datasets';
+import { FuzzChecker, rng } from '../../../test/fuzz.js';
 
 // Seeded fuzzing of the file parsers: thousands of mutated IDX files (raw and gzipped) and CSV
 // files, each of which must load or fail with a ValueError naming the file, within a second,
@@ -12,42 +12,6 @@ import { decodeIdx, loadCsv, parseIdx } from '@tapegrad/datasets';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** mulberry32: a small seeded generator, so every run mutates the same way. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Checks of one load, collected: failures are reported together at the end. */
-class Checker {
-  readonly problems: string[] = [];
-  loaded = 0;
-
-  async run(name: string, size: number, load: () => unknown): Promise<void> {
-    const before = process.memoryUsage().arrayBuffers;
-    const t0 = performance.now();
-    let result: unknown;
-    try {
-      result = await load();
-      this.loaded++;
-    } catch (e) {
-      if (!(e instanceof ValueError)) this.problems.push(`${name}: ${(e as Error).name}: ${(e as Error).message}`);
-      else if (!(e as Error).message.includes(name)) this.problems.push(`${name}: message does not name it: ${(e as Error).message}`);
-    }
-    const ms = performance.now() - t0;
-    if (ms > 1000) this.problems.push(`${name}: took ${ms.toFixed(0)} ms`);
-    const grown = process.memoryUsage().arrayBuffers - before;
-    if (grown > 16 * size + (1 << 20)) this.problems.push(`${name}: array buffers grew by ${grown} bytes for ${size} bytes of file`);
-    return void result;
-  }
-}
 
 function idxBytes(type: number, dims: number[], body: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + 4 * dims.length + body.length);
@@ -138,7 +102,7 @@ function mutateCsv(src: Uint8Array, r: () => number): Uint8Array {
 describe('file parser fuzzing', () => {
   it('loads or refuses 1500 mutated IDX files, raw and gzipped, with a ValueError naming the file', async () => {
     const r = rng(7);
-    const check = new Checker();
+    const check = new FuzzChecker();
     for (let i = 0; i < 1500; i++) {
       let inner = IDX_SEEDS[i % IDX_SEEDS.length]!;
       for (let k = 1 + Math.floor(r() * 2); k > 0; k--) inner = mutateIdx(inner, r);
@@ -163,7 +127,7 @@ describe('file parser fuzzing', () => {
 
   it('loads or refuses 1000 mutated CSV files with a ValueError naming the file', async () => {
     const r = rng(11);
-    const check = new Checker();
+    const check = new FuzzChecker();
     const seeds = CSV_SEEDS.map((s) => new TextEncoder().encode(s));
     for (let i = 0; i < 1000; i++) {
       let bytes: Uint8Array = seeds[i % seeds.length]!;

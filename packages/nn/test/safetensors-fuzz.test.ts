@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, ValueError, tensor } from '@tapegrad/core';
+import { Tensor, tensor } from '@tapegrad/core';
 import { parseSafetensors, serializeSafetensors } from '@tapegrad/nn';
+import { FuzzChecker, rng } from '../../../test/fuzz.js';
 
 // Seeded fuzzing of the safetensors parser: thousands of mutated files, each of which must load
 // or fail with a ValueError naming the file, quickly, and without holding more memory than the
 // bytes the file really has.
-
-/** mulberry32: a small seeded generator, so every run mutates the same way. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: Uint8Array[] = [
   serializeSafetensors({ w: tensor([[1, 2], [3, 4]]), b: tensor([0.5]), n: tensor([3], { dtype: 'int32' }) }, { format: 'pt' }),
@@ -86,32 +75,22 @@ function bytesHeld(tensors: Record<string, Tensor>): number {
 }
 
 describe('parseSafetensors fuzzing', () => {
-  it('loads or refuses 3000 mutated files with a ValueError naming the file, each within a second and the bytes it holds', () => {
+  it('loads or refuses 3000 mutated files with a ValueError naming the file, each within a second and the bytes it holds', async () => {
     const r = rng(20261204);
-    const problems: string[] = [];
-    let loaded = 0;
+    const check = new FuzzChecker();
     for (let i = 0; i < 3000; i++) {
       let bytes = SEEDS[i % SEEDS.length]!;
       for (let k = 1 + Math.floor(r() * 3); k > 0; k--) bytes = mutate(bytes, r);
       const name = `fuzz-${i}.safetensors`;
-      const before = process.memoryUsage().arrayBuffers;
-      const t0 = performance.now();
-      try {
+      const load = () => {
         const { tensors } = parseSafetensors(bytes, { name });
-        loaded++;
         // Decoded data is at most 4 bytes per stored byte (U8 -> int32): never more than the file holds.
-        if (bytesHeld(tensors) > 4 * bytes.length) problems.push(`${name}: holds ${bytesHeld(tensors)} bytes from a ${bytes.length}-byte file`);
-      } catch (e) {
-        if (!(e instanceof ValueError)) problems.push(`${name}: ${(e as Error).name}: ${(e as Error).message}`);
-        else if (!(e as Error).message.startsWith(`parseSafetensors: ${name}: `)) problems.push(`${name}: message does not name it: ${(e as Error).message}`);
-      }
-      const ms = performance.now() - t0;
-      if (ms > 1000) problems.push(`${name}: took ${ms.toFixed(0)} ms`);
-      const grown = process.memoryUsage().arrayBuffers - before;
-      if (grown > 16 * bytes.length + (1 << 20)) problems.push(`${name}: array buffers grew by ${grown} bytes for a ${bytes.length}-byte file`);
+        if (bytesHeld(tensors) > 4 * bytes.length) check.problems.push(`${name}: holds ${bytesHeld(tensors)} bytes from a ${bytes.length}-byte file`);
+      };
+      await check.run(name, bytes.length, load, (message) => message.startsWith(`parseSafetensors: ${name}: `));
     }
-    expect(problems.slice(0, 10)).toEqual([]);
+    expect(check.problems.slice(0, 10)).toEqual([]);
     // The mutations are not all fatal: some files still load.
-    expect(loaded).toBeGreaterThan(20);
+    expect(check.loaded).toBeGreaterThan(20);
   });
 });

@@ -2,7 +2,7 @@ import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import { adamUpdate } from './functional/adam.js';
 import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { betas, boolean, nonNegative } from './validate.js';
+import { adamFamily, boolean } from './validate.js';
 
 /**
  * The option types of Adam and AdamW.
@@ -86,10 +86,7 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   protected abstract readonly decoupled: boolean;
 
   protected validateGroup(g: AdamOptions): void {
-    nonNegative(this.name, 'learning rate', 'lr', g.lr);
-    nonNegative(this.name, 'epsilon value', 'eps', g.eps);
-    betas(this.name, g.betas);
-    nonNegative(this.name, 'weight decay', 'weightDecay', g.weightDecay);
+    adamFamily(this.name, g);
     boolean(this.name, 'amsgrad', g.amsgrad);
     boolean(this.name, 'maximize', g.maximize);
   }

@@ -1,7 +1,7 @@
 import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import type { FloatArray } from './functional/float-array.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { betas, boolean, nonNegative } from './validate.js';
+import { adamFamily, boolean } from './validate.js';
 
 const TYPES = { lr: 'number', betas: 'number[]', eps: 'number', weightDecay: 'number', maximize: 'boolean' };
 const OPTS = defineOptions('Adamax', TYPES);
@@ -84,10 +84,7 @@ export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
   }
 
   protected validateGroup(g: AdamaxOptions): void {
-    nonNegative('Adamax', 'learning rate', 'lr', g.lr);
-    nonNegative('Adamax', 'epsilon value', 'eps', g.eps);
-    betas('Adamax', g.betas);
-    nonNegative('Adamax', 'weight decay', 'weightDecay', g.weightDecay);
+    adamFamily('Adamax', g);
     boolean('Adamax', 'maximize', g.maximize);
   }
 

@@ -1,7 +1,8 @@
 import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import type { FloatArray } from './functional/float-array.js';
+import { updateMoments } from './functional/moments.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { betas, nonNegative } from './validate.js';
+import { adamFamily, nonNegative } from './validate.js';
 
 const TYPES = { lr: 'number', betas: 'number[]', eps: 'number', weightDecay: 'number', momentumDecay: 'number' };
 const OPTS = defineOptions('NAdam', TYPES);
@@ -91,10 +92,7 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
   }
 
   protected validateGroup(g: NAdamOptions): void {
-    nonNegative('NAdam', 'learning rate', 'lr', g.lr);
-    nonNegative('NAdam', 'epsilon value', 'eps', g.eps);
-    betas('NAdam', g.betas);
-    nonNegative('NAdam', 'weight decay', 'weightDecay', g.weightDecay);
+    adamFamily('NAdam', g);
     nonNegative('NAdam', 'momentum decay', 'momentumDecay', g.momentumDecay);
   }
 
@@ -117,10 +115,7 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
     const avgScale = (-lr * muNext) / (1 - state.muProduct * muNext);
     const m = state.expAvg.data as FloatArray, v = state.expAvgSq.data as FloatArray;
     for (let i = 0; i < data.length; i++) {
-      let g = grad[i]!;
-      if (weightDecay !== 0) g += weightDecay * data[i]!;
-      m[i] = beta1 * m[i]! + (1 - beta1) * g;
-      v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
+      const g = updateMoments(data, grad, m, v, i, beta1, beta2, weightDecay);
       const denom = Math.sqrt(v[i]! / bc2) + eps;
       data[i] = data[i]! + gradScale * (g / denom) + avgScale * (m[i]! / denom);
     }

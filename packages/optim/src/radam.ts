@@ -1,7 +1,8 @@
 import { checkOptions, defineOptions, type Tensor } from '@tapegrad/core';
 import type { FloatArray } from './functional/float-array.js';
+import { updateMoments } from './functional/moments.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { betas, nonNegative } from './validate.js';
+import { adamFamily } from './validate.js';
 
 const TYPES = { lr: 'number', betas: 'number[]', eps: 'number', weightDecay: 'number' };
 const OPTS = defineOptions('RAdam', TYPES);
@@ -87,10 +88,7 @@ export class RAdam extends Optimizer<RAdamOptions, RAdamState> {
   }
 
   protected validateGroup(g: RAdamOptions): void {
-    nonNegative('RAdam', 'learning rate', 'lr', g.lr);
-    nonNegative('RAdam', 'epsilon value', 'eps', g.eps);
-    betas('RAdam', g.betas);
-    nonNegative('RAdam', 'weight decay', 'weightDecay', g.weightDecay);
+    adamFamily('RAdam', g);
   }
 
   protected initState(param: Tensor): RAdamState {
@@ -111,10 +109,7 @@ export class RAdam extends Optimizer<RAdamOptions, RAdamState> {
     const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
     const m = state.expAvg.data as FloatArray, v = state.expAvgSq.data as FloatArray;
     for (let i = 0; i < data.length; i++) {
-      let g = grad[i]!;
-      if (weightDecay !== 0) g += weightDecay * data[i]!;
-      m[i] = beta1 * m[i]! + (1 - beta1) * g;
-      v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
+      updateMoments(data, grad, m, v, i, beta1, beta2, weightDecay);
       const mHat = m[i]! / bc1;
       if (rhoT > 5) data[i] = data[i]! - mHat * lr * (Math.sqrt(bc2) / (Math.sqrt(v[i]!) + eps)) * rect;
       else data[i] = data[i]! - mHat * lr;

@@ -49,4 +49,12 @@ export function betas(owner: string, v: unknown): void {
   v.forEach((b, i) => unitHalfOpen(owner, `beta parameter at index ${i}`, `betas[${i}]`, b));
 }
 
+/** Checks the options every Adam-family optimizer has, in PyTorch's order: lr, eps, betas, weightDecay. */
+export function adamFamily(owner: string, g: { lr: unknown; eps: unknown; betas: unknown; weightDecay: unknown }): void {
+  nonNegative(owner, 'learning rate', 'lr', g.lr);
+  nonNegative(owner, 'epsilon value', 'eps', g.eps);
+  betas(owner, g.betas);
+  nonNegative(owner, 'weight decay', 'weightDecay', g.weightDecay);
+}
+
 export { show as showValue };

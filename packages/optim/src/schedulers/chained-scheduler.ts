@@ -1,4 +1,5 @@
 import { ValueError, describeValue } from '@tapegrad/core';
+import { loadNestedStates, withNestedStates } from './nested.js';
 import { LRScheduler, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
@@ -69,7 +70,7 @@ export class ChainedScheduler extends LRScheduler {
    * (sched.stateDict().schedulers as SchedulerStateDict[]).length; // 2
    */
   override stateDict(): SchedulerStateDict {
-    return { ...super.stateDict(), schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return withNestedStates(super.stateDict(), this.schedulers);
   }
 
   /**
@@ -86,12 +87,6 @@ export class ChainedScheduler extends LRScheduler {
    * b.schedulers[1]!.lastEpoch; // 1
    */
   override loadStateDict(sd: SchedulerStateDict): void {
-    const { schedulers, ...rest } = sd;
-    if (schedulers !== undefined) {
-      if (!Array.isArray(schedulers) || schedulers.length !== this.schedulers.length)
-        throw new ValueError(`ChainedScheduler.loadStateDict: expected ${this.schedulers.length} scheduler states, got ${describeValue(schedulers)}`);
-      (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i]!.loadStateDict(s));
-    }
-    super.loadStateDict(rest);
+    super.loadStateDict(loadNestedStates('ChainedScheduler', this.schedulers, sd));
   }
 }

@@ -1,4 +1,5 @@
 import { ValueError, checkOptions, defineOptions, describeValue } from '@tapegrad/core';
+import { loadNestedStates, withNestedStates } from './nested.js';
 import { LRScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 /**
@@ -106,7 +107,7 @@ export class SequentialLR extends LRScheduler {
    * (sched.stateDict().schedulers as SchedulerStateDict[]).length; // 2
    */
   override stateDict(): SchedulerStateDict {
-    return { ...super.stateDict(), schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return withNestedStates(super.stateDict(), this.schedulers);
   }
 
   /**
@@ -123,12 +124,6 @@ export class SequentialLR extends LRScheduler {
    * b.lastEpoch; // 1
    */
   override loadStateDict(sd: SchedulerStateDict): void {
-    const { schedulers, ...rest } = sd;
-    if (schedulers !== undefined) {
-      if (!Array.isArray(schedulers) || schedulers.length !== this.schedulers.length)
-        throw new ValueError(`SequentialLR.loadStateDict: expected ${this.schedulers.length} scheduler states, got ${describeValue(schedulers)}`);
-      (schedulers as SchedulerStateDict[]).forEach((s, i) => this.schedulers[i]!.loadStateDict(s));
-    }
-    super.loadStateDict(rest);
+    super.loadStateDict(loadNestedStates('SequentialLR', this.schedulers, sd));
   }
 }

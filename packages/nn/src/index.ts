@@ -140,3 +140,4 @@ export {
 export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export { Dropout1d, Dropout2d } from './layers/channel-dropout.js';
 export { Fold, Unfold, Unflatten } from './layers/fold.js';
+export type { WeightBiasOptions } from './layers/weight-bias.js';

@@ -44,13 +44,19 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, generato
 }
 
 /**
- * The options {@link WeightBiasLayer.initWeightAndBias} reads.
+ * The options every layer with a `weight` and an optional `bias` takes (Linear, the Conv and
+ * ConvTranspose layers), beside its own.
  *
- * @internal
+ * @example
+ * const opts: WeightBiasOptions = { bias: false, dtype: 'float64', generator: new Generator(0) };
+ * new Linear(3, 2, opts).bias; // null
  */
 export interface WeightBiasOptions {
+  /** Learn an additive bias (default true). */
   bias?: boolean;
+  /** The parameters' dtype (default float32). */
   dtype?: DTypeLike;
+  /** The generator the initial values are drawn from (default: the global one). */
   generator?: Generator;
 }
 
@@ -71,6 +77,8 @@ export abstract class WeightBiasLayer extends Module {
   /**
    * Creates `weight` (shape `weightShape`) and, unless `opts.bias` is false, `bias` (shape
    * [biasSize]), then draws their initial values. Subclasses call it last in their constructor.
+   *
+   * @internal
    */
   protected initWeightAndBias(op: string, weightShape: readonly number[], biasSize: number, opts: WeightBiasOptions): void {
     const dtype = parseDType(op, opts.dtype ?? 'float32');

@@ -37,6 +37,7 @@ const TENSOR_ARGS: Record<string, Call[]> = {
   clamp: [(b) => ops.clamp(b, 0, 1)],
   clone: [(b) => ops.clone(b)],
   conv2d: [(b) => ops.conv2d(b, w), (b) => ops.conv2d(img, b)],
+  convTranspose2d: [(b) => ops.convTranspose2d(b, w), (b) => ops.convTranspose2d(img, b)],
   cos: [(b) => ops.cos(b)],
   dot: [(b) => ops.dot(b, v), (b) => ops.dot(v, b)],
   elu: [(b) => ops.elu(b)],

@@ -58,8 +58,8 @@ const conv2dBiasPrimitive: (x: Tensor, w: Tensor, b: Tensor, geom: Conv2dGeometr
   ],
 });
 
-/** `dx = conv2d_x^T(grad; w)`, a transposed convolution. Bilinear in (grad, w). */
-const conv2dBackwardInput: (grad: Tensor, w: Tensor, inputShape: number[], geom: Conv2dGeometry) => Tensor = primitive('conv2dBackwardInput', {
+/** `dx = conv2d_x^T(grad; w)`, a transposed convolution (behind convTranspose2d). Bilinear in (grad, w). @internal */
+export const conv2dBackwardInput: (grad: Tensor, w: Tensor, inputShape: number[], geom: Conv2dGeometry) => Tensor = primitive('conv2dBackwardInput', {
   forward: (grad: Tensor, w: Tensor, inputShape: number[], geom: Conv2dGeometry) => ({
     out: Tensor.fromView(K().conv2dBackwardInput(grad.nd, w.nd, inputShape, geom), grad.dtype),
     saved: [grad, w],

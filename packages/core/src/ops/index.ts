@@ -139,3 +139,6 @@ export { linalg, det, slogdet, inverse, cholesky, matrixPower, pinverse } from '
 // Random sampling (issue 17)
 export { multinomial, bernoulli, normal, poisson, randLike, randnLike, randintLike } from './random-sampling.js';
 export type { GeneratorOptions, MultinomialOptions, RandomLikeOptions } from './random-sampling.js';
+// Transposed convolution
+export { convTranspose2d } from './conv-transpose2d.js';
+export type { ConvTranspose2dOptions } from './conv-transpose2d.js';

@@ -1,5 +1,5 @@
 import {
-  Tensor, ShapeError, ValueError, cat, conv2d as coreConv2d, fmtShape, full, tensor, zeros,
+  Tensor, ShapeError, ValueError, cat, conv2d as coreConv2d, convTranspose2d as coreConvTranspose2d, fmtShape, full, tensor,
   checkOptions, defineOptions,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
@@ -147,25 +147,12 @@ function pairOf(op: string, name: string, v: number | readonly number[], min: nu
 }
 
 /**
- * Inserts `s - 1` zeros between neighbouring elements along `dim` (the input of a strided
- * transposed convolution), differentiably.
- */
-function dilateInput(x: Tensor, dim: number, s: number): Tensor {
-  const L = x.shape[dim]!;
-  if (s === 1 || L <= 1) return x;
-  const before = x.shape.slice(0, dim), after = x.shape.slice(dim + 1);
-  const xe = x.reshape([...before, L, 1, ...after]);
-  const z = zeros([...before, L, s - 1, ...after], { dtype: x.dtype });
-  return cat([xe, z], dim + 1).reshape([...before, L * s, ...after]).narrow(dim, 0, (L - 1) * s + 1);
-}
-
-/**
  * 2-D transposed convolution (PyTorch's `F.conv_transpose2d`), the gradient of `conv2d` with
  * respect to its input: each input pixel scatters `x[n, c, i, j] * weight[c, o]` into the output
  * at `(i sH - pH + p dH, j sW - pW + q dW)`.
  *
- * Computed as a stride-1 `conv2d` of the zero-dilated, padded input with the flipped,
- * transposed weight, so every gradient (of any order) comes from core's conv2d.
+ * Core's `convTranspose2d` (conv2d's input-gradient kernel, no zero-stuffed copy of the input),
+ * so every gradient (of any order) comes from core's conv2d rules.
  *
  * @param x - input, shape [N, C_in, H_in, W_in] (or unbatched [C_in, H_in, W_in])
  * @param weight - shape [C_in, C_out / groups, kH, kW]
@@ -220,13 +207,10 @@ function convTransposeNd(op: string, nd: 1 | 2, x: Tensor, weight: Tensor, bias:
   const outSize = [0, 1].map((i) => (xb.shape[2 + i]! - 1) * stride[i]! - 2 * padding[i]! + dilation[i]! * (k[i]! - 1) + outputPadding[i]! + 1);
   if (outSize.some((s) => s < 1))
     throw new ShapeError(`${op}: output size ${fmtShape(nd === 1 ? outSize.slice(1) : outSize)} is too small, ${shapes}`);
-  // The zero-dilated input, padded by d (k - 1) - p per side (+ outputPadding at the end; negative crops).
-  let xd = dilateInput(dilateInput(xb, 2, stride[0]!), 3, stride[1]!);
-  const edge = [0, 1].map((i) => dilation[i]! * (k[i]! - 1) - padding[i]!);
-  xd = pad(xd, [edge[1]!, edge[1]! + outputPadding[1]!, edge[0]!, edge[0]! + outputPadding[0]!]);
-  // [C_in, C_out/g, kH, kW] -> [C_out, C_in/g, kH, kW] per group, flipped in space.
-  const wt = w.reshape([groups, C / groups, Og, kH, kW]).permute([0, 2, 1, 3, 4]).reshape([O, C / groups, kH, kW]).flip([2, 3]);
-  let y = coreConv2d(xd, wt, bias ?? null, { dilation: [dilation[0]!, dilation[1]!], groups });
+  let y = coreConvTranspose2d(xb, w, bias ?? null, {
+    stride: [stride[0]!, stride[1]!], padding: [padding[0]!, padding[1]!],
+    outputPadding: [outputPadding[0]!, outputPadding[1]!], dilation: [dilation[0]!, dilation[1]!], groups,
+  });
   if (nd === 1) y = y.squeeze(2);
   return batched ? y : y.squeeze(0);
 }

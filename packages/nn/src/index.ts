@@ -141,3 +141,5 @@ export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export { Dropout1d, Dropout2d } from './layers/channel-dropout.js';
 export { Fold, Unfold, Unflatten } from './layers/fold.js';
 export type { WeightBiasOptions } from './layers/weight-bias.js';
+// Small layers (issue 18 leftovers)
+export { Bilinear } from './layers/bilinear.js';

@@ -63,3 +63,5 @@ export {
 export { cosineSimilarity, pairwiseDistance } from './distance.js';
 export { dropout1d, dropout2d } from './channel-dropout.js';
 export { fold, unfold, type FoldOptions } from './fold.js';
+// Small layers (issue 18 leftovers)
+export { bilinear } from './bilinear.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { grad, type Tensor } from '@tapegrad/core';
-import { Bilinear, type Module } from '@tapegrad/nn';
+import { AlphaDropout, Bilinear, Dropout3d, FeatureAlphaDropout, type Module } from '@tapegrad/nn';
 import { TIGHT, dec, load, type Enc } from './torch-fixtures.js';
 import './matchers.js';
 
@@ -29,12 +29,13 @@ function camel(kwargs: Record<string, unknown>): Record<string, unknown> {
 
 // The constructors take PyTorch's arguments from JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const LAYERS: Record<string, new (...args: any[]) => Module<any[], Tensor>> = { Bilinear };
+const LAYERS: Record<string, new (...args: any[]) => Module<any[], Tensor>> = { Bilinear, Dropout3d, AlphaDropout, FeatureAlphaDropout };
 
 function checkModule(c: ModuleCase): void {
   const Layer = LAYERS[c.layer];
   if (!Layer) throw new Error(`no layer ${c.layer}`);
-  const m = new Layer(...c.ctor, { ...camel(c.kwargs), dtype: 'float64' });
+  // Layers without parameters take no dtype.
+  const m = new Layer(...c.ctor, Object.keys(c.state).length ? { ...camel(c.kwargs), dtype: 'float64' } : camel(c.kwargs));
   m.train(c.train);
   const state = Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, dec(v)]));
   expect(m.loadStateDict(state)).toEqual({ missingKeys: [], unexpectedKeys: [] });

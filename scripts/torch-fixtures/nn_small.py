@@ -38,4 +38,9 @@ module('Bilinear plain', 'Bilinear', [3, 4, 5], {}, [[6, 3], [6, 4]])
 module('Bilinear extra dims, no bias', 'Bilinear', [2, 3, 4], {'bias': False}, [[2, 3, 2], [2, 3, 3]])
 module('Bilinear one output', 'Bilinear', [4, 2, 1], {}, [[5, 4], [5, 2]])
 
+# The dropouts in evaluation mode only (training draws from PyTorch's generator, not comparable).
+module('Dropout3d eval', 'Dropout3d', [0.4], {}, [[2, 3, 2, 2, 3]], train=False)
+module('AlphaDropout eval', 'AlphaDropout', [0.3], {}, [[4, 5]], train=False)
+module('FeatureAlphaDropout eval', 'FeatureAlphaDropout', [0.3], {}, [[2, 3, 4]], train=False)
+
 write('nn-small', cases)

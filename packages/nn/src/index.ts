@@ -143,3 +143,4 @@ export { Fold, Unfold, Unflatten } from './layers/fold.js';
 export type { WeightBiasOptions } from './layers/weight-bias.js';
 // Small layers (issue 18 leftovers)
 export { Bilinear } from './layers/bilinear.js';
+export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './layers/feature-dropout.js';

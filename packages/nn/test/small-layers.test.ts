@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, ShapeError, ValueError, gradcheck, randn, type Tensor } from '@tapegrad/core';
-import { Bilinear, F } from '@tapegrad/nn';
+import { DTypeError, Generator, ShapeError, ValueError, arange, gradcheck, ones, randn, type Tensor } from '@tapegrad/core';
+import { AlphaDropout, Bilinear, Dropout3d, F, FeatureAlphaDropout } from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
 const f64 = (shape: number[], seed: number): Tensor => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
@@ -46,5 +46,109 @@ describe('Bilinear', () => {
     expect(() => new Bilinear(2, 2, 3, { biass: false })).toThrow(/did you mean/);
     // @ts-expect-error: a positional boolean
     expect(() => new Bilinear(2, 2, 3, false)).toThrow(ValueError);
+  });
+});
+
+const ALPHA = 1.7580993408473766;
+const alphaConsts = (p: number): { a: number; b: number } => {
+  const a = 1 / Math.sqrt((1 - p) * (1 + p * ALPHA * ALPHA));
+  return { a, b: a * ALPHA * p };
+};
+
+describe('Dropout3d', () => {
+  it('zeroes whole D x H x W channels and scales the rest by 1 / (1 - p), batched and unbatched', () => {
+    for (const shape of [[6, 5, 2, 3, 2], [40, 2, 2, 3]]) {
+      const y = F.dropout3d(ones(shape, { dtype: 'float64' }), { p: 0.4, generator: new Generator(3) });
+      const lead = shape.length - 3;
+      const chans = y.reshape([...shape.slice(0, lead), -1]).reshape([-1, shape.slice(lead).reduce((a, b) => a * b, 1)]).toArray() as number[][];
+      let dropped = 0;
+      for (const c of chans) {
+        expect(new Set(c.map((v) => v.toFixed(12))).size).toBe(1);
+        if (c[0] === 0) dropped++;
+        else expect(c[0]).toBeCloseTo(1 / 0.6, 12);
+      }
+      expect(dropped).toBeGreaterThan(0);
+      expect(dropped).toBeLessThan(chans.length);
+    }
+  });
+
+  it('is the identity in evaluation and for p = 0, and passes gradcheck in training with a fixed generator', () => {
+    const x = randn([1, 2, 2, 2, 2]);
+    expect(new Dropout3d(0.7).eval().call(x)).toBe(x);
+    expect(F.dropout3d(x, { p: 0 })).toBe(x);
+    const fn = (t: Tensor): Tensor => F.dropout3d(t, { p: 0.5, generator: new Generator(1) });
+    expect(gradcheck(fn, [f64([2, 3, 2, 2, 2], 9)]).ok).toBe(true);
+  });
+
+  it('refuses other ranks, bad p and unknown options', () => {
+    expect(() => F.dropout3d(ones([2, 3, 4]))).toThrow(ShapeError);
+    expect(() => F.dropout3d(ones([2, 3, 4]))).toThrow(/dropout3d: expected a 4-D or 5-D input, got input.shape=\[2,3,4\]/);
+    expect(() => new Dropout3d(1.5)).toThrow(ValueError);
+    // @ts-expect-error: an unknown option
+    expect(() => F.dropout3d(ones([1, 1, 1, 1]), { q: 0.1 })).toThrow(/did you mean|unknown/);
+    // @ts-expect-error: inplace is refused
+    expect(() => new Dropout3d(0.5, { inplace: true })).toThrow(ValueError);
+  });
+});
+
+describe('AlphaDropout and FeatureAlphaDropout', () => {
+  it('maps kept elements to a x + b and dropped ones to a α\' + b (PyTorch\'s constants)', () => {
+    const p = 0.3, { a, b } = alphaConsts(p);
+    const x = arange(0, 200, { dtype: 'float64' }).div(100);
+    const y = F.alphaDropout(x, { p, training: true, generator: new Generator(5) }).toArray() as number[];
+    const xs = x.toArray() as number[];
+    let dropped = 0;
+    y.forEach((v, i) => {
+      if (Math.abs(v - (a * xs[i]! + b)) < 1e-12) return;
+      expect(v).toBeCloseTo(-a * ALPHA + b, 12);
+      dropped++;
+    });
+    expect(dropped).toBeGreaterThan(30);
+    expect(dropped).toBeLessThan(90);
+  });
+
+  it('keeps zero mean and unit variance of a standard normal input', () => {
+    const y = new AlphaDropout(0.2, { generator: new Generator(0) }).call(randn([40000], { dtype: 'float64', generator: new Generator(1) }));
+    expect(Math.abs(y.mean().item())).toBeLessThan(0.03);
+    expect(Math.abs(y.std().item() - 1)).toBeLessThan(0.03);
+  });
+
+  it('drops whole channels in the feature variant', () => {
+    const p = 0.5, { a, b } = alphaConsts(p);
+    const y = F.featureAlphaDropout(ones([8, 6, 3, 2], { dtype: 'float64' }), { p, training: true, generator: new Generator(2) });
+    const chans = y.reshape([48, 6]).toArray() as number[][];
+    const values = new Set<string>();
+    for (const c of chans) {
+      expect(new Set(c.map((v) => v.toFixed(12))).size).toBe(1);
+      values.add(c[0]!.toFixed(12));
+    }
+    expect(values).toEqual(new Set([(a + b).toFixed(12), (-a * ALPHA + b).toFixed(12)]));
+  });
+
+  it('is the identity in evaluation, by default in F (as PyTorch), and for p = 0; p = 1 gives zeros', () => {
+    const x = randn([3, 4]);
+    expect(new AlphaDropout(0.5).eval().call(x)).toBe(x);
+    expect(new FeatureAlphaDropout(0.5).eval().call(x)).toBe(x);
+    expect(F.alphaDropout(x, { p: 0.5 })).toBe(x);
+    expect(F.featureAlphaDropout(x, { p: 0.5 })).toBe(x);
+    expect(F.alphaDropout(x, { p: 0, training: true })).toBe(x);
+    expect(F.alphaDropout(x, { p: 1, training: true }).abs().sum().item()).toBe(0);
+  });
+
+  it('passes gradcheck in float64 with a fixed generator', () => {
+    const fn = (t: Tensor): Tensor => F.alphaDropout(t, { p: 0.4, training: true, generator: new Generator(4) });
+    expect(gradcheck(fn, [f64([3, 5], 10)]).ok).toBe(true);
+    const gn = (t: Tensor): Tensor => F.featureAlphaDropout(t, { p: 0.4, training: true, generator: new Generator(4) });
+    expect(gradcheck(gn, [f64([3, 4, 2], 11)]).ok).toBe(true);
+  });
+
+  it('refuses bad p, integer inputs, 1-D feature inputs and inplace', () => {
+    expect(() => new AlphaDropout(-0.1)).toThrow(ValueError);
+    expect(() => F.alphaDropout(ones([2], { dtype: 'int32' }), { training: true })).toThrow(DTypeError);
+    expect(() => F.featureAlphaDropout(ones([4]), { training: true })).toThrow(ShapeError);
+    // @ts-expect-error: inplace is refused
+    expect(() => new FeatureAlphaDropout(0.5, { inplace: true })).toThrow(ValueError);
+    // @ts-expect-error: a positional boolean
+    expect(() => F.alphaDropout(ones([2]), true)).toThrow(ValueError);
   });
 });

@@ -65,3 +65,4 @@ export { dropout1d, dropout2d } from './channel-dropout.js';
 export { fold, unfold, type FoldOptions } from './fold.js';
 // Small layers (issue 18 leftovers)
 export { bilinear } from './bilinear.js';
+export { dropout3d, alphaDropout, featureAlphaDropout } from './feature-dropout.js';

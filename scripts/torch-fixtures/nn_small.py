@@ -38,6 +38,12 @@ module('Bilinear plain', 'Bilinear', [3, 4, 5], {}, [[6, 3], [6, 4]])
 module('Bilinear extra dims, no bias', 'Bilinear', [2, 3, 4], {'bias': False}, [[2, 3, 2], [2, 3, 3]])
 module('Bilinear one output', 'Bilinear', [4, 2, 1], {}, [[5, 4], [5, 2]])
 
+module('Conv3d plain', 'Conv3d', [2, 3, 3], {}, [[2, 2, 4, 5, 4]])
+module('Conv3d stride [2,1,2], padding [1,0,2], dilation [1,2,1], groups 2', 'Conv3d', [4, 2, [2, 3, 2]],
+       {'stride': [2, 1, 2], 'padding': [1, 0, 2], 'dilation': [1, 2, 1], 'groups': 2}, [[1, 4, 5, 6, 4]])
+module("Conv3d padding 'same' with an even kernel, no bias", 'Conv3d', [2, 2, [2, 3, 4]], {'padding': 'same', 'bias': False}, [[1, 2, 3, 4, 5]])
+module("Conv3d padding 'valid', unbatched input", 'Conv3d', [3, 2, 2], {'padding': 'valid'}, [[3, 3, 4, 3]])
+
 # The dropouts in evaluation mode only (training draws from PyTorch's generator, not comparable).
 module('Dropout3d eval', 'Dropout3d', [0.4], {}, [[2, 3, 2, 2, 3]], train=False)
 module('AlphaDropout eval', 'AlphaDropout', [0.3], {}, [[4, 5]], train=False)

@@ -144,3 +144,4 @@ export type { WeightBiasOptions } from './layers/weight-bias.js';
 // Small layers (issue 18 leftovers)
 export { Bilinear } from './layers/bilinear.js';
 export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './layers/feature-dropout.js';
+export { Conv3d, type Conv3dLayerOptions } from './layers/conv3d.js';

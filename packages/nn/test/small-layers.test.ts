@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DTypeError, Generator, ShapeError, ValueError, arange, gradcheck, ones, randn, type Tensor } from '@tapegrad/core';
-import { AlphaDropout, Bilinear, Dropout3d, F, FeatureAlphaDropout } from '@tapegrad/nn';
+import { DTypeError, Generator, ShapeError, ValueError, arange, gradcheck, ones, randn, tensor, type Tensor } from '@tapegrad/core';
+import { AlphaDropout, Bilinear, Conv3d, Dropout3d, F, FeatureAlphaDropout } from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
 const f64 = (shape: number[], seed: number): Tensor => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
@@ -150,5 +150,86 @@ describe('AlphaDropout and FeatureAlphaDropout', () => {
     expect(() => new FeatureAlphaDropout(0.5, { inplace: true })).toThrow(ValueError);
     // @ts-expect-error: a positional boolean
     expect(() => F.alphaDropout(ones([2]), true)).toThrow(ValueError);
+  });
+});
+
+/** The 3-D cross-correlation by its definition (zero padding, per group). */
+function conv3dReference(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], d: number[], groups: number): Tensor {
+  const [N, , D, H, W] = x.shape as number[] as [number, number, number, number, number];
+  const [O, Cg, kD, kH, kW] = w.shape as number[] as [number, number, number, number, number];
+  const out = (n: number, k: number, i: number): number => Math.floor((n + 2 * p[i]! - d[i]! * (k - 1) - 1) / s[i]!) + 1;
+  const [Do, Ho, Wo] = [out(D, kD, 0), out(H, kH, 1), out(W, kW, 2)];
+  const xa = x.toArray() as number[][][][][], wa = w.toArray() as number[][][][][], ba = b ? (b.toArray() as number[]) : null;
+  const y: number[] = [];
+  const Og = O / groups;
+  for (let n = 0; n < N; n++)
+    for (let o = 0; o < O; o++)
+      for (let i = 0; i < Do; i++)
+        for (let j = 0; j < Ho; j++)
+          for (let l = 0; l < Wo; l++) {
+            let acc = ba ? ba[o]! : 0;
+            const g = Math.floor(o / Og);
+            for (let c = 0; c < Cg; c++)
+              for (let a = 0; a < kD; a++)
+                for (let q = 0; q < kH; q++)
+                  for (let r = 0; r < kW; r++) {
+                    const zi = i * s[0]! + a * d[0]! - p[0]!, zj = j * s[1]! + q * d[1]! - p[1]!, zl = l * s[2]! + r * d[2]! - p[2]!;
+                    if (zi < 0 || zi >= D || zj < 0 || zj >= H || zl < 0 || zl >= W) continue;
+                    acc += xa[n]![g * Cg + c]![zi]![zj]![zl]! * wa[o]![c]![a]![q]![r]!;
+                  }
+            y.push(acc);
+          }
+  return tensorOf(y, [N, O, Do, Ho, Wo]);
+}
+const tensorOf = (data: number[], shape: number[]): Tensor => tensor(data, { dtype: 'float64' }).reshape(shape);
+
+describe('Conv3d', () => {
+  it('matches the definition with stride, padding, dilation, groups and bias', () => {
+    const cases: Array<[number[], number[], number[], number[], number[], number]> = [
+      [[2, 2, 4, 5, 4], [3, 2, 2, 3, 2], [1, 1, 1], [0, 0, 0], [1, 1, 1], 1],
+      [[1, 4, 6, 5, 7], [4, 2, 3, 2, 3], [2, 1, 2], [1, 2, 0], [1, 2, 1], 2],
+      [[2, 3, 7, 6, 5], [2, 3, 2, 2, 2], [3, 2, 1], [2, 0, 1], [2, 1, 2], 1],
+    ];
+    cases.forEach(([xs, ws, s, p, d, g], k) => {
+      const x = f64(xs, 20 + k), w = f64(ws, 30 + k), b = f64([ws[0]!], 40 + k);
+      const y = F.conv3d(x, w, b, { stride: s, padding: p, dilation: d, groups: g });
+      expect(y).toBeAllClose(conv3dReference(x, w, b, s, p, d, g), { rtol: 1e-12, atol: 1e-12 });
+    });
+  });
+
+  it("keeps the size with padding 'same' (even kernels pad one more at the end) and takes unbatched input", () => {
+    const x = f64([2, 5, 4, 6], 50), w = f64([3, 2, 4, 3, 2], 51);
+    const y = F.conv3d(x, w, null, { padding: 'same', dilation: [1, 2, 1] });
+    expect(y.shape).toEqual([3, 5, 4, 6]);
+    const ref = conv3dReference(F.pad(x.unsqueeze(0), [0, 1, 2, 2, 1, 2]), w, null, [1, 1, 1], [0, 0, 0], [1, 2, 1], 1).squeeze(0);
+    expect(y).toBeAllClose(ref, { rtol: 1e-12, atol: 1e-12 });
+    expect(F.conv3d(x, w, null, { padding: 'valid' }).shape).toEqual([3, 2, 2, 5]);
+  });
+
+  it('passes gradcheck in float64 for input, weight and bias', () => {
+    const fn = (x: Tensor, w: Tensor, b: Tensor): Tensor => F.conv3d(x, w, b, { stride: [2, 1, 1], padding: 1, groups: 2 });
+    expect(gradcheck(fn as (...t: Tensor[]) => Tensor, [f64([1, 2, 4, 3, 3], 60), f64([2, 1, 2, 2, 2], 61), f64([2], 62)]).ok).toBe(true);
+  });
+
+  it('builds weight [C_out, C_in/groups, kD, kH, kW] from U(±1/√fanIn) and runs the layer', () => {
+    const conv = new Conv3d(4, 6, [2, 3, 1], { groups: 2, dtype: 'float64', generator: new Generator(0) });
+    expect(conv.weight.shape).toEqual([6, 2, 2, 3, 1]);
+    expect(conv.weight.abs().max().item()).toBeLessThanOrEqual(1 / Math.sqrt(12));
+    expect(conv.bias!.abs().max().item()).toBeLessThanOrEqual(1 / Math.sqrt(12));
+    expect(conv.call(randn([2, 4, 3, 5, 2], { dtype: 'float64' })).shape).toEqual([2, 6, 2, 3, 2]);
+    expect(new Conv3d(1, 1, 3, { padding: 'same' }).call(randn([1, 1, 3, 4, 5])).shape).toEqual([1, 1, 3, 4, 5]);
+  });
+
+  it('refuses bad ranks, channels, strides with same padding and other padding modes', () => {
+    expect(() => F.conv3d(randn([2, 3, 4]), randn([1, 3, 1, 1, 1]))).toThrow(ShapeError);
+    expect(() => F.conv3d(randn([1, 3, 4, 4, 4]), randn([1, 2, 1, 1, 1]))).toThrow(/conv3d: input.shape=\[1,3,4,4,4\] and weight.shape=\[1,2,1,1,1\]/);
+    expect(() => F.conv3d(randn([1, 1, 2, 2, 2]), randn([1, 1, 3, 1, 1]))).toThrow(ShapeError);
+    expect(() => F.conv3d(randn([1, 1, 4, 4, 4]), randn([1, 1, 3, 3, 3]), null, { padding: 'same', stride: 2 })).toThrow(ValueError);
+    expect(() => new Conv3d(3, 4, 3, { groups: 2 })).toThrow(ValueError);
+    expect(() => new Conv3d(3, 4, [3, 3])).toThrow(ValueError);
+    // @ts-expect-error: only zeros padding
+    expect(() => new Conv3d(3, 4, 3, { paddingMode: 'reflect' })).toThrow(/paddingMode/);
+    // @ts-expect-error: an unknown option
+    expect(() => F.conv3d(randn([1, 1, 1, 1, 1]), randn([1, 1, 1, 1, 1]), null, { strides: 1 })).toThrow(/did you mean/);
   });
 });

@@ -66,3 +66,4 @@ export { fold, unfold, type FoldOptions } from './fold.js';
 // Small layers (issue 18 leftovers)
 export { bilinear } from './bilinear.js';
 export { dropout3d, alphaDropout, featureAlphaDropout } from './feature-dropout.js';
+export { conv3d, type Conv3dOptions } from './conv3d.js';

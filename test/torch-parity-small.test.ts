@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { grad, type Tensor } from '@tapegrad/core';
-import { AlphaDropout, Bilinear, Conv3d, Dropout3d, FeatureAlphaDropout, type Module } from '@tapegrad/nn';
+import { AlphaDropout, AvgPool3d, Bilinear, Conv3d, Dropout3d, FeatureAlphaDropout, MaxPool3d, type Module } from '@tapegrad/nn';
 import { TIGHT, dec, load, type Enc } from './torch-fixtures.js';
 import './matchers.js';
 
@@ -29,7 +29,7 @@ function camel(kwargs: Record<string, unknown>): Record<string, unknown> {
 
 // The constructors take PyTorch's arguments from JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const LAYERS: Record<string, new (...args: any[]) => Module<any[], Tensor>> = { Bilinear, Conv3d, Dropout3d, AlphaDropout, FeatureAlphaDropout };
+const LAYERS: Record<string, new (...args: any[]) => Module<any[], Tensor>> = { Bilinear, Conv3d, MaxPool3d, AvgPool3d, Dropout3d, AlphaDropout, FeatureAlphaDropout };
 
 function checkModule(c: ModuleCase): void {
   const Layer = LAYERS[c.layer];

@@ -43,6 +43,10 @@ module('Conv3d stride [2,1,2], padding [1,0,2], dilation [1,2,1], groups 2', 'Co
        {'stride': [2, 1, 2], 'padding': [1, 0, 2], 'dilation': [1, 2, 1], 'groups': 2}, [[1, 4, 5, 6, 4]])
 module("Conv3d padding 'same' with an even kernel, no bias", 'Conv3d', [2, 2, [2, 3, 4]], {'padding': 'same', 'bias': False}, [[1, 2, 3, 4, 5]])
 module("Conv3d padding 'valid', unbatched input", 'Conv3d', [3, 2, 2], {'padding': 'valid'}, [[3, 3, 4, 3]])
+module('MaxPool3d kernel [2,3,2], stride [1,2,2], padding [1,1,0]', 'MaxPool3d', [[2, 3, 2]], {'stride': [1, 2, 2], 'padding': [1, 1, 0]}, [[2, 2, 4, 5, 4]])
+module('MaxPool3d kernel 2, unbatched', 'MaxPool3d', [2], {}, [[3, 4, 4, 5]])
+module('AvgPool3d kernel [3,2,2], stride [2,1,2], padding 1', 'AvgPool3d', [[3, 2, 2]], {'stride': [2, 1, 2], 'padding': 1}, [[2, 2, 5, 4, 4]])
+module('AvgPool3d kernel 2', 'AvgPool3d', [2], {}, [[1, 3, 4, 4, 6]])
 
 # The dropouts in evaluation mode only (training draws from PyTorch's generator, not comparable).
 module('Dropout3d eval', 'Dropout3d', [0.4], {}, [[2, 3, 2, 2, 3]], train=False)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DTypeError, Generator, ShapeError, ValueError, arange, gradcheck, ones, randn, tensor, type Tensor } from '@tapegrad/core';
-import { AlphaDropout, Bilinear, Conv3d, Dropout3d, F, FeatureAlphaDropout } from '@tapegrad/nn';
+import { AlphaDropout, AvgPool3d, Bilinear, Conv3d, Dropout3d, F, FeatureAlphaDropout, MaxPool3d } from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
 const f64 = (shape: number[], seed: number): Tensor => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
@@ -231,5 +231,68 @@ describe('Conv3d', () => {
     expect(() => new Conv3d(3, 4, 3, { paddingMode: 'reflect' })).toThrow(/paddingMode/);
     // @ts-expect-error: an unknown option
     expect(() => F.conv3d(randn([1, 1, 1, 1, 1]), randn([1, 1, 1, 1, 1]), null, { strides: 1 })).toThrow(/did you mean/);
+  });
+});
+
+/** 3-D pooling by its definition: max (padding -∞) or mean (zero padding counted). */
+function pool3dReference(x: Tensor, k: number[], s: number[], p: number[], kind: 'max' | 'avg'): Tensor {
+  const [N, C, D, H, W] = x.shape as number[] as [number, number, number, number, number];
+  const o = (n: number, i: number): number => Math.floor((n + 2 * p[i]! - k[i]!) / s[i]!) + 1;
+  const [Do, Ho, Wo] = [o(D, 0), o(H, 1), o(W, 2)];
+  const xa = x.toArray() as number[][][][][];
+  const y: number[] = [];
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++)
+      for (let i = 0; i < Do; i++)
+        for (let j = 0; j < Ho; j++)
+          for (let l = 0; l < Wo; l++) {
+            let acc = kind === 'max' ? -Infinity : 0;
+            for (let a = 0; a < k[0]!; a++)
+              for (let q = 0; q < k[1]!; q++)
+                for (let r = 0; r < k[2]!; r++) {
+                  const zi = i * s[0]! + a - p[0]!, zj = j * s[1]! + q - p[1]!, zl = l * s[2]! + r - p[2]!;
+                  const v = zi < 0 || zi >= D || zj < 0 || zj >= H || zl < 0 || zl >= W ? (kind === 'max' ? -Infinity : 0) : xa[n]![c]![zi]![zj]![zl]!;
+                  acc = kind === 'max' ? Math.max(acc, v) : acc + v;
+                }
+            y.push(kind === 'max' ? acc : acc / (k[0]! * k[1]! * k[2]!));
+          }
+  return tensor(y, { dtype: 'float64' }).reshape([N, C, Do, Ho, Wo]);
+}
+
+describe('MaxPool3d and AvgPool3d', () => {
+  const cases: Array<[number[], number[], number[], number[]]> = [
+    [[2, 2, 4, 4, 4], [2, 2, 2], [2, 2, 2], [0, 0, 0]],
+    [[1, 3, 5, 6, 7], [3, 2, 3], [2, 1, 2], [1, 1, 1]],
+    [[2, 1, 6, 5, 4], [2, 3, 2], [1, 2, 3], [1, 0, 1]],
+  ];
+  it('match the definition with kernel, stride and padding', () => {
+    cases.forEach(([xs, k, s, p], c) => {
+      const x = f64(xs, 70 + c);
+      expect(F.maxPool3d(x, k, { stride: s, padding: p })).toBeAllClose(pool3dReference(x, k, s, p, 'max'), { rtol: 1e-12, atol: 1e-12 });
+      expect(F.avgPool3d(x, k, { stride: s, padding: p })).toBeAllClose(pool3dReference(x, k, s, p, 'avg'), { rtol: 1e-12, atol: 1e-12 });
+    });
+  });
+
+  it('default the stride to the kernel and take unbatched input', () => {
+    expect(new MaxPool3d(2).call(randn([3, 4, 6, 8])).shape).toEqual([3, 2, 3, 4]);
+    expect(new AvgPool3d([1, 2, 3], { padding: [0, 1, 1] }).call(randn([1, 2, 3, 4, 5])).shape).toEqual([1, 2, 3, 3, 2]);
+  });
+
+  it('pass gradcheck in float64', () => {
+    const mx = (x: Tensor): Tensor => F.maxPool3d(x, [2, 2, 2], { stride: [1, 2, 1], padding: [1, 0, 1] });
+    expect(gradcheck(mx, [f64([1, 2, 3, 4, 3], 80)]).ok).toBe(true);
+    const av = (x: Tensor): Tensor => F.avgPool3d(x, [3, 2, 2], { stride: [2, 1, 2], padding: 1 });
+    expect(gradcheck(av, [f64([2, 1, 4, 3, 4], 81)]).ok).toBe(true);
+  });
+
+  it('refuse bad ranks, padding over half the kernel, ceilMode and countIncludePad: false', () => {
+    expect(() => F.maxPool3d(randn([2, 3, 4]), 2)).toThrow(ShapeError);
+    expect(() => F.avgPool3d(randn([1, 1, 4, 4, 4]), 2, { padding: 2 })).toThrow(/avgPool3d: padding 2 must be at most half/);
+    expect(() => new MaxPool3d(2, { padding: [0, 0, 2] })).toThrow(ValueError);
+    expect(() => F.maxPool3d(randn([1, 1, 1, 4, 4]), 2)).toThrow(ShapeError);
+    // @ts-expect-error: ceilMode is refused
+    expect(() => new MaxPool3d(2, { ceilMode: true })).toThrow(/ceilMode is not supported/);
+    // @ts-expect-error: countIncludePad false is refused
+    expect(() => F.avgPool3d(randn([1, 1, 2, 2, 2]), 2, { countIncludePad: false })).toThrow(/countIncludePad/);
   });
 });

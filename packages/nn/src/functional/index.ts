@@ -67,3 +67,4 @@ export { fold, unfold, type FoldOptions } from './fold.js';
 export { bilinear } from './bilinear.js';
 export { dropout3d, alphaDropout, featureAlphaDropout } from './feature-dropout.js';
 export { conv3d, type Conv3dOptions } from './conv3d.js';
+export { maxPool3d, avgPool3d, type Pool3dOptions } from './pool3d.js';

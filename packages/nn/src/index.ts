@@ -141,3 +141,8 @@ export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export { Dropout1d, Dropout2d } from './layers/channel-dropout.js';
 export { Fold, Unfold, Unflatten } from './layers/fold.js';
 export type { WeightBiasOptions } from './layers/weight-bias.js';
+// Small layers (issue 18 leftovers)
+export { Bilinear } from './layers/bilinear.js';
+export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './layers/feature-dropout.js';
+export { Conv3d, type Conv3dLayerOptions } from './layers/conv3d.js';
+export { MaxPool3d, AvgPool3d } from './layers/pool3d.js';

@@ -63,3 +63,8 @@ export {
 export { cosineSimilarity, pairwiseDistance } from './distance.js';
 export { dropout1d, dropout2d } from './channel-dropout.js';
 export { fold, unfold, type FoldOptions } from './fold.js';
+// Small layers (issue 18 leftovers)
+export { bilinear } from './bilinear.js';
+export { dropout3d, alphaDropout, featureAlphaDropout } from './feature-dropout.js';
+export { conv3d, type Conv3dOptions } from './conv3d.js';
+export { maxPool3d, avgPool3d, type Pool3dOptions } from './pool3d.js';

@@ -11,7 +11,7 @@ import { requireTensor } from '../options.js';
  * @returns shape (N, *, H_out)
  * @throws ShapeError for mismatched shapes
  * @example
- * F.bilinear(ones([2, 3]), ones([2, 4]), ones([5, 3, 4])).toArray()[0]; // [12, 12, 12, 12, 12]
+ * (F.bilinear(ones([2, 3]), ones([2, 4]), ones([5, 3, 4])).toArray() as number[][])[0]; // [12, 12, 12, 12, 12]
  */
 export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   requireTensor('bilinear', 'input1', x1);

@@ -1,6 +1,6 @@
 import {
   Tensor, ShapeError, ValueError, cat, conv2d as coreConv2d, convTranspose2d as coreConvTranspose2d, fmtShape, full, tensor,
-  checkOptions, defineOptions,
+  checkOptions, defineOptions, type ConvTranspose2dOptions as CoreConvTranspose2dOptions,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
 
@@ -120,24 +120,13 @@ function padIndexed(x: Tensor, dim: number, lo: number, hi: number, mode: Exclud
 }
 
 /**
- * Options of {@link convTranspose2d}: each size a number or `[height, width]`.
+ * Options of {@link convTranspose2d}: core's (each size a number or `[height, width]`).
  *
  * @example
  * const opts: F.ConvTranspose2dOptions = { stride: 2, padding: 1, outputPadding: 1 };
  * F.convTranspose2d(randn([1, 4, 5, 5]), randn([4, 2, 3, 3]), null, opts).shape; // [1, 2, 10, 10]
  */
-export interface ConvTranspose2dOptions {
-  /** The stride of the convolution this one transposes (default 1). */
-  stride?: number | readonly number[];
-  /** `dilation * (kernelSize - 1) - padding` zeros are added on each side of the input (default 0). */
-  padding?: number | readonly number[];
-  /** Extra size added on one side (bottom/right) of the output, below max(stride, dilation) (default 0). */
-  outputPadding?: number | readonly number[];
-  /** Spacing between kernel elements (default 1). */
-  dilation?: number | readonly number[];
-  /** Split channels into this many independent groups (default 1). */
-  groups?: number;
-}
+export type ConvTranspose2dOptions = CoreConvTranspose2dOptions;
 
 function pairOf(op: string, name: string, v: number | readonly number[], min: number, n = 2): number[] {
   const p = typeof v === 'number' ? Array<number>(n).fill(v) : [...v];

@@ -8,9 +8,10 @@
 //
 // Results that die by garbage collection (forward activations, a dropout mask) never come back
 // in a synchronous loop, so each training step asks for them afresh. For those, a miss orders a
-// warm replacement of the same size: a worker thread of the kernel pool allocates it, touches
-// its pages while it has no other job, and moves it here (see kernels/wasm/threads.ts); the next
-// miss of that size takes it. The buffer is an ordinary ArrayBuffer, garbage-collected as usual.
+// warm replacement of the same size: a worker thread of a backend's thread pool (the one that
+// called {@link setWarmSource}) allocates it, touches its pages while it has no other job, and
+// moves it here; the next miss of that size takes it. The buffer is an ordinary ArrayBuffer,
+// garbage-collected as usual.
 
 /** Buffers waiting for reuse, by byte length. */
 const pool = new Map<number, ArrayBuffer[]>();
@@ -108,7 +109,7 @@ export function warmStockBytes(): number {
   return stockBytes;
 }
 
-/** Registers the thread that prepares warm buffers (the kernel pool, in Node). @internal */
+/** Registers the thread that prepares warm buffers (a backend's thread pool, in Node). @internal */
 export function setWarmSource(source: WarmSource | undefined): void {
   warmSource = source;
   ordered.clear(); // orders to a previous source never arrive

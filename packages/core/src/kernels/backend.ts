@@ -119,6 +119,25 @@ export interface Conv2dGeometry {
 export interface Backend {
   readonly name: string;
 
+  // Memory hooks, all optional: a backend without them (the js reference) keeps every tensor
+  // in ordinary typed arrays and needs no notice of being chosen.
+
+  /**
+   * A zero-filled array of `n` elements of `dtype` in this backend's pinned memory: memory its
+   * kernels read and update where it is instead of copying data in and out (PyTorch's pinned
+   * memory); null where it has none here. Backs `pinMemory` (pinned.ts says which backend's
+   * memory it uses); the block comes back when the array is garbage-collected.
+   */
+  allocPinned?(dtype: DType, n: number): TypedArray | null;
+  /** True if `a` lies in this backend's pinned memory (see {@link Backend.allocPinned}). */
+  isPinned?(a: TypedArray): boolean;
+  /**
+   * Told when `setBackend` makes this backend the current one (`active` true) or replaces it
+   * (false): where a backend starts or stops background work, e.g. the threads that prepare
+   * warm buffers for the buffer pool.
+   */
+  activate?(active: boolean): void;
+
   /** `out = f(x)` elementwise, result of dtype `outDtype` and x's shape. */
   unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View;
   /** `out = f(a, b)`; `a` and `b` already have `outShape` (broadcast with stride 0). */

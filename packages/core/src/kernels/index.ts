@@ -3,21 +3,19 @@ import { ShapeError, ValueError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 
 export { jsBackend };
-import { wasmAvailable, wasmBackend } from './wasm/index.js';
-import { wasmRuntime, wasmUnavailableReason } from './wasm/module.js';
-import * as threads from './wasm/threads.js';
-import { setWarmStartsPool } from './wasm/threads.js';
-import { nameKernelErrors } from './runtime-errors.js';
+// The registry of backends is the one place outside kernels/wasm/ that names the wasm backend
+// (packages/core/test/backend-isolation.test.ts checks): everything else reaches it through Backend.
+import * as wasm from './wasm/index.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
-// the wasm kernels' out-of-memory and worker errors name the op they happened in
-nameKernelErrors(wasmBackend, (k) => wasmBackend[k as keyof Backend] !== jsBackend[k as keyof Backend]);
-if (wasmAvailable()) backends.set('wasm', wasmBackend);
+if (wasm.wasmAvailable()) backends.set('wasm', wasm.wasmBackend);
+/** Why a built-in backend is missing here, by name (for setBackend's error). */
+const unavailable = new Map<string, () => string>([['wasm', wasm.wasmUnavailableReason]]);
 // The fastest available backend is the default: WebAssembly SIMD where the engine has it.
 let current: Backend = backends.get('wasm') ?? jsBackend;
-setWarmStartsPool(current === wasmBackend);
+current.activate?.(true);
 
 /** The backend the ops use now. @internal */
 export function K(): Backend {
@@ -51,11 +49,18 @@ export function registerBackend(backend: Backend): void {
 export function setBackend(name: string): void {
   const b = backends.get(name);
   if (!b) {
-    const why = name === 'wasm' && wasmUnavailableReason() ? ` (wasm is unavailable here: ${wasmUnavailableReason()})` : '';
+    const reason = unavailable.get(name)?.();
+    const why = reason ? ` (${name} is unavailable here: ${reason})` : '';
     throw new ValueError(`setBackend: unknown backend "${name}"${why}; available: ${[...backends.keys()].join(', ')}`);
   }
+  current.activate?.(false);
   current = b;
-  setWarmStartsPool(b === wasmBackend);
+  b.activate?.(true);
+}
+
+/** The registered backends, in registration order. @internal */
+export function registeredBackends(): Iterable<Backend> {
+  return backends.values();
 }
 
 /**
@@ -81,8 +86,7 @@ export function getBackend(): string {
  * getCpuCapability(); // 'relaxed-simd128' in Node 22+ and Chrome 114+
  */
 export function getCpuCapability(): 'relaxed-simd128' | 'simd128' | 'none' {
-  const rt = wasmRuntime();
-  return rt === null ? 'none' : rt.relaxed ? 'relaxed-simd128' : 'simd128';
+  return wasm.wasmCpuCapability();
 }
 
 /** Throws unless every array is as long as the parameter. */
@@ -136,7 +140,7 @@ export function fusedSgdUpdate(param: FloatArray, grad: FloatArray, momentumBuff
   current.sgdUpdate(param, grad, momentumBuffer, h);
 }
 
-// The thread-count functions are declared here rather than re-exported from wasm/threads.ts, so
+// The thread-count functions are declared here rather than re-exported from wasm/, so
 // that core's public declarations never reach the wasm runtime's, which name WebAssembly types
 // (a user whose `lib` has no DOM, as @tsconfig/node20's, would get TS2503 from them).
 
@@ -156,7 +160,7 @@ export function fusedSgdUpdate(param: FloatArray, grad: FloatArray, momentumBuff
  * setNumThreads(1); // deterministic single-threaded timing
  */
 export function setNumThreads(n: number): void {
-  threads.setNumThreads(n);
+  wasm.setNumThreads(n);
 }
 
 /**
@@ -166,5 +170,5 @@ export function setNumThreads(n: number): void {
  * getNumThreads(); // 2 on a two-core machine in Node
  */
 export function getNumThreads(): number {
-  return threads.getNumThreads();
+  return wasm.getNumThreads();
 }

@@ -4,13 +4,17 @@ import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
+import { memoryHooks } from './memory.js';
 import { wasmRuntime } from './module.js';
 import { optimKernels } from './optim.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
+import { nameKernelErrors } from '../runtime-errors.js';
 
 export { gemm } from './matmul.js';
 export { winogradTileOverride } from './conv.js';
+export { wasmUnavailableReason } from './module.js';
+export { getNumThreads, setNumThreads } from './threads.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -38,9 +42,18 @@ export const wasmBackend: Backend = {
   ...convKernels,
   ...poolKernels,
   ...optimKernels,
+  ...memoryHooks,
 };
+// the wasm kernels' out-of-memory and worker errors name the op they happened in
+nameKernelErrors(wasmBackend, (k) => k in jsBackend && wasmBackend[k as keyof Backend] !== jsBackend[k as keyof Backend]);
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */
 export function wasmAvailable(): boolean {
   return wasmRuntime() !== null;
+}
+
+/** `getCpuCapability` (documented where core exports it, kernels/index.ts). */
+export function wasmCpuCapability(): 'relaxed-simd128' | 'simd128' | 'none' {
+  const rt = wasmRuntime();
+  return rt === null ? 'none' : rt.relaxed ? 'relaxed-simd128' : 'simd128';
 }

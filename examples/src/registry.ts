@@ -20,4 +20,11 @@ export const EXAMPLES: Record<string, Entry> = {
   'mnist-small': { description: 'MNIST 784-16-16-10 ReLU network, SGD lr 0.01, batch 10, 5 epochs', load: () => import('./mnist-small.js') },
   'mnist-cnn': { description: 'MNIST with the Keras convnet (Conv 32, pool, Conv 64, pool, Conv 64, Dense 64, Dense 10)', load: () => import('./mnist-cnn.js') },
   'deep-nn': { description: 'an L-layer network 2-3-5-4-2-1 on a toy set; 8-bit parity by a deep and a shallow network', load: () => import('./deep-nn.js') },
+  'gender-network': { description: 'the 2-2-1 sigmoid network on the four-person weight/height table: MSE, per-sample SGD, loss every 10 epochs, new people', load: () => import('./gender-network.js') },
+  'gradient-descent': { description: 'steepest descent on x² + y² from (1, 1) with eta 0.25 (the notes\' step), too small and too large: paths over contours', load: () => import('./gradient-descent.js') },
+  activations: { description: 'sigmoid, tanh, ReLU, leaky ReLU, identity, softmax: value tables, autograd derivatives beside closed forms, plots', load: () => import('./activations.js') },
+  'computational-graphs': { description: 'J = 4(x + y·z) and the sigmoid gate (0.73, gradient 0.2): every value and gradient by autograd, the graphs drawn', load: () => import('./computational-graphs.js') },
+  'iris-3class': { description: 'three-class Iris with a 4-4-3 network, softmax outputs, cross-entropy: loss, accuracy, confusion matrix', load: () => import('./iris-3class.js') },
+  initialization: { description: 'zero initialisation keeps the hidden units identical (pairwise differences 0) against small random weights', load: () => import('./initialization.js') },
+  'lecture-misc': { description: 'the MSE worked example (0.5), the 3-4-2 weight count, one-hot encoding, VGG16 with summary() (138,357,544 parameters)', load: () => import('./lecture-misc.js') },
 };

@@ -87,6 +87,8 @@ function contourPicture(paths: Record<string, PathPoint[]>): string {
       out.push(`<text x="${sx(t)}" y="${top + panel - margin + 14}" text-anchor="middle" font-size="10">${t}</text>`);
       out.push(`<text x="${left + margin - 6}" y="${sy(t)}" dy="0.32em" text-anchor="end" font-size="10">${t}</text>`);
     }
+    out.push(`<text x="${left + panel / 2}" y="${top + panel - margin + 28}" text-anchor="middle" font-size="12">x</text>`);
+    out.push(`<text x="${left + 10}" y="${top + panel / 2}" text-anchor="middle" font-size="12">y</text>`);
     out.push(`<g clip-path="url(#panel${i})">`);
     for (const level of [0.125, 0.5, 1, 2, 4]) {
       const r = Math.sqrt(level);

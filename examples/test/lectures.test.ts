@@ -20,8 +20,8 @@ import { irisRows, runExample, sigmoid, standardizeRows } from './helpers.js';
 const IRIS = (loadIris().features.toArray() as number[][]);
 
 describe('registry', () => {
-  it('lists the twelve examples of the lecture series, each with a description and a main', async () => {
-    expect(Object.keys(EXAMPLES)).toEqual([
+  it('lists the twelve examples of the lecture series first, and every example has a description and a main', async () => {
+    expect(Object.keys(EXAMPLES).slice(0, 12)).toEqual([
       'neuron', 'perceptron', 'adaline', 'iris-neuron', 'logistic-regression', 'xor', 'backprop',
       'mnist-sigmoid', 'mnist-mlp', 'mnist-small', 'mnist-cnn', 'deep-nn',
     ]);

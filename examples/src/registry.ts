@@ -21,4 +21,5 @@ export const EXAMPLES: Record<string, Entry> = {
   'mnist-cnn': { description: 'MNIST with the Keras convnet (Conv 32, pool, Conv 64, pool, Conv 64, Dense 64, Dense 10)', load: () => import('./mnist-cnn.js') },
   'deep-nn': { description: 'an L-layer network 2-3-5-4-2-1 on a toy set; 8-bit parity by a deep and a shallow network', load: () => import('./deep-nn.js') },
   lstm: { description: 'a character-level LSTM on lines of Shakespeare: padded, packed variable-length batches, Adam, clipping, a sample', load: () => import('./lstm.js') },
+  autoencoder: { description: 'a convolutional autoencoder on MNIST (Conv2d down, ConvTranspose2d up, BCE, Adam): losses and a grid of reconstructions', load: () => import('./autoencoder.js') },
 };

@@ -112,7 +112,11 @@ export function evaluate(model: CharLSTM, lines: string[], vocab: Vocabulary, ba
   }
 }
 
-/** `n` characters sampled one at a time from the model, starting after a newline, at `temperature`. */
+/**
+ * `n` characters sampled one at a time from the model at `temperature`. Each line starts from
+ * "\n" and a zero state, as every training line did, so after each sampled newline the state
+ * is dropped and a new line begins.
+ */
 export function sample(model: CharLSTM, vocab: Vocabulary, n: number, temperature: number): string {
   const was = model.training;
   model.eval();
@@ -123,9 +127,9 @@ export function sample(model: CharLSTM, vocab: Vocabulary, n: number, temperatur
       let s = '';
       for (let k = 0; k < n; k++) {
         const [logits, next] = model.call(tensor([[c]], { dtype: 'int32' }), null, state);
-        state = next;
         c = multinomial(logits.reshape([-1]).div(temperature).softmax(0), 1).item();
         s += vocab.chars[c]!;
+        state = vocab.chars[c] === '\n' ? null : next;
       }
       return s;
     });

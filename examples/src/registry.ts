@@ -27,4 +27,6 @@ export const EXAMPLES: Record<string, Entry> = {
   'iris-3class': { description: 'three-class Iris with a 4-4-3 network, softmax outputs, cross-entropy: loss, accuracy, confusion matrix', load: () => import('./iris-3class.js') },
   initialization: { description: 'zero initialisation keeps the hidden units identical (pairwise differences 0) against small random weights', load: () => import('./initialization.js') },
   'lecture-misc': { description: 'the MSE worked example (0.5), the 3-4-2 weight count, one-hot encoding, VGG16 with summary() (138,357,544 parameters)', load: () => import('./lecture-misc.js') },
+  lstm: { description: 'a character-level LSTM on lines of Shakespeare: padded, packed variable-length batches, Adam, clipping, a sample', load: () => import('./lstm.js') },
+  autoencoder: { description: 'a convolutional autoencoder on MNIST (Conv2d down, ConvTranspose2d up, BCE, Adam): losses and a grid of reconstructions', load: () => import('./autoencoder.js') },
 };

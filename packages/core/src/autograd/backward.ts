@@ -5,11 +5,11 @@ import { Storage } from '../storage.js';
 import { isFloating } from '../dtype.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
 import { requireTensor } from '../ops/operands.js';
-import { onesLike } from '../creation.js';
+import { onesLike, zeros } from '../creation.js';
 import { allocationCount, recycleBuffer } from '../buffer-pool.js';
 import { checkOptions, defineOptions, describeValue, unsupported } from '../options.js';
 import { setGradEnabled } from './grad-mode.js';
-import type { Edge, GradHook, Node } from './node.js';
+import { Node, type Edge, type GradHook } from './node.js';
 
 /**
  * Options of {@link backward}.
@@ -164,6 +164,9 @@ function run(
   // since the last sweep
   const live = new Map<ArrayBufferLike, number>();
   const dead: Tensor[] = [];
+  // input-shaped gradients this pass allocated to sum slices' gradients into (never seen by
+  // anyone else until their node runs, so they may be added to in place)
+  const owned = new Set<Tensor>();
   const keep = (t: Tensor): void => void recycler?.keep.add(bufferOf(t));
   const hold = (t: Tensor, by: number): void => {
     if (!recycler) return;
@@ -174,6 +177,11 @@ function run(
   };
   const accumulate = (key: Node | Tensor, g: Tensor): void => {
     const prev = pending.get(key);
+    if (prev !== undefined && owned.has(prev) && shapesEqual(prev.nd.shape, g.nd.shape)) {
+      prev.add_(g);
+      dead.push(g);
+      return;
+    }
     const next = prev === undefined ? g : prev.add(g);
     if (prev !== undefined) {
       hold(prev, -1);
@@ -189,6 +197,31 @@ function run(
       if (!live.has(b) && !recycler.keep.has(b)) recycleBuffer(b, recycler.since);
     }
     dead.length = 0;
+  };
+  // A slice's gradient goes straight into its input's pending gradient, which becomes (or
+  // already is) an input-shaped buffer of this pass. A leaf's summed slices go to onLeaf once,
+  // after the loop; a leaf with hooks keeps getting its gradients one by one (its hooks see
+  // each, as before).
+  const sumIntoInput = (node: Node, g: Tensor): boolean => {
+    const edge = node.edges[0];
+    if (node.edges.length !== 1 || !edge || g.dtype !== edge.dtype) return false;
+    const key = edge.node ?? edge.leaf!;
+    if (edge.node === null && edge.leaf!.leafHooks.length > 0) return false;
+    let acc = pending.get(key);
+    if (acc === undefined || !owned.has(acc)) {
+      const fresh = zeros(edge.shape, { dtype: edge.dtype });
+      if (acc !== undefined) {
+        fresh.add_(acc);
+        hold(acc, -1);
+        dead.push(acc);
+      }
+      acc = fresh;
+      owned.add(acc);
+      pending.set(key, acc);
+      hold(acc, 1);
+    }
+    node.backwardInto!(acc, g);
+    return true;
   };
   const rootNodes: Node[] = [];
   roots.forEach((r, i) => {
@@ -233,6 +266,12 @@ function run(
         keep(g);
       }
       if (node.userRule) keep(g);
+      if (!createGraph && node.backwardInto !== null && sumIntoInput(node, g)) {
+        dead.push(g);
+        sweep();
+        if (!retainGraph) node.release();
+        continue;
+      }
       const grads = node.apply(g);
       if (grads.length !== node.edges.length)
         throw new AutogradError(
@@ -253,6 +292,11 @@ function run(
       dead.push(g);
       sweep();
       if (!retainGraph) node.release();
+    }
+    for (const [key, acc] of pending) {
+      if (key instanceof Node || !owned.has(acc)) continue;
+      keep(acc);
+      onLeaf(key, acc);
     }
   } finally {
     setGradEnabled(prevMode);

@@ -81,6 +81,11 @@ export class Node {
   readonly hooks: GradHook[] = [];
   /** The output tensor, when it asked to keep its gradient (`retainGrad`). */
   retained: Tensor | null = null;
+  /**
+   * The in-place form of a one-input slicing rule (see `PrimitiveDef.backwardInto`): adds the
+   * output's gradient into an input-shaped gradient. Null for other ops. @internal
+   */
+  backwardInto: ((acc: Tensor, grad: Tensor) => void) | null = null;
 
   constructor(
     /** The op's name, e.g. `mul`. */

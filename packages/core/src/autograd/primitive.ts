@@ -21,6 +21,14 @@ export interface PrimitiveDef<A extends unknown[], C> {
   backward: BackwardRule<C>;
   /** Set to a reason when the rule is not itself differentiable; `createGraph` through it throws. */
   notTwiceDifferentiable?: string;
+  /**
+   * For a one-input linear op whose rule places `grad` into zeros of the input's shape (slicing):
+   * adds `grad` in place into `acc`, an input-shaped gradient the engine owns, where the rule
+   * would put it. Backward without `createGraph` then sums many slices' gradients into one
+   * buffer, at the cost of each slice, instead of building and adding an input-sized gradient
+   * per slice (which makes T slices of one tensor cost T times its size).
+   */
+  backwardInto?: (acc: Tensor, grad: Tensor, ctx: C) => void;
 }
 
 /**
@@ -97,7 +105,13 @@ export function primitive<A extends unknown[], C = undefined>(
       setGradEnabled(prev);
     }
     if (!record) return res.out;
-    return attachNode(name, inputs, res.out, rule as BackwardRule<unknown>, res.saved ?? [], res.ctx);
+    const out = attachNode(name, inputs, res.out, rule as BackwardRule<unknown>, res.saved ?? [], res.ctx);
+    const into = def.backwardInto;
+    if (into !== undefined && out.gradFn !== null) {
+      const ctx = res.ctx as C;
+      out.gradFn.backwardInto = (acc, g) => into(acc, g, ctx);
+    }
+    return out;
   };
 }
 

@@ -28,6 +28,8 @@ const slicePrimitive: (x: Tensor, w: Window) => Tensor = primitive('slice', {
   forward: (x: Tensor, w: Window) => ({ out: windowOf(x, w), ctx: w }),
   // Elements outside the window get no gradient: scatter g into zeros of x's shape.
   backward: (g, _s, w) => [sliceBackward(g, w)],
+  // the same without the zeros: g added into the window of the input's summed gradient
+  backwardInto: (acc, g, w) => K().binaryInPlace('add', windowOf(acc, w).nd, g.nd, 1),
 });
 
 // The adjoint of slicing; being linear, its own backward slices again (twice differentiable).

@@ -147,4 +147,5 @@ export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './layers/feature-d
 export { Conv3d, type Conv3dLayerOptions } from './layers/conv3d.js';
 export { MaxPool3d, AvgPool3d } from './layers/pool3d.js';
 // pooling options and unpooling
+export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, type MaxUnpoolNdOptions } from './layers/max-unpool.js';
 export type { PoolResult } from './layers/max-pool2d.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Generator, gradcheck, gradgradcheck, ones, randn, randperm, tensor, type Tensor,
+  DTypeError, Generator, ShapeError, ValueError, gradcheck, gradgradcheck, ones, randn, randperm, tensor, type Tensor,
 } from '@tapegrad/core';
 import {
-  AvgPool1d, AvgPool2d, AvgPool3d, F, MaxPool1d, MaxPool2d, MaxPool3d, Sequential,
+  AvgPool1d, AvgPool2d, AvgPool3d, F, MaxPool1d, MaxPool2d, MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, Sequential,
 } from '@tapegrad/nn';
 import '../../../test/matchers.js';
 
@@ -170,5 +170,52 @@ describe('AvgPool1d/2d/3d with ceilMode, countIncludePad and divisorOverride', (
     expect(message(() => F.avgPool3d(randn([1, 1, 2, 2, 2]), 2, { returnIndices: true } as never))).toMatch(/^avgPool3d: unknown option 'returnIndices'/);
     expect(message(() => new MaxPool3d(2, { countIncludePad: false } as never))).toMatch(/^MaxPool3d: unknown option 'countIncludePad'/);
     expect(message(() => new MaxPool2d(2, { returnIndices: 'yes' } as never))).toMatch(/^MaxPool2d: option returnIndices must be a boolean/);
+  });
+});
+
+describe('MaxUnpool1d/2d/3d', () => {
+  it('put each value at its index in zeros: the inverse of a max pool on its maxima', () => {
+    const x = tensor([[[[1, 5, 2, 0], [7, 3, 9, 4], [4, 8, 6, 1], [2, 2, 3, 0]]]]);
+    const [y, i] = F.maxPool2d(x, 2, { returnIndices: true });
+    expect(new MaxUnpool2d(2).call(y, i).toArray()).toEqual([[[[0, 0, 0, 0], [7, 0, 9, 0], [0, 8, 6, 0], [0, 0, 0, 0]]]]);
+    // outputSize with N and C in front, as PyTorch allows
+    expect(F.maxUnpool2d(y, i, 2, { outputSize: [1, 1, 5, 4] }).shape).toEqual([1, 1, 5, 4]);
+    const [y1, i1] = F.maxPool1d(tensor([[1, 3, 2, 5, 4]]), 2, { returnIndices: true });
+    expect(new MaxUnpool1d(2).call(y1, i1, [5]).toArray()).toEqual([[0, 3, 0, 5, 0]]);
+    const x3 = distinct([2, 3, 4, 4, 6], 15);
+    const [y3, i3] = F.maxPool3d(x3, 2, { returnIndices: true });
+    const u3 = new MaxUnpool3d(2).call(y3, i3);
+    expect(u3.shape).toEqual([2, 3, 4, 4, 6]);
+    expect(F.maxPool3d(u3, 2)).toBeAllClose(y3, { rtol: 0, atol: 0 });
+    expect(u3.sum()).toBeAllClose(y3.sum(), { rtol: 1e-12, atol: 0 });
+  });
+
+  it('are differentiable w.r.t. the input: the gradient gathers at the indices', () => {
+    const [y, i] = F.maxPool2d(distinct([1, 2, 5, 5], 16), 2, { stride: 2, ceilMode: true, returnIndices: true });
+    const yy = y.detach().requiresGrad_();
+    expect(gradcheck((t) => F.maxUnpool2d(t!, i, 2, { outputSize: [5, 5] }), [yy]).ok).toBe(true);
+    const g = randn([1, 2, 5, 5], { dtype: 'float64', generator: new Generator(17) });
+    F.maxUnpool2d(yy, i, 2, { outputSize: [5, 5] }).backward(g);
+    expect(yy.grad!).toBeAllClose(g.reshape([1, 2, 25]).gather(2, i.reshape([1, 2, 9])).reshape([1, 2, 3, 3]), { rtol: 0, atol: 0 });
+    expect(gradgradcheck((t) => F.maxUnpool1d(t!, tensor([[1, 2, 5]], { dtype: 'int32' }), 2).mul(t!.sum()), [f64([1, 3], 18)]).ok).toBe(true);
+    const [y3, i3] = F.maxPool3d(distinct([1, 1, 4, 4, 4], 19), 2, { returnIndices: true });
+    expect(gradcheck((t) => F.maxUnpool3d(t!, i3, 2), [y3.detach().requiresGrad_()]).ok).toBe(true);
+  });
+
+  it('refuse bad output sizes, out-of-range or non-int32 indices, and mismatched shapes', () => {
+    const [y, i] = F.maxPool2d(randn([1, 1, 4, 4]), 2, { returnIndices: true });
+    expect(message(() => F.maxUnpool2d(y, i, 2, { outputSize: [6, 4] }))).toBe(
+      'maxUnpool2d: invalid outputSize [6,4] (dim 0 must be between 2 and 6, exclusive)',
+    );
+    expect(message(() => F.maxUnpool2d(y, i, 2, { outputSize: [4] }))).toBe('maxUnpool2d: outputSize must have 2 or 4 elements, got [4]');
+    expect(() => F.maxUnpool2d(y, i.to('float32'), 2)).toThrow(DTypeError);
+    expect(() => F.maxUnpool2d(y, i.reshape([1, 4]), 2)).toThrow(ShapeError);
+    expect(() => F.maxUnpool2d(y.reshape([4]), i.reshape([4]), 2)).toThrow(/^maxUnpool2d: expected a 3-D or 4-D input/);
+    expect(message(() => F.maxUnpool2d(y, tensor([[[[0, 1], [2, 16]]]], { dtype: 'int32' }), 2))).toBe(
+      'maxUnpool2d: index 16 is out of range [0, 16) for the output size [4,4]',
+    );
+    expect(() => new MaxUnpool3d([2, 2])).toThrow(ValueError);
+    expect(message(() => new MaxUnpool2d(2, { outputSize: [4, 4] } as never))).toMatch(/^MaxUnpool2d: unknown option 'outputSize'/);
+    expect(new MaxUnpool2d([2, 3], { stride: 1, padding: [0, 1] }).extraRepr()).toBe('kernelSize=[2,3], stride=[1,1], padding=[0,1]');
   });
 });

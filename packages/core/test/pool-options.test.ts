@@ -104,6 +104,20 @@ describe('maxPool2d with ceilMode and returnIndices', () => {
     expect(i.toArray()).toEqual([[[[1, 2]]]]);
   });
 
+  it('gives -Infinity, the index PyTorch gives, and no gradient for windows that see only padding (dilation)', () => {
+    // PyTorch 1.13: values -inf, indices [[4, 6]] (the first position at or past 0, outside the
+    // plane); its backward then writes into the next plane, which tapegrad does not copy.
+    const x = f64([1, 2, 1, 4], 9);
+    const opts = { stride: [1, 2] as Pair, padding: [1, 0] as Pair, dilation: [2, 1] as Pair };
+    const [v, i] = maxPool2d(x, 2, { ...opts, returnIndices: true });
+    expect(v.toArray()).toEqual([[[[-Infinity, -Infinity]], [[-Infinity, -Infinity]]]]);
+    expect(i.toArray()).toEqual([[[[4, 6]], [[4, 6]]]]);
+    const y = maxPool2d(x, 2, opts);
+    expect(y.toArray()).toEqual([[[[-Infinity, -Infinity]], [[-Infinity, -Infinity]]]]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([[[[0, 0, 0, 0]], [[0, 0, 0, 0]]]]);
+  });
+
   it('agrees in float32 on an input large enough for the default backend', () => {
     const x = randn([2, 8, 33, 31], { generator: new Generator(4) });
     const [v32, i32] = maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, returnIndices: true });

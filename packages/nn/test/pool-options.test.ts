@@ -112,6 +112,16 @@ describe('MaxPool1d/2d/3d with ceilMode and returnIndices', () => {
     expect(i.toArray()).toEqual([[[[[0]]]]]);
   });
 
+  it('maxPool3d gives -Infinity, the index PyTorch gives, and no gradient for windows that see only padding', () => {
+    // PyTorch 1.13 prints -inf and indices [[9, 10], [12, 13]] here (then corrupts its heap in backward).
+    const x = f64([1, 1, 1, 3, 3], 20);
+    const [v, i] = F.maxPool3d(x, 2, { stride: 1, padding: [1, 0, 0], dilation: [2, 1, 1], returnIndices: true });
+    expect(v.toArray()).toEqual([[[[[-Infinity, -Infinity], [-Infinity, -Infinity]]]]]);
+    expect(i.toArray()).toEqual([[[[[9, 10], [12, 13]]]]]);
+    v.sum().backward();
+    expect(x.grad!.abs().sum().item()).toBe(0);
+  });
+
   it('maxPool3d is twice differentiable and keeps an unbatched shape', () => {
     expect(gradgradcheck((t) => F.maxPool3d(t!, 2, { ceilMode: true }).square(), [distinct([1, 1, 3, 3, 3], 12)]).ok).toBe(true);
     const [v, i] = new MaxPool3d([2, 1, 2], { returnIndices: true, ceilMode: true }).call(randn([2, 3, 3, 3]));

@@ -1,6 +1,6 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { primitive } from '../autograd/primitive.js';
-import { full, zeros } from '../creation.js';
+import { full, tensor, zeros } from '../creation.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { K, type Conv2dGeometry } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
@@ -8,6 +8,7 @@ import { cat } from './cat.js';
 import { convPair } from './conv2d.js';
 import { gatherPrimitive } from './gather.js';
 import { scatterAddPrimitive } from './scatter-add.js';
+import { where } from './where.js';
 import type { MaxPool2dOptions, Pool2dOptions } from './types.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { requireTensor } from './operands.js';
@@ -36,7 +37,7 @@ export function poolOutputSize(n: number, k: number, s: number, p: number, d: nu
 /** The checked geometry of a pooling op on a 4-D shape. @internal */
 export function poolGeometry(
   op: string, x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions,
-): { kernel: [number, number]; geom: Conv2dGeometry; extra: [number, number] } {
+): { kernel: [number, number]; geom: Conv2dGeometry; extra: [number, number]; out: [number, number] } {
   if (x.ndim !== 3 && x.ndim !== 4)
     throw new ShapeError(`${op}: expected a 3-D [C,H,W] or 4-D [N,C,H,W] input, got x.shape=${fmtShape(x.shape)}`);
   const kernel = convPair(op, 'kernelSize', kernelSize, 1);
@@ -65,7 +66,7 @@ export function poolGeometry(
   // (floor mode) see them as extra input appended below and to the right.
   const beyond = (n: number, o: number, i: 0 | 1) =>
     Math.max(0, (o - 1) * geom.stride[i] + geom.dilation[i] * (kernel[i] - 1) + 1 - (n + 2 * geom.padding[i]));
-  return { kernel, geom, extra: [beyond(H, Ho, 0), beyond(W, Wo, 1)] };
+  return { kernel, geom, extra: [beyond(H, Ho, 0), beyond(W, Wo, 1)], out: [Ho, Wo] };
 }
 
 /** `x` [N, C, H, W] with `rows` rows below and `cols` columns to the right filled with `value`. @internal */
@@ -96,22 +97,60 @@ const maxPool2dPrimitive = primitive('maxPool2d', {
 });
 
 /**
+ * For each output along one dim, the first window position at or past 0 (`i s - p + a d`, the
+ * smallest a) and whether it lies inside the input: a window without one sees only padding.
+ */
+function firstPositions(n: number, k: number, s: number, p: number, d: number, out: number): { first: number[]; inside: boolean[] } {
+  const first: number[] = [];
+  const inside: boolean[] = [];
+  for (let o = 0; o < out; o++) {
+    let z = o * s - p;
+    for (let a = 1; z < 0 && a < k; a++) z = o * s - p + a * d;
+    first.push(z);
+    inside.push(z >= 0 && z < n);
+  }
+  return { first, inside };
+}
+
+/**
  * Max pooling that also returns the argmax (flat `h * W + w` in x's planes). Ceil mode's extra
  * rows and columns are -Infinity (the int32 minimum for int32), which never wins: each window
- * starts inside x or its left padding, so a real element comes first. The values are gathered
+ * with an input element reaches one before any extra one in window order. The values are gathered
  * from x at the indices, so the gradient (gather's: a scatter-add) is the same as the primitive's.
+ * A window that sees only padding (possible with dilation) gives -Infinity and, as PyTorch, the
+ * index of its first position at or past 0 (outside the plane); it gets no gradient.
  */
 function maxPool2dWithIndices(x: Tensor, kernel: [number, number], geom: Conv2dGeometry, [rows, cols]: [number, number]): [Tensor, Tensor] {
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  const indices = noGrad(() => {
-    const xp = padBottomRight(x.detach(), rows, cols, x.dtype === 'int32' ? -2147483648 : -Infinity);
+  const lowest = x.dtype === 'int32' ? -2147483648 : -Infinity;
+  let indices = noGrad(() => {
+    const xp = padBottomRight(x.detach(), rows, cols, lowest);
     const at = Tensor.fromView(K().maxPool2d(xp.nd, kernel, geom).argmax, 'int32');
     // a row of the padded plane is W + cols long: move each index back by cols per row above it
     return cols ? at.sub(at.floorDivide(W + cols).mul(cols)) : at;
   });
   const [Ho, Wo] = indices.shape.slice(2) as [number, number];
-  const values = gatherPrimitive(x.reshape([N, C, H * W]), 2, indices.reshape([N, C, Ho * Wo]));
-  return [values.reshape([N, C, Ho, Wo]), indices];
+  const geo = (i: 0 | 1, n: number, out: number) =>
+    firstPositions(n, kernel[i], geom.stride[i], geom.padding[i], geom.dilation[i], out);
+  const r = geo(0, H, Ho);
+  const c = geo(1, W, Wo);
+  const empty = r.inside.includes(false) || c.inside.includes(false);
+  let seen: Tensor | null = null;
+  if (empty) {
+    seen = tensor(r.inside.flatMap((a) => c.inside.map((b) => a && b)), { dtype: 'bool' }).reshape([Ho, Wo]);
+    const firstIndex = tensor(r.first.flatMap((h) => c.first.map((w) => h * W + w)), { dtype: 'int32' }).reshape([Ho, Wo]);
+    indices = where(seen, indices, firstIndex);
+  }
+  const safe = seen ? where(seen, indices, 0) : indices;
+  const values = gatherPrimitive(x.reshape([N, C, H * W]), 2, safe.reshape([N, C, Ho * Wo])).reshape([N, C, Ho, Wo]);
+  return [seen ? where(seen, values, lowest) : values, indices];
+}
+
+/** True when some window of the geometry sees only padding (it needs {@link maxPool2dWithIndices}). */
+function hasEmptyWindow(H: number, W: number, kernel: [number, number], geom: Conv2dGeometry, [Ho, Wo]: [number, number]): boolean {
+  const empty = (i: 0 | 1, n: number, out: number) =>
+    firstPositions(n, kernel[i], geom.stride[i], geom.padding[i], geom.dilation[i], out).inside.includes(false);
+  return empty(0, H, Ho) || empty(1, W, Wo);
 }
 
 /**
@@ -148,10 +187,12 @@ export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts
 export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions<boolean> = {}): Tensor | [Tensor, Tensor] {
   requireTensor('maxPool2d', 'x', x);
   checkOptions(MAX_POOL2D, opts);
-  const { kernel, geom, extra } = poolGeometry('maxPool2d', x, kernelSize, opts);
+  const { kernel, geom, extra, out } = poolGeometry('maxPool2d', x, kernelSize, opts);
   const x4 = x.ndim === 3 ? x.reshape([1, ...x.shape]) : x;
   const unbatch = (t: Tensor) => (x.ndim === 3 ? t.reshape(t.shape.slice(1)) : t);
-  if (!opts.returnIndices && !extra[0] && !extra[1]) return unbatch(maxPool2dPrimitive(x4, kernel, geom));
+  const [H, W] = x.shape.slice(-2) as [number, number];
+  if (!opts.returnIndices && !extra[0] && !extra[1] && !hasEmptyWindow(H, W, kernel, geom, out))
+    return unbatch(maxPool2dPrimitive(x4, kernel, geom));
   const [values, indices] = maxPool2dWithIndices(x4, kernel, geom, extra);
   return opts.returnIndices ? [unbatch(values), unbatch(indices)] : unbatch(values);
 }

@@ -68,6 +68,24 @@ export function poolDivisors(n: number, k: number, s: number, p: number, out: nu
   return { size, count };
 }
 
+interface FirstPositions { first: number[]; inside: boolean[] }
+
+/**
+ * For each output along one dim, the first window position at or past 0 (`o s - p + a d`, the
+ * smallest a) and whether it lies inside the input: a window without one sees only padding.
+ */
+function firstPositions(n: number, k: number, s: number, p: number, d: number, out: number): FirstPositions {
+  const first: number[] = [];
+  const inside: boolean[] = [];
+  for (let o = 0; o < out; o++) {
+    let z = o * s - p;
+    for (let a = 1; z < 0 && a < k; a++) z = o * s - p + a * d;
+    first.push(z);
+    inside.push(z >= 0 && z < n);
+  }
+  return { first, inside };
+}
+
 /** Checks the sizes; returns the 5-D input, the kernel, stride, padding, dilation, output sizes, and whether x was unbatched. */
 function pool3dArgs(op: string, x: Tensor, kernelSize: number | number[], opts: Pool3dOptions<boolean>) {
   requireTensor(op, 'input', x);
@@ -100,7 +118,6 @@ function maxPool3dIndices(x5: Tensor, k: number[], s: number[], p: number[], d: 
     const indices: Tensor[] = [];
     for (let t = 0; t < k[0]!; t++) {
       const depth = Array.from({ length: Do }, (_, o) => o * s[0]! - p[0]! + t * d[0]!);
-      if (depth.every((z) => z < 0 || z >= D)) continue; // a tap that sees only padding
       const at = tensor(depth.map((z) => Math.min(Math.max(z, 0), D - 1)), { dtype: 'int32' });
       const slab = x5.detach().indexSelect(2, at).reshape([N, C * Do, H, W]);
       const [v, i] = maxPool2d(slab, [k[1]!, k[2]!], {
@@ -142,10 +159,27 @@ export function maxPool3d(x: Tensor, kernelSize: number | number[], opts?: Pool3
   opts = checkOptions(MAX_POOL3D, opts);
   const { x5, k, s, p, d, out, unbatched } = pool3dArgs('maxPool3d', x, kernelSize, opts);
   const [N, C, D, H, W] = x5.shape as [number, number, number, number, number];
-  const indices = maxPool3dIndices(x5, k, s, p, d, out[0], opts.ceilMode === true);
+  let indices = maxPool3dIndices(x5, k, s, p, d, out[0], opts.ceilMode === true);
   const L = out[0] * out[1] * out[2];
+  // A window that sees only padding (possible with dilation) gives -∞ and, as PyTorch, the index
+  // of its first position at or past 0 (outside the volume); it gets no gradient.
+  const pos = [D, H, W].map((n, i) => firstPositions(n, k[i]!, s[i]!, p[i]!, d[i]!, out[i]!));
+  let seen: Tensor | null = null;
+  if (pos.some((q) => q.inside.includes(false))) {
+    const [pd, ph, pw] = pos as [FirstPositions, FirstPositions, FirstPositions];
+    const inside: boolean[] = [];
+    const first: number[] = [];
+    pd.first.forEach((z, a) => ph.first.forEach((h, b) => pw.first.forEach((w, c) => {
+      inside.push(pd.inside[a]! && ph.inside[b]! && pw.inside[c]!);
+      first.push((z * H + h) * W + w);
+    })));
+    seen = tensor(inside, { dtype: 'bool' }).reshape(out);
+    indices = where(seen, indices, tensor(first, { dtype: 'int32' }).reshape(out));
+  }
   // gathered from x: the gradient (gather's, a scatter-add) reaches each window's maximum alone
-  const values = x5.reshape([N, C, D * H * W]).gather(2, indices.reshape([N, C, L])).reshape([N, C, ...out]);
+  const at = seen ? where(seen, indices, 0) : indices;
+  let values = x5.reshape([N, C, D * H * W]).gather(2, at.reshape([N, C, L])).reshape([N, C, ...out]);
+  if (seen) values = where(seen, values, x5.dtype === 'int32' ? -2147483648 : -Infinity);
   const batch = (t: Tensor) => (unbatched ? t.squeeze(0) : t);
   return opts.returnIndices ? [batch(values), batch(indices)] : batch(values);
 }

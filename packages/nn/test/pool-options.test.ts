@@ -122,6 +122,18 @@ describe('MaxPool1d/2d/3d with ceilMode and returnIndices', () => {
     expect(x.grad!.abs().sum().item()).toBe(0);
   });
 
+  it('maxPool3d propagates NaN (its first one in window order) and pools int32 inputs', () => {
+    const x = tensor([1, 2, 3, 4, 5, NaN, 7, NaN], { dtype: 'float64' }).reshape([1, 1, 2, 2, 2]);
+    const [v, i] = F.maxPool3d(x, 2, { returnIndices: true });
+    expect(Number.isNaN(v.item())).toBe(true);
+    expect(i.item()).toBe(5);
+    const xi = tensor([3, -2147483648, 9, 1, -5, 9, 0, 2], { dtype: 'int32' }).reshape([1, 1, 2, 2, 2]);
+    const [vi, ii] = F.maxPool3d(xi, [2, 1, 2], { ceilMode: true, returnIndices: true });
+    expect(vi.dtype).toBe('int32');
+    expect(vi.toArray()).toEqual([[[[[9], [9]]]]]);
+    expect(ii.toArray()).toEqual([[[[[5], [2]]]]]);
+  });
+
   it('maxPool3d is twice differentiable and keeps an unbatched shape', () => {
     expect(gradgradcheck((t) => F.maxPool3d(t!, 2, { ceilMode: true }).square(), [distinct([1, 1, 3, 3, 3], 12)]).ok).toBe(true);
     const [v, i] = new MaxPool3d([2, 1, 2], { returnIndices: true, ceilMode: true }).call(randn([2, 3, 3, 3]));

@@ -1,5 +1,5 @@
 import {
-  ShapeError, ValueError, checkOptions, defineOptions, fmtShape, noGrad, stack, tensor, where, type Tensor,
+  ShapeError, ValueError, checkOptions, defineOptions, fmtShape, noGrad, tensor, where, type Tensor,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
 import { avgPool2d, maxPool2d } from './layers.js';
@@ -106,30 +106,41 @@ function pool3dArgs(op: string, x: Tensor, kernelSize: number | number[], opts: 
 }
 
 /**
- * The flat index `(d H + h) W + w` of each window's maximum, [N, C, Do, Ho, Wo]: for each depth
- * tap t the 2-D max pool (with indices) of the slab at depths `o sD - pD + t dD`, then the first
- * tap with the largest value, so ties go to the first element in (d, h, w) order, as PyTorch.
+ * The flat index `(d H + h) W + w` of each window's maximum, [N, C, Do, Ho, Wo]: the 2-D max pool
+ * (with indices) of every depth slice, then along depth a running maximum over the window's taps
+ * at depths `o sD - pD + t dD` that takes a later tap only when strictly larger (or NaN first), so
+ * ties go to the first element in (d, h, w) order, as PyTorch.
  */
 function maxPool3dIndices(x5: Tensor, k: number[], s: number[], p: number[], d: number[], Do: number, ceilMode: boolean): Tensor {
   const [N, C, D, H, W] = x5.shape as [number, number, number, number, number];
   const lowest = x5.dtype === 'int32' ? -2147483648 : -Infinity;
   return noGrad(() => {
-    const values: Tensor[] = [];
-    const indices: Tensor[] = [];
+    const [v2, i2] = maxPool2d(x5.detach().reshape([N, C * D, H, W]), [k[1]!, k[2]!], {
+      stride: [s[1]!, s[2]!], padding: [p[1]!, p[2]!], dilation: [d[1]!, d[2]!], ceilMode, returnIndices: true,
+    });
+    const [Ho, Wo] = v2.shape.slice(2) as [number, number];
+    const v = v2.reshape([N, C, D, Ho, Wo]);
+    const i = i2.reshape([N, C, D, Ho, Wo]);
+    let best: Tensor | null = null;
+    let bestAt: Tensor | null = null;
     for (let t = 0; t < k[0]!; t++) {
       const depth = Array.from({ length: Do }, (_, o) => o * s[0]! - p[0]! + t * d[0]!);
       const at = tensor(depth.map((z) => Math.min(Math.max(z, 0), D - 1)), { dtype: 'int32' });
-      const slab = x5.detach().indexSelect(2, at).reshape([N, C * Do, H, W]);
-      const [v, i] = maxPool2d(slab, [k[1]!, k[2]!], {
-        stride: [s[1]!, s[2]!], padding: [p[1]!, p[2]!], dilation: [d[1]!, d[2]!], ceilMode, returnIndices: true,
-      });
-      const [Ho, Wo] = v.shape.slice(2) as [number, number];
-      const inside = tensor(depth.map((z) => z >= 0 && z < D), { dtype: 'bool' }).reshape([1, 1, Do, 1, 1]);
-      values.push(where(inside, v.reshape([N, C, Do, Ho, Wo]), lowest));
-      indices.push(i.reshape([N, C, Do, Ho, Wo]).add(at.mul(H * W).reshape([1, 1, Do, 1, 1])));
+      let vt = v.indexSelect(2, at);
+      const it = i.indexSelect(2, at).add(at.mul(H * W).reshape([1, 1, Do, 1, 1]));
+      // a tap in the depth padding is -∞ (the slice read in its place is only a stand-in)
+      if (depth.some((z) => z < 0 || z >= D))
+        vt = where(tensor(depth.map((z) => z >= 0 && z < D), { dtype: 'bool' }).reshape([1, 1, Do, 1, 1]), vt, lowest);
+      if (!best || !bestAt) {
+        [best, bestAt] = [vt, it];
+        continue;
+      }
+      let take = vt.gt(best);
+      if (x5.dtype !== 'int32') take = take.logicalOr(vt.ne(vt).logicalAnd(best.eq(best)));
+      best = where(take, vt, best);
+      bestAt = where(take, it, bestAt);
     }
-    const best = stack(values).argmax(0, { keepdim: true });
-    return stack(indices).gather(0, best).squeeze(0);
+    return bestAt!;
   });
 }
 

@@ -179,27 +179,21 @@ describe('options of conv2d and the pooling ops', () => {
     expect(messageOf(() => conv2d(x, w, null, any({ groups: 1.5 })))).toBe('conv2d: option groups must be an integer, got 1.5 (a number)');
   });
 
-  it('refuse what maxPool2d does not support and let its defaults through', () => {
-    expect(messageOf(() => maxPool2d(x, 2, any({ ceilMode: true })))).toBe(
-      'maxPool2d: ceilMode is not supported (only the default, false: output sizes round down)',
-    );
-    expect(messageOf(() => maxPool2d(x, 2, any({ returnIndices: true })))).toBe(
-      'maxPool2d: returnIndices is not supported (only the default, false)',
-    );
+  it('refuse wrongly typed maxPool2d options and let its defaults through', () => {
+    expect(messageOf(() => maxPool2d(x, 2, any({ ceilMode: 'yes' })))).toMatch(/^maxPool2d: option ceilMode must be a boolean/);
+    expect(messageOf(() => maxPool2d(x, 2, any({ returnIndices: 1 })))).toMatch(/^maxPool2d: option returnIndices must be a boolean/);
+    expect(maxPool2d(x, 2, { returnIndices: true }).map((t) => t.shape)).toEqual([[1, 1, 2, 2], [1, 1, 2, 2]]);
     expect(messageOf(() => maxPool2d(x, 2, any(2)))).toMatch(/^maxPool2d: expected an options object such as \{ stride: ... \}, got 2 \(a number\)/);
     expect(messageOf(() => maxPool2d(x, 2, any({ kernelSize: 2 })))).toMatch(/^maxPool2d: unknown option 'kernelSize'; maxPool2d takes stride, padding, dilation, ceilMode, returnIndices/);
     expect(messageOf(() => maxPool2d(x, 2, any({ stride: '2' })))).toMatch(/^maxPool2d: option stride must be an integer or an array of integers/);
     expect(maxPool2d(x, 2, { ceilMode: false, returnIndices: false }).shape).toEqual([1, 1, 2, 2]);
   });
 
-  it('refuse what avgPool2d does not support and let its defaults through', () => {
-    expect(messageOf(() => avgPool2d(x, 2, any({ ceilMode: true })))).toMatch(/^avgPool2d: ceilMode is not supported/);
-    expect(messageOf(() => avgPool2d(x, 2, any({ countIncludePad: false })))).toBe(
-      'avgPool2d: countIncludePad: false is not supported (zero padding always counts in the divisor)',
-    );
-    expect(messageOf(() => avgPool2d(x, 2, any({ divisorOverride: 3 })))).toBe(
-      'avgPool2d: divisorOverride is not supported (the divisor is the kernel area)',
-    );
+  it('refuse wrongly typed avgPool2d options and a zero divisor, and let its defaults through', () => {
+    expect(messageOf(() => avgPool2d(x, 2, any({ ceilMode: 1 })))).toMatch(/^avgPool2d: option ceilMode must be a boolean/);
+    expect(messageOf(() => avgPool2d(x, 2, any({ countIncludePad: 'no' })))).toMatch(/^avgPool2d: option countIncludePad must be a boolean/);
+    expect(messageOf(() => avgPool2d(x, 2, { divisorOverride: 0 }))).toBe('avgPool2d: divisorOverride must not be 0, got 0');
+    expect(messageOf(() => avgPool2d(x, 2, { divisorOverride: 2.5 }))).toMatch(/^avgPool2d: option divisorOverride must be an integer/);
     expect(messageOf(() => avgPool2d(x, 2, any({ count_include_pad: true })))).toMatch(/did you mean 'countIncludePad'/);
     expect(avgPool2d(x, 2, { ceilMode: false, countIncludePad: true, divisorOverride: null }).toArray()).toEqual([[[[1, 1], [1, 1]]]]);
   });

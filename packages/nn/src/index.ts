@@ -146,3 +146,6 @@ export { Bilinear } from './layers/bilinear.js';
 export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './layers/feature-dropout.js';
 export { Conv3d, type Conv3dLayerOptions } from './layers/conv3d.js';
 export { MaxPool3d, AvgPool3d } from './layers/pool3d.js';
+// pooling options and unpooling
+export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, type MaxUnpoolNdOptions } from './layers/max-unpool.js';
+export type { PoolResult } from './layers/max-pool2d.js';

@@ -241,7 +241,8 @@ describe('1-D pools and distances', () => {
     expect(new AvgPool1d(2).call(tensor([[[1, 3, 2, 6, 9]]])).toArray()).toEqual([[[2, 4]]]);
     expect(new MaxPool1d(2, { stride: 1 }).call(tensor([[[1, 3, 2]]])).toArray()).toEqual([[[3, 3]]]);
     expect(() => new MaxPool1d(2, { padding: 2 })).toThrow(/^MaxPool1d: padding 2 must be at most half the kernel size 2/);
-    expect(() => new AvgPool1d(2, { ceilMode: true } as never)).toThrow(/^AvgPool1d: ceilMode is not supported/);
+    expect(new AvgPool1d(2, { ceilMode: true }).call(tensor([[[1, 3, 2, 6, 9]]])).toArray()).toEqual([[[2, 4, 9]]]);
+    expect(() => new AvgPool1d(2, { returnIndices: true } as never)).toThrow(/^AvgPool1d: unknown option 'returnIndices'/);
     expect(() => F.maxPool1d(ones([4]), 2)).toThrow(/^maxPool1d: expected a 2-D \[C, L\] or 3-D \[N, C, L\] input/);
   });
 

@@ -57,9 +57,10 @@ describe('options of layers', () => {
     expect(message(() => new Dropout(0.5, { generator: 1 } as never))).toMatch(/^Dropout: option generator must be a [gG]enerator/);
     expect(message(() => F.dropout(ones([2]), { generator: 1 } as never))).toMatch(/^dropout: option generator must be a [gG]enerator/);
     expect(message(() => init.normal_(zeros([2]), 0, 1, { generator: 1 } as never))).toMatch(/^normal_: option generator must be a [gG]enerator/);
-    expect(message(() => new MaxPool2d(2, { ceilMode: true } as never))).toBe('MaxPool2d: ceilMode is not supported');
-    expect(new MaxPool2d(2, { ceilMode: false } as never).kernelSize).toBe(2);
-    expect(message(() => new AvgPool2d(2, { countIncludePad: false } as never))).toMatch(/^AvgPool2d: countIncludePad: false is not supported/);
+    expect(message(() => new MaxPool2d(2, { ceilMode: 'yes' } as never))).toMatch(/^MaxPool2d: option ceilMode must be a boolean/);
+    expect(new MaxPool2d(2, { ceilMode: true }).ceilMode).toBe(true);
+    expect(message(() => new AvgPool2d(2, { divisorOverride: 0 }))).toBe('AvgPool2d: divisorOverride must not be 0, got 0');
+    expect(message(() => new AvgPool2d(2, { divisorOverride: 1.5 }))).toMatch(/^AvgPool2d: option divisorOverride must be an integer/);
     expect(message(() => new Conv2d(1, 2, 3, { paddingMode: 'mirror' } as never))).toMatch(/^Conv2d: option paddingMode must be/);
     expect(message(() => new Embedding(4, 2, { scaleGradByFreq: true } as never))).toBe('Embedding: scaleGradByFreq is not supported');
     // A Generator instance passes, and positional numbers are checked.
@@ -137,7 +138,7 @@ describe('options of F, init, summary and Module methods', () => {
     expect(message(() => untyped(F.dropout)(x, 0.5, false))).toMatch(/^dropout: expected an options object such as \{ p: \.\.\. \}, got 0.5 \(a number\)/);
     expect(message(() => F.dropout(x, { probability: 0.5 } as never))).toMatch(/^dropout: unknown option 'probability'/);
     expect(message(() => F.dropout(x, { training: 'yes' } as never))).toMatch(/^dropout: option training must be a boolean/);
-    expect(message(() => F.maxPool2d(x, 2, { ceilMode: true } as never))).toBe('maxPool2d: ceilMode is not supported');
+    expect(message(() => F.maxPool2d(x, 2, { ceilMode: 1 } as never))).toMatch(/^maxPool2d: option ceilMode must be a boolean/);
     expect(message(() => untyped(F.avgPool2d)(x, 2, 2))).toMatch(/^avgPool2d: expected an options object/);
     expect(message(() => F.conv2d(x, randn([1, 1, 3, 3]), null, { stide: 1 } as never))).toMatch(/did you mean 'stride'/);
     expect(message(() => F.batchNorm(randn([4, 2]), null, null, { trainng: true } as never))).toMatch(/did you mean 'training'/);

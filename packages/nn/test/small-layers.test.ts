@@ -285,14 +285,13 @@ describe('MaxPool3d and AvgPool3d', () => {
     expect(gradcheck(av, [f64([2, 1, 4, 3, 4], 81)]).ok).toBe(true);
   });
 
-  it('refuse bad ranks, padding over half the kernel, ceilMode and countIncludePad: false', () => {
+  it('refuse bad ranks and padding over half the kernel, and take ceilMode and countIncludePad: false', () => {
     expect(() => F.maxPool3d(randn([2, 3, 4]), 2)).toThrow(ShapeError);
     expect(() => F.avgPool3d(randn([1, 1, 4, 4, 4]), 2, { padding: 2 })).toThrow(/avgPool3d: padding 2 must be at most half/);
     expect(() => new MaxPool3d(2, { padding: [0, 0, 2] })).toThrow(ValueError);
     expect(() => F.maxPool3d(randn([1, 1, 1, 4, 4]), 2)).toThrow(ShapeError);
-    // @ts-expect-error: ceilMode is refused
-    expect(() => new MaxPool3d(2, { ceilMode: true })).toThrow(/ceilMode is not supported/);
-    // @ts-expect-error: countIncludePad false is refused
-    expect(() => F.avgPool3d(randn([1, 1, 2, 2, 2]), 2, { countIncludePad: false })).toThrow(/countIncludePad/);
+    expect(new MaxPool3d(2, { ceilMode: true }).call(randn([1, 1, 3, 3, 3])).shape).toEqual([1, 1, 2, 2, 2]);
+    expect(F.avgPool3d(ones([1, 1, 2, 2, 2]), 3, { padding: 1, countIncludePad: false }).toArray()).toEqual([[[[[1]]]]]);
+    expect(() => new MaxPool3d(2, { ceilMode: 1 } as never)).toThrow(/^MaxPool3d: option ceilMode must be a boolean/);
   });
 });

@@ -76,34 +76,41 @@ export interface Pool2dOptions {
   stride?: number | [number, number];
   padding?: number | [number, number];
   dilation?: number | [number, number];
-  /** PyTorch's `ceil_mode`: only `false` (the default, floor) is supported. */
-  ceilMode?: false;
+  /**
+   * PyTorch's `ceil_mode`: round the output size up instead of down (default false); a last
+   * window that would start past the input and its left padding is dropped.
+   */
+  ceilMode?: boolean;
 }
 
 /**
- * Options of {@link maxPool2d}: those of {@link Pool2dOptions}, and PyTorch's `return_indices`,
- * of which only `false` (the default) is supported.
+ * Options of {@link maxPool2d}: those of {@link Pool2dOptions}, and PyTorch's `return_indices`
+ * (default false; true returns `[values, indices]`, the indices int32 flat `h * W + w` per plane).
+ * `R` is the type of `returnIndices`, which decides the result type: `MaxPool2dOptions` (false)
+ * gives a tensor, `MaxPool2dOptions<true>` the pair, `MaxPool2dOptions<boolean>` either.
  *
  * @example
- * const opts: MaxPool2dOptions = { stride: 2, returnIndices: false };
- * maxPool2d(ones([1, 1, 4, 4]), 2, opts).shape; // [1, 1, 2, 2]
+ * const opts: MaxPool2dOptions = { stride: 2, ceilMode: true };
+ * maxPool2d(ones([1, 1, 5, 5]), 2, opts).shape; // [1, 1, 3, 3]
  */
-export interface MaxPool2dOptions extends Pool2dOptions {
-  returnIndices?: false;
+export interface MaxPool2dOptions<R extends boolean = false> extends Pool2dOptions {
+  returnIndices?: R;
 }
 
 /**
  * Options of {@link avgPool2d}: those of {@link Pool2dOptions} (`dilation` only 1), and
- * PyTorch's `count_include_pad` (only `true`, the default: padding counts in the divisor) and
- * `divisor_override` (only `null`, the default).
+ * PyTorch's `count_include_pad` (default true: zero padding counts in the divisor; false: each
+ * window is divided by the number of input elements it covers) and `divisor_override` (a
+ * non-zero integer that replaces every divisor; default null).
  *
  * @example
- * const opts: AvgPool2dOptions = { padding: 1, countIncludePad: true };
- * avgPool2d(ones([1, 1, 2, 2]), 3, { ...opts, stride: 1 }).toArray(); // [[[[0.4444444, 0.4444444], [0.4444444, 0.4444444]]]]
+ * const opts: AvgPool2dOptions = { padding: 1, countIncludePad: false };
+ * avgPool2d(ones([1, 1, 2, 2]), 3, { ...opts, stride: 1 }).toArray(); // [[[[1, 1], [1, 1]]]]
+ * avgPool2d(ones([1, 1, 2, 2]), 2, { divisorOverride: 1 }).toArray(); // [[[[4]]]]
  */
 export interface AvgPool2dOptions extends Pool2dOptions {
-  countIncludePad?: true;
-  divisorOverride?: null;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
 }
 
 /**

@@ -68,3 +68,5 @@ export { bilinear } from './bilinear.js';
 export { dropout3d, alphaDropout, featureAlphaDropout } from './feature-dropout.js';
 export { conv3d, type Conv3dOptions } from './conv3d.js';
 export { maxPool3d, avgPool3d, type Pool3dOptions } from './pool3d.js';
+// pooling options and unpooling
+export { maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions } from './unpool.js';

@@ -8,15 +8,10 @@ import { requireTensor } from '../options.js';
 const SIZE2 = 'integer|integer[]';
 const CONV2D = defineOptions('conv2d', { stride: SIZE2, padding: SIZE2, dilation: SIZE2, groups: 'integer' });
 const MAX_POOL2D = defineOptions('maxPool2d', {
-  stride: SIZE2, padding: SIZE2, dilation: SIZE2,
-  ceilMode: unsupported('ceilMode is not supported', false),
-  returnIndices: unsupported('returnIndices is not supported', false),
+  stride: SIZE2, padding: SIZE2, dilation: SIZE2, ceilMode: 'boolean', returnIndices: 'boolean',
 });
 const AVG_POOL2D = defineOptions('avgPool2d', {
-  stride: SIZE2, padding: SIZE2, dilation: SIZE2,
-  ceilMode: unsupported('ceilMode is not supported', false),
-  countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
-  divisorOverride: unsupported('divisorOverride is not supported', null),
+  stride: SIZE2, padding: SIZE2, dilation: SIZE2, ceilMode: 'boolean', countIncludePad: 'boolean', divisorOverride: 'integer|null',
 });
 const DROPOUT = defineOptions('dropout', { p: 'number', training: 'boolean', generator: 'generator', inplace: unsupported('inplace is not supported', false) });
 const BATCH_NORM = defineOptions('batchNorm', {
@@ -76,27 +71,47 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts?: C
 
 /**
  * 2-D max pooling: the largest value of each `kH x kW` window (stride defaults to the kernel size;
- * padding counts as -∞).
+ * padding counts as -∞). PyTorch's `F.max_pool2d`, computed by core's {@link maxPool2d}.
  *
- * @param x - shape [N, C, H, W]
- * @returns shape [N, C, H_out, W_out], `H_out = floor((H + 2 ph - dh (kH - 1) - 1) / sh) + 1`
+ * Options: `stride`, `padding` (at most half the kernel), `dilation`; `ceilMode` rounds the output
+ * size up (a last window starting past the input and its left padding is dropped);
+ * `returnIndices` returns `[values, indices]`, the indices (int32: tapegrad has no int64) flat
+ * `h * W + w` in each (n, c) plane, as PyTorch's, for `F.maxUnpool2d`.
+ *
+ * @param x - shape [N, C, H, W] or [C, H, W]
+ * @returns shape [N, C, H_out, W_out], `H_out = floor((H + 2 ph - dh (kH - 1) - 1) / sh) + 1` (ceil with `ceilMode`)
+ * @throws ShapeError for another rank or an output smaller than 1x1; ValueError for bad sizes or padding over half the kernel
  * @example
  * F.maxPool2d(randn([1, 3, 28, 28]), 2).shape; // [1, 3, 14, 14]
+ * F.maxPool2d(randn([1, 3, 5, 5]), 2, { ceilMode: true }).shape; // [1, 3, 3, 3]
+ * const [, indices] = F.maxPool2d(tensor([[[[1, 5], [7, 3]]]]), 2, { returnIndices: true });
+ * indices.toArray(); // [[[[2]]]]
  */
-export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: MaxPool2dOptions<true> & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions<boolean>): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts?: MaxPool2dOptions<boolean>): Tensor | [Tensor, Tensor] {
   opts = checkOptions(MAX_POOL2D, opts);
   requireTensor('maxPool2d', 'input', x);
   return coreMaxPool2d(x, kernelSize, opts);
 }
 
 /**
- * 2-D average pooling: the mean of each `kH x kW` window (stride defaults to the kernel size;
- * zero padding is counted in the mean, as PyTorch's default).
+ * 2-D average pooling: the mean of each `kH x kW` window (stride defaults to the kernel size).
+ * PyTorch's `F.avg_pool2d`, computed by core's {@link avgPool2d}, with its divisor rules.
  *
- * @param x - shape [N, C, H, W]
- * @returns shape [N, C, H_out, W_out], `H_out = floor((H + 2 ph - kH) / sh) + 1`
+ * Options: `stride`, `padding` (at most half the kernel); `ceilMode` rounds the output size up
+ * (a window hanging past the right padding is divided by its size clipped to the input and
+ * padding); `countIncludePad` (default true: zero padding counts in the divisor; false: only
+ * input elements count); `divisorOverride` (a non-zero integer replacing every divisor).
+ *
+ * @param x - shape [N, C, H, W] or [C, H, W]
+ * @returns shape [N, C, H_out, W_out], `H_out = floor((H + 2 ph - kH) / sh) + 1` (ceil with `ceilMode`)
+ * @throws ShapeError for another rank or an output smaller than 1x1; ValueError for bad sizes, padding over half the kernel or `divisorOverride: 0`
+ * @throws DTypeError for integer inputs
  * @example
  * F.avgPool2d(randn([1, 3, 8, 8]), 2).shape; // [1, 3, 4, 4]
+ * F.avgPool2d(ones([1, 1, 2, 2]), 3, { stride: 1, padding: 1, countIncludePad: false }).toArray(); // [[[[1, 1], [1, 1]]]]
  */
 export function avgPool2d(x: Tensor, kernelSize: number | [number, number], opts?: AvgPool2dOptions): Tensor {
   opts = checkOptions(AVG_POOL2D, opts);

@@ -1,5 +1,5 @@
 import {
-  Tensor, ShapeError, ValueError, cat, fmtShape, tensor, checkOptions, defineOptions, unsupported, maxPool2d, avgPool2d,
+  Tensor, ShapeError, ValueError, cat, fmtShape, tensor, checkOptions, defineOptions, maxPool2d, avgPool2d,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
 
@@ -10,71 +10,92 @@ const INTERPOLATE = defineOptions('interpolate', {
 
 /** @internal */
 export const MAX_POOL1D_FIELDS = {
-  stride: 'integer|integer[]|null', padding: 'integer|integer[]', dilation: 'integer|integer[]',
-  ceilMode: unsupported('ceilMode is not supported', false), returnIndices: unsupported('returnIndices is not supported', false),
+  stride: 'integer|integer[]|null', padding: 'integer|integer[]', dilation: 'integer|integer[]', ceilMode: 'boolean', returnIndices: 'boolean',
 } as const;
 /** @internal */
 export const AVG_POOL1D_FIELDS = {
-  stride: 'integer|integer[]|null', padding: 'integer|integer[]',
-  ceilMode: unsupported('ceilMode is not supported', false),
-  countIncludePad: unsupported('countIncludePad: false is not supported (padding always counts in the mean)', true),
+  stride: 'integer|integer[]|null', padding: 'integer|integer[]', ceilMode: 'boolean', countIncludePad: 'boolean',
 } as const;
 const MAX_POOL1D = defineOptions('maxPool1d', MAX_POOL1D_FIELDS);
 const AVG_POOL1D = defineOptions('avgPool1d', AVG_POOL1D_FIELDS);
 
 /**
- * Options of {@link maxPool1d} (each size a number).
+ * Options of {@link maxPool1d} and {@link avgPool1d} (each size a number).
  *
  * @example
- * const opts: F.Pool1dOptions = { stride: 2 };
+ * const opts: F.Pool1dOptions = { stride: 2, ceilMode: true };
+ * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2, opts).toArray(); // [[[3, 5, 4]]]
  */
-export interface Pool1dOptions {
+export interface Pool1dOptions<R extends boolean = false> {
   /** Step of the window (default: the kernel size). */
   stride?: number | readonly number[] | null;
-  /** Padding on each side (max: -inf, avg: zeros counted in the mean), at most half the kernel (default 0). */
+  /** Padding on each side (max: -inf, avg: zeros), at most half the kernel (default 0). */
   padding?: number | readonly number[];
   /** Spacing between window elements (maxPool1d only; default 1). */
   dilation?: number | readonly number[];
+  /** Round the output length up (default false); a last window starting past the input and its left padding is dropped. */
+  ceilMode?: boolean;
+  /** maxPool1d only: return `[values, indices]`, int32 indices into L (default false). */
+  returnIndices?: R;
+  /** avgPool1d only: whether zero padding counts in the divisor (default true). */
+  countIncludePad?: boolean;
 }
 
 const one = (v: number | readonly number[]): number => (typeof v === 'number' ? v : (v[0] as number));
 
-function pool1d(op: string, x: Tensor, kernelSize: number | readonly number[], opts: Pool1dOptions, f: typeof maxPool2d): Tensor {
+/** A 1-D pool as the 2-D one over [N, C, 1, L]: returns the 2-D options and the input with its height of 1. */
+function pool1dArgs(op: string, x: Tensor, kernelSize: number | readonly number[], opts: Pool1dOptions<boolean>) {
   requireTensor(op, 'input', x);
   if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${op}: expected a 2-D [C, L] or 3-D [N, C, L] input, got input.shape=${fmtShape(x.shape)}`);
   const k = one(kernelSize);
-  const o: Record<string, [number, number]> = { stride: [1, one(opts.stride ?? k)], padding: [0, one(opts.padding ?? 0)] };
+  const o: { stride: [number, number]; padding: [number, number]; dilation?: [number, number]; ceilMode?: boolean } = {
+    stride: [1, one(opts.stride ?? k)], padding: [0, one(opts.padding ?? 0)], ceilMode: opts.ceilMode,
+  };
   if (opts.dilation !== undefined) o.dilation = [1, one(opts.dilation)];
-  return f(x.unsqueeze(-2), [1, k], o).squeeze(-2);
+  return { x4: x.unsqueeze(-2), kernel: [1, k] as [number, number], o };
 }
 
 /**
  * 1-D max pooling (PyTorch's `F.max_pool1d`): the largest value of each window of `kernelSize`.
+ * With `returnIndices: true` returns `[values, indices]`, the indices (int32: tapegrad has no
+ * int64) into L of each maximum, for `F.maxUnpool1d`.
  *
  * @param x - shape [N, C, L] or [C, L]
- * @returns [N, C, L_out], `L_out = floor((L + 2 padding - dilation (k - 1) - 1) / stride) + 1`
+ * @returns [N, C, L_out], `L_out = floor((L + 2 padding - dilation (k - 1) - 1) / stride) + 1` (ceil with `ceilMode`,
+ *   dropping a last window that would start past the input and its left padding)
  * @throws ShapeError for another rank; ValueError for bad sizes (as core's maxPool2d)
  * @example
  * F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2).toArray(); // [[[3, 5]]]
+ * const [values, indices] = F.maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2, { ceilMode: true, returnIndices: true });
+ * indices.toArray(); // [[[1, 3, 4]]]
  */
-export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: Pool1dOptions): Tensor {
+export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts: Pool1dOptions<true> & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: Pool1dOptions): Tensor;
+export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: Pool1dOptions<boolean>): Tensor | [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: Pool1dOptions<boolean>): Tensor | [Tensor, Tensor] {
   opts = checkOptions(MAX_POOL1D, opts);
-  return pool1d('maxPool1d', x, kernelSize, opts, maxPool2d);
+  const { x4, kernel, o } = pool1dArgs('maxPool1d', x, kernelSize, opts);
+  if (!opts.returnIndices) return maxPool2d(x4, kernel, o).squeeze(-2);
+  const [values, indices] = maxPool2d(x4, kernel, { ...o, returnIndices: true });
+  return [values.squeeze(-2), indices.squeeze(-2)];
 }
 
 /**
  * 1-D average pooling (PyTorch's `F.avg_pool1d`): the mean of each window of `kernelSize`
- * (zero padding counts in the mean).
+ * (zero padding counts in the mean unless `countIncludePad: false`; a `ceilMode` window hanging
+ * past the right padding is divided by its length clipped to the input and padding).
  *
  * @param x - shape [N, C, L] or [C, L]
- * @returns [N, C, L_out], `L_out = floor((L + 2 padding - k) / stride) + 1`
+ * @returns [N, C, L_out], `L_out = floor((L + 2 padding - k) / stride) + 1` (ceil with `ceilMode`)
  * @throws ShapeError for another rank; ValueError for bad sizes (as core's avgPool2d)
  * @example
  * F.avgPool1d(tensor([[[1, 3, 2, 6]]]), 2).toArray(); // [[[2, 4]]]
+ * F.avgPool1d(tensor([[[1, 3, 2, 6, 5]]]), 2, { ceilMode: true }).toArray(); // [[[2, 4, 5]]]
  */
 export function avgPool1d(x: Tensor, kernelSize: number | readonly number[], opts?: Pool1dOptions): Tensor {
   opts = checkOptions(AVG_POOL1D, opts);
-  return pool1d('avgPool1d', x, kernelSize, opts, avgPool2d as typeof maxPool2d);
+  const { x4, kernel, o } = pool1dArgs('avgPool1d', x, kernelSize, opts);
+  return avgPool2d(x4, kernel, { ...o, countIncludePad: opts.countIncludePad }).squeeze(-2);
 }
 
 /** The output sizes of an adaptive pool over the last `nd` dims of `x`: a number, or one per dim (null keeps the input's). */

@@ -5,6 +5,7 @@ import {
   maxPool1d, avgPool1d, MAX_POOL1D_FIELDS, AVG_POOL1D_FIELDS, type InterpolateMode, type Pool1dOptions,
 } from '../functional/resample.js';
 import { single } from './conv-transpose2d.js';
+import { poolFlags, type PoolResult } from './max-pool2d.js';
 
 const MAX_POOL1D = defineOptions('MaxPool1d', MAX_POOL1D_FIELDS);
 const AVG_POOL1D = defineOptions('AvgPool1d', AVG_POOL1D_FIELDS);
@@ -187,33 +188,42 @@ export class PixelUnshuffle extends Module {
 /**
  * 1-D max pooling (PyTorch's `nn.MaxPool1d`); see {@link F.maxPool1d}.
  *
- * Shape: [N, C, L_in] -> [N, C, L_out], `L_out = floor((L_in + 2 padding - dilation (kernelSize - 1) - 1) / stride) + 1`.
+ * Shape: [N, C, L_in] -> [N, C, L_out], `L_out = floor((L_in + 2 padding - dilation (kernelSize - 1) - 1) / stride) + 1`
+ * (ceil with `ceilMode`). With `returnIndices: true` forward returns `[output, indices]`, the
+ * int32 indices into L_in of the maxima (for `MaxUnpool1d`).
  *
  * @example
  * new MaxPool1d(2).call(randn([4, 3, 10])).shape; // [4, 3, 5]
+ * const [, indices] = new MaxPool1d(2, { returnIndices: true }).call(tensor([[[1, 3, 2, 5, 4]]]));
+ * indices.toArray(); // [[[1, 3]]]
  */
-export class MaxPool1d extends Module {
+export class MaxPool1d<R extends boolean = false> extends Module<[Tensor], PoolResult<R>> {
   /** The window length. */
   readonly kernelSize: number;
   /** The options passed to {@link F.maxPool1d}. */
-  readonly options: Pool1dOptions;
-  constructor(kernelSize: number, opts?: Pool1dOptions) {
+  readonly options: Pool1dOptions<R>;
+  constructor(kernelSize: number, opts?: Pool1dOptions<R>) {
     super();
     this.options = { ...checkOptions(MAX_POOL1D, opts) };
     checkPool1d('MaxPool1d', kernelSize, this.options);
     this.kernelSize = kernelSize;
   }
-  override extraRepr(): string { return `kernelSize=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}`; }
-  forward(x: Tensor): Tensor { return maxPool1d(x, this.kernelSize, this.options); }
+  override extraRepr(): string {
+    return `kernelSize=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}` +
+      poolFlags({ ceilMode: this.options.ceilMode, returnIndices: this.options.returnIndices });
+  }
+  forward(x: Tensor): PoolResult<R> { return maxPool1d(x, this.kernelSize, this.options as Pool1dOptions<boolean>) as PoolResult<R>; }
 }
 
 /**
- * 1-D average pooling (PyTorch's `nn.AvgPool1d`; zero padding counts in the mean); see {@link F.avgPool1d}.
+ * 1-D average pooling (PyTorch's `nn.AvgPool1d`; zero padding counts in the mean unless
+ * `countIncludePad: false`); see {@link F.avgPool1d}.
  *
- * Shape: [N, C, L_in] -> [N, C, L_out], `L_out = floor((L_in + 2 padding - kernelSize) / stride) + 1`.
+ * Shape: [N, C, L_in] -> [N, C, L_out], `L_out = floor((L_in + 2 padding - kernelSize) / stride) + 1` (ceil with `ceilMode`).
  *
  * @example
  * new AvgPool1d(3, { stride: 1, padding: 1 }).call(randn([4, 3, 10])).shape; // [4, 3, 10]
+ * new AvgPool1d(3, { stride: 1, padding: 1, countIncludePad: false }).call(ones([1, 1, 4])).toArray(); // [[[1, 1, 1, 1]]]
  */
 export class AvgPool1d extends Module {
   /** The window length. */
@@ -226,11 +236,14 @@ export class AvgPool1d extends Module {
     checkPool1d('AvgPool1d', kernelSize, this.options);
     this.kernelSize = kernelSize;
   }
-  override extraRepr(): string { return `kernelSize=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}`; }
+  override extraRepr(): string {
+    return `kernelSize=${this.kernelSize}, stride=${this.options.stride ?? this.kernelSize}` +
+      poolFlags({ ceilMode: this.options.ceilMode, countIncludePad: this.options.countIncludePad });
+  }
   forward(x: Tensor): Tensor { return avgPool1d(x, this.kernelSize, this.options); }
 }
 
-function checkPool1d(op: string, kernelSize: number, o: Pool1dOptions): void {
+function checkPool1d(op: string, kernelSize: number, o: Pool1dOptions<boolean>): void {
   const k = single(op, 'kernelSize', kernelSize, 1);
   if (o.stride != null) single(op, 'stride', o.stride, 1);
   if (o.dilation != null) single(op, 'dilation', o.dilation, 1);

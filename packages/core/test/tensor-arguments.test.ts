@@ -239,6 +239,8 @@ const TENSOR_ARGS: Record<string, Call[]> = {
   randLike: [(b) => ops.randLike(b)],
   randnLike: [(b) => ops.randnLike(b)],
   randintLike: [(b) => ops.randintLike(b, 3)],
+  // issue 18 fused layer norm
+  layerNorm: [(b) => ops.layerNorm(b, 2), (b) => ops.layerNorm(ones([2, 2]), 2, { weight: b }), (b) => ops.layerNorm(ones([2, 2]), 2, { bias: b })],
 };
 
 /** Exported ops that take no tensor at all. */

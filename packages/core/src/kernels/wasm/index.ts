@@ -5,6 +5,8 @@ import { copyInto, dtypeOf } from '../js/alloc.js';
 import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
 import { parallelFor, winogradStats } from './threads.js';
+import { softmax, softmaxBackward } from './softmax.js';
+import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -1065,6 +1067,11 @@ export const wasmBackend: Backend = {
   avgPool2dBackward,
   adamUpdate,
   sgdUpdate,
+  softmax,
+  softmaxBackward,
+  layerNorm,
+  layerNormBackward,
+  layerNormBackwardWeight,
 };
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */

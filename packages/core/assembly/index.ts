@@ -10,6 +10,7 @@ export { winogradWeights, winogradConv, winogradWorkBytes, winogradConvWeightGra
 export { winograd4Weights, winograd4Conv, winograd4WorkBytes, winograd4ConvWeightGrad, winograd4WeightsBackward } from './winograd4';
 export { softmaxF32, softmaxBackwardF32 } from './softmax';
 export { layerNormF32, layerNormBackwardF32, layerNormBackwardWeightF32 } from './norm';
+export { resampleF32, resampleBackwardF32 } from './resample';
 
 /** First free byte after the module's own static data and stack: JS manages memory from here. */
 export function heapBase(): usize {

@@ -613,9 +613,9 @@ describe('ops on the wasm backend, forward and backward', () => {
   });
 });
 
-// issue 18: the fused softmax / logSoftmax and layer norm kernels
+// issue 18: the fused softmax / logSoftmax, layer norm and resampling kernels
 for (const be of backends) {
-  describe(`${be.name} fused softmax and layer norm`, () => {
+  describe(`${be.name} fused softmax, layer norm and resampling`, () => {
     /** A copy of `v` in pinned memory (read where it is by the kernels). */
     const pinnedCopy = (v: View): View => {
       const arr = wasmRuntime()!.pinArray(Float32Array, v.size)!;
@@ -698,7 +698,8 @@ for (const be of backends) {
       const run = () => {
         const r = be.layerNorm(x, 1, null, null, 1e-5);
         return [be.softmax(x, 1, false), be.softmax(x, 0, true), be.softmaxBackward(x, r.out, 1, false), r.out,
-          be.layerNormBackward(x, x, r.mean, r.rstd, null, 1), be.layerNormBackwardWeight(x, x, r.mean, r.rstd, 1)].map((v) => Array.from(v.data));
+          be.layerNormBackward(x, x, r.mean, r.rstd, null, 1), be.layerNormBackwardWeight(x, x, r.mean, r.rstd, 1),
+          be.resample(x, 0, ndarray(Int32Array.of(3, 4, 299, 0), [2, 2]), ndarray(Float64Array.of(0.5, 0.25, 1, -1), [2, 2]))].map((v) => Array.from(v.data));
       };
       setNumThreads(1);
       const one = run();
@@ -706,6 +707,24 @@ for (const be of backends) {
         setNumThreads(threads);
         expect(run()).toEqual(one);
       }
+    });
+
+    it('resample and resampleBackward match the reference along every dim with nearest, linear and cubic taps', () => {
+      const tapsOf = (L: number, M: number, K: number) => {
+        const index = ndarray(Int32Array.from({ length: M * K }, (_, t) => (t * 7 + Math.floor(t / K)) % L), [M, K]);
+        const weight = ndarray(Float64Array.from({ length: M * K }, (_, t) => ((t * 13) % 11) / 7 - 0.5), [M, K]);
+        return { index, weight };
+      };
+      for (const shape of [...SHAPES, [16, 8, 40, 33]])
+        for (const layout of layoutsOf(shape))
+          for (let dim = 0; dim < shape.length; dim++)
+            for (const [M, K] of [[2 * shape[dim]!, 1], [2 * shape[dim]! + 1, 2], [Math.max(1, shape[dim]! - 1), 4]]) {
+              const { index, weight } = tapsOf(shape[dim]!, M!, K!);
+              const x = makeView(shape, layout);
+              expectSame(be.resample(x, dim, index, weight), jsBackend.resample(x, dim, index, weight), 1e-5, 1e-5);
+              const g = makeView(shape.map((d, i) => (i === dim ? M! : d)), layout);
+              expectSame(be.resampleBackward(g, dim, index, weight, shape[dim]!), jsBackend.resampleBackward(g, dim, index, weight, shape[dim]!), 1e-5, 1e-5);
+            }
     });
 
     it('layerNorm keeps the reference NaN and infinities, and its kernels delegate float64 to the reference exactly', () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DTypeError, Generator, enableGrad, ShapeError, ValueError, getBackend, grad, gradcheck, gradgradcheck, layerNorm, logSoftmax, ones,
-  randn, setBackend, softmax, tensor, zeros, type Tensor,
+  randn, resampleAlong, setBackend, softmax, tensor, zeros, type Tensor,
 } from '@tapegrad/core';
 
-// The fused softmax / logSoftmax / layerNorm primitives (issue 18): forward against plain
+// The fused softmax / logSoftmax / layerNorm / resampleAlong primitives (issue 18): forward against plain
 // composites in float64, gradients to third order (the gradient primitives' own rules), on both
 // backends, and the edge cases (NaN, infinities, empty slices).
 
@@ -111,6 +111,62 @@ for (const be of ['js', 'wasm']) {
     });
   });
 }
+
+/** resampleAlong by plain loops over [outer, L, inner] (x contiguous). */
+function refResample(x: Tensor, dim: number, index: number[][], weights: number[][]): number[] {
+  const xd = Array.from(x.contiguous().data as ArrayLike<number>);
+  const L = x.shape[dim]!;
+  const outer = x.shape.slice(0, dim).reduce((a, b) => a * b, 1);
+  const inner = x.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+  const out: number[] = [];
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < index.length; i++)
+      for (let r = 0; r < inner; r++) out.push(index[i]!.reduce((s, j, k) => s + weights[i]![k]! * xd[(o * L + j) * inner + r]!, 0));
+  return out;
+}
+
+for (const be of ['js', 'wasm']) {
+  describe(`resampleAlong (${be} backend)`, () => {
+    const index = [[0, 1], [2, 2], [4, 0], [1, 3], [3, 3], [0, 0], [2, 1]];
+    const weights = [[0.25, 0.75], [1, 0], [0.5, -0.5], [0.1, 0.9], [2, 0], [0, 0], [0.3, 0.3]];
+    const taps = () => [tensor(index, { dtype: 'int32' }), tensor(weights, { dtype: 'float64' })] as const;
+    it('sums the weighted taps along every dim, on transposed inputs and in float32 and float64', () => {
+      setBackend(be);
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const [shape, dim] of [[[5, 9, 7], 0], [[3, 5, 33], 1], [[6, 4, 5], 2], [[5], 0]] as const) {
+          const x = randn([...shape], { dtype, generator: new Generator(2) });
+          const [i, w] = taps();
+          const y = resampleAlong(x, dim, i, w);
+          expect(y.shape).toEqual(shape.map((d, k) => (k === dim ? 7 : d)));
+          expect(y.dtype).toBe(dtype);
+          expect(y.reshape([-1])).toBeAllClose(refResample(x, dim, index, weights), { rtol: 1e-5, atol: 1e-6 });
+          const xt = x.ndim > 1 ? x.mT.contiguous().mT : x;
+          expect(resampleAlong(xt, dim, i, w)).toBeAllClose(y, { rtol: 1e-6, atol: 1e-6 });
+        }
+    });
+    it('passes gradcheck and gradgradcheck in float64 (its gradient is the transposed resampling)', () => {
+      setBackend(be);
+      const [i, w] = taps();
+      gradcheck((a) => resampleAlong(a, 1, i, w), [f64([3, 5, 4])]);
+      gradcheck((a) => resampleAlong(a, 2, i, w).square(), [f64([2, 3, 5])]);
+      gradgradcheck((a) => resampleAlong(a, 0, i, w).square(), [f64([5, 3])]);
+      gradcheck(firstGrad((a) => resampleAlong(a, 1, i, w).tanh()), [f64([2, 5])]);
+    });
+  });
+}
+
+describe('resampleAlong errors', () => {
+  it('names the shapes, dtypes and the index out of range', () => {
+    const i = tensor([[0, 1]], { dtype: 'int32' });
+    expect(() => resampleAlong(zeros([2, 3]), 1, i, tensor([1, 0]))).toThrow(ShapeError);
+    expect(() => resampleAlong(zeros([2, 3]), 1, i, tensor([1, 0]))).toThrow('resampleAlong: index and weights must both be [M, K], got index.shape=[1,2], weights.shape=[2]');
+    expect(() => resampleAlong(zeros([2, 3]), 1, tensor([[0, 1]]), tensor([[1, 0]]))).toThrow(DTypeError);
+    expect(() => resampleAlong(zeros([2, 3]), 0, tensor([[0, 2]], { dtype: 'int32' }), tensor([[1, 0]]))).toThrow(
+      'resampleAlong: index 2 is out of range for size 2 of dim 0 (x.shape=[2,3])',
+    );
+    expect(() => resampleAlong(zeros([2, 3]), 2, i, tensor([[1, 0]]))).toThrow(ValueError);
+  });
+});
 
 describe('layerNorm errors', () => {
   it('names the shapes, the dtype and the bad normalizedShape', () => {

@@ -253,6 +253,14 @@ export interface Backend {
   layerNormBackward(g: View, x: View, mean: View, rstd: View, weight: View | null, k: number): View;
   /** Gradient of layer norm w.r.t. its weight: `sum over rows of g xh`, shape x's last `k` dims. */
   layerNormBackwardWeight(g: View, x: View, mean: View, rstd: View, k: number): View;
+  /**
+   * Resampling along `dim` by a sparse [outSize, K] matrix: `out[..., i, ...] = sum_k weight[i, k]
+   * x[..., index[i, k], ...]` (nearest K = 1, linear 2, cubic 4), `index` int32 and `weight`
+   * float of shape [outSize, K]. Result contiguous, x's shape with outSize at `dim`, x's dtype.
+   */
+  resample(x: View, dim: number, index: View, weight: View): View;
+  /** The transpose of {@link Backend.resample} (its gradient): `g` with outSize at `dim` -> `inSize` at `dim`. */
+  resampleBackward(g: View, dim: number, index: View, weight: View, inSize: number): View;
 }
 
 /**

@@ -10,6 +10,7 @@ import { cumExtreme, scan } from './scan.js';
 import { sort } from './sort.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
+import { resample, resampleBackward } from './resample.js';
 
 /**
  * The reference kernels in plain TypeScript (the `'js'` backend). Every other backend is checked
@@ -32,4 +33,5 @@ export const jsBackend: Backend = {
   scan, cumExtreme, sort,
   // issue 18 fused softmax and layer norm
   softmax, softmaxBackward, layerNorm, layerNormBackward, layerNormBackwardWeight,
+  resample, resampleBackward,
 };

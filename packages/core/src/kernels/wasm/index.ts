@@ -7,6 +7,7 @@ import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from
 import { parallelFor, winogradStats } from './threads.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
+import { resample, resampleBackward } from './resample.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -1072,6 +1073,8 @@ export const wasmBackend: Backend = {
   layerNorm,
   layerNormBackward,
   layerNormBackwardWeight,
+  resample,
+  resampleBackward,
 };
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */

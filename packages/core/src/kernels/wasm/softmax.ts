@@ -6,18 +6,20 @@ import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type WasmRuntime } from './module.js';
 
 // Softmax and log-softmax on the wasm backend (assembly/softmax.ts), and the row runner that
-// layer norm (norm.ts) shares: float32 inputs of at least MIN_FUSED elements stream through
+// layer norm (norm.ts) and resampling (resample.ts) share: float32 inputs of at least MIN_FUSED elements stream through
 // the kernels a chunk of rows at a time (staged, computed and copied out while in cache) on the
 // calling thread, in the unshared memory of streamRuntime, which V8 copies into 1.5x faster
 // than into shared memory; float64 and small inputs run the reference kernels.
 
-/** The wasm kernels of this file and of norm.ts (addresses are byte offsets into the memory). */
+/** The wasm kernels of this file, norm.ts and resample.ts (addresses are byte offsets into the memory). */
 export interface FusedExports {
   softmaxF32(outer: number, len: number, inner: number, x: number, out: number, log: number, work: number): void;
   softmaxBackwardF32(outer: number, len: number, inner: number, g: number, y: number, out: number, log: number, work: number): void;
   layerNormF32(rows: number, n: number, x: number, w: number, b: number, out: number, mean: number, rstd: number, eps: number): void;
   layerNormBackwardF32(rows: number, n: number, g: number, x: number, mean: number, rstd: number, w: number, out: number): void;
   layerNormBackwardWeightF32(rows: number, n: number, g: number, x: number, mean: number, rstd: number, work: number, out: number, first: number, last: number): void;
+  resampleF32(outer: number, L: number, inner: number, M: number, K: number, x: number, index: number, weight: number, out: number): void;
+  resampleBackwardF32(outer: number, L: number, inner: number, M: number, K: number, g: number, index: number, weight: number, out: number): void;
 }
 
 /** Below this many elements the fused kernels stay in JS (the copies would dominate). */
@@ -40,14 +42,18 @@ function isRowMajor(v: View): boolean {
 }
 
 /** The view's elements in row-major order: its array and the index of the first (a dense copy when strided). */
-function rowMajor(v: View): { a: Float32Array; off: number } {
-  if (isRowMajor(v)) return { a: v.data as Float32Array, off: v.offset };
-  const dense = makeView(allocateUninitialized('float32', v.size), v.shape);
+function rowMajor(v: View): { a: Float32Array | Float64Array | Int32Array; off: number } {
+  const a = v.data as Float32Array | Float64Array | Int32Array;
+  if (isRowMajor(v)) return { a, off: v.offset };
+  const dense = makeView(new (a.constructor as Float32ArrayConstructor)(v.size), v.shape);
   copyInto(dense, v);
   return { a: dense.data as Float32Array, off: 0 };
 }
 
-/** An operand of {@link runRows}: `per` elements per row of `view`, or a whole view copied once (`per` 0). */
+/**
+ * An operand of {@link runRows}: `per` float32 elements per row of `view`, or a whole view
+ * copied once (`per` 0; int32 stays int32, float64 is rounded to float32).
+ */
 export interface RowOperand {
   view: View;
   per: number;
@@ -73,7 +79,9 @@ export function runRows(
     const work = rt.alloc(workBytes);
     const ptrs = ins.map((o, i) => {
       const p = rt.alloc((o.per === 0 ? o.view.size : o.per * chunk) * 4);
-      if (o.per === 0) rt.f32.set(srcs[i]!.a.subarray(srcs[i]!.off, srcs[i]!.off + o.view.size), p >> 2);
+      // (an int32 operand as int32, a float64 one rounded to float32)
+      const s = srcs[i]!;
+      if (o.per === 0) (s.a instanceof Int32Array ? rt.i32 : rt.f32).set(s.a.subarray(s.off, s.off + o.view.size), p >> 2);
       return p;
     });
     const whole = (o: { shape: readonly number[] }) => o.shape.reduce((a, b) => a * b, 1);

@@ -35,9 +35,9 @@ function composite(x: Tensor, k: number, w: Tensor | null, b: Tensor | null, eps
 const initial = getBackend();
 afterEach(() => setBackend(initial));
 
-for (const be of ['js', 'wasm']) {
-  describe(`softmax (${be} backend)`, () => {
-    it('matches exp(x - logsumexp) along every dim, on transposed inputs too, in float32 and float64', () => {
+describe('softmax', () => {
+  for (const be of ['js', 'wasm']) {
+    it(`matches exp(x - logsumexp) along every dim, on transposed inputs too, in float32 and float64 (${be} backend)`, () => {
       setBackend(be);
       for (const dtype of ['float32', 'float64'] as const)
         for (const [shape, dim] of [[[5, 37], 1], [[5, 37], 0], [[3, 4, 33], 1], [[2, 3, 65], -1], [[1], 0]] as const) {
@@ -52,7 +52,7 @@ for (const be of ['js', 'wasm']) {
           expect(softmax(xt, dt)).toBeAllClose(want.exp().transpose(0, -1), tol);
         }
     });
-    it('gives NaN for all -inf slices and NaN slices, exact 0 and -inf beside +inf, and empty results for empty inputs', () => {
+    it(`gives NaN for all -inf slices and NaN slices, exact 0 and -inf beside +inf, and empty results for empty inputs (${be} backend)`, () => {
       setBackend(be);
       const x = tensor([[-Infinity, -Infinity, -Infinity, -Infinity], [1, NaN, 2, 3], [Infinity, 1, 2, 3], [1000, -1000, 0, 5]]).repeat([1, 10]);
       const p = softmax(x).toArray() as number[][];
@@ -65,7 +65,7 @@ for (const be of ['js', 'wasm']) {
       expect(softmax(zeros([0, 5])).shape).toEqual([0, 5]);
       expect(logSoftmax(zeros([3, 0]), 1).shape).toEqual([3, 0]);
     });
-    it('has gradients that pass gradcheck to third order in float64', () => {
+    it(`has gradients that pass gradcheck to third order in float64 (${be} backend)`, () => {
       setBackend(be);
       for (const f of [softmax, logSoftmax]) {
         gradcheck((a) => f(a, 1), [f64([3, 5, 2])]);
@@ -74,10 +74,12 @@ for (const be of ['js', 'wasm']) {
         gradgradcheck(firstGrad((a) => f(a, -1)), [f64([3, 4])]);
       }
     });
-  });
+  }
+});
 
-  describe(`layerNorm (${be} backend)`, () => {
-    it('matches the composite over 1 and 2 trailing dims, with and without weight and bias, on strided inputs', () => {
+describe('layerNorm', () => {
+  for (const be of ['js', 'wasm']) {
+    it(`matches the composite over 1 and 2 trailing dims, with and without weight and bias, on strided inputs (${be} backend)`, () => {
       setBackend(be);
       for (const dtype of ['float32', 'float64'] as const)
         for (const [shape, k] of [[[4, 7, 33], 1], [[2, 3, 5, 4], 2], [[9], 1], [[3, 1], 1]] as const) {
@@ -94,7 +96,7 @@ for (const be of ['js', 'wasm']) {
           expect(layerNorm(xt, norm, { weight: w, bias: b, eps: 0.1 })).toBeAllClose(composite(xt, k, w, b, 0.1), tol);
         }
     });
-    it('passes gradcheck in x, weight and bias, and to second and third order', () => {
+    it(`passes gradcheck in x, weight and bias, and to second and third order (${be} backend)`, () => {
       setBackend(be);
       const x = f64([3, 4, 5], 1), w = f64([4, 5], 2), b = f64([4, 5], 3);
       gradcheck((a, ww, bb) => layerNorm(a, [4, 5], { weight: ww, bias: bb }), [x, w, b]);
@@ -104,13 +106,13 @@ for (const be of ['js', 'wasm']) {
       gradcheck(firstGrad((a, ww) => layerNorm(a, 5, { weight: ww.select(0, 1) })), [f64([2, 5], 4), f64([4, 5], 5)]);
       gradgradcheck(firstGrad((a, ww) => layerNorm(a, 5, { weight: ww })), [f64([2, 5], 6), f64([5], 7)], { atol: 1e-4 });
     });
-    it('promotes to float64 when weight or bias is float64, and ignores the rows of a single element (output bias)', () => {
+    it(`promotes to float64 when weight or bias is float64, and ignores the rows of a single element (output bias) (${be} backend)`, () => {
       setBackend(be);
       expect(layerNorm(ones([2, 3]), 3, { weight: ones([3], { dtype: 'float64' }) }).dtype).toBe('float64');
       expect(layerNorm(tensor([[5], [7]]), 1, { bias: tensor([2]) }).toArray()).toEqual([[2], [2]]);
     });
-  });
-}
+  }
+});
 
 /** resampleAlong by plain loops over [outer, L, inner] (x contiguous). */
 function refResample(x: Tensor, dim: number, index: number[][], weights: number[][]): number[] {
@@ -125,12 +127,12 @@ function refResample(x: Tensor, dim: number, index: number[][], weights: number[
   return out;
 }
 
-for (const be of ['js', 'wasm']) {
-  describe(`resampleAlong (${be} backend)`, () => {
+describe('resampleAlong', () => {
+  for (const be of ['js', 'wasm']) {
     const index = [[0, 1], [2, 2], [4, 0], [1, 3], [3, 3], [0, 0], [2, 1]];
     const weights = [[0.25, 0.75], [1, 0], [0.5, -0.5], [0.1, 0.9], [2, 0], [0, 0], [0.3, 0.3]];
     const taps = () => [tensor(index, { dtype: 'int32' }), tensor(weights, { dtype: 'float64' })] as const;
-    it('sums the weighted taps along every dim, on transposed inputs and in float32 and float64', () => {
+    it(`sums the weighted taps along every dim, on transposed inputs and in float32 and float64 (${be} backend)`, () => {
       setBackend(be);
       for (const dtype of ['float32', 'float64'] as const)
         for (const [shape, dim] of [[[5, 9, 7], 0], [[3, 5, 33], 1], [[6, 4, 5], 2], [[5], 0]] as const) {
@@ -144,7 +146,7 @@ for (const be of ['js', 'wasm']) {
           expect(resampleAlong(xt, dim, i, w)).toBeAllClose(y, { rtol: 1e-6, atol: 1e-6 });
         }
     });
-    it('passes gradcheck and gradgradcheck in float64 (its gradient is the transposed resampling)', () => {
+    it(`passes gradcheck and gradgradcheck in float64 (its gradient is the transposed resampling) (${be} backend)`, () => {
       setBackend(be);
       const [i, w] = taps();
       gradcheck((a) => resampleAlong(a, 1, i, w), [f64([3, 5, 4])]);
@@ -152,8 +154,8 @@ for (const be of ['js', 'wasm']) {
       gradgradcheck((a) => resampleAlong(a, 0, i, w).square(), [f64([5, 3])]);
       gradcheck(firstGrad((a) => resampleAlong(a, 1, i, w).tanh()), [f64([2, 5])]);
     });
-  });
-}
+  }
+});
 
 describe('resampleAlong errors', () => {
   it('names the shapes, dtypes and the index out of range', () => {

@@ -268,7 +268,11 @@ export function interpolate(x: Tensor, opts?: InterpolateOptions): Tensor {
   }
   if (mode === 'area') return adaptive(op, x, nd, outSizes, adaptiveAvgDim);
   let y = x;
-  for (let i = 0; i < nd; i++) {
+  // Separable: one dim at a time. The last dim's pass gathers element by element (the others
+  // move whole rows), so when it grows it goes first, on the smaller tensor.
+  const order = Array.from({ length: nd }, (_, i) => i);
+  if (nd > 1 && outSizes[nd - 1]! > inSizes[nd - 1]!) order.unshift(order.pop()!);
+  for (const i of order) {
     const dim = 2 + i;
     y = mode === 'nearest' ? nearestDim(y, dim, outSizes[i]!, scales[i]!)
       : mode === 'bicubic' ? cubicDim(y, dim, outSizes[i]!, scales[i]!, alignCorners)

@@ -612,3 +612,131 @@ describe('ops on the wasm backend, forward and backward', () => {
     for (let i = 0; i < w.length; i++) expect(w[i]!).toBeAllClose(j[i]!, { rtol: 1e-4, atol: 1e-5 });
   });
 });
+
+// issue 18: the fused softmax / logSoftmax, layer norm and resampling kernels
+for (const be of backends) {
+  describe(`${be.name} fused softmax, layer norm and resampling`, () => {
+    /** A copy of `v` in pinned memory (read where it is by the kernels). */
+    const pinnedCopy = (v: View): View => {
+      const arr = wasmRuntime()!.pinArray(Float32Array, v.size)!;
+      arr.set(values(v));
+      return ndarray(arr, [...v.shape]);
+    };
+    /** The cases of each test: every small shape and layout; the large ones (several chunks of rows) dense only. */
+    const layoutsOf = (shape: number[]) => (shape.reduce((a, b) => a * b, 1) > 5000 ? (['dense'] as Layout[]) : LAYOUTS);
+    const LARGE = [[1100, 130], [50, 130, 30]];
+    afterAll(() => setNumThreads(2));
+
+    it('softmax and logSoftmax match the reference along every dim, on odd sizes, every layout and pinned inputs', () => {
+      for (const shape of [...SHAPES, ...LARGE])
+        for (const layout of layoutsOf(shape))
+          for (let dim = 0; dim < shape.length; dim++) {
+            const x = makeView(shape, layout);
+            for (const log of [false, true]) expectSame(be.softmax(x, dim, log), jsBackend.softmax(x, dim, log), 1e-5, 1e-6);
+          }
+      const p = pinnedCopy(makeView([7, 33], 'dense'));
+      for (const log of [false, true]) expectSame(be.softmax(p, 1, log), jsBackend.softmax(p, 1, log), 1e-5, 1e-6);
+    });
+
+    it('softmax and logSoftmax give the reference NaN, infinities and zeros for special rows and columns', () => {
+      const rows = [
+        [-Infinity, -Infinity, -Infinity], [1, NaN, 2], [Infinity, 1, 2], [1000, -1000, 0], [-Infinity, 0, 1], [Infinity, Infinity, 0], [NaN, Infinity, -Infinity],
+      ];
+      const n = 13; // 4 full vectors and a tail per row
+      const data = new Float32Array(rows.length * n).map((_, i) => rows[Math.floor(i / n)]![i % n % 3]!);
+      const x = ndarray(data, [rows.length, n]);
+      for (const log of [false, true]) {
+        expectSame(be.softmax(x, 1, log), jsBackend.softmax(x, 1, log), 1e-5, 1e-6);
+        // the same lines as columns (the kernels' 4-lane column path and its tail)
+        const xt = ndarray(data, [n, rows.length], [1, n], 0);
+        expectSame(be.softmax(xt, 0, log), jsBackend.softmax(xt, 0, log), 1e-5, 1e-6);
+      }
+    });
+
+    it('softmaxBackward matches the reference for softmax and logSoftmax outputs', () => {
+      for (const shape of [...SHAPES, ...LARGE])
+        for (const layout of layoutsOf(shape))
+          for (let dim = 0; dim < shape.length; dim++) {
+            const g = makeView(shape, layout);
+            for (const log of [false, true]) {
+              const y = jsBackend.softmax(makeView(shape, 'dense'), dim, log);
+              expectSame(be.softmaxBackward(g, y, dim, log), jsBackend.softmaxBackward(g, y, dim, log), 1e-5, 1e-5);
+              // the gradient broadcast from a scalar (a sum's backward)
+              const ones = broadcast(ndarray(Float32Array.of(1), [1]), shape);
+              if (layout === 'dense') expectSame(be.softmaxBackward(ones, y, dim, log), jsBackend.softmaxBackward(ones, y, dim, log), 1e-5, 1e-5);
+            }
+          }
+    });
+
+    it('layerNorm and its gradients match the reference over 1 to 3 trailing dims, with and without weight and bias', () => {
+      const cases: Array<[number[], number]> = [[[33], 1], [[7, 40], 1], [[4, 5, 6], 2], [[2, 3, 17, 5], 3], [[1100, 130], 1], [[64, 3], 1], [[3, 700], 1]];
+      {
+        for (const [shape, k] of cases)
+          for (const layout of layoutsOf(shape)) {
+            const x = makeView(shape, layout);
+            const norm = shape.slice(shape.length - k);
+            const w = makeView(norm, layout === 'transposed' ? 'strided' : layout);
+            const b = makeView(norm, 'offset');
+            for (const [ww, bb] of [[null, null], [w, b], [w, null], [null, b]] as Array<[View | null, View | null]>) {
+              const got = be.layerNorm(x, k, ww, bb, 1e-5);
+              const want = jsBackend.layerNorm(x, k, ww, bb, 1e-5);
+              expectSame(got.out, want.out, 1e-5, 2e-5);
+              expectSame(got.mean, want.mean, 1e-5, 1e-6);
+              expectSame(got.rstd, want.rstd, 1e-5, 1e-6);
+              const g = makeView(shape, layout === 'dense' ? 'offset' : 'dense');
+              expectSame(be.layerNormBackward(g, x, want.mean, want.rstd, ww, k), jsBackend.layerNormBackward(g, x, want.mean, want.rstd, ww, k), 1e-4, 2e-5);
+              expectSame(be.layerNormBackwardWeight(g, x, want.mean, want.rstd, k), jsBackend.layerNormBackwardWeight(g, x, want.mean, want.rstd, k), 1e-4, 1e-4);
+            }
+          }
+      }
+      const p = pinnedCopy(makeView([7, 40], 'dense'));
+      expectSame(be.layerNorm(p, 1, null, null, 0.1).out, jsBackend.layerNorm(p, 1, null, null, 0.1).out, 1e-5, 2e-5);
+    });
+
+    it('gives the same bits on 1, 2 and 3 threads', () => {
+      const x = makeView([300, 130], 'dense');
+      const run = () => {
+        const r = be.layerNorm(x, 1, null, null, 1e-5);
+        return [be.softmax(x, 1, false), be.softmax(x, 0, true), be.softmaxBackward(x, r.out, 1, false), r.out,
+          be.layerNormBackward(x, x, r.mean, r.rstd, null, 1), be.layerNormBackwardWeight(x, x, r.mean, r.rstd, 1),
+          be.resample(x, 0, ndarray(Int32Array.of(3, 4, 299, 0), [2, 2]), ndarray(Float64Array.of(0.5, 0.25, 1, -1), [2, 2]))].map((v) => Array.from(v.data));
+      };
+      setNumThreads(1);
+      const one = run();
+      for (const threads of [2, 3]) {
+        setNumThreads(threads);
+        expect(run()).toEqual(one);
+      }
+    });
+
+    it('resample and resampleBackward match the reference along every dim with nearest, linear and cubic taps', () => {
+      const tapsOf = (L: number, M: number, K: number) => {
+        const index = ndarray(Int32Array.from({ length: M * K }, (_, t) => (t * 7 + Math.floor(t / K)) % L), [M, K]);
+        const weight = ndarray(Float64Array.from({ length: M * K }, (_, t) => ((t * 13) % 11) / 7 - 0.5), [M, K]);
+        return { index, weight };
+      };
+      for (const shape of [...SHAPES, [16, 8, 40, 33]])
+        for (const layout of layoutsOf(shape))
+          for (let dim = 0; dim < shape.length; dim++)
+            for (const [M, K] of [[2 * shape[dim]!, 1], [2 * shape[dim]! + 1, 2], [Math.max(1, shape[dim]! - 1), 4]]) {
+              const { index, weight } = tapsOf(shape[dim]!, M!, K!);
+              const x = makeView(shape, layout);
+              expectSame(be.resample(x, dim, index, weight), jsBackend.resample(x, dim, index, weight), 1e-5, 1e-5);
+              const g = makeView(shape.map((d, i) => (i === dim ? M! : d)), layout);
+              expectSame(be.resampleBackward(g, dim, index, weight, shape[dim]!), jsBackend.resampleBackward(g, dim, index, weight, shape[dim]!), 1e-5, 1e-5);
+            }
+    });
+
+    it('layerNorm keeps the reference NaN and infinities, and its kernels delegate float64 to the reference exactly', () => {
+      const data = new Float32Array(4 * 9).map((_, i) => (i === 3 ? NaN : i === 20 ? Infinity : i * 0.37));
+      const x = ndarray(data, [4, 9]);
+      expectSame(be.layerNorm(x, 1, null, null, 1e-5).out, jsBackend.layerNorm(x, 1, null, null, 1e-5).out, 1e-5, 1e-5);
+      const x64 = ndarray(Float64Array.from(normal(7 * 40)), [7, 40]);
+      const r = be.layerNorm(x64, 1, null, null, 1e-5);
+      expectSame(r.out, jsBackend.layerNorm(x64, 1, null, null, 1e-5).out, 0, 0);
+      expectSame(be.softmax(x64, 1, true), jsBackend.softmax(x64, 1, true), 0, 0);
+      expectSame(be.softmaxBackward(x64, x64, 0, false), jsBackend.softmaxBackward(x64, x64, 0, false), 0, 0);
+      expectSame(be.layerNormBackward(x64, x64, r.mean, r.rstd, null, 1), jsBackend.layerNormBackward(x64, x64, r.mean, r.rstd, null, 1), 0, 0);
+    });
+  });
+}

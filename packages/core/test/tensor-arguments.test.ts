@@ -239,6 +239,12 @@ const TENSOR_ARGS: Record<string, Call[]> = {
   randLike: [(b) => ops.randLike(b)],
   randnLike: [(b) => ops.randnLike(b)],
   randintLike: [(b) => ops.randintLike(b, 3)],
+  // issue 18 fused layer norm
+  layerNorm: [(b) => ops.layerNorm(b, 2), (b) => ops.layerNorm(ones([2, 2]), 2, { weight: b }), (b) => ops.layerNorm(ones([2, 2]), 2, { bias: b })],
+  resampleAlong: [
+    (b) => ops.resampleAlong(b, 0, ones([1, 1], { dtype: 'int32' }), ones([1, 1])), (b) => ops.resampleAlong(ones([2]), 0, b, ones([1, 1])),
+    (b) => ops.resampleAlong(ones([2]), 0, ones([1, 1], { dtype: 'int32' }), b),
+  ],
 };
 
 /** Exported ops that take no tensor at all. */

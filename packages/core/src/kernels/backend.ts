@@ -244,6 +244,42 @@ export interface Backend {
    * everything; -0 equals 0; ties keep input order (stable). O(n log n).
    */
   sort(x: View, dim: number, descending: boolean, outDtype: DType, k?: number): { values: View; indices: View };
+
+  // issue 18 fused softmax and layer norm
+  /**
+   * Softmax of `x` along `dim`, or with `log` log-softmax, one pass per line: `m` = the line's
+   * max (0 where it is not finite, so all -inf lines give NaN and +inf gives NaN as in PyTorch),
+   * `s = sum(exp(x - m))`, then `exp(x - m) / s` or `(x - m) - log(s)`. Float dtypes; result
+   * contiguous, x's shape and dtype.
+   */
+  softmax(x: View, dim: number, log: boolean): View;
+  /**
+   * The gradient of {@link Backend.softmax} from its output `y` and the output gradient `g`
+   * (same shape): `y (g - sum(g y))`, or with `log` `g - exp(y) sum(g)`, sums along `dim`.
+   */
+  softmaxBackward(g: View, y: View, dim: number, log: boolean): View;
+  /**
+   * Layer norm over the last `k` dims of `x` (each of its R rows of n elements):
+   * `out = (x - mean) rstd * weight + bias` with `rstd = 1 / sqrt(var + eps)` (biased variance);
+   * `weight` and `bias` (x's last k dims, or null) are applied elementwise. Returns out (x's
+   * shape) and the per-row `mean`, `rstd` (x's shape with the last k dims 1), all in x's dtype.
+   */
+  layerNorm(x: View, k: number, weight: View | null, bias: View | null, eps: number): { out: View; mean: View; rstd: View };
+  /**
+   * Gradient of layer norm w.r.t. x given `g` and the forward's `mean`, `rstd`: per row, with
+   * `xh = (x - mean) rstd` and `a = g * weight`, `rstd (a - mean(a) - xh mean(a xh))`.
+   */
+  layerNormBackward(g: View, x: View, mean: View, rstd: View, weight: View | null, k: number): View;
+  /** Gradient of layer norm w.r.t. its weight: `sum over rows of g xh`, shape x's last `k` dims. */
+  layerNormBackwardWeight(g: View, x: View, mean: View, rstd: View, k: number): View;
+  /**
+   * Resampling along `dim` by a sparse [outSize, K] matrix: `out[..., i, ...] = sum_k weight[i, k]
+   * x[..., index[i, k], ...]` (nearest K = 1, linear 2, cubic 4), `index` int32 and `weight`
+   * float of shape [outSize, K]. Result contiguous, x's shape with outSize at `dim`, x's dtype.
+   */
+  resample(x: View, dim: number, index: View, weight: View): View;
+  /** The transpose of {@link Backend.resample} (its gradient): `g` with outSize at `dim` -> `inSize` at `dim`. */
+  resampleBackward(g: View, dim: number, index: View, weight: View, inSize: number): View;
 }
 
 /**

@@ -142,3 +142,7 @@ export type { GeneratorOptions, MultinomialOptions, RandomLikeOptions } from './
 // Transposed convolution
 export { convTranspose2d } from './conv-transpose2d.js';
 export type { ConvTranspose2dOptions } from './conv-transpose2d.js';
+// Fused layer norm and resampling along a dim (issue 18)
+export { layerNorm } from './layer-norm.js';
+export type { LayerNormOptions } from './layer-norm.js';
+export { resampleAlong } from './resample-along.js';

@@ -1,53 +1,65 @@
 import { primitive } from '../autograd/primitive.js';
-import type { DType } from '../dtype.js';
-import { K, type View } from '../kernels/index.js';
+import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { finiteMax } from './logsumexp.js';
-import { broadcastView, floatResult, requireTensor } from './operands.js';
+import { floatResult, requireTensor } from './operands.js';
 
-/**
- * The pieces of the stable form along `dim`: `shifted = x - m` with m the slice max (0 where
- * that max is not finite or the slice is empty, so -inf - -inf never makes NaN), `e = exp(shifted)`
- * (every argument <= 0: no overflow) and `s = sum(e)` in keepdim shape.
- */
-function stableParts(x: Tensor, dim: number): { shifted: View; e: View; s: View } {
-  const k = K();
-  const dt = x.dtype;
-  const m = finiteMax(x, [dim], dt);
-  const shifted = k.binary('sub', x.nd, broadcastView(m, x.shape), dt);
-  const e = k.unary('exp', shifted, dt);
-  return { shifted, e, s: k.reduce('sum', e, [dim], dt) };
-}
-
-/** Broadcasts a keepdim-shaped kernel result back over `shape` along the reduced dim. */
-function spread(v: View, shape: number[], dt: DType): View {
-  return broadcastView(Tensor.fromView(v, dt), shape);
-}
+// softmax and logSoftmax are primitives with fused kernels (one pass per line: max, sum of exp,
+// normalise). Their gradients are primitives too, computed from the saved output in one pass,
+// whose own rules are written in tensor ops: gradients of any order.
 
 const softmaxPrimitive = primitive('softmax', {
   forward: (x: Tensor, dim: number) => {
-    const dt = x.dtype;
-    const { e, s } = stableParts(x, dim);
-    const out = Tensor.fromView(K().binary('div', e, spread(s, x.shape, dt), dt), dt);
+    const out = Tensor.fromView(K().softmax(x.nd, dim, false), x.dtype);
     return { out, saved: [out], ctx: dim };
   },
-  // Jacobian diag(p) - p p^T applied to g: p * (g - sum(g * p)). Uses the saved output, so it
-  // differentiates again.
-  backward: (g, [out], dim) => [out!.mul(g.sub(g.mul(out!).sum(dim, { keepdim: true })))],
+  // Jacobian diag(p) - p p^T applied to g: p * (g - sum(g * p)), from the saved output.
+  backward: (g, [out], dim) => [softmaxBackward(g, out!, dim)],
+});
+
+/**
+ * `y * (g - sum(g * y))` along `dim` in one kernel: softmax's gradient from its output `y`.
+ * Linear in g with a symmetric Jacobian (its g-gradient is itself applied to gg); in y,
+ * `gg (g - sum(g y)) - g sum(gg y)`.
+ */
+const softmaxBackward: (g: Tensor, y: Tensor, dim: number) => Tensor = primitive('softmaxBackward', {
+  forward: (g: Tensor, y: Tensor, dim: number) => ({
+    out: Tensor.fromView(K().softmaxBackward(g.nd, y.nd, dim, false), g.dtype),
+    saved: [g, y],
+    ctx: dim,
+  }),
+  backward: (gg, [g, y], dim, [needG, needY]) => [
+    needG ? softmaxBackward(gg, y!, dim) : null,
+    needY ? gg.mul(g!.sub(g!.mul(y!).sum(dim, { keepdim: true }))).sub(g!.mul(gg.mul(y!).sum(dim, { keepdim: true }))) : null,
+  ],
 });
 
 const logSoftmaxPrimitive = primitive('logSoftmax', {
   forward: (x: Tensor, dim: number) => {
-    const dt = x.dtype;
-    const k = K();
-    const { shifted, s } = stableParts(x, dim);
-    // (x - m) - log(sum(exp(x - m))): the log's argument is >= 1 unless the slice is all -inf.
-    const out = Tensor.fromView(k.binary('sub', shifted, spread(k.unary('log', s, dt), x.shape, dt), dt), dt);
+    const out = Tensor.fromView(K().softmax(x.nd, dim, true), x.dtype);
     return { out, saved: [out], ctx: dim };
   },
   // Jacobian I - 1 p^T with p = exp(out): g - p * sum(g).
-  backward: (g, [out], dim) => [g.sub(out!.exp().mul(g.sum(dim, { keepdim: true })))],
+  backward: (g, [out], dim) => [logSoftmaxBackward(g, out!, dim)],
+});
+
+/**
+ * `g - exp(y) * sum(g)` along `dim` in one kernel: logSoftmax's gradient from its output `y`.
+ * Its g-gradient is `gg - sum(gg exp(y))`, its y-gradient `-gg exp(y) sum(g)`.
+ */
+const logSoftmaxBackward: (g: Tensor, y: Tensor, dim: number) => Tensor = primitive('logSoftmaxBackward', {
+  forward: (g: Tensor, y: Tensor, dim: number) => ({
+    out: Tensor.fromView(K().softmaxBackward(g.nd, y.nd, dim, true), g.dtype),
+    saved: [g, y],
+    ctx: dim,
+  }),
+  backward: (gg, [g, y], dim, [needG, needY]) => {
+    const ggp = gg.mul(y!.exp());
+    return [
+      needG ? gg.sub(ggp.sum(dim, { keepdim: true })) : null,
+      needY ? ggp.mul(g!.sum(dim, { keepdim: true })).neg() : null,
+    ];
+  },
 });
 
 /**

@@ -1,12 +1,12 @@
 import {
   ShapeError, ValueError, DTypeError, cat, checkOptions, defineOptions, describeValue, fmtShape, isFloating, noGrad,
-  normalizeDim, unsupported, zeros, type Tensor,
+  normalizeDim, unsupported, zeros, layerNorm as coreLayerNorm, type Tensor,
 } from '@tapegrad/core';
 import { requireInteger, requireTensor } from '../options.js';
 
 // The normalization functions (issue 18): layerNorm, rmsNorm, groupNorm, instanceNorm,
-// localResponseNorm, normalize. Each is a composite of core ops (mean, sub, mul, rsqrt, ...),
-// so gradients of any order come from the ops' own rules.
+// localResponseNorm, normalize. layerNorm is core's fused primitive; the others are composites
+// of core ops (mean, sub, mul, rsqrt, ...), so gradients of any order come from the ops' own rules.
 
 const LAYER_NORM = defineOptions('layerNorm', { weight: 'tensor|null', bias: 'tensor|null', eps: 'number' });
 const RMS_NORM = defineOptions('rmsNorm', { weight: 'tensor|null', eps: 'number|null' });
@@ -109,10 +109,10 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], opts?: 
   requireTensor('layerNorm', 'input', x);
   requireFloatInput('layerNorm', x);
   const shape = normalizedShapeOf('layerNorm', normalizedShape);
-  const dims = trailingDims('layerNorm', x, shape);
+  trailingDims('layerNorm', x, shape);
   checkShape('layerNorm', 'weight', opts.weight, shape, x);
   checkShape('layerNorm', 'bias', opts.bias, shape, x);
-  return scaleShift(standardize(x, dims, opts.eps ?? 1e-5).y, opts.weight, opts.bias);
+  return coreLayerNorm(x, shape, { weight: opts.weight, bias: opts.bias, eps: opts.eps });
 }
 
 /**

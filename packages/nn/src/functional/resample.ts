@@ -1,5 +1,5 @@
 import {
-  Tensor, ShapeError, ValueError, cat, fmtShape, tensor, checkOptions, defineOptions, maxPool2d, avgPool2d,
+  Tensor, ShapeError, ValueError, cat, fmtShape, tensor, checkOptions, defineOptions, maxPool2d, avgPool2d, resampleAlong,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
 
@@ -289,7 +289,11 @@ export function interpolate(x: Tensor, opts?: InterpolateOptions): Tensor {
   }
   if (mode === 'area') return adaptive(op, x, nd, outSizes, adaptiveAvgDim);
   let y = x;
-  for (let i = 0; i < nd; i++) {
+  // Separable: one dim at a time. The last dim's pass gathers element by element (the others
+  // move whole rows), so when it grows it goes first, on the smaller tensor.
+  const order = Array.from({ length: nd }, (_, i) => i);
+  if (nd > 1 && outSizes[nd - 1]! > inSizes[nd - 1]!) order.unshift(order.pop()!);
+  for (const i of order) {
     const dim = 2 + i;
     y = mode === 'nearest' ? nearestDim(y, dim, outSizes[i]!, scales[i]!)
       : mode === 'bicubic' ? cubicDim(y, dim, outSizes[i]!, scales[i]!, alignCorners)
@@ -304,7 +308,12 @@ function nearestDim(x: Tensor, dim: number, out: number, scale: number | null): 
   const s = Math.fround(scale ? 1 / scale : Math.fround(L) / out);
   const idx = Array.from({ length: out }, (_, i) =>
     out === L ? i : out === 2 * L ? i >> 1 : Math.min(Math.floor(Math.fround(i * s)), L - 1));
-  return x.indexSelect(dim, tensor(idx, { dtype: 'int32' }));
+  return taps(x, dim, idx.map((i) => [i]), idx.map(() => [1]));
+}
+
+/** `x` resampled along `dim` by the taps (one row of indices and weights per output position), in one kernel. */
+function taps(x: Tensor, dim: number, index: number[][], weights: number[][]): Tensor {
+  return resampleAlong(x, dim, tensor(index, { dtype: 'int32' }), tensor(weights, { dtype: 'float64' }));
 }
 
 /** Keys' cubic convolution weights of the four neighbours at distance t from the second (A = -0.75, as PyTorch). */
@@ -318,41 +327,28 @@ function cubicWeights(t: number): [number, number, number, number] {
 function cubicDim(x: Tensor, dim: number, out: number, scale: number | null, alignCorners: boolean): Tensor {
   const L = x.shape[dim]!;
   const s = alignCorners ? (out > 1 ? (L - 1) / (out - 1) : 0) : scale ? 1 / scale : L / out;
-  const idx: number[][] = [[], [], [], []], w: number[][] = [[], [], [], []];
+  const idx: number[][] = [], w: number[][] = [];
   for (let i = 0; i < out; i++) {
     const src = alignCorners ? s * i : s * (i + 0.5) - 0.5;
     const lo = Math.floor(src);
-    const c = cubicWeights(src - lo);
-    for (let k = 0; k < 4; k++) {
-      idx[k]!.push(Math.min(Math.max(lo - 1 + k, 0), L - 1));
-      w[k]!.push(c[k]!);
-    }
+    w.push(cubicWeights(src - lo));
+    idx.push([0, 1, 2, 3].map((k) => Math.min(Math.max(lo - 1 + k, 0), L - 1)));
   }
-  const shape = x.shape.map((_, k) => (k === dim ? out : 1));
-  let y: Tensor | null = null;
-  for (let k = 0; k < 4; k++) {
-    const term = x.indexSelect(dim, tensor(idx[k]!, { dtype: 'int32' })).mul(tensor(w[k]!, { dtype: x.dtype }).reshape(shape));
-    y = y ? y.add(term) : term;
-  }
-  return y!;
+  return taps(x, dim, idx, w);
 }
 
 function linearDim(x: Tensor, dim: number, out: number, scale: number | null, alignCorners: boolean): Tensor {
   const L = x.shape[dim]!;
   const s = alignCorners ? (out > 1 ? (L - 1) / (out - 1) : 0) : scale ? 1 / scale : L / out;
-  const i0: number[] = [], i1: number[] = [], w1: number[] = [];
+  const idx: number[][] = [], w: number[][] = [];
   for (let i = 0; i < out; i++) {
     const src = alignCorners ? s * i : Math.max(s * (i + 0.5) - 0.5, 0);
     const lo = Math.floor(src);
-    i0.push(lo);
-    i1.push(lo < L - 1 ? lo + 1 : lo);
-    w1.push(src - lo);
+    const l1 = src - lo;
+    idx.push([lo, lo < L - 1 ? lo + 1 : lo]);
+    w.push([1 - l1, l1]);
   }
-  const shape = x.shape.map((_, k) => (k === dim ? out : 1));
-  const l1 = tensor(w1, { dtype: x.dtype }).reshape(shape);
-  const a = x.indexSelect(dim, tensor(i0, { dtype: 'int32' }));
-  const b = x.indexSelect(dim, tensor(i1, { dtype: 'int32' }));
-  return a.mul(l1.neg().add(1)).add(b.mul(l1));
+  return taps(x, dim, idx, w);
 }
 
 /**

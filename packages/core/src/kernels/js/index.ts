@@ -8,6 +8,9 @@ import { gather, indexAdd, indexSelect, nonzero, scatterAdd, scatterReduce, sear
 import { adamUpdate, sgdUpdate } from './optim.js';
 import { cumExtreme, scan } from './scan.js';
 import { sort } from './sort.js';
+import { softmax, softmaxBackward } from './softmax.js';
+import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
+import { resample, resampleBackward } from './resample.js';
 
 /**
  * The reference kernels in plain TypeScript (the `'js'` backend). Every other backend is checked
@@ -28,4 +31,7 @@ export const jsBackend: Backend = {
   adamUpdate, sgdUpdate,
   // issue 17 scans and sorting
   scan, cumExtreme, sort,
+  // issue 18 fused softmax and layer norm
+  softmax, softmaxBackward, layerNorm, layerNormBackward, layerNormBackwardWeight,
+  resample, resampleBackward,
 };

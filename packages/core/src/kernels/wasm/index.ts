@@ -10,6 +10,9 @@ import { optimKernels } from './optim.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 import { nameKernelErrors } from '../runtime-errors.js';
+import { softmax, softmaxBackward } from './softmax.js';
+import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
+import { resample, resampleBackward } from './resample.js';
 
 export { gemm } from './matmul.js';
 export { winogradTileOverride } from './conv.js';
@@ -43,6 +46,13 @@ export const wasmBackend: Backend = {
   ...poolKernels,
   ...optimKernels,
   ...memoryHooks,
+  softmax,
+  softmaxBackward,
+  layerNorm,
+  layerNormBackward,
+  layerNormBackwardWeight,
+  resample,
+  resampleBackward,
 };
 // the wasm kernels' out-of-memory and worker errors name the op they happened in
 nameKernelErrors(wasmBackend, (k) => k in jsBackend && wasmBackend[k as keyof Backend] !== jsBackend[k as keyof Backend]);

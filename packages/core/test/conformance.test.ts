@@ -5,6 +5,7 @@ import {
 } from '@tapegrad/core';
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js/index.js';
+import { IndexRangeError } from '../src/kernels/index-range-error.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { relaxedSimdSupported, streamRuntime, wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
@@ -612,3 +613,65 @@ describe('ops on the wasm backend, forward and backward', () => {
     for (let i = 0; i < w.length; i++) expect(w[i]!).toBeAllClose(j[i]!, { rtol: 1e-4, atol: 1e-5 });
   });
 });
+
+// Issue 17's kernels (scatterAdd's range check, scans, sorting, the other issue-17 indexing
+// kernels) on every backend against the reference: float32, float64 and int32 where the kernel
+// takes them, odd sizes, strided views, on 1, 2 and 3 threads. Float32 scans and sorts are the
+// same bit for bit (the wasm scans accumulate in float64 as the reference does).
+
+/** `f` on 1, 2 and 3 threads, restoring 2 after. */
+function onThreads(f: (threads: number) => void): void {
+  try {
+    for (const t of [1, 2, 3]) {
+      setNumThreads(t);
+      f(t);
+    }
+  } finally {
+    setNumThreads(2);
+  }
+}
+
+/** An int32 view of `shape` with values in [0, high) (seeded), in the given layout. */
+function intView(shape: number[], high: number, layout: Layout): View {
+  const f = makeView(shape, layout);
+  const data = new Int32Array(f.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(Math.abs(f.data[i]! * 7919)) % high;
+  return ndarray(data, f.shape, f.stride, f.offset);
+}
+
+for (const be of backends) {
+  describe(`${be.name} issue 17 indexing kernels`, () => {
+    it('scatterAdd along the last dim adds in index order like the reference, bit for bit, across chunks and rows', () => {
+      onThreads(() => {
+        for (const [rows, D, L] of [[1, 10000, 200003], [3, 17, 70001], [5, 1, 33], [2, 9, 1]] as const)
+          for (const layout of LAYOUTS) {
+            const x = makeView([rows, D], layout);
+            const index = intView([rows, L], D, layout);
+            const src = makeView([rows, L], layout === 'transposed' ? 'strided' : layout);
+            expectSame(be.scatterAdd(x, 1, index, src), jsBackend.scatterAdd(x, 1, index, src), 0, 0);
+          }
+      });
+    });
+    it('scatterAdd throws IndexRangeError at the first index outside [0, D) in row-major order, as the reference', () => {
+      for (const bad of [[1, 70000, -1], [2, 5, 9], [0, 3, 2147483647]] as const) {
+        const [row, at, v] = bad;
+        const index = intView([3, 70001], 9, 'dense');
+        index.data[row * 70001 + at] = v;
+        index.data[2 * 70001 + 7] = 9; // a later one, never reported
+        const x = makeView([3, 9], 'offset');
+        const src = makeView([3, 70001], 'dense');
+        for (const k of [be, jsBackend]) {
+          let caught: unknown;
+          try {
+            k.scatterAdd(x, 1, index, src);
+          } catch (e) {
+            caught = e;
+          }
+          expect(caught).toBeInstanceOf(IndexRangeError);
+          expect((caught as IndexRangeError).value).toBe(v);
+          expect((caught as IndexRangeError).size).toBe(9);
+        }
+      }
+    });
+  });
+}

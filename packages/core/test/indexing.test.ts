@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   tensor, randn, randint, zeros, gradcheck, gradgradcheck, grad, Generator,
-  DTypeError, ShapeError, ValueError, gather, scatterAdd, indexSelect, indexAdd, oneHot,
+  DTypeError, ShapeError, ValueError, gather, scatterAdd, indexSelect, indexAdd, oneHot, getBackend, setBackend,
 } from '@tapegrad/core';
 import { at, build, values, type Nested } from './nested.js';
 
@@ -151,6 +151,28 @@ describe('scatterAdd', () => {
     );
     expect(() => scatterAdd(x, 0, idx([3]), tensor([1]))).toThrow(/scatterAdd: index value 3 is out of range \[0, 3\)/);
   });
+
+  for (const backend of ['js', 'wasm'])
+    it(`names the first out-of-range index, the dim as given and x's shape on the ${backend} backend, from its kernel's check`, () => {
+      const prev = getBackend();
+      setBackend(backend);
+      try {
+        // large enough for the wasm kernel, the bad values late and in a later row
+        const x = zeros([3, 50]);
+        const index = randIdx(50, [3, 5000], 7);
+        const data = index.data as Int32Array;
+        data[2 * 5000 + 4321] = -2;
+        data[2 * 5000 + 4500] = 50;
+        const src = randn([3, 5000]);
+        expect(() => scatterAdd(x, -1, index, src)).toThrow(ValueError);
+        expect(() => scatterAdd(x, -1, index, src)).toThrow('scatterAdd: index value -2 is out of range [0, 50) for dim -1 of x (shape [3,50])');
+        data[2 * 5000 + 4321] = 0;
+        expect(() => scatterAdd(x, 1, index.T.contiguous().T, src)).toThrow('scatterAdd: index value 50 is out of range [0, 50) for dim 1 of x (shape [3,50])');
+        expect(() => scatterAdd(zeros([3]), 0, idx([0, 1, 3, -1]), zeros([4]))).toThrow('scatterAdd: index value 3 is out of range [0, 3) for dim 0 of x (shape [3])');
+      } finally {
+        setBackend(prev);
+      }
+    });
 
   it('passes gradcheck for x and src, with a src larger than index', () => {
     const index = idx([[0, 2], [0, 0]]);

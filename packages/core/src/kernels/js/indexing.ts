@@ -2,9 +2,11 @@ import { makeView } from '../view.js';
 import { sizeOf } from '../../shape.js';
 import type { View } from '../backend.js';
 import { alloc, copyInto, dtypeOf } from './alloc.js';
+import { IndexRangeError } from '../index-range-error.js';
 
 // Indexing kernels: gather / scatterAdd work element by element along one dim, indexSelect /
-// indexAdd copy whole slices. Index values were range-checked by the calling op.
+// indexAdd copy whole slices. Index values were range-checked by the calling op, except
+// scatterAdd's: it checks them as it goes (throwing IndexRangeError), sparing the op a pass.
 
 /**
  * Visits every multi-index of `shape` in row-major order. For each, `offs[v]` holds the storage
@@ -68,23 +70,34 @@ export function gather(x: View, dim: number, index: View): View {
   return out;
 }
 
-/** A copy of `x` with `out[p with p[dim] replaced by index[p]] += src[p]` for every p of index's shape. */
+/**
+ * A copy of `x` with `out[p with p[dim] replaced by index[p]] += src[p]` for every p of index's
+ * shape, in row-major order of p. Throws IndexRangeError at the first index value outside
+ * `[0, x.shape[dim])` (the op reports it).
+ */
 export function scatterAdd(x: View, dim: number, index: View, src: View): View {
   const out = copyOf(x);
   const od = out.data;
   const sd = src.data;
   const id = index.data;
   const step = out.stride[dim] ?? 0;
+  const size = out.shape[dim] ?? 1;
   if (index.shape.length === 1) {
     // one line (a histogram, an embedding-bag sum): a plain loop, same order of additions
     const n = index.shape[0]!;
     const is = index.stride[0]!;
     const ss = src.stride[0]!;
-    for (let i = 0, ip = index.offset, sp = src.offset; i < n; i++, ip += is, sp += ss) od[id[ip]! * step]! += sd[sp]!;
+    for (let i = 0, ip = index.offset, sp = src.offset; i < n; i++, ip += is, sp += ss) {
+      const k = id[ip]!;
+      if (!(k >= 0 && k < size)) throw new IndexRangeError(k, size);
+      od[k * step]! += sd[sp]!;
+    }
     return out;
   }
   walk(index.shape, [index.stride, src.stride, withoutDim(out, dim)], [index.offset, src.offset, 0], (o) => {
-    od[o[2]! + id[o[0]!]! * step]! += sd[o[1]!]!;
+    const k = id[o[0]!]!;
+    if (!(k >= 0 && k < size)) throw new IndexRangeError(k, size);
+    od[o[2]! + k * step]! += sd[o[1]!]!;
   });
   return out;
 }

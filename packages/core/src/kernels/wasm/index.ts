@@ -5,6 +5,7 @@ import { copyInto, dtypeOf } from '../js/alloc.js';
 import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
 import { parallelFor, winogradStats } from './threads.js';
+import { scatterKernels } from './scatter.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -1065,6 +1066,7 @@ export const wasmBackend: Backend = {
   avgPool2dBackward,
   adamUpdate,
   sgdUpdate,
+  ...scatterKernels,
 };
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */

@@ -9,6 +9,7 @@ export { adamF32, sgdF32 } from './optim';
 export { winogradWeights, winogradConv, winogradWorkBytes, winogradConvWeightGrad, winogradWeightsBackward } from './winograd';
 export { winograd4Weights, winograd4Conv, winograd4WorkBytes, winograd4ConvWeightGrad, winograd4WeightsBackward } from './winograd4';
 export { scatterAddF32 } from './scatter';
+export { topkF32 } from './sort';
 
 /** First free byte after the module's own static data and stack: JS manages memory from here. */
 export function heapBase(): usize {

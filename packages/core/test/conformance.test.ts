@@ -675,3 +675,55 @@ for (const be of backends) {
     });
   });
 }
+
+/** A float32 view like makeView's, with ties, ±0, ±inf and (with `nan`) NaN mixed in. */
+function awkward(shape: number[], layout: Layout, nan: boolean): View {
+  const v = makeView(shape, layout);
+  const d = v.data as Float32Array;
+  for (let i = 0; i < d.length; i++) {
+    const r = i % 97;
+    if (r === 3) d[i] = 0;
+    else if (r === 5) d[i] = -0;
+    else if (r === 11) d[i] = Infinity;
+    else if (r === 13) d[i] = -Infinity;
+    else if (r < 30) d[i] = Math.round(d[i]! * 2) / 2; // many ties
+    else if (nan && r === 41) d[i] = NaN;
+  }
+  return v;
+}
+
+for (const be of backends) {
+  describe(`${be.name} issue 17 sorting kernels`, () => {
+    it('topk (k up to 1/16 of the line) gives the reference values and indices, bit for bit, along any dim and layout', () => {
+      onThreads(() => {
+        for (const [shape, dim] of [[[300, 272], 1], [[272, 33], 0], [[5, 1000, 3], 1], [[64, 65], 1], [[3, 4096], 1]] as const)
+          for (const layout of LAYOUTS)
+            for (const nan of [false, true])
+              for (const k of [1, 3, Math.floor(shape[dim]! / 16)])
+                for (const desc of [true, false]) {
+                  const x = awkward([...shape], layout, nan);
+                  const got = be.sort(x, dim, desc, 'float32', k);
+                  const want = jsBackend.sort(x, dim, desc, 'float32', k);
+                  expect(got.indices.shape).toEqual(want.indices.shape);
+                  expect(Array.from(got.indices.data)).toEqual(Array.from(want.indices.data));
+                  expect(Object.is(values(got.values).join(), values(want.values).join())).toBe(true);
+                  expect(values(got.values).map((v) => Object.is(v, -0))).toEqual(values(want.values).map((v) => Object.is(v, -0)));
+                }
+      });
+    });
+    it('full sorts, larger k, float64 and int32 sorts match the reference (they run it)', () => {
+      for (const layout of LAYOUTS) {
+        const x = awkward([40, 130], layout, true);
+        for (const k of [undefined, 20, 130]) {
+          const got = be.sort(x, 1, true, 'float32', k);
+          const want = jsBackend.sort(x, 1, true, 'float32', k);
+          expect(Array.from(got.indices.data)).toEqual(Array.from(want.indices.data));
+        }
+        const x64 = ndarray(Float64Array.from(x.data), x.shape, x.stride, x.offset);
+        expect(Array.from(be.sort(x64, 1, false, 'float64', 3).indices.data)).toEqual(Array.from(jsBackend.sort(x64, 1, false, 'float64', 3).indices.data));
+        const xi = intView([40, 130], 50, layout);
+        expect(Array.from(be.sort(xi, 0, true, 'int32', 2).indices.data)).toEqual(Array.from(jsBackend.sort(xi, 0, true, 'int32', 2).indices.data));
+      }
+    });
+  });
+}

@@ -6,6 +6,7 @@ import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from './module.js';
 import { parallelFor, winogradStats } from './threads.js';
 import { scatterKernels } from './scatter.js';
+import { sort } from './sort.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -1067,6 +1068,7 @@ export const wasmBackend: Backend = {
   adamUpdate,
   sgdUpdate,
   ...scatterKernels,
+  sort,
 };
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */

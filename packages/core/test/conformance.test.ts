@@ -727,3 +727,97 @@ for (const be of backends) {
     });
   });
 }
+
+/** The same view's values in another dtype (same layout). */
+function asDtype(v: View, dtype: 'float64' | 'int32'): View {
+  const data = dtype === 'float64' ? Float64Array.from(v.data) : Int32Array.from(v.data, (x) => Math.round(x * 3));
+  return ndarray(data, v.shape, v.stride, v.offset);
+}
+
+/** Values compared bit for bit (NaN equal to NaN, -0 apart from 0). */
+function expectBits(actual: View, expected: View): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.data.constructor).toBe(expected.data.constructor);
+  const a = values(actual);
+  const e = values(expected);
+  expect(a.length).toBe(e.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], e[i])) expect([i, a[i]]).toEqual([i, e[i]]);
+}
+
+for (const be of backends) {
+  describe(`${be.name} issue 17 scan kernels`, () => {
+    it('cumsum and cumprod scans give the reference bits along every dim, both directions, any layout and dtype', () => {
+      onThreads(() => {
+        for (const shape of [[3], [1000], [4099], [7, 33], [4, 5, 6], [130, 65], [2, 3, 17, 45]])
+          for (const layout of LAYOUTS)
+            for (let dim = 0; dim < shape.length; dim++)
+              for (const op of ['sum', 'prod'] as const)
+                for (const reverse of [false, true]) {
+                  const x = awkward(shape, layout, shape.length === 2);
+                  // products of many normals under- or overflow: keep them near 1
+                  const xs = op === 'prod' ? ndarray(Float32Array.from(x.data, (v) => 1 + v / 64), x.shape, x.stride, x.offset) : x;
+                  expectBits(be.scan(op, xs, dim, reverse, 'float32'), jsBackend.scan(op, xs, dim, reverse, 'float32'));
+                  if (shape.length === 2 && !reverse) {
+                    const x64 = asDtype(xs, 'float64');
+                    expectBits(be.scan(op, x64, dim, reverse, 'float64'), jsBackend.scan(op, x64, dim, reverse, 'float64'));
+                  }
+                }
+      });
+    });
+    it('logcumsumexp, cummax and cummin (int32 too) match the reference', () => {
+      onThreads(() => {
+        for (const layout of LAYOUTS) {
+          const x = awkward([130, 65], layout, true);
+          for (const dim of [0, 1]) {
+            expectBits(be.scan('logsumexp', x, dim, dim === 1, 'float32'), jsBackend.scan('logsumexp', x, dim, dim === 1, 'float32'));
+            for (const op of ['max', 'min'] as const) {
+              for (const v of [x, asDtype(x, 'int32')]) {
+                const dt = v.data instanceof Int32Array ? 'int32' : 'float32';
+                const got = be.cumExtreme(op, v, dim, dt);
+                const want = jsBackend.cumExtreme(op, v, dim, dt);
+                expectBits(got.values, want.values);
+                expectBits(got.indices, want.indices);
+              }
+            }
+          }
+        }
+      });
+    });
+  });
+
+  describe(`${be.name} issue 17 indexing kernels of every dtype`, () => {
+    it('gather, scatterAdd, indexSelect, indexAdd, scatterReduce, nonzero and searchsorted match the reference', () => {
+      onThreads(() => {
+        for (const layout of LAYOUTS)
+          for (const dtype of ['float32', 'float64', 'int32'] as const) {
+            const base = makeView([17, 9], layout);
+            const x = dtype === 'float32' ? base : asDtype(base, dtype);
+            const index = intView([17, 5], 9, layout);
+            const src0 = makeView([17, 5], layout === 'transposed' ? 'strided' : layout);
+            const src = dtype === 'float32' ? src0 : asDtype(src0, dtype);
+            expectBits(be.gather(x, 1, index), jsBackend.gather(x, 1, index));
+            expectBits(be.scatterAdd(x, 1, index, src), jsBackend.scatterAdd(x, 1, index, src));
+            const index0 = intView([6, 9], 17, layout);
+            const src6 = dtype === 'float32' ? makeView([6, 9], 'dense') : asDtype(makeView([6, 9], 'dense'), dtype);
+            expectBits(be.scatterAdd(x, 0, index0, src6), jsBackend.scatterAdd(x, 0, index0, src6));
+            for (const reduce of ['assign', 'sum', 'prod', 'mean', 'amax', 'amin'] as const)
+              for (const includeSelf of [true, false])
+                expectBits(be.scatterReduce(x, 1, index, src, reduce, includeSelf), jsBackend.scatterReduce(x, 1, index, src, reduce, includeSelf));
+            const idx1 = ndarray(Int32Array.from([3, 0, 16, 3, 7]), [5]);
+            expectBits(be.indexSelect(x, 0, idx1), jsBackend.indexSelect(x, 0, idx1));
+            const srcRows = dtype === 'float32' ? makeView([5, 9], layout) : asDtype(makeView([5, 9], layout), dtype);
+            expectBits(be.indexAdd(x, 0, idx1, srcRows), jsBackend.indexAdd(x, 0, idx1, srcRows));
+            const sparse = ndarray(Float32Array.from(values(x), (v, i) => (i % 3 === 0 ? 0 : v)), x.shape);
+            expectBits(be.nonzero(sparse), jsBackend.nonzero(sparse));
+            const sorted = jsBackend.sort(x, 1, false, dtype).values;
+            const probe = dtype === 'float32' ? makeView([17, 4], layout) : asDtype(makeView([17, 4], layout), dtype);
+            for (const right of [false, true]) {
+              expectBits(be.searchsorted(sorted, probe, right, null), jsBackend.searchsorted(sorted, probe, right, null));
+              const order = jsBackend.sort(x, 1, false, dtype).indices;
+              expectBits(be.searchsorted(x, probe, right, order), jsBackend.searchsorted(x, probe, right, order));
+            }
+          }
+      });
+    });
+  });
+}

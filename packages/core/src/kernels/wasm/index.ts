@@ -7,6 +7,7 @@ import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from
 import { parallelFor, winogradStats } from './threads.js';
 import { scatterKernels } from './scatter.js';
 import { sort } from './sort.js';
+import { scan } from './scan.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -1069,6 +1070,7 @@ export const wasmBackend: Backend = {
   sgdUpdate,
   ...scatterKernels,
   sort,
+  scan,
 };
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */

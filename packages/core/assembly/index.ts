@@ -10,7 +10,7 @@ export { winogradWeights, winogradConv, winogradWorkBytes, winogradConvWeightGra
 export { winograd4Weights, winograd4Conv, winograd4WorkBytes, winograd4ConvWeightGrad, winograd4WeightsBackward } from './winograd4';
 export { scatterAddF32 } from './scatter';
 export { topkF32 } from './sort';
-export { scanF32 } from './scan';
+export { scanF32, cumExtremeF32 } from './scan';
 
 /** First free byte after the module's own static data and stack: JS manages memory from here. */
 export function heapBase(): usize {

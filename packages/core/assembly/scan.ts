@@ -79,3 +79,31 @@ function scanPlanes(prod: bool, outer: i32, len: i32, inner: i32, x: usize, out:
     }
   }
 }
+
+/**
+ * Running max (`isMax`) or min of the contiguous `x [outer, len, inner]` along its middle dim
+ * and the position where it was reached, into `vals` and `idx` (int32) of the same layout: a
+ * tie moves the position to the later element, a NaN once seen stays with its position (the
+ * reference kernel's rule). `best` and `where` are room for `inner` floats and ints.
+ */
+export function cumExtremeF32(isMax: i32, outer: i32, len: i32, inner: i32, x: usize, vals: usize, idx: usize, best: usize, where: usize): void {
+  const plane = <usize>inner << 2;
+  const up = isMax != 0;
+  for (let a = 0; a < outer; a++) {
+    const slice = <usize>a * <usize>len * plane;
+    for (let k = 0; k < len; k++) {
+      const off = slice + <usize>k * plane;
+      for (let b = 0; b < inner; b++) {
+        const q = <usize>b << 2;
+        const v = load<f32>(x + off + q);
+        const c = load<f32>(best + q);
+        if (k == 0 || (c == c && (v != v || (up ? v >= c : v <= c)))) {
+          store<f32>(best + q, v);
+          store<i32>(where + q, k);
+        }
+        store<f32>(vals + off + q, load<f32>(best + q));
+        store<i32>(idx + off + q, load<i32>(where + q));
+      }
+    }
+  }
+}

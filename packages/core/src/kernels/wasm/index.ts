@@ -7,7 +7,7 @@ import { streamRuntime, wasmRuntime, type KernelExports, type WasmRuntime } from
 import { parallelFor, winogradStats } from './threads.js';
 import { scatterKernels } from './scatter.js';
 import { sort } from './sort.js';
-import { scan } from './scan.js';
+import { cumExtreme, scan } from './scan.js';
 
 // The WebAssembly backend: float32 GEMM, convolution, pooling, element-wise maps and reductions
 // in SIMD kernels (packages/core/assembly); every other case (float64, integer dtypes, ops
@@ -1071,6 +1071,7 @@ export const wasmBackend: Backend = {
   ...scatterKernels,
   sort,
   scan,
+  cumExtreme,
 };
 
 /** True if WebAssembly with 128-bit SIMD is available here, so {@link wasmBackend} can run. */

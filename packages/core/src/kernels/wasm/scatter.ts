@@ -81,6 +81,7 @@ function scatterIn(rt: WasmRuntime, x: View, index: View, src: View): View {
   const f32 = rt.f32;
   const i32 = rt.i32;
   if (isRowMajor(x.shape, x.stride)) f32.set((x.data as Float32Array).subarray(x.offset, x.offset + n), out >> 2);
+  else if (x.stride.every((st) => st === 0)) f32.fill(x.data[x.offset]!, out >> 2, (out >> 2) + n); // zeros(...).expand: maxPool2d's gradient
   else copyInto(makeView(f32, x.shape, undefined, out >> 2), x);
   const idx = flat<Int32Array>(index);
   const val = flat<Float32Array>(src);

@@ -259,6 +259,29 @@ describe('indexAdd', () => {
   });
 });
 
+describe('indexSelect and indexAdd on row-major and strided operands', () => {
+  for (const dtype of ['float32', 'float64', 'int32'] as const)
+    it(`give the same ${dtype} values whichever layout the operands have, along every dim, repeats adding in index order`, () => {
+      const g = new Generator(3);
+      const scale = dtype === 'int32' ? 10 : 1e6; // large float32 values: the order of additions shows
+      const big = randn([5, 7, 9], { generator: g }).mul(scale).to(dtype);
+      const x = big.narrow(0, 1, 4); // row-major at an offset: [4, 7, 9]
+      const xStrided = x.permute([2, 0, 1]).contiguous().permute([1, 2, 0]); // same values, not row-major
+      for (let dim = 0; dim < 3; dim++) {
+        const index = randIdx(x.shape[dim]!, [11], 20 + dim); // with repeats
+        expect(indexSelect(x, dim, index).toArray()).toEqual(indexSelect(xStrided, dim, index).toArray());
+        const src = randn(x.shape.map((d, i) => (i === dim ? 11 : d)), { generator: g }).mul(scale).to(dtype);
+        const srcStrided = src.flip(0).contiguous().flip(0); // negative stride: not row-major
+        const fast = indexAdd(x, dim, index, src);
+        expect(fast.toArray()).toEqual(indexAdd(xStrided, dim, index, srcStrided).toArray());
+        // the same as adding the slices one at a time, in index order
+        let ref = x.contiguous();
+        for (let j = 0; j < 11; j++) ref = indexAdd(ref, dim, index.narrow(0, j, 1), src.narrow(dim, j, 1).flip(dim).flip(dim));
+        expect(fast.toArray()).toEqual(ref.toArray());
+      }
+    });
+});
+
 describe('oneHot', () => {
   it('encodes int32 indices as int32 rows of numClasses', () => {
     const ind = idx([[0, 2], [1, 2]]);

@@ -102,6 +102,25 @@ export function scatterAdd(x: View, dim: number, index: View, src: View): View {
   return out;
 }
 
+/** True if strides walk `shape` in row-major order without gaps (any offset). */
+function isRowMajor(v: View): boolean {
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
+    expected *= v.shape[i]!;
+  }
+  return true;
+}
+
+/** The sizes before and after `dim`: a row-major view is `[outer, shape[dim], inner]`. */
+function around(shape: readonly number[], dim: number): { outer: number; inner: number } {
+  let outer = 1;
+  let inner = 1;
+  for (let d = 0; d < dim; d++) outer *= shape[d]!;
+  for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
+  return { outer, inner };
+}
+
 /** `out` with `out[..., j, ...] = x[..., index[j], ...]` along `dim` (index 1-D, x at least 1-D). */
 export function indexSelect(x: View, dim: number, index: View): View {
   const n = index.shape[0] ?? 1;
@@ -109,19 +128,53 @@ export function indexSelect(x: View, dim: number, index: View): View {
   shape[dim] = n;
   const out = alloc(dtypeOf(x), shape);
   const at = (j: number) => index.data[index.offset + j * (index.stride[0] ?? 0)]!;
+  if (isRowMajor(x)) {
+    // rows of `inner` contiguous elements, copied whole (embedding lookups: x [V, D], dim 0)
+    const { outer, inner } = around(x.shape, dim);
+    const D = x.shape[dim]!;
+    const xd = x.data;
+    const od = out.data;
+    for (let j = 0; j < n; j++) {
+      const k = at(j);
+      for (let o = 0; o < outer; o++) {
+        const from = x.offset + (o * D + k) * inner;
+        const to = (o * n + j) * inner;
+        if (inner >= 16) od.set(xd.subarray(from, from + inner), to);
+        else for (let t = 0; t < inner; t++) od[to + t] = xd[from + t]!;
+      }
+    }
+    return out;
+  }
   for (let j = 0; j < n; j++) copyInto(sliceAt(out, dim, j), sliceAt(x, dim, at(j)));
   return out;
 }
 
-/** A copy of `x` with `out[..., index[j], ...] += src[..., j, ...]` along `dim` (index 1-D, x at least 1-D). */
+/**
+ * A copy of `x` with `out[..., index[j], ...] += src[..., j, ...]` along `dim` (index 1-D, x at
+ * least 1-D), slice after slice in index order (each element sums in that order).
+ */
 export function indexAdd(x: View, dim: number, index: View, src: View): View {
   const out = copyOf(x);
   const od = out.data;
   const sd = src.data;
   const n = index.shape[0] ?? 1;
+  const at = (j: number) => index.data[index.offset + j * (index.stride[0] ?? 0)]!;
+  if (isRowMajor(src)) {
+    // rows of `inner` contiguous elements (an embedding's gradient: [V, D] from [B, D], dim 0)
+    const { outer, inner } = around(out.shape, dim);
+    const D = out.shape[dim]!;
+    for (let j = 0; j < n; j++) {
+      const k = at(j);
+      for (let o = 0; o < outer; o++) {
+        const to = (o * D + k) * inner;
+        const from = src.offset + (o * n + j) * inner;
+        for (let t = 0; t < inner; t++) od[to + t]! += sd[from + t]!;
+      }
+    }
+    return out;
+  }
   for (let j = 0; j < n; j++) {
-    const i = index.data[index.offset + j * (index.stride[0] ?? 0)]!;
-    const dst = sliceAt(out, dim, i);
+    const dst = sliceAt(out, dim, at(j));
     const s = sliceAt(src, dim, j);
     walk(dst.shape, [dst.stride, s.stride], [dst.offset, s.offset], (o) => {
       od[o[0]!]! += sd[o[1]!]!;

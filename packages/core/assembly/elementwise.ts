@@ -243,28 +243,6 @@ export function whereF32(m: i32, n: i32, c: usize, crs: i32, ccs: i32, a: usize,
 }
 
 /**
- * scatter-add along the last dim: `out[o, index[o, l]] += src[o, l]` for `out [outer, D]`,
- * index (int32) and src `[outer, L]`, all contiguous. Returns the number of out-of-range
- * indices skipped (the caller then defers to the reference kernel, which reports them).
- */
-export function scatterAddLastF32(outer: i32, D: i32, L: i32, out: usize, index: usize, src: usize): i32 {
-  let bad = 0;
-  for (let o = 0; o < outer; o++) {
-    const row = out + <usize>(o * D) * 4;
-    for (let l = 0; l < L; l++) {
-      const k = load<i32>(index);
-      if (<u32>k < <u32>D) {
-        const p = row + <usize>k * 4;
-        store<f32>(p, load<f32>(p) + load<f32>(src));
-      } else bad++;
-      index += 4;
-      src += 4;
-    }
-  }
-  return bad;
-}
-
-/**
  * `x[r, j] += bias[r % period]` in place for a row-major `x [rows, n]`, exactly (no spill past
  * a row: safe in place for any n): a convolution's bias per output channel, `period` = O.
  */

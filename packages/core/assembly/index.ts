@@ -1,6 +1,6 @@
 // Entry point of the WebAssembly kernels (compiled by scripts/build-wasm.mjs).
 export { sgemm, sgemmWorkBytes, sgemmPacked, packAWhole, packBWhole, packedABytes, packedBBytes } from './gemm';
-export { unaryF32, binaryF32, compareF32, whereF32, scatterAddLastF32, addRowBiasF32 } from './elementwise';
+export { unaryF32, binaryF32, compareF32, whereF32, addRowBiasF32 } from './elementwise';
 export { reduceF32 } from './reduce';
 export { copyStridedF32, transposeF32, fill32, copyBytes } from './layout';
 export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
@@ -11,6 +11,9 @@ export { winograd4Weights, winograd4Conv, winograd4WorkBytes, winograd4ConvWeigh
 export { softmaxF32, softmaxBackwardF32 } from './softmax';
 export { layerNormF32, layerNormBackwardF32, layerNormBackwardWeightF32 } from './norm';
 export { resampleF32, resampleBackwardF32 } from './resample';
+export { scatterAddF32 } from './scatter';
+export { topkF32 } from './sort';
+export { scanF32, cumExtremeF32 } from './scan';
 
 /** First free byte after the module's own static data and stack: JS manages memory from here. */
 export function heapBase(): usize {

@@ -5,6 +5,7 @@ import {
 } from '@tapegrad/core';
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, UnaryOp, View } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js/index.js';
+import { IndexRangeError } from '../src/kernels/index-range-error.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { relaxedSimdSupported, streamRuntime, wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
@@ -737,6 +738,214 @@ for (const be of backends) {
       expectSame(be.softmax(x64, 1, true), jsBackend.softmax(x64, 1, true), 0, 0);
       expectSame(be.softmaxBackward(x64, x64, 0, false), jsBackend.softmaxBackward(x64, x64, 0, false), 0, 0);
       expectSame(be.layerNormBackward(x64, x64, r.mean, r.rstd, null, 1), jsBackend.layerNormBackward(x64, x64, r.mean, r.rstd, null, 1), 0, 0);
+    });
+  });
+}
+
+// Issue 17's kernels (scatterAdd's range check, scans, sorting, the other issue-17 indexing
+// kernels) on every backend against the reference: float32, float64 and int32 where the kernel
+// takes them, odd sizes, strided views, on 1, 2 and 3 threads. Float32 scans and sorts are the
+// same bit for bit (the wasm scans accumulate in float64 as the reference does).
+
+/** `f` on 1, 2 and 3 threads, restoring 2 after. */
+function onThreads(f: (threads: number) => void): void {
+  try {
+    for (const t of [1, 2, 3]) {
+      setNumThreads(t);
+      f(t);
+    }
+  } finally {
+    setNumThreads(2);
+  }
+}
+
+/** An int32 view of `shape` with values in [0, high) (seeded), in the given layout. */
+function intView(shape: number[], high: number, layout: Layout): View {
+  const f = makeView(shape, layout);
+  const data = new Int32Array(f.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(Math.abs(f.data[i]! * 7919)) % high;
+  return ndarray(data, f.shape, f.stride, f.offset);
+}
+
+for (const be of backends) {
+  describe(`${be.name} issue 17 indexing kernels`, () => {
+    it('scatterAdd along the last dim adds in index order like the reference, bit for bit, across chunks and rows', () => {
+      onThreads(() => {
+        for (const [rows, D, L] of [[1, 10000, 200003], [3, 17, 70001], [5, 1, 33], [2, 9, 1]] as const)
+          for (const layout of LAYOUTS) {
+            const x = makeView([rows, D], layout);
+            const index = intView([rows, L], D, layout);
+            const src = makeView([rows, L], layout === 'transposed' ? 'strided' : layout);
+            expectSame(be.scatterAdd(x, 1, index, src), jsBackend.scatterAdd(x, 1, index, src), 0, 0);
+          }
+      });
+    });
+    it('scatterAdd throws IndexRangeError at the first index outside [0, D) in row-major order, as the reference', () => {
+      for (const bad of [[1, 70000, -1], [2, 5, 9], [0, 3, 2147483647]] as const) {
+        const [row, at, v] = bad;
+        const index = intView([3, 70001], 9, 'dense');
+        index.data[row * 70001 + at] = v;
+        index.data[2 * 70001 + 7] = 9; // a later one, never reported
+        const x = makeView([3, 9], 'offset');
+        const src = makeView([3, 70001], 'dense');
+        for (const k of [be, jsBackend]) {
+          let caught: unknown;
+          try {
+            k.scatterAdd(x, 1, index, src);
+          } catch (e) {
+            caught = e;
+          }
+          expect(caught).toBeInstanceOf(IndexRangeError);
+          expect((caught as IndexRangeError).value).toBe(v);
+          expect((caught as IndexRangeError).size).toBe(9);
+        }
+      }
+    });
+  });
+}
+
+/** A float32 view like makeView's, with ties, ±0, ±inf and (with `nan`) NaN mixed in. */
+function awkward(shape: number[], layout: Layout, nan: boolean): View {
+  const v = makeView(shape, layout);
+  const d = v.data as Float32Array;
+  for (let i = 0; i < d.length; i++) {
+    const r = i % 97;
+    if (r === 3) d[i] = 0;
+    else if (r === 5) d[i] = -0;
+    else if (r === 11) d[i] = Infinity;
+    else if (r === 13) d[i] = -Infinity;
+    else if (r < 30) d[i] = Math.round(d[i]! * 2) / 2; // many ties
+    else if (nan && r === 41) d[i] = NaN;
+  }
+  return v;
+}
+
+for (const be of backends) {
+  describe(`${be.name} issue 17 sorting kernels`, () => {
+    it('topk (k up to 1/16 of the line) gives the reference values and indices, bit for bit, along any dim and layout', () => {
+      onThreads(() => {
+        for (const [shape, dim] of [[[300, 272], 1], [[272, 33], 0], [[5, 1000, 3], 1], [[64, 65], 1], [[3, 4096], 1]] as const)
+          for (const layout of LAYOUTS)
+            for (const nan of [false, true])
+              for (const k of [1, 3, Math.floor(shape[dim]! / 16)])
+                for (const desc of [true, false]) {
+                  const x = awkward([...shape], layout, nan);
+                  const got = be.sort(x, dim, desc, 'float32', k);
+                  const want = jsBackend.sort(x, dim, desc, 'float32', k);
+                  expect(got.indices.shape).toEqual(want.indices.shape);
+                  expect(Array.from(got.indices.data)).toEqual(Array.from(want.indices.data));
+                  expect(Object.is(values(got.values).join(), values(want.values).join())).toBe(true);
+                  expect(values(got.values).map((v) => Object.is(v, -0))).toEqual(values(want.values).map((v) => Object.is(v, -0)));
+                }
+      });
+    });
+    it('full sorts, larger k, float64 and int32 sorts match the reference (they run it)', () => {
+      for (const layout of LAYOUTS) {
+        const x = awkward([40, 130], layout, true);
+        for (const k of [undefined, 20, 130]) {
+          const got = be.sort(x, 1, true, 'float32', k);
+          const want = jsBackend.sort(x, 1, true, 'float32', k);
+          expect(Array.from(got.indices.data)).toEqual(Array.from(want.indices.data));
+        }
+        const x64 = ndarray(Float64Array.from(x.data), x.shape, x.stride, x.offset);
+        expect(Array.from(be.sort(x64, 1, false, 'float64', 3).indices.data)).toEqual(Array.from(jsBackend.sort(x64, 1, false, 'float64', 3).indices.data));
+        const xi = intView([40, 130], 50, layout);
+        expect(Array.from(be.sort(xi, 0, true, 'int32', 2).indices.data)).toEqual(Array.from(jsBackend.sort(xi, 0, true, 'int32', 2).indices.data));
+      }
+    });
+  });
+}
+
+/** The same view's values in another dtype (same layout). */
+function asDtype(v: View, dtype: 'float64' | 'int32'): View {
+  const data = dtype === 'float64' ? Float64Array.from(v.data) : Int32Array.from(v.data, (x) => Math.round(x * 3));
+  return ndarray(data, v.shape, v.stride, v.offset);
+}
+
+/** Values compared bit for bit (NaN equal to NaN, -0 apart from 0). */
+function expectBits(actual: View, expected: View): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.data.constructor).toBe(expected.data.constructor);
+  const a = values(actual);
+  const e = values(expected);
+  expect(a.length).toBe(e.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], e[i])) expect([i, a[i]]).toEqual([i, e[i]]);
+}
+
+for (const be of backends) {
+  describe(`${be.name} issue 17 scan kernels`, () => {
+    it('cumsum and cumprod scans give the reference bits along every dim, both directions, any layout and dtype', () => {
+      onThreads(() => {
+        for (const shape of [[3], [1000], [4099], [7, 33], [4, 5, 6], [130, 65], [2, 3, 17, 45]])
+          for (const layout of LAYOUTS)
+            for (let dim = 0; dim < shape.length; dim++)
+              for (const op of ['sum', 'prod'] as const)
+                for (const reverse of [false, true]) {
+                  const x = awkward(shape, layout, shape.length === 2);
+                  // products of many normals under- or overflow: keep them near 1
+                  const xs = op === 'prod' ? ndarray(Float32Array.from(x.data, (v) => 1 + v / 64), x.shape, x.stride, x.offset) : x;
+                  expectBits(be.scan(op, xs, dim, reverse, 'float32'), jsBackend.scan(op, xs, dim, reverse, 'float32'));
+                  if (shape.length === 2 && !reverse) {
+                    const x64 = asDtype(xs, 'float64');
+                    expectBits(be.scan(op, x64, dim, reverse, 'float64'), jsBackend.scan(op, x64, dim, reverse, 'float64'));
+                  }
+                }
+      });
+    });
+    it('logcumsumexp, cummax and cummin (int32 too) match the reference', () => {
+      onThreads(() => {
+        for (const layout of LAYOUTS) {
+          const x = awkward([130, 65], layout, true);
+          for (const dim of [0, 1]) {
+            expectBits(be.scan('logsumexp', x, dim, dim === 1, 'float32'), jsBackend.scan('logsumexp', x, dim, dim === 1, 'float32'));
+            for (const op of ['max', 'min'] as const) {
+              for (const v of [x, asDtype(x, 'int32')]) {
+                const dt = v.data instanceof Int32Array ? 'int32' : 'float32';
+                const got = be.cumExtreme(op, v, dim, dt);
+                const want = jsBackend.cumExtreme(op, v, dim, dt);
+                expectBits(got.values, want.values);
+                expectBits(got.indices, want.indices);
+              }
+            }
+          }
+        }
+      });
+    });
+  });
+
+  describe(`${be.name} issue 17 indexing kernels of every dtype`, () => {
+    it('gather, scatterAdd, indexSelect, indexAdd, scatterReduce, nonzero and searchsorted match the reference', () => {
+      onThreads(() => {
+        for (const layout of LAYOUTS)
+          for (const dtype of ['float32', 'float64', 'int32'] as const) {
+            const base = makeView([17, 9], layout);
+            const x = dtype === 'float32' ? base : asDtype(base, dtype);
+            const index = intView([17, 5], 9, layout);
+            const src0 = makeView([17, 5], layout === 'transposed' ? 'strided' : layout);
+            const src = dtype === 'float32' ? src0 : asDtype(src0, dtype);
+            expectBits(be.gather(x, 1, index), jsBackend.gather(x, 1, index));
+            expectBits(be.scatterAdd(x, 1, index, src), jsBackend.scatterAdd(x, 1, index, src));
+            const index0 = intView([6, 9], 17, layout);
+            const src6 = dtype === 'float32' ? makeView([6, 9], 'dense') : asDtype(makeView([6, 9], 'dense'), dtype);
+            expectBits(be.scatterAdd(x, 0, index0, src6), jsBackend.scatterAdd(x, 0, index0, src6));
+            for (const reduce of ['assign', 'sum', 'prod', 'mean', 'amax', 'amin'] as const)
+              for (const includeSelf of [true, false])
+                expectBits(be.scatterReduce(x, 1, index, src, reduce, includeSelf), jsBackend.scatterReduce(x, 1, index, src, reduce, includeSelf));
+            const idx1 = ndarray(Int32Array.from([3, 0, 16, 3, 7]), [5]);
+            expectBits(be.indexSelect(x, 0, idx1), jsBackend.indexSelect(x, 0, idx1));
+            const srcRows = dtype === 'float32' ? makeView([5, 9], layout) : asDtype(makeView([5, 9], layout), dtype);
+            expectBits(be.indexAdd(x, 0, idx1, srcRows), jsBackend.indexAdd(x, 0, idx1, srcRows));
+            const sparse = ndarray(Float32Array.from(values(x), (v, i) => (i % 3 === 0 ? 0 : v)), x.shape);
+            expectBits(be.nonzero(sparse), jsBackend.nonzero(sparse));
+            const sorted = jsBackend.sort(x, 1, false, dtype).values;
+            const probe = dtype === 'float32' ? makeView([17, 4], layout) : asDtype(makeView([17, 4], layout), dtype);
+            for (const right of [false, true]) {
+              expectBits(be.searchsorted(sorted, probe, right, null), jsBackend.searchsorted(sorted, probe, right, null));
+              const order = jsBackend.sort(x, 1, false, dtype).indices;
+              expectBits(be.searchsorted(x, probe, right, order), jsBackend.searchsorted(x, probe, right, order));
+            }
+          }
+      });
     });
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   tensor, randn, randint, zeros, gradcheck, gradgradcheck, grad, Generator,
-  DTypeError, ShapeError, ValueError, gather, scatterAdd, indexSelect, indexAdd, oneHot,
+  DTypeError, ShapeError, ValueError, gather, scatterAdd, indexSelect, indexAdd, oneHot, getBackend, setBackend,
 } from '@tapegrad/core';
 import { at, build, values, type Nested } from './nested.js';
 
@@ -152,6 +152,28 @@ describe('scatterAdd', () => {
     expect(() => scatterAdd(x, 0, idx([3]), tensor([1]))).toThrow(/scatterAdd: index value 3 is out of range \[0, 3\)/);
   });
 
+  for (const backend of ['js', 'wasm'])
+    it(`names the first out-of-range index, the dim as given and x's shape on the ${backend} backend, from its kernel's check`, () => {
+      const prev = getBackend();
+      setBackend(backend);
+      try {
+        // large enough for the wasm kernel, the bad values late and in a later row
+        const x = zeros([3, 50]);
+        const index = randIdx(50, [3, 5000], 7);
+        const data = index.data as Int32Array;
+        data[2 * 5000 + 4321] = -2;
+        data[2 * 5000 + 4500] = 50;
+        const src = randn([3, 5000]);
+        expect(() => scatterAdd(x, -1, index, src)).toThrow(ValueError);
+        expect(() => scatterAdd(x, -1, index, src)).toThrow('scatterAdd: index value -2 is out of range [0, 50) for dim -1 of x (shape [3,50])');
+        data[2 * 5000 + 4321] = 0;
+        expect(() => scatterAdd(x, 1, index.T.contiguous().T, src)).toThrow('scatterAdd: index value 50 is out of range [0, 50) for dim 1 of x (shape [3,50])');
+        expect(() => scatterAdd(zeros([3]), 0, idx([0, 1, 3, -1]), zeros([4]))).toThrow('scatterAdd: index value 3 is out of range [0, 3) for dim 0 of x (shape [3])');
+      } finally {
+        setBackend(prev);
+      }
+    });
+
   it('passes gradcheck for x and src, with a src larger than index', () => {
     const index = idx([[0, 2], [0, 0]]);
     gradcheck((a, s) => scatterAdd(a, 1, index, s), [f64([2, 3]), f64([2, 3], 2)]);
@@ -235,6 +257,29 @@ describe('indexAdd', () => {
       return y.mul(y);
     }, [f64([2, 2], 3), f64([2, 2], 4)]);
   });
+});
+
+describe('indexSelect and indexAdd on row-major and strided operands', () => {
+  for (const dtype of ['float32', 'float64', 'int32'] as const)
+    it(`give the same ${dtype} values whichever layout the operands have, along every dim, repeats adding in index order`, () => {
+      const g = new Generator(3);
+      const scale = dtype === 'int32' ? 10 : 1e6; // large float32 values: the order of additions shows
+      const big = randn([5, 7, 9], { generator: g }).mul(scale).to(dtype);
+      const x = big.narrow(0, 1, 4); // row-major at an offset: [4, 7, 9]
+      const xStrided = x.permute([2, 0, 1]).contiguous().permute([1, 2, 0]); // same values, not row-major
+      for (let dim = 0; dim < 3; dim++) {
+        const index = randIdx(x.shape[dim]!, [11], 20 + dim); // with repeats
+        expect(indexSelect(x, dim, index).toArray()).toEqual(indexSelect(xStrided, dim, index).toArray());
+        const src = randn(x.shape.map((d, i) => (i === dim ? 11 : d)), { generator: g }).mul(scale).to(dtype);
+        const srcStrided = src.flip(0).contiguous().flip(0); // negative stride: not row-major
+        const fast = indexAdd(x, dim, index, src);
+        expect(fast.toArray()).toEqual(indexAdd(xStrided, dim, index, srcStrided).toArray());
+        // the same as adding the slices one at a time, in index order
+        let ref = x.contiguous();
+        for (let j = 0; j < 11; j++) ref = indexAdd(ref, dim, index.narrow(0, j, 1), src.narrow(dim, j, 1).flip(dim).flip(dim));
+        expect(fast.toArray()).toEqual(ref.toArray());
+      }
+    });
 });
 
 describe('oneHot', () => {

@@ -506,6 +506,18 @@ describe('tril', () => {
     expectRef(tril(x.T), x, [4, 3], ([i, j]) => (j! <= i! ? [j!, i!] : null));
     expect(x.tril(1).toArray()).toEqual(tril(x, 1).toArray());
   });
+  it('copies row-major views at an offset and strided views alike, for both triangles and every dtype', () => {
+    for (const dtype of DTYPES)
+      for (const k of [0, 2, -2, 7, -9]) {
+        const x = input([4, 5, 6], dtype);
+        const v = x.narrow(0, 1, 2); // row-major at an offset
+        expectRef(tril(v, k), v, [2, 5, 6], ([a, i, j]) => (j! - i! <= k ? [a!, i!, j!] : null));
+        expectRef(triu(v, k), v, [2, 5, 6], ([a, i, j]) => (j! - i! >= k ? [a!, i!, j!] : null));
+        const w = x.narrow(2, 1, 4); // rows with gaps between them
+        expectRef(tril(w, k), w, [4, 5, 4], ([a, i, j]) => (j! - i! <= k ? [a!, i!, j!] : null));
+        expectRef(triu(w, k), w, [4, 5, 4], ([a, i, j]) => (j! - i! >= k ? [a!, i!, j!] : null));
+      }
+  });
   it('passes gradcheck and gradgradcheck', () => {
     gradcheck((a) => tril(a, -1), [f64([2, 3, 3])]);
     gradgradcheck((a) => sq(tril(a)), [f64([3, 3])]);

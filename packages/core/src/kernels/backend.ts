@@ -194,7 +194,11 @@ export interface Backend {
 
   /** `out[..., i, ...] = x[..., index[..., i, ...], ...]` along `dim`; index has out's shape. */
   gather(x: View, dim: number, index: View): View;
-  /** A copy of `x` with `src` added at `index` along `dim` (index and src of the same shape). */
+  /**
+   * A copy of `x` with `src` added at `index` along `dim` (index and src of the same shape).
+   * The kernel checks the index values: one outside `[0, x.shape[dim])` throws an
+   * `IndexRangeError` naming the first such value in row-major order (the op reports it).
+   */
   scatterAdd(x: View, dim: number, index: View, src: View): View;
   /** Entries along `dim` picked by the 1-D `index`. */
   indexSelect(x: View, dim: number, index: View): View;

@@ -2,6 +2,7 @@ import { primitive } from '../autograd/primitive.js';
 import { zeros } from '../creation.js';
 import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
+import { IndexRangeError } from '../kernels/index-range-error.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireIndex, requireTensor } from './operands.js';
@@ -30,13 +31,37 @@ export const gatherPrimitive: (x: Tensor, dim: number, index: Tensor) => Tensor 
  * @throws ValueError `gather: index value 5 is out of range [0, 4) for dim 1 of x (shape [2,4])`
  */
 export function checkIndexRange(op: string, index: Tensor, size: number, dim: number, shape: readonly number[], name = 'x'): void {
-  const data = index.data;
-  for (let i = 0; i < data.length; i++) {
+  const data = index.data as Int32Array;
+  const n = data.length;
+  // the extremes first (a branch-light pass), the offending value only when there is one
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
     const v = data[i]!;
-    if (v < 0 || v >= size)
-      throw new ValueError(
-        `${op}: index value ${v} is out of range [0, ${size}) for dim ${dim} of ${name} (shape ${fmtShape(shape)})`,
-      );
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  if (n === 0 || (lo >= 0 && hi < size)) return;
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    if (v < 0 || v >= size) throw indexRangeError(op, v, size, dim, shape, name);
+  }
+}
+
+function indexRangeError(op: string, v: number, size: number, dim: number, shape: readonly number[], name: string): ValueError {
+  return new ValueError(`${op}: index value ${v} is out of range [0, ${size}) for dim ${dim} of ${name} (shape ${fmtShape(shape)})`);
+}
+
+/**
+ * Runs `f`, whose kernel checks the index range itself, turning its {@link IndexRangeError}
+ * into the op's error (worded as {@link checkIndexRange}'s). @internal
+ */
+export function withIndexRange<T>(op: string, dim: number, shape: readonly number[], f: () => T, name = 'x'): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof IndexRangeError) throw indexRangeError(op, e.value, e.size, dim, shape, name);
+    throw e;
   }
 }
 

@@ -3,7 +3,7 @@ import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { normalizeDim, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkIndexRange, checkIndexShape, gatherPrimitive } from './gather.js';
+import { checkIndexShape, gatherPrimitive, withIndexRange } from './gather.js';
 import { requireIndex, requireTensor } from './operands.js';
 import { slice } from './slice.js';
 
@@ -48,8 +48,8 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     throw new ShapeError(
       `scatterAdd: index shape ${fmtShape(index.shape)} must fit inside src shape ${fmtShape(src.shape)} (x shape ${fmtShape(x.shape)})`,
     );
-  checkIndexRange('scatterAdd', index, x.ndim === 0 ? 1 : x.shape[d]!, dim, x.shape);
   // Only src's leading block of index's shape is used: cut it out (a view; its gradient pads).
   const used = shapesEqual(src.shape, index.shape) ? src : slice(src, index.shape.map((n) => [0, n] as const));
-  return scatterAddPrimitive(x, d, index, used);
+  // the kernel checks the index values as it adds (one pass over them, not two)
+  return withIndexRange('scatterAdd', dim, x.shape, () => scatterAddPrimitive(x, d, index, used));
 }

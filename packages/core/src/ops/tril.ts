@@ -1,9 +1,10 @@
 import { requireTensor } from './operands.js';
-import { allocate } from '../dtype.js';
+import { allocate, allocateUninitialized, type DType } from '../dtype.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { primitive } from '../autograd/primitive.js';
 import { K } from '../kernels/index.js';
 import type { View } from '../kernels/backend.js';
+import { makeView } from '../kernels/view.js';
 import { Tensor } from '../tensor.js';
 
 // tril and triu copy x and zero what lies outside the kept triangle, row by row (one pass, no
@@ -25,9 +26,46 @@ function zeroOutside(v: View, diagonal: number, lower: boolean): void {
     }
 }
 
+/**
+ * The triangle of a row-major `x` (any offset) in a fresh array, row by row: the kept run of
+ * each row copied, the rest zeroed, each element written once (a copy then a zeroing pass
+ * writes half of them twice and streams the whole through the backend's copy).
+ */
+function copyTriangle(x: View, dtype: DType, diagonal: number, lower: boolean): View {
+  const [m, n] = x.shape.slice(-2) as [number, number];
+  const src = x.data;
+  const data = allocateUninitialized(dtype, x.size);
+  for (let base = 0; base < x.size; base += m * n)
+    for (let i = 0; i < m; i++) {
+      const row = base + i * n;
+      const from = x.offset + row;
+      const cut = Math.min(n, Math.max(0, i + diagonal + (lower ? 1 : 0)));
+      if (lower) {
+        data.set(src.subarray(from, from + cut), row);
+        data.fill(0, row + cut, row + n);
+      } else {
+        data.fill(0, row, row + cut);
+        data.set(src.subarray(from + cut, from + n), row + cut);
+      }
+    }
+  return makeView(data, x.shape);
+}
+
+/** True if strides walk `shape` in row-major order without gaps (any offset). */
+function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && stride[i] !== expected) return false;
+    expected *= shape[i]!;
+  }
+  return true;
+}
+
 function trianglePrimitive(name: 'tril' | 'triu', lower: boolean): (x: Tensor, diagonal: number) => Tensor {
   const f: (x: Tensor, diagonal: number) => Tensor = primitive(name, {
     forward: (x: Tensor, diagonal: number) => {
+      if (isRowMajor(x.nd.shape, x.nd.stride))
+        return { out: Tensor.fromView(copyTriangle(x.nd, x.dtype, diagonal, lower), x.dtype), ctx: diagonal };
       const v = K().unary('copy', x.nd, x.dtype);
       zeroOutside(v, diagonal, lower);
       return { out: Tensor.fromView(v, x.dtype), ctx: diagonal };

@@ -2,9 +2,11 @@ import { makeView } from '../view.js';
 import { sizeOf } from '../../shape.js';
 import type { View } from '../backend.js';
 import { alloc, copyInto, dtypeOf } from './alloc.js';
+import { IndexRangeError } from '../index-range-error.js';
 
 // Indexing kernels: gather / scatterAdd work element by element along one dim, indexSelect /
-// indexAdd copy whole slices. Index values were range-checked by the calling op.
+// indexAdd copy whole slices. Index values were range-checked by the calling op, except
+// scatterAdd's: it checks them as it goes (throwing IndexRangeError), sparing the op a pass.
 
 /**
  * Visits every multi-index of `shape` in row-major order. For each, `offs[v]` holds the storage
@@ -68,25 +70,55 @@ export function gather(x: View, dim: number, index: View): View {
   return out;
 }
 
-/** A copy of `x` with `out[p with p[dim] replaced by index[p]] += src[p]` for every p of index's shape. */
+/**
+ * A copy of `x` with `out[p with p[dim] replaced by index[p]] += src[p]` for every p of index's
+ * shape, in row-major order of p. Throws IndexRangeError at the first index value outside
+ * `[0, x.shape[dim])` (the op reports it).
+ */
 export function scatterAdd(x: View, dim: number, index: View, src: View): View {
   const out = copyOf(x);
   const od = out.data;
   const sd = src.data;
   const id = index.data;
   const step = out.stride[dim] ?? 0;
+  const size = out.shape[dim] ?? 1;
   if (index.shape.length === 1) {
     // one line (a histogram, an embedding-bag sum): a plain loop, same order of additions
     const n = index.shape[0]!;
     const is = index.stride[0]!;
     const ss = src.stride[0]!;
-    for (let i = 0, ip = index.offset, sp = src.offset; i < n; i++, ip += is, sp += ss) od[id[ip]! * step]! += sd[sp]!;
+    for (let i = 0, ip = index.offset, sp = src.offset; i < n; i++, ip += is, sp += ss) {
+      const k = id[ip]!;
+      if (!(k >= 0 && k < size)) throw new IndexRangeError(k, size);
+      od[k * step]! += sd[sp]!;
+    }
     return out;
   }
   walk(index.shape, [index.stride, src.stride, withoutDim(out, dim)], [index.offset, src.offset, 0], (o) => {
-    od[o[2]! + id[o[0]!]! * step]! += sd[o[1]!]!;
+    const k = id[o[0]!]!;
+    if (!(k >= 0 && k < size)) throw new IndexRangeError(k, size);
+    od[o[2]! + k * step]! += sd[o[1]!]!;
   });
   return out;
+}
+
+/** True if strides walk `shape` in row-major order without gaps (any offset). */
+function isRowMajor(v: View): boolean {
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
+    expected *= v.shape[i]!;
+  }
+  return true;
+}
+
+/** The sizes before and after `dim`: a row-major view is `[outer, shape[dim], inner]`. */
+function around(shape: readonly number[], dim: number): { outer: number; inner: number } {
+  let outer = 1;
+  let inner = 1;
+  for (let d = 0; d < dim; d++) outer *= shape[d]!;
+  for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
+  return { outer, inner };
 }
 
 /** `out` with `out[..., j, ...] = x[..., index[j], ...]` along `dim` (index 1-D, x at least 1-D). */
@@ -96,19 +128,53 @@ export function indexSelect(x: View, dim: number, index: View): View {
   shape[dim] = n;
   const out = alloc(dtypeOf(x), shape);
   const at = (j: number) => index.data[index.offset + j * (index.stride[0] ?? 0)]!;
+  if (isRowMajor(x)) {
+    // rows of `inner` contiguous elements, copied whole (embedding lookups: x [V, D], dim 0)
+    const { outer, inner } = around(x.shape, dim);
+    const D = x.shape[dim]!;
+    const xd = x.data;
+    const od = out.data;
+    for (let j = 0; j < n; j++) {
+      const k = at(j);
+      for (let o = 0; o < outer; o++) {
+        const from = x.offset + (o * D + k) * inner;
+        const to = (o * n + j) * inner;
+        if (inner >= 16) od.set(xd.subarray(from, from + inner), to);
+        else for (let t = 0; t < inner; t++) od[to + t] = xd[from + t]!;
+      }
+    }
+    return out;
+  }
   for (let j = 0; j < n; j++) copyInto(sliceAt(out, dim, j), sliceAt(x, dim, at(j)));
   return out;
 }
 
-/** A copy of `x` with `out[..., index[j], ...] += src[..., j, ...]` along `dim` (index 1-D, x at least 1-D). */
+/**
+ * A copy of `x` with `out[..., index[j], ...] += src[..., j, ...]` along `dim` (index 1-D, x at
+ * least 1-D), slice after slice in index order (each element sums in that order).
+ */
 export function indexAdd(x: View, dim: number, index: View, src: View): View {
   const out = copyOf(x);
   const od = out.data;
   const sd = src.data;
   const n = index.shape[0] ?? 1;
+  const at = (j: number) => index.data[index.offset + j * (index.stride[0] ?? 0)]!;
+  if (isRowMajor(src)) {
+    // rows of `inner` contiguous elements (an embedding's gradient: [V, D] from [B, D], dim 0)
+    const { outer, inner } = around(out.shape, dim);
+    const D = out.shape[dim]!;
+    for (let j = 0; j < n; j++) {
+      const k = at(j);
+      for (let o = 0; o < outer; o++) {
+        const to = (o * D + k) * inner;
+        const from = src.offset + (o * n + j) * inner;
+        for (let t = 0; t < inner; t++) od[to + t]! += sd[from + t]!;
+      }
+    }
+    return out;
+  }
   for (let j = 0; j < n; j++) {
-    const i = index.data[index.offset + j * (index.stride[0] ?? 0)]!;
-    const dst = sliceAt(out, dim, i);
+    const dst = sliceAt(out, dim, at(j));
     const s = sliceAt(src, dim, j);
     walk(dst.shape, [dst.stride, s.stride], [dst.offset, s.offset], (o) => {
       od[o[0]!]! += sd[o[1]!]!;

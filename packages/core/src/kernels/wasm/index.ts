@@ -2,7 +2,6 @@ import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
-import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
 import { memoryHooks } from './memory.js';
 import { wasmRuntime } from './module.js';
@@ -13,6 +12,9 @@ import { nameKernelErrors } from '../runtime-errors.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
 import { resample, resampleBackward } from './resample.js';
+import { scatterKernels } from './scatter.js';
+import { sort } from './sort.js';
+import { cumExtreme, scan } from './scan.js';
 
 export { gemm } from './matmul.js';
 export { winogradTileOverride } from './conv.js';
@@ -27,8 +29,8 @@ export { getNumThreads, setNumThreads } from './threads.js';
 // (already in the module's memory: parameters, optimizer state) are read where they are, so a
 // kernel must never write to an operand's address except where the op updates it in place.
 //
-// The kernels live by topic as in kernels/js/ and assembly/: elementwise, indexing, reduce,
-// matmul, conv, pool, optim; staging.ts and stream.ts move operands in and out of the module's
+// The kernels live by topic as in kernels/js/ and assembly/: elementwise, reduce, scan, sort,
+// scatter, matmul, conv, pool, softmax, norm, resample, optim; staging.ts and stream.ts move operands in and out of the module's
 // memory, layout.ts holds the shape arithmetic they share.
 
 /**
@@ -39,7 +41,6 @@ export const wasmBackend: Backend = {
   ...jsBackend,
   name: 'wasm',
   ...elementwiseKernels,
-  ...indexingKernels,
   ...reduceKernels,
   ...matmulKernels,
   ...convKernels,
@@ -53,6 +54,10 @@ export const wasmBackend: Backend = {
   layerNormBackwardWeight,
   resample,
   resampleBackward,
+  ...scatterKernels,
+  sort,
+  scan,
+  cumExtreme,
 };
 // the wasm kernels' out-of-memory and worker errors name the op they happened in
 nameKernelErrors(wasmBackend, (k) => k in jsBackend && wasmBackend[k as keyof Backend] !== jsBackend[k as keyof Backend]);

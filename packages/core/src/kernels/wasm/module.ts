@@ -25,7 +25,6 @@ export interface KernelExports {
   binaryF32(op: number, m: number, n: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
   compareF32(op: number, m: number, n: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
   whereF32(m: number, n: number, c: number, crs: number, ccs: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, out: number): void;
-  scatterAddLastF32(outer: number, D: number, L: number, out: number, index: number, src: number): number;
   addRowBiasF32(rows: number, n: number, x: number, bias: number, period: number): void;
   reduceF32(op: number, outer: number, r: number, inner: number, x: number, s0: number, s1: number, s2: number, out: number, work: number): void;
   copyStridedF32(nd: number, shape: number, strides: number, src: number, dst: number): void;

@@ -109,11 +109,3 @@ export function withRuntime<T>(f: (rt: WasmRuntime) => T): T {
     rt.release(mark);
   }
 }
-
-/** An int32 view as a contiguous block in scratch memory (copied in JS when strided). */
-export function contiguousInts(rt: WasmRuntime, v: View): number {
-  if (isRowMajor(v.shape, v.stride)) return stage(rt, v).ptr;
-  const dense = makeView(new Int32Array(v.size), [...v.shape]);
-  copyInto(dense, v);
-  return put(rt, dense.data as Int32Array);
-}

@@ -1,0 +1,414 @@
+// The N-API entry points of @tapegrad/native. Every function works on the tensors' own typed
+// arrays (N-API hands out their memory; no copy in or out) and takes its integer arguments as
+// one Float64Array of parameters, which costs one N-API call instead of one per number.
+//
+// The instruction set is chosen once at load by CPUID (AVX-512 > AVX2+FMA > generic);
+// TAPEGRAD_NATIVE_ISA=avx2|generic forces a lower one (used by the tests).
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels.h"
+
+namespace {
+
+// ---- instruction set dispatch ----
+
+struct Isa {
+  const char* name;
+  void (*sgemm)(const TgGemmArgs*);
+  void (*dgemm)(const TgGemmArgs*);
+  void (*unaryF32)(int, const float*, float*, int64_t);
+};
+
+Isa chooseIsa() {
+  const char* force = std::getenv("TAPEGRAD_NATIVE_ISA");
+  auto forced = [&](const char* n) { return force && std::strcmp(force, n) == 0; };
+  bool genericOnly = forced("generic");
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+  bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  bool avx512 = false, avx2 = false;
+#endif
+  if (!genericOnly && !forced("avx2") && avx512 && tg_available_avx512())
+    return {"avx512", tg_sgemm_avx512, tg_dgemm_avx512, tg_unary_f32_avx512};
+  if (!genericOnly && avx2 && tg_available_avx2()) return {"avx2", tg_sgemm_avx2, tg_dgemm_avx2, tg_unary_f32_avx2};
+  return {"generic", tg_sgemm_generic, tg_dgemm_generic, tg_unary_f32_generic};
+}
+
+const Isa isa = chooseIsa();
+
+// ---- N-API helpers ----
+
+struct Arr {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+bool getArr(napi_env env, napi_value v, Arr* out) {
+  napi_value buf;
+  size_t off;
+  return napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buf, &off) == napi_ok;
+}
+
+napi_value fail(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+template <int N> bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != N) return false;
+  return true;
+}
+
+/** The parameter block: a Float64Array of integers (offsets, strides, sizes). */
+bool getParams(napi_env env, napi_value v, const double** p, size_t* n) {
+  Arr a;
+  if (!getArr(env, v, &a) || a.type != napi_float64_array) return false;
+  *p = (const double*)a.data;
+  *n = a.length;
+  return true;
+}
+
+// ---- gemm(a, b, c, params) ----
+// params: aOff, as0, as1, as2, bOff, bs0, bs1, bs2, B, M, N, K, threads
+
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr a, b, c;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &a) || !getArr(env, argv[1], &b) || !getArr(env, argv[2], &c) ||
+      !getParams(env, argv[3], &p, &np) || np < 13)
+    return fail(env, "gemm: expected (a, b, c, params)");
+  if (a.type != b.type || a.type != c.type || (a.type != napi_float32_array && a.type != napi_float64_array))
+    return fail(env, "gemm: a, b and c must all be Float32Array or all Float64Array");
+  const size_t es = a.type == napi_float32_array ? 4 : 8;
+  TgGemmArgs g;
+  g.a = (const char*)a.data + (int64_t)p[0] * es;
+  g.as0 = (int64_t)p[1];
+  g.as1 = (int64_t)p[2];
+  g.as2 = (int64_t)p[3];
+  g.b = (const char*)b.data + (int64_t)p[4] * es;
+  g.bs0 = (int64_t)p[5];
+  g.bs1 = (int64_t)p[6];
+  g.bs2 = (int64_t)p[7];
+  g.batch = (int64_t)p[8];
+  g.M = (int64_t)p[9];
+  g.N = (int64_t)p[10];
+  g.K = (int64_t)p[11];
+  g.nthreads = (int)p[12];
+  g.c = c.data;
+  if ((size_t)(g.batch * g.M * g.N) > c.length) return fail(env, "gemm: c is too short");
+  if (es == 4) isa.sgemm(&g);
+  else isa.dgemm(&g);
+  return nullptr;
+}
+
+// ---- element-wise: a strided odometer over collapsed dims, output contiguous ----
+
+enum BinOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4 };
+enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG = 5 };
+
+constexpr int MAX_ND = 16;
+constexpr int64_t EW_CHUNK = 1 << 15;  // elements per task of the element-wise kernels
+
+template <typename T, int OP> inline T bin(T x, T y) {
+  if (OP == ADD) return x + y;
+  if (OP == SUB) return x - y;
+  if (OP == MUL) return x * y;
+  if (OP == DIV) return x / y;
+  return y > 0 ? x : 0;
+}
+
+template <typename T, int OP> void binRow(const T* a, int64_t sa, const T* b, int64_t sb, T* o, int64_t n) {
+  if (sa == 1 && sb == 1)
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], b[i]);
+  else if (sa == 1 && sb == 0) {
+    const T y = b[0];
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], y);
+  } else if (sa == 0 && sb == 1) {
+    const T x = a[0];
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(x, b[i]);
+  } else
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i * sa], b[i * sb]);
+}
+
+struct Strided {
+  int nd;
+  int64_t shape[MAX_ND], sa[MAX_ND], sb[MAX_ND];
+  int64_t n;
+};
+
+template <typename T, int OP> struct BinaryJob {
+  const Strided* s;
+  const T* a;
+  const T* b;
+  T* o;
+  static void task(void* ctx, int64_t t) {
+    BinaryJob* j = (BinaryJob*)ctx;
+    const Strided& s = *j->s;
+    int64_t e = t * EW_CHUNK, end = e + EW_CHUNK < s.n ? e + EW_CHUNK : s.n;
+    int64_t idx[MAX_ND];
+    int64_t rem = e, pa = 0, pb = 0;
+    for (int d = s.nd - 1; d >= 0; d--) {
+      idx[d] = rem % s.shape[d];
+      rem /= s.shape[d];
+      pa += idx[d] * s.sa[d];
+      pb += idx[d] * s.sb[d];
+    }
+    const int last = s.nd - 1;
+    while (e < end) {
+      int64_t len = s.shape[last] - idx[last];
+      if (len > end - e) len = end - e;
+      binRow<T, OP>(j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + e, len);
+      e += len;
+      idx[last] += len;
+      pa += len * s.sa[last];
+      pb += len * s.sb[last];
+      for (int d = last; d > 0 && idx[d] == s.shape[d]; d--) {
+        pa -= idx[d] * s.sa[d];
+        pb -= idx[d] * s.sb[d];
+        idx[d] = 0;
+        idx[d - 1]++;
+        pa += s.sa[d - 1];
+        pb += s.sb[d - 1];
+      }
+    }
+  }
+};
+
+template <typename T, int OP> void binaryRun(const Strided& s, const T* a, const T* b, T* o, int threads) {
+  BinaryJob<T, OP> j{&s, a, b, o};
+  tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T, OP>::task, &j);
+}
+
+template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, const T* b, T* o, int threads) {
+  switch (op) {
+    case ADD: binaryRun<T, ADD>(s, a, b, o, threads); break;
+    case SUB: binaryRun<T, SUB>(s, a, b, o, threads); break;
+    case MUL: binaryRun<T, MUL>(s, a, b, o, threads); break;
+    case DIV: binaryRun<T, DIV>(s, a, b, o, threads); break;
+    default: binaryRun<T, RELU_BACKWARD>(s, a, b, o, threads); break;
+  }
+}
+
+// binary(op, a, b, out, params): params = nd, threads, aOff, bOff, outOff, shape[nd], sa[nd], sb[nd]
+napi_value Binary(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  Arr a, b, o;
+  const double* p;
+  size_t np;
+  int32_t op;
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getArr(env, argv[1], &a) ||
+      !getArr(env, argv[2], &b) || !getArr(env, argv[3], &o) || !getParams(env, argv[4], &p, &np) || np < 5)
+    return fail(env, "binary: expected (op, a, b, out, params)");
+  if (a.type != b.type || a.type != o.type || (a.type != napi_float32_array && a.type != napi_float64_array))
+    return fail(env, "binary: a, b and out must all be Float32Array or all Float64Array");
+  Strided s;
+  s.nd = (int)p[0];
+  if (s.nd < 1 || s.nd > MAX_ND || np < 5 + 3 * (size_t)s.nd) return fail(env, "binary: bad params");
+  const int threads = (int)p[1];
+  s.n = 1;
+  for (int d = 0; d < s.nd; d++) {
+    s.shape[d] = (int64_t)p[5 + d];
+    s.sa[d] = (int64_t)p[5 + s.nd + d];
+    s.sb[d] = (int64_t)p[5 + 2 * s.nd + d];
+    s.n *= s.shape[d];
+  }
+  if (s.n == 0) return nullptr;
+  if (a.type == napi_float32_array)
+    binaryDispatch<float>(op, s, (const float*)a.data + (int64_t)p[2], (const float*)b.data + (int64_t)p[3], (float*)o.data + (int64_t)p[4], threads);
+  else
+    binaryDispatch<double>(op, s, (const double*)a.data + (int64_t)p[2], (const double*)b.data + (int64_t)p[3], (double*)o.data + (int64_t)p[4], threads);
+  return nullptr;
+}
+
+// ---- unary on contiguous arrays ----
+
+template <typename T> struct UnaryJob {
+  int op;
+  const T* x;
+  T* y;
+  int64_t n;
+  static void task(void* ctx, int64_t t) {
+    UnaryJob* j = (UnaryJob*)ctx;
+    int64_t i0 = t * EW_CHUNK, i1 = i0 + EW_CHUNK < j->n ? i0 + EW_CHUNK : j->n;
+    j->chunk(i0, i1);
+  }
+  void chunk(int64_t i0, int64_t i1);
+};
+
+template <> void UnaryJob<float>::chunk(int64_t i0, int64_t i1) {
+  const float* a = x + i0;
+  float* o = y + i0;
+  const int64_t m = i1 - i0;
+  if (op == U_RELU)
+    for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0f : a[i];
+  else if (op == U_NEG)
+    for (int64_t i = 0; i < m; i++) o[i] = -a[i];
+  else
+    isa.unaryF32(op, a, o, m);
+}
+
+inline double sigmoid(double v) {
+  if (v >= 0) return 1 / (1 + std::exp(-v));
+  const double e = std::exp(v);
+  return e / (1 + e);
+}
+
+template <> void UnaryJob<double>::chunk(int64_t i0, int64_t i1) {
+  const double* a = x + i0;
+  double* o = y + i0;
+  const int64_t m = i1 - i0;
+  switch (op) {
+    case U_EXP: for (int64_t i = 0; i < m; i++) o[i] = std::exp(a[i]); break;
+    case U_LOG: for (int64_t i = 0; i < m; i++) o[i] = std::log(a[i]); break;
+    case U_TANH: for (int64_t i = 0; i < m; i++) o[i] = std::tanh(a[i]); break;
+    case U_SIGMOID: for (int64_t i = 0; i < m; i++) o[i] = sigmoid(a[i]); break;
+    case U_RELU: for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0 : a[i]; break;
+    default: for (int64_t i = 0; i < m; i++) o[i] = -a[i]; break;
+  }
+}
+
+// unary(op, x, out, params): params = n, threads, xOff, outOff (both contiguous runs of n)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  int32_t op;
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getArr(env, argv[1], &x) ||
+      !getArr(env, argv[2], &o) || !getParams(env, argv[3], &p, &np) || np < 4 || op < 0 || op > U_NEG)
+    return fail(env, "unary: expected (op, x, out, params)");
+  if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "unary: x and out must both be Float32Array or both Float64Array");
+  const int64_t n = (int64_t)p[0];
+  const int threads = (int)p[1];
+  const int64_t tasks = (n + EW_CHUNK - 1) / EW_CHUNK;
+  if (x.type == napi_float32_array) {
+    UnaryJob<float> j{op, (const float*)x.data + (int64_t)p[2], (float*)o.data + (int64_t)p[3], n};
+    tg_parallel(tasks, threads, UnaryJob<float>::task, &j);
+  } else {
+    UnaryJob<double> j{op, (const double*)x.data + (int64_t)p[2], (double*)o.data + (int64_t)p[3], n};
+    tg_parallel(tasks, threads, UnaryJob<double>::task, &j);
+  }
+  return nullptr;
+}
+
+// ---- sum over the middle of [outer, r, inner], accumulated in float64 ----
+//
+// With inner == 1 each line is summed in fixed blocks of SUM_BLOCK elements (8 running sums per
+// block, combined in a fixed order), and the blocks' sums are added in order: the blocks can go
+// to any thread and the result is the same bits. With inner > 1, tasks own columns and add the
+// r rows in order.
+
+constexpr int64_t SUM_BLOCK = 1 << 14;
+constexpr int64_t SUM_COLS = 512;
+
+template <typename T> struct SumJob {
+  const T* x;
+  T* out;
+  int64_t outer, r, inner, blocks, colTasks;
+  double* partial;  // [outer][blocks] when inner == 1
+
+  static void lineTask(void* ctx, int64_t t) {
+    SumJob* j = (SumJob*)ctx;
+    const int64_t o = t / j->blocks, b = t % j->blocks;
+    const int64_t k0 = b * SUM_BLOCK, k1 = k0 + SUM_BLOCK < j->r ? k0 + SUM_BLOCK : j->r;
+    const T* p = j->x + o * j->r;
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t k = k0;
+    for (; k + 8 <= k1; k += 8)
+      for (int l = 0; l < 8; l++) s[l] += (double)p[k + l];
+    for (int l = 0; k < k1; k++, l++) s[l] += (double)p[k];
+    j->partial[t] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  }
+
+  static void colTask(void* ctx, int64_t t) {
+    SumJob* j = (SumJob*)ctx;
+    const int64_t o = t / j->colTasks, c0 = (t % j->colTasks) * SUM_COLS;
+    const int64_t c1 = c0 + SUM_COLS < j->inner ? c0 + SUM_COLS : j->inner;
+    double acc[SUM_COLS];
+    for (int64_t c = c0; c < c1; c++) acc[c - c0] = 0;
+    const T* base = j->x + o * j->r * j->inner;
+    for (int64_t k = 0; k < j->r; k++) {
+      const T* row = base + k * j->inner;
+      for (int64_t c = c0; c < c1; c++) acc[c - c0] += (double)row[c];
+    }
+    for (int64_t c = c0; c < c1; c++) j->out[o * j->inner + c] = (T)acc[c - c0];
+  }
+
+  void run(int threads) {
+    // fewer threads for small inputs: waking the pool costs about as much as summing 64K floats
+    if (outer * r * inner < (1 << 16)) threads = 1;
+    if (inner == 1) {
+      blocks = r == 0 ? 1 : (r + SUM_BLOCK - 1) / SUM_BLOCK;
+      double small[64];
+      partial = outer * blocks <= 64 ? small : (double*)std::malloc((size_t)(outer * blocks) * sizeof(double));
+      tg_parallel(outer * blocks, threads, lineTask, this);
+      for (int64_t o = 0; o < outer; o++) {
+        double s = 0;
+        for (int64_t b = 0; b < blocks; b++) s += partial[o * blocks + b];
+        out[o] = (T)s;
+      }
+      if (partial != small) std::free(partial);
+    } else {
+      colTasks = (inner + SUM_COLS - 1) / SUM_COLS;
+      tg_parallel(outer * colTasks, threads, colTask, this);
+    }
+  }
+};
+
+// sum(x, out, params): params = threads, xOff, outer, r, inner (x contiguous from xOff, out from 0)
+napi_value Sum(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
+    return fail(env, "sum: expected (x, out, params)");
+  if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "sum: x and out must both be Float32Array or both Float64Array");
+  const int threads = (int)p[0];
+  const int64_t off = (int64_t)p[1], outer = (int64_t)p[2], r = (int64_t)p[3], inner = (int64_t)p[4];
+  if (outer * inner == 0) return nullptr;
+  if (x.type == napi_float32_array) {
+    SumJob<float> j{(const float*)x.data + off, (float*)o.data, outer, r, inner, 0, 0, nullptr};
+    j.run(threads);
+  } else {
+    SumJob<double> j{(const double*)x.data + off, (double*)o.data, outer, r, inner, 0, 0, nullptr};
+    j.run(threads);
+  }
+  return nullptr;
+}
+
+napi_value Isa_(napi_env env, napi_callback_info) {
+  napi_value s;
+  napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const struct {
+    const char* name;
+    napi_callback fn;
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"isa", Isa_}};
+  for (const auto& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
+  return exports;
+}

@@ -1,0 +1,211 @@
+import { allocateUninitialized, getNumThreads, jsBackend, type Backend, type BinaryOp, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
+import type { Addon } from './addon.js';
+
+// The native kernels. Each reads and writes the tensors' own typed arrays (the addon gets their
+// memory from N-API: no staging copy) and falls back to core's js reference kernel for what it
+// does not handle: other dtypes (int32, bool, mixed), other ops, and for the element-wise maps
+// and sums, layouts the native loops do not take (documented on each kernel).
+
+type FloatArray = Float32Array | Float64Array;
+
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4 };
+const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, neg: 5 };
+/**
+ * float64 maps done natively: only the exact ones. float64 exp, log, tanh and sigmoid stay on the
+ * reference (JavaScript's Math), so float64 results are the reference's bits: C's libm and V8's
+ * differ in the last bit now and then, and float64 is the precision of gradient checks.
+ */
+const EXACT = new Set<UnaryOp>(['relu', 'neg']);
+const MAX_ND = 16;
+
+/** One parameter block reused by every call (the addon reads it before returning). */
+const params = new Float64Array(5 + 3 * MAX_ND);
+
+/** The float array type of `dtype`, or null for int32/bool. */
+function floatCtor(dtype: DType): typeof Float32Array | typeof Float64Array | null {
+  return dtype === 'float32' ? Float32Array : dtype === 'float64' ? Float64Array : null;
+}
+
+/** True when `v`'s data is an array of exactly the type `dtype` stores in. */
+function isFloat(v: View, dtype: DType): boolean {
+  const C = floatCtor(dtype);
+  return C !== null && v.data instanceof C;
+}
+
+/** A contiguous view over a fresh array (fields in makeView's order: one hidden class). */
+function fresh(dtype: DType, shape: readonly number[]): View {
+  let size = 1;
+  const stride = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    stride[i] = size;
+    size *= shape[i]!;
+  }
+  return { data: allocateUninitialized(dtype, size), shape: shape.slice(), stride, offset: 0, size };
+}
+
+/** True when the view's elements are one row-major run from its offset (size-1 dims ignored). */
+function isContiguous(v: View): boolean {
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
+    expected *= v.shape[i]!;
+  }
+  return true;
+}
+
+/**
+ * Writes `[nd, shape..., sa..., sb...]` from `at` into the parameter block for a row-major
+ * output of `shape` read through `a` and `b`: size-1 dims dropped and neighbouring dims merged
+ * where both operands step through them as one. Returns nd, or -1 when more than MAX_ND dims
+ * remain (the caller falls back).
+ */
+function collapse(shape: readonly number[], sa: readonly number[], sb: readonly number[], at: number): number {
+  const dims: number[] = [], as: number[] = [], bs: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const k = dims.length - 1;
+    if (k >= 0 && as[k] === sa[d]! * n && bs[k] === sb[d]! * n) {
+      dims[k]! *= n;
+      as[k] = sa[d]!;
+      bs[k] = sb[d]!;
+    } else {
+      dims.push(n);
+      as.push(sa[d]!);
+      bs.push(sb[d]!);
+    }
+  }
+  if (dims.length === 0) {
+    dims.push(1);
+    as.push(0);
+    bs.push(0);
+  }
+  const nd = dims.length;
+  if (nd > MAX_ND) return -1;
+  params[0] = nd;
+  for (let d = 0; d < nd; d++) {
+    params[at + d] = dims[d]!;
+    params[at + nd + d] = as[d]!;
+    params[at + 2 * nd + d] = bs[d]!;
+  }
+  return nd;
+}
+
+/** Runs `out = a op b` natively into the contiguous run of `out` from its offset; false if it cannot. */
+function binaryNative(addon: Addon, op: BinaryOp, a: View, b: View, out: View): boolean {
+  const code = BINARY[op];
+  if (code === undefined || a.data.constructor !== out.data.constructor || b.data.constructor !== out.data.constructor) return false;
+  if (!(out.data instanceof Float32Array || out.data instanceof Float64Array)) return false;
+  if (collapse(out.shape, a.stride, b.stride, 5) < 0) return false;
+  params[1] = getNumThreads();
+  params[2] = a.offset;
+  params[3] = b.offset;
+  params[4] = out.offset;
+  addon.binary(code, a.data as FloatArray, b.data as FloatArray, out.data, params);
+  return true;
+}
+
+/** Runs `out = f(x)` natively when both are contiguous float arrays of one type; false if it cannot. */
+function unaryNative(addon: Addon, op: UnaryOp, x: View, out: View): boolean {
+  const code = UNARY[op];
+  if (code === undefined || x.data.constructor !== out.data.constructor) return false;
+  if (!(out.data instanceof Float32Array || (out.data instanceof Float64Array && EXACT.has(op)))) return false;
+  if (!isContiguous(x) || !isContiguous(out)) return false;
+  params[0] = x.size;
+  params[1] = getNumThreads();
+  params[2] = x.offset;
+  params[3] = out.offset;
+  addon.unary(code, x.data as FloatArray, out.data, params);
+  return true;
+}
+
+/**
+ * The native backend over a loaded addon: core's js reference kernels, with these replaced:
+ * - `matmul` for float32 and float64 (both operands of the output's type), any strides (all
+ *   transpose layouts, broadcast batches), batched: the packed, register-tiled GEMM on the
+ *   addon's thread pool;
+ * - `binary` / `binaryInto` for add, sub, mul, div and reluBackward on float32/float64 operands of
+ *   the output's type, any strides (broadcasts included), output contiguous;
+ * - `unary` / `unaryInto` for exp, log, tanh, sigmoid (float32; Cephes' polynomials, within 2
+ *   ulp), relu and neg (float32, float64) on contiguous input and output (strided inputs and
+ *   float64 exp/log/tanh/sigmoid go to the js kernel);
+ * - `reduce` sum over a run of neighbouring dims of a contiguous float32/float64 input,
+ *   accumulated in float64.
+ * @internal
+ */
+export function makeNativeBackend(addon: Addon): Backend {
+  return {
+    ...jsBackend,
+    name: 'native',
+
+    matmul(a: View, b: View, outDtype: DType): View {
+      if (!isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.matmul(a, b, outDtype);
+      const [B, M, K] = a.shape as [number, number, number];
+      const N = b.shape[2]!;
+      const out = fresh(outDtype, [B, M, N]);
+      if (out.size === 0) return out;
+      params[0] = a.offset;
+      params[1] = a.stride[0]!;
+      params[2] = a.stride[1]!;
+      params[3] = a.stride[2]!;
+      params[4] = b.offset;
+      params[5] = b.stride[0]!;
+      params[6] = b.stride[1]!;
+      params[7] = b.stride[2]!;
+      params[8] = B;
+      params[9] = M;
+      params[10] = N;
+      params[11] = K;
+      params[12] = getNumThreads();
+      addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, params);
+      return out;
+    },
+
+    binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
+      if (BINARY[op] === undefined || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.binary(op, a, b, outDtype);
+      const out = fresh(outDtype, a.shape);
+      if (out.size === 0) return out;
+      return binaryNative(addon, op, a, b, out) ? out : jsBackend.binary(op, a, b, outDtype);
+    },
+
+    binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
+      if (!isContiguous(out) || !binaryNative(addon, op, a, b, out)) jsBackend.binaryInto(op, a, b, out);
+    },
+
+    unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
+      if (UNARY[op] === undefined || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
+        return jsBackend.unary(op, x, outDtype, p0, p1);
+      }
+      const out = fresh(outDtype, x.shape);
+      if (out.size > 0) unaryNative(addon, op, x, out);
+      return out;
+    },
+
+    unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void {
+      if (!unaryNative(addon, op, x, out)) jsBackend.unaryInto(op, x, out, p0, p1);
+    },
+
+    reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
+      const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
+      if (op !== 'sum' || dims.length === 0 || d1 - d0 !== dims.length - 1 || !isFloat(x, outDtype) || !isContiguous(x)) {
+        return jsBackend.reduce(op, x, dims, outDtype);
+      }
+      let outer = 1, r = 1, inner = 1;
+      for (let d = 0; d < x.shape.length; d++) {
+        const n = x.shape[d]!;
+        if (d < d0) outer *= n;
+        else if (d <= d1) r *= n;
+        else inner *= n;
+      }
+      const out = fresh(outDtype, x.shape.map((n, d) => (d >= d0 && d <= d1 ? 1 : n)));
+      if (out.size === 0) return out;
+      params[0] = getNumThreads();
+      params[1] = x.offset;
+      params[2] = outer;
+      params[3] = r;
+      params[4] = inner;
+      addon.sum(x.data as FloatArray, out.data as FloatArray, params);
+      return out;
+    },
+  };
+}

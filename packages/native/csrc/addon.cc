@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "conv.h"
 #include "kernels.h"
 
 namespace {
@@ -107,6 +108,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   g.N = (int64_t)p[10];
   g.K = (int64_t)p[11];
   g.nthreads = (int)p[12];
+  g.accumulate = 0;
   g.c = c.data;
   if ((size_t)(g.batch * g.M * g.N) > c.length) return fail(env, "gemm: c is too short");
   if (es == 4) isa.sgemm(&g);
@@ -392,6 +394,38 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- convolutions: conv(kind, a, b, c, out, params) ----
+// kind 0: forward (a = x, b = w, c = bias or null); 1: input gradient (a = grad, b = w);
+// 2: weight gradient (a = x, b = grad). params = N, C, H, W, O, kH, kW, sh, sw, ph, pw, dh, dw,
+// groups, Ho, Wo, threads. Every array contiguous from its start, of one float type.
+
+napi_value Conv(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  Arr a, b, c, o;
+  const double* p;
+  size_t np;
+  int32_t kind;
+  napi_valuetype ct;
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &kind) != napi_ok || !getArr(env, argv[1], &a) ||
+      !getArr(env, argv[2], &b) || napi_typeof(env, argv[3], &ct) != napi_ok || !getArr(env, argv[4], &o) ||
+      !getParams(env, argv[5], &p, &np) || np < 17)
+    return fail(env, "conv: expected (kind, a, b, bias, out, params)");
+  const bool hasBias = ct != napi_null && ct != napi_undefined;
+  if (hasBias && !getArr(env, argv[3], &c)) return fail(env, "conv: bias must be a typed array or null");
+  if (a.type != b.type || a.type != o.type || (hasBias && c.type != a.type) || (a.type != napi_float32_array && a.type != napi_float64_array))
+    return fail(env, "conv: every array must be Float32Array or every one Float64Array");
+  TgConvDims d;
+  int64_t* f[] = {&d.N, &d.C, &d.H, &d.W, &d.O, &d.kH, &d.kW, &d.sh, &d.sw, &d.ph, &d.pw, &d.dh, &d.dw, &d.groups, &d.Ho, &d.Wo};
+  for (int i = 0; i < 16; i++) *f[i] = (int64_t)p[i];
+  d.threads = (int)p[16];
+  const bool f64 = a.type == napi_float64_array;
+  const TgGemm gemm = f64 ? isa.dgemm : isa.sgemm;
+  if (kind == 0) tg_conv2d(&d, f64, a.data, b.data, hasBias ? c.data : nullptr, o.data, gemm);
+  else if (kind == 1) tg_conv2d_backward_input(&d, f64, a.data, b.data, o.data, gemm);
+  else tg_conv2d_backward_weight(&d, f64, a.data, b.data, o.data, gemm);
+  return nullptr;
+}
+
 napi_value Isa_(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &s);
@@ -404,7 +438,7 @@ NAPI_MODULE_INIT() {
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"isa", Isa_}};
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"conv", Conv}, {"isa", Isa_}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);

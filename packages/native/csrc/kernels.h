@@ -20,6 +20,7 @@ struct TgGemmArgs {
   int64_t bs0, bs1, bs2;
   void* c;
   int nthreads;
+  int accumulate;  // C += A B instead of C = A B
 };
 
 /** Runs fn(ctx, t) for t in [0, ntasks) on up to nthreads threads (the caller included). */

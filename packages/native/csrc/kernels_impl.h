@@ -186,7 +186,7 @@ template <typename T> struct Gemm {
         const int nv = (int)(N - js * NR < NR ? N - js * NR : NR);
         for (int64_t is = i0; is < i1; is++) {
           const int mv = (int)(M - is * MR < MR ? M - is * MR : MR);
-          micro<T, MR, NV>(kc, Ak + is * kc * MR, Bk + js * kc * NR, C + is * MR * N + js * NR, N, kb == 0, mv, nv);
+          micro<T, MR, NV>(kc, Ak + is * kc * MR, Bk + js * kc * NR, C + is * MR * N + js * NR, N, kb == 0 && !g->accumulate, mv, nv);
         }
       }
     }
@@ -199,7 +199,7 @@ template <typename T> struct Gemm {
     const int64_t M = g->M, N = g->N, K = g->K, B = g->batch;
     if (B == 0 || M == 0 || N == 0) return;
     if (K == 0) {
-      memset(c, 0, (size_t)(B * M * N) * sizeof(T));
+      if (!g->accumulate) memset(c, 0, (size_t)(B * M * N) * sizeof(T));
       return;
     }
     Ms = (M + MR - 1) / MR;

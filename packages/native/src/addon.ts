@@ -10,6 +10,7 @@ export interface Addon {
   binary(op: number, a: Float32Array | Float64Array, b: Float32Array | Float64Array, out: Float32Array | Float64Array, params: Float64Array): void;
   unary(op: number, x: Float32Array | Float64Array, out: Float32Array | Float64Array, params: Float64Array): void;
   sum(x: Float32Array | Float64Array, out: Float32Array | Float64Array, params: Float64Array): void;
+  conv(kind: 0 | 1 | 2, a: Float32Array | Float64Array, b: Float32Array | Float64Array, bias: Float32Array | Float64Array | null, out: Float32Array | Float64Array, params: Float64Array): void;
 }
 
 /** The package's directory: src/addon.ts and dist/addon.js both sit one level below it. */

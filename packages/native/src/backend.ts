@@ -1,4 +1,4 @@
-import { allocateUninitialized, getNumThreads, jsBackend, type Backend, type BinaryOp, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
+import { allocate, allocateUninitialized, getNumThreads, jsBackend, type Backend, type BinaryOp, type Conv2dGeometry, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
 import type { Addon } from './addon.js';
 
 // The native kernels. Each reads and writes the tensors' own typed arrays (the addon gets their
@@ -17,6 +17,13 @@ const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmo
  */
 const EXACT = new Set<UnaryOp>(['relu', 'neg']);
 const MAX_ND = 16;
+/**
+ * Below this many elements the js kernels are faster than a call into the addon (an N-API call
+ * and its typed-array lookups cost about as much as a JavaScript loop over ~500 floats): small
+ * element-wise ops and sums stay on the reference, which keeps the per-op overhead of tiny
+ * tensors as low as the js backend's.
+ */
+const MIN_NATIVE = 512;
 
 /** One parameter block reused by every call (the addon reads it before returning). */
 const params = new Float64Array(5 + 3 * MAX_ND);
@@ -119,6 +126,35 @@ function unaryNative(addon: Addon, op: UnaryOp, x: View, out: View): boolean {
   return true;
 }
 
+/** The view's elements as one contiguous array from index 0: the array itself when it is one, else a copy. */
+function packed(v: View): FloatArray {
+  if (v.offset === 0 && v.data.length === v.size && isContiguous(v)) return v.data as FloatArray;
+  const out = fresh(v.data instanceof Float32Array ? 'float32' : 'float64', v.shape);
+  jsBackend.assign(out, v);
+  return out.data as FloatArray;
+}
+
+/** Output size of a window along one axis (floor mode), as core's convolution. */
+function outSize(size: number, k: number, stride: number, pad: number, dil: number): number {
+  return Math.floor((size + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
+}
+
+/** The conv parameter block for x [N, C, H, W] and w [O, C/groups, kH, kW]. */
+function convParams(xShape: readonly number[], wShape: readonly number[], g: Conv2dGeometry): Float64Array {
+  const [N, C, H, W] = xShape as [number, number, number, number];
+  const [O, , kH, kW] = wShape as [number, number, number, number];
+  const Ho = outSize(H, kH, g.stride[0], g.padding[0], g.dilation[0]);
+  const Wo = outSize(W, kW, g.stride[1], g.padding[1], g.dilation[1]);
+  params.set([N, C, H, W, O, kH, kW, g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], g.groups, Ho, Wo, getNumThreads()]);
+  return params;
+}
+
+/** True when every view holds float32, or every one float64 (the conv kernels take one type). */
+function sameFloat(...vs: View[]): boolean {
+  const C = vs[0]!.data.constructor;
+  return (C === Float32Array || C === Float64Array) && vs.every((v) => v.data.constructor === C);
+}
+
 /**
  * The native backend over a loaded addon: core's js reference kernels, with these replaced:
  * - `matmul` for float32 and float64 (both operands of the output's type), any strides (all
@@ -130,7 +166,10 @@ function unaryNative(addon: Addon, op: UnaryOp, x: View, out: View): boolean {
  *   ulp), relu and neg (float32, float64) on contiguous input and output (strided inputs and
  *   float64 exp/log/tanh/sigmoid go to the js kernel);
  * - `reduce` sum over a run of neighbouring dims of a contiguous float32/float64 input,
- *   accumulated in float64.
+ *   accumulated in float64;
+ * - `conv2d`, `conv2dBackwardInput`, `conv2dBackwardWeight` on float32/float64 (any stride,
+ *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
+ *   to contiguous arrays first.
  * @internal
  */
 export function makeNativeBackend(addon: Addon): Backend {
@@ -162,18 +201,18 @@ export function makeNativeBackend(addon: Addon): Backend {
     },
 
     binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
-      if (BINARY[op] === undefined || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.binary(op, a, b, outDtype);
+      if (BINARY[op] === undefined || a.size < MIN_NATIVE || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.binary(op, a, b, outDtype);
       const out = fresh(outDtype, a.shape);
       if (out.size === 0) return out;
       return binaryNative(addon, op, a, b, out) ? out : jsBackend.binary(op, a, b, outDtype);
     },
 
     binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
-      if (!isContiguous(out) || !binaryNative(addon, op, a, b, out)) jsBackend.binaryInto(op, a, b, out);
+      if (out.size < MIN_NATIVE || !isContiguous(out) || !binaryNative(addon, op, a, b, out)) jsBackend.binaryInto(op, a, b, out);
     },
 
     unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
-      if (UNARY[op] === undefined || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
+      if (UNARY[op] === undefined || x.size < MIN_NATIVE || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
         return jsBackend.unary(op, x, outDtype, p0, p1);
       }
       const out = fresh(outDtype, x.shape);
@@ -182,12 +221,44 @@ export function makeNativeBackend(addon: Addon): Backend {
     },
 
     unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void {
-      if (!unaryNative(addon, op, x, out)) jsBackend.unaryInto(op, x, out, p0, p1);
+      if (x.size < MIN_NATIVE || !unaryNative(addon, op, x, out)) jsBackend.unaryInto(op, x, out, p0, p1);
+    },
+
+    conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
+      if (!sameFloat(x, w, ...(bias ? [bias] : []))) return jsBackend.conv2d(x, w, g, bias);
+      const p = convParams(x.shape, w.shape, g);
+      const dtype: DType = x.data instanceof Float32Array ? 'float32' : 'float64';
+      const out = fresh(dtype, [p[0]!, p[4]!, p[14]!, p[15]!]);
+      if (out.size === 0) return out;
+      if (x.size === 0 || w.size === 0) {
+        // no input pixels or kernel taps: the bias alone (or zeros)
+        return bias ? jsBackend.conv2d(x, w, g, bias) : { ...out, data: allocate(dtype, out.size) };
+      }
+      addon.conv(0, packed(x), packed(w), bias ? packed(bias) : null, out.data as FloatArray, p);
+      return out;
+    },
+
+    conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[], g: Conv2dGeometry): View {
+      if (!sameFloat(grad, w) || grad.size === 0 || w.size === 0) return jsBackend.conv2dBackwardInput(grad, w, inputShape, g);
+      const p = convParams(inputShape, w.shape, g);
+      const dx = fresh(grad.data instanceof Float32Array ? 'float32' : 'float64', inputShape);
+      if (dx.size === 0) return dx;
+      addon.conv(1, packed(grad), packed(w), null, dx.data as FloatArray, p);
+      return dx;
+    },
+
+    conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[], g: Conv2dGeometry): View {
+      if (!sameFloat(x, grad) || x.size === 0 || grad.size === 0) return jsBackend.conv2dBackwardWeight(x, grad, weightShape, g);
+      const p = convParams(x.shape, weightShape, g);
+      const dw = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', weightShape);
+      if (dw.size === 0) return dw;
+      addon.conv(2, packed(x), packed(grad), null, dw.data as FloatArray, p);
+      return dw;
     },
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
       const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
-      if (op !== 'sum' || dims.length === 0 || d1 - d0 !== dims.length - 1 || !isFloat(x, outDtype) || !isContiguous(x)) {
+      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || d1 - d0 !== dims.length - 1 || !isFloat(x, outDtype) || !isContiguous(x)) {
         return jsBackend.reduce(op, x, dims, outDtype);
       }
       let outer = 1, r = 1, inner = 1;

@@ -226,7 +226,8 @@ if (!be) {
             }
       });
       it(`sum over leading, middle, trailing and all dims matches the reference in ${dtype}`, () => {
-        const cases: Array<[number[], number[]]> = [[[1000], [0]], [[7, 33], [1]], [[7, 33], [0]], [[4, 5, 6], [1]], [[4, 5, 6], [0, 1, 2]], [[2, 3, 4, 5], [1, 2]], [[100003], [0]], [[3, 0, 2], [1]]];
+        // (below 512 elements the js kernel runs)
+        const cases: Array<[number[], number[]]> = [[[1000], [0]], [[70, 33], [1]], [[70, 33], [0]], [[8, 9, 10], [1]], [[8, 9, 10], [0, 1, 2]], [[4, 6, 5, 7], [1, 2]], [[100003], [0]], [[30, 0, 20], [1]]];
         for (const [shape, dims] of cases)
           for (const layout of ['dense', 'offset', 'transposed'] as const) {
             const x = view(shape, dtype, layout);
@@ -268,6 +269,45 @@ if (!be) {
         }
         expect(worst, op).toBeLessThanOrEqual(2);
       }
+    });
+  });
+
+  describe('native conv2d', () => {
+    /** [x shape, w shape, geometry, bias] */
+    const cases: Array<[number[], number[], { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }, boolean]> = [
+      [[2, 3, 9, 11], [4, 3, 3, 3], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }, true],
+      [[3, 2, 8, 7], [5, 2, 3, 2], { stride: [2, 1], padding: [1, 2], dilation: [1, 1], groups: 1 }, false],
+      [[1, 4, 10, 10], [6, 2, 3, 3], { stride: [1, 2], padding: [2, 1], dilation: [2, 1], groups: 2 }, true],
+      [[2, 6, 5, 4], [6, 1, 1, 1], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 6 }, false],
+      [[3, 5, 4, 6], [7, 5, 1, 1], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }, true],
+      [[5, 1, 28, 28], [8, 1, 5, 5], { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 }, true],
+    ];
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`forward and both backward passes match the reference in ${dtype} (stride, padding, dilation, groups, 1x1)`, () => {
+        const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
+        for (const [xs, ws, g, withBias] of cases) {
+          const x = view(xs, dtype, 'offset'), w = view(ws, dtype);
+          const bias = withBias ? view([ws[0]!], dtype) : null;
+          const y = be.conv2d(x, w, g, bias);
+          const want = jsBackend.conv2d(x, w, g, bias);
+          expect(y.shape).toEqual(want.shape);
+          expect(values(y)).toBeAllClose(values(want), tol);
+          const grad = view(want.shape, dtype, 'transposed');
+          expect(values(be.conv2dBackwardInput(grad, w, xs, g))).toBeAllClose(values(jsBackend.conv2dBackwardInput(grad, w, xs, g)), tol);
+          expect(values(be.conv2dBackwardWeight(x, grad, ws, g))).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, ws, g)), tol);
+        }
+      });
+    }
+    it('gives the same bits on one, two and three threads', () => {
+      const x = view([6, 3, 20, 20], 'float32'), w = view([16, 3, 3, 3], 'float32');
+      const g = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+      const grad = view([6, 16, 20, 20], 'float32');
+      const runs = [1, 2, 3].map((n) => {
+        setNumThreads(n);
+        return [be.conv2d(x, w, g), be.conv2dBackwardInput(grad, w, x.shape, g), be.conv2dBackwardWeight(x, grad, w.shape, g)].map((v) => Array.from(v.data));
+      });
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
     });
   });
 

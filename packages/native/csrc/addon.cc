@@ -14,6 +14,7 @@
 
 #include "conv.h"
 #include "kernels.h"
+#include "optim.h"
 
 namespace {
 
@@ -426,6 +427,60 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- fused optimizer steps ----
+
+/** An optional typed array argument (null or undefined for none); false when it is neither. */
+bool optArr(napi_env env, napi_value v, Arr* out, bool* present) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  *present = t != napi_null && t != napi_undefined;
+  return !*present || getArr(env, v, out);
+}
+
+bool sameFloatArrays(const Arr* const* arrs, int n, size_t length) {
+  const napi_typedarray_type t = arrs[0]->type;
+  if (t != napi_float32_array && t != napi_float64_array) return false;
+  for (int i = 0; i < n; i++)
+    if (arrs[i]->type != t || arrs[i]->length != length) return false;
+  return true;
+}
+
+// adam(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, params): params = beta1, beta2,
+// stepSize, bc2Sqrt, eps, l2, decay, maximize, threads
+napi_value Adam(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  Arr p, g, m, v, vm;
+  bool hasMax;
+  const double* h;
+  size_t nh;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &p) || !getArr(env, argv[1], &g) || !getArr(env, argv[2], &m) ||
+      !getArr(env, argv[3], &v) || !optArr(env, argv[4], &vm, &hasMax) || !getParams(env, argv[5], &h, &nh) || nh < 9)
+    return fail(env, "adam: expected (param, grad, expAvg, expAvgSq, maxExpAvgSq, params)");
+  const Arr* all[] = {&p, &g, &m, &v, &vm};
+  if (!sameFloatArrays(all, hasMax ? 5 : 4, p.length)) return fail(env, "adam: the arrays must be of one float type and length");
+  TgAdamHyper hy{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7] != 0};
+  tg_adam(p.type == napi_float64_array, p.data, g.data, m.data, v.data, hasMax ? vm.data : nullptr, (int64_t)p.length, &hy, (int)h[8]);
+  return nullptr;
+}
+
+// sgd(param, grad, momentumBuffer | null, params): params = lr, momentum, dampening,
+// weightDecay, nesterov, maximize, firstStep, threads
+napi_value Sgd(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr p, g, b;
+  bool hasBuf;
+  const double* h;
+  size_t nh;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &p) || !getArr(env, argv[1], &g) || !optArr(env, argv[2], &b, &hasBuf) ||
+      !getParams(env, argv[3], &h, &nh) || nh < 8)
+    return fail(env, "sgd: expected (param, grad, momentumBuffer, params)");
+  const Arr* all[] = {&p, &g, &b};
+  if (!sameFloatArrays(all, hasBuf ? 3 : 2, p.length)) return fail(env, "sgd: the arrays must be of one float type and length");
+  TgSgdHyper hy{h[0], h[1], h[2], h[3], h[4] != 0, h[5] != 0, h[6] != 0};
+  tg_sgd(p.type == napi_float64_array, p.data, g.data, hasBuf ? b.data : nullptr, (int64_t)p.length, &hy, (int)h[7]);
+  return nullptr;
+}
+
 napi_value Isa_(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &s);
@@ -438,7 +493,7 @@ NAPI_MODULE_INIT() {
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"conv", Conv}, {"isa", Isa_}};
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"isa", Isa_}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);

@@ -1,4 +1,4 @@
-import { allocate, allocateUninitialized, getNumThreads, jsBackend, type Backend, type BinaryOp, type Conv2dGeometry, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
+import { allocate, allocateUninitialized, getNumThreads, jsBackend, type AdamHyper, type Backend, type SgdHyper, type BinaryOp, type Conv2dGeometry, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
 import type { Addon } from './addon.js';
 
 // The native kernels. Each reads and writes the tensors' own typed arrays (the addon gets their
@@ -169,7 +169,9 @@ function sameFloat(...vs: View[]): boolean {
  *   accumulated in float64;
  * - `conv2d`, `conv2dBackwardInput`, `conv2dBackwardWeight` on float32/float64 (any stride,
  *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
- *   to contiguous arrays first.
+ *   to contiguous arrays first;
+ * - `adamUpdate`, `sgdUpdate`: the reference's float64 arithmetic in the same order, stores
+ *   rounded, so the same bits as the js kernels, split across the thread pool.
  * @internal
  */
 export function makeNativeBackend(addon: Addon): Backend {
@@ -254,6 +256,26 @@ export function makeNativeBackend(addon: Addon): Backend {
       if (dw.size === 0) return dw;
       addon.conv(2, packed(x), packed(grad), null, dw.data as FloatArray, p);
       return dw;
+    },
+
+    adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void {
+      const C = param.constructor;
+      if (param.length < MIN_NATIVE || grad.constructor !== C || expAvg.constructor !== C || expAvgSq.constructor !== C || (maxExpAvgSq && maxExpAvgSq.constructor !== C)) {
+        jsBackend.adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+        return;
+      }
+      params.set([h.beta1, h.beta2, h.stepSize, h.bc2Sqrt, h.eps, h.l2, h.decay, h.maximize ? 1 : 0, getNumThreads()]);
+      addon.adam(param, grad, expAvg, expAvgSq, maxExpAvgSq, params);
+    },
+
+    sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void {
+      const buf = h.momentum !== 0 ? momentumBuffer : null;
+      if (param.length < MIN_NATIVE || grad.constructor !== param.constructor || (buf && buf.constructor !== param.constructor)) {
+        jsBackend.sgdUpdate(param, grad, momentumBuffer, h);
+        return;
+      }
+      params.set([h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov ? 1 : 0, h.maximize ? 1 : 0, h.firstStep ? 1 : 0, getNumThreads()]);
+      addon.sgd(param, grad, buf, params);
     },
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {

@@ -311,6 +311,46 @@ if (!be) {
     });
   });
 
+  describe('native fused optimizer steps', () => {
+    const arr = (dtype: 'float32' | 'float64', n: number, positive = false) => {
+      const v = view([n], dtype);
+      return (positive ? v.data.map(Math.abs) : v.data).slice(0, n) as Float32Array | Float64Array;
+    };
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`adamUpdate gives the reference's bits in ${dtype}, every variant, on 1-3 threads`, () => {
+        const base = { beta1: 0.9, beta2: 0.999, stepSize: 0.01, bc2Sqrt: Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, l2: 0, decay: 1, maximize: false };
+        const variants = [base, { ...base, l2: 0.01 }, { ...base, decay: 0.999, maximize: true }, { ...base, l2: 0.1, decay: 0.99 }];
+        for (const h of variants)
+          for (const amsgrad of [false, true])
+            for (const threads of [1, 2, 3]) {
+              setNumThreads(threads);
+              const n = 70001;
+              const p = arr(dtype, n), g = arr(dtype, n), m = arr(dtype, n), v = arr(dtype, n, true), vm = amsgrad ? arr(dtype, n, true) : null;
+              const [p2, m2, v2, vm2] = [p.slice(), m.slice(), v.slice(), vm?.slice() ?? null];
+              be.adamUpdate(p, g, m, v, vm, h);
+              jsBackend.adamUpdate(p2, g, m2, v2, vm2, h);
+              expect(Array.from(p)).toEqual(Array.from(p2));
+              expect(Array.from(m)).toEqual(Array.from(m2));
+              expect(Array.from(v)).toEqual(Array.from(v2));
+              if (vm) expect(Array.from(vm)).toEqual(Array.from(vm2!));
+            }
+      });
+      it(`sgdUpdate gives the reference's bits in ${dtype}, every variant`, () => {
+        const base = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, firstStep: false };
+        const variants = [base, { ...base, momentum: 0 }, { ...base, nesterov: true, weightDecay: 0.01 }, { ...base, dampening: 0.5, maximize: true }, { ...base, firstStep: true }];
+        for (const h of variants) {
+          const n = 70001;
+          const p = arr(dtype, n), g = arr(dtype, n), b = arr(dtype, n);
+          const [p2, b2] = [p.slice(), b.slice()];
+          be.sgdUpdate(p, g, b, h);
+          jsBackend.sgdUpdate(p2, g, b2, h);
+          expect(Array.from(p)).toEqual(Array.from(p2));
+          expect(Array.from(b)).toEqual(Array.from(b2));
+        }
+      });
+    }
+  });
+
   describe('other instruction sets', () => {
     // the kernels for AVX2 and the portable ones, forced in a child process
     for (const isa of ['avx2', 'generic']) {

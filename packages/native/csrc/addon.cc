@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 #include "conv.h"
 #include "kernels.h"
@@ -481,6 +482,112 @@ napi_value Sgd(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- sum over any set of dims of a strided input: sumDims(x, out, params) ----
+// params = threads, xOff, nk, nr, kept shape[nk], kept strides[nk], reduced shape[nr], reduced
+// strides[nr]. out is contiguous over the kept dims in order. Each output element is one task's:
+// its reduced elements are added in row-major order (8 running sums over the innermost run when
+// it is contiguous, combined in a fixed order), so the bits do not depend on the thread count.
+
+constexpr int MAX_RED = 16;
+constexpr int64_t SUMDIMS_CHUNK = 64;  // output elements per task
+
+template <typename T> struct SumDimsJob {
+  const T* x;
+  T* out;
+  int nk, nr;
+  int64_t ks[MAX_RED], kst[MAX_RED], rs[MAX_RED], rst[MAX_RED];
+  int64_t nout;
+
+  double line(const T* p, int64_t n, int64_t st) const {
+    if (st != 1) {
+      double s = 0;
+      for (int64_t i = 0; i < n; i++) s += (double)p[i * st];
+      return s;
+    }
+    double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      for (int k = 0; k < 8; k++) l[k] += (double)p[i + k];
+    for (int k = 0; i < n; i++, k++) l[k] += (double)p[i];
+    return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+  }
+
+  double one(int64_t o) const {
+    int64_t base = 0;
+    for (int d = nk - 1; d >= 0; d--) {
+      base += (o % ks[d]) * kst[d];
+      o /= ks[d];
+    }
+    if (nr == 0) return (double)x[base];
+    const int last = nr - 1;
+    int64_t idx[MAX_RED] = {0};
+    double s = 0;
+    int64_t p = base;
+    for (;;) {
+      s += line(x + p, rs[last], rst[last]);
+      int d = last - 1;
+      for (; d >= 0; d--) {
+        p += rst[d];
+        if (++idx[d] < rs[d]) break;
+        p -= rst[d] * rs[d];
+        idx[d] = 0;
+      }
+      if (d < 0) return s;
+    }
+  }
+
+  static void task(void* ctx, int64_t t) {
+    SumDimsJob* j = (SumDimsJob*)ctx;
+    const int64_t o0 = t * SUMDIMS_CHUNK, o1 = o0 + SUMDIMS_CHUNK < j->nout ? o0 + SUMDIMS_CHUNK : j->nout;
+    for (int64_t o = o0; o < o1; o++) j->out[o] = (T)j->one(o);
+  }
+};
+
+napi_value SumDims(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 4)
+    return fail(env, "sumDims: expected (x, out, params)");
+  if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "sumDims: x and out must both be Float32Array or both Float64Array");
+  const int nk = (int)p[2], nr = (int)p[3];
+  if (nk < 0 || nr < 0 || nk > MAX_RED || nr > MAX_RED || np < 4 + 2 * (size_t)(nk + nr)) return fail(env, "sumDims: bad params");
+  auto fill = [&](auto& j) {
+    j.nk = nk;
+    j.nr = nr;
+    j.nout = 1;
+    int64_t work = 1;
+    for (int d = 0; d < nk; d++) {
+      j.ks[d] = (int64_t)p[4 + d];
+      j.kst[d] = (int64_t)p[4 + nk + d];
+      j.nout *= j.ks[d];
+    }
+    for (int d = 0; d < nr; d++) {
+      j.rs[d] = (int64_t)p[4 + 2 * nk + d];
+      j.rst[d] = (int64_t)p[4 + 2 * nk + nr + d];
+      work *= j.rs[d];
+    }
+    if (j.nout == 0) return;
+    const int threads = j.nout * work < (1 << 16) ? 1 : (int)p[0];
+    tg_parallel((j.nout + SUMDIMS_CHUNK - 1) / SUMDIMS_CHUNK, threads, std::remove_reference<decltype(j)>::type::task, &j);
+  };
+  const int64_t off = (int64_t)p[1];
+  if (x.type == napi_float32_array) {
+    SumDimsJob<float> j;
+    j.x = (const float*)x.data + off;
+    j.out = (float*)o.data;
+    fill(j);
+  } else {
+    SumDimsJob<double> j;
+    j.x = (const double*)x.data + off;
+    j.out = (double*)o.data;
+    fill(j);
+  }
+  return nullptr;
+}
+
 napi_value Isa_(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &s);
@@ -493,7 +600,7 @@ NAPI_MODULE_INIT() {
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"isa", Isa_}};
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"isa", Isa_}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);

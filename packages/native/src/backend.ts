@@ -26,7 +26,7 @@ const MAX_ND = 16;
 const MIN_NATIVE = 512;
 
 /** One parameter block reused by every call (the addon reads it before returning). */
-const params = new Float64Array(5 + 3 * MAX_ND);
+const params = new Float64Array(5 + 4 * MAX_ND);
 
 /** The float array type of `dtype`, or null for int32/bool. */
 function floatCtor(dtype: DType): typeof Float32Array | typeof Float64Array | null {
@@ -149,6 +149,41 @@ function convParams(xShape: readonly number[], wShape: readonly number[], g: Con
   return params;
 }
 
+/**
+ * Sum over any dims of any strided float view (e.g. a convolution's bias gradient, dims 0, 2, 3):
+ * kept and reduced dims each merged where they are neighbours in memory order. Falls back to the
+ * js kernel past MAX_ND groups.
+ */
+function sumDims(addon: Addon, x: View, dims: readonly number[], outDtype: DType): View {
+  const red = new Set(dims);
+  const ks: number[] = [], kst: number[] = [], rs: number[] = [], rst: number[] = [];
+  let lastKind: boolean | null = null;
+  for (let d = 0; d < x.shape.length; d++) {
+    const n = x.shape[d]!, st = x.stride[d]!, r = red.has(d);
+    if (n === 1) continue;
+    const [S, T] = r ? [rs, rst] : [ks, kst];
+    const k = S.length - 1;
+    if (lastKind === r && k >= 0 && T[k] === st * n) {
+      S[k]! *= n;
+      T[k] = st;
+    } else {
+      S.push(n);
+      T.push(st);
+    }
+    lastKind = r;
+  }
+  const out = fresh(outDtype, x.shape.map((n, d) => (red.has(d) ? 1 : n)));
+  if (out.size === 0) return out;
+  if (ks.length > MAX_ND || rs.length > MAX_ND) return jsBackend.reduce('sum', x, dims, outDtype);
+  params[0] = getNumThreads();
+  params[1] = x.offset;
+  params[2] = ks.length;
+  params[3] = rs.length;
+  params.set([...ks, ...kst, ...rs, ...rst], 4);
+  addon.sumDims(x.data as FloatArray, out.data as FloatArray, params);
+  return out;
+}
+
 /** True when every view holds float32, or every one float64 (the conv kernels take one type). */
 function sameFloat(...vs: View[]): boolean {
   const C = vs[0]!.data.constructor;
@@ -165,8 +200,8 @@ function sameFloat(...vs: View[]): boolean {
  * - `unary` / `unaryInto` for exp, log, tanh, sigmoid (float32; Cephes' polynomials, within 2
  *   ulp), relu and neg (float32, float64) on contiguous input and output (strided inputs and
  *   float64 exp/log/tanh/sigmoid go to the js kernel);
- * - `reduce` sum over a run of neighbouring dims of a contiguous float32/float64 input,
- *   accumulated in float64;
+ * - `reduce` sum over any dims of a float32/float64 input (any strides), accumulated in
+ *   float64;
  * - `conv2d`, `conv2dBackwardInput`, `conv2dBackwardWeight` on float32/float64 (any stride,
  *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
  *   to contiguous arrays first;
@@ -280,9 +315,8 @@ export function makeNativeBackend(addon: Addon): Backend {
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
       const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
-      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || d1 - d0 !== dims.length - 1 || !isFloat(x, outDtype) || !isContiguous(x)) {
-        return jsBackend.reduce(op, x, dims, outDtype);
-      }
+      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || !isFloat(x, outDtype)) return jsBackend.reduce(op, x, dims, outDtype);
+      if (d1 - d0 !== dims.length - 1 || !isContiguous(x)) return sumDims(addon, x, dims, outDtype);
       let outer = 1, r = 1, inner = 1;
       for (let d = 0; d < x.shape.length; d++) {
         const n = x.shape[d]!;

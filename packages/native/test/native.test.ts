@@ -225,9 +225,10 @@ if (!be) {
               expect(values(out)).toBeAllClose(want, tol);
             }
       });
-      it(`sum over leading, middle, trailing and all dims matches the reference in ${dtype}`, () => {
+      it(`sum over leading, middle, trailing, all and scattered dims matches the reference in ${dtype}, strided input included`, () => {
         // (below 512 elements the js kernel runs)
-        const cases: Array<[number[], number[]]> = [[[1000], [0]], [[70, 33], [1]], [[70, 33], [0]], [[8, 9, 10], [1]], [[8, 9, 10], [0, 1, 2]], [[4, 6, 5, 7], [1, 2]], [[100003], [0]], [[30, 0, 20], [1]]];
+        const cases: Array<[number[], number[]]> = [[[1000], [0]], [[70, 33], [1]], [[70, 33], [0]], [[8, 9, 10], [1]], [[8, 9, 10], [0, 1, 2]], [[4, 6, 5, 7], [1, 2]], [[100003], [0]], [[30, 0, 20], [1]],
+          [[4, 6, 5, 7], [0, 2]], [[16, 8, 6, 6], [0, 2, 3]], [[9, 10, 11], [0, 2]]];
         for (const [shape, dims] of cases)
           for (const layout of ['dense', 'offset', 'transposed'] as const) {
             const x = view(shape, dtype, layout);

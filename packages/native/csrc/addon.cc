@@ -588,6 +588,112 @@ napi_value SumDims(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- max pooling: maxPool(x, out, argmax, params) ----
+// params = planes, H, W, Ho, Wo, kH, kW, sh, sw, ph, pw, dh, dw, threads; x contiguous
+// [planes, H, W], out and argmax [planes, Ho, Wo] with argmax the flat index ih * W + iw of the
+// chosen element in its plane (the first maximum; NaN wins, as the reference).
+
+template <typename T> struct MaxPoolJob {
+  const T* x;
+  T* out;
+  int32_t* arg;
+  int64_t H, W, Ho, Wo, kH, kW, sh, sw, ph, pw, dh, dw;
+  static void task(void* ctx, int64_t pl) {
+    const MaxPoolJob& j = *(MaxPoolJob*)ctx;
+    const T* x = j.x + pl * j.H * j.W;
+    for (int64_t oh = 0; oh < j.Ho; oh++)
+      for (int64_t ow = 0; ow < j.Wo; ow++) {
+        T best = -INFINITY;
+        int64_t at = -1;
+        for (int64_t kh = 0; kh < j.kH; kh++) {
+          const int64_t ih = oh * j.sh - j.ph + kh * j.dh;
+          if (ih < 0 || ih >= j.H) continue;
+          for (int64_t kw = 0; kw < j.kW; kw++) {
+            const int64_t iw = ow * j.sw - j.pw + kw * j.dw;
+            if (iw < 0 || iw >= j.W) continue;
+            const T v = x[ih * j.W + iw];
+            if (v > best || at < 0 || (v != v && best == best)) {
+              best = v;
+              at = ih * j.W + iw;
+            }
+          }
+        }
+        const int64_t o = (pl * j.Ho + oh) * j.Wo + ow;
+        j.out[o] = best;
+        j.arg[o] = (int32_t)at;
+      }
+  }
+};
+
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr x, o, a;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getArr(env, argv[2], &a) ||
+      !getParams(env, argv[3], &p, &np) || np < 14)
+    return fail(env, "maxPool: expected (x, out, argmax, params)");
+  if (x.type != o.type || a.type != napi_int32_array || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "maxPool: x and out must be of one float type, argmax an Int32Array");
+  const int64_t planes = (int64_t)p[0];
+  const int threads = planes * (int64_t)p[3] * (int64_t)p[4] * (int64_t)p[5] * (int64_t)p[6] < (1 << 15) ? 1 : (int)p[13];
+  auto run = [&](auto* xd, auto* od) {
+    typedef typename std::remove_const<typename std::remove_pointer<decltype(xd)>::type>::type T;
+    MaxPoolJob<T> j{xd, od, (int32_t*)a.data, (int64_t)p[1], (int64_t)p[2], (int64_t)p[3], (int64_t)p[4], (int64_t)p[5], (int64_t)p[6],
+                    (int64_t)p[7], (int64_t)p[8], (int64_t)p[9], (int64_t)p[10], (int64_t)p[11], (int64_t)p[12]};
+    tg_parallel(planes, threads, MaxPoolJob<T>::task, &j);
+  };
+  if (x.type == napi_float32_array) run((const float*)x.data, (float*)o.data);
+  else run((const double*)x.data, (double*)o.data);
+  return nullptr;
+}
+
+// ---- scatter-add along the last dim: scatterAddRows(out, index, src, params) ----
+// params = rows, M (out's last dim), L (index's last dim), threads; out [rows, M], index and src
+// [rows, L], all contiguous. out[r, index[r, j]] += src[r, j] for j in order; rows are
+// independent. The op checks the indices first; one outside [0, M) is skipped here rather than
+// written outside its row.
+
+template <typename T> struct ScatterRowsJob {
+  T* out;
+  const int32_t* idx;
+  const T* src;
+  int64_t M, L;
+  static void task(void* ctx, int64_t r) {
+    const ScatterRowsJob& j = *(ScatterRowsJob*)ctx;
+    T* o = j.out + r * j.M;
+    const int32_t* ix = j.idx + r * j.L;
+    const T* s = j.src + r * j.L;
+    for (int64_t i = 0; i < j.L; i++) {
+      const int64_t k = ix[i];
+      if (k >= 0 && k < j.M) o[k] += s[i];
+    }
+  }
+};
+
+napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr o, ix, s;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &o) || !getArr(env, argv[1], &ix) || !getArr(env, argv[2], &s) ||
+      !getParams(env, argv[3], &p, &np) || np < 4)
+    return fail(env, "scatterAddRows: expected (out, index, src, params)");
+  if (o.type != s.type || ix.type != napi_int32_array || (o.type != napi_float32_array && o.type != napi_float64_array))
+    return fail(env, "scatterAddRows: out and src must be of one float type, index an Int32Array");
+  const int64_t rows = (int64_t)p[0], M = (int64_t)p[1], L = (int64_t)p[2];
+  if ((size_t)(rows * M) > o.length || (size_t)(rows * L) > ix.length || (size_t)(rows * L) > s.length) return fail(env, "scatterAddRows: arrays too short");
+  const int threads = rows * L < (1 << 15) ? 1 : (int)p[3];
+  if (o.type == napi_float32_array) {
+    ScatterRowsJob<float> j{(float*)o.data, (const int32_t*)ix.data, (const float*)s.data, M, L};
+    tg_parallel(rows, threads, ScatterRowsJob<float>::task, &j);
+  } else {
+    ScatterRowsJob<double> j{(double*)o.data, (const int32_t*)ix.data, (const double*)s.data, M, L};
+    tg_parallel(rows, threads, ScatterRowsJob<double>::task, &j);
+  }
+  return nullptr;
+}
+
 napi_value Isa_(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &s);
@@ -600,7 +706,7 @@ NAPI_MODULE_INIT() {
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"isa", Isa_}};
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"maxPool", MaxPool}, {"scatterAddRows", ScatterAddRows}, {"isa", Isa_}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);

@@ -205,6 +205,8 @@ function sameFloat(...vs: View[]): boolean {
  * - `conv2d`, `conv2dBackwardInput`, `conv2dBackwardWeight` on float32/float64 (any stride,
  *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
  *   to contiguous arrays first;
+ * - `maxPool2d` (float32/float64, any geometry) and `scatterAdd` along the last dim with
+ *   contiguous int32 index and src (the route of maxPool2d's gradient);
  * - `adamUpdate`, `sgdUpdate`: the reference's float64 arithmetic in the same order, stores
  *   rounded, so the same bits as the js kernels, split across the thread pool.
  * @internal
@@ -311,6 +313,37 @@ export function makeNativeBackend(addon: Addon): Backend {
       }
       params.set([h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov ? 1 : 0, h.maximize ? 1 : 0, h.firstStep ? 1 : 0, getNumThreads()]);
       addon.sgd(param, grad, buf, params);
+    },
+
+    maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out: View; argmax: View } {
+      if (!sameFloat(x) || x.size === 0) return jsBackend.maxPool2d(x, kernel, g);
+      const [N, C, H, W] = x.shape as [number, number, number, number];
+      const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
+      const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);
+      const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', [N, C, Ho, Wo]);
+      const argmax = fresh('int32', [N, C, Ho, Wo]);
+      if (out.size === 0) return { out, argmax };
+      params.set([N * C, H, W, Ho, Wo, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], getNumThreads()]);
+      addon.maxPool(packed(x), out.data as FloatArray, argmax.data as Int32Array, params);
+      return { out, argmax };
+    },
+
+    scatterAdd(x: View, dim: number, index: View, src: View): View {
+      // the last dim with contiguous index and src of x's float type (maxPool2d's gradient routes
+      // through here); anything else goes to the reference
+      const nd = x.shape.length;
+      const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);
+      if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return jsBackend.scatterAdd(x, dim, index, src);
+      const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', x.shape);
+      if (x.stride.every((s) => s === 0)) out.data.fill(x.data[x.offset]!);
+      else jsBackend.assign(out, x);
+      const M = x.shape[nd - 1]!, L = index.shape[nd - 1]!;
+      params[0] = L === 0 ? 0 : index.size / L;
+      params[1] = M;
+      params[2] = L;
+      params[3] = getNumThreads();
+      addon.scatterAddRows(out.data as FloatArray, (index.data as Int32Array).subarray(index.offset), (src.data as FloatArray).subarray(src.offset), params);
+      return out;
     },
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {

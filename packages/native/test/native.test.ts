@@ -312,6 +312,33 @@ if (!be) {
     });
   });
 
+  describe('native max pooling and its gradient route', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`maxPool2d gives the reference's values and argmax in ${dtype} (stride, padding, dilation, NaN)`, () => {
+        const cases: Array<[number[], [number, number], { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }]> = [
+          [[4, 8, 26, 26], [2, 2], { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+          [[2, 3, 11, 9], [3, 2], { stride: [2, 1], padding: [1, 1], dilation: [1, 2], groups: 1 }],
+        ];
+        for (const [xs, k, g] of cases) {
+          const x = view(xs, dtype, 'transposed');
+          x.data[5] = NaN;
+          const got = be.maxPool2d(x, k, g), want = jsBackend.maxPool2d(x, k, g);
+          expect(got.out.shape).toEqual(want.out.shape);
+          expect(values(got.out)).toEqual(values(want.out));
+          expect(values(got.argmax)).toEqual(values(want.argmax));
+        }
+      });
+      it(`scatterAdd along the last dim gives the reference's bits in ${dtype}, duplicate indices included`, () => {
+        const [R, M, L] = [40, 50, 30];
+        const index: View = { data: Int32Array.from({ length: R * L + 2 }, (_, i) => (i * 7919) % M), shape: [4, 10, L], stride: [10 * L, L, 1], offset: 2, size: R * L };
+        const src = view([4, 10, L], dtype, 'offset');
+        for (const x of [view([4, 10, M], dtype, 'transposed'), { ...view([1], dtype), shape: [4, 10, M], stride: [0, 0, 0], size: R * M }]) {
+          expect(values(be.scatterAdd(x, 2, index, src))).toEqual(values(jsBackend.scatterAdd(x, 2, index, src)));
+        }
+      });
+    }
+  });
+
   describe('native fused optimizer steps', () => {
     const arr = (dtype: 'float32' | 'float64', n: number, positive = false) => {
       const v = view([n], dtype);

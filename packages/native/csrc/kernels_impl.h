@@ -198,6 +198,26 @@ template <typename T> struct Gemm {
   void run() {
     const int64_t M = g->M, N = g->N, K = g->K, B = g->batch;
     if (B == 0 || M == 0 || N == 0) return;
+    // many batches: a chunk at a time, so the packed operands stay under ~64 MB
+    const int64_t perBatch = ((M + MR - 1) / MR * MR + (N + NR - 1) / NR * NR) * K * (int64_t)sizeof(T);
+    const int64_t chunk = perBatch > 0 ? (64 << 20) / perBatch : B;
+    if (B > 1 && chunk < B) {
+      const int64_t step = chunk < 1 ? 1 : chunk;
+      for (int64_t b0 = 0; b0 < B; b0 += step) {
+        TgGemmArgs sub = *g;
+        sub.batch = B - b0 < step ? B - b0 : step;
+        sub.a = a + b0 * g->as0;
+        sub.b = b + b0 * g->bs0;
+        sub.c = c + b0 * M * N;
+        Gemm part;
+        part.g = &sub;
+        part.a = (const T*)sub.a;
+        part.b = (const T*)sub.b;
+        part.c = (T*)sub.c;
+        part.run();
+      }
+      return;
+    }
     if (K == 0) {
       if (!g->accumulate) memset(c, 0, (size_t)(B * M * N) * sizeof(T));
       return;

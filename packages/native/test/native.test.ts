@@ -164,6 +164,18 @@ if (!be) {
       expect(values(be.matmul(flipped, y, 'float64'))).toBeAllClose(values(jsBackend.matmul(flipped, y, 'float64')), { rtol: 1e-12, atol: 1e-12 });
     });
 
+    it('multiplies many batches a chunk at a time (packed operands over 64 MB), as one batch at a time', () => {
+      // 250 batches of [1, 1024] x [1024, 64] (the weight shared, stride 0) pack ~78 MB: chunks
+      // of 215 batches (each batch's packed slivers take ~311 KB)
+      const a = view([250, 1, 1024], 'float32', 'offset');
+      const w = view([1024, 64], 'float32');
+      const b: View = { ...w, shape: [250, 1024, 64], stride: [0, 64, 1], size: 250 * 1024 * 64 };
+      const all = be.matmul(a, b, 'float32');
+      const one = (p: number) => be.matmul({ ...a, shape: [1, 1, 1024], offset: a.offset + p * 1024, size: 1024 }, { ...b, shape: [1, 1024, 64], size: 1024 * 64 }, 'float32');
+      for (const p of [0, 1, 214, 215, 249]) expect(Array.from(all.data.subarray(p * 64, (p + 1) * 64))).toEqual(Array.from(one(p).data));
+      expect(values(all)).toBeAllClose(values(jsBackend.matmul(a, b, 'float32')), { rtol: 1e-4, atol: 1e-4 });
+    });
+
     it('gives the same bits on one, two and three threads', () => {
       for (const dtype of ['float32', 'float64'] as const) {
         const a = view([2, 300, 257], dtype);

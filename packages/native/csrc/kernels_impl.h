@@ -34,11 +34,11 @@ typedef int32_t vi __attribute__((vector_size(TG_VBYTES)));
 template <typename T> struct Tr;
 template <> struct Tr<float> {
   typedef vf V;
-  enum { W = TG_VBYTES / 4, MR = TG_SMR, KC = TG_SKC };
+  static constexpr int W = TG_VBYTES / 4, MR = TG_SMR, KC = TG_SKC;
 };
 template <> struct Tr<double> {
   typedef vd V;
-  enum { W = TG_VBYTES / 8, MR = TG_DMR, KC = TG_DKC };
+  static constexpr int W = TG_VBYTES / 8, MR = TG_DMR, KC = TG_DKC;
 };
 
 template <typename V, typename T> inline V loadu(const T* p) {
@@ -130,7 +130,7 @@ void packSliver(const T* src, int64_t rs, int64_t cs, int64_t rv, int64_t K, int
 }
 
 template <typename T> struct Gemm {
-  enum { MR = Tr<T>::MR, NV = 2, NR = NV * Tr<T>::W, KC = Tr<T>::KC };
+  static constexpr int64_t MR = Tr<T>::MR, NV = 2, NR = NV * Tr<T>::W, KC = Tr<T>::KC;
   const TgGemmArgs* g;
   const T* a;
   const T* b;

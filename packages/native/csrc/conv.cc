@@ -31,7 +31,9 @@ template <typename T> void im2col(const T* x, const TgConvDims& d, T* cols) {
           const T* src = x + (c * H + ih) * W;
           const int64_t off = kw * d.dw - d.pw;
           if (d.sw == 1 && off >= 0 && off + Wo <= W) {
-            memcpy(dst, src + off, (size_t)Wo * sizeof(T));
+            // a plain loop: rows are short (a call to memcpy per row cost more than the copy)
+            const T* s = src + off;
+            for (int64_t ow = 0; ow < Wo; ow++) dst[ow] = s[ow];
             continue;
           }
           for (int64_t ow = 0; ow < Wo; ow++) {

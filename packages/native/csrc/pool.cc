@@ -114,8 +114,11 @@ Pool* pool() {
 }
 
 std::mutex scratchLock;
-void* scratch = nullptr;
-size_t scratchBytes = 0;
+// a few cached blocks: a convolution holds its column matrices while the GEMM packs its
+// operands, and each would otherwise map fresh pages (and fault them in) on every call
+constexpr int SLOTS = 4;
+void* cached[SLOTS] = {};
+size_t cachedBytes[SLOTS] = {};
 
 }  // namespace
 
@@ -130,14 +133,17 @@ void tg_parallel(int64_t ntasks, int nthreads, void (*fn)(void*, int64_t), void*
   pool()->run(ntasks, nthreads, fn, ctx);
 }
 
-// One cached block (the last one given back) saves the page faults of a fresh large allocation
-// on every product; concurrent callers that find it taken allocate their own.
+// Blocks given back are kept (up to SLOTS, the largest ones) and handed out again: the smallest
+// that fits. Concurrent callers that find none allocate their own.
 void* tg_scratch_take(size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(scratchLock);
-    if (scratch && scratchBytes >= bytes) {
-      void* p = scratch;
-      scratch = nullptr;
+    int best = -1;
+    for (int i = 0; i < SLOTS; i++)
+      if (cached[i] && cachedBytes[i] >= bytes && (best < 0 || cachedBytes[i] < cachedBytes[best])) best = i;
+    if (best >= 0) {
+      void* p = cached[best];
+      cached[best] = nullptr;
       return p;
     }
   }
@@ -151,14 +157,23 @@ void* tg_scratch_take(size_t bytes) {
 
 void tg_scratch_give(void* p) {
   char* raw = (char*)p - 64;
-  size_t bytes = *(size_t*)raw;
+  const size_t bytes = *(size_t*)raw;
   std::lock_guard<std::mutex> lock(scratchLock);
-  if (scratch && scratchBytes >= bytes) {
-    std::free(raw);
-    return;
+  int slot = -1;
+  for (int i = 0; i < SLOTS && slot < 0; i++)
+    if (!cached[i]) slot = i;
+  if (slot < 0) {
+    // all full: replace the smallest if this one is larger
+    slot = 0;
+    for (int i = 1; i < SLOTS; i++)
+      if (cachedBytes[i] < cachedBytes[slot]) slot = i;
+    if (cachedBytes[slot] >= bytes) {
+      std::free(raw);
+      return;
+    }
+    std::free((char*)cached[slot] - 64);
   }
-  if (scratch) std::free((char*)scratch - 64);
-  scratch = p;
-  scratchBytes = bytes;
+  cached[slot] = p;
+  cachedBytes[slot] = bytes;
 }
 }

@@ -3,7 +3,7 @@
 // Each column runs in a child process of its own, so that one framework's heap, threads and
 // caches do not bias the next.
 //
-// Options: --only=gemm,mlp (figure id prefixes)  --no-tfjs  --no-torch  --no-c  --no-js  --threads=N
+// Options: --only=gemm,mlp (figure id prefixes)  --no-tfjs  --no-torch  --no-c  --no-js  --no-native  --threads=N
 //          --epochs (also time one epoch of real MNIST, 60,000 images, for the MLP and the convnet)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,14 @@ async function runColumn(name: string): Promise<ColumnResult> {
       }
       return { values: obj(v), note: `tapegrad wasm: ${threads} thread(s), instruction set ${getCpuCapability()} (TAPEGRAD_RELAXED_SIMD=0 for plain simd128)` };
     }
+    case 'tg-native': {
+      // @tapegrad/native registers the 'native' backend when its addon was built at install
+      const native = await import('@tapegrad/native');
+      const st = native.nativeStatus();
+      if (!st.available) return { values: {}, error: `the native addon is unavailable: ${st.reason}` };
+      const v = runTapegrad('native', figs.filter((f) => !f.id.startsWith('epoch')), log);
+      return { values: obj(v), note: `tapegrad native: ${threads} thread(s), instruction set ${st.isa} (kernels it lacks run on the js reference)` };
+    }
     case 'tfjs-cpu':
     case 'tfjs-wasm': {
       const t = loadTfjs(log);
@@ -78,6 +86,7 @@ if (column) {
   // parent: one child per column, then the table
   const names = [
     ...(flag('no-js') ? [] : ['tg-js']), 'tg-wasm',
+    ...(flag('no-native') ? [] : ['tg-native']),
     ...(flag('no-tfjs') ? [] : ['tfjs-cpu', 'tfjs-wasm']),
     ...(flag('no-torch') ? [] : ['torch']),
     ...(flag('no-c') || !figs.some((f) => C_FIGURES.includes(f.id)) ? [] : ['c', 'c-cold']),

@@ -6,7 +6,7 @@ import { gemmShape, transposes, type Figure } from './figures.js';
 import { timeMs, timeUs } from './timing.js';
 
 /** tapegrad on one backend: every figure, keyed by id (undefined when skipped). */
-export function runTapegrad(backend: 'js' | 'wasm', figs: Figure[], log: (s: string) => void): Map<string, number> {
+export function runTapegrad(backend: 'js' | 'wasm' | 'native', figs: Figure[], log: (s: string) => void): Map<string, number> {
   setBackend(backend);
   manualSeed(0);
   const out = new Map<string, number>();

@@ -9,6 +9,8 @@ import { IndexRangeError } from '../src/kernels/index-range-error.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { relaxedSimdSupported, streamRuntime, wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
+import { loadAddon } from '../../native/src/addon.js';
+import { makeNativeBackend } from '../../native/src/backend.js';
 
 // Conformance: every kernel of the Backend interface on the wasm backend against the JS
 // reference, on random shapes, odd sizes (1, 3, 17, 1000), non-contiguous views (transposed,
@@ -19,7 +21,12 @@ import { startThreads } from '../src/kernels/wasm/threads.js';
 // within 1e-5 relative (both accumulate in float64, in different orders); matrix products
 // and convolutions within 2e-6 * sqrt(K) * (|a||b| scale) as float32 accumulation order differs.
 
-const backends: Backend[] = [wasmBackend];
+// The native backend (@tapegrad/native) when its addon was built here; its conformance is
+// skipped, with the reason shown, when not. Made without registering it, so that the backends
+// core lists stay js and wasm.
+const nativeLoad = loadAddon();
+const backends: Backend[] = [wasmBackend, ...(nativeLoad.addon ? [makeNativeBackend(nativeLoad.addon)] : [])];
+if (!nativeLoad.addon) describe('native backend', () => it.skip(`conformance skipped: the addon is unavailable (${nativeLoad.reason})`, () => {}));
 
 /** A deterministic normal(0, 1) float32 array. */
 let seed = 1;

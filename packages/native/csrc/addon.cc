@@ -1,0 +1,716 @@
+// The N-API entry points of @tapegrad/native. Every function works on the tensors' own typed
+// arrays (N-API hands out their memory; no copy in or out) and takes its integer arguments as
+// one Float64Array of parameters, which costs one N-API call instead of one per number.
+//
+// The instruction set is chosen once at load by CPUID (AVX-512 > AVX2+FMA > generic);
+// TAPEGRAD_NATIVE_ISA=avx2|generic forces a lower one (used by the tests).
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+
+#include "conv.h"
+#include "kernels.h"
+#include "optim.h"
+
+namespace {
+
+// ---- instruction set dispatch ----
+
+struct Isa {
+  const char* name;
+  void (*sgemm)(const TgGemmArgs*);
+  void (*dgemm)(const TgGemmArgs*);
+  void (*unaryF32)(int, const float*, float*, int64_t);
+};
+
+Isa chooseIsa() {
+  const char* force = std::getenv("TAPEGRAD_NATIVE_ISA");
+  auto forced = [&](const char* n) { return force && std::strcmp(force, n) == 0; };
+  bool genericOnly = forced("generic");
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+  bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  bool avx512 = false, avx2 = false;
+#endif
+  if (!genericOnly && !forced("avx2") && avx512 && tg_available_avx512())
+    return {"avx512", tg_sgemm_avx512, tg_dgemm_avx512, tg_unary_f32_avx512};
+  if (!genericOnly && avx2 && tg_available_avx2()) return {"avx2", tg_sgemm_avx2, tg_dgemm_avx2, tg_unary_f32_avx2};
+  return {"generic", tg_sgemm_generic, tg_dgemm_generic, tg_unary_f32_generic};
+}
+
+const Isa isa = chooseIsa();
+
+// ---- N-API helpers ----
+
+struct Arr {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+bool getArr(napi_env env, napi_value v, Arr* out) {
+  napi_value buf;
+  size_t off;
+  return napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buf, &off) == napi_ok;
+}
+
+napi_value fail(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+template <int N> bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != N) return false;
+  return true;
+}
+
+/** The parameter block: a Float64Array of integers (offsets, strides, sizes). */
+bool getParams(napi_env env, napi_value v, const double** p, size_t* n) {
+  Arr a;
+  if (!getArr(env, v, &a) || a.type != napi_float64_array) return false;
+  *p = (const double*)a.data;
+  *n = a.length;
+  return true;
+}
+
+// ---- gemm(a, b, c, params) ----
+// params: aOff, as0, as1, as2, bOff, bs0, bs1, bs2, B, M, N, K, threads
+
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr a, b, c;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &a) || !getArr(env, argv[1], &b) || !getArr(env, argv[2], &c) ||
+      !getParams(env, argv[3], &p, &np) || np < 13)
+    return fail(env, "gemm: expected (a, b, c, params)");
+  if (a.type != b.type || a.type != c.type || (a.type != napi_float32_array && a.type != napi_float64_array))
+    return fail(env, "gemm: a, b and c must all be Float32Array or all Float64Array");
+  const size_t es = a.type == napi_float32_array ? 4 : 8;
+  TgGemmArgs g;
+  g.a = (const char*)a.data + (int64_t)p[0] * es;
+  g.as0 = (int64_t)p[1];
+  g.as1 = (int64_t)p[2];
+  g.as2 = (int64_t)p[3];
+  g.b = (const char*)b.data + (int64_t)p[4] * es;
+  g.bs0 = (int64_t)p[5];
+  g.bs1 = (int64_t)p[6];
+  g.bs2 = (int64_t)p[7];
+  g.batch = (int64_t)p[8];
+  g.M = (int64_t)p[9];
+  g.N = (int64_t)p[10];
+  g.K = (int64_t)p[11];
+  g.nthreads = (int)p[12];
+  g.accumulate = 0;
+  g.c = c.data;
+  if ((size_t)(g.batch * g.M * g.N) > c.length) return fail(env, "gemm: c is too short");
+  if (es == 4) isa.sgemm(&g);
+  else isa.dgemm(&g);
+  return nullptr;
+}
+
+// ---- element-wise: a strided odometer over collapsed dims, output contiguous ----
+
+enum BinOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4 };
+enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG = 5 };
+
+constexpr int MAX_ND = 16;
+constexpr int64_t EW_CHUNK = 1 << 15;  // elements per task of the element-wise kernels
+
+template <typename T, int OP> inline T bin(T x, T y) {
+  if (OP == ADD) return x + y;
+  if (OP == SUB) return x - y;
+  if (OP == MUL) return x * y;
+  if (OP == DIV) return x / y;
+  return y > 0 ? x : 0;
+}
+
+template <typename T, int OP> void binRow(const T* a, int64_t sa, const T* b, int64_t sb, T* o, int64_t n) {
+  if (sa == 1 && sb == 1)
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], b[i]);
+  else if (sa == 1 && sb == 0) {
+    const T y = b[0];
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], y);
+  } else if (sa == 0 && sb == 1) {
+    const T x = a[0];
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(x, b[i]);
+  } else
+    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i * sa], b[i * sb]);
+}
+
+struct Strided {
+  int nd;
+  int64_t shape[MAX_ND], sa[MAX_ND], sb[MAX_ND];
+  int64_t n;
+};
+
+template <typename T, int OP> struct BinaryJob {
+  const Strided* s;
+  const T* a;
+  const T* b;
+  T* o;
+  static void task(void* ctx, int64_t t) {
+    BinaryJob* j = (BinaryJob*)ctx;
+    const Strided& s = *j->s;
+    int64_t e = t * EW_CHUNK, end = e + EW_CHUNK < s.n ? e + EW_CHUNK : s.n;
+    int64_t idx[MAX_ND];
+    int64_t rem = e, pa = 0, pb = 0;
+    for (int d = s.nd - 1; d >= 0; d--) {
+      idx[d] = rem % s.shape[d];
+      rem /= s.shape[d];
+      pa += idx[d] * s.sa[d];
+      pb += idx[d] * s.sb[d];
+    }
+    const int last = s.nd - 1;
+    while (e < end) {
+      int64_t len = s.shape[last] - idx[last];
+      if (len > end - e) len = end - e;
+      binRow<T, OP>(j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + e, len);
+      e += len;
+      idx[last] += len;
+      pa += len * s.sa[last];
+      pb += len * s.sb[last];
+      for (int d = last; d > 0 && idx[d] == s.shape[d]; d--) {
+        pa -= idx[d] * s.sa[d];
+        pb -= idx[d] * s.sb[d];
+        idx[d] = 0;
+        idx[d - 1]++;
+        pa += s.sa[d - 1];
+        pb += s.sb[d - 1];
+      }
+    }
+  }
+};
+
+template <typename T, int OP> void binaryRun(const Strided& s, const T* a, const T* b, T* o, int threads) {
+  BinaryJob<T, OP> j{&s, a, b, o};
+  tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T, OP>::task, &j);
+}
+
+template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, const T* b, T* o, int threads) {
+  switch (op) {
+    case ADD: binaryRun<T, ADD>(s, a, b, o, threads); break;
+    case SUB: binaryRun<T, SUB>(s, a, b, o, threads); break;
+    case MUL: binaryRun<T, MUL>(s, a, b, o, threads); break;
+    case DIV: binaryRun<T, DIV>(s, a, b, o, threads); break;
+    default: binaryRun<T, RELU_BACKWARD>(s, a, b, o, threads); break;
+  }
+}
+
+// binary(op, a, b, out, params): params = nd, threads, aOff, bOff, outOff, shape[nd], sa[nd], sb[nd]
+napi_value Binary(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  Arr a, b, o;
+  const double* p;
+  size_t np;
+  int32_t op;
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getArr(env, argv[1], &a) ||
+      !getArr(env, argv[2], &b) || !getArr(env, argv[3], &o) || !getParams(env, argv[4], &p, &np) || np < 5)
+    return fail(env, "binary: expected (op, a, b, out, params)");
+  if (a.type != b.type || a.type != o.type || (a.type != napi_float32_array && a.type != napi_float64_array))
+    return fail(env, "binary: a, b and out must all be Float32Array or all Float64Array");
+  Strided s;
+  s.nd = (int)p[0];
+  if (s.nd < 1 || s.nd > MAX_ND || np < 5 + 3 * (size_t)s.nd) return fail(env, "binary: bad params");
+  const int threads = (int)p[1];
+  s.n = 1;
+  for (int d = 0; d < s.nd; d++) {
+    s.shape[d] = (int64_t)p[5 + d];
+    s.sa[d] = (int64_t)p[5 + s.nd + d];
+    s.sb[d] = (int64_t)p[5 + 2 * s.nd + d];
+    s.n *= s.shape[d];
+  }
+  if (s.n == 0) return nullptr;
+  if (a.type == napi_float32_array)
+    binaryDispatch<float>(op, s, (const float*)a.data + (int64_t)p[2], (const float*)b.data + (int64_t)p[3], (float*)o.data + (int64_t)p[4], threads);
+  else
+    binaryDispatch<double>(op, s, (const double*)a.data + (int64_t)p[2], (const double*)b.data + (int64_t)p[3], (double*)o.data + (int64_t)p[4], threads);
+  return nullptr;
+}
+
+// ---- unary on contiguous arrays ----
+
+template <typename T> struct UnaryJob {
+  int op;
+  const T* x;
+  T* y;
+  int64_t n;
+  static void task(void* ctx, int64_t t) {
+    UnaryJob* j = (UnaryJob*)ctx;
+    int64_t i0 = t * EW_CHUNK, i1 = i0 + EW_CHUNK < j->n ? i0 + EW_CHUNK : j->n;
+    j->chunk(i0, i1);
+  }
+  void chunk(int64_t i0, int64_t i1);
+};
+
+template <> void UnaryJob<float>::chunk(int64_t i0, int64_t i1) {
+  const float* a = x + i0;
+  float* o = y + i0;
+  const int64_t m = i1 - i0;
+  if (op == U_RELU)
+    for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0f : a[i];
+  else if (op == U_NEG)
+    for (int64_t i = 0; i < m; i++) o[i] = -a[i];
+  else
+    isa.unaryF32(op, a, o, m);
+}
+
+inline double sigmoid(double v) {
+  if (v >= 0) return 1 / (1 + std::exp(-v));
+  const double e = std::exp(v);
+  return e / (1 + e);
+}
+
+template <> void UnaryJob<double>::chunk(int64_t i0, int64_t i1) {
+  const double* a = x + i0;
+  double* o = y + i0;
+  const int64_t m = i1 - i0;
+  switch (op) {
+    case U_EXP: for (int64_t i = 0; i < m; i++) o[i] = std::exp(a[i]); break;
+    case U_LOG: for (int64_t i = 0; i < m; i++) o[i] = std::log(a[i]); break;
+    case U_TANH: for (int64_t i = 0; i < m; i++) o[i] = std::tanh(a[i]); break;
+    case U_SIGMOID: for (int64_t i = 0; i < m; i++) o[i] = sigmoid(a[i]); break;
+    case U_RELU: for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0 : a[i]; break;
+    default: for (int64_t i = 0; i < m; i++) o[i] = -a[i]; break;
+  }
+}
+
+// unary(op, x, out, params): params = n, threads, xOff, outOff (both contiguous runs of n)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  int32_t op;
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getArr(env, argv[1], &x) ||
+      !getArr(env, argv[2], &o) || !getParams(env, argv[3], &p, &np) || np < 4 || op < 0 || op > U_NEG)
+    return fail(env, "unary: expected (op, x, out, params)");
+  if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "unary: x and out must both be Float32Array or both Float64Array");
+  const int64_t n = (int64_t)p[0];
+  const int threads = (int)p[1];
+  const int64_t tasks = (n + EW_CHUNK - 1) / EW_CHUNK;
+  if (x.type == napi_float32_array) {
+    UnaryJob<float> j{op, (const float*)x.data + (int64_t)p[2], (float*)o.data + (int64_t)p[3], n};
+    tg_parallel(tasks, threads, UnaryJob<float>::task, &j);
+  } else {
+    UnaryJob<double> j{op, (const double*)x.data + (int64_t)p[2], (double*)o.data + (int64_t)p[3], n};
+    tg_parallel(tasks, threads, UnaryJob<double>::task, &j);
+  }
+  return nullptr;
+}
+
+// ---- sum over the middle of [outer, r, inner], accumulated in float64 ----
+//
+// With inner == 1 each line is summed in fixed blocks of SUM_BLOCK elements (8 running sums per
+// block, combined in a fixed order), and the blocks' sums are added in order: the blocks can go
+// to any thread and the result is the same bits. With inner > 1, tasks own columns and add the
+// r rows in order.
+
+constexpr int64_t SUM_BLOCK = 1 << 14;
+constexpr int64_t SUM_COLS = 512;
+
+template <typename T> struct SumJob {
+  const T* x;
+  T* out;
+  int64_t outer, r, inner, blocks, colTasks;
+  double* partial;  // [outer][blocks] when inner == 1
+
+  static void lineTask(void* ctx, int64_t t) {
+    SumJob* j = (SumJob*)ctx;
+    const int64_t o = t / j->blocks, b = t % j->blocks;
+    const int64_t k0 = b * SUM_BLOCK, k1 = k0 + SUM_BLOCK < j->r ? k0 + SUM_BLOCK : j->r;
+    const T* p = j->x + o * j->r;
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t k = k0;
+    for (; k + 8 <= k1; k += 8)
+      for (int l = 0; l < 8; l++) s[l] += (double)p[k + l];
+    for (int l = 0; k < k1; k++, l++) s[l] += (double)p[k];
+    j->partial[t] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  }
+
+  static void colTask(void* ctx, int64_t t) {
+    SumJob* j = (SumJob*)ctx;
+    const int64_t o = t / j->colTasks, c0 = (t % j->colTasks) * SUM_COLS;
+    const int64_t c1 = c0 + SUM_COLS < j->inner ? c0 + SUM_COLS : j->inner;
+    double acc[SUM_COLS];
+    for (int64_t c = c0; c < c1; c++) acc[c - c0] = 0;
+    const T* base = j->x + o * j->r * j->inner;
+    for (int64_t k = 0; k < j->r; k++) {
+      const T* row = base + k * j->inner;
+      for (int64_t c = c0; c < c1; c++) acc[c - c0] += (double)row[c];
+    }
+    for (int64_t c = c0; c < c1; c++) j->out[o * j->inner + c] = (T)acc[c - c0];
+  }
+
+  void run(int threads) {
+    // fewer threads for small inputs: waking the pool costs about as much as summing 64K floats
+    if (outer * r * inner < (1 << 16)) threads = 1;
+    if (inner == 1) {
+      blocks = r == 0 ? 1 : (r + SUM_BLOCK - 1) / SUM_BLOCK;
+      double small[64];
+      partial = outer * blocks <= 64 ? small : (double*)std::malloc((size_t)(outer * blocks) * sizeof(double));
+      tg_parallel(outer * blocks, threads, lineTask, this);
+      for (int64_t o = 0; o < outer; o++) {
+        double s = 0;
+        for (int64_t b = 0; b < blocks; b++) s += partial[o * blocks + b];
+        out[o] = (T)s;
+      }
+      if (partial != small) std::free(partial);
+    } else {
+      colTasks = (inner + SUM_COLS - 1) / SUM_COLS;
+      tg_parallel(outer * colTasks, threads, colTask, this);
+    }
+  }
+};
+
+// sum(x, out, params): params = threads, xOff, outer, r, inner (x contiguous from xOff, out from 0)
+napi_value Sum(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
+    return fail(env, "sum: expected (x, out, params)");
+  if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "sum: x and out must both be Float32Array or both Float64Array");
+  const int threads = (int)p[0];
+  const int64_t off = (int64_t)p[1], outer = (int64_t)p[2], r = (int64_t)p[3], inner = (int64_t)p[4];
+  if (outer * inner == 0) return nullptr;
+  if (x.type == napi_float32_array) {
+    SumJob<float> j{(const float*)x.data + off, (float*)o.data, outer, r, inner, 0, 0, nullptr};
+    j.run(threads);
+  } else {
+    SumJob<double> j{(const double*)x.data + off, (double*)o.data, outer, r, inner, 0, 0, nullptr};
+    j.run(threads);
+  }
+  return nullptr;
+}
+
+// ---- convolutions: conv(kind, a, b, c, out, params) ----
+// kind 0: forward (a = x, b = w, c = bias or null); 1: input gradient (a = grad, b = w);
+// 2: weight gradient (a = x, b = grad). params = N, C, H, W, O, kH, kW, sh, sw, ph, pw, dh, dw,
+// groups, Ho, Wo, threads. Every array contiguous from its start, of one float type.
+
+napi_value Conv(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  Arr a, b, c, o;
+  const double* p;
+  size_t np;
+  int32_t kind;
+  napi_valuetype ct;
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &kind) != napi_ok || !getArr(env, argv[1], &a) ||
+      !getArr(env, argv[2], &b) || napi_typeof(env, argv[3], &ct) != napi_ok || !getArr(env, argv[4], &o) ||
+      !getParams(env, argv[5], &p, &np) || np < 17)
+    return fail(env, "conv: expected (kind, a, b, bias, out, params)");
+  const bool hasBias = ct != napi_null && ct != napi_undefined;
+  if (hasBias && !getArr(env, argv[3], &c)) return fail(env, "conv: bias must be a typed array or null");
+  if (a.type != b.type || a.type != o.type || (hasBias && c.type != a.type) || (a.type != napi_float32_array && a.type != napi_float64_array))
+    return fail(env, "conv: every array must be Float32Array or every one Float64Array");
+  TgConvDims d;
+  int64_t* f[] = {&d.N, &d.C, &d.H, &d.W, &d.O, &d.kH, &d.kW, &d.sh, &d.sw, &d.ph, &d.pw, &d.dh, &d.dw, &d.groups, &d.Ho, &d.Wo};
+  for (int i = 0; i < 16; i++) *f[i] = (int64_t)p[i];
+  d.threads = (int)p[16];
+  const bool f64 = a.type == napi_float64_array;
+  const TgGemm gemm = f64 ? isa.dgemm : isa.sgemm;
+  if (kind == 0) tg_conv2d(&d, f64, a.data, b.data, hasBias ? c.data : nullptr, o.data, gemm);
+  else if (kind == 1) tg_conv2d_backward_input(&d, f64, a.data, b.data, o.data, gemm);
+  else tg_conv2d_backward_weight(&d, f64, a.data, b.data, o.data, gemm);
+  return nullptr;
+}
+
+// ---- fused optimizer steps ----
+
+/** An optional typed array argument (null or undefined for none); false when it is neither. */
+bool optArr(napi_env env, napi_value v, Arr* out, bool* present) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return false;
+  *present = t != napi_null && t != napi_undefined;
+  return !*present || getArr(env, v, out);
+}
+
+bool sameFloatArrays(const Arr* const* arrs, int n, size_t length) {
+  const napi_typedarray_type t = arrs[0]->type;
+  if (t != napi_float32_array && t != napi_float64_array) return false;
+  for (int i = 0; i < n; i++)
+    if (arrs[i]->type != t || arrs[i]->length != length) return false;
+  return true;
+}
+
+// adam(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, params): params = beta1, beta2,
+// stepSize, bc2Sqrt, eps, l2, decay, maximize, threads
+napi_value Adam(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  Arr p, g, m, v, vm;
+  bool hasMax;
+  const double* h;
+  size_t nh;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &p) || !getArr(env, argv[1], &g) || !getArr(env, argv[2], &m) ||
+      !getArr(env, argv[3], &v) || !optArr(env, argv[4], &vm, &hasMax) || !getParams(env, argv[5], &h, &nh) || nh < 9)
+    return fail(env, "adam: expected (param, grad, expAvg, expAvgSq, maxExpAvgSq, params)");
+  const Arr* all[] = {&p, &g, &m, &v, &vm};
+  if (!sameFloatArrays(all, hasMax ? 5 : 4, p.length)) return fail(env, "adam: the arrays must be of one float type and length");
+  TgAdamHyper hy{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7] != 0};
+  tg_adam(p.type == napi_float64_array, p.data, g.data, m.data, v.data, hasMax ? vm.data : nullptr, (int64_t)p.length, &hy, (int)h[8]);
+  return nullptr;
+}
+
+// sgd(param, grad, momentumBuffer | null, params): params = lr, momentum, dampening,
+// weightDecay, nesterov, maximize, firstStep, threads
+napi_value Sgd(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr p, g, b;
+  bool hasBuf;
+  const double* h;
+  size_t nh;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &p) || !getArr(env, argv[1], &g) || !optArr(env, argv[2], &b, &hasBuf) ||
+      !getParams(env, argv[3], &h, &nh) || nh < 8)
+    return fail(env, "sgd: expected (param, grad, momentumBuffer, params)");
+  const Arr* all[] = {&p, &g, &b};
+  if (!sameFloatArrays(all, hasBuf ? 3 : 2, p.length)) return fail(env, "sgd: the arrays must be of one float type and length");
+  TgSgdHyper hy{h[0], h[1], h[2], h[3], h[4] != 0, h[5] != 0, h[6] != 0};
+  tg_sgd(p.type == napi_float64_array, p.data, g.data, hasBuf ? b.data : nullptr, (int64_t)p.length, &hy, (int)h[7]);
+  return nullptr;
+}
+
+// ---- sum over any set of dims of a strided input: sumDims(x, out, params) ----
+// params = threads, xOff, nk, nr, kept shape[nk], kept strides[nk], reduced shape[nr], reduced
+// strides[nr]. out is contiguous over the kept dims in order. Each output element is one task's:
+// its reduced elements are added in row-major order (8 running sums over the innermost run when
+// it is contiguous, combined in a fixed order), so the bits do not depend on the thread count.
+
+constexpr int MAX_RED = 16;
+constexpr int64_t SUMDIMS_CHUNK = 64;  // output elements per task
+
+template <typename T> struct SumDimsJob {
+  const T* x;
+  T* out;
+  int nk, nr;
+  int64_t ks[MAX_RED], kst[MAX_RED], rs[MAX_RED], rst[MAX_RED];
+  int64_t nout;
+
+  double line(const T* p, int64_t n, int64_t st) const {
+    if (st != 1) {
+      double s = 0;
+      for (int64_t i = 0; i < n; i++) s += (double)p[i * st];
+      return s;
+    }
+    double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      for (int k = 0; k < 8; k++) l[k] += (double)p[i + k];
+    for (int k = 0; i < n; i++, k++) l[k] += (double)p[i];
+    return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+  }
+
+  double one(int64_t o) const {
+    int64_t base = 0;
+    for (int d = nk - 1; d >= 0; d--) {
+      base += (o % ks[d]) * kst[d];
+      o /= ks[d];
+    }
+    if (nr == 0) return (double)x[base];
+    const int last = nr - 1;
+    int64_t idx[MAX_RED] = {0};
+    double s = 0;
+    int64_t p = base;
+    for (;;) {
+      s += line(x + p, rs[last], rst[last]);
+      int d = last - 1;
+      for (; d >= 0; d--) {
+        p += rst[d];
+        if (++idx[d] < rs[d]) break;
+        p -= rst[d] * rs[d];
+        idx[d] = 0;
+      }
+      if (d < 0) return s;
+    }
+  }
+
+  static void task(void* ctx, int64_t t) {
+    SumDimsJob* j = (SumDimsJob*)ctx;
+    const int64_t o0 = t * SUMDIMS_CHUNK, o1 = o0 + SUMDIMS_CHUNK < j->nout ? o0 + SUMDIMS_CHUNK : j->nout;
+    for (int64_t o = o0; o < o1; o++) j->out[o] = (T)j->one(o);
+  }
+};
+
+napi_value SumDims(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 4)
+    return fail(env, "sumDims: expected (x, out, params)");
+  if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "sumDims: x and out must both be Float32Array or both Float64Array");
+  const int nk = (int)p[2], nr = (int)p[3];
+  if (nk < 0 || nr < 0 || nk > MAX_RED || nr > MAX_RED || np < 4 + 2 * (size_t)(nk + nr)) return fail(env, "sumDims: bad params");
+  auto fill = [&](auto& j) {
+    j.nk = nk;
+    j.nr = nr;
+    j.nout = 1;
+    int64_t work = 1;
+    for (int d = 0; d < nk; d++) {
+      j.ks[d] = (int64_t)p[4 + d];
+      j.kst[d] = (int64_t)p[4 + nk + d];
+      j.nout *= j.ks[d];
+    }
+    for (int d = 0; d < nr; d++) {
+      j.rs[d] = (int64_t)p[4 + 2 * nk + d];
+      j.rst[d] = (int64_t)p[4 + 2 * nk + nr + d];
+      work *= j.rs[d];
+    }
+    if (j.nout == 0) return;
+    const int threads = j.nout * work < (1 << 16) ? 1 : (int)p[0];
+    tg_parallel((j.nout + SUMDIMS_CHUNK - 1) / SUMDIMS_CHUNK, threads, std::remove_reference<decltype(j)>::type::task, &j);
+  };
+  const int64_t off = (int64_t)p[1];
+  if (x.type == napi_float32_array) {
+    SumDimsJob<float> j;
+    j.x = (const float*)x.data + off;
+    j.out = (float*)o.data;
+    fill(j);
+  } else {
+    SumDimsJob<double> j;
+    j.x = (const double*)x.data + off;
+    j.out = (double*)o.data;
+    fill(j);
+  }
+  return nullptr;
+}
+
+// ---- max pooling: maxPool(x, out, argmax, params) ----
+// params = planes, H, W, Ho, Wo, kH, kW, sh, sw, ph, pw, dh, dw, threads; x contiguous
+// [planes, H, W], out and argmax [planes, Ho, Wo] with argmax the flat index ih * W + iw of the
+// chosen element in its plane (the first maximum; NaN wins, as the reference).
+
+template <typename T> struct MaxPoolJob {
+  const T* x;
+  T* out;
+  int32_t* arg;
+  int64_t H, W, Ho, Wo, kH, kW, sh, sw, ph, pw, dh, dw;
+  static void task(void* ctx, int64_t pl) {
+    const MaxPoolJob& j = *(MaxPoolJob*)ctx;
+    const T* x = j.x + pl * j.H * j.W;
+    for (int64_t oh = 0; oh < j.Ho; oh++)
+      for (int64_t ow = 0; ow < j.Wo; ow++) {
+        T best = -INFINITY;
+        int64_t at = -1;
+        for (int64_t kh = 0; kh < j.kH; kh++) {
+          const int64_t ih = oh * j.sh - j.ph + kh * j.dh;
+          if (ih < 0 || ih >= j.H) continue;
+          for (int64_t kw = 0; kw < j.kW; kw++) {
+            const int64_t iw = ow * j.sw - j.pw + kw * j.dw;
+            if (iw < 0 || iw >= j.W) continue;
+            const T v = x[ih * j.W + iw];
+            if (v > best || at < 0 || (v != v && best == best)) {
+              best = v;
+              at = ih * j.W + iw;
+            }
+          }
+        }
+        const int64_t o = (pl * j.Ho + oh) * j.Wo + ow;
+        j.out[o] = best;
+        j.arg[o] = (int32_t)at;
+      }
+  }
+};
+
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr x, o, a;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getArr(env, argv[2], &a) ||
+      !getParams(env, argv[3], &p, &np) || np < 14)
+    return fail(env, "maxPool: expected (x, out, argmax, params)");
+  if (x.type != o.type || a.type != napi_int32_array || (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "maxPool: x and out must be of one float type, argmax an Int32Array");
+  const int64_t planes = (int64_t)p[0];
+  const int threads = planes * (int64_t)p[3] * (int64_t)p[4] * (int64_t)p[5] * (int64_t)p[6] < (1 << 15) ? 1 : (int)p[13];
+  auto run = [&](auto* xd, auto* od) {
+    typedef typename std::remove_const<typename std::remove_pointer<decltype(xd)>::type>::type T;
+    MaxPoolJob<T> j{xd, od, (int32_t*)a.data, (int64_t)p[1], (int64_t)p[2], (int64_t)p[3], (int64_t)p[4], (int64_t)p[5], (int64_t)p[6],
+                    (int64_t)p[7], (int64_t)p[8], (int64_t)p[9], (int64_t)p[10], (int64_t)p[11], (int64_t)p[12]};
+    tg_parallel(planes, threads, MaxPoolJob<T>::task, &j);
+  };
+  if (x.type == napi_float32_array) run((const float*)x.data, (float*)o.data);
+  else run((const double*)x.data, (double*)o.data);
+  return nullptr;
+}
+
+// ---- scatter-add along the last dim: scatterAddRows(out, index, src, params) ----
+// params = rows, M (out's last dim), L (index's last dim), threads; out [rows, M], index and src
+// [rows, L], all contiguous. out[r, index[r, j]] += src[r, j] for j in order; rows are
+// independent. The op checks the indices first; one outside [0, M) is skipped here rather than
+// written outside its row.
+
+template <typename T> struct ScatterRowsJob {
+  T* out;
+  const int32_t* idx;
+  const T* src;
+  int64_t M, L;
+  static void task(void* ctx, int64_t r) {
+    const ScatterRowsJob& j = *(ScatterRowsJob*)ctx;
+    T* o = j.out + r * j.M;
+    const int32_t* ix = j.idx + r * j.L;
+    const T* s = j.src + r * j.L;
+    for (int64_t i = 0; i < j.L; i++) {
+      const int64_t k = ix[i];
+      if (k >= 0 && k < j.M) o[k] += s[i];
+    }
+  }
+};
+
+napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr o, ix, s;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &o) || !getArr(env, argv[1], &ix) || !getArr(env, argv[2], &s) ||
+      !getParams(env, argv[3], &p, &np) || np < 4)
+    return fail(env, "scatterAddRows: expected (out, index, src, params)");
+  if (o.type != s.type || ix.type != napi_int32_array || (o.type != napi_float32_array && o.type != napi_float64_array))
+    return fail(env, "scatterAddRows: out and src must be of one float type, index an Int32Array");
+  const int64_t rows = (int64_t)p[0], M = (int64_t)p[1], L = (int64_t)p[2];
+  if ((size_t)(rows * M) > o.length || (size_t)(rows * L) > ix.length || (size_t)(rows * L) > s.length) return fail(env, "scatterAddRows: arrays too short");
+  const int threads = rows * L < (1 << 15) ? 1 : (int)p[3];
+  if (o.type == napi_float32_array) {
+    ScatterRowsJob<float> j{(float*)o.data, (const int32_t*)ix.data, (const float*)s.data, M, L};
+    tg_parallel(rows, threads, ScatterRowsJob<float>::task, &j);
+  } else {
+    ScatterRowsJob<double> j{(double*)o.data, (const int32_t*)ix.data, (const double*)s.data, M, L};
+    tg_parallel(rows, threads, ScatterRowsJob<double>::task, &j);
+  }
+  return nullptr;
+}
+
+napi_value Isa_(napi_env env, napi_callback_info) {
+  napi_value s;
+  napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const struct {
+    const char* name;
+    napi_callback fn;
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"maxPool", MaxPool}, {"scatterAddRows", ScatterAddRows}, {"isa", Isa_}};
+  for (const auto& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
+  return exports;
+}

@@ -1,0 +1,216 @@
+// 2-D convolution forward and both backward passes by im2col and the GEMM of the chosen
+// instruction set, on contiguous NCHW input, OIHW weight and NCHW gradient.
+//
+// With one group, images go through in chunks: their column matrices [R, L] (R = C kH kW rows,
+// L = Ho Wo columns) are built in parallel, one image per task, and one batched product with the
+// weight shared across the batch (packed once) writes the chunk's outputs. The weight gradient
+// adds the images' products into dW one image after another (the same sums on any thread
+// count); the input gradient scatters each image's column gradient back in parallel, one image
+// per task (images are disjoint).
+
+#include <cstdlib>
+#include <cstring>
+
+#include "conv.h"
+
+namespace {
+
+template <typename T> void im2col(const T* x, const TgConvDims& d, T* cols) {
+  const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo;
+  int64_t row = 0;
+  for (int64_t c = 0; c < d.C / d.groups; c++)
+    for (int64_t kh = 0; kh < d.kH; kh++)
+      for (int64_t kw = 0; kw < d.kW; kw++, row++)
+        for (int64_t oh = 0; oh < Ho; oh++) {
+          T* dst = cols + row * L + oh * Wo;
+          const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
+          if (ih < 0 || ih >= H) {
+            memset(dst, 0, (size_t)Wo * sizeof(T));
+            continue;
+          }
+          const T* src = x + (c * H + ih) * W;
+          const int64_t off = kw * d.dw - d.pw;
+          if (d.sw == 1 && off >= 0 && off + Wo <= W) {
+            // a plain loop: rows are short (a call to memcpy per row cost more than the copy)
+            const T* s = src + off;
+            for (int64_t ow = 0; ow < Wo; ow++) dst[ow] = s[ow];
+            continue;
+          }
+          for (int64_t ow = 0; ow < Wo; ow++) {
+            const int64_t iw = ow * d.sw + off;
+            dst[ow] = iw >= 0 && iw < W ? src[iw] : T(0);
+          }
+        }
+}
+
+template <typename T> void col2im(const T* cols, const TgConvDims& d, T* dx) {
+  const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo;
+  int64_t row = 0;
+  for (int64_t c = 0; c < d.C / d.groups; c++)
+    for (int64_t kh = 0; kh < d.kH; kh++)
+      for (int64_t kw = 0; kw < d.kW; kw++, row++)
+        for (int64_t oh = 0; oh < Ho; oh++) {
+          const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
+          if (ih < 0 || ih >= H) continue;
+          const T* src = cols + row * L + oh * Wo;
+          T* dst = dx + (c * H + ih) * W;
+          const int64_t off = kw * d.dw - d.pw;
+          for (int64_t ow = 0; ow < Wo; ow++) {
+            const int64_t iw = ow * d.sw + off;
+            if (iw >= 0 && iw < W) dst[iw] += src[ow];
+          }
+        }
+}
+
+bool pointwise(const TgConvDims& d) {
+  return d.kH == 1 && d.kW == 1 && d.sh == 1 && d.sw == 1 && d.ph == 0 && d.pw == 0;
+}
+
+/** Images per chunk: their column matrices fit in about 16 MB. */
+template <typename T> int64_t chunkOf(const TgConvDims& d, int64_t R, int64_t L) {
+  int64_t per = R * L * (int64_t)sizeof(T);
+  int64_t n = per > 0 ? (16 << 20) / per : d.N;
+  return n < 1 ? 1 : n > d.N ? d.N : n;
+}
+
+template <typename T> struct Im2colJob {
+  const TgConvDims* d;
+  const T* x;  // first image of the chunk, at its group's first channel
+  int64_t xStride;
+  T* cols;
+  int64_t colStride;
+  static void task(void* ctx, int64_t t) {
+    Im2colJob* j = (Im2colJob*)ctx;
+    im2col(j->x + t * j->xStride, *j->d, j->cols + t * j->colStride);
+  }
+};
+
+template <typename T> struct Col2imJob {
+  const TgConvDims* d;
+  const T* cols;
+  int64_t colStride;
+  T* dx;
+  int64_t dxStride;
+  static void task(void* ctx, int64_t t) {
+    Col2imJob* j = (Col2imJob*)ctx;
+    col2im(j->cols + t * j->colStride, *j->d, j->dx + t * j->dxStride);
+  }
+};
+
+TgGemmArgs gemmArgs(int64_t batch, int64_t M, int64_t N, int64_t K, const void* a, int64_t as0, int64_t as1, int64_t as2,
+                    const void* b, int64_t bs0, int64_t bs1, int64_t bs2, void* c, int threads, int accumulate) {
+  TgGemmArgs g;
+  g.batch = batch;
+  g.M = M;
+  g.N = N;
+  g.K = K;
+  g.a = a;
+  g.as0 = as0;
+  g.as1 = as1;
+  g.as2 = as2;
+  g.b = b;
+  g.bs0 = bs0;
+  g.bs1 = bs1;
+  g.bs2 = bs2;
+  g.c = c;
+  g.nthreads = threads;
+  g.accumulate = accumulate;
+  return g;
+}
+
+template <typename T> void forward(const TgConvDims& d, const T* x, const T* w, const T* bias, T* out, TgGemm gemm) {
+  const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
+  const bool pw = pointwise(d);
+  const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
+  T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
+  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
+    const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
+    for (int64_t gi = 0; gi < G; gi++) {
+      const T* xs = x + (n0 * d.C + gi * Cg) * HW;
+      const T* B = xs;
+      int64_t bs0 = d.C * HW;
+      if (!pw) {
+        Im2colJob<T> j{&d, xs, d.C * HW, cols, R * L};
+        tg_parallel(nb, d.threads, Im2colJob<T>::task, &j);
+        B = cols;
+        bs0 = R * L;
+      }
+      // out[n, group] [Og, L] = w[group] [Og, R] @ cols[n] [R, L]; with one group the chunk's
+      // outputs are one contiguous [nb, O, L] block
+      TgGemmArgs g = gemmArgs(nb, Og, L, R, w + gi * Og * R, 0, R, 1, B, bs0, L, 1, out + (n0 * d.O + gi * Og) * L, d.threads, 0);
+      gemm(&g);
+    }
+  }
+  if (cols) tg_scratch_give(cols);
+  if (bias)
+    for (int64_t p = 0; p < d.N * d.O; p++) {
+      const T v = bias[p % d.O];
+      T* o = out + p * L;
+      for (int64_t i = 0; i < L; i++) o[i] += v;
+    }
+}
+
+template <typename T> void backwardInput(const TgConvDims& d, const T* grad, const T* w, T* dx, TgGemm gemm) {
+  const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
+  const bool pw = pointwise(d);
+  const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
+  if (!pw) memset(dx, 0, (size_t)(d.N * d.C * HW) * sizeof(T));
+  T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
+  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
+    const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
+    for (int64_t gi = 0; gi < G; gi++) {
+      // dcols[n] [R, L] = w[group]^T [R, Og] @ grad[n, group] [Og, L]
+      T* dxs = dx + (n0 * d.C + gi * Cg) * HW;
+      T* C = pw ? dxs : cols;
+      TgGemmArgs g = gemmArgs(nb, R, L, Og, w + gi * Og * R, 0, 1, R, grad + (n0 * d.O + gi * Og) * L, d.O * L, L, 1, C, d.threads, 0);
+      gemm(&g);
+      if (!pw) {
+        Col2imJob<T> j{&d, cols, R * L, dxs, d.C * HW};
+        tg_parallel(nb, d.threads, Col2imJob<T>::task, &j);
+      }
+    }
+  }
+  if (cols) tg_scratch_give(cols);
+}
+
+template <typename T> void backwardWeight(const TgConvDims& d, const T* x, const T* grad, T* dw, TgGemm gemm) {
+  const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
+  const bool pw = pointwise(d);
+  const int64_t chunk = chunkOf<T>(d, R, L);
+  memset(dw, 0, (size_t)(d.O * R) * sizeof(T));
+  T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
+  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
+    const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
+    for (int64_t gi = 0; gi < G; gi++) {
+      const T* xs = x + (n0 * d.C + gi * Cg) * HW;
+      if (!pw) {
+        Im2colJob<T> j{&d, xs, d.C * HW, cols, R * L};
+        tg_parallel(nb, d.threads, Im2colJob<T>::task, &j);
+      }
+      for (int64_t n = 0; n < nb; n++) {
+        // dw[group] [Og, R] += grad[n, group] [Og, L] @ cols[n]^T [L, R]
+        const T* B = pw ? xs + n * d.C * HW : cols + n * R * L;
+        TgGemmArgs g = gemmArgs(1, Og, R, L, grad + ((n0 + n) * d.O + gi * Og) * L, 0, L, 1, B, 0, 1, L, dw + gi * Og * R, d.threads, 1);
+        gemm(&g);
+      }
+    }
+  }
+  if (cols) tg_scratch_give(cols);
+}
+
+}  // namespace
+
+void tg_conv2d(const TgConvDims* d, bool f64, const void* x, const void* w, const void* bias, void* out, TgGemm gemm) {
+  if (f64) forward(*d, (const double*)x, (const double*)w, (const double*)bias, (double*)out, gemm);
+  else forward(*d, (const float*)x, (const float*)w, (const float*)bias, (float*)out, gemm);
+}
+
+void tg_conv2d_backward_input(const TgConvDims* d, bool f64, const void* grad, const void* w, void* dx, TgGemm gemm) {
+  if (f64) backwardInput(*d, (const double*)grad, (const double*)w, (double*)dx, gemm);
+  else backwardInput(*d, (const float*)grad, (const float*)w, (float*)dx, gemm);
+}
+
+void tg_conv2d_backward_weight(const TgConvDims* d, bool f64, const void* x, const void* grad, void* dw, TgGemm gemm) {
+  if (f64) backwardWeight(*d, (const double*)x, (const double*)grad, (double*)dw, gemm);
+  else backwardWeight(*d, (const float*)x, (const float*)grad, (float*)dw, gemm);
+}

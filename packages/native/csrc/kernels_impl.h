@@ -1,0 +1,399 @@
+// The GEMM driver, micro-kernels and float32 vector math, written once with GCC/Clang vector
+// extensions and compiled once per instruction set: kernels_avx512.cc, kernels_avx2.cc and
+// kernels_generic.cc each define TG_ISA (the suffix of the exported names), TG_VBYTES (the
+// vector width in bytes) and the register tile TG_SMR / TG_DMR (rows of C per micro-kernel),
+// then include this file. Everything but the exported functions has internal linkage (an
+// anonymous namespace), so no AVX code leaks into another unit's inline functions.
+//
+// GEMM (the BLIS scheme): A is packed into slivers of MR rows and B into slivers of NR = 2
+// vectors of columns, both in blocks of KC along the depth; a micro-kernel keeps an MR x NR tile
+// of C in registers and runs one fused multiply-add chain per element over a KC block. The
+// output is cut into tiles that the thread pool hands out; the depth K is never split, and
+// each element of C is computed by the same sequence of operations whoever computes it, so the
+// bits do not depend on the number of threads (nor on the tiling).
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "kernels.h"
+
+#define TG_CAT2(a, b) a##_##b
+#define TG_CAT(a, b) TG_CAT2(a, b)
+#define TG_NAME(f) TG_CAT(f, TG_ISA)
+
+namespace {
+
+typedef float vf __attribute__((vector_size(TG_VBYTES)));
+typedef double vd __attribute__((vector_size(TG_VBYTES)));
+typedef int32_t vi __attribute__((vector_size(TG_VBYTES)));
+
+template <typename T> struct Tr;
+template <> struct Tr<float> {
+  typedef vf V;
+  static constexpr int W = TG_VBYTES / 4, MR = TG_SMR, KC = TG_SKC;
+};
+template <> struct Tr<double> {
+  typedef vd V;
+  static constexpr int W = TG_VBYTES / 8, MR = TG_DMR, KC = TG_DKC;
+};
+
+template <typename V, typename T> inline V loadu(const T* p) {
+  V v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename V, typename T> inline void storeu(T* p, V v) { memcpy(p, &v, sizeof v); }
+// x (a float or double) in every lane, as one broadcast instruction (GCC turns an element-wise
+// fill into a broadcast-and-insert sequence)
+template <typename V, typename T> inline V bcast(T x) {
+#if TG_VBYTES == 64 && defined(__AVX512F__)
+  if (sizeof(T) == 4) return (V)_mm512_set1_ps((float)x);
+  if (sizeof(T) == 8) return (V)_mm512_set1_pd((double)x);
+#elif TG_VBYTES == 32 && defined(__AVX__)
+  if (sizeof(T) == 4) return (V)_mm256_set1_ps((float)x);
+  if (sizeof(T) == 8) return (V)_mm256_set1_pd((double)x);
+#elif TG_VBYTES == 16 && defined(__SSE2__)
+  if (sizeof(T) == 4) return (V)_mm_set1_ps((float)x);
+  if (sizeof(T) == 8) return (V)_mm_set1_pd((double)x);
+#endif
+  V v;
+  for (unsigned l = 0; l < sizeof(V) / sizeof(T); l++) v[l] = x;
+  return v;
+}
+
+/** C[0:mv, 0:nv] (row stride ldc) = (or +=) A-sliver x B-sliver over kc steps. */
+template <typename T, int MR, int NV>
+inline void micro(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc, bool first, int mv, int nv) {
+  typedef typename Tr<T>::V V;
+  constexpr int W = Tr<T>::W;
+  constexpr int NR = NV * W;
+  V acc[MR][NV];
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) acc[i][j] = V{};
+  for (int64_t k = 0; k < kc; k++) {
+    V bv[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) bv[j] = loadu<V>(b + j * W);
+#pragma GCC unroll 32
+    for (int i = 0; i < MR; i++) {
+      V ai = bcast<V>(a[i]);
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; j++) acc[i][j] += ai * bv[j];
+    }
+    a += MR;
+    b += NR;
+  }
+  if (mv == MR && nv == NR) {
+#pragma GCC unroll 32
+    for (int i = 0; i < MR; i++)
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; j++) {
+        T* p = c + i * ldc + j * W;
+        storeu(p, first ? acc[i][j] : acc[i][j] + loadu<V>(p));
+      }
+    return;
+  }
+  T tmp[MR * NR] __attribute__((aligned(64)));
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NV; j++) storeu(tmp + i * NR + j * W, acc[i][j]);
+  for (int i = 0; i < mv; i++)
+    for (int j = 0; j < nv; j++) c[i * ldc + j] = first ? tmp[i * NR + j] : tmp[i * NR + j] + c[i * ldc + j];
+}
+
+/** dst[k * R + r] = src[(r0 + r) * rs + k * cs] for r < rv (zero for rv <= r < R), k < K. */
+template <typename T, int R>
+void packSliver(const T* src, int64_t rs, int64_t cs, int64_t rv, int64_t K, int64_t KC, T* dst) {
+  // the sliver is laid out block by block of KC depth steps: dst + kb * KC * Rpad, set by caller
+  (void)KC;
+  if (rv < R)
+    for (int64_t k = 0; k < K; k++)
+      for (int64_t r = rv; r < R; r++) dst[k * R + r] = 0;
+  if (cs == 1) {
+    for (int64_t r = 0; r < rv; r++) {
+      const T* s = src + r * rs;
+      for (int64_t k = 0; k < K; k++) dst[k * R + r] = s[k];
+    }
+  } else if (rs == 1 && rv == R) {
+    for (int64_t k = 0; k < K; k++) memcpy(dst + k * R, src + k * cs, R * sizeof(T));
+  } else {
+    for (int64_t k = 0; k < K; k++) {
+      const T* s = src + k * cs;
+      for (int64_t r = 0; r < rv; r++) dst[k * R + r] = s[r * rs];
+    }
+  }
+}
+
+template <typename T> struct Gemm {
+  static constexpr int64_t MR = Tr<T>::MR, NV = 2, NR = NV * Tr<T>::W, KC = Tr<T>::KC;
+  const TgGemmArgs* g;
+  const T* a;
+  const T* b;
+  T* c;
+  int64_t Ms, Ns, Kb;     // slivers of A, of B, depth blocks
+  int64_t pa, pb;         // batches packed: 1 when an operand is shared by every batch (stride 0)
+  T* packA;               // [pa][Kb][Ms][kc][MR]
+  T* packB;               // [pb][Kb][Ns][kc][NR]
+  int64_t tm, tn, gm, gn; // tile: slivers per tile along M and N, tiles along M and N
+
+  int64_t aSize() const { return Ms * MR * g->K; }
+  int64_t bSize() const { return Ns * NR * g->K; }
+
+  // Packs one sliver of A (t < pa * Ms) or of B, for the whole depth, block by block.
+  void pack(int64_t t) {
+    const int64_t K = g->K;
+    if (t < pa * Ms) {
+      const int64_t p = t / Ms, s = t % Ms;
+      const T* src = a + p * g->as0 + s * MR * g->as1;
+      const int64_t rv = g->M - s * MR < MR ? g->M - s * MR : MR;
+      for (int64_t kb = 0; kb < Kb; kb++) {
+        const int64_t k0 = kb * KC, kc = K - k0 < KC ? K - k0 : KC;
+        packSliver<T, MR>(src + k0 * g->as2, g->as1, g->as2, rv, kc, KC, packA + p * aSize() + k0 * Ms * MR + s * kc * MR);
+      }
+      return;
+    }
+    t -= pa * Ms;
+    const int64_t p = t / Ns, s = t % Ns;
+    const T* src = b + p * g->bs0 + s * NR * g->bs2;
+    const int64_t rv = g->N - s * NR < NR ? g->N - s * NR : NR;
+    for (int64_t kb = 0; kb < Kb; kb++) {
+      const int64_t k0 = kb * KC, kc = K - k0 < KC ? K - k0 : KC;
+      // B's sliver: rows are columns of B (stride bs2), depth steps are rows (stride bs1)
+      packSliver<T, NR>(src + k0 * g->bs1, g->bs2, g->bs1, rv, kc, KC, packB + p * bSize() + k0 * Ns * NR + s * kc * NR);
+    }
+  }
+
+  // One tile of one batch's C, over the whole depth.
+  void tile(int64_t t) {
+    const int64_t perBatch = gm * gn;
+    const int64_t p = t / perBatch, r = t % perBatch;
+    const int64_t i0 = (r / gn) * tm, j0 = (r % gn) * tn;
+    const int64_t i1 = i0 + tm < Ms ? i0 + tm : Ms, j1 = j0 + tn < Ns ? j0 + tn : Ns;
+    const int64_t M = g->M, N = g->N, K = g->K;
+    const T* A = packA + (pa == 1 ? 0 : p) * aSize();
+    const T* B = packB + (pb == 1 ? 0 : p) * bSize();
+    T* C = c + p * M * N;
+    for (int64_t kb = 0; kb < Kb; kb++) {
+      const int64_t k0 = kb * KC, kc = K - k0 < KC ? K - k0 : KC;
+      const T* Ak = A + k0 * Ms * MR;
+      const T* Bk = B + k0 * Ns * NR;
+      for (int64_t js = j0; js < j1; js++) {
+        const int nv = (int)(N - js * NR < NR ? N - js * NR : NR);
+        for (int64_t is = i0; is < i1; is++) {
+          const int mv = (int)(M - is * MR < MR ? M - is * MR : MR);
+          micro<T, MR, NV>(kc, Ak + is * kc * MR, Bk + js * kc * NR, C + is * MR * N + js * NR, N, kb == 0 && !g->accumulate, mv, nv);
+        }
+      }
+    }
+  }
+
+  static void packTask(void* ctx, int64_t t) { ((Gemm*)ctx)->pack(t); }
+  static void tileTask(void* ctx, int64_t t) { ((Gemm*)ctx)->tile(t); }
+
+  void run() {
+    const int64_t M = g->M, N = g->N, K = g->K, B = g->batch;
+    if (B == 0 || M == 0 || N == 0) return;
+    // many batches: a chunk at a time, so the packed operands stay under ~64 MB
+    const int64_t perBatch = ((M + MR - 1) / MR * MR + (N + NR - 1) / NR * NR) * K * (int64_t)sizeof(T);
+    const int64_t chunk = perBatch > 0 ? (64 << 20) / perBatch : B;
+    if (B > 1 && chunk < B) {
+      const int64_t step = chunk < 1 ? 1 : chunk;
+      for (int64_t b0 = 0; b0 < B; b0 += step) {
+        TgGemmArgs sub = *g;
+        sub.batch = B - b0 < step ? B - b0 : step;
+        sub.a = a + b0 * g->as0;
+        sub.b = b + b0 * g->bs0;
+        sub.c = c + b0 * M * N;
+        Gemm part;
+        part.g = &sub;
+        part.a = (const T*)sub.a;
+        part.b = (const T*)sub.b;
+        part.c = (T*)sub.c;
+        part.run();
+      }
+      return;
+    }
+    if (K == 0) {
+      if (!g->accumulate) memset(c, 0, (size_t)(B * M * N) * sizeof(T));
+      return;
+    }
+    Ms = (M + MR - 1) / MR;
+    Ns = (N + NR - 1) / NR;
+    Kb = (K + KC - 1) / KC;
+    pa = g->as0 == 0 ? 1 : B;
+    pb = g->bs0 == 0 ? 1 : B;
+    // B's packed slivers start on a 64-byte boundary too
+    const int64_t aRegion = (pa * aSize() + 63) / 64 * 64;
+    const size_t bytes = (size_t)(aRegion + pb * bSize()) * sizeof(T);
+    packA = (T*)tg_scratch_take(bytes);
+    packB = packA + aRegion;
+    // small products run on the calling thread: waking the pool costs more than it saves
+    const int nt = (double)B * M * N * K < 48.0 * 48 * 48 ? 1 : g->nthreads;
+    tg_parallel(pa * Ms + pb * Ns, nt, packTask, this);
+    // tiles of at most ~192 rows x ~256 columns, smaller until there are a few per thread
+    tm = (192 + MR - 1) / MR;
+    tn = (256 + NR - 1) / NR;
+    if (tm > Ms) tm = Ms;
+    if (tn > Ns) tn = Ns;
+    for (;;) {
+      gm = (Ms + tm - 1) / tm;
+      gn = (Ns + tn - 1) / tn;
+      if (nt == 1 || B * gm * gn >= 3 * nt) break;
+      if (tn * NR >= tm * MR && tn > 1) tn = (tn + 1) / 2;
+      else if (tm > 1) tm = (tm + 1) / 2;
+      else if (tn > 1) tn = (tn + 1) / 2;
+      else break;
+    }
+    tg_parallel(B * gm * gn, nt, tileTask, this);
+    tg_scratch_give(packA);
+  }
+};
+
+// ---- float32 vector math (Cephes' single-precision polynomials, ~1-2 ulp) ----
+
+inline vf vexp(vf x) {
+  // clamping keeps the exponent arithmetic in range; NaN fails both compares and stays NaN
+  x = x > 89.0f ? bcast<vf>(89.0f) : x;
+  x = x < -104.0f ? bcast<vf>(-104.0f) : x;
+  const vf magic = bcast<vf>(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  vf t = x * 1.44269504088896341f + magic;
+  vf z = t - magic;
+  vi n = __builtin_convertvector(z, vi);
+  vf r = x - z * 0.693359375f;
+  r = r - z * -2.12194440e-4f;
+  vf p = bcast<vf>(1.9875691500E-4f);
+  p = p * r + 1.3981999507E-3f;
+  p = p * r + 8.3334519073E-3f;
+  p = p * r + 4.1665795894E-2f;
+  p = p * r + 1.6666665459E-1f;
+  p = p * r + 5.0000001201E-1f;
+  vf y = p * (r * r) + r + 1.0f;
+  // 2^n as two factors, so that results down in the subnormals (n to -150) and up to 2^128
+  // (overflowing to infinity) come out right
+  vi n1 = n >> 1, n2 = n - n1;
+  vf s1, s2;
+  vi e1 = (n1 + 127) << 23, e2 = (n2 + 127) << 23;
+  memcpy(&s1, &e1, sizeof s1);
+  memcpy(&s2, &e2, sizeof s2);
+  return y * s1 * s2;
+}
+
+inline vf vlog(vf x) {
+  vf x0 = x;
+  // subnormals: scale into the normal range first
+  vi adj = (x < 1.17549435e-38f) & 23;  // a compare gives -1 (all bits) where true
+  x = x < 1.17549435e-38f ? x * 8388608.0f : x;
+  vi bits;
+  memcpy(&bits, &x, sizeof bits);
+  vi e = ((bits >> 23) & 0xff) - 126 - adj;
+  vi mb = (bits & 0x007fffff) | 0x3f000000;  // mantissa in [0.5, 1)
+  vf m;
+  memcpy(&m, &mb, sizeof m);
+  vi small = m < 0.707106781186547524f;
+  e = e + small;  // small is -1 (all bits) where true
+  vf ef = __builtin_convertvector(e, vf);
+  vf f = small ? m + m - 1.0f : m - 1.0f;
+  vf z = f * f;
+  vf y = bcast<vf>(7.0376836292E-2f);
+  y = y * f - 1.1514610310E-1f;
+  y = y * f + 1.1676998740E-1f;
+  y = y * f - 1.2420140846E-1f;
+  y = y * f + 1.4249322787E-1f;
+  y = y * f - 1.6668057665E-1f;
+  y = y * f + 2.0000714765E-1f;
+  y = y * f - 2.4999993993E-1f;
+  y = y * f + 3.3333331174E-1f;
+  y = y * f * z;
+  y = y + ef * -2.12194440e-4f;
+  y = y - z * 0.5f;
+  vf r = f + y;
+  r = r + ef * 0.693359375f;
+  const float inf = __builtin_inff(), nan = __builtin_nanf("");
+  r = x0 == 0.0f ? bcast<vf>(-inf) : r;
+  r = x0 < 0.0f ? bcast<vf>(nan) : r;
+  r = x0 == inf ? bcast<vf>(inf) : r;
+  r = x0 != x0 ? x0 : r;
+  return r;
+}
+
+inline vf vsigmoid(vf x) {
+  vf ax = x < 0.0f ? -x : x;
+  vf e = vexp(-ax);
+  vf d = 1.0f + e;
+  return x >= 0.0f ? 1.0f / d : e / d;
+}
+
+inline vf vtanh(vf x) {
+  vf ax = x < 0.0f ? -x : x;
+  // small |x|: Cephes' odd polynomial; else 1 - 2 / (e^{2|x|} + 1) with x's sign
+  vf z = x * x;
+  vf p = bcast<vf>(-5.70498872745E-3f);
+  p = p * z + 2.06390887954E-2f;
+  p = p * z - 5.37397155531E-2f;
+  p = p * z + 1.33314422036E-1f;
+  p = p * z - 3.33332819422E-1f;
+  vf small = p * z * x + x;
+  vf e = vexp(ax + ax);
+  vf big = 1.0f - 2.0f / (e + 1.0f);
+  big = x < 0.0f ? -big : big;
+  return ax < 0.625f ? small : big;
+}
+
+template <int OP> inline vf vunary(vf x) {
+  if (OP == TG_EXP) return vexp(x);
+  if (OP == TG_LOG) return vlog(x);
+  if (OP == TG_TANH) return vtanh(x);
+  return vsigmoid(x);
+}
+
+template <int OP> void unaryLoop(const float* x, float* y, int64_t n) {
+  constexpr int W = TG_VBYTES / 4;
+  int64_t i = 0;
+  for (; i + W <= n; i += W) storeu(y + i, vunary<OP>(loadu<vf>(x + i)));
+  if (i < n) {
+    float buf[W] = {};
+    memcpy(buf, x + i, (size_t)(n - i) * 4);
+    vf r = vunary<OP>(loadu<vf>(buf));
+    storeu(buf, r);
+    memcpy(y + i, buf, (size_t)(n - i) * 4);
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+int TG_NAME(tg_available)(void) { return TG_AVAILABLE; }
+
+void TG_NAME(tg_sgemm)(const TgGemmArgs* g) {
+  Gemm<float> G;
+  G.g = g;
+  G.a = (const float*)g->a;
+  G.b = (const float*)g->b;
+  G.c = (float*)g->c;
+  G.run();
+}
+
+void TG_NAME(tg_dgemm)(const TgGemmArgs* g) {
+  Gemm<double> G;
+  G.g = g;
+  G.a = (const double*)g->a;
+  G.b = (const double*)g->b;
+  G.c = (double*)g->c;
+  G.run();
+}
+
+void TG_NAME(tg_unary_f32)(int op, const float* x, float* y, int64_t n) {
+  switch (op) {
+    case TG_EXP: unaryLoop<TG_EXP>(x, y, n); break;
+    case TG_LOG: unaryLoop<TG_LOG>(x, y, n); break;
+    case TG_TANH: unaryLoop<TG_TANH>(x, y, n); break;
+    default: unaryLoop<TG_SIGMOID>(x, y, n); break;
+  }
+}
+}

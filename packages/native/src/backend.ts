@@ -1,0 +1,371 @@
+import { allocate, allocateUninitialized, getNumThreads, jsBackend, type AdamHyper, type Backend, type SgdHyper, type BinaryOp, type Conv2dGeometry, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
+import type { Addon } from './addon.js';
+
+// The native kernels. Each reads and writes the tensors' own typed arrays (the addon gets their
+// memory from N-API: no staging copy) and falls back to core's js reference kernel for what it
+// does not handle: other dtypes (int32, bool, mixed), other ops, and for the element-wise maps
+// and sums, layouts the native loops do not take (documented on each kernel).
+
+type FloatArray = Float32Array | Float64Array;
+
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4 };
+const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, neg: 5 };
+/**
+ * float64 maps done natively: only the exact ones. float64 exp, log, tanh and sigmoid stay on the
+ * reference (JavaScript's Math), so float64 results are the reference's bits: C's libm and V8's
+ * differ in the last bit now and then, and float64 is the precision of gradient checks.
+ */
+const EXACT = new Set<UnaryOp>(['relu', 'neg']);
+const MAX_ND = 16;
+/**
+ * Below this many elements the js kernels are faster than a call into the addon (an N-API call
+ * and its typed-array lookups cost about as much as a JavaScript loop over ~500 floats): small
+ * element-wise ops and sums stay on the reference, which keeps the per-op overhead of tiny
+ * tensors as low as the js backend's.
+ */
+const MIN_NATIVE = 512;
+
+/** One parameter block reused by every call (the addon reads it before returning). */
+const params = new Float64Array(5 + 4 * MAX_ND);
+
+/** The float array type of `dtype`, or null for int32/bool. */
+function floatCtor(dtype: DType): typeof Float32Array | typeof Float64Array | null {
+  return dtype === 'float32' ? Float32Array : dtype === 'float64' ? Float64Array : null;
+}
+
+/** True when `v`'s data is an array of exactly the type `dtype` stores in. */
+function isFloat(v: View, dtype: DType): boolean {
+  const C = floatCtor(dtype);
+  return C !== null && v.data instanceof C;
+}
+
+/** A contiguous view over a fresh array (fields in makeView's order: one hidden class). */
+function fresh(dtype: DType, shape: readonly number[]): View {
+  let size = 1;
+  const stride = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    stride[i] = size;
+    size *= shape[i]!;
+  }
+  return { data: allocateUninitialized(dtype, size), shape: shape.slice(), stride, offset: 0, size };
+}
+
+/** True when the view's elements are one row-major run from its offset (size-1 dims ignored). */
+function isContiguous(v: View): boolean {
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
+    expected *= v.shape[i]!;
+  }
+  return true;
+}
+
+/**
+ * Writes `[nd, shape..., sa..., sb...]` from `at` into the parameter block for a row-major
+ * output of `shape` read through `a` and `b`: size-1 dims dropped and neighbouring dims merged
+ * where both operands step through them as one. Returns nd, or -1 when more than MAX_ND dims
+ * remain (the caller falls back).
+ */
+function collapse(shape: readonly number[], sa: readonly number[], sb: readonly number[], at: number): number {
+  const dims: number[] = [], as: number[] = [], bs: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const k = dims.length - 1;
+    if (k >= 0 && as[k] === sa[d]! * n && bs[k] === sb[d]! * n) {
+      dims[k]! *= n;
+      as[k] = sa[d]!;
+      bs[k] = sb[d]!;
+    } else {
+      dims.push(n);
+      as.push(sa[d]!);
+      bs.push(sb[d]!);
+    }
+  }
+  if (dims.length === 0) {
+    dims.push(1);
+    as.push(0);
+    bs.push(0);
+  }
+  const nd = dims.length;
+  if (nd > MAX_ND) return -1;
+  params[0] = nd;
+  for (let d = 0; d < nd; d++) {
+    params[at + d] = dims[d]!;
+    params[at + nd + d] = as[d]!;
+    params[at + 2 * nd + d] = bs[d]!;
+  }
+  return nd;
+}
+
+/** Runs `out = a op b` natively into the contiguous run of `out` from its offset; false if it cannot. */
+function binaryNative(addon: Addon, op: BinaryOp, a: View, b: View, out: View): boolean {
+  const code = BINARY[op];
+  if (code === undefined || a.data.constructor !== out.data.constructor || b.data.constructor !== out.data.constructor) return false;
+  if (!(out.data instanceof Float32Array || out.data instanceof Float64Array)) return false;
+  if (collapse(out.shape, a.stride, b.stride, 5) < 0) return false;
+  params[1] = getNumThreads();
+  params[2] = a.offset;
+  params[3] = b.offset;
+  params[4] = out.offset;
+  addon.binary(code, a.data as FloatArray, b.data as FloatArray, out.data, params);
+  return true;
+}
+
+/** Runs `out = f(x)` natively when both are contiguous float arrays of one type; false if it cannot. */
+function unaryNative(addon: Addon, op: UnaryOp, x: View, out: View): boolean {
+  const code = UNARY[op];
+  if (code === undefined || x.data.constructor !== out.data.constructor) return false;
+  if (!(out.data instanceof Float32Array || (out.data instanceof Float64Array && EXACT.has(op)))) return false;
+  if (!isContiguous(x) || !isContiguous(out)) return false;
+  params[0] = x.size;
+  params[1] = getNumThreads();
+  params[2] = x.offset;
+  params[3] = out.offset;
+  addon.unary(code, x.data as FloatArray, out.data, params);
+  return true;
+}
+
+/** The view's elements as one contiguous array from index 0: the array itself when it is one, else a copy. */
+function packed(v: View): FloatArray {
+  if (v.offset === 0 && v.data.length === v.size && isContiguous(v)) return v.data as FloatArray;
+  const out = fresh(v.data instanceof Float32Array ? 'float32' : 'float64', v.shape);
+  jsBackend.assign(out, v);
+  return out.data as FloatArray;
+}
+
+/** Output size of a window along one axis (floor mode), as core's convolution. */
+function outSize(size: number, k: number, stride: number, pad: number, dil: number): number {
+  return Math.floor((size + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
+}
+
+/** The conv parameter block for x [N, C, H, W] and w [O, C/groups, kH, kW]. */
+function convParams(xShape: readonly number[], wShape: readonly number[], g: Conv2dGeometry): Float64Array {
+  const [N, C, H, W] = xShape as [number, number, number, number];
+  const [O, , kH, kW] = wShape as [number, number, number, number];
+  const Ho = outSize(H, kH, g.stride[0], g.padding[0], g.dilation[0]);
+  const Wo = outSize(W, kW, g.stride[1], g.padding[1], g.dilation[1]);
+  params.set([N, C, H, W, O, kH, kW, g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], g.groups, Ho, Wo, getNumThreads()]);
+  return params;
+}
+
+/**
+ * Sum over any dims of any strided float view (e.g. a convolution's bias gradient, dims 0, 2, 3):
+ * kept and reduced dims each merged where they are neighbours in memory order. Falls back to the
+ * js kernel past MAX_ND groups.
+ */
+function sumDims(addon: Addon, x: View, dims: readonly number[], outDtype: DType): View {
+  const red = new Set(dims);
+  const ks: number[] = [], kst: number[] = [], rs: number[] = [], rst: number[] = [];
+  let lastKind: boolean | null = null;
+  for (let d = 0; d < x.shape.length; d++) {
+    const n = x.shape[d]!, st = x.stride[d]!, r = red.has(d);
+    if (n === 1) continue;
+    const [S, T] = r ? [rs, rst] : [ks, kst];
+    const k = S.length - 1;
+    if (lastKind === r && k >= 0 && T[k] === st * n) {
+      S[k]! *= n;
+      T[k] = st;
+    } else {
+      S.push(n);
+      T.push(st);
+    }
+    lastKind = r;
+  }
+  const out = fresh(outDtype, x.shape.map((n, d) => (red.has(d) ? 1 : n)));
+  if (out.size === 0) return out;
+  if (ks.length > MAX_ND || rs.length > MAX_ND) return jsBackend.reduce('sum', x, dims, outDtype);
+  params[0] = getNumThreads();
+  params[1] = x.offset;
+  params[2] = ks.length;
+  params[3] = rs.length;
+  params.set([...ks, ...kst, ...rs, ...rst], 4);
+  addon.sumDims(x.data as FloatArray, out.data as FloatArray, params);
+  return out;
+}
+
+/** True when every view holds float32, or every one float64 (the conv kernels take one type). */
+function sameFloat(...vs: View[]): boolean {
+  const C = vs[0]!.data.constructor;
+  return (C === Float32Array || C === Float64Array) && vs.every((v) => v.data.constructor === C);
+}
+
+/**
+ * The native backend over a loaded addon: core's js reference kernels, with these replaced:
+ * - `matmul` for float32 and float64 (both operands of the output's type), any strides (all
+ *   transpose layouts, broadcast batches), batched: the packed, register-tiled GEMM on the
+ *   addon's thread pool;
+ * - `binary` / `binaryInto` for add, sub, mul, div and reluBackward on float32/float64 operands of
+ *   the output's type, any strides (broadcasts included), output contiguous;
+ * - `unary` / `unaryInto` for exp, log, tanh, sigmoid (float32; Cephes' polynomials, within 2
+ *   ulp), relu and neg (float32, float64) on contiguous input and output (strided inputs and
+ *   float64 exp/log/tanh/sigmoid go to the js kernel);
+ * - `reduce` sum over any dims of a float32/float64 input (any strides), accumulated in
+ *   float64;
+ * - `conv2d`, `conv2dBackwardInput`, `conv2dBackwardWeight` on float32/float64 (any stride,
+ *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
+ *   to contiguous arrays first;
+ * - `maxPool2d` (float32/float64, any geometry) and `scatterAdd` along the last dim with
+ *   contiguous int32 index and src (the route of maxPool2d's gradient);
+ * - `adamUpdate`, `sgdUpdate`: the reference's float64 arithmetic in the same order, stores
+ *   rounded, so the same bits as the js kernels, split across the thread pool.
+ * @internal
+ */
+export function makeNativeBackend(addon: Addon): Backend {
+  return {
+    ...jsBackend,
+    name: 'native',
+
+    matmul(a: View, b: View, outDtype: DType): View {
+      if (!isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.matmul(a, b, outDtype);
+      const [B, M, K] = a.shape as [number, number, number];
+      const N = b.shape[2]!;
+      const out = fresh(outDtype, [B, M, N]);
+      if (out.size === 0) return out;
+      params[0] = a.offset;
+      params[1] = a.stride[0]!;
+      params[2] = a.stride[1]!;
+      params[3] = a.stride[2]!;
+      params[4] = b.offset;
+      params[5] = b.stride[0]!;
+      params[6] = b.stride[1]!;
+      params[7] = b.stride[2]!;
+      params[8] = B;
+      params[9] = M;
+      params[10] = N;
+      params[11] = K;
+      params[12] = getNumThreads();
+      addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, params);
+      return out;
+    },
+
+    binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
+      if (BINARY[op] === undefined || a.size < MIN_NATIVE || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.binary(op, a, b, outDtype);
+      const out = fresh(outDtype, a.shape);
+      if (out.size === 0) return out;
+      return binaryNative(addon, op, a, b, out) ? out : jsBackend.binary(op, a, b, outDtype);
+    },
+
+    binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
+      if (out.size < MIN_NATIVE || !isContiguous(out) || !binaryNative(addon, op, a, b, out)) jsBackend.binaryInto(op, a, b, out);
+    },
+
+    unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
+      if (UNARY[op] === undefined || x.size < MIN_NATIVE || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
+        return jsBackend.unary(op, x, outDtype, p0, p1);
+      }
+      const out = fresh(outDtype, x.shape);
+      if (out.size > 0) unaryNative(addon, op, x, out);
+      return out;
+    },
+
+    unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void {
+      if (x.size < MIN_NATIVE || !unaryNative(addon, op, x, out)) jsBackend.unaryInto(op, x, out, p0, p1);
+    },
+
+    conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
+      if (!sameFloat(x, w, ...(bias ? [bias] : []))) return jsBackend.conv2d(x, w, g, bias);
+      const p = convParams(x.shape, w.shape, g);
+      const dtype: DType = x.data instanceof Float32Array ? 'float32' : 'float64';
+      const out = fresh(dtype, [p[0]!, p[4]!, p[14]!, p[15]!]);
+      if (out.size === 0) return out;
+      if (x.size === 0 || w.size === 0) {
+        // no input pixels or kernel taps: the bias alone (or zeros)
+        return bias ? jsBackend.conv2d(x, w, g, bias) : { ...out, data: allocate(dtype, out.size) };
+      }
+      addon.conv(0, packed(x), packed(w), bias ? packed(bias) : null, out.data as FloatArray, p);
+      return out;
+    },
+
+    conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[], g: Conv2dGeometry): View {
+      if (!sameFloat(grad, w) || grad.size === 0 || w.size === 0) return jsBackend.conv2dBackwardInput(grad, w, inputShape, g);
+      const p = convParams(inputShape, w.shape, g);
+      const dx = fresh(grad.data instanceof Float32Array ? 'float32' : 'float64', inputShape);
+      if (dx.size === 0) return dx;
+      addon.conv(1, packed(grad), packed(w), null, dx.data as FloatArray, p);
+      return dx;
+    },
+
+    conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[], g: Conv2dGeometry): View {
+      if (!sameFloat(x, grad) || x.size === 0 || grad.size === 0) return jsBackend.conv2dBackwardWeight(x, grad, weightShape, g);
+      const p = convParams(x.shape, weightShape, g);
+      const dw = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', weightShape);
+      if (dw.size === 0) return dw;
+      addon.conv(2, packed(x), packed(grad), null, dw.data as FloatArray, p);
+      return dw;
+    },
+
+    adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void {
+      const C = param.constructor;
+      if (param.length < MIN_NATIVE || grad.constructor !== C || expAvg.constructor !== C || expAvgSq.constructor !== C || (maxExpAvgSq && maxExpAvgSq.constructor !== C)) {
+        jsBackend.adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+        return;
+      }
+      params.set([h.beta1, h.beta2, h.stepSize, h.bc2Sqrt, h.eps, h.l2, h.decay, h.maximize ? 1 : 0, getNumThreads()]);
+      addon.adam(param, grad, expAvg, expAvgSq, maxExpAvgSq, params);
+    },
+
+    sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void {
+      const buf = h.momentum !== 0 ? momentumBuffer : null;
+      if (param.length < MIN_NATIVE || grad.constructor !== param.constructor || (buf && buf.constructor !== param.constructor)) {
+        jsBackend.sgdUpdate(param, grad, momentumBuffer, h);
+        return;
+      }
+      params.set([h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov ? 1 : 0, h.maximize ? 1 : 0, h.firstStep ? 1 : 0, getNumThreads()]);
+      addon.sgd(param, grad, buf, params);
+    },
+
+    maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out: View; argmax: View } {
+      if (!sameFloat(x) || x.size === 0) return jsBackend.maxPool2d(x, kernel, g);
+      const [N, C, H, W] = x.shape as [number, number, number, number];
+      const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
+      const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);
+      const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', [N, C, Ho, Wo]);
+      const argmax = fresh('int32', [N, C, Ho, Wo]);
+      if (out.size === 0) return { out, argmax };
+      params.set([N * C, H, W, Ho, Wo, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], getNumThreads()]);
+      addon.maxPool(packed(x), out.data as FloatArray, argmax.data as Int32Array, params);
+      return { out, argmax };
+    },
+
+    scatterAdd(x: View, dim: number, index: View, src: View): View {
+      // the last dim with contiguous index and src of x's float type (maxPool2d's gradient routes
+      // through here); anything else goes to the reference
+      const nd = x.shape.length;
+      const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);
+      if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return jsBackend.scatterAdd(x, dim, index, src);
+      const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', x.shape);
+      if (x.stride.every((s) => s === 0)) out.data.fill(x.data[x.offset]!);
+      else jsBackend.assign(out, x);
+      const M = x.shape[nd - 1]!, L = index.shape[nd - 1]!;
+      params[0] = L === 0 ? 0 : index.size / L;
+      params[1] = M;
+      params[2] = L;
+      params[3] = getNumThreads();
+      addon.scatterAddRows(out.data as FloatArray, (index.data as Int32Array).subarray(index.offset), (src.data as FloatArray).subarray(src.offset), params);
+      return out;
+    },
+
+    reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
+      const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
+      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || !isFloat(x, outDtype)) return jsBackend.reduce(op, x, dims, outDtype);
+      if (d1 - d0 !== dims.length - 1 || !isContiguous(x)) return sumDims(addon, x, dims, outDtype);
+      let outer = 1, r = 1, inner = 1;
+      for (let d = 0; d < x.shape.length; d++) {
+        const n = x.shape[d]!;
+        if (d < d0) outer *= n;
+        else if (d <= d1) r *= n;
+        else inner *= n;
+      }
+      const out = fresh(outDtype, x.shape.map((n, d) => (d >= d0 && d <= d1 ? 1 : n)));
+      if (out.size === 0) return out;
+      params[0] = getNumThreads();
+      params[1] = x.offset;
+      params[2] = outer;
+      params[3] = r;
+      params[4] = inner;
+      addon.sum(x.data as FloatArray, out.data as FloatArray, params);
+      return out;
+    },
+  };
+}

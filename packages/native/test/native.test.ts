@@ -1,0 +1,465 @@
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Generator, avgPool2d, conv2d, getBackend, getNumThreads, jsBackend, maxPool2d, randn, setBackend, setNumThreads, where,
+  type DType, type Tensor, type View,
+} from '@tapegrad/core';
+import { nativeBackend, nativeStatus, useNative } from '../src/index.js';
+import { loadAddon } from '../src/addon.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const status = nativeStatus();
+const threadsBefore = getNumThreads();
+afterEach(() => setBackend('js'));
+afterAll(() => setNumThreads(threadsBefore));
+
+/** A view of random normal values in `dtype`, with the given layout. */
+let seed = 1;
+function view(shape: number[], dtype: 'float32' | 'float64', layout: 'dense' | 'offset' | 'transposed' = 'dense'): View {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const src = randn([n + 3], { generator: new Generator(seed++), dtype: 'float64' }).data as Float64Array;
+  const data = dtype === 'float32' ? Float32Array.from(src) : Float64Array.from(src);
+  const stride = contiguous(shape);
+  if (layout === 'offset') return { data, shape, stride, offset: 3, size: n };
+  if (layout === 'transposed') return { data, shape, stride: contiguous([...shape].reverse()).reverse(), offset: 0, size: n };
+  return { data, shape, stride, offset: 0, size: n };
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** The logical elements of a view, row-major. */
+function values(v: View): number[] {
+  const out: number[] = [];
+  const nd = v.shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  for (let k = 0; k < v.size; k++) {
+    let p = v.offset;
+    for (let d = 0; d < nd; d++) p += idx[d]! * v.stride[d]!;
+    out.push(v.data[p]!);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d]! < v.shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** `v`'s dims `i` and `j` swapped (a free transpose). */
+function swap(v: View, i: number, j: number): View {
+  const shape = [...v.shape], stride = [...v.stride];
+  [shape[i], shape[j]] = [shape[j]!, shape[i]!];
+  [stride[i], stride[j]] = [stride[j]!, stride[i]!];
+  return { ...v, shape, stride };
+}
+
+describe('native backend status', () => {
+  it('reports the instruction set when the addon loaded, or why it did not', () => {
+    if (status.available) {
+      expect(['avx512', 'avx2', 'generic']).toContain(status.isa);
+      expect(status.reason).toBeNull();
+      expect(nativeBackend?.name).toBe('native');
+    } else {
+      expect(status.reason).toMatch(/./);
+      expect(nativeBackend).toBeNull();
+    }
+  });
+
+  it('says why when TAPEGRAD_NATIVE=0 is set or the .node file is missing', () => {
+    expect(loadAddon({ TAPEGRAD_NATIVE: '0' }).reason).toBe('TAPEGRAD_NATIVE=0 is set');
+    const missing = loadAddon({ TAPEGRAD_NATIVE_ADDON: '/nonexistent/tapegrad_native.node' });
+    expect(missing.addon).toBeNull();
+    expect(missing.reason).toContain('/nonexistent/tapegrad_native.node does not exist');
+  });
+
+  it('imports without registering anything when the addon is unavailable, and useNative says why', async () => {
+    vi.resetModules();
+    vi.stubEnv('TAPEGRAD_NATIVE', '0');
+    try {
+      const core = await import('@tapegrad/core');
+      const fresh = await import('../src/index.js');
+      expect(fresh.nativeStatus()).toEqual({ available: false, isa: null, reason: 'TAPEGRAD_NATIVE=0 is set', path: null });
+      expect(fresh.nativeBackend).toBeNull();
+      expect(() => fresh.useNative()).toThrow('useNative: the native backend is unavailable: TAPEGRAD_NATIVE=0 is set');
+      expect(() => core.setBackend('native')).toThrow('unknown backend "native"');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+
+  it('the install script succeeds and records the reason when the build is skipped or fails to compile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-native-'));
+    try {
+      mkdirSync(join(dir, 'scripts'));
+      cpSync(join(ROOT, 'scripts', 'build-addon.mjs'), join(dir, 'scripts', 'build-addon.mjs'));
+      const run = (env: Record<string, string>) =>
+        spawnSync(process.execPath, [join(dir, 'scripts', 'build-addon.mjs')], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+      const skipped = run({ TAPEGRAD_NATIVE_SKIP_BUILD: '1' });
+      expect(skipped.status).toBe(0);
+      expect(readFileSync(join(dir, 'build', 'unavailable.txt'), 'utf8')).toContain('TAPEGRAD_NATIVE_SKIP_BUILD=1');
+      expect(loadAddon({}, dir).reason).toBe('not built at install: TAPEGRAD_NATIVE_SKIP_BUILD=1 was set at install');
+      // a source that does not compile
+      writeFileSync(join(dir, 'binding.gyp'), "{ 'targets': [{ 'target_name': 'tapegrad_native', 'sources': ['broken.cc'] }] }");
+      writeFileSync(join(dir, 'broken.cc'), 'this is not C++;\n');
+      const failed = run({});
+      expect(failed.status).toBe(0);
+      expect(failed.stderr).toContain('@tapegrad/native: not built');
+      expect(loadAddon({}, dir).reason).toMatch(/^not built at install: /);
+      expect(existsSync(join(dir, 'build', 'Release', 'tapegrad_native.node'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+const be = nativeBackend;
+if (!be) {
+  describe('native kernels', () => {
+    it.skip(`are skipped: the native backend is unavailable (${status.reason})`, () => {});
+  });
+} else {
+  describe('native matmul', () => {
+    /** [batch, M, K, N]: odd sizes, edges of every tile, a depth over several KC blocks */
+    const sizes: Array<[number, number, number, number]> = [
+      [1, 1, 1, 1], [1, 13, 5, 37], [2, 17, 3, 33], [3, 25, 129, 31], [1, 97, 300, 70], [1, 1, 600, 3], [1, 130, 0, 7],
+    ];
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`matches the reference in ${dtype}, every transpose layout, batched`, () => {
+        for (const [B, M, K, N] of sizes)
+          for (const ta of [false, true])
+            for (const tb of [false, true]) {
+              const a = ta ? swap(view([B, K, M], dtype), 1, 2) : view([B, M, K], dtype, 'offset');
+              const b = tb ? swap(view([B, N, K], dtype), 1, 2) : view([B, K, N], dtype);
+              const got = be.matmul(a, b, dtype);
+              const want = jsBackend.matmul(a, b, dtype);
+              expect(got.shape).toEqual([B, M, N]);
+              expect(got.data.constructor).toBe(want.data.constructor);
+              const tol = dtype === 'float32' ? 1e-6 * Math.sqrt(K + 1) * 8 : 1e-13 * (K + 1);
+              expect(values(got)).toBeAllClose(values(want), { rtol: tol, atol: tol });
+            }
+      });
+    }
+
+    it('takes a weight shared by every batch (stride 0) and negative strides', () => {
+      const w = view([40, 24], 'float32');
+      const wb: View = { ...w, shape: [5, 40, 24], stride: [0, 24, 1] };
+      const x = view([5, 30, 40], 'float32', 'transposed');
+      expect(values(be.matmul(x, wb, 'float32'))).toBeAllClose(values(jsBackend.matmul(x, wb, 'float32')), { rtol: 1e-5, atol: 1e-5 });
+      // rows read backwards: element (r, c) at offset + (9 - r) * 12 + c
+      const d = view([10, 12], 'float64');
+      const flipped: View = { data: d.data, shape: [1, 10, 12], stride: [0, -12, 1], offset: 9 * 12, size: 120 };
+      const y = view([1, 12, 7], 'float64');
+      expect(values(be.matmul(flipped, y, 'float64'))).toBeAllClose(values(jsBackend.matmul(flipped, y, 'float64')), { rtol: 1e-12, atol: 1e-12 });
+    });
+
+    it('multiplies many batches a chunk at a time (packed operands over 64 MB), as one batch at a time', () => {
+      // 250 batches of [1, 1024] x [1024, 64] (the weight shared, stride 0) pack ~78 MB: chunks
+      // of 215 batches (each batch's packed slivers take ~311 KB)
+      const a = view([250, 1, 1024], 'float32', 'offset');
+      const w = view([1024, 64], 'float32');
+      const b: View = { ...w, shape: [250, 1024, 64], stride: [0, 64, 1], size: 250 * 1024 * 64 };
+      const all = be.matmul(a, b, 'float32');
+      const one = (p: number) => be.matmul({ ...a, shape: [1, 1, 1024], offset: a.offset + p * 1024, size: 1024 }, { ...b, shape: [1, 1024, 64], size: 1024 * 64 }, 'float32');
+      for (const p of [0, 1, 214, 215, 249]) expect(Array.from(all.data.subarray(p * 64, (p + 1) * 64))).toEqual(Array.from(one(p).data));
+      expect(values(all)).toBeAllClose(values(jsBackend.matmul(a, b, 'float32')), { rtol: 1e-4, atol: 1e-4 });
+    });
+
+    it('gives the same bits on one, two and three threads', () => {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const a = view([2, 300, 257], dtype);
+        const b = swap(view([2, 190, 257], dtype), 1, 2);
+        const runs = [1, 2, 3].map((n) => {
+          setNumThreads(n);
+          return Array.from(be.matmul(a, b, dtype).data);
+        });
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+      }
+    });
+
+    it('leaves int32 and mixed-dtype products to the reference', () => {
+      const a: View = { data: Int32Array.from({ length: 6 }, (_, i) => i), shape: [1, 2, 3], stride: [6, 3, 1], offset: 0, size: 6 };
+      const b: View = { data: Int32Array.from({ length: 6 }, (_, i) => 2 * i), shape: [1, 3, 2], stride: [6, 2, 1], offset: 0, size: 6 };
+      expect(values(be.matmul(a, b, 'int32'))).toEqual(values(jsBackend.matmul(a, b, 'int32')));
+    });
+  });
+
+  describe('native element-wise ops and sums', () => {
+    const pairs: Array<[number[], number[]]> = [[[1000], [1000]], [[17, 33], [33]], [[17, 33], [17, 1]], [[1], [64, 3]], [[7, 1, 9], [1, 8, 9]], [[70000], [1]]];
+    const bshape = (a: number[], b: number[]) => {
+      const n = Math.max(a.length, b.length);
+      return Array.from({ length: n }, (_, i) => {
+        const da = a[i - (n - a.length)] ?? 1, db = b[i - (n - b.length)] ?? 1;
+        return da === 1 ? db : da;
+      });
+    };
+    const broadcast = (v: View, shape: number[]): View => {
+      const lead = shape.length - v.shape.length;
+      const stride = shape.map((d, i) => (i < lead || (v.shape[i - lead] === 1 && d !== 1) ? 0 : v.stride[i - lead]!));
+      return { ...v, shape, stride, size: shape.reduce((x, y) => x * y, 1) };
+    };
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`add, sub, mul, div and reluBackward match the reference in ${dtype}, broadcast and strided`, () => {
+        for (const op of ['add', 'sub', 'mul', 'div', 'reluBackward'] as const)
+          for (const [sa, sb] of pairs)
+            for (const layout of ['dense', 'offset', 'transposed'] as const) {
+              const shape = bshape(sa, sb);
+              const a = broadcast(view(sa, dtype, layout), shape), b = broadcast(view(sb, dtype, 'offset'), shape);
+              expect(values(be.binary(op, a, b, dtype))).toEqual(values(jsBackend.binary(op, a, b, dtype)));
+              const out = view(shape, dtype, 'offset');
+              be.binaryInto(op, a, b, out);
+              expect(values(out)).toEqual(values(jsBackend.binary(op, a, b, dtype)));
+            }
+      });
+      it(`exp, log, tanh, sigmoid, relu and neg match the reference in ${dtype}`, () => {
+        for (const op of ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'neg'] as const)
+          for (const shape of [[1], [17], [7, 33], [70001]])
+            for (const layout of ['dense', 'offset', 'transposed'] as const) {
+              let x = view(shape, dtype, layout);
+              if (op === 'log') x = { ...x, data: x.data.map(Math.abs) };
+              const want = values(jsBackend.unary(op, x, dtype));
+              const tol = dtype === 'float32' ? { rtol: 2.5e-7, atol: 1e-30 } : { rtol: 0, atol: 0 };
+              expect(values(be.unary(op, x, dtype))).toBeAllClose(want, tol);
+              const out = view(shape, dtype, 'offset');
+              be.unaryInto(op, x, out);
+              expect(values(out)).toBeAllClose(want, tol);
+            }
+      });
+      it(`sum over leading, middle, trailing, all and scattered dims matches the reference in ${dtype}, strided input included`, () => {
+        // (below 512 elements the js kernel runs)
+        const cases: Array<[number[], number[]]> = [[[1000], [0]], [[70, 33], [1]], [[70, 33], [0]], [[8, 9, 10], [1]], [[8, 9, 10], [0, 1, 2]], [[4, 6, 5, 7], [1, 2]], [[100003], [0]], [[30, 0, 20], [1]],
+          [[4, 6, 5, 7], [0, 2]], [[16, 8, 6, 6], [0, 2, 3]], [[9, 10, 11], [0, 2]]];
+        for (const [shape, dims] of cases)
+          for (const layout of ['dense', 'offset', 'transposed'] as const) {
+            const x = view(shape, dtype, layout);
+            const got = be.reduce('sum', x, dims, dtype);
+            const want = jsBackend.reduce('sum', x, dims, dtype);
+            expect(got.shape).toEqual(want.shape);
+            expect(values(got)).toBeAllClose(values(want), { rtol: dtype === 'float32' ? 1e-6 : 1e-12, atol: 1e-9 });
+          }
+      });
+    }
+
+    it('float32 exp, log, tanh and sigmoid are within 2 ulp of the correctly rounded value over their range, specials included', () => {
+      const n = 200_000;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = (i / n) * 220 - 110;
+      const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 88.7, 89, -87.3, -103, -104.5, 1e30, -1e30, 0.625, -0.625];
+      const xs = Float32Array.from([...x, ...specials]);
+      const ulp = (v: number) => {
+        const f = new Float32Array([Math.abs(v)]);
+        const i = new Int32Array(f.buffer);
+        const lo = f[0]!;
+        i[0]! += 1;
+        return f[0]! - lo || 1.4e-45;
+      };
+      const refs: Record<string, (v: number) => number> = {
+        exp: Math.exp, log: Math.log, tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+      };
+      for (const [op, f] of Object.entries(refs)) {
+        const input = op === 'log' ? xs.map((v) => (v > -1e-30 || Number.isNaN(v) ? v : Math.exp(v / 3))) : xs;
+        const got = be.unary(op as 'exp', { data: input, shape: [input.length], stride: [1], offset: 0, size: input.length }, 'float32').data;
+        let worst = 0;
+        for (let i = 0; i < input.length; i++) {
+          const want = Math.fround(f(input[i]!));
+          if (Number.isNaN(want) || !Number.isFinite(want)) {
+            expect(Object.is(got[i], want) || (Number.isNaN(want) && Number.isNaN(got[i]))).toBe(true);
+            continue;
+          }
+          worst = Math.max(worst, Math.abs(got[i]! - want) / ulp(want));
+        }
+        expect(worst, op).toBeLessThanOrEqual(2);
+      }
+    });
+  });
+
+  describe('native conv2d', () => {
+    /** [x shape, w shape, geometry, bias] */
+    const cases: Array<[number[], number[], { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }, boolean]> = [
+      [[2, 3, 9, 11], [4, 3, 3, 3], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }, true],
+      [[3, 2, 8, 7], [5, 2, 3, 2], { stride: [2, 1], padding: [1, 2], dilation: [1, 1], groups: 1 }, false],
+      [[1, 4, 10, 10], [6, 2, 3, 3], { stride: [1, 2], padding: [2, 1], dilation: [2, 1], groups: 2 }, true],
+      [[2, 6, 5, 4], [6, 1, 1, 1], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 6 }, false],
+      [[3, 5, 4, 6], [7, 5, 1, 1], { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }, true],
+      [[5, 1, 28, 28], [8, 1, 5, 5], { stride: [1, 1], padding: [2, 2], dilation: [1, 1], groups: 1 }, true],
+    ];
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`forward and both backward passes match the reference in ${dtype} (stride, padding, dilation, groups, 1x1)`, () => {
+        const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
+        for (const [xs, ws, g, withBias] of cases) {
+          const x = view(xs, dtype, 'offset'), w = view(ws, dtype);
+          const bias = withBias ? view([ws[0]!], dtype) : null;
+          const y = be.conv2d(x, w, g, bias);
+          const want = jsBackend.conv2d(x, w, g, bias);
+          expect(y.shape).toEqual(want.shape);
+          expect(values(y)).toBeAllClose(values(want), tol);
+          const grad = view(want.shape, dtype, 'transposed');
+          expect(values(be.conv2dBackwardInput(grad, w, xs, g))).toBeAllClose(values(jsBackend.conv2dBackwardInput(grad, w, xs, g)), tol);
+          expect(values(be.conv2dBackwardWeight(x, grad, ws, g))).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, ws, g)), tol);
+        }
+      });
+    }
+    it('gives the same bits on one, two and three threads', () => {
+      const x = view([6, 3, 20, 20], 'float32'), w = view([16, 3, 3, 3], 'float32');
+      const g = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+      const grad = view([6, 16, 20, 20], 'float32');
+      const runs = [1, 2, 3].map((n) => {
+        setNumThreads(n);
+        return [be.conv2d(x, w, g), be.conv2dBackwardInput(grad, w, x.shape, g), be.conv2dBackwardWeight(x, grad, w.shape, g)].map((v) => Array.from(v.data));
+      });
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+
+  describe('native max pooling and its gradient route', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`maxPool2d gives the reference's values and argmax in ${dtype} (stride, padding, dilation, NaN)`, () => {
+        const cases: Array<[number[], [number, number], { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }]> = [
+          [[4, 8, 26, 26], [2, 2], { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+          [[2, 3, 11, 9], [3, 2], { stride: [2, 1], padding: [1, 1], dilation: [1, 2], groups: 1 }],
+        ];
+        for (const [xs, k, g] of cases) {
+          const x = view(xs, dtype, 'transposed');
+          x.data[5] = NaN;
+          const got = be.maxPool2d(x, k, g), want = jsBackend.maxPool2d(x, k, g);
+          expect(got.out.shape).toEqual(want.out.shape);
+          expect(values(got.out)).toEqual(values(want.out));
+          expect(values(got.argmax)).toEqual(values(want.argmax));
+        }
+      });
+      it(`scatterAdd along the last dim gives the reference's bits in ${dtype}, duplicate indices included`, () => {
+        const [R, M, L] = [40, 50, 30];
+        const index: View = { data: Int32Array.from({ length: R * L + 2 }, (_, i) => (i * 7919) % M), shape: [4, 10, L], stride: [10 * L, L, 1], offset: 2, size: R * L };
+        const src = view([4, 10, L], dtype, 'offset');
+        for (const x of [view([4, 10, M], dtype, 'transposed'), { ...view([1], dtype), shape: [4, 10, M], stride: [0, 0, 0], size: R * M }]) {
+          expect(values(be.scatterAdd(x, 2, index, src))).toEqual(values(jsBackend.scatterAdd(x, 2, index, src)));
+        }
+      });
+    }
+  });
+
+  describe('native fused optimizer steps', () => {
+    const arr = (dtype: 'float32' | 'float64', n: number, positive = false) => {
+      const v = view([n], dtype);
+      return (positive ? v.data.map(Math.abs) : v.data).slice(0, n) as Float32Array | Float64Array;
+    };
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`adamUpdate gives the reference's bits in ${dtype}, every variant, on 1-3 threads`, () => {
+        const base = { beta1: 0.9, beta2: 0.999, stepSize: 0.01, bc2Sqrt: Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, l2: 0, decay: 1, maximize: false };
+        const variants = [base, { ...base, l2: 0.01 }, { ...base, decay: 0.999, maximize: true }, { ...base, l2: 0.1, decay: 0.99 }];
+        for (const h of variants)
+          for (const amsgrad of [false, true])
+            for (const threads of [1, 2, 3]) {
+              setNumThreads(threads);
+              const n = 70001;
+              const p = arr(dtype, n), g = arr(dtype, n), m = arr(dtype, n), v = arr(dtype, n, true), vm = amsgrad ? arr(dtype, n, true) : null;
+              const [p2, m2, v2, vm2] = [p.slice(), m.slice(), v.slice(), vm?.slice() ?? null];
+              be.adamUpdate(p, g, m, v, vm, h);
+              jsBackend.adamUpdate(p2, g, m2, v2, vm2, h);
+              expect(Array.from(p)).toEqual(Array.from(p2));
+              expect(Array.from(m)).toEqual(Array.from(m2));
+              expect(Array.from(v)).toEqual(Array.from(v2));
+              if (vm) expect(Array.from(vm)).toEqual(Array.from(vm2!));
+            }
+      });
+      it(`sgdUpdate gives the reference's bits in ${dtype}, every variant`, () => {
+        const base = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, firstStep: false };
+        const variants = [base, { ...base, momentum: 0 }, { ...base, nesterov: true, weightDecay: 0.01 }, { ...base, dampening: 0.5, maximize: true }, { ...base, firstStep: true }];
+        for (const h of variants) {
+          const n = 70001;
+          const p = arr(dtype, n), g = arr(dtype, n), b = arr(dtype, n);
+          const [p2, b2] = [p.slice(), b.slice()];
+          be.sgdUpdate(p, g, b, h);
+          jsBackend.sgdUpdate(p2, g, b2, h);
+          expect(Array.from(p)).toEqual(Array.from(p2));
+          expect(Array.from(b)).toEqual(Array.from(b2));
+        }
+      });
+    }
+  });
+
+  describe('other instruction sets', () => {
+    // the kernels for AVX2 and the portable ones, forced in a child process
+    for (const isa of ['avx2', 'generic']) {
+      it(`${isa}: the matrix product and the float32 maps agree with a plain loop`, () => {
+        const script = `
+          const a = require(${JSON.stringify(status.path)});
+          if (a.isa() !== ${JSON.stringify(isa)}) { console.log('isa ' + a.isa()); process.exit(0); }
+          let worst = 0;
+          for (const [M, N, K] of [[13, 37, 5], [70, 41, 300], [1, 9, 1]]) for (const T of [Float32Array, Float64Array]) {
+            const A = new T(M * K).map((_, i) => Math.sin(i)), B = new T(K * N).map((_, i) => Math.cos(i)), C = new T(M * N);
+            a.gemm(A, B, C, new Float64Array([0, 0, K, 1, 0, 0, N, 1, 1, M, N, K, 2]));
+            for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+              let s = 0; for (let k = 0; k < K; k++) s += A[i * K + k] * B[k * N + j];
+              worst = Math.max(worst, Math.abs(C[i * N + j] - s) / (1 + Math.abs(s)));
+            }
+          }
+          const x = new Float32Array(1000).map((_, i) => i / 50 - 10), y = new Float32Array(1000);
+          a.unary(0, x, y, new Float64Array([1000, 1, 0, 0]));
+          for (let i = 0; i < 1000; i++) worst = Math.max(worst, Math.abs(y[i] - Math.exp(x[i])) / Math.exp(x[i]) / 1e2);
+          console.log('isa ' + a.isa() + ' worst ' + worst);
+        `;
+        const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TAPEGRAD_NATIVE_ISA: isa }, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        const [, got, , worst] = r.stdout.trim().split(' ');
+        if (got !== isa) return; // this machine lacks it (avx2 on a non-x86 build)
+        expect(Number(worst)).toBeLessThan(1e-5);
+      });
+    }
+  });
+
+  /** Ops of one input [7, 40], forward and backward, on the native backend and on the reference. */
+  const ops: Array<[string, (x: Tensor) => Tensor]> = [
+    ['exp', (x) => x.exp()], ['log', (x) => x.abs().add(0.1).log()], ['tanh', (x) => x.tanh()], ['sigmoid', (x) => x.sigmoid()],
+    ['relu', (x) => x.relu()], ['neg', (x) => x.neg()], ['add', (x) => x.add(x.mul(0.5))], ['sub (bias row)', (x) => x.sub(x.sum(0))],
+    ['mul (column)', (x) => x.mul(x.amax(1, { keepdim: true }))], ['div', (x) => x.div(x.abs().add(1))],
+    ['sum', (x) => x.sum(1)], ['mean', (x) => x.mean(0)], ['softmax', (x) => x.softmax(1)], ['logSoftmax', (x) => x.logSoftmax(1)],
+    ['matmul', (x) => x.matmul(x.mT)], ['matmul T', (x) => x.mT.matmul(x)], ['transpose exp', (x) => x.mT.exp()],
+    ['where', (x) => where(x.gt(0), x, x.mul(0.1))],
+    ['conv2d', (x) => conv2d(x.reshape([2, 2, 7, 10]), x.narrow(0, 0, 3).reshape([3, 2, 2, 10]).narrow(3, 0, 3), null, { padding: 1 })],
+    ['maxPool2d', (x) => maxPool2d(x.reshape([2, 2, 7, 10]), 2)], ['avgPool2d', (x) => avgPool2d(x.reshape([2, 2, 7, 10]), 3, { stride: 2, padding: 1 })],
+  ];
+  function run(backend: string, dtype: DType, f: (x: Tensor) => Tensor): number[][] {
+    setBackend(backend);
+    const g = new Generator(11);
+    const x = randn([7, 40], { generator: g, dtype }).requiresGrad_();
+    const y = f(x);
+    y.mul(randn(y.shape, { generator: g, dtype })).sum().backward();
+    return [Array.from(y.data as Float32Array), Array.from(x.grad!.data as Float32Array)];
+  }
+  for (const dtype of ['float32', 'float64'] as const)
+    for (const threads of [1, 2, 3])
+      describe(`ops on the native backend, forward and backward, ${dtype}, ${threads} thread(s)`, () => {
+        for (const [name, f] of ops) {
+          it(`${name} gives the reference output and input gradient`, () => {
+            setNumThreads(threads);
+            const n = run('native', dtype, f);
+            expect(getBackend()).toBe('native');
+            const j = run('js', dtype, f);
+            const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
+            expect(n[0]!).toBeAllClose(j[0]!, tol);
+            expect(n[1]!).toBeAllClose(j[1]!, tol);
+          });
+        }
+      });
+
+  describe('useNative', () => {
+    it('selects the native backend', () => {
+      useNative();
+      expect(getBackend()).toBe('native');
+    });
+  });
+}

@@ -4,6 +4,8 @@ import type { ExampleModule } from './util.js';
 export interface Entry {
   description: string;
   load: () => Promise<ExampleModule>;
+  /** The example's own numeric flags (`--steps 200`), name -> help text; run.ts refuses others. */
+  flags?: Record<string, string>;
 }
 
 /** Every example, in lecture order. */
@@ -20,4 +22,13 @@ export const EXAMPLES: Record<string, Entry> = {
   'mnist-small': { description: 'MNIST 784-16-16-10 ReLU network, SGD lr 0.01, batch 10, 5 epochs', load: () => import('./mnist-small.js') },
   'mnist-cnn': { description: 'MNIST with the Keras convnet (Conv 32, pool, Conv 64, pool, Conv 64, Dense 64, Dense 10)', load: () => import('./mnist-cnn.js') },
   'deep-nn': { description: 'an L-layer network 2-3-5-4-2-1 on a toy set; 8-bit parity by a deep and a shallow network', load: () => import('./deep-nn.js') },
+  'char-gpt': {
+    description: 'a character-level GPT (4 pre-norm blocks, d=128) trained on tinyshakespeare with AdamW, warm-up + cosine, clipping; samples text',
+    load: () => import('./char-gpt.js'),
+    flags: {
+      steps: 'training steps (default 1500; 200 with --quick)', layers: 'transformer blocks (default 4)', heads: 'attention heads (default 4)',
+      dim: 'model width d (default 128)', context: 'context length T (default 64)', batch: 'sequences per batch (default 32)',
+      lr: 'peak learning rate (default 2e-3)', 'eval-every': 'steps between two loss evaluations (default 100)', seed: 'seed (default 1337)',
+    },
+  },
 };

@@ -116,7 +116,7 @@ export async function main(args: CharGptArgs = {}): Promise<CharGptResult> {
   const log = logger(args);
   const quick = args.quick ?? false;
   const seed = args.seed ?? 1337;
-  const steps = positiveInt('steps', args.steps, quick ? 200 : 1500);
+  const steps = positiveInt('steps', args.steps, quick ? 200 : 1000);
   const T = positiveInt('context', args.context, quick ? 16 : 64);
   const batch = positiveInt('batch', args.batch, quick ? 16 : 32);
   const config: GPTConfig = {
@@ -127,9 +127,10 @@ export async function main(args: CharGptArgs = {}): Promise<CharGptResult> {
     nEmbd: positiveInt('dim', args.dim, quick ? 32 : 128),
     dropout: 0,
   };
-  const lr = args.lr ?? (quick ? 1e-2 : 2e-3);
+  const lr = args.lr ?? (quick ? 1e-2 : 3e-3);
   const evalEvery = positiveInt('eval-every', args.evalEvery, quick ? 50 : 100);
-  const evalIters = quick ? 4 : 20;
+  // batches per loss estimate (each split), four times as many for the final one
+  const evalIters = quick ? 4 : 10;
   const warmup = Math.min(100, Math.max(1, Math.floor(steps / 10)));
 
   // Data: the characters as ids, 90% for training, 10% for validation.
@@ -167,7 +168,8 @@ export async function main(args: CharGptArgs = {}): Promise<CharGptResult> {
   const history: LossPoint[] = [];
   const batchLosses: number[] = [];
   const evaluate = (step: number) => {
-    const point = { step, train: estimateLoss(model, train, evalIters, batch, T, g), val: estimateLoss(model, val, evalIters, batch, T, g), lr: optimizer.paramGroups[0]!.lr };
+    const iters = step === steps ? 4 * evalIters : evalIters;
+    const point = { step, train: estimateLoss(model, train, iters, batch, T, g), val: estimateLoss(model, val, iters, batch, T, g), lr: optimizer.paramGroups[0]!.lr };
     history.push(point);
     return point;
   };

@@ -26,9 +26,9 @@ export const EXAMPLES: Record<string, Entry> = {
     description: 'a character-level GPT (4 pre-norm blocks, d=128) trained on tinyshakespeare with AdamW, warm-up + cosine, clipping; samples text',
     load: () => import('./char-gpt.js'),
     flags: {
-      steps: 'training steps (default 1500; 200 with --quick)', layers: 'transformer blocks (default 4)', heads: 'attention heads (default 4)',
+      steps: 'training steps (default 1000; 200 with --quick)', layers: 'transformer blocks (default 4)', heads: 'attention heads (default 4)',
       dim: 'model width d (default 128)', context: 'context length T (default 64)', batch: 'sequences per batch (default 32)',
-      lr: 'peak learning rate (default 2e-3)', 'eval-every': 'steps between two loss evaluations (default 100)', seed: 'seed (default 1337)',
+      lr: 'peak learning rate (default 3e-3)', 'eval-every': 'steps between two loss evaluations (default 100)', seed: 'seed (default 1337)',
     },
   },
 };

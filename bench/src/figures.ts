@@ -6,6 +6,12 @@ export interface Figure {
   higherIsBetter: boolean;
 }
 
+/**
+ * The char-gpt figure's model and batch: examples/src/gpt-model.ts's GPT at the char-gpt example's
+ * full-run size (65 characters, 4 pre-norm blocks, 4 heads, d = 128, context 64, batch 32).
+ */
+export const CHAR_GPT = { vocabSize: 65, nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64, batch: 32, lr: 3e-3, weightDecay: 0.1 } as const;
+
 /** Every figure the bench reports, in table order (the real-MNIST epochs take minutes: opt-in). */
 export function figures(withEpochs = false): Figure[] {
   const out: Figure[] = [];
@@ -29,6 +35,7 @@ export function figures(withEpochs = false): Figure[] {
   out.push({ id: 'mlp', label: 'MLP 784-512-512-10 Adam b128', unit: 'samples/s', higherIsBetter: true });
   out.push({ id: 'sigmoid', label: 'MLP 784-100-10 sigmoid MSE SGD b1000', unit: 'samples/s', higherIsBetter: true });
   out.push({ id: 'convnet', label: 'Keras MNIST convnet Adam b64', unit: 'samples/s', higherIsBetter: true });
+  out.push({ id: 'char-gpt', label: 'char-gpt 4L d128 T64 b32 AdamW+clip', unit: 'tokens/s', higherIsBetter: true });
   if (withEpochs) {
     out.push({ id: 'epoch-mlp', label: 'real-MNIST epoch, MLP b128', unit: 's', higherIsBetter: false });
     out.push({ id: 'epoch-convnet', label: 'real-MNIST epoch, convnet b64', unit: 's', higherIsBetter: false });

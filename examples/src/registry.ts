@@ -4,6 +4,8 @@ import type { ExampleModule } from './util.js';
 export interface Entry {
   description: string;
   load: () => Promise<ExampleModule>;
+  /** The example's own numeric flags (`--steps 200`), name -> help text; run.ts refuses others. */
+  flags?: Record<string, string>;
 }
 
 /** Every example, in lecture order. */
@@ -29,4 +31,13 @@ export const EXAMPLES: Record<string, Entry> = {
   'lecture-misc': { description: 'the MSE worked example (0.5), the 3-4-2 weight count, one-hot encoding, VGG16 with summary() (138,357,544 parameters)', load: () => import('./lecture-misc.js') },
   lstm: { description: 'a character-level LSTM on lines of Shakespeare: padded, packed variable-length batches, Adam, clipping, a sample', load: () => import('./lstm.js') },
   autoencoder: { description: 'a convolutional autoencoder on MNIST (Conv2d down, ConvTranspose2d up, BCE, Adam): losses and a grid of reconstructions', load: () => import('./autoencoder.js') },
+  'char-gpt': {
+    description: 'a character-level GPT (4 pre-norm blocks, d=128) trained on tinyshakespeare with AdamW, warm-up + cosine, clipping; samples text',
+    load: () => import('./char-gpt.js'),
+    flags: {
+      steps: 'training steps (default 1000; 200 with --quick)', layers: 'transformer blocks (default 4)', heads: 'attention heads (default 4)',
+      dim: 'model width d (default 128)', context: 'context length T (default 64)', batch: 'sequences per batch (default 32)',
+      lr: 'peak learning rate (default 3e-3)', 'eval-every': 'steps between two loss evaluations (default 100)', seed: 'seed (default 1337)',
+    },
+  },
 };

@@ -1,4 +1,5 @@
-// The examples' command line: `pnpm example <name> [--quick] [--epochs N] [--out DIR]`.
+// The examples' command line: `pnpm example <name> [--quick] [--epochs N] [--out DIR]`, plus
+// the example's own numeric flags (registry.ts, e.g. char-gpt's `--steps N`).
 // With no name it lists the examples.
 import { EXAMPLES } from './registry.js';
 import type { ExampleArgs } from './util.js';
@@ -9,7 +10,10 @@ function usage(): string {
     'usage: pnpm example <name> [--quick] [--epochs N] [--out DIR]',
     '',
     'examples:',
-    ...Object.entries(EXAMPLES).map(([name, e]) => `  ${name.padEnd(width)}  ${e.description}`),
+    ...Object.entries(EXAMPLES).flatMap(([name, e]) => [
+      `  ${name.padEnd(width)}  ${e.description}`,
+      ...Object.entries(e.flags ?? {}).map(([f, help]) => `  ${''.padEnd(width)}    --${f} N: ${help}`),
+    ]),
     '',
     '  --quick     a small, fast version (a subset of the data, fewer epochs)',
     '  --epochs N  number of epochs (MNIST examples)',
@@ -18,7 +22,8 @@ function usage(): string {
 }
 
 function parse(argv: string[]): { name: string | undefined; args: ExampleArgs } {
-  const args: ExampleArgs = {};
+  const args: ExampleArgs & Record<string, unknown> = {};
+  const own: Array<[string, string | undefined]> = []; // flags checked against the example's list
   let name: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -27,8 +32,14 @@ function parse(argv: string[]): { name: string | undefined; args: ExampleArgs } 
     else if (a === '--epochs') args.epochs = Number(argv[++i]);
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--help' || a === '-h') return { name: undefined, args };
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n\n${usage()}`);
+    else if (a.startsWith('--')) own.push([a.slice(2), argv[++i]]);
     else name = a;
+  }
+  const flags = (name !== undefined && EXAMPLES[name]?.flags) || {};
+  for (const [flag, value] of own) {
+    if (!Object.hasOwn(flags, flag)) throw new Error(`unknown option --${flag}\n\n${usage()}`);
+    if (value === undefined || !Number.isFinite(Number(value))) throw new Error(`--${flag} must be followed by a number, got ${value}\n\n${usage()}`);
+    args[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = Number(value);
   }
   if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs > 0))
     throw new Error(`--epochs must be a positive integer\n\n${usage()}`);

@@ -4,9 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import '../../test/matchers.js';
 import { manualSeed, randn, tensor } from '@tapegrad/core';
+import { loadIris } from '@tapegrad/datasets';
 import { Linear } from '@tapegrad/nn';
 import { gradients, main as mnistSigmoid, notesLoss, notesLossAutograd, sigmoidNet } from '../src/mnist-sigmoid.js';
-import { runExample, sigmoid } from './helpers.js';
+import { main as irisNeuron } from '../src/iris-neuron.js';
+import type { ExampleArgs } from '../src/util.js';
+import { irisRows, runExample, sigmoid } from './helpers.js';
 
 type Matrix = number[][];
 const matvec = (w: Matrix, b: number[], x: number[]): number[] => w.map((row, j) => row.reduce((s, wk, k) => s + wk * x[k]!, b[j]!));
@@ -77,5 +80,60 @@ describe('mnist-sigmoid (quick run)', () => {
     expect(result.autograd.history).toHaveLength(1);
     expect(text).toContain(`test accuracy: notes' code ${result.notes.testAccuracy.toFixed(4)}, autograd's recipe ${result.autograd.testAccuracy.toFixed(4)}`);
     expect(text).toContain('test_accuracy');
+  });
+});
+
+describe('iris-neuron (the notes\' worked numbers and step counts)', () => {
+  const IRIS = loadIris().features.toArray() as number[][];
+  /** Full-batch gradient descent on 1/(2·divisor) Σ (y′ − y)² from w = b = 0.1; [w0..w3, b]. */
+  function gd(x: number[][], y: number[], steps: number, eta: number, divisor = x.length): number[] {
+    const w = [0.1, 0.1, 0.1, 0.1, 0.1];
+    for (let s = 0; s < steps; s++) {
+      const d = x.map((r, i) => {
+        const a = sigmoid(r.reduce((p, v, j) => p + w[j]! * v, w[4]!));
+        return ((a - y[i]!) * a * (1 - a)) / divisor;
+      });
+      for (let j = 0; j < 4; j++) w[j]! -= eta * d.reduce((p, di, i) => p + di * x[i]![j]!, 0);
+      w[4]! -= eta * d.reduce((p, di) => p + di, 0);
+    }
+    return w;
+  }
+  const trainIdx = [...Array(40).keys(), ...Array.from({ length: 40 }, (_, i) => 50 + i)];
+
+  it("prints y′, the exact loss 0.19693, ∂L/∂w0 0.37980 and w0 after one step with eta 0.5, and the step-count explanation", async () => {
+    const { result, text } = await runExample<{ worked: { yPrime: number[]; loss: number; dLdw0: number; w0: number }; steps: Record<string, number[]> }>(irisNeuron);
+    const { x, k } = irisRows(IRIS, [0, 1], [0, 1, 2, 3]);
+    const y = [0, 1, 0];
+    const yp = x.slice(0, 3).map((r) => sigmoid(r.reduce((s, v) => s + 0.1 * v, 0.1)));
+    const L = yp.reduce((s, p, i) => s + (p - y[i]!) ** 2, 0) / 6;
+    const g0 = yp.reduce((s, p, i) => s + (p - y[i]!) * p * (1 - p) * x[i]![0]!, 0) / 3;
+    expect(L.toFixed(5)).toBe('0.19693');
+    expect(g0.toFixed(5)).toBe('0.37980');
+    expect(result.worked.yPrime).toBeAllClose(yp, { rtol: 1e-12 });
+    expect(text).toContain(`y′ = σ(w·x + b) = [${yp.map((p) => p.toFixed(5)).join(', ')}]`);
+    expect(text).toContain(`Σ (y′ − y)² = ${L.toFixed(5)}   (the notes print 0.19169`);
+    expect(text).toContain(`x0 = ${g0.toFixed(5)}   (the notes print 0.3827`);
+    expect(text).toContain(`0.1 − 0.5 · ${g0.toFixed(5)} = ${(0.1 - 0.5 * g0).toFixed(5)}`);
+
+    const xt = trainIdx.map((i) => x[i]!);
+    const yt = trainIdx.map((i) => k[i]!);
+    expect(result.steps.rule80).toBeAllClose(gd(xt, yt, 80, 0.1), { rtol: 1e-9 });
+    expect(result.steps.code100).toBeAllClose(gd(xt, yt, 100, 0.1, 100), { rtol: 1e-9 });
+    // 100 steps at 0.8 of the rule's size land near 80 steps of the rule; 999 near 799 (predictions within 1e-4).
+    expect(result.steps.code100).toBeAllClose(result.steps.rule80, { atol: 1e-3, rtol: 0 });
+    expect(result.steps.code999).toBeAllClose(result.steps.rule799, { atol: 1e-4, rtol: 0 });
+    expect(text).toContain('rows 35 ([4.9, 3.1, 1.5, 0.1]) and 38 ([4.9, 3.1, 1.5, 0.1])');
+  });
+
+  it('trains on the original UCI rows 35 and 38 when asked', async () => {
+    expect(IRIS[34]!.map((v) => +v.toFixed(1))).toEqual([4.9, 3.1, 1.5, 0.2]); // the corrected table is bundled
+    expect(IRIS[37]!.map((v) => +v.toFixed(1))).toEqual([4.9, 3.6, 1.4, 0.1]);
+    const { result, text } = await runExample<{ after15: { weights: number[]; bias: number } }>(irisNeuron, { originalRows: true } as ExampleArgs);
+    const { x, k } = irisRows(IRIS, [0, 1], [0, 1, 2, 3]);
+    x[34] = [4.9, 3.1, 1.5, 0.1];
+    x[37] = [4.9, 3.1, 1.5, 0.1];
+    const w = gd(trainIdx.map((i) => x[i]!), trainIdx.map((i) => k[i]!), 15, 0.1);
+    expect([...result.after15.weights, result.after15.bias]).toBeAllClose(w, { rtol: 1e-9 });
+    expect(text).toContain('training on the original UCI rows 35 and 38');
   });
 });

@@ -14,6 +14,11 @@ describe('mnist-small', () => {
     expect(result.history[0]!.val_accuracy).toBe(result.testAccuracy);
     expect(text).toContain('Total params: 13,002'); // 785*16 + 17*16 + 17*10
     expect(text).toContain(`test accuracy: ${result.testAccuracy.toFixed(4)}`);
+    // The notes' log (1875 steps an epoch = 60000 / 32, no val_ columns, 0.9776) is not this code's.
+    expect(text).toContain("The notes' log cannot come from the notes' code");
+    expect(text).toContain('1875 steps an epoch, which is 60000 / 32');
+    expect(text).toContain('batch 10 gives 6000 (here: 20000 images, 2000 steps)');
+    expect(text).toContain(`The code itself gives, after 1 epoch: test accuracy ${result.testAccuracy.toFixed(4)}.`);
     for (const what of ['loss', 'accuracy', 'predictions']) expect(existsSync(join(out, `mnist-small-${what}.svg`))).toBe(true);
   });
 });

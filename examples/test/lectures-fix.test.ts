@@ -2,14 +2,17 @@
 // figures part, each example now runs the notes' exact recipe too and says why. The figures are
 // checked here against plain-JS transcriptions (float64 loops, no tapegrad).
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import '../../test/matchers.js';
 import { manualSeed, randn, tensor } from '@tapegrad/core';
 import { loadIris } from '@tapegrad/datasets';
 import { Linear } from '@tapegrad/nn';
 import { gradients, main as mnistSigmoid, notesLoss, notesLossAutograd, sigmoidNet } from '../src/mnist-sigmoid.js';
+import { main as adaline } from '../src/adaline.js';
 import { main as irisNeuron } from '../src/iris-neuron.js';
 import type { ExampleArgs } from '../src/util.js';
-import { irisRows, runExample, sigmoid } from './helpers.js';
+import { irisRows, runExample, sigmoid, standardizeRows } from './helpers.js';
 
 type Matrix = number[][];
 const matvec = (w: Matrix, b: number[], x: number[]): number[] => w.map((row, j) => row.reduce((s, wk, k) => s + wk * x[k]!, b[j]!));
@@ -135,5 +138,31 @@ describe('iris-neuron (the notes\' worked numbers and step counts)', () => {
     const w = gd(trainIdx.map((i) => x[i]!), trainIdx.map((i) => k[i]!), 15, 0.1);
     expect([...result.after15.weights, result.after15.bias]).toBeAllClose(w, { rtol: 1e-9 });
     expect(text).toContain('training on the original UCI rows 35 and 38');
+  });
+});
+
+describe("adaline (the notes' SGD and decision regions)", () => {
+  it("runs the notes' SGD (rows in order, ½·SSE over all rows after each epoch) as plain JS does, and draws the regions", async () => {
+    type Run = { costs: number[]; weights: number[]; misclassified: number };
+    const { result, out } = await runExample<Record<string, Run>>(adaline);
+    const IRIS = loadIris().features.toArray() as number[][];
+    const { x: raw, k } = irisRows(IRIS, [0, 1], [0, 2]);
+    const y = k.map((c) => (c === 1 ? 1 : -1));
+    for (const [key, x] of [['sgd_notes_raw', raw], ['sgd_notes_std', standardizeRows(raw)]] as const) {
+      const w = [0, 0, 0]; // [b, w1, w2]
+      const costs: number[] = [];
+      for (let e = 0; e < 15; e++) {
+        x.forEach((r, i) => {
+          const err = y[i]! - (w[0]! + w[1]! * r[0]! + w[2]! * r[1]!);
+          w[0]! += 0.01 * err;
+          w[1]! += 0.01 * err * r[0]!;
+          w[2]! += 0.01 * err * r[1]!;
+        });
+        costs.push(0.5 * x.reduce((s, r, i) => s + (y[i]! - (w[0]! + w[1]! * r[0]! + w[2]! * r[1]!)) ** 2, 0));
+      }
+      expect(result[key]!.costs).toBeAllClose(costs, { rtol: 1e-9 });
+      expect(result[key]!.weights).toBeAllClose(w, { rtol: 1e-9 });
+    }
+    for (const what of ['regions-gd', 'regions-sgd', 'sgd-notes']) expect(existsSync(join(out, `adaline-${what}.svg`))).toBe(true);
   });
 });

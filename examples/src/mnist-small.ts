@@ -47,7 +47,7 @@ export async function main(args: ExampleArgs = {}): Promise<MnistResult> {
     bar.stop();
     const seconds = secondsSince(start);
     outputs = predict(model, test.images);
-    const logs = { loss: lossSum / seen, accuracy: correct / seen, val_loss: F.crossEntropy(outputs, test.labels).item(), val_accuracy: accuracy(outputs, test.labels), seconds };
+    const logs = { loss: lossSum / seen, accuracy: correct / seen, test_loss: F.crossEntropy(outputs, test.labels).item(), test_accuracy: accuracy(outputs, test.labels), seconds };
     history.push(logs);
     log(formatEpoch(epoch, epochs, logs, seconds, { samples: seen }));
   }

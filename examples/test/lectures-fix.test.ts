@@ -2,7 +2,7 @@
 // figures part, each example now runs the notes' exact recipe too and says why. The figures are
 // checked here against plain-JS transcriptions (float64 loops, no tapegrad).
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../test/matchers.js';
 import { manualSeed, randn, tensor } from '@tapegrad/core';
@@ -10,6 +10,7 @@ import { loadIris } from '@tapegrad/datasets';
 import { Linear } from '@tapegrad/nn';
 import { gradients, main as mnistSigmoid, notesLoss, notesLossAutograd, sigmoidNet } from '../src/mnist-sigmoid.js';
 import { main as adaline } from '../src/adaline.js';
+import { main as backprop } from '../src/backprop.js';
 import { main as irisNeuron } from '../src/iris-neuron.js';
 import type { ExampleArgs } from '../src/util.js';
 import { irisRows, runExample, sigmoid, standardizeRows } from './helpers.js';
@@ -164,5 +165,25 @@ describe("adaline (the notes' SGD and decision regions)", () => {
       expect(result[key]!.weights).toBeAllClose(w, { rtol: 1e-9 });
     }
     for (const what of ['regions-gd', 'regions-sgd', 'sgd-notes']) expect(existsSync(join(out, `adaline-${what}.svg`))).toBe(true);
+  });
+});
+
+describe('backprop (the neuron-level diagram)', () => {
+  it('draws inputs, h1, h2, o1, o2 and the targets, each weight on its edge with its value and gradient', async () => {
+    const { result, out } = await runExample<{ gradients: number[]; h1: number; o2: number; diagram: string }>(backprop);
+    const svg = readFileSync(join(out, 'backprop-network.svg'), 'utf8');
+    expect(svg).toBe(result.diagram);
+    expect(existsSync(join(out, 'backprop-graph.svg'))).toBe(true); // the op-level graph beside it
+    for (const name of ['i1', 'i2', 'h1', 'h2', 'o1', 'o2', 't1', 't2']) expect(svg).toContain(`>${name}</text>`);
+    const weights = [0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55];
+    weights.forEach((w, k) => {
+      expect(svg).toContain(`>w${k + 1} = ${w.toFixed(2)}</text>`);
+      expect(svg).toContain(`>∂E/∂w${k + 1} = ${result.gradients[k]!.toFixed(6)}</text>`);
+    });
+    // The published values: h1 = 0.593269992, o2 = 0.772928465, ∂E/∂w5 = 0.082167041.
+    expect(svg).toContain(`>${(0.593269992).toFixed(6)}</text>`);
+    expect(svg).toContain(`>${(0.772928465).toFixed(6)}</text>`);
+    expect(svg).toContain('>∂E/∂w5 = 0.082167</text>');
+    expect(svg.match(/<line /g)!.length).toBe(8 + 4 + 2); // 8 weights, 4 bias links, 2 target links
   });
 });

@@ -5,11 +5,14 @@
 //   1. batch gradient descent on the raw features, eta 0.01 (diverges) and eta 0.0001 (crawls), 10 epochs;
 //   2. the same after standardising each feature, x' = (x − μ) / σ: eta 0.01 converges in 15 epochs;
 //   3. stochastic gradient descent (one update per sample, shuffled each epoch, cost = mean ½ (y − z)²
-//      over the epoch), eta 0.01, 15 epochs, before and after standardising.
+//      over the epoch), eta 0.01, 15 epochs, before and after standardising;
+//   4. the notes' SGD exactly: the rows in their order every epoch (no shuffling), and after each
+//      epoch the cost ½ Σ (y − z)² over all rows with the epoch's final weights.
+// The decision regions of the standardised runs are drawn as the notes draw them.
 import { Generator, noGrad, randperm, zeros, type Tensor } from '@tapegrad/core';
 import { standardize } from '@tapegrad/datasets';
 import { setosaVersicolor } from './perceptron.js';
-import { lineChart } from '@tapegrad/train';
+import { decisionRegions, lineChart } from '@tapegrad/train';
 import { fmt, logger, savePicture, type ExampleArgs } from './util.js';
 
 /** An Adaline unit: weights [D] and a bias, both leaves that require grad. */
@@ -69,6 +72,19 @@ export class Adaline {
     }
     return { costs, orders };
   }
+
+  /**
+   * The notes' stochastic gradient descent: one step per sample in the rows' order (no shuffling);
+   * after each epoch the cost ½ Σ (y − z)² over all rows with the weights the epoch ends with.
+   */
+  fitSGDInOrder(x: Tensor, y: Tensor, eta: number, epochs: number): number[] {
+    const costs: number[] = [];
+    for (let e = 0; e < epochs; e++) {
+      for (let i = 0; i < x.shape[0]!; i++) this.step(x.select(0, i), y.select(0, i), eta);
+      costs.push(noGrad(() => y.sub(this.netInput(x)).square().sum().mul(0.5).item()));
+    }
+    return costs;
+  }
 }
 
 function misclassified(model: Adaline, x: Tensor, y: Tensor): number {
@@ -110,12 +126,28 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
     (result[key] as Record<string, unknown>).orders = orders;
   }
 
+  const models: Record<string, Adaline> = { gd_std: gdStd };
+  for (const [key, data, title] of [
+    ['sgd_notes_raw', x, "The notes' SGD: raw features, eta 0.01, 15 epochs, rows in order (no shuffling), SSE over all rows after each epoch"],
+    ['sgd_notes_std', xStd, "The notes' SGD: standardised features, eta 0.01, 15 epochs, rows in order, SSE over all rows after each epoch"],
+  ] as const) {
+    const m = new Adaline(2);
+    report(key, title, m.fitSGDInOrder(data, y, 0.01, 15), m, data);
+    models[key] = m;
+  }
+
   log('');
+  const axes = { xLabel: 'sepal length [standardised]', yLabel: 'petal length [standardised]', classNames: ['setosa (-1)', 'versicolor (+1)'] };
+  for (const [key, title] of [['gd_std', 'Adaline, batch GD (standardised, eta 0.01, 15 epochs)'], ['sgd_notes_std', "Adaline, the notes' SGD (standardised, in order, eta 0.01, 15 epochs)"]] as const) {
+    const m = models[key]!;
+    savePicture(args, 'adaline', `regions-${key === 'gd_std' ? 'gd' : 'sgd'}`, decisionRegions((pts) => m.predict(pts.double()).int(), xStd, y.int(), { title: `${title}: decision regions`, ...axes }));
+  }
   const costs = (key: string) => (result[key] as { costs: number[] }).costs;
   const chart = (title: string, yLabel: string, series: Array<[string, string]>, logY = false) =>
     lineChart(series.map(([name, key]) => ({ name, values: costs(key) })), { title, xLabel: 'epoch', yLabel, logY, markers: true });
   savePicture(args, 'adaline', 'gd-raw', chart('Adaline, batch GD, raw features', 'SSE (log scale)', [['eta 0.01', 'gd_0.01'], ['eta 0.0001', 'gd_0.0001']], true));
   savePicture(args, 'adaline', 'gd-standardised', chart('Adaline, batch GD, standardised, eta 0.01', 'SSE', [['standardised', 'gd_std']]));
   savePicture(args, 'adaline', 'sgd', chart('Adaline, SGD, eta 0.01', 'mean cost per epoch', [['raw', 'sgd_raw'], ['standardised', 'sgd_std']]));
+  savePicture(args, 'adaline', 'sgd-notes', chart("Adaline, the notes' SGD (in order), eta 0.01", 'SSE over all rows after the epoch', [['raw', 'sgd_notes_raw'], ['standardised', 'sgd_notes_std']], true));
   return result;
 }

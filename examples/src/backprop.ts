@@ -7,8 +7,10 @@
 //   E = ½ (t1 − o1)² + ½ (t2 − o2)²
 // One step of gradient descent with learning rate 0.5 updates w1…w8; as in the worked example,
 // the biases are kept fixed (their gradients are printed too).
+// Two pictures: the lecture's neuron-level diagram (every weight on its edge with its value and
+// gradient) and the op-level graph that autograd walked.
 import { noGrad, tensor, type Tensor } from '@tapegrad/core';
-import { graphSvg, graphText, saveSvg } from '@tapegrad/train';
+import { escapeXml, graphSvg, graphText, saveSvg } from '@tapegrad/train';
 import { logger, outPath, type ExampleArgs } from './util.js';
 
 const f64 = { dtype: 'float64' } as const;
@@ -62,6 +64,12 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
   for (const line of graph.split('\n')) log(`  ${line}`);
   const svgFile = saveSvg(graphSvg(totalError, { names }), outPath(args, 'backprop', 'graph'));
   log(`(drawn as ${svgFile})`);
+  const diagram = neuronDiagram({
+    inputs: Array.from(inputs.data), hidden: [h1!, h2!], outputs: [o1!, o2!], targets: Array.from(targets.data),
+    weights, gradients, biases: [hiddenBias.item(), outputBias.item()],
+    biasGradients: [hiddenBias.grad!.item(), outputBias.grad!.item()], errors: [e1!, e2!], total: totalError.item(),
+  });
+  log(`The network as the lecture draws it, each weight with its value and dE/dw: ${saveSvg(diagram, outPath(args, 'backprop', 'network'))}`);
 
   // One step of gradient descent on the weights.
   noGrad(() => {
@@ -86,7 +94,86 @@ export async function main(args: ExampleArgs = {}): Promise<Record<string, unkno
     updatedWeights: updated,
     errorAfterStep: after,
     graph,
+    diagram,
   };
+}
+
+/** What the neuron-level diagram shows: values of the units, the weights w1…w8 and their gradients. */
+export interface DiagramValues {
+  inputs: number[]; hidden: number[]; outputs: number[]; targets: number[];
+  weights: number[]; gradients: number[]; biases: number[]; biasGradients: number[];
+  errors: number[]; total: number;
+}
+
+/**
+ * The lecture's picture of the 2-2-2 network as SVG: inputs, h1, h2, o1, o2 and the targets as
+ * nodes with their values; each weight on its edge with its value and ∂E/∂w; the biases b1, b2.
+ */
+export function neuronDiagram(v: DiagramValues): string {
+  const W = 1000;
+  const H = 430;
+  const col = [90, 390, 690, 900];
+  const row = [150, 330];
+  const r = 34;
+  const parts: string[] = [];
+  const text = (x: number, y: number, t: string, extra = '') =>
+    parts.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="middle" font-size="13"${extra}>${escapeXml(t)}</text>`);
+  const node = (x: number, y: number, name: string, value: number, fill: string) => {
+    parts.push(`<circle cx="${x}" cy="${y}" r="${r}" fill="${fill}" stroke="#333" stroke-width="1.5"/>`);
+    text(x, y - 4, name, ' font-weight="bold"');
+    text(x, y + 13, value.toFixed(6));
+  };
+  // Weight k joins source (layer l, unit a) to target (layer l+1, unit b): w1 i1→h1, w2 i2→h1, w3 i1→h2, ...
+  const edges = [0, 1].flatMap((l) => [0, 1].flatMap((b) => [0, 1].map((a) => ({ l, a, b }))));
+  edges.forEach(({ l, a, b }, k) => {
+    const x0 = col[l]! + r;
+    const y0 = row[a]!;
+    const x1 = col[l + 1]! - r;
+    const y1 = row[b]!;
+    parts.push(`<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1}" stroke="#555" stroke-width="1.5"/>`);
+    // Straight edges are labelled above (top) or below (bottom) their middle, crossing ones near their start.
+    const t = a === b ? 0.5 : 0.27;
+    const lx = x0 + t * (x1 - x0);
+    const ly = y0 + t * (y1 - y0) + (a === b ? (a === 0 ? -26 : 18) : a === 0 ? -4 : -22);
+    const label = `w${k + 1} = ${v.weights[k]!.toFixed(2)}`;
+    const grad = `∂E/∂w${k + 1} = ${v.gradients[k]!.toFixed(6)}`;
+    parts.push(`<rect x="${(lx - 66).toFixed(1)}" y="${(ly - 12).toFixed(1)}" width="132" height="32" fill="#fff" fill-opacity="0.85"/>`);
+    text(lx, ly, label, ' font-weight="bold"');
+    text(lx, ly + 15, grad, ' fill="#b03030"');
+  });
+  // Biases: one per layer, shared by its two units.
+  [0, 1].forEach((l) => {
+    const bx = col[l + 1]! - 110;
+    const by = 60;
+    parts.push(`<rect x="${bx - 42}" y="${by - 20}" width="84" height="40" rx="6" fill="#f3f3f3" stroke="#888"/>`);
+    text(bx, by - 3, `b${l + 1} = ${v.biases[l]!.toFixed(2)}`, ' font-weight="bold"');
+    text(bx, by + 13, `∂E/∂b${l + 1} = ${v.biasGradients[l]!.toFixed(4)}`, ' fill="#b03030" font-size="11"');
+    for (const y of row) parts.push(`<line x1="${bx + 42}" y1="${by + 10}" x2="${col[l + 1]! - r * 0.7}" y2="${y - r * 0.7}" stroke="#aaa" stroke-dasharray="4 3"/>`);
+  });
+  v.inputs.forEach((x, i) => node(col[0]!, row[i]!, `i${i + 1}`, x, '#e8f0fb'));
+  v.hidden.forEach((h, i) => node(col[1]!, row[i]!, `h${i + 1}`, h, '#eef7e8'));
+  v.outputs.forEach((o, i) => node(col[2]!, row[i]!, `o${i + 1}`, o, '#fdf1e3'));
+  v.targets.forEach((t, i) => {
+    const x = col[3]!;
+    const y = row[i]!;
+    parts.push(`<line x1="${col[2]! + r}" y1="${y}" x2="${x - 40}" y2="${y}" stroke="#888" stroke-dasharray="5 3"/>`);
+    text((col[2]! + r + x - 40) / 2, y - 8, `E_o${i + 1} = ${v.errors[i]!.toFixed(6)}`, ' font-size="12"');
+    parts.push(`<rect x="${x - 40}" y="${y - 22}" width="80" height="44" rx="6" fill="#f7f7f7" stroke="#333"/>`);
+    text(x, y - 4, `t${i + 1}`, ' font-weight="bold"');
+    text(x, y + 13, t.toFixed(2));
+  });
+  text(W / 2, H - 24, `E_total = ½ Σ (t − o)² = ${v.total.toFixed(9)};  black: weight values, red: ∂E/∂w by autograd`);
+  const title = 'The 2-2-2 backpropagation example: weights and gradients';
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
+    `<title>${escapeXml(title)}</title>`,
+    '<rect width="100%" height="100%" fill="#fff"/>',
+    `<text x="${W / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
+    ...parts,
+    '</svg>',
+    '',
+  ].join('\n');
 }
 
 /** σ(Σ_k w_jk x_k + b) for each unit j: weights [J, K], x [K], b [] -> [J]. */

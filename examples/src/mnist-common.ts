@@ -54,9 +54,12 @@ export function mnistReport(args: ExampleArgs, name: string, history: History, t
   log('');
   log('Confusion matrix on the test set (rows: true digit, columns: predicted):');
   log(formatConfusionMatrix(confusionMatrix(outputs, test.labels, 10)));
-  const series = (keys: string[]) => keys.filter((k) => history.keys().includes(k)).map((k) => ({ name: k, values: history.get(k) }));
-  savePicture(args, name, 'loss', lineChart(series(['loss', 'val_loss']), { title: `${name}: loss`, xLabel: 'epoch', yLabel: 'loss', markers: true }));
-  savePicture(args, name, 'accuracy', lineChart(series(['accuracy', 'val_accuracy']), { title: `${name}: accuracy`, xLabel: 'epoch', yLabel: 'accuracy', markers: true }));
+  // The examples have no validation split: what fit logs as val_ is measured on the test images.
+  if (history.keys().some((k) => k.startsWith('val_'))) log(`(val_loss and val_accuracy above are on the ${test.images.shape[0]} test images: there is no separate validation set)`);
+  const curveName = (k: string) => (k.startsWith('val_') || k.startsWith('test_') ? `${k.replace(/^(val|test)_/, 'test ')} (test set)` : `${k} (training)`);
+  const series = (keys: string[]) => keys.filter((k) => history.keys().includes(k)).map((k) => ({ name: curveName(k), values: history.get(k) }));
+  savePicture(args, name, 'loss', lineChart(series(['loss', 'val_loss', 'test_loss']), { title: `${name}: loss`, xLabel: 'epoch', yLabel: 'loss', markers: true }));
+  savePicture(args, name, 'accuracy', lineChart(series(['accuracy', 'val_accuracy', 'test_accuracy']), { title: `${name}: accuracy`, xLabel: 'epoch', yLabel: 'accuracy', markers: true }));
   const n = Math.min(40, test.images.shape[0]!);
   savePicture(args, name, 'predictions', imageGrid(test.images.narrow(0, 0, n), {
     labels: test.labels.narrow(0, 0, n), predictions: outputs.narrow(0, 0, n), cols: 10, title: `${name}: first ${n} test digits (label / prediction)`,

@@ -306,9 +306,10 @@ describe('deep-nn', () => {
   type Layers = Array<{ weight: number[][]; bias: number[] }>;
   type Parity = { sizes: number[]; params: number; accuracy: number; predictions: number[] };
   it('builds the 2-3-5-4-2-1 network, whose first cost and accuracy match a plain-JS forward pass; parity by two networks', async () => {
-    const { result } = await runExample<{
+    type Sweep = { rows: Array<{ width: number; params: number; accuracy: number }>; smallest: { width: number } | null };
+    const { result, text } = await runExample<{
       toy: { sizes: number[]; params: number; initial: Layers; x: number[][]; y: number[]; costs: number[]; accuracy: number; predictions: number[] };
-      parity: { labels: number[]; deep: Parity; shallow: Parity };
+      parity: { labels: number[]; deep: Parity; shallow: Parity; sweep: { shallow: Sweep; deep: Sweep } };
     }>(deepNn, { quick: true });
     const { toy, parity } = result;
     const count = (sizes: number[]) => sizes.slice(1).reduce((s, n, l) => s + (sizes[l]! + 1) * n, 0);
@@ -340,5 +341,16 @@ describe('deep-nn', () => {
       expect(net.accuracy).toBe(net.predictions.filter((p, i) => p === labels[i]).length / 256);
     }
     expect(parity.deep.sizes.length).toBeGreaterThan(parity.shallow.sizes.length);
+
+    // The width sweep: 8-w-1 against 8-w-w-w-1, parameter counts, the smallest width that fits, the explanation.
+    const { sweep } = parity;
+    for (const r of sweep.shallow.rows) expect(r.params).toBe(count([8, r.width, 1]));
+    for (const r of sweep.deep.rows) expect(r.params).toBe(count([8, r.width, r.width, r.width, 1]));
+    for (const s of [sweep.shallow, sweep.deep]) expect(s.smallest?.width ?? null).toBe(s.rows.find((r) => r.accuracy === 1)?.width ?? null);
+    for (const d of sweep.deep.rows) {
+      const best = Math.max(0, ...sweep.shallow.rows.filter((r) => r.params <= d.params).map((r) => r.accuracy));
+      expect(text).toContain(`at most ${d.params} parameters: deep ${d.accuracy.toFixed(4)}, best shallow ${best.toFixed(4)}`);
+    }
+    expect(text).toContain("The notes' point is about size");
   });
 });

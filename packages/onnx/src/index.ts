@@ -1,1 +1,2 @@
-export {};
+export { onnx } from './proto.js';
+export { exportOnnx, exportModelProto, saveOnnx, loadOnnxFile, decodeModel, DEFAULT_OPSET, type ExportOnnxOptions } from './export.js';

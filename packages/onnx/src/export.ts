@@ -6,7 +6,13 @@ import { GraphBuilder, type Attr, type TraceNode } from './graph.js';
 import { MODULES, PRIMITIVES } from './export-ops.js';
 import { elemTypeOf, onnx, tensorProto as tensorProtoOf, type O } from './proto.js';
 
-/** Options of {@link exportOnnx}. */
+/**
+ * Options of {@link exportOnnx}.
+ *
+ * @example
+ * const opts: ExportOnnxOptions = { inputNames: ['pixels'], outputNames: ['logits'], dynamicAxes: { pixels: { 0: 'batch' } }, opsetVersion: 17 };
+ * decodeModel(exportOnnx(new Linear(4, 2), randn([1, 4]), opts)).graph!.output![0]!.name; // 'logits'
+ */
 export interface ExportOnnxOptions {
   /** Names of the graph inputs, one per example input (default `input`, or `input_0`, `input_1`, ...). */
   inputNames?: string[];
@@ -27,7 +33,12 @@ const EXPORT = defineOptions('exportOnnx', {
   inputNames: 'string[]', outputNames: 'string[]', dynamicAxes: 'object', opsetVersion: 'integer', graphName: 'string',
 });
 
-/** The default opset of {@link exportOnnx}. */
+/**
+ * The default opset of {@link exportOnnx} (13 to 17 are supported).
+ *
+ * @example
+ * DEFAULT_OPSET; // 17
+ */
 export const DEFAULT_OPSET = 17;
 const MIN_OPSET = 13;
 const MAX_OPSET = 17;

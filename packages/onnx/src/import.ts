@@ -126,8 +126,7 @@ function softmaxOp(log: boolean): OpDef {
 }
 
 
-/** The importer's ONNX operators (default domain). */
-export const IMPORT_OPS: Record<string, OpDef> = {
+const OPS: Record<string, OpDef> = {
   Relu: unary((x) => x.relu()),
   Sigmoid: unary((x) => x.sigmoid()),
   Tanh: unary((x) => x.tanh()),
@@ -359,6 +358,16 @@ export const IMPORT_OPS: Record<string, OpDef> = {
   },
 };
 
+/**
+ * The ONNX operators (default domain) {@link importOnnx} runs, each with the attributes it reads
+ * (any other attribute is an error naming it).
+ *
+ * @example
+ * 'Conv' in IMPORT_OPS; // true
+ * IMPORT_OPS.Gemm!.attrs; // ['alpha', 'beta', 'transA', 'transB']
+ */
+export const IMPORT_OPS: Readonly<Record<string, { readonly attrs: readonly string[] }>> = OPS;
+
 /** How {@link importOnnx} names and registers the graph's initializers. */
 function isConstantName(name: string): boolean {
   return name.startsWith('onnx::') || name === '';
@@ -376,7 +385,7 @@ function isConstantName(name: string): boolean {
  * m.inputNames; // ['input']
  * Object.keys(m.stateDict()); // ['0.weight', '0.bias', '2.weight', '2.bias']
  * const x = randn([5, 3]);
- * m.call(x).sub(src.call(x)).abs().max().item() < 1e-6; // true
+ * (m.call(x) as Tensor).sub(src.call(x)).abs().max().item() < 1e-6; // true
  */
 export class OnnxModule extends Module<Tensor[], Tensor | Tensor[]> {
   /** The graph input names, in the order forward takes them (initializers excluded). */
@@ -403,7 +412,7 @@ export class OnnxModule extends Module<Tensor[], Tensor | Tensor[]> {
     const stats = new Set<string>();
     for (const n of this.#nodes) {
       if (n.domain && n.domain !== 'ai.onnx') fail(`operator ${n.domain}.${n.opType} (node '${n.name}') is not supported`);
-      const def = IMPORT_OPS[n.opType ?? ''];
+      const def = OPS[n.opType ?? ''];
       if (!def) fail(`operator ${n.opType} (node '${n.name}') is not supported`);
       for (const a of n.attribute ?? []) if (!def.attrs.includes(a.name ?? '')) fail(`attribute '${a.name}' of ${n.opType} (node '${n.name}') is not supported`);
       if (n.opType === 'BatchNormalization') for (const i of [3, 4]) if (n.input?.[i]) stats.add(n.input[i]);
@@ -469,7 +478,7 @@ export class OnnxModule extends Module<Tensor[], Tensor | Tensor[]> {
         if (!v) return c.fail(`input '${n}' is not defined before this node`);
         return v;
       });
-      const out = IMPORT_OPS[op]!.run(args, c);
+      const out = OPS[op]!.run(args, c);
       const outs = Array.isArray(out) ? out : [out];
       (node.output ?? []).forEach((n, i) => {
         if (n !== '' && outs[i]) env.set(n, outs[i]!);
@@ -503,7 +512,7 @@ function fail(msg: string): never {
  * @example
  * const bytes = exportOnnx(new Sequential(new Conv2d(1, 2, 3), new ReLU(), new Flatten()), randn([1, 1, 5, 5]));
  * const m = importOnnx(bytes);
- * m.call(randn([1, 1, 5, 5])).shape; // [1, 18]
+ * (m.call(randn([1, 1, 5, 5])) as Tensor).shape; // [1, 18]
  * m.parameters().length; // 2
  */
 export function importOnnx(bytes: Uint8Array | O.IModelProto): OnnxModule {

@@ -4,7 +4,15 @@ import type { onnx as O } from 'onnx-proto';
 
 export type { O };
 
-/** ONNX's protobuf messages (onnx.proto, IR version 8), compiled by protobufjs (package onnx-proto). */
+/**
+ * ONNX's protobuf messages (onnx.proto, IR version 8) compiled by protobufjs (package onnx-proto):
+ * `onnx.ModelProto.encode(m).finish()` / `.decode(bytes)`, `onnx.TensorProto.DataType`, ...
+ *
+ * @example
+ * const m = onnx.ModelProto.decode(exportOnnx(new ReLU(), randn([2])));
+ * m.graph!.node![0]!.opType; // 'Relu'
+ * onnx.TensorProto.DataType.FLOAT; // 1
+ */
 export const onnx = protoPkg.onnx;
 
 /** ONNX's TensorProto.DataType codes. */

@@ -20,4 +20,5 @@ export const EXAMPLES: Record<string, Entry> = {
   'mnist-small': { description: 'MNIST 784-16-16-10 ReLU network, SGD lr 0.01, batch 10, 5 epochs', load: () => import('./mnist-small.js') },
   'mnist-cnn': { description: 'MNIST with the Keras convnet (Conv 32, pool, Conv 64, pool, Conv 64, Dense 64, Dense 10)', load: () => import('./mnist-cnn.js') },
   'deep-nn': { description: 'an L-layer network 2-3-5-4-2-1 on a toy set; 8-bit parity by a deep and a shallow network', load: () => import('./deep-nn.js') },
+  onnx: { description: 'the MNIST convnet trained briefly, exported to ONNX and run by ONNX Runtime: both test accuracies', load: () => import('./onnx.js') },
 };

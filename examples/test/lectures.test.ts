@@ -20,10 +20,11 @@ import { irisRows, runExample, sigmoid, standardizeRows } from './helpers.js';
 const IRIS = (loadIris().features.toArray() as number[][]);
 
 describe('registry', () => {
-  it('lists the twelve examples of the lecture series, each with a description and a main', async () => {
+  it('lists the twelve examples of the lecture series, then the others, each with a description and a main', async () => {
     expect(Object.keys(EXAMPLES)).toEqual([
       'neuron', 'perceptron', 'adaline', 'iris-neuron', 'logistic-regression', 'xor', 'backprop',
       'mnist-sigmoid', 'mnist-mlp', 'mnist-small', 'mnist-cnn', 'deep-nn',
+      'onnx',
     ]);
     for (const entry of Object.values(EXAMPLES)) {
       expect(entry.description.length).toBeGreaterThan(10);

@@ -132,6 +132,22 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
 };
 
 /**
+ * The ONNX operators each tapegrad op or layer is written as (for the docs' table; the test
+ * docs.test.ts checks it against PRIMITIVES and MODULES).
+ */
+export const EXPORTED_AS: Record<string, string[]> = {
+  relu: ['Relu'], sigmoid: ['Sigmoid'], tanh: ['Tanh'], exp: ['Exp'], log: ['Log'], neg: ['Neg'], sqrt: ['Sqrt'], abs: ['Abs'],
+  reciprocal: ['Reciprocal'], erf: ['Erf'], sin: ['Sin'], cos: ['Cos'], floor: ['Floor'], ceil: ['Ceil'], sign: ['Sign'],
+  clone: ['Identity'], rsqrt: ['Sqrt', 'Reciprocal'], add: ['Add'], sub: ['Sub'], mul: ['Mul'], div: ['Div'], maximum: ['Max'],
+  minimum: ['Min'], bmm: ['MatMul'], matmul: ['MatMul'], pow: ['Pow'], where: ['Where'], softmax: ['Softmax'],
+  logSoftmax: ['LogSoftmax'], leakyRelu: ['LeakyRelu'], elu: ['Elu'], gelu: ['Erf', 'Tanh', 'Mul', 'Add'], softplus: ['Softplus', 'Mul', 'Div'],
+  clamp: ['Clip'], cast: ['Cast'], reshape: ['Reshape'], expand: ['Expand'], permute: ['Transpose'], cat: ['Concat'],
+  sum: ['ReduceSum', 'Identity'], amax: ['ReduceMax', 'Identity'], amin: ['ReduceMin', 'Identity'], indexSelect: ['Gather'],
+  slice: ['Slice', 'Identity'], conv2d: ['Conv'], conv2dBias: ['Conv'], maxPool2d: ['MaxPool'], avgPool2d: ['AveragePool'],
+  Linear: ['Gemm'], BatchNorm1d: ['BatchNormalization'], BatchNorm2d: ['BatchNormalization'], LayerNorm: ['LayerNormalization'], Flatten: ['Flatten'],
+};
+
+/**
  * Exports one call of a module as ONNX nodes of its own (Linear as Gemm, BatchNorm as
  * BatchNormalization, ...), after `run()` computed its output with tracing off; returns false
  * (before running anything) to trace the module's ops instead.

@@ -166,6 +166,33 @@ describe('exportOnnx', () => {
     expect(() => exportOnnx(new ReLU(), randn([2]), { opset: 17 } as never)).toThrow(/opset/);
   });
 
+  it('exports LSTM and GRU unrolled for a fixed batch, and refuses a dynamic batch naming the layer', async () => {
+    const { LSTM, GRU } = await import('@tapegrad/nn');
+    for (const make of [() => new LSTM(3, 4, { batchFirst: true }), () => new GRU(3, 4, { batchFirst: true })]) {
+      class Rnn extends Module {
+        rnn: AnyModule = make();
+        forward(x: Tensor): Tensor {
+          return (this.rnn.call(x) as [Tensor])[0];
+        }
+      }
+      manualSeed(3);
+      const m = new Rnn();
+      const x = randn([2, 5, 3]);
+      const { output } = await runOrt(exportOnnx(m, x), { input: x });
+      expect(maxAbsDiff(output!, noGrad(() => m.call(x)))).toBeLessThan(1e-5);
+      expect(() => exportOnnx(m, x, { dynamicAxes: { input: [0] } })).toThrow(/changes with the size of the dynamic axes \(op 'slice' in 'rnn' \((LSTM|GRU)\)\)/);
+    }
+  });
+
+  it('exports Conv1d (conv2d on an unsqueezed input) with a dynamic batch', async () => {
+    const { Conv1d } = await import('@tapegrad/nn');
+    const m = new Conv1d(2, 3, 3, { padding: 1 });
+    const bytes = exportOnnx(m, randn([2, 2, 7]), { dynamicAxes: { input: [0] } });
+    const x = randn([4, 2, 7]);
+    const { output } = await runOrt(bytes, { input: x });
+    expect(maxAbsDiff(output!, noGrad(() => m.call(x)))).toBeLessThan(1e-5);
+  });
+
   it('decomposes LayerNorm below opset 17', async () => {
     manualSeed(2);
     const model = new Sequential(new Linear(4, 6), new LayerNorm(6));

@@ -1,5 +1,5 @@
 import { Tensor, ValueError, type Conv2dGeometry, type DType } from '@tapegrad/core';
-import { BatchNorm1d, BatchNorm2d, Flatten, LayerNorm, Linear, type AnyModule } from '@tapegrad/nn';
+import { BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Flatten, LayerNorm, Linear, type AnyModule } from '@tapegrad/nn';
 import type { GraphBuilder } from './graph.js';
 import { elemTypeOf } from './proto.js';
 
@@ -145,6 +145,7 @@ export const EXPORTED_AS: Record<string, string[]> = {
   sum: ['ReduceSum', 'Identity'], amax: ['ReduceMax', 'Identity'], amin: ['ReduceMin', 'Identity'], indexSelect: ['Gather'],
   slice: ['Slice', 'Identity'], conv2d: ['Conv'], conv2dBias: ['Conv'], maxPool2d: ['MaxPool'], avgPool2d: ['AveragePool'],
   Linear: ['Gemm'], BatchNorm1d: ['BatchNormalization'], BatchNorm2d: ['BatchNormalization'], LayerNorm: ['LayerNormalization'], Flatten: ['Flatten'],
+  ConvTranspose2d: ['ConvTranspose'], ConvTranspose1d: ['ConvTranspose'],
 };
 
 /**
@@ -203,6 +204,23 @@ const flatten: ModuleExporter = (b, m, [x], run) => {
   return true;
 };
 
+const convTranspose: ModuleExporter = (b, m, [x], run) => {
+  const c = m as ConvTranspose2d | ConvTranspose1d;
+  const oneD = c instanceof ConvTranspose1d;
+  if (!(x instanceof Tensor) || x.ndim !== (oneD ? 3 : 4)) return false;
+  const xs = b.in(x);
+  const out = run();
+  const pair = (v: number | [number, number]) => (typeof v === 'number' ? [v] : [...v]);
+  const pads = pair(c.padding);
+  const inputs = [xs, b.in(c.weight)];
+  if (c.bias) inputs.push(b.in(c.bias));
+  b.node('ConvTranspose', inputs, {
+    kernel_shape: c.weight.shape.slice(2), strides: pair(c.stride), pads: [...pads, ...pads], dilations: pair(c.dilation),
+    output_padding: pair(c.outputPadding), group: c.groups,
+  }, out);
+  return true;
+};
+
 /** Modules exported as nodes of their own rather than by their ops (first match wins). */
 export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, ModuleExporter]> = [
   [Linear, linear],
@@ -210,4 +228,6 @@ export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, Modul
   [BatchNorm2d, batchNorm],
   [LayerNorm, layerNorm],
   [Flatten, flatten],
+  [ConvTranspose2d, convTranspose],
+  [ConvTranspose1d, convTranspose],
 ];

@@ -1,5 +1,5 @@
 import {
-  Tensor, ValueError, cat, slice, conv2d, maxPool2d, avgPool2d, clamp, where, maximum, minimum, tensor, type SliceSpec,
+  Tensor, ValueError, cat, slice, conv2d, convTranspose2d, maxPool2d, avgPool2d, clamp, where, maximum, minimum, tensor, type SliceSpec,
 } from '@tapegrad/core';
 import { F, Module, Parameter } from '@tapegrad/nn';
 import { dtypeOfElem, num, onnx, tensorFromProto, type O } from './proto.js';
@@ -209,6 +209,25 @@ const OPS: Record<string, OpDef> = {
       const w4 = oneD ? w.unsqueeze(2) : w;
       const groups = c.int('group', 1);
       return window2d(req(x, 0, c), c, w.shape.slice(2), (x4, _k, s, p, d) => conv2d(x4, w4, bias, { stride: s as [number, number], padding: p, dilation: d as [number, number], groups }), 0);
+    },
+  },
+  ConvTranspose: {
+    attrs: ['auto_pad', 'dilations', 'group', 'kernel_shape', 'output_padding', 'pads', 'strides'],
+    run: (x, c) => {
+      const t = req(x, 0, c), w = req(x, 1, c);
+      if (c.str('auto_pad', 'NOTSET') !== 'NOTSET') c.fail(`auto_pad '${c.str('auto_pad', '')}' is not supported`);
+      const oneD = t.ndim === 3;
+      if (!oneD && t.ndim !== 4) c.fail(`input of shape [${t.shape}] is not supported (1-D or 2-D only)`);
+      const k = w.ndim - 2;
+      const list = (name: string, d: number) => c.intList(name) ?? Array.from({ length: k }, () => d);
+      const pads = list('pads', 0);
+      for (let i = 0; i < k; i++) if (pads[i] !== pads[i + k]) c.fail(`asymmetric pads [${pads}] are not supported`);
+      const lift = (v: number[], d: number) => (oneD ? [d, ...v] : v) as [number, number];
+      const y = convTranspose2d(oneD ? t.unsqueeze(2) : t, oneD ? w.unsqueeze(2) : w, x[2] ?? null, {
+        stride: lift(list('strides', 1), 1), padding: lift(pads.slice(0, k), 0), dilation: lift(list('dilations', 1), 1),
+        outputPadding: lift(list('output_padding', 0), 0), groups: c.int('group', 1),
+      });
+      return oneD ? y.squeeze(2) : y;
     },
   },
   MaxPool: {

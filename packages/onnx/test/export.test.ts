@@ -193,6 +193,26 @@ describe('exportOnnx', () => {
     expect(maxAbsDiff(output!, noGrad(() => m.call(x)))).toBeLessThan(1e-5);
   });
 
+  it('exports ConvTranspose2d and ConvTranspose1d as ConvTranspose, and imports them back', async () => {
+    const { ConvTranspose1d, ConvTranspose2d } = await import('@tapegrad/nn');
+    const { importOnnx } = await import('@tapegrad/onnx');
+    manualSeed(7);
+    const cases: Array<[AnyModule, number[]]> = [
+      [new Sequential(new ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1, outputPadding: 1 }), new ReLU()), [2, 2, 4, 5]],
+      [new ConvTranspose2d(4, 4, [2, 3], { stride: [2, 1], dilation: [1, 2], groups: 2, bias: false }), [1, 4, 3, 3]],
+      [new ConvTranspose1d(2, 3, 4, { stride: 3, padding: 1 }), [2, 2, 6]],
+    ];
+    for (const [m, shape] of cases) {
+      const bytes = exportOnnx(m, randn(shape), { dynamicAxes: { input: [0] } });
+      expect(decodeModel(bytes).graph!.node![0]!.opType).toBe('ConvTranspose');
+      const x = randn([3, ...shape.slice(1)]);
+      const want = noGrad(() => m.call(x) as Tensor);
+      const { output } = await runOrt(bytes, { input: x });
+      expect(maxAbsDiff(output!, want)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(importOnnx(bytes).call(x) as Tensor, want)).toBeLessThan(1e-5);
+    }
+  });
+
   it('decomposes LayerNorm below opset 17', async () => {
     manualSeed(2);
     const model = new Sequential(new Linear(4, 6), new LayerNorm(6));

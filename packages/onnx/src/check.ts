@@ -13,7 +13,7 @@ import { ElemType, num, onnx, type O } from './proto.js';
 export const OPERATORS: Record<string, { since: number; inputs: [number, number] }> = {
   Abs: { since: 1, inputs: [1, 1] }, Add: { since: 1, inputs: [2, 2] }, AveragePool: { since: 1, inputs: [1, 1] },
   BatchNormalization: { since: 1, inputs: [5, 5] }, Cast: { since: 6, inputs: [1, 1] }, Ceil: { since: 1, inputs: [1, 1] },
-  Clip: { since: 11, inputs: [1, 3] }, Concat: { since: 4, inputs: [1, Infinity] }, Constant: { since: 1, inputs: [0, 0] },
+  Clip: { since: 11, inputs: [1, 3] }, Concat: { since: 4, inputs: [1, Infinity] }, Constant: { since: 1, inputs: [0, 0] }, ConstantOfShape: { since: 9, inputs: [1, 1] },
   Conv: { since: 1, inputs: [2, 3] }, ConvTranspose: { since: 1, inputs: [2, 3] }, Cos: { since: 1, inputs: [1, 1] }, Div: { since: 1, inputs: [2, 2] },
   Dropout: { since: 12, inputs: [1, 3] }, Elu: { since: 1, inputs: [1, 1] }, Erf: { since: 9, inputs: [1, 1] },
   Exp: { since: 1, inputs: [1, 1] }, Expand: { since: 8, inputs: [2, 2] }, Flatten: { since: 1, inputs: [1, 1] },

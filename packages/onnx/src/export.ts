@@ -140,23 +140,67 @@ function attrsEqual(a: Record<string, Attr>, b: Record<string, Attr>): boolean {
  * (`g`): the graphs must be the same but for shape constants, which are rewritten to follow the
  * input (Reshape's 0 and -1, Expand's 1); any other difference would bake one size into the graph.
  */
-function generalize(a: GraphBuilder, g: GraphBuilder): void {
+/** A dynamic input axis and its sizes in the two traces. */
+interface DynamicAxis {
+  input: string;
+  axis: number;
+  a: number;
+  g: number;
+}
+
+/**
+ * Replaces the filled constant `name` (zeros of shape [layers, N, H], say) whose dims follow
+ * dynamic input axes by `ConstantOfShape` of a shape read from the inputs, computed first in the graph.
+ */
+function filledFromInputs(a: GraphBuilder, name: string, shapeA: number[], shapeG: number[], proto: O.ITensorProto, dyn: DynamicAxis[]): boolean {
+  if (shapeA.length !== shapeG.length) return false;
+  const pieces: Array<number | DynamicAxis> = [];
+  for (let i = 0; i < shapeA.length; i++) {
+    if (shapeA[i] === shapeG[i]) pieces.push(shapeA[i]!);
+    else {
+      const d = dyn.find((x) => x.a === shapeA[i] && x.g === shapeG[i]);
+      if (!d) return false;
+      pieces.push(d);
+    }
+  }
+  const nodes: TraceNode[] = [];
+  const where = a.consts.get(name)!.where;
+  const parts = pieces.map((p, i) => {
+    if (typeof p === 'number') return a.ints([p]);
+    const shape = `${name}_shape_of_${p.input}`;
+    const out = `${name}_dim${i}`;
+    nodes.push({ opType: 'Shape', inputs: [p.input], outputs: [shape], attrs: {}, where });
+    nodes.push({ opType: 'Gather', inputs: [shape, a.ints([p.axis])], outputs: [out], attrs: { axis: 0 }, where });
+    return out;
+  });
+  nodes.push({ opType: 'Concat', inputs: parts, outputs: [`${name}_shape`], attrs: { axis: 0 }, where });
+  const value: O.ITensorProto = { dims: [1], dataType: proto.dataType, rawData: proto.rawData!.slice(0, proto.rawData!.length / Math.max(1, shapeA.reduce((x, y) => x * y, 1))) };
+  nodes.push({ opType: 'ConstantOfShape', inputs: [`${name}_shape`], outputs: [name], attrs: { value: { tensor: value } }, where });
+  a.consts.delete(name);
+  a.nodes.unshift(...nodes);
+  return true;
+}
+
+function generalize(a: GraphBuilder, g: GraphBuilder, dyn: DynamicAxis[]): void {
   const differ = (what: string, where: string) =>
     new ValueError(`exportOnnx: ${what} changes with the size of the dynamic axes (${where}); the graph cannot follow them`);
   if (a.nodes.length !== g.nodes.length) throw differ(`the number of ops (${a.nodes.length} vs ${g.nodes.length})`, 'the forward takes another path');
-  const fixes = new Map<string, TraceNode>();
+  const fixes = new Map<string, [TraceNode, TraceNode]>();
   a.nodes.forEach((n, i) => {
     const m = g.nodes[i]!;
     if (n.opType !== m.opType || n.inputs.join() !== m.inputs.join() || !attrsEqual(n.attrs, m.attrs))
       throw differ(`${n.opType} (attributes ${JSON.stringify(n.attrs)} vs ${JSON.stringify(m.attrs)})`, n.where);
-    if (n.shapeFix) fixes.set(n.shapeFix.constName, n);
+    if (n.shapeFix) fixes.set(n.shapeFix.constName, [n, m]);
   });
-  for (const [name, c] of a.consts) {
+  for (const [name, c] of [...a.consts]) {
     const d = g.consts.get(name);
     if (d && d.key === c.key) continue;
-    const n = fixes.get(name);
-    const m = n && g.nodes[a.nodes.indexOf(n)]!.shapeFix;
-    if (!n || !m) throw differ(`a constant (${c.key.slice(0, 60)})`, c.where);
+    const [n, other] = fixes.get(name) ?? [];
+    const m = other?.shapeFix;
+    if (!n || !m) {
+      if (d && c.fill !== undefined && d.fill === c.fill && c.dtype === d.dtype && filledFromInputs(a, name, c.shape!, d.shape!, c.proto, dyn)) continue;
+      throw differ(`a constant (${c.key.slice(0, 60)})`, c.where);
+    }
     const f = n.shapeFix!;
     const target = f.target.map((v, i) => {
       if (v === m.target[i]) return v;
@@ -178,6 +222,7 @@ function attribute(name: string, v: Attr): O.IAttributeProto {
   if (typeof v === 'number') return { name, type: T.INT, i: v };
   if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: T.INTS, ints: v };
+  if ('tensor' in v) return { name, type: T.TENSOR, t: v.tensor };
   return { name, type: T.FLOAT, f: v.float };
 }
 
@@ -261,7 +306,14 @@ export function exportModelProto(model: AnyModule, exampleInputs: Tensor | Tenso
     model.modules().forEach((m, i) => (m.training = modes[i]!));
   }
   const b = main.b;
-  if (grown) generalize(b, grown.b);
+  if (grown) {
+    const dyn: DynamicAxis[] = [];
+    for (const [input, axes] of dynamic) {
+      const k = inputNames.indexOf(input);
+      for (const axis of axes.keys()) dyn.push({ input, axis, a: main.inputs[k]!.shape[axis]!, g: grown.inputs[k]!.shape[axis]! });
+    }
+    generalize(b, grown.b, dyn);
+  }
   if (grown && grown.outputs.length !== main.outputs.length) throw new ValueError('exportOnnx: the number of outputs changes with the size of the dynamic axes');
 
   const outputNames = opts.outputNames ?? (main.outputs.length === 1 ? ['output'] : main.outputs.map((_, i) => `output_${i}`));

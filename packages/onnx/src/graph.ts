@@ -1,8 +1,8 @@
 import { Tensor, ValueError, fmtShape, type DType, type Storage } from '@tapegrad/core';
 import { int64Proto, tensorProto, type O } from './proto.js';
 
-/** An ONNX attribute value: a number is an INT, a number[] INTS, `{ float }` a FLOAT, a string a STRING. */
-export type Attr = number | number[] | string | { float: number };
+/** An ONNX attribute value: a number is an INT, a number[] INTS, `{ float }` a FLOAT, a string a STRING, `{ tensor }` a TENSOR. */
+export type Attr = number | number[] | string | { float: number } | { tensor: O.ITensorProto };
 
 /** One recorded ONNX node. */
 export interface TraceNode {
@@ -22,6 +22,10 @@ export interface TraceConst {
   /** Its values, to compare two traces. */
   key: string;
   where: string;
+  /** Its shape and dtype, and its value when every element has the same one (a filled constant). */
+  shape?: number[];
+  dtype?: DType;
+  fill?: number;
 }
 
 interface ValueEntry {
@@ -43,6 +47,8 @@ export class GraphBuilder {
   readonly #values = new Map<Tensor, ValueEntry>();
   /** Storages of traced values (inputs, op outputs): a tensor sharing one that the trace did not name is refused. */
   readonly #tracedStorages = new Set<Storage>();
+  /** Storages of constants: views of them (an RNN slicing its zero state) stay constants' views, not traced values. */
+  readonly #constStorages = new Set<Storage>();
   readonly #state = new Map<Storage, Array<[string, Tensor]>>();
   #counter = 0;
   /** The tapegrad op being mapped, for `where`. */
@@ -69,7 +75,7 @@ export class GraphBuilder {
 
   #set(t: Tensor, name: string): void {
     this.#values.set(t, { name, version: t.version });
-    this.#tracedStorages.add(t.storage);
+    if (!this.#constStorages.has(t.storage)) this.#tracedStorages.add(t.storage);
   }
 
   /** Whether `t` is a value of the trace (an input or an op output). */
@@ -103,7 +109,10 @@ export class GraphBuilder {
   constant(t: Tensor): string {
     const name = `onnx::Constant_${this.#counter++}`;
     const proto = tensorProto(name, t);
-    this.consts.set(name, { proto, key: `${t.dtype}${fmtShape(t.shape)}:${Array.from(t.contiguous().data as ArrayLike<number>).join(',')}`, where: this.where() });
+    if (!this.#tracedStorages.has(t.storage)) this.#constStorages.add(t.storage);
+    const values = Array.from(t.contiguous().data as ArrayLike<number>).slice(0, t.numel());
+    const fill = values.length > 0 && values.every((v) => Object.is(v, values[0])) ? values[0] : undefined;
+    this.consts.set(name, { proto, key: `${t.dtype}${fmtShape(t.shape)}:${values.join(',')}`, where: this.where(), shape: t.shape, dtype: t.dtype, fill });
     return name;
   }
 

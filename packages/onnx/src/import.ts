@@ -1,5 +1,5 @@
 import {
-  Tensor, ValueError, cat, slice, conv2d, convTranspose2d, maxPool2d, avgPool2d, clamp, where, maximum, minimum, tensor, type SliceSpec,
+  Tensor, ValueError, cat, full, slice, conv2d, convTranspose2d, maxPool2d, avgPool2d, clamp, where, maximum, minimum, tensor, type SliceSpec,
 } from '@tapegrad/core';
 import { F, Module, Parameter } from '@tapegrad/nn';
 import { dtypeOfElem, num, onnx, tensorFromProto, type O } from './proto.js';
@@ -173,6 +173,14 @@ const OPS: Record<string, OpDef> = {
       const l = (c.attrs.get('value_floats') ?? c.attrs.get('value_ints')) as number[] | undefined;
       if (l) return tensor(l, { dtype: c.attrs.has('value_ints') ? 'int32' : 'float32' });
       return c.fail('no value');
+    },
+  },
+  ConstantOfShape: {
+    attrs: ['value'],
+    run: (x, c) => {
+      const v = c.attrs.get('value');
+      const value = v instanceof Tensor ? v : tensor([0]);
+      return full(c.ints(req(x, 0, c))!, value.reshape([-1]).item(), { dtype: value.dtype });
     },
   },
   Cast: {

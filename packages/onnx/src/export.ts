@@ -124,10 +124,10 @@ function trace(model: AnyModule, inputs: Tensor[], inputNames: string[], opset: 
   return { b, inputs, outputs, outputNames };
 }
 
-/** `x` with each dynamic axis one longer (its first slice appended), to trace a second time. */
-function grow(x: Tensor, axes: number[]): Tensor {
+/** `x` with each dynamic axis `by` longer (its first slice appended), to trace again. */
+function grow(x: Tensor, axes: number[], by: number): Tensor {
   let y = x;
-  for (const a of axes) y = y.shape[a] === 0 ? y : cat([y, y.narrow(a, 0, 1)], a);
+  for (const a of axes) if (y.shape[a] !== 0) for (let i = 0; i < by; i++) y = cat([y, y.narrow(a, 0, 1)], a);
   return y;
 }
 
@@ -144,8 +144,48 @@ function attrsEqual(a: Record<string, Attr>, b: Record<string, Attr>): boolean {
 interface DynamicAxis {
   input: string;
   axis: number;
+  /** Its size in the example, in the second trace (one longer) and in the third (two longer). */
   a: number;
   g: number;
+  c: number;
+}
+
+/**
+ * Replaces the int64 constant `name` (Slice starts and ends, say) whose entries are affine in a
+ * dynamic axis size (`t * N`, `(t + 1) * N`) by those entries computed from the input's shape.
+ * The rule found from the first two traces must also give the third trace's values.
+ */
+function affineFromInputs(a: GraphBuilder, name: string, va: number[], vg: number[], vc: number[], dyn: DynamicAxis[]): boolean {
+  if (va.length !== vg.length || va.length !== vc.length) return false;
+  const where = a.consts.get(name)!.where;
+  const pieces: Array<number | { d: DynamicAxis; p: number; q: number }> = [];
+  for (let i = 0; i < va.length; i++) {
+    if (va[i] === vg[i]) {
+      if (vc[i] !== va[i]) return false;
+      pieces.push(va[i]!);
+      continue;
+    }
+    const fit = dyn
+      .map((d) => ({ d, p: (va[i]! - vg[i]!) / (d.a - d.g) }))
+      .find(({ d, p }) => Number.isInteger(p) && vc[i] === p * d.c + (va[i]! - p * d.a));
+    if (!fit) return false;
+    pieces.push({ ...fit, q: va[i]! - fit.p * fit.d.a });
+  }
+  const nodes: TraceNode[] = [];
+  const parts = pieces.map((piece, i) => {
+    if (typeof piece === 'number') return a.ints([piece]);
+    const { d, p, q } = piece;
+    const dim = `${name}_${i}_size`;
+    nodes.push({ opType: 'Shape', inputs: [d.input], outputs: [`${dim}_shape`], attrs: {}, where });
+    nodes.push({ opType: 'Gather', inputs: [`${dim}_shape`, a.ints([d.axis])], outputs: [dim], attrs: { axis: 0 }, where });
+    nodes.push({ opType: 'Mul', inputs: [dim, a.ints([p])], outputs: [`${dim}_times`], attrs: {}, where });
+    nodes.push({ opType: 'Add', inputs: [`${dim}_times`, a.ints([q])], outputs: [`${name}_${i}`], attrs: {}, where });
+    return `${name}_${i}`;
+  });
+  nodes.push({ opType: 'Concat', inputs: parts, outputs: [name], attrs: { axis: 0 }, where });
+  a.consts.delete(name);
+  a.nodes.unshift(...nodes);
+  return true;
 }
 
 /**
@@ -181,10 +221,11 @@ function filledFromInputs(a: GraphBuilder, name: string, shapeA: number[], shape
   return true;
 }
 
-function generalize(a: GraphBuilder, g: GraphBuilder, dyn: DynamicAxis[]): void {
+function generalize(a: GraphBuilder, g: GraphBuilder, third: GraphBuilder, dyn: DynamicAxis[]): void {
   const differ = (what: string, where: string) =>
     new ValueError(`exportOnnx: ${what} changes with the size of the dynamic axes (${where}); the graph cannot follow them`);
-  if (a.nodes.length !== g.nodes.length) throw differ(`the number of ops (${a.nodes.length} vs ${g.nodes.length})`, 'the forward takes another path');
+  if (a.nodes.length !== g.nodes.length || a.nodes.length !== third.nodes.length)
+    throw differ(`the number of ops (${a.nodes.length} vs ${g.nodes.length} vs ${third.nodes.length})`, 'the forward takes another path');
   const fixes = new Map<string, [TraceNode, TraceNode]>();
   a.nodes.forEach((n, i) => {
     const m = g.nodes[i]!;
@@ -199,6 +240,8 @@ function generalize(a: GraphBuilder, g: GraphBuilder, dyn: DynamicAxis[]): void 
     const m = other?.shapeFix;
     if (!n || !m) {
       if (d && c.fill !== undefined && d.fill === c.fill && c.dtype === d.dtype && filledFromInputs(a, name, c.shape!, d.shape!, c.proto, dyn)) continue;
+      const e = third.consts.get(name);
+      if (c.ints && d?.ints && e?.ints && affineFromInputs(a, name, c.ints, d.ints, e.ints, dyn)) continue;
       throw differ(`a constant (${c.key.slice(0, 60)})`, c.where);
     }
     const f = n.shapeFix!;
@@ -240,9 +283,11 @@ function valueInfo(name: string, t: Tensor, dims: Array<number | string>): O.IVa
  * buffers become initializers named by their `stateDict` keys. The model runs in eval mode
  * (dropout is the identity) and is put back as it was.
  *
- * With `dynamicAxes`, the model is traced a second time with those axes one longer, and the shape
- * constants that follow them (reshapes, expands) are written relative to the input; anything else
- * that depends on their size is an error rather than a graph that works for one size only.
+ * With `dynamicAxes`, the model is traced twice more with those axes one and two longer, and the
+ * constants that follow them are written relative to the input: reshape and expand shapes (0, -1,
+ * 1), constants filled with one value (`ConstantOfShape` of the input's shape), integer constants
+ * affine in an axis size (slice bounds `t * N`, computed from `Shape`). Anything else that depends
+ * on their size is an error rather than a graph that works for one size only.
  *
  * @param model - the module to export (its forward takes the inputs and returns a Tensor or an array of Tensors)
  * @param exampleInputs - one Tensor or one per forward argument
@@ -296,11 +341,13 @@ export function exportModelProto(model: AnyModule, exampleInputs: Tensor | Tenso
   model.eval();
   let main: Trace;
   let grown: Trace | null = null;
+  let third: Trace | null = null;
   try {
     main = trace(model, inputs, inputNames, opset);
     if (dynamic.size > 0) {
-      const bigger = inputs.map((x, i) => grow(x, [...(dynamic.get(inputNames[i]!)?.keys() ?? [])]));
-      grown = trace(model, bigger, inputNames, opset);
+      const axesOf = (i: number) => [...(dynamic.get(inputNames[i]!)?.keys() ?? [])];
+      grown = trace(model, inputs.map((x, i) => grow(x, axesOf(i), 1)), inputNames, opset);
+      third = trace(model, inputs.map((x, i) => grow(x, axesOf(i), 2)), inputNames, opset);
     }
   } finally {
     model.modules().forEach((m, i) => (m.training = modes[i]!));
@@ -310,9 +357,10 @@ export function exportModelProto(model: AnyModule, exampleInputs: Tensor | Tenso
     const dyn: DynamicAxis[] = [];
     for (const [input, axes] of dynamic) {
       const k = inputNames.indexOf(input);
-      for (const axis of axes.keys()) dyn.push({ input, axis, a: main.inputs[k]!.shape[axis]!, g: grown.inputs[k]!.shape[axis]! });
+      for (const axis of axes.keys())
+        dyn.push({ input, axis, a: main.inputs[k]!.shape[axis]!, g: grown.inputs[k]!.shape[axis]!, c: third!.inputs[k]!.shape[axis]! });
     }
-    generalize(b, grown.b, dyn);
+    generalize(b, grown.b, third!.b, dyn);
   }
   if (grown && grown.outputs.length !== main.outputs.length) throw new ValueError('exportOnnx: the number of outputs changes with the size of the dynamic axes');
 

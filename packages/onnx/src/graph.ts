@@ -26,6 +26,8 @@ export interface TraceConst {
   shape?: number[];
   dtype?: DType;
   fill?: number;
+  /** The values of an int64 constant made by {@link GraphBuilder.ints}. */
+  ints?: number[];
 }
 
 interface ValueEntry {
@@ -119,7 +121,7 @@ export class GraphBuilder {
   /** A new 1-D int64 constant (shapes, axes). */
   ints(values: readonly number[]): string {
     const name = `onnx::Constant_${this.#counter++}`;
-    this.consts.set(name, { proto: int64Proto(name, values), key: `int64:${values.join(',')}`, where: this.where() });
+    this.consts.set(name, { proto: int64Proto(name, values), key: `int64:${values.join(',')}`, where: this.where(), ints: [...values] });
     return name;
   }
 

@@ -54,6 +54,18 @@ describe('setTracer', () => {
     expect(t.log.length).toBeGreaterThan(2); // the backward rules' ops are ops too
   });
 
+  it('reports comparisons and logical ops, which are not primitives but make data-dependent masks', () => {
+    const t = recorder(false);
+    const prev = setTracer(t);
+    try {
+      const x = randn([2, 3]);
+      x.gt(0).logicalAnd(x.lt(1));
+    } finally {
+      setTracer(prev);
+    }
+    expect(t.log.filter((l) => !l.startsWith('cast'))).toEqual(['gt(2) -> [2,3]', 'lt(2) -> [2,3]', 'logicalAnd(2) -> [2,3]']);
+  });
+
   it('returns the tracer installed before and removes it with null', () => {
     expect(isTracing()).toBe(false);
     const t = recorder(false);

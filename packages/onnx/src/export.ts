@@ -4,7 +4,7 @@ import {
 import type { AnyModule } from '@tapegrad/nn';
 import { GraphBuilder, type Attr, type TraceNode } from './graph.js';
 import { MODULES, PRIMITIVES } from './export-ops.js';
-import { elemTypeOf, onnx, tensorProto as tensorProtoOf, type O } from './proto.js';
+import { ElemType, elemTypeOf, onnx, tensorProto as tensorProtoOf, type O } from './proto.js';
 
 /**
  * Options of {@link exportOnnx}.
@@ -124,6 +124,35 @@ function trace(model: AnyModule, inputs: Tensor[], inputNames: string[], opset: 
   return { b, inputs, outputs, outputNames };
 }
 
+/** `x` with other values of the same shape and dtype (floats shifted by a fixed pattern, others rotated by one). */
+function perturb(x: Tensor): Tensor {
+  const c = x.contiguous();
+  const n = c.numel();
+  const data = (c.data as Float32Array).slice(0, n);
+  const out = data.slice();
+  if (x.dtype === 'float32' || x.dtype === 'float64') for (let i = 0; i < n; i++) out[i] = data[i]! + Math.sin(i * 12.9898 + 0.5);
+  else for (let i = 0; i < n; i++) out[i] = data[(i + 1) % n]!;
+  return Tensor.fromData(out, x.shape, x.dtype);
+}
+
+/**
+ * Checks that tracing on other input values gives the same graph: a constant that differs was
+ * computed from the inputs by something the tracer does not see, and would freeze one input's result.
+ */
+function checkDataIndependent(a: GraphBuilder, v: GraphBuilder): void {
+  const fail = (what: string, where: string) =>
+    new ValueError(
+      `exportOnnx: ${what} depends on the input values (${where}): it is computed by an op the tracer does not see ` +
+        '(or the forward branches on the data), so the graph would hold the example input\'s result',
+    );
+  if (a.nodes.length !== v.nodes.length) throw fail(`the number of ops (${a.nodes.length} vs ${v.nodes.length})`, 'the forward takes another path');
+  a.nodes.forEach((n, i) => {
+    const m = v.nodes[i]!;
+    if (n.opType !== m.opType || n.inputs.join() !== m.inputs.join() || !attrsEqual(n.attrs, m.attrs)) throw fail(`${n.opType} vs ${m.opType}`, n.where);
+  });
+  for (const [name, c] of a.consts) if (v.consts.get(name)?.key !== c.key) throw fail(`a constant (${c.key.slice(0, 60)})`, c.where);
+}
+
 /** `x` with each dynamic axis `by` longer (its first slice appended), to trace again. */
 function grow(x: Tensor, axes: number[], by: number): Tensor {
   let y = x;
@@ -214,7 +243,8 @@ function filledFromInputs(a: GraphBuilder, name: string, shapeA: number[], shape
     return out;
   });
   nodes.push({ opType: 'Concat', inputs: parts, outputs: [`${name}_shape`], attrs: { axis: 0 }, where });
-  const value: O.ITensorProto = { dims: [1], dataType: proto.dataType, rawData: proto.rawData!.slice(0, proto.rawData!.length / Math.max(1, shapeA.reduce((x, y) => x * y, 1))) };
+  const size = ({ [ElemType.DOUBLE]: 8, [ElemType.BOOL]: 1 } as Record<number, number>)[proto.dataType!] ?? 4;
+  const value: O.ITensorProto = { dims: [1], dataType: proto.dataType, rawData: proto.rawData!.length ? proto.rawData!.slice(0, size) : new Uint8Array(size) };
   nodes.push({ opType: 'ConstantOfShape', inputs: [`${name}_shape`], outputs: [name], attrs: { value: { tensor: value } }, where });
   a.consts.delete(name);
   a.nodes.unshift(...nodes);
@@ -287,7 +317,9 @@ function valueInfo(name: string, t: Tensor, dims: Array<number | string>): O.IVa
  * constants that follow them are written relative to the input: reshape and expand shapes (0, -1,
  * 1), constants filled with one value (`ConstantOfShape` of the input's shape), integer constants
  * affine in an axis size (slice bounds `t * N`, computed from `Shape`). Anything else that depends
- * on their size is an error rather than a graph that works for one size only.
+ * on their size is an error rather than a graph that works for one size only. The model is also
+ * traced on other input values: a constant that changes with them (computed by something the
+ * tracer does not see) is an error too.
  *
  * @param model - the module to export (its forward takes the inputs and returns a Tensor or an array of Tensors)
  * @param exampleInputs - one Tensor or one per forward argument
@@ -344,6 +376,7 @@ export function exportModelProto(model: AnyModule, exampleInputs: Tensor | Tenso
   let third: Trace | null = null;
   try {
     main = trace(model, inputs, inputNames, opset);
+    checkDataIndependent(main.b, trace(model, inputs.map(perturb), inputNames, opset).b);
     if (dynamic.size > 0) {
       const axesOf = (i: number) => [...(dynamic.get(inputNames[i]!)?.keys() ?? [])];
       grown = trace(model, inputs.map((x, i) => grow(x, axesOf(i), 1)), inputNames, opset);

@@ -113,7 +113,7 @@ export class GraphBuilder {
     const proto = tensorProto(name, t);
     if (!this.#tracedStorages.has(t.storage)) this.#constStorages.add(t.storage);
     const values = Array.from(t.contiguous().data as ArrayLike<number>).slice(0, t.numel());
-    const fill = values.length > 0 && values.every((v) => Object.is(v, values[0])) ? values[0] : undefined;
+    const fill = values.length === 0 ? 0 : values.every((v) => Object.is(v, values[0])) ? values[0] : undefined;
     this.consts.set(name, { proto, key: `${t.dtype}${fmtShape(t.shape)}:${values.join(',')}`, where: this.where(), shape: t.shape, dtype: t.dtype, fill });
     return name;
   }

@@ -99,6 +99,55 @@ describe('exportOnnx', () => {
     });
   }
 
+  it('exports more layers (norms, masked activations, adaptive pooling, upsampling, 1-D pools, Conv3d, decoder layer, ...) that ONNX Runtime runs at another batch size', async () => {
+    const nn = await import('@tapegrad/nn');
+    const img = [2, 4, 6, 6];
+    const layers: Array<[string, () => AnyModule, number[]]> = [
+      ['RMSNorm', () => new nn.RMSNorm(6), [2, 3, 6]],
+      ['InstanceNorm2d', () => new nn.InstanceNorm2d(4), img],
+      ['LocalResponseNorm', () => new nn.LocalResponseNorm(2), img],
+      ['PReLU', () => new nn.PReLU(), [2, 6]],
+      ['Hardshrink', () => new nn.Hardshrink(), [2, 6]],
+      ['Softshrink', () => new nn.Softshrink(), [2, 6]],
+      ['Threshold', () => new nn.Threshold(0.1, 2), [2, 6]],
+      ['RReLU (eval)', () => new nn.RReLU(), [2, 6]],
+      ['CELU', () => new nn.CELU(), [2, 6]],
+      ['Tanhshrink', () => new nn.Tanhshrink(), [2, 6]],
+      ['GLU', () => new nn.GLU(), [2, 6]],
+      ['Softmin', () => new nn.Softmin(-1), [2, 6]],
+      ['Softmax2d', () => new nn.Softmax2d(), img],
+      ['AdaptiveAvgPool2d(1)', () => new nn.AdaptiveAvgPool2d(1), img],
+      ['AdaptiveAvgPool2d(3)', () => new nn.AdaptiveAvgPool2d(3), img],
+      ['Upsample', () => new nn.Upsample({ scaleFactor: 2 }), img],
+      ['PixelShuffle', () => new nn.PixelShuffle(2), img],
+      ['MaxPool1d', () => new nn.MaxPool1d(2), [2, 4, 6]],
+      ['AvgPool1d', () => new nn.AvgPool1d(2), [2, 4, 6]],
+      ['Unflatten', () => new nn.Unflatten(1, [2, 3]), [2, 6]],
+      ['Unfold', () => new nn.Unfold(2), img],
+      ['Conv3d', () => new nn.Conv3d(2, 3, 2), [2, 2, 4, 4, 4]],
+      ['Dropout2d (eval)', () => new nn.Dropout2d(), img],
+      ['Identity', () => new nn.Identity(), [2, 6]],
+    ];
+    for (const [name, make, shape] of layers) {
+      manualSeed(9);
+      const m = make();
+      const bytes = exportOnnx(m, randn(shape), { dynamicAxes: { input: [0] } });
+      const x = randn([3, ...shape.slice(1)]);
+      m.eval();
+      const { output } = await runOrt(bytes, { input: x });
+      expect(maxAbsDiff(output!, noGrad(() => m.call(x))), name).toBeLessThan(1e-5);
+    }
+  });
+
+  it('refuses a constant that changes with the input values (made by an op the tracer does not see), even without dynamic axes', () => {
+    class ArgmaxShift extends Module {
+      forward(x: Tensor): Tensor {
+        return x.add(x.argmax(-1, { keepdim: true }).to('float32'));
+      }
+    }
+    expect(() => exportOnnx(new ArgmaxShift(), randn([4, 3]))).toThrow(/a constant \(int32\[4,1\]:.*\) depends on the input values \(op 'cast' in the model \(ArgmaxShift\)\)/);
+  });
+
   it('writes Linear as Gemm, the conv layers as Conv and Flatten as Flatten, with names from the stateDict', () => {
     const m = exportModelProto(CASES[5]!.make(), randn([1, 1, 28, 28]));
     expect(m.graph!.node!.map((n) => n.opType)).toEqual(['Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'Flatten', 'Gemm', 'Relu', 'Gemm']);

@@ -91,6 +91,18 @@ describe('traceComposite', () => {
     }
   });
 
+  it('offers argmax and argmin as composites (their indices depend on the data)', () => {
+    const t = recorder(true);
+    const prev = setTracer(t);
+    try {
+      randn([2, 3]).argmax(1);
+      randn([2, 3]).argmin();
+    } finally {
+      setTracer(prev);
+    }
+    expect(t.log).toEqual(['argmax* -> [2]', 'argmin* -> []']);
+  });
+
   it('restores the tracer when the composite throws', () => {
     const t = recorder(true);
     const prev = setTracer(t);

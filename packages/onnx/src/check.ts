@@ -11,7 +11,7 @@ import { ElemType, num, onnx, type O } from './proto.js';
  * OPERATORS.Gemm.inputs; // [2, 3]
  */
 export const OPERATORS: Record<string, { since: number; inputs: [number, number] }> = {
-  Abs: { since: 1, inputs: [1, 1] }, And: { since: 7, inputs: [2, 2] }, Equal: { since: 11, inputs: [2, 2] },
+  Abs: { since: 1, inputs: [1, 1] }, ArgMax: { since: 1, inputs: [1, 1] }, ArgMin: { since: 1, inputs: [1, 1] }, And: { since: 7, inputs: [2, 2] }, Equal: { since: 11, inputs: [2, 2] },
   Greater: { since: 9, inputs: [2, 2] }, GreaterOrEqual: { since: 12, inputs: [2, 2] }, Less: { since: 9, inputs: [2, 2] },
   LessOrEqual: { since: 12, inputs: [2, 2] }, Not: { since: 1, inputs: [1, 1] }, Or: { since: 7, inputs: [2, 2] }, Xor: { since: 7, inputs: [2, 2] }, Add: { since: 1, inputs: [2, 2] }, AveragePool: { since: 1, inputs: [1, 1] },
   BatchNormalization: { since: 1, inputs: [5, 5] }, Cast: { since: 6, inputs: [1, 1] }, Ceil: { since: 1, inputs: [1, 1] },

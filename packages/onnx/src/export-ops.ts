@@ -48,6 +48,28 @@ function reduce(opType: string): PrimitiveExporter {
   };
 }
 
+/** argmax/argmin: ONNX's ArgMax/ArgMin give int64, tapegrad int32; without a dim, over the flattened tensor. */
+function argExtreme(opType: 'ArgMax' | 'ArgMin'): PrimitiveExporter {
+  return (b, [, x, dim, keepdim], out) => {
+    const xt = t(x);
+    let src = b.in(xt);
+    let axis = dim as number | undefined;
+    if (axis === undefined) {
+      src = b.node('Reshape', [src, b.ints([-1])])[0]!;
+      axis = 0;
+    }
+    const idx = b.node(opType, [src], { axis, keepdims: keepdim && dim !== undefined ? 1 : 0 })[0]!;
+    if (dim === undefined && keepdim) {
+      const cast = b.node('Cast', [idx], { to: elemTypeOf('int32') })[0]!;
+      b.node('Reshape', [cast, b.ints(xt.shape.map(() => 1))], {}, out);
+    } else b.node('Cast', [idx], { to: elemTypeOf('int32') }, out);
+  };
+}
+
+/** max(x, dim) / min(x, dim): the values (the indices are argmax's). */
+const alongDim = (opType: string): PrimitiveExporter => (b, [x, , dim, keepdim], out) =>
+  void b.node(opType, [b.in(t(x))], { axes: [dim as number], keepdims: keepdim ? 1 : 0 }, out);
+
 /**
  * The ONNX form of each tapegrad primitive (and of the composites taken as one op). A primitive
  * missing here fails the export with its name and where it was called.
@@ -112,6 +134,10 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
   sum: reduce('ReduceSum'),
   amax: reduce('ReduceMax'),
   amin: reduce('ReduceMin'),
+  argmax: argExtreme('ArgMax'),
+  argmin: argExtreme('ArgMin'),
+  maxDim: alongDim('ReduceMax'),
+  minDim: alongDim('ReduceMin'),
   indexSelect: (b, [x, dim, index], out) => void b.node('Gather', [b.in(t(x)), b.in(t(index))], { axis: dim as number }, out),
   slice: (b, [x, w], out) => {
     const { inShape, starts, steps, sizes } = w as { inShape: number[]; starts: number[]; steps: number[]; sizes: number[] };
@@ -149,7 +175,8 @@ export const EXPORTED_AS: Record<string, string[]> = {
   reciprocal: ['Reciprocal'], erf: ['Erf'], sin: ['Sin'], cos: ['Cos'], floor: ['Floor'], ceil: ['Ceil'], sign: ['Sign'],
   clone: ['Identity'], rsqrt: ['Sqrt', 'Reciprocal'], add: ['Add'], sub: ['Sub'], mul: ['Mul'], div: ['Div'], maximum: ['Max'],
   minimum: ['Min'], eq: ['Equal'], ne: ['Equal', 'Not'], lt: ['Less'], le: ['LessOrEqual'], gt: ['Greater'], ge: ['GreaterOrEqual'],
-  logicalAnd: ['And'], logicalOr: ['Or'], logicalXor: ['Xor'], bmm: ['MatMul'], matmul: ['MatMul'], pow: ['Pow'], where: ['Where'], softmax: ['Softmax'],
+  logicalAnd: ['And'], logicalOr: ['Or'], logicalXor: ['Xor'], bmm: ['MatMul'], argmax: ['ArgMax', 'Cast', 'Reshape'],
+  argmin: ['ArgMin', 'Cast', 'Reshape'], maxDim: ['ReduceMax'], minDim: ['ReduceMin'], matmul: ['MatMul'], pow: ['Pow'], where: ['Where'], softmax: ['Softmax'],
   logSoftmax: ['LogSoftmax'], leakyRelu: ['LeakyRelu'], elu: ['Elu'], gelu: ['Erf', 'Tanh', 'Mul', 'Add'], softplus: ['Softplus', 'Mul', 'Div'],
   clamp: ['Clip'], cast: ['Cast'], reshape: ['Reshape'], expand: ['Expand'], permute: ['Transpose'], cat: ['Concat'],
   sum: ['ReduceSum', 'Identity'], amax: ['ReduceMax', 'Identity'], amin: ['ReduceMin', 'Identity'], indexSelect: ['Gather'],

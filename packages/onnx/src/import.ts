@@ -109,6 +109,13 @@ function reduce(kind: 'sum' | 'mean' | 'max' | 'min', axesInputFrom: number): Op
   };
 }
 
+function argImport(x: Array<Tensor | undefined>, c: OpCtx, kind: 'max' | 'min'): Tensor {
+  if (c.int('select_last_index', 0)) c.fail('select_last_index 1 is not supported');
+  const t = req(x, 0, c);
+  const keepdim = c.int('keepdims', 1) === 1;
+  return kind === 'max' ? t.argmax(c.int('axis', 0), { keepdim }) : t.argmin(c.int('axis', 0), { keepdim });
+}
+
 function softmaxOp(log: boolean): OpDef {
   return {
     attrs: ['axis'],
@@ -150,6 +157,8 @@ const OPS: Record<string, OpDef> = {
   Div: binary((a, b) => a.div(b)),
   Pow: binary((a, b) => a.pow(b)),
   MatMul: binary((a, b) => a.matmul(b)),
+  ArgMax: { attrs: ['axis', 'keepdims', 'select_last_index'], run: (x, c) => argImport(x, c, 'max') },
+  ArgMin: { attrs: ['axis', 'keepdims', 'select_last_index'], run: (x, c) => argImport(x, c, 'min') },
   Equal: binary((a, b) => a.eq(b)),
   Less: binary((a, b) => a.lt(b)),
   LessOrEqual: binary((a, b) => a.le(b)),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, conv2d, gradcheck, manualSeed, maxPool2d, noGrad, randn } from '@tapegrad/core';
 import {
-  F, AvgPool2d, BatchNorm2d, Conv2d, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Module, ReLU, Sequential, Sigmoid, Softmax, Tanh,
+  F, AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Module, ReLU, Sequential, Sigmoid, Softmax, Tanh,
   type AnyModule,
 } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { OnnxModule, exportModelProto, exportOnnx, importOnnx, onnx } from '@tapegrad/onnx';
-import { maxAbsDiff } from './ort.js';
+import { maxAbsDiff, runOrt } from './ort.js';
 
 const convnet = () =>
   new Sequential(
@@ -27,7 +27,35 @@ class Attention extends Module {
   }
 }
 
+/** A ResNet basic block: conv-bn-relu-conv-bn plus the input, relu. */
+class BasicBlock extends Module {
+  c1 = new Conv2d(4, 4, 3, { padding: 1, bias: false });
+  b1 = new BatchNorm2d(4);
+  c2 = new Conv2d(4, 4, 3, { padding: 1, bias: false });
+  b2 = new BatchNorm2d(4);
+  forward(x: Tensor): Tensor {
+    return this.b2.call(this.c2.call(this.b1.call(this.c1.call(x)).relu())).add(x).relu();
+  }
+}
+
+/** A SqueezeNet Fire module: squeeze 1x1, then expand 1x1 and 3x3 concatenated. */
+class Fire extends Module {
+  squeeze = new Conv2d(4, 2, 1);
+  e1 = new Conv2d(2, 3, 1);
+  e3 = new Conv2d(2, 3, 3, { padding: 1 });
+  forward(x: Tensor): Tensor {
+    const s = this.squeeze.call(x).relu();
+    return cat([this.e1.call(s).relu(), this.e3.call(s).relu()], 1);
+  }
+}
+
 const CASES: Array<{ name: string; make: () => AnyModule; shape: number[] }> = [
+  {
+    name: 'a ResNet-18-style net (stem, residual basic block, global average pool, fc)',
+    make: () => new Sequential(new Conv2d(3, 4, 3, { stride: 2, padding: 1, bias: false }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(3, { stride: 2, padding: 1 }), new BasicBlock(), new AdaptiveAvgPool2d(1), new Flatten(), new Linear(4, 5)),
+    shape: [2, 3, 16, 16],
+  },
+  { name: 'a SqueezeNet-style net (Fire modules with Concat)', make: () => new Sequential(new Conv2d(3, 4, 3), new ReLU(), new Fire(), new Conv2d(6, 4, 1), new Fire(), new AdaptiveAvgPool2d(1), new Flatten()), shape: [2, 3, 9, 9] },
   { name: 'the 784-512-512-10 MLP', make: () => new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10)), shape: [2, 784] },
   { name: 'the Keras convnet', make: convnet, shape: [2, 1, 28, 28] },
   { name: 'a conv/batch-norm/avg-pool net', make: () => new Sequential(new Conv2d(2, 3, 3, { padding: 1 }), new BatchNorm2d(3), new Tanh(), new AvgPool2d(2), new Flatten(), new Linear(12, 2), new Softmax(-1)), shape: [2, 2, 4, 4] },
@@ -36,14 +64,17 @@ const CASES: Array<{ name: string; make: () => AnyModule; shape: number[] }> = [
 
 describe('importOnnx', () => {
   for (const c of CASES) {
-    it(`runs ${c.name} exported by exportOnnx with the same outputs, at another batch size`, () => {
+    it(`runs ${c.name} exported by exportOnnx with the same outputs as tapegrad and ONNX Runtime, at another batch size`, async () => {
       manualSeed(4);
       const model = c.make();
       noGrad(() => model.buffers().forEach((b) => b.dtype === 'float32' && b.add_(randn(b.shape).abs().mul(0.3))));
-      const m = importOnnx(exportOnnx(model, randn(c.shape), { dynamicAxes: { input: [0] } }));
+      const bytes = exportOnnx(model, randn(c.shape), { dynamicAxes: { input: [0] } });
+      const m = importOnnx(bytes);
       model.eval();
       const x = randn([3, ...c.shape.slice(1)]);
-      expect(maxAbsDiff(m.call(x) as Tensor, noGrad(() => model.call(x)))).toBeLessThan(1e-5);
+      const want = noGrad(() => model.call(x));
+      expect(maxAbsDiff(m.call(x) as Tensor, want)).toBeLessThan(1e-5);
+      expect(maxAbsDiff((await runOrt(bytes, { input: x })).output!, want)).toBeLessThan(1e-5);
       // The stateDict keys come back (but num_batches_tracked, which the graph does not use).
       expect(Object.keys(m.stateDict())).toEqual(Object.keys(model.stateDict()).filter((k) => !k.endsWith('num_batches_tracked')));
     });

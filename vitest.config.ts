@@ -12,6 +12,7 @@ export default defineConfig({
       '@tapegrad/optim': src('optim'),
       '@tapegrad/datasets': src('datasets'),
       '@tapegrad/train': src('train'),
+      '@tapegrad/onnx': src('onnx'),
     },
   },
   test: {

@@ -22,12 +22,13 @@ import * as nn from '@tapegrad/nn';
 import * as optim from '@tapegrad/optim';
 import * as datasets from '@tapegrad/datasets';
 import * as train from '@tapegrad/train';
+import * as onnx from '@tapegrad/onnx';
 import { extractExamples, type DocExample, type MisplacedExample } from './doc-examples/extract.js';
 import { listExports } from './doc-examples/exports.js';
 import { CHECK, IMPORT, compareShown, parseShownLiteral, prepareExample } from './doc-examples/run.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = { core, nn, optim, datasets, train } as const;
+const PACKAGES = { core, nn, optim, datasets, train, onnx } as const;
 type PkgName = keyof typeof PACKAGES;
 const SPECIFIERS: Record<string, object> = {
   '@tapegrad/core': core,
@@ -35,6 +36,7 @@ const SPECIFIERS: Record<string, object> = {
   '@tapegrad/optim': optim,
   '@tapegrad/datasets': datasets,
   '@tapegrad/train': train,
+  '@tapegrad/onnx': onnx,
 };
 
 /**
@@ -50,7 +52,7 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 /** Every runtime export in scope for an example of package `pkg`: its own first, then core, nn, optim, datasets. */
 function scopeFor(pkg: PkgName): Map<string, unknown> {
   const scope = new Map<string, unknown>();
-  for (const name of [pkg, 'core', 'nn', 'optim', 'datasets', 'train'] as PkgName[])
+  for (const name of [pkg, 'core', 'nn', 'optim', 'datasets', 'train', 'onnx'] as PkgName[])
     for (const [k, v] of Object.entries(PACKAGES[name])) if (!scope.has(k)) scope.set(k, v);
   return scope;
 }

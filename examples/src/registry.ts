@@ -40,4 +40,5 @@ export const EXAMPLES: Record<string, Entry> = {
       lr: 'peak learning rate (default 3e-3)', 'eval-every': 'steps between two loss evaluations (default 100)', seed: 'seed (default 1337)',
     },
   },
+  onnx: { description: 'the MNIST convnet trained briefly, exported to ONNX and run by ONNX Runtime: both test accuracies', load: () => import('./onnx.js') },
 };

@@ -27,6 +27,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { backward, grad, type BackwardOptions, type GradOptions } from './autograd/backward.js';
 export { Node, type GradHook, type BackwardRule, type Edge } from './autograd/node.js';
 export { primitives, type PrimitiveInfo } from './autograd/primitive.js';
+export { setTracer, isTracing, traceComposite, type Tracer } from './autograd/trace.js';
 export { defineFunction, FunctionContext, type FunctionDef } from './autograd/function.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckFn } from './autograd/gradcheck.js';
 export { setBackend, getBackend, getCpuCapability, registerBackend, jsBackend, type Backend } from './kernels/index.js';

@@ -3,6 +3,7 @@ import { AutogradError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad-mode.js';
 import { Node, type BackwardRule, type Edge } from './node.js';
+import { activeTracer } from './trace.js';
 
 /** What a primitive's forward returns: the output, the tensors to save, and any other state. */
 export interface ForwardResult<C> {
@@ -78,7 +79,8 @@ function edgeOf(t: Tensor): Edge | null {
  * Defines a primitive op and registers it. The returned function runs the forward and, when the
  * tape is recording and some tensor argument requires grad, records a {@link Node} on the output.
  * Tensor arguments are found among the arguments and inside array arguments, in order; the
- * backward rule returns one gradient per tensor found.
+ * backward rule returns one gradient per tensor found. An installed {@link Tracer} is told of
+ * every call (name, arguments, output) after the forward ran.
  */
 export function primitive<A extends unknown[], C = undefined>(
   name: string,
@@ -104,13 +106,13 @@ export function primitive<A extends unknown[], C = undefined>(
     } finally {
       setGradEnabled(prev);
     }
-    if (!record) return res.out;
-    const out = attachNode(name, inputs, res.out, rule as BackwardRule<unknown>, res.saved ?? [], res.ctx);
+    const out = record ? attachNode(name, inputs, res.out, rule as BackwardRule<unknown>, res.saved ?? [], res.ctx) : res.out;
     const into = def.backwardInto;
-    if (into !== undefined && out.gradFn !== null) {
+    if (record && into !== undefined && out.gradFn !== null) {
       const ctx = res.ctx as C;
       out.gradFn.backwardInto = (acc, g) => into(acc, g, ctx);
     }
+    if (activeTracer !== null) activeTracer.primitive(name, args, out);
     return out;
   };
 }

@@ -1,3 +1,4 @@
+import { activeTracer, traceComposite } from '../autograd/trace.js';
 import { ValueError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { normalizeDim } from '../shape.js';
@@ -10,6 +11,11 @@ const ARGMAX = reduceOptions('argmax');
 const ARGMIN = reduceOptions('argmin');
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  // Not a primitive (no gradient), but a tracer must see it: the indices depend on the data.
+  return activeTracer === null ? argExtremeOp(op, x, dim, keepdim) : traceComposite(op, [op, x, dim, keepdim], argExtremeOp);
+}
+
+function argExtremeOp(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   // Indices are not differentiable: work on the detached view so nothing is recorded.
   const v = x.detach();
   if (dim === undefined) {

@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd/grad-mode.js';
+import { activeTracer } from '../autograd/trace.js';
 import type { BinaryOp } from '../kernels/backend.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
@@ -13,7 +14,10 @@ function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   return noGrad(() => {
     const [x, y] = operands(a, b, undefined, op);
     const { va, vb } = broadcastPair(op, x, y);
-    return Tensor.fromView(K().binary(op, va, vb, 'bool'), 'bool');
+    const out = Tensor.fromView(K().binary(op, va, vb, 'bool'), 'bool');
+    // Not primitives (no tape), but a tracer must see them: their masks depend on the data.
+    if (activeTracer !== null) activeTracer.primitive(op, [x, y], out);
+    return out;
   });
 }
 

@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd/grad-mode.js';
+import { activeTracer } from '../autograd/trace.js';
 import { K } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { broadcastPair, checkTensorLike, scalarTensor } from './operands.js';
@@ -17,7 +18,9 @@ function logical(op: 'and' | 'or' | 'ne', name: string, a: TensorLike, b: Tensor
     const x = truth(a);
     const y = truth(b);
     const { va, vb } = broadcastPair(name, x, y);
-    return Tensor.fromView(K().binary(op, va, vb, 'bool'), 'bool');
+    const out = Tensor.fromView(K().binary(op, va, vb, 'bool'), 'bool');
+    if (activeTracer !== null) activeTracer.primitive(name, [x, y], out);
+    return out;
   });
 }
 

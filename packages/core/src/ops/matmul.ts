@@ -1,4 +1,5 @@
 import { primitive } from '../autograd/primitive.js';
+import { activeTracer, traceComposite } from '../autograd/trace.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { K } from '../kernels/index.js';
 import { sizeOf } from '../shape.js';
@@ -97,6 +98,11 @@ function broadcastBatch(a: Tensor, b: Tensor, ba: readonly number[], bb: readonl
  * matmul(tensor([1, 2, 3]), tensor([4, 5, 6])).item();          // 32
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  // A tracer may take the product as one op (ONNX MatMul) instead of its reshapes and bmm.
+  return activeTracer === null ? matmulOp(a, b) : traceComposite('matmul', [a, b], matmulOp);
+}
+
+function matmulOp(a: Tensor, b: Tensor): Tensor {
   requireTensor('matmul', 'a', a);
   requireTensor('matmul', 'b', b);
   if (a.ndim === 0 || b.ndim === 0)

@@ -1,0 +1,270 @@
+import { Tensor, ValueError, type Conv2dGeometry, type DType } from '@tapegrad/core';
+import { BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Flatten, LayerNorm, Linear, type AnyModule } from '@tapegrad/nn';
+import type { GraphBuilder } from './graph.js';
+import { elemTypeOf } from './proto.js';
+
+/** Emits the ONNX nodes of one tapegrad primitive call (its arguments as the op passed them, its output). */
+export type PrimitiveExporter = (b: GraphBuilder, args: readonly unknown[], out: Tensor) => void;
+
+const t = (a: unknown) => a as Tensor;
+
+const unary = (opType: string): PrimitiveExporter => (b, [x], out) => void b.node(opType, [b.in(t(x))], {}, out);
+const binary = (opType: string): PrimitiveExporter => (b, [x, y], out) => void b.node(opType, [b.in(t(x)), b.in(t(y))], {}, out);
+
+function convAttrs(kernel: readonly number[], g: Conv2dGeometry) {
+  const [ph, pw] = g.padding;
+  return { kernel_shape: [...kernel], strides: [...g.stride], pads: [ph, pw, ph, pw], dilations: [...g.dilation] };
+}
+
+/** ONNX's Reshape/Expand shape input for `target`, recorded so that dynamic axes can be fixed later. */
+function shapeNode(b: GraphBuilder, kind: 'reshape' | 'expand', x: Tensor, target: number[], out: Tensor): void {
+  const constName = b.ints(target);
+  b.node(kind === 'reshape' ? 'Reshape' : 'Expand', [b.in(x), constName], {}, out);
+  b.nodes[b.nodes.length - 1]!.shapeFix = { kind, constName, inShape: x.shape, target: [...target] };
+}
+
+/** x * 0.5 * (1 + erf(x / sqrt 2)), or its tanh approximation: ONNX has Gelu from opset 20 only. */
+function gelu(b: GraphBuilder, x: Tensor, approximate: string, out: Tensor): void {
+  const xs = b.in(x);
+  const c = (v: number) => b.scalar(v, x.dtype);
+  let inner: string;
+  if (approximate === 'tanh') {
+    const x3 = b.node('Mul', [b.node('Mul', [xs, xs])[0]!, xs])[0]!;
+    const poly = b.node('Add', [xs, b.node('Mul', [x3, c(0.044715)])[0]!])[0]!;
+    inner = b.node('Tanh', [b.node('Mul', [poly, c(Math.sqrt(2 / Math.PI))])[0]!])[0]!;
+  } else inner = b.node('Erf', [b.node('Mul', [xs, c(Math.SQRT1_2)])[0]!])[0]!;
+  const half = b.node('Mul', [xs, c(0.5)])[0]!;
+  b.node('Mul', [half, b.node('Add', [inner, c(1)])[0]!], {}, out);
+}
+
+function reduce(opType: string): PrimitiveExporter {
+  return (b, [x, dims, keepdim], out) => {
+    const axes = dims as number[];
+    const keep = keepdim ? 1 : 0;
+    if (axes.length === 0) return void b.node('Identity', [b.in(t(x))], {}, out);
+    // ReduceSum takes its axes as an input from opset 13, the others from opset 18.
+    if (opType === 'ReduceSum') b.node(opType, [b.in(t(x)), b.ints(axes)], { keepdims: keep }, out);
+    else b.node(opType, [b.in(t(x))], { axes: [...axes], keepdims: keep }, out);
+  };
+}
+
+/** argmax/argmin: ONNX's ArgMax/ArgMin give int64, tapegrad int32; without a dim, over the flattened tensor. */
+function argExtreme(opType: 'ArgMax' | 'ArgMin'): PrimitiveExporter {
+  return (b, [, x, dim, keepdim], out) => {
+    const xt = t(x);
+    let src = b.in(xt);
+    let axis = dim as number | undefined;
+    if (axis === undefined) {
+      src = b.node('Reshape', [src, b.ints([-1])])[0]!;
+      axis = 0;
+    }
+    const idx = b.node(opType, [src], { axis, keepdims: keepdim && dim !== undefined ? 1 : 0 })[0]!;
+    if (dim === undefined && keepdim) {
+      const cast = b.node('Cast', [idx], { to: elemTypeOf('int32') })[0]!;
+      b.node('Reshape', [cast, b.ints(xt.shape.map(() => 1))], {}, out);
+    } else b.node('Cast', [idx], { to: elemTypeOf('int32') }, out);
+  };
+}
+
+/** max(x, dim) / min(x, dim): the values (the indices are argmax's). */
+const alongDim = (opType: string): PrimitiveExporter => (b, [x, , dim, keepdim], out) =>
+  void b.node(opType, [b.in(t(x))], { axes: [dim as number], keepdims: keepdim ? 1 : 0 }, out);
+
+/**
+ * The ONNX form of each tapegrad primitive (and of the composites taken as one op). A primitive
+ * missing here fails the export with its name and where it was called.
+ */
+export const PRIMITIVES: Record<string, PrimitiveExporter> = {
+  relu: unary('Relu'),
+  sigmoid: unary('Sigmoid'),
+  tanh: unary('Tanh'),
+  exp: unary('Exp'),
+  log: unary('Log'),
+  neg: unary('Neg'),
+  sqrt: unary('Sqrt'),
+  abs: unary('Abs'),
+  reciprocal: unary('Reciprocal'),
+  erf: unary('Erf'),
+  sin: unary('Sin'),
+  cos: unary('Cos'),
+  floor: unary('Floor'),
+  ceil: unary('Ceil'),
+  sign: unary('Sign'),
+  clone: unary('Identity'),
+  rsqrt: (b, [x], out) => void b.node('Reciprocal', [b.node('Sqrt', [b.in(t(x))])[0]!], {}, out),
+  add: binary('Add'),
+  sub: binary('Sub'),
+  mul: binary('Mul'),
+  div: binary('Div'),
+  maximum: binary('Max'),
+  minimum: binary('Min'),
+  bmm: binary('MatMul'),
+  matmul: binary('MatMul'),
+  eq: binary('Equal'),
+  ne: (b, [x, y], out) => void b.node('Not', [b.node('Equal', [b.in(t(x)), b.in(t(y))])[0]!], {}, out),
+  lt: binary('Less'),
+  le: binary('LessOrEqual'),
+  gt: binary('Greater'),
+  ge: binary('GreaterOrEqual'),
+  logicalAnd: binary('And'),
+  logicalOr: binary('Or'),
+  logicalXor: binary('Xor'),
+  pow: (b, [x, y], out) => void b.node('Pow', [b.in(t(x)), b.in(t(y))], {}, out),
+  where: (b, [c, x, y], out) => void b.node('Where', [b.in(t(c)), b.in(t(x)), b.in(t(y))], {}, out),
+  softmax: (b, [x, dim], out) => void b.node('Softmax', [b.in(t(x))], { axis: dim as number }, out),
+  logSoftmax: (b, [x, dim], out) => void b.node('LogSoftmax', [b.in(t(x))], { axis: dim as number }, out),
+  leakyRelu: (b, [x, slope], out) => void b.node('LeakyRelu', [b.in(t(x))], { alpha: { float: slope as number } }, out),
+  elu: (b, [x, alpha], out) => void b.node('Elu', [b.in(t(x))], { alpha: { float: alpha as number } }, out),
+  gelu: (b, [x, approximate], out) => gelu(b, t(x), approximate as string, out),
+  softplus: (b, [x, beta], out) => {
+    // ONNX's Softplus has no beta and no threshold (PyTorch's switch to x above 20 is within 2e-9).
+    if (beta === 1) return void b.node('Softplus', [b.in(t(x))], {}, out);
+    const s = b.scalar(beta as number, t(x).dtype);
+    b.node('Div', [b.node('Softplus', [b.node('Mul', [b.in(t(x)), s])[0]!])[0]!, s], {}, out);
+  },
+  clamp: (b, [x, lo, hi], out) => {
+    const d = t(x).dtype;
+    b.node('Clip', [b.in(t(x)), b.scalar(lo as number, d), b.scalar(hi as number, d)], {}, out);
+  },
+  cast: (b, [x, dtype], out) => void b.node('Cast', [b.in(t(x))], { to: elemTypeOf(dtype as DType) }, out),
+  reshape: (b, [x, shape], out) => shapeNode(b, 'reshape', t(x), shape as number[], out),
+  expand: (b, [x, shape], out) => shapeNode(b, 'expand', t(x), shape as number[], out),
+  permute: (b, [x, dims], out) => void b.node('Transpose', [b.in(t(x))], { perm: [...(dims as number[])] }, out),
+  cat: (b, [xs, dim], out) => void b.node('Concat', (xs as Tensor[]).map((x) => b.in(x)), { axis: dim as number }, out),
+  sum: reduce('ReduceSum'),
+  amax: reduce('ReduceMax'),
+  amin: reduce('ReduceMin'),
+  argmax: argExtreme('ArgMax'),
+  argmin: argExtreme('ArgMin'),
+  maxDim: alongDim('ReduceMax'),
+  minDim: alongDim('ReduceMin'),
+  indexSelect: (b, [x, dim, index], out) => void b.node('Gather', [b.in(t(x)), b.in(t(index))], { axis: dim as number }, out),
+  slice: (b, [x, w], out) => {
+    const { inShape, starts, steps, sizes } = w as { inShape: number[]; starts: number[]; steps: number[]; sizes: number[] };
+    const axes: number[] = [], s: number[] = [], e: number[] = [], st: number[] = [];
+    for (let i = 0; i < inShape.length; i++) {
+      if (starts[i] === 0 && steps[i] === 1 && sizes[i] === inShape[i]) continue;
+      if (steps[i]! <= 0) throw new ValueError(`exportOnnx: slice with step ${steps[i]} is not supported, ${b.where()}`);
+      axes.push(i);
+      s.push(starts[i]!);
+      e.push(starts[i]! + (sizes[i]! - 1) * steps[i]! + 1);
+      st.push(steps[i]!);
+    }
+    if (axes.length === 0) return void b.node('Identity', [b.in(t(x))], {}, out);
+    b.node('Slice', [b.in(t(x)), b.ints(s), b.ints(e), b.ints(axes), b.ints(st)], {}, out);
+  },
+  conv2d: (b, [x, w, g], out) =>
+    void b.node('Conv', [b.in(t(x)), b.in(t(w))], { ...convAttrs(t(w).shape.slice(2), g as Conv2dGeometry), group: (g as Conv2dGeometry).groups }, out),
+  conv2dBias: (b, [x, w, bias, g], out) =>
+    void b.node('Conv', [b.in(t(x)), b.in(t(w)), b.in(t(bias))], { ...convAttrs(t(w).shape.slice(2), g as Conv2dGeometry), group: (g as Conv2dGeometry).groups }, out),
+  maxPool2d: (b, [x, kernel, g], out) => void b.node('MaxPool', [b.in(t(x))], convAttrs(kernel as number[], g as Conv2dGeometry), out),
+  avgPool2d: (b, [x, kernel, g], out) => {
+    const geom = g as Conv2dGeometry;
+    if (geom.dilation.some((d) => d !== 1)) throw new ValueError(`exportOnnx: avgPool2d with dilation ${geom.dilation} has no ONNX form below opset 19, ${b.where()}`);
+    const { kernel_shape, strides, pads } = convAttrs(kernel as number[], geom);
+    b.node('AveragePool', [b.in(t(x))], { kernel_shape, strides, pads, count_include_pad: 1 }, out);
+  },
+};
+
+/**
+ * The ONNX operators each tapegrad op or layer is written as (for the docs' table; the test
+ * docs.test.ts checks it against PRIMITIVES and MODULES).
+ */
+export const EXPORTED_AS: Record<string, string[]> = {
+  relu: ['Relu'], sigmoid: ['Sigmoid'], tanh: ['Tanh'], exp: ['Exp'], log: ['Log'], neg: ['Neg'], sqrt: ['Sqrt'], abs: ['Abs'],
+  reciprocal: ['Reciprocal'], erf: ['Erf'], sin: ['Sin'], cos: ['Cos'], floor: ['Floor'], ceil: ['Ceil'], sign: ['Sign'],
+  clone: ['Identity'], rsqrt: ['Sqrt', 'Reciprocal'], add: ['Add'], sub: ['Sub'], mul: ['Mul'], div: ['Div'], maximum: ['Max'],
+  minimum: ['Min'], eq: ['Equal'], ne: ['Equal', 'Not'], lt: ['Less'], le: ['LessOrEqual'], gt: ['Greater'], ge: ['GreaterOrEqual'],
+  logicalAnd: ['And'], logicalOr: ['Or'], logicalXor: ['Xor'], bmm: ['MatMul'], argmax: ['ArgMax', 'Cast', 'Reshape'],
+  argmin: ['ArgMin', 'Cast', 'Reshape'], maxDim: ['ReduceMax'], minDim: ['ReduceMin'], matmul: ['MatMul'], pow: ['Pow'], where: ['Where'], softmax: ['Softmax'],
+  logSoftmax: ['LogSoftmax'], leakyRelu: ['LeakyRelu'], elu: ['Elu'], gelu: ['Erf', 'Tanh', 'Mul', 'Add'], softplus: ['Softplus', 'Mul', 'Div'],
+  clamp: ['Clip'], cast: ['Cast'], reshape: ['Reshape'], expand: ['Expand'], permute: ['Transpose'], cat: ['Concat'],
+  sum: ['ReduceSum', 'Identity'], amax: ['ReduceMax', 'Identity'], amin: ['ReduceMin', 'Identity'], indexSelect: ['Gather'],
+  slice: ['Slice', 'Identity'], conv2d: ['Conv'], conv2dBias: ['Conv'], maxPool2d: ['MaxPool'], avgPool2d: ['AveragePool'],
+  Linear: ['Gemm'], BatchNorm1d: ['BatchNormalization'], BatchNorm2d: ['BatchNormalization'], LayerNorm: ['LayerNormalization'], Flatten: ['Flatten'],
+  ConvTranspose2d: ['ConvTranspose'], ConvTranspose1d: ['ConvTranspose'],
+};
+
+/**
+ * Exports one call of a module as ONNX nodes of its own (Linear as Gemm, BatchNorm as
+ * BatchNormalization, ...), after `run()` computed its output with tracing off; returns false
+ * (before running anything) to trace the module's ops instead.
+ */
+export type ModuleExporter = (b: GraphBuilder, m: AnyModule, args: unknown[], run: () => Tensor) => boolean;
+
+function channelOnes(b: GraphBuilder, n: number, dtype: DType, value: number): string {
+  const data = dtype === 'float64' ? new Float64Array(n).fill(value) : new Float32Array(n).fill(value);
+  return b.constant(Tensor.fromData(data, [n], dtype === 'float64' ? 'float64' : 'float32'));
+}
+
+const linear: ModuleExporter = (b, m, [x], run) => {
+  const lin = m as Linear;
+  if (!(x instanceof Tensor) || x.ndim !== 2 || !b.has(x)) return false;
+  const xs = b.in(x);
+  const out = run();
+  const inputs = [xs, b.in(lin.weight)];
+  if (lin.bias) inputs.push(b.in(lin.bias));
+  b.node('Gemm', inputs, { transB: 1 }, out);
+  return true;
+};
+
+const batchNorm: ModuleExporter = (b, m, [x], run) => {
+  const bn = m as BatchNorm2d;
+  const mean = bn.runningMean, variance = bn.runningVar;
+  if (bn.training || !mean || !variance || !(x instanceof Tensor)) return false;
+  const xs = b.in(x);
+  const out = run();
+  const scale = bn.weight ? b.in(bn.weight) : channelOnes(b, bn.numFeatures, x.dtype, 1);
+  const shift = bn.bias ? b.in(bn.bias) : channelOnes(b, bn.numFeatures, x.dtype, 0);
+  b.node('BatchNormalization', [xs, scale, shift, b.in(mean), b.in(variance)], { epsilon: { float: bn.eps } }, out);
+  return true;
+};
+
+const layerNorm: ModuleExporter = (b, m, [x], run) => {
+  const ln = m as LayerNorm;
+  if (b.opset < 17 || !(x instanceof Tensor)) return false;
+  const xs = b.in(x);
+  const out = run();
+  const n = ln.normalizedShape;
+  const scale = ln.weight ? b.in(ln.weight) : b.constant(Tensor.fromData(new Float32Array(n.reduce((p, q) => p * q, 1)).fill(1), n, 'float32').to(x.dtype));
+  const inputs = [xs, scale];
+  if (ln.bias) inputs.push(b.in(ln.bias));
+  b.node('LayerNormalization', inputs, { axis: -n.length, epsilon: { float: ln.eps } }, out);
+  return true;
+};
+
+const flatten: ModuleExporter = (b, m, [x], run) => {
+  const f = m as Flatten;
+  if (!(x instanceof Tensor) || x.ndim < 2 || f.startDim !== 1 || (f.endDim !== -1 && f.endDim !== x.ndim - 1)) return false;
+  const xs = b.in(x);
+  b.node('Flatten', [xs], { axis: 1 }, run());
+  return true;
+};
+
+const convTranspose: ModuleExporter = (b, m, [x], run) => {
+  const c = m as ConvTranspose2d | ConvTranspose1d;
+  const oneD = c instanceof ConvTranspose1d;
+  if (!(x instanceof Tensor) || x.ndim !== (oneD ? 3 : 4)) return false;
+  const xs = b.in(x);
+  const out = run();
+  const pair = (v: number | [number, number]) => (typeof v === 'number' ? [v] : [...v]);
+  const pads = pair(c.padding);
+  const inputs = [xs, b.in(c.weight)];
+  if (c.bias) inputs.push(b.in(c.bias));
+  b.node('ConvTranspose', inputs, {
+    kernel_shape: c.weight.shape.slice(2), strides: pair(c.stride), pads: [...pads, ...pads], dilations: pair(c.dilation),
+    output_padding: pair(c.outputPadding), group: c.groups,
+  }, out);
+  return true;
+};
+
+/** Modules exported as nodes of their own rather than by their ops (first match wins). */
+export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, ModuleExporter]> = [
+  [Linear, linear],
+  [BatchNorm1d, batchNorm],
+  [BatchNorm2d, batchNorm],
+  [LayerNorm, layerNorm],
+  [Flatten, flatten],
+  [ConvTranspose2d, convTranspose],
+  [ConvTranspose1d, convTranspose],
+];

@@ -334,6 +334,11 @@ export function makeNativeBackend(addon: Addon): Backend {
       const nd = x.shape.length;
       const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);
       if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return jsBackend.scatterAdd(x, dim, index, src);
+      // an index outside [0, M): the reference throws the IndexRangeError the op reports
+      const M0 = x.shape[nd - 1]!;
+      const idx = index.data as Int32Array;
+      for (let i = index.offset, end = index.offset + index.size; i < end; i++)
+        if (idx[i]! >>> 0 >= M0) return jsBackend.scatterAdd(x, dim, index, src);
       const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', x.shape);
       if (x.stride.every((s) => s === 0)) out.data.fill(x.data[x.offset]!);
       else jsBackend.assign(out, x);

@@ -71,6 +71,53 @@ const alongDim = (opType: string): PrimitiveExporter => (b, [x, , dim, keepdim],
   void b.node(opType, [b.in(t(x))], { axes: [dim as number], keepdims: keepdim ? 1 : 0 }, out);
 
 /**
+ * layerNorm(x, weight, bias, k, eps) over the last k dims: ONNX's LayerNormalization from opset 17,
+ * below it the decomposition (x - mean) / sqrt(var + eps) * weight + bias with biased variance.
+ */
+function layerNormPrimitive(b: GraphBuilder, [x, weight, bias, k, eps]: readonly unknown[], out: Tensor): void {
+  const xt = t(x);
+  const n = k as number;
+  const xs = b.in(xt);
+  if (b.opset >= 17) {
+    const shape = xt.shape.slice(xt.ndim - n);
+    const scale = weight ? b.in(t(weight)) : b.constant(Tensor.fromData(new Float32Array(shape.reduce((p, q) => p * q, 1)).fill(1), shape, 'float32').to(xt.dtype));
+    const inputs = [xs, scale];
+    if (bias) inputs.push(b.in(t(bias)));
+    return void b.node('LayerNormalization', inputs, { axis: -n, epsilon: { float: eps as number } }, out);
+  }
+  const axes = Array.from({ length: n }, (_, i) => i - n);
+  const centred = b.node('Sub', [xs, b.node('ReduceMean', [xs], { axes, keepdims: 1 })[0]!])[0]!;
+  const variance = b.node('ReduceMean', [b.node('Mul', [centred, centred])[0]!], { axes, keepdims: 1 })[0]!;
+  const std = b.node('Sqrt', [b.node('Add', [variance, b.scalar(eps as number, xt.dtype)])[0]!])[0]!;
+  let y = b.node('Div', [centred, std], {}, weight || bias ? null : out)[0]!;
+  if (weight) y = b.node('Mul', [y, b.in(t(weight))], {}, bias ? null : out)[0]!;
+  if (bias) b.node('Add', [y, b.in(t(bias))], {}, out);
+}
+
+/**
+ * resampleAlong(x, dim, { index [M, K], weights [M, K] }): out = sum over k of
+ * weights[:, k] * Gather(x, index[:, k], axis dim), the weights broadcast along the dims after dim.
+ */
+function resampleAlongPrimitive(b: GraphBuilder, [x, dim, taps]: readonly unknown[], out: Tensor): void {
+  const xt = t(x);
+  const d = dim as number;
+  const { index, weights } = taps as { index: Tensor; weights: Tensor };
+  const [m, kTaps] = index.shape as [number, number];
+  const idx = index.toArray() as number[][];
+  const w = weights.to(xt.dtype).toArray() as number[][];
+  const trailing = xt.ndim - d - 1;
+  const xs = b.in(xt);
+  let sum: string | null = null;
+  for (let k = 0; k < kTaps; k++) {
+    const gathered = b.node('Gather', [xs, b.ints(idx.map((row) => row[k]!))], { axis: d })[0]!;
+    const col = Tensor.fromData(Float64Array.from(w, (row) => row[k]!), [m, ...new Array<number>(trailing).fill(1)], 'float64').to(xt.dtype);
+    const last = k === kTaps - 1;
+    const term: string = b.node('Mul', [gathered, b.constant(col)], {}, last && sum === null ? out : null)[0]!;
+    sum = sum === null ? term : b.node('Add', [sum, term], {}, last ? out : null)[0]!;
+  }
+}
+
+/**
  * The ONNX form of each tapegrad primitive (and of the composites taken as one op). A primitive
  * missing here fails the export with its name and where it was called.
  */
@@ -113,6 +160,8 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
   where: (b, [c, x, y], out) => void b.node('Where', [b.in(t(c)), b.in(t(x)), b.in(t(y))], {}, out),
   softmax: (b, [x, dim], out) => void b.node('Softmax', [b.in(t(x))], { axis: dim as number }, out),
   logSoftmax: (b, [x, dim], out) => void b.node('LogSoftmax', [b.in(t(x))], { axis: dim as number }, out),
+  layerNorm: layerNormPrimitive,
+  resampleAlong: resampleAlongPrimitive,
   leakyRelu: (b, [x, slope], out) => void b.node('LeakyRelu', [b.in(t(x))], { alpha: { float: slope as number } }, out),
   elu: (b, [x, alpha], out) => void b.node('Elu', [b.in(t(x))], { alpha: { float: alpha as number } }, out),
   gelu: (b, [x, approximate], out) => gelu(b, t(x), approximate as string, out),
@@ -183,6 +232,7 @@ export const EXPORTED_AS: Record<string, string[]> = {
   slice: ['Slice', 'Identity'], conv2d: ['Conv'], conv2dBias: ['Conv'], maxPool2d: ['MaxPool'], avgPool2d: ['AveragePool'],
   Linear: ['Gemm'], BatchNorm1d: ['BatchNormalization'], BatchNorm2d: ['BatchNormalization'], LayerNorm: ['LayerNormalization'], Flatten: ['Flatten'],
   ConvTranspose2d: ['ConvTranspose'], ConvTranspose1d: ['ConvTranspose'],
+  layerNorm: ['LayerNormalization', 'ReduceMean', 'Sub', 'Mul', 'Add', 'Sqrt', 'Div'], resampleAlong: ['Gather', 'Mul', 'Add'],
 };
 
 /**

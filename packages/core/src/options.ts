@@ -19,8 +19,8 @@ export type OptionType = string;
  * {@link unsupported}.
  *
  * @example
- * const u: UnsupportedOption = unsupported('ceilMode is not supported', false);
- * u.unsupported; // 'ceilMode is not supported'
+ * const u: UnsupportedOption = unsupported('sparse gradients are not supported', false);
+ * u.unsupported; // 'sparse gradients are not supported'
  */
 export interface UnsupportedOption {
   readonly unsupported: string;
@@ -33,10 +33,11 @@ export interface UnsupportedOption {
  * value let through (PyTorch's default, which asks for nothing this function lacks).
  *
  * @example
- * const spec = defineOptions('maxPool2d', { stride: 'integer', ceilMode: unsupported('ceilMode is not supported') });
+ * const spec = defineOptions('Embedding', { maxNorm: 'number', sparse: unsupported('sparse gradients are not supported', false) });
  * let caught: unknown;
- * try { checkOptions(spec, { ceilMode: true }); } catch (e) { caught = e; }
- * (caught as ValueError).message; // 'maxPool2d: ceilMode is not supported'
+ * try { checkOptions(spec, { sparse: true }); } catch (e) { caught = e; }
+ * (caught as ValueError).message; // 'Embedding: sparse gradients are not supported'
+ * checkOptions(spec, { sparse: false }); // PyTorch's default passes
  */
 export function unsupported(reason: string, accepts?: unknown): UnsupportedOption {
   return { unsupported: reason, accepts };

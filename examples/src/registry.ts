@@ -6,6 +6,8 @@ export interface Entry {
   load: () => Promise<ExampleModule>;
   /** The example's own numeric flags (`--steps 200`), name -> help text; run.ts refuses others. */
   flags?: Record<string, string>;
+  /** The example's own on/off flags (`--original-rows`), name -> help text. */
+  switches?: Record<string, string>;
 }
 
 /** Every example, in lecture order. */
@@ -13,11 +15,11 @@ export const EXAMPLES: Record<string, Entry> = {
   neuron: { description: 'a sigmoid neuron on x = [2, 3], then a 2-2-1 network of them (feedforward)', load: () => import('./neuron.js') },
   perceptron: { description: "Rosenblatt's perceptron on Iris setosa vs. versicolor: weights and errors per epoch, decision regions", load: () => import('./perceptron.js') },
   adaline: { description: 'Adaline by batch and stochastic gradient descent, raw and standardised features: SSE per epoch', load: () => import('./adaline.js') },
-  'iris-neuron': { description: 'one sigmoid neuron on Iris (4 features): weights after 15 epochs, test predictions, dL/dw0 by autograd', load: () => import('./iris-neuron.js') },
+  'iris-neuron': { description: 'one sigmoid neuron on Iris (4 features): weights after 15 epochs, test predictions, dL/dw0 by autograd', load: () => import('./iris-neuron.js'), switches: { 'original-rows': "train on the original UCI rows 35 and 38 (the bundled Iris is the corrected version)" } },
   'logistic-regression': { description: 'vectorised logistic regression with binary cross-entropy on two Iris classes', load: () => import('./logistic-regression.js') },
   xor: { description: 'XOR with a 3-4-1 sigmoid network, no biases, SSE, 1500 steps of gradient descent', load: () => import('./xor.js') },
   backprop: { description: 'the 2-2-2 backpropagation worked example: every gradient by autograd, one step, the graph', load: () => import('./backprop.js') },
-  'mnist-sigmoid': { description: 'MNIST 784-100-10 sigmoid network, normalised outputs, MSE, SGD eta 2.0, batches of 1000', load: () => import('./mnist-sigmoid.js') },
+  'mnist-sigmoid': { description: "MNIST 784-100-10 sigmoid network, normalised outputs, MSE, SGD eta 2.0, batches of 1000: autograd's and the notes' hand gradient, 100 epochs each", load: () => import('./mnist-sigmoid.js') },
   'mnist-mlp': { description: 'MNIST 784-512-512-10 MLP with dropout and Adam (Keras mnist_mlp), and a small 784-20-10', load: () => import('./mnist-mlp.js') },
   'mnist-small': { description: 'MNIST 784-16-16-10 ReLU network, SGD lr 0.01, batch 10, 5 epochs', load: () => import('./mnist-small.js') },
   'mnist-cnn': { description: 'MNIST with the Keras convnet (Conv 32, pool, Conv 64, pool, Conv 64, Dense 64, Dense 10)', load: () => import('./mnist-cnn.js') },

@@ -13,6 +13,7 @@ function usage(): string {
     ...Object.entries(EXAMPLES).flatMap(([name, e]) => [
       `  ${name.padEnd(width)}  ${e.description}`,
       ...Object.entries(e.flags ?? {}).map(([f, help]) => `  ${''.padEnd(width)}    --${f} N: ${help}`),
+      ...Object.entries(e.switches ?? {}).map(([f, help]) => `  ${''.padEnd(width)}    --${f}: ${help}`),
     ]),
     '',
     '  --quick     a small, fast version (a subset of the data, fewer epochs)',
@@ -32,14 +33,26 @@ function parse(argv: string[]): { name: string | undefined; args: ExampleArgs } 
     else if (a === '--epochs') args.epochs = Number(argv[++i]);
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--help' || a === '-h') return { name: undefined, args };
-    else if (a.startsWith('--')) own.push([a.slice(2), argv[++i]]);
+    else if (a.startsWith('--')) {
+      // a switch when nothing follows it, or another flag, or an example's name
+      const next = argv[i + 1];
+      const isSwitch = next === undefined || next.startsWith('--') || Object.hasOwn(EXAMPLES, next);
+      own.push([a.slice(2), isSwitch ? undefined : argv[++i]]);
+    }
     else name = a;
   }
   const flags = (name !== undefined && EXAMPLES[name]?.flags) || {};
+  const switches = (name !== undefined && EXAMPLES[name]?.switches) || {};
+  const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   for (const [flag, value] of own) {
+    if (Object.hasOwn(switches, flag)) {
+      if (value !== undefined) throw new Error(`--${flag} takes no value, got ${value}\n\n${usage()}`);
+      args[camel(flag)] = true;
+      continue;
+    }
     if (!Object.hasOwn(flags, flag)) throw new Error(`unknown option --${flag}\n\n${usage()}`);
     if (value === undefined || !Number.isFinite(Number(value))) throw new Error(`--${flag} must be followed by a number, got ${value}\n\n${usage()}`);
-    args[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = Number(value);
+    args[camel(flag)] = Number(value);
   }
   if (args.epochs !== undefined && !(Number.isInteger(args.epochs) && args.epochs > 0))
     throw new Error(`--epochs must be a positive integer\n\n${usage()}`);

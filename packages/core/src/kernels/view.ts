@@ -21,3 +21,16 @@ export function makeView(
   const st = stride === undefined ? contiguousStrides(shape) : stride.slice();
   return { data, shape: shape.slice(), stride: st, offset, size: sizeOf(shape) };
 }
+
+/**
+ * True if `stride` walks `shape` in row-major order without gaps, from any offset (size-1 dims
+ * may have any stride): flat loops over `size` elements from the offset are then valid. @internal
+ */
+export function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && stride[i] !== expected) return false;
+    expected *= shape[i]!;
+  }
+  return true;
+}

@@ -6,6 +6,7 @@ import { K } from '../kernels/index.js';
 import type { View } from '../kernels/backend.js';
 import { makeView } from '../kernels/view.js';
 import { Tensor } from '../tensor.js';
+import { isRowMajor } from '../kernels/view.js';
 
 // tril and triu copy x and zero what lies outside the kept triangle, row by row (one pass, no
 // mask): NaN or inf there become 0, as in PyTorch. Each is linear and self-adjoint (a 0/1 mask
@@ -51,15 +52,6 @@ function copyTriangle(x: View, dtype: DType, diagonal: number, lower: boolean): 
   return makeView(data, x.shape);
 }
 
-/** True if strides walk `shape` in row-major order without gaps (any offset). */
-function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && stride[i] !== expected) return false;
-    expected *= shape[i]!;
-  }
-  return true;
-}
 
 function trianglePrimitive(name: 'tril' | 'triu', lower: boolean): (x: Tensor, diagonal: number) => Tensor {
   const f: (x: Tensor, diagonal: number) => Tensor = primitive(name, {

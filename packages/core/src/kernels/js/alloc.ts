@@ -1,7 +1,7 @@
 import { allocate, type DType } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import type { View } from '../backend.js';
-import { makeView } from '../view.js';
+import { isRowMajor, makeView } from '../view.js';
 
 /** A contiguous zero-filled view of a new typed array. */
 export function alloc(dtype: DType, shape: readonly number[]): View {
@@ -10,13 +10,7 @@ export function alloc(dtype: DType, shape: readonly number[]): View {
 
 /** True if a view covers its whole storage row-major from offset 0 (flat loops are valid). */
 export function isDense(v: View): boolean {
-  if (v.offset !== 0 || v.data.length !== v.size) return false;
-  let expected = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
-    expected *= v.shape[i]!;
-  }
-  return true;
+  return v.offset === 0 && v.data.length === v.size && isRowMajor(v.shape, v.stride);
 }
 
 /** A contiguous row-major copy of `x` in `dtype` (the input itself if already so). */

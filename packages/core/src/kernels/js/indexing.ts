@@ -3,6 +3,7 @@ import { sizeOf } from '../../shape.js';
 import type { View } from '../backend.js';
 import { alloc, copyInto, dtypeOf } from './alloc.js';
 import { IndexRangeError } from '../index-range-error.js';
+import { isRowMajor } from '../view.js';
 
 // Indexing kernels: gather / scatterAdd work element by element along one dim, indexSelect /
 // indexAdd copy whole slices. Index values were range-checked by the calling op, except
@@ -102,15 +103,6 @@ export function scatterAdd(x: View, dim: number, index: View, src: View): View {
   return out;
 }
 
-/** True if strides walk `shape` in row-major order without gaps (any offset). */
-function isRowMajor(v: View): boolean {
-  let expected = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
-    expected *= v.shape[i]!;
-  }
-  return true;
-}
 
 /** The sizes before and after `dim`: a row-major view is `[outer, shape[dim], inner]`. */
 function around(shape: readonly number[], dim: number): { outer: number; inner: number } {
@@ -128,7 +120,7 @@ export function indexSelect(x: View, dim: number, index: View): View {
   shape[dim] = n;
   const out = alloc(dtypeOf(x), shape);
   const at = (j: number) => index.data[index.offset + j * (index.stride[0] ?? 0)]!;
-  if (isRowMajor(x)) {
+  if (isRowMajor(x.shape, x.stride)) {
     // rows of `inner` contiguous elements, copied whole (embedding lookups: x [V, D], dim 0)
     const { outer, inner } = around(x.shape, dim);
     const D = x.shape[dim]!;
@@ -159,7 +151,7 @@ export function indexAdd(x: View, dim: number, index: View, src: View): View {
   const sd = src.data;
   const n = index.shape[0] ?? 1;
   const at = (j: number) => index.data[index.offset + j * (index.stride[0] ?? 0)]!;
-  if (isRowMajor(src)) {
+  if (isRowMajor(src.shape, src.stride)) {
     // rows of `inner` contiguous elements (an embedding's gradient: [V, D] from [B, D], dim 0)
     const { outer, inner } = around(out.shape, dim);
     const D = out.shape[dim]!;

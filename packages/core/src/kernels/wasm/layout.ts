@@ -22,15 +22,7 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return s;
 }
 
-/** True if strides walk `shape` in row-major order without gaps (any offset). */
-export function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && stride[i] !== expected) return false;
-    expected *= shape[i]!;
-  }
-  return true;
-}
+export { isRowMajor } from '../view.js';
 
 /**
  * Merges adjacent dims of the output shape that every operand traverses uniformly, dropping

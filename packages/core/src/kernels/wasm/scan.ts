@@ -4,6 +4,7 @@ import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
 import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type WasmRuntime } from './module.js';
+import { isRowMajor } from '../view.js';
 
 // cumsum / cumprod of float32 in WebAssembly, accumulated in float64 as the reference kernel
 // does, so the results are the same bit for bit; four lines scan at once to hide the latency of
@@ -111,12 +112,3 @@ export function cumExtreme(op: 'max' | 'min', x: View, dim: number, outDtype: DT
   }
 }
 
-/** True if strides walk `shape` in row-major order without gaps (any offset). */
-function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && stride[i] !== expected) return false;
-    expected *= shape[i]!;
-  }
-  return true;
-}

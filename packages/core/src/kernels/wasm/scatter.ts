@@ -5,6 +5,7 @@ import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
 import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type WasmRuntime } from './module.js';
+import { isRowMajor } from '../view.js';
 
 // scatterAdd along the last dim in WebAssembly. The index and src stream through the module's
 // memory in chunks (copied in while the previous chunk's additions are still in cache), the
@@ -26,15 +27,6 @@ const MIN_SCATTER = 32;
 /** Results up to this many bytes go to the small unshared memory; larger ones to the main one. */
 const MAX_STREAM_BYTES = 8 << 20;
 
-/** True if strides walk `shape` in row-major order without gaps (any offset). */
-function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && stride[i] !== expected) return false;
-    expected *= shape[i]!;
-  }
-  return true;
-}
 
 /** The view's elements in row-major order as one flat array and the index of the first. */
 function flat<T extends Float32Array | Int32Array>(v: View): { data: T; offset: number } {

@@ -4,6 +4,7 @@ import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
 import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type WasmRuntime } from './module.js';
+import { isRowMajor } from '../view.js';
 
 // Softmax and log-softmax on the wasm backend (assembly/softmax.ts), and the row runner that
 // layer norm (norm.ts) and resampling (resample.ts) share: float32 inputs of at least MIN_FUSED elements stream through
@@ -32,19 +33,11 @@ export function fusable(...views: Array<View | null>): boolean {
   return views.every((v) => v === null || v.data instanceof Float32Array) && views[0]!.size >= MIN_FUSED;
 }
 
-function isRowMajor(v: View): boolean {
-  let expected = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
-    expected *= v.shape[i]!;
-  }
-  return true;
-}
 
 /** The view's elements in row-major order: its array and the index of the first (a dense copy when strided). */
 function rowMajor(v: View): { a: Float32Array | Float64Array | Int32Array; off: number } {
   const a = v.data as Float32Array | Float64Array | Int32Array;
-  if (isRowMajor(v)) return { a, off: v.offset };
+  if (isRowMajor(v.shape, v.stride)) return { a, off: v.offset };
   const dense = makeView(new (a.constructor as Float32ArrayConstructor)(v.size), v.shape);
   copyInto(dense, v);
   return { a: dense.data as Float32Array, off: 0 };

@@ -4,6 +4,7 @@ import { jsBackend } from '../js/index.js';
 import { copyInto } from '../js/alloc.js';
 import { makeView } from '../view.js';
 import { streamRuntime, wasmRuntime, type WasmRuntime } from './module.js';
+import { isRowMajor } from '../view.js';
 
 // topk in WebAssembly: the few largest (or smallest) of each float32 line, the reference
 // kernel's bounded-buffer path (k at most 1/16 of the line) with its skip test four lines wide.
@@ -90,12 +91,3 @@ function topk(rt: WasmRuntime, x: View, dim: number, descending: boolean, k: num
   return { values: makeView(values.data, outShape), indices: makeView(indices.data, outShape) };
 }
 
-/** True if strides walk `shape` in row-major order without gaps (any offset). */
-function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] !== 1 && stride[i] !== expected) return false;
-    expected *= shape[i]!;
-  }
-  return true;
-}

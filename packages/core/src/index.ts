@@ -33,3 +33,4 @@ export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult, 
 export { setBackend, getBackend, getCpuCapability, registerBackend, jsBackend, type Backend } from './kernels/index.js';
 export { setNumThreads, getNumThreads, fusedAdamUpdate, fusedSgdUpdate } from './kernels/index.js';
 export type { View, UnaryOp, BinaryOp, ReduceOp, ScanOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './kernels/backend.js';
+export { poolOutputSize, poolDivisors, poolFirstPositions } from './pool-windows.js';

@@ -7,6 +7,7 @@ import { padBottomRight, poolGeometry } from './max-pool2d.js';
 import { requireFloat, requireTensor } from './operands.js';
 import type { AvgPool2dOptions } from './types.js';
 import { checkOptions, defineOptions } from '../options.js';
+import { poolDivisors } from '../pool-windows.js';
 
 const AVG_POOL2D = defineOptions('avgPool2d', {
   stride: 'integer|integer[]',
@@ -41,22 +42,6 @@ const avgPool2dBackward: (g: Tensor, inShape: number[], kernel: [number, number]
   backward: (gg, _s, { kernel, geom }) => [avgPool2dPrimitive(gg, kernel, geom)],
 });
 
-/**
- * The divisors of PyTorch's `avg_pool2d` along one dim, for outputs `0..out-1`: `size` is the
- * window clipped to the input and its padding (`count_include_pad=True`; shorter than `k` only
- * for ceil mode's last window), `count` the window clipped to the input alone.
- */
-function poolDivisors(n: number, k: number, s: number, p: number, out: number): { size: number[]; count: number[] } {
-  const size: number[] = [];
-  const count: number[] = [];
-  for (let o = 0; o < out; o++) {
-    const start = o * s - p;
-    const end = Math.min(start + k, n + p);
-    size.push(end - start);
-    count.push(Math.min(end, n) - Math.max(start, 0));
-  }
-  return { size, count };
-}
 
 /**
  * The factor [Ho, Wo] that turns the kernels' means over `kH kW` into PyTorch's divisors, or

@@ -12,6 +12,7 @@ import { where } from './where.js';
 import type { MaxPool2dOptions, Pool2dOptions } from './types.js';
 import { checkOptions, defineOptions } from '../options.js';
 import { requireTensor } from './operands.js';
+import { poolFirstPositions, poolOutputSize } from '../pool-windows.js';
 
 const MAX_POOL2D = defineOptions('maxPool2d', {
   stride: 'integer|integer[]',
@@ -21,18 +22,6 @@ const MAX_POOL2D = defineOptions('maxPool2d', {
   returnIndices: 'boolean',
 });
 
-/**
- * PyTorch's pooling output length along one dim (`pooling_output_shape`): floor, or with
- * `ceilMode` ceil, of `(n + 2p - d(k - 1) - 1) / s`, plus 1; in ceil mode a last window that
- * would start past the input and its left padding (`(out - 1) s >= n + p`) is dropped.
- * @internal
- */
-export function poolOutputSize(n: number, k: number, s: number, p: number, d: number, ceilMode: boolean): number {
-  const span = n + 2 * p - d * (k - 1) - 1;
-  if (!ceilMode) return Math.floor(span / s) + 1;
-  const out = Math.ceil(span / s) + 1;
-  return (out - 1) * s >= n + p ? out - 1 : out;
-}
 
 /** The checked geometry of a pooling op on a 4-D shape. @internal */
 export function poolGeometry(
@@ -96,21 +85,6 @@ const maxPool2dPrimitive = primitive('maxPool2d', {
   },
 });
 
-/**
- * For each output along one dim, the first window position at or past 0 (`i s - p + a d`, the
- * smallest a) and whether it lies inside the input: a window without one sees only padding.
- */
-function firstPositions(n: number, k: number, s: number, p: number, d: number, out: number): { first: number[]; inside: boolean[] } {
-  const first: number[] = [];
-  const inside: boolean[] = [];
-  for (let o = 0; o < out; o++) {
-    let z = o * s - p;
-    for (let a = 1; z < 0 && a < k; a++) z = o * s - p + a * d;
-    first.push(z);
-    inside.push(z >= 0 && z < n);
-  }
-  return { first, inside };
-}
 
 /**
  * Max pooling that also returns the argmax (flat `h * W + w` in x's planes). Ceil mode's extra
@@ -131,7 +105,7 @@ function maxPool2dWithIndices(x: Tensor, kernel: [number, number], geom: Conv2dG
   });
   const [Ho, Wo] = indices.shape.slice(2) as [number, number];
   const geo = (i: 0 | 1, n: number, out: number) =>
-    firstPositions(n, kernel[i], geom.stride[i], geom.padding[i], geom.dilation[i], out);
+    poolFirstPositions(n, kernel[i], geom.stride[i], geom.padding[i], geom.dilation[i], out);
   const r = geo(0, H, Ho);
   const c = geo(1, W, Wo);
   const empty = r.inside.includes(false) || c.inside.includes(false);
@@ -149,7 +123,7 @@ function maxPool2dWithIndices(x: Tensor, kernel: [number, number], geom: Conv2dG
 /** True when some window of the geometry sees only padding (it needs {@link maxPool2dWithIndices}). */
 function hasEmptyWindow(H: number, W: number, kernel: [number, number], geom: Conv2dGeometry, [Ho, Wo]: [number, number]): boolean {
   const empty = (i: 0 | 1, n: number, out: number) =>
-    firstPositions(n, kernel[i], geom.stride[i], geom.padding[i], geom.dilation[i], out).inside.includes(false);
+    poolFirstPositions(n, kernel[i], geom.stride[i], geom.padding[i], geom.dilation[i], out).inside.includes(false);
   return empty(0, H, Ho) || empty(1, W, Wo);
 }
 

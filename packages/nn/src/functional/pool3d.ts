@@ -1,5 +1,5 @@
 import {
-  ShapeError, ValueError, checkOptions, defineOptions, fmtShape, noGrad, tensor, where, type Tensor,
+  ShapeError, ValueError, checkOptions, defineOptions, fmtShape, noGrad, poolDivisors, poolFirstPositions, poolOutputSize, tensor, where, type Tensor,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
 import { avgPool2d, maxPool2d } from './layers.js';
@@ -38,53 +38,9 @@ export interface Pool3dOptions<R extends boolean = false> {
   divisorOverride?: number | null;
 }
 
-/**
- * PyTorch's pooling output length along one dim: floor (or ceil) of `(n + 2p - d(k - 1) - 1) / s`,
- * plus 1; in ceil mode a last window starting past the input and its left padding is dropped.
- * @internal
- */
-export function poolOutputSize(n: number, k: number, s: number, p: number, d: number, ceilMode: boolean): number {
-  const span = n + 2 * p - d * (k - 1) - 1;
-  if (!ceilMode) return Math.floor(span / s) + 1;
-  const out = Math.ceil(span / s) + 1;
-  return (out - 1) * s >= n + p ? out - 1 : out;
-}
 
-/**
- * PyTorch's average-pooling divisors along one dim for outputs `0..out-1`: `size`, the window
- * clipped to the input and its padding (what `countIncludePad` divides by: shorter than `k` only
- * for a ceil-mode window past the right padding), and `count`, the window clipped to the input.
- * @internal
- */
-export function poolDivisors(n: number, k: number, s: number, p: number, out: number): { size: number[]; count: number[] } {
-  const size: number[] = [];
-  const count: number[] = [];
-  for (let o = 0; o < out; o++) {
-    const start = o * s - p;
-    const end = Math.min(start + k, n + p);
-    size.push(end - start);
-    count.push(Math.min(end, n) - Math.max(start, 0));
-  }
-  return { size, count };
-}
 
-interface FirstPositions { first: number[]; inside: boolean[] }
 
-/**
- * For each output along one dim, the first window position at or past 0 (`o s - p + a d`, the
- * smallest a) and whether it lies inside the input: a window without one sees only padding.
- */
-function firstPositions(n: number, k: number, s: number, p: number, d: number, out: number): FirstPositions {
-  const first: number[] = [];
-  const inside: boolean[] = [];
-  for (let o = 0; o < out; o++) {
-    let z = o * s - p;
-    for (let a = 1; z < 0 && a < k; a++) z = o * s - p + a * d;
-    first.push(z);
-    inside.push(z >= 0 && z < n);
-  }
-  return { first, inside };
-}
 
 /** Checks the sizes; returns the 5-D input, the kernel, stride, padding, dilation, output sizes, and whether x was unbatched. */
 function pool3dArgs(op: string, x: Tensor, kernelSize: number | number[], opts: Pool3dOptions<boolean>) {
@@ -174,10 +130,10 @@ export function maxPool3d(x: Tensor, kernelSize: number | number[], opts?: Pool3
   const L = out[0] * out[1] * out[2];
   // A window that sees only padding (possible with dilation) gives -∞ and, as PyTorch, the index
   // of its first position at or past 0 (outside the volume); it gets no gradient.
-  const pos = [D, H, W].map((n, i) => firstPositions(n, k[i]!, s[i]!, p[i]!, d[i]!, out[i]!));
+  const pos = [D, H, W].map((n, i) => poolFirstPositions(n, k[i]!, s[i]!, p[i]!, d[i]!, out[i]!));
   let seen: Tensor | null = null;
   if (pos.some((q) => q.inside.includes(false))) {
-    const [pd, ph, pw] = pos as [FirstPositions, FirstPositions, FirstPositions];
+    const [pd, ph, pw] = pos as [typeof pos[0], typeof pos[0], typeof pos[0]];
     const inside: boolean[] = [];
     const first: number[] = [];
     pd.first.forEach((z, a) => ph.first.forEach((h, b) => pw.first.forEach((w, c) => {

@@ -5,7 +5,7 @@ import { alloc, dtypeOf, toContiguous } from './alloc.js';
 // linear and cubic interpolations), and its transpose; float64 arithmetic rounded once.
 
 /** [outer, inner] of a shape around `dim`. */
-function around(shape: readonly number[], dim: number): [number, number] {
+export function around(shape: readonly number[], dim: number): [number, number] {
   let outer = 1, inner = 1;
   for (let i = 0; i < dim; i++) outer *= shape[i]!;
   for (let i = dim + 1; i < shape.length; i++) inner *= shape[i]!;

@@ -1,18 +1,11 @@
 import type { View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { fusable, runRows } from './softmax.js';
+import { around } from '../js/resample.js';
 
 // Resampling along a dim on the wasm backend (assembly/resample.ts): float32 inputs of at
 // least MIN_FUSED elements, a chunk of [L, inner] blocks at a time (runRows), the taps staged
 // once as int32 and float32; float64 and small inputs run the reference kernels.
-
-/** [outer, inner] of a shape around `dim`. */
-function around(shape: readonly number[], dim: number): [number, number] {
-  let outer = 1, inner = 1;
-  for (let i = 0; i < dim; i++) outer *= shape[i]!;
-  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i]!;
-  return [outer, inner];
-}
 
 export function resample(x: View, dim: number, index: View, weight: View): View {
   const [M, K] = index.shape as [number, number];

@@ -6,7 +6,7 @@ import {
   TransformerEncoderLayer, type AnyModule,
 } from '@tapegrad/nn';
 import { assertValidModel, checkModel, decodeModel, exportModelProto, exportOnnx, onnx } from '@tapegrad/onnx';
-import { maxAbsDiff, runOrt } from './ort.js';
+import { maxAbsDiff, onnxCheckerTest, runOrt } from './ort.js';
 
 const mlp = (sizes: number[], act: () => AnyModule, last?: () => AnyModule) => {
   const layers: AnyModule[] = [];
@@ -397,4 +397,8 @@ describe('checkModel', () => {
       'node 2 (Frobnicate): operator Frobnicate is not one tapegrad knows',
     ]);
   });
+});
+
+describe('the models these tests exported', () => {
+  onnxCheckerTest();
 });

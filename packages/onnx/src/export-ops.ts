@@ -95,6 +95,20 @@ function layerNormPrimitive(b: GraphBuilder, [x, weight, bias, k, eps]: readonly
 }
 
 /**
+ * F.linear(x, weight [O, I], bias [O] | null), a composite: Gemm (transB) for 2-D x, else
+ * MatMul(x, Transpose(weight)) and Add, as PyTorch's exporter writes it.
+ */
+function linearComposite(b: GraphBuilder, [x, weight, bias]: readonly unknown[], out: Tensor): void {
+  const xt = t(x);
+  const xs = b.in(xt), w = b.in(t(weight));
+  const bs = bias instanceof Tensor ? b.in(bias) : null;
+  if (xt.ndim === 2) return void b.node('Gemm', bs ? [xs, w, bs] : [xs, w], { transB: 1 }, out);
+  const wT = b.node('Transpose', [w], { perm: [1, 0] })[0]!;
+  const y = b.node('MatMul', [xs, wT], {}, bs ? null : out)[0]!;
+  if (bs) b.node('Add', [y, bs], {}, out);
+}
+
+/**
  * resampleAlong(x, dim, { index [M, K], weights [M, K] }): out = sum over k of
  * weights[:, k] * Gather(x, index[:, k], axis dim), the weights broadcast along the dims after dim.
  */
@@ -161,6 +175,7 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
   softmax: (b, [x, dim], out) => void b.node('Softmax', [b.in(t(x))], { axis: dim as number }, out),
   logSoftmax: (b, [x, dim], out) => void b.node('LogSoftmax', [b.in(t(x))], { axis: dim as number }, out),
   layerNorm: layerNormPrimitive,
+  linear: linearComposite,
   resampleAlong: resampleAlongPrimitive,
   leakyRelu: (b, [x, slope], out) => void b.node('LeakyRelu', [b.in(t(x))], { alpha: { float: slope as number } }, out),
   elu: (b, [x, alpha], out) => void b.node('Elu', [b.in(t(x))], { alpha: { float: alpha as number } }, out),
@@ -233,6 +248,7 @@ export const EXPORTED_AS: Record<string, string[]> = {
   Linear: ['Gemm'], BatchNorm1d: ['BatchNormalization'], BatchNorm2d: ['BatchNormalization'], LayerNorm: ['LayerNormalization'], Flatten: ['Flatten'],
   ConvTranspose2d: ['ConvTranspose'], ConvTranspose1d: ['ConvTranspose'],
   layerNorm: ['LayerNormalization', 'ReduceMean', 'Sub', 'Mul', 'Add', 'Sqrt', 'Div'], resampleAlong: ['Gather', 'Mul', 'Add'],
+  linear: ['Gemm', 'Transpose', 'MatMul', 'Add'],
 };
 
 /**

@@ -1,3 +1,7 @@
+// onnx-proto's and protobufjs 6's declarations name the global \`Long\` of @types/long without a
+// reference to it, so a user whose tsconfig lists \`types\` (e.g. ["node"]) would not compile them;
+// this directive, kept in dist/proto.d.ts, brings it in (@types/long is a dependency for it).
+/// <reference types="long" preserve="true" />
 import { DTypeError, Tensor, ValueError, type DType } from '@tapegrad/core';
 import protoPkg from 'onnx-proto';
 import type { onnx as O } from 'onnx-proto';

@@ -6,7 +6,7 @@ import {
   TransformerEncoderLayer, type AnyModule,
 } from '@tapegrad/nn';
 import { assertValidModel, checkModel, decodeModel, exportModelProto, exportOnnx, onnx } from '@tapegrad/onnx';
-import { maxAbsDiff, runOrt } from './ort.js';
+import { maxAbsDiff, onnxCheckerTest, runOrt } from './ort.js';
 
 const mlp = (sizes: number[], act: () => AnyModule, last?: () => AnyModule) => {
   const layers: AnyModule[] = [];
@@ -334,6 +334,28 @@ describe('exportOnnx', () => {
     }
   });
 
+  it('writes F.linear in a custom forward as Gemm (2-D) or MatMul + Add, and F.layerNorm as LayerNormalization', async () => {
+    const { F, Parameter } = await import('@tapegrad/nn');
+    class Custom extends Module {
+      w1 = new Parameter(randn([6, 4]));
+      b1 = new Parameter(randn([6]));
+      w2 = new Parameter(randn([3, 6]));
+      g = new Parameter(randn([6]));
+      forward(x: Tensor): Tensor {
+        const h = F.linear(x, this.w1, this.b1); // [N, 6]: Gemm
+        const z = F.layerNorm(h.reshape([-1, 2, 3]).reshape([-1, 6]), 6, { weight: this.g });
+        return F.linear(z.unsqueeze(1), this.w2); // [N, 1, 3]: MatMul without bias
+      }
+    }
+    manualSeed(4);
+    const m = new Custom();
+    const bytes = exportOnnx(m, randn([2, 4]), { dynamicAxes: { input: [0] } });
+    expect(decodeModel(bytes).graph!.node!.map((n) => n.opType)).toEqual(['Gemm', 'Reshape', 'Reshape', 'LayerNormalization', 'Reshape', 'Transpose', 'MatMul']);
+    const x = randn([5, 4]);
+    const { output } = await runOrt(bytes, { input: x });
+    expect(maxAbsDiff(output!, noGrad(() => m.call(x)))).toBeLessThan(1e-5);
+  });
+
   it('decomposes LayerNorm below opset 17', async () => {
     manualSeed(2);
     const model = new Sequential(new Linear(4, 6), new LayerNorm(6));
@@ -397,4 +419,8 @@ describe('checkModel', () => {
       'node 2 (Frobnicate): operator Frobnicate is not one tapegrad knows',
     ]);
   });
+});
+
+describe('the models these tests exported', () => {
+  onnxCheckerTest();
 });

@@ -6,7 +6,7 @@ import {
 } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { OnnxModule, exportModelProto, exportOnnx, importOnnx, onnx } from '@tapegrad/onnx';
-import { maxAbsDiff, runOrt } from './ort.js';
+import { maxAbsDiff, onnxCheckerTest, runOrt } from './ort.js';
 
 const convnet = () =>
   new Sequential(
@@ -182,3 +182,6 @@ describe('importOnnx', () => {
   });
 });
 
+describe('the models these tests exported', () => {
+  onnxCheckerTest();
+});

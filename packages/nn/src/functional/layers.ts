@@ -1,6 +1,6 @@
 import {
   Tensor, ShapeError, ValueError, DTypeError, allocateUninitialized, where, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
-  avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, noGrad,
+  avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, isTracing, noGrad, traceComposite,
   checkOptions, defineOptions, unsupported, type Conv2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type Generator,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
@@ -46,6 +46,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     );
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]))
     throw new ShapeError(`linear: bias.shape=${fmtShape(bias.shape)} does not match weight.shape=${fmtShape(weight.shape)} (expected [${weight.shape[0]}])`);
+  // A composite for a tracer (ONNX export writes it as Gemm, or MatMul + Add), so that custom
+  // forwards calling F.linear export as compactly as the Linear layer.
+  return isTracing() ? traceComposite('linear', [x, weight, bias ?? null], linearOp) : linearOp(x, weight, bias ?? null);
+}
+
+function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const y = x.matmul(weight.T);
   return bias ? y.add(bias) : y;
 }

@@ -254,16 +254,10 @@ export function vsigmoid(x: v128): v128 {
   return f32x4.div(c(ONE), f32x4.add(c(ONE), vexp(f32x4.neg(x))));
 }
 
-/**
- * erf per lane: an odd polynomial in x below |x| = 0.9277, `1 - e^(-q(|x|))` (q a polynomial)
- * above, with the sign of x. erf(±inf) = ±1, erf(NaN) = NaN, erf(-0) = -0.
- */
+/** erfc(t) for t = |x| >= 0.9277: e^(-q(t)), q a polynomial (Estrin for its first two levels). */
 // @ts-ignore: decorator
 @inline
-export function verf(x: v128): v128 {
-  const t = f32x4.abs(x);
-  const s = f32x4.mul(x, x);
-  // |x| >= 0.9277: the exponent is a polynomial in t (Estrin for the first two levels)
+function verfcLarge(t: v128, s: v128): v128 {
   let r = f32x4.add(f32x4.mul(c(EA0), t), c(EA1));
   const u = f32x4.add(f32x4.mul(c(EA2), t), c(EA3));
   r = f32x4.add(f32x4.mul(r, s), u);
@@ -271,27 +265,59 @@ export function verf(x: v128): v128 {
   r = f32x4.add(f32x4.mul(r, t), c(EA5));
   r = f32x4.add(f32x4.mul(r, t), c(EA6));
   r = f32x4.sub(f32x4.mul(r, t), t);
-  const big = f32x4.sub(c(ONE), vexp(r));
-  // |x| < 0.9277: x + x p(x²)
+  return vexp(r);
+}
+
+/** erf(x) for |x| < 0.9277: x + x p(x²), s = x². */
+// @ts-ignore: decorator
+@inline
+function verfSmall(x: v128, s: v128): v128 {
   let p = c(ES0);
   p = f32x4.add(f32x4.mul(p, s), c(ES1));
   p = f32x4.add(f32x4.mul(p, s), c(ES2));
   p = f32x4.add(f32x4.mul(p, s), c(ES3));
   p = f32x4.add(f32x4.mul(p, s), c(ES4));
   p = f32x4.add(f32x4.mul(p, s), c(ES5));
-  const small = f32x4.add(f32x4.mul(p, x), x);
+  return f32x4.add(f32x4.mul(p, x), x);
+}
+
+/**
+ * erf per lane: an odd polynomial in x below |x| = 0.9277, `1 - erfc(|x|)` (erfc = e^(-q(|x|)),
+ * q a polynomial) above, with the sign of x. erf(±inf) = ±1, erf(NaN) = NaN, erf(-0) = -0.
+ */
+// @ts-ignore: decorator
+@inline
+export function verf(x: v128): v128 {
+  const t = f32x4.abs(x);
+  const s = f32x4.mul(x, x);
+  const big = f32x4.sub(c(ONE), verfcLarge(t, s));
   // NaN lanes fail t > split and take the small branch, which carries NaN
   const sign = c(SIGN);
   const large = v128.or(v128.andnot(big, sign), v128.and(x, sign));
-  return v128.bitselect(large, small, f32x4.gt(t, c(ERF_SPLIT)));
+  return v128.bitselect(large, verfSmall(x, s), f32x4.gt(t, c(ERF_SPLIT)));
 }
 
-/** Exact gelu per lane: x (1 + erf(x / √2)) / 2. */
+/**
+ * The standard normal CDF Φ(x) = (1 + erf(x / √2)) / 2 per lane, from erfc on the negative side
+ * (erfc(|z|) / 2) so that the left tail keeps its relative accuracy instead of cancelling.
+ */
+// @ts-ignore: decorator
+@inline
+function vphi(x: v128): v128 {
+  const z = f32x4.mul(x, c(SQRT1_2));
+  const t = f32x4.abs(z);
+  const s = f32x4.mul(z, z);
+  const h = c(HALF);
+  const e = f32x4.mul(h, verfcLarge(t, s));
+  const large = v128.bitselect(e, f32x4.sub(c(ONE), e), f32x4.lt(x, c(ZERO)));
+  return v128.bitselect(large, f32x4.add(h, f32x4.mul(h, verfSmall(z, s))), f32x4.gt(t, c(ERF_SPLIT)));
+}
+
+/** Exact gelu per lane: x Φ(x). */
 // @ts-ignore: decorator
 @inline
 export function vgelu(x: v128): v128 {
-  const h = c(HALF);
-  return f32x4.mul(x, f32x4.add(h, f32x4.mul(h, verf(f32x4.mul(x, c(SQRT1_2))))));
+  return f32x4.mul(x, vphi(x));
 }
 
 /**
@@ -310,28 +336,27 @@ export function vgeluTanh(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function vgeluGrad(x: v128): v128 {
-  const h = c(HALF);
-  const cdf = f32x4.add(h, f32x4.mul(h, verf(f32x4.mul(x, c(SQRT1_2)))));
   const pdf = f32x4.mul(vexp(f32x4.mul(f32x4.mul(x, x), c(NEG_HALF))), c(INV_SQRT_2PI));
   // x - x: 0 for finite x, NaN for ±inf and NaN
-  return f32x4.add(f32x4.add(cdf, f32x4.mul(x, pdf)), f32x4.sub(x, x));
+  return f32x4.add(f32x4.add(vphi(x), f32x4.mul(x, pdf)), f32x4.sub(x, x));
 }
 
 /**
- * tanh gelu's derivative per lane: (1 + T)/2 + x/2 (1 - T²) u', T = tanh u, u' = √(2/π) (1 + 3 ·
- * 0.044715 x²). x is clamped to ±10 first (there T is ±1 in float32, so nothing changes) so that
- * x² cannot overflow into 0 · inf; ±inf give NaN as the reference.
+ * tanh gelu's derivative per lane. With s = σ(2u) (so (1 + tanh u)/2 = s and 1 - tanh² u =
+ * 4 s (1 - s)): s (1 + 2 x (1 - s) u'), u' = √(2/π) (1 + 3 · 0.044715 x²); 1 - s is taken as
+ * e^(-2u) s where that is small (x > 0), so neither tail cancels. x is clamped to ±10 first (the
+ * result moves by < 1e-36) so that x² cannot overflow into 0 · inf; ±inf give NaN as the reference.
  */
 // @ts-ignore: decorator
 @inline
 export function vgeluTanhGrad(x: v128): v128 {
   const xc = f32x4.pmin(f32x4.pmax(x, c(NEG_CLAMP10)), c(CLAMP10));
   const x2 = f32x4.mul(xc, xc);
-  const cc = c(SQRT_2_OVER_PI);
-  const t = vtanh(f32x4.mul(f32x4.mul(xc, f32x4.add(c(ONE), f32x4.mul(c(GELU_K), x2))), cc));
-  const du = f32x4.mul(f32x4.add(c(ONE), f32x4.mul(c(GELU_3K), x2)), cc);
-  const h = c(HALF);
-  const sech2 = f32x4.sub(c(ONE), f32x4.mul(t, t));
-  const r = f32x4.add(f32x4.add(h, f32x4.mul(h, t)), f32x4.mul(f32x4.mul(f32x4.mul(h, xc), sech2), du));
+  const one = c(ONE);
+  const e = vexp(f32x4.mul(f32x4.mul(xc, f32x4.add(one, f32x4.mul(c(GELU_K), x2))), c(NEG_TWO_C)));
+  const sg = f32x4.div(one, f32x4.add(one, e));
+  const sm = v128.bitselect(f32x4.sub(one, sg), f32x4.mul(e, sg), f32x4.gt(e, one));
+  const du = f32x4.mul(f32x4.add(one, f32x4.mul(c(GELU_3K), x2)), c(SQRT_2_OVER_PI));
+  const r = f32x4.mul(sg, f32x4.add(one, f32x4.mul(f32x4.mul(f32x4.add(xc, xc), sm), du)));
   return f32x4.add(r, f32x4.sub(x, x));
 }

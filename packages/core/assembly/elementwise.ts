@@ -1,10 +1,11 @@
 // Element-wise float32 kernels over contiguous buffers padded to whole vectors: the caller
 // allocates every buffer rounded up to 4 floats, so loops run over whole f32x4 vectors.
-import { vexp, vlog, vsigmoid, vtanh } from './vmath';
+import { verf, vexp, vgelu, vgeluGrad, vgeluTanh, vgeluTanhGrad, vlog, vsigmoid, vtanh } from './vmath';
 
 // Unary op codes (kept in sync with src/kernels/wasm/ops.ts).
 export const U_COPY = 0, U_NEG = 1, U_ABS = 2, U_EXP = 3, U_LOG = 4, U_SQRT = 5, U_RSQRT = 6,
-  U_TANH = 7, U_SIGMOID = 8, U_RELU = 9, U_STEP = 10, U_LEAKY = 11, U_CLAMP = 12;
+  U_TANH = 7, U_SIGMOID = 8, U_RELU = 9, U_STEP = 10, U_LEAKY = 11, U_CLAMP = 12, U_GELU = 13,
+  U_GELU_TANH = 14, U_ERF = 15;
 
 // @ts-ignore: decorator
 @inline
@@ -19,6 +20,9 @@ function unaryVec(op: i32, x: v128, p0: v128, p1: v128): v128 {
     case U_RSQRT: return f32x4.div(f32x4.splat(1.0), f32x4.sqrt(x));
     case U_TANH: return vtanh(x);
     case U_SIGMOID: return vsigmoid(x);
+    case U_GELU: return vgelu(x);
+    case U_GELU_TANH: return vgeluTanh(x);
+    case U_ERF: return verf(x);
     // x <= 0 ? 0 : x, NaN passing through (NaN <= 0 is false)
     case U_RELU: return v128.andnot(x, f32x4.le(x, f32x4.splat(0)));
     case U_STEP: return v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.splat(1.0));
@@ -75,11 +79,15 @@ export function unaryF32(op: i32, n: i32, x: usize, out: usize, p0: f32, p1: f32
     case U_STEP: unaryLoop(U_STEP, n4, x, out, v0, v1); break;
     case U_LEAKY: unaryLoop(U_LEAKY, n4, x, out, v0, v1); break;
     case U_CLAMP: unaryLoop(U_CLAMP, n4, x, out, v0, v1); break;
+    case U_GELU: unaryLoop(U_GELU, n4, x, out, v0, v1); break;
+    case U_GELU_TANH: unaryLoop(U_GELU_TANH, n4, x, out, v0, v1); break;
+    case U_ERF: unaryLoop(U_ERF, n4, x, out, v0, v1); break;
   }
 }
 
 // Binary op codes.
-export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_BWD = 6;
+export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_BWD = 6, B_GELU_GRAD = 7,
+  B_GELU_TANH_GRAD = 8;
 
 // @ts-ignore: decorator
 @inline
@@ -93,6 +101,9 @@ function binaryVec(op: i32, a: v128, b: v128): v128 {
     case B_MIN: return f32x4.min(a, b);
     // relu's gradient: a where b > 0, else +0 (a NaN b gives 0, as NaN > 0 is false)
     case B_RELU_BWD: return v128.and(a, f32x4.gt(b, f32x4.splat(0)));
+    // gelu's gradients: a gelu'(b), b gelu's input
+    case B_GELU_GRAD: return f32x4.mul(a, vgeluGrad(b));
+    case B_GELU_TANH_GRAD: return f32x4.mul(a, vgeluTanhGrad(b));
   }
   return a;
 }
@@ -157,6 +168,8 @@ export function binaryF32(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32,
     case B_MAX: binaryLoop(B_MAX, m, n, a, ars, acs, b, brs, bcs, out); break;
     case B_MIN: binaryLoop(B_MIN, m, n, a, ars, acs, b, brs, bcs, out); break;
     case B_RELU_BWD: binaryLoop(B_RELU_BWD, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_GELU_GRAD: binaryLoop(B_GELU_GRAD, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_GELU_TANH_GRAD: binaryLoop(B_GELU_TANH_GRAD, m, n, a, ars, acs, b, brs, bcs, out); break;
   }
 }
 

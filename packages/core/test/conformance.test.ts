@@ -956,3 +956,81 @@ for (const be of backends) {
     });
   });
 }
+
+// gelu's kernels (the unary gelu, geluTanh and erf, the binary geluGrad and geluTanhGrad) on
+// every backend against the reference at the element-wise tolerance: odd sizes, strided and
+// broadcast views, special values, and pinned operands split across 1, 2 and 3 threads.
+
+/** x scaled by `s` (gelu's interesting range is wider than normal(0, 1)'s). */
+function scaled(v: View, s: number): View {
+  const d = Float32Array.from(v.data as Float32Array, (x) => x * s);
+  return ndarray(d, [...v.shape], [...v.stride], v.offset);
+}
+
+for (const be of backends) {
+  describe(`${be.name} gelu kernels`, () => {
+    const unaryOps: UnaryOp[] = ['gelu', 'geluTanh', 'erf'];
+    const gradOps: BinaryOp[] = ['geluGrad', 'geluTanhGrad'];
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40, 1e-6, -1e-6, 0.92, -0.93, 5, -5, 9.9, -10.5, 40, -40, 100, -100, 1e30, -1e30];
+    const specialView = (n: number) => ndarray(new Float32Array(n).map((_, i) => specials[i % specials.length]!), [n]);
+
+    it('unary gelu, geluTanh and erf match the reference on odd sizes and every layout, over [-6, 6]', () => {
+      for (const op of unaryOps)
+        for (const shape of SHAPES)
+          for (const layout of LAYOUTS) {
+            const x = scaled(makeView(shape, layout), 3);
+            expectSame(be.unary(op, x, 'float32'), jsBackend.unary(op, x, 'float32'), 2e-6, 1e-6);
+          }
+    });
+    it('unary gelu, geluTanh and erf give the reference special values (NaN stays NaN, erf(±inf) = ±1)', () => {
+      const x = specialView(84);
+      for (const op of unaryOps) expectSame(be.unary(op, x, 'float32'), jsBackend.unary(op, x, 'float32'), 2e-6, 1e-6);
+      const e = values(be.unary('erf', ndarray(Float32Array.from([NaN, Infinity, -Infinity, -0]), [4]), 'float32'));
+      expect(e.slice(0, 3)).toEqual([NaN, 1, -1]);
+      expect(Object.is(e[3], -0)).toBe(true);
+    });
+    it('geluGrad and geluTanhGrad match the reference with broadcasting and strided operands', () => {
+      const pairs: Array<[number[], number[]]> = [[[1000], [1000]], [[3], [1]], [[17, 33], [33]], [[17, 33], [17, 1]], [[1], [64, 3]], [[2, 3, 17, 5], [3, 1, 1]]];
+      for (const op of gradOps)
+        for (const [sa, sb] of pairs)
+          for (const layout of LAYOUTS) {
+            const shape = broadcastShape(sa, sb);
+            const g = broadcast(makeView(sa, layout), shape);
+            const x = broadcast(scaled(makeView(sb, layout === 'transposed' ? 'dense' : layout), 3), shape);
+            expectSame(be.binary(op, g, x, 'float32'), jsBackend.binary(op, g, x, 'float32'), 2e-6, 1e-6);
+          }
+    });
+    it('geluGrad and geluTanhGrad give the reference special values (NaN at ±inf and NaN, as PyTorch)', () => {
+      const x = specialView(84);
+      const g = ndarray(new Float32Array(84).fill(1.5), [84]);
+      for (const op of gradOps) expectSame(be.binary(op, g, x, 'float32'), jsBackend.binary(op, g, x, 'float32'), 2e-6, 1e-6);
+    });
+    it('all five give the same values on 1, 2 and 3 threads, pinned and streamed, into existing views', () => {
+      const n = 131075 * 2 + 1;
+      const pin = (v: View): View => {
+        const arr = wasmRuntime()!.pinArray(Float32Array, v.size)!;
+        arr.set(values(v));
+        return ndarray(arr, [...v.shape]);
+      };
+      const x = scaled(makeView([n], 'dense'), 3);
+      const g = makeView([n], 'offset');
+      const [px, pg] = [pin(x), pin(g)];
+      onThreads(() => {
+        for (const op of unaryOps) {
+          const ref = jsBackend.unary(op, x, 'float32');
+          expectSame(be.unary(op, x, 'float32'), ref, 2e-6, 1e-6);
+          const out = pin(ndarray(new Float32Array(n), [n]));
+          be.unaryInto(op, px, out);
+          expectSame(out, ref, 2e-6, 1e-6);
+        }
+        for (const op of gradOps) {
+          const ref = jsBackend.binary(op, g, x, 'float32');
+          expectSame(be.binary(op, g, x, 'float32'), ref, 2e-6, 1e-6);
+          const out = pin(ndarray(new Float32Array(n), [n]));
+          be.binaryInto(op, pg, px, out);
+          expectSame(out, ref, 2e-6, 1e-6);
+        }
+      });
+    });
+  });
+}

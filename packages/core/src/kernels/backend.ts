@@ -57,6 +57,8 @@ export type BinaryOp =
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or'
   /** relu's gradient: `a` where `b > 0`, else 0 (`b` is relu's output). */
   | 'reluBackward'
+  /** gelu's gradient `a gelu'(b)` (`a` the incoming gradient, `b` gelu's input); `geluTanhGrad` for the tanh approximation. */
+  | 'geluGrad' | 'geluTanhGrad'
   // issue 17 binary math
   | 'atan2' | 'hypot' | 'logaddexp' | 'logaddexp2' | 'copysign'
   /** `a log b`, 0 where `a == 0` unless `b` is NaN. */

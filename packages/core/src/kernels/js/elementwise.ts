@@ -69,6 +69,16 @@ function softplus(x: number, beta: number, threshold: number): number {
 
 const gelu = (x: number): number => 0.5 * x * (1 + erf(x * 0.7071067811865476));
 const geluTanh = (x: number): number => 0.5 * x * (1 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+// gelu's derivatives (the gradient kernels): Φ(x) + x φ(x), and for the tanh form with
+// u = √(2/π) (x + 0.044715 x³): (1 + tanh u)/2 + x/2 (1 - tanh² u) √(2/π) (1 + 3 · 0.044715 x²).
+// Written as PyTorch's gelu_backward, so ±Infinity gives NaN (Infinity · 0) as there.
+const geluGrad = (x: number): number =>
+  0.5 * (1 + erf(x * 0.7071067811865476)) + x * Math.exp(-0.5 * x * x) * 0.3989422804014327;
+function geluTanhGrad(x: number): number {
+  const x2 = x * x;
+  const t = Math.tanh(0.7978845608028654 * (x + 0.044715 * x2 * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * 0.7978845608028654 * (1 + 0.134145 * x2);
+}
 const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x);
 // NaN on either side gives NaN, as in PyTorch.
 const minimum = (a: number, b: number): number => (a !== a || b !== b ? NaN : a < b ? a : b);
@@ -177,6 +187,8 @@ const binaryRuns: Record<BinaryOp, BinaryRun> = {
   or: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! || b[bi]! ? 1 : 0; },
   // relu's gradient: a where b > 0, else 0 (b is relu's output).
   reluBackward: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = b[bi]! > 0 ? a[ai]! : 0; },
+  geluGrad: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * geluGrad(b[bi]!); },
+  geluTanhGrad: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * geluTanhGrad(b[bi]!); },
   // issue 17 binary math (the formulas of PyTorch's CPU kernels; helpers below the table)
   atan2: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.atan2(a[ai]!, b[bi]!); },
   hypot: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = Math.hypot(a[ai]!, b[bi]!); },

@@ -12,10 +12,10 @@ import { parallelFor } from './threads.js';
 /** Unary ops with a SIMD kernel, by op code (assembly/elementwise.ts). */
 const UNARY: Partial<Record<UnaryOp, number>> = {
   copy: 0, neg: 1, abs: 2, exp: 3, log: 4, sqrt: 5, rsqrt: 6, tanh: 7, sigmoid: 8, relu: 9,
-  step: 10, leakyRelu: 11, clamp: 12,
+  step: 10, leakyRelu: 11, clamp: 12, gelu: 13, geluTanh: 14, erf: 15,
 };
 /** Binary ops with a SIMD kernel, by op code. */
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, geluGrad: 7, geluTanhGrad: 8 };
 
 function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
   const code = UNARY[op];
@@ -119,7 +119,7 @@ function where(cond: View, a: View, b: View, outDtype: DType): View {
  */
 const MAP_FLOPS = 8;
 const TRANSCENDENTAL_FLOPS = 36;
-const TRANSCENDENTAL = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid']);
+const TRANSCENDENTAL = new Set<UnaryOp>(['exp', 'log', 'tanh', 'sigmoid', 'gelu', 'geluTanh', 'erf']);
 
 /** One element-wise kernel call over `len` elements at the given source and output addresses. */
 interface MapKernel {
@@ -179,7 +179,8 @@ function binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
   }
   const [sa, sb] = [srcs[0]!.step, srcs[1]!.step];
   mapInto(rt, out.size, srcs, out.data as Float32Array, out.offset, {
-    fn: 'binaryF32', flops: MAP_FLOPS, args: (len, [pa, pb], o) => [code!, 1, len, pa!, 0, sa, pb!, 0, sb, o],
+    fn: 'binaryF32', flops: op === 'geluGrad' || op === 'geluTanhGrad' ? TRANSCENDENTAL_FLOPS : MAP_FLOPS,
+    args: (len, [pa, pb], o) => [code!, 1, len, pa!, 0, sa, pb!, 0, sb, o],
   });
 }
 

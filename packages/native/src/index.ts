@@ -8,8 +8,8 @@
  * `TAPEGRAD_NATIVE=0`), the import still succeeds, nothing is registered, and
  * {@link nativeStatus} and {@link useNative}'s error say why.
  *
- * What runs natively (everything else is core's js reference kernel, so for convolutions and
- * pooling the `wasm` backend is faster for now):
+ * What runs natively (everything else runs on the `wasm` backend where it is available, else on
+ * core's js reference kernels):
  * - matrix products (float32, float64; every transpose layout and broadcast batch): a packed,
  *   cache-blocked GEMM with AVX-512, AVX2+FMA or portable 128-bit micro-kernels chosen at load by
  *   CPUID, on the addon's own thread pool;

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Generator, avgPool2d, conv2d, getBackend, getNumThreads, jsBackend, maxPool2d, randn, setBackend, setNumThreads, where,
+  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, randn, registerBackend, setBackend, setNumThreads, where,
   type DType, type Tensor, type View,
 } from '@tapegrad/core';
 import { nativeBackend, nativeStatus, useNative } from '../src/index.js';
 import { loadAddon } from '../src/addon.js';
+import { makeNativeBackend } from '../src/backend.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const status = nativeStatus();
@@ -455,6 +456,46 @@ if (!be) {
           });
         }
       });
+
+  describe('what native lacks runs on the wasm backend', () => {
+    const wasm = getRegisteredBackend('wasm');
+    it.runIf(wasm)('a kernel native lacks (avgPool2d, softmax) is the wasm kernel, and runs there when native is current', () => {
+      expect(be.avgPool2d).toBe(wasm!.avgPool2d);
+      expect(be.softmax).toBe(wasm!.softmax);
+      expect(be.avgPool2d).not.toBe(jsBackend.avgPool2d);
+      // the wasm backend's memory hooks stay its own: native reads and writes plain arrays
+      expect(be.allocPinned).toBeUndefined();
+      expect(be.activate).toBeUndefined();
+      const calls: string[] = [];
+      const spy = vi.spyOn(wasm!, 'avgPool2d').mockImplementation((...a) => (calls.push('avgPool2d'), jsBackend.avgPool2d(...a)));
+      try {
+        // a backend over the spied wasm, made as the package makes its own
+        registerBackend(makeNativeBackend(loadAddon().addon!));
+        setBackend('native');
+        const y = avgPool2d(randn([2, 3, 8, 8]), 2);
+        expect(y.shape).toEqual([2, 3, 4, 4]);
+        expect(calls).toEqual(['avgPool2d']);
+      } finally {
+        spy.mockRestore();
+        registerBackend(be);
+      }
+    });
+
+    it('a case a native kernel hands back (float64 exp, an int32 sum) goes to the base backend it was made over', () => {
+      const seen: string[] = [];
+      const base = { ...jsBackend, name: 'base',
+        unary: (...a: Parameters<typeof jsBackend.unary>) => (seen.push(`unary ${a[0]} ${a[2]}`), jsBackend.unary(...a)),
+        reduce: (...a: Parameters<typeof jsBackend.reduce>) => (seen.push(`reduce ${a[3]}`), jsBackend.reduce(...a)) };
+      const nb = makeNativeBackend(loadAddon().addon!, base);
+      expect(nb.avgPool2d).toBe(jsBackend.avgPool2d);
+      const x = view([40, 30], 'float64');
+      expect(values(nb.unary('exp', x, 'float64'))).toEqual(values(jsBackend.unary('exp', x, 'float64')));
+      nb.unary('exp', view([40, 30], 'float32'), 'float32');
+      const i = { data: new Int32Array(1200).fill(2), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      expect(values(nb.reduce('sum', i, [1], 'int32'))[0]).toBe(60);
+      expect(seen).toEqual(['unary exp float64', 'reduce int32']);
+    });
+  });
 
   describe('useNative', () => {
     it('selects the native backend', () => {

@@ -58,6 +58,19 @@ export function setBackend(name: string): void {
   b.activate?.(true);
 }
 
+/**
+ * The backend registered under `name`, or undefined: for a backend that speeds up some kernels
+ * and hands the rest to another one (the native backend runs what it lacks on `'wasm'` where
+ * that is available, else on `'js'`), without naming that backend's module.
+ *
+ * @example
+ * getRegisteredBackend('js')?.name; // 'js'
+ * getRegisteredBackend('gpu'); // undefined
+ */
+export function getRegisteredBackend(name: string): Backend | undefined {
+  return backends.get(name);
+}
+
 /** The registered backends, in registration order. @internal */
 export function registeredBackends(): Iterable<Backend> {
   return backends.values();

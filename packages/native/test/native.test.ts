@@ -93,10 +93,35 @@ describe('native backend status', () => {
       expect(fresh.nativeStatus()).toEqual({ available: false, isa: null, reason: 'TAPEGRAD_NATIVE=0 is set', path: null });
       expect(fresh.nativeBackend).toBeNull();
       expect(() => fresh.useNative()).toThrow('useNative: the native backend is unavailable: TAPEGRAD_NATIVE=0 is set');
-      expect(() => core.setBackend('native')).toThrow('unknown backend "native"');
+      expect(() => core.setBackend('native')).toThrow(
+        `setBackend: unknown backend "native" (the native addon is unavailable: TAPEGRAD_NATIVE=0 is set); available: ${core.getRegisteredBackend('wasm') ? 'js, wasm' : 'js'}`,
+      );
     } finally {
       vi.unstubAllEnvs();
       vi.resetModules();
+    }
+  });
+
+  it("setBackend('native') says why when the addon failed to build or load", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-native-'));
+    vi.resetModules();
+    try {
+      // what a failed build leaves: build/unavailable.txt with the compiler's complaint
+      mkdirSync(join(dir, 'build'));
+      writeFileSync(join(dir, 'build', 'unavailable.txt'), 'g++ failed: broken.cc:1: error: expected unqualified-id\n');
+      expect(loadAddon({}, dir).reason).toBe('not built at install: g++ failed: broken.cc:1: error: expected unqualified-id');
+      // a .node file that is not a shared object: the loader's error
+      writeFileSync(join(dir, 'broken.node'), 'not an addon');
+      vi.stubEnv('TAPEGRAD_NATIVE_ADDON', join(dir, 'broken.node'));
+      const core = await import('@tapegrad/core');
+      const fresh = await import('../src/index.js');
+      expect(fresh.nativeBackend).toBeNull();
+      expect(() => core.setBackend('native')).toThrow(`setBackend: unknown backend "native" (the native addon is unavailable: could not load ${join(dir, 'broken.node')}: `);
+      expect(core.getBackend()).not.toBe('native');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -351,6 +351,7 @@ if (!be) {
   });
 
   describe('native max pooling and its gradient route', () => {
+    const overJs = makeNativeBackend(loadAddon().addon!, jsBackend);
     for (const dtype of ['float32', 'float64'] as const) {
       it(`maxPool2d gives the reference's values and argmax in ${dtype} (stride, padding, dilation, NaN)`, () => {
         const cases: Array<[number[], [number, number], { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }]> = [
@@ -358,10 +359,28 @@ if (!be) {
           [[2, 3, 11, 9], [3, 2], { stride: [2, 1], padding: [1, 1], dilation: [1, 2], groups: 1 }],
         ];
         for (const [xs, k, g] of cases) {
-          const x = view(xs, dtype, 'transposed');
-          x.data[5] = NaN;
-          const got = be.maxPool2d(x, k, g), want = jsBackend.maxPool2d(x, k, g);
-          expect(got.out.shape).toEqual(want.out.shape);
+          for (const layout of ['transposed', 'dense'] as const) {
+            const x = view(xs, dtype, layout);
+            x.data[5] = NaN;
+            x.data[7] = -Infinity;
+            x.data[x.data.length - 2] = NaN;
+            // the native kernel (which runs when the base is not wasm) and the backend as registered
+            for (const b of [overJs, be]) {
+              const got = b.maxPool2d(x, k, g), want = jsBackend.maxPool2d(x, k, g);
+              expect(got.out.shape).toEqual(want.out.shape);
+              expect(values(got.out)).toEqual(values(want.out));
+              expect(values(got.argmax)).toEqual(values(want.argmax));
+            }
+          }
+        }
+      });
+      it(`maxPool2d's native kernel gives the reference's argmax on ties, all -Infinity windows and 1-3 threads in ${dtype}`, () => {
+        const g = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+        const x = view([3, 5, 9, 7], dtype);
+        for (let i = 0; i < x.data.length; i++) x.data[i] = i % 5 === 0 ? -Infinity : Math.round(x.data[i]!);
+        for (const threads of [1, 2, 3]) {
+          setNumThreads(threads);
+          const got = overJs.maxPool2d(x, [3, 3], g), want = jsBackend.maxPool2d(x, [3, 3], g);
           expect(values(got.out)).toEqual(values(want.out));
           expect(values(got.argmax)).toEqual(values(want.argmax));
         }

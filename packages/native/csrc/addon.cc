@@ -594,34 +594,57 @@ napi_value SumDims(napi_env env, napi_callback_info info) {
 // chosen element in its plane (the first maximum; NaN wins, as the reference).
 
 template <typename T> struct MaxPoolJob {
+  typedef typename std::conditional<sizeof(T) == 4, int32_t, int64_t>::type I;
   const T* x;
   T* out;
   int32_t* arg;
   int64_t H, W, Ho, Wo, kH, kW, sh, sw, ph, pw, dh, dw;
+  /** best/at become v/i when v wins: greater, or NaN over a number (the reference's rule). */
+  static inline void pick(T v, int64_t i, T& best, int64_t& at) {
+    // without branches (bit masks): on real data whether a tap wins is a coin toss, and the
+    // mispredicted branches cost several times the loads (measured)
+    const I take = -(I)((at < 0) | (v > best) | ((v != v) & (best == best)));
+    I vb, bb;
+    memcpy(&vb, &v, sizeof v);
+    memcpy(&bb, &best, sizeof best);
+    bb = (bb & ~take) | (vb & take);
+    memcpy(&best, &bb, sizeof best);
+    at = (at & ~(int64_t)take) | (i & (int64_t)take);
+  }
   static void task(void* ctx, int64_t pl) {
     const MaxPoolJob& j = *(MaxPoolJob*)ctx;
-    const T* x = j.x + pl * j.H * j.W;
-    for (int64_t oh = 0; oh < j.Ho; oh++)
-      for (int64_t ow = 0; ow < j.Wo; ow++) {
+    // the geometry in locals: the compiler cannot keep struct fields in registers across the stores
+    const int64_t H = j.H, W = j.W, Ho = j.Ho, Wo = j.Wo, kH = j.kH, kW = j.kW, sh = j.sh, sw = j.sw, ph = j.ph, pw = j.pw, dh = j.dh, dw = j.dw;
+    const T* x = j.x + pl * H * W;
+    T* out = j.out + pl * Ho * Wo;
+    int32_t* arg = j.arg + pl * Ho * Wo;
+    for (int64_t oh = 0; oh < Ho; oh++) {
+      const int64_t ih0 = oh * sh - ph;
+      const bool rowsInside = ih0 >= 0 && ih0 + (kH - 1) * dh < H;
+      for (int64_t ow = 0; ow < Wo; ow++) {
+        const int64_t iw0 = ow * sw - pw;
         T best = -INFINITY;
         int64_t at = -1;
-        for (int64_t kh = 0; kh < j.kH; kh++) {
-          const int64_t ih = oh * j.sh - j.ph + kh * j.dh;
-          if (ih < 0 || ih >= j.H) continue;
-          for (int64_t kw = 0; kw < j.kW; kw++) {
-            const int64_t iw = ow * j.sw - j.pw + kw * j.dw;
-            if (iw < 0 || iw >= j.W) continue;
-            const T v = x[ih * j.W + iw];
-            if (v > best || at < 0 || (v != v && best == best)) {
-              best = v;
-              at = ih * j.W + iw;
+        if (rowsInside && iw0 >= 0 && iw0 + (kW - 1) * dw < W) {
+          // the whole window inside the plane: no bounds checks
+          for (int64_t kh = 0; kh < kH; kh++) {
+            const int64_t r = (ih0 + kh * dh) * W + iw0;
+            for (int64_t kw = 0; kw < kW; kw++) pick(x[r + kw * dw], r + kw * dw, best, at);
+          }
+        } else {
+          for (int64_t kh = 0; kh < kH; kh++) {
+            const int64_t ih = ih0 + kh * dh;
+            if (ih < 0 || ih >= H) continue;
+            for (int64_t kw = 0; kw < kW; kw++) {
+              const int64_t iw = iw0 + kw * dw;
+              if (iw >= 0 && iw < W) pick(x[ih * W + iw], ih * W + iw, best, at);
             }
           }
         }
-        const int64_t o = (pl * j.Ho + oh) * j.Wo + ow;
-        j.out[o] = best;
-        j.arg[o] = (int32_t)at;
+        out[oh * Wo + ow] = best;
+        arg[oh * Wo + ow] = (int32_t)at;
       }
+    }
   }
 };
 

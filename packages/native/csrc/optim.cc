@@ -13,6 +13,49 @@ namespace {
 
 constexpr int64_t CHUNK = 1 << 15;
 
+// The plain Adam step (no l2, decay, maximize or amsgrad: what Adam with default options runs)
+// is bound by float64 square roots and divisions, which the baseline x86-64 build does two at a
+// time: on Linux x86-64 it is also compiled for AVX2 and AVX-512 and the loader picks one by
+// CPUID (an ifunc). Same operations in the same order, each correctly rounded: the same bits.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
+#define TG_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TG_CLONES
+#endif
+
+template <typename T>
+__attribute__((always_inline)) inline void adamPlain(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t i0,
+                                                     int64_t i1, double b1, double c1, double b2, double c2, double stepSize, double bc2Sqrt,
+                                                     double eps) {
+  for (int64_t i = i0; i < i1; i++) {
+    const double gi = g[i];
+    const T mi = (T)(b1 * m[i] + c1 * gi);
+    const T vi = (T)(b2 * v[i] + c2 * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = (T)(p[i] - stepSize * (mi / (std::sqrt((double)vi) / bc2Sqrt + eps)));
+  }
+}
+
+TG_CLONES void adamPlainF32(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, int64_t i0, int64_t i1,
+                            double b1, double c1, double b2, double c2, double stepSize, double bc2Sqrt, double eps) {
+  adamPlain<float>(p, g, m, v, i0, i1, b1, c1, b2, c2, stepSize, bc2Sqrt, eps);
+}
+
+TG_CLONES void adamPlainF64(double* __restrict p, const double* __restrict g, double* __restrict m, double* __restrict v, int64_t i0,
+                            int64_t i1, double b1, double c1, double b2, double c2, double stepSize, double bc2Sqrt, double eps) {
+  adamPlain<double>(p, g, m, v, i0, i1, b1, c1, b2, c2, stepSize, bc2Sqrt, eps);
+}
+
+inline void adamPlainAny(float* p, float* g, float* m, float* v, int64_t i0, int64_t i1, double b1, double c1, double b2, double c2, double s,
+                         double bc, double eps) {
+  adamPlainF32(p, g, m, v, i0, i1, b1, c1, b2, c2, s, bc, eps);
+}
+inline void adamPlainAny(double* p, double* g, double* m, double* v, int64_t i0, int64_t i1, double b1, double c1, double b2, double c2,
+                         double s, double bc, double eps) {
+  adamPlainF64(p, g, m, v, i0, i1, b1, c1, b2, c2, s, bc, eps);
+}
+
 template <typename T> struct AdamJob {
   T *p, *g, *m, *v, *vmax;
   int64_t n;
@@ -24,12 +67,7 @@ template <typename T> struct AdamJob {
     T *p = j->p, *g = j->g, *m = j->m, *v = j->v, *vmax = j->vmax;
     const double b1 = h.beta1, b2 = h.beta2, c1 = 1 - h.beta1, c2 = 1 - h.beta2;
     if (!h.maximize && h.l2 == 0 && h.decay == 1 && !vmax) {
-      for (int64_t i = i0; i < i1; i++) {
-        const double gi = g[i];
-        m[i] = (T)(b1 * m[i] + c1 * gi);
-        v[i] = (T)(b2 * v[i] + c2 * gi * gi);
-        p[i] = (T)(p[i] - h.stepSize * (m[i] / (std::sqrt((double)v[i]) / h.bc2Sqrt + h.eps)));
-      }
+      adamPlainAny(p, g, m, v, i0, i1, b1, c1, b2, c2, h.stepSize, h.bc2Sqrt, h.eps);
       return;
     }
     for (int64_t i = i0; i < i1; i++) {

@@ -1,10 +1,12 @@
-import { allocate, allocateUninitialized, getNumThreads, jsBackend, type AdamHyper, type Backend, type SgdHyper, type BinaryOp, type Conv2dGeometry, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
+import { allocate, allocateUninitialized, getNumThreads, getRegisteredBackend, jsBackend, type AdamHyper, type Backend, type SgdHyper, type BinaryOp, type Conv2dGeometry, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
 import type { Addon } from './addon.js';
 
 // The native kernels. Each reads and writes the tensors' own typed arrays (the addon gets their
-// memory from N-API: no staging copy) and falls back to core's js reference kernel for what it
-// does not handle: other dtypes (int32, bool, mixed), other ops, and for the element-wise maps
-// and sums, layouts the native loops do not take (documented on each kernel).
+// memory from N-API: no staging copy) and hands what it does not handle to a base backend: the
+// wasm backend where it is available (faster than the reference for pooling, softmax, layer
+// norm, ...), else core's js reference. What it hands over: other dtypes (int32, bool, mixed),
+// other ops, and for the element-wise maps and sums, layouts the native loops do not take
+// (documented on each kernel).
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -154,7 +156,7 @@ function convParams(xShape: readonly number[], wShape: readonly number[], g: Con
  * kept and reduced dims each merged where they are neighbours in memory order. Falls back to the
  * js kernel past MAX_ND groups.
  */
-function sumDims(addon: Addon, x: View, dims: readonly number[], outDtype: DType): View {
+function sumDims(addon: Addon, base: Backend, x: View, dims: readonly number[], outDtype: DType): View {
   const red = new Set(dims);
   const ks: number[] = [], kst: number[] = [], rs: number[] = [], rst: number[] = [];
   let lastKind: boolean | null = null;
@@ -174,7 +176,7 @@ function sumDims(addon: Addon, x: View, dims: readonly number[], outDtype: DType
   }
   const out = fresh(outDtype, x.shape.map((n, d) => (red.has(d) ? 1 : n)));
   if (out.size === 0) return out;
-  if (ks.length > MAX_ND || rs.length > MAX_ND) return jsBackend.reduce('sum', x, dims, outDtype);
+  if (ks.length > MAX_ND || rs.length > MAX_ND) return base.reduce('sum', x, dims, outDtype);
   params[0] = getNumThreads();
   params[1] = x.offset;
   params[2] = ks.length;
@@ -191,7 +193,8 @@ function sameFloat(...vs: View[]): boolean {
 }
 
 /**
- * The native backend over a loaded addon: core's js reference kernels, with these replaced:
+ * The native backend over a loaded addon: the kernels of `base` (the wasm backend where it is
+ * registered, else core's js reference; tests pass another), with these replaced:
  * - `matmul` for float32 and float64 (both operands of the output's type), any strides (all
  *   transpose layouts, broadcast batches), batched: the packed, register-tiled GEMM on the
  *   addon's thread pool;
@@ -199,25 +202,29 @@ function sameFloat(...vs: View[]): boolean {
  *   the output's type, any strides (broadcasts included), output contiguous;
  * - `unary` / `unaryInto` for exp, log, tanh, sigmoid (float32; Cephes' polynomials, within 2
  *   ulp), relu and neg (float32, float64) on contiguous input and output (strided inputs and
- *   float64 exp/log/tanh/sigmoid go to the js kernel);
+ *   float64 exp/log/tanh/sigmoid go to the base);
  * - `reduce` sum over any dims of a float32/float64 input (any strides), accumulated in
  *   float64;
  * - `conv2d`, `conv2dBackwardInput`, `conv2dBackwardWeight` on float32/float64 (any stride,
  *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
  *   to contiguous arrays first;
- * - `maxPool2d` (float32/float64, any geometry) and `scatterAdd` along the last dim with
+ * - `maxPool2d` (float32/float64, any geometry) when the base is not wasm (whose SIMD kernel is
+ *   faster), and `scatterAdd` along the last dim with
  *   contiguous int32 index and src (the route of maxPool2d's gradient);
  * - `adamUpdate`, `sgdUpdate`: the reference's float64 arithmetic in the same order, stores
  *   rounded, so the same bits as the js kernels, split across the thread pool.
  * @internal
  */
-export function makeNativeBackend(addon: Addon): Backend {
+export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBackend('wasm') ?? jsBackend): Backend {
+  // the base's kernels only: its memory hooks (wasm's pinned arrays, its worker pool's warm
+  // buffers) belong to it being the current backend
+  const { allocPinned: _p, isPinned: _i, activate: _a, ...kernels } = base;
   return {
-    ...jsBackend,
+    ...kernels,
     name: 'native',
 
     matmul(a: View, b: View, outDtype: DType): View {
-      if (!isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.matmul(a, b, outDtype);
+      if (!isFloat(a, outDtype) || !isFloat(b, outDtype)) return base.matmul(a, b, outDtype);
       const [B, M, K] = a.shape as [number, number, number];
       const N = b.shape[2]!;
       const out = fresh(outDtype, [B, M, N]);
@@ -240,19 +247,19 @@ export function makeNativeBackend(addon: Addon): Backend {
     },
 
     binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
-      if (BINARY[op] === undefined || a.size < MIN_NATIVE || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return jsBackend.binary(op, a, b, outDtype);
+      if (BINARY[op] === undefined || a.size < MIN_NATIVE || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return base.binary(op, a, b, outDtype);
       const out = fresh(outDtype, a.shape);
       if (out.size === 0) return out;
-      return binaryNative(addon, op, a, b, out) ? out : jsBackend.binary(op, a, b, outDtype);
+      return binaryNative(addon, op, a, b, out) ? out : base.binary(op, a, b, outDtype);
     },
 
     binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
-      if (out.size < MIN_NATIVE || !isContiguous(out) || !binaryNative(addon, op, a, b, out)) jsBackend.binaryInto(op, a, b, out);
+      if (out.size < MIN_NATIVE || !isContiguous(out) || !binaryNative(addon, op, a, b, out)) base.binaryInto(op, a, b, out);
     },
 
     unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
       if (UNARY[op] === undefined || x.size < MIN_NATIVE || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
-        return jsBackend.unary(op, x, outDtype, p0, p1);
+        return base.unary(op, x, outDtype, p0, p1);
       }
       const out = fresh(outDtype, x.shape);
       if (out.size > 0) unaryNative(addon, op, x, out);
@@ -260,25 +267,25 @@ export function makeNativeBackend(addon: Addon): Backend {
     },
 
     unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void {
-      if (x.size < MIN_NATIVE || !unaryNative(addon, op, x, out)) jsBackend.unaryInto(op, x, out, p0, p1);
+      if (x.size < MIN_NATIVE || !unaryNative(addon, op, x, out)) base.unaryInto(op, x, out, p0, p1);
     },
 
     conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
-      if (!sameFloat(x, w, ...(bias ? [bias] : []))) return jsBackend.conv2d(x, w, g, bias);
+      if (!sameFloat(x, w, ...(bias ? [bias] : []))) return base.conv2d(x, w, g, bias);
       const p = convParams(x.shape, w.shape, g);
       const dtype: DType = x.data instanceof Float32Array ? 'float32' : 'float64';
       const out = fresh(dtype, [p[0]!, p[4]!, p[14]!, p[15]!]);
       if (out.size === 0) return out;
       if (x.size === 0 || w.size === 0) {
         // no input pixels or kernel taps: the bias alone (or zeros)
-        return bias ? jsBackend.conv2d(x, w, g, bias) : { ...out, data: allocate(dtype, out.size) };
+        return bias ? base.conv2d(x, w, g, bias) : { ...out, data: allocate(dtype, out.size) };
       }
       addon.conv(0, packed(x), packed(w), bias ? packed(bias) : null, out.data as FloatArray, p);
       return out;
     },
 
     conv2dBackwardInput(grad: View, w: View, inputShape: readonly number[], g: Conv2dGeometry): View {
-      if (!sameFloat(grad, w) || grad.size === 0 || w.size === 0) return jsBackend.conv2dBackwardInput(grad, w, inputShape, g);
+      if (!sameFloat(grad, w) || grad.size === 0 || w.size === 0) return base.conv2dBackwardInput(grad, w, inputShape, g);
       const p = convParams(inputShape, w.shape, g);
       const dx = fresh(grad.data instanceof Float32Array ? 'float32' : 'float64', inputShape);
       if (dx.size === 0) return dx;
@@ -287,7 +294,7 @@ export function makeNativeBackend(addon: Addon): Backend {
     },
 
     conv2dBackwardWeight(x: View, grad: View, weightShape: readonly number[], g: Conv2dGeometry): View {
-      if (!sameFloat(x, grad) || x.size === 0 || grad.size === 0) return jsBackend.conv2dBackwardWeight(x, grad, weightShape, g);
+      if (!sameFloat(x, grad) || x.size === 0 || grad.size === 0) return base.conv2dBackwardWeight(x, grad, weightShape, g);
       const p = convParams(x.shape, weightShape, g);
       const dw = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', weightShape);
       if (dw.size === 0) return dw;
@@ -298,7 +305,7 @@ export function makeNativeBackend(addon: Addon): Backend {
     adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void {
       const C = param.constructor;
       if (param.length < MIN_NATIVE || grad.constructor !== C || expAvg.constructor !== C || expAvgSq.constructor !== C || (maxExpAvgSq && maxExpAvgSq.constructor !== C)) {
-        jsBackend.adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
+        base.adamUpdate(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
         return;
       }
       params.set([h.beta1, h.beta2, h.stepSize, h.bc2Sqrt, h.eps, h.l2, h.decay, h.maximize ? 1 : 0, getNumThreads()]);
@@ -308,7 +315,7 @@ export function makeNativeBackend(addon: Addon): Backend {
     sgdUpdate(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, h: SgdHyper): void {
       const buf = h.momentum !== 0 ? momentumBuffer : null;
       if (param.length < MIN_NATIVE || grad.constructor !== param.constructor || (buf && buf.constructor !== param.constructor)) {
-        jsBackend.sgdUpdate(param, grad, momentumBuffer, h);
+        base.sgdUpdate(param, grad, momentumBuffer, h);
         return;
       }
       params.set([h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov ? 1 : 0, h.maximize ? 1 : 0, h.firstStep ? 1 : 0, getNumThreads()]);
@@ -316,7 +323,9 @@ export function makeNativeBackend(addon: Addon): Backend {
     },
 
     maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out: View; argmax: View } {
-      if (!sameFloat(x) || x.size === 0) return jsBackend.maxPool2d(x, kernel, g);
+      // the wasm kernel (SIMD across outputs) is ~6x faster than this scalar loop (measured on
+      // the convnet's [64, 64, 24, 24], 2x2): it runs whenever it is the base
+      if (!sameFloat(x) || x.size === 0 || base.name === 'wasm') return base.maxPool2d(x, kernel, g);
       const [N, C, H, W] = x.shape as [number, number, number, number];
       const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
       const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);
@@ -333,15 +342,15 @@ export function makeNativeBackend(addon: Addon): Backend {
       // through here); anything else goes to the reference
       const nd = x.shape.length;
       const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);
-      if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return jsBackend.scatterAdd(x, dim, index, src);
+      if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return base.scatterAdd(x, dim, index, src);
       // an index outside [0, M): the reference throws the IndexRangeError the op reports
       const M0 = x.shape[nd - 1]!;
       const idx = index.data as Int32Array;
       for (let i = index.offset, end = index.offset + index.size; i < end; i++)
-        if (idx[i]! >>> 0 >= M0) return jsBackend.scatterAdd(x, dim, index, src);
+        if (idx[i]! >>> 0 >= M0) return base.scatterAdd(x, dim, index, src);
       const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', x.shape);
       if (x.stride.every((s) => s === 0)) out.data.fill(x.data[x.offset]!);
-      else jsBackend.assign(out, x);
+      else base.assign(out, x);
       const M = x.shape[nd - 1]!, L = index.shape[nd - 1]!;
       params[0] = L === 0 ? 0 : index.size / L;
       params[1] = M;
@@ -353,8 +362,8 @@ export function makeNativeBackend(addon: Addon): Backend {
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
       const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
-      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || !isFloat(x, outDtype)) return jsBackend.reduce(op, x, dims, outDtype);
-      if (d1 - d0 !== dims.length - 1 || !isContiguous(x)) return sumDims(addon, x, dims, outDtype);
+      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || !isFloat(x, outDtype)) return base.reduce(op, x, dims, outDtype);
+      if (d1 - d0 !== dims.length - 1 || !isContiguous(x)) return sumDims(addon, base, x, dims, outDtype);
       let outer = 1, r = 1, inner = 1;
       for (let d = 0; d < x.shape.length; d++) {
         const n = x.shape[d]!;

@@ -6,10 +6,10 @@
  * `'native'`; it does not switch to it. `setBackend('native')` or {@link useNative} selects it.
  * When the addon could not be built or loaded (no compiler at install, a failed build,
  * `TAPEGRAD_NATIVE=0`), the import still succeeds, nothing is registered, and
- * {@link nativeStatus} and {@link useNative}'s error say why.
+ * {@link nativeStatus}, {@link useNative}'s error and `setBackend('native')`'s error say why.
  *
- * What runs natively (everything else is core's js reference kernel, so for convolutions and
- * pooling the `wasm` backend is faster for now):
+ * What runs natively (everything else runs on the `wasm` backend where it is available, else on
+ * core's js reference kernels):
  * - matrix products (float32, float64; every transpose layout and broadcast batch): a packed,
  *   cache-blocked GEMM with AVX-512, AVX2+FMA or portable 128-bit micro-kernels chosen at load by
  *   CPUID, on the addon's own thread pool;
@@ -26,7 +26,7 @@
  *
  * @packageDocumentation
  */
-import { registerBackend, setBackend, ValueError, type Backend } from '@tapegrad/core';
+import { registerBackend, registerUnavailableBackend, setBackend, ValueError, type Backend } from '@tapegrad/core';
 import { loadAddon } from './addon.js';
 import { makeNativeBackend } from './backend.js';
 
@@ -42,7 +42,9 @@ const loaded = loadAddon();
  */
 export const nativeBackend: Backend | null = loaded.addon ? makeNativeBackend(loaded.addon) : null;
 
+// without the addon, core's `setBackend('native')` error says why
 if (nativeBackend) registerBackend(nativeBackend);
+else registerUnavailableBackend('native', `the native addon is unavailable: ${loaded.reason}`);
 
 /**
  * Whether the native backend is available, and if not, why.

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Generator, avgPool2d, conv2d, getBackend, getNumThreads, jsBackend, maxPool2d, randn, setBackend, setNumThreads, where,
+  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, randn, registerBackend, setBackend, setNumThreads, where,
   type DType, type Tensor, type View,
 } from '@tapegrad/core';
 import { nativeBackend, nativeStatus, useNative } from '../src/index.js';
 import { loadAddon } from '../src/addon.js';
+import { makeNativeBackend } from '../src/backend.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const status = nativeStatus();
@@ -92,10 +93,35 @@ describe('native backend status', () => {
       expect(fresh.nativeStatus()).toEqual({ available: false, isa: null, reason: 'TAPEGRAD_NATIVE=0 is set', path: null });
       expect(fresh.nativeBackend).toBeNull();
       expect(() => fresh.useNative()).toThrow('useNative: the native backend is unavailable: TAPEGRAD_NATIVE=0 is set');
-      expect(() => core.setBackend('native')).toThrow('unknown backend "native"');
+      expect(() => core.setBackend('native')).toThrow(
+        `setBackend: unknown backend "native" (the native addon is unavailable: TAPEGRAD_NATIVE=0 is set); available: ${core.getRegisteredBackend('wasm') ? 'js, wasm' : 'js'}`,
+      );
     } finally {
       vi.unstubAllEnvs();
       vi.resetModules();
+    }
+  });
+
+  it("setBackend('native') says why when the addon failed to build or load", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-native-'));
+    vi.resetModules();
+    try {
+      // what a failed build leaves: build/unavailable.txt with the compiler's complaint
+      mkdirSync(join(dir, 'build'));
+      writeFileSync(join(dir, 'build', 'unavailable.txt'), 'g++ failed: broken.cc:1: error: expected unqualified-id\n');
+      expect(loadAddon({}, dir).reason).toBe('not built at install: g++ failed: broken.cc:1: error: expected unqualified-id');
+      // a .node file that is not a shared object: the loader's error
+      writeFileSync(join(dir, 'broken.node'), 'not an addon');
+      vi.stubEnv('TAPEGRAD_NATIVE_ADDON', join(dir, 'broken.node'));
+      const core = await import('@tapegrad/core');
+      const fresh = await import('../src/index.js');
+      expect(fresh.nativeBackend).toBeNull();
+      expect(() => core.setBackend('native')).toThrow(`setBackend: unknown backend "native" (the native addon is unavailable: could not load ${join(dir, 'broken.node')}: `);
+      expect(core.getBackend()).not.toBe('native');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -325,6 +351,7 @@ if (!be) {
   });
 
   describe('native max pooling and its gradient route', () => {
+    const overJs = makeNativeBackend(loadAddon().addon!, jsBackend);
     for (const dtype of ['float32', 'float64'] as const) {
       it(`maxPool2d gives the reference's values and argmax in ${dtype} (stride, padding, dilation, NaN)`, () => {
         const cases: Array<[number[], [number, number], { stride: [number, number]; padding: [number, number]; dilation: [number, number]; groups: number }]> = [
@@ -332,10 +359,28 @@ if (!be) {
           [[2, 3, 11, 9], [3, 2], { stride: [2, 1], padding: [1, 1], dilation: [1, 2], groups: 1 }],
         ];
         for (const [xs, k, g] of cases) {
-          const x = view(xs, dtype, 'transposed');
-          x.data[5] = NaN;
-          const got = be.maxPool2d(x, k, g), want = jsBackend.maxPool2d(x, k, g);
-          expect(got.out.shape).toEqual(want.out.shape);
+          for (const layout of ['transposed', 'dense'] as const) {
+            const x = view(xs, dtype, layout);
+            x.data[5] = NaN;
+            x.data[7] = -Infinity;
+            x.data[x.data.length - 2] = NaN;
+            // the native kernel (which runs when the base is not wasm) and the backend as registered
+            for (const b of [overJs, be]) {
+              const got = b.maxPool2d(x, k, g), want = jsBackend.maxPool2d(x, k, g);
+              expect(got.out.shape).toEqual(want.out.shape);
+              expect(values(got.out)).toEqual(values(want.out));
+              expect(values(got.argmax)).toEqual(values(want.argmax));
+            }
+          }
+        }
+      });
+      it(`maxPool2d's native kernel gives the reference's argmax on ties, all -Infinity windows and 1-3 threads in ${dtype}`, () => {
+        const g = { stride: [1, 1] as [number, number], padding: [1, 1] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+        const x = view([3, 5, 9, 7], dtype);
+        for (let i = 0; i < x.data.length; i++) x.data[i] = i % 5 === 0 ? -Infinity : Math.round(x.data[i]!);
+        for (const threads of [1, 2, 3]) {
+          setNumThreads(threads);
+          const got = overJs.maxPool2d(x, [3, 3], g), want = jsBackend.maxPool2d(x, [3, 3], g);
           expect(values(got.out)).toEqual(values(want.out));
           expect(values(got.argmax)).toEqual(values(want.argmax));
         }
@@ -455,6 +500,46 @@ if (!be) {
           });
         }
       });
+
+  describe('what native lacks runs on the wasm backend', () => {
+    const wasm = getRegisteredBackend('wasm');
+    it.runIf(wasm)('a kernel native lacks (avgPool2d, softmax) is the wasm kernel, and runs there when native is current', () => {
+      expect(be.avgPool2d).toBe(wasm!.avgPool2d);
+      expect(be.softmax).toBe(wasm!.softmax);
+      expect(be.avgPool2d).not.toBe(jsBackend.avgPool2d);
+      // the wasm backend's memory hooks stay its own: native reads and writes plain arrays
+      expect(be.allocPinned).toBeUndefined();
+      expect(be.activate).toBeUndefined();
+      const calls: string[] = [];
+      const spy = vi.spyOn(wasm!, 'avgPool2d').mockImplementation((...a) => (calls.push('avgPool2d'), jsBackend.avgPool2d(...a)));
+      try {
+        // a backend over the spied wasm, made as the package makes its own
+        registerBackend(makeNativeBackend(loadAddon().addon!));
+        setBackend('native');
+        const y = avgPool2d(randn([2, 3, 8, 8]), 2);
+        expect(y.shape).toEqual([2, 3, 4, 4]);
+        expect(calls).toEqual(['avgPool2d']);
+      } finally {
+        spy.mockRestore();
+        registerBackend(be);
+      }
+    });
+
+    it('a case a native kernel hands back (float64 exp, an int32 sum) goes to the base backend it was made over', () => {
+      const seen: string[] = [];
+      const base = { ...jsBackend, name: 'base',
+        unary: (...a: Parameters<typeof jsBackend.unary>) => (seen.push(`unary ${a[0]} ${a[2]}`), jsBackend.unary(...a)),
+        reduce: (...a: Parameters<typeof jsBackend.reduce>) => (seen.push(`reduce ${a[3]}`), jsBackend.reduce(...a)) };
+      const nb = makeNativeBackend(loadAddon().addon!, base);
+      expect(nb.avgPool2d).toBe(jsBackend.avgPool2d);
+      const x = view([40, 30], 'float64');
+      expect(values(nb.unary('exp', x, 'float64'))).toEqual(values(jsBackend.unary('exp', x, 'float64')));
+      nb.unary('exp', view([40, 30], 'float32'), 'float32');
+      const i = { data: new Int32Array(1200).fill(2), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      expect(values(nb.reduce('sum', i, [1], 'int32'))[0]).toBe(60);
+      expect(seen).toEqual(['unary exp float64', 'reduce int32']);
+    });
+  });
 
   describe('useNative', () => {
     it('selects the native backend', () => {

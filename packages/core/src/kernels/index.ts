@@ -11,8 +11,10 @@ export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHy
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
 if (wasm.wasmAvailable()) backends.set('wasm', wasm.wasmBackend);
-/** Why a built-in backend is missing here, by name (for setBackend's error). */
-const unavailable = new Map<string, () => string>([['wasm', wasm.wasmUnavailableReason]]);
+/** Why a backend is missing here, by name (for setBackend's error); '' when there is no reason to give. */
+const unavailable = new Map<string, () => string>([
+  ['wasm', () => (wasm.wasmUnavailableReason() ? `wasm is unavailable here: ${wasm.wasmUnavailableReason()}` : '')],
+]);
 // The fastest available backend is the default: WebAssembly SIMD where the engine has it.
 let current: Backend = backends.get('wasm') ?? jsBackend;
 current.activate?.(true);
@@ -39,6 +41,25 @@ export function registerBackend(backend: Backend): void {
 }
 
 /**
+ * Records why a backend that a package would register is missing here, so that
+ * {@link setBackend}'s error for that name says why instead of only "unknown backend": a package
+ * calls it in place of {@link registerBackend} when its backend cannot run (e.g. a native addon
+ * that did not build). `reason` is shown in parentheses after the name; registering the backend
+ * later makes the name work as usual.
+ *
+ * @throws ValueError `registerUnavailableBackend: backend "js" is registered` for a name that is
+ * @example
+ * registerUnavailableBackend('tpu', 'the tpu addon did not build: no compiler');
+ * let message = '';
+ * try { setBackend('tpu'); } catch (e) { message = (e as Error).message; }
+ * message.split(';')[0]; // 'setBackend: unknown backend "tpu" (the tpu addon did not build: no compiler)'
+ */
+export function registerUnavailableBackend(name: string, reason: string): void {
+  if (backends.has(name)) throw new ValueError(`registerUnavailableBackend: backend "${name}" is registered`);
+  unavailable.set(name, () => reason);
+}
+
+/**
  * Chooses the kernels every op runs on: `'wasm'` (WebAssembly SIMD, the default where the
  * engine supports it), `'js'` (the pure TypeScript reference) or another registered backend.
  *
@@ -50,12 +71,25 @@ export function setBackend(name: string): void {
   const b = backends.get(name);
   if (!b) {
     const reason = unavailable.get(name)?.();
-    const why = reason ? ` (${name} is unavailable here: ${reason})` : '';
+    const why = reason ? ` (${reason})` : '';
     throw new ValueError(`setBackend: unknown backend "${name}"${why}; available: ${[...backends.keys()].join(', ')}`);
   }
   current.activate?.(false);
   current = b;
   b.activate?.(true);
+}
+
+/**
+ * The backend registered under `name`, or undefined: for a backend that speeds up some kernels
+ * and hands the rest to another one (the native backend runs what it lacks on `'wasm'` where
+ * that is available, else on `'js'`), without naming that backend's module.
+ *
+ * @example
+ * getRegisteredBackend('js')?.name; // 'js'
+ * getRegisteredBackend('gpu'); // undefined
+ */
+export function getRegisteredBackend(name: string): Backend | undefined {
+  return backends.get(name);
 }
 
 /** The registered backends, in registration order. @internal */

@@ -13,6 +13,7 @@ export default defineConfig({
       '@tapegrad/datasets': src('datasets'),
       '@tapegrad/train': src('train'),
       '@tapegrad/onnx': src('onnx'),
+      '@tapegrad/native': src('native'),
     },
   },
   test: {

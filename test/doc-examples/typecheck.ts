@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { extractExamples, type DocExample } from './extract.js';
 import { listExports } from './exports.js';
 
-const PKGS = ['core', 'nn', 'optim', 'datasets', 'train', 'onnx'] as const;
+const PKGS = ['core', 'nn', 'optim', 'datasets', 'train', 'onnx', 'native'] as const;
 
 /** One type error in an example, located in the source file that holds the doc comment. */
 export interface ExampleTypeError {

@@ -132,6 +132,46 @@ function resampleAlongPrimitive(b: GraphBuilder, [x, dim, taps]: readonly unknow
 }
 
 /**
+ * scatterReduce(x, dim, index, src, reduce, includeSelf): ONNX's ScatterElements (src has index's
+ * shape). A plain write ('assign') from opset 11; 'sum' and 'prod' as reduction add/mul from opset
+ * 16; 'amax'/'amin' need opset 18 and 'mean' or includeSelf false have no ONNX form.
+ */
+function scatterReduce(b: GraphBuilder, [x, dim, index, src, reduce, includeSelf]: readonly unknown[], out: Tensor): void {
+  const r = reduce as string;
+  const reduction = r === 'assign' ? 'none' : r === 'sum' ? 'add' : r === 'prod' ? 'mul' : null;
+  if (reduction === null || (r !== 'assign' && includeSelf === false))
+    throw new ValueError(`exportOnnx: a scatter with reduce '${r}'${includeSelf === false ? ' and includeSelf false' : ''} has no ONNX form below opset 18, ${b.where()}`);
+  if (reduction !== 'none' && b.opset < 16)
+    throw new ValueError(`exportOnnx: a scatter with reduce '${r}' needs opset 16 (ScatterElements reduction), the export writes ${b.opset}, ${b.where()}`);
+  const attrs: Record<string, number | string> = { axis: dim as number };
+  if (reduction !== 'none') attrs.reduction = reduction;
+  b.node('ScatterElements', [b.in(t(x)), b.in(t(index)), b.in(t(src))], attrs, out);
+}
+
+/**
+ * conv2dBackwardInput(grad [N, O, Ho, Wo], w [O, C/g, kh, kw], inputShape, geometry): conv2d's
+ * input gradient, which is ConvTranspose with conv2d's weight as is; output_padding restores the
+ * rows and columns that conv2d's striding dropped (F.convTranspose2d, fold).
+ */
+function convBackwardInput(b: GraphBuilder, [grad, w, inputShape, g]: readonly unknown[], out: Tensor): void {
+  const geom = g as Conv2dGeometry;
+  const kernel = t(w).shape.slice(2);
+  const gradShape = t(grad).shape;
+  const outputPadding = [0, 1].map((i) => {
+    const full = (gradShape[2 + i]! - 1) * geom.stride[i]! - 2 * geom.padding[i]! + geom.dilation[i]! * (kernel[i]! - 1) + 1;
+    return (inputShape as number[])[2 + i]! - full;
+  });
+  const attrs = { ...convAttrs(kernel, geom), group: geom.groups, ...(outputPadding.some((p) => p !== 0) ? { output_padding: outputPadding } : {}) };
+  b.node('ConvTranspose', [b.in(t(grad)), b.in(t(w))], attrs, out);
+}
+
+/** cumsum(x, dim, reverse): CumSum with its axis as a 0-d int32 input. */
+function cumsum(b: GraphBuilder, [x, dim, reverse]: readonly unknown[], out: Tensor): void {
+  const axis = b.constant(Tensor.fromData(Int32Array.of(dim as number), [], 'int32'));
+  b.node('CumSum', [b.in(t(x)), axis], reverse ? { reverse: 1 } : {}, out);
+}
+
+/**
  * The ONNX form of each tapegrad primitive (and of the composites taken as one op). A primitive
  * missing here fails the export with its name and where it was called.
  */
@@ -152,6 +192,7 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
   ceil: unary('Ceil'),
   sign: unary('Sign'),
   clone: unary('Identity'),
+  log1p: (b, [x], out) => void b.node('Log', [b.node('Add', [b.in(t(x)), b.scalar(1, t(x).dtype)])[0]!], {}, out),
   rsqrt: (b, [x], out) => void b.node('Reciprocal', [b.node('Sqrt', [b.in(t(x))])[0]!], {}, out),
   add: binary('Add'),
   sub: binary('Sub'),
@@ -198,6 +239,11 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
   sum: reduce('ReduceSum'),
   amax: reduce('ReduceMax'),
   amin: reduce('ReduceMin'),
+  logsumexp: reduce('ReduceLogSumExp'),
+  cumsum,
+  gather: (b, [x, dim, index], out) => void b.node('GatherElements', [b.in(t(x)), b.in(t(index))], { axis: dim as number }, out),
+  scatterReduce,
+  scatterAdd: (b, [x, dim, index, src], out) => scatterReduce(b, [x, dim, index, src, 'sum', true], out),
   argmax: argExtreme('ArgMax'),
   argmin: argExtreme('ArgMin'),
   maxDim: alongDim('ReduceMax'),
@@ -221,6 +267,7 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
     void b.node('Conv', [b.in(t(x)), b.in(t(w))], { ...convAttrs(t(w).shape.slice(2), g as Conv2dGeometry), group: (g as Conv2dGeometry).groups }, out),
   conv2dBias: (b, [x, w, bias, g], out) =>
     void b.node('Conv', [b.in(t(x)), b.in(t(w)), b.in(t(bias))], { ...convAttrs(t(w).shape.slice(2), g as Conv2dGeometry), group: (g as Conv2dGeometry).groups }, out),
+  conv2dBackwardInput: convBackwardInput,
   maxPool2d: (b, [x, kernel, g], out) => void b.node('MaxPool', [b.in(t(x))], convAttrs(kernel as number[], g as Conv2dGeometry), out),
   avgPool2d: (b, [x, kernel, g], out) => {
     const geom = g as Conv2dGeometry;
@@ -249,6 +296,8 @@ export const EXPORTED_AS: Record<string, string[]> = {
   ConvTranspose2d: ['ConvTranspose'], ConvTranspose1d: ['ConvTranspose'],
   layerNorm: ['LayerNormalization', 'ReduceMean', 'Sub', 'Mul', 'Add', 'Sqrt', 'Div'], resampleAlong: ['Gather', 'Mul', 'Add'],
   linear: ['Gemm', 'Transpose', 'MatMul', 'Add'],
+  log1p: ['Add', 'Log'], logsumexp: ['ReduceLogSumExp', 'Identity'], cumsum: ['CumSum'], gather: ['GatherElements'],
+  scatterReduce: ['ScatterElements'], scatterAdd: ['ScatterElements'], conv2dBackwardInput: ['ConvTranspose'],
 };
 
 /**

@@ -130,7 +130,14 @@ function perturb(x: Tensor): Tensor {
   const n = c.numel();
   const data = (c.data as Float32Array).slice(0, n);
   const out = data.slice();
-  if (x.dtype === 'float32' || x.dtype === 'float64') for (let i = 0; i < n; i++) out[i] = data[i]! + Math.sin(i * 12.9898 + 0.5);
+  // Values in [0, 1] (probabilities, masks) stay there, so that a forward that checks its
+  // inputs' range (binaryCrossEntropy) traces on the other values too.
+  const unit = data.every((v) => v >= 0 && v <= 1);
+  if (x.dtype === 'float32' || x.dtype === 'float64')
+    for (let i = 0; i < n; i++) {
+      const s = Math.sin(i * 12.9898 + 0.5);
+      out[i] = unit ? 0.5 * data[i]! + 0.25 * (1 + s) : data[i]! + s;
+    }
   else for (let i = 0; i < n; i++) out[i] = data[(i + 1) % n]!;
   return Tensor.fromData(out, x.shape, x.dtype);
 }

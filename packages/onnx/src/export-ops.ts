@@ -1,5 +1,8 @@
 import { Tensor, ValueError, type Conv2dGeometry, type DType } from '@tapegrad/core';
-import { BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Flatten, LayerNorm, Linear, type AnyModule } from '@tapegrad/nn';
+import {
+  BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Embedding, Flatten, Heaviside, LayerNorm, Linear, MaxPool2d, MaxPool3d,
+  type AnyModule,
+} from '@tapegrad/nn';
 import type { GraphBuilder } from './graph.js';
 import { elemTypeOf } from './proto.js';
 
@@ -298,6 +301,7 @@ export const EXPORTED_AS: Record<string, string[]> = {
   linear: ['Gemm', 'Transpose', 'MatMul', 'Add'],
   log1p: ['Add', 'Log'], logsumexp: ['ReduceLogSumExp', 'Identity'], cumsum: ['CumSum'], gather: ['GatherElements'],
   scatterReduce: ['ScatterElements'], scatterAdd: ['ScatterElements'], conv2dBackwardInput: ['ConvTranspose'],
+  Heaviside: ['Where', 'Equal', 'Greater', 'Less'], MaxPool3d: ['MaxPool'], MaxPool2d: ['MaxPool'], Embedding: ['Gather'],
 };
 
 /**
@@ -373,6 +377,52 @@ const convTranspose: ModuleExporter = (b, m, [x], run) => {
   return true;
 };
 
+/**
+ * Heaviside (and Step): 0 below 0, 1 above, `value` at 0 and NaN at NaN, as Where nodes (the
+ * layer computes it in a custom function the tracer does not see). Float inputs only.
+ */
+const heaviside: ModuleExporter = (b, m, [x], run) => {
+  if (!(x instanceof Tensor) || (x.dtype !== 'float32' && x.dtype !== 'float64')) return false;
+  const xs = b.in(x);
+  const out = run();
+  const c = (v: number) => b.scalar(v, x.dtype);
+  const zero = c(0);
+  const atZero = b.node('Where', [b.node('Equal', [xs, zero])[0]!, c((m as Heaviside).value), xs])[0]!;
+  const above = b.node('Where', [b.node('Greater', [xs, zero])[0]!, c(1), atZero])[0]!;
+  b.node('Where', [b.node('Less', [xs, zero])[0]!, zero, above], {}, out);
+  return true;
+};
+
+/**
+ * MaxPool2d on [N, C, H, W] and MaxPool3d on [N, C, D, H, W] as one MaxPool, ceilMode written as
+ * end pads that make ONNX's floor rule give tapegrad's sizes (PyTorch drops a last window that
+ * starts in the padding; ONNX's ceil_mode did not before opset 19). F.maxPool2d with ceilMode
+ * and F.maxPool3d find their maxima on a detached input, which the tracer refuses. With
+ * returnIndices or unbatched input, the ops are traced.
+ */
+const maxPoolNd: ModuleExporter = (b, m, [x], run) => {
+  const p = m as MaxPool3d<boolean> | MaxPool2d<boolean>;
+  const nd = p instanceof MaxPool3d ? 3 : 2;
+  if (!(x instanceof Tensor) || x.ndim !== nd + 2 || p.returnIndices) return false;
+  const tuple = (v: number | readonly number[]) => (typeof v === 'number' ? new Array<number>(nd).fill(v) : [...v]);
+  const [k, st, pad, dil] = [p.kernelSize, p.stride, p.padding, p.dilation].map(tuple) as [number[], number[], number[], number[]];
+  const xs = b.in(x);
+  const out = run();
+  const end = pad.map((q, i) => Math.max(q, (out.shape[2 + i]! - 1) * st[i]! + dil[i]! * (k[i]! - 1) + 1 - x.shape[2 + i]! - q));
+  b.node('MaxPool', [xs], { kernel_shape: k, strides: st, pads: [...pad, ...end], dilations: dil }, out);
+  return true;
+};
+
+/** Embedding as Gather of the weight rows (paddingIdx only changes the gradient); maxNorm, which renormalizes rows in place, is traced (and refused). */
+const embedding: ModuleExporter = (b, m, [x], run) => {
+  const e = m as Embedding;
+  if (!(x instanceof Tensor) || (e.maxNorm !== null && e.maxNorm !== undefined)) return false;
+  const xs = b.in(x);
+  const out = run();
+  b.node('Gather', [b.in(e.weight), xs], { axis: 0 }, out);
+  return true;
+};
+
 /** Modules exported as nodes of their own rather than by their ops (first match wins). */
 export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, ModuleExporter]> = [
   [Linear, linear],
@@ -382,4 +432,8 @@ export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, Modul
   [Flatten, flatten],
   [ConvTranspose2d, convTranspose],
   [ConvTranspose1d, convTranspose],
+  [Heaviside, heaviside],
+  [MaxPool3d, maxPoolNd],
+  [MaxPool2d, maxPoolNd],
+  [Embedding, embedding],
 ];

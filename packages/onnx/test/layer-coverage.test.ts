@@ -16,6 +16,8 @@ interface Entry {
   inputs: (n: number) => Tensor[];
   /** Why the batch axis is not dynamic (losses reduce over it, the layer has none); absent: axis 0 of every input is dynamic. */
   fixed?: string;
+  /** The batch axis of every input, when not 0. */
+  batchAxis?: number;
   /** The export fails with this error (which names the op), instead of writing a graph. */
   refuses?: RegExp;
 }
@@ -59,8 +61,7 @@ const LAYERS: Record<string, Entry> = {
   // Pooling and resampling
   MaxPool1d: { make: () => new nn.MaxPool1d(2), inputs: seq() },
   MaxPool2d: { make: () => new nn.MaxPool2d(2), inputs: img() },
-  // F.maxPool3d finds its maxima on a detached input under noGrad (nn), which the tracer must refuse.
-  MaxPool3d: { make: () => new nn.MaxPool3d(2), inputs: vol(), refuses: /shares memory with a traced value but was not made by an op the tracer sees .*op 'reshape' in 'inner' \(MaxPool3d\)/ },
+  MaxPool3d: { make: () => new nn.MaxPool3d(2, { padding: 1, ceilMode: true }), inputs: vol(2, 5) },
   AvgPool1d: { make: () => new nn.AvgPool1d(2), inputs: seq() },
   AvgPool2d: { make: () => new nn.AvgPool2d(2), inputs: img() },
   AvgPool3d: { make: () => new nn.AvgPool3d(2), inputs: vol() },
@@ -114,9 +115,8 @@ const LAYERS: Record<string, Entry> = {
   Hardswish: { make: () => new nn.Hardswish(), inputs: x2() },
   LogSigmoid: { make: () => new nn.LogSigmoid(), inputs: x2() },
   Threshold: { make: () => new nn.Threshold(0.1, 2), inputs: x2() },
-  // A custom function (defineFunction) the tracer does not see.
-  Heaviside: { make: () => new nn.Heaviside(), inputs: x2(), refuses: /an output of shape \[2,6\] was not computed from the inputs by traced ops/ },
-  Step: { make: () => new nn.Step(), inputs: x2(), refuses: /an output of shape \[2,6\] was not computed from the inputs by traced ops/ },
+  Heaviside: { make: () => new nn.Heaviside({ value: 0.5 }), inputs: (n) => [randn([n, 6]).mul(randint(0, 2, [n, 6]))] },
+  Step: { make: () => new nn.Step(), inputs: (n) => [randn([n, 6]).mul(randint(0, 2, [n, 6]))] },
   GLU: { make: () => new nn.GLU(), inputs: x2() },
   Softmax: { make: () => new nn.Softmax(-1), inputs: x2() },
   Softmin: { make: () => new nn.Softmin(-1), inputs: x2() },
@@ -172,6 +172,25 @@ const LAYERS: Record<string, Entry> = {
   },
 };
 
+/** Options the entries above leave at their defaults, each a case of its own. */
+const VARIANTS: Record<string, Entry> = {
+  'MaxPool2d(3, stride 2, padding 1, ceilMode)': { make: () => new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }), inputs: img(2, 6, 6) },
+  'MaxPool2d(2, dilation 2)': { make: () => new nn.MaxPool2d(2, { dilation: 2 }), inputs: img(2, 6, 6) },
+  'AvgPool2d(3, stride 2, padding 1, countIncludePad false)': { make: () => new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }), inputs: img(2, 6, 6) },
+  'AvgPool2d(2, ceilMode)': { make: () => new nn.AvgPool2d(2, { ceilMode: true }), inputs: img(2, 5, 5) },
+  'AvgPool2d(2, divisorOverride 3)': { make: () => new nn.AvgPool2d(2, { divisorOverride: 3 }), inputs: img(2, 4, 4) },
+  'AvgPool3d(2, padding 1, countIncludePad false)': { make: () => new nn.AvgPool3d(2, { padding: 1, countIncludePad: false }), inputs: vol() },
+  "Conv2d(paddingMode 'reflect')": { make: () => new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: 'reflect' }), inputs: img(2, 5, 5) },
+  "Conv2d(paddingMode 'replicate')": { make: () => new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: 'replicate' }), inputs: img(2, 5, 5) },
+  "Conv2d(paddingMode 'circular')": { make: () => new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: 'circular' }), inputs: img(2, 5, 5) },
+  "Upsample(mode 'nearest')": { make: () => new nn.Upsample({ scaleFactor: 2 }), inputs: img(2, 3, 3) },
+  "Upsample(mode 'bilinear', alignCorners)": { make: () => new nn.Upsample({ size: [5, 4], mode: 'bilinear', alignCorners: true }), inputs: img(2, 3, 3) },
+  "Upsample(mode 'bicubic')": { make: () => new nn.Upsample({ scaleFactor: 2, mode: 'bicubic' }), inputs: img(2, 3, 3) },
+  'LSTM(2 layers, bidirectional)': { make: () => new nn.LSTM(3, 4, { batchFirst: true, numLayers: 2, bidirectional: true }), inputs: (n) => [randn([n, 4, 3])] },
+  'GRU(bidirectional, time first)': { make: () => new nn.GRU(3, 4, { bidirectional: true }), inputs: (n) => [randn([4, n, 3])], batchAxis: 1 },
+  'Embedding(paddingIdx 0, maxNorm unset)': { make: () => new nn.Embedding(10, 4, { paddingIdx: 0 }), inputs: (n) => [randint(0, 10, [n, 3])] },
+};
+
 /** Runs `inner` on the inputs and returns its outputs flattened to a list of tensors (LSTM's [out, [h, c]]). */
 class Flat extends Module<Tensor[], Tensor[]> {
   constructor(public inner: AnyModule) {
@@ -199,7 +218,7 @@ describe('every nn layer exports to ONNX or refuses naming the op', () => {
     expect(Object.keys(LAYERS).filter((k) => !layerClasses.includes(k))).toEqual([]);
   });
 
-  for (const [name, e] of Object.entries(LAYERS)) {
+  for (const [name, e] of [...Object.entries(LAYERS), ...Object.entries(VARIANTS)]) {
     const title = e.refuses ? `refuses to export ${name}, naming the op` : `exports ${name}; ONNX Runtime gives its outputs${e.fixed ? '' : ' at another batch size'}`;
     it(title, async () => {
       manualSeed(5);
@@ -207,7 +226,7 @@ describe('every nn layer exports to ONNX or refuses naming the op', () => {
       noGrad(() => model.buffers().forEach((b) => b.dtype === 'float32' && b.add_(randn(b.shape).abs().mul(0.3))));
       const example = e.inputs(2);
       const names = example.length === 1 ? ['input'] : example.map((_, i) => `input_${i}`);
-      const dynamicAxes = e.fixed ? undefined : Object.fromEntries(names.map((k) => [k, [0]]));
+      const dynamicAxes = e.fixed ? undefined : Object.fromEntries(names.map((k) => [k, [e.batchAxis ?? 0]]));
       if (e.refuses) {
         expect(() => exportOnnx(model, example, { dynamicAxes })).toThrow(e.refuses);
         return;

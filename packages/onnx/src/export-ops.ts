@@ -1,6 +1,6 @@
 import { Tensor, ValueError, type Conv2dGeometry, type DType } from '@tapegrad/core';
 import {
-  BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Embedding, Flatten, Heaviside, LayerNorm, Linear, MaxPool2d, MaxPool3d,
+  BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Embedding, EmbeddingBag, Flatten, Heaviside, LayerNorm, Linear, MaxPool2d, MaxPool3d,
   type AnyModule,
 } from '@tapegrad/nn';
 import type { GraphBuilder } from './graph.js';
@@ -302,6 +302,7 @@ export const EXPORTED_AS: Record<string, string[]> = {
   log1p: ['Add', 'Log'], logsumexp: ['ReduceLogSumExp', 'Identity'], cumsum: ['CumSum'], gather: ['GatherElements'],
   scatterReduce: ['ScatterElements'], scatterAdd: ['ScatterElements'], conv2dBackwardInput: ['ConvTranspose'],
   Heaviside: ['Where', 'Equal', 'Greater', 'Less'], MaxPool3d: ['MaxPool'], MaxPool2d: ['MaxPool'], Embedding: ['Gather'],
+  EmbeddingBag: ['Gather', 'ReduceSum', 'ReduceMean', 'ReduceMax'],
 };
 
 /**
@@ -423,6 +424,23 @@ const embedding: ModuleExporter = (b, m, [x], run) => {
   return true;
 };
 
+/**
+ * EmbeddingBag on 2-D input [B, L] (bags of one length, no offsets, no per-sample weights, no
+ * paddingIdx, no maxNorm) as Gather and ReduceSum/ReduceMean/ReduceMax over the bag axis; its ops
+ * reduce bag by bag, so tracing them would tie the graph to the batch size.
+ */
+const embeddingBag: ModuleExporter = (b, m, [x, opts], run) => {
+  const e = m as EmbeddingBag;
+  const o = opts as { offsets?: Tensor | null; perSampleWeights?: Tensor | null } | undefined;
+  if (!(x instanceof Tensor) || x.ndim !== 2 || o?.offsets || o?.perSampleWeights || e.paddingIdx !== null || e.maxNorm !== null) return false;
+  const xs = b.in(x);
+  const out = run();
+  const rows = b.node('Gather', [b.in(e.weight), xs], { axis: 0 })[0]!;
+  if (e.mode === 'sum') b.node('ReduceSum', [rows, b.ints([1])], { keepdims: 0 }, out);
+  else b.node(e.mode === 'mean' ? 'ReduceMean' : 'ReduceMax', [rows], { axes: [1], keepdims: 0 }, out);
+  return true;
+};
+
 /** Modules exported as nodes of their own rather than by their ops (first match wins). */
 export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, ModuleExporter]> = [
   [Linear, linear],
@@ -436,4 +454,5 @@ export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, Modul
   [MaxPool3d, maxPoolNd],
   [MaxPool2d, maxPoolNd],
   [Embedding, embedding],
+  [EmbeddingBag, embeddingBag],
 ];

@@ -301,7 +301,7 @@ export const EXPORTED_AS: Record<string, string[]> = {
   linear: ['Gemm', 'Transpose', 'MatMul', 'Add'],
   log1p: ['Add', 'Log'], logsumexp: ['ReduceLogSumExp', 'Identity'], cumsum: ['CumSum'], gather: ['GatherElements'],
   scatterReduce: ['ScatterElements'], scatterAdd: ['ScatterElements'], conv2dBackwardInput: ['ConvTranspose'],
-  Heaviside: ['Where', 'Equal', 'Greater', 'Less'], MaxPool3d: ['MaxPool'], MaxPool2d: ['MaxPool'], Embedding: ['Gather'],
+  Heaviside: ['Where', 'Equal', 'Greater', 'Less'], MaxPool3d: ['MaxPool', 'Mod', 'Cast'], MaxPool2d: ['MaxPool', 'Mod', 'Cast'], Embedding: ['Gather'],
   EmbeddingBag: ['Gather', 'ReduceSum', 'ReduceMean', 'ReduceMax'],
 };
 
@@ -399,18 +399,24 @@ const heaviside: ModuleExporter = (b, m, [x], run) => {
  * end pads that make ONNX's floor rule give tapegrad's sizes (PyTorch drops a last window that
  * starts in the padding; ONNX's ceil_mode did not before opset 19). F.maxPool2d with ceilMode
  * and F.maxPool3d find their maxima on a detached input, which the tracer refuses. With
- * returnIndices or unbatched input, the ops are traced.
+ * returnIndices, MaxPool's second output taken modulo the plane size; unbatched input is traced.
  */
 const maxPoolNd: ModuleExporter = (b, m, [x], run) => {
   const p = m as MaxPool3d<boolean> | MaxPool2d<boolean>;
   const nd = p instanceof MaxPool3d ? 3 : 2;
-  if (!(x instanceof Tensor) || x.ndim !== nd + 2 || p.returnIndices) return false;
+  if (!(x instanceof Tensor) || x.ndim !== nd + 2) return false;
   const tuple = (v: number | readonly number[]) => (typeof v === 'number' ? new Array<number>(nd).fill(v) : [...v]);
   const [k, st, pad, dil] = [p.kernelSize, p.stride, p.padding, p.dilation].map(tuple) as [number[], number[], number[], number[]];
   const xs = b.in(x);
-  const out = run();
+  const res = run() as unknown as Tensor | [Tensor, Tensor];
+  const [out, indices] = res instanceof Tensor ? [res, null] : res;
   const end = pad.map((q, i) => Math.max(q, (out.shape[2 + i]! - 1) * st[i]! + dil[i]! * (k[i]! - 1) + 1 - x.shape[2 + i]! - q));
-  b.node('MaxPool', [xs], { kernel_shape: k, strides: st, pads: [...pad, ...end], dilations: dil }, out);
+  const attrs = { kernel_shape: k, strides: st, pads: [...pad, ...end], dilations: dil };
+  if (!indices) return void b.node('MaxPool', [xs], attrs, out), true;
+  // ONNX's indices count over the whole [N, C, ...] tensor, tapegrad's within each (n, c) plane.
+  const [, flat] = b.node('MaxPool', [xs], attrs, out, 2);
+  const plane = b.ints([x.shape.slice(2).reduce((q, r) => q * r, 1)]);
+  b.node('Cast', [b.node('Mod', [flat!, plane])[0]!], { to: elemTypeOf('int32') }, indices);
   return true;
 };
 

@@ -194,6 +194,13 @@ const VARIANTS: Record<string, Entry> = {
     make: () => new nn.EmbeddingBag(10, 4, { paddingIdx: 0 }), inputs: (n) => [randint(0, 10, [n, 3])],
     refuses: /the number of ops \(\d+ vs \d+ vs \d+\) changes with the size of the dynamic axes \(the forward takes another path from op '\w+' in 'inner' \(EmbeddingBag\)\)/,
   },
+  'MaxPool2d(2, returnIndices)': { make: () => new nn.MaxPool2d(2, { returnIndices: true }), inputs: img(2, 4, 4) },
+  'MaxPool3d(2, returnIndices)': { make: () => new nn.MaxPool3d(2, { returnIndices: true }), inputs: vol() },
+  // maxNorm renormalizes the rows looked up, in place, in a loop over the indices' values.
+  'Embedding(maxNorm 1)': {
+    make: () => new nn.Embedding(10, 4, { maxNorm: 1 }), inputs: (n) => [randint(0, 10, [n, 3])],
+    refuses: /a constant \(int64:\d+\) depends on the input values \(op 'slice' in 'inner' \(Embedding\)\)/,
+  },
   'Embedding(paddingIdx 0)': { make: () => new nn.Embedding(10, 4, { paddingIdx: 0 }), inputs: (n) => [randint(0, 10, [n, 3])] },
 };
 

@@ -1,6 +1,6 @@
 import { Tensor, ValueError, type Conv2dGeometry, type DType } from '@tapegrad/core';
 import {
-  BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Embedding, EmbeddingBag, Flatten, Heaviside, LayerNorm, Linear, MaxPool2d, MaxPool3d,
+  BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Embedding, EmbeddingBag, Flatten, Heaviside, LayerNorm, Linear, MaxPool2d, MaxPool3d, MultiLabelMarginLoss,
   type AnyModule,
 } from '@tapegrad/nn';
 import type { GraphBuilder } from './graph.js';
@@ -303,6 +303,7 @@ export const EXPORTED_AS: Record<string, string[]> = {
   scatterReduce: ['ScatterElements'], scatterAdd: ['ScatterElements'], conv2dBackwardInput: ['ConvTranspose'],
   Heaviside: ['Where', 'Equal', 'Greater', 'Less'], MaxPool3d: ['MaxPool', 'Mod', 'Cast'], MaxPool2d: ['MaxPool', 'Mod', 'Cast'], Embedding: ['Gather'],
   EmbeddingBag: ['Gather', 'ReduceSum', 'ReduceMean', 'ReduceMax'],
+  MultiLabelMarginLoss: ['Equal', 'Cast', 'CumSum', 'Unsqueeze', 'Mul', 'ReduceSum', 'Sub', 'Add', 'Relu', 'Div', 'ReduceMean', 'Identity'],
 };
 
 /**
@@ -447,6 +448,36 @@ const embeddingBag: ModuleExporter = (b, m, [x, opts], run) => {
   return true;
 };
 
+/**
+ * MultiLabelMarginLoss on [N, C]: its pair weights, computed from the targets' values in plain
+ * loops (which the tracer cannot follow), written with ONNX ops: a target list ends at its first
+ * -1 (CumSum of the -1 marks), count[n, c] is how often class c is listed, and
+ * loss[n] = sum over j, i of relu(1 - x[n, j] + x[n, i]) * count[n, j] * (count[n, i] == 0) / C.
+ */
+const multilabelMarginLoss: ModuleExporter = (b, m, [x, y], run) => {
+  if (!(x instanceof Tensor) || !(y instanceof Tensor) || x.ndim !== 2 || y.dtype !== 'int32') return false;
+  const xs = b.in(x), ys = b.in(y);
+  const out = run();
+  const c = x.shape[1]!;
+  const float = { to: elemTypeOf(x.dtype) };
+  const n = (op: string, inputs: string[], attrs = {}) => b.node(op, inputs, attrs)[0]!;
+  const unsqueeze = (v: string, axis: number) => n('Unsqueeze', [v, b.ints([axis])]);
+  const ended = n('CumSum', [n('Cast', [n('Equal', [ys, b.constant(Tensor.fromData(Int32Array.of(-1), [], 'int32'))])], { to: elemTypeOf('int32') }), b.constant(Tensor.fromData(Int32Array.of(1), [], 'int32'))]);
+  const listed = n('Cast', [n('Equal', [ended, b.constant(Tensor.fromData(Int32Array.of(0), [], 'int32'))])], float); // [N, K]
+  const classes = b.constant(Tensor.fromData(Int32Array.from({ length: c }, (_, i) => i), [1, 1, c], 'int32'));
+  const oneHot = n('Cast', [n('Equal', [unsqueeze(ys, 2), classes])], float); // [N, K, C]
+  const count = n('ReduceSum', [n('Mul', [oneHot, unsqueeze(listed, 2)]), b.ints([1])], { keepdims: 0 }); // [N, C]
+  const absent = n('Cast', [n('Equal', [count, b.scalar(0, x.dtype)])], float);
+  const weights = n('Mul', [unsqueeze(count, 2), unsqueeze(absent, 1)]); // [N, C(j), C(i)]
+  const z = n('Add', [n('Sub', [unsqueeze(xs, 1), unsqueeze(xs, 2)]), b.scalar(1, x.dtype)]);
+  const perSample = n('Div', [n('ReduceSum', [n('Mul', [n('Relu', [z]), weights]), b.ints([1, 2])], { keepdims: 0 }), b.scalar(c, x.dtype)]);
+  const reduction = (m as MultiLabelMarginLoss).reduction;
+  if (reduction === 'none') b.node('Identity', [perSample], {}, out);
+  else if (reduction === 'sum') b.node('ReduceSum', [perSample, b.ints([0])], { keepdims: 0 }, out);
+  else b.node('ReduceMean', [perSample], { axes: [0], keepdims: 0 }, out);
+  return true;
+};
+
 /** Modules exported as nodes of their own rather than by their ops (first match wins). */
 export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, ModuleExporter]> = [
   [Linear, linear],
@@ -461,4 +492,5 @@ export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, Modul
   [MaxPool2d, maxPoolNd],
   [Embedding, embedding],
   [EmbeddingBag, embeddingBag],
+  [MultiLabelMarginLoss, multilabelMarginLoss],
 ];

@@ -158,8 +158,7 @@ const LAYERS: Record<string, Entry> = {
   HingeEmbeddingLoss: { make: () => new nn.HingeEmbeddingLoss(), inputs: (n) => [randn([n, 5]), randn([n, 5]).sign()], fixed: LOSS },
   CosineEmbeddingLoss: { make: () => new nn.CosineEmbeddingLoss(), inputs: (n) => [randn([n, 5]), randn([n, 5]), sign(n)], fixed: LOSS },
   MultiMarginLoss: { make: () => new nn.MultiMarginLoss(), inputs: (n) => [randn([n, 5]), randint(0, 5, [n])], fixed: LOSS },
-  // Its target mask is computed from the target's values outside the ops.
-  MultiLabelMarginLoss: { make: () => new nn.MultiLabelMarginLoss(), inputs: (n) => [randn([n, 5]), randint(-1, 5, [n, 5])], fixed: LOSS, refuses: /depends on the input values \(op 'mul' in 'inner' \(MultiLabelMarginLoss\)\)/ },
+  MultiLabelMarginLoss: { make: () => new nn.MultiLabelMarginLoss(), inputs: (n) => [randn([n, 5]), randint(-1, 5, [n, 5])], fixed: LOSS },
   MultiLabelSoftMarginLoss: { make: () => new nn.MultiLabelSoftMarginLoss(), inputs: (n) => [randn([n, 5]), randint(0, 2, [n, 5]).to('float32')], fixed: LOSS },
   TripletMarginLoss: { make: () => new nn.TripletMarginLoss(), inputs: (n) => [randn([n, 5]), randn([n, 5]), randn([n, 5])], fixed: LOSS },
   CTCLoss: {
@@ -201,6 +200,7 @@ const VARIANTS: Record<string, Entry> = {
     make: () => new nn.Embedding(10, 4, { maxNorm: 1 }), inputs: (n) => [randint(0, 10, [n, 3])],
     refuses: /a constant \(int64:\d+\) depends on the input values \(op 'slice' in 'inner' \(Embedding\)\)/,
   },
+  "MultiLabelMarginLoss(reduction 'none')": { make: () => new nn.MultiLabelMarginLoss({ reduction: 'none' }), inputs: (n) => [randn([n, 5]), randint(-1, 5, [n, 5])] },
   'Embedding(paddingIdx 0)': { make: () => new nn.Embedding(10, 4, { paddingIdx: 0 }), inputs: (n) => [randint(0, 10, [n, 3])] },
 };
 

@@ -32,7 +32,8 @@ export const OPERATORS: Record<string, { since: number; inputs: [number, number]
   Softmax: { since: 1, inputs: [1, 1] }, Softplus: { since: 1, inputs: [1, 1] }, Sqrt: { since: 1, inputs: [1, 1] },
   Squeeze: { since: 13, inputs: [1, 2] }, Sub: { since: 1, inputs: [2, 2] }, Sum: { since: 1, inputs: [1, Infinity] },
   Tanh: { since: 1, inputs: [1, 1] }, Transpose: { since: 1, inputs: [1, 1] }, Unsqueeze: { since: 13, inputs: [2, 2] },
-  Where: { since: 9, inputs: [3, 3] },
+  Where: { since: 9, inputs: [3, 3] }, CumSum: { since: 11, inputs: [2, 2] }, GatherElements: { since: 11, inputs: [2, 2] },
+  ScatterElements: { since: 11, inputs: [3, 3] }, ReduceLogSumExp: { since: 1, inputs: [1, 1] }, Mod: { since: 10, inputs: [2, 2] },
 };
 
 const ELEM_SIZE: Record<number, number> = {

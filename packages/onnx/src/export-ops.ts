@@ -1,5 +1,8 @@
 import { Tensor, ValueError, type Conv2dGeometry, type DType } from '@tapegrad/core';
-import { BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Flatten, LayerNorm, Linear, type AnyModule } from '@tapegrad/nn';
+import {
+  BatchNorm1d, BatchNorm2d, ConvTranspose1d, ConvTranspose2d, Embedding, EmbeddingBag, Flatten, Heaviside, LayerNorm, Linear, MaxPool2d, MaxPool3d, MultiLabelMarginLoss,
+  type AnyModule,
+} from '@tapegrad/nn';
 import type { GraphBuilder } from './graph.js';
 import { elemTypeOf } from './proto.js';
 
@@ -132,6 +135,46 @@ function resampleAlongPrimitive(b: GraphBuilder, [x, dim, taps]: readonly unknow
 }
 
 /**
+ * scatterReduce(x, dim, index, src, reduce, includeSelf): ONNX's ScatterElements (src has index's
+ * shape). A plain write ('assign') from opset 11; 'sum' and 'prod' as reduction add/mul from opset
+ * 16; 'amax'/'amin' need opset 18 and 'mean' or includeSelf false have no ONNX form.
+ */
+function scatterReduce(b: GraphBuilder, [x, dim, index, src, reduce, includeSelf]: readonly unknown[], out: Tensor): void {
+  const r = reduce as string;
+  const reduction = r === 'assign' ? 'none' : r === 'sum' ? 'add' : r === 'prod' ? 'mul' : null;
+  if (reduction === null || (r !== 'assign' && includeSelf === false))
+    throw new ValueError(`exportOnnx: a scatter with reduce '${r}'${includeSelf === false ? ' and includeSelf false' : ''} has no ONNX form below opset 18, ${b.where()}`);
+  if (reduction !== 'none' && b.opset < 16)
+    throw new ValueError(`exportOnnx: a scatter with reduce '${r}' needs opset 16 (ScatterElements reduction), the export writes ${b.opset}, ${b.where()}`);
+  const attrs: Record<string, number | string> = { axis: dim as number };
+  if (reduction !== 'none') attrs.reduction = reduction;
+  b.node('ScatterElements', [b.in(t(x)), b.in(t(index)), b.in(t(src))], attrs, out);
+}
+
+/**
+ * conv2dBackwardInput(grad [N, O, Ho, Wo], w [O, C/g, kh, kw], inputShape, geometry): conv2d's
+ * input gradient, which is ConvTranspose with conv2d's weight as is; output_padding restores the
+ * rows and columns that conv2d's striding dropped (F.convTranspose2d, fold).
+ */
+function convBackwardInput(b: GraphBuilder, [grad, w, inputShape, g]: readonly unknown[], out: Tensor): void {
+  const geom = g as Conv2dGeometry;
+  const kernel = t(w).shape.slice(2);
+  const gradShape = t(grad).shape;
+  const outputPadding = [0, 1].map((i) => {
+    const full = (gradShape[2 + i]! - 1) * geom.stride[i]! - 2 * geom.padding[i]! + geom.dilation[i]! * (kernel[i]! - 1) + 1;
+    return (inputShape as number[])[2 + i]! - full;
+  });
+  const attrs = { ...convAttrs(kernel, geom), group: geom.groups, ...(outputPadding.some((p) => p !== 0) ? { output_padding: outputPadding } : {}) };
+  b.node('ConvTranspose', [b.in(t(grad)), b.in(t(w))], attrs, out);
+}
+
+/** cumsum(x, dim, reverse): CumSum with its axis as a 0-d int32 input. */
+function cumsum(b: GraphBuilder, [x, dim, reverse]: readonly unknown[], out: Tensor): void {
+  const axis = b.constant(Tensor.fromData(Int32Array.of(dim as number), [], 'int32'));
+  b.node('CumSum', [b.in(t(x)), axis], reverse ? { reverse: 1 } : {}, out);
+}
+
+/**
  * The ONNX form of each tapegrad primitive (and of the composites taken as one op). A primitive
  * missing here fails the export with its name and where it was called.
  */
@@ -152,6 +195,7 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
   ceil: unary('Ceil'),
   sign: unary('Sign'),
   clone: unary('Identity'),
+  log1p: (b, [x], out) => void b.node('Log', [b.node('Add', [b.in(t(x)), b.scalar(1, t(x).dtype)])[0]!], {}, out),
   rsqrt: (b, [x], out) => void b.node('Reciprocal', [b.node('Sqrt', [b.in(t(x))])[0]!], {}, out),
   add: binary('Add'),
   sub: binary('Sub'),
@@ -198,6 +242,11 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
   sum: reduce('ReduceSum'),
   amax: reduce('ReduceMax'),
   amin: reduce('ReduceMin'),
+  logsumexp: reduce('ReduceLogSumExp'),
+  cumsum,
+  gather: (b, [x, dim, index], out) => void b.node('GatherElements', [b.in(t(x)), b.in(t(index))], { axis: dim as number }, out),
+  scatterReduce,
+  scatterAdd: (b, [x, dim, index, src], out) => scatterReduce(b, [x, dim, index, src, 'sum', true], out),
   argmax: argExtreme('ArgMax'),
   argmin: argExtreme('ArgMin'),
   maxDim: alongDim('ReduceMax'),
@@ -221,6 +270,7 @@ export const PRIMITIVES: Record<string, PrimitiveExporter> = {
     void b.node('Conv', [b.in(t(x)), b.in(t(w))], { ...convAttrs(t(w).shape.slice(2), g as Conv2dGeometry), group: (g as Conv2dGeometry).groups }, out),
   conv2dBias: (b, [x, w, bias, g], out) =>
     void b.node('Conv', [b.in(t(x)), b.in(t(w)), b.in(t(bias))], { ...convAttrs(t(w).shape.slice(2), g as Conv2dGeometry), group: (g as Conv2dGeometry).groups }, out),
+  conv2dBackwardInput: convBackwardInput,
   maxPool2d: (b, [x, kernel, g], out) => void b.node('MaxPool', [b.in(t(x))], convAttrs(kernel as number[], g as Conv2dGeometry), out),
   avgPool2d: (b, [x, kernel, g], out) => {
     const geom = g as Conv2dGeometry;
@@ -249,6 +299,11 @@ export const EXPORTED_AS: Record<string, string[]> = {
   ConvTranspose2d: ['ConvTranspose'], ConvTranspose1d: ['ConvTranspose'],
   layerNorm: ['LayerNormalization', 'ReduceMean', 'Sub', 'Mul', 'Add', 'Sqrt', 'Div'], resampleAlong: ['Gather', 'Mul', 'Add'],
   linear: ['Gemm', 'Transpose', 'MatMul', 'Add'],
+  log1p: ['Add', 'Log'], logsumexp: ['ReduceLogSumExp', 'Identity'], cumsum: ['CumSum'], gather: ['GatherElements'],
+  scatterReduce: ['ScatterElements'], scatterAdd: ['ScatterElements'], conv2dBackwardInput: ['ConvTranspose'],
+  Heaviside: ['Where', 'Equal', 'Greater', 'Less'], MaxPool3d: ['MaxPool', 'Mod', 'Cast'], MaxPool2d: ['MaxPool', 'Mod', 'Cast'], Embedding: ['Gather'],
+  EmbeddingBag: ['Gather', 'ReduceSum', 'ReduceMean', 'ReduceMax'],
+  MultiLabelMarginLoss: ['Equal', 'Cast', 'CumSum', 'Unsqueeze', 'Mul', 'ReduceSum', 'Sub', 'Add', 'Relu', 'Div', 'ReduceMean', 'Identity'],
 };
 
 /**
@@ -324,6 +379,105 @@ const convTranspose: ModuleExporter = (b, m, [x], run) => {
   return true;
 };
 
+/**
+ * Heaviside (and Step): 0 below 0, 1 above, `value` at 0 and NaN at NaN, as Where nodes (the
+ * layer computes it in a custom function the tracer does not see). Float inputs only.
+ */
+const heaviside: ModuleExporter = (b, m, [x], run) => {
+  if (!(x instanceof Tensor) || (x.dtype !== 'float32' && x.dtype !== 'float64')) return false;
+  const xs = b.in(x);
+  const out = run();
+  const c = (v: number) => b.scalar(v, x.dtype);
+  const zero = c(0);
+  const atZero = b.node('Where', [b.node('Equal', [xs, zero])[0]!, c((m as Heaviside).value), xs])[0]!;
+  const above = b.node('Where', [b.node('Greater', [xs, zero])[0]!, c(1), atZero])[0]!;
+  b.node('Where', [b.node('Less', [xs, zero])[0]!, zero, above], {}, out);
+  return true;
+};
+
+/**
+ * MaxPool2d on [N, C, H, W] and MaxPool3d on [N, C, D, H, W] as one MaxPool, ceilMode written as
+ * end pads that make ONNX's floor rule give tapegrad's sizes (PyTorch drops a last window that
+ * starts in the padding; ONNX's ceil_mode did not before opset 19). F.maxPool2d with ceilMode
+ * and F.maxPool3d find their maxima on a detached input, which the tracer refuses. With
+ * returnIndices, MaxPool's second output taken modulo the plane size; unbatched input is traced.
+ */
+const maxPoolNd: ModuleExporter = (b, m, [x], run) => {
+  const p = m as MaxPool3d<boolean> | MaxPool2d<boolean>;
+  const nd = p instanceof MaxPool3d ? 3 : 2;
+  if (!(x instanceof Tensor) || x.ndim !== nd + 2) return false;
+  const tuple = (v: number | readonly number[]) => (typeof v === 'number' ? new Array<number>(nd).fill(v) : [...v]);
+  const [k, st, pad, dil] = [p.kernelSize, p.stride, p.padding, p.dilation].map(tuple) as [number[], number[], number[], number[]];
+  const xs = b.in(x);
+  const res = run() as unknown as Tensor | [Tensor, Tensor];
+  const [out, indices] = res instanceof Tensor ? [res, null] : res;
+  const end = pad.map((q, i) => Math.max(q, (out.shape[2 + i]! - 1) * st[i]! + dil[i]! * (k[i]! - 1) + 1 - x.shape[2 + i]! - q));
+  const attrs = { kernel_shape: k, strides: st, pads: [...pad, ...end], dilations: dil };
+  if (!indices) return void b.node('MaxPool', [xs], attrs, out), true;
+  // ONNX's indices count over the whole [N, C, ...] tensor, tapegrad's within each (n, c) plane.
+  const [, flat] = b.node('MaxPool', [xs], attrs, out, 2);
+  const plane = b.ints([x.shape.slice(2).reduce((q, r) => q * r, 1)]);
+  b.node('Cast', [b.node('Mod', [flat!, plane])[0]!], { to: elemTypeOf('int32') }, indices);
+  return true;
+};
+
+/** Embedding as Gather of the weight rows (paddingIdx only changes the gradient); maxNorm, which renormalizes rows in place, is traced (and refused). */
+const embedding: ModuleExporter = (b, m, [x], run) => {
+  const e = m as Embedding;
+  if (!(x instanceof Tensor) || (e.maxNorm !== null && e.maxNorm !== undefined)) return false;
+  const xs = b.in(x);
+  const out = run();
+  b.node('Gather', [b.in(e.weight), xs], { axis: 0 }, out);
+  return true;
+};
+
+/**
+ * EmbeddingBag on 2-D input [B, L] (bags of one length, no offsets, no per-sample weights, no
+ * paddingIdx, no maxNorm) as Gather and ReduceSum/ReduceMean/ReduceMax over the bag axis; its ops
+ * reduce bag by bag, so tracing them would tie the graph to the batch size.
+ */
+const embeddingBag: ModuleExporter = (b, m, [x, opts], run) => {
+  const e = m as EmbeddingBag;
+  const o = opts as { offsets?: Tensor | null; perSampleWeights?: Tensor | null } | undefined;
+  if (!(x instanceof Tensor) || x.ndim !== 2 || o?.offsets || o?.perSampleWeights || e.paddingIdx !== null || e.maxNorm !== null) return false;
+  const xs = b.in(x);
+  const out = run();
+  const rows = b.node('Gather', [b.in(e.weight), xs], { axis: 0 })[0]!;
+  if (e.mode === 'sum') b.node('ReduceSum', [rows, b.ints([1])], { keepdims: 0 }, out);
+  else b.node(e.mode === 'mean' ? 'ReduceMean' : 'ReduceMax', [rows], { axes: [1], keepdims: 0 }, out);
+  return true;
+};
+
+/**
+ * MultiLabelMarginLoss on [N, C]: its pair weights, computed from the targets' values in plain
+ * loops (which the tracer cannot follow), written with ONNX ops: a target list ends at its first
+ * -1 (CumSum of the -1 marks), count[n, c] is how often class c is listed, and
+ * loss[n] = sum over j, i of relu(1 - x[n, j] + x[n, i]) * count[n, j] * (count[n, i] == 0) / C.
+ */
+const multilabelMarginLoss: ModuleExporter = (b, m, [x, y], run) => {
+  if (!(x instanceof Tensor) || !(y instanceof Tensor) || x.ndim !== 2 || y.dtype !== 'int32') return false;
+  const xs = b.in(x), ys = b.in(y);
+  const out = run();
+  const c = x.shape[1]!;
+  const float = { to: elemTypeOf(x.dtype) };
+  const n = (op: string, inputs: string[], attrs = {}) => b.node(op, inputs, attrs)[0]!;
+  const unsqueeze = (v: string, axis: number) => n('Unsqueeze', [v, b.ints([axis])]);
+  const ended = n('CumSum', [n('Cast', [n('Equal', [ys, b.constant(Tensor.fromData(Int32Array.of(-1), [], 'int32'))])], { to: elemTypeOf('int32') }), b.constant(Tensor.fromData(Int32Array.of(1), [], 'int32'))]);
+  const listed = n('Cast', [n('Equal', [ended, b.constant(Tensor.fromData(Int32Array.of(0), [], 'int32'))])], float); // [N, K]
+  const classes = b.constant(Tensor.fromData(Int32Array.from({ length: c }, (_, i) => i), [1, 1, c], 'int32'));
+  const oneHot = n('Cast', [n('Equal', [unsqueeze(ys, 2), classes])], float); // [N, K, C]
+  const count = n('ReduceSum', [n('Mul', [oneHot, unsqueeze(listed, 2)]), b.ints([1])], { keepdims: 0 }); // [N, C]
+  const absent = n('Cast', [n('Equal', [count, b.scalar(0, x.dtype)])], float);
+  const weights = n('Mul', [unsqueeze(count, 2), unsqueeze(absent, 1)]); // [N, C(j), C(i)]
+  const z = n('Add', [n('Sub', [unsqueeze(xs, 1), unsqueeze(xs, 2)]), b.scalar(1, x.dtype)]);
+  const perSample = n('Div', [n('ReduceSum', [n('Mul', [n('Relu', [z]), weights]), b.ints([1, 2])], { keepdims: 0 }), b.scalar(c, x.dtype)]);
+  const reduction = (m as MultiLabelMarginLoss).reduction;
+  if (reduction === 'none') b.node('Identity', [perSample], {}, out);
+  else if (reduction === 'sum') b.node('ReduceSum', [perSample, b.ints([0])], { keepdims: 0 }, out);
+  else b.node('ReduceMean', [perSample], { axes: [0], keepdims: 0 }, out);
+  return true;
+};
+
 /** Modules exported as nodes of their own rather than by their ops (first match wins). */
 export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, ModuleExporter]> = [
   [Linear, linear],
@@ -333,4 +487,10 @@ export const MODULES: Array<[abstract new (...args: never[]) => AnyModule, Modul
   [Flatten, flatten],
   [ConvTranspose2d, convTranspose],
   [ConvTranspose1d, convTranspose],
+  [Heaviside, heaviside],
+  [MaxPool3d, maxPoolNd],
+  [MaxPool2d, maxPoolNd],
+  [Embedding, embedding],
+  [EmbeddingBag, embeddingBag],
+  [MultiLabelMarginLoss, multilabelMarginLoss],
 ];

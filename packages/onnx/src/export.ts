@@ -130,7 +130,14 @@ function perturb(x: Tensor): Tensor {
   const n = c.numel();
   const data = (c.data as Float32Array).slice(0, n);
   const out = data.slice();
-  if (x.dtype === 'float32' || x.dtype === 'float64') for (let i = 0; i < n; i++) out[i] = data[i]! + Math.sin(i * 12.9898 + 0.5);
+  // Values in [0, 1] (probabilities, masks) stay there, so that a forward that checks its
+  // inputs' range (binaryCrossEntropy) traces on the other values too.
+  const unit = data.every((v) => v >= 0 && v <= 1);
+  if (x.dtype === 'float32' || x.dtype === 'float64')
+    for (let i = 0; i < n; i++) {
+      const s = Math.sin(i * 12.9898 + 0.5);
+      out[i] = unit ? 0.5 * data[i]! + 0.25 * (1 + s) : data[i]! + s;
+    }
   else for (let i = 0; i < n; i++) out[i] = data[(i + 1) % n]!;
   return Tensor.fromData(out, x.shape, x.dtype);
 }
@@ -139,13 +146,20 @@ function perturb(x: Tensor): Tensor {
  * Checks that tracing on other input values gives the same graph: a constant that differs was
  * computed from the inputs by something the tracer does not see, and would freeze one input's result.
  */
+/** Where two traces of different lengths part: the first op (of the longer one) that differs. */
+function divergence(a: GraphBuilder, v: GraphBuilder): string {
+  const [short, long] = a.nodes.length <= v.nodes.length ? [a, v] : [v, a];
+  const i = long.nodes.findIndex((n, k) => k >= short.nodes.length || n.opType !== short.nodes[k]!.opType);
+  return `the forward takes another path from ${long.nodes[i]!.where}`;
+}
+
 function checkDataIndependent(a: GraphBuilder, v: GraphBuilder): void {
   const fail = (what: string, where: string) =>
     new ValueError(
       `exportOnnx: ${what} depends on the input values (${where}): it is computed by an op the tracer does not see ` +
         '(or the forward branches on the data), so the graph would hold the example input\'s result',
     );
-  if (a.nodes.length !== v.nodes.length) throw fail(`the number of ops (${a.nodes.length} vs ${v.nodes.length})`, 'the forward takes another path');
+  if (a.nodes.length !== v.nodes.length) throw fail(`the number of ops (${a.nodes.length} vs ${v.nodes.length})`, divergence(a, v));
   a.nodes.forEach((n, i) => {
     const m = v.nodes[i]!;
     if (n.opType !== m.opType || n.inputs.join() !== m.inputs.join() || !attrsEqual(n.attrs, m.attrs)) throw fail(`${n.opType} vs ${m.opType}`, n.where);
@@ -255,7 +269,7 @@ function generalize(a: GraphBuilder, g: GraphBuilder, third: GraphBuilder, dyn: 
   const differ = (what: string, where: string) =>
     new ValueError(`exportOnnx: ${what} changes with the size of the dynamic axes (${where}); the graph cannot follow them`);
   if (a.nodes.length !== g.nodes.length || a.nodes.length !== third.nodes.length)
-    throw differ(`the number of ops (${a.nodes.length} vs ${g.nodes.length} vs ${third.nodes.length})`, 'the forward takes another path');
+    throw differ(`the number of ops (${a.nodes.length} vs ${g.nodes.length} vs ${third.nodes.length})`, divergence(a, a.nodes.length !== g.nodes.length ? g : third));
   const fixes = new Map<string, [TraceNode, TraceNode]>();
   a.nodes.forEach((n, i) => {
     const m = g.nodes[i]!;

@@ -94,7 +94,7 @@ function reduceAxes(x: Array<Tensor | undefined>, c: OpCtx, axesAsInput: boolean
   return c.int('noop_with_empty_axes', 0) ? [] : undefined;
 }
 
-function reduce(kind: 'sum' | 'mean' | 'max' | 'min', axesInputFrom: number): OpDef {
+function reduce(kind: 'sum' | 'mean' | 'max' | 'min' | 'logsumexp', axesInputFrom: number): OpDef {
   return {
     attrs: ['axes', 'keepdims', 'noop_with_empty_axes'],
     run: (x, c) => {
@@ -104,6 +104,7 @@ function reduce(kind: 'sum' | 'mean' | 'max' | 'min', axesInputFrom: number): Op
       const keepdim = c.int('keepdims', 1) === 1;
       if (kind === 'sum') return t.sum(axes, { keepdim });
       if (kind === 'mean') return t.mean(axes, { keepdim });
+      if (kind === 'logsumexp') return t.logsumexp(axes, { keepdim });
       return kind === 'max' ? t.amax(axes, { keepdim }) : t.amin(axes, { keepdim });
     },
   };
@@ -172,12 +173,37 @@ const OPS: Record<string, OpDef> = {
   Min: variadic((a, b) => minimum(a, b)),
   Sum: variadic((a, b) => a.add(b)),
   Where: { attrs: [], run: (x, c) => where(req(x, 0, c), req(x, 1, c), req(x, 2, c)) },
+  Mod: {
+    attrs: ['fmod'],
+    run: (x, c) => (c.int('fmod', 0) ? req(x, 0, c).fmod(req(x, 1, c)) : req(x, 0, c).remainder(req(x, 1, c))),
+  },
+  CumSum: {
+    attrs: ['exclusive', 'reverse'],
+    run: (x, c) => {
+      if (c.int('exclusive', 0)) c.fail('exclusive 1 is not supported');
+      const t = req(x, 0, c);
+      const axis = c.ints(x[1])?.[0] ?? c.fail('axis must be a constant');
+      return c.int('reverse', 0) ? t.flip([axis]).cumsum(axis).flip([axis]) : t.cumsum(axis);
+    },
+  },
+  GatherElements: { attrs: ['axis'], run: (x, c) => req(x, 0, c).gather(c.int('axis', 0), req(x, 1, c).to('int32')) },
+  ScatterElements: {
+    attrs: ['axis', 'reduction'],
+    run: (x, c) => {
+      const t = req(x, 0, c), idx = req(x, 1, c).to('int32'), upd = req(x, 2, c), axis = c.int('axis', 0);
+      const r = c.str('reduction', 'none');
+      if (r === 'none') return t.scatter(axis, idx, upd);
+      const reduce = ({ add: 'sum', mul: 'prod', max: 'amax', min: 'amin' } as const)[r as 'add' | 'mul' | 'max' | 'min'];
+      return reduce ? t.scatterReduce(axis, idx, upd, reduce) : c.fail(`reduction '${r}' is not supported`);
+    },
+  },
   LeakyRelu: { attrs: ['alpha'], run: (x, c) => F.leakyRelu(req(x, 0, c), c.float('alpha', 0.01)) },
   Elu: { attrs: ['alpha'], run: (x, c) => F.elu(req(x, 0, c), c.float('alpha', 1)) },
   ReduceSum: reduce('sum', 13),
   ReduceMean: reduce('mean', 18),
   ReduceMax: reduce('max', 18),
   ReduceMin: reduce('min', 18),
+  ReduceLogSumExp: reduce('logsumexp', 18),
   Softmax: softmaxOp(false),
   LogSoftmax: softmaxOp(true),
   Dropout: { attrs: ['seed'], run: (x, c) => req(x, 0, c) },

@@ -190,11 +190,11 @@ describe('exportOnnx', () => {
   it('names the op and the module path of an op without an ONNX mapping', () => {
     class Cum extends Module {
       forward(x: Tensor): Tensor {
-        return x.cumsum(1);
+        return x.cumprod(1);
       }
     }
     const model = new Sequential(new Linear(3, 3), new Sequential(new ReLU(), new Cum()));
-    expect(() => exportOnnx(model, randn([2, 3]))).toThrow("exportOnnx: op 'cumsum' has no ONNX mapping (called op 'cumsum' in '1.1' (Cum))");
+    expect(() => exportOnnx(model, randn([2, 3]))).toThrow("exportOnnx: op 'cumprod' has no ONNX mapping (called op 'cumprod' in '1.1' (Cum))");
   });
 
   it('refuses a dynamic axis that a constant of the graph depends on, naming the op', () => {
@@ -354,6 +354,40 @@ describe('exportOnnx', () => {
     const x = randn([5, 4]);
     const { output } = await runOrt(bytes, { input: x });
     expect(maxAbsDiff(output!, noGrad(() => m.call(x)))).toBeLessThan(1e-5);
+  });
+
+  it('exports cumsum, gather, scatter (write, add, multiply), log1p, logsumexp and a bare F.convTranspose2d, which ONNX Runtime and importOnnx run at another batch size', async () => {
+    const { F, Parameter } = await import('@tapegrad/nn');
+    const { tensor } = await import('@tapegrad/core');
+    class Ops extends Module<[Tensor], Tensor[]> {
+      w = new Parameter(randn([3, 2, 3, 3]));
+      forward(x: Tensor): Tensor[] {
+        const flat = x.reshape([x.shape[0]!, -1]); // [N, 12]
+        const idx = flat.narrow(1, 0, 2).mul(0).to('int32').add(tensor([3, 1], { dtype: 'int32' })); // [N, 2] of 3, 1, made by traced ops
+        const src = flat.narrow(1, 0, 2);
+        return [
+          flat.cumsum(1),
+          flat.gather(1, idx),
+          flat.scatter(1, idx, src),
+          flat.scatterAdd(1, idx, src),
+          flat.scatter(1, idx, src, { reduce: 'multiply' }),
+          flat.abs().log1p(),
+          flat.logsumexp(1),
+          F.convTranspose2d(x, this.w, null, { stride: 2, padding: 1, outputPadding: 1 }),
+        ];
+      }
+    }
+    manualSeed(6);
+    const m = new Ops();
+    const bytes = exportOnnx(m, randn([2, 3, 2, 2]), { dynamicAxes: { input: [0] } });
+    expect(checkModel(bytes)).toEqual([]);
+    const x = randn([4, 3, 2, 2]);
+    const got = await runOrt(bytes, { input: x });
+    const want = noGrad(() => m.call(x));
+    want.forEach((w, i) => expect(maxAbsDiff(got[`output_${i}`]!, w), `output ${i}`).toBeLessThan(1e-5));
+    const { importOnnx } = await import('@tapegrad/onnx');
+    (importOnnx(bytes).call(x) as Tensor[]).forEach((g, i) => expect(maxAbsDiff(g, want[i]!), `imported output ${i}`).toBeLessThan(1e-5));
+    expect(() => exportOnnx(m, randn([2, 3, 2, 2]), { opsetVersion: 15 })).toThrow(/a scatter with reduce 'sum' needs opset 16 .*op 'scatterAdd'/);
   });
 
   it('decomposes LayerNorm below opset 17', async () => {

@@ -330,6 +330,23 @@ for (const be of backends) {
       const two = be.matmul(a, b, 'float32');
       expect(Array.from(two.data)).toEqual(Array.from(one.data));
     });
+    it('shares a batch of small products out across threads with the bits of one product at a time', () => {
+      // 70 products: more than one job's chunks (64), each small enough to run whole on a thread
+      const a = makeView([70, 64, 96], 'offset');
+      const bt = makeView([70, 48, 96], 'dense');
+      const b = ndarray(bt.data, [70, 96, 48], [bt.stride[0]!, bt.stride[2]!, bt.stride[1]!], bt.offset);
+      const results = [1, 2, 3].map((t) => {
+        setNumThreads(t);
+        return Array.from(be.matmul(a, b, 'float32').data);
+      });
+      setNumThreads(2);
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      const one = (v: View, p: number): View => ndarray(v.data, [1, v.shape[1]!, v.shape[2]!], v.stride, v.offset + p * v.stride[0]!);
+      const singly = Array.from({ length: 70 }, (_, p) => Array.from(be.matmul(one(a, p), one(b, p), 'float32').data)).flat();
+      expect(results[0]).toEqual(singly);
+      expectSame(be.matmul(a, b, 'float32'), jsBackend.matmul(a, b, 'float32'), 1e-4, 2e-6 * Math.sqrt(96) * 4);
+    });
     it('delegates int32 and float64 products to the reference', () => {
       const a = ndarray(Int32Array.from({ length: 60 }, (_, i) => i - 30), [1, 6, 10]);
       const b = ndarray(Int32Array.from({ length: 80 }, (_, i) => (i * 7) % 11), [1, 10, 8]);

@@ -4,7 +4,7 @@ import { jsBackend } from '../js/index.js';
 import { isF32 } from './layout.js';
 import type { WasmRuntime } from './module.js';
 import { stage, takeF32, withRuntime } from './staging.js';
-import { parallelFor } from './threads.js';
+import { MAX_CHUNKS, parallelFor } from './threads.js';
 
 /** Below this many multiply-adds a matrix product stays in JS. */
 const MIN_GEMM = 4096;
@@ -18,6 +18,20 @@ function matmul(a: View, b: View, outDtype: DType): View {
     const A = stage(rt, a);
     const B = stage(rt, b);
     const C = rt.alloc(Bn * M * N * 4);
+    if (Bn > 1 && 2 * M * N * K <= BATCH_SPLIT_MAX_FLOPS) {
+      // Many small products (attention's scores, einsum's batched terms): each product is one
+      // chunk of the thread pool, so the threads share out whole products instead of meeting
+      // once per product to split its rows; a product's arithmetic is the same either way.
+      const work = rt.exports.sgemmWorkBytes();
+      for (let p0 = 0; p0 < Bn; p0 += MAX_CHUNKS) {
+        const n = Math.min(MAX_CHUNKS, Bn - p0);
+        parallelFor(rt, 2 * M * N * K * n, n, 'sgemmPacked', work, 14, (lo) => {
+          const p = p0 + lo;
+          return [M, N, K, A.ptr + p * A.stride[0]! * 4, A.stride[1]!, A.stride[2]!, 0, B.ptr + p * B.stride[0]! * 4, B.stride[1]!, B.stride[2]!, 0, C + p * M * N * 4, N, 0, 0];
+        }, true);
+      }
+      return takeF32(rt, C, [Bn, M, N]);
+    }
     for (let p = 0; p < Bn; p++) {
       gemm(rt, M, N, K, A.ptr + p * A.stride[0]! * 4, A.stride[1]!, A.stride[2]!, B.ptr + p * B.stride[0]! * 4, B.stride[1]!, B.stride[2]!, C + p * M * N * 4, N, 0);
     }
@@ -85,6 +99,12 @@ export function gemm(
     rt.release(mark); // a batched product packs each matrix in the same space
   }
 }
+
+/**
+ * Largest product (in FLOPs) of a batch that runs whole on one thread, the batch shared out
+ * across the pool; larger ones are each split across the pool (see {@link gemm}).
+ */
+const BATCH_SPLIT_MAX_FLOPS = 1 << 24;
 
 /** Largest operand a split product packs whole before its chunks run (see {@link gemm}). */
 const PACK_WHOLE_MAX_BYTES = 4 << 20;

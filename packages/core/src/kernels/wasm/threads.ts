@@ -25,7 +25,8 @@ import { WorkerError } from '../runtime-errors.js';
 /** Below this many flops per thread a job stays on the calling thread (waking a worker costs ~10-50 us). */
 const MIN_FLOPS_PER_THREAD = 4e6;
 const MAX_ARGS = 16;
-const MAX_CHUNKS = 64;
+/** Most chunks one job is cut into (and most indices of a `perUnit` job). */
+export const MAX_CHUNKS = 64;
 /**
  * The most threads {@link setNumThreads} takes: a job is cut into at most MAX_CHUNKS chunks, so
  * more threads than that would sit idle, and each one is a V8 isolate (~7 MB) of its own. @internal

@@ -54,7 +54,7 @@ async function runColumn(name: string): Promise<ColumnResult> {
       const st = native.nativeStatus();
       if (!st.available) return { values: {}, error: `the native addon is unavailable: ${st.reason}` };
       const v = runTapegrad('native', figs.filter((f) => !f.id.startsWith('epoch')), log);
-      return { values: obj(v), note: `tapegrad native: ${threads} thread(s), instruction set ${st.isa} (kernels it lacks run on the js reference)` };
+      return { values: obj(v), note: `tapegrad native: ${threads} thread(s), instruction set ${st.isa} (kernels it lacks run on the wasm backend, else the js reference)` };
     }
     case 'tfjs-cpu':
     case 'tfjs-wasm': {

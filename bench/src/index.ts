@@ -7,7 +7,7 @@
 //          --epochs (also time one epoch of real MNIST, 60,000 images, for the MLP and the convnet)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { setNumThreads, getNumThreads, getCpuCapability } from '@tapegrad/core';
+import { setNumThreads, getNumThreads, getCpuCapability, nativeStatus } from '@tapegrad/core';
 import { figures, type Figure } from './figures.js';
 import { epochSeconds, runTapegrad } from './tapegrad.js';
 import { loadTfjs, runTfjs } from './tfjs.js';
@@ -42,18 +42,22 @@ async function runColumn(name: string): Promise<ColumnResult> {
     case 'tg-wasm': {
       const v = runTapegrad('wasm', figs, log);
       for (const f of figs.filter((g) => g.id.startsWith('epoch'))) {
-        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet');
+        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'wasm');
         v.set(f.id, secs);
         log(`tapegrad-wasm ${f.label}: ${secs.toFixed(1)} s`);
       }
       return { values: obj(v), note: `tapegrad wasm: ${threads} thread(s), instruction set ${getCpuCapability()} (TAPEGRAD_RELAXED_SIMD=0 for plain simd128)` };
     }
     case 'tg-native': {
-      // @tapegrad/native registers the 'native' backend when its addon was built at install
-      const native = await import('@tapegrad/native');
-      const st = native.nativeStatus();
+      // core registers the 'native' backend when @tapegrad/native's addon was built at install
+      const st = nativeStatus();
       if (!st.available) return { values: {}, error: `the native addon is unavailable: ${st.reason}` };
-      const v = runTapegrad('native', figs.filter((f) => !f.id.startsWith('epoch')), log);
+      const v = runTapegrad('native', figs, log);
+      for (const f of figs.filter((g) => g.id.startsWith('epoch'))) {
+        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'native');
+        v.set(f.id, secs);
+        log(`tapegrad-native ${f.label}: ${secs.toFixed(1)} s`);
+      }
       return { values: obj(v), note: `tapegrad native: ${threads} thread(s), instruction set ${st.isa} (kernels it lacks run on the wasm backend, else the js reference)` };
     }
     case 'tfjs-cpu':

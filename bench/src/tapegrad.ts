@@ -174,8 +174,8 @@ export function threads(): number {
  * in file order, no shuffling), for the MLP (batch 128, Adam) or the convnet (batch 64, Adam),
  * on the wasm backend; the data is loaded before the clock starts.
  */
-export async function epochSeconds(model: 'mlp' | 'convnet'): Promise<number> {
-  setBackend('wasm');
+export async function epochSeconds(model: 'mlp' | 'convnet', backend: 'wasm' | 'native'): Promise<number> {
+  setBackend(backend);
   manualSeed(0);
   const { images, labels } = await loadMnist({ split: 'train', flatten: model === 'mlp' });
   const net = model === 'mlp' ? mlp() : convnet();

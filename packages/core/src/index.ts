@@ -30,7 +30,7 @@ export { primitives, type PrimitiveInfo } from './autograd/primitive.js';
 export { setTracer, isTracing, traceComposite, type Tracer } from './autograd/trace.js';
 export { defineFunction, FunctionContext, type FunctionDef } from './autograd/function.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckFn } from './autograd/gradcheck.js';
-export { setBackend, getBackend, getCpuCapability, registerBackend, registerUnavailableBackend, getRegisteredBackend, jsBackend, type Backend } from './kernels/index.js';
+export { setBackend, getBackend, getCpuCapability, nativeStatus, type NativeStatus, registerBackend, registerUnavailableBackend, getRegisteredBackend, jsBackend, type Backend } from './kernels/index.js';
 export { setNumThreads, getNumThreads, fusedAdamUpdate, fusedSgdUpdate } from './kernels/index.js';
 export type { View, UnaryOp, BinaryOp, ReduceOp, ScanOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './kernels/backend.js';
 export { poolOutputSize, poolDivisors, poolFirstPositions } from './pool-windows.js';

@@ -9,8 +9,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const wasmDir = 'packages/core/src/kernels/wasm/';
-/** The imports of the wasm backend allowed outside its folder: importer -> imported file. */
-const ALLOWED = new Set(['packages/core/src/kernels/index.ts -> packages/core/src/kernels/wasm/index.js']);
+const nativeDir = 'packages/core/src/kernels/native/';
+/** The imports of a backend allowed outside its folder: importer -> imported file. */
+const ALLOWED = new Set([
+  'packages/core/src/kernels/index.ts -> packages/core/src/kernels/wasm/index.js',
+  'packages/core/src/kernels/index.ts -> packages/core/src/kernels/native/index.js',
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,17 +30,17 @@ function specifiers(text: string): string[] {
   return [...text.matchAll(re)].map((m) => (m[1] ?? m[2] ?? m[3])!);
 }
 
-/** `importer -> imported` for each import of a file in kernels/wasm/ from outside it, under `dirs`. */
-function wasmImports(dirs: string[]): string[] {
+/** `importer -> imported` for each import of a file in `backendDir` from outside it, under `dirs`. */
+function backendImports(dirs: string[], backendDir = wasmDir): string[] {
   const found: string[] = [];
   for (const dir of dirs) {
     for (const file of sourceFiles(join(root, dir))) {
       const from = relative(root, file).split('\\').join('/');
-      if (from.startsWith(wasmDir)) continue;
+      if (from.startsWith(backendDir)) continue;
       for (const spec of specifiers(readFileSync(file, 'utf8'))) {
         if (!spec.startsWith('.')) continue;
         const to = relative(root, resolve(dirname(file), spec)).split('\\').join('/');
-        if (to.startsWith(wasmDir)) found.push(`${from} -> ${to}`);
+        if (to.startsWith(backendDir)) found.push(`${from} -> ${to}`);
       }
     }
   }
@@ -51,10 +55,10 @@ describe('backend isolation', () => {
     expect(specifiers(`export { c } from './wasm/index.js'; import './wasm/x.js'; await import('./wasm/y.js');`)).toEqual([
       './wasm/index.js', './wasm/x.js', './wasm/y.js',
     ]);
-    expect(wasmImports(['packages/core/src/kernels'])).toContain('packages/core/src/kernels/index.ts -> packages/core/src/kernels/wasm/index.js');
+    expect(backendImports(['packages/core/src/kernels'])).toContain('packages/core/src/kernels/index.ts -> packages/core/src/kernels/wasm/index.js');
   });
 
-  it('nothing outside kernels/wasm/ imports from it but the backend registry, and that only its index', () => {
+  it('nothing outside kernels/wasm/ or kernels/native/ imports from them but the backend registry, and that only their index', () => {
     const dirs = readdirSync(join(root, 'packages')).map((p) => `packages/${p}/src`).filter((d) => {
       try {
         return statSync(join(root, d)).isDirectory();
@@ -63,6 +67,8 @@ describe('backend isolation', () => {
       }
     });
     expect(dirs).toContain('packages/core/src');
-    expect(wasmImports(dirs).filter((i) => !ALLOWED.has(i))).toEqual([]);
+    expect(backendImports(dirs).filter((i) => !ALLOWED.has(i))).toEqual([]);
+    expect(backendImports(dirs, nativeDir).filter((i) => !ALLOWED.has(i))).toEqual([]);
+    expect(backendImports(dirs, nativeDir)).toContain('packages/core/src/kernels/index.ts -> packages/core/src/kernels/native/index.js');
   });
 });

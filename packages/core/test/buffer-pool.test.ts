@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Generator, Tensor, allocateUninitialized, conv2d, defineFunction, getBackend, maxPool2d, randn, setNumThreads, tensor } from '@tapegrad/core';
+import { Generator, Tensor, allocateUninitialized, conv2d, defineFunction, getBackend, setBackend, maxPool2d, randn, setNumThreads, tensor } from '@tapegrad/core';
 import { bufferPoolOptions, bufferPoolStats, drainBufferPool, warmStockBytes } from '../src/buffer-pool.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
+
+// these tests are about the wasm backend (on Node the default is native where its addon built)
+setBackend('wasm');
 
 // The backward pass returns the buffers of gradients it has finished with to a pool, and large
 // kernel results reuse them. Every tensor here has at least 16,384 float32 elements (64 KiB),

@@ -9,8 +9,7 @@ import { IndexRangeError } from '../src/kernels/index-range-error.js';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { relaxedSimdSupported, streamRuntime, wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
-import { loadAddon } from '../../native/src/addon.js';
-import { makeNativeBackend } from '../../native/src/backend.js';
+import { makeNativeBackend, nativeAddon } from '../src/kernels/native/index.js';
 
 // Conformance: every kernel of the Backend interface on the wasm backend against the JS
 // reference, on random shapes, odd sizes (1, 3, 17, 1000), non-contiguous views (transposed,
@@ -21,11 +20,10 @@ import { makeNativeBackend } from '../../native/src/backend.js';
 // within 1e-5 relative (both accumulate in float64, in different orders); matrix products
 // and convolutions within 2e-6 * sqrt(K) * (|a||b| scale) as float32 accumulation order differs.
 
-// The native backend (@tapegrad/native) when its addon was built here; its conformance is
-// skipped, with the reason shown, when not. Made without registering it, so that the backends
-// core lists stay js and wasm.
-const nativeLoad = loadAddon();
-const backends: Backend[] = [wasmBackend, ...(nativeLoad.addon ? [makeNativeBackend(nativeLoad.addon)] : [])];
+// The native backend (the addon of @tapegrad/native) when it was built here, over the wasm
+// kernels as core makes it; its conformance is skipped, with the reason shown, when not.
+const nativeLoad = nativeAddon();
+const backends: Backend[] = [wasmBackend, ...(nativeLoad.addon ? [makeNativeBackend(nativeLoad.addon, wasmBackend, getNumThreads)] : [])];
 if (!nativeLoad.addon) describe('native backend', () => it.skip(`conformance skipped: the addon is unavailable (${nativeLoad.reason})`, () => {}));
 
 /** A deterministic normal(0, 1) float32 array. */
@@ -108,14 +106,15 @@ beforeAll(async () => {
   const rt = wasmRuntime();
   if (rt) await startThreads(rt);
 });
+const defaultBackend = nativeLoad.addon ? 'native' : 'wasm';
 afterAll(() => {
-  setBackend(wasmRuntime() ? 'wasm' : 'js');
+  setBackend(defaultBackend);
 });
 
 describe('wasm backend', () => {
-  it('is available here and is the default backend', () => {
+  it('is available here and is the default backend where the native addon is not', () => {
     expect(wasmRuntime()).not.toBeNull();
-    expect(getBackend()).toBe('wasm');
+    expect(getBackend()).toBe(defaultBackend);
     expect(getNumThreads()).toBe(2);
   });
   it('runs the build the vitest project asks for (plain-simd sets TAPEGRAD_RELAXED_SIMD=0)', ({ task }) => {
@@ -125,8 +124,8 @@ describe('wasm backend', () => {
   });
   it('setBackend names the backends there are when asked for another', () => {
     expect(() => setBackend('gpu')).toThrow(ValueError);
-    expect(() => setBackend('gpu')).toThrow('setBackend: unknown backend "gpu"; available: js, wasm');
-    expect(getBackend()).toBe('wasm');
+    expect(() => setBackend('gpu')).toThrow(`setBackend: unknown backend "gpu"; available: js, wasm${nativeLoad.addon ? ', native' : ''}`);
+    expect(getBackend()).toBe(defaultBackend);
   });
 });
 

@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  zeros, ones, full, onesLike, arange, linspace, eye, rand, randn, randint, randperm, tensor, Generator, conv2d, getBackend, fusedAdamUpdate, type Tensor,
+  zeros, ones, full, onesLike, arange, linspace, eye, rand, randn, randint, randperm, tensor, Generator, conv2d, getBackend, setBackend, fusedAdamUpdate, type Tensor,
 } from '@tapegrad/core';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
+
+// these tests are about the wasm backend (on Node the default is native where its addon built)
+setBackend('wasm');
 
 // Pinned memory: tensor data inside the WebAssembly kernels' memory, read and updated there
 // instead of being copied in and out. These tests check that kernels give the same results on

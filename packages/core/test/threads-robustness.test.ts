@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { setNumThreads, getNumThreads, ValueError, matmul, randn, Generator, getBackend, type Tensor } from '@tapegrad/core';
+import { setNumThreads, getNumThreads, ValueError, matmul, randn, Generator, getBackend, setBackend, type Tensor } from '@tapegrad/core';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { killWorkerForTests, poolRunning, startThreads, threadStats } from '../src/kernels/wasm/threads.js';
 import { WorkerError } from '../src/kernels/runtime-errors.js';
+
+// these tests are about the wasm backend (on Node the default is native where its addon built)
+setBackend('wasm');
 
 // The worker pool under misuse and failure: thread counts it must refuse, and workers that die.
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TapegradError, getBackend, matmul, ones, zeros } from '@tapegrad/core';
+import { TapegradError, getBackend, setBackend, matmul, ones, zeros } from '@tapegrad/core';
 import { WasmRuntime, kernelModule, wasmRuntime, MAX_PAGES } from '../src/kernels/wasm/module.js';
 import { OutOfMemoryError } from '../src/kernels/runtime-errors.js';
+
+// these tests are about the wasm backend (on Node the default is native where its addon built)
+setBackend('wasm');
 
 // When the WebAssembly kernels' memory cannot grow, the error names the op and the sizes.
 

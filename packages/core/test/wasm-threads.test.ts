@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeView as ndarray } from '../src/kernels/view.js'; // ndarray(data, shape, stride?, offset?)
-import { setNumThreads, getNumThreads, randn, conv2d, add, exp, getBackend, Generator } from '@tapegrad/core';
+import { setNumThreads, getNumThreads, randn, conv2d, add, exp, getBackend, setBackend, Generator } from '@tapegrad/core';
 import { wasmBackend } from '../src/kernels/wasm/index.js';
 import { jsBackend } from '../src/kernels/js/index.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads, threadStats } from '../src/kernels/wasm/threads.js';
+
+// these tests are about the wasm backend (on Node the default is native where its addon built)
+setBackend('wasm');
 
 /**
  * Runs `job` on 1, 2 and 3 threads and returns a copy of its result on each: the job must run

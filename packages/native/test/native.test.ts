@@ -3,17 +3,21 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, randn, registerBackend, setBackend, setNumThreads, where,
+  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, nativeStatus, randn, registerBackend, setBackend, setNumThreads, where,
   type DType, type Tensor, type View,
 } from '@tapegrad/core';
-import { nativeBackend, nativeStatus, useNative } from '../src/index.js';
-import { loadAddon } from '../src/addon.js';
-import { makeNativeBackend } from '../src/backend.js';
+import { loadAddon as loadAddonAny } from '../src/index.js';
+import { makeNativeBackend } from '../../core/src/kernels/native/backend.js';
+import type { AddonLoad } from '../../core/src/kernels/native/addon.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// The native backend as core registers it on Node (its default backend there when the addon
+// loaded), and the addon's loader (this package's only export).
+const ROOT = join(__dirname, '..'); // (this package is CommonJS; vitest defines __dirname)
+const initialBackend = getBackend();
 const status = nativeStatus();
+const nativeBackend = getRegisteredBackend('native') ?? null;
+const loadAddon = (...a: Parameters<typeof loadAddonAny>) => loadAddonAny(...a) as AddonLoad;
 const threadsBefore = getNumThreads();
 afterEach(() => setBackend('js'));
 afterAll(() => setNumThreads(threadsBefore));
@@ -71,6 +75,7 @@ describe('native backend status', () => {
       expect(['avx512', 'avx2', 'generic']).toContain(status.isa);
       expect(status.reason).toBeNull();
       expect(nativeBackend?.name).toBe('native');
+      expect(initialBackend).toBe('native');
     } else {
       expect(status.reason).toMatch(/./);
       expect(nativeBackend).toBeNull();
@@ -84,15 +89,14 @@ describe('native backend status', () => {
     expect(missing.reason).toContain('/nonexistent/tapegrad_native.node does not exist');
   });
 
-  it('imports without registering anything when the addon is unavailable, and useNative says why', async () => {
+  it('with TAPEGRAD_NATIVE=0 core registers no native backend, keeps the wasm default, and says why', async () => {
     vi.resetModules();
     vi.stubEnv('TAPEGRAD_NATIVE', '0');
     try {
       const core = await import('@tapegrad/core');
-      const fresh = await import('../src/index.js');
-      expect(fresh.nativeStatus()).toEqual({ available: false, isa: null, reason: 'TAPEGRAD_NATIVE=0 is set', path: null });
-      expect(fresh.nativeBackend).toBeNull();
-      expect(() => fresh.useNative()).toThrow('useNative: the native backend is unavailable: TAPEGRAD_NATIVE=0 is set');
+      expect(core.nativeStatus()).toEqual({ available: false, isa: null, reason: 'TAPEGRAD_NATIVE=0 is set', path: null });
+      expect(core.getRegisteredBackend('native')).toBeUndefined();
+      expect(core.getBackend()).toBe(core.getRegisteredBackend('wasm') ? 'wasm' : 'js');
       expect(() => core.setBackend('native')).toThrow(
         `setBackend: unknown backend "native" (the native addon is unavailable: TAPEGRAD_NATIVE=0 is set); available: ${core.getRegisteredBackend('wasm') ? 'js, wasm' : 'js'}`,
       );
@@ -114,8 +118,8 @@ describe('native backend status', () => {
       writeFileSync(join(dir, 'broken.node'), 'not an addon');
       vi.stubEnv('TAPEGRAD_NATIVE_ADDON', join(dir, 'broken.node'));
       const core = await import('@tapegrad/core');
-      const fresh = await import('../src/index.js');
-      expect(fresh.nativeBackend).toBeNull();
+      expect(core.getRegisteredBackend('native')).toBeUndefined();
+      expect(core.nativeStatus().reason).toContain(`could not load ${join(dir, 'broken.node')}: `);
       expect(() => core.setBackend('native')).toThrow(`setBackend: unknown backend "native" (the native addon is unavailable: could not load ${join(dir, 'broken.node')}: `);
       expect(core.getBackend()).not.toBe('native');
     } finally {
@@ -513,8 +517,8 @@ if (!be) {
       const calls: string[] = [];
       const spy = vi.spyOn(wasm!, 'avgPool2d').mockImplementation((...a) => (calls.push('avgPool2d'), jsBackend.avgPool2d(...a)));
       try {
-        // a backend over the spied wasm, made as the package makes its own
-        registerBackend(makeNativeBackend(loadAddon().addon!));
+        // a backend over the spied wasm, made as core makes its own
+        registerBackend(makeNativeBackend(loadAddon().addon!, wasm!, getNumThreads));
         setBackend('native');
         const y = avgPool2d(randn([2, 3, 8, 8]), 2);
         expect(y.shape).toEqual([2, 3, 4, 4]);
@@ -541,9 +545,10 @@ if (!be) {
     });
   });
 
-  describe('useNative', () => {
+  describe('setBackend', () => {
     it('selects the native backend', () => {
-      useNative();
+      setBackend('js');
+      setBackend('native');
       expect(getBackend()).toBe('native');
     });
   });

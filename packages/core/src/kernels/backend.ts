@@ -114,7 +114,7 @@ export interface Conv2dGeometry {
  * it returns: backward reuses the memory of gradients it has finished with.
  *
  * @example
- * getBackend(); // 'wasm' where WebAssembly SIMD is available, else 'js'
+ * getBackend(); // 'native' on Node where @tapegrad/native built, else 'wasm' where WebAssembly SIMD is available, else 'js'
  * setBackend('js'); // the TypeScript reference kernels
  * matmul(ones([2, 3]), ones([3, 2])).toArray(); // [[3, 3], [3, 3]]
  */

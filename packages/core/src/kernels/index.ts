@@ -3,9 +3,11 @@ import { ShapeError, ValueError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 
 export { jsBackend };
-// The registry of backends is the one place outside kernels/wasm/ that names the wasm backend
-// (packages/core/test/backend-isolation.test.ts checks): everything else reaches it through Backend.
+// The registry of backends is the one place outside kernels/wasm/ and kernels/native/ that names
+// those backends (packages/core/test/backend-isolation.test.ts checks): everything else reaches
+// them through Backend.
 import * as wasm from './wasm/index.js';
+import * as native from './native/index.js';
 
 export type { Backend, View, UnaryOp, BinaryOp, ReduceOp, Conv2dGeometry, AdamHyper, SgdHyper, FloatArray } from './backend.js';
 
@@ -15,8 +17,16 @@ if (wasm.wasmAvailable()) backends.set('wasm', wasm.wasmBackend);
 const unavailable = new Map<string, () => string>([
   ['wasm', () => (wasm.wasmUnavailableReason() ? `wasm is unavailable here: ${wasm.wasmUnavailableReason()}` : '')],
 ]);
-// The fastest available backend is the default: WebAssembly SIMD where the engine has it.
-let current: Backend = backends.get('wasm') ?? jsBackend;
+// The native addon (Node, where @tapegrad/native compiled it at install), over the wasm kernels
+// for what it lacks, else over the reference.
+const nativeBackend = native.nativeBackendOver(backends.get('wasm') ?? jsBackend, () => wasm.getNumThreads());
+if (nativeBackend) backends.set('native', nativeBackend);
+else unavailable.set('native', () => `the native addon is unavailable: ${native.nativeAddon().reason}`);
+// The fastest available backend is the default: native where it loaded, else WebAssembly SIMD
+// where the engine has it. The others are told they are not in use (the wasm backend then starts
+// no threads for warm buffers).
+let current: Backend = backends.get('native') ?? backends.get('wasm') ?? jsBackend;
+for (const b of backends.values()) if (b !== current) b.activate?.(false);
 current.activate?.(true);
 
 /** The backend the ops use now. @internal */
@@ -60,10 +70,12 @@ export function registerUnavailableBackend(name: string, reason: string): void {
 }
 
 /**
- * Chooses the kernels every op runs on: `'wasm'` (WebAssembly SIMD, the default where the
- * engine supports it), `'js'` (the pure TypeScript reference) or another registered backend.
+ * Chooses the kernels every op runs on: `'native'` (C++ kernels of @tapegrad/native; the default
+ * on Node where its install compiled them, see {@link nativeStatus}), `'wasm'` (WebAssembly SIMD,
+ * the default elsewhere where the engine supports it), `'js'` (the pure TypeScript reference) or
+ * another registered backend.
  *
- * @throws ValueError `setBackend: unknown backend "gpu"; available: js, wasm`
+ * @throws ValueError `setBackend: unknown backend "gpu"; available: js, wasm, native`
  * @example
  * setBackend('js'); // reference kernels, e.g. to compare results
  */
@@ -95,6 +107,42 @@ export function getRegisteredBackend(name: string): Backend | undefined {
 /** The registered backends, in registration order. @internal */
 export function registeredBackends(): Iterable<Backend> {
   return backends.values();
+}
+
+/**
+ * Whether the `native` backend is available, and if not, why (see {@link nativeStatus}).
+ *
+ * @example
+ * const s: NativeStatus = nativeStatus();
+ * s.available ? s.isa : s.reason; // 'avx512' on an AVX-512 machine where the addon was built
+ */
+export interface NativeStatus {
+  /** True when the addon loaded and `'native'` is registered. */
+  available: boolean;
+  /** The instruction set of its kernels: `'avx512'`, `'avx2'` or `'generic'`; null when unavailable. */
+  isa: string | null;
+  /** Why the addon is unavailable; null when it is available. */
+  reason: string | null;
+  /** The `.node` file loaded or looked for; null when loading was not attempted. */
+  path: string | null;
+}
+
+/**
+ * Which native kernels run, or why none do, like PyTorch's `torch.backends.mkldnn.is_available()`.
+ * On Node, core loads the addon of `@tapegrad/native` (its optional dependency, compiled from
+ * source by node-gyp when it is installed) and then runs on the `'native'` backend by default.
+ * `isa` is the instruction set chosen by CPUID (`TAPEGRAD_NATIVE_ISA=avx2|generic` forces a lower
+ * one); `reason` says why it is unavailable: not Node, `TAPEGRAD_NATIVE=0` in the environment,
+ * the package not installed, the install's build error, or the loader's error.
+ *
+ * @example
+ * nativeStatus().available; // true where the install compiled the addon
+ * nativeStatus().reason; // null then
+ */
+export function nativeStatus(): NativeStatus {
+  const load = native.nativeAddon();
+  if (load.addon && backends.has('native')) return { available: true, isa: load.addon.isa(), reason: null, path: load.path };
+  return { available: false, isa: null, reason: load.reason ?? 'not registered', path: load.path };
 }
 
 /**

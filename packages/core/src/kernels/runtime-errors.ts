@@ -34,7 +34,8 @@ abstract class KernelRuntimeError extends TapegradError {
  * limit (2 GiB), or the engine refused to grow it. Like PyTorch's `torch.OutOfMemoryError`.
  *
  * @example
- * // a [30000, 30000] float32 result is 3.6 GB
+ * // a [30000, 30000] float32 result is 3.6 GB, past the wasm kernels' 2 GiB
+ * setBackend('wasm');
  * let caught: unknown;
  * try { matmul(zeros([1, 1]).expand([30000, 1]), zeros([1, 1]).expand([1, 30000])); } catch (e) { caught = e; }
  * (caught as TapegradError).name; // 'OutOfMemoryError'

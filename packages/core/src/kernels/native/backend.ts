@@ -1,12 +1,17 @@
-import { allocate, allocateUninitialized, getNumThreads, getRegisteredBackend, jsBackend, type AdamHyper, type Backend, type SgdHyper, type BinaryOp, type Conv2dGeometry, type DType, type ReduceOp, type UnaryOp, type View } from '@tapegrad/core';
+import { allocate, allocateUninitialized, type DType } from '../../dtype.js';
+import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, ReduceOp, SgdHyper, UnaryOp, View } from '../backend.js';
+import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 
-// The native kernels. Each reads and writes the tensors' own typed arrays (the addon gets their
-// memory from N-API: no staging copy) and hands what it does not handle to a base backend: the
-// wasm backend where it is available (faster than the reference for pooling, softmax, layer
-// norm, ...), else core's js reference. What it hands over: other dtypes (int32, bool, mixed),
-// other ops, and for the element-wise maps and sums, layouts the native loops do not take
-// (documented on each kernel).
+// The native kernels (the C++ addon of @tapegrad/native). Each reads and writes the tensors' own
+// typed arrays (the addon gets their memory from N-API: no staging copy) and hands what it does
+// not handle to a base backend: the wasm backend where it is available (faster than the
+// reference for pooling, softmax, layer norm, ...), else the js reference. What it hands over:
+// other dtypes (int32, bool, mixed), other ops, and for the element-wise maps and sums, layouts
+// the native loops do not take (documented on each kernel).
+
+/** The thread count every call passes to the addon (core's `getNumThreads`, set by the registry). */
+let getNumThreads: () => number = () => 1;
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -193,8 +198,9 @@ function sameFloat(...vs: View[]): boolean {
 }
 
 /**
- * The native backend over a loaded addon: the kernels of `base` (the wasm backend where it is
- * registered, else core's js reference; tests pass another), with these replaced:
+ * The native backend over a loaded addon: the kernels of `base` (the registry passes the wasm
+ * backend where it is available, else the js reference; tests pass another), on `threads()`
+ * threads (the registry passes `getNumThreads`), with these replaced:
  * - `matmul` for float32 and float64 (both operands of the output's type), any strides (all
  *   transpose layouts, broadcast batches), batched: the packed, register-tiled GEMM on the
  *   addon's thread pool;
@@ -215,7 +221,8 @@ function sameFloat(...vs: View[]): boolean {
  *   rounded, so the same bits as the js kernels, split across the thread pool.
  * @internal
  */
-export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBackend('wasm') ?? jsBackend): Backend {
+export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threads: () => number = getNumThreads): Backend {
+  getNumThreads = threads;
   // the base's kernels only: its memory hooks (wasm's pinned arrays, its worker pool's warm
   // buffers) belong to it being the current backend
   const { allocPinned: _p, isPinned: _i, activate: _a, ...kernels } = base;

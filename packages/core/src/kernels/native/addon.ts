@@ -1,0 +1,53 @@
+import type { FloatArray } from '../backend.js';
+
+/** The functions of the compiled addon (packages/native/csrc/addon.cc documents their parameter blocks). @internal */
+export interface Addon {
+  isa(): string;
+  gemm(a: FloatArray, b: FloatArray, c: FloatArray, params: Float64Array): void;
+  binary(op: number, a: FloatArray, b: FloatArray, out: FloatArray, params: Float64Array): void;
+  unary(op: number, x: FloatArray, out: FloatArray, params: Float64Array): void;
+  sum(x: FloatArray, out: FloatArray, params: Float64Array): void;
+  maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
+  scatterAddRows(out: FloatArray, index: Int32Array, src: FloatArray, params: Float64Array): void;
+  sumDims(x: FloatArray, out: FloatArray, params: Float64Array): void;
+  adam(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, params: Float64Array): void;
+  sgd(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, params: Float64Array): void;
+  conv(kind: 0 | 1 | 2, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, params: Float64Array): void;
+}
+
+/** The addon, or why there is none; `path` is the `.node` file loaded or looked for. @internal */
+export type AddonLoad = { addon: Addon; path: string; reason: null } | { addon: null; path: string | null; reason: string };
+
+type Require = (id: string) => unknown;
+
+/** Node's `require`, relative to this module; null outside Node (or before Node 20.16, which lacks `process.getBuiltinModule`). */
+function nodeRequire(): Require | null {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (n: string) => unknown } }).process;
+  if (!proc?.versions?.node || typeof proc.getBuiltinModule !== 'function') return null;
+  const mod = proc.getBuiltinModule('node:module') as { createRequire(url: string): Require } | undefined;
+  return mod ? mod.createRequire(import.meta.url) : null;
+}
+
+/**
+ * Loads the native addon through @tapegrad/native (an optional dependency of core whose install
+ * compiles it; its `loadAddon` finds the `.node` file or says why there is none), or says why it
+ * cannot: not on Node, `TAPEGRAD_NATIVE=0`, the package not installed, or its own reason.
+ * @internal
+ */
+export function loadNativeAddon(): AddonLoad {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  if (proc?.env?.TAPEGRAD_NATIVE === '0') return { addon: null, path: null, reason: 'TAPEGRAD_NATIVE=0 is set' };
+  const require = nodeRequire();
+  if (require === null) return { addon: null, path: null, reason: 'not running on Node 20.16 or later' };
+  let pkg: { loadAddon(): AddonLoad };
+  try {
+    pkg = require('@tapegrad/native') as typeof pkg;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+      return { addon: null, path: null, reason: '@tapegrad/native is not installed (an optional dependency of @tapegrad/core: its install compiles the addon)' };
+    }
+    return { addon: null, path: null, reason: `could not load @tapegrad/native: ${(e as Error).message}` };
+  }
+  return pkg.loadAddon();
+}

@@ -66,19 +66,15 @@ function measure(backend: string, f: Figure): number | undefined {
     const b = randn([8], { requiresGrad: true });
     return timeUs(() => a.add(b), 2000);
   }
-  if (f.id === 'mlp') {
-    const model = mlp();
-    return trainRate(model, new Adam(model.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 128, 'class', [784], backend);
-  }
-  if (f.id === 'sigmoid') {
-    const model = new Sequential(new Linear(784, 100), new Sigmoid(), new Linear(100, 10), new Sigmoid());
-    return trainRate(model, new SGD(model.parameters(), { lr: 0.1 }), new MSELoss(), 1000, 'onehot', [784], backend);
+  if (f.id === 'mlp' || f.id === 'sigmoid' || f.id === 'convnet') {
+    const { step, samples } = trainingStep(f.id);
+    return (samples * 1000) / timeMs(step, { warmup: 2, minReps: 5, budgetMs: backend === 'js' ? 4000 : 3000 });
   }
   // the reference kernels take seconds per step of this model: wasm only
-  if (f.id === 'char-gpt') return backend === 'js' ? undefined : charGptRate();
-  if (f.id === 'convnet') {
-    const model = convnet();
-    return trainRate(model, new Adam(model.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 64, 'class', [1, 28, 28], backend);
+  if (f.id === 'char-gpt') {
+    if (backend === 'js') return undefined;
+    const { step, samples } = trainingStep(f.id);
+    return (samples * 1000) / timeMs(step, { warmup: 3, minReps: 5, budgetMs: 6000 });
   }
   return undefined;
 }
@@ -117,19 +113,34 @@ function convnet() {
   );
 }
 
-interface Model {
-  call(x: Tensor): Tensor;
-}
-interface Opt {
-  zeroGrad(): void;
-  step(): void;
-}
-interface Loss {
-  call(a: Tensor, b: Tensor): Tensor;
-}
+/** The training models the bench times (their steps on one fixed batch). */
+export type TrainingModel = 'mlp' | 'sigmoid' | 'convnet' | 'char-gpt';
 
-/** Training samples per second on synthetic data (one fixed random batch). */
-function trainRate(model: Model, opt: Opt, loss: Loss, batch: number, target: 'class' | 'onehot', inShape: number[], backend: string): number {
+/**
+ * One training step of a bench model on one fixed synthetic batch (forward, loss, backward,
+ * optimizer step; char-gpt also clips the gradient norm as the example trains), and the samples
+ * (tokens for char-gpt) it processes. torch_bench.py times the same steps.
+ */
+export function trainingStep(id: TrainingModel): { step: () => void; samples: number } {
+  if (id === 'char-gpt') {
+    const { vocabSize, nLayer, nHead, nEmbd, blockSize, batch, lr, weightDecay } = CHAR_GPT;
+    const model = new GPT({ vocabSize, nLayer, nHead, nEmbd, blockSize });
+    const opt = new AdamW(model.paramGroups(weightDecay), { lr, betas: [0.9, 0.99] });
+    const x = randint(0, vocabSize, [batch, blockSize]);
+    const y = randint(0, vocabSize, [batch, blockSize]);
+    const step = () => {
+      opt.zeroGrad();
+      model.loss(x, y).backward();
+      clipGradNorm_(model.parameters(), 1);
+      opt.step();
+    };
+    return { step, samples: batch * blockSize };
+  }
+  const [model, opt, loss, batch, target, inShape] =
+    id === 'mlp' ? ((m) => [m, new Adam(m.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 128, 'class', [784]] as const)(mlp())
+    : id === 'sigmoid' ? ((m) => [m, new SGD(m.parameters(), { lr: 0.1 }), new MSELoss(), 1000, 'onehot', [784]] as const)(
+      new Sequential(new Linear(784, 100), new Sigmoid(), new Linear(100, 10), new Sigmoid()))
+    : ((m) => [m, new Adam(m.parameters(), { lr: 1e-3 }), new CrossEntropyLoss(), 64, 'class', [1, 28, 28]] as const)(convnet());
   const x = rand([batch, ...inShape]);
   const labels = randint(0, 10, [batch]);
   const y = target === 'class' ? labels : rand([batch, 10]);
@@ -139,29 +150,7 @@ function trainRate(model: Model, opt: Opt, loss: Loss, batch: number, target: 'c
     l.backward();
     opt.step();
   };
-  const ms = timeMs(step, { warmup: 2, minReps: 5, budgetMs: backend === 'js' ? 4000 : 3000 });
-  return (batch * 1000) / ms;
-}
-
-/**
- * Training tokens per second of the char-gpt example's model (examples/src/gpt-model.ts) on one
- * fixed batch of random characters: forward, cross-entropy, backward, clipGradNorm_(1), AdamW
- * step (weight decay on the matrices), as the example trains; torch_bench.py times the same.
- */
-function charGptRate(): number {
-  const { vocabSize, nLayer, nHead, nEmbd, blockSize, batch, lr, weightDecay } = CHAR_GPT;
-  const model = new GPT({ vocabSize, nLayer, nHead, nEmbd, blockSize });
-  const opt = new AdamW(model.paramGroups(weightDecay), { lr, betas: [0.9, 0.99] });
-  const x = randint(0, vocabSize, [batch, blockSize]);
-  const y = randint(0, vocabSize, [batch, blockSize]);
-  const step = () => {
-    opt.zeroGrad();
-    model.loss(x, y).backward();
-    clipGradNorm_(model.parameters(), 1);
-    opt.step();
-  };
-  const ms = timeMs(step, { warmup: 3, minReps: 5, budgetMs: 6000 });
-  return (batch * blockSize * 1000) / ms;
+  return { step, samples: batch };
 }
 
 /** Threads the wasm kernels use. */

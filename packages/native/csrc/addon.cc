@@ -16,6 +16,7 @@
 #include "conv.h"
 #include "kernels.h"
 #include "optim.h"
+#include "rows.h"
 
 namespace {
 
@@ -735,5 +736,6 @@ NAPI_MODULE_INIT() {
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
     napi_set_named_property(env, exports, f.name, v);
   }
+  tg_register_rows(env, exports, isa.unaryF32);
   return exports;
 }

@@ -507,9 +507,9 @@ if (!be) {
 
   describe('what native lacks runs on the wasm backend', () => {
     const wasm = getRegisteredBackend('wasm');
-    it.runIf(wasm)('a kernel native lacks (avgPool2d, softmax) is the wasm kernel, and runs there when native is current', () => {
+    it.runIf(wasm)('a kernel native lacks (avgPool2d, resample) is the wasm kernel, and runs there when native is current', () => {
       expect(be.avgPool2d).toBe(wasm!.avgPool2d);
-      expect(be.softmax).toBe(wasm!.softmax);
+      expect(be.resample).toBe(wasm!.resample);
       expect(be.avgPool2d).not.toBe(jsBackend.avgPool2d);
       // the wasm backend's memory hooks stay its own: native reads and writes plain arrays
       expect(be.allocPinned).toBeUndefined();
@@ -550,6 +550,77 @@ if (!be) {
       setBackend('js');
       setBackend('native');
       expect(getBackend()).toBe('native');
+    });
+  });
+}
+
+// softmax / log-softmax and layer norm with their gradients (csrc/rows.cc), float32
+if (nativeBackend) {
+  describe('native row kernels', () => {
+    /** A native backend whose base refuses these kernels: a call that reaches the base fails. */
+    const refusing = () => {
+      const no = (name: string) => () => {
+        throw new Error(`${name} ran on the base`);
+      };
+      const base = { ...jsBackend, name: 'refusing', softmax: no('softmax'), softmaxBackward: no('softmaxBackward'), layerNorm: no('layerNorm'),
+        layerNormBackward: no('layerNormBackward'), layerNormBackwardWeight: no('layerNormBackwardWeight') };
+      return makeNativeBackend(loadAddon().addon!, base, getNumThreads);
+    };
+
+    it('run natively on float32 lines and rows, and give the reference within float32 rounding', () => {
+      const nb = refusing();
+      const x = view([37, 130], 'float32');
+      for (const log of [false, true]) {
+        const y = nb.softmax(x, 1, log);
+        expect(values(y)).toBeAllClose(values(jsBackend.softmax(x, 1, log)), { rtol: 1e-5, atol: 1e-6 });
+        const g = view([37, 130], 'float32', 'offset');
+        expect(values(nb.softmaxBackward(g, y, 1, log))).toBeAllClose(values(jsBackend.softmaxBackward(g, y, 1, log)), { rtol: 1e-5, atol: 1e-5 });
+      }
+      const w = view([130], 'float32'), b = view([130], 'float32', 'offset');
+      const got = nb.layerNorm(x, 1, w, b, 1e-5), want = jsBackend.layerNorm(x, 1, w, b, 1e-5);
+      expect(values(got.out)).toBeAllClose(values(want.out), { rtol: 1e-5, atol: 2e-5 });
+      const g = view([37, 130], 'float32', 'transposed');
+      expect(values(nb.layerNormBackward(g, x, got.mean, got.rstd, w, 1))).toBeAllClose(values(jsBackend.layerNormBackward(g, x, want.mean, want.rstd, w, 1)), { rtol: 1e-4, atol: 2e-5 });
+      expect(values(nb.layerNormBackwardWeight(g, x, got.mean, got.rstd, 1))).toBeAllClose(values(jsBackend.layerNormBackwardWeight(g, x, want.mean, want.rstd, 1)), { rtol: 1e-4, atol: 1e-4 });
+    });
+
+    it('hand float64, a line along another dim and tiny inputs to the base', () => {
+      const nb = refusing();
+      expect(() => nb.softmax(view([37, 130], 'float64'), 1, false)).toThrow('softmax ran on the base');
+      expect(() => nb.softmax(view([37, 130], 'float32'), 0, false)).toThrow('softmax ran on the base');
+      expect(() => nb.layerNorm(view([3, 5], 'float32'), 1, null, null, 1e-5)).toThrow('layerNorm ran on the base');
+    });
+
+    it('give the reference NaN, infinities and zeros for special lines', () => {
+      const nb = refusing();
+      const rows = [[-Infinity, -Infinity, -Infinity], [1, NaN, 2], [Infinity, 1, 2], [1000, -1000, 0], [-Infinity, 0, 1], [Infinity, Infinity, 0], [NaN, Infinity, -Infinity]];
+      const n = 131;
+      const x: View = { data: new Float32Array(rows.length * n).map((_, i) => rows[Math.floor(i / n)]![i % n % 3]!), shape: [rows.length, n], stride: [n, 1], offset: 0, size: rows.length * n };
+      for (const log of [false, true]) {
+        const got = values(nb.softmax(x, 1, log)), want = values(jsBackend.softmax(x, 1, log));
+        expect(got.map((v) => Number.isNaN(v))).toEqual(want.map((v) => Number.isNaN(v)));
+        expect(got.map((v) => (Number.isNaN(v) ? 0 : v))).toBeAllClose(want.map((v) => (Number.isNaN(v) ? 0 : v)), { rtol: 1e-5, atol: 1e-6 });
+      }
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = view([300, 131], 'float32');
+      const run = () => {
+        const r = nativeBackend.layerNorm(x, 1, null, null, 1e-5);
+        return [nativeBackend.softmax(x, 1, false), nativeBackend.softmax(x, 1, true), nativeBackend.softmaxBackward(x, r.out, 1, true), r.out,
+          nativeBackend.layerNormBackward(x, x, r.mean, r.rstd, null, 1), nativeBackend.layerNormBackwardWeight(x, x, r.mean, r.rstd, 1)].map(values);
+      };
+      const before = getNumThreads();
+      try {
+        setNumThreads(1);
+        const one = run();
+        for (const t of [2, 3]) {
+          setNumThreads(t);
+          expect(run()).toEqual(one);
+        }
+      } finally {
+        setNumThreads(before);
+      }
     });
   });
 }

@@ -13,6 +13,11 @@ export interface Addon {
   adam(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, params: Float64Array): void;
   sgd(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, params: Float64Array): void;
   conv(kind: 0 | 1 | 2, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, params: Float64Array): void;
+  softmax(x: Float32Array, y: Float32Array, params: Float64Array): void;
+  softmaxBackward(g: Float32Array, y: Float32Array, out: Float32Array, params: Float64Array): void;
+  layerNorm(x: Float32Array, w: Float32Array | null, b: Float32Array | null, y: Float32Array, mean: Float32Array, rstd: Float32Array, params: Float64Array): void;
+  layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array | null, out: Float32Array, params: Float64Array): void;
+  layerNormBackwardWeight(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, out: Float32Array, params: Float64Array): void;
 }
 
 /** The addon, or why there is none; `path` is the `.node` file loaded or looked for. @internal */

@@ -191,6 +191,34 @@ function sumDims(addon: Addon, base: Backend, x: View, dims: readonly number[], 
   return out;
 }
 
+/** The elements of a float32 view as one contiguous Float32Array from index 0 (a copy unless it already is one). */
+function packed32(v: View): Float32Array {
+  return packed(v) as Float32Array;
+}
+
+/** True when every view holds float32. */
+function allF32(...vs: View[]): boolean {
+  return vs.every((v) => v.data instanceof Float32Array);
+}
+
+/** Lines of `shape` along `dim` when it is the last dim of size > 1 (or the last dim): [lines, len], else null. */
+function lastLines(shape: readonly number[], dim: number): [number, number] | null {
+  for (let d = dim + 1; d < shape.length; d++) if (shape[d] !== 1) return null;
+  const len = shape[dim]!;
+  let lines = 1;
+  for (let d = 0; d < dim; d++) lines *= shape[d]!;
+  return [lines, len];
+}
+
+/** Elements per row of layer norm over the last `k` dims, and the rows. */
+function normRows(shape: readonly number[], k: number): [number, number] {
+  let n = 1;
+  for (let d = shape.length - k; d < shape.length; d++) n *= shape[d]!;
+  let size = 1;
+  for (const s of shape) size *= s;
+  return [n === 0 ? 0 : size / n, n];
+}
+
 /** True when every view holds float32, or every one float64 (the conv kernels take one type). */
 function sameFloat(...vs: View[]): boolean {
   const C = vs[0]!.data.constructor;
@@ -364,6 +392,56 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       params[2] = L;
       params[3] = getNumThreads();
       addon.scatterAddRows(out.data as FloatArray, (index.data as Int32Array).subarray(index.offset), (src.data as FloatArray).subarray(src.offset), params);
+      return out;
+    },
+
+    softmax(x: View, dim: number, log: boolean): View {
+      const lines = lastLines(x.shape, dim);
+      if (!lines || !allF32(x) || x.size < MIN_NATIVE) return base.softmax(x, dim, log);
+      const out = fresh('float32', x.shape);
+      params.set([lines[0], lines[1], log ? 1 : 0, getNumThreads()]);
+      addon.softmax(packed32(x), out.data as Float32Array, params);
+      return out;
+    },
+
+    softmaxBackward(g: View, y: View, dim: number, log: boolean): View {
+      const lines = lastLines(g.shape, dim);
+      if (!lines || !allF32(g, y) || g.size < MIN_NATIVE) return base.softmaxBackward(g, y, dim, log);
+      const out = fresh('float32', g.shape);
+      params.set([lines[0], lines[1], log ? 1 : 0, getNumThreads()]);
+      addon.softmaxBackward(packed32(g), packed32(y), out.data as Float32Array, params);
+      return out;
+    },
+
+    layerNorm(x: View, k: number, weight: View | null, bias: View | null, eps: number): { out: View; mean: View; rstd: View } {
+      const [rows, n] = normRows(x.shape, k);
+      if (n === 0 || rows === 0 || x.size < MIN_NATIVE || !allF32(x, ...(weight ? [weight] : []), ...(bias ? [bias] : []))) {
+        return base.layerNorm(x, k, weight, bias, eps);
+      }
+      const stats = x.shape.map((d, i) => (i >= x.shape.length - k ? 1 : d));
+      const out = fresh('float32', x.shape), mean = fresh('float32', stats), rstd = fresh('float32', stats);
+      params.set([rows, n, eps, getNumThreads()]);
+      addon.layerNorm(packed32(x), weight ? packed32(weight) : null, bias ? packed32(bias) : null, out.data as Float32Array, mean.data as Float32Array, rstd.data as Float32Array, params);
+      return { out, mean, rstd };
+    },
+
+    layerNormBackward(g: View, x: View, mean: View, rstd: View, weight: View | null, k: number): View {
+      const [rows, n] = normRows(x.shape, k);
+      if (n === 0 || rows === 0 || x.size < MIN_NATIVE || !allF32(g, x, mean, rstd, ...(weight ? [weight] : []))) {
+        return base.layerNormBackward(g, x, mean, rstd, weight, k);
+      }
+      const out = fresh('float32', x.shape);
+      params.set([rows, n, getNumThreads()]);
+      addon.layerNormBackward(packed32(g), packed32(x), packed32(mean), packed32(rstd), weight ? packed32(weight) : null, out.data as Float32Array, params);
+      return out;
+    },
+
+    layerNormBackwardWeight(g: View, x: View, mean: View, rstd: View, k: number): View {
+      const [rows, n] = normRows(x.shape, k);
+      if (n === 0 || rows === 0 || x.size < MIN_NATIVE || !allF32(g, x, mean, rstd)) return base.layerNormBackwardWeight(g, x, mean, rstd, k);
+      const out = fresh('float32', x.shape.slice(x.shape.length - k));
+      params.set([rows, n, getNumThreads()]);
+      addon.layerNormBackwardWeight(packed32(g), packed32(x), packed32(mean), packed32(rstd), out.data as Float32Array, params);
       return out;
     },
 

@@ -321,9 +321,17 @@ bool params(napi_env env, napi_value v, const double** p, size_t need) {
   return true;
 }
 
-template <int N> bool argv(napi_env env, napi_callback_info info, napi_value (&a)[N]) {
+/**
+ * Reads a call's arguments: N - 1 Float32Arrays (`kinds[i]` 'o': may be null or undefined, then
+ * its data is null) and a last Float64Array parameter block of at least `need` numbers.
+ */
+template <int N> bool readArgs(napi_env env, napi_callback_info info, const char* kinds, F32 (&arr)[N - 1], const double** p, size_t need) {
+  napi_value a[N];
   size_t argc = N;
-  return napi_get_cb_info(env, info, &argc, a, nullptr, nullptr) == napi_ok && argc == N;
+  if (napi_get_cb_info(env, info, &argc, a, nullptr, nullptr) != napi_ok || argc != N) return false;
+  for (int i = 0; i < N - 1; i++)
+    if (!f32(env, a[i], &arr[i], kinds[i] == 'o')) return false;
+  return params(env, a[N - 1], p, need);
 }
 
 napi_value fail(napi_env env, const char* msg) {
@@ -331,86 +339,74 @@ napi_value fail(napi_env env, const char* msg) {
   return nullptr;
 }
 
-/** True when `a` holds at least `n` elements: every kernel checks its arrays before touching them. */
-bool holds(const F32& a, int64_t n) { return a.data != nullptr && (int64_t)a.length >= n; }
+/** True when `a` is absent (optional) or holds at least `n` elements: every kernel checks its arrays before touching them. */
+bool holds(const F32& a, int64_t n, bool optional = false) { return a.data == nullptr ? optional : (int64_t)a.length >= n; }
 
 // softmax(x, y, params): params = lines, len, log, threads; x and y contiguous Float32Arrays
 napi_value Softmax(napi_env env, napi_callback_info info) {
-  napi_value a[3];
-  F32 x, y;
+  F32 v[2];
   const double* p;
-  if (!argv(env, info, a) || !f32(env, a[0], &x, false) || !f32(env, a[1], &y, false) || !params(env, a[2], &p, 4))
-    return fail(env, "softmax: expected (x: Float32Array, y: Float32Array, params)");
+  if (!readArgs<3>(env, info, "rr", v, &p, 4)) return fail(env, "softmax: expected (x: Float32Array, y: Float32Array, params)");
   const int64_t lines = (int64_t)p[0], len = (int64_t)p[1];
-  if (lines < 0 || len < 0 || !holds(x, lines * len) || !holds(y, lines * len)) return fail(env, "softmax: arrays shorter than lines * len");
+  if (lines < 0 || len < 0 || !holds(v[0], lines * len) || !holds(v[1], lines * len)) return fail(env, "softmax: arrays shorter than lines * len");
   if (lines * len == 0) return nullptr;
-  SoftmaxJob j{x.data, y.data, lines, len, rowsPerTask(len), p[2] != 0};
+  SoftmaxJob j{v[0].data, v[1].data, lines, len, rowsPerTask(len), p[2] != 0};
   tg_parallel(tasksFor(lines, j.perTask), (int)p[3], SoftmaxJob::task, &j);
   return nullptr;
 }
 
 // softmaxBackward(g, y, out, params): params = lines, len, log, threads
 napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
-  napi_value a[4];
-  F32 g, y, o;
+  F32 v[3];
   const double* p;
-  if (!argv(env, info, a) || !f32(env, a[0], &g, false) || !f32(env, a[1], &y, false) || !f32(env, a[2], &o, false) || !params(env, a[3], &p, 4))
-    return fail(env, "softmaxBackward: expected (g, y, out: Float32Array, params)");
+  if (!readArgs<4>(env, info, "rrr", v, &p, 4)) return fail(env, "softmaxBackward: expected (g, y, out: Float32Array, params)");
   const int64_t lines = (int64_t)p[0], len = (int64_t)p[1];
-  if (lines < 0 || len < 0 || !holds(g, lines * len) || !holds(y, lines * len) || !holds(o, lines * len))
+  if (lines < 0 || len < 0 || !holds(v[0], lines * len) || !holds(v[1], lines * len) || !holds(v[2], lines * len))
     return fail(env, "softmaxBackward: arrays shorter than lines * len");
   if (lines * len == 0) return nullptr;
-  SoftmaxBackJob j{g.data, y.data, o.data, lines, len, rowsPerTask(len), p[2] != 0};
+  SoftmaxBackJob j{v[0].data, v[1].data, v[2].data, lines, len, rowsPerTask(len), p[2] != 0};
   tg_parallel(tasksFor(lines, j.perTask), (int)p[3], SoftmaxBackJob::task, &j);
   return nullptr;
 }
 
 // layerNorm(x, w | null, b | null, y, mean, rstd, params): params = rows, n, eps, threads
 napi_value LayerNorm(napi_env env, napi_callback_info info) {
-  napi_value a[7];
-  F32 x, w, b, y, m, r;
+  F32 v[6];  // x, w, b, y, mean, rstd
   const double* p;
-  if (!argv(env, info, a) || !f32(env, a[0], &x, false) || !f32(env, a[1], &w, true) || !f32(env, a[2], &b, true) || !f32(env, a[3], &y, false) ||
-      !f32(env, a[4], &m, false) || !f32(env, a[5], &r, false) || !params(env, a[6], &p, 4))
-    return fail(env, "layerNorm: expected (x, weight | null, bias | null, out, mean, rstd: Float32Array, params)");
+  if (!readArgs<7>(env, info, "roorrr", v, &p, 4)) return fail(env, "layerNorm: expected (x, weight | null, bias | null, out, mean, rstd: Float32Array, params)");
   const int64_t rows = (int64_t)p[0], n = (int64_t)p[1];
-  if (rows < 0 || n <= 0 || !holds(x, rows * n) || !holds(y, rows * n) || !holds(m, rows) || !holds(r, rows) || (w.data && !holds(w, n)) ||
-      (b.data && !holds(b, n)))
-    return fail(env, "layerNorm: arrays shorter than the rows and n given");
-  LayerNormJob j{x.data, w.data, b.data, y.data, m.data, r.data, rows, n, rowsPerTask(n), p[2]};
+  const int64_t want[6] = {rows * n, n, n, rows * n, rows, rows};
+  for (int i = 0; i < 6; i++)
+    if (rows < 0 || n <= 0 || !holds(v[i], want[i], i == 1 || i == 2)) return fail(env, "layerNorm: arrays shorter than the rows and n given");
+  LayerNormJob j{v[0].data, v[1].data, v[2].data, v[3].data, v[4].data, v[5].data, rows, n, rowsPerTask(n), p[2]};
   tg_parallel(tasksFor(rows, j.perTask), (int)p[3], LayerNormJob::task, &j);
   return nullptr;
 }
 
 // layerNormBackward(g, x, mean, rstd, w | null, out, params): params = rows, n, threads
 napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
-  napi_value a[7];
-  F32 g, x, m, r, w, o;
+  F32 v[6];  // g, x, mean, rstd, w, out
   const double* p;
-  if (!argv(env, info, a) || !f32(env, a[0], &g, false) || !f32(env, a[1], &x, false) || !f32(env, a[2], &m, false) || !f32(env, a[3], &r, false) ||
-      !f32(env, a[4], &w, true) || !f32(env, a[5], &o, false) || !params(env, a[6], &p, 3))
-    return fail(env, "layerNormBackward: expected (g, x, mean, rstd, weight | null, out: Float32Array, params)");
+  if (!readArgs<7>(env, info, "rrrror", v, &p, 3)) return fail(env, "layerNormBackward: expected (g, x, mean, rstd, weight | null, out: Float32Array, params)");
   const int64_t rows = (int64_t)p[0], n = (int64_t)p[1];
-  if (rows < 0 || n <= 0 || !holds(g, rows * n) || !holds(x, rows * n) || !holds(o, rows * n) || !holds(m, rows) || !holds(r, rows) ||
-      (w.data && !holds(w, n)))
-    return fail(env, "layerNormBackward: arrays shorter than the rows and n given");
-  LayerNormBackJob j{g.data, x.data, m.data, r.data, w.data, o.data, rows, n, rowsPerTask(n)};
+  const int64_t want[6] = {rows * n, rows * n, rows, rows, n, rows * n};
+  for (int i = 0; i < 6; i++)
+    if (rows < 0 || n <= 0 || !holds(v[i], want[i], i == 4)) return fail(env, "layerNormBackward: arrays shorter than the rows and n given");
+  LayerNormBackJob j{v[0].data, v[1].data, v[2].data, v[3].data, v[4].data, v[5].data, rows, n, rowsPerTask(n)};
   tg_parallel(tasksFor(rows, j.perTask), (int)p[2], LayerNormBackJob::task, &j);
   return nullptr;
 }
 
 // layerNormBackwardWeight(g, x, mean, rstd, out, params): params = rows, n, threads
 napi_value LayerNormBackwardWeight(napi_env env, napi_callback_info info) {
-  napi_value a[6];
-  F32 g, x, m, r, o;
+  F32 v[5];  // g, x, mean, rstd, out
   const double* p;
-  if (!argv(env, info, a) || !f32(env, a[0], &g, false) || !f32(env, a[1], &x, false) || !f32(env, a[2], &m, false) || !f32(env, a[3], &r, false) ||
-      !f32(env, a[4], &o, false) || !params(env, a[5], &p, 3))
-    return fail(env, "layerNormBackwardWeight: expected (g, x, mean, rstd, out: Float32Array, params)");
+  if (!readArgs<6>(env, info, "rrrrr", v, &p, 3)) return fail(env, "layerNormBackwardWeight: expected (g, x, mean, rstd, out: Float32Array, params)");
   const int64_t rows = (int64_t)p[0], n = (int64_t)p[1];
-  if (rows < 0 || n <= 0 || !holds(g, rows * n) || !holds(x, rows * n) || !holds(m, rows) || !holds(r, rows) || !holds(o, n))
-    return fail(env, "layerNormBackwardWeight: arrays shorter than the rows and n given");
-  LayerNormWeightJob j{g.data, x.data, m.data, r.data, o.data, rows, n};
+  const int64_t want[5] = {rows * n, rows * n, rows, rows, n};
+  for (int i = 0; i < 5; i++)
+    if (rows < 0 || n <= 0 || !holds(v[i], want[i])) return fail(env, "layerNormBackwardWeight: arrays shorter than the rows and n given");
+  LayerNormWeightJob j{v[0].data, v[1].data, v[2].data, v[3].data, v[4].data, rows, n};
   // few rows: one thread (waking the pool costs more than the sums)
   tg_parallel((n + WCOLS - 1) / WCOLS, rows * n < (1 << 15) ? 1 : (int)p[2], LayerNormWeightJob::task, &j);
   return nullptr;

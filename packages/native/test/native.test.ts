@@ -9,7 +9,7 @@ import {
 } from '@tapegrad/core';
 import { loadAddon as loadAddonAny } from '../src/index.js';
 import { makeNativeBackend } from '../../core/src/kernels/native/backend.js';
-import type { AddonLoad } from '../../core/src/kernels/native/addon.js';
+import type { Addon, AddonLoad } from '../../core/src/kernels/native/addon.js';
 
 // The native backend as core registers it on Node (its default backend there when the addon
 // loaded), and the addon's loader (this package's only export).
@@ -601,6 +601,16 @@ if (nativeBackend) {
         expect(got.map((v) => Number.isNaN(v))).toEqual(want.map((v) => Number.isNaN(v)));
         expect(got.map((v) => (Number.isNaN(v) ? 0 : v))).toBeAllClose(want.map((v) => (Number.isNaN(v) ? 0 : v)), { rtol: 1e-5, atol: 1e-6 });
       }
+    });
+
+    it('refuse arrays shorter than the sizes given, and arguments of the wrong type, with a TypeError naming the kernel', () => {
+      const addon = loadAddon().addon! as unknown as Addon;
+      const f = (n: number) => new Float32Array(n);
+      expect(() => addon.layerNorm(f(12), null, null, f(12), f(2), f(3), Float64Array.of(3, 4, 1e-5, 1))).toThrow('layerNorm: arrays shorter than the rows and n given');
+      expect(() => addon.layerNorm(f(12), f(3), null, f(12), f(3), f(3), Float64Array.of(3, 4, 1e-5, 1))).toThrow('layerNorm: arrays shorter');
+      expect(() => addon.softmax(f(12), f(11), Float64Array.of(3, 4, 0, 1))).toThrow('softmax: arrays shorter than lines * len');
+      expect(() => addon.softmaxBackward(f(12), new Float64Array(12) as unknown as Float32Array, f(12), Float64Array.of(3, 4, 0, 1))).toThrow(TypeError);
+      expect(() => addon.layerNormBackwardWeight(f(12), f(12), f(3), f(3), f(4), Float64Array.of(3, 4))).toThrow('layerNormBackwardWeight: expected');
     });
 
     it('give the same bits on 1, 2 and 3 threads', () => {

@@ -17,6 +17,7 @@
 #include "kernels.h"
 #include "optim.h"
 #include "rows.h"
+#include "copy.h"
 
 namespace {
 
@@ -737,5 +738,6 @@ NAPI_MODULE_INIT() {
     napi_set_named_property(env, exports, f.name, v);
   }
   tg_register_rows(env, exports, isa.unaryF32);
+  tg_register_copy(env, exports);
   return exports;
 }

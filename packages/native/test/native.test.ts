@@ -634,3 +634,52 @@ if (nativeBackend) {
     });
   });
 }
+
+// strided copies (csrc/copy.cc) and in-place updates
+if (nativeBackend) {
+  describe('native copies and in-place updates', () => {
+    const refusing = () => makeNativeBackend(loadAddon().addon!, { ...jsBackend, name: 'refusing',
+      unary: () => { throw new Error('unary ran on the base'); }, binaryInPlace: () => { throw new Error('binaryInPlace ran on the base'); } }, getNumThreads);
+
+    it('copy any strided view of any dtype exactly, natively', () => {
+      const nb = refusing();
+      const make = (C: typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array) => {
+        const data = new C(6 * 7 * 40);
+        for (let i = 0; i < data.length; i++) data[i] = C === Uint8Array ? i % 2 : C === Int32Array ? i * 7 - 1000 : Math.sin(i) * 1e3;
+        return data;
+      };
+      const dtypes = [['float32', Float32Array], ['float64', Float64Array], ['int32', Int32Array], ['bool', Uint8Array]] as const;
+      for (const [dtype, C] of dtypes) {
+        const data = make(C);
+        // a permuted view ([40, 6, 7] of a [6, 7, 40] array) and a strided slice with an offset
+        const views: View[] = [
+          { data, shape: [40, 6, 7], stride: [1, 280, 40], offset: 0, size: 1680 },
+          { data, shape: [6, 7, 20], stride: [280, 40, 2], offset: 1, size: 840 },
+        ];
+        for (const v of views) expect(Array.from(nb.unary('copy', v, dtype).data)).toEqual(Array.from(jsBackend.unary('copy', v, dtype).data));
+      }
+      expect(Object.is(nb.unary('copy', { data: new Float32Array(600).fill(-0), shape: [600], stride: [1], offset: 0, size: 600 }, 'float32').data[5], -0)).toBe(true);
+    });
+
+    it('update in place natively, with the reference bits, and leave a source overlapping the destination to the base', () => {
+      const nb = refusing();
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        const d1 = view([40, 30], 'float32'), d2 = { ...d1, data: Float32Array.from(d1.data as Float32Array) };
+        const src = view([40, 30], 'float32', 'transposed');
+        nb.binaryInPlace(op, d1, src, 1);
+        jsBackend.binaryInPlace(op, d2, src, 1);
+        expect(values(d1)).toEqual(values(d2));
+      }
+      expect(() => nb.binaryInPlace('add', view([40, 30], 'float32'), view([40, 30], 'float32'), 0.5)).toThrow('binaryInPlace ran on the base');
+      const shared = view([1201], 'float32');
+      const dst = { ...shared, shape: [1200], offset: 1, size: 1200 }, src = { ...shared, shape: [1200], size: 1200 };
+      expect(() => nb.binaryInPlace('add', dst, src, 1)).toThrow('binaryInPlace ran on the base');
+    });
+
+    it('refuse a view that reaches outside its array', () => {
+      const addon = loadAddon().addon! as unknown as Addon;
+      expect(() => addon.copyStrided(new Float32Array(10), new Float32Array(10), Float64Array.of(1, 1, 0, 0, 10, 2))).toThrow('copyStrided: the view reaches outside its array');
+      expect(() => addon.copyStrided(new Float32Array(10), new Float64Array(10), Float64Array.of(1, 1, 0, 0, 10, 1))).toThrow('copyStrided: x and out must be typed arrays of one type');
+    });
+  });
+}

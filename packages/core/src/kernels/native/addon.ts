@@ -1,4 +1,4 @@
-import type { FloatArray } from '../backend.js';
+import type { FloatArray, TypedArray } from '../backend.js';
 
 /** The functions of the compiled addon (packages/native/csrc/addon.cc documents their parameter blocks). @internal */
 export interface Addon {
@@ -13,6 +13,7 @@ export interface Addon {
   adam(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, params: Float64Array): void;
   sgd(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, params: Float64Array): void;
   conv(kind: 0 | 1 | 2, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, params: Float64Array): void;
+  copyStrided(x: TypedArray, out: TypedArray, params: Float64Array): void;
   softmax(x: Float32Array, y: Float32Array, params: Float64Array): void;
   softmaxBackward(g: Float32Array, y: Float32Array, out: Float32Array, params: Float64Array): void;
   layerNorm(x: Float32Array, w: Float32Array | null, b: Float32Array | null, y: Float32Array, mean: Float32Array, rstd: Float32Array, params: Float64Array): void;

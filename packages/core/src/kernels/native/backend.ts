@@ -1,4 +1,4 @@
-import { allocate, allocateUninitialized, type DType } from '../../dtype.js';
+import { allocate, allocateUninitialized, dtypeOfArray, type DType } from '../../dtype.js';
 import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, ReduceOp, SgdHyper, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
@@ -130,6 +130,28 @@ function unaryNative(addon: Addon, op: UnaryOp, x: View, out: View): boolean {
   params[2] = x.offset;
   params[3] = out.offset;
   addon.unary(code, x.data as FloatArray, out.data, params);
+  return true;
+}
+
+/** True when `a` and `b` are the same elements of the same array in the same order. */
+function sameView(a: View, b: View): boolean {
+  return a.data === b.data && a.offset === b.offset && a.shape.length === b.shape.length && a.shape.every((n, d) => n === b.shape[d] && (n === 1 || a.stride[d] === b.stride[d]));
+}
+
+/** The typed array type `dtype` stores in. */
+const ARRAY_OF: Record<DType, Function> = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array };
+
+/**
+ * Copies the elements of `x` (any strides) into the contiguous run of `out` from its offset,
+ * natively, when both hold `dtype`'s array type; false if it cannot (the caller falls back).
+ */
+function copyNative(addon: Addon, x: View, out: View, dtype: DType): boolean {
+  if (x.data.constructor !== ARRAY_OF[dtype] || out.data.constructor !== ARRAY_OF[dtype]) return false;
+  if (collapse(x.shape, x.stride, x.stride, 4) < 0) return false;
+  params[1] = getNumThreads();
+  params[2] = x.offset;
+  params[3] = out.offset;
+  addon.copyStrided(x.data, out.data, params);
   return true;
 }
 
@@ -293,6 +315,10 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     },
 
     unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
+      if (op === 'copy' && x.size >= MIN_NATIVE) {
+        const out = fresh(outDtype, x.shape);
+        return copyNative(addon, x, out, outDtype) ? out : base.unary(op, x, outDtype, p0, p1);
+      }
       if (UNARY[op] === undefined || x.size < MIN_NATIVE || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
         return base.unary(op, x, outDtype, p0, p1);
       }
@@ -302,7 +328,20 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     },
 
     unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void {
+      if (op === 'copy' && x.size >= MIN_NATIVE && isContiguous(out) && copyNative(addon, x, out, dtypeOfArray(out.data)!)) return;
       if (x.size < MIN_NATIVE || !unaryNative(addon, op, x, out)) base.unaryInto(op, x, out, p0, p1);
+    },
+
+    binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div' | 'maximum', dst: View, src: View, alpha: number): void {
+      // dst op= src (alpha 1 for add and sub): one rounding of each exact float result, as the
+      // reference's float64 arithmetic rounded once gives, so the same bits
+      // a source sharing dst's memory other than as dst itself goes to the base, which reads it
+      // in the reference's order (chunks on threads would not)
+      const plain = op === 'mul' || op === 'div' || ((op === 'add' || op === 'sub') && alpha === 1);
+      const aliased = src.data.buffer === dst.data.buffer && !sameView(src, dst);
+      if (!plain || aliased || dst.size < MIN_NATIVE || !isContiguous(dst) || !binaryNative(addon, op as BinaryOp, dst, src, dst)) {
+        base.binaryInPlace(op, dst, src, alpha);
+      }
     },
 
     conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {

@@ -1,0 +1,136 @@
+// Strided copies into a contiguous output (a transpose made contiguous, a slice cloned): the
+// elements are moved as bits (1, 4 or 8 bytes), so any dtype copies exactly. Chunks of the output
+// go to the thread pool; each element is written once, so the result does not depend on the
+// number of threads.
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "copy.h"
+#include "kernels.h"
+
+namespace {
+
+constexpr int MAX_ND = 16;
+constexpr int64_t CHUNK = 1 << 15;  // output elements per task
+
+struct CopyJob {
+  int nd;
+  int64_t shape[MAX_ND], stride[MAX_ND];
+  int64_t n;
+  const void* x;
+  void* out;
+  int bytes;
+
+  template <typename T> void run(int64_t e, int64_t end) const {
+    const T* xs = (const T*)x;
+    T* o = (T*)out;
+    int64_t idx[MAX_ND];
+    int64_t rem = e, px = 0;
+    for (int d = nd - 1; d >= 0; d--) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      px += idx[d] * stride[d];
+    }
+    const int last = nd - 1;
+    const int64_t s = stride[last];
+    while (e < end) {
+      int64_t len = shape[last] - idx[last];
+      if (len > end - e) len = end - e;
+      if (s == 1)
+        std::memcpy(o + e, xs + px, (size_t)len * sizeof(T));
+      else
+        for (int64_t i = 0; i < len; i++) o[e + i] = xs[px + i * s];
+      e += len;
+      idx[last] += len;
+      px += len * s;
+      for (int d = last; d > 0 && idx[d] == shape[d]; d--) {
+        px -= idx[d] * stride[d];
+        idx[d] = 0;
+        idx[d - 1]++;
+        px += stride[d - 1];
+      }
+    }
+  }
+
+  static void task(void* ctx, int64_t t) {
+    const CopyJob& j = *(const CopyJob*)ctx;
+    const int64_t e = t * CHUNK, end = e + CHUNK < j.n ? e + CHUNK : j.n;
+    if (j.bytes == 8) j.run<uint64_t>(e, end);
+    else if (j.bytes == 4) j.run<uint32_t>(e, end);
+    else j.run<uint8_t>(e, end);
+  }
+};
+
+int elementBytes(napi_typedarray_type t) {
+  switch (t) {
+    case napi_float64_array: return 8;
+    case napi_float32_array:
+    case napi_int32_array:
+    case napi_uint32_array: return 4;
+    case napi_uint8_array:
+    case napi_int8_array: return 1;
+    default: return 0;
+  }
+}
+
+napi_value fail(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+// copyStrided(x, out, params): params = nd, threads, xOff, outOff, shape[nd], stride[nd] (x's
+// strides, element units); out is written contiguously from outOff. x and out are typed arrays
+// of the same type.
+napi_value CopyStrided(napi_env env, napi_callback_info info) {
+  napi_value a[3];
+  size_t argc = 3;
+  napi_typedarray_type tx, to, tp;
+  size_t nx, no, np;
+  void *dx, *dout, *dp;
+  napi_value buf;
+  size_t off;
+  if (napi_get_cb_info(env, info, &argc, a, nullptr, nullptr) != napi_ok || argc != 3 ||
+      napi_get_typedarray_info(env, a[0], &tx, &nx, &dx, &buf, &off) != napi_ok ||
+      napi_get_typedarray_info(env, a[1], &to, &no, &dout, &buf, &off) != napi_ok ||
+      napi_get_typedarray_info(env, a[2], &tp, &np, &dp, &buf, &off) != napi_ok || tp != napi_float64_array || np < 4)
+    return fail(env, "copyStrided: expected (x, out: typed arrays, params: Float64Array)");
+  const double* p = (const double*)dp;
+  const int bytes = elementBytes(tx);
+  if (tx != to || bytes == 0) return fail(env, "copyStrided: x and out must be typed arrays of one type (float32, float64, int32 or uint8)");
+  CopyJob j;
+  j.nd = (int)p[0];
+  if (j.nd < 1 || j.nd > MAX_ND || np < 4 + 2 * (size_t)j.nd) return fail(env, "copyStrided: bad params");
+  const int64_t xOff = (int64_t)p[2], outOff = (int64_t)p[3];
+  // the element range x is read over, checked against its length (a bad stride never reads out of bounds)
+  int64_t lo = xOff, hi = xOff;
+  j.n = 1;
+  for (int d = 0; d < j.nd; d++) {
+    j.shape[d] = (int64_t)p[4 + d];
+    j.stride[d] = (int64_t)p[4 + j.nd + d];
+    if (j.shape[d] < 0) return fail(env, "copyStrided: bad params");
+    j.n *= j.shape[d];
+    if (j.shape[d] > 0) {
+      const int64_t reach = (j.shape[d] - 1) * j.stride[d];
+      if (reach < 0) lo += reach;
+      else hi += reach;
+    }
+  }
+  if (j.n == 0) return nullptr;
+  if (lo < 0 || hi >= (int64_t)nx || outOff < 0 || outOff + j.n > (int64_t)no) return fail(env, "copyStrided: the view reaches outside its array");
+  j.x = (const char*)dx + xOff * bytes;
+  j.out = (char*)dout + outOff * bytes;
+  j.bytes = bytes;
+  tg_parallel((j.n + CHUNK - 1) / CHUNK, (int)p[1], CopyJob::task, &j);
+  return nullptr;
+}
+
+}  // namespace
+
+void tg_register_copy(napi_env env, napi_value exports) {
+  napi_value v;
+  napi_create_function(env, "copyStrided", NAPI_AUTO_LENGTH, CopyStrided, nullptr, &v);
+  napi_set_named_property(env, exports, "copyStrided", v);
+}

@@ -15,6 +15,8 @@ export interface Addon {
   sumDims(x: Float32Array | Float64Array, out: Float32Array | Float64Array, params: Float64Array): void;
   adam(param: Float32Array | Float64Array, grad: Float32Array | Float64Array, expAvg: Float32Array | Float64Array, expAvgSq: Float32Array | Float64Array, maxExpAvgSq: Float32Array | Float64Array | null, params: Float64Array): void;
   sgd(param: Float32Array | Float64Array, grad: Float32Array | Float64Array, momentumBuffer: Float32Array | Float64Array | null, params: Float64Array): void;
+  /** What the addon did to glibc's malloc thresholds at load (csrc/addon.cc says why), and a probe of it. */
+  mallocSettings(): { applied: boolean; reason: string | null; mmapThreshold: number; trimThreshold: number; largeFromHeap: boolean | null };
   conv(kind: 0 | 1 | 2, a: Float32Array | Float64Array, b: Float32Array | Float64Array, bias: Float32Array | Float64Array | null, out: Float32Array | Float64Array, params: Float64Array): void;
 }
 

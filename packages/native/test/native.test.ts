@@ -548,3 +548,27 @@ if (!be) {
     });
   });
 }
+
+describe.runIf(be)("glibc's malloc thresholds", () => {
+  /** The addon's mallocSettings() in a fresh node process with `env` added. */
+  function settingsIn(env: Record<string, string>): ReturnType<NonNullable<ReturnType<typeof loadAddon>['addon']>['mallocSettings']> {
+    const script = `console.log(JSON.stringify(require(${JSON.stringify(status.path)}).mallocSettings()))`;
+    const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  }
+  const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime !== undefined;
+
+  it.runIf(glibc)('are raised at load, so a 48 MB block comes from the reused heap instead of its own fresh mapping', () => {
+    const s = loadAddon().addon!.mallocSettings();
+    expect(s).toEqual({ applied: true, reason: null, mmapThreshold: 64 * 2 ** 20, trimThreshold: 256 * 2 ** 20, largeFromHeap: true });
+  });
+
+  it.runIf(glibc)("are left at glibc's defaults with TAPEGRAD_NATIVE_MALLOPT=0 or when the environment sets malloc tunables", () => {
+    const off = settingsIn({ TAPEGRAD_NATIVE_MALLOPT: '0' });
+    expect(off).toEqual({ applied: false, reason: 'TAPEGRAD_NATIVE_MALLOPT=0 is set', mmapThreshold: 0, trimThreshold: 0, largeFromHeap: false });
+    const user = settingsIn({ MALLOC_TRIM_THRESHOLD_: '1000000' });
+    expect(user.applied).toBe(false);
+    expect(user.reason).toBe("the environment sets glibc's malloc tunables");
+  });
+});

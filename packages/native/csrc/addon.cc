@@ -29,7 +29,22 @@ struct Isa {
   void (*sgemm)(const TgGemmArgs*);
   void (*dgemm)(const TgGemmArgs*);
   void (*unaryF32)(int, const float*, float*, int64_t);
+  // ew_impl.h's loops
+  double (*sumF32)(const float*, int64_t);
+  double (*sumF64)(const double*, int64_t);
+  void (*colsumF32)(const float*, int64_t, int64_t, int64_t, float*);
+  void (*colsumF64)(const double*, int64_t, int64_t, int64_t, double*);
+  void (*binaryF32)(int, const float*, int64_t, const float*, int64_t, float*, int64_t);
+  void (*binaryF64)(int, const double*, int64_t, const double*, int64_t, double*, int64_t);
+  void (*mapF32)(int, const float*, float*, int64_t);
+  void (*mapF64)(int, const double*, double*, int64_t);
 };
+
+#define TG_ISA_TABLE(isa)                                                                                                       \
+  Isa {                                                                                                                         \
+    #isa, tg_sgemm_##isa, tg_dgemm_##isa, tg_unary_f32_##isa, tg_sum_f32_##isa, tg_sum_f64_##isa, tg_colsum_f32_##isa,       \
+        tg_colsum_f64_##isa, tg_binary_f32_##isa, tg_binary_f64_##isa, tg_map_f32_##isa, tg_map_f64_##isa                     \
+  }
 
 Isa chooseIsa() {
   const char* force = std::getenv("TAPEGRAD_NATIVE_ISA");
@@ -43,10 +58,9 @@ Isa chooseIsa() {
 #else
   bool avx512 = false, avx2 = false;
 #endif
-  if (!genericOnly && !forced("avx2") && avx512 && tg_available_avx512())
-    return {"avx512", tg_sgemm_avx512, tg_dgemm_avx512, tg_unary_f32_avx512};
-  if (!genericOnly && avx2 && tg_available_avx2()) return {"avx2", tg_sgemm_avx2, tg_dgemm_avx2, tg_unary_f32_avx2};
-  return {"generic", tg_sgemm_generic, tg_dgemm_generic, tg_unary_f32_generic};
+  if (!genericOnly && !forced("avx2") && avx512 && tg_available_avx512()) return TG_ISA_TABLE(avx512);
+  if (!genericOnly && avx2 && tg_available_avx2()) return TG_ISA_TABLE(avx2);
+  return TG_ISA_TABLE(generic);
 }
 
 const Isa isa = chooseIsa();
@@ -166,26 +180,9 @@ enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG =
 constexpr int MAX_ND = 16;
 constexpr int64_t EW_CHUNK = 1 << 15;  // elements per task of the element-wise kernels
 
-template <typename T, int OP> inline T bin(T x, T y) {
-  if (OP == ADD) return x + y;
-  if (OP == SUB) return x - y;
-  if (OP == MUL) return x * y;
-  if (OP == DIV) return x / y;
-  return y > 0 ? x : 0;
-}
-
-template <typename T, int OP> void binRow(const T* a, int64_t sa, const T* b, int64_t sb, T* o, int64_t n) {
-  if (sa == 1 && sb == 1)
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], b[i]);
-  else if (sa == 1 && sb == 0) {
-    const T y = b[0];
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], y);
-  } else if (sa == 0 && sb == 1) {
-    const T x = a[0];
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(x, b[i]);
-  } else
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i * sa], b[i * sb]);
-}
+/** One row of a binary op on the chosen instruction set's loops (ew_impl.h). */
+inline void binRow(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n) { isa.binaryF32(op, a, sa, b, sb, o, n); }
+inline void binRow(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o, int64_t n) { isa.binaryF64(op, a, sa, b, sb, o, n); }
 
 struct Strided {
   int nd;
@@ -193,7 +190,8 @@ struct Strided {
   int64_t n;
 };
 
-template <typename T, int OP> struct BinaryJob {
+template <typename T> struct BinaryJob {
+  int op;
   const Strided* s;
   const T* a;
   const T* b;
@@ -214,7 +212,7 @@ template <typename T, int OP> struct BinaryJob {
     while (e < end) {
       int64_t len = s.shape[last] - idx[last];
       if (len > end - e) len = end - e;
-      binRow<T, OP>(j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + e, len);
+      binRow(j->op, j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + e, len);
       e += len;
       idx[last] += len;
       pa += len * s.sa[last];
@@ -231,19 +229,9 @@ template <typename T, int OP> struct BinaryJob {
   }
 };
 
-template <typename T, int OP> void binaryRun(const Strided& s, const T* a, const T* b, T* o, int threads) {
-  BinaryJob<T, OP> j{&s, a, b, o};
-  tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T, OP>::task, &j);
-}
-
 template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, const T* b, T* o, int threads) {
-  switch (op) {
-    case ADD: binaryRun<T, ADD>(s, a, b, o, threads); break;
-    case SUB: binaryRun<T, SUB>(s, a, b, o, threads); break;
-    case MUL: binaryRun<T, MUL>(s, a, b, o, threads); break;
-    case DIV: binaryRun<T, DIV>(s, a, b, o, threads); break;
-    default: binaryRun<T, RELU_BACKWARD>(s, a, b, o, threads); break;
-  }
+  BinaryJob<T> j{op < ADD || op > RELU_BACKWARD ? (int)RELU_BACKWARD : op, &s, a, b, o};
+  tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T>::task, &j);
 }
 
 // binary(op, a, b, out, params): params = nd, threads, aOff, bOff, outOff, shape[nd], sa[nd], sb[nd]
@@ -296,12 +284,8 @@ template <> void UnaryJob<float>::chunk(int64_t i0, int64_t i1) {
   const float* a = x + i0;
   float* o = y + i0;
   const int64_t m = i1 - i0;
-  if (op == U_RELU)
-    for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0f : a[i];
-  else if (op == U_NEG)
-    for (int64_t i = 0; i < m; i++) o[i] = -a[i];
-  else
-    isa.unaryF32(op, a, o, m);
+  if (op == U_RELU || op == U_NEG) isa.mapF32(op, a, o, m);
+  else isa.unaryF32(op, a, o, m);
 }
 
 inline double sigmoid(double v) {
@@ -319,8 +303,7 @@ template <> void UnaryJob<double>::chunk(int64_t i0, int64_t i1) {
     case U_LOG: for (int64_t i = 0; i < m; i++) o[i] = std::log(a[i]); break;
     case U_TANH: for (int64_t i = 0; i < m; i++) o[i] = std::tanh(a[i]); break;
     case U_SIGMOID: for (int64_t i = 0; i < m; i++) o[i] = sigmoid(a[i]); break;
-    case U_RELU: for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0 : a[i]; break;
-    default: for (int64_t i = 0; i < m; i++) o[i] = -a[i]; break;
+    default: isa.mapF64(op, a, o, m); break;
   }
 }
 
@@ -351,13 +334,18 @@ napi_value Unary(napi_env env, napi_callback_info info) {
 
 // ---- sum over the middle of [outer, r, inner], accumulated in float64 ----
 //
-// With inner == 1 each line is summed in fixed blocks of SUM_BLOCK elements (8 running sums per
-// block, combined in a fixed order), and the blocks' sums are added in order: the blocks can go
-// to any thread and the result is the same bits. With inner > 1, tasks own columns and add the
-// r rows in order.
+// With inner == 1 each line is summed in fixed blocks of SUM_BLOCK elements (each block's sum as
+// ew_impl.h defines it: 32 running sums combined pairwise, the same bits on every instruction
+// set), and the blocks' sums are added in order: the blocks can go to any thread and the result
+// is the same bits. With inner > 1, tasks own columns and add the r rows in order.
 
 constexpr int64_t SUM_BLOCK = 1 << 14;
 constexpr int64_t SUM_COLS = 512;
+
+inline double lineSum(const float* p, int64_t n) { return isa.sumF32(p, n); }
+inline double lineSum(const double* p, int64_t n) { return isa.sumF64(p, n); }
+inline void colSum(const float* x, int64_t rows, int64_t ld, int64_t n, float* out) { isa.colsumF32(x, rows, ld, n, out); }
+inline void colSum(const double* x, int64_t rows, int64_t ld, int64_t n, double* out) { isa.colsumF64(x, rows, ld, n, out); }
 
 template <typename T> struct SumJob {
   const T* x;
@@ -365,31 +353,25 @@ template <typename T> struct SumJob {
   int64_t outer, r, inner, blocks, colTasks;
   double* partial;  // [outer][blocks] when inner == 1
 
+  int64_t linesPerTask;  // short lines (one block each) go several to a task
+
   static void lineTask(void* ctx, int64_t t) {
     SumJob* j = (SumJob*)ctx;
+    if (j->blocks == 1) {
+      const int64_t o0 = t * j->linesPerTask, o1 = o0 + j->linesPerTask < j->outer ? o0 + j->linesPerTask : j->outer;
+      for (int64_t o = o0; o < o1; o++) j->partial[o] = lineSum(j->x + o * j->r, j->r);
+      return;
+    }
     const int64_t o = t / j->blocks, b = t % j->blocks;
     const int64_t k0 = b * SUM_BLOCK, k1 = k0 + SUM_BLOCK < j->r ? k0 + SUM_BLOCK : j->r;
-    const T* p = j->x + o * j->r;
-    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t k = k0;
-    for (; k + 8 <= k1; k += 8)
-      for (int l = 0; l < 8; l++) s[l] += (double)p[k + l];
-    for (int l = 0; k < k1; k++, l++) s[l] += (double)p[k];
-    j->partial[t] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    j->partial[t] = lineSum(j->x + o * j->r + k0, k1 - k0);
   }
 
   static void colTask(void* ctx, int64_t t) {
     SumJob* j = (SumJob*)ctx;
     const int64_t o = t / j->colTasks, c0 = (t % j->colTasks) * SUM_COLS;
     const int64_t c1 = c0 + SUM_COLS < j->inner ? c0 + SUM_COLS : j->inner;
-    double acc[SUM_COLS];
-    for (int64_t c = c0; c < c1; c++) acc[c - c0] = 0;
-    const T* base = j->x + o * j->r * j->inner;
-    for (int64_t k = 0; k < j->r; k++) {
-      const T* row = base + k * j->inner;
-      for (int64_t c = c0; c < c1; c++) acc[c - c0] += (double)row[c];
-    }
-    for (int64_t c = c0; c < c1; c++) j->out[o * j->inner + c] = (T)acc[c - c0];
+    colSum(j->x + o * j->r * j->inner + c0, j->r, j->inner, c1 - c0, j->out + o * j->inner + c0);
   }
 
   void run(int threads) {
@@ -399,7 +381,8 @@ template <typename T> struct SumJob {
       blocks = r == 0 ? 1 : (r + SUM_BLOCK - 1) / SUM_BLOCK;
       double small[64];
       partial = outer * blocks <= 64 ? small : (double*)std::malloc((size_t)(outer * blocks) * sizeof(double));
-      tg_parallel(outer * blocks, threads, lineTask, this);
+      linesPerTask = blocks == 1 && r < 4096 ? 4096 / (r > 0 ? r : 1) : 1;
+      tg_parallel(blocks == 1 ? (outer + linesPerTask - 1) / linesPerTask : outer * blocks, threads, lineTask, this);
       for (int64_t o = 0; o < outer; o++) {
         double s = 0;
         for (int64_t b = 0; b < blocks; b++) s += partial[o * blocks + b];
@@ -427,10 +410,10 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   const int64_t off = (int64_t)p[1], outer = (int64_t)p[2], r = (int64_t)p[3], inner = (int64_t)p[4];
   if (outer * inner == 0) return nullptr;
   if (x.type == napi_float32_array) {
-    SumJob<float> j{(const float*)x.data + off, (float*)o.data, outer, r, inner, 0, 0, nullptr};
+    SumJob<float> j{(const float*)x.data + off, (float*)o.data, outer, r, inner, 0, 0, nullptr, 1};
     j.run(threads);
   } else {
-    SumJob<double> j{(const double*)x.data + off, (double*)o.data, outer, r, inner, 0, 0, nullptr};
+    SumJob<double> j{(const double*)x.data + off, (double*)o.data, outer, r, inner, 0, 0, nullptr, 1};
     j.run(threads);
   }
   return nullptr;

@@ -572,3 +572,111 @@ describe.runIf(be)("glibc's malloc thresholds", () => {
     expect(user.reason).toBe("the environment sets glibc's malloc tunables");
   });
 });
+
+describe.runIf(be)('native element-wise loops and sums on every instruction set', () => {
+  // Runs in a child process with TAPEGRAD_NATIVE_ISA set (a lower instruction set cannot be
+  // chosen in this one): sums of runs, column sums, binary ops and relu/neg on deterministic
+  // data at odd sizes, on 1-3 threads; prints the isa and every result as a list of numbers.
+  const script = `
+    const a = require(${JSON.stringify(status.path)});
+    const out = { isa: a.isa(), r: [] };
+    const data = (T, n, k) => new T(n).map((_, i) => Math.sin(i * 0.37 + k) * (1 + (i % 7)) + (k === 2 && i % 13 === 0 ? 1e8 : 0));
+    for (const T of [Float32Array, Float64Array]) {
+      for (const threads of [1, 2, 3]) {
+        // one long line over several 16384-element blocks, a few short lines, columns
+        for (const [outer, r, inner] of [[1, 70001, 1], [5, 1237, 1], [3, 33, 1], [1, 300, 77], [2, 129, 600]]) {
+          const x = data(T, outer * r * inner + 3, outer), o = new T(outer * inner);
+          a.sum(x, o, new Float64Array([threads, 3, outer, r, inner]));
+          out.r.push(...o);
+        }
+      }
+      const n = 1000 + 37, x = data(T, n, 0), y = data(T, n, 1), o = new T(n);
+      for (let op = 0; op < 5; op++) {
+        // contiguous, scalar-broadcast b, scalar-broadcast a, and strided a
+        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 0, 0, n, 1, 1])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 5, 0, n, 1, 0])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 2, 7, 0, 0, n, 0, 1])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 1, 0, 0, 0, 500, 2, 1])); out.r.push(...o.subarray(0, 500));
+      }
+      for (const op of [4, 5]) { a.unary(op, x, o, new Float64Array([n, 2, 0, 0])); out.r.push(...o); }
+    }
+    out.r = out.r.map((v) => (Object.is(v, -0) ? '-0' : v)); // JSON loses the sign of zero
+    console.log(JSON.stringify(out));
+  `;
+  function runOn(isa: string): { isa: string; r: number[] } {
+    const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TAPEGRAD_NATIVE_ISA: isa }, encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout) as { isa: string; r: Array<number | '-0'> };
+    return { isa: got.isa, r: got.r.map((v) => (v === '-0' ? -0 : v)) };
+  }
+
+  /** A run's sum as ew_impl.h defines it: 32 running float64 sums, combined pairwise. */
+  function definedSum(x: ArrayLike<number>, from: number, n: number): number {
+    const s = new Float64Array(32);
+    let i = 0;
+    for (; i + 32 <= n; i += 32) for (let j = 0; j < 32; j++) s[j]! += x[from + i + j]!;
+    for (let j = 0; i < n; i++, j++) s[j]! += x[from + i]!;
+    for (let h = 16; h >= 1; h /= 2) for (let j = 0; j < h; j++) s[j]! += s[j + h]!;
+    return s[0]!;
+  }
+
+  it("a sum is the defined 32-lane float64 sum of each 16384-element block, the blocks' sums added in order", () => {
+    for (const T of [Float32Array, Float64Array]) {
+      const n = 40000, x = new T(n + 1).map((_, i) => Math.sin(i) * (1 + (i % 5)) + (i % 101 === 0 ? 1e7 : 0));
+      const out = new T(1);
+      loadAddon().addon!.sum(x, out, new Float64Array([2, 1, 1, n, 1]));
+      let want = 0;
+      for (let k = 0; k < n; k += 16384) want += definedSum(x, 1 + k, Math.min(16384, n - k));
+      expect(out[0]).toBe(T === Float32Array ? Math.fround(want) : want);
+    }
+  });
+
+  it('AVX-512, AVX2 and the portable loops give the same bits, on 1-3 threads, as plain float64 arithmetic says', () => {
+    const mine = runOn(status.isa!);
+    for (const isa of ['avx512', 'avx2', 'generic']) {
+      const other = runOn(isa);
+      if (other.isa !== isa) continue; // this machine lacks it
+      expect(other.r.length).toBe(mine.r.length);
+      expect(other.r).toEqual(mine.r);
+    }
+    // the binary ops and maps are each one IEEE operation per element (float32 via float64 is exact)
+    const n = 1037, data = (T: typeof Float32Array | typeof Float64Array, k: number) => new T(n + 3).map((_, i) => Math.sin(i * 0.37 + k) * (1 + (i % 7)) + (k === 2 && i % 13 === 0 ? 1e8 : 0));
+    let at = 0;
+    for (const T of [Float32Array, Float64Array]) {
+      const round = T === Float32Array ? Math.fround : (v: number) => v;
+      // skip the sums: 3 thread counts x 5 shapes
+      for (let t = 0; t < 3; t++) for (const [outer, , inner] of [[1, 0, 1], [5, 0, 1], [3, 0, 1], [1, 0, 77], [2, 0, 600]]) at += outer! * inner!;
+      const x = data(T, 0).subarray(0, n), y = data(T, 1).subarray(0, n);
+      const f = [(p: number, q: number) => p + q, (p: number, q: number) => p - q, (p: number, q: number) => p * q, (p: number, q: number) => p / q, (p: number, q: number) => (q > 0 ? p : 0)];
+      for (let op = 0; op < 5; op++) {
+        const cases: Array<[number, (i: number) => number, (i: number) => number]> = [
+          [n, (i) => x[i]!, (i) => y[i]!], [n, (i) => x[i]!, () => y[5]!], [n, () => x[7]!, (i) => y[i]!], [500, (i) => x[2 * i]!, (i) => y[i]!],
+        ];
+        for (const [len, ai, bi] of cases) {
+          for (let i = 0; i < len; i++) expect(mine.r[at + i]).toBe(round(f[op]!(ai(i), bi(i))));
+          at += len;
+        }
+      }
+      for (let i = 0; i < n; i++) expect(mine.r[at + i]).toBe(x[i]! <= 0 ? 0 : x[i]);
+      at += n;
+      for (let i = 0; i < n; i++) expect(mine.r[at + i]).toBe(-x[i]!);
+      at += n;
+    }
+    expect(at).toBe(mine.r.length);
+  });
+
+  it('a column sum adds the rows in order in float64, whatever the thread count', () => {
+    for (const T of [Float32Array, Float64Array]) {
+      const rows = 129, cols = 1100, x = new T(rows * cols).map((_, i) => Math.cos(i) * (i % 11 === 0 ? 1e6 : 1));
+      for (const threads of [1, 2, 3]) {
+        const out = new T(cols);
+        loadAddon().addon!.sum(x, out, new Float64Array([threads, 0, 1, rows, cols]));
+        for (let c = 0; c < cols; c++) {
+          let s = 0;
+          for (let k = 0; k < rows; k++) s += x[k * cols + c]!;
+          expect(out[c]).toBe(T === Float32Array ? Math.fround(s) : s);
+        }
+      }
+    }
+  });
+});

@@ -21,9 +21,9 @@ const EXACT = new Set<UnaryOp>(['relu', 'neg']);
 const MAX_ND = 16;
 /**
  * Below this many elements the js kernels are faster than a call into the addon (an N-API call
- * and its typed-array lookups cost about as much as a JavaScript loop over ~500 floats): small
- * element-wise ops and sums stay on the reference, which keeps the per-op overhead of tiny
- * tensors as low as the js backend's.
+ * and its typed-array lookups cost about as much as a JavaScript loop over ~500 floats) or the
+ * wasm kernels (which stage operands in and out): small element-wise ops, sums and selects run
+ * on the reference, which keeps the per-op overhead of tiny tensors as low as the js backend's.
  */
 const MIN_NATIVE = 512;
 
@@ -219,6 +219,9 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
   // the base's kernels only: its memory hooks (wasm's pinned arrays, its worker pool's warm
   // buffers) belong to it being the current backend
   const { allocPinned: _p, isPinned: _i, activate: _a, ...kernels } = base;
+  // tiny element-wise ops, sums and selects: core's js loops, whose per-call cost is the
+  // lowest (a [128] mul 0.7 us, the wasm kernel's staging 2.8 us, the addon ~1.7 us: measured)
+  const small = base.name === 'wasm' ? jsBackend : base;
   return {
     ...kernels,
     name: 'native',
@@ -247,18 +250,21 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
     },
 
     binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
-      if (BINARY[op] === undefined || a.size < MIN_NATIVE || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return base.binary(op, a, b, outDtype);
+      if (a.size < MIN_NATIVE) return small.binary(op, a, b, outDtype);
+      if (BINARY[op] === undefined || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return base.binary(op, a, b, outDtype);
       const out = fresh(outDtype, a.shape);
       if (out.size === 0) return out;
       return binaryNative(addon, op, a, b, out) ? out : base.binary(op, a, b, outDtype);
     },
 
     binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
-      if (out.size < MIN_NATIVE || !isContiguous(out) || !binaryNative(addon, op, a, b, out)) base.binaryInto(op, a, b, out);
+      if (out.size < MIN_NATIVE) small.binaryInto(op, a, b, out);
+      else if (!isContiguous(out) || !binaryNative(addon, op, a, b, out)) base.binaryInto(op, a, b, out);
     },
 
     unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
-      if (UNARY[op] === undefined || x.size < MIN_NATIVE || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
+      if (x.size < MIN_NATIVE) return small.unary(op, x, outDtype, p0, p1);
+      if (UNARY[op] === undefined || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
         return base.unary(op, x, outDtype, p0, p1);
       }
       const out = fresh(outDtype, x.shape);
@@ -267,7 +273,8 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
     },
 
     unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void {
-      if (x.size < MIN_NATIVE || !unaryNative(addon, op, x, out)) base.unaryInto(op, x, out, p0, p1);
+      if (x.size < MIN_NATIVE) small.unaryInto(op, x, out, p0, p1);
+      else if (!unaryNative(addon, op, x, out)) base.unaryInto(op, x, out, p0, p1);
     },
 
     conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View {
@@ -300,6 +307,10 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
       if (dw.size === 0) return dw;
       addon.conv(2, packed(x), packed(grad), null, dw.data as FloatArray, p);
       return dw;
+    },
+
+    where(cond: View, a: View, b: View, outDtype: DType): View {
+      return (cond.size < MIN_NATIVE ? small : base).where(cond, a, b, outDtype);
     },
 
     adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void {
@@ -362,7 +373,8 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
       const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
-      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || !isFloat(x, outDtype)) return base.reduce(op, x, dims, outDtype);
+      if (x.size < MIN_NATIVE) return small.reduce(op, x, dims, outDtype);
+      if (op !== 'sum' || dims.length === 0 || !isFloat(x, outDtype)) return base.reduce(op, x, dims, outDtype);
       if (d1 - d0 !== dims.length - 1 || !isContiguous(x)) return sumDims(addon, base, x, dims, outDtype);
       let outer = 1, r = 1, inner = 1;
       for (let d = 0; d < x.shape.length; d++) {

@@ -680,3 +680,29 @@ describe.runIf(be)('native element-wise loops and sums on every instruction set'
     }
   });
 });
+
+describe.runIf(be && getRegisteredBackend('wasm'))('tiny operands on the native backend', () => {
+  it('element-wise ops, sums and selects under 512 elements run on the js loops, not the wasm kernels (whose staging costs more)', () => {
+    const wasm = getRegisteredBackend('wasm')!;
+    const nb = makeNativeBackend(loadAddon().addon!, wasm);
+    const seen: string[] = [];
+    const spies = (['binary', 'unary', 'reduce', 'where'] as const).map((k) =>
+      vi.spyOn(wasm, k).mockImplementation((...a: unknown[]) => (seen.push(k), (jsBackend[k] as (...a: unknown[]) => View)(...a))),
+    );
+    try {
+      const a = view([128], 'float32'), b = view([128], 'float32');
+      const cond = { data: new Uint8Array(128).map((_, i) => i % 2), shape: [128], stride: [1], offset: 0, size: 128 };
+      expect(values(nb.binary('mul', a, b, 'float32'))).toEqual(values(jsBackend.binary('mul', a, b, 'float32')));
+      expect(values(nb.unary('exp', a, 'float32'))).toEqual(values(jsBackend.unary('exp', a, 'float32')));
+      expect(values(nb.reduce('sum', a, [0], 'float32'))).toEqual(values(jsBackend.reduce('sum', a, [0], 'float32')));
+      expect(values(nb.where(cond, a, b, 'float32'))).toEqual(values(jsBackend.where(cond, a, b, 'float32')));
+      expect(seen).toEqual([]);
+      // a larger select is still the wasm kernel's
+      const n = 4096, big = view([n], 'float32');
+      nb.where({ data: new Uint8Array(n), shape: [n], stride: [1], offset: 0, size: n }, big, big, 'float32');
+      expect(seen).toEqual(['where']);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  });
+});

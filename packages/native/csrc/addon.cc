@@ -38,12 +38,15 @@ struct Isa {
   void (*binaryF64)(int, const double*, int64_t, const double*, int64_t, double*, int64_t);
   void (*mapF32)(int, const float*, float*, int64_t);
   void (*mapF64)(int, const double*, double*, int64_t);
+  void (*softmaxRows)(const float*, float*, int64_t, int64_t, int);
+  void (*softmaxBackwardRows)(const float*, const float*, float*, int64_t, int64_t, int);
 };
 
 #define TG_ISA_TABLE(isa)                                                                                                       \
   Isa {                                                                                                                         \
     #isa, tg_sgemm_##isa, tg_dgemm_##isa, tg_unary_f32_##isa, tg_sum_f32_##isa, tg_sum_f64_##isa, tg_colsum_f32_##isa,       \
-        tg_colsum_f64_##isa, tg_binary_f32_##isa, tg_binary_f64_##isa, tg_map_f32_##isa, tg_map_f64_##isa                     \
+        tg_colsum_f64_##isa, tg_binary_f32_##isa, tg_binary_f64_##isa, tg_map_f32_##isa, tg_map_f64_##isa,                    \
+        tg_softmax_rows_##isa, tg_softmax_backward_rows_##isa                                                             \
   }
 
 Isa chooseIsa() {
@@ -740,6 +743,76 @@ napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- softmax / log-softmax over the last dim of float32 rows ----
+// softmax(x, out, params): params = rows, n, log, threads, xOff; x contiguous from xOff, out
+// from 0, both [rows, n]. As core's reference: m = the row's max (0 where it is not finite:
+// a NaN, or an all -inf or +inf row), s = the float64 sum of exp(x - m), then exp(x - m) / s or
+// (x - m) - log(s) in float64, rounded once (the loops are ew_impl.h's, per instruction set). exp
+// is the float32 vector exp (within 2 ulp), so results are within a few ulp of the reference's.
+// Rows are independent: tasks take whole rows, so any thread count gives the same bits.
+// softmaxBackward(g, y, out, params): params = rows, n, log, threads, gOff, yOff:
+// y (g - sum(g y)), or with log g - exp(y) sum(g), sums in float64.
+
+struct SoftmaxJob {
+  const float* x;
+  const float* g;  // backward only
+  float* out;
+  int64_t n, rowsPerTask, rows;
+  bool log;
+
+  static void forward(void* ctx, int64_t t) {
+    const SoftmaxJob& j = *(const SoftmaxJob*)ctx;
+    const int64_t r0 = t * j.rowsPerTask, r1 = r0 + j.rowsPerTask < j.rows ? r0 + j.rowsPerTask : j.rows;
+    isa.softmaxRows(j.x + r0 * j.n, j.out + r0 * j.n, r1 - r0, j.n, j.log);
+  }
+
+  // x holds y here
+  static void backward(void* ctx, int64_t t) {
+    const SoftmaxJob& j = *(const SoftmaxJob*)ctx;
+    const int64_t r0 = t * j.rowsPerTask, r1 = r0 + j.rowsPerTask < j.rows ? r0 + j.rowsPerTask : j.rows;
+    isa.softmaxBackwardRows(j.g + r0 * j.n, j.x + r0 * j.n, j.out + r0 * j.n, r1 - r0, j.n, j.log);
+  }
+
+  void run(bool back, int threads) {
+    rowsPerTask = n >= 4096 ? 1 : 4096 / (n > 0 ? n : 1);
+    if (rows * n < (1 << 15)) threads = 1;
+    tg_parallel((rows + rowsPerTask - 1) / rowsPerTask, threads, back ? backward : forward, this);
+  }
+};
+
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
+    return fail(env, "softmax: expected (x, out, params)");
+  if (x.type != napi_float32_array || o.type != napi_float32_array) return fail(env, "softmax: x and out must be Float32Array");
+  const int64_t rows = (int64_t)p[0], n = (int64_t)p[1], off = (int64_t)p[4];
+  if ((size_t)(off + rows * n) > x.length || (size_t)(rows * n) > o.length) return fail(env, "softmax: arrays too short");
+  SoftmaxJob j{(const float*)x.data + off, nullptr, (float*)o.data, n, 1, rows, p[2] != 0};
+  j.run(false, (int)p[3]);
+  return nullptr;
+}
+
+napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr g, y, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &g) || !getArr(env, argv[1], &y) || !getArr(env, argv[2], &o) ||
+      !getParams(env, argv[3], &p, &np) || np < 6)
+    return fail(env, "softmaxBackward: expected (g, y, out, params)");
+  if (g.type != napi_float32_array || y.type != napi_float32_array || o.type != napi_float32_array)
+    return fail(env, "softmaxBackward: g, y and out must be Float32Array");
+  const int64_t rows = (int64_t)p[0], n = (int64_t)p[1], gOff = (int64_t)p[4], yOff = (int64_t)p[5];
+  if ((size_t)(gOff + rows * n) > g.length || (size_t)(yOff + rows * n) > y.length || (size_t)(rows * n) > o.length)
+    return fail(env, "softmaxBackward: arrays too short");
+  SoftmaxJob j{(const float*)y.data + yOff, (const float*)g.data + gOff, (float*)o.data, n, 1, rows, p[2] != 0};
+  j.run(true, (int)p[3]);
+  return nullptr;
+}
+
 // Once per process (worker threads load the addon again; mallopt is process-wide).
 const MallocSetting& mallocSetting() {
   static const MallocSetting s = applyMallocThresholds();
@@ -790,7 +863,7 @@ NAPI_MODULE_INIT() {
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"maxPool", MaxPool}, {"scatterAddRows", ScatterAddRows}, {"isa", Isa_}, {"mallocSettings", MallocSettings}};
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"maxPool", MaxPool}, {"scatterAddRows", ScatterAddRows}, {"isa", Isa_}, {"mallocSettings", MallocSettings}, {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);

@@ -6,7 +6,9 @@
 // addon only picks an instruction set whose tg_available_* says yes). Everything but the
 // exported functions has internal linkage (an anonymous namespace).
 //
-// Every result is the same bits on every instruction set and thread count:
+// Every result but the softmax rows' is the same bits on every instruction set and thread count
+// (the softmax rows use the unit's float32 exp, whose fused multiply-adds differ by unit; they
+// are the same bits on any thread count):
 // - the maps and the column sums do one IEEE operation per element (or one float64 add per row,
 //   in row order), whatever the vector width;
 // - a run's sum (tg_sum_*) is defined as 32 running float64 sums, sum j taking the elements
@@ -36,6 +38,8 @@ void TG_EW_NAME(tg_binary_f32)(int, const float*, int64_t, const float*, int64_t
 void TG_EW_NAME(tg_binary_f64)(int, const double*, int64_t, const double*, int64_t, double*, int64_t) {}
 void TG_EW_NAME(tg_map_f32)(int, const float*, float*, int64_t) {}
 void TG_EW_NAME(tg_map_f64)(int, const double*, double*, int64_t) {}
+void TG_EW_NAME(tg_softmax_rows)(const float*, float*, int64_t, int64_t, int) {}
+void TG_EW_NAME(tg_softmax_backward_rows)(const float*, const float*, float*, int64_t, int64_t, int) {}
 }
 #else
 #define TG_EW_NAME(f) TG_EW_CAT(f, TG_ISA)
@@ -159,9 +163,104 @@ template <typename T> void ewMap(int op, const T* x, T* y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = -x[i];
 }
 
+typedef float ewf __attribute__((vector_size(TG_VBYTES)));
+typedef int32_t ewi __attribute__((vector_size(TG_VBYTES)));
+constexpr int EW_FW = TG_VBYTES / 4;
+
+/** The row's max, or 0 where that is not finite (a NaN in the row, or all -inf, or a +inf). */
+inline float ewRowShift(const float* x, int64_t n) {
+  ewf m = ewf{} - __builtin_inff();
+  ewi nan = ewi{};
+  int64_t i = 0;
+  for (; i + EW_FW <= n; i += EW_FW) {
+    ewf v;
+    memcpy(&v, x + i, sizeof v);
+    m = v > m ? v : m;
+    nan |= v != v;
+  }
+  float r = -__builtin_inff();
+  bool anyNan = false;
+  for (int l = 0; l < EW_FW; l++) {
+    r = m[l] > r ? m[l] : r;
+    anyNan |= nan[l] != 0;
+  }
+  for (; i < n; i++) {
+    r = x[i] > r ? x[i] : r;
+    anyNan |= x[i] != x[i];
+  }
+  return anyNan || !(r - r == 0) ? 0.0f : r;
+}
+
+/** The float64 sum of g[i] y[i] over the row, in ewSum's 32-lane order. */
+inline double ewDot(const float* g, const float* y, int64_t n) {
+  double s[EW_LANES] = {};
+  int64_t i = 0;
+  for (; i + EW_LANES <= n; i += EW_LANES)
+    for (int j = 0; j < EW_LANES; j++) s[j] += (double)g[i + j] * (double)y[i + j];
+  for (int j = 0; i < n; i++, j++) s[j] += (double)g[i] * (double)y[i];
+  for (int h = EW_LANES / 2; h >= 1; h /= 2)
+    for (int j = 0; j < h; j++) s[j] += s[j + h];
+  return s[0];
+}
+
+/** A row's float64 sum: sequential under 32 elements (short rows), else ewSum's order. */
+inline double ewRowSum(const float* p, int64_t n) {
+  if (n >= EW_LANES) return ewSum<float>(p, n);
+  double s = 0;
+  for (int64_t i = 0; i < n; i++) s += (double)p[i];
+  return s;
+}
+
+constexpr int64_t EW_ROW_CHUNK = 64;  // short rows: one exp call for this many
+
+void ewSoftmaxRows(const float* x, float* o, int64_t rows, int64_t n, bool log) {
+  float shift[EW_ROW_CHUNK];
+  for (int64_t r0 = 0; r0 < rows; r0 += EW_ROW_CHUNK) {
+    const int64_t nr = rows - r0 < EW_ROW_CHUNK ? rows - r0 : EW_ROW_CHUNK;
+    const float* xc = x + r0 * n;
+    float* oc = o + r0 * n;
+    // x - m in float32 (the reference takes it in float64): exp's relative error grows by at
+    // most |x - m| 2^-24 (< 7e-6 where the float32 result is not 0)
+    for (int64_t r = 0; r < nr; r++) {
+      const float m = shift[r] = ewRowShift(xc + r * n, n);
+      for (int64_t i = 0; i < n; i++) oc[r * n + i] = xc[r * n + i] - m;
+    }
+    TG_EW_NAME(tg_unary_f32)(TG_EXP, oc, oc, nr * n);
+    for (int64_t r = 0; r < nr; r++) {
+      const float* xr = xc + r * n;
+      float* orow = oc + r * n;
+      const double s = ewRowSum(orow, n);
+      if (log) {
+        const double ls = __builtin_log(s), m = shift[r];
+        for (int64_t i = 0; i < n; i++) orow[i] = (float)((double)xr[i] - m - ls);
+      } else {
+        const double inv = 1 / s;
+        for (int64_t i = 0; i < n; i++) orow[i] = (float)((double)orow[i] * inv);
+      }
+    }
+  }
+}
+
+void ewSoftmaxBackwardRows(const float* g, const float* y, float* o, int64_t rows, int64_t n, bool log) {
+  if (log) TG_EW_NAME(tg_unary_f32)(TG_EXP, y, o, rows * n);  // exp(y) for every row at once
+  for (int64_t r = 0; r < rows; r++, g += n, y += n, o += n) {
+    if (log) {
+      const double s = ewRowSum(g, n);
+      for (int64_t i = 0; i < n; i++) o[i] = (float)((double)g[i] - (double)o[i] * s);
+    } else {
+      const double s = ewDot(g, y, n);
+      for (int64_t i = 0; i < n; i++) o[i] = (float)((double)y[i] * ((double)g[i] - s));
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" {
+void TG_EW_NAME(tg_softmax_rows)(const float* x, float* o, int64_t rows, int64_t n, int log) { ewSoftmaxRows(x, o, rows, n, log != 0); }
+void TG_EW_NAME(tg_softmax_backward_rows)(const float* g, const float* y, float* o, int64_t rows, int64_t n, int log) {
+  ewSoftmaxBackwardRows(g, y, o, rows, n, log != 0);
+}
 double TG_EW_NAME(tg_sum_f32)(const float* x, int64_t n) { return ewSum<float>(x, n); }
 double TG_EW_NAME(tg_sum_f64)(const double* x, int64_t n) { return ewSum<double>(x, n); }
 void TG_EW_NAME(tg_colsum_f32)(const float* x, int64_t rows, int64_t ld, int64_t n, float* out) { ewColsum<float>(x, rows, ld, n, out); }

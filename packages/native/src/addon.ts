@@ -17,6 +17,8 @@ export interface Addon {
   sgd(param: Float32Array | Float64Array, grad: Float32Array | Float64Array, momentumBuffer: Float32Array | Float64Array | null, params: Float64Array): void;
   /** What the addon did to glibc's malloc thresholds at load (csrc/addon.cc says why), and a probe of it. */
   mallocSettings(): { applied: boolean; reason: string | null; mmapThreshold: number; trimThreshold: number; largeFromHeap: boolean | null };
+  softmax(x: Float32Array, out: Float32Array, params: Float64Array): void;
+  softmaxBackward(g: Float32Array, y: Float32Array, out: Float32Array, params: Float64Array): void;
   conv(kind: 0 | 1 | 2, a: Float32Array | Float64Array, b: Float32Array | Float64Array, bias: Float32Array | Float64Array | null, out: Float32Array | Float64Array, params: Float64Array): void;
 }
 

@@ -211,6 +211,8 @@ function sameFloat(...vs: View[]): boolean {
  * - `maxPool2d` (float32/float64, any geometry) when the base is not wasm (whose SIMD kernel is
  *   faster), and `scatterAdd` along the last dim with
  *   contiguous int32 index and src (the route of maxPool2d's gradient);
+ * - `softmax` / `softmaxBackward` (log or not) of float32 rows along the last dim, contiguous:
+ *   the reference's float64 sums with the float32 vector exp (within a few ulp);
  * - `adamUpdate`, `sgdUpdate`: the reference's float64 arithmetic in the same order, stores
  *   rounded, so the same bits as the js kernels, split across the thread pool.
  * @internal
@@ -307,6 +309,36 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
       if (dw.size === 0) return dw;
       addon.conv(2, packed(x), packed(grad), null, dw.data as FloatArray, p);
       return dw;
+    },
+
+    softmax(x: View, dim: number, log: boolean): View {
+      // float32 rows along the last dim (float64 stays on the reference: its exp's bits)
+      const nd = x.shape.length;
+      if (x.size < MIN_NATIVE || dim !== nd - 1 || !(x.data instanceof Float32Array) || !isContiguous(x)) return base.softmax(x, dim, log);
+      const out = fresh('float32', x.shape);
+      params[0] = x.size / x.shape[nd - 1]!;
+      params[1] = x.shape[nd - 1]!;
+      params[2] = log ? 1 : 0;
+      params[3] = getNumThreads();
+      params[4] = x.offset;
+      addon.softmax(x.data, out.data as Float32Array, params);
+      return out;
+    },
+
+    softmaxBackward(g: View, y: View, dim: number, log: boolean): View {
+      const nd = g.shape.length;
+      if (g.size < MIN_NATIVE || dim !== nd - 1 || !(g.data instanceof Float32Array) || !(y.data instanceof Float32Array) || !isContiguous(g) || !isContiguous(y)) {
+        return base.softmaxBackward(g, y, dim, log);
+      }
+      const out = fresh('float32', g.shape);
+      params[0] = g.size / g.shape[nd - 1]!;
+      params[1] = g.shape[nd - 1]!;
+      params[2] = log ? 1 : 0;
+      params[3] = getNumThreads();
+      params[4] = g.offset;
+      params[5] = y.offset;
+      addon.softmaxBackward(g.data, y.data, out.data as Float32Array, params);
+      return out;
     },
 
     where(cond: View, a: View, b: View, outDtype: DType): View {

@@ -503,9 +503,9 @@ if (!be) {
 
   describe('what native lacks runs on the wasm backend', () => {
     const wasm = getRegisteredBackend('wasm');
-    it.runIf(wasm)('a kernel native lacks (avgPool2d, softmax) is the wasm kernel, and runs there when native is current', () => {
+    it.runIf(wasm)('a kernel native lacks (avgPool2d, layerNorm) is the wasm kernel, and runs there when native is current', () => {
       expect(be.avgPool2d).toBe(wasm!.avgPool2d);
-      expect(be.softmax).toBe(wasm!.softmax);
+      expect(be.layerNorm).toBe(wasm!.layerNorm);
       expect(be.avgPool2d).not.toBe(jsBackend.avgPool2d);
       // the wasm backend's memory hooks stay its own: native reads and writes plain arrays
       expect(be.allocPinned).toBeUndefined();
@@ -704,5 +704,52 @@ describe.runIf(be && getRegisteredBackend('wasm'))('tiny operands on the native 
     } finally {
       for (const s of spies) s.mockRestore();
     }
+  });
+});
+
+describe.runIf(be)('native softmax and log-softmax', () => {
+  /** [rows, n] float32 rows with an offset, a NaN row, an all -Infinity row, a +Infinity row and a large-range row. */
+  function rowsView(rows: number, n: number): View {
+    const v = view([rows, n], 'float32', 'offset');
+    const d = v.data as Float32Array;
+    d[3 + 1 * n + 5] = NaN;
+    for (let i = 0; i < n; i++) d[3 + 2 * n + i] = -Infinity;
+    d[3 + 3 * n + 2] = Infinity;
+    for (let i = 0; i < n; i++) d[3 + 4 * n + i] = (i - n / 2) * 7;
+    return v;
+  }
+  for (const [rows, n] of [[130, 10], [9, 1000], [40, 5001]] as const)
+    for (const log of [false, true]) {
+      it(`${log ? 'log-softmax' : 'softmax'} of [${rows}, ${n}] float32 rows and its gradient match the reference (NaN and infinite rows included), the same bits on 1-3 threads`, () => {
+        const x = rowsView(rows, n);
+        const want = jsBackend.softmax(x, 1, log);
+        const got: View[] = [], grads: View[] = [];
+        const g = view([rows, n], 'float32');
+        for (const threads of [1, 2, 3]) {
+          setNumThreads(threads);
+          got.push(be!.softmax(x, 1, log));
+          grads.push(be!.softmaxBackward(g, got[0]!, 1, log));
+        }
+        expect(values(got[1]!)).toEqual(values(got[0]!));
+        expect(values(got[2]!)).toEqual(values(got[0]!));
+        expect(values(grads[1]!)).toEqual(values(grads[0]!));
+        expect(values(grads[2]!)).toEqual(values(grads[0]!));
+        /** The elements where `o` is off `w` by more than rtol |w| + atol (non-finite ones must be equal). */
+        const off = (o: number[], w: number[], atol: number) =>
+          w.flatMap((wi, i) => (Number.isFinite(wi) ? Math.abs(o[i]! - wi) <= 2e-5 * Math.abs(wi) + atol : Object.is(o[i], wi)) ? [] : [[i, o[i], wi]]);
+        expect(off(values(got[0]!), values(want), 1e-30)).toEqual([]);
+        expect(off(values(grads[0]!), values(jsBackend.softmaxBackward(g, got[0]!, 1, log)), 1e-6)).toEqual([]);
+      });
+    }
+
+  it('hands float64, other dims and strided rows to the base backend', () => {
+    const seen: string[] = [];
+    const base = { ...jsBackend, name: 'base', softmax: (...a: Parameters<typeof jsBackend.softmax>) => (seen.push(`softmax ${a[1]}`), jsBackend.softmax(...a)) };
+    const nb = makeNativeBackend(loadAddon().addon!, base);
+    nb.softmax(view([30, 40], 'float64'), 1, false);
+    nb.softmax(view([30, 40], 'float32'), 0, true);
+    nb.softmax(view([30, 40], 'float32', 'transposed'), 1, true);
+    nb.softmax(view([30, 40], 'float32'), 1, true);
+    expect(seen).toEqual(['softmax 1', 'softmax 0', 'softmax 1']);
   });
 });

@@ -12,6 +12,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "conv.h"
 #include "kernels.h"
@@ -28,7 +31,25 @@ struct Isa {
   void (*sgemm)(const TgGemmArgs*);
   void (*dgemm)(const TgGemmArgs*);
   void (*unaryF32)(int, const float*, float*, int64_t);
+  // ew_impl.h's loops
+  double (*sumF32)(const float*, int64_t);
+  double (*sumF64)(const double*, int64_t);
+  void (*colsumF32)(const float*, int64_t, int64_t, int64_t, float*);
+  void (*colsumF64)(const double*, int64_t, int64_t, int64_t, double*);
+  void (*binaryF32)(int, const float*, int64_t, const float*, int64_t, float*, int64_t);
+  void (*binaryF64)(int, const double*, int64_t, const double*, int64_t, double*, int64_t);
+  void (*mapF32)(int, const float*, float*, int64_t);
+  void (*mapF64)(int, const double*, double*, int64_t);
+  void (*softmaxRows)(const float*, float*, int64_t, int64_t, int);
+  void (*softmaxBackwardRows)(const float*, const float*, float*, int64_t, int64_t, int);
 };
+
+#define TG_ISA_TABLE(isa)                                                                                                       \
+  Isa {                                                                                                                         \
+    #isa, tg_sgemm_##isa, tg_dgemm_##isa, tg_unary_f32_##isa, tg_sum_f32_##isa, tg_sum_f64_##isa, tg_colsum_f32_##isa,       \
+        tg_colsum_f64_##isa, tg_binary_f32_##isa, tg_binary_f64_##isa, tg_map_f32_##isa, tg_map_f64_##isa,                    \
+        tg_softmax_rows_##isa, tg_softmax_backward_rows_##isa                                                             \
+  }
 
 Isa chooseIsa() {
   const char* force = std::getenv("TAPEGRAD_NATIVE_ISA");
@@ -42,13 +63,49 @@ Isa chooseIsa() {
 #else
   bool avx512 = false, avx2 = false;
 #endif
-  if (!genericOnly && !forced("avx2") && avx512 && tg_available_avx512())
-    return {"avx512", tg_sgemm_avx512, tg_dgemm_avx512, tg_unary_f32_avx512};
-  if (!genericOnly && avx2 && tg_available_avx2()) return {"avx2", tg_sgemm_avx2, tg_dgemm_avx2, tg_unary_f32_avx2};
-  return {"generic", tg_sgemm_generic, tg_dgemm_generic, tg_unary_f32_generic};
+  if (!genericOnly && !forced("avx2") && avx512 && tg_available_avx512()) return TG_ISA_TABLE(avx512);
+  if (!genericOnly && avx2 && tg_available_avx2()) return TG_ISA_TABLE(avx2);
+  return TG_ISA_TABLE(generic);
 }
 
 const Isa isa = chooseIsa();
+
+// ---- glibc's malloc thresholds ----
+//
+// Node allocates a typed array's memory with malloc and frees it when V8 collects the array,
+// many at once after a garbage collection (V8 starts one after ~64 MB of such memory). glibc by
+// default maps blocks above a threshold (128 KB, raised to at most 32 MB as large blocks are
+// freed) with mmap and unmaps them on free, and gives the heap's free top back to the system
+// past a trim threshold (twice the mmap one): so the next fresh output of a few MB is new
+// pages, and faulting them in costs several times the kernel that fills them (add of 1e6
+// floats: 1.6 ms instead of 0.2; of 16e6: 60 ms instead of 6, measured). At load the addon
+// sets both thresholds: blocks under MMAP_THRESHOLD come from the heap and are reused, and up
+// to TRIM_THRESHOLD of free heap top is kept (about 4 collections' worth of V8's frees); the
+// price is that much address space held after a peak, resident where it was touched.
+// TAPEGRAD_NATIVE_MALLOPT=0 leaves glibc's defaults; so do MALLOC_MMAP_THRESHOLD_,
+// MALLOC_TRIM_THRESHOLD_ or GLIBC_TUNABLES set in the environment (the user's choice wins).
+
+constexpr long MMAP_THRESHOLD = 64L << 20;
+constexpr long TRIM_THRESHOLD = 256L << 20;
+
+struct MallocSetting {
+  bool applied;
+  const char* reason;  // why not, when not applied
+};
+
+MallocSetting applyMallocThresholds() {
+#if defined(__GLIBC__)
+  const char* off = std::getenv("TAPEGRAD_NATIVE_MALLOPT");
+  if (off && std::strcmp(off, "0") == 0) return {false, "TAPEGRAD_NATIVE_MALLOPT=0 is set"};
+  if (std::getenv("MALLOC_MMAP_THRESHOLD_") || std::getenv("MALLOC_TRIM_THRESHOLD_") || std::getenv("GLIBC_TUNABLES"))
+    return {false, "the environment sets glibc's malloc tunables"};
+  if (mallopt(M_MMAP_THRESHOLD, (int)MMAP_THRESHOLD) != 1 || mallopt(M_TRIM_THRESHOLD, (int)TRIM_THRESHOLD) != 1)
+    return {false, "mallopt refused the thresholds"};
+  return {true, nullptr};
+#else
+  return {false, "not glibc"};
+#endif
+}
 
 // ---- N-API helpers ----
 
@@ -128,26 +185,9 @@ enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG =
 constexpr int MAX_ND = 16;
 constexpr int64_t EW_CHUNK = 1 << 15;  // elements per task of the element-wise kernels
 
-template <typename T, int OP> inline T bin(T x, T y) {
-  if (OP == ADD) return x + y;
-  if (OP == SUB) return x - y;
-  if (OP == MUL) return x * y;
-  if (OP == DIV) return x / y;
-  return y > 0 ? x : 0;
-}
-
-template <typename T, int OP> void binRow(const T* a, int64_t sa, const T* b, int64_t sb, T* o, int64_t n) {
-  if (sa == 1 && sb == 1)
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], b[i]);
-  else if (sa == 1 && sb == 0) {
-    const T y = b[0];
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i], y);
-  } else if (sa == 0 && sb == 1) {
-    const T x = a[0];
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(x, b[i]);
-  } else
-    for (int64_t i = 0; i < n; i++) o[i] = bin<T, OP>(a[i * sa], b[i * sb]);
-}
+/** One row of a binary op on the chosen instruction set's loops (ew_impl.h). */
+inline void binRow(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n) { isa.binaryF32(op, a, sa, b, sb, o, n); }
+inline void binRow(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o, int64_t n) { isa.binaryF64(op, a, sa, b, sb, o, n); }
 
 struct Strided {
   int nd;
@@ -155,7 +195,8 @@ struct Strided {
   int64_t n;
 };
 
-template <typename T, int OP> struct BinaryJob {
+template <typename T> struct BinaryJob {
+  int op;
   const Strided* s;
   const T* a;
   const T* b;
@@ -176,7 +217,7 @@ template <typename T, int OP> struct BinaryJob {
     while (e < end) {
       int64_t len = s.shape[last] - idx[last];
       if (len > end - e) len = end - e;
-      binRow<T, OP>(j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + e, len);
+      binRow(j->op, j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + e, len);
       e += len;
       idx[last] += len;
       pa += len * s.sa[last];
@@ -193,19 +234,9 @@ template <typename T, int OP> struct BinaryJob {
   }
 };
 
-template <typename T, int OP> void binaryRun(const Strided& s, const T* a, const T* b, T* o, int threads) {
-  BinaryJob<T, OP> j{&s, a, b, o};
-  tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T, OP>::task, &j);
-}
-
 template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, const T* b, T* o, int threads) {
-  switch (op) {
-    case ADD: binaryRun<T, ADD>(s, a, b, o, threads); break;
-    case SUB: binaryRun<T, SUB>(s, a, b, o, threads); break;
-    case MUL: binaryRun<T, MUL>(s, a, b, o, threads); break;
-    case DIV: binaryRun<T, DIV>(s, a, b, o, threads); break;
-    default: binaryRun<T, RELU_BACKWARD>(s, a, b, o, threads); break;
-  }
+  BinaryJob<T> j{op < ADD || op > RELU_BACKWARD ? (int)RELU_BACKWARD : op, &s, a, b, o};
+  tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T>::task, &j);
 }
 
 // binary(op, a, b, out, params): params = nd, threads, aOff, bOff, outOff, shape[nd], sa[nd], sb[nd]
@@ -258,12 +289,8 @@ template <> void UnaryJob<float>::chunk(int64_t i0, int64_t i1) {
   const float* a = x + i0;
   float* o = y + i0;
   const int64_t m = i1 - i0;
-  if (op == U_RELU)
-    for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0f : a[i];
-  else if (op == U_NEG)
-    for (int64_t i = 0; i < m; i++) o[i] = -a[i];
-  else
-    isa.unaryF32(op, a, o, m);
+  if (op == U_RELU || op == U_NEG) isa.mapF32(op, a, o, m);
+  else isa.unaryF32(op, a, o, m);
 }
 
 inline double sigmoid(double v) {
@@ -281,8 +308,7 @@ template <> void UnaryJob<double>::chunk(int64_t i0, int64_t i1) {
     case U_LOG: for (int64_t i = 0; i < m; i++) o[i] = std::log(a[i]); break;
     case U_TANH: for (int64_t i = 0; i < m; i++) o[i] = std::tanh(a[i]); break;
     case U_SIGMOID: for (int64_t i = 0; i < m; i++) o[i] = sigmoid(a[i]); break;
-    case U_RELU: for (int64_t i = 0; i < m; i++) o[i] = a[i] <= 0 ? 0.0 : a[i]; break;
-    default: for (int64_t i = 0; i < m; i++) o[i] = -a[i]; break;
+    default: isa.mapF64(op, a, o, m); break;
   }
 }
 
@@ -313,13 +339,18 @@ napi_value Unary(napi_env env, napi_callback_info info) {
 
 // ---- sum over the middle of [outer, r, inner], accumulated in float64 ----
 //
-// With inner == 1 each line is summed in fixed blocks of SUM_BLOCK elements (8 running sums per
-// block, combined in a fixed order), and the blocks' sums are added in order: the blocks can go
-// to any thread and the result is the same bits. With inner > 1, tasks own columns and add the
-// r rows in order.
+// With inner == 1 each line is summed in fixed blocks of SUM_BLOCK elements (each block's sum as
+// ew_impl.h defines it: 32 running sums combined pairwise, the same bits on every instruction
+// set), and the blocks' sums are added in order: the blocks can go to any thread and the result
+// is the same bits. With inner > 1, tasks own columns and add the r rows in order.
 
 constexpr int64_t SUM_BLOCK = 1 << 14;
 constexpr int64_t SUM_COLS = 512;
+
+inline double lineSum(const float* p, int64_t n) { return isa.sumF32(p, n); }
+inline double lineSum(const double* p, int64_t n) { return isa.sumF64(p, n); }
+inline void colSum(const float* x, int64_t rows, int64_t ld, int64_t n, float* out) { isa.colsumF32(x, rows, ld, n, out); }
+inline void colSum(const double* x, int64_t rows, int64_t ld, int64_t n, double* out) { isa.colsumF64(x, rows, ld, n, out); }
 
 template <typename T> struct SumJob {
   const T* x;
@@ -327,31 +358,25 @@ template <typename T> struct SumJob {
   int64_t outer, r, inner, blocks, colTasks;
   double* partial;  // [outer][blocks] when inner == 1
 
+  int64_t linesPerTask;  // short lines (one block each) go several to a task
+
   static void lineTask(void* ctx, int64_t t) {
     SumJob* j = (SumJob*)ctx;
+    if (j->blocks == 1) {
+      const int64_t o0 = t * j->linesPerTask, o1 = o0 + j->linesPerTask < j->outer ? o0 + j->linesPerTask : j->outer;
+      for (int64_t o = o0; o < o1; o++) j->partial[o] = lineSum(j->x + o * j->r, j->r);
+      return;
+    }
     const int64_t o = t / j->blocks, b = t % j->blocks;
     const int64_t k0 = b * SUM_BLOCK, k1 = k0 + SUM_BLOCK < j->r ? k0 + SUM_BLOCK : j->r;
-    const T* p = j->x + o * j->r;
-    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t k = k0;
-    for (; k + 8 <= k1; k += 8)
-      for (int l = 0; l < 8; l++) s[l] += (double)p[k + l];
-    for (int l = 0; k < k1; k++, l++) s[l] += (double)p[k];
-    j->partial[t] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    j->partial[t] = lineSum(j->x + o * j->r + k0, k1 - k0);
   }
 
   static void colTask(void* ctx, int64_t t) {
     SumJob* j = (SumJob*)ctx;
     const int64_t o = t / j->colTasks, c0 = (t % j->colTasks) * SUM_COLS;
     const int64_t c1 = c0 + SUM_COLS < j->inner ? c0 + SUM_COLS : j->inner;
-    double acc[SUM_COLS];
-    for (int64_t c = c0; c < c1; c++) acc[c - c0] = 0;
-    const T* base = j->x + o * j->r * j->inner;
-    for (int64_t k = 0; k < j->r; k++) {
-      const T* row = base + k * j->inner;
-      for (int64_t c = c0; c < c1; c++) acc[c - c0] += (double)row[c];
-    }
-    for (int64_t c = c0; c < c1; c++) j->out[o * j->inner + c] = (T)acc[c - c0];
+    colSum(j->x + o * j->r * j->inner + c0, j->r, j->inner, c1 - c0, j->out + o * j->inner + c0);
   }
 
   void run(int threads) {
@@ -361,7 +386,8 @@ template <typename T> struct SumJob {
       blocks = r == 0 ? 1 : (r + SUM_BLOCK - 1) / SUM_BLOCK;
       double small[64];
       partial = outer * blocks <= 64 ? small : (double*)std::malloc((size_t)(outer * blocks) * sizeof(double));
-      tg_parallel(outer * blocks, threads, lineTask, this);
+      linesPerTask = blocks == 1 && r < 4096 ? 4096 / (r > 0 ? r : 1) : 1;
+      tg_parallel(blocks == 1 ? (outer + linesPerTask - 1) / linesPerTask : outer * blocks, threads, lineTask, this);
       for (int64_t o = 0; o < outer; o++) {
         double s = 0;
         for (int64_t b = 0; b < blocks; b++) s += partial[o * blocks + b];
@@ -389,10 +415,10 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   const int64_t off = (int64_t)p[1], outer = (int64_t)p[2], r = (int64_t)p[3], inner = (int64_t)p[4];
   if (outer * inner == 0) return nullptr;
   if (x.type == napi_float32_array) {
-    SumJob<float> j{(const float*)x.data + off, (float*)o.data, outer, r, inner, 0, 0, nullptr};
+    SumJob<float> j{(const float*)x.data + off, (float*)o.data, outer, r, inner, 0, 0, nullptr, 1};
     j.run(threads);
   } else {
-    SumJob<double> j{(const double*)x.data + off, (double*)o.data, outer, r, inner, 0, 0, nullptr};
+    SumJob<double> j{(const double*)x.data + off, (double*)o.data, outer, r, inner, 0, 0, nullptr, 1};
     j.run(threads);
   }
   return nullptr;
@@ -719,6 +745,113 @@ napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- softmax / log-softmax over the last dim of float32 rows ----
+// softmax(x, out, params): params = rows, n, log, threads, xOff; x contiguous from xOff, out
+// from 0, both [rows, n]. As core's reference: m = the row's max (0 where it is not finite:
+// a NaN, or an all -inf or +inf row), s = the float64 sum of exp(x - m), then exp(x - m) / s or
+// (x - m) - log(s) in float64, rounded once (the loops are ew_impl.h's, per instruction set). exp
+// is the float32 vector exp (within 2 ulp), so results are within a few ulp of the reference's.
+// Rows are independent: tasks take whole rows, so any thread count gives the same bits.
+// softmaxBackward(g, y, out, params): params = rows, n, log, threads, gOff, yOff:
+// y (g - sum(g y)), or with log g - exp(y) sum(g), sums in float64.
+
+struct SoftmaxJob {
+  const float* x;
+  const float* g;  // backward only
+  float* out;
+  int64_t n, rowsPerTask, rows;
+  bool log;
+
+  static void forward(void* ctx, int64_t t) {
+    const SoftmaxJob& j = *(const SoftmaxJob*)ctx;
+    const int64_t r0 = t * j.rowsPerTask, r1 = r0 + j.rowsPerTask < j.rows ? r0 + j.rowsPerTask : j.rows;
+    isa.softmaxRows(j.x + r0 * j.n, j.out + r0 * j.n, r1 - r0, j.n, j.log);
+  }
+
+  // x holds y here
+  static void backward(void* ctx, int64_t t) {
+    const SoftmaxJob& j = *(const SoftmaxJob*)ctx;
+    const int64_t r0 = t * j.rowsPerTask, r1 = r0 + j.rowsPerTask < j.rows ? r0 + j.rowsPerTask : j.rows;
+    isa.softmaxBackwardRows(j.g + r0 * j.n, j.x + r0 * j.n, j.out + r0 * j.n, r1 - r0, j.n, j.log);
+  }
+
+  void run(bool back, int threads) {
+    rowsPerTask = n >= 4096 ? 1 : 4096 / (n > 0 ? n : 1);
+    if (rows * n < (1 << 15)) threads = 1;
+    tg_parallel((rows + rowsPerTask - 1) / rowsPerTask, threads, back ? backward : forward, this);
+  }
+};
+
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Arr x, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
+    return fail(env, "softmax: expected (x, out, params)");
+  if (x.type != napi_float32_array || o.type != napi_float32_array) return fail(env, "softmax: x and out must be Float32Array");
+  const int64_t rows = (int64_t)p[0], n = (int64_t)p[1], off = (int64_t)p[4];
+  if ((size_t)(off + rows * n) > x.length || (size_t)(rows * n) > o.length) return fail(env, "softmax: arrays too short");
+  SoftmaxJob j{(const float*)x.data + off, nullptr, (float*)o.data, n, 1, rows, p[2] != 0};
+  j.run(false, (int)p[3]);
+  return nullptr;
+}
+
+napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  Arr g, y, o;
+  const double* p;
+  size_t np;
+  if (!args(env, info, argv) || !getArr(env, argv[0], &g) || !getArr(env, argv[1], &y) || !getArr(env, argv[2], &o) ||
+      !getParams(env, argv[3], &p, &np) || np < 6)
+    return fail(env, "softmaxBackward: expected (g, y, out, params)");
+  if (g.type != napi_float32_array || y.type != napi_float32_array || o.type != napi_float32_array)
+    return fail(env, "softmaxBackward: g, y and out must be Float32Array");
+  const int64_t rows = (int64_t)p[0], n = (int64_t)p[1], gOff = (int64_t)p[4], yOff = (int64_t)p[5];
+  if ((size_t)(gOff + rows * n) > g.length || (size_t)(yOff + rows * n) > y.length || (size_t)(rows * n) > o.length)
+    return fail(env, "softmaxBackward: arrays too short");
+  SoftmaxJob j{(const float*)y.data + yOff, (const float*)g.data + gOff, (float*)o.data, n, 1, rows, p[2] != 0};
+  j.run(true, (int)p[3]);
+  return nullptr;
+}
+
+// Once per process (worker threads load the addon again; mallopt is process-wide).
+const MallocSetting& mallocSetting() {
+  static const MallocSetting s = applyMallocThresholds();
+  return s;
+}
+
+/**
+ * mallocSettings() -> { applied, reason, mmapThreshold, trimThreshold, largeFromHeap }: what the
+ * load did, and a probe: whether a 48 MB block (above glibc's largest automatic mmap threshold,
+ * below ours) comes from the heap rather than its own mapping (glibc marks mapped chunks with
+ * bit 2 of the size word before the block); null where that cannot be told (not glibc).
+ */
+napi_value MallocSettings(napi_env env, napi_callback_info) {
+  const MallocSetting& m = mallocSetting();
+  napi_value o, v;
+  napi_create_object(env, &o);
+  napi_get_boolean(env, m.applied, &v);
+  napi_set_named_property(env, o, "applied", v);
+  if (m.reason) napi_create_string_utf8(env, m.reason, NAPI_AUTO_LENGTH, &v);
+  else napi_get_null(env, &v);
+  napi_set_named_property(env, o, "reason", v);
+  napi_create_double(env, m.applied ? (double)MMAP_THRESHOLD : 0, &v);
+  napi_set_named_property(env, o, "mmapThreshold", v);
+  napi_create_double(env, m.applied ? (double)TRIM_THRESHOLD : 0, &v);
+  napi_set_named_property(env, o, "trimThreshold", v);
+#if defined(__GLIBC__)
+  void* p = std::malloc((size_t)48 << 20);
+  const bool mapped = p && (((const size_t*)p)[-1] & 2) != 0;
+  std::free(p);
+  napi_get_boolean(env, p && !mapped, &v);
+#else
+  napi_get_null(env, &v);
+#endif
+  napi_set_named_property(env, o, "largeFromHeap", v);
+  return o;
+}
+
 napi_value Isa_(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &s);
@@ -728,16 +861,17 @@ napi_value Isa_(napi_env env, napi_callback_info) {
 }  // namespace
 
 NAPI_MODULE_INIT() {
+  mallocSetting();
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"maxPool", MaxPool}, {"scatterAddRows", ScatterAddRows}, {"isa", Isa_}};
+  } fns[] = {{"gemm", Gemm}, {"binary", Binary}, {"unary", Unary}, {"sum", Sum}, {"sumDims", SumDims}, {"conv", Conv}, {"adam", Adam}, {"sgd", Sgd}, {"maxPool", MaxPool}, {"scatterAddRows", ScatterAddRows}, {"isa", Isa_}, {"mallocSettings", MallocSettings}, {"softmax", Softmax}, {"softmaxBackward", SoftmaxBackward}};
   for (const auto& f : fns) {
     napi_value v;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
     napi_set_named_property(env, exports, f.name, v);
   }
-  tg_register_rows(env, exports, isa.unaryF32);
+  tg_register_rows(env, exports);
   tg_register_copy(env, exports);
   return exports;
 }

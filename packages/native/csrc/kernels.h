@@ -41,6 +41,29 @@ enum TgUnaryF32 { TG_EXP = 0, TG_LOG = 1, TG_TANH = 2, TG_SIGMOID = 3 };
 TG_DECLARE_ISA(avx512)
 TG_DECLARE_ISA(avx2)
 TG_DECLARE_ISA(generic)
+
+/* The element-wise loops and sums of ew_impl.h, per instruction set (the same bits on each):
+ * tg_sum_*: a contiguous run's sum in float64 (32 running sums, combined pairwise);
+ * tg_colsum_*: out[c] = the float64 sum over rows k, in order, of x[k * ld + c], c < n;
+ * tg_binary_*: o[i] = a[i * sa] op b[i * sb] (op: add, sub, mul, div, reluBackward = 0..4);
+ * tg_map_*: y = relu(x) (op 4) or -x (op 5);
+ * tg_softmax_rows_*, tg_softmax_backward_rows_*: float32 [rows, n] softmax (log: log-softmax) and
+ * its gradient from the output y, as addon.cc's softmax() documents. */
+#define TG_DECLARE_EW(isa)                                                                                      \
+  double tg_sum_f32_##isa(const float* x, int64_t n);                                                           \
+  double tg_sum_f64_##isa(const double* x, int64_t n);                                                          \
+  void tg_colsum_f32_##isa(const float* x, int64_t rows, int64_t ld, int64_t n, float* out);                    \
+  void tg_colsum_f64_##isa(const double* x, int64_t rows, int64_t ld, int64_t n, double* out);                  \
+  void tg_binary_f32_##isa(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n); \
+  void tg_binary_f64_##isa(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o, int64_t n); \
+  void tg_map_f32_##isa(int op, const float* x, float* y, int64_t n);                                           \
+  void tg_map_f64_##isa(int op, const double* x, double* y, int64_t n);                                         \
+  void tg_softmax_rows_##isa(const float* x, float* o, int64_t rows, int64_t n, int log);                       \
+  void tg_softmax_backward_rows_##isa(const float* g, const float* y, float* o, int64_t rows, int64_t n, int log);
+
+TG_DECLARE_EW(avx512)
+TG_DECLARE_EW(avx2)
+TG_DECLARE_EW(generic)
 }
 
 #endif

@@ -10,6 +10,7 @@
 #define TG_DKC 256
 #define TG_AVAILABLE 1
 #include "kernels_impl.h"
+#include "ew_impl.h"
 #else
 #include "kernels.h"
 extern "C" {
@@ -18,4 +19,6 @@ void tg_sgemm_avx2(const TgGemmArgs*) {}
 void tg_dgemm_avx2(const TgGemmArgs*) {}
 void tg_unary_f32_avx2(int, const float*, float*, int64_t) {}
 }
+#define TG_EW_STUB avx2
+#include "ew_impl.h"
 #endif

@@ -8,3 +8,4 @@
 #define TG_DKC 256
 #define TG_AVAILABLE 1
 #include "kernels_impl.h"
+#include "ew_impl.h"

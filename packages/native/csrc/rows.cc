@@ -1,9 +1,8 @@
-// Row kernels of the transformer hot path, float32: softmax and log-softmax along contiguous
-// lines and their gradients, layer norm over trailing elements and its two gradients. The
-// formulas are core's reference (kernels/js/softmax.ts, kernels/js/norm.ts): sums in float64,
-// each result computed in float64 and rounded once; only exp is float32 (the addon's vector exp
-// of its instruction set, within 2 ulp). float64 tensors never come here: the backend hands them
-// to its base, so float64 results stay the reference's bits.
+// Row kernels of the transformer hot path, float32: layer norm over trailing elements and its
+// two gradients (softmax rows are per instruction set, in ew_impl.h). The formulas are core's
+// reference (kernels/js/norm.ts): sums in float64, each result computed in float64 and rounded
+// once. float64 tensors never come here: the backend hands them to its base, so float64 results
+// stay the reference's bits.
 //
 // Rows are independent and each is computed by one thread in a fixed order, so the bits do not
 // depend on the number of threads; the weight gradient of layer norm splits columns, not rows.
@@ -25,40 +24,10 @@ namespace {
 #define TG_CLONES
 #endif
 
-TgUnaryF32Fn expF32 = nullptr;  // the addon's float32 map of its instruction set (op TG_EXP)
 
 constexpr int64_t ROWS_PER_TASK_ELEMS = 1 << 14;  // elements of rows per task (whole rows)
 
-// ---- softmax / log-softmax of one line ----
-
-/**
- * The shift: the line's max, or 0 when that is not finite (a NaN, an all -inf or +inf line).
- * Sixteen running maxima and a NaN flag, no early exit, so the loop vectorises.
- */
-TG_CLONES float lineShift(const float* x, int64_t n) {
-  float m[16];
-  int nan = 0;
-  for (int l = 0; l < 16; l++) m[l] = -INFINITY;
-  int64_t j = 0;
-  for (; j + 16 <= n; j += 16)
-    for (int l = 0; l < 16; l++) {
-      const float v = x[j + l];
-      nan |= v != v;
-      m[l] = v > m[l] ? v : m[l];
-    }
-  for (int l = 0; j < n; j++, l++) {
-    const float v = x[j];
-    nan |= v != v;
-    m[l] = v > m[l] ? v : m[l];
-  }
-  float mx = m[0];
-  for (int l = 1; l < 16; l++) mx = m[l] > mx ? m[l] : mx;
-  return nan || !std::isfinite(mx) ? 0.0f : mx;
-}
-
-TG_CLONES void shifted(const float* x, float m, float* t, int64_t n) {
-  for (int64_t j = 0; j < n; j++) t[j] = x[j] - m;
-}
+// ---- layer norm ----
 
 TG_CLONES double lineSum(const float* e, int64_t n) {
   double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -68,88 +37,6 @@ TG_CLONES double lineSum(const float* e, int64_t n) {
   for (int l = 0; j < n; j++, l++) s[l] += (double)e[j];
   return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
-
-TG_CLONES void scaleLine(float* y, double inv, int64_t n) {
-  for (int64_t j = 0; j < n; j++) y[j] = (float)((double)y[j] * inv);
-}
-
-TG_CLONES void logLine(const float* x, double m, double ls, float* y, int64_t n) {
-  for (int64_t j = 0; j < n; j++) y[j] = (float)(((double)x[j] - m) - ls);
-}
-
-struct SoftmaxJob {
-  const float* x;
-  float* y;
-  int64_t lines, len, perTask;
-  bool log;
-  static void task(void* ctx, int64_t t) {
-    const SoftmaxJob& j = *(const SoftmaxJob*)ctx;
-    const int64_t r0 = t * j.perTask, r1 = r0 + j.perTask < j.lines ? r0 + j.perTask : j.lines;
-    // log-softmax keeps x - m and needs exp(x - m) apart: a line of scratch per task
-    float* scratch = j.log ? (float*)std::malloc((size_t)j.len * sizeof(float)) : nullptr;
-    for (int64_t r = r0; r < r1; r++) {
-      const float* x = j.x + r * j.len;
-      float* y = j.y + r * j.len;
-      const float m = lineShift(x, j.len);
-      // exp(x - m): into y for softmax (scaled in place), into scratch for log-softmax
-      float* e = j.log ? scratch : y;
-      shifted(x, m, e, j.len);
-      expF32(TG_EXP, e, e, j.len);
-      const double s = lineSum(e, j.len);
-      if (j.log)
-        logLine(x, (double)m, std::log(s), y, j.len);
-      else
-        scaleLine(y, 1.0 / s, j.len);
-    }
-    std::free(scratch);
-  }
-};
-
-// ---- their gradients ----
-
-TG_CLONES double dotLine(const float* g, const float* y, int64_t n) {
-  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t j = 0;
-  for (; j + 8 <= n; j += 8)
-    for (int l = 0; l < 8; l++) s[l] += (double)g[j + l] * (double)y[j + l];
-  for (int l = 0; j < n; j++, l++) s[l] += (double)g[j] * (double)y[j];
-  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
-
-TG_CLONES void softmaxGradLine(const float* g, const float* y, double s, float* o, int64_t n) {
-  for (int64_t j = 0; j < n; j++) o[j] = (float)((double)y[j] * ((double)g[j] - s));
-}
-
-TG_CLONES void logSoftmaxGradLine(const float* g, const float* ey, double s, float* o, int64_t n) {
-  for (int64_t j = 0; j < n; j++) o[j] = (float)((double)g[j] - (double)ey[j] * s);
-}
-
-struct SoftmaxBackJob {
-  const float* g;
-  const float* y;
-  float* o;
-  int64_t lines, len, perTask;
-  bool log;
-  static void task(void* ctx, int64_t t) {
-    const SoftmaxBackJob& j = *(const SoftmaxBackJob*)ctx;
-    const int64_t r0 = t * j.perTask, r1 = r0 + j.perTask < j.lines ? r0 + j.perTask : j.lines;
-    for (int64_t r = r0; r < r1; r++) {
-      const float* g = j.g + r * j.len;
-      const float* y = j.y + r * j.len;
-      float* o = j.o + r * j.len;
-      if (j.log) {
-        // g - exp(y) sum(g): exp(y) goes through o first
-        const double s = lineSum(g, j.len);
-        expF32(TG_EXP, y, o, j.len);
-        logSoftmaxGradLine(g, o, s, o, j.len);
-      } else {
-        softmaxGradLine(g, y, dotLine(g, y, j.len), o, j.len);
-      }
-    }
-  }
-};
-
-// ---- layer norm ----
 
 TG_CLONES double centredSquares(const float* x, double mu, int64_t n) {
   double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -342,33 +229,6 @@ napi_value fail(napi_env env, const char* msg) {
 /** True when `a` is absent (optional) or holds at least `n` elements: every kernel checks its arrays before touching them. */
 bool holds(const F32& a, int64_t n, bool optional = false) { return a.data == nullptr ? optional : (int64_t)a.length >= n; }
 
-// softmax(x, y, params): params = lines, len, log, threads; x and y contiguous Float32Arrays
-napi_value Softmax(napi_env env, napi_callback_info info) {
-  F32 v[2];
-  const double* p;
-  if (!readArgs<3>(env, info, "rr", v, &p, 4)) return fail(env, "softmax: expected (x: Float32Array, y: Float32Array, params)");
-  const int64_t lines = (int64_t)p[0], len = (int64_t)p[1];
-  if (lines < 0 || len < 0 || !holds(v[0], lines * len) || !holds(v[1], lines * len)) return fail(env, "softmax: arrays shorter than lines * len");
-  if (lines * len == 0) return nullptr;
-  SoftmaxJob j{v[0].data, v[1].data, lines, len, rowsPerTask(len), p[2] != 0};
-  tg_parallel(tasksFor(lines, j.perTask), (int)p[3], SoftmaxJob::task, &j);
-  return nullptr;
-}
-
-// softmaxBackward(g, y, out, params): params = lines, len, log, threads
-napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
-  F32 v[3];
-  const double* p;
-  if (!readArgs<4>(env, info, "rrr", v, &p, 4)) return fail(env, "softmaxBackward: expected (g, y, out: Float32Array, params)");
-  const int64_t lines = (int64_t)p[0], len = (int64_t)p[1];
-  if (lines < 0 || len < 0 || !holds(v[0], lines * len) || !holds(v[1], lines * len) || !holds(v[2], lines * len))
-    return fail(env, "softmaxBackward: arrays shorter than lines * len");
-  if (lines * len == 0) return nullptr;
-  SoftmaxBackJob j{v[0].data, v[1].data, v[2].data, lines, len, rowsPerTask(len), p[2] != 0};
-  tg_parallel(tasksFor(lines, j.perTask), (int)p[3], SoftmaxBackJob::task, &j);
-  return nullptr;
-}
-
 // layerNorm(x, w | null, b | null, y, mean, rstd, params): params = rows, n, eps, threads
 napi_value LayerNorm(napi_env env, napi_callback_info info) {
   F32 v[6];  // x, w, b, y, mean, rstd
@@ -414,14 +274,11 @@ napi_value LayerNormBackwardWeight(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void tg_register_rows(napi_env env, napi_value exports, TgUnaryF32Fn unaryF32) {
-  expF32 = unaryF32;
+void tg_register_rows(napi_env env, napi_value exports) {
   const struct {
     const char* name;
     napi_callback fn;
-  } fns[] = {{"softmax", Softmax},
-             {"softmaxBackward", SoftmaxBackward},
-             {"layerNorm", LayerNorm},
+  } fns[] = {{"layerNorm", LayerNorm},
              {"layerNormBackward", LayerNormBackward},
              {"layerNormBackwardWeight", LayerNormBackwardWeight}};
   for (const auto& f : fns) {

@@ -554,7 +554,7 @@ if (!be) {
   });
 }
 
-// softmax / log-softmax and layer norm with their gradients (csrc/rows.cc), float32
+// softmax / log-softmax (ew_impl.h) and layer norm (csrc/rows.cc) with their gradients, float32
 if (nativeBackend) {
   describe('native row kernels', () => {
     /** A native backend whose base refuses these kernels: a call that reaches the base fails. */
@@ -608,8 +608,7 @@ if (nativeBackend) {
       const f = (n: number) => new Float32Array(n);
       expect(() => addon.layerNorm(f(12), null, null, f(12), f(2), f(3), Float64Array.of(3, 4, 1e-5, 1))).toThrow('layerNorm: arrays shorter than the rows and n given');
       expect(() => addon.layerNorm(f(12), f(3), null, f(12), f(3), f(3), Float64Array.of(3, 4, 1e-5, 1))).toThrow('layerNorm: arrays shorter');
-      expect(() => addon.softmax(f(12), f(11), Float64Array.of(3, 4, 0, 1))).toThrow('softmax: arrays shorter than lines * len');
-      expect(() => addon.softmaxBackward(f(12), new Float64Array(12) as unknown as Float32Array, f(12), Float64Array.of(3, 4, 0, 1))).toThrow(TypeError);
+      expect(() => addon.layerNormBackward(f(12), new Float64Array(12) as unknown as Float32Array, f(3), f(3), null, f(12), Float64Array.of(3, 4, 1))).toThrow(TypeError);
       expect(() => addon.layerNormBackwardWeight(f(12), f(12), f(3), f(3), f(4), Float64Array.of(3, 4))).toThrow('layerNormBackwardWeight: expected');
     });
 
@@ -683,3 +682,209 @@ if (nativeBackend) {
     });
   });
 }
+
+describe.runIf(be)("glibc's malloc thresholds", () => {
+  /** The addon's mallocSettings() in a fresh node process with `env` added. */
+  function settingsIn(env: Record<string, string>): ReturnType<NonNullable<ReturnType<typeof loadAddon>['addon']>['mallocSettings']> {
+    const script = `console.log(JSON.stringify(require(${JSON.stringify(status.path)}).mallocSettings()))`;
+    const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  }
+  const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime !== undefined;
+
+  it.runIf(glibc)('are raised at load, so a 48 MB block comes from the reused heap instead of its own fresh mapping', () => {
+    const s = loadAddon().addon!.mallocSettings();
+    if (s.reason === 'mallopt refused the thresholds') return; // an old glibc that caps the mmap threshold at 32 MB
+    expect(s).toEqual({ applied: true, reason: null, mmapThreshold: 64 * 2 ** 20, trimThreshold: 256 * 2 ** 20, largeFromHeap: true });
+  });
+
+  it.runIf(glibc)("are left at glibc's defaults with TAPEGRAD_NATIVE_MALLOPT=0 or when the environment sets malloc tunables", () => {
+    const off = settingsIn({ TAPEGRAD_NATIVE_MALLOPT: '0' });
+    expect(off).toEqual({ applied: false, reason: 'TAPEGRAD_NATIVE_MALLOPT=0 is set', mmapThreshold: 0, trimThreshold: 0, largeFromHeap: false });
+    const user = settingsIn({ MALLOC_TRIM_THRESHOLD_: '1000000' });
+    expect(user.applied).toBe(false);
+    expect(user.reason).toBe("the environment sets glibc's malloc tunables");
+  });
+});
+
+describe.runIf(be)('native element-wise loops and sums on every instruction set', () => {
+  // Runs in a child process with TAPEGRAD_NATIVE_ISA set (a lower instruction set cannot be
+  // chosen in this one): sums of runs, column sums, binary ops and relu/neg on deterministic
+  // data at odd sizes, on 1-3 threads; prints the isa and every result as a list of numbers.
+  const script = `
+    const a = require(${JSON.stringify(status.path)});
+    const out = { isa: a.isa(), r: [] };
+    const data = (T, n, k) => new T(n).map((_, i) => Math.sin(i * 0.37 + k) * (1 + (i % 7)) + (k === 2 && i % 13 === 0 ? 1e8 : 0));
+    for (const T of [Float32Array, Float64Array]) {
+      for (const threads of [1, 2, 3]) {
+        // one long line over several 16384-element blocks, a few short lines, columns
+        for (const [outer, r, inner] of [[1, 70001, 1], [5, 1237, 1], [3, 33, 1], [1, 300, 77], [2, 129, 600]]) {
+          const x = data(T, outer * r * inner + 3, outer), o = new T(outer * inner);
+          a.sum(x, o, new Float64Array([threads, 3, outer, r, inner]));
+          out.r.push(...o);
+        }
+      }
+      const n = 1000 + 37, x = data(T, n, 0), y = data(T, n, 1), o = new T(n);
+      for (let op = 0; op < 5; op++) {
+        // contiguous, scalar-broadcast b, scalar-broadcast a, and strided a
+        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 0, 0, n, 1, 1])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 5, 0, n, 1, 0])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 2, 7, 0, 0, n, 0, 1])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 1, 0, 0, 0, 500, 2, 1])); out.r.push(...o.subarray(0, 500));
+      }
+      for (const op of [4, 5]) { a.unary(op, x, o, new Float64Array([n, 2, 0, 0])); out.r.push(...o); }
+    }
+    out.r = out.r.map((v) => (Object.is(v, -0) ? '-0' : v)); // JSON loses the sign of zero
+    console.log(JSON.stringify(out));
+  `;
+  function runOn(isa: string): { isa: string; r: number[] } {
+    const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TAPEGRAD_NATIVE_ISA: isa }, encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout) as { isa: string; r: Array<number | '-0'> };
+    return { isa: got.isa, r: got.r.map((v) => (v === '-0' ? -0 : v)) };
+  }
+
+  /** A run's sum as ew_impl.h defines it: 32 running float64 sums, combined pairwise. */
+  function definedSum(x: ArrayLike<number>, from: number, n: number): number {
+    const s = new Float64Array(32);
+    let i = 0;
+    for (; i + 32 <= n; i += 32) for (let j = 0; j < 32; j++) s[j]! += x[from + i + j]!;
+    for (let j = 0; i < n; i++, j++) s[j]! += x[from + i]!;
+    for (let h = 16; h >= 1; h /= 2) for (let j = 0; j < h; j++) s[j]! += s[j + h]!;
+    return s[0]!;
+  }
+
+  it("a sum is the defined 32-lane float64 sum of each 16384-element block, the blocks' sums added in order", () => {
+    for (const T of [Float32Array, Float64Array]) {
+      const n = 40000, x = new T(n + 1).map((_, i) => Math.sin(i) * (1 + (i % 5)) + (i % 101 === 0 ? 1e7 : 0));
+      const out = new T(1);
+      loadAddon().addon!.sum(x, out, new Float64Array([2, 1, 1, n, 1]));
+      let want = 0;
+      for (let k = 0; k < n; k += 16384) want += definedSum(x, 1 + k, Math.min(16384, n - k));
+      expect(out[0]).toBe(T === Float32Array ? Math.fround(want) : want);
+    }
+  });
+
+  it('AVX-512, AVX2 and the portable loops give the same bits, on 1-3 threads, as plain float64 arithmetic says', () => {
+    const mine = runOn(status.isa!);
+    for (const isa of ['avx512', 'avx2', 'generic']) {
+      const other = runOn(isa);
+      if (other.isa !== isa) continue; // this machine lacks it
+      expect(other.r.length).toBe(mine.r.length);
+      expect(other.r).toEqual(mine.r);
+    }
+    // the binary ops and maps are each one IEEE operation per element (float32 via float64 is exact)
+    const n = 1037, data = (T: typeof Float32Array | typeof Float64Array, k: number) => new T(n + 3).map((_, i) => Math.sin(i * 0.37 + k) * (1 + (i % 7)) + (k === 2 && i % 13 === 0 ? 1e8 : 0));
+    let at = 0;
+    for (const T of [Float32Array, Float64Array]) {
+      const round = T === Float32Array ? Math.fround : (v: number) => v;
+      // skip the sums: 3 thread counts x 5 shapes
+      for (let t = 0; t < 3; t++) for (const [outer, , inner] of [[1, 0, 1], [5, 0, 1], [3, 0, 1], [1, 0, 77], [2, 0, 600]]) at += outer! * inner!;
+      const x = data(T, 0).subarray(0, n), y = data(T, 1).subarray(0, n);
+      const f = [(p: number, q: number) => p + q, (p: number, q: number) => p - q, (p: number, q: number) => p * q, (p: number, q: number) => p / q, (p: number, q: number) => (q > 0 ? p : 0)];
+      for (let op = 0; op < 5; op++) {
+        const cases: Array<[number, (i: number) => number, (i: number) => number]> = [
+          [n, (i) => x[i]!, (i) => y[i]!], [n, (i) => x[i]!, () => y[5]!], [n, () => x[7]!, (i) => y[i]!], [500, (i) => x[2 * i]!, (i) => y[i]!],
+        ];
+        for (const [len, ai, bi] of cases) {
+          for (let i = 0; i < len; i++) expect(mine.r[at + i]).toBe(round(f[op]!(ai(i), bi(i))));
+          at += len;
+        }
+      }
+      for (let i = 0; i < n; i++) expect(mine.r[at + i]).toBe(x[i]! <= 0 ? 0 : x[i]);
+      at += n;
+      for (let i = 0; i < n; i++) expect(mine.r[at + i]).toBe(-x[i]!);
+      at += n;
+    }
+    expect(at).toBe(mine.r.length);
+  });
+
+  it('a column sum adds the rows in order in float64, whatever the thread count', () => {
+    for (const T of [Float32Array, Float64Array]) {
+      const rows = 129, cols = 1100, x = new T(rows * cols).map((_, i) => Math.cos(i) * (i % 11 === 0 ? 1e6 : 1));
+      for (const threads of [1, 2, 3]) {
+        const out = new T(cols);
+        loadAddon().addon!.sum(x, out, new Float64Array([threads, 0, 1, rows, cols]));
+        for (let c = 0; c < cols; c++) {
+          let s = 0;
+          for (let k = 0; k < rows; k++) s += x[k * cols + c]!;
+          expect(out[c]).toBe(T === Float32Array ? Math.fround(s) : s);
+        }
+      }
+    }
+  });
+});
+
+describe.runIf(be && getRegisteredBackend('wasm'))('tiny operands on the native backend', () => {
+  it('element-wise ops, sums and selects under 512 elements run on the js loops, not the wasm kernels (whose staging costs more)', () => {
+    const wasm = getRegisteredBackend('wasm')!;
+    const nb = makeNativeBackend(loadAddon().addon!, wasm);
+    const seen: string[] = [];
+    const spies = (['binary', 'unary', 'reduce', 'where'] as const).map((k) =>
+      vi.spyOn(wasm, k).mockImplementation((...a: unknown[]) => (seen.push(k), (jsBackend[k] as (...a: unknown[]) => View)(...a))),
+    );
+    try {
+      const a = view([128], 'float32'), b = view([128], 'float32');
+      const cond = { data: new Uint8Array(128).map((_, i) => i % 2), shape: [128], stride: [1], offset: 0, size: 128 };
+      expect(values(nb.binary('mul', a, b, 'float32'))).toEqual(values(jsBackend.binary('mul', a, b, 'float32')));
+      expect(values(nb.unary('exp', a, 'float32'))).toEqual(values(jsBackend.unary('exp', a, 'float32')));
+      expect(values(nb.reduce('sum', a, [0], 'float32'))).toEqual(values(jsBackend.reduce('sum', a, [0], 'float32')));
+      expect(values(nb.where(cond, a, b, 'float32'))).toEqual(values(jsBackend.where(cond, a, b, 'float32')));
+      expect(seen).toEqual([]);
+      // a larger select is still the wasm kernel's
+      const n = 4096, big = view([n], 'float32');
+      nb.where({ data: new Uint8Array(n), shape: [n], stride: [1], offset: 0, size: n }, big, big, 'float32');
+      expect(seen).toEqual(['where']);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  });
+});
+
+describe.runIf(be)('native softmax and log-softmax', () => {
+  /** [rows, n] float32 rows with an offset, a NaN row, an all -Infinity row, a +Infinity row and a large-range row. */
+  function rowsView(rows: number, n: number): View {
+    const v = view([rows, n], 'float32', 'offset');
+    const d = v.data as Float32Array;
+    d[3 + 1 * n + 5] = NaN;
+    for (let i = 0; i < n; i++) d[3 + 2 * n + i] = -Infinity;
+    d[3 + 3 * n + 2] = Infinity;
+    for (let i = 0; i < n; i++) d[3 + 4 * n + i] = (i - n / 2) * 7;
+    return v;
+  }
+  for (const [rows, n] of [[130, 10], [9, 1000], [40, 5001]] as const)
+    for (const log of [false, true]) {
+      it(`${log ? 'log-softmax' : 'softmax'} of [${rows}, ${n}] float32 rows and its gradient match the reference (NaN and infinite rows included), the same bits on 1-3 threads`, () => {
+        const x = rowsView(rows, n);
+        const want = jsBackend.softmax(x, 1, log);
+        const got: View[] = [], grads: View[] = [];
+        const g = view([rows, n], 'float32');
+        for (const threads of [1, 2, 3]) {
+          setNumThreads(threads);
+          got.push(be!.softmax(x, 1, log));
+          grads.push(be!.softmaxBackward(g, got[0]!, 1, log));
+        }
+        expect(values(got[1]!)).toEqual(values(got[0]!));
+        expect(values(got[2]!)).toEqual(values(got[0]!));
+        expect(values(grads[1]!)).toEqual(values(grads[0]!));
+        expect(values(grads[2]!)).toEqual(values(grads[0]!));
+        /** The elements where `o` is off `w` by more than rtol |w| + atol (non-finite ones must be equal). */
+        const off = (o: number[], w: number[], atol: number) =>
+          w.flatMap((wi, i) => (Number.isFinite(wi) ? Math.abs(o[i]! - wi) <= 2e-5 * Math.abs(wi) + atol : Object.is(o[i], wi)) ? [] : [[i, o[i], wi]]);
+        expect(off(values(got[0]!), values(want), 1e-30)).toEqual([]);
+        expect(off(values(grads[0]!), values(jsBackend.softmaxBackward(g, got[0]!, 1, log)), 1e-6)).toEqual([]);
+      });
+    }
+
+  it('hands float64, other dims and strided rows to the base backend', () => {
+    const seen: string[] = [];
+    const base = { ...jsBackend, name: 'base', softmax: (...a: Parameters<typeof jsBackend.softmax>) => (seen.push(`softmax ${a[1]}`), jsBackend.softmax(...a)) };
+    const nb = makeNativeBackend(loadAddon().addon!, base);
+    nb.softmax(view([30, 40], 'float64'), 1, false);
+    nb.softmax(view([30, 40], 'float32'), 0, true);
+    nb.softmax(view([30, 40], 'float32', 'transposed'), 1, true);
+    nb.softmax(view([30, 40], 'float32'), 1, true);
+    expect(seen).toEqual(['softmax 1', 'softmax 0', 'softmax 1']);
+  });
+});

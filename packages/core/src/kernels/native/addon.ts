@@ -14,7 +14,9 @@ export interface Addon {
   sgd(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, params: Float64Array): void;
   conv(kind: 0 | 1 | 2, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, params: Float64Array): void;
   copyStrided(x: TypedArray, out: TypedArray, params: Float64Array): void;
-  softmax(x: Float32Array, y: Float32Array, params: Float64Array): void;
+  /** What the addon did to glibc's malloc thresholds at load (csrc/addon.cc says why), and a probe of it. */
+  mallocSettings(): { applied: boolean; reason: string | null; mmapThreshold: number; trimThreshold: number; largeFromHeap: boolean | null };
+  softmax(x: Float32Array, out: Float32Array, params: Float64Array): void;
   softmaxBackward(g: Float32Array, y: Float32Array, out: Float32Array, params: Float64Array): void;
   layerNorm(x: Float32Array, w: Float32Array | null, b: Float32Array | null, y: Float32Array, mean: Float32Array, rstd: Float32Array, params: Float64Array): void;
   layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array | null, out: Float32Array, params: Float64Array): void;

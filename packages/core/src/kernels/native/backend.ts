@@ -26,9 +26,9 @@ const EXACT = new Set<UnaryOp>(['relu', 'neg']);
 const MAX_ND = 16;
 /**
  * Below this many elements the js kernels are faster than a call into the addon (an N-API call
- * and its typed-array lookups cost about as much as a JavaScript loop over ~500 floats): small
- * element-wise ops and sums stay on the reference, which keeps the per-op overhead of tiny
- * tensors as low as the js backend's.
+ * and its typed-array lookups cost about as much as a JavaScript loop over ~500 floats) or the
+ * wasm kernels (which stage operands in and out): small element-wise ops, sums and selects run
+ * on the reference, which keeps the per-op overhead of tiny tensors as low as the js backend's.
  */
 const MIN_NATIVE = 512;
 
@@ -223,15 +223,6 @@ function allF32(...vs: View[]): boolean {
   return vs.every((v) => v.data instanceof Float32Array);
 }
 
-/** Lines of `shape` along `dim` when it is the last dim of size > 1 (or the last dim): [lines, len], else null. */
-function lastLines(shape: readonly number[], dim: number): [number, number] | null {
-  for (let d = dim + 1; d < shape.length; d++) if (shape[d] !== 1) return null;
-  const len = shape[dim]!;
-  let lines = 1;
-  for (let d = 0; d < dim; d++) lines *= shape[d]!;
-  return [lines, len];
-}
-
 /** Elements per row of layer norm over the last `k` dims, and the rows. */
 function normRows(shape: readonly number[], k: number): [number, number] {
   let n = 1;
@@ -267,8 +258,14 @@ function sameFloat(...vs: View[]): boolean {
  * - `maxPool2d` (float32/float64, any geometry) when the base is not wasm (whose SIMD kernel is
  *   faster), and `scatterAdd` along the last dim with
  *   contiguous int32 index and src (the route of maxPool2d's gradient);
+ * - `softmax` / `softmaxBackward` (log or not) of float32 rows along the last dim, contiguous:
+ *   the reference's float64 sums with the float32 vector exp (within a few ulp);
  * - `adamUpdate`, `sgdUpdate`: the reference's float64 arithmetic in the same order, stores
- *   rounded, so the same bits as the js kernels, split across the thread pool.
+ *   rounded, so the same bits as the js kernels, split across the thread pool;
+ * - `layerNorm` with both gradients on float32 (non-contiguous operands copied first): the
+ *   reference's float64 formulas rounded once;
+ * - `unary('copy')` of any strided view of any dtype (bits moved), and `binaryInPlace` add/sub
+ *   (alpha 1), mul, div on float arrays of one type (the reference's bits).
  * @internal
  */
 export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threads: () => number = getNumThreads): Backend {
@@ -276,6 +273,9 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
   // the base's kernels only: its memory hooks (wasm's pinned arrays, its worker pool's warm
   // buffers) belong to it being the current backend
   const { allocPinned: _p, isPinned: _i, activate: _a, ...kernels } = base;
+  // tiny element-wise ops, sums and selects: core's js loops, whose per-call cost is the
+  // lowest (a [128] mul 0.7 us, the wasm kernel's staging 2.8 us, the addon ~1.7 us: measured)
+  const small = base.name === 'wasm' ? jsBackend : base;
   return {
     ...kernels,
     name: 'native',
@@ -304,22 +304,25 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     },
 
     binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {
-      if (BINARY[op] === undefined || a.size < MIN_NATIVE || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return base.binary(op, a, b, outDtype);
+      if (a.size < MIN_NATIVE) return small.binary(op, a, b, outDtype);
+      if (BINARY[op] === undefined || !isFloat(a, outDtype) || !isFloat(b, outDtype)) return base.binary(op, a, b, outDtype);
       const out = fresh(outDtype, a.shape);
       if (out.size === 0) return out;
       return binaryNative(addon, op, a, b, out) ? out : base.binary(op, a, b, outDtype);
     },
 
     binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
-      if (out.size < MIN_NATIVE || !isContiguous(out) || !binaryNative(addon, op, a, b, out)) base.binaryInto(op, a, b, out);
+      if (out.size < MIN_NATIVE) small.binaryInto(op, a, b, out);
+      else if (!isContiguous(out) || !binaryNative(addon, op, a, b, out)) base.binaryInto(op, a, b, out);
     },
 
     unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
-      if (op === 'copy' && x.size >= MIN_NATIVE) {
+      if (x.size < MIN_NATIVE) return small.unary(op, x, outDtype, p0, p1);
+      if (op === 'copy') {
         const out = fresh(outDtype, x.shape);
         return copyNative(addon, x, out, outDtype) ? out : base.unary(op, x, outDtype, p0, p1);
       }
-      if (UNARY[op] === undefined || x.size < MIN_NATIVE || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
+      if (UNARY[op] === undefined || !isFloat(x, outDtype) || !isContiguous(x) || (outDtype === 'float64' && !EXACT.has(op))) {
         return base.unary(op, x, outDtype, p0, p1);
       }
       const out = fresh(outDtype, x.shape);
@@ -328,8 +331,9 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     },
 
     unaryInto(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void {
-      if (op === 'copy' && x.size >= MIN_NATIVE && isContiguous(out) && copyNative(addon, x, out, dtypeOfArray(out.data)!)) return;
-      if (x.size < MIN_NATIVE || !unaryNative(addon, op, x, out)) base.unaryInto(op, x, out, p0, p1);
+      if (x.size < MIN_NATIVE) small.unaryInto(op, x, out, p0, p1);
+      else if (op === 'copy' && isContiguous(out) && copyNative(addon, x, out, dtypeOfArray(out.data)!)) return;
+      else if (!unaryNative(addon, op, x, out)) base.unaryInto(op, x, out, p0, p1);
     },
 
     binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div' | 'maximum', dst: View, src: View, alpha: number): void {
@@ -374,6 +378,40 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       if (dw.size === 0) return dw;
       addon.conv(2, packed(x), packed(grad), null, dw.data as FloatArray, p);
       return dw;
+    },
+
+    softmax(x: View, dim: number, log: boolean): View {
+      // float32 rows along the last dim (float64 stays on the reference: its exp's bits)
+      const nd = x.shape.length;
+      if (x.size < MIN_NATIVE || dim !== nd - 1 || !(x.data instanceof Float32Array) || !isContiguous(x)) return base.softmax(x, dim, log);
+      const out = fresh('float32', x.shape);
+      params[0] = x.size / x.shape[nd - 1]!;
+      params[1] = x.shape[nd - 1]!;
+      params[2] = log ? 1 : 0;
+      params[3] = getNumThreads();
+      params[4] = x.offset;
+      addon.softmax(x.data, out.data as Float32Array, params);
+      return out;
+    },
+
+    softmaxBackward(g: View, y: View, dim: number, log: boolean): View {
+      const nd = g.shape.length;
+      if (g.size < MIN_NATIVE || dim !== nd - 1 || !(g.data instanceof Float32Array) || !(y.data instanceof Float32Array) || !isContiguous(g) || !isContiguous(y)) {
+        return base.softmaxBackward(g, y, dim, log);
+      }
+      const out = fresh('float32', g.shape);
+      params[0] = g.size / g.shape[nd - 1]!;
+      params[1] = g.shape[nd - 1]!;
+      params[2] = log ? 1 : 0;
+      params[3] = getNumThreads();
+      params[4] = g.offset;
+      params[5] = y.offset;
+      addon.softmaxBackward(g.data, y.data, out.data as Float32Array, params);
+      return out;
+    },
+
+    where(cond: View, a: View, b: View, outDtype: DType): View {
+      return (cond.size < MIN_NATIVE ? small : base).where(cond, a, b, outDtype);
     },
 
     adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void {
@@ -434,24 +472,6 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       return out;
     },
 
-    softmax(x: View, dim: number, log: boolean): View {
-      const lines = lastLines(x.shape, dim);
-      if (!lines || !allF32(x) || x.size < MIN_NATIVE) return base.softmax(x, dim, log);
-      const out = fresh('float32', x.shape);
-      params.set([lines[0], lines[1], log ? 1 : 0, getNumThreads()]);
-      addon.softmax(packed32(x), out.data as Float32Array, params);
-      return out;
-    },
-
-    softmaxBackward(g: View, y: View, dim: number, log: boolean): View {
-      const lines = lastLines(g.shape, dim);
-      if (!lines || !allF32(g, y) || g.size < MIN_NATIVE) return base.softmaxBackward(g, y, dim, log);
-      const out = fresh('float32', g.shape);
-      params.set([lines[0], lines[1], log ? 1 : 0, getNumThreads()]);
-      addon.softmaxBackward(packed32(g), packed32(y), out.data as Float32Array, params);
-      return out;
-    },
-
     layerNorm(x: View, k: number, weight: View | null, bias: View | null, eps: number): { out: View; mean: View; rstd: View } {
       const [rows, n] = normRows(x.shape, k);
       if (n === 0 || rows === 0 || x.size < MIN_NATIVE || !allF32(x, ...(weight ? [weight] : []), ...(bias ? [bias] : []))) {
@@ -486,7 +506,8 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {
       const d0 = dims[0]!, d1 = dims[dims.length - 1]!;
-      if (op !== 'sum' || x.size < MIN_NATIVE || dims.length === 0 || !isFloat(x, outDtype)) return base.reduce(op, x, dims, outDtype);
+      if (x.size < MIN_NATIVE) return small.reduce(op, x, dims, outDtype);
+      if (op !== 'sum' || dims.length === 0 || !isFloat(x, outDtype)) return base.reduce(op, x, dims, outDtype);
       if (d1 - d0 !== dims.length - 1 || !isContiguous(x)) return sumDims(addon, base, x, dims, outDtype);
       let outer = 1, r = 1, inner = 1;
       for (let d = 0; d < x.shape.length; d++) {

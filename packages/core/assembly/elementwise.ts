@@ -87,7 +87,7 @@ export function unaryF32(op: i32, n: i32, x: usize, out: usize, p0: f32, p1: f32
 
 // Binary op codes.
 export const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_BWD = 6, B_GELU_GRAD = 7,
-  B_GELU_TANH_GRAD = 8;
+  B_GELU_TANH_GRAD = 8, B_SIGMOID_BWD = 9, B_TANH_BWD = 10;
 
 // @ts-ignore: decorator
 @inline
@@ -104,6 +104,9 @@ function binaryVec(op: i32, a: v128, b: v128): v128 {
     // gelu's gradients: a gelu'(b), b gelu's input
     case B_GELU_GRAD: return f32x4.mul(a, vgeluGrad(b));
     case B_GELU_TANH_GRAD: return f32x4.mul(a, vgeluTanhGrad(b));
+    // sigmoid's and tanh's gradients from their output b: a b (1 - b), a (1 - b b)
+    case B_SIGMOID_BWD: return f32x4.mul(f32x4.mul(a, b), f32x4.sub(f32x4.splat(1), b));
+    case B_TANH_BWD: return f32x4.mul(a, f32x4.sub(f32x4.splat(1), f32x4.mul(b, b)));
   }
   return a;
 }
@@ -170,6 +173,8 @@ export function binaryF32(op: i32, m: i32, n: i32, a: usize, ars: i32, acs: i32,
     case B_RELU_BWD: binaryLoop(B_RELU_BWD, m, n, a, ars, acs, b, brs, bcs, out); break;
     case B_GELU_GRAD: binaryLoop(B_GELU_GRAD, m, n, a, ars, acs, b, brs, bcs, out); break;
     case B_GELU_TANH_GRAD: binaryLoop(B_GELU_TANH_GRAD, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_SIGMOID_BWD: binaryLoop(B_SIGMOID_BWD, m, n, a, ars, acs, b, brs, bcs, out); break;
+    case B_TANH_BWD: binaryLoop(B_TANH_BWD, m, n, a, ars, acs, b, brs, bcs, out); break;
   }
 }
 

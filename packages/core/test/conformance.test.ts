@@ -160,7 +160,7 @@ for (const be of backends) {
   });
 
   describe(`${be.name} binary`, () => {
-    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'reluBackward'];
+    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'reluBackward', 'sigmoidBackward', 'tanhBackward'];
     /** Pairs of (a shape, b shape) broadcasting to a common shape: same, bias row, column, scalar, middle. */
     const pairs: Array<[number[], number[]]> = [
       [[1000], [1000]], [[3], [1]], [[17, 33], [33]], [[17, 33], [17, 1]], [[1], [64, 3]], [[4, 5, 6], [5, 1]],
@@ -209,7 +209,7 @@ for (const be of backends) {
         [makeView(shape, 'dense'), pinned(makeView(shape, 'offset', true))],
         [makeView(shape, 'dense'), makeView(shape, 'transposed')],
       ];
-      for (const op of ['sub', 'div', 'reluBackward', 'gt'] as BinaryOp[])
+      for (const op of ['sub', 'div', 'reluBackward', 'sigmoidBackward', 'tanhBackward', 'gt'] as BinaryOp[])
         for (const [a, b] of operands) {
           const outDtype = op === 'gt' || op === 'eq' ? 'bool' : 'float32';
           expectSame(be.binary(op, a, b, outDtype), jsBackend.binary(op, a, b, outDtype), 2e-6, 1e-6);

@@ -610,6 +610,21 @@ describe('Tensor methods', () => {
     same(x.erf(), erf(x));
     same(x.clamp(0.8, 1.2), clamp(x, 0.8, 1.2));
   });
+  it('sigmoid and tanh have fused gradients whose derivatives of order 2 and 3 match the closed forms', () => {
+    const x = tensor([-2, -0.3, 0, 0.7, 3], { dtype: 'float64', requiresGrad: true });
+    const s = (v: number) => 1 / (1 + Math.exp(-v));
+    const sig = { fn: sigmoid, d: [(v: number) => s(v) * (1 - s(v)), (v: number) => s(v) * (1 - s(v)) * (1 - 2 * s(v)), (v: number) => s(v) * (1 - s(v)) * (1 - 6 * s(v) + 6 * s(v) ** 2)] };
+    const t = Math.tanh;
+    const th = { fn: tanh, d: [(v: number) => 1 - t(v) ** 2, (v: number) => -2 * t(v) * (1 - t(v) ** 2), (v: number) => (1 - t(v) ** 2) * (6 * t(v) ** 2 - 2)] };
+    for (const { fn, d } of [sig, th]) {
+      let y = fn(x);
+      for (const dk of d) {
+        [y] = grad(y.sum(), [x], { createGraph: true }) as [Tensor];
+        expect(y).toBeAllClose((x.toArray() as number[]).map(dk), { rtol: 1e-12, atol: 1e-14 });
+      }
+    }
+  });
+
   it('chain into a differentiable expression', () => {
     gradcheck((a, b) => a.sub(b).sigmoid().mul(a.div(b).tanh()).sum(), [input([2, 3], 23), input([3], 24, { positive: true })]);
   });
@@ -620,6 +635,7 @@ describe('primitives registry', () => {
     const names = [
       'sub', 'div', 'pow', 'minimum', 'maximum', 'where', 'neg', 'abs', 'sign', 'log', 'log1p', 'sqrt', 'rsqrt',
       'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'leakyRelu', 'elu', 'gelu', 'softplus', 'erf', 'clamp',
+      'sigmoidBackward', 'tanhBackward',
     ];
     for (const n of names) expect(primitives().get(n)?.twiceDifferentiable, n).toBe(true);
   });

@@ -29,7 +29,7 @@ const unaryOps: Array<[UnaryOp, number?, number?]> = [
   ['sigmoid'], ['relu'], ['erf'], ['leakyRelu', 0.1], ['elu', 1.5], ['softplus', 2, 20], ['gelu'], ['geluTanh'],
   ['clamp', -1, 1], ['step'], ['isnan'],
 ];
-const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'reluBackward', 'geluGrad', 'geluTanhGrad'];
+const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'reluBackward', 'geluGrad', 'geluTanhGrad', 'sigmoidBackward', 'tanhBackward'];
 
 describe('js elementwise kernels', () => {
   it('give the same values as one run and as strided runs for every unary op', () => {

@@ -179,7 +179,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 
 // ---- element-wise: a strided odometer over collapsed dims, output contiguous ----
 
-enum BinOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4 };
+enum BinOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4, SIGMOID_BACKWARD = 5, TANH_BACKWARD = 6 };
 enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG = 5 };
 
 constexpr int MAX_ND = 16;
@@ -235,7 +235,7 @@ template <typename T> struct BinaryJob {
 };
 
 template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, const T* b, T* o, int threads) {
-  BinaryJob<T> j{op < ADD || op > RELU_BACKWARD ? (int)RELU_BACKWARD : op, &s, a, b, o};
+  BinaryJob<T> j{op < ADD || op > TANH_BACKWARD ? (int)RELU_BACKWARD : op, &s, a, b, o};
   tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T>::task, &j);
 }
 

@@ -121,13 +121,17 @@ template <typename T> void ewColsum(const T* __restrict x, int64_t rows, int64_t
   }
 }
 
-enum { EW_ADD = 0, EW_SUB = 1, EW_MUL = 2, EW_DIV = 3, EW_RELU_BACKWARD = 4 };
+enum { EW_ADD = 0, EW_SUB = 1, EW_MUL = 2, EW_DIV = 3, EW_RELU_BACKWARD = 4, EW_SIGMOID_BACKWARD = 5, EW_TANH_BACKWARD = 6 };
 
 template <typename T, int OP> inline T ewBin(T x, T y) {
   if (OP == EW_ADD) return x + y;
   if (OP == EW_SUB) return x - y;
   if (OP == EW_MUL) return x * y;
   if (OP == EW_DIV) return x / y;
+  // the gradients of sigmoid and tanh from their output y, in T (a few roundings: within a few
+  // ulp of the reference's float64 arithmetic rounded once)
+  if (OP == EW_SIGMOID_BACKWARD) return (x * y) * ((T)1 - y);
+  if (OP == EW_TANH_BACKWARD) return x * ((T)1 - y * y);
   return y > 0 ? x : 0;
 }
 
@@ -151,6 +155,8 @@ template <typename T> void ewBinary(int op, const T* a, int64_t sa, const T* b, 
     case EW_SUB: ewRow<T, EW_SUB>(a, sa, b, sb, o, n); break;
     case EW_MUL: ewRow<T, EW_MUL>(a, sa, b, sb, o, n); break;
     case EW_DIV: ewRow<T, EW_DIV>(a, sa, b, sb, o, n); break;
+    case EW_SIGMOID_BACKWARD: ewRow<T, EW_SIGMOID_BACKWARD>(a, sa, b, sb, o, n); break;
+    case EW_TANH_BACKWARD: ewRow<T, EW_TANH_BACKWARD>(a, sa, b, sb, o, n); break;
     default: ewRow<T, EW_RELU_BACKWARD>(a, sa, b, sb, o, n); break;
   }
 }

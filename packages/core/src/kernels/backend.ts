@@ -57,6 +57,8 @@ export type BinaryOp =
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or'
   /** relu's gradient: `a` where `b > 0`, else 0 (`b` is relu's output). */
   | 'reluBackward'
+  /** sigmoid's gradient `a b (1 - b)` and tanh's `a (1 - b²)` (`a` the incoming gradient, `b` the op's output). */
+  | 'sigmoidBackward' | 'tanhBackward'
   /** gelu's gradient `a gelu'(b)` (`a` the incoming gradient, `b` gelu's input); `geluTanhGrad` for the tanh approximation. */
   | 'geluGrad' | 'geluTanhGrad'
   // issue 17 binary math

@@ -15,7 +15,20 @@ const sigmoidPrimitive = primitive('sigmoid', {
     return { out, saved: [out] };
   },
   // dσ/dx = σ (1 - σ), from the saved output: finite (0) even for |x| = 1000.
-  backward: (g, [out]) => [g.mul(out!).mul(out!.neg().add(1))],
+  backward: (g, [out]) => [sigmoidBackward(g, out!)],
+});
+
+/**
+ * `g σ (1 - σ)` from sigmoid's output `y = σ`, in one kernel (not three ops and their
+ * temporaries). Its own gradient: `gg y (1 - y)` for g and `gg g (1 - 2y)` for y, so the rule
+ * differentiates again.
+ */
+const sigmoidBackward: (g: Tensor, y: Tensor) => Tensor = primitive('sigmoidBackward', {
+  forward: (g: Tensor, y: Tensor) => ({
+    out: Tensor.fromView(K().binary('sigmoidBackward', g.nd, y.nd, g.dtype), g.dtype),
+    saved: [g, y],
+  }),
+  backward: (gg, [g, y]) => [sigmoidBackward(gg, y!), gg.mul(g!).mul(y!.mul(-2).add(1))],
 });
 
 /**

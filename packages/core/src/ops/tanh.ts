@@ -15,7 +15,19 @@ const tanhPrimitive = primitive('tanh', {
     return { out, saved: [out] };
   },
   // d tanh(x)/dx = 1 - tanh(x)^2, from the saved output.
-  backward: (g, [out]) => [g.mul(out!.mul(out!).neg().add(1))],
+  backward: (g, [out]) => [tanhBackward(g, out!)],
+});
+
+/**
+ * `g (1 - y²)` from tanh's output `y`, in one kernel. Its own gradient: `gg (1 - y²)` for g and
+ * `-2 gg g y` for y, so the rule differentiates again.
+ */
+const tanhBackward: (g: Tensor, y: Tensor) => Tensor = primitive('tanhBackward', {
+  forward: (g: Tensor, y: Tensor) => ({
+    out: Tensor.fromView(K().binary('tanhBackward', g.nd, y.nd, g.dtype), g.dtype),
+    saved: [g, y],
+  }),
+  backward: (gg, [g, y]) => [tanhBackward(gg, y!), gg.mul(g!).mul(y!).mul(-2)],
 });
 
 /**

@@ -187,6 +187,8 @@ const binaryRuns: Record<BinaryOp, BinaryRun> = {
   or: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! || b[bi]! ? 1 : 0; },
   // relu's gradient: a where b > 0, else 0 (b is relu's output).
   reluBackward: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = b[bi]! > 0 ? a[ai]! : 0; },
+  sigmoidBackward: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * b[bi]! * (1 - b[bi]!); },
+  tanhBackward: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * (1 - b[bi]! * b[bi]!); },
   geluGrad: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * geluGrad(b[bi]!); },
   geluTanhGrad: (o, oi, a, ai, as, b, bi, bs, n) => { for (let e = oi + n; oi < e; oi++, ai += as, bi += bs) o[oi] = a[ai]! * geluTanhGrad(b[bi]!); },
   // issue 17 binary math (the formulas of PyTorch's CPU kernels; helpers below the table)

@@ -15,7 +15,7 @@ let getNumThreads: () => number = () => 1;
 
 type FloatArray = Float32Array | Float64Array;
 
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4, sigmoidBackward: 5, tanhBackward: 6 };
 const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, neg: 5 };
 /**
  * float64 maps done natively: only the exact ones. float64 exp, log, tanh and sigmoid stay on the
@@ -245,7 +245,8 @@ function sameFloat(...vs: View[]): boolean {
  * - `matmul` for float32 and float64 (both operands of the output's type), any strides (all
  *   transpose layouts, broadcast batches), batched: the packed, register-tiled GEMM on the
  *   addon's thread pool;
- * - `binary` / `binaryInto` for add, sub, mul, div and reluBackward on float32/float64 operands of
+ * - `binary` / `binaryInto` for add, sub, mul, div, reluBackward, sigmoidBackward and
+ *   tanhBackward on float32/float64 operands of
  *   the output's type, any strides (broadcasts included), output contiguous;
  * - `unary` / `unaryInto` for exp, log, tanh, sigmoid (float32; Cephes' polynomials, within 2
  *   ulp), relu and neg (float32, float64) on contiguous input and output (strided inputs and

@@ -15,7 +15,7 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
   step: 10, leakyRelu: 11, clamp: 12, gelu: 13, geluTanh: 14, erf: 15,
 };
 /** Binary ops with a SIMD kernel, by op code. */
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, geluGrad: 7, geluTanhGrad: 8 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluBackward: 6, geluGrad: 7, geluTanhGrad: 8, sigmoidBackward: 9, tanhBackward: 10 };
 
 function unary(op: UnaryOp, x: View, outDtype: DType, p0 = 0, p1 = 0): View {
   const code = UNARY[op];

@@ -548,3 +548,51 @@ if (!be) {
     });
   });
 }
+
+describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
+  const nb = be!;
+  const geom = (s: number, p: number, d: number, groups = 1) => ({ stride: [s, s] as [number, number], padding: [p, p] as [number, number], dilation: [d, d] as [number, number], groups });
+  const threeThreads = <R>(f: () => R): R[] => [1, 2, 3].map((n) => (setNumThreads(n), f()));
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`a product with a depth over several packed panels matches the reference in ${dtype}, the same bits on 1-3 threads`, () => {
+      // the operands are packed ~4 MB of depth blocks at a time: a depth of 30,000 is three
+      // panels (float32) or five (float64); B transposed takes the transposing pack
+      const a = view([1, 29, 30000], dtype, 'offset');
+      const b = swap(view([1, 45, 30000], dtype), 1, 2);
+      const runs = threeThreads(() => nb.matmul(a, b, dtype));
+      expect(Array.from(runs[1]!.data)).toEqual(Array.from(runs[0]!.data));
+      expect(Array.from(runs[2]!.data)).toEqual(Array.from(runs[0]!.data));
+      const tol = dtype === 'float32' ? 2e-3 : 1e-10;
+      expect(values(runs[0]!)).toBeAllClose(values(jsBackend.matmul(a, b, dtype)), { rtol: tol, atol: tol });
+    });
+
+    it(`the weight gradient sums chunks of images in one product each (depth over images and panels) in ${dtype}`, () => {
+      // 13 images of 100 x 100, one channel: ~350 KB of columns each, so chunks of 5 images
+      // whose depth (5 x 77 blocks) spans three packed panels, and a last chunk of 3
+      const x = view([13, 1, 100, 100], dtype), grad = view([13, 6, 98, 98], dtype, 'transposed');
+      const g = geom(1, 0, 1);
+      const runs = threeThreads(() => nb.conv2dBackwardWeight(x, grad, [6, 1, 3, 3], g));
+      expect(Array.from(runs[1]!.data)).toEqual(Array.from(runs[0]!.data));
+      expect(Array.from(runs[2]!.data)).toEqual(Array.from(runs[0]!.data));
+      const tol = dtype === 'float32' ? 1e-3 : 1e-10;
+      expect(values(runs[0]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, [6, 1, 3, 3], g)), { rtol: tol, atol: tol });
+    });
+
+    it(`im2col and col2im skip padding columns exactly (stride, dilation, taps wholly in the padding) in ${dtype}`, () => {
+      const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
+      // [x shape, w shape, stride, padding, dilation, groups]: a 3-wide input with padding 4 and
+      // dilation 3 leaves some taps no valid column at all; stride 3 skips input columns
+      for (const [xs, ws, s, p, d, gr] of [
+        [[2, 2, 3, 3], [3, 2, 3, 3], 1, 4, 3, 1], [[2, 4, 11, 13], [4, 2, 3, 3], 3, 2, 1, 2], [[1, 3, 9, 8], [2, 3, 4, 4], 2, 3, 2, 1],
+      ] as Array<[number[], number[], number, number, number, number]>) {
+        const x = view(xs, dtype), w = view(ws, dtype), g = geom(s, p, d, gr);
+        const y = nb.conv2d(x, w, g);
+        expect(values(y)).toBeAllClose(values(jsBackend.conv2d(x, w, g)), tol);
+        const grad = view(y.shape, dtype);
+        expect(values(nb.conv2dBackwardInput(grad, w, xs, g))).toBeAllClose(values(jsBackend.conv2dBackwardInput(grad, w, xs, g)), tol);
+        expect(values(nb.conv2dBackwardWeight(x, grad, ws, g))).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, ws, g)), tol);
+      }
+    });
+  }
+});

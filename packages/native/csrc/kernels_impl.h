@@ -200,8 +200,8 @@ void packSliver(const T* src, int64_t rs, int64_t cs, int64_t rv, int64_t K, int
   }
 }
 
-template <typename T> struct Gemm {
-  static constexpr int64_t MR = Tr<T>::MR, NV = 2, NR = NV * Tr<T>::W, KC = Tr<T>::KC;
+template <typename T, int64_t MR_> struct Gemm {
+  static constexpr int64_t MR = MR_, NV = 2, NR = NV * Tr<T>::W, KC = Tr<T>::KC;
   const TgGemmArgs* g;
   const T* a;
   const T* b;
@@ -347,6 +347,26 @@ template <typename T> struct Gemm {
   }
 };
 
+template <typename T, int64_t MR> void runGemm(const TgGemmArgs* g) {
+  Gemm<T, MR> G;
+  G.g = g;
+  G.a = (const T*)g->a;
+  G.b = (const T*)g->b;
+  G.c = (T*)g->c;
+  G.run();
+}
+
+// The row count of the register tile: the build's MR, or where it has a second one (TG_MR2),
+// that one when it pads M with fewer rows (M = 64, 128, 256 with tiles of 8 rows instead of 12).
+// Which tile computes an element of C does not change its sum: the same bits either way.
+template <typename T> void gemm(const TgGemmArgs* g) {
+#ifdef TG_MR2
+  const int64_t M = g->M, pad1 = (M + Tr<T>::MR - 1) / Tr<T>::MR * Tr<T>::MR - M, pad2 = (M + TG_MR2 - 1) / TG_MR2 * TG_MR2 - M;
+  if (pad2 < pad1) return runGemm<T, TG_MR2>(g);
+#endif
+  runGemm<T, Tr<T>::MR>(g);
+}
+
 // ---- float32 vector math (Cephes' single-precision polynomials, ~1-2 ulp) ----
 
 inline vf vexp(vf x) {
@@ -463,23 +483,9 @@ extern "C" {
 
 int TG_NAME(tg_available)(void) { return TG_AVAILABLE; }
 
-void TG_NAME(tg_sgemm)(const TgGemmArgs* g) {
-  Gemm<float> G;
-  G.g = g;
-  G.a = (const float*)g->a;
-  G.b = (const float*)g->b;
-  G.c = (float*)g->c;
-  G.run();
-}
+void TG_NAME(tg_sgemm)(const TgGemmArgs* g) { gemm<float>(g); }
 
-void TG_NAME(tg_dgemm)(const TgGemmArgs* g) {
-  Gemm<double> G;
-  G.g = g;
-  G.a = (const double*)g->a;
-  G.b = (const double*)g->b;
-  G.c = (double*)g->c;
-  G.run();
-}
+void TG_NAME(tg_dgemm)(const TgGemmArgs* g) { gemm<double>(g); }
 
 void TG_NAME(tg_unary_f32)(int op, const float* x, float* y, int64_t n) {
   switch (op) {

@@ -11,7 +11,8 @@ export interface Addon {
   unary(op: number, x: Float32Array | Float64Array, out: Float32Array | Float64Array, params: Float64Array): void;
   sum(x: Float32Array | Float64Array, out: Float32Array | Float64Array, params: Float64Array): void;
   maxPool(x: Float32Array | Float64Array, out: Float32Array | Float64Array, argmax: Int32Array, params: Float64Array): void;
-  scatterAddRows(out: Float32Array | Float64Array, index: Int32Array, src: Float32Array | Float64Array, params: Float64Array): void;
+  /** Returns how many indices were outside [0, M) (skipped). */
+  scatterAddRows(out: Float32Array | Float64Array, index: Int32Array, src: Float32Array | Float64Array, params: Float64Array): number;
   sumDims(x: Float32Array | Float64Array, out: Float32Array | Float64Array, params: Float64Array): void;
   adam(param: Float32Array | Float64Array, grad: Float32Array | Float64Array, expAvg: Float32Array | Float64Array, expAvgSq: Float32Array | Float64Array, maxExpAvgSq: Float32Array | Float64Array | null, params: Float64Array): void;
   sgd(param: Float32Array | Float64Array, grad: Float32Array | Float64Array, momentumBuffer: Float32Array | Float64Array | null, params: Float64Array): void;

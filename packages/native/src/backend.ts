@@ -343,21 +343,20 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
       const nd = x.shape.length;
       const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);
       if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return base.scatterAdd(x, dim, index, src);
-      // an index outside [0, M): the reference throws the IndexRangeError the op reports
-      const M0 = x.shape[nd - 1]!;
-      const idx = index.data as Int32Array;
-      for (let i = index.offset, end = index.offset + index.size; i < end; i++)
-        if (idx[i]! >>> 0 >= M0) return base.scatterAdd(x, dim, index, src);
       const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', x.shape);
-      if (x.stride.every((s) => s === 0)) out.data.fill(x.data[x.offset]!);
-      else base.assign(out, x);
+      // a broadcast x (max pooling's zeros) is filled row by row by the kernel
+      const fill = x.stride.every((s) => s === 0);
+      if (!fill) base.assign(out, x);
       const M = x.shape[nd - 1]!, L = index.shape[nd - 1]!;
       params[0] = L === 0 ? 0 : index.size / L;
       params[1] = M;
       params[2] = L;
       params[3] = getNumThreads();
-      addon.scatterAddRows(out.data as FloatArray, (index.data as Int32Array).subarray(index.offset), (src.data as FloatArray).subarray(src.offset), params);
-      return out;
+      params[4] = fill ? 1 : 0;
+      params[5] = fill ? x.data[x.offset]! : 0;
+      const skipped = addon.scatterAddRows(out.data as FloatArray, (index.data as Int32Array).subarray(index.offset), (src.data as FloatArray).subarray(src.offset), params);
+      // an index outside [0, M) (skipped by the kernel): the reference throws the IndexRangeError the op reports
+      return skipped > 0 ? base.scatterAdd(x, dim, index, src) : out;
     },
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {

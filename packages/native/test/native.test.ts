@@ -590,6 +590,26 @@ describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
       expect(values(runs[0]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, [6, 1, 3, 3], g)), { rtol: tol, atol: tol });
     });
 
+    it(`scatterAdd along the last dim hands an index outside the row to the reference, which throws, in ${dtype}`, () => {
+      // the kernel skips and counts such an index (max pooling's route never has one)
+      const [R, M, L] = [30, 40, 20];
+      for (const bad of [M, -1]) {
+        const data = Int32Array.from({ length: R * L }, (_, i) => (i * 13) % M);
+        data[R * L - 5] = bad;
+        const index: View = { data, shape: [R, L], stride: [L, 1], offset: 0, size: R * L };
+        const x = { ...view([1], dtype), shape: [R, M], stride: [0, 0], size: R * M };
+        const src = view([R, L], dtype);
+        let want: unknown;
+        try {
+          jsBackend.scatterAdd(x, 1, index, src);
+        } catch (e) {
+          want = e;
+        }
+        expect(want).toBeInstanceOf(Error);
+        expect(() => nb.scatterAdd(x, 1, index, src)).toThrow((want as Error).message);
+      }
+    });
+
     it(`im2col and col2im skip padding columns exactly (stride, dilation, taps wholly in the padding) in ${dtype}`, () => {
       const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
       // [x shape, w shape, stride, padding, dilation, groups]: a 3-wide input with padding 4 and

@@ -27,54 +27,54 @@ inline void validRange(int64_t Wo, int64_t W, int64_t sw, int64_t off, int64_t* 
   *hi = h;
 }
 
-template <typename T> void im2col(const T* x, const TgConvDims& d, T* cols) {
+/** The kH kW rows of channel c of an image's column matrix (x at the image's group). */
+template <typename T> void im2col(const T* x, const TgConvDims& d, int64_t c, T* cols) {
   const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo, sw = d.sw;
-  int64_t row = 0;
-  for (int64_t c = 0; c < d.C / d.groups; c++)
-    for (int64_t kh = 0; kh < d.kH; kh++)
-      for (int64_t kw = 0; kw < d.kW; kw++, row++) {
-        const int64_t off = kw * d.dw - d.pw;
-        int64_t lo, hi;
-        validRange(Wo, W, sw, off, &lo, &hi);
-        for (int64_t oh = 0; oh < Ho; oh++) {
-          T* dst = cols + row * L + oh * Wo;
-          const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
-          if (ih < 0 || ih >= H) {
-            memset(dst, 0, (size_t)Wo * sizeof(T));
-            continue;
-          }
-          // the valid columns by plain loops (rows are short: a memcpy call per row costs more)
-          const T* src = x + (c * H + ih) * W + (lo * sw + off);
-          for (int64_t ow = 0; ow < lo; ow++) dst[ow] = T(0);
-          if (sw == 1)
-            for (int64_t i = 0; i < hi - lo; i++) dst[lo + i] = src[i];
-          else
-            for (int64_t i = 0; i < hi - lo; i++) dst[lo + i] = src[i * sw];
-          for (int64_t ow = hi; ow < Wo; ow++) dst[ow] = T(0);
+  int64_t row = c * d.kH * d.kW;
+  for (int64_t kh = 0; kh < d.kH; kh++)
+    for (int64_t kw = 0; kw < d.kW; kw++, row++) {
+      const int64_t off = kw * d.dw - d.pw;
+      int64_t lo, hi;
+      validRange(Wo, W, sw, off, &lo, &hi);
+      for (int64_t oh = 0; oh < Ho; oh++) {
+        T* dst = cols + row * L + oh * Wo;
+        const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
+        if (ih < 0 || ih >= H) {
+          memset(dst, 0, (size_t)Wo * sizeof(T));
+          continue;
         }
+        // the valid columns by plain loops (rows are short: a memcpy call per row costs more)
+        const T* src = x + (c * H + ih) * W + (lo * sw + off);
+        for (int64_t ow = 0; ow < lo; ow++) dst[ow] = T(0);
+        if (sw == 1)
+          for (int64_t i = 0; i < hi - lo; i++) dst[lo + i] = src[i];
+        else
+          for (int64_t i = 0; i < hi - lo; i++) dst[lo + i] = src[i * sw];
+        for (int64_t ow = hi; ow < Wo; ow++) dst[ow] = T(0);
       }
+    }
 }
 
-template <typename T> void col2im(const T* cols, const TgConvDims& d, T* dx) {
+/** Adds the kH kW rows of channel c of an image's column gradient into dx's channel c. */
+template <typename T> void col2im(const T* cols, const TgConvDims& d, int64_t c, T* dx) {
   const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo, sw = d.sw;
-  int64_t row = 0;
-  for (int64_t c = 0; c < d.C / d.groups; c++)
-    for (int64_t kh = 0; kh < d.kH; kh++)
-      for (int64_t kw = 0; kw < d.kW; kw++, row++) {
-        const int64_t off = kw * d.dw - d.pw;
-        int64_t lo, hi;
-        validRange(Wo, W, sw, off, &lo, &hi);
-        for (int64_t oh = 0; oh < Ho; oh++) {
-          const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
-          if (ih < 0 || ih >= H) continue;
-          const T* src = cols + row * L + oh * Wo + lo;
-          T* dst = dx + (c * H + ih) * W + (lo * sw + off);
-          if (sw == 1)
-            for (int64_t i = 0; i < hi - lo; i++) dst[i] += src[i];
-          else
-            for (int64_t i = 0; i < hi - lo; i++) dst[i * sw] += src[i];
-        }
+  int64_t row = c * d.kH * d.kW;
+  for (int64_t kh = 0; kh < d.kH; kh++)
+    for (int64_t kw = 0; kw < d.kW; kw++, row++) {
+      const int64_t off = kw * d.dw - d.pw;
+      int64_t lo, hi;
+      validRange(Wo, W, sw, off, &lo, &hi);
+      for (int64_t oh = 0; oh < Ho; oh++) {
+        const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
+        if (ih < 0 || ih >= H) continue;
+        const T* src = cols + row * L + oh * Wo + lo;
+        T* dst = dx + (c * H + ih) * W + (lo * sw + off);
+        if (sw == 1)
+          for (int64_t i = 0; i < hi - lo; i++) dst[i] += src[i];
+        else
+          for (int64_t i = 0; i < hi - lo; i++) dst[i * sw] += src[i];
       }
+    }
 }
 
 bool pointwise(const TgConvDims& d) {
@@ -98,7 +98,8 @@ template <typename T> struct Im2colJob {
   int64_t colStride;
   static void task(void* ctx, int64_t t) {
     Im2colJob* j = (Im2colJob*)ctx;
-    im2col(j->x + t * j->xStride, *j->d, j->cols + t * j->colStride);
+    const int64_t Cg = j->d->C / j->d->groups, n = t / Cg;
+    im2col(j->x + n * j->xStride, *j->d, t % Cg, j->cols + n * j->colStride);
   }
 };
 
@@ -110,7 +111,20 @@ template <typename T> struct Col2imJob {
   int64_t dxStride;
   static void task(void* ctx, int64_t t) {
     Col2imJob* j = (Col2imJob*)ctx;
-    col2im(j->cols + t * j->colStride, *j->d, j->dx + t * j->dxStride);
+    const int64_t Cg = j->d->C / j->d->groups, n = t / Cg;
+    col2im(j->cols + n * j->colStride, *j->d, t % Cg, j->dx + n * j->dxStride);
+  }
+};
+
+template <typename T> struct BiasJob {
+  const T* bias;
+  T* out;  // [images, O, L]
+  int64_t O, L;
+  static void task(void* ctx, int64_t t) {
+    BiasJob* j = (BiasJob*)ctx;
+    const T v = j->bias[t % j->O];
+    T* o = j->out + t * j->L;
+    for (int64_t i = 0; i < j->L; i++) o[i] += v;
   }
 };
 
@@ -148,7 +162,7 @@ template <typename T> void forward(const TgConvDims& d, const T* x, const T* w, 
       int64_t bs0 = d.C * HW;
       if (!pw) {
         Im2colJob<T> j{&d, xs, d.C * HW, cols, R * L};
-        tg_parallel(nb, d.threads, Im2colJob<T>::task, &j);
+        tg_parallel(nb * Cg, d.threads, Im2colJob<T>::task, &j);
         B = cols;
         bs0 = R * L;
       }
@@ -157,14 +171,13 @@ template <typename T> void forward(const TgConvDims& d, const T* x, const T* w, 
       TgGemmArgs g = gemmArgs(nb, Og, L, R, w + gi * Og * R, 0, R, 1, B, bs0, L, 1, out + (n0 * d.O + gi * Og) * L, d.threads, 0);
       gemm(&g);
     }
+    // the bias while the chunk's outputs are still in the cache
+    if (bias) {
+      BiasJob<T> j{bias, out + n0 * d.O * L, d.O, L};
+      tg_parallel(nb * d.O, nb * d.O * L < (1 << 15) ? 1 : d.threads, BiasJob<T>::task, &j);
+    }
   }
   if (cols) tg_scratch_give(cols);
-  if (bias)
-    for (int64_t p = 0; p < d.N * d.O; p++) {
-      const T v = bias[p % d.O];
-      T* o = out + p * L;
-      for (int64_t i = 0; i < L; i++) o[i] += v;
-    }
 }
 
 template <typename T> void backwardInput(const TgConvDims& d, const T* grad, const T* w, T* dx, TgGemm gemm) {
@@ -183,7 +196,7 @@ template <typename T> void backwardInput(const TgConvDims& d, const T* grad, con
       gemm(&g);
       if (!pw) {
         Col2imJob<T> j{&d, cols, R * L, dxs, d.C * HW};
-        tg_parallel(nb, d.threads, Col2imJob<T>::task, &j);
+        tg_parallel(nb * Cg, d.threads, Col2imJob<T>::task, &j);
       }
     }
   }
@@ -194,7 +207,13 @@ template <typename T> void backwardWeight(const TgConvDims& d, const T* x, const
   const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
   const bool pw = pointwise(d);
   const int64_t chunk = chunkOf<T>(d, R, L);
-  memset(dw, 0, (size_t)(d.O * R) * sizeof(T));
+  // Few rows per output channel (a first layer's C = 1: R = kH kW = 9) would fill a register
+  // tile's columns with padding: then the product is computed transposed, dW^T [R, Og], and
+  // turned around at the end. Each element is the same sum of the same products (a fused
+  // multiply-add does not depend on the order of its factors): the same bits.
+  const bool transposed = R <= 16 && Og > R;
+  T* acc = transposed ? (T*)tg_scratch_take((size_t)(d.O * R) * sizeof(T)) : dw;
+  memset(acc, 0, (size_t)(d.O * R) * sizeof(T));
   T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
   for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
     const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
@@ -202,18 +221,26 @@ template <typename T> void backwardWeight(const TgConvDims& d, const T* x, const
       const T* xs = x + (n0 * d.C + gi * Cg) * HW;
       if (!pw) {
         Im2colJob<T> j{&d, xs, d.C * HW, cols, R * L};
-        tg_parallel(nb, d.threads, Im2colJob<T>::task, &j);
+        tg_parallel(nb * Cg, d.threads, Im2colJob<T>::task, &j);
       }
       // dw[group] [Og, R] += sum over the chunk's images n of grad[n, group] [Og, L] @ cols[n]^T
       // [L, R]: one product whose depth runs over the images (added one after another)
-      const T* B = pw ? xs : cols;
-      const int64_t bs0 = pw ? d.C * HW : R * L;
-      TgGemmArgs g = gemmArgs(nb, Og, R, L, grad + (n0 * d.O + gi * Og) * L, d.O * L, L, 1, B, bs0, 1, L, dw + gi * Og * R, d.threads,
-                              TG_GEMM_ACCUMULATE | TG_GEMM_SUM_BATCHES);
+      const T* cs = pw ? xs : cols;
+      const int64_t cs0 = pw ? d.C * HW : R * L;
+      const T* gs = grad + (n0 * d.O + gi * Og) * L;
+      const int flags = TG_GEMM_ACCUMULATE | TG_GEMM_SUM_BATCHES;
+      TgGemmArgs g = transposed ? gemmArgs(nb, R, Og, L, cs, cs0, L, 1, gs, d.O * L, 1, L, acc + gi * R * Og, d.threads, flags)
+                                : gemmArgs(nb, Og, R, L, gs, d.O * L, L, 1, cs, cs0, 1, L, acc + gi * Og * R, d.threads, flags);
       gemm(&g);
     }
   }
   if (cols) tg_scratch_give(cols);
+  if (transposed) {
+    for (int64_t gi = 0; gi < G; gi++)
+      for (int64_t o = 0; o < Og; o++)
+        for (int64_t r = 0; r < R; r++) dw[(gi * Og + o) * R + r] = acc[(gi * R + r) * Og + o];
+    tg_scratch_give(acc);
+  }
 }
 
 }  // namespace

@@ -610,6 +610,19 @@ describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
       }
     });
 
+    it(`the weight gradient of a layer with few taps per output channel (computed transposed) matches the reference in ${dtype}`, () => {
+      // R = C/groups x kH x kW = 9 rows against 32 or 20 output channels per group
+      const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-4 } : { rtol: 1e-11, atol: 1e-11 };
+      for (const [xs, ws, groups] of [[[7, 1, 28, 28], [32, 1, 3, 3], 1], [[3, 2, 9, 11], [40, 1, 3, 3], 2]] as Array<[number[], number[], number]>) {
+        const x = view(xs, dtype), g = geom(1, 1, 1, groups);
+        const grad = view([xs[0]!, ws[0]!, xs[2]!, xs[3]!], dtype);
+        const runs = threeThreads(() => nb.conv2dBackwardWeight(x, grad, ws, g));
+        expect(Array.from(runs[1]!.data)).toEqual(Array.from(runs[0]!.data));
+        expect(Array.from(runs[2]!.data)).toEqual(Array.from(runs[0]!.data));
+        expect(values(runs[0]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, ws, g)), tol);
+      }
+    });
+
     it(`im2col and col2im skip padding columns exactly (stride, dilation, taps wholly in the padding) in ${dtype}`, () => {
       const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
       // [x shape, w shape, stride, padding, dilation, groups]: a 3-wide input with padding 4 and

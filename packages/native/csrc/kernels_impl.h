@@ -208,10 +208,11 @@ template <typename T, int64_t MR_> struct Gemm {
   T* c;
   bool sum;                // C = sum over batches of A[b] B[b]: the depth runs over (batch, k)
   int64_t Ms, Ns, Kb;      // slivers of A, of B, depth blocks of one batch's K
+  int64_t KS;              // depth steps a packed block holds: KC, or K when it is shorter
   int64_t pa, pb;          // batches packed per block: 1 when an operand is shared (stride 0) or summed
   int64_t q0, nq;          // the panel: depth blocks [q0, q0 + nq) of the sequence
-  T* packA;                // [pa][nq][Ms][KC][MR]
-  T* packB;                // [pb][nq][Ns][KC][NR]
+  T* packA;                // [pa][nq][Ms][KS][MR]
+  T* packB;                // [pb][nq][Ns][KS][NR]
   int64_t tm, tn, gm, gn;  // tile: slivers per tile along M and N, tiles along M and N
 
   // Depth block q of the sequence: its batch (summing) and its first depth step and length.
@@ -232,7 +233,7 @@ template <typename T, int64_t MR_> struct Gemm {
       const int64_t p = r / Ms, s = r % Ms;
       const T* src = a + (sum ? bq : p) * g->as0 + s * MR * g->as1 + k0 * g->as2;
       const int64_t rv = g->M - s * MR < MR ? g->M - s * MR : MR;
-      packSliver<T, MR>(src, g->as1, g->as2, rv, kc, KC, packA + ((p * nq + j) * Ms + s) * KC * MR);
+      packSliver<T, MR>(src, g->as1, g->as2, rv, kc, KC, packA + ((p * nq + j) * Ms + s) * KS * MR);
       return;
     }
     r -= pa * Ms;
@@ -240,7 +241,7 @@ template <typename T, int64_t MR_> struct Gemm {
     // B's sliver: rows are columns of B (stride bs2), depth steps are rows (stride bs1)
     const T* src = b + (sum ? bq : p) * g->bs0 + s * NR * g->bs2 + k0 * g->bs1;
     const int64_t rv = g->N - s * NR < NR ? g->N - s * NR : NR;
-    packSliver<T, NR>(src, g->bs2, g->bs1, rv, kc, KC, packB + ((p * nq + j) * Ns + s) * KC * NR);
+    packSliver<T, NR>(src, g->bs2, g->bs1, rv, kc, KC, packB + ((p * nq + j) * Ns + s) * KS * NR);
   }
 
   // One tile of one batch's C, over the panel's depth blocks.
@@ -250,20 +251,20 @@ template <typename T, int64_t MR_> struct Gemm {
     const int64_t i0 = (r / gn) * tm, j0 = (r % gn) * tn;
     const int64_t i1 = i0 + tm < Ms ? i0 + tm : Ms, j1 = j0 + tn < Ns ? j0 + tn : Ns;
     const int64_t M = g->M, N = g->N;
-    const T* A = packA + (pa == 1 ? 0 : p) * nq * Ms * KC * MR;
-    const T* B = packB + (pb == 1 ? 0 : p) * nq * Ns * KC * NR;
+    const T* A = packA + (pa == 1 ? 0 : p) * nq * Ms * KS * MR;
+    const T* B = packB + (pb == 1 ? 0 : p) * nq * Ns * KS * NR;
     T* C = c + p * M * N;
     for (int64_t j = 0; j < nq; j++) {
       int64_t bq, k0, kc;
       block(q0 + j, &bq, &k0, &kc);
       const bool first = q0 + j == 0 && !(g->accumulate & TG_GEMM_ACCUMULATE);
-      const T* Ak = A + j * Ms * KC * MR;
-      const T* Bk = B + j * Ns * KC * NR;
+      const T* Ak = A + j * Ms * KS * MR;
+      const T* Bk = B + j * Ns * KS * NR;
       for (int64_t js = j0; js < j1; js++) {
         const int nv = (int)(N - js * NR < NR ? N - js * NR : NR);
         for (int64_t is = i0; is < i1; is++) {
           const int mv = (int)(M - is * MR < MR ? M - is * MR : MR);
-          micro<T, MR, NV>(kc, Ak + is * KC * MR, Bk + js * KC * NR, C + is * MR * N + js * NR, N, first, mv, nv);
+          micro<T, MR, NV>(kc, Ak + is * KS * MR, Bk + js * KS * NR, C + is * MR * N + js * NR, N, first, mv, nv);
         }
       }
     }
@@ -314,13 +315,14 @@ template <typename T, int64_t MR_> struct Gemm {
     // last-level cache while the tiles read it back), so that a long depth, such as a weight
     // gradient summed over images, does not stream its packed copy through memory. Each tile
     // still adds the blocks into C in depth order: the same bits as packing the whole depth.
-    const int64_t blockBytes = (pa * Ms * MR + pb * Ns * NR) * KC * (int64_t)sizeof(T);
+    KS = K < KC ? K : KC;
+    const int64_t blockBytes = (pa * Ms * MR + pb * Ns * NR) * KS * (int64_t)sizeof(T);
     const int64_t nblocks = sum ? B * Kb : Kb;
     int64_t panel = (4 << 20) / blockBytes;
     if (panel < 1) panel = 1;
     if (panel > nblocks) panel = nblocks;
-    const int64_t aRegion = (pa * panel * Ms * KC * MR + 63) / 64 * 64;
-    packA = (T*)tg_scratch_take((size_t)(aRegion + pb * panel * Ns * KC * NR) * sizeof(T));
+    const int64_t aRegion = (pa * panel * Ms * KS * MR + 63) / 64 * 64;
+    packA = (T*)tg_scratch_take((size_t)(aRegion + pb * panel * Ns * KS * NR) * sizeof(T));
     packB = packA + aRegion;
     // small products run on the calling thread: waking the pool costs more than it saves
     const int nt = (double)B * M * N * K < TG_GEMM_MIN_PARALLEL ? 1 : g->nthreads;

@@ -55,9 +55,11 @@ template <typename T> void im2col(const T* x, const TgConvDims& d, int64_t c, T*
     }
 }
 
-/** Adds the kH kW rows of channel c of an image's column gradient into dx's channel c. */
+/** dx's channel c of an image = the sum of the kH kW rows of channel c of its column gradient
+ * (zeroed here first: the task that owns the plane also touches its fresh pages). */
 template <typename T> void col2im(const T* cols, const TgConvDims& d, int64_t c, T* dx) {
   const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo, sw = d.sw;
+  memset(dx + c * H * W, 0, (size_t)(H * W) * sizeof(T));
   int64_t row = c * d.kH * d.kW;
   for (int64_t kh = 0; kh < d.kH; kh++)
     for (int64_t kw = 0; kw < d.kW; kw++, row++) {
@@ -184,7 +186,6 @@ template <typename T> void backwardInput(const TgConvDims& d, const T* grad, con
   const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
   const bool pw = pointwise(d);
   const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
-  if (!pw) memset(dx, 0, (size_t)(d.N * d.C * HW) * sizeof(T));
   T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
   for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
     const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;

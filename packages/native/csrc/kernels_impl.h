@@ -8,9 +8,12 @@
 // GEMM (the BLIS scheme): A is packed into slivers of MR rows and B into slivers of NR = 2
 // vectors of columns, both in blocks of KC along the depth; a micro-kernel keeps an MR x NR tile
 // of C in registers and runs one fused multiply-add chain per element over a KC block. The
-// output is cut into tiles that the thread pool hands out; the depth K is never split, and
-// each element of C is computed by the same sequence of operations whoever computes it, so the
-// bits do not depend on the number of threads (nor on the tiling).
+// operands are packed a panel of depth blocks (~4 MB) at a time, and the tiles of C then add
+// that panel's blocks in depth order; a batch of products can also be summed into one C (the
+// depth runs over the batches: a convolution's weight gradient over images). The output is
+// cut into tiles that the thread pool hands out; the depth K is never split, and each element
+// of C is computed by the same sequence of operations whoever computes it, so the bits do not
+// depend on the number of threads, the tiling, the tile's row count or the panel size.
 
 #include <math.h>
 #include <stdint.h>

@@ -17,6 +17,7 @@
 #include "conv.h"
 #include "kernels.h"
 #include "optim.h"
+#include "pool2x2.h"
 
 namespace {
 
@@ -660,6 +661,11 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   if (x.type != o.type || a.type != napi_int32_array || (x.type != napi_float32_array && x.type != napi_float64_array))
     return fail(env, "maxPool: x and out must be of one float type, argmax an Int32Array");
   const int64_t planes = (int64_t)p[0];
+  if (x.type == napi_float32_array && p[5] == 2 && p[6] == 2 && p[7] == 2 && p[8] == 2 && p[9] == 0 && p[10] == 0 && p[11] == 1 && p[12] == 1) {
+    // 2x2, stride 2: the vectorised kernel (pool2x2.cc)
+    tg_maxpool2x2_f32((const float*)x.data, (float*)o.data, (int32_t*)a.data, planes, (int64_t)p[1], (int64_t)p[2], (int)p[13]);
+    return nullptr;
+  }
   const int threads = planes * (int64_t)p[3] * (int64_t)p[4] * (int64_t)p[5] * (int64_t)p[6] < (1 << 15) ? 1 : (int)p[13];
   auto run = [&](auto* xd, auto* od) {
     typedef typename std::remove_const<typename std::remove_pointer<decltype(xd)>::type>::type T;

@@ -209,7 +209,7 @@ function sameFloat(...vs: View[]): boolean {
  *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
  *   to contiguous arrays first;
  * - `maxPool2d` (float32/float64, any geometry) when the base is not wasm (whose SIMD kernel is
- *   faster), and `scatterAdd` along the last dim with
+ *   faster), and float32 2x2 windows of stride 2 always (vectorised), and `scatterAdd` along the last dim with
  *   contiguous int32 index and src (the route of maxPool2d's gradient);
  * - `adamUpdate`, `sgdUpdate`: the reference's float64 arithmetic in the same order, stores
  *   rounded, so the same bits as the js kernels, split across the thread pool.
@@ -323,9 +323,13 @@ export function makeNativeBackend(addon: Addon, base: Backend = getRegisteredBac
     },
 
     maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out: View; argmax: View } {
-      // the wasm kernel (SIMD across outputs) is ~6x faster than this scalar loop (measured on
-      // the convnet's [64, 64, 24, 24], 2x2): it runs whenever it is the base
-      if (!sameFloat(x) || x.size === 0 || base.name === 'wasm') return base.maxPool2d(x, kernel, g);
+      // the wasm kernel (SIMD across outputs) is ~6x faster than the native scalar loop
+      // (measured on the convnet's [64, 64, 24, 24], 2x2): it runs whenever it is the base,
+      // except for float32 2x2 windows of stride 2 (no padding or dilation), which the addon
+      // vectorises (pool2x2.cc) without wasm's staging copies
+      const pool2x2 = x.data instanceof Float32Array && kernel[0] === 2 && kernel[1] === 2 && g.stride[0] === 2 && g.stride[1] === 2 &&
+        g.padding[0] === 0 && g.padding[1] === 0 && g.dilation[0] === 1 && g.dilation[1] === 1;
+      if (!sameFloat(x) || x.size === 0 || (base.name === 'wasm' && !pool2x2)) return base.maxPool2d(x, kernel, g);
       const [N, C, H, W] = x.shape as [number, number, number, number];
       const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
       const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);

@@ -554,6 +554,25 @@ describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
   const geom = (s: number, p: number, d: number, groups = 1) => ({ stride: [s, s] as [number, number], padding: [p, p] as [number, number], dilation: [d, d] as [number, number], groups });
   const threeThreads = <R>(f: () => R): R[] => [1, 2, 3].map((n) => (setNumThreads(n), f()));
 
+  it("float32 max pooling 2x2 / stride 2 (vectorised) gives the reference's values and argmax: ties, NaN, -Infinity, odd sizes, 1-3 threads", () => {
+    const g = geom(2, 0, 1);
+    const overJs = makeNativeBackend(loadAddon().addon!, jsBackend);
+    for (const xs of [[3, 5, 13, 19], [2, 2, 24, 24], [1, 3, 2, 2], [1, 1, 5, 3]]) {
+      const x = view(xs, 'float32');
+      // small integers make ties; NaN and -Infinity at scattered taps (every window position)
+      for (let i = 0; i < x.data.length; i++) x.data[i] = i % 7 === 3 ? NaN : i % 11 === 5 ? -Infinity : Math.round(x.data[i]! * 1.5);
+      for (const threads of [1, 2, 3]) {
+        setNumThreads(threads);
+        for (const b of [nb, overJs]) {
+          const got = b.maxPool2d(x, [2, 2], g), want = jsBackend.maxPool2d(x, [2, 2], g);
+          expect(got.out.shape).toEqual(want.out.shape);
+          expect(values(got.out)).toEqual(values(want.out));
+          expect(values(got.argmax)).toEqual(values(want.argmax));
+        }
+      }
+    }
+  });
+
   for (const dtype of ['float32', 'float64'] as const) {
     it(`a product with a depth over several packed panels matches the reference in ${dtype}, the same bits on 1-3 threads`, () => {
       // the operands are packed ~4 MB of depth blocks at a time: a depth of 30,000 is three

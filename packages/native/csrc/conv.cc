@@ -27,24 +27,29 @@ inline void validRange(int64_t Wo, int64_t W, int64_t sw, int64_t off, int64_t* 
   *hi = h;
 }
 
-/** The kH kW rows of channel c of an image's column matrix (x at the image's group). */
-template <typename T> void im2col(const T* x, const TgConvDims& d, int64_t c, T* cols) {
-  const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo, sw = d.sw;
-  int64_t row = c * d.kH * d.kW;
-  for (int64_t kh = 0; kh < d.kH; kh++)
-    for (int64_t kw = 0; kw < d.kW; kw++, row++) {
-      const int64_t off = kw * d.dw - d.pw;
+/** The kH kW rows of channel c of an image's column matrix (x at the image's group). The
+ * geometry in locals and the pointers restrict: with fields re-read after every store and
+ * aliasing checks on every short row, this took 3x as long (1.55 -> 0.57 ms for the convnet's
+ * 64 images of [32, 26, 26], one thread). */
+template <typename T> void im2col(const T* __restrict x, const TgConvDims& d, int64_t c, T* __restrict cols) {
+  const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo, sw = d.sw, sh = d.sh, ph = d.ph, pw = d.pw, dh = d.dh, dw = d.dw;
+  const int64_t kH = d.kH, kW = d.kW;
+  const T* __restrict xc = x + c * H * W;
+  int64_t row = c * kH * kW;
+  for (int64_t kh = 0; kh < kH; kh++)
+    for (int64_t kw = 0; kw < kW; kw++, row++) {
+      const int64_t off = kw * dw - pw;
       int64_t lo, hi;
       validRange(Wo, W, sw, off, &lo, &hi);
-      for (int64_t oh = 0; oh < Ho; oh++) {
-        T* dst = cols + row * L + oh * Wo;
-        const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
+      T* __restrict dst = cols + row * L;
+      for (int64_t oh = 0; oh < Ho; oh++, dst += Wo) {
+        const int64_t ih = oh * sh - ph + kh * dh;
         if (ih < 0 || ih >= H) {
-          memset(dst, 0, (size_t)Wo * sizeof(T));
+          for (int64_t ow = 0; ow < Wo; ow++) dst[ow] = T(0);
           continue;
         }
         // the valid columns by plain loops (rows are short: a memcpy call per row costs more)
-        const T* src = x + (c * H + ih) * W + (lo * sw + off);
+        const T* __restrict src = xc + ih * W + (lo * sw + off);
         for (int64_t ow = 0; ow < lo; ow++) dst[ow] = T(0);
         if (sw == 1)
           for (int64_t i = 0; i < hi - lo; i++) dst[lo + i] = src[i];
@@ -57,20 +62,22 @@ template <typename T> void im2col(const T* x, const TgConvDims& d, int64_t c, T*
 
 /** dx's channel c of an image = the sum of the kH kW rows of channel c of its column gradient
  * (zeroed here first: the task that owns the plane also touches its fresh pages). */
-template <typename T> void col2im(const T* cols, const TgConvDims& d, int64_t c, T* dx) {
-  const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo, sw = d.sw;
-  memset(dx + c * H * W, 0, (size_t)(H * W) * sizeof(T));
-  int64_t row = c * d.kH * d.kW;
-  for (int64_t kh = 0; kh < d.kH; kh++)
-    for (int64_t kw = 0; kw < d.kW; kw++, row++) {
-      const int64_t off = kw * d.dw - d.pw;
+template <typename T> void col2im(const T* __restrict cols, const TgConvDims& d, int64_t c, T* __restrict dx) {
+  const int64_t H = d.H, W = d.W, Ho = d.Ho, Wo = d.Wo, L = Ho * Wo, sw = d.sw, sh = d.sh, ph = d.ph, pw = d.pw, dh = d.dh, dw = d.dw;
+  const int64_t kH = d.kH, kW = d.kW;
+  T* __restrict dc = dx + c * H * W;
+  for (int64_t i = 0; i < H * W; i++) dc[i] = T(0);
+  int64_t row = c * kH * kW;
+  for (int64_t kh = 0; kh < kH; kh++)
+    for (int64_t kw = 0; kw < kW; kw++, row++) {
+      const int64_t off = kw * dw - pw;
       int64_t lo, hi;
       validRange(Wo, W, sw, off, &lo, &hi);
       for (int64_t oh = 0; oh < Ho; oh++) {
-        const int64_t ih = oh * d.sh - d.ph + kh * d.dh;
+        const int64_t ih = oh * sh - ph + kh * dh;
         if (ih < 0 || ih >= H) continue;
-        const T* src = cols + row * L + oh * Wo + lo;
-        T* dst = dx + (c * H + ih) * W + (lo * sw + off);
+        const T* __restrict src = cols + row * L + oh * Wo + lo;
+        T* __restrict dst = dc + ih * W + (lo * sw + off);
         if (sw == 1)
           for (int64_t i = 0; i < hi - lo; i++) dst[i] += src[i];
         else

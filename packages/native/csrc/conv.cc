@@ -158,56 +158,113 @@ TgGemmArgs gemmArgs(int64_t batch, int64_t M, int64_t N, int64_t K, const void* 
   return g;
 }
 
-template <typename T> void forward(const TgConvDims& d, const T* x, const T* w, const T* bias, T* out, TgGemm gemm) {
+/** Images per task when each thread takes whole chunks (see byImage): their column matrices
+ * fit in about 1 MB (one core's L2), and there are at least 4 tasks per thread. */
+template <typename T> int64_t taskImages(const TgConvDims& d, int64_t R, int64_t L) {
+  const int64_t per = R * L * (int64_t)sizeof(T);
+  int64_t n = per > 0 ? (1 << 20) / per : d.N;
+  const int64_t spread = (d.N + 4 * d.threads - 1) / (4 * d.threads);
+  if (n > spread) n = spread;
+  return n < 1 ? 1 : n;
+}
+
+/** With many images (one group), the forward pass and the input gradient hand whole chunks of
+ * images to the threads, each running im2col (col2im), the GEMM and the bias on its own: no
+ * meeting of the threads per chunk (three or four per chunk otherwise, which cost most on a
+ * busy machine, where a thread that is waited for may not be running). Each output element is
+ * computed the same way either way (the GEMM's sums do not depend on its threads or tiling),
+ * so the bits are the same. */
+inline bool byImage(const TgConvDims& d) { return d.groups == 1 && d.threads > 1 && d.N >= 4 * d.threads; }
+
+/** Forward of images [n0, n0 + nb): cols holds their column matrices (null for 1x1). */
+template <typename T>
+void forwardChunk(const TgConvDims& d, const T* x, const T* w, const T* bias, T* out, TgGemm gemm, int64_t n0, int64_t nb, T* cols, int threads) {
   const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
-  const bool pw = pointwise(d);
-  const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
-  T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
-  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
-    const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
-    for (int64_t gi = 0; gi < G; gi++) {
-      const T* xs = x + (n0 * d.C + gi * Cg) * HW;
-      const T* B = xs;
-      int64_t bs0 = d.C * HW;
-      if (!pw) {
-        Im2colJob<T> j{&d, xs, d.C * HW, cols, R * L};
-        tg_parallel(nb * Cg, d.threads, Im2colJob<T>::task, &j);
-        B = cols;
-        bs0 = R * L;
-      }
-      // out[n, group] [Og, L] = w[group] [Og, R] @ cols[n] [R, L]; with one group the chunk's
-      // outputs are one contiguous [nb, O, L] block
-      TgGemmArgs g = gemmArgs(nb, Og, L, R, w + gi * Og * R, 0, R, 1, B, bs0, L, 1, out + (n0 * d.O + gi * Og) * L, d.threads, 0);
-      gemm(&g);
+  for (int64_t gi = 0; gi < G; gi++) {
+    const T* xs = x + (n0 * d.C + gi * Cg) * HW;
+    const T* B = xs;
+    int64_t bs0 = d.C * HW;
+    if (cols) {
+      Im2colJob<T> j{&d, xs, d.C * HW, cols, R * L};
+      tg_parallel(nb * Cg, threads, Im2colJob<T>::task, &j);
+      B = cols;
+      bs0 = R * L;
     }
-    // the bias while the chunk's outputs are still in the cache
-    if (bias) {
-      BiasJob<T> j{bias, out + n0 * d.O * L, d.O, L};
-      tg_parallel(nb * d.O, nb * d.O * L < (1 << 15) ? 1 : d.threads, BiasJob<T>::task, &j);
+    // out[n, group] [Og, L] = w[group] [Og, R] @ cols[n] [R, L]; with one group the chunk's
+    // outputs are one contiguous [nb, O, L] block
+    TgGemmArgs g = gemmArgs(nb, Og, L, R, w + gi * Og * R, 0, R, 1, B, bs0, L, 1, out + (n0 * d.O + gi * Og) * L, threads, 0);
+    gemm(&g);
+  }
+  // the bias while the chunk's outputs are still in the cache
+  if (bias) {
+    BiasJob<T> j{bias, out + n0 * d.O * L, d.O, L};
+    tg_parallel(nb * d.O, nb * d.O * L < (1 << 15) ? 1 : threads, BiasJob<T>::task, &j);
+  }
+}
+
+/** Input gradient of images [n0, n0 + nb): cols holds their column gradients (null for 1x1). */
+template <typename T> void backwardInputChunk(const TgConvDims& d, const T* grad, const T* w, T* dx, TgGemm gemm, int64_t n0, int64_t nb, T* cols, int threads) {
+  const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
+  for (int64_t gi = 0; gi < G; gi++) {
+    // dcols[n] [R, L] = w[group]^T [R, Og] @ grad[n, group] [Og, L]
+    T* dxs = dx + (n0 * d.C + gi * Cg) * HW;
+    T* C = cols ? cols : dxs;
+    TgGemmArgs g = gemmArgs(nb, R, L, Og, w + gi * Og * R, 0, 1, R, grad + (n0 * d.O + gi * Og) * L, d.O * L, L, 1, C, threads, 0);
+    gemm(&g);
+    if (cols) {
+      Col2imJob<T> j{&d, cols, R * L, dxs, d.C * HW};
+      tg_parallel(nb * Cg, threads, Col2imJob<T>::task, &j);
     }
   }
+}
+
+/** A chunk of images per task, on one thread each (byImage). */
+template <typename T> struct ImageTasks {
+  const TgConvDims* d;
+  const T* a;     // x (forward) or grad (input gradient)
+  const T* w;
+  const T* bias;  // forward only
+  T* out;
+  TgGemm gemm;
+  int64_t per;    // images per task
+  bool input;     // the input gradient, else the forward pass
+  static void task(void* ctx, int64_t t) {
+    const ImageTasks& j = *(const ImageTasks*)ctx;
+    const TgConvDims& d = *j.d;
+    const int64_t n0 = t * j.per, nb = d.N - n0 < j.per ? d.N - n0 : j.per;
+    const int64_t L = d.Ho * d.Wo, R = d.C / d.groups * d.kH * d.kW;
+    T* cols = pointwise(d) ? nullptr : (T*)tg_scratch_take((size_t)(nb * R * L) * sizeof(T));
+    if (j.input) backwardInputChunk(d, j.a, j.w, j.out, j.gemm, n0, nb, cols, 1);
+    else forwardChunk(d, j.a, j.w, j.bias, j.out, j.gemm, n0, nb, cols, 1);
+    if (cols) tg_scratch_give(cols);
+  }
+};
+
+template <typename T> void forward(const TgConvDims& d, const T* x, const T* w, const T* bias, T* out, TgGemm gemm) {
+  const int64_t G = d.groups, L = d.Ho * d.Wo, R = d.C / G * d.kH * d.kW;
+  if (byImage(d)) {
+    const int64_t per = taskImages<T>(d, R, L);
+    ImageTasks<T> j{&d, x, w, bias, out, gemm, per, false};
+    tg_parallel((d.N + per - 1) / per, d.threads, ImageTasks<T>::task, &j);
+    return;
+  }
+  const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
+  T* cols = pointwise(d) ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
+  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) forwardChunk(d, x, w, bias, out, gemm, n0, d.N - n0 < chunk ? d.N - n0 : chunk, cols, d.threads);
   if (cols) tg_scratch_give(cols);
 }
 
 template <typename T> void backwardInput(const TgConvDims& d, const T* grad, const T* w, T* dx, TgGemm gemm) {
-  const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
-  const bool pw = pointwise(d);
-  const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
-  T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
-  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
-    const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
-    for (int64_t gi = 0; gi < G; gi++) {
-      // dcols[n] [R, L] = w[group]^T [R, Og] @ grad[n, group] [Og, L]
-      T* dxs = dx + (n0 * d.C + gi * Cg) * HW;
-      T* C = pw ? dxs : cols;
-      TgGemmArgs g = gemmArgs(nb, R, L, Og, w + gi * Og * R, 0, 1, R, grad + (n0 * d.O + gi * Og) * L, d.O * L, L, 1, C, d.threads, 0);
-      gemm(&g);
-      if (!pw) {
-        Col2imJob<T> j{&d, cols, R * L, dxs, d.C * HW};
-        tg_parallel(nb * Cg, d.threads, Col2imJob<T>::task, &j);
-      }
-    }
+  const int64_t G = d.groups, L = d.Ho * d.Wo, R = d.C / G * d.kH * d.kW;
+  if (byImage(d)) {
+    const int64_t per = taskImages<T>(d, R, L);
+    ImageTasks<T> j{&d, grad, w, nullptr, dx, gemm, per, true};
+    tg_parallel((d.N + per - 1) / per, d.threads, ImageTasks<T>::task, &j);
+    return;
   }
+  const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
+  T* cols = pointwise(d) ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
+  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) backwardInputChunk(d, grad, w, dx, gemm, n0, d.N - n0 < chunk ? d.N - n0 : chunk, cols, d.threads);
   if (cols) tg_scratch_give(cols);
 }
 

@@ -642,6 +642,21 @@ describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
       }
     });
 
+    it(`the forward pass and input gradient over many images (whole chunks per thread) give the one-thread bits in ${dtype}`, () => {
+      // 13 images: one thread runs chunk by chunk, two and three threads hand chunks of images
+      // to each thread (13 >= 4 x threads); a 3x3 kernel with padding, a 1x1 kernel, with bias
+      const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
+      for (const [ws, p] of [[[5, 6, 3, 3], 1], [[4, 6, 1, 1], 0]] as Array<[number[], number]>) {
+        const x = view([13, 6, 11, 9], dtype), w = view(ws, dtype), bias = view([ws[0]!], dtype), g = geom(1, p, 1);
+        const grad = view([13, ws[0]!, 11 + 2 * p - ws[2]! + 1, 9 + 2 * p - ws[3]! + 1], dtype);
+        const runs = threeThreads(() => [nb.conv2d(x, w, g, bias), nb.conv2dBackwardInput(grad, w, x.shape, g)].map((v) => Array.from(v.data)));
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+        expect(runs[0]![0]!).toBeAllClose(values(jsBackend.conv2d(x, w, g, bias)), tol);
+        expect(runs[0]![1]!).toBeAllClose(values(jsBackend.conv2dBackwardInput(grad, w, x.shape, g)), tol);
+      }
+    });
+
     it(`im2col and col2im skip padding columns exactly (stride, dilation, taps wholly in the padding) in ${dtype}`, () => {
       const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
       // [x shape, w shape, stride, padding, dilation, groups]: a 3-wide input with padding 4 and

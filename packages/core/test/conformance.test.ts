@@ -1050,3 +1050,31 @@ for (const be of backends) {
     });
   });
 }
+
+// The native convolutions at the convnet's second layer (32 -> 64 channels, 3x3, 26x26): ~3
+// images of column matrices per chunk, the weight gradient one product per chunk summed over
+// its images, the input gradient's planes zeroed by the tasks that fill them; 1, 2 and 3
+// threads give the same bits.
+if (nativeLoad.addon) {
+  describe('native conv2d over chunks of images', () => {
+    const nb = makeNativeBackend(nativeLoad.addon!);
+    const g: Conv2dGeometry = { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 };
+    it('forward, input and weight gradients match the reference on 1, 2 and 3 threads, the same bits on each', () => {
+      const x = makeView([7, 32, 26, 26], 'dense');
+      const w = makeView([64, 32, 3, 3], 'offset');
+      const bias = makeView([64], 'dense');
+      const grad = makeView([7, 64, 24, 24], 'dense');
+      const want = [jsBackend.conv2d(x, w, g, bias), jsBackend.conv2dBackwardInput(grad, w, x.shape, g), jsBackend.conv2dBackwardWeight(x, grad, w.shape, g)];
+      const runs: number[][][] = [];
+      onThreads(() => {
+        const got = [nb.conv2d(x, w, g, bias), nb.conv2dBackwardInput(grad, w, x.shape, g), nb.conv2dBackwardWeight(x, grad, w.shape, g)];
+        expectSame(got[0]!, want[0]!, 1e-4, 4e-6 * Math.sqrt(288) * 4);
+        expectSame(got[1]!, want[1]!, 1e-4, 2e-5 * Math.sqrt(64 * 9));
+        expectSame(got[2]!, want[2]!, 1e-4, 4e-6 * Math.sqrt(7 * 576) * 4);
+        runs.push(got.map((v) => values(v)));
+      });
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+}

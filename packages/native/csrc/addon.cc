@@ -8,6 +8,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -19,8 +20,9 @@
 #include "conv.h"
 #include "kernels.h"
 #include "optim.h"
-#include "rows.h"
 #include "copy.h"
+#include "pool2x2.h"
+#include "rows.h"
 
 namespace {
 
@@ -687,6 +689,11 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   if (x.type != o.type || a.type != napi_int32_array || (x.type != napi_float32_array && x.type != napi_float64_array))
     return fail(env, "maxPool: x and out must be of one float type, argmax an Int32Array");
   const int64_t planes = (int64_t)p[0];
+  if (x.type == napi_float32_array && p[5] == 2 && p[6] == 2 && p[7] == 2 && p[8] == 2 && p[9] == 0 && p[10] == 0 && p[11] == 1 && p[12] == 1) {
+    // 2x2, stride 2: the vectorised kernel (pool2x2.cc)
+    tg_maxpool2x2_f32((const float*)x.data, (float*)o.data, (int32_t*)a.data, planes, (int64_t)p[1], (int64_t)p[2], (int)p[13]);
+    return nullptr;
+  }
   const int threads = planes * (int64_t)p[3] * (int64_t)p[4] * (int64_t)p[5] * (int64_t)p[6] < (1 << 15) ? 1 : (int)p[13];
   auto run = [&](auto* xd, auto* od) {
     typedef typename std::remove_const<typename std::remove_pointer<decltype(xd)>::type>::type T;
@@ -700,25 +707,35 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
 }
 
 // ---- scatter-add along the last dim: scatterAddRows(out, index, src, params) ----
-// params = rows, M (out's last dim), L (index's last dim), threads; out [rows, M], index and src
-// [rows, L], all contiguous. out[r, index[r, j]] += src[r, j] for j in order; rows are
-// independent. The op checks the indices first; one outside [0, M) is skipped here rather than
-// written outside its row.
+// params = rows, M (out's last dim), L (index's last dim), threads, fill, value; out [rows, M],
+// index and src [rows, L], all contiguous. With fill set, each row of out is first set to value
+// (a broadcast x such as max pooling's zeros: one pass over rows still in cache, instead of a
+// fill of the whole output before). out[r, index[r, j]] += src[r, j] for j in order; rows are
+// independent. An index outside [0, M) is skipped, not written outside its row, and counted:
+// the call returns how many (the caller then hands the op to the reference, which throws).
 
 template <typename T> struct ScatterRowsJob {
   T* out;
   const int32_t* idx;
   const T* src;
   int64_t M, L;
+  bool fill;
+  T value;
+  std::atomic<int64_t> skipped{0};
   static void task(void* ctx, int64_t r) {
-    const ScatterRowsJob& j = *(ScatterRowsJob*)ctx;
+    ScatterRowsJob& j = *(ScatterRowsJob*)ctx;
     T* o = j.out + r * j.M;
     const int32_t* ix = j.idx + r * j.L;
     const T* s = j.src + r * j.L;
+    if (j.fill)
+      for (int64_t i = 0; i < j.M; i++) o[i] = j.value;
+    int64_t bad = 0;
     for (int64_t i = 0; i < j.L; i++) {
       const int64_t k = ix[i];
       if (k >= 0 && k < j.M) o[k] += s[i];
+      else bad++;
     }
+    if (bad) j.skipped.fetch_add(bad);
   }
 };
 
@@ -728,21 +745,27 @@ napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
   const double* p;
   size_t np;
   if (!args(env, info, argv) || !getArr(env, argv[0], &o) || !getArr(env, argv[1], &ix) || !getArr(env, argv[2], &s) ||
-      !getParams(env, argv[3], &p, &np) || np < 4)
+      !getParams(env, argv[3], &p, &np) || np < 6)
     return fail(env, "scatterAddRows: expected (out, index, src, params)");
   if (o.type != s.type || ix.type != napi_int32_array || (o.type != napi_float32_array && o.type != napi_float64_array))
     return fail(env, "scatterAddRows: out and src must be of one float type, index an Int32Array");
   const int64_t rows = (int64_t)p[0], M = (int64_t)p[1], L = (int64_t)p[2];
   if ((size_t)(rows * M) > o.length || (size_t)(rows * L) > ix.length || (size_t)(rows * L) > s.length) return fail(env, "scatterAddRows: arrays too short");
-  const int threads = rows * L < (1 << 15) ? 1 : (int)p[3];
+  const bool fill = p[4] != 0;
+  const int threads = rows * (L + (fill ? M : 0)) < (1 << 15) ? 1 : (int)p[3];
+  int64_t skipped;
   if (o.type == napi_float32_array) {
-    ScatterRowsJob<float> j{(float*)o.data, (const int32_t*)ix.data, (const float*)s.data, M, L};
+    ScatterRowsJob<float> j{(float*)o.data, (const int32_t*)ix.data, (const float*)s.data, M, L, fill, (float)p[5]};
     tg_parallel(rows, threads, ScatterRowsJob<float>::task, &j);
+    skipped = j.skipped.load();
   } else {
-    ScatterRowsJob<double> j{(double*)o.data, (const int32_t*)ix.data, (const double*)s.data, M, L};
+    ScatterRowsJob<double> j{(double*)o.data, (const int32_t*)ix.data, (const double*)s.data, M, L, fill, p[5]};
     tg_parallel(rows, threads, ScatterRowsJob<double>::task, &j);
+    skipped = j.skipped.load();
   }
-  return nullptr;
+  napi_value r;
+  napi_create_double(env, (double)skipped, &r);
+  return r;
 }
 
 // ---- softmax / log-softmax over the last dim of float32 rows ----

@@ -20,8 +20,16 @@ struct TgGemmArgs {
   int64_t bs0, bs1, bs2;
   void* c;
   int nthreads;
-  int accumulate;  // C += A B instead of C = A B
+  int accumulate;  // flags: TG_GEMM_ACCUMULATE (C += instead of C =), TG_GEMM_SUM_BATCHES
 };
+
+/** C += A B instead of C = A B. */
+#define TG_GEMM_ACCUMULATE 1
+/** One C [M, N] = the sum over b of A[b] B[b] (a depth running over batches, then K; e.g. a
+ * weight gradient over images): each batch's products are added in batch order. */
+#define TG_GEMM_SUM_BATCHES 2
+/** Products of fewer multiply-adds (batch M N K) run on the calling thread. */
+#define TG_GEMM_MIN_PARALLEL (48.0 * 48 * 48)
 
 /** Runs fn(ctx, t) for t in [0, ntasks) on up to nthreads threads (the caller included). */
 void tg_parallel(int64_t ntasks, int nthreads, void (*fn)(void* ctx, int64_t task), void* ctx);

@@ -8,9 +8,12 @@
 // GEMM (the BLIS scheme): A is packed into slivers of MR rows and B into slivers of NR = 2
 // vectors of columns, both in blocks of KC along the depth; a micro-kernel keeps an MR x NR tile
 // of C in registers and runs one fused multiply-add chain per element over a KC block. The
-// output is cut into tiles that the thread pool hands out; the depth K is never split, and
-// each element of C is computed by the same sequence of operations whoever computes it, so the
-// bits do not depend on the number of threads (nor on the tiling).
+// operands are packed a panel of depth blocks (~4 MB) at a time, and the tiles of C then add
+// that panel's blocks in depth order; a batch of products can also be summed into one C (the
+// depth runs over the batches: a convolution's weight gradient over images). The output is
+// cut into tiles that the thread pool hands out; the depth K is never split, and each element
+// of C is computed by the same sequence of operations whoever computes it, so the bits do not
+// depend on the number of threads, the tiling, the tile's row count or the panel size.
 
 #include <math.h>
 #include <stdint.h>
@@ -106,16 +109,87 @@ inline void micro(int64_t kc, const T* __restrict a, const T* __restrict b, T* _
     for (int j = 0; j < nv; j++) c[i * ldc + j] = first ? tmp[i * NR + j] : tmp[i * NR + j] + c[i * ldc + j];
 }
 
+// Transposing pack: dst[k * R + r] = src[r * rs + k] for r below the returned row count (a
+// multiple of the block size, at most rv), k < K. A block of rows x depth steps is loaded row by
+// row and stored step by step after a transpose in registers; what is left (depth steps past the
+// last whole block) is copied singly. Returns 0 where no vector transpose is compiled in.
+#if defined(__AVX__)
+inline void tr8x8(const float* s, int64_t rs, float* d, int64_t ds) {
+  const __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + rs), r2 = _mm256_loadu_ps(s + 2 * rs), r3 = _mm256_loadu_ps(s + 3 * rs);
+  const __m256 r4 = _mm256_loadu_ps(s + 4 * rs), r5 = _mm256_loadu_ps(s + 5 * rs), r6 = _mm256_loadu_ps(s + 6 * rs), r7 = _mm256_loadu_ps(s + 7 * rs);
+  const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5), t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee), u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
+  const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xee), u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xee);
+  _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps(d + ds, _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps(d + 2 * ds, _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps(d + 3 * ds, _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps(d + 4 * ds, _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps(d + 5 * ds, _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps(d + 6 * ds, _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps(d + 7 * ds, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+inline void tr4x4(const double* s, int64_t rs, double* d, int64_t ds) {
+  const __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + rs), r2 = _mm256_loadu_pd(s + 2 * rs), r3 = _mm256_loadu_pd(s + 3 * rs);
+  const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1), t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+  _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+  _mm256_storeu_pd(d + ds, _mm256_permute2f128_pd(t1, t3, 0x20));
+  _mm256_storeu_pd(d + 2 * ds, _mm256_permute2f128_pd(t0, t2, 0x31));
+  _mm256_storeu_pd(d + 3 * ds, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+#endif
+#if defined(__SSE2__)
+inline void tr4x4(const float* s, int64_t rs, float* d, int64_t ds) {
+  __m128 r0 = _mm_loadu_ps(s), r1 = _mm_loadu_ps(s + rs), r2 = _mm_loadu_ps(s + 2 * rs), r3 = _mm_loadu_ps(s + 3 * rs);
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(d, r0);
+  _mm_storeu_ps(d + ds, r1);
+  _mm_storeu_ps(d + 2 * ds, r2);
+  _mm_storeu_ps(d + 3 * ds, r3);
+}
+#endif
+
+/** Rows [r, r + G) of a transposing pack, G x G blocks by `tr`, the last depth steps singly. */
+template <int G, typename T, typename F>
+inline void packRowsBlock(const T* src, int64_t rs, int64_t r, int64_t K, T* dst, int64_t R, F tr) {
+  int64_t k = 0;
+  for (; k + G <= K; k += G) tr(src + r * rs + k, rs, dst + k * R + r, R);
+  for (; k < K; k++)
+    for (int i = 0; i < G; i++) dst[k * R + r + i] = src[(r + i) * rs + k];
+}
+
+inline int64_t packRowsT(const float* src, int64_t rs, int64_t rv, int64_t K, float* dst, int64_t R) {
+  int64_t r = 0;
+#if defined(__AVX__)
+  for (; r + 8 <= rv; r += 8) packRowsBlock<8>(src, rs, r, K, dst, R, [](const float* s, int64_t a, float* d, int64_t b) { tr8x8(s, a, d, b); });
+#endif
+#if defined(__SSE2__)
+  for (; r + 4 <= rv; r += 4) packRowsBlock<4>(src, rs, r, K, dst, R, [](const float* s, int64_t a, float* d, int64_t b) { tr4x4(s, a, d, b); });
+#endif
+  (void)src, (void)rs, (void)rv, (void)K, (void)dst, (void)R;
+  return r;
+}
+
+inline int64_t packRowsT(const double* src, int64_t rs, int64_t rv, int64_t K, double* dst, int64_t R) {
+  int64_t r = 0;
+#if defined(__AVX__)
+  for (; r + 4 <= rv; r += 4) packRowsBlock<4>(src, rs, r, K, dst, R, [](const double* s, int64_t a, double* d, int64_t b) { tr4x4(s, a, d, b); });
+#endif
+  (void)src, (void)rs, (void)rv, (void)K, (void)dst, (void)R;
+  return r;
+}
+
 /** dst[k * R + r] = src[(r0 + r) * rs + k * cs] for r < rv (zero for rv <= r < R), k < K. */
 template <typename T, int R>
 void packSliver(const T* src, int64_t rs, int64_t cs, int64_t rv, int64_t K, int64_t KC, T* dst) {
-  // the sliver is laid out block by block of KC depth steps: dst + kb * KC * Rpad, set by caller
   (void)KC;
   if (rv < R)
     for (int64_t k = 0; k < K; k++)
       for (int64_t r = rv; r < R; r++) dst[k * R + r] = 0;
   if (cs == 1) {
-    for (int64_t r = 0; r < rv; r++) {
+    // rows run along the depth: a transpose, by blocks in registers, then the odd rows singly
+    for (int64_t r = packRowsT(src, rs, rv, K, dst, R); r < rv; r++) {
       const T* s = src + r * rs;
       for (int64_t k = 0; k < K; k++) dst[k * R + r] = s[k];
     }
@@ -129,64 +203,71 @@ void packSliver(const T* src, int64_t rs, int64_t cs, int64_t rv, int64_t K, int
   }
 }
 
-template <typename T> struct Gemm {
-  static constexpr int64_t MR = Tr<T>::MR, NV = 2, NR = NV * Tr<T>::W, KC = Tr<T>::KC;
+template <typename T, int64_t MR_> struct Gemm {
+  static constexpr int64_t MR = MR_, NV = 2, NR = NV * Tr<T>::W, KC = Tr<T>::KC;
   const TgGemmArgs* g;
   const T* a;
   const T* b;
   T* c;
-  int64_t Ms, Ns, Kb;     // slivers of A, of B, depth blocks
-  int64_t pa, pb;         // batches packed: 1 when an operand is shared by every batch (stride 0)
-  T* packA;               // [pa][Kb][Ms][kc][MR]
-  T* packB;               // [pb][Kb][Ns][kc][NR]
-  int64_t tm, tn, gm, gn; // tile: slivers per tile along M and N, tiles along M and N
+  bool sum;                // C = sum over batches of A[b] B[b]: the depth runs over (batch, k)
+  int64_t Ms, Ns, Kb;      // slivers of A, of B, depth blocks of one batch's K
+  int64_t KS;              // depth steps a packed block holds: KC, or K when it is shorter
+  int64_t pa, pb;          // batches packed per block: 1 when an operand is shared (stride 0) or summed
+  int64_t q0, nq;          // the panel: depth blocks [q0, q0 + nq) of the sequence
+  T* packA;                // [pa][nq][Ms][KS][MR]
+  T* packB;                // [pb][nq][Ns][KS][NR]
+  int64_t tm, tn, gm, gn;  // tile: slivers per tile along M and N, tiles along M and N
 
-  int64_t aSize() const { return Ms * MR * g->K; }
-  int64_t bSize() const { return Ns * NR * g->K; }
-
-  // Packs one sliver of A (t < pa * Ms) or of B, for the whole depth, block by block.
-  void pack(int64_t t) {
-    const int64_t K = g->K;
-    if (t < pa * Ms) {
-      const int64_t p = t / Ms, s = t % Ms;
-      const T* src = a + p * g->as0 + s * MR * g->as1;
-      const int64_t rv = g->M - s * MR < MR ? g->M - s * MR : MR;
-      for (int64_t kb = 0; kb < Kb; kb++) {
-        const int64_t k0 = kb * KC, kc = K - k0 < KC ? K - k0 : KC;
-        packSliver<T, MR>(src + k0 * g->as2, g->as1, g->as2, rv, kc, KC, packA + p * aSize() + k0 * Ms * MR + s * kc * MR);
-      }
-      return;
-    }
-    t -= pa * Ms;
-    const int64_t p = t / Ns, s = t % Ns;
-    const T* src = b + p * g->bs0 + s * NR * g->bs2;
-    const int64_t rv = g->N - s * NR < NR ? g->N - s * NR : NR;
-    for (int64_t kb = 0; kb < Kb; kb++) {
-      const int64_t k0 = kb * KC, kc = K - k0 < KC ? K - k0 : KC;
-      // B's sliver: rows are columns of B (stride bs2), depth steps are rows (stride bs1)
-      packSliver<T, NR>(src + k0 * g->bs1, g->bs2, g->bs1, rv, kc, KC, packB + p * bSize() + k0 * Ns * NR + s * kc * NR);
-    }
+  // Depth block q of the sequence: its batch (summing) and its first depth step and length.
+  void block(int64_t q, int64_t* batch, int64_t* k0, int64_t* kc) const {
+    const int64_t kb = sum ? q % Kb : q;
+    *batch = sum ? q / Kb : 0;
+    *k0 = kb * KC;
+    *kc = g->K - *k0 < KC ? g->K - *k0 : KC;
   }
 
-  // One tile of one batch's C, over the whole depth.
+  // Packs one sliver of A or of B for one depth block of the panel.
+  void pack(int64_t t) {
+    const int64_t perBlock = pa * Ms + pb * Ns;
+    const int64_t j = t / perBlock;
+    int64_t r = t % perBlock, bq, k0, kc;
+    block(q0 + j, &bq, &k0, &kc);
+    if (r < pa * Ms) {
+      const int64_t p = r / Ms, s = r % Ms;
+      const T* src = a + (sum ? bq : p) * g->as0 + s * MR * g->as1 + k0 * g->as2;
+      const int64_t rv = g->M - s * MR < MR ? g->M - s * MR : MR;
+      packSliver<T, MR>(src, g->as1, g->as2, rv, kc, KC, packA + ((p * nq + j) * Ms + s) * KS * MR);
+      return;
+    }
+    r -= pa * Ms;
+    const int64_t p = r / Ns, s = r % Ns;
+    // B's sliver: rows are columns of B (stride bs2), depth steps are rows (stride bs1)
+    const T* src = b + (sum ? bq : p) * g->bs0 + s * NR * g->bs2 + k0 * g->bs1;
+    const int64_t rv = g->N - s * NR < NR ? g->N - s * NR : NR;
+    packSliver<T, NR>(src, g->bs2, g->bs1, rv, kc, KC, packB + ((p * nq + j) * Ns + s) * KS * NR);
+  }
+
+  // One tile of one batch's C, over the panel's depth blocks.
   void tile(int64_t t) {
     const int64_t perBatch = gm * gn;
     const int64_t p = t / perBatch, r = t % perBatch;
     const int64_t i0 = (r / gn) * tm, j0 = (r % gn) * tn;
     const int64_t i1 = i0 + tm < Ms ? i0 + tm : Ms, j1 = j0 + tn < Ns ? j0 + tn : Ns;
-    const int64_t M = g->M, N = g->N, K = g->K;
-    const T* A = packA + (pa == 1 ? 0 : p) * aSize();
-    const T* B = packB + (pb == 1 ? 0 : p) * bSize();
+    const int64_t M = g->M, N = g->N;
+    const T* A = packA + (pa == 1 ? 0 : p) * nq * Ms * KS * MR;
+    const T* B = packB + (pb == 1 ? 0 : p) * nq * Ns * KS * NR;
     T* C = c + p * M * N;
-    for (int64_t kb = 0; kb < Kb; kb++) {
-      const int64_t k0 = kb * KC, kc = K - k0 < KC ? K - k0 : KC;
-      const T* Ak = A + k0 * Ms * MR;
-      const T* Bk = B + k0 * Ns * NR;
+    for (int64_t j = 0; j < nq; j++) {
+      int64_t bq, k0, kc;
+      block(q0 + j, &bq, &k0, &kc);
+      const bool first = q0 + j == 0 && !(g->accumulate & TG_GEMM_ACCUMULATE);
+      const T* Ak = A + j * Ms * KS * MR;
+      const T* Bk = B + j * Ns * KS * NR;
       for (int64_t js = j0; js < j1; js++) {
         const int nv = (int)(N - js * NR < NR ? N - js * NR : NR);
         for (int64_t is = i0; is < i1; is++) {
           const int mv = (int)(M - is * MR < MR ? M - is * MR : MR);
-          micro<T, MR, NV>(kc, Ak + is * kc * MR, Bk + js * kc * NR, C + is * MR * N + js * NR, N, kb == 0 && !g->accumulate, mv, nv);
+          micro<T, MR, NV>(kc, Ak + is * KS * MR, Bk + js * KS * NR, C + is * MR * N + js * NR, N, first, mv, nv);
         }
       }
     }
@@ -197,45 +278,60 @@ template <typename T> struct Gemm {
 
   void run() {
     const int64_t M = g->M, N = g->N, K = g->K, B = g->batch;
-    if (B == 0 || M == 0 || N == 0) return;
-    // many batches: a chunk at a time, so the packed operands stay under ~64 MB
-    const int64_t perBatch = ((M + MR - 1) / MR * MR + (N + NR - 1) / NR * NR) * K * (int64_t)sizeof(T);
-    const int64_t chunk = perBatch > 0 ? (64 << 20) / perBatch : B;
-    if (B > 1 && chunk < B) {
-      const int64_t step = chunk < 1 ? 1 : chunk;
-      for (int64_t b0 = 0; b0 < B; b0 += step) {
-        TgGemmArgs sub = *g;
-        sub.batch = B - b0 < step ? B - b0 : step;
-        sub.a = a + b0 * g->as0;
-        sub.b = b + b0 * g->bs0;
-        sub.c = c + b0 * M * N;
-        Gemm part;
-        part.g = &sub;
-        part.a = (const T*)sub.a;
-        part.b = (const T*)sub.b;
-        part.c = (T*)sub.c;
-        part.run();
-      }
+    sum = (g->accumulate & TG_GEMM_SUM_BATCHES) != 0;
+    if (B == 0 || M == 0 || N == 0) {
+      if (sum && M > 0 && N > 0 && !(g->accumulate & TG_GEMM_ACCUMULATE)) memset(c, 0, (size_t)(M * N) * sizeof(T));
       return;
     }
+    const int64_t outB = sum ? 1 : B;
     if (K == 0) {
-      if (!g->accumulate) memset(c, 0, (size_t)(B * M * N) * sizeof(T));
+      if (!(g->accumulate & TG_GEMM_ACCUMULATE)) memset(c, 0, (size_t)(outB * M * N) * sizeof(T));
       return;
     }
     Ms = (M + MR - 1) / MR;
     Ns = (N + NR - 1) / NR;
     Kb = (K + KC - 1) / KC;
-    pa = g->as0 == 0 ? 1 : B;
-    pb = g->bs0 == 0 ? 1 : B;
-    // B's packed slivers start on a 64-byte boundary too
-    const int64_t aRegion = (pa * aSize() + 63) / 64 * 64;
-    const size_t bytes = (size_t)(aRegion + pb * bSize()) * sizeof(T);
-    packA = (T*)tg_scratch_take(bytes);
+    pa = sum || g->as0 == 0 ? 1 : B;
+    pb = sum || g->bs0 == 0 ? 1 : B;
+    if (!sum && B > 1) {
+      // many batches: a chunk at a time, so the packed operands stay under ~64 MB
+      const int64_t perBatch = (Ms * MR + Ns * NR) * K * (int64_t)sizeof(T);
+      const int64_t step = (64 << 20) / perBatch < 1 ? 1 : (64 << 20) / perBatch;
+      if (step < B) {
+        for (int64_t b0 = 0; b0 < B; b0 += step) {
+          TgGemmArgs sub = *g;
+          sub.batch = B - b0 < step ? B - b0 : step;
+          sub.a = a + b0 * g->as0;
+          sub.b = b + b0 * g->bs0;
+          sub.c = c + b0 * M * N;
+          Gemm part;
+          part.g = &sub;
+          part.a = (const T*)sub.a;
+          part.b = (const T*)sub.b;
+          part.c = (T*)sub.c;
+          part.run();
+        }
+        return;
+      }
+    }
+    // The operands are packed a panel of depth blocks at a time (~4 MB: it stays in the
+    // last-level cache while the tiles read it back), so that a long depth, such as a weight
+    // gradient summed over images, does not stream its packed copy through memory. Each tile
+    // still adds the blocks into C in depth order: the same bits as packing the whole depth.
+    KS = K < KC ? K : KC;
+    const int64_t blockBytes = (pa * Ms * MR + pb * Ns * NR) * KS * (int64_t)sizeof(T);
+    const int64_t nblocks = sum ? B * Kb : Kb;
+    int64_t panel = (4 << 20) / blockBytes;
+    if (panel < 1) panel = 1;
+    if (panel > nblocks) panel = nblocks;
+    const int64_t aRegion = (pa * panel * Ms * KS * MR + 63) / 64 * 64;
+    packA = (T*)tg_scratch_take((size_t)(aRegion + pb * panel * Ns * KS * NR) * sizeof(T));
     packB = packA + aRegion;
     // small products run on the calling thread: waking the pool costs more than it saves
-    const int nt = (double)B * M * N * K < 48.0 * 48 * 48 ? 1 : g->nthreads;
-    tg_parallel(pa * Ms + pb * Ns, nt, packTask, this);
-    // tiles of at most ~192 rows x ~256 columns, smaller until there are a few per thread
+    const int nt = (double)B * M * N * K < TG_GEMM_MIN_PARALLEL ? 1 : g->nthreads;
+    // tiles of at most ~192 rows x ~256 columns, smaller until there are a few per thread and
+    // the last round leaves threads idle for at most ~5% of the time (9 equal tiles on two
+    // threads take 5 rounds where 4.5 would do: 10% lost)
     tm = (192 + MR - 1) / MR;
     tn = (256 + NR - 1) / NR;
     if (tm > Ms) tm = Ms;
@@ -243,16 +339,41 @@ template <typename T> struct Gemm {
     for (;;) {
       gm = (Ms + tm - 1) / tm;
       gn = (Ns + tn - 1) / tn;
-      if (nt == 1 || B * gm * gn >= 3 * nt) break;
+      const int64_t tiles = outB * gm * gn, rounds = (tiles + nt - 1) / nt;
+      if (nt == 1 || (tiles >= 3 * nt && (rounds * nt - tiles) * 20 <= tiles)) break;
       if (tn * NR >= tm * MR && tn > 1) tn = (tn + 1) / 2;
       else if (tm > 1) tm = (tm + 1) / 2;
       else if (tn > 1) tn = (tn + 1) / 2;
       else break;
     }
-    tg_parallel(B * gm * gn, nt, tileTask, this);
+    for (q0 = 0; q0 < nblocks; q0 += panel) {
+      nq = nblocks - q0 < panel ? nblocks - q0 : panel;
+      tg_parallel(nq * (pa * Ms + pb * Ns), nt, packTask, this);
+      tg_parallel(outB * gm * gn, nt, tileTask, this);
+    }
     tg_scratch_give(packA);
   }
 };
+
+template <typename T, int64_t MR> void runGemm(const TgGemmArgs* g) {
+  Gemm<T, MR> G;
+  G.g = g;
+  G.a = (const T*)g->a;
+  G.b = (const T*)g->b;
+  G.c = (T*)g->c;
+  G.run();
+}
+
+// The row count of the register tile: the build's MR, or where it has a second one (TG_MR2),
+// that one when it pads M with fewer rows (M = 64, 128, 256 with tiles of 8 rows instead of 12).
+// Which tile computes an element of C does not change its sum: the same bits either way.
+template <typename T> void gemm(const TgGemmArgs* g) {
+#ifdef TG_MR2
+  const int64_t M = g->M, pad1 = (M + Tr<T>::MR - 1) / Tr<T>::MR * Tr<T>::MR - M, pad2 = (M + TG_MR2 - 1) / TG_MR2 * TG_MR2 - M;
+  if (pad2 < pad1) return runGemm<T, TG_MR2>(g);
+#endif
+  runGemm<T, Tr<T>::MR>(g);
+}
 
 // ---- float32 vector math (Cephes' single-precision polynomials, ~1-2 ulp) ----
 
@@ -370,23 +491,9 @@ extern "C" {
 
 int TG_NAME(tg_available)(void) { return TG_AVAILABLE; }
 
-void TG_NAME(tg_sgemm)(const TgGemmArgs* g) {
-  Gemm<float> G;
-  G.g = g;
-  G.a = (const float*)g->a;
-  G.b = (const float*)g->b;
-  G.c = (float*)g->c;
-  G.run();
-}
+void TG_NAME(tg_sgemm)(const TgGemmArgs* g) { gemm<float>(g); }
 
-void TG_NAME(tg_dgemm)(const TgGemmArgs* g) {
-  Gemm<double> G;
-  G.g = g;
-  G.a = (const double*)g->a;
-  G.b = (const double*)g->b;
-  G.c = (double*)g->c;
-  G.run();
-}
+void TG_NAME(tg_dgemm)(const TgGemmArgs* g) { gemm<double>(g); }
 
 void TG_NAME(tg_unary_f32)(int op, const float* x, float* y, int64_t n) {
   switch (op) {

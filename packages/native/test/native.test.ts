@@ -888,3 +888,129 @@ describe.runIf(be)('native softmax and log-softmax', () => {
     expect(seen).toEqual(['softmax 1', 'softmax 0', 'softmax 1']);
   });
 });
+
+describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
+  const nb = be!;
+  const geom = (s: number, p: number, d: number, groups = 1) => ({ stride: [s, s] as [number, number], padding: [p, p] as [number, number], dilation: [d, d] as [number, number], groups });
+  const threeThreads = <R>(f: () => R): R[] => [1, 2, 3].map((n) => (setNumThreads(n), f()));
+
+  it("float32 max pooling 2x2 / stride 2 (vectorised) gives the reference's values and argmax: ties, NaN, -Infinity, odd sizes, 1-3 threads", () => {
+    const g = geom(2, 0, 1);
+    const overJs = makeNativeBackend(loadAddon().addon!, jsBackend);
+    for (const xs of [[3, 5, 13, 19], [2, 2, 24, 24], [1, 3, 2, 2], [1, 1, 5, 3]]) {
+      const x = view(xs, 'float32');
+      // small integers make ties; NaN and -Infinity at scattered taps (every window position)
+      for (let i = 0; i < x.data.length; i++) x.data[i] = i % 7 === 3 ? NaN : i % 11 === 5 ? -Infinity : Math.round(x.data[i]! * 1.5);
+      for (const threads of [1, 2, 3]) {
+        setNumThreads(threads);
+        for (const b of [nb, overJs]) {
+          const got = b.maxPool2d(x, [2, 2], g), want = jsBackend.maxPool2d(x, [2, 2], g);
+          expect(got.out.shape).toEqual(want.out.shape);
+          expect(values(got.out)).toEqual(values(want.out));
+          expect(values(got.argmax)).toEqual(values(want.argmax));
+        }
+      }
+    }
+  });
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`a product with a depth over several packed panels matches the reference in ${dtype}, the same bits on 1-3 threads`, () => {
+      // the operands are packed ~4 MB of depth blocks at a time: a depth of 30,000 is three
+      // panels (float32) or five (float64); B transposed takes the transposing pack
+      const a = view([1, 29, 30000], dtype, 'offset');
+      const b = swap(view([1, 45, 30000], dtype), 1, 2);
+      const runs = threeThreads(() => nb.matmul(a, b, dtype));
+      expect(Array.from(runs[1]!.data)).toEqual(Array.from(runs[0]!.data));
+      expect(Array.from(runs[2]!.data)).toEqual(Array.from(runs[0]!.data));
+      const tol = dtype === 'float32' ? 2e-3 : 1e-10;
+      expect(values(runs[0]!)).toBeAllClose(values(jsBackend.matmul(a, b, dtype)), { rtol: tol, atol: tol });
+    });
+
+    it(`products whose rows 8 divides better than 12 (tiles of 8 rows on AVX-512) match the reference in ${dtype}, the same bits on 1-3 threads`, () => {
+      for (const [M, K, N] of [[64, 300, 130], [8, 9, 33], [40, 129, 64]]) {
+        const a = view([1, M!, K!], dtype), b = view([1, K!, N!], dtype, 'offset');
+        const runs = threeThreads(() => Array.from(nb.matmul(a, b, dtype).data));
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+        const tol = dtype === 'float32' ? 1e-4 : 1e-11;
+        expect(runs[0]!).toBeAllClose(values(jsBackend.matmul(a, b, dtype)), { rtol: tol, atol: tol });
+      }
+    });
+
+    it(`the weight gradient sums chunks of images in one product each (depth over images and panels) in ${dtype}`, () => {
+      // 13 images of 100 x 100, one channel: ~350 KB of columns each, so chunks of 5 images
+      // whose depth (5 x 77 blocks) spans three packed panels, and a last chunk of 3
+      const x = view([13, 1, 100, 100], dtype), grad = view([13, 6, 98, 98], dtype, 'transposed');
+      const g = geom(1, 0, 1);
+      const runs = threeThreads(() => nb.conv2dBackwardWeight(x, grad, [6, 1, 3, 3], g));
+      expect(Array.from(runs[1]!.data)).toEqual(Array.from(runs[0]!.data));
+      expect(Array.from(runs[2]!.data)).toEqual(Array.from(runs[0]!.data));
+      const tol = dtype === 'float32' ? 1e-3 : 1e-10;
+      expect(values(runs[0]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, [6, 1, 3, 3], g)), { rtol: tol, atol: tol });
+    });
+
+    it(`scatterAdd along the last dim hands an index outside the row to the reference, which throws, in ${dtype}`, () => {
+      // the kernel skips and counts such an index (max pooling's route never has one)
+      const [R, M, L] = [30, 40, 20];
+      for (const bad of [M, -1]) {
+        const data = Int32Array.from({ length: R * L }, (_, i) => (i * 13) % M);
+        data[R * L - 5] = bad;
+        const index: View = { data, shape: [R, L], stride: [L, 1], offset: 0, size: R * L };
+        const x = { ...view([1], dtype), shape: [R, M], stride: [0, 0], size: R * M };
+        const src = view([R, L], dtype);
+        let want: unknown;
+        try {
+          jsBackend.scatterAdd(x, 1, index, src);
+        } catch (e) {
+          want = e;
+        }
+        expect(want).toBeInstanceOf(Error);
+        expect(() => nb.scatterAdd(x, 1, index, src)).toThrow((want as Error).message);
+      }
+    });
+
+    it(`the weight gradient of a layer with few taps per output channel (computed transposed) matches the reference in ${dtype}`, () => {
+      // R = C/groups x kH x kW = 9 rows against 32 or 20 output channels per group
+      const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-4 } : { rtol: 1e-11, atol: 1e-11 };
+      for (const [xs, ws, groups] of [[[7, 1, 28, 28], [32, 1, 3, 3], 1], [[3, 2, 9, 11], [40, 1, 3, 3], 2]] as Array<[number[], number[], number]>) {
+        const x = view(xs, dtype), g = geom(1, 1, 1, groups);
+        const grad = view([xs[0]!, ws[0]!, xs[2]!, xs[3]!], dtype);
+        const runs = threeThreads(() => nb.conv2dBackwardWeight(x, grad, ws, g));
+        expect(Array.from(runs[1]!.data)).toEqual(Array.from(runs[0]!.data));
+        expect(Array.from(runs[2]!.data)).toEqual(Array.from(runs[0]!.data));
+        expect(values(runs[0]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, ws, g)), tol);
+      }
+    });
+
+    it(`the forward pass and input gradient over many images (whole chunks per thread) give the one-thread bits in ${dtype}`, () => {
+      // 13 images: one thread runs chunk by chunk, two and three threads hand chunks of images
+      // to each thread (13 >= 4 x threads); a 3x3 kernel with padding, a 1x1 kernel, with bias
+      const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
+      for (const [ws, p] of [[[5, 6, 3, 3], 1], [[4, 6, 1, 1], 0]] as Array<[number[], number]>) {
+        const x = view([13, 6, 11, 9], dtype), w = view(ws, dtype), bias = view([ws[0]!], dtype), g = geom(1, p, 1);
+        const grad = view([13, ws[0]!, 11 + 2 * p - ws[2]! + 1, 9 + 2 * p - ws[3]! + 1], dtype);
+        const runs = threeThreads(() => [nb.conv2d(x, w, g, bias), nb.conv2dBackwardInput(grad, w, x.shape, g)].map((v) => Array.from(v.data)));
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+        expect(runs[0]![0]!).toBeAllClose(values(jsBackend.conv2d(x, w, g, bias)), tol);
+        expect(runs[0]![1]!).toBeAllClose(values(jsBackend.conv2dBackwardInput(grad, w, x.shape, g)), tol);
+      }
+    });
+
+    it(`im2col and col2im skip padding columns exactly (stride, dilation, taps wholly in the padding) in ${dtype}`, () => {
+      const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-11, atol: 1e-12 };
+      // [x shape, w shape, stride, padding, dilation, groups]: a 3-wide input with padding 4 and
+      // dilation 3 leaves some taps no valid column at all; stride 3 skips input columns
+      for (const [xs, ws, s, p, d, gr] of [
+        [[2, 2, 3, 3], [3, 2, 3, 3], 1, 4, 3, 1], [[2, 4, 11, 13], [4, 2, 3, 3], 3, 2, 1, 2], [[1, 3, 9, 8], [2, 3, 4, 4], 2, 3, 2, 1],
+      ] as Array<[number[], number[], number, number, number, number]>) {
+        const x = view(xs, dtype), w = view(ws, dtype), g = geom(s, p, d, gr);
+        const y = nb.conv2d(x, w, g);
+        expect(values(y)).toBeAllClose(values(jsBackend.conv2d(x, w, g)), tol);
+        const grad = view(y.shape, dtype);
+        expect(values(nb.conv2dBackwardInput(grad, w, xs, g))).toBeAllClose(values(jsBackend.conv2dBackwardInput(grad, w, xs, g)), tol);
+        expect(values(nb.conv2dBackwardWeight(x, grad, ws, g))).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, ws, g)), tol);
+      }
+    });
+  }
+});

@@ -8,7 +8,8 @@ export interface Addon {
   unary(op: number, x: FloatArray, out: FloatArray, params: Float64Array): void;
   sum(x: FloatArray, out: FloatArray, params: Float64Array): void;
   maxPool(x: FloatArray, out: FloatArray, argmax: Int32Array, params: Float64Array): void;
-  scatterAddRows(out: FloatArray, index: Int32Array, src: FloatArray, params: Float64Array): void;
+  /** Returns how many indices were outside [0, M) (skipped). */
+  scatterAddRows(out: FloatArray, index: Int32Array, src: FloatArray, params: Float64Array): number;
   sumDims(x: FloatArray, out: FloatArray, params: Float64Array): void;
   adam(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, params: Float64Array): void;
   sgd(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, params: Float64Array): void;

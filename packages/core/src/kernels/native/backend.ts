@@ -257,7 +257,7 @@ function sameFloat(...vs: View[]): boolean {
  *   padding, dilation, groups): im2col and the native GEMM; non-contiguous operands are copied
  *   to contiguous arrays first;
  * - `maxPool2d` (float32/float64, any geometry) when the base is not wasm (whose SIMD kernel is
- *   faster), and `scatterAdd` along the last dim with
+ *   faster), and float32 2x2 windows of stride 2 always (vectorised), and `scatterAdd` along the last dim with
  *   contiguous int32 index and src (the route of maxPool2d's gradient);
  * - `softmax` / `softmaxBackward` (log or not) of float32 rows along the last dim, contiguous:
  *   the reference's float64 sums with the float32 vector exp (within a few ulp);
@@ -436,9 +436,13 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     },
 
     maxPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): { out: View; argmax: View } {
-      // the wasm kernel (SIMD across outputs) is ~6x faster than this scalar loop (measured on
-      // the convnet's [64, 64, 24, 24], 2x2): it runs whenever it is the base
-      if (!sameFloat(x) || x.size === 0 || base.name === 'wasm') return base.maxPool2d(x, kernel, g);
+      // the wasm kernel (SIMD across outputs) is ~6x faster than the native scalar loop
+      // (measured on the convnet's [64, 64, 24, 24], 2x2): it runs whenever it is the base,
+      // except for float32 2x2 windows of stride 2 (no padding or dilation), which the addon
+      // vectorises (pool2x2.cc) without wasm's staging copies
+      const pool2x2 = x.data instanceof Float32Array && kernel[0] === 2 && kernel[1] === 2 && g.stride[0] === 2 && g.stride[1] === 2 &&
+        g.padding[0] === 0 && g.padding[1] === 0 && g.dilation[0] === 1 && g.dilation[1] === 1;
+      if (!sameFloat(x) || x.size === 0 || (base.name === 'wasm' && !pool2x2)) return base.maxPool2d(x, kernel, g);
       const [N, C, H, W] = x.shape as [number, number, number, number];
       const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
       const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);
@@ -456,21 +460,20 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       const nd = x.shape.length;
       const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);
       if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return base.scatterAdd(x, dim, index, src);
-      // an index outside [0, M): the reference throws the IndexRangeError the op reports
-      const M0 = x.shape[nd - 1]!;
-      const idx = index.data as Int32Array;
-      for (let i = index.offset, end = index.offset + index.size; i < end; i++)
-        if (idx[i]! >>> 0 >= M0) return base.scatterAdd(x, dim, index, src);
       const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', x.shape);
-      if (x.stride.every((s) => s === 0)) out.data.fill(x.data[x.offset]!);
-      else base.assign(out, x);
+      // a broadcast x (max pooling's zeros) is filled row by row by the kernel
+      const fill = x.stride.every((s) => s === 0);
+      if (!fill) base.assign(out, x);
       const M = x.shape[nd - 1]!, L = index.shape[nd - 1]!;
       params[0] = L === 0 ? 0 : index.size / L;
       params[1] = M;
       params[2] = L;
       params[3] = getNumThreads();
-      addon.scatterAddRows(out.data as FloatArray, (index.data as Int32Array).subarray(index.offset), (src.data as FloatArray).subarray(src.offset), params);
-      return out;
+      params[4] = fill ? 1 : 0;
+      params[5] = fill ? x.data[x.offset]! : 0;
+      const skipped = addon.scatterAddRows(out.data as FloatArray, (index.data as Int32Array).subarray(index.offset), (src.data as FloatArray).subarray(src.offset), params);
+      // an index outside [0, M) (skipped by the kernel): the reference throws the IndexRangeError the op reports
+      return skipped > 0 ? base.scatterAdd(x, dim, index, src) : out;
     },
 
     layerNorm(x: View, k: number, weight: View | null, bias: View | null, eps: number): { out: View; mean: View; rstd: View } {

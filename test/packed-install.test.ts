@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativeStatus } from '@tapegrad/core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
@@ -193,4 +194,34 @@ describe('the packed packages', () => {
     const sources = ['main.ts', 'onnx.ts', ...(withDatasets ? ['datasets.ts'] : [])];
     await run(process.execPath, [tsc, '--strict', '--noEmit', '--target', 'es2022', '--lib', 'es2022', '--module', 'nodenext', '--types', 'node', ...sources], project);
   }, 120_000);
+});
+
+// @tapegrad/native as users get it: an optional dependency of core whose install compiles the
+// addon from its packed sources (node-gyp, with npm's own copy; nothing is downloaded), after
+// which core runs on it by default. Only where this workspace's install could build it (a
+// compiler and Node's headers are present).
+describe.runIf(nativeStatus().available)('the packed core with its native addon', () => {
+  it('npm install compiles @tapegrad/native from source, and core then runs on the native backend', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tapegrad-packed-native-'));
+    try {
+      const tarballs = join(dir, 'tarballs');
+      const project = join(dir, 'project');
+      for (const n of ['core', 'native']) await run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', n));
+      const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+      expect(files).toHaveLength(2);
+      mkdirSync(project);
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tapegrad-packed-native', private: true, type: 'module' }, null, 2));
+      writeFileSync(join(project, 'main.mjs'), `
+import { getBackend, nativeStatus, ones } from '@tapegrad/core';
+const s = nativeStatus();
+console.log(JSON.stringify({ backend: getBackend(), available: s.available, isa: s.isa, reason: s.reason, product: ones([3, 4]).matmul(ones([4, 2])).toArray() }));
+`);
+      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', '--no-update-notifier', '--loglevel=error', ...files], project, cleanEnv());
+      expect(existsSync(join(project, 'node_modules/@tapegrad/native/build/Release/tapegrad_native.node'))).toBe(true);
+      const out = JSON.parse(await run(process.execPath, ['main.mjs'], project, cleanEnv())) as Record<string, unknown>;
+      expect(out).toEqual({ backend: 'native', available: true, isa: nativeStatus().isa, reason: null, product: [[4, 4], [4, 4], [4, 4]] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

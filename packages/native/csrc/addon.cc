@@ -182,7 +182,9 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 // ---- element-wise: a strided odometer over collapsed dims, output contiguous ----
 
 enum BinOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4, SIGMOID_BACKWARD = 5, TANH_BACKWARD = 6 };
-enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG = 5 };
+// U_EXP..U_SIGMOID and U_ERF..U_GELU_TANH are the float32 maps of the instruction set (TgUnaryF32
+// codes 0-3 and 4-6); relu and neg the exact maps (both dtypes)
+enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG = 5, U_ERF = 6, U_GELU = 7, U_GELU_TANH = 8 };
 
 constexpr int MAX_ND = 16;
 constexpr int64_t EW_CHUNK = 1 << 15;  // elements per task of the element-wise kernels
@@ -292,7 +294,7 @@ template <> void UnaryJob<float>::chunk(int64_t i0, int64_t i1) {
   float* o = y + i0;
   const int64_t m = i1 - i0;
   if (op == U_RELU || op == U_NEG) isa.mapF32(op, a, o, m);
-  else isa.unaryF32(op, a, o, m);
+  else isa.unaryF32(op >= U_ERF ? op - U_ERF + TG_ERF : op, a, o, m);
 }
 
 inline double sigmoid(double v) {
@@ -322,10 +324,11 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   size_t np;
   int32_t op;
   if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getArr(env, argv[1], &x) ||
-      !getArr(env, argv[2], &o) || !getParams(env, argv[3], &p, &np) || np < 4 || op < 0 || op > U_NEG)
+      !getArr(env, argv[2], &o) || !getParams(env, argv[3], &p, &np) || np < 4 || op < 0 || op > U_GELU_TANH)
     return fail(env, "unary: expected (op, x, out, params)");
   if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
     return fail(env, "unary: x and out must both be Float32Array or both Float64Array");
+  if (x.type == napi_float64_array && op > U_NEG) return fail(env, "unary: erf, gelu and geluTanh are float32 only");
   const int64_t n = (int64_t)p[0];
   const int threads = (int)p[1];
   const int64_t tasks = (n + EW_CHUNK - 1) / EW_CHUNK;

@@ -38,7 +38,7 @@ void tg_parallel(int64_t ntasks, int nthreads, void (*fn)(void* ctx, int64_t tas
 void* tg_scratch_take(size_t bytes);
 void tg_scratch_give(void* p);
 
-enum TgUnaryF32 { TG_EXP = 0, TG_LOG = 1, TG_TANH = 2, TG_SIGMOID = 3 };
+enum TgUnaryF32 { TG_EXP = 0, TG_LOG = 1, TG_TANH = 2, TG_SIGMOID = 3, TG_ERF = 4, TG_GELU = 5, TG_GELU_TANH = 6 };
 
 #define TG_DECLARE_ISA(isa)                                                        \
   int tg_available_##isa(void);                                                    \

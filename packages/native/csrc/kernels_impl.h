@@ -465,10 +465,70 @@ inline vf vtanh(vf x) {
   return ax < 0.625f ? small : big;
 }
 
+// erf by two minimax fits (N. Juffa's, as the wasm kernels use): an odd polynomial in x below
+// |x| = 0.927734375, 1 - e^(-q(|x|)) above (q a polynomial), with x's sign. Within ~2 ulp of the
+// correctly rounded value (the conformance suite checks 2e-6 relative + 1e-6 absolute against
+// the reference); erf(±inf) = ±1, erf(NaN) = NaN, erf(-0) = -0.
+constexpr float ERF_SPLIT = 0.927734375f;
+
+/** erfc(t) = e^(-q(t)) for t = |x| above the split, s = x². */
+inline vf verfcLarge(vf t, vf s) {
+  vf r = -1.72853470e-5f * t + 3.83197126e-4f;
+  vf u = -3.88396438e-3f * t + 2.42546219e-2f;
+  r = r * s + u;
+  r = r * t - 1.06777877e-1f;
+  r = r * t - 6.34846687e-1f;
+  r = r * t - 1.28717512e-1f;
+  r = r * t - t;
+  return vexp(r);
+}
+
+/** erf(x) below the split: x + x p(x²), s = x². */
+inline vf verfSmall(vf x, vf s) {
+  vf p = bcast<vf>(-5.96761703e-4f);
+  p = p * s + 4.99119423e-3f;
+  p = p * s - 2.67681349e-2f;
+  p = p * s + 1.12819925e-1f;
+  p = p * s - 3.76125336e-1f;
+  p = p * s + 1.28379166e-1f;
+  return p * x + x;
+}
+
+inline vf vabs(vf x) { return (vf)((vi)x & 0x7fffffff); }
+
+inline vf verf(vf x) {
+  vf t = vabs(x), s = x * x;
+  vf big = 1.0f - verfcLarge(t, s);
+  // x's sign on the large branch; NaN lanes fail t > split and take the small one, which carries NaN
+  vf large = (vf)(((vi)big & 0x7fffffff) | ((vi)x & (vi)bcast<vf>(-0.0f)));
+  return t > ERF_SPLIT ? large : verfSmall(x, s);
+}
+
+/** Φ(x) = (1 + erf(x / √2)) / 2, from erfc on the negative side so the left tail keeps its relative accuracy. */
+inline vf vphi(vf x) {
+  vf z = x * 0.70710678118654752f, t = vabs(z), s = z * z;
+  vf e = 0.5f * verfcLarge(t, s);
+  vf large = x < 0.0f ? e : 1.0f - e;
+  return t > ERF_SPLIT ? large : 0.5f + 0.5f * verfSmall(z, s);
+}
+
+/** gelu(x) = x Φ(x). */
+inline vf vgelu(vf x) { return x * vphi(x); }
+
+/** tanh gelu as x σ(2u) = x / (1 + e^(-2u)), u = √(2/π) (x + 0.044715 x³): no cancellation for negative x. */
+inline vf vgeluTanh(vf x) {
+  vf k = 1.0f + 0.044715f * (x * x);
+  vf e = vexp(x * k * -1.5957691216057308f);
+  return x / (1.0f + e);
+}
+
 template <int OP> inline vf vunary(vf x) {
   if (OP == TG_EXP) return vexp(x);
   if (OP == TG_LOG) return vlog(x);
   if (OP == TG_TANH) return vtanh(x);
+  if (OP == TG_ERF) return verf(x);
+  if (OP == TG_GELU) return vgelu(x);
+  if (OP == TG_GELU_TANH) return vgeluTanh(x);
   return vsigmoid(x);
 }
 
@@ -500,6 +560,9 @@ void TG_NAME(tg_unary_f32)(int op, const float* x, float* y, int64_t n) {
     case TG_EXP: unaryLoop<TG_EXP>(x, y, n); break;
     case TG_LOG: unaryLoop<TG_LOG>(x, y, n); break;
     case TG_TANH: unaryLoop<TG_TANH>(x, y, n); break;
+    case TG_ERF: unaryLoop<TG_ERF>(x, y, n); break;
+    case TG_GELU: unaryLoop<TG_GELU>(x, y, n); break;
+    case TG_GELU_TANH: unaryLoop<TG_GELU_TANH>(x, y, n); break;
     default: unaryLoop<TG_SIGMOID>(x, y, n); break;
   }
 }

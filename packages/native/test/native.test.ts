@@ -1014,3 +1014,25 @@ describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
     });
   }
 });
+
+// erf, gelu and geluTanh (kernels_impl.h, float32)
+if (nativeBackend) {
+  describe('native erf and gelu', () => {
+    const refusing = () => makeNativeBackend(loadAddon().addon!, { ...jsBackend, name: 'refusing', unary: () => { throw new Error('unary ran on the base'); } }, getNumThreads);
+    const special = [0, -0, 1e-30, -1e-30, 0.5, -0.5, 0.92, 0.93, -0.93, 3, -3, 6, -6, 10, -10, 50, -50, Infinity, -Infinity, NaN];
+
+    for (const op of ['erf', 'gelu', 'geluTanh'] as const)
+      it(`${op} runs natively on float32 and gives the reference within 2e-6 relative, special values included`, () => {
+        const nb = refusing();
+        const data = new Float32Array(1200);
+        for (let i = 0; i < data.length; i++) data[i] = i < special.length ? special[i]! : Math.sin(i * 1.7) * (i % 7) * 1.5;
+        const x: View = { data, shape: [1200], stride: [1], offset: 0, size: 1200 };
+        const got = values(nb.unary(op, x, 'float32')), want = values(jsBackend.unary(op, x, 'float32'));
+        expect(got.map(Number.isNaN)).toEqual(want.map(Number.isNaN));
+        expect(got.map((v) => (Number.isNaN(v) ? 0 : v))).toBeAllClose(want.map((v) => (Number.isNaN(v) ? 0 : v)), { rtol: 2e-6, atol: 1e-6 });
+        if (op === 'erf') expect([got[0], got[1], got[17], got[18]].map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([0, '-0', 1, -1]);
+        // float64 stays on the reference (its bits)
+        expect(() => nb.unary(op, view([40, 30], 'float64'), 'float64')).toThrow('unary ran on the base');
+      });
+  });
+}

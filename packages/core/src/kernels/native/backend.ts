@@ -16,7 +16,7 @@ let getNumThreads: () => number = () => 1;
 type FloatArray = Float32Array | Float64Array;
 
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4, sigmoidBackward: 5, tanhBackward: 6 };
-const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, neg: 5 };
+const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, neg: 5, erf: 6, gelu: 7, geluTanh: 8 };
 /**
  * float64 maps done natively: only the exact ones. float64 exp, log, tanh and sigmoid stay on the
  * reference (JavaScript's Math), so float64 results are the reference's bits: C's libm and V8's
@@ -249,8 +249,9 @@ function sameFloat(...vs: View[]): boolean {
  *   tanhBackward on float32/float64 operands of
  *   the output's type, any strides (broadcasts included), output contiguous;
  * - `unary` / `unaryInto` for exp, log, tanh, sigmoid (float32; Cephes' polynomials, within 2
- *   ulp), relu and neg (float32, float64) on contiguous input and output (strided inputs and
- *   float64 exp/log/tanh/sigmoid go to the base);
+ *   ulp), erf, gelu and geluTanh (float32; the wasm kernels' minimax fits), relu and neg
+ *   (float32, float64) on contiguous input and output (strided inputs and float64
+ *   exp/log/tanh/sigmoid/erf/gelu go to the base);
  * - `reduce` sum over any dims of a float32/float64 input (any strides), accumulated in
  *   float64;
  * - `conv2d`, `conv2dBackwardInput`, `conv2dBackwardWeight` on float32/float64 (any stride,

@@ -55,7 +55,7 @@ function filesUnder(dir: string): string[] {
 
 const program = `
 import { createHook } from 'node:async_hooks';
-import { getBackend, getNumThreads, manualSeed, noGrad, randn, setBackend, setNumThreads, type Tensor } from '@tapegrad/core';
+import { getBackend, getNumThreads, manualSeed, nativeStatus, noGrad, randn, setBackend, setNumThreads, type Tensor } from '@tapegrad/core';
 import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
 import { Adam } from '@tapegrad/optim';
 import { accuracy } from '@tapegrad/train';
@@ -64,6 +64,9 @@ import { accuracy } from '@tapegrad/train';
 let workers = 0;
 createHook({ init(_id: number, type: string) { if (type === 'WORKER') workers++; } }).enable();
 
+// installed without its optional @tapegrad/native: wasm is the default, and nativeStatus says why
+const initial: string = getBackend();
+const nativeReason: string | null = nativeStatus().reason;
 setBackend('wasm');
 setNumThreads(2);
 manualSeed(0);
@@ -80,7 +83,7 @@ for (let step = 0; step < 30; step++) {
   losses.push(loss.item());
 }
 const acc: number = noGrad(() => accuracy(model.call(x), y));
-console.log(JSON.stringify({ backend: getBackend(), threads: getNumThreads(), workers, first: losses[0], last: losses.at(-1), accuracy: acc }));
+console.log(JSON.stringify({ initial, nativeReason, backend: getBackend(), threads: getNumThreads(), workers, first: losses[0], last: losses.at(-1), accuracy: acc }));
 `;
 
 const datasetsProgram = `
@@ -160,11 +163,13 @@ describe('the packed packages', () => {
     expect(statSync(decl).size).toBeLessThan(1000);
   });
 
-  it('type-check with --strict under module nodenext, and the program trains on the wasm backend with two threads', async () => {
+  it('type-check with --strict under module nodenext, and the program (without the optional native addon: wasm by default) trains on the wasm backend with two threads', async () => {
     const tsc = join(project, 'node_modules/typescript/bin/tsc');
     const sources = ['main.ts', 'onnx.ts', ...(withDatasets ? ['datasets.ts'] : [])];
     await run(process.execPath, [tsc, '--strict', '--target', 'es2022', '--module', 'nodenext', '--types', 'node', '--outDir', 'out', ...sources], project);
     const out = JSON.parse(await run(process.execPath, ['out/main.js'], project, cleanEnv())) as Record<string, number | string>;
+    expect(out.initial).toBe('wasm');
+    expect(out.nativeReason).toMatch(/^@tapegrad\/native is not installed/);
     expect(out.backend).toBe('wasm');
     expect(out.threads).toBe(2);
     expect(out.workers).toBeGreaterThanOrEqual(1);

@@ -181,7 +181,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 
 // ---- element-wise: a strided odometer over collapsed dims, output contiguous ----
 
-enum BinOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4, SIGMOID_BACKWARD = 5, TANH_BACKWARD = 6 };
+enum BinOp { ADD = 0, SUB = 1, MUL = 2, DIV = 3, RELU_BACKWARD = 4, SIGMOID_BACKWARD = 5, TANH_BACKWARD = 6, GELU_GRAD = 7, GELU_TANH_GRAD = 8 };
 // U_EXP..U_SIGMOID and U_ERF..U_GELU_TANH are the float32 maps of the instruction set (TgUnaryF32
 // codes 0-3 and 4-6); relu and neg the exact maps (both dtypes)
 enum UnOp { U_EXP = 0, U_LOG = 1, U_TANH = 2, U_SIGMOID = 3, U_RELU = 4, U_NEG = 5, U_ERF = 6, U_GELU = 7, U_GELU_TANH = 8 };
@@ -239,7 +239,7 @@ template <typename T> struct BinaryJob {
 };
 
 template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, const T* b, T* o, int threads) {
-  BinaryJob<T> j{op < ADD || op > TANH_BACKWARD ? (int)RELU_BACKWARD : op, &s, a, b, o};
+  BinaryJob<T> j{op < ADD || op > GELU_TANH_GRAD ? (int)RELU_BACKWARD : op, &s, a, b, o};
   tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T>::task, &j);
 }
 
@@ -255,6 +255,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     return fail(env, "binary: expected (op, a, b, out, params)");
   if (a.type != b.type || a.type != o.type || (a.type != napi_float32_array && a.type != napi_float64_array))
     return fail(env, "binary: a, b and out must all be Float32Array or all Float64Array");
+  if (a.type == napi_float64_array && op >= GELU_GRAD) return fail(env, "binary: the gelu gradients are float32 only");
   Strided s;
   s.nd = (int)p[0];
   if (s.nd < 1 || s.nd > MAX_ND || np < 5 + 3 * (size_t)s.nd) return fail(env, "binary: bad params");

@@ -121,7 +121,38 @@ template <typename T> void ewColsum(const T* __restrict x, int64_t rows, int64_t
   }
 }
 
-enum { EW_ADD = 0, EW_SUB = 1, EW_MUL = 2, EW_DIV = 3, EW_RELU_BACKWARD = 4, EW_SIGMOID_BACKWARD = 5, EW_TANH_BACKWARD = 6 };
+enum { EW_ADD = 0, EW_SUB = 1, EW_MUL = 2, EW_DIV = 3, EW_RELU_BACKWARD = 4, EW_SIGMOID_BACKWARD = 5, EW_TANH_BACKWARD = 6, EW_GELU_GRAD = 7, EW_GELU_TANH_GRAD = 8 };
+
+/**
+ * o[i] = a[i sa] gelu'(b[i sb]) (or the tanh gelu's derivative), float32: the vector math of
+ * kernels_impl.h (this file is included after it), whole vectors of contiguous operands directly,
+ * the rest (strides, the tail) gathered a vector at a time.
+ */
+template <int OP> void ewGeluGradRow(const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n) {
+  constexpr int W = TG_VBYTES / 4;
+  auto grad = [](vf x) { return OP == EW_GELU_GRAD ? vgeluGrad(x) : vgeluTanhGrad(x); };
+  int64_t i = 0;
+  if (sa == 1 && sb == 1)
+    for (; i + W <= n; i += W) storeu(o + i, loadu<vf>(a + i) * grad(loadu<vf>(b + i)));
+  while (i < n) {
+    const int64_t m = n - i < W ? n - i : W;
+    float ab[W] = {}, bb[W] = {}, rb[W];
+    for (int64_t k = 0; k < m; k++) {
+      ab[k] = a[(i + k) * sa];
+      bb[k] = b[(i + k) * sb];
+    }
+    storeu(rb, loadu<vf>(ab) * grad(loadu<vf>(bb)));
+    memcpy(o + i, rb, (size_t)m * sizeof(float));
+    i += m;
+  }
+}
+
+inline void ewGeluGrad(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n) {
+  if (op == EW_GELU_GRAD) ewGeluGradRow<EW_GELU_GRAD>(a, sa, b, sb, o, n);
+  else ewGeluGradRow<EW_GELU_TANH_GRAD>(a, sa, b, sb, o, n);
+}
+// float64 gelu gradients stay on the reference (addon.cc refuses them): never called
+inline void ewGeluGrad(int, const double*, int64_t, const double*, int64_t, double*, int64_t) {}
 
 template <typename T, int OP> inline T ewBin(T x, T y) {
   if (OP == EW_ADD) return x + y;
@@ -157,6 +188,8 @@ template <typename T> void ewBinary(int op, const T* a, int64_t sa, const T* b, 
     case EW_DIV: ewRow<T, EW_DIV>(a, sa, b, sb, o, n); break;
     case EW_SIGMOID_BACKWARD: ewRow<T, EW_SIGMOID_BACKWARD>(a, sa, b, sb, o, n); break;
     case EW_TANH_BACKWARD: ewRow<T, EW_TANH_BACKWARD>(a, sa, b, sb, o, n); break;
+    case EW_GELU_GRAD:
+    case EW_GELU_TANH_GRAD: ewGeluGrad(op, a, sa, b, sb, o, n); break;
     default: ewRow<T, EW_RELU_BACKWARD>(a, sa, b, sb, o, n); break;
   }
 }

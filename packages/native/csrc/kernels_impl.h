@@ -522,6 +522,28 @@ inline vf vgeluTanh(vf x) {
   return x / (1.0f + e);
 }
 
+/** gelu'(x) = Φ(x) + x φ(x); ±inf give NaN (inf · 0) as the reference. */
+inline vf vgeluGrad(vf x) {
+  vf pdf = vexp(x * x * -0.5f) * 0.3989422804014327f;
+  return (vphi(x) + x * pdf) + (x - x);  // x - x: 0 for finite x, NaN for ±inf and NaN
+}
+
+/**
+ * tanh gelu's derivative: with s = σ(2u), s (1 + 2 x (1 - s) u'), u' = √(2/π) (1 + 3 · 0.044715 x²),
+ * 1 - s taken as e^(-2u) s where that is small so neither tail cancels; x clamped to ±10 first
+ * (the result moves by < 1e-36) so x² cannot overflow; ±inf give NaN as the reference.
+ */
+inline vf vgeluTanhGrad(vf x) {
+  vf xc = x < -10.0f ? bcast<vf>(-10.0f) : x;
+  xc = xc > 10.0f ? bcast<vf>(10.0f) : xc;
+  vf x2 = xc * xc;
+  vf e = vexp(xc * (1.0f + 0.044715f * x2) * -1.5957691216057308f);
+  vf sg = 1.0f / (1.0f + e);
+  vf sm = e > 1.0f ? 1.0f - sg : e * sg;
+  vf du = (1.0f + 0.134145f * x2) * 0.7978845608028654f;
+  return sg * (1.0f + (xc + xc) * sm * du) + (x - x);
+}
+
 template <int OP> inline vf vunary(vf x) {
   if (OP == TG_EXP) return vexp(x);
   if (OP == TG_LOG) return vlog(x);

@@ -1034,5 +1034,21 @@ if (nativeBackend) {
         // float64 stays on the reference (its bits)
         expect(() => nb.unary(op, view([40, 30], 'float64'), 'float64')).toThrow('unary ran on the base');
       });
+
+    for (const op of ['geluGrad', 'geluTanhGrad'] as const)
+      it(`${op} runs natively on float32 (contiguous, broadcast and transposed operands) within 2e-6 of the reference`, () => {
+        const nb = makeNativeBackend(loadAddon().addon!, { ...jsBackend, name: 'refusing', binary: () => { throw new Error('binary ran on the base'); } }, getNumThreads);
+        const data = new Float32Array(1200);
+        for (let i = 0; i < data.length; i++) data[i] = i < special.length ? special[i]! : Math.sin(i * 1.3) * (i % 9);
+        const x: View = { data, shape: [30, 40], stride: [40, 1], offset: 0, size: 1200 };
+        const xt: View = { data, shape: [30, 40], stride: [1, 30], offset: 0, size: 1200 };
+        const g = view([30, 40], 'float32'), g1: View = { data: Float32Array.of(0.75), shape: [30, 40], stride: [0, 0], offset: 0, size: 1200 };
+        for (const [a, b] of [[g, x], [g1, x], [g, xt], [g1, xt]] as Array<[View, View]>) {
+          const got = values(nb.binary(op, a, b, 'float32')), want = values(jsBackend.binary(op, a, b, 'float32'));
+          expect(got.map(Number.isNaN)).toEqual(want.map(Number.isNaN));
+          expect(got.map((v) => (Number.isNaN(v) ? 0 : v))).toBeAllClose(want.map((v) => (Number.isNaN(v) ? 0 : v)), { rtol: 2e-6, atol: 2e-6 });
+        }
+        expect(() => nb.binary(op, view([40, 30], 'float64'), view([40, 30], 'float64'), 'float64')).toThrow('binary ran on the base');
+      });
   });
 }

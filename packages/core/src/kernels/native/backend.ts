@@ -15,7 +15,9 @@ let getNumThreads: () => number = () => 1;
 
 type FloatArray = Float32Array | Float64Array;
 
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4, sigmoidBackward: 5, tanhBackward: 6 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, reluBackward: 4, sigmoidBackward: 5, tanhBackward: 6, geluGrad: 7, geluTanhGrad: 8 };
+/** Binary ops done natively on float32 only (float64 stays on the reference: its erf's bits). */
+const FLOAT32_ONLY = new Set<BinaryOp>(['geluGrad', 'geluTanhGrad']);
 const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmoid: 3, relu: 4, neg: 5, erf: 6, gelu: 7, geluTanh: 8 };
 /**
  * float64 maps done natively: only the exact ones. float64 exp, log, tanh and sigmoid stay on the
@@ -109,7 +111,7 @@ function collapse(shape: readonly number[], sa: readonly number[], sb: readonly 
 function binaryNative(addon: Addon, op: BinaryOp, a: View, b: View, out: View): boolean {
   const code = BINARY[op];
   if (code === undefined || a.data.constructor !== out.data.constructor || b.data.constructor !== out.data.constructor) return false;
-  if (!(out.data instanceof Float32Array || out.data instanceof Float64Array)) return false;
+  if (!(out.data instanceof Float32Array || (out.data instanceof Float64Array && !FLOAT32_ONLY.has(op)))) return false;
   if (collapse(out.shape, a.stride, b.stride, 5) < 0) return false;
   params[1] = getNumThreads();
   params[2] = a.offset;
@@ -246,7 +248,7 @@ function sameFloat(...vs: View[]): boolean {
  *   transpose layouts, broadcast batches), batched: the packed, register-tiled GEMM on the
  *   addon's thread pool;
  * - `binary` / `binaryInto` for add, sub, mul, div, reluBackward, sigmoidBackward and
- *   tanhBackward on float32/float64 operands of
+ *   tanhBackward on float32/float64 operands, geluGrad and geluTanhGrad on float32, of
  *   the output's type, any strides (broadcasts included), output contiguous;
  * - `unary` / `unaryInto` for exp, log, tanh, sigmoid (float32; Cephes' polynomials, within 2
  *   ulp), erf, gelu and geluTanh (float32; the wasm kernels' minimax fits), relu and neg

@@ -195,7 +195,7 @@ inline void binRow(int op, const double* a, int64_t sa, const double* b, int64_t
 
 struct Strided {
   int nd;
-  int64_t shape[MAX_ND], sa[MAX_ND], sb[MAX_ND];
+  int64_t shape[MAX_ND], sa[MAX_ND], sb[MAX_ND], so[MAX_ND];  // so: the output's strides (innermost 1)
   int64_t n;
 };
 
@@ -210,29 +210,33 @@ template <typename T> struct BinaryJob {
     const Strided& s = *j->s;
     int64_t e = t * EW_CHUNK, end = e + EW_CHUNK < s.n ? e + EW_CHUNK : s.n;
     int64_t idx[MAX_ND];
-    int64_t rem = e, pa = 0, pb = 0;
+    int64_t rem = e, pa = 0, pb = 0, po = 0;
     for (int d = s.nd - 1; d >= 0; d--) {
       idx[d] = rem % s.shape[d];
       rem /= s.shape[d];
       pa += idx[d] * s.sa[d];
       pb += idx[d] * s.sb[d];
+      po += idx[d] * s.so[d];
     }
     const int last = s.nd - 1;
     while (e < end) {
       int64_t len = s.shape[last] - idx[last];
       if (len > end - e) len = end - e;
-      binRow(j->op, j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + e, len);
+      binRow(j->op, j->a + pa, s.sa[last], j->b + pb, s.sb[last], j->o + po, len);
       e += len;
       idx[last] += len;
       pa += len * s.sa[last];
       pb += len * s.sb[last];
+      po += len;
       for (int d = last; d > 0 && idx[d] == s.shape[d]; d--) {
         pa -= idx[d] * s.sa[d];
         pb -= idx[d] * s.sb[d];
+        po -= idx[d] * s.so[d];
         idx[d] = 0;
         idx[d - 1]++;
         pa += s.sa[d - 1];
         pb += s.sb[d - 1];
+        po += s.so[d - 1];
       }
     }
   }
@@ -243,7 +247,8 @@ template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, 
   tg_parallel((s.n + EW_CHUNK - 1) / EW_CHUNK, threads, BinaryJob<T>::task, &j);
 }
 
-// binary(op, a, b, out, params): params = nd, threads, aOff, bOff, outOff, shape[nd], sa[nd], sb[nd]
+// binary(op, a, b, out, params): params = nd, threads, aOff, bOff, outOff, shape[nd], sa[nd], sb[nd],
+// so[nd] (the output's strides, the innermost 1: rows are written contiguously)
 napi_value Binary(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   Arr a, b, o;
@@ -258,15 +263,17 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   if (a.type == napi_float64_array && op >= GELU_GRAD) return fail(env, "binary: the gelu gradients are float32 only");
   Strided s;
   s.nd = (int)p[0];
-  if (s.nd < 1 || s.nd > MAX_ND || np < 5 + 3 * (size_t)s.nd) return fail(env, "binary: bad params");
+  if (s.nd < 1 || s.nd > MAX_ND || np < 5 + 4 * (size_t)s.nd) return fail(env, "binary: bad params");
   const int threads = (int)p[1];
   s.n = 1;
   for (int d = 0; d < s.nd; d++) {
     s.shape[d] = (int64_t)p[5 + d];
     s.sa[d] = (int64_t)p[5 + s.nd + d];
     s.sb[d] = (int64_t)p[5 + 2 * s.nd + d];
+    s.so[d] = (int64_t)p[5 + 3 * s.nd + d];
     s.n *= s.shape[d];
   }
+  if (s.n > 1 && s.so[s.nd - 1] != 1) return fail(env, "binary: the output's innermost stride must be 1");
   if (s.n == 0) return nullptr;
   if (a.type == napi_float32_array)
     binaryDispatch<float>(op, s, (const float*)a.data + (int64_t)p[2], (const float*)b.data + (int64_t)p[3], (float*)o.data + (int64_t)p[4], threads);

@@ -1,7 +1,7 @@
-// Strided copies into a contiguous output (a transpose made contiguous, a slice cloned): the
-// elements are moved as bits (1, 4 or 8 bytes), so any dtype copies exactly. Chunks of the output
-// go to the thread pool; each element is written once, so the result does not depend on the
-// number of threads.
+// Strided copies into a contiguous output (a transpose made contiguous, a slice cloned), and
+// selects `out = cond ? a : b` (a mask applied to attention scores): the elements are moved as
+// bits (1, 4 or 8 bytes), so any dtype copies exactly. Chunks of the output go to the thread
+// pool; each element is written once, so the result does not depend on the number of threads.
 #define NAPI_VERSION 8
 #include <node_api.h>
 
@@ -63,6 +63,73 @@ struct CopyJob {
     else j.run<uint8_t>(e, end);
   }
 };
+
+/** out[e] = cond[..] ? a[..] : b[..] over a row-major walk of `shape` (strides per operand). */
+struct WhereJob {
+  int nd;
+  int64_t shape[MAX_ND], sc[MAX_ND], sa[MAX_ND], sb[MAX_ND];
+  int64_t n;
+  const uint8_t* c;
+  const void* a;
+  const void* b;
+  void* out;
+  int bytes;
+
+  template <typename T> void run(int64_t e, int64_t end) const {
+    const T* as = (const T*)a;
+    const T* bs = (const T*)b;
+    T* o = (T*)out;
+    int64_t idx[MAX_ND];
+    int64_t rem = e, pc = 0, pa = 0, pb = 0;
+    for (int d = nd - 1; d >= 0; d--) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      pc += idx[d] * sc[d];
+      pa += idx[d] * sa[d];
+      pb += idx[d] * sb[d];
+    }
+    const int last = nd - 1;
+    const int64_t lc = sc[last], la = sa[last], lb = sb[last];
+    while (e < end) {
+      int64_t len = shape[last] - idx[last];
+      if (len > end - e) len = end - e;
+      for (int64_t i = 0; i < len; i++) o[e + i] = c[pc + i * lc] ? as[pa + i * la] : bs[pb + i * lb];
+      e += len;
+      idx[last] += len;
+      pc += len * lc;
+      pa += len * la;
+      pb += len * lb;
+      for (int d = last; d > 0 && idx[d] == shape[d]; d--) {
+        pc -= idx[d] * sc[d];
+        pa -= idx[d] * sa[d];
+        pb -= idx[d] * sb[d];
+        idx[d] = 0;
+        idx[d - 1]++;
+        pc += sc[d - 1];
+        pa += sa[d - 1];
+        pb += sb[d - 1];
+      }
+    }
+  }
+
+  static void task(void* ctx, int64_t t) {
+    const WhereJob& j = *(const WhereJob*)ctx;
+    const int64_t e = t * CHUNK, end = e + CHUNK < j.n ? e + CHUNK : j.n;
+    if (j.bytes == 8) j.run<uint64_t>(e, end);
+    else if (j.bytes == 4) j.run<uint32_t>(e, end);
+    else j.run<uint8_t>(e, end);
+  }
+};
+
+/** The element range [lo, hi] a view of `shape` with `stride` from `off` reads (shape non-empty). */
+void reach(int nd, const int64_t* shape, const int64_t* stride, int64_t off, int64_t* lo, int64_t* hi) {
+  *lo = *hi = off;
+  for (int d = 0; d < nd; d++) {
+    const int64_t r = (shape[d] - 1) * stride[d];
+    if (r < 0) *lo += r;
+    else *hi += r;
+  }
+}
 
 int elementBytes(napi_typedarray_type t) {
   switch (t) {
@@ -127,10 +194,63 @@ napi_value CopyStrided(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// where(cond, a, b, out, params): params = nd, threads, cOff, aOff, bOff, shape[nd], sc[nd],
+// sa[nd], sb[nd] (element units); cond a Uint8Array, a, b and out typed arrays of one type; out
+// written contiguously from 0.
+napi_value Where(napi_env env, napi_callback_info info) {
+  napi_value v[5];
+  size_t argc = 5;
+  napi_typedarray_type t[5];
+  size_t len[5];
+  void* data[5];
+  napi_value buf;
+  size_t off;
+  if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != 5) return fail(env, "where: expected (cond, a, b, out, params)");
+  for (int i = 0; i < 5; i++)
+    if (napi_get_typedarray_info(env, v[i], &t[i], &len[i], &data[i], &buf, &off) != napi_ok) return fail(env, "where: expected (cond, a, b, out, params)");
+  const int bytes = elementBytes(t[1]);
+  if (t[0] != napi_uint8_array || t[1] != t[2] || t[1] != t[3] || bytes == 0 || t[4] != napi_float64_array || len[4] < 5)
+    return fail(env, "where: cond must be a Uint8Array, a, b and out typed arrays of one type");
+  const double* p = (const double*)data[4];
+  WhereJob j;
+  j.nd = (int)p[0];
+  if (j.nd < 1 || j.nd > MAX_ND || len[4] < 5 + 4 * (size_t)j.nd) return fail(env, "where: bad params");
+  j.n = 1;
+  for (int d = 0; d < j.nd; d++) {
+    j.shape[d] = (int64_t)p[5 + d];
+    j.sc[d] = (int64_t)p[5 + j.nd + d];
+    j.sa[d] = (int64_t)p[5 + 2 * j.nd + d];
+    j.sb[d] = (int64_t)p[5 + 3 * j.nd + d];
+    if (j.shape[d] < 0) return fail(env, "where: bad params");
+    j.n *= j.shape[d];
+  }
+  if (j.n == 0) return nullptr;
+  const int64_t* strides[3] = {j.sc, j.sa, j.sb};
+  for (int i = 0; i < 3; i++) {
+    int64_t lo, hi;
+    reach(j.nd, j.shape, strides[i], (int64_t)p[2 + i], &lo, &hi);
+    if (lo < 0 || hi >= (int64_t)len[i]) return fail(env, "where: a view reaches outside its array");
+  }
+  if (j.n > (int64_t)len[3]) return fail(env, "where: out is shorter than the shape");
+  j.c = (const uint8_t*)data[0] + (int64_t)p[2];
+  j.a = (const char*)data[1] + (int64_t)p[3] * bytes;
+  j.b = (const char*)data[2] + (int64_t)p[4] * bytes;
+  j.out = data[3];
+  j.bytes = bytes;
+  tg_parallel((j.n + CHUNK - 1) / CHUNK, (int)p[1], WhereJob::task, &j);
+  return nullptr;
+}
+
 }  // namespace
 
 void tg_register_copy(napi_env env, napi_value exports) {
-  napi_value v;
-  napi_create_function(env, "copyStrided", NAPI_AUTO_LENGTH, CopyStrided, nullptr, &v);
-  napi_set_named_property(env, exports, "copyStrided", v);
+  const struct {
+    const char* name;
+    napi_callback fn;
+  } fns[] = {{"copyStrided", CopyStrided}, {"where", Where}};
+  for (const auto& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
 }

@@ -675,6 +675,34 @@ if (nativeBackend) {
       expect(() => nb.binaryInPlace('add', dst, src, 1)).toThrow('binaryInPlace ran on the base');
     });
 
+    it('update a slice of a wider tensor in place natively (rows contiguous), and hand a column-strided one to the base', () => {
+      const nb = refusing();
+      // dst [32, 64, 128] inside a [32, 64, 384] buffer at offset 128 (one of q, k, v's gradients)
+      const data = Float32Array.from({ length: 32 * 64 * 384 }, (_, i) => Math.sin(i));
+      const dst: View = { data, shape: [32, 64, 128], stride: [24576, 384, 1], offset: 128, size: 32 * 64 * 128 };
+      const want: View = { ...dst, data: Float32Array.from(data) };
+      const src = view([32, 64, 128], 'float32');
+      nb.binaryInPlace('add', dst, src, 1);
+      jsBackend.binaryInPlace('add', want, src, 1);
+      expect(Array.from(data)).toEqual(Array.from(want.data as Float32Array)); // the other columns untouched too
+      const cols: View = { data, shape: [128, 64], stride: [1, 384], offset: 0, size: 128 * 64 };
+      expect(() => nb.binaryInPlace('add', cols, view([128, 64], 'float32'), 1)).toThrow('binaryInPlace ran on the base');
+    });
+
+    it('select with where natively for any dtype and broadcast, with the reference bits', () => {
+      const nb = makeNativeBackend(loadAddon().addon!, { ...jsBackend, name: 'refusing', where: () => { throw new Error('where ran on the base'); } }, getNumThreads);
+      // the attention mask: cond [64, 64] broadcast over [8, 4, 64, 64], a = -inf broadcast, b the scores
+      const cond: View = { data: Uint8Array.from({ length: 4096 }, (_, i) => (i % 64 > i >> 6 ? 1 : 0)), shape: [8, 4, 64, 64], stride: [0, 0, 64, 1], offset: 0, size: 8 * 4096 * 4 };
+      for (const [dtype, C] of [['float32', Float32Array], ['float64', Float64Array], ['int32', Int32Array]] as const) {
+        const a: View = { data: C.of(C === Int32Array ? -7 : -Infinity), shape: cond.shape, stride: [0, 0, 0, 0], offset: 0, size: cond.size };
+        const bdata = new C(cond.size + 5).map((_, i) => (C === Int32Array ? i * 3 : Math.cos(i)));
+        const b: View = { data: bdata, shape: cond.shape, stride: [16384, 4096, 64, 1], offset: 5, size: cond.size };
+        expect(Array.from(nb.where(cond, a, b, dtype).data)).toEqual(Array.from(jsBackend.where(cond, a, b, dtype).data));
+      }
+      const addon = loadAddon().addon! as unknown as Addon;
+      expect(() => addon.where(new Uint8Array(4), new Float32Array(4), new Float32Array(3), new Float32Array(4), Float64Array.of(1, 1, 0, 0, 0, 4, 1, 1, 1))).toThrow('where: a view reaches outside its array');
+    });
+
     it('refuse a view that reaches outside its array', () => {
       const addon = loadAddon().addon! as unknown as Addon;
       expect(() => addon.copyStrided(new Float32Array(10), new Float32Array(10), Float64Array.of(1, 1, 0, 0, 10, 2))).toThrow('copyStrided: the view reaches outside its array');
@@ -728,10 +756,10 @@ describe.runIf(be)('native element-wise loops and sums on every instruction set'
       const n = 1000 + 37, x = data(T, n, 0), y = data(T, n, 1), o = new T(n);
       for (let op = 0; op < 5; op++) {
         // contiguous, scalar-broadcast b, scalar-broadcast a, and strided a
-        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 0, 0, n, 1, 1])); out.r.push(...o);
-        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 5, 0, n, 1, 0])); out.r.push(...o);
-        a.binary(op, x, y, o, new Float64Array([1, 2, 7, 0, 0, n, 0, 1])); out.r.push(...o);
-        a.binary(op, x, y, o, new Float64Array([1, 1, 0, 0, 0, 500, 2, 1])); out.r.push(...o.subarray(0, 500));
+        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 0, 0, n, 1, 1, 1])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 2, 0, 5, 0, n, 1, 0, 1])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 2, 7, 0, 0, n, 0, 1, 1])); out.r.push(...o);
+        a.binary(op, x, y, o, new Float64Array([1, 1, 0, 0, 0, 500, 2, 1, 1])); out.r.push(...o.subarray(0, 500));
       }
       for (const op of [4, 5]) { a.unary(op, x, o, new Float64Array([n, 2, 0, 0])); out.r.push(...o); }
     }
@@ -832,10 +860,10 @@ describe.runIf(be && getRegisteredBackend('wasm'))('tiny operands on the native 
       expect(values(nb.reduce('sum', a, [0], 'float32'))).toEqual(values(jsBackend.reduce('sum', a, [0], 'float32')));
       expect(values(nb.where(cond, a, b, 'float32'))).toEqual(values(jsBackend.where(cond, a, b, 'float32')));
       expect(seen).toEqual([]);
-      // a larger select is still the wasm kernel's
+      // a larger select is native's own now (neither js nor wasm)
       const n = 4096, big = view([n], 'float32');
       nb.where({ data: new Uint8Array(n), shape: [n], stride: [1], offset: 0, size: n }, big, big, 'float32');
-      expect(seen).toEqual(['where']);
+      expect(seen).toEqual([]);
     } finally {
       for (const s of spies) s.mockRestore();
     }

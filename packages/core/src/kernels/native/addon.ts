@@ -15,6 +15,7 @@ export interface Addon {
   sgd(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, params: Float64Array): void;
   conv(kind: 0 | 1 | 2, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, params: Float64Array): void;
   copyStrided(x: TypedArray, out: TypedArray, params: Float64Array): void;
+  where(cond: Uint8Array, a: TypedArray, b: TypedArray, out: TypedArray, params: Float64Array): void;
   /** What the addon did to glibc's malloc thresholds at load (csrc/addon.cc says why), and a probe of it. */
   mallocSettings(): { applied: boolean; reason: string | null; mmapThreshold: number; trimThreshold: number; largeFromHeap: boolean | null };
   softmax(x: Float32Array, out: Float32Array, params: Float64Array): void;

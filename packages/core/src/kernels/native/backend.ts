@@ -70,49 +70,49 @@ function isContiguous(v: View): boolean {
 }
 
 /**
- * Writes `[nd, shape..., sa..., sb...]` from `at` into the parameter block for a row-major
- * output of `shape` read through `a` and `b`: size-1 dims dropped and neighbouring dims merged
- * where both operands step through them as one. Returns nd, or -1 when more than MAX_ND dims
- * remain (the caller falls back).
+ * Writes `[nd]` at 0 and `[shape..., strides[0]..., strides[1]..., ...]` from `at` into the
+ * parameter block for a row-major walk of `shape` through views with these strides: size-1 dims
+ * dropped and neighbouring dims merged where every view steps through them as one. Returns nd,
+ * or -1 when more than MAX_ND dims remain (the caller falls back).
  */
-function collapse(shape: readonly number[], sa: readonly number[], sb: readonly number[], at: number): number {
-  const dims: number[] = [], as: number[] = [], bs: number[] = [];
+function collapse(shape: readonly number[], strides: ReadonlyArray<readonly number[]>, at: number): number {
+  const dims: number[] = [];
+  const st: number[][] = strides.map(() => []);
   for (let d = 0; d < shape.length; d++) {
     const n = shape[d]!;
     if (n === 1) continue;
     const k = dims.length - 1;
-    if (k >= 0 && as[k] === sa[d]! * n && bs[k] === sb[d]! * n) {
+    if (k >= 0 && strides.every((s, i) => st[i]![k] === s[d]! * n)) {
       dims[k]! *= n;
-      as[k] = sa[d]!;
-      bs[k] = sb[d]!;
+      strides.forEach((s, i) => (st[i]![k] = s[d]!));
     } else {
       dims.push(n);
-      as.push(sa[d]!);
-      bs.push(sb[d]!);
+      strides.forEach((s, i) => st[i]!.push(s[d]!));
     }
   }
   if (dims.length === 0) {
     dims.push(1);
-    as.push(0);
-    bs.push(0);
+    st.forEach((s) => s.push(0));
   }
   const nd = dims.length;
   if (nd > MAX_ND) return -1;
   params[0] = nd;
-  for (let d = 0; d < nd; d++) {
-    params[at + d] = dims[d]!;
-    params[at + nd + d] = as[d]!;
-    params[at + 2 * nd + d] = bs[d]!;
-  }
+  params.set(dims, at);
+  st.forEach((s, i) => params.set(s, at + (i + 1) * nd));
   return nd;
 }
 
-/** Runs `out = a op b` natively into the contiguous run of `out` from its offset; false if it cannot. */
+/**
+ * Runs `out = a op b` natively into `out`, any view whose elements are distinct and whose
+ * innermost (merged) dim is contiguous (a slice of a wider tensor included); false if it cannot.
+ */
 function binaryNative(addon: Addon, op: BinaryOp, a: View, b: View, out: View): boolean {
   const code = BINARY[op];
   if (code === undefined || a.data.constructor !== out.data.constructor || b.data.constructor !== out.data.constructor) return false;
   if (!(out.data instanceof Float32Array || (out.data instanceof Float64Array && !FLOAT32_ONLY.has(op)))) return false;
-  if (collapse(out.shape, a.stride, b.stride, 5) < 0) return false;
+  const nd = collapse(out.shape, [a.stride, b.stride, out.stride], 5);
+  if (nd < 0 || params[5 + 4 * nd - 1] !== 1 && out.size > 1) return false;
+  for (let d = 0; d < nd; d++) if (params[5 + 3 * nd + d] === 0 && params[5 + d]! > 1) return false;
   params[1] = getNumThreads();
   params[2] = a.offset;
   params[3] = b.offset;
@@ -149,7 +149,7 @@ const ARRAY_OF: Record<DType, Function> = { float32: Float32Array, float64: Floa
  */
 function copyNative(addon: Addon, x: View, out: View, dtype: DType): boolean {
   if (x.data.constructor !== ARRAY_OF[dtype] || out.data.constructor !== ARRAY_OF[dtype]) return false;
-  if (collapse(x.shape, x.stride, x.stride, 4) < 0) return false;
+  if (collapse(x.shape, [x.stride], 4) < 0) return false;
   params[1] = getNumThreads();
   params[2] = x.offset;
   params[3] = out.offset;
@@ -268,8 +268,10 @@ function sameFloat(...vs: View[]): boolean {
  *   rounded, so the same bits as the js kernels, split across the thread pool;
  * - `layerNorm` with both gradients on float32 (non-contiguous operands copied first): the
  *   reference's float64 formulas rounded once;
- * - `unary('copy')` of any strided view of any dtype (bits moved), and `binaryInPlace` add/sub
- *   (alpha 1), mul, div on float arrays of one type (the reference's bits).
+ * - `unary('copy')` of any strided view and `where` with any broadcasts, of any dtype whose
+ *   operands hold its array type (bits moved), and `binaryInPlace` add/sub (alpha 1), mul, div
+ *   on float arrays of one type (the reference's bits), into any destination whose rows are
+ *   contiguous.
  * @internal
  */
 export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threads: () => number = getNumThreads): Backend {
@@ -317,7 +319,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
 
     binaryInto(op: BinaryOp, a: View, b: View, out: View): void {
       if (out.size < MIN_NATIVE) small.binaryInto(op, a, b, out);
-      else if (!isContiguous(out) || !binaryNative(addon, op, a, b, out)) base.binaryInto(op, a, b, out);
+      else if (!binaryNative(addon, op, a, b, out)) base.binaryInto(op, a, b, out);
     },
 
     unary(op: UnaryOp, x: View, outDtype: DType, p0?: number, p1?: number): View {
@@ -347,7 +349,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       // in the reference's order (chunks on threads would not)
       const plain = op === 'mul' || op === 'div' || ((op === 'add' || op === 'sub') && alpha === 1);
       const aliased = src.data.buffer === dst.data.buffer && !sameView(src, dst);
-      if (!plain || aliased || dst.size < MIN_NATIVE || !isContiguous(dst) || !binaryNative(addon, op as BinaryOp, dst, src, dst)) {
+      if (!plain || aliased || dst.size < MIN_NATIVE || !binaryNative(addon, op as BinaryOp, dst, src, dst)) {
         base.binaryInPlace(op, dst, src, alpha);
       }
     },
@@ -415,7 +417,18 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     },
 
     where(cond: View, a: View, b: View, outDtype: DType): View {
-      return (cond.size < MIN_NATIVE ? small : base).where(cond, a, b, outDtype);
+      if (cond.size < MIN_NATIVE) return small.where(cond, a, b, outDtype);
+      const C = ARRAY_OF[outDtype];
+      if (!(cond.data instanceof Uint8Array) || a.data.constructor !== C || b.data.constructor !== C) return base.where(cond, a, b, outDtype);
+      const nd = collapse(cond.shape, [cond.stride, a.stride, b.stride], 5);
+      if (nd < 0) return base.where(cond, a, b, outDtype);
+      const out = fresh(outDtype, cond.shape);
+      params[1] = getNumThreads();
+      params[2] = cond.offset;
+      params[3] = a.offset;
+      params[4] = b.offset;
+      addon.where(cond.data, a.data, b.data, out.data, params);
+      return out;
     },
 
     adamUpdate(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamHyper): void {

@@ -240,31 +240,26 @@ template <typename T> struct ImageTasks {
   }
 };
 
-template <typename T> void forward(const TgConvDims& d, const T* x, const T* w, const T* bias, T* out, TgGemm gemm) {
+/**
+ * The forward pass (`input` false: a = x, out = y, with the bias) or the input gradient (`input`
+ * true: a = grad, out = dx) over every image: whole chunks of images per thread when there are
+ * many (byImage), else chunk by chunk with the threads splitting each chunk's work.
+ */
+template <typename T> void overImages(const TgConvDims& d, const T* a, const T* w, const T* bias, T* out, TgGemm gemm, bool input) {
   const int64_t G = d.groups, L = d.Ho * d.Wo, R = d.C / G * d.kH * d.kW;
   if (byImage(d)) {
     const int64_t per = taskImages<T>(d, R, L);
-    ImageTasks<T> j{&d, x, w, bias, out, gemm, per, false};
+    ImageTasks<T> j{&d, a, w, bias, out, gemm, per, input};
     tg_parallel((d.N + per - 1) / per, d.threads, ImageTasks<T>::task, &j);
     return;
   }
   const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
   T* cols = pointwise(d) ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
-  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) forwardChunk(d, x, w, bias, out, gemm, n0, d.N - n0 < chunk ? d.N - n0 : chunk, cols, d.threads);
-  if (cols) tg_scratch_give(cols);
-}
-
-template <typename T> void backwardInput(const TgConvDims& d, const T* grad, const T* w, T* dx, TgGemm gemm) {
-  const int64_t G = d.groups, L = d.Ho * d.Wo, R = d.C / G * d.kH * d.kW;
-  if (byImage(d)) {
-    const int64_t per = taskImages<T>(d, R, L);
-    ImageTasks<T> j{&d, grad, w, nullptr, dx, gemm, per, true};
-    tg_parallel((d.N + per - 1) / per, d.threads, ImageTasks<T>::task, &j);
-    return;
+  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
+    const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
+    if (input) backwardInputChunk(d, a, w, out, gemm, n0, nb, cols, d.threads);
+    else forwardChunk(d, a, w, bias, out, gemm, n0, nb, cols, d.threads);
   }
-  const int64_t chunk = G == 1 ? chunkOf<T>(d, R, L) : 1;
-  T* cols = pointwise(d) ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
-  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) backwardInputChunk(d, grad, w, dx, gemm, n0, d.N - n0 < chunk ? d.N - n0 : chunk, cols, d.threads);
   if (cols) tg_scratch_give(cols);
 }
 
@@ -311,13 +306,13 @@ template <typename T> void backwardWeight(const TgConvDims& d, const T* x, const
 }  // namespace
 
 void tg_conv2d(const TgConvDims* d, bool f64, const void* x, const void* w, const void* bias, void* out, TgGemm gemm) {
-  if (f64) forward(*d, (const double*)x, (const double*)w, (const double*)bias, (double*)out, gemm);
-  else forward(*d, (const float*)x, (const float*)w, (const float*)bias, (float*)out, gemm);
+  if (f64) overImages(*d, (const double*)x, (const double*)w, (const double*)bias, (double*)out, gemm, false);
+  else overImages(*d, (const float*)x, (const float*)w, (const float*)bias, (float*)out, gemm, false);
 }
 
 void tg_conv2d_backward_input(const TgConvDims* d, bool f64, const void* grad, const void* w, void* dx, TgGemm gemm) {
-  if (f64) backwardInput(*d, (const double*)grad, (const double*)w, (double*)dx, gemm);
-  else backwardInput(*d, (const float*)grad, (const float*)w, (float*)dx, gemm);
+  if (f64) overImages(*d, (const double*)grad, (const double*)w, (const double*)nullptr, (double*)dx, gemm, true);
+  else overImages(*d, (const float*)grad, (const float*)w, (const float*)nullptr, (float*)dx, gemm, true);
 }
 
 void tg_conv2d_backward_weight(const TgConvDims* d, bool f64, const void* x, const void* grad, void* dw, TgGemm gemm) {

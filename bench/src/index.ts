@@ -125,7 +125,8 @@ function fmt(v: number | string | undefined): string {
   if (typeof v === 'string') return v;
   if (v >= 1000) return v.toFixed(0);
   if (v >= 100) return v.toFixed(1);
-  return v.toFixed(2);
+  if (v >= 1) return v.toFixed(2);
+  return v.toPrecision(3); // sub-millisecond times: three significant digits, not two decimals
 }
 
 function printTable(fs: Figure[], cols: Array<{ name: string; values: Values }>): void {

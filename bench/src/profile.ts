@@ -6,6 +6,7 @@
 //
 // Options: --model=mlp|sigmoid|convnet|char-gpt (default mlp)  --backend=native|wasm|js (default:
 // the default backend)  --steps=N (timed steps after 3 warm-up steps; default 20)  --threads=N
+// --by-shape (a row per kernel and shapes of its first two operands, e.g. one row per conv layer)
 import { getBackend, getRegisteredBackend, manualSeed, registerBackend, setBackend, setNumThreads, getNumThreads, type Backend } from '@tapegrad/core';
 import { trainingStep, type TrainingModel } from './tapegrad.js';
 
@@ -15,6 +16,7 @@ const model = (opt('model') ?? 'mlp') as TrainingModel;
 if (!['mlp', 'sigmoid', 'convnet', 'char-gpt'].includes(model)) throw new Error(`profile: unknown --model=${model}; expected mlp, sigmoid, convnet or char-gpt`);
 const backendName = opt('backend') ?? getBackend();
 const steps = Number(opt('steps') ?? 20);
+const byShape = args.includes('--by-shape');
 if (opt('threads')) setNumThreads(Number(opt('threads')));
 
 const base = getRegisteredBackend(backendName);
@@ -43,7 +45,8 @@ for (const [name, f] of Object.entries(base)) {
     if (!timing) return (f as (...x: unknown[]) => unknown).apply(base, a);
     const t = performance.now();
     const r = (f as (...x: unknown[]) => unknown).apply(base, a);
-    const key = keyed ? `${name} ${String(a[0])}` : name;
+    let key = keyed ? `${name} ${String(a[0])}` : name;
+    if (byShape) key += ' ' + a.filter((v) => Array.isArray((v as { shape?: unknown } | null)?.shape)).slice(0, 2).map((v) => `[${(v as { shape: number[] }).shape.join(',')}]`).join(' ');
     const e = totals.get(key) ?? { ms: 0, calls: 0 };
     e.ms += performance.now() - t;
     e.calls++;
@@ -69,7 +72,7 @@ console.log(`${model} on ${backendName}, ${getNumThreads()} thread(s): ${stepMs.
 console.log(`${'kernel'.padEnd(30)} ${'ms/step'.padStart(8)} ${'share'.padStart(6)} ${'calls'.padStart(6)}  runs on`);
 for (const r of rows) {
   const name = r.k.split(' ')[0]!;
-  console.log(`${r.k.padEnd(30)} ${r.ms.toFixed(3).padStart(8)} ${pct(r.ms)} ${r.calls.toFixed(0).padStart(6)}  ${owner(name)}`);
+  console.log(`${r.k.padEnd(byShape ? 56 : 30)} ${r.ms.toFixed(3).padStart(8)} ${pct(r.ms)} ${r.calls.toFixed(0).padStart(6)}  ${owner(name)}`);
 }
 console.log(`${'(all kernels)'.padEnd(30)} ${kernelMs.toFixed(3).padStart(8)} ${pct(kernelMs)}`);
 console.log(`${'(outside kernels: autograd, JS)'.padEnd(30)} ${(stepMs - kernelMs).toFixed(3).padStart(8)} ${pct(stepMs - kernelMs)}`);

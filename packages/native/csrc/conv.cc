@@ -4,9 +4,10 @@
 // With one group, images go through in chunks: their column matrices [R, L] (R = C kH kW rows,
 // L = Ho Wo columns) are built in parallel, one image per task, and one batched product with the
 // weight shared across the batch (packed once) writes the chunk's outputs. The weight gradient
-// is one product per chunk whose depth runs over the chunk's images (TG_GEMM_SUM_BATCHES): the
-// images' products are added into dW one after another, the same sums on any thread count; the
-// input gradient scatters each image's column gradient back in parallel, one image per task
+// splits the images into a fixed number of parts, one thread each, whose chunks are each one
+// product with a depth over the chunk's images (TG_GEMM_SUM_BATCHES): a part's images are added
+// into its own buffer one after another, and the parts then in order, the same sums on any
+// thread count; the input gradient scatters each image's column gradient back in parallel, one image per task
 // (images are disjoint).
 
 #include <cstdlib>
@@ -263,44 +264,114 @@ template <typename T> void overImages(const TgConvDims& d, const T* a, const T* 
   if (cols) tg_scratch_give(cols);
 }
 
-template <typename T> void backwardWeight(const TgConvDims& d, const T* x, const T* grad, T* dw, TgGemm gemm) {
+/** The weight gradient of images [n0, n1) added into acc (dW, or dW^T [R, Og] per group when
+ * `transposed`), chunk by chunk, the images' products one after another; the GEMMs run on
+ * `threads` threads. */
+template <typename T>
+void weightRun(const TgConvDims& d, const T* x, const T* grad, T* acc, TgGemm gemm, int64_t n0, int64_t n1, bool transposed, int threads) {
   const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, L = d.Ho * d.Wo, R = Cg * d.kH * d.kW, HW = d.H * d.W;
   const bool pw = pointwise(d);
-  const int64_t chunk = chunkOf<T>(d, R, L);
-  // Few rows per output channel (a first layer's C = 1: R = kH kW = 9) would fill a register
-  // tile's columns with padding: then the product is computed transposed, dW^T [R, Og], and
-  // turned around at the end. Each element is the same sum of the same products (a fused
-  // multiply-add does not depend on the order of its factors): the same bits.
-  const bool transposed = R <= 16 && Og > R;
-  T* acc = transposed ? (T*)tg_scratch_take((size_t)(d.O * R) * sizeof(T)) : dw;
-  memset(acc, 0, (size_t)(d.O * R) * sizeof(T));
+  const int64_t chunk = threads > 1 ? chunkOf<T>(d, R, L) : taskImages<T>(d, R, L);
   T* cols = pw ? nullptr : (T*)tg_scratch_take((size_t)(chunk * R * L) * sizeof(T));
-  for (int64_t n0 = 0; n0 < d.N; n0 += chunk) {
-    const int64_t nb = d.N - n0 < chunk ? d.N - n0 : chunk;
+  for (int64_t c0 = n0; c0 < n1; c0 += chunk) {
+    const int64_t nb = n1 - c0 < chunk ? n1 - c0 : chunk;
     for (int64_t gi = 0; gi < G; gi++) {
-      const T* xs = x + (n0 * d.C + gi * Cg) * HW;
+      const T* xs = x + (c0 * d.C + gi * Cg) * HW;
       if (!pw) {
         Im2colJob<T> j{&d, xs, d.C * HW, cols, R * L};
-        tg_parallel(nb * Cg, d.threads, Im2colJob<T>::task, &j);
+        tg_parallel(nb * Cg, threads, Im2colJob<T>::task, &j);
       }
       // dw[group] [Og, R] += sum over the chunk's images n of grad[n, group] [Og, L] @ cols[n]^T
       // [L, R]: one product whose depth runs over the images (added one after another)
       const T* cs = pw ? xs : cols;
       const int64_t cs0 = pw ? d.C * HW : R * L;
-      const T* gs = grad + (n0 * d.O + gi * Og) * L;
+      const T* gs = grad + (c0 * d.O + gi * Og) * L;
       const int flags = TG_GEMM_ACCUMULATE | TG_GEMM_SUM_BATCHES;
-      TgGemmArgs g = transposed ? gemmArgs(nb, R, Og, L, cs, cs0, L, 1, gs, d.O * L, 1, L, acc + gi * R * Og, d.threads, flags)
-                                : gemmArgs(nb, Og, R, L, gs, d.O * L, L, 1, cs, cs0, 1, L, acc + gi * Og * R, d.threads, flags);
+      TgGemmArgs g = transposed ? gemmArgs(nb, R, Og, L, cs, cs0, L, 1, gs, d.O * L, 1, L, acc + gi * R * Og, threads, flags)
+                                : gemmArgs(nb, Og, R, L, gs, d.O * L, L, 1, cs, cs0, 1, L, acc + gi * Og * R, threads, flags);
       gemm(&g);
     }
   }
   if (cols) tg_scratch_give(cols);
+}
+
+/** The images split into parts: each part's weight gradient is summed on one thread into its
+ * own buffer, and the parts' buffers are then added in part order. */
+constexpr int64_t WEIGHT_PARTS = 12;
+
+/** Each task sums one part's images into its own buffer (see backwardWeight). */
+template <typename T> struct WeightParts {
+  const TgConvDims* d;
+  const T* x;
+  const T* grad;
+  T* partials;  // [parts][size]
+  int64_t size, parts;
+  TgGemm gemm;
+  bool transposed;
+  static void task(void* ctx, int64_t t) {
+    const WeightParts& j = *(const WeightParts*)ctx;
+    const int64_t N = j.d->N, n0 = t * N / j.parts, n1 = (t + 1) * N / j.parts;
+    T* acc = j.partials + t * j.size;
+    memset(acc, 0, (size_t)j.size * sizeof(T));
+    weightRun(*j.d, j.x, j.grad, acc, j.gemm, n0, n1, j.transposed, 1);
+  }
+};
+
+/** out[i] = the sum over parts p, in order, of partials[p][i] (element blocks in parallel). */
+template <typename T> struct AddParts {
+  const T* partials;
+  T* out;
+  int64_t size, parts;
+  static constexpr int64_t BLOCK = 4096;
+  static void task(void* ctx, int64_t t) {
+    const AddParts& j = *(const AddParts*)ctx;
+    const int64_t i0 = t * BLOCK, i1 = i0 + BLOCK < j.size ? i0 + BLOCK : j.size;
+    for (int64_t i = i0; i < i1; i++) {
+      T s = j.partials[i];
+      for (int64_t p = 1; p < j.parts; p++) s += j.partials[p * j.size + i];
+      j.out[i] = s;
+    }
+  }
+};
+
+/**
+ * dW over every image. With several images they are split into WEIGHT_PARTS parts by index
+ * (fixed by N, whatever the thread count): each part's gradient is summed on one thread, its
+ * images one after another, and the parts are then added in order, so the bits do not depend on
+ * the threads, and the threads meet twice instead of three times per chunk of images (on a busy
+ * machine a meeting waits for a thread that may not be running: inside a training step the
+ * chunk-by-chunk split, ~66 meetings for the convnet's second layer, ran no faster on two
+ * threads than on one). A single image goes chunk by chunk with the threads inside the GEMM.
+ */
+template <typename T> void backwardWeight(const TgConvDims& d, const T* x, const T* grad, T* dw, TgGemm gemm) {
+  const int64_t G = d.groups, Cg = d.C / G, Og = d.O / G, R = Cg * d.kH * d.kW;
+  // Few rows per output channel (a first layer's C = 1: R = kH kW = 9) would fill a register
+  // tile's columns with padding: then the product is computed transposed, dW^T [R, Og], and
+  // turned around at the end. Each element is the same sum of the same products (a fused
+  // multiply-add does not depend on the order of its factors): the same bits.
+  const bool transposed = R <= 16 && Og > R;
+  const int64_t size = d.O * R, parts = d.N < WEIGHT_PARTS ? d.N : WEIGHT_PARTS;
+  T* acc = transposed || parts > 1 ? (T*)tg_scratch_take((size_t)size * sizeof(T)) : dw;
+  if (parts > 1) {
+    T* partials = (T*)tg_scratch_take((size_t)(parts * size) * sizeof(T));
+    WeightParts<T> j{&d, x, grad, partials, size, parts, gemm, transposed};
+    tg_parallel(parts, d.threads, WeightParts<T>::task, &j);
+    AddParts<T> a{partials, acc, size, parts};
+    const int64_t blocks = (size + AddParts<T>::BLOCK - 1) / AddParts<T>::BLOCK;
+    tg_parallel(blocks, size * parts < (1 << 16) ? 1 : d.threads, AddParts<T>::task, &a);
+    tg_scratch_give(partials);
+  } else {
+    memset(acc, 0, (size_t)size * sizeof(T));
+    weightRun(d, x, grad, acc, gemm, 0, d.N, transposed, d.threads);
+  }
   if (transposed) {
     for (int64_t gi = 0; gi < G; gi++)
       for (int64_t o = 0; o < Og; o++)
         for (int64_t r = 0; r < R; r++) dw[(gi * Og + o) * R + r] = acc[(gi * R + r) * Og + o];
-    tg_scratch_give(acc);
+  } else if (acc != dw) {
+    memcpy(dw, acc, (size_t)size * sizeof(T));
   }
+  if (acc != dw) tg_scratch_give(acc);
 }
 
 }  // namespace

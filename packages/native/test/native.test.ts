@@ -977,6 +977,21 @@ describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
       expect(values(runs[0]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, [6, 1, 3, 3], g)), { rtol: tol, atol: tol });
     });
 
+    it(`the weight gradient of a first layer (dW computed transposed) over more images than parts matches the reference in ${dtype}, the same bits on 1-3 threads`, () => {
+      // 13 images in 12 parts (one part of two images), one input channel: R = 9 rows under
+      // 32 output channels, so each part's product is dW^T, added and turned around at the end;
+      // and 5 images: one part each
+      for (const n of [13, 5]) {
+        const x = view([n, 1, 28, 28], dtype, 'offset'), grad = view([n, 32, 26, 26], dtype);
+        const g = geom(1, 0, 1);
+        const runs = threeThreads(() => nb.conv2dBackwardWeight(x, grad, [32, 1, 3, 3], g));
+        expect(Array.from(runs[1]!.data)).toEqual(Array.from(runs[0]!.data));
+        expect(Array.from(runs[2]!.data)).toEqual(Array.from(runs[0]!.data));
+        const tol = dtype === 'float32' ? 1e-3 : 1e-10;
+        expect(values(runs[0]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(x, grad, [32, 1, 3, 3], g)), { rtol: tol, atol: tol });
+      }
+    });
+
     it(`scatterAdd along the last dim hands an index outside the row to the reference, which throws, in ${dtype}`, () => {
       // the kernel skips and counts such an index (max pooling's route never has one)
       const [R, M, L] = [30, 40, 20];

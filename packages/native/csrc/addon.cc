@@ -530,14 +530,14 @@ napi_value Sgd(napi_env env, napi_callback_info info) {
 // it is contiguous, combined in a fixed order), so the bits do not depend on the thread count.
 
 constexpr int MAX_RED = 16;
-constexpr int64_t SUMDIMS_CHUNK = 64;  // output elements per task
+constexpr int64_t SUMDIMS_CHUNK = 64;  // most output elements per task
 
 template <typename T> struct SumDimsJob {
   const T* x;
   T* out;
   int nk, nr;
   int64_t ks[MAX_RED], kst[MAX_RED], rs[MAX_RED], rst[MAX_RED];
-  int64_t nout;
+  int64_t nout, chunk;  // output elements, and per task
 
   double line(const T* p, int64_t n, int64_t st) const {
     if (st != 1) {
@@ -579,7 +579,7 @@ template <typename T> struct SumDimsJob {
 
   static void task(void* ctx, int64_t t) {
     SumDimsJob* j = (SumDimsJob*)ctx;
-    const int64_t o0 = t * SUMDIMS_CHUNK, o1 = o0 + SUMDIMS_CHUNK < j->nout ? o0 + SUMDIMS_CHUNK : j->nout;
+    const int64_t o0 = t * j->chunk, o1 = o0 + j->chunk < j->nout ? o0 + j->chunk : j->nout;
     for (int64_t o = o0; o < o1; o++) j->out[o] = (T)j->one(o);
   }
 };
@@ -612,7 +612,11 @@ napi_value SumDims(napi_env env, napi_callback_info info) {
     }
     if (j.nout == 0) return;
     const int threads = j.nout * work < (1 << 16) ? 1 : (int)p[0];
-    tg_parallel((j.nout + SUMDIMS_CHUNK - 1) / SUMDIMS_CHUNK, threads, std::remove_reference<decltype(j)>::type::task, &j);
+    // few long sums (a conv bias gradient: 64 channels of 36,864 elements each) go a few to a
+    // task, at least 4 tasks per thread (one task for all 64 left the other threads idle)
+    const int64_t spread = j.nout / (4 * (int64_t)threads);
+    j.chunk = spread < 1 ? 1 : spread < SUMDIMS_CHUNK ? spread : SUMDIMS_CHUNK;
+    tg_parallel((j.nout + j.chunk - 1) / j.chunk, threads, std::remove_reference<decltype(j)>::type::task, &j);
   };
   const int64_t off = (int64_t)p[1];
   if (x.type == napi_float32_array) {

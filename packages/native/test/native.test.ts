@@ -270,7 +270,7 @@ if (!be) {
       it(`sum over leading, middle, trailing, all and scattered dims matches the reference in ${dtype}, strided input included`, () => {
         // (below 512 elements the js kernel runs)
         const cases: Array<[number[], number[]]> = [[[1000], [0]], [[70, 33], [1]], [[70, 33], [0]], [[8, 9, 10], [1]], [[8, 9, 10], [0, 1, 2]], [[4, 6, 5, 7], [1, 2]], [[100003], [0]], [[30, 0, 20], [1]],
-          [[4, 6, 5, 7], [0, 2]], [[16, 8, 6, 6], [0, 2, 3]], [[9, 10, 11], [0, 2]]];
+          [[4, 6, 5, 7], [0, 2]], [[16, 8, 6, 6], [0, 2, 3]], [[9, 10, 11], [0, 2]], [[32, 12, 20, 20], [0, 2, 3]]];
         for (const [shape, dims] of cases)
           for (const layout of ['dense', 'offset', 'transposed'] as const) {
             const x = view(shape, dtype, layout);
@@ -281,6 +281,15 @@ if (!be) {
           }
       });
     }
+
+    it('a sum into few outputs (a conv bias gradient: 12 channels of 12,800 elements) splits them across threads, the same bits on 1-3 threads', () => {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const x = view([32, 12, 20, 20], dtype, 'offset');
+        const runs = [1, 2, 3].map((n) => (setNumThreads(n), Array.from(be.reduce('sum', x, [0, 2, 3], dtype).data)));
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+      }
+    });
 
     it('float32 exp, log, tanh and sigmoid are within 2 ulp of the correctly rounded value over their range, specials included', () => {
       const n = 200_000;

@@ -461,6 +461,16 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   int64_t* f[] = {&d.N, &d.C, &d.H, &d.W, &d.O, &d.kH, &d.kW, &d.sh, &d.sw, &d.ph, &d.pw, &d.dh, &d.dw, &d.groups, &d.Ho, &d.Wo};
   for (int i = 0; i < 16; i++) *f[i] = (int64_t)p[i];
   d.threads = (int)p[16];
+  // the geometry must fit the arrays: a wrong parameter block would otherwise read and write
+  // past them (a caller's bug, caught here as an error instead of corrupted memory)
+  bool ok = d.threads >= 1 && d.groups >= 1 && d.C % d.groups == 0 && d.O % d.groups == 0 && kind >= 0 && kind <= 2;
+  for (int i = 0; i < 16; i++) ok = ok && *f[i] >= 0;
+  for (int i = 5; i < 9; i++) ok = ok && *f[i] >= 1;  // kH, kW, sh, sw
+  ok = ok && d.dh >= 1 && d.dw >= 1;
+  const size_t xs = (size_t)(d.N * d.C * d.H * d.W), ws = (size_t)(d.O * (ok ? d.C / d.groups : 0) * d.kH * d.kW), ys = (size_t)(d.N * d.O * d.Ho * d.Wo);
+  const size_t need[3][3] = {{xs, ws, ys}, {ys, ws, xs}, {xs, ys, ws}};  // a, b, out per kind
+  if (!ok || a.length < need[kind][0] || b.length < need[kind][1] || o.length < need[kind][2] || (hasBias && c.length < (size_t)d.O))
+    return fail(env, "conv: the parameter block does not fit the arrays");
   const bool f64 = a.type == napi_float64_array;
   const TgGemm gemm = f64 ? isa.dgemm : isa.sgemm;
   if (kind == 0) tg_conv2d(&d, f64, a.data, b.data, hasBias ? c.data : nullptr, o.data, gemm);

@@ -361,6 +361,25 @@ if (!be) {
       expect(runs[1]).toEqual(runs[0]);
       expect(runs[2]).toEqual(runs[0]);
     });
+    it('takes a batch narrowed out of a larger array and a transposed gradient as they are (no js copy), and refuses a parameter block that does not fit its arrays', () => {
+      const x = view([4, 3, 9, 9], 'float32'), w = view([5, 3, 3, 3], 'float32');
+      const g = { stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+      // images 1..2 of x: an offset view into the whole array, as images.narrow(0, 1, 2) gives
+      const part: View = { ...x, shape: [2, 3, 9, 9], offset: 243, size: 486 };
+      const grad = view([2, 5, 7, 7], 'float32', 'transposed');
+      const assign = vi.spyOn(jsBackend, 'assign');
+      const got = [be.conv2d(part, w, g), be.conv2dBackwardWeight(part, grad, w.shape, g)];
+      expect(assign).not.toHaveBeenCalled();
+      assign.mockRestore();
+      expect(values(got[0]!)).toBeAllClose(values(jsBackend.conv2d(part, w, g)), { rtol: 1e-4, atol: 1e-5 });
+      expect(values(got[1]!)).toBeAllClose(values(jsBackend.conv2dBackwardWeight(part, grad, w.shape, g)), { rtol: 1e-4, atol: 1e-5 });
+      // the addon itself: the geometry of 4 images over arrays that hold 2
+      const addon = loadAddon().addon!;
+      const p = new Float64Array([4, 3, 9, 9, 5, 3, 3, 1, 1, 0, 0, 1, 1, 1, 7, 7, 2]);
+      expect(() => addon.conv(0, new Float32Array(486), w.data as Float32Array, null, new Float32Array(490), p)).toThrow('conv: the parameter block does not fit the arrays');
+      p[0] = 2;
+      expect(() => addon.conv(0, new Float32Array(486), w.data as Float32Array, null, new Float32Array(490), p)).not.toThrow();
+    });
   });
 
   describe('native max pooling and its gradient route', () => {

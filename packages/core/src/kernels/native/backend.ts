@@ -157,11 +157,21 @@ function copyNative(addon: Addon, x: View, out: View, dtype: DType): boolean {
   return true;
 }
 
-/** The view's elements as one contiguous array from index 0: the array itself when it is one, else a copy. */
-function packed(v: View): FloatArray {
-  if (v.offset === 0 && v.data.length === v.size && isContiguous(v)) return v.data as FloatArray;
-  const out = fresh(v.data instanceof Float32Array ? 'float32' : 'float64', v.shape);
-  jsBackend.assign(out, v);
+/**
+ * The view's elements as one contiguous array: the array itself when it is exactly that, a
+ * subarray (no copy: N-API hands the kernel its memory from the subarray's start) when the view
+ * is a contiguous run inside a larger array (a batch narrowed out of a dataset), else a copy
+ * (native when it can, e.g. a transposed gradient).
+ */
+function packed(addon: Addon, v: View): FloatArray {
+  const data = v.data as FloatArray;
+  if (isContiguous(v)) return v.offset === 0 && data.length === v.size ? data : data.subarray(v.offset, v.offset + v.size);
+  const dtype = data instanceof Float32Array ? 'float32' : 'float64';
+  const out = fresh(dtype, v.shape);
+  // callers may have filled the shared parameter block already (packed() runs in their argument lists)
+  const saved = params.slice();
+  if (!copyNative(addon, v, out, dtype)) jsBackend.assign(out, v);
+  params.set(saved);
   return out.data as FloatArray;
 }
 
@@ -216,8 +226,8 @@ function sumDims(addon: Addon, base: Backend, x: View, dims: readonly number[], 
 }
 
 /** The elements of a float32 view as one contiguous Float32Array from index 0 (a copy unless it already is one). */
-function packed32(v: View): Float32Array {
-  return packed(v) as Float32Array;
+function packed32(addon: Addon, v: View): Float32Array {
+  return packed(addon, v) as Float32Array;
 }
 
 /** True when every view holds float32. */
@@ -364,7 +374,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
         // no input pixels or kernel taps: the bias alone (or zeros)
         return bias ? base.conv2d(x, w, g, bias) : { ...out, data: allocate(dtype, out.size) };
       }
-      addon.conv(0, packed(x), packed(w), bias ? packed(bias) : null, out.data as FloatArray, p);
+      addon.conv(0, packed(addon, x), packed(addon, w), bias ? packed(addon, bias) : null, out.data as FloatArray, p);
       return out;
     },
 
@@ -373,7 +383,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       const p = convParams(inputShape, w.shape, g);
       const dx = fresh(grad.data instanceof Float32Array ? 'float32' : 'float64', inputShape);
       if (dx.size === 0) return dx;
-      addon.conv(1, packed(grad), packed(w), null, dx.data as FloatArray, p);
+      addon.conv(1, packed(addon, grad), packed(addon, w), null, dx.data as FloatArray, p);
       return dx;
     },
 
@@ -382,7 +392,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       const p = convParams(x.shape, weightShape, g);
       const dw = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', weightShape);
       if (dw.size === 0) return dw;
-      addon.conv(2, packed(x), packed(grad), null, dw.data as FloatArray, p);
+      addon.conv(2, packed(addon, x), packed(addon, grad), null, dw.data as FloatArray, p);
       return dw;
     },
 
@@ -466,7 +476,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       const argmax = fresh('int32', [N, C, Ho, Wo]);
       if (out.size === 0) return { out, argmax };
       params.set([N * C, H, W, Ho, Wo, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], getNumThreads()]);
-      addon.maxPool(packed(x), out.data as FloatArray, argmax.data as Int32Array, params);
+      addon.maxPool(packed(addon, x), out.data as FloatArray, argmax.data as Int32Array, params);
       return { out, argmax };
     },
 
@@ -500,7 +510,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       const stats = x.shape.map((d, i) => (i >= x.shape.length - k ? 1 : d));
       const out = fresh('float32', x.shape), mean = fresh('float32', stats), rstd = fresh('float32', stats);
       params.set([rows, n, eps, getNumThreads()]);
-      addon.layerNorm(packed32(x), weight ? packed32(weight) : null, bias ? packed32(bias) : null, out.data as Float32Array, mean.data as Float32Array, rstd.data as Float32Array, params);
+      addon.layerNorm(packed32(addon, x), weight ? packed32(addon, weight) : null, bias ? packed32(addon, bias) : null, out.data as Float32Array, mean.data as Float32Array, rstd.data as Float32Array, params);
       return { out, mean, rstd };
     },
 
@@ -511,7 +521,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       }
       const out = fresh('float32', x.shape);
       params.set([rows, n, getNumThreads()]);
-      addon.layerNormBackward(packed32(g), packed32(x), packed32(mean), packed32(rstd), weight ? packed32(weight) : null, out.data as Float32Array, params);
+      addon.layerNormBackward(packed32(addon, g), packed32(addon, x), packed32(addon, mean), packed32(addon, rstd), weight ? packed32(addon, weight) : null, out.data as Float32Array, params);
       return out;
     },
 
@@ -520,7 +530,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       if (n === 0 || rows === 0 || x.size < MIN_NATIVE || !allF32(g, x, mean, rstd)) return base.layerNormBackwardWeight(g, x, mean, rstd, k);
       const out = fresh('float32', x.shape.slice(x.shape.length - k));
       params.set([rows, n, getNumThreads()]);
-      addon.layerNormBackwardWeight(packed32(g), packed32(x), packed32(mean), packed32(rstd), out.data as Float32Array, params);
+      addon.layerNormBackwardWeight(packed32(addon, g), packed32(addon, x), packed32(addon, mean), packed32(addon, rstd), out.data as Float32Array, params);
       return out;
     },
 

@@ -128,6 +128,25 @@ napi_value fail(napi_env env, const char* msg) {
   return nullptr;
 }
 
+/** True when the elements of a strided view (element units: its offset, shape and strides over
+ * nd dims) all lie inside an array of `length` elements; an empty view always does. The entry
+ * points check every operand this way, so a wrong parameter block from a caller's bug throws
+ * instead of reading or writing past an array. */
+bool within(int64_t off, const int64_t* shape, const int64_t* stride, int nd, size_t length) {
+  int64_t lo = off, hi = off;
+  for (int d = 0; d < nd; d++) {
+    if (shape[d] < 0) return false;
+    if (shape[d] == 0) return true;
+    const int64_t reach = (shape[d] - 1) * stride[d];
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return lo >= 0 && hi < (int64_t)length;
+}
+
+/** A contiguous run of n elements from off inside an array of `length` elements. */
+bool within(int64_t off, int64_t n, size_t length) { return n <= 0 || (off >= 0 && off + n <= (int64_t)length); }
+
 template <int N> bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
   size_t argc = N;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != N) return false;
@@ -173,7 +192,10 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   g.nthreads = (int)p[12];
   g.accumulate = 0;
   g.c = c.data;
-  if ((size_t)(g.batch * g.M * g.N) > c.length) return fail(env, "gemm: c is too short");
+  const int64_t ash[3] = {g.batch, g.M, g.K}, ast[3] = {g.as0, g.as1, g.as2}, bsh[3] = {g.batch, g.K, g.N}, bst[3] = {g.bs0, g.bs1, g.bs2};
+  if (g.batch < 0 || g.M < 0 || g.N < 0 || g.K < 0 || g.nthreads < 1 || !within(0, g.batch * g.M * g.N, c.length) ||
+      (g.batch * g.M * g.N > 0 && (!within((int64_t)p[0], ash, ast, 3, a.length) || !within((int64_t)p[4], bsh, bst, 3, b.length))))
+    return fail(env, "gemm: the parameter block does not fit the arrays");
   if (es == 4) isa.sgemm(&g);
   else isa.dgemm(&g);
   return nullptr;
@@ -274,6 +296,9 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     s.n *= s.shape[d];
   }
   if (s.n > 1 && s.so[s.nd - 1] != 1) return fail(env, "binary: the output's innermost stride must be 1");
+  if (threads < 1 || !within((int64_t)p[2], s.shape, s.sa, s.nd, a.length) || !within((int64_t)p[3], s.shape, s.sb, s.nd, b.length) ||
+      !within((int64_t)p[4], s.shape, s.so, s.nd, o.length))
+    return fail(env, "binary: the parameter block does not fit the arrays");
   if (s.n == 0) return nullptr;
   if (a.type == napi_float32_array)
     binaryDispatch<float>(op, s, (const float*)a.data + (int64_t)p[2], (const float*)b.data + (int64_t)p[3], (float*)o.data + (int64_t)p[4], threads);
@@ -339,6 +364,8 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   if (x.type == napi_float64_array && op > U_NEG) return fail(env, "unary: erf, gelu and geluTanh are float32 only");
   const int64_t n = (int64_t)p[0];
   const int threads = (int)p[1];
+  if (threads < 1 || !within((int64_t)p[2], n, x.length) || !within((int64_t)p[3], n, o.length))
+    return fail(env, "unary: the parameter block does not fit the arrays");
   const int64_t tasks = (n + EW_CHUNK - 1) / EW_CHUNK;
   if (x.type == napi_float32_array) {
     UnaryJob<float> j{op, (const float*)x.data + (int64_t)p[2], (float*)o.data + (int64_t)p[3], n};
@@ -426,6 +453,8 @@ napi_value Sum(napi_env env, napi_callback_info info) {
     return fail(env, "sum: x and out must both be Float32Array or both Float64Array");
   const int threads = (int)p[0];
   const int64_t off = (int64_t)p[1], outer = (int64_t)p[2], r = (int64_t)p[3], inner = (int64_t)p[4];
+  if (threads < 1 || outer < 0 || r < 0 || inner < 0 || !within(off, outer * r * inner, x.length) || !within(0, outer * inner, o.length))
+    return fail(env, "sum: the parameter block does not fit the arrays");
   if (outer * inner == 0) return nullptr;
   if (x.type == napi_float32_array) {
     SumJob<float> j{(const float*)x.data + off, (float*)o.data, outer, r, inner, 0, 0, nullptr, 1};
@@ -605,6 +634,8 @@ napi_value SumDims(napi_env env, napi_callback_info info) {
     return fail(env, "sumDims: x and out must both be Float32Array or both Float64Array");
   const int nk = (int)p[2], nr = (int)p[3];
   if (nk < 0 || nr < 0 || nk > MAX_RED || nr > MAX_RED || np < 4 + 2 * (size_t)(nk + nr)) return fail(env, "sumDims: bad params");
+  const int64_t off = (int64_t)p[1];
+  bool bad = false;
   auto fill = [&](auto& j) {
     j.nk = nk;
     j.nr = nr;
@@ -621,6 +652,13 @@ napi_value SumDims(napi_env env, napi_callback_info info) {
       work *= j.rs[d];
     }
     if (j.nout == 0) return;
+    int64_t shape[2 * MAX_RED], stride[2 * MAX_RED];
+    for (int d = 0; d < nk; d++) shape[d] = j.ks[d], stride[d] = j.kst[d];
+    for (int d = 0; d < nr; d++) shape[nk + d] = j.rs[d], stride[nk + d] = j.rst[d];
+    if (p[0] < 1 || !within(off, shape, stride, nk + nr, x.length) || !within(0, j.nout, o.length)) {
+      bad = true;
+      return;
+    }
     const int threads = j.nout * work < (1 << 16) ? 1 : (int)p[0];
     // few long sums (a conv bias gradient: 64 channels of 36,864 elements each) go a few to a
     // task, at least 4 tasks per thread (one task for all 64 left the other threads idle)
@@ -628,7 +666,6 @@ napi_value SumDims(napi_env env, napi_callback_info info) {
     j.chunk = spread < 1 ? 1 : spread < SUMDIMS_CHUNK ? spread : SUMDIMS_CHUNK;
     tg_parallel((j.nout + j.chunk - 1) / j.chunk, threads, std::remove_reference<decltype(j)>::type::task, &j);
   };
-  const int64_t off = (int64_t)p[1];
   if (x.type == napi_float32_array) {
     SumDimsJob<float> j;
     j.x = (const float*)x.data + off;
@@ -640,7 +677,7 @@ napi_value SumDims(napi_env env, napi_callback_info info) {
     j.out = (double*)o.data;
     fill(j);
   }
-  return nullptr;
+  return bad ? fail(env, "sumDims: the parameter block does not fit the arrays") : nullptr;
 }
 
 // ---- max pooling: maxPool(x, out, argmax, params) ----
@@ -714,6 +751,13 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   if (x.type != o.type || a.type != napi_int32_array || (x.type != napi_float32_array && x.type != napi_float64_array))
     return fail(env, "maxPool: x and out must be of one float type, argmax an Int32Array");
   const int64_t planes = (int64_t)p[0];
+  bool fits = p[13] >= 1 && within(0, planes * (int64_t)p[1] * (int64_t)p[2], x.length) && within(0, planes * (int64_t)p[3] * (int64_t)p[4], o.length) &&
+              within(0, planes * (int64_t)p[3] * (int64_t)p[4], a.length);
+  for (int i = 0; i < 13; i++) fits = fits && p[i] >= (i >= 5 && i != 9 && i != 10 ? 1 : 0);  // sizes >= 0; kernel, stride, dilation >= 1
+  // the last window's last row and column inside the plane or its padding (the 2x2 kernel,
+  // without padding, reads them unchecked)
+  fits = fits && (p[3] == 0 || (p[3] - 1) * p[7] + (p[5] - 1) * p[11] < p[1] + 2 * p[9]) && (p[4] == 0 || (p[4] - 1) * p[8] + (p[6] - 1) * p[12] < p[2] + 2 * p[10]);
+  if (!fits) return fail(env, "maxPool: the parameter block does not fit the arrays");
   if (x.type == napi_float32_array && p[5] == 2 && p[6] == 2 && p[7] == 2 && p[8] == 2 && p[9] == 0 && p[10] == 0 && p[11] == 1 && p[12] == 1) {
     // 2x2, stride 2: the vectorised kernel (pool2x2.cc)
     tg_maxpool2x2_f32((const float*)x.data, (float*)o.data, (int32_t*)a.data, planes, (int64_t)p[1], (int64_t)p[2], (int)p[13]);

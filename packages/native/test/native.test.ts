@@ -382,6 +382,37 @@ if (!be) {
     });
   });
 
+  describe('the addon refuses a parameter block that reaches outside its arrays', () => {
+    // core computes these blocks; a bug there must throw, not read or write past an array
+    const f = (n: number) => new Float32Array(n);
+    const P = (...v: number[]) => Float64Array.from(v);
+    const addon = (): Addon => loadAddon().addon!;
+    it('gemm: an operand or the output too short, an offset past the end', () => {
+      const ok = P(0, 0, 4, 1, 0, 0, 4, 1, 1, 4, 4, 4, 1);
+      expect(() => addon().gemm(f(16), f(16), f(16), ok)).not.toThrow();
+      expect(() => addon().gemm(f(15), f(16), f(16), ok)).toThrow('gemm: the parameter block does not fit the arrays');
+      expect(() => addon().gemm(f(16), f(16), f(15), ok)).toThrow('gemm: the parameter block does not fit the arrays');
+      expect(() => addon().gemm(f(16), f(16), f(16), P(1, 0, 4, 1, 0, 0, 4, 1, 1, 4, 4, 4, 1))).toThrow('gemm: the parameter block does not fit the arrays');
+    });
+    it('binary, unary, sum, sumDims and maxPool: a view or run past the end, a negative offset', () => {
+      const bin = (aLen: number, bOff: number) => addon().binary(0, f(aLen), f(8), f(8), P(1, 1, 0, bOff, 0, 8, 1, 1, 1));
+      expect(() => bin(8, 0)).not.toThrow();
+      expect(() => bin(7, 0)).toThrow('binary: the parameter block does not fit the arrays');
+      expect(() => bin(8, -1)).toThrow('binary: the parameter block does not fit the arrays');
+      expect(() => addon().unary(0, f(8), f(8), P(8, 1, 0, 0))).not.toThrow();
+      expect(() => addon().unary(0, f(8), f(8), P(8, 1, 1, 0))).toThrow('unary: the parameter block does not fit the arrays');
+      expect(() => addon().sum(f(12), f(3), P(1, 0, 3, 4, 1))).not.toThrow();
+      expect(() => addon().sum(f(12), f(3), P(1, 0, 3, 5, 1))).toThrow('sum: the parameter block does not fit the arrays');
+      expect(() => addon().sumDims(f(12), f(3), P(1, 0, 1, 1, 3, 4, 4, 1))).not.toThrow();
+      expect(() => addon().sumDims(f(12), f(3), P(1, 0, 1, 1, 3, 5, 4, 1))).toThrow('sumDims: the parameter block does not fit the arrays');
+      const pool = (H: number) => addon().maxPool(f(16), f(4), new Int32Array(4), P(1, H, 4, 2, 2, 2, 2, 2, 2, 0, 0, 1, 1, 1));
+      expect(() => pool(4)).not.toThrow();
+      // a plane of 3 rows cannot hold two windows of 2 rows at stride 2
+      expect(() => pool(3)).toThrow('maxPool: the parameter block does not fit the arrays');
+      expect(() => addon().maxPool(f(15), f(4), new Int32Array(4), P(1, 4, 4, 2, 2, 2, 2, 2, 2, 0, 0, 1, 1, 1))).toThrow('maxPool: the parameter block does not fit the arrays');
+    });
+  });
+
   describe('native max pooling and its gradient route', () => {
     const overJs = makeNativeBackend(loadAddon().addon!, jsBackend);
     for (const dtype of ['float32', 'float64'] as const) {

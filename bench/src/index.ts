@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setNumThreads, getNumThreads, getCpuCapability, nativeStatus } from '@tapegrad/core';
-import { figures, type Figure } from './figures.js';
+import { EPOCH_RUNS, figures, type Figure } from './figures.js';
 import { epochSeconds, runTapegrad } from './tapegrad.js';
 import { loadTfjs, runTfjs } from './tfjs.js';
 import { runTorch } from './torch.js';
@@ -32,6 +32,13 @@ interface ColumnResult {
   error?: string;
 }
 
+/** The median of {@link EPOCH_RUNS} epochs' seconds. */
+async function epochMedian(model: 'mlp' | 'convnet', backend: 'wasm' | 'native'): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < EPOCH_RUNS; i++) runs.push(await epochSeconds(model, backend));
+  return runs.sort((a, b) => a - b)[runs.length >> 1]!;
+}
+
 /** Runs one column in this process (the child side). */
 async function runColumn(name: string): Promise<ColumnResult> {
   const obj = (m: Values) => Object.fromEntries(m);
@@ -42,7 +49,7 @@ async function runColumn(name: string): Promise<ColumnResult> {
     case 'tg-wasm': {
       const v = runTapegrad('wasm', figs, log);
       for (const f of figs.filter((g) => g.id.startsWith('epoch'))) {
-        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'wasm');
+        const secs = await epochMedian(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'wasm');
         v.set(f.id, secs);
         log(`tapegrad-wasm ${f.label}: ${secs.toFixed(1)} s`);
       }
@@ -54,7 +61,7 @@ async function runColumn(name: string): Promise<ColumnResult> {
       if (!st.available) return { values: {}, error: `the native addon is unavailable: ${st.reason}` };
       const v = runTapegrad('native', figs, log);
       for (const f of figs.filter((g) => g.id.startsWith('epoch'))) {
-        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'native');
+        const secs = await epochMedian(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'native');
         v.set(f.id, secs);
         log(`tapegrad-native ${f.label}: ${secs.toFixed(1)} s`);
       }

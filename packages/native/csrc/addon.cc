@@ -23,6 +23,7 @@
 #include "copy.h"
 #include "pool2x2.h"
 #include "rows.h"
+#include "index.h"
 
 namespace {
 
@@ -907,5 +908,6 @@ NAPI_MODULE_INIT() {
   }
   tg_register_rows(env, exports);
   tg_register_copy(env, exports);
+  tg_register_index(env, exports);
   return exports;
 }

@@ -1080,3 +1080,129 @@ if (nativeBackend) {
       });
   });
 }
+
+// gather, indexSelect, indexAdd (csrc/index.cc), scans (csrc/scan.cc) and sorts (csrc/sort.cc):
+// the kernels that used to stage through wasm, with the reference's bits
+if (nativeBackend) {
+  /** A native backend whose base throws for `names`: a call that reaches the base fails. */
+  const refusingFor = (...names: string[]) => {
+    const base: Record<string, unknown> = { ...jsBackend, name: 'refusing' };
+    for (const n of names) base[n] = () => { throw new Error(`${n} ran on the base`); };
+    return makeNativeBackend(loadAddon().addon!, base as unknown as typeof jsBackend, getNumThreads);
+  };
+  const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1, -1, 1e-40, -3.5, 3.5];
+  /** A contiguous (or with `transposed`, a [n, m] view of an [m, n] array) float view holding the special values, repeats and ties. */
+  const specialView = (shape: [number, number], dtype: 'float32' | 'float64', transposed = false): View => {
+    const n = shape[0] * shape[1];
+    const C = dtype === 'float32' ? Float32Array : Float64Array;
+    const data = new C(n + 2).map((_, i) => (i % 7 === 3 ? SPECIAL[(i * 13) % SPECIAL.length]! : i % 5 === 0 ? Math.round(Math.sin(i) * 3) : Math.sin(i * 1.3) * 10));
+    if (transposed) return { data, shape, stride: [1, shape[0]], offset: 2, size: n };
+    return { data, shape, stride: [shape[1], 1], offset: 2, size: n };
+  };
+  /** The raw bits of a view's elements (row-major): -0, NaN and every last bit compared. */
+  const bitsOf = (v: View): string[] => values(v).map((x) => {
+    if (v.data instanceof Float32Array) return new Uint32Array(Float32Array.of(x).buffer)[0]!.toString(16);
+    if (v.data instanceof Float64Array) return new BigUint64Array(Float64Array.of(x).buffer)[0]!.toString(16);
+    return String(x);
+  });
+  /** The raw bytes of a contiguous output's array, as one hex digest-free string (quick to compare). */
+  const rawOf = (v: View): string => Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength).toString('base64');
+  const onThreads = <R>(f: () => R): R[] => {
+    const before = getNumThreads();
+    try {
+      return [1, 2, 3].map((n) => (setNumThreads(n), f()));
+    } finally {
+      setNumThreads(before);
+    }
+  };
+
+  describe('native gather, indexSelect and indexAdd', () => {
+    const intView = (shape: number[], hi: number, seed0: number, stride?: number[]): View => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = Int32Array.from({ length: n }, (_, i) => (i * 7919 + seed0 * 31) % hi);
+      return { data, shape, stride: stride ?? contiguous(shape), offset: 0, size: n };
+    };
+
+    it('gather runs natively for any dtype and strides, with the reference bits', () => {
+      const nb = refusingFor('gather');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const x = specialView([40, 30], dtype, transposed);
+          for (const [dim, index] of [[1, intView([40, 50], 30, 1)], [0, intView([60, 30], 40, 2)], [1, swap(intView([50, 40], 30, 3), 0, 1)]] as Array<[number, View]>)
+            expect(bitsOf(nb.gather(x, dim, index))).toEqual(bitsOf(jsBackend.gather(x, dim, index)));
+        }
+      const xi: View = { data: Int32Array.from({ length: 1200 }, (_, i) => i * 3 - 7), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      const xb: View = { data: Uint8Array.from({ length: 1200 }, (_, i) => i % 3 & 1), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      for (const x of [xi, xb]) expect(values(nb.gather(x, 1, intView([40, 50], 30, 4)))).toEqual(values(jsBackend.gather(x, 1, intView([40, 50], 30, 4))));
+    });
+
+    it('indexSelect runs natively (an embedding lookup, other dims, a strided index), with the reference bits', () => {
+      const nb = refusingFor('indexSelect');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const x = specialView([65, 128], dtype, transposed);
+          const ids = intView([2048], 65, 5);
+          expect(bitsOf(nb.indexSelect(x, 0, ids))).toEqual(bitsOf(jsBackend.indexSelect(x, 0, ids)));
+          const cols = intView([40], 128, 6, [2]);
+          const strided = { ...cols, shape: [20], size: 20 };
+          expect(bitsOf(nb.indexSelect(x, 1, strided))).toEqual(bitsOf(jsBackend.indexSelect(x, 1, strided)));
+        }
+      // a 3-d x along its middle dim, a size-1 dim
+      const x3: View = { ...view([4, 30, 1, 9], 'float32'), shape: [4, 30, 1, 9] };
+      const ids = intView([50], 30, 7);
+      expect(bitsOf(nb.indexSelect(x3, 1, ids))).toEqual(bitsOf(jsBackend.indexSelect(x3, 1, ids)));
+    });
+
+    it('indexAdd runs natively, adding repeated rows in the reference order (its bits)', () => {
+      const nb = refusingFor('indexAdd');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          // an embedding's gradient: [65, 128] from [2048, 128] rows, many repeats per row
+          const x = specialView([65, 128], dtype, transposed);
+          const src = specialView([2048, 128], dtype, transposed);
+          const ids = intView([2048], 65, 8);
+          expect(bitsOf(nb.indexAdd(x, 0, ids, src))).toEqual(bitsOf(jsBackend.indexAdd(x, 0, ids, src)));
+          // along the last dim, a strided index
+          const s2 = specialView([65, 40], dtype, transposed);
+          const ids2 = { ...intView([80], 128, 9, [2]), shape: [40], size: 40 };
+          expect(bitsOf(nb.indexAdd(x, 1, ids2, s2))).toEqual(bitsOf(jsBackend.indexAdd(x, 1, ids2, s2)));
+        }
+      // a broadcast x (zeros, as the embedding backward starts from)
+      const zeros: View = { data: new Float32Array(1), shape: [65, 128], stride: [0, 0], offset: 0, size: 65 * 128 };
+      const src = view([700, 128], 'float32');
+      const ids = intView([700], 65, 10);
+      expect(bitsOf(nb.indexAdd(zeros, 0, ids, src))).toEqual(bitsOf(jsBackend.indexAdd(zeros, 0, ids, src)));
+    });
+
+    it('hand an out-of-range index value to the base (the reference, which the op reports through), and tiny or empty inputs too', () => {
+      const x = view([40, 30], 'float32');
+      const bad = intView([40, 50], 30, 1);
+      (bad.data as Int32Array)[777] = 30;
+      expect(() => refusingFor('gather').gather(x, 1, bad)).toThrow('gather ran on the base');
+      const badRows = intView([600], 40, 2);
+      (badRows.data as Int32Array)[599] = -1;
+      expect(() => refusingFor('indexSelect').indexSelect(x, 0, badRows)).toThrow('indexSelect ran on the base');
+      const src = view([600, 30], 'float32');
+      expect(() => refusingFor('indexAdd').indexAdd(x, 0, badRows, src)).toThrow('indexAdd ran on the base');
+      expect(() => refusingFor('gather').gather(x, 1, intView([4, 5], 30, 1))).toThrow('gather ran on the base');
+      // the registered native backend: tiny, empty and size-1 cases agree with the reference
+      const tiny = intView([3], 40, 3), empty = intView([0], 40, 3);
+      for (const ids of [tiny, empty]) {
+        expect(bitsOf(nativeBackend.indexSelect(x, 0, ids))).toEqual(bitsOf(jsBackend.indexSelect(x, 0, ids)));
+        const s = view([ids.size, 30], 'float32');
+        expect(bitsOf(nativeBackend.indexAdd(x, 0, ids, s))).toEqual(bitsOf(jsBackend.indexAdd(x, 0, ids, s)));
+      }
+      const one = view([1, 700], 'float64');
+      const at = intView([1, 700], 1, 0);
+      expect(bitsOf(nativeBackend.gather(one, 0, at))).toEqual(bitsOf(jsBackend.gather(one, 0, at)));
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = view([300, 256], 'float32'), src = view([2000, 256], 'float32');
+      const ids = intView([2000], 300, 11), gidx = intView([300, 256], 256, 12);
+      const runs = onThreads(() => [nativeBackend.indexSelect(x, 0, ids), nativeBackend.indexAdd(x, 0, ids, src), nativeBackend.gather(x, 1, gidx)].map(rawOf));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+}

@@ -1,0 +1,156 @@
+import { allocateUninitialized, dtypeOfArray, type DType, type TypedArray } from '../../dtype.js';
+import type { Backend, View } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import type { Addon } from './addon.js';
+
+// The native indexing, scan and sort kernels (csrc/index.cc, scan.cc, sort.cc): the embedding
+// lookup and its gradient (gather, indexSelect, indexAdd), cumsum / cumprod, cummax / cummin,
+// argmax / argmin and sort / topk, which used to stage through the wasm backend. Each gives the
+// reference kernel's result bit for bit (the same order of additions, the same tie and NaN rules)
+// on any number of threads. A strided operand is first made contiguous by the native copy;
+// gather and indexSelect read any strides directly. What they do not take (other dtypes,
+// logcumsumexp, inputs under MIN_NATIVE elements, index values out of range) goes to the base,
+// whose kernels (the reference's, for these) say what is wrong.
+
+const MIN_NATIVE = 512;
+const MAX_ND = 16;
+
+/** One parameter block reused by every call (the addon reads it before returning). */
+const P = new Float64Array(6 + 3 * MAX_ND);
+
+/** A contiguous view over a fresh array. */
+function fresh(dtype: DType, shape: readonly number[]): View {
+  let size = 1;
+  const stride = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    stride[i] = size;
+    size *= shape[i]!;
+  }
+  return { data: allocateUninitialized(dtype, size), shape: shape.slice(), stride, offset: 0, size };
+}
+
+/** True when the view's elements are one row-major run from its offset (size-1 dims ignored). */
+function isContiguous(v: View): boolean {
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
+    expected *= v.shape[i]!;
+  }
+  return true;
+}
+
+/** The float array type of a view's data ('float32' | 'float64'), or null. */
+function floatOf(v: View): 'float32' | 'float64' | null {
+  return v.data instanceof Float32Array ? 'float32' : v.data instanceof Float64Array ? 'float64' : null;
+}
+
+/** Copies `v` (any strides) into the contiguous run of `out.data` from 0, natively (the js kernel past MAX_ND dims). */
+function copyInto(addon: Addon, v: View, out: View, threads: number): void {
+  const dims: number[] = [], strides: number[] = [];
+  v.shape.forEach((n, d) => {
+    if (n !== 1) {
+      dims.push(n);
+      strides.push(v.stride[d]!);
+    }
+  });
+  if (dims.length > MAX_ND) {
+    jsBackend.assign(out, v);
+    return;
+  }
+  if (dims.length === 0) {
+    dims.push(1);
+    strides.push(0);
+  }
+  const nd = dims.length;
+  P[0] = nd;
+  P[1] = threads;
+  P[2] = v.offset;
+  P[3] = 0;
+  P.set(dims, 4);
+  P.set(strides, 4 + nd);
+  addon.copyStrided(v.data, out.data, P);
+}
+
+/** The view's elements as a contiguous run: `data` from `offset` (the view's own array when it is one, else a native copy). */
+function dense(addon: Addon, v: View, threads: number): { data: TypedArray; offset: number } {
+  if (isContiguous(v)) return { data: v.data, offset: v.offset };
+  const out = fresh(dtypeOfArray(v.data)!, v.shape);
+  if (v.size > 0) copyInto(addon, v, out, threads);
+  return { data: out.data, offset: 0 };
+}
+
+/** The sizes before and after `dim`: a row-major view is `[outer, shape[dim], inner]`. */
+function around(shape: readonly number[], dim: number): [number, number] {
+  let outer = 1, inner = 1;
+  for (let d = 0; d < dim; d++) outer *= shape[d]!;
+  for (let d = dim + 1; d < shape.length; d++) inner *= shape[d]!;
+  return [outer, inner];
+}
+
+/**
+ * out (contiguous, `shape`) = x at `index` along `dim` with the index read with `is` (index's own
+ * strides for gather; 0 but along `dim` for indexSelect); false when an index value is out of range.
+ */
+function gatherNative(addon: Addon, x: View, dim: number, index: View, shape: readonly number[], is: readonly number[], out: View, threads: number): boolean {
+  const nd = shape.length;
+  P[0] = nd;
+  P[1] = threads;
+  P[2] = x.offset;
+  P[3] = index.offset;
+  P[4] = x.shape[dim]!;
+  P[5] = x.stride[dim]!;
+  P.set(shape, 6);
+  P.set(is, 6 + nd);
+  for (let d = 0; d < nd; d++) P[6 + 2 * nd + d] = d === dim ? 0 : x.stride[d]!;
+  return addon.gather(x.data, index.data as Int32Array, out.data, P) === 0;
+}
+
+/**
+ * The kernels of the native backend done by csrc/index.cc, scan.cc and sort.cc, over `base` for
+ * what they do not take. @internal
+ */
+export function stagedKernels(addon: Addon, base: Backend, threads: () => number): Pick<Backend, 'gather' | 'indexSelect' | 'indexAdd'> {
+  return {
+    gather(x: View, dim: number, index: View): View {
+      const nd = index.shape.length;
+      const dtype = dtypeOfArray(x.data);
+      if (index.size < MIN_NATIVE || nd === 0 || nd > MAX_ND || x.shape.length !== nd || !(index.data instanceof Int32Array) || !dtype) return base.gather(x, dim, index);
+      const out = fresh(dtype, index.shape);
+      return gatherNative(addon, x, dim, index, index.shape, index.stride, out, threads()) ? out : base.gather(x, dim, index);
+    },
+
+    indexSelect(x: View, dim: number, index: View): View {
+      const nd = x.shape.length;
+      const dtype = dtypeOfArray(x.data);
+      if (nd === 0 || nd > MAX_ND || index.shape.length !== 1 || !(index.data instanceof Int32Array) || !dtype) return base.indexSelect(x, dim, index);
+      const shape = x.shape.slice();
+      shape[dim] = index.shape[0]!;
+      const out = fresh(dtype, shape);
+      if (out.size < MIN_NATIVE) return base.indexSelect(x, dim, index);
+      const is = shape.map((_, d) => (d === dim ? index.stride[0]! : 0));
+      return gatherNative(addon, x, dim, index, shape, is, out, threads()) ? out : base.indexSelect(x, dim, index);
+    },
+
+    indexAdd(x: View, dim: number, index: View, src: View): View {
+      const dtype = floatOf(x);
+      const nd = x.shape.length;
+      if (!dtype || floatOf(src) !== dtype || nd === 0 || index.shape.length !== 1 || !(index.data instanceof Int32Array) || (x.size < MIN_NATIVE && src.size < MIN_NATIVE)) {
+        return base.indexAdd(x, dim, index, src);
+      }
+      const t = threads();
+      const s = dense(addon, src, t);
+      const out = fresh(dtype, x.shape);
+      if (out.size > 0) copyInto(addon, x, out, t);
+      const [outer, inner] = around(x.shape, dim);
+      P[0] = outer;
+      P[1] = x.shape[dim]!;
+      P[2] = index.shape[0]!;
+      P[3] = inner;
+      P[4] = t;
+      P[5] = index.offset;
+      P[6] = index.stride[0]!;
+      P[7] = s.offset;
+      return addon.indexAdd(out.data as Float32Array | Float64Array, index.data, s.data as Float32Array | Float64Array, P) === 0 ? out : base.indexAdd(x, dim, index, src);
+    },
+  };
+}

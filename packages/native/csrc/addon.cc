@@ -24,6 +24,7 @@
 #include "pool2x2.h"
 #include "rows.h"
 #include "index.h"
+#include "scan.h"
 
 namespace {
 
@@ -909,5 +910,6 @@ NAPI_MODULE_INIT() {
   tg_register_rows(env, exports);
   tg_register_copy(env, exports);
   tg_register_index(env, exports);
+  tg_register_scan(env, exports);
   return exports;
 }

@@ -1099,8 +1099,13 @@ if (nativeBackend) {
     if (transposed) return { data, shape, stride: [1, shape[0]], offset: 2, size: n };
     return { data, shape, stride: [shape[1], 1], offset: 2, size: n };
   };
-  /** The raw bits of a view's elements (row-major): -0, NaN and every last bit compared. */
+  /**
+   * The raw bits of a view's elements (row-major): -0 and every last bit compared. A NaN is any
+   * NaN (its sign and payload are not a number's: JavaScript does not keep them, and the
+   * reference's own NaN bits vary with V8's tier).
+   */
   const bitsOf = (v: View): string[] => values(v).map((x) => {
+    if (Number.isNaN(x)) return 'NaN';
     if (v.data instanceof Float32Array) return new Uint32Array(Float32Array.of(x).buffer)[0]!.toString(16);
     if (v.data instanceof Float64Array) return new BigUint64Array(Float64Array.of(x).buffer)[0]!.toString(16);
     return String(x);
@@ -1201,6 +1206,71 @@ if (nativeBackend) {
       const x = view([300, 256], 'float32'), src = view([2000, 256], 'float32');
       const ids = intView([2000], 300, 11), gidx = intView([300, 256], 256, 12);
       const runs = onThreads(() => [nativeBackend.indexSelect(x, 0, ids), nativeBackend.indexAdd(x, 0, ids, src), nativeBackend.gather(x, 1, gidx)].map(rawOf));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+
+  describe('native scans: cumsum, cumprod, cummax, cummin, argmax, argmin', () => {
+    const layouts = (dtype: 'float32' | 'float64'): View[] => [specialView([40, 30], dtype), specialView([40, 30], dtype, true)];
+
+    it('scan (sum, prod) runs natively along any dim, forwards and reversed, with the reference bits', () => {
+      const nb = refusingFor('scan');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const x of layouts(dtype))
+          for (const op of ['sum', 'prod'] as const)
+            for (const dim of [0, 1])
+              for (const reverse of [false, true])
+                for (const out of ['float32', 'float64'] as const)
+                  expect(bitsOf(nb.scan(op, x, dim, reverse, out))).toEqual(bitsOf(jsBackend.scan(op, x, dim, reverse, out)));
+      // a size-1 dim, and a line of one
+      const x3: View = { ...view([4, 1, 300], 'float32'), shape: [4, 1, 300] };
+      for (const dim of [1, 2]) expect(bitsOf(nb.scan('sum', x3, dim, false, 'float32'))).toEqual(bitsOf(jsBackend.scan('sum', x3, dim, false, 'float32')));
+    });
+
+    it('cumExtreme runs natively (ties move the index on, a NaN stays), with the reference values and indices', () => {
+      const nb = refusingFor('cumExtreme');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const x of layouts(dtype))
+          for (const op of ['max', 'min'] as const)
+            for (const dim of [0, 1]) {
+              const got = nb.cumExtreme(op, x, dim, dtype), want = jsBackend.cumExtreme(op, x, dim, dtype);
+              expect(bitsOf(got.values)).toEqual(bitsOf(want.values));
+              expect(values(got.indices)).toEqual(values(want.indices));
+            }
+    });
+
+    it('argReduce runs natively on float32, float64 and int32 (the first extreme; the first NaN wins)', () => {
+      const nb = refusingFor('argReduce');
+      const xi: View = { data: Int32Array.from({ length: 1200 }, (_, i) => (i * 37) % 11), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      for (const x of [...layouts('float32'), ...layouts('float64'), xi, swap(xi, 0, 1)])
+        for (const op of ['argmax', 'argmin'] as const)
+          for (const dim of [0, 1]) expect(values(nb.argReduce(op, x, dim))).toEqual(values(jsBackend.argReduce(op, x, dim)));
+      // lines without NaN: the first of tied extremes
+      const ties: View = { data: Float32Array.from({ length: 1200 }, (_, i) => (i % 4 === 1 ? -0 : i % 3)), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      for (const op of ['argmax', 'argmin'] as const) for (const dim of [0, 1]) expect(values(nb.argReduce(op, ties, dim))).toEqual(values(jsBackend.argReduce(op, ties, dim)));
+    });
+
+    it('hand logcumsumexp, int32 scans, tiny inputs and an empty dim to the base', () => {
+      const nb = refusingFor('scan', 'cumExtreme', 'argReduce');
+      const x = view([40, 30], 'float32');
+      expect(() => nb.scan('logsumexp', x, 1, false, 'float32')).toThrow('scan ran on the base');
+      expect(() => nb.scan('sum', view([4, 30], 'float32'), 1, false, 'float32')).toThrow('scan ran on the base');
+      const xi: View = { data: new Int32Array(1200), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      expect(() => nb.scan('sum', xi, 1, false, 'int32')).toThrow('scan ran on the base');
+      const empty: View = { data: new Float32Array(0), shape: [600, 0], stride: [0, 1], offset: 0, size: 0 };
+      expect(bitsOf(nativeBackend.scan('sum', empty, 0, false, 'float32'))).toEqual([]);
+      expect(() => nativeBackend.argReduce('argmax', empty, 1)).toThrow('cannot reduce over a zero-size dim');
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = view([200, 300], 'float32'), y = view([300, 200], 'float64', 'transposed');
+      const runs = onThreads(() => [x, y].flatMap((v) => [0, 1].flatMap((dim) => [
+        v.data instanceof Float32Array ? nativeBackend.scan('sum', v, dim, dim === 1, 'float32') : nativeBackend.scan('prod', v, dim, false, 'float64'),
+        nativeBackend.cumExtreme('max', v, dim, v.data instanceof Float32Array ? 'float32' : 'float64').values,
+        nativeBackend.cumExtreme('min', v, dim, v.data instanceof Float32Array ? 'float32' : 'float64').indices,
+        nativeBackend.argReduce('argmax', v, dim),
+      ])).map(rawOf));
       expect(runs[1]).toEqual(runs[0]);
       expect(runs[2]).toEqual(runs[0]);
     });

@@ -27,6 +27,9 @@ export interface Addon {
   gather(x: TypedArray, index: Int32Array, out: TypedArray, params: Float64Array): number;
   /** Returns how many index values were outside [0, D) (out is then left as it was). */
   indexAdd(out: FloatArray, index: Int32Array, src: FloatArray, params: Float64Array): number;
+  scan(x: FloatArray, out: FloatArray, params: Float64Array): void;
+  cumExtreme(x: FloatArray, values: FloatArray, indices: Int32Array, params: Float64Array): void;
+  argReduce(x: FloatArray | Int32Array, out: Int32Array, params: Float64Array): void;
 }
 
 /** The addon, or why there is none; `path` is the `.node` file loaded or looked for. @internal */

@@ -1,5 +1,5 @@
 import { allocateUninitialized, dtypeOfArray, type DType, type TypedArray } from '../../dtype.js';
-import type { Backend, View } from '../backend.js';
+import type { Backend, ScanOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 
@@ -109,7 +109,7 @@ function gatherNative(addon: Addon, x: View, dim: number, index: View, shape: re
  * The kernels of the native backend done by csrc/index.cc, scan.cc and sort.cc, over `base` for
  * what they do not take. @internal
  */
-export function stagedKernels(addon: Addon, base: Backend, threads: () => number): Pick<Backend, 'gather' | 'indexSelect' | 'indexAdd'> {
+export function stagedKernels(addon: Addon, base: Backend, threads: () => number): Pick<Backend, 'gather' | 'indexSelect' | 'indexAdd' | 'scan' | 'cumExtreme' | 'argReduce'> {
   return {
     gather(x: View, dim: number, index: View): View {
       const nd = index.shape.length;
@@ -151,6 +151,42 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       P[6] = index.stride[0]!;
       P[7] = s.offset;
       return addon.indexAdd(out.data as Float32Array | Float64Array, index.data, s.data as Float32Array | Float64Array, P) === 0 ? out : base.indexAdd(x, dim, index, src);
+    },
+
+    scan(op: ScanOp, x: View, dim: number, reverse: boolean, outDtype: DType): View {
+      if (op === 'logsumexp' || x.size < MIN_NATIVE || x.shape.length === 0 || !floatOf(x) || (outDtype !== 'float32' && outDtype !== 'float64')) {
+        return base.scan(op, x, dim, reverse, outDtype);
+      }
+      const t = threads();
+      const s = dense(addon, x, t);
+      const out = fresh(outDtype, x.shape);
+      const [outer, inner] = around(x.shape, dim);
+      P.set([op === 'prod' ? 1 : 0, outer, x.shape[dim]!, inner, reverse ? 1 : 0, t, s.offset]);
+      addon.scan(s.data as Float32Array | Float64Array, out.data as Float32Array | Float64Array, P);
+      return out;
+    },
+
+    cumExtreme(op: 'max' | 'min', x: View, dim: number, outDtype: DType): { values: View; indices: View } {
+      if (x.size < MIN_NATIVE || x.shape.length === 0 || !floatOf(x) || (outDtype !== 'float32' && outDtype !== 'float64')) return base.cumExtreme(op, x, dim, outDtype);
+      const t = threads();
+      const s = dense(addon, x, t);
+      const values = fresh(outDtype, x.shape), indices = fresh('int32', x.shape);
+      const [outer, inner] = around(x.shape, dim);
+      P.set([op === 'max' ? 1 : 0, outer, x.shape[dim]!, inner, t, s.offset]);
+      addon.cumExtreme(s.data as Float32Array | Float64Array, values.data as Float32Array | Float64Array, indices.data as Int32Array, P);
+      return { values, indices };
+    },
+
+    argReduce(op: 'argmax' | 'argmin', x: View, dim: number): View {
+      const ok = x.data instanceof Float32Array || x.data instanceof Float64Array || x.data instanceof Int32Array;
+      if (!ok || x.size < MIN_NATIVE || x.shape.length === 0) return base.argReduce(op, x, dim);
+      const t = threads();
+      const s = dense(addon, x, t);
+      const out = fresh('int32', x.shape.map((n, d) => (d === dim ? 1 : n)));
+      const [outer, inner] = around(x.shape, dim);
+      P.set([op === 'argmax' ? 1 : 0, outer, x.shape[dim]!, inner, t, s.offset]);
+      addon.argReduce(s.data as Float32Array | Float64Array | Int32Array, out.data as Int32Array, P);
+      return out;
     },
   };
 }

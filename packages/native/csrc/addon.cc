@@ -25,6 +25,7 @@
 #include "rows.h"
 #include "index.h"
 #include "scan.h"
+#include "sort.h"
 
 namespace {
 
@@ -911,5 +912,6 @@ NAPI_MODULE_INIT() {
   tg_register_copy(env, exports);
   tg_register_index(env, exports);
   tg_register_scan(env, exports);
+  tg_register_sort(env, exports);
   return exports;
 }

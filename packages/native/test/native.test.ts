@@ -1275,4 +1275,59 @@ if (nativeBackend) {
       expect(runs[2]).toEqual(runs[0]);
     });
   });
+
+  describe('native sort and topk', () => {
+    /** values and indices of a sort, the values' bits */
+    const sorted = (r: { values: View; indices: View }) => [bitsOf(r.values), values(r.indices)];
+
+    it('sorts natively (stable, NaN largest, -0 equal to 0, descending), float32, float64 and int32, any dim and layout, with the reference result', () => {
+      const nb = refusingFor('sort');
+      const xi: View = { data: Int32Array.from({ length: 2400 }, (_, i) => ((i * 37) % 23) - 11 + (i === 5 ? -2147483648 : i === 6 ? 2147483647 : 0)), shape: [40, 60], stride: [60, 1], offset: 0, size: 2400 };
+      // lines of 40 and 30 (the standard library's sort) and of 60, 80 and 300 (the radix sort)
+      const xs = [specialView([40, 30], 'float32'), specialView([40, 30], 'float64', true), specialView([80, 60], 'float32', true), specialView([300, 4], 'float64'), xi, swap(xi, 0, 1)];
+      for (const x of xs)
+        for (const dim of [0, 1])
+          for (const descending of [false, true]) {
+            const out = x.data instanceof Int32Array ? 'int32' : x.data instanceof Float32Array ? 'float32' : 'float64';
+            expect(sorted(nb.sort(x, dim, descending, out))).toEqual(sorted(jsBackend.sort(x, dim, descending, out)));
+            // values widened to float64 (unique's sort)
+            expect(sorted(nb.sort(x, dim, descending, 'float64'))).toEqual(sorted(jsBackend.sort(x, dim, descending, 'float64')));
+          }
+      // many ties and both zeros: the input order kept
+      const ties: View = { data: Float32Array.from({ length: 1200 }, (_, i) => [0, -0, 1, NaN, -Infinity][i % 5]!), shape: [4, 300], stride: [300, 1], offset: 0, size: 1200 };
+      for (const descending of [false, true]) expect(sorted(nb.sort(ties, 1, descending, 'float32'))).toEqual(sorted(jsBackend.sort(ties, 1, descending, 'float32')));
+    });
+
+    it('keeps the first k (a few of many: the partial sort; more: the full sort cut), with the reference result', () => {
+      const nb = refusingFor('sort');
+      for (const x of [specialView([10, 200], 'float32'), specialView([10, 200], 'float64', true)])
+        for (const k of [1, 5, 12, 13, 100, 200])
+          for (const descending of [false, true]) {
+            const out = x.data instanceof Float32Array ? 'float32' : 'float64';
+            expect(sorted(nb.sort(x, 1, descending, out, k))).toEqual(sorted(jsBackend.sort(x, 1, descending, out, k)));
+            expect(sorted(nb.sort(x, 0, descending, out, Math.min(k, 10)))).toEqual(sorted(jsBackend.sort(x, 0, descending, out, Math.min(k, 10))));
+          }
+    });
+
+    it('hand tiny inputs, k = 0 and bool to the base, and agree on a size-1 dim', () => {
+      const nb = refusingFor('sort');
+      expect(() => nb.sort(view([4, 30], 'float32'), 1, false, 'float32')).toThrow('sort ran on the base');
+      expect(() => nb.sort(view([40, 30], 'float32'), 1, false, 'float32', 0)).toThrow('sort ran on the base');
+      const xb: View = { data: new Uint8Array(1200), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      expect(() => nb.sort(xb, 1, false, 'bool')).toThrow('sort ran on the base');
+      const one: View = { ...view([600, 1], 'float32'), shape: [600, 1] };
+      expect(sorted(nb.sort(one, 1, true, 'float32'))).toEqual(sorted(jsBackend.sort(one, 1, true, 'float32')));
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = view([300, 200], 'float32'), y = view([200, 300], 'float64', 'transposed');
+      const runs = onThreads(() => [x, y].flatMap((v) => [0, 1].flatMap((dim) => {
+        const out = v.data instanceof Float32Array ? 'float32' : 'float64';
+        const a = nativeBackend.sort(v, dim, dim === 0, out), b = nativeBackend.sort(v, dim, false, out, 7);
+        return [a.values, a.indices, b.values, b.indices];
+      })).map(rawOf));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
 }

@@ -30,6 +30,7 @@ export interface Addon {
   scan(x: FloatArray, out: FloatArray, params: Float64Array): void;
   cumExtreme(x: FloatArray, values: FloatArray, indices: Int32Array, params: Float64Array): void;
   argReduce(x: FloatArray | Int32Array, out: Int32Array, params: Float64Array): void;
+  sort(x: FloatArray | Int32Array, values: FloatArray | Int32Array, indices: Int32Array, params: Float64Array): void;
 }
 
 /** The addon, or why there is none; `path` is the `.node` file loaded or looked for. @internal */

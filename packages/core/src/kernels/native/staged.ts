@@ -109,7 +109,7 @@ function gatherNative(addon: Addon, x: View, dim: number, index: View, shape: re
  * The kernels of the native backend done by csrc/index.cc, scan.cc and sort.cc, over `base` for
  * what they do not take. @internal
  */
-export function stagedKernels(addon: Addon, base: Backend, threads: () => number): Pick<Backend, 'gather' | 'indexSelect' | 'indexAdd' | 'scan' | 'cumExtreme' | 'argReduce'> {
+export function stagedKernels(addon: Addon, base: Backend, threads: () => number): Pick<Backend, 'gather' | 'indexSelect' | 'indexAdd' | 'scan' | 'cumExtreme' | 'argReduce' | 'sort'> {
   return {
     gather(x: View, dim: number, index: View): View {
       const nd = index.shape.length;
@@ -187,6 +187,23 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       P.set([op === 'argmax' ? 1 : 0, outer, x.shape[dim]!, inner, t, s.offset]);
       addon.argReduce(s.data as Float32Array | Float64Array | Int32Array, out.data as Int32Array, P);
       return out;
+    },
+
+    sort(x: View, dim: number, descending: boolean, outDtype: DType, k?: number): { values: View; indices: View } {
+      const nd = x.shape.length;
+      const len = nd === 0 ? 1 : x.shape[dim]!;
+      const kk = k ?? len;
+      const floatIn = floatOf(x) !== null;
+      const typesOk = floatIn || x.data instanceof Int32Array ? outDtype === 'float32' || outDtype === 'float64' || (!floatIn && outDtype === 'int32') : false;
+      if (!typesOk || nd === 0 || x.size < MIN_NATIVE || kk < 1 || kk > len) return base.sort(x, dim, descending, outDtype, k);
+      const t = threads();
+      const s = dense(addon, x, t);
+      const shape = x.shape.map((n, d) => (d === dim ? kk : n));
+      const values = fresh(outDtype, shape), indices = fresh('int32', shape);
+      const [outer, inner] = around(x.shape, dim);
+      P.set([outer, len, inner, kk, descending ? 1 : 0, t, s.offset]);
+      addon.sort(s.data as Float32Array | Float64Array | Int32Array, values.data as Float32Array | Float64Array | Int32Array, indices.data as Int32Array, P);
+      return { values, indices };
     },
   };
 }

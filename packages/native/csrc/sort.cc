@@ -1,0 +1,211 @@
+// Sorting each line along a dim of a contiguous [outer, len, inner] block, as core's reference
+// (kernels/js/sort.ts): NaN larger than everything (last ascending, first descending), -0 equal
+// to 0, ties in input order (stable), the first k kept. Each element gets an order-preserving
+// unsigned key (complemented for descending) and the line is ordered by (key, position): a total
+// order, so any correct algorithm gives the reference's result. Lines of 64 or more are radix
+// sorted (stable byte passes over the key, the positions in order to start); shorter ones and a
+// small k (at most 1/16 of the line: a partial sort) use the standard library on keys packed
+// with their positions. Lines are independent and go to the thread pool whole.
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "kernels.h"
+#include "sort.h"
+
+namespace {
+
+constexpr int64_t RADIX_MIN = 64;
+constexpr int64_t SMALL_K = 16;
+constexpr int64_t LINE_ELEMS = 1 << 14;  // elements per task (whole lines)
+
+napi_value fail(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+struct TA {
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+};
+
+bool getTA(napi_env env, napi_value v, TA* a) {
+  napi_value buf;
+  size_t off;
+  return napi_get_typedarray_info(env, v, &a->type, &a->length, &a->data, &buf, &off) == napi_ok;
+}
+
+// order-preserving unsigned keys: ±0 one key, every NaN above +inf
+inline uint32_t keyOf(float v) {
+  uint32_t u;
+  std::memcpy(&u, &v, 4);
+  if ((u & 0x7fffffffu) == 0) return 0x80000000u;
+  if (v != v) return 0xffffffffu;
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+inline uint64_t keyOf(double v) {
+  uint64_t u;
+  std::memcpy(&u, &v, 8);
+  if ((u & 0x7fffffffffffffffull) == 0) return 0x8000000000000000ull;
+  if (v != v) return 0xffffffffffffffffull;
+  return (u & 0x8000000000000000ull) ? ~u : (u | 0x8000000000000000ull);
+}
+inline uint32_t keyOf(int32_t v) { return (uint32_t)v ^ 0x80000000u; }
+
+template <typename T> struct KeyType { typedef uint32_t type; };
+template <> struct KeyType<double> { typedef uint64_t type; };
+
+/** Stable LSD radix sort of keys k[0..n) carrying positions p, a byte a pass (passes over a byte
+ * every key shares skipped); the result ends in (k, p) or (k2, p2): the pointers say which. */
+template <typename K> void radix(K*& k, int32_t*& p, K*& k2, int32_t*& p2, int64_t n) {
+  constexpr int B = sizeof(K);
+  int64_t hist[B][256];
+  std::memset(hist, 0, sizeof hist);
+  for (int64_t i = 0; i < n; i++) {
+    const K v = k[i];
+    for (int b = 0; b < B; b++) hist[b][(v >> (8 * b)) & 255]++;
+  }
+  for (int b = 0; b < B; b++) {
+    int64_t* h = hist[b];
+    if (h[(k[0] >> (8 * b)) & 255] == n) continue;
+    int64_t sum = 0;
+    for (int d = 0; d < 256; d++) {
+      const int64_t c = h[d];
+      h[d] = sum;
+      sum += c;
+    }
+    for (int64_t i = 0; i < n; i++) {
+      const K v = k[i];
+      const int64_t to = h[(v >> (8 * b)) & 255]++;
+      k2[to] = v;
+      p2[to] = p[i];
+    }
+    std::swap(k, k2);
+    std::swap(p, p2);
+  }
+}
+
+struct Pair64 {
+  uint64_t key;
+  int64_t pos;
+  bool operator<(const Pair64& o) const { return key < o.key || (key == o.key && pos < o.pos); }
+};
+
+template <typename T, typename O> struct SortJob {
+  typedef typename KeyType<T>::type K;
+  const T* x;
+  O* values;
+  int32_t* indices;
+  int64_t outer, len, inner, k, linesPerTask;
+  K flip;
+
+  /** The line's first k positions in order into `order` (scratch: room for 2 len keys and positions). */
+  void sortLine(const T* x, int64_t step, int32_t* order, void* scratch) const {
+    const int64_t n = len;
+    if (sizeof(K) == 4 && (n < RADIX_MIN || k * SMALL_K <= n)) {
+      // packed (key << 32 | position): distinct, ordered as (key, position)
+      uint64_t* packed = (uint64_t*)scratch;
+      for (int64_t i = 0; i < n; i++) packed[i] = ((uint64_t)(keyOf(x[i * step]) ^ flip) << 32) | (uint64_t)i;
+      if (k < n) std::partial_sort(packed, packed + k, packed + n);
+      else std::sort(packed, packed + n);
+      for (int64_t i = 0; i < k; i++) order[i] = (int32_t)(packed[i] & 0xffffffffu);
+      return;
+    }
+    if (sizeof(K) == 8 && (n < RADIX_MIN || k * SMALL_K <= n)) {
+      Pair64* pairs = (Pair64*)scratch;
+      for (int64_t i = 0; i < n; i++) pairs[i] = Pair64{(uint64_t)(keyOf(x[i * step]) ^ flip), i};
+      if (k < n) std::partial_sort(pairs, pairs + k, pairs + n);
+      else std::sort(pairs, pairs + n);
+      for (int64_t i = 0; i < k; i++) order[i] = (int32_t)pairs[i].pos;
+      return;
+    }
+    K* ka = (K*)scratch;
+    K* kb = ka + n;
+    int32_t* pa = (int32_t*)(kb + n);
+    int32_t* pb = pa + n;
+    for (int64_t i = 0; i < n; i++) {
+      ka[i] = (K)(keyOf(x[i * step]) ^ flip);
+      pa[i] = (int32_t)i;
+    }
+    radix(ka, pa, kb, pb, n);
+    std::memcpy(order, pa, (size_t)k * sizeof(int32_t));
+  }
+
+  static void task(void* ctx, int64_t t) {
+    const SortJob& j = *(const SortJob*)ctx;
+    const int64_t lines = j.outer * j.inner, l0 = t * j.linesPerTask, l1 = l0 + j.linesPerTask < lines ? l0 + j.linesPerTask : lines;
+    const size_t scratchBytes = (size_t)j.len * (2 * sizeof(K) + 2 * sizeof(int32_t) + 16) + (size_t)j.len * 4;
+    char* scratch = (char*)tg_scratch_take(scratchBytes);
+    int32_t* order = (int32_t*)(scratch + (size_t)j.len * (2 * sizeof(K) + 2 * sizeof(int32_t) + 16));
+    for (int64_t l = l0; l < l1; l++) {
+      const int64_t a = l / j.inner, b = l % j.inner;
+      const T* x = j.x + a * j.len * j.inner + b;
+      j.sortLine(x, j.inner, order, scratch);
+      O* v = j.values + a * j.k * j.inner + b;
+      int32_t* ix = j.indices + a * j.k * j.inner + b;
+      for (int64_t i = 0; i < j.k; i++) {
+        const int32_t s = order[i];
+        ix[i * j.inner] = s;
+        v[i * j.inner] = (O)x[(int64_t)s * j.inner];
+      }
+    }
+    tg_scratch_give(scratch);
+  }
+};
+
+// sort(x, values, indices, params): params = outer, len, inner, k, descending, threads, xOff; x
+// (Float32Array, Float64Array or Int32Array) contiguous [outer, len, inner] from xOff, values
+// (Float32Array or Float64Array; an Int32Array for int32 x) and indices (Int32Array) contiguous
+// [outer, k, inner] from 0, 1 <= k <= len < 2^31.
+napi_value Sort(napi_env env, napi_callback_info info) {
+  napi_value v[4];
+  size_t argc = 4;
+  TA x, o, ix, p;
+  if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != 4 || !getTA(env, v[0], &x) || !getTA(env, v[1], &o) ||
+      !getTA(env, v[2], &ix) || !getTA(env, v[3], &p) || p.type != napi_float64_array || p.length < 7)
+    return fail(env, "sort: expected (x, values, indices, params)");
+  const napi_typedarray_type xt = x.type, ot = o.type;
+  const bool floatOut = ot == napi_float32_array || ot == napi_float64_array;
+  if (ix.type != napi_int32_array || !((xt == napi_float32_array || xt == napi_float64_array) ? floatOut : xt == napi_int32_array && (floatOut || ot == napi_int32_array)))
+    return fail(env, "sort: x must be a Float32Array, Float64Array or Int32Array, values of a float type (or int32 for int32 x), indices an Int32Array");
+  const double* q = (const double*)p.data;
+  const int64_t outer = (int64_t)q[0], len = (int64_t)q[1], inner = (int64_t)q[2], k = (int64_t)q[3], xOff = (int64_t)q[6];
+  if (outer < 0 || inner < 0 || len < 1 || len > INT32_MAX || k < 1 || k > len || xOff < 0) return fail(env, "sort: bad params");
+  if (xOff + outer * len * inner > (int64_t)x.length || outer * k * inner > (int64_t)o.length || outer * k * inner > (int64_t)ix.length)
+    return fail(env, "sort: arrays shorter than the sizes given");
+  if (outer * inner == 0) return nullptr;
+  const bool desc = q[4] != 0;
+  const int64_t perTask = len >= LINE_ELEMS ? 1 : LINE_ELEMS / len;
+  const int64_t tasks = (outer * inner + perTask - 1) / perTask;
+  const int threads = outer * len * inner < (1 << 13) ? 1 : (int)q[5];
+#define TG_SORT(T, O)                                                                                                    \
+  {                                                                                                                      \
+    typedef typename KeyType<T>::type K;                                                                                 \
+    SortJob<T, O> j{(const T*)x.data + xOff, (O*)o.data, (int32_t*)ix.data, outer, len, inner, k, perTask, desc ? (K)~(K)0 : (K)0}; \
+    tg_parallel(tasks, threads, SortJob<T, O>::task, &j);                                                                \
+  }
+  if (xt == napi_float32_array) {
+    if (ot == napi_float32_array) TG_SORT(float, float) else TG_SORT(float, double)
+  } else if (xt == napi_float64_array) {
+    if (ot == napi_float32_array) TG_SORT(double, float) else TG_SORT(double, double)
+  } else {
+    if (ot == napi_int32_array) TG_SORT(int32_t, int32_t)
+    else if (ot == napi_float32_array) TG_SORT(int32_t, float)
+    else TG_SORT(int32_t, double)
+  }
+#undef TG_SORT
+  return nullptr;
+}
+
+}  // namespace
+
+void tg_register_sort(napi_env env, napi_value exports) {
+  napi_value v;
+  napi_create_function(env, "sort", NAPI_AUTO_LENGTH, Sort, nullptr, &v);
+  napi_set_named_property(env, exports, "sort", v);
+}

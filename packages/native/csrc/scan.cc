@@ -16,6 +16,7 @@ namespace {
 
 constexpr int64_t COLS = 256;            // inner columns per task (columns advance together)
 constexpr int64_t LINE_ELEMS = 1 << 14;  // elements per task of lines along the last dim
+constexpr int LANES = 4;                 // lines along the last dim scanned together
 
 napi_value fail(napi_env env, const char* msg) {
   napi_throw_type_error(env, nullptr, msg);
@@ -73,6 +74,34 @@ template <typename T, typename O> struct ScanJob {
     int64_t a0, a1, c0, c1;
     j.g.range(t, &a0, &a1, &c0, &c1);
     double acc[COLS];
+    if (inner == 1) {
+      // lines along the last dim, LANES at a time: each line's chain of float64 operations is
+      // its own (the same bits), and the lanes hide the latency of the chain
+      const int64_t s = j.reverse ? -1 : 1, start = j.reverse ? len - 1 : 0;
+      int64_t a = a0;
+      for (; a + LANES <= a1; a += LANES) {
+        const T* x = j.x + a * len + start;
+        O* o = j.out + a * len + start;
+        double r[LANES];
+        for (int l = 0; l < LANES; l++) r[l] = j.prod ? 1 : 0;
+        if (j.prod)
+          for (int64_t i = 0, k = 0; i < len; i++, k += s)
+            for (int l = 0; l < LANES; l++) o[l * len + k] = (O)(r[l] *= (double)x[l * len + k]);
+        else
+          for (int64_t i = 0, k = 0; i < len; i++, k += s)
+            for (int l = 0; l < LANES; l++) o[l * len + k] = (O)(r[l] += (double)x[l * len + k]);
+      }
+      for (; a < a1; a++) {
+        const T* x = j.x + a * len + start;
+        O* o = j.out + a * len + start;
+        double r = j.prod ? 1 : 0;
+        if (j.prod)
+          for (int64_t i = 0, k = 0; i < len; i++, k += s) o[k] = (O)(r *= (double)x[k]);
+        else
+          for (int64_t i = 0, k = 0; i < len; i++, k += s) o[k] = (O)(r += (double)x[k]);
+      }
+      return;
+    }
     for (int64_t a = a0; a < a1; a++) {
       const int64_t w = c1 - c0;
       for (int64_t c = 0; c < w; c++) acc[c] = j.prod ? 1 : 0;

@@ -3,9 +3,10 @@
 // to 0, ties in input order (stable), the first k kept. Each element gets an order-preserving
 // unsigned key (complemented for descending) and the line is ordered by (key, position): a total
 // order, so any correct algorithm gives the reference's result. Lines of 64 or more are radix
-// sorted (stable byte passes over the key, the positions in order to start); shorter ones and a
-// small k (at most 1/16 of the line: a partial sort) use the standard library on keys packed
-// with their positions. Lines are independent and go to the thread pool whole.
+// sorted (stable byte passes over the key, the positions in order to start), shorter ones by the
+// standard library on keys packed with their positions; a small k (at most 1/16 of the line)
+// keeps the first k in a sorted buffer over one pass, as the reference does. Lines are
+// independent and go to the thread pool whole.
 #define NAPI_VERSION 8
 #include <node_api.h>
 
@@ -13,6 +14,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kernels.h"
 #include "sort.h"
@@ -90,10 +94,53 @@ template <typename K> void radix(K*& k, int32_t*& p, K*& k2, int32_t*& p2, int64
   }
 }
 
+/** The first position from i on (or a multiple of a vector before n) whose element may beat
+ * `worst` (desc: is not <= worst; else not >= worst: NaN always may), a vector at a time where
+ * SSE2 is (any x86-64); elsewhere the caller's loop tests each element. */
+template <typename T> inline int64_t skipLosers(const T*, int64_t i, int64_t, T, bool) { return i; }
+#if defined(__SSE2__)
+inline int64_t skipLosers(const float* x, int64_t i, int64_t n, float worst, bool desc) {
+  const __m128 w = _mm_set1_ps(worst);
+  if (desc)
+    for (; i + 8 <= n; i += 8) {
+      if (_mm_movemask_ps(_mm_or_ps(_mm_cmpnle_ps(_mm_loadu_ps(x + i), w), _mm_cmpnle_ps(_mm_loadu_ps(x + i + 4), w)))) break;
+    }
+  else
+    for (; i + 8 <= n; i += 8) {
+      if (_mm_movemask_ps(_mm_or_ps(_mm_cmpnge_ps(_mm_loadu_ps(x + i), w), _mm_cmpnge_ps(_mm_loadu_ps(x + i + 4), w)))) break;
+    }
+  return i;
+}
+inline int64_t skipLosers(const double* x, int64_t i, int64_t n, double worst, bool desc) {
+  const __m128d w = _mm_set1_pd(worst);
+  if (desc)
+    for (; i + 4 <= n; i += 4) {
+      if (_mm_movemask_pd(_mm_or_pd(_mm_cmpnle_pd(_mm_loadu_pd(x + i), w), _mm_cmpnle_pd(_mm_loadu_pd(x + i + 2), w)))) break;
+    }
+  else
+    for (; i + 4 <= n; i += 4) {
+      if (_mm_movemask_pd(_mm_or_pd(_mm_cmpnge_pd(_mm_loadu_pd(x + i), w), _mm_cmpnge_pd(_mm_loadu_pd(x + i + 2), w)))) break;
+    }
+  return i;
+}
+#endif
+
 struct Pair64 {
   uint64_t key;
   int64_t pos;
   bool operator<(const Pair64& o) const { return key < o.key || (key == o.key && pos < o.pos); }
+};
+
+/** An element's key and position as one item ordered by (key, position): packed into 64 bits for 32-bit keys. */
+template <typename K> struct Packing {
+  typedef uint64_t Item;
+  static Item make(uint32_t key, int64_t pos) { return ((uint64_t)key << 32) | (uint64_t)pos; }
+  static int64_t pos(Item it) { return (int64_t)(it & 0xffffffffu); }
+};
+template <> struct Packing<uint64_t> {
+  typedef Pair64 Item;
+  static Item make(uint64_t key, int64_t pos) { return Pair64{key, pos}; }
+  static int64_t pos(const Item& it) { return it.pos; }
 };
 
 template <typename T, typename O> struct SortJob {
@@ -106,22 +153,45 @@ template <typename T, typename O> struct SortJob {
 
   /** The line's first k positions in order into `order` (scratch: room for 2 len keys and positions). */
   void sortLine(const T* x, int64_t step, int32_t* order, void* scratch) const {
+    typedef Packing<K> Pk;
+    typedef typename Pk::Item Item;
     const int64_t n = len;
-    if (sizeof(K) == 4 && (n < RADIX_MIN || k * SMALL_K <= n)) {
-      // packed (key << 32 | position): distinct, ordered as (key, position)
-      uint64_t* packed = (uint64_t*)scratch;
-      for (int64_t i = 0; i < n; i++) packed[i] = ((uint64_t)(keyOf(x[i * step]) ^ flip) << 32) | (uint64_t)i;
-      if (k < n) std::partial_sort(packed, packed + k, packed + n);
-      else std::sort(packed, packed + n);
-      for (int64_t i = 0; i < k; i++) order[i] = (int32_t)(packed[i] & 0xffffffffu);
+    if (k * SMALL_K <= n) {
+      // a few of many: one pass keeping the k first items in a sorted buffer; an element that
+      // does not beat the current k-th by plain comparison (a tie loses on its later position)
+      // is skipped before its key is built, and NaN, which never compares, takes the exact path
+      Item* top = (Item*)scratch;
+      int64_t filled = 0;
+      bool full = false;
+      T worst = 0;
+      for (int64_t i = 0; i < n; i++) {
+        if (full && step == 1) {
+          // most elements lose: skip them a vector at a time (NaN, which does not compare, stops the skip)
+          i = skipLosers(x, i, n, worst, flip != 0);
+          if (i >= n) break;
+        }
+        const T v = x[i * step];
+        if (full && (flip ? v <= worst : v >= worst)) continue;
+        const Item it = Pk::make((K)(keyOf(v) ^ flip), i);
+        if (filled == k) {
+          if (!(it < top[k - 1])) continue;
+        } else filled++;
+        int64_t p = filled - 1;
+        for (; p > 0 && it < top[p - 1]; p--) top[p] = top[p - 1];
+        top[p] = it;
+        if (filled == k) {
+          full = true;
+          worst = x[Pk::pos(top[k - 1]) * step];
+        }
+      }
+      for (int64_t i = 0; i < k; i++) order[i] = (int32_t)Pk::pos(top[i]);
       return;
     }
-    if (sizeof(K) == 8 && (n < RADIX_MIN || k * SMALL_K <= n)) {
-      Pair64* pairs = (Pair64*)scratch;
-      for (int64_t i = 0; i < n; i++) pairs[i] = Pair64{(uint64_t)(keyOf(x[i * step]) ^ flip), i};
-      if (k < n) std::partial_sort(pairs, pairs + k, pairs + n);
-      else std::sort(pairs, pairs + n);
-      for (int64_t i = 0; i < k; i++) order[i] = (int32_t)pairs[i].pos;
+    if (n < RADIX_MIN) {
+      Item* items = (Item*)scratch;
+      for (int64_t i = 0; i < n; i++) items[i] = Pk::make((K)(keyOf(x[i * step]) ^ flip), i);
+      std::sort(items, items + n);
+      for (int64_t i = 0; i < k; i++) order[i] = (int32_t)Pk::pos(items[i]);
       return;
     }
     K* ka = (K*)scratch;

@@ -1306,6 +1306,9 @@ if (nativeBackend) {
             const out = x.data instanceof Float32Array ? 'float32' : 'float64';
             expect(sorted(nb.sort(x, 1, descending, out, k))).toEqual(sorted(jsBackend.sort(x, 1, descending, out, k)));
             expect(sorted(nb.sort(x, 0, descending, out, Math.min(k, 10)))).toEqual(sorted(jsBackend.sort(x, 0, descending, out, Math.min(k, 10))));
+            // lines along the first dim (strided): the partial sort without the vector skip
+            const xt = swap(x, 0, 1);
+            expect(sorted(nb.sort(xt, 0, descending, out, k))).toEqual(sorted(jsBackend.sort(xt, 0, descending, out, k)));
           }
     });
 

@@ -26,6 +26,7 @@
 #include "index.h"
 #include "scan.h"
 #include "sort.h"
+#include "window.h"
 
 namespace {
 
@@ -913,5 +914,6 @@ NAPI_MODULE_INIT() {
   tg_register_index(env, exports);
   tg_register_scan(env, exports);
   tg_register_sort(env, exports);
+  tg_register_window(env, exports);
   return exports;
 }

@@ -4,8 +4,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, nativeStatus, randn, registerBackend, setBackend, setNumThreads, where,
-  type DType, type Tensor, type View,
+  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, nativeStatus, randn, registerBackend, searchsorted, setBackend, setNumThreads, tensor, where,
+  type Conv2dGeometry, type DType, type Tensor, type View,
 } from '@tapegrad/core';
 import { loadAddon as loadAddonAny } from '../src/index.js';
 import { makeNativeBackend } from '../../core/src/kernels/native/backend.js';
@@ -507,22 +507,21 @@ if (!be) {
 
   describe('what native lacks runs on the wasm backend', () => {
     const wasm = getRegisteredBackend('wasm');
-    it.runIf(wasm)('a kernel native lacks (avgPool2d, resample) is the wasm kernel, and runs there when native is current', () => {
-      expect(be.avgPool2d).toBe(wasm!.avgPool2d);
-      expect(be.resample).toBe(wasm!.resample);
-      expect(be.avgPool2d).not.toBe(jsBackend.avgPool2d);
+    it.runIf(wasm)('a kernel native lacks (searchsorted, scatterReduce) is the wasm backend\'s, and runs there when native is current', () => {
+      expect(be.searchsorted).toBe(wasm!.searchsorted);
+      expect(be.scatterReduce).toBe(wasm!.scatterReduce);
       // the wasm backend's memory hooks stay its own: native reads and writes plain arrays
       expect(be.allocPinned).toBeUndefined();
       expect(be.activate).toBeUndefined();
       const calls: string[] = [];
-      const spy = vi.spyOn(wasm!, 'avgPool2d').mockImplementation((...a) => (calls.push('avgPool2d'), jsBackend.avgPool2d(...a)));
+      const spy = vi.spyOn(wasm!, 'searchsorted').mockImplementation((...a) => (calls.push('searchsorted'), jsBackend.searchsorted(...a)));
       try {
         // a backend over the spied wasm, made as core makes its own
         registerBackend(makeNativeBackend(loadAddon().addon!, wasm!, getNumThreads));
         setBackend('native');
-        const y = avgPool2d(randn([2, 3, 8, 8]), 2);
-        expect(y.shape).toEqual([2, 3, 4, 4]);
-        expect(calls).toEqual(['avgPool2d']);
+        const y = searchsorted(tensor([1, 2, 3]), tensor([0.5, 2.5]));
+        expect(y.toArray()).toEqual([0, 2]);
+        expect(calls).toEqual(['searchsorted']);
       } finally {
         spy.mockRestore();
         registerBackend(be);
@@ -535,7 +534,7 @@ if (!be) {
         unary: (...a: Parameters<typeof jsBackend.unary>) => (seen.push(`unary ${a[0]} ${a[2]}`), jsBackend.unary(...a)),
         reduce: (...a: Parameters<typeof jsBackend.reduce>) => (seen.push(`reduce ${a[3]}`), jsBackend.reduce(...a)) };
       const nb = makeNativeBackend(loadAddon().addon!, base);
-      expect(nb.avgPool2d).toBe(jsBackend.avgPool2d);
+      expect(nb.searchsorted).toBe(jsBackend.searchsorted);
       const x = view([40, 30], 'float64');
       expect(values(nb.unary('exp', x, 'float64'))).toEqual(values(jsBackend.unary('exp', x, 'float64')));
       nb.unary('exp', view([40, 30], 'float32'), 'float32');
@@ -1329,6 +1328,85 @@ if (nativeBackend) {
         const a = nativeBackend.sort(v, dim, dim === 0, out), b = nativeBackend.sort(v, dim, false, out, 7);
         return [a.values, a.indices, b.values, b.indices];
       })).map(rawOf));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+
+  describe('native average pooling and resampling', () => {
+    /** [N, C, H, W] float view with special values; `transposed`: H and W swapped in memory. */
+    const images = (shape: [number, number, number, number], dtype: 'float32' | 'float64', transposed = false): View => {
+      const [N, C, H, W] = shape;
+      const flat = specialView([N * C, H * W], dtype);
+      if (!transposed) return { ...flat, shape, stride: [C * H * W, H * W, W, 1] };
+      return { ...flat, shape, stride: [C * H * W, H * W, 1, H] };
+    };
+    const geometries: Array<[[number, number], Conv2dGeometry]> = [
+      [[3, 3], { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 }],
+      [[2, 2], { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+      [[2, 3], { stride: [1, 2], padding: [1, 0], dilation: [2, 1], groups: 1 }],
+    ];
+
+    it('avgPool2d and its gradient run natively, with the reference bits', () => {
+      const nb = refusingFor('avgPool2d', 'avgPool2dBackward');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const x = images([2, 3, 17, 19], dtype, transposed);
+          for (const [kernel, g] of geometries) {
+            const want = jsBackend.avgPool2d(x, kernel, g);
+            expect(bitsOf(nb.avgPool2d(x, kernel, g))).toEqual(bitsOf(want));
+            const grad = images(want.shape as [number, number, number, number], dtype, transposed);
+            if (grad.size < 512) continue;
+            expect(bitsOf(nb.avgPool2dBackward(grad, x.shape, kernel, g))).toEqual(bitsOf(jsBackend.avgPool2dBackward(grad, x.shape, kernel, g)));
+          }
+        }
+    });
+
+    /** K taps per output position, M of them, into a line of L; weights in `wdtype`. */
+    const tapsOf = (M: number, K: number, L: number, wdtype: 'float32' | 'float64'): { index: View; weight: View } => {
+      const w = Float64Array.from({ length: M * K }, (_, i) => Math.cos(i * 0.7) * 0.6);
+      return {
+        index: { data: Int32Array.from({ length: M * K }, (_, i) => (i * 7 + (i >> 2)) % L), shape: [M, K], stride: [K, 1], offset: 0, size: M * K },
+        weight: { data: wdtype === 'float32' ? Float32Array.from(w) : w, shape: [M, K], stride: [K, 1], offset: 0, size: M * K },
+      };
+    };
+
+    it('resample and its gradient run natively along any dim, with the reference bits', () => {
+      const nb = refusingFor('resample', 'resampleBackward');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const flat = specialView([4 * 30, 20], dtype, transposed);
+          const x: View = transposed ? { ...flat, shape: [4, 30, 20], stride: [30, 1, 120] } : { ...flat, shape: [4, 30, 20], stride: [600, 20, 1] };
+          for (const dim of [1, 2])
+            for (const K of [1, 2, 4]) {
+              const L = x.shape[dim]!, M = dim === 1 ? 45 : 33;
+              const { index, weight } = tapsOf(M, K, L, dim === 1 ? 'float32' : 'float64');
+              const want = jsBackend.resample(x, dim, index, weight);
+              expect(bitsOf(nb.resample(x, dim, index, weight))).toEqual(bitsOf(want));
+              const g = { ...specialView([want.size / want.shape[2]!, want.shape[2]!], dtype), shape: want.shape, stride: want.stride };
+              expect(bitsOf(nb.resampleBackward(g, dim, index, weight, L))).toEqual(bitsOf(jsBackend.resampleBackward(g, dim, index, weight, L)));
+            }
+        }
+    });
+
+    it('hand an out-of-range tap and tiny inputs to the base', () => {
+      const nb = refusingFor('resample', 'resampleBackward', 'avgPool2d');
+      const x = view([4, 30, 20], 'float32');
+      const { index, weight } = tapsOf(45, 2, 30, 'float32');
+      (index.data as Int32Array)[17] = 30;
+      expect(() => nb.resample(x, 1, index, weight)).toThrow('resample ran on the base');
+      expect(() => nb.resampleBackward(view([4, 45, 20], 'float32'), 1, index, weight, 30)).toThrow('resampleBackward ran on the base');
+      expect(() => nb.avgPool2d(images([1, 1, 5, 5], 'float32'), [2, 2], geometries[1]![1])).toThrow('avgPool2d ran on the base');
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = images([4, 8, 40, 36], 'float32'), y = view([6, 300, 40], 'float64');
+      const { index, weight } = tapsOf(500, 4, 300, 'float64');
+      const runs = onThreads(() => {
+        const p = nativeBackend.avgPool2d(x, [3, 3], geometries[0]![1]);
+        const r = nativeBackend.resample(y, 1, index, weight);
+        return [p, nativeBackend.avgPool2dBackward(p, x.shape, [3, 3], geometries[0]![1]), r, nativeBackend.resampleBackward(r, 1, index, weight, 300)].map(rawOf);
+      });
       expect(runs[1]).toEqual(runs[0]);
       expect(runs[2]).toEqual(runs[0]);
     });

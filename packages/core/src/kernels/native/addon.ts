@@ -31,6 +31,12 @@ export interface Addon {
   cumExtreme(x: FloatArray, values: FloatArray, indices: Int32Array, params: Float64Array): void;
   argReduce(x: FloatArray | Int32Array, out: Int32Array, params: Float64Array): void;
   sort(x: FloatArray | Int32Array, values: FloatArray | Int32Array, indices: Int32Array, params: Float64Array): void;
+  avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
+  avgPoolBackward(grad: FloatArray, dx: FloatArray, params: Float64Array): void;
+  /** Returns how many index values were outside [0, L) (nothing computed then). */
+  resample(x: FloatArray, index: Int32Array, weight: Float64Array, out: FloatArray, params: Float64Array): number;
+  /** Returns how many index values were outside [0, inSize) (nothing computed then). */
+  resampleBackward(g: FloatArray, index: Int32Array, weight: Float64Array, out: FloatArray, params: Float64Array): number;
 }
 
 /** The addon, or why there is none; `path` is the `.node` file loaded or looked for. @internal */

@@ -1,5 +1,5 @@
 import { allocateUninitialized, dtypeOfArray, type DType, type TypedArray } from '../../dtype.js';
-import type { Backend, ScanOp, View } from '../backend.js';
+import type { Backend, Conv2dGeometry, ScanOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 
@@ -105,11 +105,43 @@ function gatherNative(addon: Addon, x: View, dim: number, index: View, shape: re
   return addon.gather(x.data, index.data as Int32Array, out.data, P) === 0;
 }
 
+/** Output size of a window along one axis (floor mode), as core's convolution. */
+function outSize(size: number, k: number, stride: number, pad: number, dil: number): number {
+  return Math.floor((size + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
+}
+
+/** The pooling parameter block for planes of [H, W] and outputs [Ho, Wo]; the input's offset last. */
+function poolParams(planes: number, H: number, W: number, kernel: [number, number], g: Conv2dGeometry, threads: number, off: number): [number, number] {
+  const Ho = outSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0]);
+  const Wo = outSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1]);
+  P.set([planes, H, W, Ho, Wo, kernel[0], kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1], threads, off]);
+  return [Ho, Wo];
+}
+
+/** The taps [M, K] of a resampling as a contiguous Int32Array and Float64Array (small: copied by the js kernels when strided or float32). */
+function taps(index: View, weight: View): { index: Int32Array; weight: Float64Array } | null {
+  if (!(index.data instanceof Int32Array) || floatOf(weight) === null) return null;
+  const n = index.size;
+  let ix = index.data.subarray(index.offset, index.offset + n);
+  if (!isContiguous(index)) {
+    const c = fresh('int32', index.shape);
+    jsBackend.assign(c, index);
+    ix = c.data as Int32Array;
+  }
+  let w = weight.data.subarray(weight.offset, weight.offset + n);
+  if (!(w instanceof Float64Array && isContiguous(weight))) {
+    const c = fresh('float64', weight.shape);
+    jsBackend.assign(c, weight);
+    w = c.data as Float64Array;
+  }
+  return { index: ix, weight: w as Float64Array };
+}
+
 /**
  * The kernels of the native backend done by csrc/index.cc, scan.cc and sort.cc, over `base` for
  * what they do not take. @internal
  */
-export function stagedKernels(addon: Addon, base: Backend, threads: () => number): Pick<Backend, 'gather' | 'indexSelect' | 'indexAdd' | 'scan' | 'cumExtreme' | 'argReduce' | 'sort'> {
+export function stagedKernels(addon: Addon, base: Backend, threads: () => number): Pick<Backend, 'gather' | 'indexSelect' | 'indexAdd' | 'scan' | 'cumExtreme' | 'argReduce' | 'sort' | 'avgPool2d' | 'avgPool2dBackward' | 'resample' | 'resampleBackward'> {
   return {
     gather(x: View, dim: number, index: View): View {
       const nd = index.shape.length;
@@ -204,6 +236,59 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       P.set([outer, len, inner, kk, descending ? 1 : 0, t, s.offset]);
       addon.sort(s.data as Float32Array | Float64Array | Int32Array, values.data as Float32Array | Float64Array | Int32Array, indices.data as Int32Array, P);
       return { values, indices };
+    },
+
+    avgPool2d(x: View, kernel: [number, number], g: Conv2dGeometry): View {
+      const dtype = floatOf(x);
+      if (!dtype || x.size < MIN_NATIVE) return base.avgPool2d(x, kernel, g);
+      const [N, C, H, W] = x.shape as [number, number, number, number];
+      const t = threads();
+      const s = dense(addon, x, t);
+      const [Ho, Wo] = poolParams(N * C, H, W, kernel, g, t, s.offset);
+      const out = fresh(dtype, [N, C, Ho, Wo]);
+      if (out.size === 0) return base.avgPool2d(x, kernel, g);
+      addon.avgPool(s.data as Float32Array | Float64Array, out.data as Float32Array | Float64Array, P);
+      return out;
+    },
+
+    avgPool2dBackward(grad: View, inputShape: readonly number[], kernel: [number, number], g: Conv2dGeometry): View {
+      const dtype = floatOf(grad);
+      const [N, C, H, W] = inputShape as [number, number, number, number];
+      if (!dtype || grad.size < MIN_NATIVE || N * C * H * W === 0) return base.avgPool2dBackward(grad, inputShape, kernel, g);
+      const t = threads();
+      const s = dense(addon, grad, t);
+      poolParams(N * C, H, W, kernel, g, t, s.offset);
+      const dx = fresh(dtype, inputShape);
+      addon.avgPoolBackward(s.data as Float32Array | Float64Array, dx.data as Float32Array | Float64Array, P);
+      return dx;
+    },
+
+    resample(x: View, dim: number, index: View, weight: View): View {
+      const dtype = floatOf(x);
+      const [M, K] = index.shape as [number, number];
+      const tp = dtype && x.size >= MIN_NATIVE && M * K > 0 ? taps(index, weight) : null;
+      if (!tp) return base.resample(x, dim, index, weight);
+      const t = threads();
+      const s = dense(addon, x, t);
+      const out = fresh(dtype!, x.shape.map((d, i) => (i === dim ? M : d)));
+      const [outer, inner] = around(x.shape, dim);
+      P.set([outer, x.shape[dim]!, inner, M, K, t, s.offset]);
+      const bad = addon.resample(s.data as Float32Array | Float64Array, tp.index, tp.weight, out.data as Float32Array | Float64Array, P);
+      return bad === 0 ? out : base.resample(x, dim, index, weight);
+    },
+
+    resampleBackward(g: View, dim: number, index: View, weight: View, inSize: number): View {
+      const dtype = floatOf(g);
+      const [M, K] = index.shape as [number, number];
+      const tp = dtype && g.size >= MIN_NATIVE && M * K > 0 && inSize > 0 ? taps(index, weight) : null;
+      if (!tp) return base.resampleBackward(g, dim, index, weight, inSize);
+      const t = threads();
+      const s = dense(addon, g, t);
+      const out = fresh(dtype!, g.shape.map((d, i) => (i === dim ? inSize : d)));
+      const [outer, inner] = around(g.shape, dim);
+      P.set([outer, inSize, inner, M, K, t, s.offset]);
+      const bad = addon.resampleBackward(s.data as Float32Array | Float64Array, tp.index, tp.weight, out.data as Float32Array | Float64Array, P);
+      return bad === 0 ? out : base.resampleBackward(g, dim, index, weight, inSize);
     },
   };
 }

@@ -235,7 +235,7 @@ napi_value IndexAdd(napi_env env, napi_callback_info info) {
                 srcOff = (int64_t)q[7];
   if (outer < 0 || D < 0 || n < 0 || inner < 0) return fail(env, "indexAdd: bad params");
   if (outer * D * inner > (int64_t)o.length || srcOff < 0 || srcOff + outer * n * inner > (int64_t)s.length ||
-      (n > 0 && (iOff < 0 || iOff + (n - 1) * iStride < 0 || iOff + (n - 1) * iStride >= (int64_t)ix.length)))
+      (n > 0 && (iOff < 0 || iOff >= (int64_t)ix.length || iOff + (n - 1) * iStride < 0 || iOff + (n - 1) * iStride >= (int64_t)ix.length)))
     return fail(env, "indexAdd: a view reaches outside its array");
   const int32_t* index = (const int32_t*)ix.data + iOff;
   int64_t bad = 0;

@@ -1397,6 +1397,8 @@ if (nativeBackend) {
       expect(() => nb.resample(x, 1, index, weight)).toThrow('resample ran on the base');
       expect(() => nb.resampleBackward(view([4, 45, 20], 'float32'), 1, index, weight, 30)).toThrow('resampleBackward ran on the base');
       expect(() => nb.avgPool2d(images([1, 1, 5, 5], 'float32'), [2, 2], geometries[1]![1])).toThrow('avgPool2d ran on the base');
+      // a window larger than the padded image (no output): the base says what is wrong
+      expect(() => nb.avgPool2d(images([1, 1, 30, 30], 'float32'), [40, 40], geometries[1]![1])).toThrow('avgPool2d ran on the base');
     });
 
     it('give the same bits on 1, 2 and 3 threads', () => {

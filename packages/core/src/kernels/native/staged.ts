@@ -245,8 +245,8 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       const t = threads();
       const s = dense(addon, x, t);
       const [Ho, Wo] = poolParams(N * C, H, W, kernel, g, t, s.offset);
+      if (!(Ho > 0 && Wo > 0)) return base.avgPool2d(x, kernel, g);
       const out = fresh(dtype, [N, C, Ho, Wo]);
-      if (out.size === 0) return base.avgPool2d(x, kernel, g);
       addon.avgPool(s.data as Float32Array | Float64Array, out.data as Float32Array | Float64Array, P);
       return out;
     },
@@ -257,7 +257,8 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       if (!dtype || grad.size < MIN_NATIVE || N * C * H * W === 0) return base.avgPool2dBackward(grad, inputShape, kernel, g);
       const t = threads();
       const s = dense(addon, grad, t);
-      poolParams(N * C, H, W, kernel, g, t, s.offset);
+      const [Ho, Wo] = poolParams(N * C, H, W, kernel, g, t, s.offset);
+      if (grad.shape[0] !== N || grad.shape[1] !== C || grad.shape[2] !== Ho || grad.shape[3] !== Wo) return base.avgPool2dBackward(grad, inputShape, kernel, g);
       const dx = fresh(dtype, inputShape);
       addon.avgPoolBackward(s.data as Float32Array | Float64Array, dx.data as Float32Array | Float64Array, P);
       return dx;

@@ -94,33 +94,29 @@ template <typename K> void radix(K*& k, int32_t*& p, K*& k2, int32_t*& p2, int64
   }
 }
 
-/** The first position from i on (or a multiple of a vector before n) whose element may beat
- * `worst` (desc: is not <= worst; else not >= worst: NaN always may), a vector at a time where
- * SSE2 is (any x86-64); elsewhere the caller's loop tests each element. */
+/** The first position from i on whose element may beat `worst` (desc: is not <= worst; else not
+ * >= worst: NaN always may), or the start of the last part shorter than a vector: a vector at a
+ * time where SSE2 is (any x86-64); elsewhere the caller's loop tests each element. */
 template <typename T> inline int64_t skipLosers(const T*, int64_t i, int64_t, T, bool) { return i; }
 #if defined(__SSE2__)
 inline int64_t skipLosers(const float* x, int64_t i, int64_t n, float worst, bool desc) {
   const __m128 w = _mm_set1_ps(worst);
-  if (desc)
-    for (; i + 8 <= n; i += 8) {
-      if (_mm_movemask_ps(_mm_or_ps(_mm_cmpnle_ps(_mm_loadu_ps(x + i), w), _mm_cmpnle_ps(_mm_loadu_ps(x + i + 4), w)))) break;
-    }
-  else
-    for (; i + 8 <= n; i += 8) {
-      if (_mm_movemask_ps(_mm_or_ps(_mm_cmpnge_ps(_mm_loadu_ps(x + i), w), _mm_cmpnge_ps(_mm_loadu_ps(x + i + 4), w)))) break;
-    }
+  for (; i + 8 <= n; i += 8) {
+    const __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4);
+    const int m = desc ? _mm_movemask_ps(_mm_cmpnle_ps(a, w)) | _mm_movemask_ps(_mm_cmpnle_ps(b, w)) << 4
+                       : _mm_movemask_ps(_mm_cmpnge_ps(a, w)) | _mm_movemask_ps(_mm_cmpnge_ps(b, w)) << 4;
+    if (m) return i + __builtin_ctz((unsigned)m);
+  }
   return i;
 }
 inline int64_t skipLosers(const double* x, int64_t i, int64_t n, double worst, bool desc) {
   const __m128d w = _mm_set1_pd(worst);
-  if (desc)
-    for (; i + 4 <= n; i += 4) {
-      if (_mm_movemask_pd(_mm_or_pd(_mm_cmpnle_pd(_mm_loadu_pd(x + i), w), _mm_cmpnle_pd(_mm_loadu_pd(x + i + 2), w)))) break;
-    }
-  else
-    for (; i + 4 <= n; i += 4) {
-      if (_mm_movemask_pd(_mm_or_pd(_mm_cmpnge_pd(_mm_loadu_pd(x + i), w), _mm_cmpnge_pd(_mm_loadu_pd(x + i + 2), w)))) break;
-    }
+  for (; i + 4 <= n; i += 4) {
+    const __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
+    const int m = desc ? _mm_movemask_pd(_mm_cmpnle_pd(a, w)) | _mm_movemask_pd(_mm_cmpnle_pd(b, w)) << 2
+                       : _mm_movemask_pd(_mm_cmpnge_pd(a, w)) | _mm_movemask_pd(_mm_cmpnge_pd(b, w)) << 2;
+    if (m) return i + __builtin_ctz((unsigned)m);
+  }
   return i;
 }
 #endif

@@ -121,6 +121,36 @@ inline int64_t skipLosers(const double* x, int64_t i, int64_t n, double worst, b
 }
 #endif
 
+/** Stable LSD radix sort of packed items a[0..n) on their high 32 bits (b: scratch of n); the
+ * result ends in a. */
+inline void radixPacked(uint64_t*& a, uint64_t*& b, int64_t n) {
+  uint32_t hist[4][256];
+  std::memset(hist, 0, sizeof hist);
+  for (int64_t i = 0; i < n; i++) {
+    const uint32_t v = (uint32_t)(a[i] >> 32);
+    hist[0][v & 255]++;
+    hist[1][(v >> 8) & 255]++;
+    hist[2][(v >> 16) & 255]++;
+    hist[3][v >> 24]++;
+  }
+  for (int pass = 0; pass < 4; pass++) {
+    uint32_t* h = hist[pass];
+    const int shift = 32 + 8 * pass;
+    if (h[(a[0] >> shift) & 255] == (uint32_t)n) continue;
+    uint32_t sum = 0;
+    for (int d = 0; d < 256; d++) {
+      const uint32_t c = h[d];
+      h[d] = sum;
+      sum += c;
+    }
+    for (int64_t i = 0; i < n; i++) {
+      const uint64_t v = a[i];
+      b[h[(v >> shift) & 255]++] = v;
+    }
+    std::swap(a, b);
+  }
+}
+
 struct Pair64 {
   uint64_t key;
   int64_t pos;
@@ -188,6 +218,15 @@ template <typename T, typename O> struct SortJob {
       for (int64_t i = 0; i < n; i++) items[i] = Pk::make((K)(keyOf(x[i * step]) ^ flip), i);
       std::sort(items, items + n);
       for (int64_t i = 0; i < k; i++) order[i] = (int32_t)Pk::pos(items[i]);
+      return;
+    }
+    if (sizeof(K) == 4) {
+      // items (key << 32 | position) sorted on the key's 4 bytes: one 8-byte move per element a pass
+      uint64_t* a = (uint64_t*)scratch;
+      uint64_t* b = a + n;
+      for (int64_t i = 0; i < n; i++) a[i] = Packing<uint32_t>::make((uint32_t)(keyOf(x[i * step]) ^ flip), i);
+      radixPacked(a, b, n);
+      for (int64_t i = 0; i < k; i++) order[i] = (int32_t)(a[i] & 0xffffffffu);
       return;
     }
     K* ka = (K*)scratch;

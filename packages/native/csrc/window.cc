@@ -22,6 +22,20 @@
 
 namespace {
 
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
+#define TG_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TG_CLONES
+#endif
+
+/** acc[r] += wt * row[r] for r < w, in float64 (a product and a sum each rounded: fp-contract is off). */
+TG_CLONES void addScaled(double* acc, double wt, const float* row, int64_t w) {
+  for (int64_t r = 0; r < w; r++) acc[r] += wt * (double)row[r];
+}
+TG_CLONES void addScaled(double* acc, double wt, const double* row, int64_t w) {
+  for (int64_t r = 0; r < w; r++) acc[r] += wt * row[r];
+}
+
 constexpr int64_t COLS = 256;           // inner columns per task
 constexpr int64_t TASK_WORK = 1 << 14;  // multiply-adds per task (about)
 
@@ -202,8 +216,7 @@ template <typename T> struct ResampleJob {
         for (int64_t r = 0; r < w; r++) acc[r] = 0;
         for (int64_t k = 0; k < K; k++) {
           const double wt = j.t.weight[i * K + k];
-          const T* row = x + (int64_t)j.t.index[i * K + k] * inner;
-          for (int64_t r = 0; r < w; r++) acc[r] += wt * (double)row[r];
+          addScaled(acc, wt, x + (int64_t)j.t.index[i * K + k] * inner, w);
         }
         for (int64_t r = 0; r < w; r++) out[i * inner + r] = (T)acc[r];
       }
@@ -225,8 +238,7 @@ template <typename T> struct ResampleJob {
         for (int64_t k = 0; k < K; k++) {
           const double wt = j.t.weight[i * K + k];
           double* a = acc + (int64_t)j.t.index[i * K + k] * w;
-          const T* gi = g + i * inner;
-          for (int64_t r = 0; r < w; r++) a[r] += wt * (double)gi[r];
+          addScaled(a, wt, g + i * inner, w);
         }
       T* out = j.out + o * inSize * inner + c0;
       for (int64_t p = 0; p < inSize; p++)

@@ -548,7 +548,7 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       return out;
     },
 
-    // gather, indexSelect, indexAdd, scan, cumExtreme, argReduce, sort (staged.ts)
+    // gather, indexSelect, indexAdd, scan, cumExtreme, argReduce, sort, avgPool2d, resample and their gradients (staged.ts)
     ...stagedKernels(addon, base, threads),
   };
 }

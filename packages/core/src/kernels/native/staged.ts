@@ -3,15 +3,19 @@ import type { Backend, Conv2dGeometry, ScanOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 
-// The native indexing, scan and sort kernels (csrc/index.cc, scan.cc, sort.cc): the embedding
-// lookup and its gradient (gather, indexSelect, indexAdd), cumsum / cumprod, cummax / cummin,
-// argmax / argmin and sort / topk, which used to stage through the wasm backend. Each gives the
-// reference kernel's result bit for bit (the same order of additions, the same tie and NaN rules)
-// on any number of threads. A strided operand is first made contiguous by the native copy;
-// gather and indexSelect read any strides directly. What they do not take (other dtypes,
-// logcumsumexp, inputs under MIN_NATIVE elements, index values out of range) goes to the base,
-// whose kernels (the reference's, for these) say what is wrong.
+// The native kernels that used to stage through the wasm backend (csrc/index.cc, scan.cc,
+// sort.cc, window.cc): the embedding lookup and its gradient (gather, indexSelect, indexAdd),
+// cumsum / cumprod, cummax / cummin, argmax / argmin, sort / topk, average pooling and
+// resampling (interpolate) with their gradients. Each gives the reference kernel's result bit
+// for bit (the same order of additions, the same tie and NaN rules; NaN's sign bit aside, which
+// JavaScript does not keep) on any number of threads. A strided operand is first made contiguous
+// by the native copy; gather and indexSelect read any strides directly. What they do not take
+// (other dtypes, logcumsumexp, inputs under MIN_NATIVE elements, index values out of range) goes
+// to the base, whose kernels say what is wrong. logcumsumexp stays there because its steps call
+// Math.exp and Math.log1p, whose last bits C's libm need not reproduce (the wasm backend runs the
+// reference for it too: no staging).
 
+/** Below this many elements the base runs (an N-API call costs about as much as its loops). */
 const MIN_NATIVE = 512;
 const MAX_ND = 16;
 

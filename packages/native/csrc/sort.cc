@@ -26,6 +26,7 @@ namespace {
 constexpr int64_t RADIX_MIN = 64;
 constexpr int64_t SMALL_K = 16;
 constexpr int64_t LINE_ELEMS = 1 << 14;  // elements per task (whole lines)
+constexpr int64_t MAX_LINE = 1 << 26;     // longer lines are refused (scratch of 28 bytes an element per thread)
 
 napi_value fail(napi_env env, const char* msg) {
   napi_throw_type_error(env, nullptr, msg);
@@ -244,9 +245,11 @@ template <typename T, typename O> struct SortJob {
   static void task(void* ctx, int64_t t) {
     const SortJob& j = *(const SortJob*)ctx;
     const int64_t lines = j.outer * j.inner, l0 = t * j.linesPerTask, l1 = l0 + j.linesPerTask < lines ? l0 + j.linesPerTask : lines;
-    const size_t scratchBytes = (size_t)j.len * (2 * sizeof(K) + 2 * sizeof(int32_t) + 16) + (size_t)j.len * 4;
-    char* scratch = (char*)tg_scratch_take(scratchBytes);
-    int32_t* order = (int32_t*)(scratch + (size_t)j.len * (2 * sizeof(K) + 2 * sizeof(int32_t) + 16));
+    // per element: two packed items (16 bytes) for 32-bit keys; two keys and two positions
+    // (24), or one (key, position) pair (16), for 64-bit ones; then the k positions kept
+    const size_t perElement = sizeof(K) == 4 ? 16 : 24;
+    char* scratch = (char*)tg_scratch_take((size_t)j.len * (perElement + 4));
+    int32_t* order = (int32_t*)(scratch + (size_t)j.len * perElement);
     for (int64_t l = l0; l < l1; l++) {
       const int64_t a = l / j.inner, b = l % j.inner;
       const T* x = j.x + a * j.len * j.inner + b;
@@ -266,7 +269,7 @@ template <typename T, typename O> struct SortJob {
 // sort(x, values, indices, params): params = outer, len, inner, k, descending, threads, xOff; x
 // (Float32Array, Float64Array or Int32Array) contiguous [outer, len, inner] from xOff, values
 // (Float32Array or Float64Array; an Int32Array for int32 x) and indices (Int32Array) contiguous
-// [outer, k, inner] from 0, 1 <= k <= len < 2^31.
+// [outer, k, inner] from 0, 1 <= k <= len <= 2^26.
 napi_value Sort(napi_env env, napi_callback_info info) {
   napi_value v[4];
   size_t argc = 4;
@@ -280,7 +283,7 @@ napi_value Sort(napi_env env, napi_callback_info info) {
     return fail(env, "sort: x must be a Float32Array, Float64Array or Int32Array, values of a float type (or int32 for int32 x), indices an Int32Array");
   const double* q = (const double*)p.data;
   const int64_t outer = (int64_t)q[0], len = (int64_t)q[1], inner = (int64_t)q[2], k = (int64_t)q[3], xOff = (int64_t)q[6];
-  if (outer < 0 || inner < 0 || len < 1 || len > INT32_MAX || k < 1 || k > len || xOff < 0) return fail(env, "sort: bad params");
+  if (outer < 0 || inner < 0 || len < 1 || len > MAX_LINE || k < 1 || k > len || xOff < 0) return fail(env, "sort: bad params");
   if (xOff + outer * len * inner > (int64_t)x.length || outer * k * inner > (int64_t)o.length || outer * k * inner > (int64_t)ix.length)
     return fail(env, "sort: arrays shorter than the sizes given");
   if (outer * inner == 0) return nullptr;

@@ -1319,6 +1319,11 @@ if (nativeBackend) {
       expect(() => nb.sort(xb, 1, false, 'bool')).toThrow('sort ran on the base');
       const one: View = { ...view([600, 1], 'float32'), shape: [600, 1] };
       expect(sorted(nb.sort(one, 1, true, 'float32'))).toEqual(sorted(jsBackend.sort(one, 1, true, 'float32')));
+      // a line too long for the addon's scratch (2^26 + 1 elements, broadcast from one)
+      const huge: View = { data: new Float32Array(1), shape: [2 ** 26 + 1], stride: [0], offset: 0, size: 2 ** 26 + 1 };
+      expect(() => nb.sort(huge, 0, false, 'float32', 1)).toThrow('sort ran on the base');
+      const addon = loadAddon().addon! as unknown as Addon;
+      expect(() => addon.sort(new Float32Array(1), new Float32Array(1), new Int32Array(1), Float64Array.of(1, 2 ** 26 + 1, 1, 1, 0, 1, 0))).toThrow('sort: bad params');
     });
 
     it('give the same bits on 1, 2 and 3 threads', () => {

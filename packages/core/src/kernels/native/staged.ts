@@ -18,6 +18,8 @@ import type { Addon } from './addon.js';
 /** Below this many elements the base runs (an N-API call costs about as much as its loops). */
 const MIN_NATIVE = 512;
 const MAX_ND = 16;
+/** Lines up to this long sort natively (the addon's limit: its scratch is ~28 bytes an element a thread). */
+const MAX_SORT_LINE = 1 << 26;
 
 /** One parameter block reused by every call (the addon reads it before returning). */
 const P = new Float64Array(6 + 3 * MAX_ND);
@@ -231,7 +233,7 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       const kk = k ?? len;
       const floatIn = floatOf(x) !== null;
       const typesOk = floatIn || x.data instanceof Int32Array ? outDtype === 'float32' || outDtype === 'float64' || (!floatIn && outDtype === 'int32') : false;
-      if (!typesOk || nd === 0 || x.size < MIN_NATIVE || kk < 1 || kk > len) return base.sort(x, dim, descending, outDtype, k);
+      if (!typesOk || nd === 0 || x.size < MIN_NATIVE || kk < 1 || kk > len || len > MAX_SORT_LINE) return base.sort(x, dim, descending, outDtype, k);
       const t = threads();
       const s = dense(addon, x, t);
       const shape = x.shape.map((n, d) => (d === dim ? kk : n));

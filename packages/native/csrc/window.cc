@@ -158,8 +158,8 @@ struct Taps {
 /** Tasks over [outer, ..., inner]: groups of outer slices when inner fits one column block, else (slice, block). */
 struct Split {
   int64_t outer, inner, cols, blocks, per;
-  void plan(int64_t work) {
-    cols = inner <= COLS ? inner : COLS;
+  void plan(int64_t work, int64_t maxCols) {
+    cols = inner <= maxCols ? inner : maxCols;
     blocks = (inner + cols - 1) / cols;
     per = blocks > 1 ? 1 : (work >= TASK_WORK ? 1 : TASK_WORK / (work > 0 ? work : 1));
   }
@@ -273,7 +273,9 @@ napi_value resampleEither(napi_env env, napi_callback_info info, bool back) {
   napi_create_double(env, (double)bad, &r);
   if (bad || outN == 0) return r;
   Split s{outer, inner, 0, 0, 0};
-  s.plan(M * K * inner);
+  // the gradient's task sums into a float64 block of [inSize, cols]: at most ~8 MB
+  const int64_t maxCols = back ? (L * COLS <= (1 << 20) ? COLS : ((1 << 20) / L > 1 ? (1 << 20) / L : 1)) : COLS;
+  s.plan(M * K * inner, maxCols);
   const int threads = outer * M * K * inner < (1 << 15) ? 1 : (int)q[5];
   const Taps t{index, (const double*)a[2].data, M, K};
   if (a[0].type == napi_float32_array) {

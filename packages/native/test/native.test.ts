@@ -1394,6 +1394,13 @@ if (nativeBackend) {
         }
     });
 
+    it('resampleBackward into a long dim splits the columns into narrower blocks, with the reference bits', () => {
+      const nb = refusingFor('resampleBackward');
+      const { index, weight } = tapsOf(10, 2, 5000, 'float64');
+      const g = view([1, 10, 300], 'float32');
+      expect(bitsOf(nb.resampleBackward(g, 1, index, weight, 5000))).toEqual(bitsOf(jsBackend.resampleBackward(g, 1, index, weight, 5000)));
+    });
+
     it('hand an out-of-range tap and tiny inputs to the base', () => {
       const nb = refusingFor('resample', 'resampleBackward', 'avgPool2d');
       const x = view([4, 30, 20], 'float32');

@@ -1,9 +1,9 @@
-// Kernels along one dim of a contiguous [outer, len, inner] block, as core's reference
-// (kernels/js/scan.ts and argReduce in kernels/js/reduce.ts): inclusive running sums and
-// products accumulated in float64 (each result rounded once to the output's type), running
-// max / min with the index where it was reached, and argmax / argmin. Every line is walked in
-// the reference's order by one thread; tasks own lines (or blocks of inner columns), so the bits
-// do not depend on the number of threads.
+// Kernels along one dim of an [outer, len, inner] block (x read through its strides, the output
+// contiguous), as core's reference (kernels/js/scan.ts and argReduce in kernels/js/reduce.ts):
+// inclusive running sums and products accumulated in float64 (each result rounded once to the
+// output's type), running max / min with the index where it was reached, and argmax / argmin.
+// Every line is walked in the reference's order by one thread; tasks own lines (or blocks of
+// inner columns), so the bits do not depend on the number of threads.
 #define NAPI_VERSION 8
 #include <node_api.h>
 
@@ -38,6 +38,7 @@ bool getTA(napi_env env, napi_value v, TA* a) {
 /** The geometry every kernel here shares, and its split into tasks. */
 struct Lines {
   int64_t outer, len, inner;
+  int64_t so, sl, si;    // x's strides along outer, the line and inner (the output is contiguous)
   int64_t linesPerTask;  // inner == 1: lines per task
   int64_t blocks;        // inner > 1: column blocks per outer slice
   int64_t tasks() const { return inner == 1 ? (outer + linesPerTask - 1) / linesPerTask : outer * blocks; }
@@ -70,7 +71,7 @@ template <typename T, typename O> struct ScanJob {
   bool prod, reverse;
   static void task(void* ctx, int64_t t) {
     const ScanJob& j = *(const ScanJob*)ctx;
-    const int64_t len = j.g.len, inner = j.g.inner;
+    const int64_t len = j.g.len, inner = j.g.inner, so = j.g.so, sl = j.g.sl, si = j.g.si;
     int64_t a0, a1, c0, c1;
     j.g.range(t, &a0, &a1, &c0, &c1);
     double acc[COLS];
@@ -80,38 +81,42 @@ template <typename T, typename O> struct ScanJob {
       const int64_t s = j.reverse ? -1 : 1, start = j.reverse ? len - 1 : 0;
       int64_t a = a0;
       for (; a + LANES <= a1; a += LANES) {
-        const T* x = j.x + a * len + start;
+        const T* x = j.x + a * so + start * sl;
         O* o = j.out + a * len + start;
         double r[LANES];
         for (int l = 0; l < LANES; l++) r[l] = j.prod ? 1 : 0;
         if (j.prod)
           for (int64_t i = 0, k = 0; i < len; i++, k += s)
-            for (int l = 0; l < LANES; l++) o[l * len + k] = (O)(r[l] *= (double)x[l * len + k]);
+            for (int l = 0; l < LANES; l++) o[l * len + k] = (O)(r[l] *= (double)x[l * so + k * sl]);
         else
           for (int64_t i = 0, k = 0; i < len; i++, k += s)
-            for (int l = 0; l < LANES; l++) o[l * len + k] = (O)(r[l] += (double)x[l * len + k]);
+            for (int l = 0; l < LANES; l++) o[l * len + k] = (O)(r[l] += (double)x[l * so + k * sl]);
       }
       for (; a < a1; a++) {
-        const T* x = j.x + a * len + start;
+        const T* x = j.x + a * so + start * sl;
         O* o = j.out + a * len + start;
         double r = j.prod ? 1 : 0;
         if (j.prod)
-          for (int64_t i = 0, k = 0; i < len; i++, k += s) o[k] = (O)(r *= (double)x[k]);
+          for (int64_t i = 0, k = 0; i < len; i++, k += s) o[k] = (O)(r *= (double)x[k * sl]);
         else
-          for (int64_t i = 0, k = 0; i < len; i++, k += s) o[k] = (O)(r += (double)x[k]);
+          for (int64_t i = 0, k = 0; i < len; i++, k += s) o[k] = (O)(r += (double)x[k * sl]);
       }
       return;
     }
     for (int64_t a = a0; a < a1; a++) {
       const int64_t w = c1 - c0;
       for (int64_t c = 0; c < w; c++) acc[c] = j.prod ? 1 : 0;
-      const T* x = j.x + a * len * inner + c0;
+      const T* x = j.x + a * so + c0 * si;
       O* o = j.out + a * len * inner + c0;
       for (int64_t i = 0; i < len; i++) {
         const int64_t k = j.reverse ? len - 1 - i : i;
-        const T* xk = x + k * inner;
+        const T* xk = x + k * sl;
         O* ok = o + k * inner;
-        if (j.prod)
+        if (si != 1 && j.prod)
+          for (int64_t c = 0; c < w; c++) ok[c] = (O)(acc[c] *= (double)xk[c * si]);
+        else if (si != 1)
+          for (int64_t c = 0; c < w; c++) ok[c] = (O)(acc[c] += (double)xk[c * si]);
+        else if (j.prod)
           for (int64_t c = 0; c < w; c++) ok[c] = (O)(acc[c] *= (double)xk[c]);
         else
           for (int64_t c = 0; c < w; c++) ok[c] = (O)(acc[c] += (double)xk[c]);
@@ -121,14 +126,21 @@ template <typename T, typename O> struct ScanJob {
 };
 
 
-/** Reads params outer, len, inner at p[1..3] and checks x (from xOff) and the outputs' lengths. */
-bool geometry(const double* p, Lines* g, int64_t xOff, size_t xLen, size_t outLen, int64_t outLenNeeded) {
+/**
+ * Reads params outer, len, inner at p[1..3] and x's strides at p[st..st+2], and checks that x
+ * (from xOff) stays inside its array and the outputs are long enough.
+ */
+bool geometry(const double* p, int st, Lines* g, int64_t xOff, size_t xLen, size_t outLen, int64_t outLenNeeded) {
   g->outer = (int64_t)p[1];
   g->len = (int64_t)p[2];
   g->inner = (int64_t)p[3];
-  if (g->outer < 0 || g->len < 0 || g->inner < 0 || xOff < 0) return false;
+  g->so = (int64_t)p[st];
+  g->sl = (int64_t)p[st + 1];
+  g->si = (int64_t)p[st + 2];
+  if (g->outer < 0 || g->len < 0 || g->inner < 0 || xOff < 0 || g->so < 0 || g->sl < 0 || g->si < 0) return false;
   const int64_t n = g->outer * g->len * g->inner;
-  if (xOff + n > (int64_t)xLen || outLenNeeded > (int64_t)outLen) return false;
+  if (outLenNeeded > (int64_t)outLen) return false;
+  if (n > 0 && xOff + (g->outer - 1) * g->so + (g->len - 1) * g->sl + (g->inner - 1) * g->si >= (int64_t)xLen) return false;
   g->split();
   return true;
 }
@@ -138,21 +150,22 @@ template <typename J> void runJob(J& j, int threads) {
   tg_parallel(j.g.tasks(), threads, J::task, &j);
 }
 
-// scan(x, out, params): params = op (0 sum, 1 prod), outer, len, inner, reverse, threads, xOff;
-// x float32 or float64 contiguous from xOff, out float32 or float64 contiguous from 0.
+// scan(x, out, params): params = op (0 sum, 1 prod), outer, len, inner, reverse, threads, xOff,
+// xs[3]; x float32 or float64 from xOff with strides xs along [outer, len, inner] (non-negative),
+// out float32 or float64 contiguous from 0.
 napi_value Scan(napi_env env, napi_callback_info info) {
   napi_value v[3];
   size_t argc = 3;
   TA x, o, p;
   if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != 3 || !getTA(env, v[0], &x) || !getTA(env, v[1], &o) ||
-      !getTA(env, v[2], &p) || p.type != napi_float64_array || p.length < 7)
+      !getTA(env, v[2], &p) || p.type != napi_float64_array || p.length < 10)
     return fail(env, "scan: expected (x, out, params)");
   const bool xf = x.type == napi_float32_array, of = o.type == napi_float32_array;
   if (!(xf || x.type == napi_float64_array) || !(of || o.type == napi_float64_array)) return fail(env, "scan: x and out must be Float32Array or Float64Array");
   const double* q = (const double*)p.data;
   Lines g;
   const int64_t xOff = (int64_t)q[6];
-  if (!geometry(q, &g, xOff, x.length, o.length, (int64_t)q[1] * (int64_t)q[2] * (int64_t)q[3])) return fail(env, "scan: arrays shorter than the sizes given");
+  if (!geometry(q, 7, &g, xOff, x.length, o.length, (int64_t)q[1] * (int64_t)q[2] * (int64_t)q[3])) return fail(env, "scan: arrays shorter than the sizes given");
   const bool prod = q[0] != 0, reverse = q[4] != 0;
   const int threads = (int)q[5];
 #define TG_SCAN(T, O)                                            \
@@ -179,7 +192,7 @@ template <typename T, typename O> struct CumExtremeJob {
   bool isMax;
   static void task(void* ctx, int64_t t) {
     const CumExtremeJob& j = *(const CumExtremeJob*)ctx;
-    const int64_t len = j.g.len, inner = j.g.inner;
+    const int64_t len = j.g.len, inner = j.g.inner, si = j.g.si;
     int64_t a0, a1, c0, c1;
     j.g.range(t, &a0, &a1, &c0, &c1);
     T best[COLS];
@@ -187,11 +200,11 @@ template <typename T, typename O> struct CumExtremeJob {
     for (int64_t a = a0; a < a1; a++) {
       const int64_t w = c1 - c0, base = a * len * inner + c0;
       for (int64_t k = 0; k < len; k++) {
-        const T* xk = j.x + base + k * inner;
+        const T* xk = j.x + a * j.g.so + c0 * si + k * j.g.sl;
         O* vk = j.values + base + k * inner;
         int32_t* ik = j.indices + base + k * inner;
         for (int64_t c = 0; c < w; c++) {
-          const T v = xk[c], b = best[c];
+          const T v = xk[c * si], b = best[c];
           if (k == 0 || (b == b && (v != v || (j.isMax ? v >= b : v <= b)))) {
             best[c] = v;
             where[c] = (int32_t)k;
@@ -204,15 +217,15 @@ template <typename T, typename O> struct CumExtremeJob {
   }
 };
 
-// cumExtreme(x, values, indices, params): params = isMax, outer, len, inner, threads, xOff;
-// x float32 or float64 contiguous from xOff; values (float32 or float64) and indices (Int32Array)
-// contiguous from 0.
+// cumExtreme(x, values, indices, params): params = isMax, outer, len, inner, threads, xOff, xs[3];
+// x float32 or float64 from xOff with strides xs (as scan's); values (float32 or float64) and
+// indices (Int32Array) contiguous from 0.
 napi_value CumExtreme(napi_env env, napi_callback_info info) {
   napi_value v[4];
   size_t argc = 4;
   TA x, o, ix, p;
   if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != 4 || !getTA(env, v[0], &x) || !getTA(env, v[1], &o) ||
-      !getTA(env, v[2], &ix) || !getTA(env, v[3], &p) || p.type != napi_float64_array || p.length < 6)
+      !getTA(env, v[2], &ix) || !getTA(env, v[3], &p) || p.type != napi_float64_array || p.length < 9)
     return fail(env, "cumExtreme: expected (x, values, indices, params)");
   const bool xf = x.type == napi_float32_array, of = o.type == napi_float32_array;
   if (!(xf || x.type == napi_float64_array) || !(of || o.type == napi_float64_array) || ix.type != napi_int32_array)
@@ -220,7 +233,7 @@ napi_value CumExtreme(napi_env env, napi_callback_info info) {
   const double* q = (const double*)p.data;
   Lines g;
   const int64_t xOff = (int64_t)q[5], n = (int64_t)q[1] * (int64_t)q[2] * (int64_t)q[3];
-  if (!geometry(q, &g, xOff, x.length, o.length, n) || n > (int64_t)ix.length) return fail(env, "cumExtreme: arrays shorter than the sizes given");
+  if (!geometry(q, 6, &g, xOff, x.length, o.length, n) || n > (int64_t)ix.length) return fail(env, "cumExtreme: arrays shorter than the sizes given");
   const bool isMax = q[0] != 0;
   const int threads = (int)q[4];
 #define TG_CUMEXT(T, O)                                                                           \
@@ -245,16 +258,16 @@ template <typename T> struct ArgReduceJob {
   bool isMax;
   static void task(void* ctx, int64_t t) {
     const ArgReduceJob& j = *(const ArgReduceJob*)ctx;
-    const int64_t len = j.g.len, inner = j.g.inner;
+    const int64_t len = j.g.len, inner = j.g.inner, so = j.g.so, sl = j.g.sl, si = j.g.si;
     int64_t a0, a1, c0, c1;
     j.g.range(t, &a0, &a1, &c0, &c1);
     if (inner == 1) {
       for (int64_t a = a0; a < a1; a++) {
-        const T* x = j.x + a * len;
+        const T* x = j.x + a * so;
         T bv = x[0];
         int64_t bi = 0;
         for (int64_t k = 1; k < len && bv == bv; k++) {
-          const T v = x[k];
+          const T v = x[k * sl];
           if ((j.isMax ? v > bv : v < bv) || v != v) {
             bv = v;
             bi = k;
@@ -266,16 +279,16 @@ template <typename T> struct ArgReduceJob {
     }
     T best[COLS];
     const int64_t w = c1 - c0;
-    const T* x = j.x + a0 * len * inner + c0;
+    const T* x = j.x + a0 * so + c0 * si;
     int32_t* o = j.out + a0 * inner + c0;
     for (int64_t c = 0; c < w; c++) {
-      best[c] = x[c];
+      best[c] = x[c * si];
       o[c] = 0;
     }
     for (int64_t k = 1; k < len; k++) {
-      const T* xk = x + k * inner;
+      const T* xk = x + k * sl;
       for (int64_t c = 0; c < w; c++) {
-        const T v = xk[c], cur = best[c];
+        const T v = xk[c * si], cur = best[c];
         if (((j.isMax ? v > cur : v < cur) || v != v) && cur == cur) {
           best[c] = v;
           o[c] = (int32_t)k;
@@ -285,21 +298,22 @@ template <typename T> struct ArgReduceJob {
   }
 };
 
-// argReduce(x, out, params): params = isMax, outer, len, inner, threads, xOff; x float32, float64
-// or int32 contiguous from xOff, len >= 1; out an Int32Array [outer, inner] from 0.
+// argReduce(x, out, params): params = isMax, outer, len, inner, threads, xOff, xs[3]; x float32,
+// float64 or int32 from xOff with strides xs (as scan's), len >= 1; out an Int32Array [outer,
+// inner] from 0.
 napi_value ArgReduce(napi_env env, napi_callback_info info) {
   napi_value v[3];
   size_t argc = 3;
   TA x, o, p;
   if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != 3 || !getTA(env, v[0], &x) || !getTA(env, v[1], &o) ||
-      !getTA(env, v[2], &p) || p.type != napi_float64_array || p.length < 6)
+      !getTA(env, v[2], &p) || p.type != napi_float64_array || p.length < 9)
     return fail(env, "argReduce: expected (x, out, params)");
   if ((x.type != napi_float32_array && x.type != napi_float64_array && x.type != napi_int32_array) || o.type != napi_int32_array)
     return fail(env, "argReduce: x must be a Float32Array, Float64Array or Int32Array, out an Int32Array");
   const double* q = (const double*)p.data;
   Lines g;
   const int64_t xOff = (int64_t)q[5];
-  if (!geometry(q, &g, xOff, x.length, o.length, (int64_t)q[1] * (int64_t)q[3]) || g.len < 1) return fail(env, "argReduce: arrays shorter than the sizes given");
+  if (!geometry(q, 6, &g, xOff, x.length, o.length, (int64_t)q[1] * (int64_t)q[3]) || g.len < 1) return fail(env, "argReduce: arrays shorter than the sizes given");
   const bool isMax = q[0] != 0;
   const int threads = (int)q[4];
   if (x.type == napi_float32_array) {

@@ -1250,6 +1250,26 @@ if (nativeBackend) {
       for (const op of ['argmax', 'argmin'] as const) for (const dim of [0, 1]) expect(values(nb.argReduce(op, ties, dim))).toEqual(values(jsBackend.argReduce(op, ties, dim)));
     });
 
+    it('read strided views in place where their dims merge around the line, and copy the others first, with the reference bits', () => {
+      const nb = refusingFor('scan', 'cumExtreme', 'argReduce');
+      const flat = specialView([30, 40], 'float64');
+      // [6, 5, 40] permuted from [5, 6, 40] (no merge around any dim: copied), a broadcast row, a slice with an offset
+      const views: View[] = [
+        { ...flat, shape: [6, 5, 40], stride: [40, 240, 1] },
+        { ...flat, shape: [20, 40], stride: [0, 1], size: 800 },
+        { ...flat, shape: [12, 3, 20], stride: [60, 20, 1], offset: 7, size: 720 },
+        swap({ ...flat, shape: [6, 5, 40], stride: [200, 40, 1] }, 0, 2),
+      ];
+      for (const x of views)
+        for (let dim = 0; dim < x.shape.length; dim++) {
+          expect(bitsOf(nb.scan('sum', x, dim, true, 'float64'))).toEqual(bitsOf(jsBackend.scan('sum', x, dim, true, 'float64')));
+          expect(bitsOf(nb.scan('prod', x, dim, false, 'float32'))).toEqual(bitsOf(jsBackend.scan('prod', x, dim, false, 'float32')));
+          const got = nb.cumExtreme('min', x, dim, 'float64'), want = jsBackend.cumExtreme('min', x, dim, 'float64');
+          expect([bitsOf(got.values), values(got.indices)]).toEqual([bitsOf(want.values), values(want.indices)]);
+          expect(values(nb.argReduce('argmax', x, dim))).toEqual(values(jsBackend.argReduce('argmax', x, dim)));
+        }
+    });
+
     it('hand logcumsumexp, int32 scans, tiny inputs and an empty dim to the base', () => {
       const nb = refusingFor('scan', 'cumExtreme', 'argReduce');
       const x = view([40, 30], 'float32');

@@ -85,6 +85,41 @@ function dense(addon: Addon, v: View, threads: number): { data: TypedArray; offs
   return { data: out.data, offset: 0 };
 }
 
+/** The stride that walks dims [from, to) of `v` as one run, or -1 when they do not merge (0 when all are size 1). */
+function runStride(v: View, from: number, to: number): number {
+  let stride = 0, next = -1;
+  for (let d = to - 1; d >= from; d--) {
+    const n = v.shape[d]!;
+    if (n === 1) continue;
+    if (next < 0) stride = v.stride[d]!;
+    else if (v.stride[d] !== next) return -1;
+    next = v.stride[d]! * n;
+  }
+  return stride;
+}
+
+/**
+ * `x` as [outer, len, inner] around `dim` for the scan kernels: its own array with the strides of
+ * the three runs when the dims before and after `dim` each merge into one (a transposed matrix
+ * among them), else a contiguous native copy. Writes xOff and the three strides at `at` in P.
+ */
+function linesAround(addon: Addon, x: View, dim: number, threads: number, at: number): TypedArray {
+  let so = runStride(x, 0, dim), si = runStride(x, dim + 1, x.shape.length), sl = x.stride[dim]!;
+  let data = x.data, offset = x.offset;
+  if (so < 0 || si < 0 || sl < 0) {
+    const d = dense(addon, x, threads);
+    data = d.data;
+    offset = d.offset;
+    const [, inner] = around(x.shape, dim);
+    [so, sl, si] = [x.shape[dim]! * inner, inner, 1];
+  }
+  P[at] = offset;
+  P[at + 1] = so;
+  P[at + 2] = sl;
+  P[at + 3] = si;
+  return data;
+}
+
 /** The sizes before and after `dim`: a row-major view is `[outer, shape[dim], inner]`. */
 function around(shape: readonly number[], dim: number): [number, number] {
   let outer = 1, inner = 1;
@@ -196,22 +231,22 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
         return base.scan(op, x, dim, reverse, outDtype);
       }
       const t = threads();
-      const s = dense(addon, x, t);
+      const data = linesAround(addon, x, dim, t, 6);
       const out = fresh(outDtype, x.shape);
       const [outer, inner] = around(x.shape, dim);
-      P.set([op === 'prod' ? 1 : 0, outer, x.shape[dim]!, inner, reverse ? 1 : 0, t, s.offset]);
-      addon.scan(s.data as Float32Array | Float64Array, out.data as Float32Array | Float64Array, P);
+      P.set([op === 'prod' ? 1 : 0, outer, x.shape[dim]!, inner, reverse ? 1 : 0, t]);
+      addon.scan(data as Float32Array | Float64Array, out.data as Float32Array | Float64Array, P);
       return out;
     },
 
     cumExtreme(op: 'max' | 'min', x: View, dim: number, outDtype: DType): { values: View; indices: View } {
       if (x.size < MIN_NATIVE || x.shape.length === 0 || !floatOf(x) || (outDtype !== 'float32' && outDtype !== 'float64')) return base.cumExtreme(op, x, dim, outDtype);
       const t = threads();
-      const s = dense(addon, x, t);
+      const data = linesAround(addon, x, dim, t, 5);
       const values = fresh(outDtype, x.shape), indices = fresh('int32', x.shape);
       const [outer, inner] = around(x.shape, dim);
-      P.set([op === 'max' ? 1 : 0, outer, x.shape[dim]!, inner, t, s.offset]);
-      addon.cumExtreme(s.data as Float32Array | Float64Array, values.data as Float32Array | Float64Array, indices.data as Int32Array, P);
+      P.set([op === 'max' ? 1 : 0, outer, x.shape[dim]!, inner, t]);
+      addon.cumExtreme(data as Float32Array | Float64Array, values.data as Float32Array | Float64Array, indices.data as Int32Array, P);
       return { values, indices };
     },
 
@@ -219,11 +254,11 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       const ok = x.data instanceof Float32Array || x.data instanceof Float64Array || x.data instanceof Int32Array;
       if (!ok || x.size < MIN_NATIVE || x.shape.length === 0) return base.argReduce(op, x, dim);
       const t = threads();
-      const s = dense(addon, x, t);
+      const data = linesAround(addon, x, dim, t, 5);
       const out = fresh('int32', x.shape.map((n, d) => (d === dim ? 1 : n)));
       const [outer, inner] = around(x.shape, dim);
-      P.set([op === 'argmax' ? 1 : 0, outer, x.shape[dim]!, inner, t, s.offset]);
-      addon.argReduce(s.data as Float32Array | Float64Array | Int32Array, out.data as Int32Array, P);
+      P.set([op === 'argmax' ? 1 : 0, outer, x.shape[dim]!, inner, t]);
+      addon.argReduce(data as Float32Array | Float64Array | Int32Array, out.data as Int32Array, P);
       return out;
     },
 

@@ -1,4 +1,4 @@
-// Sorting each line along a dim of a contiguous [outer, len, inner] block, as core's reference
+// Sorting each line along a dim of a strided [outer, len, inner] block, as core's reference
 // (kernels/js/sort.ts): NaN larger than everything (last ascending, first descending), -0 equal
 // to 0, ties in input order (stable), the first k kept. Each element gets an order-preserving
 // unsigned key (complemented for descending) and the line is ordered by (key, position): a total
@@ -26,6 +26,7 @@ namespace {
 constexpr int64_t RADIX_MIN = 64;
 constexpr int64_t SMALL_K = 16;
 constexpr int64_t LINE_ELEMS = 1 << 14;  // elements per task (whole lines)
+constexpr int64_t GROUP = 16;             // lines along an inner dim sorted together
 constexpr int64_t MAX_LINE = 1 << 26;     // longer lines are refused (scratch of 28 bytes an element per thread)
 
 napi_value fail(napi_env env, const char* msg) {
@@ -176,6 +177,7 @@ template <typename T, typename O> struct SortJob {
   O* values;
   int32_t* indices;
   int64_t outer, len, inner, k, linesPerTask;
+  int64_t so, sl, si;  // x's strides along outer, the line and inner (values and indices are contiguous)
   K flip;
 
   /** The line's first k positions in order into `order` (scratch: room for 2 len keys and positions). */
@@ -250,24 +252,59 @@ template <typename T, typename O> struct SortJob {
     const size_t perElement = sizeof(K) == 4 ? 16 : 24;
     char* scratch = (char*)tg_scratch_take((size_t)j.len * (perElement + 4));
     int32_t* order = (int32_t*)(scratch + (size_t)j.len * perElement);
-    for (int64_t l = l0; l < l1; l++) {
+    // lines along a dim other than the last go GROUP neighbours at a time: strided inputs are
+    // first copied into contiguous rows and the results written back across the group (their
+    // elements share cache lines), instead of touching one line's far-apart elements at a time
+    // neighbouring lines: the next inner position, or with inner 1 the next outer slice
+    const bool gather = j.sl != 1 && j.len > 1, grouped = j.inner > 1;
+    const int64_t next = grouped ? j.si : j.so;
+    T* rows = gather ? (T*)tg_scratch_take((size_t)(GROUP * j.len) * sizeof(T)) : nullptr;
+    O* vbuf = grouped ? (O*)tg_scratch_take((size_t)(GROUP * j.k) * sizeof(O)) : nullptr;
+    int32_t* ibuf = grouped ? (int32_t*)tg_scratch_take((size_t)(GROUP * j.k) * sizeof(int32_t)) : nullptr;
+    for (int64_t l = l0; l < l1;) {
       const int64_t a = l / j.inner, b = l % j.inner;
-      const T* x = j.x + a * j.len * j.inner + b;
-      j.sortLine(x, j.inner, order, scratch);
-      O* v = j.values + a * j.k * j.inner + b;
-      int32_t* ix = j.indices + a * j.k * j.inner + b;
-      for (int64_t i = 0; i < j.k; i++) {
-        const int32_t s = order[i];
-        ix[i * j.inner] = s;
-        v[i * j.inner] = (O)x[(int64_t)s * j.inner];
+      int64_t g = 1;
+      if (grouped || gather) {
+        g = l1 - l < GROUP ? l1 - l : GROUP;
+        if (grouped && g > j.inner - b) g = j.inner - b;
       }
+      const T* first = j.x + a * j.so + b * j.si;
+      if (gather)
+        for (int64_t i = 0; i < j.len; i++)
+          for (int64_t q = 0; q < g; q++) rows[q * j.len + i] = first[i * j.sl + q * next];
+      for (int64_t q = 0; q < g; q++) {
+        const T* x = gather ? rows + q * j.len : first + q * next;
+        const int64_t step = gather ? 1 : j.sl;
+        j.sortLine(x, step, order, scratch);
+        O* v = grouped ? vbuf + q * j.k : j.values + (a + q) * j.k;
+        int32_t* ix = grouped ? ibuf + q * j.k : j.indices + (a + q) * j.k;
+        for (int64_t i = 0; i < j.k; i++) {
+          const int32_t s = order[i];
+          ix[i] = s;
+          v[i] = (O)x[(int64_t)s * step];
+        }
+      }
+      if (grouped) {
+        O* v = j.values + a * j.k * j.inner + b;
+        int32_t* ix = j.indices + a * j.k * j.inner + b;
+        for (int64_t i = 0; i < j.k; i++)
+          for (int64_t q = 0; q < g; q++) {
+            v[i * j.inner + q] = vbuf[q * j.k + i];
+            ix[i * j.inner + q] = ibuf[q * j.k + i];
+          }
+      }
+      l += g;
     }
+    if (rows) tg_scratch_give(rows);
+    if (vbuf) tg_scratch_give(vbuf);
+    if (ibuf) tg_scratch_give(ibuf);
     tg_scratch_give(scratch);
   }
 };
 
-// sort(x, values, indices, params): params = outer, len, inner, k, descending, threads, xOff; x
-// (Float32Array, Float64Array or Int32Array) contiguous [outer, len, inner] from xOff, values
+// sort(x, values, indices, params): params = outer, len, inner, k, descending, threads, xOff,
+// xs[3]; x (Float32Array, Float64Array or Int32Array) [outer, len, inner] from xOff with the
+// non-negative strides xs, values
 // (Float32Array or Float64Array; an Int32Array for int32 x) and indices (Int32Array) contiguous
 // [outer, k, inner] from 0, 1 <= k <= len <= 2^26.
 napi_value Sort(napi_env env, napi_callback_info info) {
@@ -275,7 +312,7 @@ napi_value Sort(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   TA x, o, ix, p;
   if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != 4 || !getTA(env, v[0], &x) || !getTA(env, v[1], &o) ||
-      !getTA(env, v[2], &ix) || !getTA(env, v[3], &p) || p.type != napi_float64_array || p.length < 7)
+      !getTA(env, v[2], &ix) || !getTA(env, v[3], &p) || p.type != napi_float64_array || p.length < 10)
     return fail(env, "sort: expected (x, values, indices, params)");
   const napi_typedarray_type xt = x.type, ot = o.type;
   const bool floatOut = ot == napi_float32_array || ot == napi_float64_array;
@@ -284,7 +321,10 @@ napi_value Sort(napi_env env, napi_callback_info info) {
   const double* q = (const double*)p.data;
   const int64_t outer = (int64_t)q[0], len = (int64_t)q[1], inner = (int64_t)q[2], k = (int64_t)q[3], xOff = (int64_t)q[6];
   if (outer < 0 || inner < 0 || len < 1 || len > MAX_LINE || k < 1 || k > len || xOff < 0) return fail(env, "sort: bad params");
-  if (xOff + outer * len * inner > (int64_t)x.length || outer * k * inner > (int64_t)o.length || outer * k * inner > (int64_t)ix.length)
+  const int64_t so = (int64_t)q[7], sl = (int64_t)q[8], si = (int64_t)q[9];
+  if (so < 0 || sl < 0 || si < 0) return fail(env, "sort: bad params");
+  if ((outer * inner > 0 && xOff + (outer - 1) * so + (len - 1) * sl + (inner - 1) * si >= (int64_t)x.length) || outer * k * inner > (int64_t)o.length ||
+      outer * k * inner > (int64_t)ix.length)
     return fail(env, "sort: arrays shorter than the sizes given");
   if (outer * inner == 0) return nullptr;
   const bool desc = q[4] != 0;
@@ -294,7 +334,7 @@ napi_value Sort(napi_env env, napi_callback_info info) {
 #define TG_SORT(T, O)                                                                                                    \
   {                                                                                                                      \
     typedef typename KeyType<T>::type K;                                                                                 \
-    SortJob<T, O> j{(const T*)x.data + xOff, (O*)o.data, (int32_t*)ix.data, outer, len, inner, k, perTask, desc ? (K)~(K)0 : (K)0}; \
+    SortJob<T, O> j{(const T*)x.data + xOff, (O*)o.data, (int32_t*)ix.data, outer, len, inner, k, perTask, so, sl, si, desc ? (K)~(K)0 : (K)0}; \
     tg_parallel(tasks, threads, SortJob<T, O>::task, &j);                                                                \
   }
   if (xt == napi_float32_array) {

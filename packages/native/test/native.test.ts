@@ -1317,6 +1317,20 @@ if (nativeBackend) {
       for (const descending of [false, true]) expect(sorted(nb.sort(ties, 1, descending, 'float32'))).toEqual(sorted(jsBackend.sort(ties, 1, descending, 'float32')));
     });
 
+    it('reads strided views in place where their dims merge around the line, and copies the others first', () => {
+      const nb = refusingFor('sort');
+      const flat = specialView([30, 40], 'float32');
+      const views: View[] = [
+        { ...flat, shape: [6, 5, 40], stride: [40, 240, 1] },
+        { ...flat, shape: [20, 40], stride: [0, 1], size: 800 },
+        { ...flat, shape: [12, 3, 20], stride: [60, 20, 1], offset: 7, size: 720 },
+        swap({ ...flat, shape: [6, 5, 40], stride: [200, 40, 1] }, 0, 2),
+      ];
+      for (const x of views)
+        for (let dim = 0; dim < x.shape.length; dim++)
+          for (const k of [undefined, 1]) expect(sorted(nb.sort(x, dim, k === 1, 'float32', k))).toEqual(sorted(jsBackend.sort(x, dim, k === 1, 'float32', k)));
+    });
+
     it('keeps the first k (a few of many: the partial sort; more: the full sort cut), with the reference result', () => {
       const nb = refusingFor('sort');
       for (const x of [specialView([10, 200], 'float32'), specialView([10, 200], 'float64', true)])
@@ -1343,7 +1357,7 @@ if (nativeBackend) {
       const huge: View = { data: new Float32Array(1), shape: [2 ** 26 + 1], stride: [0], offset: 0, size: 2 ** 26 + 1 };
       expect(() => nb.sort(huge, 0, false, 'float32', 1)).toThrow('sort ran on the base');
       const addon = loadAddon().addon! as unknown as Addon;
-      expect(() => addon.sort(new Float32Array(1), new Float32Array(1), new Int32Array(1), Float64Array.of(1, 2 ** 26 + 1, 1, 1, 0, 1, 0))).toThrow('sort: bad params');
+      expect(() => addon.sort(new Float32Array(1), new Float32Array(1), new Int32Array(1), Float64Array.of(1, 2 ** 26 + 1, 1, 1, 0, 1, 0, 0, 1, 0))).toThrow('sort: bad params');
     });
 
     it('give the same bits on 1, 2 and 3 threads', () => {

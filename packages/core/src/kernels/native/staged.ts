@@ -99,7 +99,7 @@ function runStride(v: View, from: number, to: number): number {
 }
 
 /**
- * `x` as [outer, len, inner] around `dim` for the scan kernels: its own array with the strides of
+ * `x` as [outer, len, inner] around `dim` for the scan and sort kernels: its own array with the strides of
  * the three runs when the dims before and after `dim` each merge into one (a transposed matrix
  * among them), else a contiguous native copy. Writes xOff and the three strides at `at` in P.
  */
@@ -270,12 +270,12 @@ export function stagedKernels(addon: Addon, base: Backend, threads: () => number
       const typesOk = floatIn || x.data instanceof Int32Array ? outDtype === 'float32' || outDtype === 'float64' || (!floatIn && outDtype === 'int32') : false;
       if (!typesOk || nd === 0 || x.size < MIN_NATIVE || kk < 1 || kk > len || len > MAX_SORT_LINE) return base.sort(x, dim, descending, outDtype, k);
       const t = threads();
-      const s = dense(addon, x, t);
+      const data = linesAround(addon, x, dim, t, 6);
       const shape = x.shape.map((n, d) => (d === dim ? kk : n));
       const values = fresh(outDtype, shape), indices = fresh('int32', shape);
       const [outer, inner] = around(x.shape, dim);
-      P.set([outer, len, inner, kk, descending ? 1 : 0, t, s.offset]);
-      addon.sort(s.data as Float32Array | Float64Array | Int32Array, values.data as Float32Array | Float64Array | Int32Array, indices.data as Int32Array, P);
+      P.set([outer, len, inner, kk, descending ? 1 : 0, t]);
+      addon.sort(data as Float32Array | Float64Array | Int32Array, values.data as Float32Array | Float64Array | Int32Array, indices.data as Int32Array, P);
       return { values, indices };
     },
 

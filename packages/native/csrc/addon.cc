@@ -23,6 +23,10 @@
 #include "copy.h"
 #include "pool2x2.h"
 #include "rows.h"
+#include "index.h"
+#include "scan.h"
+#include "sort.h"
+#include "window.h"
 
 namespace {
 
@@ -965,5 +969,9 @@ NAPI_MODULE_INIT() {
   }
   tg_register_rows(env, exports);
   tg_register_copy(env, exports);
+  tg_register_index(env, exports);
+  tg_register_scan(env, exports);
+  tg_register_sort(env, exports);
+  tg_register_window(env, exports);
   return exports;
 }

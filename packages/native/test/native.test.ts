@@ -4,8 +4,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, nativeStatus, randn, registerBackend, setBackend, setNumThreads, where,
-  type DType, type Tensor, type View,
+  Generator, avgPool2d, conv2d, getBackend, getNumThreads, getRegisteredBackend, jsBackend, maxPool2d, nativeStatus, randn, registerBackend, searchsorted, setBackend, setNumThreads, tensor, where,
+  type Conv2dGeometry, type DType, type Tensor, type View,
 } from '@tapegrad/core';
 import { loadAddon as loadAddonAny } from '../src/index.js';
 import { makeNativeBackend } from '../../core/src/kernels/native/backend.js';
@@ -566,22 +566,21 @@ if (!be) {
 
   describe('what native lacks runs on the wasm backend', () => {
     const wasm = getRegisteredBackend('wasm');
-    it.runIf(wasm)('a kernel native lacks (avgPool2d, resample) is the wasm kernel, and runs there when native is current', () => {
-      expect(be.avgPool2d).toBe(wasm!.avgPool2d);
-      expect(be.resample).toBe(wasm!.resample);
-      expect(be.avgPool2d).not.toBe(jsBackend.avgPool2d);
+    it.runIf(wasm)('a kernel native lacks (searchsorted, scatterReduce) is the wasm backend\'s, and runs there when native is current', () => {
+      expect(be.searchsorted).toBe(wasm!.searchsorted);
+      expect(be.scatterReduce).toBe(wasm!.scatterReduce);
       // the wasm backend's memory hooks stay its own: native reads and writes plain arrays
       expect(be.allocPinned).toBeUndefined();
       expect(be.activate).toBeUndefined();
       const calls: string[] = [];
-      const spy = vi.spyOn(wasm!, 'avgPool2d').mockImplementation((...a) => (calls.push('avgPool2d'), jsBackend.avgPool2d(...a)));
+      const spy = vi.spyOn(wasm!, 'searchsorted').mockImplementation((...a) => (calls.push('searchsorted'), jsBackend.searchsorted(...a)));
       try {
         // a backend over the spied wasm, made as core makes its own
         registerBackend(makeNativeBackend(loadAddon().addon!, wasm!, getNumThreads));
         setBackend('native');
-        const y = avgPool2d(randn([2, 3, 8, 8]), 2);
-        expect(y.shape).toEqual([2, 3, 4, 4]);
-        expect(calls).toEqual(['avgPool2d']);
+        const y = searchsorted(tensor([1, 2, 3]), tensor([0.5, 2.5]));
+        expect(y.toArray()).toEqual([0, 2]);
+        expect(calls).toEqual(['searchsorted']);
       } finally {
         spy.mockRestore();
         registerBackend(be);
@@ -594,7 +593,7 @@ if (!be) {
         unary: (...a: Parameters<typeof jsBackend.unary>) => (seen.push(`unary ${a[0]} ${a[2]}`), jsBackend.unary(...a)),
         reduce: (...a: Parameters<typeof jsBackend.reduce>) => (seen.push(`reduce ${a[3]}`), jsBackend.reduce(...a)) };
       const nb = makeNativeBackend(loadAddon().addon!, base);
-      expect(nb.avgPool2d).toBe(jsBackend.avgPool2d);
+      expect(nb.searchsorted).toBe(jsBackend.searchsorted);
       const x = view([40, 30], 'float64');
       expect(values(nb.unary('exp', x, 'float64'))).toEqual(values(jsBackend.unary('exp', x, 'float64')));
       nb.unary('exp', view([40, 30], 'float32'), 'float32');
@@ -1152,5 +1151,386 @@ if (nativeBackend) {
         }
         expect(() => nb.binary(op, view([40, 30], 'float64'), view([40, 30], 'float64'), 'float64')).toThrow('binary ran on the base');
       });
+  });
+}
+
+// gather, indexSelect, indexAdd (csrc/index.cc), scans (csrc/scan.cc) and sorts (csrc/sort.cc):
+// the kernels that used to stage through wasm, with the reference's bits
+if (nativeBackend) {
+  /** A native backend whose base throws for `names`: a call that reaches the base fails. */
+  const refusingFor = (...names: string[]) => {
+    const base: Record<string, unknown> = { ...jsBackend, name: 'refusing' };
+    for (const n of names) base[n] = () => { throw new Error(`${n} ran on the base`); };
+    return makeNativeBackend(loadAddon().addon!, base as unknown as typeof jsBackend, getNumThreads);
+  };
+  const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1, -1, 1e-40, -3.5, 3.5];
+  /** A contiguous (or with `transposed`, a [n, m] view of an [m, n] array) float view holding the special values, repeats and ties. */
+  const specialView = (shape: [number, number], dtype: 'float32' | 'float64', transposed = false): View => {
+    const n = shape[0] * shape[1];
+    const C = dtype === 'float32' ? Float32Array : Float64Array;
+    const data = new C(n + 2).map((_, i) => (i % 7 === 3 ? SPECIAL[(i * 13) % SPECIAL.length]! : i % 5 === 0 ? Math.round(Math.sin(i) * 3) : Math.sin(i * 1.3) * 10));
+    if (transposed) return { data, shape, stride: [1, shape[0]], offset: 2, size: n };
+    return { data, shape, stride: [shape[1], 1], offset: 2, size: n };
+  };
+  /**
+   * The raw bits of a view's elements (row-major): -0 and every last bit compared. A NaN is any
+   * NaN (its sign and payload are not a number's: JavaScript does not keep them, and the
+   * reference's own NaN bits vary with V8's tier).
+   */
+  const bitsOf = (v: View): string[] => values(v).map((x) => {
+    if (Number.isNaN(x)) return 'NaN';
+    if (v.data instanceof Float32Array) return new Uint32Array(Float32Array.of(x).buffer)[0]!.toString(16);
+    if (v.data instanceof Float64Array) return new BigUint64Array(Float64Array.of(x).buffer)[0]!.toString(16);
+    return String(x);
+  });
+  /** The raw bytes of a contiguous output's array, as one hex digest-free string (quick to compare). */
+  const rawOf = (v: View): string => Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength).toString('base64');
+  const onThreads = <R>(f: () => R): R[] => {
+    const before = getNumThreads();
+    try {
+      return [1, 2, 3].map((n) => (setNumThreads(n), f()));
+    } finally {
+      setNumThreads(before);
+    }
+  };
+
+  describe('native gather, indexSelect and indexAdd', () => {
+    const intView = (shape: number[], hi: number, seed0: number, stride?: number[]): View => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const data = Int32Array.from({ length: n }, (_, i) => (i * 7919 + seed0 * 31) % hi);
+      return { data, shape, stride: stride ?? contiguous(shape), offset: 0, size: n };
+    };
+
+    it('gather runs natively for any dtype and strides, with the reference bits', () => {
+      const nb = refusingFor('gather');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const x = specialView([40, 30], dtype, transposed);
+          for (const [dim, index] of [[1, intView([40, 50], 30, 1)], [0, intView([60, 30], 40, 2)], [1, swap(intView([50, 40], 30, 3), 0, 1)]] as Array<[number, View]>)
+            expect(bitsOf(nb.gather(x, dim, index))).toEqual(bitsOf(jsBackend.gather(x, dim, index)));
+        }
+      const xi: View = { data: Int32Array.from({ length: 1200 }, (_, i) => i * 3 - 7), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      const xb: View = { data: Uint8Array.from({ length: 1200 }, (_, i) => i % 3 & 1), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      for (const x of [xi, xb]) expect(values(nb.gather(x, 1, intView([40, 50], 30, 4)))).toEqual(values(jsBackend.gather(x, 1, intView([40, 50], 30, 4))));
+    });
+
+    it('indexSelect runs natively (an embedding lookup, other dims, a strided index), with the reference bits', () => {
+      const nb = refusingFor('indexSelect');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const x = specialView([65, 128], dtype, transposed);
+          const ids = intView([2048], 65, 5);
+          expect(bitsOf(nb.indexSelect(x, 0, ids))).toEqual(bitsOf(jsBackend.indexSelect(x, 0, ids)));
+          const cols = intView([40], 128, 6, [2]);
+          const strided = { ...cols, shape: [20], size: 20 };
+          expect(bitsOf(nb.indexSelect(x, 1, strided))).toEqual(bitsOf(jsBackend.indexSelect(x, 1, strided)));
+        }
+      // a 3-d x along its middle dim, a size-1 dim
+      const x3: View = { ...view([4, 30, 1, 9], 'float32'), shape: [4, 30, 1, 9] };
+      const ids = intView([50], 30, 7);
+      expect(bitsOf(nb.indexSelect(x3, 1, ids))).toEqual(bitsOf(jsBackend.indexSelect(x3, 1, ids)));
+    });
+
+    it('indexAdd runs natively, adding repeated rows in the reference order (its bits)', () => {
+      const nb = refusingFor('indexAdd');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          // an embedding's gradient: [65, 128] from [2048, 128] rows, many repeats per row
+          const x = specialView([65, 128], dtype, transposed);
+          const src = specialView([2048, 128], dtype, transposed);
+          const ids = intView([2048], 65, 8);
+          expect(bitsOf(nb.indexAdd(x, 0, ids, src))).toEqual(bitsOf(jsBackend.indexAdd(x, 0, ids, src)));
+          // along the last dim, a strided index
+          const s2 = specialView([65, 40], dtype, transposed);
+          const ids2 = { ...intView([80], 128, 9, [2]), shape: [40], size: 40 };
+          expect(bitsOf(nb.indexAdd(x, 1, ids2, s2))).toEqual(bitsOf(jsBackend.indexAdd(x, 1, ids2, s2)));
+        }
+      // a broadcast x (zeros, as the embedding backward starts from)
+      const zeros: View = { data: new Float32Array(1), shape: [65, 128], stride: [0, 0], offset: 0, size: 65 * 128 };
+      const src = view([700, 128], 'float32');
+      const ids = intView([700], 65, 10);
+      expect(bitsOf(nb.indexAdd(zeros, 0, ids, src))).toEqual(bitsOf(jsBackend.indexAdd(zeros, 0, ids, src)));
+    });
+
+    it('hand an out-of-range index value to the base (the reference, which the op reports through), and tiny or empty inputs too', () => {
+      const x = view([40, 30], 'float32');
+      const bad = intView([40, 50], 30, 1);
+      (bad.data as Int32Array)[777] = 30;
+      expect(() => refusingFor('gather').gather(x, 1, bad)).toThrow('gather ran on the base');
+      const badRows = intView([600], 40, 2);
+      (badRows.data as Int32Array)[599] = -1;
+      expect(() => refusingFor('indexSelect').indexSelect(x, 0, badRows)).toThrow('indexSelect ran on the base');
+      const src = view([600, 30], 'float32');
+      expect(() => refusingFor('indexAdd').indexAdd(x, 0, badRows, src)).toThrow('indexAdd ran on the base');
+      expect(() => refusingFor('gather').gather(x, 1, intView([4, 5], 30, 1))).toThrow('gather ran on the base');
+      // the registered native backend: tiny, empty and size-1 cases agree with the reference
+      const tiny = intView([3], 40, 3), empty = intView([0], 40, 3);
+      for (const ids of [tiny, empty]) {
+        expect(bitsOf(nativeBackend.indexSelect(x, 0, ids))).toEqual(bitsOf(jsBackend.indexSelect(x, 0, ids)));
+        const s = view([ids.size, 30], 'float32');
+        expect(bitsOf(nativeBackend.indexAdd(x, 0, ids, s))).toEqual(bitsOf(jsBackend.indexAdd(x, 0, ids, s)));
+      }
+      const one = view([1, 700], 'float64');
+      const at = intView([1, 700], 1, 0);
+      expect(bitsOf(nativeBackend.gather(one, 0, at))).toEqual(bitsOf(jsBackend.gather(one, 0, at)));
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = view([300, 256], 'float32'), src = view([2000, 256], 'float32');
+      const ids = intView([2000], 300, 11), gidx = intView([300, 256], 256, 12);
+      const runs = onThreads(() => [nativeBackend.indexSelect(x, 0, ids), nativeBackend.indexAdd(x, 0, ids, src), nativeBackend.gather(x, 1, gidx)].map(rawOf));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+
+  describe('native scans: cumsum, cumprod, cummax, cummin, argmax, argmin', () => {
+    const layouts = (dtype: 'float32' | 'float64'): View[] => [specialView([40, 30], dtype), specialView([40, 30], dtype, true)];
+
+    it('scan (sum, prod) runs natively along any dim, forwards and reversed, with the reference bits', () => {
+      const nb = refusingFor('scan');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const x of layouts(dtype))
+          for (const op of ['sum', 'prod'] as const)
+            for (const dim of [0, 1])
+              for (const reverse of [false, true])
+                for (const out of ['float32', 'float64'] as const)
+                  expect(bitsOf(nb.scan(op, x, dim, reverse, out))).toEqual(bitsOf(jsBackend.scan(op, x, dim, reverse, out)));
+      // a size-1 dim, and a line of one
+      const x3: View = { ...view([4, 1, 300], 'float32'), shape: [4, 1, 300] };
+      for (const dim of [1, 2]) expect(bitsOf(nb.scan('sum', x3, dim, false, 'float32'))).toEqual(bitsOf(jsBackend.scan('sum', x3, dim, false, 'float32')));
+    });
+
+    it('cumExtreme runs natively (ties move the index on, a NaN stays), with the reference values and indices', () => {
+      const nb = refusingFor('cumExtreme');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const x of layouts(dtype))
+          for (const op of ['max', 'min'] as const)
+            for (const dim of [0, 1]) {
+              const got = nb.cumExtreme(op, x, dim, dtype), want = jsBackend.cumExtreme(op, x, dim, dtype);
+              expect(bitsOf(got.values)).toEqual(bitsOf(want.values));
+              expect(values(got.indices)).toEqual(values(want.indices));
+            }
+    });
+
+    it('argReduce runs natively on float32, float64 and int32 (the first extreme; the first NaN wins)', () => {
+      const nb = refusingFor('argReduce');
+      const xi: View = { data: Int32Array.from({ length: 1200 }, (_, i) => (i * 37) % 11), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      for (const x of [...layouts('float32'), ...layouts('float64'), xi, swap(xi, 0, 1)])
+        for (const op of ['argmax', 'argmin'] as const)
+          for (const dim of [0, 1]) expect(values(nb.argReduce(op, x, dim))).toEqual(values(jsBackend.argReduce(op, x, dim)));
+      // lines without NaN: the first of tied extremes
+      const ties: View = { data: Float32Array.from({ length: 1200 }, (_, i) => (i % 4 === 1 ? -0 : i % 3)), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      for (const op of ['argmax', 'argmin'] as const) for (const dim of [0, 1]) expect(values(nb.argReduce(op, ties, dim))).toEqual(values(jsBackend.argReduce(op, ties, dim)));
+    });
+
+    it('read strided views in place where their dims merge around the line, and copy the others first, with the reference bits', () => {
+      const nb = refusingFor('scan', 'cumExtreme', 'argReduce');
+      const flat = specialView([30, 40], 'float64');
+      // [6, 5, 40] permuted from [5, 6, 40] (no merge around any dim: copied), a broadcast row, a slice with an offset
+      const views: View[] = [
+        { ...flat, shape: [6, 5, 40], stride: [40, 240, 1] },
+        { ...flat, shape: [20, 40], stride: [0, 1], size: 800 },
+        { ...flat, shape: [12, 3, 20], stride: [60, 20, 1], offset: 7, size: 720 },
+        swap({ ...flat, shape: [6, 5, 40], stride: [200, 40, 1] }, 0, 2),
+      ];
+      for (const x of views)
+        for (let dim = 0; dim < x.shape.length; dim++) {
+          expect(bitsOf(nb.scan('sum', x, dim, true, 'float64'))).toEqual(bitsOf(jsBackend.scan('sum', x, dim, true, 'float64')));
+          expect(bitsOf(nb.scan('prod', x, dim, false, 'float32'))).toEqual(bitsOf(jsBackend.scan('prod', x, dim, false, 'float32')));
+          const got = nb.cumExtreme('min', x, dim, 'float64'), want = jsBackend.cumExtreme('min', x, dim, 'float64');
+          expect([bitsOf(got.values), values(got.indices)]).toEqual([bitsOf(want.values), values(want.indices)]);
+          expect(values(nb.argReduce('argmax', x, dim))).toEqual(values(jsBackend.argReduce('argmax', x, dim)));
+        }
+    });
+
+    it('hand logcumsumexp, int32 scans, tiny inputs and an empty dim to the base', () => {
+      const nb = refusingFor('scan', 'cumExtreme', 'argReduce');
+      const x = view([40, 30], 'float32');
+      expect(() => nb.scan('logsumexp', x, 1, false, 'float32')).toThrow('scan ran on the base');
+      expect(() => nb.scan('sum', view([4, 30], 'float32'), 1, false, 'float32')).toThrow('scan ran on the base');
+      const xi: View = { data: new Int32Array(1200), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      expect(() => nb.scan('sum', xi, 1, false, 'int32')).toThrow('scan ran on the base');
+      const empty: View = { data: new Float32Array(0), shape: [600, 0], stride: [0, 1], offset: 0, size: 0 };
+      expect(bitsOf(nativeBackend.scan('sum', empty, 0, false, 'float32'))).toEqual([]);
+      expect(() => nativeBackend.argReduce('argmax', empty, 1)).toThrow('cannot reduce over a zero-size dim');
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = view([200, 300], 'float32'), y = view([300, 200], 'float64', 'transposed');
+      const runs = onThreads(() => [x, y].flatMap((v) => [0, 1].flatMap((dim) => [
+        v.data instanceof Float32Array ? nativeBackend.scan('sum', v, dim, dim === 1, 'float32') : nativeBackend.scan('prod', v, dim, false, 'float64'),
+        nativeBackend.cumExtreme('max', v, dim, v.data instanceof Float32Array ? 'float32' : 'float64').values,
+        nativeBackend.cumExtreme('min', v, dim, v.data instanceof Float32Array ? 'float32' : 'float64').indices,
+        nativeBackend.argReduce('argmax', v, dim),
+      ])).map(rawOf));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+
+  describe('native sort and topk', () => {
+    /** values and indices of a sort, the values' bits */
+    const sorted = (r: { values: View; indices: View }) => [bitsOf(r.values), values(r.indices)];
+
+    it('sorts natively (stable, NaN largest, -0 equal to 0, descending), float32, float64 and int32, any dim and layout, with the reference result', () => {
+      const nb = refusingFor('sort');
+      const xi: View = { data: Int32Array.from({ length: 2400 }, (_, i) => ((i * 37) % 23) - 11 + (i === 5 ? -2147483648 : i === 6 ? 2147483647 : 0)), shape: [40, 60], stride: [60, 1], offset: 0, size: 2400 };
+      // lines of 40 and 30 (the standard library's sort) and of 60, 80 and 300 (the radix sort)
+      const xs = [specialView([40, 30], 'float32'), specialView([40, 30], 'float64', true), specialView([80, 60], 'float32', true), specialView([300, 4], 'float64'), xi, swap(xi, 0, 1)];
+      for (const x of xs)
+        for (const dim of [0, 1])
+          for (const descending of [false, true]) {
+            const out = x.data instanceof Int32Array ? 'int32' : x.data instanceof Float32Array ? 'float32' : 'float64';
+            expect(sorted(nb.sort(x, dim, descending, out))).toEqual(sorted(jsBackend.sort(x, dim, descending, out)));
+            // values widened to float64 (unique's sort)
+            expect(sorted(nb.sort(x, dim, descending, 'float64'))).toEqual(sorted(jsBackend.sort(x, dim, descending, 'float64')));
+          }
+      // many ties and both zeros: the input order kept
+      const ties: View = { data: Float32Array.from({ length: 1200 }, (_, i) => [0, -0, 1, NaN, -Infinity][i % 5]!), shape: [4, 300], stride: [300, 1], offset: 0, size: 1200 };
+      for (const descending of [false, true]) expect(sorted(nb.sort(ties, 1, descending, 'float32'))).toEqual(sorted(jsBackend.sort(ties, 1, descending, 'float32')));
+    });
+
+    it('reads strided views in place where their dims merge around the line, and copies the others first', () => {
+      const nb = refusingFor('sort');
+      const flat = specialView([30, 40], 'float32');
+      const views: View[] = [
+        { ...flat, shape: [6, 5, 40], stride: [40, 240, 1] },
+        { ...flat, shape: [20, 40], stride: [0, 1], size: 800 },
+        { ...flat, shape: [12, 3, 20], stride: [60, 20, 1], offset: 7, size: 720 },
+        swap({ ...flat, shape: [6, 5, 40], stride: [200, 40, 1] }, 0, 2),
+      ];
+      for (const x of views)
+        for (let dim = 0; dim < x.shape.length; dim++)
+          for (const k of [undefined, 1]) expect(sorted(nb.sort(x, dim, k === 1, 'float32', k))).toEqual(sorted(jsBackend.sort(x, dim, k === 1, 'float32', k)));
+    });
+
+    it('keeps the first k (a few of many: the partial sort; more: the full sort cut), with the reference result', () => {
+      const nb = refusingFor('sort');
+      for (const x of [specialView([10, 200], 'float32'), specialView([10, 200], 'float64', true)])
+        for (const k of [1, 5, 12, 13, 100, 200])
+          for (const descending of [false, true]) {
+            const out = x.data instanceof Float32Array ? 'float32' : 'float64';
+            expect(sorted(nb.sort(x, 1, descending, out, k))).toEqual(sorted(jsBackend.sort(x, 1, descending, out, k)));
+            expect(sorted(nb.sort(x, 0, descending, out, Math.min(k, 10)))).toEqual(sorted(jsBackend.sort(x, 0, descending, out, Math.min(k, 10))));
+            // lines along the first dim (strided): the partial sort without the vector skip
+            const xt = swap(x, 0, 1);
+            expect(sorted(nb.sort(xt, 0, descending, out, k))).toEqual(sorted(jsBackend.sort(xt, 0, descending, out, k)));
+          }
+    });
+
+    it('hand tiny inputs, k = 0 and bool to the base, and agree on a size-1 dim', () => {
+      const nb = refusingFor('sort');
+      expect(() => nb.sort(view([4, 30], 'float32'), 1, false, 'float32')).toThrow('sort ran on the base');
+      expect(() => nb.sort(view([40, 30], 'float32'), 1, false, 'float32', 0)).toThrow('sort ran on the base');
+      const xb: View = { data: new Uint8Array(1200), shape: [40, 30], stride: [30, 1], offset: 0, size: 1200 };
+      expect(() => nb.sort(xb, 1, false, 'bool')).toThrow('sort ran on the base');
+      const one: View = { ...view([600, 1], 'float32'), shape: [600, 1] };
+      expect(sorted(nb.sort(one, 1, true, 'float32'))).toEqual(sorted(jsBackend.sort(one, 1, true, 'float32')));
+      // a line too long for the addon's scratch (2^26 + 1 elements, broadcast from one)
+      const huge: View = { data: new Float32Array(1), shape: [2 ** 26 + 1], stride: [0], offset: 0, size: 2 ** 26 + 1 };
+      expect(() => nb.sort(huge, 0, false, 'float32', 1)).toThrow('sort ran on the base');
+      const addon = loadAddon().addon! as unknown as Addon;
+      expect(() => addon.sort(new Float32Array(1), new Float32Array(1), new Int32Array(1), Float64Array.of(1, 2 ** 26 + 1, 1, 1, 0, 1, 0, 0, 1, 0))).toThrow('sort: bad params');
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = view([300, 200], 'float32'), y = view([200, 300], 'float64', 'transposed');
+      const runs = onThreads(() => [x, y].flatMap((v) => [0, 1].flatMap((dim) => {
+        const out = v.data instanceof Float32Array ? 'float32' : 'float64';
+        const a = nativeBackend.sort(v, dim, dim === 0, out), b = nativeBackend.sort(v, dim, false, out, 7);
+        return [a.values, a.indices, b.values, b.indices];
+      })).map(rawOf));
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
+  });
+
+  describe('native average pooling and resampling', () => {
+    /** [N, C, H, W] float view with special values; `transposed`: H and W swapped in memory. */
+    const images = (shape: [number, number, number, number], dtype: 'float32' | 'float64', transposed = false): View => {
+      const [N, C, H, W] = shape;
+      const flat = specialView([N * C, H * W], dtype);
+      if (!transposed) return { ...flat, shape, stride: [C * H * W, H * W, W, 1] };
+      return { ...flat, shape, stride: [C * H * W, H * W, 1, H] };
+    };
+    const geometries: Array<[[number, number], Conv2dGeometry]> = [
+      [[3, 3], { stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 }],
+      [[2, 2], { stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 }],
+      [[2, 3], { stride: [1, 2], padding: [1, 0], dilation: [2, 1], groups: 1 }],
+    ];
+
+    it('avgPool2d and its gradient run natively, with the reference bits', () => {
+      const nb = refusingFor('avgPool2d', 'avgPool2dBackward');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const x = images([2, 3, 17, 19], dtype, transposed);
+          for (const [kernel, g] of geometries) {
+            const want = jsBackend.avgPool2d(x, kernel, g);
+            expect(bitsOf(nb.avgPool2d(x, kernel, g))).toEqual(bitsOf(want));
+            const grad = images(want.shape as [number, number, number, number], dtype, transposed);
+            if (grad.size < 512) continue;
+            expect(bitsOf(nb.avgPool2dBackward(grad, x.shape, kernel, g))).toEqual(bitsOf(jsBackend.avgPool2dBackward(grad, x.shape, kernel, g)));
+          }
+        }
+    });
+
+    /** K taps per output position, M of them, into a line of L; weights in `wdtype`. */
+    const tapsOf = (M: number, K: number, L: number, wdtype: 'float32' | 'float64'): { index: View; weight: View } => {
+      const w = Float64Array.from({ length: M * K }, (_, i) => Math.cos(i * 0.7) * 0.6);
+      return {
+        index: { data: Int32Array.from({ length: M * K }, (_, i) => (i * 7 + (i >> 2)) % L), shape: [M, K], stride: [K, 1], offset: 0, size: M * K },
+        weight: { data: wdtype === 'float32' ? Float32Array.from(w) : w, shape: [M, K], stride: [K, 1], offset: 0, size: M * K },
+      };
+    };
+
+    it('resample and its gradient run natively along any dim, with the reference bits', () => {
+      const nb = refusingFor('resample', 'resampleBackward');
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const transposed of [false, true]) {
+          const flat = specialView([4 * 30, 20], dtype, transposed);
+          const x: View = transposed ? { ...flat, shape: [4, 30, 20], stride: [30, 1, 120] } : { ...flat, shape: [4, 30, 20], stride: [600, 20, 1] };
+          for (const dim of [1, 2])
+            for (const K of [1, 2, 4]) {
+              const L = x.shape[dim]!, M = dim === 1 ? 45 : 33;
+              const { index, weight } = tapsOf(M, K, L, dim === 1 ? 'float32' : 'float64');
+              const want = jsBackend.resample(x, dim, index, weight);
+              expect(bitsOf(nb.resample(x, dim, index, weight))).toEqual(bitsOf(want));
+              const g = { ...specialView([want.size / want.shape[2]!, want.shape[2]!], dtype), shape: want.shape, stride: want.stride };
+              expect(bitsOf(nb.resampleBackward(g, dim, index, weight, L))).toEqual(bitsOf(jsBackend.resampleBackward(g, dim, index, weight, L)));
+            }
+        }
+    });
+
+    it('resampleBackward into a long dim splits the columns into narrower blocks, with the reference bits', () => {
+      const nb = refusingFor('resampleBackward');
+      const { index, weight } = tapsOf(10, 2, 5000, 'float64');
+      const g = view([1, 10, 300], 'float32');
+      expect(bitsOf(nb.resampleBackward(g, 1, index, weight, 5000))).toEqual(bitsOf(jsBackend.resampleBackward(g, 1, index, weight, 5000)));
+    });
+
+    it('hand an out-of-range tap and tiny inputs to the base', () => {
+      const nb = refusingFor('resample', 'resampleBackward', 'avgPool2d');
+      const x = view([4, 30, 20], 'float32');
+      const { index, weight } = tapsOf(45, 2, 30, 'float32');
+      (index.data as Int32Array)[17] = 30;
+      expect(() => nb.resample(x, 1, index, weight)).toThrow('resample ran on the base');
+      expect(() => nb.resampleBackward(view([4, 45, 20], 'float32'), 1, index, weight, 30)).toThrow('resampleBackward ran on the base');
+      expect(() => nb.avgPool2d(images([1, 1, 5, 5], 'float32'), [2, 2], geometries[1]![1])).toThrow('avgPool2d ran on the base');
+      // a window larger than the padded image (no output): the base says what is wrong
+      expect(() => nb.avgPool2d(images([1, 1, 30, 30], 'float32'), [40, 40], geometries[1]![1])).toThrow('avgPool2d ran on the base');
+    });
+
+    it('give the same bits on 1, 2 and 3 threads', () => {
+      const x = images([4, 8, 40, 36], 'float32'), y = view([6, 300, 40], 'float64');
+      const { index, weight } = tapsOf(500, 4, 300, 'float64');
+      const runs = onThreads(() => {
+        const p = nativeBackend.avgPool2d(x, [3, 3], geometries[0]![1]);
+        const r = nativeBackend.resample(y, 1, index, weight);
+        return [p, nativeBackend.avgPool2dBackward(p, x.shape, [3, 3], geometries[0]![1]), r, nativeBackend.resampleBackward(r, 1, index, weight, 300)].map(rawOf);
+      });
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+    });
   });
 }

@@ -23,6 +23,20 @@ export interface Addon {
   layerNorm(x: Float32Array, w: Float32Array | null, b: Float32Array | null, y: Float32Array, mean: Float32Array, rstd: Float32Array, params: Float64Array): void;
   layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array | null, out: Float32Array, params: Float64Array): void;
   layerNormBackwardWeight(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, out: Float32Array, params: Float64Array): void;
+  /** Returns how many index values were outside [0, size) (their outputs are not the reference's then). */
+  gather(x: TypedArray, index: Int32Array, out: TypedArray, params: Float64Array): number;
+  /** Returns how many index values were outside [0, D) (out is then left as it was). */
+  indexAdd(out: FloatArray, index: Int32Array, src: FloatArray, params: Float64Array): number;
+  scan(x: FloatArray, out: FloatArray, params: Float64Array): void;
+  cumExtreme(x: FloatArray, values: FloatArray, indices: Int32Array, params: Float64Array): void;
+  argReduce(x: FloatArray | Int32Array, out: Int32Array, params: Float64Array): void;
+  sort(x: FloatArray | Int32Array, values: FloatArray | Int32Array, indices: Int32Array, params: Float64Array): void;
+  avgPool(x: FloatArray, out: FloatArray, params: Float64Array): void;
+  avgPoolBackward(grad: FloatArray, dx: FloatArray, params: Float64Array): void;
+  /** Returns how many index values were outside [0, L) (nothing computed then). */
+  resample(x: FloatArray, index: Int32Array, weight: Float64Array, out: FloatArray, params: Float64Array): number;
+  /** Returns how many index values were outside [0, inSize) (nothing computed then). */
+  resampleBackward(g: FloatArray, index: Int32Array, weight: Float64Array, out: FloatArray, params: Float64Array): number;
 }
 
 /** The addon, or why there is none; `path` is the `.node` file loaded or looked for. @internal */

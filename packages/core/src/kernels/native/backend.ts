@@ -2,6 +2,7 @@ import { allocate, allocateUninitialized, dtypeOfArray, type DType } from '../..
 import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, ReduceOp, SgdHyper, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
+import { stagedKernels } from './staged.js';
 
 // The native kernels (the C++ addon of @tapegrad/native). Each reads and writes the tensors' own
 // typed arrays (the addon gets their memory from N-API: no staging copy) and hands what it does
@@ -556,5 +557,8 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       addon.sum(x.data as FloatArray, out.data as FloatArray, params);
       return out;
     },
+
+    // gather, indexSelect, indexAdd, scan, cumExtreme, argReduce, sort, avgPool2d, resample and their gradients (staged.ts)
+    ...stagedKernels(addon, base, threads),
   };
 }

@@ -1,7 +1,8 @@
-import { allocate, allocateUninitialized, dtypeOfArray, type DType } from '../../dtype.js';
+import { allocate, dtypeOfArray, type DType } from '../../dtype.js';
 import type { AdamHyper, Backend, BinaryOp, Conv2dGeometry, ReduceOp, SgdHyper, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
+import { MAX_ND, fresh, isContiguous } from './views.js';
 import { stagedKernels } from './staged.js';
 
 // The native kernels (the C++ addon of @tapegrad/native). Each reads and writes the tensors' own
@@ -26,7 +27,6 @@ const UNARY: Partial<Record<UnaryOp, number>> = { exp: 0, log: 1, tanh: 2, sigmo
  * differ in the last bit now and then, and float64 is the precision of gradient checks.
  */
 const EXACT = new Set<UnaryOp>(['relu', 'neg']);
-const MAX_ND = 16;
 /**
  * Below this many elements the js kernels are faster than a call into the addon (an N-API call
  * and its typed-array lookups cost about as much as a JavaScript loop over ~500 floats) or the
@@ -47,27 +47,6 @@ function floatCtor(dtype: DType): typeof Float32Array | typeof Float64Array | nu
 function isFloat(v: View, dtype: DType): boolean {
   const C = floatCtor(dtype);
   return C !== null && v.data instanceof C;
-}
-
-/** A contiguous view over a fresh array (fields in makeView's order: one hidden class). */
-function fresh(dtype: DType, shape: readonly number[]): View {
-  let size = 1;
-  const stride = new Array<number>(shape.length);
-  for (let i = shape.length - 1; i >= 0; i--) {
-    stride[i] = size;
-    size *= shape[i]!;
-  }
-  return { data: allocateUninitialized(dtype, size), shape: shape.slice(), stride, offset: 0, size };
-}
-
-/** True when the view's elements are one row-major run from its offset (size-1 dims ignored). */
-function isContiguous(v: View): boolean {
-  let expected = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
-    expected *= v.shape[i]!;
-  }
-  return true;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { allocateUninitialized, dtypeOfArray, type DType, type TypedArray } from '../../dtype.js';
+import { dtypeOfArray, type DType, type TypedArray } from '../../dtype.js';
 import type { Backend, Conv2dGeometry, ScanOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
+import { MAX_ND, fresh, isContiguous } from './views.js';
 
 // The native kernels that used to stage through the wasm backend (csrc/index.cc, scan.cc,
 // sort.cc, window.cc): the embedding lookup and its gradient (gather, indexSelect, indexAdd),
@@ -17,33 +18,11 @@ import type { Addon } from './addon.js';
 
 /** Below this many elements the base runs (an N-API call costs about as much as its loops). */
 const MIN_NATIVE = 512;
-const MAX_ND = 16;
 /** Lines up to this long sort natively (the addon's limit: its scratch is ~28 bytes an element a thread). */
 const MAX_SORT_LINE = 1 << 26;
 
 /** One parameter block reused by every call (the addon reads it before returning). */
 const P = new Float64Array(6 + 3 * MAX_ND);
-
-/** A contiguous view over a fresh array. */
-function fresh(dtype: DType, shape: readonly number[]): View {
-  let size = 1;
-  const stride = new Array<number>(shape.length);
-  for (let i = shape.length - 1; i >= 0; i--) {
-    stride[i] = size;
-    size *= shape[i]!;
-  }
-  return { data: allocateUninitialized(dtype, size), shape: shape.slice(), stride, offset: 0, size };
-}
-
-/** True when the view's elements are one row-major run from its offset (size-1 dims ignored). */
-function isContiguous(v: View): boolean {
-  let expected = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.stride[i] !== expected) return false;
-    expected *= v.shape[i]!;
-  }
-  return true;
-}
 
 /** The float array type of a view's data ('float32' | 'float64'), or null. */
 function floatOf(v: View): 'float32' | 'float64' | null {

@@ -23,6 +23,7 @@
 #include "copy.h"
 #include "pool2x2.h"
 #include "rows.h"
+#include "winograd.h"
 
 namespace {
 
@@ -911,5 +912,6 @@ NAPI_MODULE_INIT() {
   }
   tg_register_rows(env, exports);
   tg_register_copy(env, exports);
+  tg_register_winograd(env, exports);
   return exports;
 }

@@ -42,6 +42,11 @@
 // added in part order and transformed back, in one more meeting: the same bits on any number of
 // threads.
 //
+// No F(2x2, 3x3): its multiplies per output (16 per 2x2 tile) are fewer than F(4x4, 3x3)'s only
+// on outputs 1 or 2 wide (h = 2: 0.44 of im2col's against 1.0), equal at 5 and 6 (0.64, 0.44)
+// and more everywhere else (the convnet's 24 and 26: 0.44 against 0.25 and 0.29); the wasm
+// backend measured F(4x4, 3x3) 1.3-1.6x faster on the convnet's second layer.
+//
 // TAPEGRAD_NATIVE_WINOGRAD (read once at load): 0 turns Winograd off (every convolution runs
 // im2col + GEMM), `force` runs it on every geometry it can do whatever the channel counts and
 // sizes (tests and measurements); unset or anything else, the thresholds below decide.

@@ -88,6 +88,16 @@ const Mode mode = readMode();
  */
 constexpr int64_t MIN_CHANNELS = 8;
 constexpr double MAX_RATIO = 0.5;
+/**
+ * The forward pass and input gradient transform all O C filters on every call: they run by
+ * Winograd only with at least O C / TILES_PER_FILTERS tiles. Measured (2 threads, padding 1,
+ * im2col / Winograd time, forward and input gradient): 512 -> 512 channels, 8 images of 7x7 (32
+ * tiles) 0.65x, 0.69x; 256 -> 256, 16 images of 7x7 (64 tiles) 0.9x; 256 -> 256, 16 images of
+ * 14x14 (256 tiles) 1.4x, 1.3x; 128 -> 256, 32 of 7x7 (128 tiles) 1.5x, 1.3x; 128 -> 128, 32 of
+ * 14x14 2.1x, 1.9x. (The weight gradient, which transforms back O C filters once, won on all of
+ * them: 1.1-1.4x.)
+ */
+constexpr int64_t TILES_PER_FILTERS = 256;
 
 std::atomic<int64_t> runs[3];  // forward, input gradient, weight gradient
 
@@ -97,12 +107,14 @@ bool geometryFits(const TgConvDims& d, bool f64) {
          d.pw >= 0 && d.pw <= 2 && d.N > 0 && d.C > 0 && d.O > 0 && d.Ho > 0 && d.Wo > 0;
 }
 
-/** True when Winograd runs a pass of this convolution whose output is [rows, cols] per channel. */
-bool fits(const TgConvDims& d, bool f64, int64_t rows, int64_t cols) {
+/** True when Winograd runs a pass of this convolution whose output is [rows, cols] per channel
+ * (`weights`: the pass transforms the filters forward, so it needs enough tiles). */
+bool fits(const TgConvDims& d, bool f64, int64_t rows, int64_t cols, bool weights) {
   if (mode == OFF || !geometryFits(d, f64)) return false;
   if (mode == FORCE) return true;
+  const int64_t tiles = d.N * ((rows + 3) / 4) * ((cols + 3) / 4);
   const double ratio = 36.0 * ((rows + 3) / 4) * ((cols + 3) / 4) / (9.0 * rows * cols);
-  return d.C >= MIN_CHANNELS && d.O >= MIN_CHANNELS && ratio <= MAX_RATIO;
+  return d.C >= MIN_CHANNELS && d.O >= MIN_CHANNELS && ratio <= MAX_RATIO && (!weights || tiles * TILES_PER_FILTERS >= d.O * d.C);
 }
 
 // ---- the transforms of the chosen instruction set ----
@@ -288,6 +300,12 @@ struct Scratch {
 
 // ---- forward pass and input gradient ----
 
+/** Filters (O C) from which the forward pass and input gradient transform them on every thread,
+ * and, when there are few blocks, run a block at a time with the threads inside its product
+ * (see convolve); the bytes of V and M such a block aims at. */
+constexpr int64_t LARGE_FILTERS = 128 * 128;
+constexpr int64_t LARGE_BLOCK_BYTES = 16 << 20;
+
 struct ConvJob {
   const Plan* p;
   const float* in;
@@ -295,6 +313,7 @@ struct ConvJob {
   const float* bias;
   float* out;
   TgGemm gemm;
+  int gemmThreads;
   static void task(void* ctx, int64_t b) {
     const ConvJob& j = *(const ConvJob*)ctx;
     const Plan& p = *j.p;
@@ -302,7 +321,7 @@ struct ConvJob {
     Scratch s(p, 36 * p.Co * p.nb);
     inputBlock(p, j.in, t0, t1, s.V, s.lines, s.zero, s.index);
     // M[k] [Co, nt] = U[k] [Co, Ci] V[k] [Ci, nt]
-    TgGemmArgs g = gemmArgs(p.Co, nt, p.Ci, j.u, p.Ci * p.Co, 1, p.Co, s.V, p.vPlane, p.ld, 1, s.M, 1, 0);
+    TgGemmArgs g = gemmArgs(p.Co, nt, p.Ci, j.u, p.Ci * p.Co, 1, p.Co, s.V, p.vPlane, p.ld, 1, s.M, j.gemmThreads, 0);
     j.gemm(&g);
     TgWinoOutput a{s.M, nt, p.Co * nt, j.out, p.Co, p.Ho, p.Wo, p.th, p.tw, t0, t1, j.bias, s.index};
     p.f.output(&a);
@@ -313,16 +332,27 @@ struct ConvJob {
 void convolve(Plan p, const float* in, const float* w, int64_t O, int64_t C, bool flip, const float* bias, float* out, TgGemm gemm) {
   float* u = (float*)tg_scratch_take((size_t)(36 * O * C) * sizeof(float));
   WeightsJob wj{w, O, C, flip, u};
-  for (int64_t ci = 0; ci < p.Ci; ci++) WeightsJob::task(&wj, ci);
-  // few blocks: smaller ones, so that every thread gets some (the bits do not depend on it)
+  tg_parallel(p.Ci, O * C >= LARGE_FILTERS ? p.threads : 1, WeightsJob::task, &wj);
   int64_t blocks = (p.T + p.nb - 1) / p.nb;
+  if (O * C >= LARGE_FILTERS && blocks < 4 * p.threads) {
+    // many filters: each block's product packs all of U, so blocks of more tiles, one after
+    // another, each product split across the threads (the transforms on the calling thread)
+    int64_t nb = LARGE_BLOCK_BYTES / (144 * (p.Ci + p.Co)) / BLOCK_ALIGN * BLOCK_ALIGN;
+    if (nb < p.nb) nb = p.nb;
+    setBlock(p, nb < p.T ? nb : p.T);
+    ConvJob j{&p, in, u, bias, out, gemm, p.threads};
+    for (int64_t b = 0; b < (p.T + p.nb - 1) / p.nb; b++) ConvJob::task(&j, b);
+    tg_scratch_give(u);
+    return;
+  }
+  // few blocks: smaller ones, so that every thread gets some (the bits do not depend on it)
   if (blocks < 2 * p.threads && p.nb > BLOCK_ALIGN) {
     const int64_t want = (p.T + 2 * p.threads - 1) / (2 * p.threads);
     const int64_t nb = (want + BLOCK_ALIGN - 1) / BLOCK_ALIGN * BLOCK_ALIGN;
     setBlock(p, nb < p.T ? nb : p.T);
     blocks = (p.T + p.nb - 1) / p.nb;
   }
-  ConvJob j{&p, in, u, bias, out, gemm};
+  ConvJob j{&p, in, u, bias, out, gemm, 1};
   tg_parallel(blocks, p.threads, ConvJob::task, &j);
   tg_scratch_give(u);
 }
@@ -403,7 +433,7 @@ struct WeightsBackJob {
 }  // namespace
 
 bool tg_winograd_conv2d(const TgConvDims* d, bool f64, const void* x, const void* w, const void* bias, void* out, TgGemm gemm) {
-  if (!fits(*d, f64, d->Ho, d->Wo)) return false;
+  if (!fits(*d, f64, d->Ho, d->Wo, true)) return false;
   runs[0]++;
   const Plan p = plan(d->N, d->C, d->H, d->W, d->O, d->Ho, d->Wo, d->ph, d->pw, gemm, d->threads);
   convolve(p, (const float*)x, (const float*)w, d->O, d->C, false, (const float*)bias, (float*)out, gemm);
@@ -411,7 +441,7 @@ bool tg_winograd_conv2d(const TgConvDims* d, bool f64, const void* x, const void
 }
 
 bool tg_winograd_backward_input(const TgConvDims* d, bool f64, const void* grad, const void* w, void* dx, TgGemm gemm) {
-  if (!fits(*d, f64, d->H, d->W)) return false;
+  if (!fits(*d, f64, d->H, d->W, true)) return false;
   runs[1]++;
   // dx = the convolution of grad with w'[c, o] = w[o, c] turned by 180 degrees, padding 2 - p
   const Plan p = plan(d->N, d->O, d->Ho, d->Wo, d->C, d->H, d->W, 2 - d->ph, 2 - d->pw, gemm, d->threads);
@@ -420,7 +450,7 @@ bool tg_winograd_backward_input(const TgConvDims* d, bool f64, const void* grad,
 }
 
 bool tg_winograd_backward_weight(const TgConvDims* d, bool f64, const void* x, const void* grad, void* dw, TgGemm gemm) {
-  if (!fits(*d, f64, d->Ho, d->Wo)) return false;
+  if (!fits(*d, f64, d->Ho, d->Wo, false)) return false;
   runs[2]++;
   const Plan p = plan(d->N, d->C, d->H, d->W, d->O, d->Ho, d->Wo, d->ph, d->pw, gemm, d->threads);
   const int64_t size = 36 * d->O * d->C;

@@ -1197,8 +1197,9 @@ describe.skipIf(!be)('native conv2d by Winograd F(4x4, 3x3)', () => {
   });
 
   it('gives the same bits on one, two and three threads (blocks of tiles per thread; the weight gradient summed over 12 parts in order)', () => {
-    // 48 images of 12x12 at 64 -> 64 channels: 432 tiles, 14 blocks of 32, so 12 parts
-    for (const [xs, ws, p] of [[[48, 64, 12, 12], [64, 64, 3, 3], 1], [[5, 16, 17, 19], [24, 16, 3, 3], 2]] as Array<[number[], number[], number]>) {
+    // 48 images of 12x12 at 64 -> 64 channels: 432 tiles, 14 blocks of 32, so 12 parts; 128 ->
+    // 128 channels on 64 tiles: 2 blocks, run one after another with the threads in the products
+    for (const [xs, ws, p] of [[[48, 64, 12, 12], [64, 64, 3, 3], 1], [[5, 16, 17, 19], [24, 16, 3, 3], 2], [[4, 128, 16, 16], [128, 128, 3, 3], 1]] as Array<[number[], number[], number]>) {
       const x = view(xs, 'float32'), w = view(ws, 'float32'), bias = view([ws[0]!], 'float32'), g = geo(p);
       const grad = view([xs[0]!, ws[0]!, xs[2]! + 2 * p - 2, xs[3]! + 2 * p - 2], 'float32');
       const runs = [1, 2, 3].map((n) => {
@@ -1207,6 +1208,7 @@ describe.skipIf(!be)('native conv2d by Winograd F(4x4, 3x3)', () => {
       });
       expect(runs[1]).toEqual(runs[0]);
       expect(runs[2]).toEqual(runs[0]);
+      if (ws[0] === 128) expect(runs[0]![0]!).toBeAllClose(values(jsBackend.conv2d(f64(x), f64(w), g, f64(bias))), tol(128));
     }
   });
 
@@ -1222,6 +1224,8 @@ describe.skipIf(!be)('native conv2d by Winograd F(4x4, 3x3)', () => {
       [[2, 8, 12, 12], [8, 8, 3, 3], geo(1, { stride: [2, 2] }), [0, 0, 0]], [[2, 8, 12, 12], [8, 8, 3, 3], geo(1, { dilation: [2, 2] }), [0, 0, 0]],
       [[2, 16, 12, 12], [16, 8, 3, 3], geo(1, { groups: 2 }), [0, 0, 0]], [[2, 8, 12, 12], [8, 8, 3, 3], geo(3), [0, 0, 0]],
       [[2, 8, 12, 12], [8, 8, 5, 5], geo(2), [0, 0, 0]], [[2, 8, 12, 12], [8, 8, 3, 1], geo(1), [0, 0, 0]],
+      // 4 tiles for 64 x 64 filters (fewer than O C / 256): only the weight gradient
+      [[1, 64, 7, 7], [64, 64, 3, 3], geo(1), [0, 0, 1]],
     ];
     for (const [xs, ws, g, wino] of cases) {
       const runs = counted(addon, () => {

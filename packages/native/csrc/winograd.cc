@@ -32,9 +32,11 @@
 // blocks of a multiple of 32 tiles (whole slivers of every build's GEMM) whose V and M take
 // about BLOCK_BYTES; a block may start or end inside a tile row. The transforms work on a
 // vector of consecutive tiles at a time, across tile rows (winograd_impl.h). U is computed on the
-// calling thread first (~0.1 ms for 64 x 32 filters). The forward pass and the input gradient
-// hand whole blocks to the threads, each running its block's input transform, GEMM (on its own
-// thread) and output transform: the threads meet once per call. Each output element is the same
+// calling thread first (~0.1 ms for 64 x 32 filters; on every thread from 128 x 128 filters, see
+// LARGE_FILTERS). The forward pass and the input gradient hand whole blocks to the threads, each
+// running its block's input transform, GEMM (on its own thread) and output transform: the
+// threads meet once per call (large filters on few blocks: the threads work inside each block's
+// product instead). Each output element is the same
 // operations whoever computes it and wherever its block starts (the GEMM's sums do not depend on
 // its tiling), so the bits do not depend on the number of threads. The weight gradient cuts the
 // tiles into at most WEIGHT_PARTS parts fixed by the shapes (never by the thread count); a part's

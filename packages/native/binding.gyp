@@ -13,7 +13,7 @@
     {
       'target_name': 'tg_kernels_avx512',
       'type': 'static_library',
-      'sources': ['csrc/kernels_avx512.cc'],
+      'sources': ['csrc/kernels_avx512.cc', 'csrc/winograd_avx512.cc'],
       'conditions': [
         ['target_arch=="x64"', {
           'cflags_cc': ['-mavx512f', '-mavx512vl', '-mavx512bw', '-mavx512dq', '-mavx2', '-mfma', '-mprefer-vector-width=512'],
@@ -24,7 +24,7 @@
     {
       'target_name': 'tg_kernels_avx2',
       'type': 'static_library',
-      'sources': ['csrc/kernels_avx2.cc'],
+      'sources': ['csrc/kernels_avx2.cc', 'csrc/winograd_avx2.cc'],
       'conditions': [
         ['target_arch=="x64"', {
           'cflags_cc': ['-mavx2', '-mfma'],
@@ -34,7 +34,7 @@
     },
     {
       'target_name': 'tapegrad_native',
-      'sources': ['csrc/addon.cc', 'csrc/conv.cc', 'csrc/optim.cc', 'csrc/pool.cc', 'csrc/pool2x2.cc', 'csrc/rows.cc', 'csrc/copy.cc', 'csrc/kernels_generic.cc', 'csrc/index.cc', 'csrc/scan.cc', 'csrc/sort.cc', 'csrc/window.cc'],
+      'sources': ['csrc/addon.cc', 'csrc/conv.cc', 'csrc/optim.cc', 'csrc/pool.cc', 'csrc/pool2x2.cc', 'csrc/rows.cc', 'csrc/copy.cc', 'csrc/kernels_generic.cc', 'csrc/index.cc', 'csrc/scan.cc', 'csrc/sort.cc', 'csrc/window.cc', 'csrc/winograd.cc', 'csrc/winograd_generic.cc'],
       'dependencies': ['tg_kernels_avx512', 'tg_kernels_avx2'],
       # no errno from sqrt (optim.cc's square roots then vectorise; nothing reads errno)
       'cflags_cc': ['-pthread', '-fno-math-errno'],

@@ -27,6 +27,7 @@
 #include "scan.h"
 #include "sort.h"
 #include "window.h"
+#include "winograd.h"
 
 namespace {
 
@@ -973,5 +974,6 @@ NAPI_MODULE_INIT() {
   tg_register_scan(env, exports);
   tg_register_sort(env, exports);
   tg_register_window(env, exports);
+  tg_register_winograd(env, exports);
   return exports;
 }

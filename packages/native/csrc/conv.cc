@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "conv.h"
+#include "winograd.h"
 
 namespace {
 
@@ -377,16 +378,19 @@ template <typename T> void backwardWeight(const TgConvDims& d, const T* x, const
 }  // namespace
 
 void tg_conv2d(const TgConvDims* d, bool f64, const void* x, const void* w, const void* bias, void* out, TgGemm gemm) {
+  if (tg_winograd_conv2d(d, f64, x, w, bias, out, gemm)) return;
   if (f64) overImages(*d, (const double*)x, (const double*)w, (const double*)bias, (double*)out, gemm, false);
   else overImages(*d, (const float*)x, (const float*)w, (const float*)bias, (float*)out, gemm, false);
 }
 
 void tg_conv2d_backward_input(const TgConvDims* d, bool f64, const void* grad, const void* w, void* dx, TgGemm gemm) {
+  if (tg_winograd_backward_input(d, f64, grad, w, dx, gemm)) return;
   if (f64) overImages(*d, (const double*)grad, (const double*)w, (const double*)nullptr, (double*)dx, gemm, true);
   else overImages(*d, (const float*)grad, (const float*)w, (const float*)nullptr, (float*)dx, gemm, true);
 }
 
 void tg_conv2d_backward_weight(const TgConvDims* d, bool f64, const void* x, const void* grad, void* dw, TgGemm gemm) {
+  if (tg_winograd_backward_weight(d, f64, x, grad, dw, gemm)) return;
   if (f64) backwardWeight(*d, (const double*)x, (const double*)grad, (double*)dw, gemm);
   else backwardWeight(*d, (const float*)x, (const float*)grad, (float*)dw, gemm);
 }

@@ -1534,3 +1534,162 @@ if (nativeBackend) {
     });
   });
 }
+
+// Winograd F(4x4, 3x3) (csrc/winograd.cc): float32 3x3 convolutions with stride 1, dilation 1,
+// one group, padding 0..2 and at least 8 input and output channels. The tolerances are the wasm
+// backend's for the same method (packages/core/test/winograd4.test.ts): the 6x6 transforms round
+// more than im2col's products. Measured here (N(0, 1) inputs and weights, the float64 reference):
+// forward and input gradient at most 7.6e-6 sqrt(9 K) (K the channels summed over), weight
+// gradient at most 4.4e-6 sqrt(L) (L = N Ho Wo positions summed over); allowed 3e-5 sqrt(9 K) and
+// 2e-5 sqrt(L).
+describe.skipIf(!be)('native conv2d by Winograd F(4x4, 3x3)', () => {
+  const nb = be!;
+  const addon = loadAddon().addon as unknown as Addon;
+  const geo = (p: number, over: Partial<{ stride: [number, number]; dilation: [number, number]; groups: number }> = {}) => ({
+    stride: [1, 1] as [number, number], padding: [p, p] as [number, number], dilation: [1, 1] as [number, number], groups: 1, ...over,
+  });
+  const f64 = (v: View): View => ({ ...v, data: Float64Array.from(v.data as Float32Array) });
+  const tol = (K: number) => ({ rtol: 0, atol: 3e-5 * Math.sqrt(9 * K) });
+  const tolW = (L: number) => ({ rtol: 0, atol: 2e-5 * Math.sqrt(L) });
+  /** How many passes (forward, input gradient, weight gradient) `a`'s Winograd ran during f. */
+  const counted = (a: Addon, f: () => void): number[] => {
+    const s0 = a.convStats();
+    f();
+    const s1 = a.convStats();
+    return [s1.forward - s0.forward, s1.backwardInput - s0.backwardInput, s1.backwardWeight - s0.backwardWeight];
+  };
+  /** The three passes of a conv2d on backend b, checked against the float64 reference. */
+  const checkPasses = (b: NonNullable<typeof be>, xs: number[], ws: number[], g: ReturnType<typeof geo>, withBias: boolean) => {
+    const x = view(xs, 'float32', 'offset'), w = view(ws, 'float32'), bias = withBias ? view([ws[0]!], 'float32') : null;
+    const y = b.conv2d(x, w, g, bias);
+    const want = jsBackend.conv2d(f64(x), f64(w), g, bias ? f64(bias) : null);
+    expect(y.shape).toEqual(want.shape);
+    expect(values(y)).toBeAllClose(values(want), tol(xs[1]!));
+    const grad = view(want.shape as number[], 'float32');
+    expect(values(b.conv2dBackwardInput(grad, w, xs, g))).toBeAllClose(values(jsBackend.conv2dBackwardInput(f64(grad), f64(w), xs, g)), tol(ws[0]!));
+    const L = want.shape[0]! * want.shape[2]! * want.shape[3]!;
+    expect(values(b.conv2dBackwardWeight(x, grad, ws, g))).toBeAllClose(values(jsBackend.conv2dBackwardWeight(f64(x), f64(grad), ws, g)), tolW(L));
+  };
+  /**
+   * The three passes of each case [x shape, w shape, padding] (sine-filled operands, 2 threads)
+   * in a child process whose addon loads with TAPEGRAD_NATIVE_WINOGRAD=value (read once at load:
+   * a worker thread's process.env does not reach the C environment), and its convStats() after.
+   */
+  const runWith = (value: string, cases: Array<[number[], number[], number]>) => {
+    const script = `
+      const addon = require(process.env.TG_ADDON);
+      const fill = (n, s) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
+      const out = JSON.parse(process.env.TG_CASES).map(([[N, C, H, W], [O], p]) => {
+        const Ho = H + 2 * p - 2, Wo = W + 2 * p - 2;
+        const x = fill(N * C * H * W, 1), w = fill(O * C * 9, 2), g = fill(N * O * Ho * Wo, 3);
+        const params = Float64Array.of(N, C, H, W, O, 3, 3, 1, 1, p, p, 1, 1, 1, Ho, Wo, 2);
+        const y = new Float32Array(N * O * Ho * Wo), dx = new Float32Array(N * C * H * W), dw = new Float32Array(O * C * 9);
+        addon.conv(0, x, w, null, y, params);
+        addon.conv(1, g, w, null, dx, params);
+        addon.conv(2, x, g, null, dw, params);
+        return [y, dx, dw].map((a) => Array.from(a));
+      });
+      console.log(JSON.stringify({ stats: addon.convStats(), out }));`;
+    const r = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, TAPEGRAD_NATIVE_WINOGRAD: value, TG_ADDON: loadAddon().path!, TG_CASES: JSON.stringify(cases) }, encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as { stats: ReturnType<Addon['convStats']>; out: number[][][] };
+  };
+  /** The float64 reference of runWith's passes. */
+  const reference = ([[N, C, H, W], [O], p]: [number[], number[], number]): number[][] => {
+    const fill = (shape: number[], s: number): View => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      return { data: Float64Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 0.37 + s))), shape, stride: contiguous(shape), offset: 0, size: n };
+    };
+    const Ho = H! + 2 * p - 2, Wo = W! + 2 * p - 2, g = geo(p);
+    const x = fill([N!, C!, H!, W!], 1), w = fill([O!, C!, 3, 3], 2), grad = fill([N!, O!, Ho, Wo], 3);
+    return [jsBackend.conv2d(x, w, g), jsBackend.conv2dBackwardInput(grad, w, x.shape, g), jsBackend.conv2dBackwardWeight(x, grad, w.shape, g)].map(values);
+  };
+
+  it('runs the forward pass, input and weight gradient of a fitting convolution and matches the float64 reference (padding 0-2, partial tiles, 8 to 64 channels, 1 to 13 images)', () => {
+    expect(addon.convStats().winograd).toBe(process.env.TAPEGRAD_NATIVE_WINOGRAD === '0' ? 'off' : process.env.TAPEGRAD_NATIVE_WINOGRAD === 'force' ? 'force' : 'auto');
+    // [N, C, O, H, W, padding]: widths 4k .. 4k + 3 with each padding (partial tiles at the right
+    // and bottom), odd channel counts, blocks of tiles that start and end inside tile rows
+    // (13 images of 7x7), the convnet's second layer (two images), two images of 11x11 at 64 -> 64
+    const cases: Array<[number, number, number, number, number, number]> = [
+      [1, 8, 8, 9, 13, 0], [3, 17, 32, 13, 8, 1], [1, 9, 10, 10, 11, 2], [2, 11, 13, 9, 15, 0], [13, 8, 12, 7, 7, 1],
+      [1, 10, 9, 6, 6, 2], [2, 32, 64, 26, 26, 0], [2, 64, 64, 11, 11, 1], [1, 12, 8, 28, 28, 1],
+    ];
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      for (const [N, C, O, H, W, p] of cases) {
+        const runs = counted(addon, () => checkPasses(nb, [N, C, H, W], [O, C, 3, 3], geo(p), (N + C) % 2 === 0));
+        if (addon.convStats().winograd === 'off') expect(runs).toEqual([0, 0, 0]);
+        else expect(runs, `[${N}, ${C}, ${H}, ${W}] padding ${p}`).toEqual([1, 1, 1]);
+      }
+    }
+  });
+
+  it('gives the same bits on one, two and three threads (blocks of tiles per thread; the weight gradient summed over 12 parts in order)', () => {
+    // 48 images of 12x12 at 64 -> 64 channels: 432 tiles, 14 blocks of 32, so 12 parts; 128 ->
+    // 128 channels on 64 tiles: 2 blocks, run one after another with the threads in the products
+    for (const [xs, ws, p] of [[[48, 64, 12, 12], [64, 64, 3, 3], 1], [[5, 16, 17, 19], [24, 16, 3, 3], 2], [[4, 128, 16, 16], [128, 128, 3, 3], 1]] as Array<[number[], number[], number]>) {
+      const x = view(xs, 'float32'), w = view(ws, 'float32'), bias = view([ws[0]!], 'float32'), g = geo(p);
+      const grad = view([xs[0]!, ws[0]!, xs[2]! + 2 * p - 2, xs[3]! + 2 * p - 2], 'float32');
+      const runs = [1, 2, 3].map((n) => {
+        setNumThreads(n);
+        return [nb.conv2d(x, w, g, bias), nb.conv2dBackwardInput(grad, w, xs, g), nb.conv2dBackwardWeight(x, grad, ws, g)].map((v) => Array.from(v.data));
+      });
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[2]).toEqual(runs[0]);
+      if (ws[0] === 128) expect(runs[0]![0]!).toBeAllClose(values(jsBackend.conv2d(f64(x), f64(w), g, f64(bias))), tol(128));
+    }
+  });
+
+  it('leaves im2col the convolutions below its thresholds or outside its geometry: 7 channels, 5x5 outputs, float64, stride, dilation, groups, padding 3, other kernels', () => {
+    const auto = addon.convStats().winograd === 'auto';
+    // [x shape, w shape, geometry, the passes Winograd runs (forward, input and weight gradient)]:
+    // 7x7 inputs without padding give 5x5 outputs, whose 2x2 tiles do 0.64 of im2col's
+    // multiplies (more than MAX_RATIO, 0.5); the input gradient's output is the 7x7 input (0.33)
+    const cases: Array<[number[], number[], ReturnType<typeof geo>, number[]]> = [
+      [[2, 7, 12, 12], [16, 7, 3, 3], geo(1), [0, 0, 0]], [[2, 16, 12, 12], [7, 16, 3, 3], geo(1), [0, 0, 0]],
+      [[2, 8, 12, 12], [8, 8, 3, 3], geo(1), [1, 1, 1]], [[2, 16, 7, 7], [16, 16, 3, 3], geo(0), [0, 1, 0]],
+      [[2, 16, 8, 8], [16, 16, 3, 3], geo(0), [1, 1, 1]],
+      [[2, 8, 12, 12], [8, 8, 3, 3], geo(1, { stride: [2, 2] }), [0, 0, 0]], [[2, 8, 12, 12], [8, 8, 3, 3], geo(1, { dilation: [2, 2] }), [0, 0, 0]],
+      [[2, 16, 12, 12], [16, 8, 3, 3], geo(1, { groups: 2 }), [0, 0, 0]], [[2, 8, 12, 12], [8, 8, 3, 3], geo(3), [0, 0, 0]],
+      [[2, 8, 12, 12], [8, 8, 5, 5], geo(2), [0, 0, 0]], [[2, 8, 12, 12], [8, 8, 3, 1], geo(1), [0, 0, 0]],
+      // 4 tiles for 64 x 64 filters (fewer than O C / 256): only the weight gradient
+      [[1, 64, 7, 7], [64, 64, 3, 3], geo(1), [0, 0, 1]],
+    ];
+    for (const [xs, ws, g, wino] of cases) {
+      const runs = counted(addon, () => {
+        const x = view(xs, 'float32'), w = view(ws, 'float32');
+        const y = nb.conv2d(x, w, g);
+        expect(values(y)).toBeAllClose(values(jsBackend.conv2d(f64(x), f64(w), g)), { rtol: 1e-4, atol: 1e-4 });
+        const grad = view(y.shape, 'float32');
+        nb.conv2dBackwardInput(grad, w, xs, g);
+        nb.conv2dBackwardWeight(x, grad, ws, g);
+      });
+      expect(runs, `${xs} ${ws} ${JSON.stringify(g)}`).toEqual(auto ? wino : [0, 0, 0]);
+    }
+    // float64 stays on im2col
+    const x = view([2, 8, 12, 12], 'float64'), w = view([8, 8, 3, 3], 'float64');
+    expect(counted(addon, () => nb.conv2d(x, w, geo(1)))).toEqual([0, 0, 0]);
+  });
+
+  it('TAPEGRAD_NATIVE_WINOGRAD=0 (read at load) runs every convolution by im2col, and force runs Winograd on any geometry it can do', () => {
+    // a Winograd-fit convolution by im2col: nothing counted, im2col's tolerance
+    const fitting: Array<[number[], number[], number]> = [[[2, 16, 12, 12], [16, 16, 3, 3], 1]];
+    const off = runWith('0', fitting);
+    expect(off.stats).toEqual({ winograd: 'off', forward: 0, backwardInput: 0, backwardWeight: 0 });
+    off.out[0]!.forEach((got, i) => expect(got).toBeAllClose(reference(fitting[0]!)[i]!, { rtol: 1e-4, atol: 1e-4 }));
+    // forced: 1 to 5 channels, images narrower than a vector, a single output (the 1x1 tile of a
+    // 1x1 image with padding 1), 5x5 outputs
+    const small: Array<[number[], number[], number]> = [[[2, 3, 5, 6], [2, 3, 3, 3], 2], [[1, 1, 1, 1], [3, 1, 3, 3], 1], [[3, 2, 3, 2], [1, 2, 3, 3], 1], [[2, 4, 7, 7], [5, 4, 3, 3], 0]];
+    const force = runWith('force', small);
+    expect(force.stats).toEqual({ winograd: 'force', forward: 4, backwardInput: 4, backwardWeight: 4 });
+    small.forEach((c, k) => {
+      const [[N, C, H, W], [O], p] = c;
+      const want = reference(c);
+      expect(force.out[k]![0]!, `${c}`).toBeAllClose(want[0]!, tol(C!));
+      expect(force.out[k]![1]!, `${c}`).toBeAllClose(want[1]!, tol(O!));
+      expect(force.out[k]![2]!, `${c}`).toBeAllClose(want[2]!, tolW(N! * (H! + 2 * p - 2) * (W! + 2 * p - 2)));
+    });
+  });
+});

@@ -18,6 +18,8 @@ export interface Addon {
   where(cond: Uint8Array, a: TypedArray, b: TypedArray, out: TypedArray, params: Float64Array): void;
   /** What the addon did to glibc's malloc thresholds at load (csrc/addon.cc says why), and a probe of it. */
   mallocSettings(): { applied: boolean; reason: string | null; mmapThreshold: number; trimThreshold: number; largeFromHeap: boolean | null };
+  /** The TAPEGRAD_NATIVE_WINOGRAD mode read at load, and how many conv passes ran by Winograd F(4x4, 3x3) (csrc/winograd.cc). */
+  convStats(): { winograd: 'auto' | 'off' | 'force'; forward: number; backwardInput: number; backwardWeight: number };
   softmax(x: Float32Array, out: Float32Array, params: Float64Array): void;
   softmaxBackward(g: Float32Array, y: Float32Array, out: Float32Array, params: Float64Array): void;
   layerNorm(x: Float32Array, w: Float32Array | null, b: Float32Array | null, y: Float32Array, mean: Float32Array, rstd: Float32Array, params: Float64Array): void;

@@ -1,8 +1,14 @@
-/** Median wall time in ms of `f` over repeated runs, after `warmup` runs, within a time budget. */
-export function timeMs(f: () => unknown, opts: { warmup?: number; minReps?: number; maxReps?: number; budgetMs?: number } = {}): number {
-  const { warmup = 2, minReps = 3, maxReps = 200, budgetMs = 1500 } = opts;
+/**
+ * Median wall time in ms of `f` over repeated runs, within a time budget, after `warmup` runs
+ * and at least `warmupMs` of them: V8 compiles a hot path with its optimising tiers only after
+ * some hundreds of calls, so a 20 us op timed over its first 200 calls ran at 2-3x its steady
+ * time (torch_bench.py warms up the same way, though Python has no such tiers).
+ */
+export function timeMs(f: () => unknown, opts: { warmup?: number; warmupMs?: number; minReps?: number; maxReps?: number; budgetMs?: number } = {}): number {
+  const { warmup = 2, warmupMs = 150, minReps = 3, maxReps = 200, budgetMs = 1500 } = opts;
   let first = 0;
-  for (let i = 0; i < warmup; i++) {
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) {
     const t = performance.now();
     f();
     first = performance.now() - t;

@@ -16,9 +16,13 @@ ids = sys.argv[2].split(",") if len(sys.argv) > 2 else []
 out = {}
 
 
-def median_ms(f, budget=1.0, warmup=2, min_reps=3):
-    for _ in range(warmup):
+def median_ms(f, budget=1.0, warmup=2, min_reps=3, warmup_s=0.15):
+    # as bench/src/timing.ts: at least `warmup` runs and `warmup_s` seconds of them first
+    start = time.perf_counter()
+    i = 0
+    while i < warmup or time.perf_counter() - start < warmup_s:
         f()
+        i += 1
     times = []
     start = time.perf_counter()
     while len(times) < 200:

@@ -37,8 +37,8 @@ export function figures(withEpochs = false): Figure[] {
   out.push({ id: 'convnet', label: 'Keras MNIST convnet Adam b64', unit: 'samples/s', higherIsBetter: true });
   out.push({ id: 'char-gpt', label: 'char-gpt 4L d128 T64 b32 AdamW+clip', unit: 'tokens/s', higherIsBetter: true });
   if (withEpochs) {
-    out.push({ id: 'epoch-mlp', label: `real-MNIST epoch, MLP b128 (median of ${EPOCH_RUNS})`, unit: 's', higherIsBetter: false });
-    out.push({ id: 'epoch-convnet', label: `real-MNIST epoch, convnet b64 (median of ${EPOCH_RUNS})`, unit: 's', higherIsBetter: false });
+    out.push({ id: 'epoch-mlp', label: `real-MNIST epoch, MLP b128 (median of ${EPOCH_RUNS}, interleaved)`, unit: 's', higherIsBetter: false });
+    out.push({ id: 'epoch-convnet', label: `real-MNIST epoch, convnet b64 (median of ${EPOCH_RUNS}, interleaved)`, unit: 's', higherIsBetter: false });
   }
   return out;
 }
@@ -50,8 +50,9 @@ export function transposes(t: string): [boolean, boolean] {
 
 /** [M, K, N] of a GEMM figure id. */
 /**
- * Epochs each side runs for an epoch figure, the median reported: one epoch's time varied by up
- * to 50% between runs on a shared machine (either library), too much for a single run to compare.
+ * Rounds of epochs for the epoch figures (each round one epoch per column in turn), the median
+ * reported: one epoch's time varied by up to 50% between runs on a shared machine (either
+ * library), too much for a single run, or runs minutes apart, to compare.
  */
 export const EPOCH_RUNS = 3;
 

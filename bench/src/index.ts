@@ -19,7 +19,9 @@ const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.spli
 const flag = (name: string) => args.includes(`--${name}`);
 
 const only = opt('only')?.split(',');
-const figs = figures(flag('epochs')).filter((f) => !only || only.some((p) => f.id.startsWith(p)));
+// --epochs-only (a child of the epoch rounds, see below): the epoch figures alone, one epoch each
+const epochsOnly = flag('epochs-only');
+const figs = figures(flag('epochs') || epochsOnly).filter((f) => (!only || only.some((p) => f.id.startsWith(p))) && (!epochsOnly || f.id.startsWith('epoch')));
 const threadArg = opt('threads');
 if (threadArg) setNumThreads(Number(threadArg));
 const threads = getNumThreads();
@@ -32,11 +34,9 @@ interface ColumnResult {
   error?: string;
 }
 
-/** The median of {@link EPOCH_RUNS} epochs' seconds. */
-async function epochMedian(model: 'mlp' | 'convnet', backend: 'wasm' | 'native'): Promise<number> {
-  const runs: number[] = [];
-  for (let i = 0; i < EPOCH_RUNS; i++) runs.push(await epochSeconds(model, backend));
-  return runs.sort((a, b) => a - b)[runs.length >> 1]!;
+/** The median of the values. */
+function median(v: number[]): number {
+  return [...v].sort((a, b) => a - b)[v.length >> 1]!;
 }
 
 /** Runs one column in this process (the child side). */
@@ -49,7 +49,7 @@ async function runColumn(name: string): Promise<ColumnResult> {
     case 'tg-wasm': {
       const v = runTapegrad('wasm', figs, log);
       for (const f of figs.filter((g) => g.id.startsWith('epoch'))) {
-        const secs = await epochMedian(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'wasm');
+        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'wasm');
         v.set(f.id, secs);
         log(`tapegrad-wasm ${f.label}: ${secs.toFixed(1)} s`);
       }
@@ -61,7 +61,7 @@ async function runColumn(name: string): Promise<ColumnResult> {
       if (!st.available) return { values: {}, error: `the native addon is unavailable: ${st.reason}` };
       const v = runTapegrad('native', figs, log);
       for (const f of figs.filter((g) => g.id.startsWith('epoch'))) {
-        const secs = await epochMedian(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'native');
+        const secs = await epochSeconds(f.id === 'epoch-mlp' ? 'mlp' : 'convnet', 'native');
         v.set(f.id, secs);
         log(`tapegrad-native ${f.label}: ${secs.toFixed(1)} s`);
       }
@@ -104,24 +104,43 @@ if (column) {
   ];
   console.error(`tapegrad bench: ${figs.length} figures, wasm kernels on ${threads} thread(s); progress below, table at the end`);
   const script = fileURLToPath(import.meta.url);
-  const passthrough = args.filter((a) => a.startsWith('--only=') || a.startsWith('--threads=') || a === '--epochs');
+  const passthrough = args.filter((a) => a.startsWith('--only=') || a.startsWith('--threads='));
   const columns: Array<{ name: string; values: Values }> = [];
   const notes = new Set<string>();
-  for (const name of names) {
-    const r = spawnSync(process.execPath, [...process.execArgv, script, `--column=${name}`, ...passthrough], {
+  const child = (name: string, extra: string[]): ColumnResult => {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, `--column=${name}`, ...passthrough, ...extra], {
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 1 << 24,
     });
-    let res: ColumnResult;
     try {
-      res = JSON.parse(r.stdout.toString().trim().split('\n').pop()!) as ColumnResult;
+      return JSON.parse(r.stdout.toString().trim().split('\n').pop()!) as ColumnResult;
     } catch {
-      res = { values: {}, error: `the ${name} run failed (exit ${r.status})` };
+      return { values: {}, error: `the ${name} run failed (exit ${r.status})` };
     }
+  };
+  for (const name of names) {
+    const res = child(name, []);
     if (res.error) notes.add(`${name}: not run (${res.error})`);
     else columns.push({ name, values: new Map(Object.entries(res.values)) });
     if (res.note) notes.add(res.note);
   }
+  // The epochs: EPOCH_RUNS rounds, each running one epoch per column in turn (tapegrad wasm,
+  // native, PyTorch), so that a slower or faster stretch of this shared machine falls on every
+  // column alike; each column's median is reported.
+  const epochFigs = figs.filter((f) => f.id.startsWith('epoch'));
+  const epochCols = columns.filter((c) => ['tg-wasm', 'tg-native', 'torch'].includes(c.name));
+  const runs = new Map<string, number[]>();
+  for (let round = 0; round < (epochFigs.length > 0 ? EPOCH_RUNS : 0); round++)
+    for (const c of epochCols) {
+      const res = child(c.name, ['--epochs-only']);
+      if (res.error) notes.add(`${c.name}: an epoch round failed (${res.error})`);
+      for (const [id, v] of Object.entries(res.values)) if (typeof v === 'number') (runs.get(`${c.name} ${id}`) ?? runs.set(`${c.name} ${id}`, []).get(`${c.name} ${id}`)!).push(v);
+    }
+  for (const c of epochCols)
+    for (const f of epochFigs) {
+      const v = runs.get(`${c.name} ${f.id}`);
+      if (v?.length) c.values.set(f.id, median(v));
+    }
   printTable(figs, columns);
   for (const n of notes) console.log(n);
   console.log('Ratios are tg-wasm / peer: above 1 is better for GFLOP/s and samples/s, below 1 for ms and us.');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EPOCH_RUNS, type Figure } from './figures.js';
+import type { Figure } from './figures.js';
 
 /** Folders where Debian puts OpenBLAS's OpenMP build (libopenblas0-openmp). */
 const OPENBLAS_OPENMP = ['/usr/lib/x86_64-linux-gnu/openblas-openmp', '/usr/lib/aarch64-linux-gnu/openblas-openmp'];
@@ -35,7 +35,7 @@ export function runTorch(figs: Figure[], threads: number, log: (s: string) => vo
   else log('pytorch: OpenBLAS OpenMP build not found (libopenblas0-openmp); torch may use a slow reference BLAS');
   const script = join(dirname(fileURLToPath(import.meta.url)), 'torch_bench.py');
   try {
-    const stdout = execFileSync(python, [script, String(threads), figs.map((f) => f.id).join(','), String(EPOCH_RUNS)], { env, maxBuffer: 1 << 20 }).toString();
+    const stdout = execFileSync(python, [script, String(threads), figs.map((f) => f.id).join(',')], { env, maxBuffer: 1 << 20 }).toString();
     const res = JSON.parse(stdout.trim().split('\n').pop()!) as { figures: Record<string, number>; torch: string; threads: number; blas: string[] };
     const info = `torch ${res.torch}, ${res.threads} threads, BLAS: ${res.blas.join(', ') || 'none loaded'}`;
     log(`pytorch: ${info}`);

@@ -28,6 +28,7 @@
 #include "sort.h"
 #include "window.h"
 #include "winograd.h"
+#include "napi_util.h"
 
 namespace {
 
@@ -116,42 +117,6 @@ MallocSetting applyMallocThresholds() {
 
 // ---- N-API helpers ----
 
-struct Arr {
-  napi_typedarray_type type;
-  void* data;
-  size_t length;
-};
-
-bool getArr(napi_env env, napi_value v, Arr* out) {
-  napi_value buf;
-  size_t off;
-  return napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buf, &off) == napi_ok;
-}
-
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
-/** True when the elements of a strided view (element units: its offset, shape and strides over
- * nd dims) all lie inside an array of `length` elements; an empty view always does. The entry
- * points check every operand this way, so a wrong parameter block from a caller's bug throws
- * instead of reading or writing past an array. */
-bool within(int64_t off, const int64_t* shape, const int64_t* stride, int nd, size_t length) {
-  int64_t lo = off, hi = off;
-  for (int d = 0; d < nd; d++) {
-    if (shape[d] < 0) return false;
-    if (shape[d] == 0) return true;
-    const int64_t reach = (shape[d] - 1) * stride[d];
-    if (reach < 0) lo += reach;
-    else hi += reach;
-  }
-  return lo >= 0 && hi < (int64_t)length;
-}
-
-/** A contiguous run of n elements from off inside an array of `length` elements. */
-bool within(int64_t off, int64_t n, size_t length) { return n <= 0 || (off >= 0 && off + n <= (int64_t)length); }
-
 template <int N> bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
   size_t argc = N;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != N) return false;
@@ -160,8 +125,8 @@ template <int N> bool args(napi_env env, napi_callback_info info, napi_value (&a
 
 /** The parameter block: a Float64Array of integers (offsets, strides, sizes). */
 bool getParams(napi_env env, napi_value v, const double** p, size_t* n) {
-  Arr a;
-  if (!getArr(env, v, &a) || a.type != napi_float64_array) return false;
+  TA a;
+  if (!getTA(env, v, &a) || a.type != napi_float64_array) return false;
   *p = (const double*)a.data;
   *n = a.length;
   return true;
@@ -172,10 +137,10 @@ bool getParams(napi_env env, napi_value v, const double** p, size_t* n) {
 
 napi_value Gemm(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  Arr a, b, c;
+  TA a, b, c;
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &a) || !getArr(env, argv[1], &b) || !getArr(env, argv[2], &c) ||
+  if (!args(env, info, argv) || !getTA(env, argv[0], &a) || !getTA(env, argv[1], &b) || !getTA(env, argv[2], &c) ||
       !getParams(env, argv[3], &p, &np) || np < 13)
     return fail(env, "gemm: expected (a, b, c, params)");
   if (a.type != b.type || a.type != c.type || (a.type != napi_float32_array && a.type != napi_float64_array))
@@ -278,12 +243,12 @@ template <typename T> void binaryDispatch(int op, const Strided& s, const T* a, 
 // so[nd] (the output's strides, the innermost 1: rows are written contiguously)
 napi_value Binary(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  Arr a, b, o;
+  TA a, b, o;
   const double* p;
   size_t np;
   int32_t op;
-  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getArr(env, argv[1], &a) ||
-      !getArr(env, argv[2], &b) || !getArr(env, argv[3], &o) || !getParams(env, argv[4], &p, &np) || np < 5)
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getTA(env, argv[1], &a) ||
+      !getTA(env, argv[2], &b) || !getTA(env, argv[3], &o) || !getParams(env, argv[4], &p, &np) || np < 5)
     return fail(env, "binary: expected (op, a, b, out, params)");
   if (a.type != b.type || a.type != o.type || (a.type != napi_float32_array && a.type != napi_float64_array))
     return fail(env, "binary: a, b and out must all be Float32Array or all Float64Array");
@@ -357,12 +322,12 @@ template <> void UnaryJob<double>::chunk(int64_t i0, int64_t i1) {
 // unary(op, x, out, params): params = n, threads, xOff, outOff (both contiguous runs of n)
 napi_value Unary(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  Arr x, o;
+  TA x, o;
   const double* p;
   size_t np;
   int32_t op;
-  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getArr(env, argv[1], &x) ||
-      !getArr(env, argv[2], &o) || !getParams(env, argv[3], &p, &np) || np < 4 || op < 0 || op > U_GELU_TANH)
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &op) != napi_ok || !getTA(env, argv[1], &x) ||
+      !getTA(env, argv[2], &o) || !getParams(env, argv[3], &p, &np) || np < 4 || op < 0 || op > U_GELU_TANH)
     return fail(env, "unary: expected (op, x, out, params)");
   if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
     return fail(env, "unary: x and out must both be Float32Array or both Float64Array");
@@ -449,10 +414,10 @@ template <typename T> struct SumJob {
 // sum(x, out, params): params = threads, xOff, outer, r, inner (x contiguous from xOff, out from 0)
 napi_value Sum(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  Arr x, o;
+  TA x, o;
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
+  if (!args(env, info, argv) || !getTA(env, argv[0], &x) || !getTA(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
     return fail(env, "sum: expected (x, out, params)");
   if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
     return fail(env, "sum: x and out must both be Float32Array or both Float64Array");
@@ -478,17 +443,17 @@ napi_value Sum(napi_env env, napi_callback_info info) {
 
 napi_value Conv(napi_env env, napi_callback_info info) {
   napi_value argv[6];
-  Arr a, b, c, o;
+  TA a, b, c, o;
   const double* p;
   size_t np;
   int32_t kind;
   napi_valuetype ct;
-  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &kind) != napi_ok || !getArr(env, argv[1], &a) ||
-      !getArr(env, argv[2], &b) || napi_typeof(env, argv[3], &ct) != napi_ok || !getArr(env, argv[4], &o) ||
+  if (!args(env, info, argv) || napi_get_value_int32(env, argv[0], &kind) != napi_ok || !getTA(env, argv[1], &a) ||
+      !getTA(env, argv[2], &b) || napi_typeof(env, argv[3], &ct) != napi_ok || !getTA(env, argv[4], &o) ||
       !getParams(env, argv[5], &p, &np) || np < 17)
     return fail(env, "conv: expected (kind, a, b, bias, out, params)");
   const bool hasBias = ct != napi_null && ct != napi_undefined;
-  if (hasBias && !getArr(env, argv[3], &c)) return fail(env, "conv: bias must be a typed array or null");
+  if (hasBias && !getTA(env, argv[3], &c)) return fail(env, "conv: bias must be a typed array or null");
   if (a.type != b.type || a.type != o.type || (hasBias && c.type != a.type) || (a.type != napi_float32_array && a.type != napi_float64_array))
     return fail(env, "conv: every array must be Float32Array or every one Float64Array");
   TgConvDims d;
@@ -516,14 +481,14 @@ napi_value Conv(napi_env env, napi_callback_info info) {
 // ---- fused optimizer steps ----
 
 /** An optional typed array argument (null or undefined for none); false when it is neither. */
-bool optArr(napi_env env, napi_value v, Arr* out, bool* present) {
+bool optArr(napi_env env, napi_value v, TA* out, bool* present) {
   napi_valuetype t;
   if (napi_typeof(env, v, &t) != napi_ok) return false;
   *present = t != napi_null && t != napi_undefined;
-  return !*present || getArr(env, v, out);
+  return !*present || getTA(env, v, out);
 }
 
-bool sameFloatArrays(const Arr* const* arrs, int n, size_t length) {
+bool sameFloatArrays(const TA* const* arrs, int n, size_t length) {
   const napi_typedarray_type t = arrs[0]->type;
   if (t != napi_float32_array && t != napi_float64_array) return false;
   for (int i = 0; i < n; i++)
@@ -535,14 +500,14 @@ bool sameFloatArrays(const Arr* const* arrs, int n, size_t length) {
 // stepSize, bc2Sqrt, eps, l2, decay, maximize, threads
 napi_value Adam(napi_env env, napi_callback_info info) {
   napi_value argv[6];
-  Arr p, g, m, v, vm;
+  TA p, g, m, v, vm;
   bool hasMax;
   const double* h;
   size_t nh;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &p) || !getArr(env, argv[1], &g) || !getArr(env, argv[2], &m) ||
-      !getArr(env, argv[3], &v) || !optArr(env, argv[4], &vm, &hasMax) || !getParams(env, argv[5], &h, &nh) || nh < 9)
+  if (!args(env, info, argv) || !getTA(env, argv[0], &p) || !getTA(env, argv[1], &g) || !getTA(env, argv[2], &m) ||
+      !getTA(env, argv[3], &v) || !optArr(env, argv[4], &vm, &hasMax) || !getParams(env, argv[5], &h, &nh) || nh < 9)
     return fail(env, "adam: expected (param, grad, expAvg, expAvgSq, maxExpAvgSq, params)");
-  const Arr* all[] = {&p, &g, &m, &v, &vm};
+  const TA* all[] = {&p, &g, &m, &v, &vm};
   if (!sameFloatArrays(all, hasMax ? 5 : 4, p.length)) return fail(env, "adam: the arrays must be of one float type and length");
   TgAdamHyper hy{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7] != 0};
   tg_adam(p.type == napi_float64_array, p.data, g.data, m.data, v.data, hasMax ? vm.data : nullptr, (int64_t)p.length, &hy, (int)h[8]);
@@ -553,14 +518,14 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 // weightDecay, nesterov, maximize, firstStep, threads
 napi_value Sgd(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  Arr p, g, b;
+  TA p, g, b;
   bool hasBuf;
   const double* h;
   size_t nh;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &p) || !getArr(env, argv[1], &g) || !optArr(env, argv[2], &b, &hasBuf) ||
+  if (!args(env, info, argv) || !getTA(env, argv[0], &p) || !getTA(env, argv[1], &g) || !optArr(env, argv[2], &b, &hasBuf) ||
       !getParams(env, argv[3], &h, &nh) || nh < 8)
     return fail(env, "sgd: expected (param, grad, momentumBuffer, params)");
-  const Arr* all[] = {&p, &g, &b};
+  const TA* all[] = {&p, &g, &b};
   if (!sameFloatArrays(all, hasBuf ? 3 : 2, p.length)) return fail(env, "sgd: the arrays must be of one float type and length");
   TgSgdHyper hy{h[0], h[1], h[2], h[3], h[4] != 0, h[5] != 0, h[6] != 0};
   tg_sgd(p.type == napi_float64_array, p.data, g.data, hasBuf ? b.data : nullptr, (int64_t)p.length, &hy, (int)h[7]);
@@ -630,10 +595,10 @@ template <typename T> struct SumDimsJob {
 
 napi_value SumDims(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  Arr x, o;
+  TA x, o;
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 4)
+  if (!args(env, info, argv) || !getTA(env, argv[0], &x) || !getTA(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 4)
     return fail(env, "sumDims: expected (x, out, params)");
   if (x.type != o.type || (x.type != napi_float32_array && x.type != napi_float64_array))
     return fail(env, "sumDims: x and out must both be Float32Array or both Float64Array");
@@ -747,10 +712,10 @@ template <typename T> struct MaxPoolJob {
 
 napi_value MaxPool(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  Arr x, o, a;
+  TA x, o, a;
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getArr(env, argv[2], &a) ||
+  if (!args(env, info, argv) || !getTA(env, argv[0], &x) || !getTA(env, argv[1], &o) || !getTA(env, argv[2], &a) ||
       !getParams(env, argv[3], &p, &np) || np < 14)
     return fail(env, "maxPool: expected (x, out, argmax, params)");
   if (x.type != o.type || a.type != napi_int32_array || (x.type != napi_float32_array && x.type != napi_float64_array))
@@ -815,10 +780,10 @@ template <typename T> struct ScatterRowsJob {
 
 napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  Arr o, ix, s;
+  TA o, ix, s;
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &o) || !getArr(env, argv[1], &ix) || !getArr(env, argv[2], &s) ||
+  if (!args(env, info, argv) || !getTA(env, argv[0], &o) || !getTA(env, argv[1], &ix) || !getTA(env, argv[2], &s) ||
       !getParams(env, argv[3], &p, &np) || np < 6)
     return fail(env, "scatterAddRows: expected (out, index, src, params)");
   if (o.type != s.type || ix.type != napi_int32_array || (o.type != napi_float32_array && o.type != napi_float64_array))
@@ -881,10 +846,10 @@ struct SoftmaxJob {
 
 napi_value Softmax(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  Arr x, o;
+  TA x, o;
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &x) || !getArr(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
+  if (!args(env, info, argv) || !getTA(env, argv[0], &x) || !getTA(env, argv[1], &o) || !getParams(env, argv[2], &p, &np) || np < 5)
     return fail(env, "softmax: expected (x, out, params)");
   if (x.type != napi_float32_array || o.type != napi_float32_array) return fail(env, "softmax: x and out must be Float32Array");
   const int64_t rows = (int64_t)p[0], n = (int64_t)p[1], off = (int64_t)p[4];
@@ -896,10 +861,10 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
 
 napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
   napi_value argv[4];
-  Arr g, y, o;
+  TA g, y, o;
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getArr(env, argv[0], &g) || !getArr(env, argv[1], &y) || !getArr(env, argv[2], &o) ||
+  if (!args(env, info, argv) || !getTA(env, argv[0], &g) || !getTA(env, argv[1], &y) || !getTA(env, argv[2], &o) ||
       !getParams(env, argv[3], &p, &np) || np < 6)
     return fail(env, "softmaxBackward: expected (g, y, out, params)");
   if (g.type != napi_float32_array || y.type != napi_float32_array || o.type != napi_float32_array)

@@ -10,6 +10,7 @@
 
 #include "copy.h"
 #include "kernels.h"
+#include "napi_util.h"
 
 namespace {
 
@@ -129,23 +130,6 @@ void reach(int nd, const int64_t* shape, const int64_t* stride, int64_t off, int
     if (r < 0) *lo += r;
     else *hi += r;
   }
-}
-
-int elementBytes(napi_typedarray_type t) {
-  switch (t) {
-    case napi_float64_array: return 8;
-    case napi_float32_array:
-    case napi_int32_array:
-    case napi_uint32_array: return 4;
-    case napi_uint8_array:
-    case napi_int8_array: return 1;
-    default: return 0;
-  }
-}
-
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
 }
 
 // copyStrided(x, out, params): params = nd, threads, xOff, outOff, shape[nd], stride[nd] (x's

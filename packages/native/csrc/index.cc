@@ -18,54 +18,17 @@
 
 #include "index.h"
 #include "kernels.h"
+#include "napi_util.h"
 
 namespace {
 
 constexpr int MAX_ND = 16;
 constexpr int64_t CHUNK = 1 << 15;  // output elements per task
 
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
-struct TA {
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-};
-
-bool getTA(napi_env env, napi_value v, TA* a) {
-  napi_value buf;
-  size_t off;
-  return napi_get_typedarray_info(env, v, &a->type, &a->length, &a->data, &buf, &off) == napi_ok;
-}
-
-int elementBytes(napi_typedarray_type t) {
-  switch (t) {
-    case napi_float64_array: return 8;
-    case napi_float32_array:
-    case napi_int32_array: return 4;
-    case napi_uint8_array: return 1;
-    default: return 0;
-  }
-}
-
 napi_value count(napi_env env, int64_t n) {
   napi_value r;
   napi_create_double(env, (double)n, &r);
   return r;
-}
-
-/** Whether a view of `shape` with `stride` from `off` stays inside [0, length) (shape non-empty). */
-bool inside(int nd, const int64_t* shape, const int64_t* stride, int64_t off, size_t length) {
-  int64_t lo = off, hi = off;
-  for (int d = 0; d < nd; d++) {
-    const int64_t r = (shape[d] - 1) * stride[d];
-    if (r < 0) lo += r;
-    else hi += r;
-  }
-  return lo >= 0 && hi < (int64_t)length;
 }
 
 // ---- gather ----
@@ -183,7 +146,7 @@ napi_value Gather(napi_env env, napi_callback_info info) {
   }
   xshape[j.nd] = j.size > 0 ? j.size : 1;
   xstride[j.nd] = j.xStep;
-  if (!inside(j.nd + 1, xshape, xstride, xOff, x.length) || !inside(j.nd, j.shape, j.is, iOff, ix.length) || j.n > (int64_t)o.length)
+  if (!within(xOff, xshape, xstride, j.nd + 1, x.length) || !within(iOff, j.shape, j.is, j.nd, ix.length) || j.n > (int64_t)o.length)
     return fail(env, "gather: a view reaches outside its array");
   j.index = (const int32_t*)ix.data + iOff;
   j.x = (const char*)x.data + xOff * bytes;

@@ -15,6 +15,7 @@
 
 #include "kernels.h"
 #include "rows.h"
+#include "napi_util.h"
 
 namespace {
 
@@ -219,11 +220,6 @@ template <int N> bool readArgs(napi_env env, napi_callback_info info, const char
   for (int i = 0; i < N - 1; i++)
     if (!f32(env, a[i], &arr[i], kinds[i] == 'o')) return false;
   return params(env, a[N - 1], p, need);
-}
-
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
 }
 
 /** True when `a` is absent (optional) or holds at least `n` elements: every kernel checks its arrays before touching them. */

@@ -11,29 +11,13 @@
 
 #include "kernels.h"
 #include "scan.h"
+#include "napi_util.h"
 
 namespace {
 
 constexpr int64_t COLS = 256;            // inner columns per task (columns advance together)
 constexpr int64_t LINE_ELEMS = 1 << 14;  // elements per task of lines along the last dim
 constexpr int LANES = 4;                 // lines along the last dim scanned together
-
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
-struct TA {
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-};
-
-bool getTA(napi_env env, napi_value v, TA* a) {
-  napi_value buf;
-  size_t off;
-  return napi_get_typedarray_info(env, v, &a->type, &a->length, &a->data, &buf, &off) == napi_ok;
-}
 
 /** The geometry every kernel here shares, and its split into tasks. */
 struct Lines {

@@ -20,6 +20,7 @@
 
 #include "kernels.h"
 #include "sort.h"
+#include "napi_util.h"
 
 namespace {
 
@@ -28,23 +29,6 @@ constexpr int64_t SMALL_K = 16;
 constexpr int64_t LINE_ELEMS = 1 << 14;  // elements per task (whole lines)
 constexpr int64_t GROUP = 16;             // lines along an inner dim sorted together
 constexpr int64_t MAX_LINE = 1 << 26;     // longer lines are refused (scratch of 28 bytes an element per thread)
-
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
-struct TA {
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-};
-
-bool getTA(napi_env env, napi_value v, TA* a) {
-  napi_value buf;
-  size_t off;
-  return napi_get_typedarray_info(env, v, &a->type, &a->length, &a->data, &buf, &off) == napi_ok;
-}
 
 // order-preserving unsigned keys: ±0 one key, every NaN above +inf
 inline uint32_t keyOf(float v) {

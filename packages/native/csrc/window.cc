@@ -12,6 +12,7 @@
 
 #include "kernels.h"
 #include "window.h"
+#include "napi_util.h"
 
 // products and sums stay separate roundings, as in the reference (no fused multiply-add)
 #if defined(__clang__)
@@ -38,23 +39,6 @@ TG_CLONES void addScaled(double* acc, double wt, const double* row, int64_t w) {
 
 constexpr int64_t COLS = 256;           // inner columns per task
 constexpr int64_t TASK_WORK = 1 << 14;  // multiply-adds per task (about)
-
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
-struct TA {
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-};
-
-bool getTA(napi_env env, napi_value v, TA* a) {
-  napi_value buf;
-  size_t off;
-  return napi_get_typedarray_info(env, v, &a->type, &a->length, &a->data, &buf, &off) == napi_ok;
-}
 
 template <size_t N> bool getAll(napi_env env, napi_callback_info info, TA (&a)[N]) {
   napi_value v[N];

@@ -1,0 +1,69 @@
+// N-API argument helpers shared by the addon's entry points (addon.cc, copy.cc, rows.cc,
+// index.cc, scan.cc, sort.cc, window.cc, winograd.cc). In an anonymous namespace: each
+// translation unit keeps its own copy, so no unit compiled for a wider instruction set can
+// lend the others its version (see kernels.h).
+#ifndef TAPEGRAD_NATIVE_NAPI_UTIL_H
+#define TAPEGRAD_NATIVE_NAPI_UTIL_H
+
+#include <node_api.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace {
+
+/** A typed array argument: its type, element count and memory (from its byte offset on). */
+struct TA {
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+};
+
+/** Reads a typed array argument; false when `v` is not one. */
+inline bool getTA(napi_env env, napi_value v, TA* a) {
+  napi_value buf;
+  size_t off;
+  return napi_get_typedarray_info(env, v, &a->type, &a->length, &a->data, &buf, &off) == napi_ok;
+}
+
+/** Throws a TypeError with `msg` (the caller returns the nullptr this gives). */
+inline napi_value fail(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+/** Bytes per element of the typed array types the kernels move as bits, 0 for others. */
+inline int elementBytes(napi_typedarray_type t) {
+  switch (t) {
+    case napi_float64_array: return 8;
+    case napi_float32_array:
+    case napi_int32_array:
+    case napi_uint32_array: return 4;
+    case napi_uint8_array:
+    case napi_int8_array: return 1;
+    default: return 0;
+  }
+}
+
+/** True when the elements of a strided view (element units: its offset, shape and strides over
+ * nd dims) all lie inside an array of `length` elements; an empty view always does. The entry
+ * points check every operand this way, so a wrong parameter block from a caller's bug throws
+ * instead of reading or writing past an array. */
+inline bool within(int64_t off, const int64_t* shape, const int64_t* stride, int nd, size_t length) {
+  int64_t lo = off, hi = off;
+  for (int d = 0; d < nd; d++) {
+    if (shape[d] < 0) return false;
+    if (shape[d] == 0) return true;
+    const int64_t reach = (shape[d] - 1) * stride[d];
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return lo >= 0 && hi < (int64_t)length;
+}
+
+/** A contiguous run of n elements from off inside an array of `length` elements. */
+inline bool within(int64_t off, int64_t n, size_t length) { return n <= 0 || (off >= 0 && off + n <= (int64_t)length); }
+
+}  // namespace
+
+#endif

@@ -139,27 +139,6 @@ template <typename T> struct BiasJob {
   }
 };
 
-TgGemmArgs gemmArgs(int64_t batch, int64_t M, int64_t N, int64_t K, const void* a, int64_t as0, int64_t as1, int64_t as2,
-                    const void* b, int64_t bs0, int64_t bs1, int64_t bs2, void* c, int threads, int accumulate) {
-  TgGemmArgs g;
-  g.batch = batch;
-  g.M = M;
-  g.N = N;
-  g.K = K;
-  g.a = a;
-  g.as0 = as0;
-  g.as1 = as1;
-  g.as2 = as2;
-  g.b = b;
-  g.bs0 = bs0;
-  g.bs1 = bs1;
-  g.bs2 = bs2;
-  g.c = c;
-  g.nthreads = threads;
-  g.accumulate = accumulate;
-  return g;
-}
-
 /** Images per task when each thread takes whole chunks (see byImage): their column matrices
  * fit in about 1 MB (one core's L2), and there are at least 4 tasks per thread. */
 template <typename T> int64_t taskImages(const TgConvDims& d, int64_t R, int64_t L) {
@@ -194,7 +173,7 @@ void forwardChunk(const TgConvDims& d, const T* x, const T* w, const T* bias, T*
     }
     // out[n, group] [Og, L] = w[group] [Og, R] @ cols[n] [R, L]; with one group the chunk's
     // outputs are one contiguous [nb, O, L] block
-    TgGemmArgs g = gemmArgs(nb, Og, L, R, w + gi * Og * R, 0, R, 1, B, bs0, L, 1, out + (n0 * d.O + gi * Og) * L, threads, 0);
+    TgGemmArgs g = tgGemmArgs(nb, Og, L, R, w + gi * Og * R, 0, R, 1, B, bs0, L, 1, out + (n0 * d.O + gi * Og) * L, threads, 0);
     gemm(&g);
   }
   // the bias while the chunk's outputs are still in the cache
@@ -211,7 +190,7 @@ template <typename T> void backwardInputChunk(const TgConvDims& d, const T* grad
     // dcols[n] [R, L] = w[group]^T [R, Og] @ grad[n, group] [Og, L]
     T* dxs = dx + (n0 * d.C + gi * Cg) * HW;
     T* C = cols ? cols : dxs;
-    TgGemmArgs g = gemmArgs(nb, R, L, Og, w + gi * Og * R, 0, 1, R, grad + (n0 * d.O + gi * Og) * L, d.O * L, L, 1, C, threads, 0);
+    TgGemmArgs g = tgGemmArgs(nb, R, L, Og, w + gi * Og * R, 0, 1, R, grad + (n0 * d.O + gi * Og) * L, d.O * L, L, 1, C, threads, 0);
     gemm(&g);
     if (cols) {
       Col2imJob<T> j{&d, cols, R * L, dxs, d.C * HW};
@@ -288,8 +267,8 @@ void weightRun(const TgConvDims& d, const T* x, const T* grad, T* acc, TgGemm ge
       const int64_t cs0 = pw ? d.C * HW : R * L;
       const T* gs = grad + (c0 * d.O + gi * Og) * L;
       const int flags = TG_GEMM_ACCUMULATE | TG_GEMM_SUM_BATCHES;
-      TgGemmArgs g = transposed ? gemmArgs(nb, R, Og, L, cs, cs0, L, 1, gs, d.O * L, 1, L, acc + gi * R * Og, threads, flags)
-                                : gemmArgs(nb, Og, R, L, gs, d.O * L, L, 1, cs, cs0, 1, L, acc + gi * Og * R, threads, flags);
+      TgGemmArgs g = transposed ? tgGemmArgs(nb, R, Og, L, cs, cs0, L, 1, gs, d.O * L, 1, L, acc + gi * R * Og, threads, flags)
+                                : tgGemmArgs(nb, Og, R, L, gs, d.O * L, L, 1, cs, cs0, 1, L, acc + gi * Og * R, threads, flags);
       gemm(&g);
     }
   }

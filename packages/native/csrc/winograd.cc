@@ -255,27 +255,6 @@ void inputBlock(const Plan& p, const float* in, int64_t t0, int64_t t1, float* V
   p.f.input(&a);
 }
 
-TgGemmArgs gemmArgs(int64_t M, int64_t N, int64_t K, const float* a, int64_t as0, int64_t as1, int64_t as2, const float* b, int64_t bs0,
-                    int64_t bs1, int64_t bs2, float* c, int threads, int flags) {
-  TgGemmArgs g;
-  g.batch = 36;
-  g.M = M;
-  g.N = N;
-  g.K = K;
-  g.a = a;
-  g.as0 = as0;
-  g.as1 = as1;
-  g.as2 = as2;
-  g.b = b;
-  g.bs0 = bs0;
-  g.bs1 = bs1;
-  g.bs2 = bs2;
-  g.c = c;
-  g.nthreads = threads;
-  g.accumulate = flags;
-  return g;
-}
-
 /** The scratch of one block: V (or V and Z), M, the line buffers and a zero row. */
 struct Scratch {
   float* V;
@@ -323,7 +302,7 @@ struct ConvJob {
     Scratch s(p, 36 * p.Co * p.nb);
     inputBlock(p, j.in, t0, t1, s.V, s.lines, s.zero, s.index);
     // M[k] [Co, nt] = U[k] [Co, Ci] V[k] [Ci, nt]
-    TgGemmArgs g = gemmArgs(p.Co, nt, p.Ci, j.u, p.Ci * p.Co, 1, p.Co, s.V, p.vPlane, p.ld, 1, s.M, j.gemmThreads, 0);
+    TgGemmArgs g = tgGemmArgs(36, p.Co, nt, p.Ci, j.u, p.Ci * p.Co, 1, p.Co, s.V, p.vPlane, p.ld, 1, s.M, j.gemmThreads, 0);
     j.gemm(&g);
     TgWinoOutput a{s.M, nt, p.Co * nt, j.out, p.Co, p.Ho, p.Wo, p.th, p.tw, t0, t1, j.bias, s.index};
     p.f.output(&a);
@@ -388,7 +367,7 @@ struct WeightGradJob {
       TgWinoGrad a{grad, q.Co, q.Ho, q.Wo, q.th, q.tw, t0, t1, s.M, q.ld, q.zPlane, s.index};
       q.f.grad(&a);
       // dU[k] [O, C] (+)= Z[k] [O, nt] V[k]^T [nt, C]
-      TgGemmArgs g = gemmArgs(q.Co, q.Ci, nt, s.M, q.zPlane, q.ld, 1, s.V, q.vPlane, 1, q.ld, du, gemmThreads, t0 == p0 ? 0 : TG_GEMM_ACCUMULATE);
+      TgGemmArgs g = tgGemmArgs(36, q.Co, q.Ci, nt, s.M, q.zPlane, q.ld, 1, s.V, q.vPlane, 1, q.ld, du, gemmThreads, t0 == p0 ? 0 : TG_GEMM_ACCUMULATE);
       gemm(&g);
     }
   }

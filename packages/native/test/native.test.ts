@@ -34,6 +34,20 @@ function view(shape: number[], dtype: 'float32' | 'float64', layout: 'dense' | '
   return { data, shape, stride, offset: 0, size: n };
 }
 
+/**
+ * Views of a [30, 40] array's 1200 elements for the line kernels (scans, sort): [6, 5, 40]
+ * permuted from [5, 6, 40] (no merge around any dim: copied first), a broadcast row, a slice
+ * with an offset, and a swap of the outer dims.
+ */
+function lineViews(flat: View): View[] {
+  return [
+    { ...flat, shape: [6, 5, 40], stride: [40, 240, 1] },
+    { ...flat, shape: [20, 40], stride: [0, 1], size: 800 },
+    { ...flat, shape: [12, 3, 20], stride: [60, 20, 1], offset: 7, size: 720 },
+    swap({ ...flat, shape: [6, 5, 40], stride: [200, 40, 1] }, 0, 2),
+  ];
+}
+
 function contiguous(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
@@ -1327,13 +1341,7 @@ if (nativeBackend) {
     it('read strided views in place where their dims merge around the line, and copy the others first, with the reference bits', () => {
       const nb = refusingFor('scan', 'cumExtreme', 'argReduce');
       const flat = specialView([30, 40], 'float64');
-      // [6, 5, 40] permuted from [5, 6, 40] (no merge around any dim: copied), a broadcast row, a slice with an offset
-      const views: View[] = [
-        { ...flat, shape: [6, 5, 40], stride: [40, 240, 1] },
-        { ...flat, shape: [20, 40], stride: [0, 1], size: 800 },
-        { ...flat, shape: [12, 3, 20], stride: [60, 20, 1], offset: 7, size: 720 },
-        swap({ ...flat, shape: [6, 5, 40], stride: [200, 40, 1] }, 0, 2),
-      ];
+      const views = lineViews(flat);
       for (const x of views)
         for (let dim = 0; dim < x.shape.length; dim++) {
           expect(bitsOf(nb.scan('sum', x, dim, true, 'float64'))).toEqual(bitsOf(jsBackend.scan('sum', x, dim, true, 'float64')));
@@ -1394,12 +1402,7 @@ if (nativeBackend) {
     it('reads strided views in place where their dims merge around the line, and copies the others first', () => {
       const nb = refusingFor('sort');
       const flat = specialView([30, 40], 'float32');
-      const views: View[] = [
-        { ...flat, shape: [6, 5, 40], stride: [40, 240, 1] },
-        { ...flat, shape: [20, 40], stride: [0, 1], size: 800 },
-        { ...flat, shape: [12, 3, 20], stride: [60, 20, 1], offset: 7, size: 720 },
-        swap({ ...flat, shape: [6, 5, 40], stride: [200, 40, 1] }, 0, 2),
-      ];
+      const views = lineViews(flat);
       for (const x of views)
         for (let dim = 0; dim < x.shape.length; dim++)
           for (const k of [undefined, 1]) expect(sorted(nb.sort(x, dim, k === 1, 'float32', k))).toEqual(sorted(jsBackend.sort(x, dim, k === 1, 'float32', k)));

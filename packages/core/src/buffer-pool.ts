@@ -38,7 +38,7 @@ export interface WarmSource {
   /** Orders a warm buffer of `bytes` bytes; false when no thread can prepare one now. */
   order(bytes: number): boolean;
   /** The warm buffers that have arrived since the last call. */
-  collect(): ArrayBuffer[];
+  collect(): readonly ArrayBuffer[];
 }
 
 let warmSource: WarmSource | undefined;
@@ -123,14 +123,32 @@ function clearStock(): void {
   stock.clear();
 }
 
-/** Records that `buffer` was (re)issued now, for kernel results only. @internal */
+/** Backward passes that may recycle, running now (a pass inside a hook counts again). */
+let passes = 0;
+
+/**
+ * Records that `buffer` was (re)issued now, for kernel results only. Only results issued while
+ * a backward pass runs can ever be recycled, so only those are recorded: a forward pass issues
+ * many large results, and a weak-map entry for each made V8 collect its old generation more
+ * often. @internal
+ */
 export function noteAllocation(buffer: ArrayBuffer): void {
-  births.set(buffer, allocations++);
+  if (passes > 0) births.set(buffer, allocations);
+  allocations++;
 }
 
-/** The number of buffers issued so far: a pass that starts now sees larger numbers on its own buffers. @internal */
-export function allocationCount(): number {
+/**
+ * Starts a backward pass that returns dead gradients with {@link recycleBuffer}; returns its
+ * `since` (buffers issued from now on carry larger numbers). Pair with {@link endRecyclingPass}. @internal
+ */
+export function beginRecyclingPass(): number {
+  passes++;
   return allocations;
+}
+
+/** Ends a pass started with {@link beginRecyclingPass}. @internal */
+export function endRecyclingPass(): void {
+  passes--;
 }
 
 /**

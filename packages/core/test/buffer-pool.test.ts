@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Generator, Tensor, allocateUninitialized, conv2d, defineFunction, getBackend, setBackend, maxPool2d, randn, setNumThreads, tensor } from '@tapegrad/core';
-import { bufferPoolOptions, bufferPoolStats, drainBufferPool, warmStockBytes } from '../src/buffer-pool.js';
+import { beginRecyclingPass, bufferPoolOptions, bufferPoolStats, drainBufferPool, endRecyclingPass, recycleBuffer, warmStockBytes } from '../src/buffer-pool.js';
 import { wasmRuntime } from '../src/kernels/wasm/module.js';
 import { startThreads } from '../src/kernels/wasm/threads.js';
 
@@ -258,6 +258,35 @@ describe('warm buffers and the js backend', () => {
       expect(threads.poolRunning()).toBe(true);
     } finally {
       vi.resetModules();
+    }
+  });
+});
+
+describe('which buffers the pool records', () => {
+  it('takes back only results issued while a backward pass runs (forward results are not recorded)', () => {
+    const before = allocateUninitialized('float32', N * N).buffer as ArrayBuffer;
+    const since = beginRecyclingPass();
+    try {
+      const during = allocateUninitialized('float32', N * N).buffer as ArrayBuffer;
+      const recycled = bufferPoolStats.recycled;
+      recycleBuffer(before, since);
+      expect(bufferPoolStats.recycled).toBe(recycled);
+      recycleBuffer(during, since);
+      expect(bufferPoolStats.recycled).toBe(recycled + 1);
+      recycleBuffer(during, since); // a second return of the same buffer is refused
+      expect(bufferPoolStats.recycled).toBe(recycled + 1);
+    } finally {
+      endRecyclingPass();
+    }
+    const after = allocateUninitialized('float32', N * N).buffer as ArrayBuffer;
+    const nested = beginRecyclingPass();
+    try {
+      const recycled = bufferPoolStats.recycled;
+      recycleBuffer(after, since); // issued between passes: never recorded, though after `since`
+      expect(bufferPoolStats.recycled).toBe(recycled);
+      expect(nested).toBeGreaterThan(since);
+    } finally {
+      endRecyclingPass();
     }
   });
 });

@@ -6,7 +6,7 @@ import { isFloating } from '../dtype.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
 import { requireTensor } from '../ops/operands.js';
 import { onesLike, zeros } from '../creation.js';
-import { allocationCount, recycleBuffer } from '../buffer-pool.js';
+import { beginRecyclingPass, endRecyclingPass, recycleBuffer } from '../buffer-pool.js';
 import { checkOptions, defineOptions, describeValue, unsupported } from '../options.js';
 import { setGradEnabled } from './grad-mode.js';
 import { Node, type Edge, type GradHook } from './node.js';
@@ -359,20 +359,24 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
   const createGraph = opts.createGraph ?? false;
   const firstStorage = Storage.created;
   const exposed = new Set<Storage>();
-  const recycler: Recycler | undefined = createGraph ? undefined : { since: allocationCount(), keep: new Set() };
+  const recycler: Recycler | undefined = createGraph ? undefined : { since: beginRecyclingPass(), keep: new Set() };
   // each leaf's gradients of this pass are summed first, then added to .grad once (as PyTorch does)
   const sums = new Map<Tensor, Tensor>();
-  run([tensor], [g], opts, (leaf, gi) => {
-    if (leaf.leafHooks.length > 0) {
-      exposed.add(gi.storage);
-      gi = runHooks(leaf.leafHooks, gi);
-      exposed.add(gi.storage);
-    }
-    const prev = sums.get(leaf);
-    const sum = prev === undefined ? gi : prev.add(gi);
-    recycler?.keep.add(bufferOf(gi)).add(bufferOf(sum));
-    sums.set(leaf, sum);
-  }, undefined, exposed, recycler);
+  try {
+    run([tensor], [g], opts, (leaf, gi) => {
+      if (leaf.leafHooks.length > 0) {
+        exposed.add(gi.storage);
+        gi = runHooks(leaf.leafHooks, gi);
+        exposed.add(gi.storage);
+      }
+      const prev = sums.get(leaf);
+      const sum = prev === undefined ? gi : prev.add(gi);
+      recycler?.keep.add(bufferOf(gi)).add(bufferOf(sum));
+      sums.set(leaf, sum);
+    }, undefined, exposed, recycler);
+  } finally {
+    if (recycler !== undefined) endRecyclingPass();
+  }
   for (const [leaf, gi] of sums) {
     if (createGraph) leaf.grad = leaf.grad === null ? gi : leaf.grad.add(gi);
     else if (leaf.grad !== null) leaf.grad = leaf.grad.detach().add(gi.detach());

@@ -60,6 +60,18 @@ export function primitives(): ReadonlyMap<string, PrimitiveInfo> {
   return registry;
 }
 
+/** True when a tensor among `args` (or inside an array argument) requires grad; allocates nothing. */
+function anyRequiresGrad(args: readonly unknown[]): boolean {
+  for (const a of args) {
+    if (a instanceof Tensor) {
+      if (a.requiresGrad) return true;
+    } else if (Array.isArray(a)) {
+      for (const b of a) if (b instanceof Tensor && b.requiresGrad) return true;
+    }
+  }
+  return false;
+}
+
 function collectTensors(args: readonly unknown[]): Tensor[] {
   const out: Tensor[] = [];
   for (const a of args) {
@@ -97,8 +109,8 @@ export function primitive<A extends unknown[], C = undefined>(
           return def.backward(g, saved, ctx, needsGrad);
         };
   return (...args: A): Tensor => {
-    const inputs = collectTensors(args);
-    const record = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+    // Only a recorded call needs its inputs listed (most ops of an inference or optimizer step are not).
+    const record = isGradEnabled() && anyRequiresGrad(args);
     const prev = setGradEnabled(false);
     let res: ForwardResult<C>;
     try {
@@ -106,7 +118,7 @@ export function primitive<A extends unknown[], C = undefined>(
     } finally {
       setGradEnabled(prev);
     }
-    const out = record ? attachNode(name, inputs, res.out, rule as BackwardRule<unknown>, res.saved ?? [], res.ctx) : res.out;
+    const out = record ? attachNode(name, collectTensors(args), res.out, rule as BackwardRule<unknown>, res.saved ?? [], res.ctx) : res.out;
     const into = def.backwardInto;
     if (record && into !== undefined && out.gradFn !== null) {
       const ctx = res.ctx as C;

@@ -174,8 +174,10 @@ export function getCpuCapability(): 'relaxed-simd128' | 'simd128' | 'none' {
 /** Throws unless every array is as long as the parameter. */
 function sameLengths(op: string, arrays: Record<string, FloatArray | null>): void {
   const n = arrays.param!.length;
-  const bad = Object.entries(arrays).filter(([, a]) => a !== null && a.length !== n);
-  if (bad.length > 0) {
+  // runs for every parameter of every optimizer step: the check itself allocates nothing
+  let same = true;
+  for (const k in arrays) if (arrays[k] !== null && arrays[k]!.length !== n) same = false;
+  if (!same) {
     const all = Object.entries(arrays).filter(([, a]) => a !== null).map(([k, a]) => `${k} ${a!.length}`);
     throw new ShapeError(`${op}: every array must have the parameter's length, got ${all.join(', ')}`);
   }

@@ -280,6 +280,9 @@ function shutdown(): void {
  * the current one (see {@link setWarmStartsPool}); nothing is ordered until its first worker is
  * ready, nor outside Node.
  */
+/** What {@link warmSource} collects when nothing has arrived (shared, never written). */
+const NOTHING: readonly ArrayBuffer[] = Object.freeze([]);
+
 const warmSource: WarmSource = {
   order(bytes: number): boolean {
     const rt = nodeWorkers ? wasmRuntime() : null; // (no warm buffers from Web Workers: do not start them for this)
@@ -291,11 +294,12 @@ const warmSource: WarmSource = {
     Atomics.notify(p.ctl, SEQ);
     return true;
   },
-  collect(): ArrayBuffer[] {
+  collect(): readonly ArrayBuffer[] {
     const w = pool?.warm;
+    let m = w?.receive(w.port);
+    if (m === undefined) return NOTHING; // the usual answer, asked on every large allocation: no garbage for it
     const out: ArrayBuffer[] = [];
-    if (w === undefined) return out;
-    for (let m = w.receive(w.port); m !== undefined; m = w.receive(w.port)) out.push(m.message as ArrayBuffer);
+    for (; m !== undefined; m = w!.receive(w!.port)) out.push(m.message as ArrayBuffer);
     return out;
   },
 };

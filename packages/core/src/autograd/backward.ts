@@ -6,10 +6,10 @@ import { isFloating } from '../dtype.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
 import { requireTensor } from '../ops/operands.js';
 import { onesLike, zeros } from '../creation.js';
-import { beginRecyclingPass, endRecyclingPass, recycleBuffer } from '../buffer-pool.js';
 import { checkOptions, defineOptions, describeValue, unsupported } from '../options.js';
 import { setGradEnabled } from './grad-mode.js';
 import { Node, type Edge, type GradHook } from './node.js';
+import { GradientRecycler } from './recycler.js';
 
 /**
  * Options of {@link backward}.
@@ -127,23 +127,6 @@ function sumsTo(gShape: readonly number[], shape: readonly number[]): boolean {
 }
 
 /**
- * Lets a backward pass return the buffers of gradients it has finished with to the buffer pool
- * (see buffer-pool.ts). A buffer goes back when the gradient was issued during this pass
- * (`since`), no pending gradient uses it, and it is not in `keep`: the buffers of everything
- * that leaves the engine's hands (root gradients, what hooks see and return, retained and
- * captured gradients, leaf gradients, what a user-defined backward sees and returns).
- */
-interface Recycler {
-  since: number;
-  keep: Set<ArrayBufferLike>;
-}
-
-/** The buffer behind a tensor. */
-function bufferOf(t: Tensor): ArrayBufferLike {
-  return t.storage.data.buffer;
-}
-
-/**
  * Runs reverse-mode differentiation from `roots` with their gradients. Leaf gradients go to
  * `leafGrads` (keyed by tensor); gradients reaching a non-leaf tensor's node are captured for
  * the nodes in `capture`.
@@ -155,49 +138,34 @@ function run(
   onLeaf: (leaf: Tensor, g: Tensor) => void,
   capture?: Map<Node, Tensor | null>,
   exposed?: Set<Storage>,
-  recycler?: Recycler,
+  recycler?: GradientRecycler,
 ): void {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
   const pending = new Map<Node | Tensor, Tensor>();
-  // with a recycler: how many pending gradients use each buffer, and gradients that died
-  // since the last sweep
-  const live = new Map<ArrayBufferLike, number>();
-  const dead: Tensor[] = [];
   // input-shaped gradients this pass allocated to sum slices' gradients into (never seen by
   // anyone else until their node runs, so they may be added to in place)
   const owned = new Set<Tensor>();
-  const keep = (t: Tensor): void => void recycler?.keep.add(bufferOf(t));
-  const hold = (t: Tensor, by: number): void => {
-    if (!recycler) return;
-    const b = bufferOf(t);
-    const n = (live.get(b) ?? 0) + by;
-    if (n > 0) live.set(b, n);
-    else live.delete(b);
-  };
+  const keep = (t: Tensor): void => recycler?.keep(t);
+  const hold = (t: Tensor, by: 1 | -1): void => recycler?.hold(t, by);
+  const died = (t: Tensor): void => recycler?.died(t);
   const accumulate = (key: Node | Tensor, g: Tensor): void => {
     const prev = pending.get(key);
     if (prev !== undefined && owned.has(prev) && shapesEqual(prev.nd.shape, g.nd.shape)) {
       prev.add_(g);
-      dead.push(g);
+      died(g);
       return;
     }
     const next = prev === undefined ? g : prev.add(g);
     if (prev !== undefined) {
       hold(prev, -1);
-      dead.push(prev, g);
+      died(prev);
+      died(g);
     }
     pending.set(key, next);
     hold(next, 1);
   };
-  const sweep = (): void => {
-    if (!recycler) return;
-    for (const t of dead) {
-      const b = bufferOf(t);
-      if (!live.has(b) && !recycler.keep.has(b)) recycleBuffer(b, recycler.since);
-    }
-    dead.length = 0;
-  };
+  const sweep = (): void => recycler?.sweep();
   // A slice's gradient goes straight into its input's pending gradient, which becomes (or
   // already is) an input-shaped buffer of this pass. A leaf's summed slices go to onLeaf once,
   // after the loop; a leaf with hooks keeps getting its gradients one by one (its hooks see
@@ -213,7 +181,7 @@ function run(
       if (acc !== undefined) {
         fresh.add_(acc);
         hold(acc, -1);
-        dead.push(acc);
+        died(acc);
       }
       acc = fresh;
       owned.add(acc);
@@ -267,7 +235,7 @@ function run(
       }
       if (node.userRule) keep(g);
       if (!createGraph && node.backwardInto !== null && sumIntoInput(node, g)) {
-        dead.push(g);
+        died(g);
         sweep();
         if (!retainGraph) node.release();
         continue;
@@ -282,14 +250,14 @@ function run(
         if (!edge || !gi) return;
         if (node.userRule) keep(gi);
         const fitted = fitGradient(node, i, gi, edge);
-        if (fitted !== gi) dead.push(gi);
+        if (fitted !== gi) died(gi);
         if (edge.node) accumulate(edge.node, fitted);
         else {
           keep(fitted);
           onLeaf(edge.leaf!, fitted);
         }
       });
-      dead.push(g);
+      died(g);
       sweep();
       if (!retainGraph) node.release();
     }
@@ -359,7 +327,7 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
   const createGraph = opts.createGraph ?? false;
   const firstStorage = Storage.created;
   const exposed = new Set<Storage>();
-  const recycler: Recycler | undefined = createGraph ? undefined : { since: beginRecyclingPass(), keep: new Set() };
+  const recycler = createGraph ? undefined : new GradientRecycler();
   // each leaf's gradients of this pass are summed first, then added to .grad once (as PyTorch does)
   const sums = new Map<Tensor, Tensor>();
   try {
@@ -371,11 +339,12 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
       }
       const prev = sums.get(leaf);
       const sum = prev === undefined ? gi : prev.add(gi);
-      recycler?.keep.add(bufferOf(gi)).add(bufferOf(sum));
+      recycler?.keep(gi);
+      recycler?.keep(sum);
       sums.set(leaf, sum);
     }, undefined, exposed, recycler);
   } finally {
-    if (recycler !== undefined) endRecyclingPass();
+    recycler?.close();
   }
   for (const [leaf, gi] of sums) {
     if (createGraph) leaf.grad = leaf.grad === null ? gi : leaf.grad.add(gi);

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ValueError, checkOptions, defineOptions, describeValue, noGrad } from '@tapegrad/core';
 import { saveSafetensors, type AnyModule, type StateDict } from '@tapegrad/nn';
-import type { FitOptimizer } from './fit.js';
+import type { FitOptimizer } from './fit-optimizer.js';
 import type { History } from './history.js';
 
 const MODE = "'min'|'max'|'auto'";

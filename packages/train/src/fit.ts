@@ -1,6 +1,7 @@
 import { ValueError, describeValue } from '@tapegrad/core';
-import { ReduceLROnPlateau, type ZeroGradOptions } from '@tapegrad/optim';
+import { ReduceLROnPlateau } from '@tapegrad/optim';
 import type { Callback, TrainContext } from './callbacks.js';
+import type { FitOptimizer } from './fit-optimizer.js';
 import {
   LOSS, Running, applyLoss, batchSizeOf, checkLoader, checkMetrics, checkModel, evaluateAsync, metricName, metricValue, splitBatch,
   type Loader, type LossFn, type Metric, type TrainableModule,
@@ -60,18 +61,6 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
-}
-
-/**
- * What {@link fit} needs of an optimizer (every `Optimizer` of @tapegrad/optim qualifies).
- *
- * @example
- * const opt: FitOptimizer = new SGD(new Linear(2, 1).parameters(), { lr: 0.1 });
- */
-export interface FitOptimizer {
-  zeroGrad(opts?: ZeroGradOptions): void;
-  step(): unknown;
-  readonly paramGroups: ReadonlyArray<{ lr: number }>;
 }
 
 /**

@@ -37,7 +37,8 @@ export {
   type Callback, type TrainContext, type MaybePromise, type MonitorMode,
   type EarlyStoppingOptions, type ModelCheckpointOptions, type LoggerOptions,
 } from './callbacks.js';
-export { fit, type FitOptions, type FitOptimizer, type FitScheduler } from './fit.js';
+export { fit, type FitOptions, type FitScheduler } from './fit.js';
+export type { FitOptimizer } from './fit-optimizer.js';
 export {
   evaluate, evaluateAsync,
   type EvaluateOptions, type EvaluateResult, type LossFn, type Metric, type Batch, type Loader, type TrainableModule,

@@ -1064,6 +1064,16 @@ describe.skipIf(!be)('native GEMM depth panels and convolution chunks', () => {
       }
     });
 
+    it(`scatterAdd of a few indices into a larger x (cross-entropy's gradient) runs natively and gives the reference's bits in ${dtype}`, () => {
+      const base = { ...jsBackend, name: 'refusing', scatterAdd: () => { throw new Error('scatterAdd ran on the base'); } };
+      const nb = makeNativeBackend(loadAddon().addon!, base, getNumThreads);
+      const [R, M] = [128, 10];
+      const index: View = { data: Int32Array.from({ length: R }, (_, i) => (i * 7) % M), shape: [R, 1], stride: [1, 1], offset: 0, size: R };
+      const src = view([R, 1], dtype);
+      for (const x of [{ ...view([1], dtype), shape: [R, M], stride: [0, 0], size: R * M }, view([R, M], dtype, 'transposed')])
+        expect(values(nb.scatterAdd(x, 1, index, src))).toEqual(values(jsBackend.scatterAdd(x, 1, index, src)));
+    });
+
     it(`scatterAdd along the last dim hands an index outside the row to the reference, which throws, in ${dtype}`, () => {
       // the kernel skips and counts such an index (max pooling's route never has one)
       const [R, M, L] = [30, 40, 20];

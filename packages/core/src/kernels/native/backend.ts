@@ -476,9 +476,12 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     scatterAdd(x: View, dim: number, index: View, src: View): View {
       // the last dim with contiguous index and src of x's float type (maxPool2d's gradient routes
       // through here); anything else goes to the reference
+      // (a few indices into a larger x, as cross-entropy's gradient of [128, 10] logits, still
+      // go native: the kernel also fills or copies x, which staging through wasm would copy twice)
+      if (x.size < MIN_NATIVE) return small.scatterAdd(x, dim, index, src);
       const nd = x.shape.length;
       const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);
-      if (!rowsOk || index.size < MIN_NATIVE || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return base.scatterAdd(x, dim, index, src);
+      if (!rowsOk || index.shape.some((n, d) => d < nd - 1 && n !== x.shape[d])) return base.scatterAdd(x, dim, index, src);
       const out = fresh(x.data instanceof Float32Array ? 'float32' : 'float64', x.shape);
       // a broadcast x (max pooling's zeros) is filled row by row by the kernel
       const fill = x.stride.every((s) => s === 0);

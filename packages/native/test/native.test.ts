@@ -732,6 +732,51 @@ if (nativeBackend) {
       expect(Object.is(nb.unary('copy', { data: new Float32Array(600).fill(-0), shape: [600], stride: [1], offset: 0, size: 600 }, 'float32').data[5], -0)).toBe(true);
     });
 
+    it('copy transposes whose rows reach far across their array by tiles, exactly, for every dtype and 1-3 threads', () => {
+      // csrc/copy.cc tiles a copy when the innermost dim is strided, another dim has stride 1 and
+      // an output row spans at least 512 KB of the array; sizes here are not multiples of the
+      // 16 x 16 tile, and one view also runs backwards along its rows and has an outer dim
+      const nb = refusing();
+      const before = getNumThreads();
+      try {
+        for (const [dtype, C] of [['float32', Float32Array], ['float64', Float64Array], ['int32', Int32Array], ['bool', Uint8Array]] as const) {
+          const [R, K] = [C === Uint8Array ? 1037 : 523, 531];
+          const data = new C(3 * R * K);
+          for (let i = 0; i < data.length; i++) data[i] = C === Uint8Array ? (i * 7) % 3 === 0 ? 1 : 0 : C === Int32Array ? i * 13 - 7000 : Math.cos(i) * 1e3;
+          const views: View[] = [
+            { data, shape: [K, R], stride: [1, K], offset: 0, size: K * R }, // x.t() of an [R, K] array
+            { data, shape: [3, K - 2, R], stride: [R * K, 1, -K], offset: (R - 1) * K + 1, size: 3 * (K - 2) * R }, // rows reversed, then transposed
+          ];
+          for (const v of views) {
+            const want = Array.from(jsBackend.unary('copy', v, dtype).data);
+            for (const n of [1, 2, 3]) {
+              setNumThreads(n);
+              expect(Array.from(nb.unary('copy', v, dtype).data)).toEqual(want);
+            }
+          }
+        }
+      } finally {
+        setNumThreads(before);
+      }
+    });
+
+    it('assign into a contiguous destination natively, exactly, and leave casts and strided destinations to the base', () => {
+      const nb = makeNativeBackend(loadAddon().addon!, { ...jsBackend, name: 'refusing', assign: () => { throw new Error('assign ran on the base'); } }, getNumThreads);
+      for (const C of [Float32Array, Int32Array, Uint8Array]) {
+        const array = (n: number, f: (i: number) => number) => { const a = new C(n); for (let i = 0; i < n; i++) a[i] = f(i); return a; };
+        const srcT: View = { data: array(1200, (i) => (C === Uint8Array ? (i * 7) % 3 && 1 : C === Int32Array ? i * 5 - 999 : Math.sin(i) * 100)), shape: [30, 40], stride: [1, 30], offset: 0, size: 1200 }; // a transposed [40, 30] array
+        // rows 2..31 of a [40, 40] array: cat's window along the first dim
+        const dst = (data: View['data']): View => ({ data, shape: [30, 40], stride: [40, 1], offset: 80, size: 1200 });
+        const got = array(1600, (i) => i % 2), want = array(1600, (i) => i % 2);
+        nb.assign(dst(got), srcT);
+        jsBackend.assign(dst(want), srcT);
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+      const f32: View = { data: new Float32Array(1200).fill(1.5), shape: [30, 40], stride: [40, 1], offset: 0, size: 1200 };
+      expect(() => nb.assign({ ...f32, data: new Float64Array(1200) }, f32)).toThrow('assign ran on the base');
+      expect(() => nb.assign({ ...f32, data: new Float32Array(2400), stride: [80, 2] }, f32)).toThrow('assign ran on the base');
+    });
+
     it('update in place natively, with the reference bits, and leave a source overlapping the destination to the base', () => {
       const nb = refusing();
       for (const op of ['add', 'sub', 'mul', 'div'] as const) {

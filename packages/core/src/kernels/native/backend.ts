@@ -345,6 +345,14 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       else if (!unaryNative(addon, op, x, out)) base.unaryInto(op, x, out, p0, p1);
     },
 
+    assign(dst: View, src: View): void {
+      // into a contiguous destination of the source's array type (copy_, cat along the first
+      // dim): the native strided copy; casts and strided destinations go to the base. The caller
+      // has copied a source that partly overlaps dst (inplace.ts, operandView).
+      if (dst.size < MIN_NATIVE || !isContiguous(dst) || src.data.constructor !== dst.data.constructor || !copyNative(addon, src, dst, dtypeOfArray(dst.data)!))
+        base.assign(dst, src);
+    },
+
     binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div' | 'maximum', dst: View, src: View, alpha: number): void {
       // dst op= src (alpha 1 for add and sub): one rounding of each exact float result, as the
       // reference's float64 arithmetic rounded once gives, so the same bits

@@ -4,7 +4,7 @@ import { Adam, AdamW, SGD, clipGradNorm_ } from '@tapegrad/optim';
 import { loadMnist } from '@tapegrad/datasets';
 import { GPT } from '../../examples/src/gpt-model.js';
 import { CHAR_GPT, gemmShape, transposes, type Figure } from './figures.js';
-import { timeMs, timeUs } from './timing.js';
+import { TRAIN_WARMUP_MS, timeMs, timeUs } from './timing.js';
 
 /** tapegrad on one backend: every figure, keyed by id (undefined when skipped). */
 export function runTapegrad(backend: 'js' | 'wasm' | 'native', figs: Figure[], log: (s: string) => void): Map<string, number> {
@@ -68,13 +68,13 @@ function measure(backend: string, f: Figure): number | undefined {
   }
   if (f.id === 'mlp' || f.id === 'sigmoid' || f.id === 'convnet') {
     const { step, samples } = trainingStep(f.id);
-    return (samples * 1000) / timeMs(step, { warmup: 2, minReps: 5, budgetMs: backend === 'js' ? 4000 : 3000 });
+    return (samples * 1000) / timeMs(step, { warmup: 2, warmupMs: backend === 'js' ? 150 : TRAIN_WARMUP_MS, minReps: 5, budgetMs: backend === 'js' ? 4000 : 3000 });
   }
   // the reference kernels take seconds per step of this model: wasm only
   if (f.id === 'char-gpt') {
     if (backend === 'js') return undefined;
     const { step, samples } = trainingStep(f.id);
-    return (samples * 1000) / timeMs(step, { warmup: 3, minReps: 5, budgetMs: 6000 });
+    return (samples * 1000) / timeMs(step, { warmup: 3, warmupMs: TRAIN_WARMUP_MS, minReps: 5, budgetMs: 6000 });
   }
   return undefined;
 }

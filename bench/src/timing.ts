@@ -31,3 +31,11 @@ export function timeMs(f: () => unknown, opts: { warmup?: number; warmupMs?: num
 export function timeUs(f: () => unknown, inner = 1000): number {
   return (timeMs(() => { for (let i = 0; i < inner; i++) f(); }, { warmup: 3, minReps: 5, budgetMs: 1000 }) * 1000) / inner;
 }
+
+/**
+ * Warm-up of the training-step figures, on every side (torch_bench.py too): a training run lasts
+ * minutes, so its steady state is the figure. tapegrad's MLP step reaches it only after a
+ * second or more of steps (V8's tiers and heap sizes settle): 63-71K samples/s after 150 ms,
+ * 85-90K after 2 s (3 runs each, 2 threads); the convnet read the same after both.
+ */
+export const TRAIN_WARMUP_MS = 2000;

@@ -16,6 +16,10 @@ ids = sys.argv[2].split(",") if len(sys.argv) > 2 else []
 out = {}
 
 
+# the training figures' warm-up, as bench/src/timing.ts's TRAIN_WARMUP_MS
+TRAIN_WARMUP_S = 2.0
+
+
 def median_ms(f, budget=1.0, warmup=2, min_reps=3, warmup_s=0.15):
     # as bench/src/timing.ts: at least `warmup` runs and `warmup_s` seconds of them first
     start = time.perf_counter()
@@ -55,7 +59,7 @@ def train_rate(model, opt, loss_fn, batch, in_shape, target):
         loss_fn(model(x), y).backward()
         opt.step()
 
-    return batch * 1000 / median_ms(step, 3.0, warmup=3, min_reps=5)
+    return batch * 1000 / median_ms(step, 3.0, warmup=3, min_reps=5, warmup_s=TRAIN_WARMUP_S)
 
 
 nn = torch.nn
@@ -140,7 +144,7 @@ def char_gpt_rate():
         torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
         opt.step()
 
-    return batch * T * 1000 / median_ms(step, 6.0, warmup=3, min_reps=5)
+    return batch * T * 1000 / median_ms(step, 6.0, warmup=3, min_reps=5, warmup_s=TRAIN_WARMUP_S)
 
 
 for fid in ids:

@@ -482,10 +482,9 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
     },
 
     scatterAdd(x: View, dim: number, index: View, src: View): View {
-      // the last dim with contiguous index and src of x's float type (maxPool2d's gradient routes
-      // through here); anything else goes to the reference
-      // (a few indices into a larger x, as cross-entropy's gradient of [128, 10] logits, still
-      // go native: the kernel also fills or copies x, which staging through wasm would copy twice)
+      // the last dim with contiguous index and src of x's float type (maxPool2d's gradient, and
+      // cross-entropy's: a few indices into [128, 10] logits, where the kernel's fill or copy of
+      // x beats staging it through wasm); a tiny x goes to the js loops, anything else to the base
       if (x.size < MIN_NATIVE) return small.scatterAdd(x, dim, index, src);
       const nd = x.shape.length;
       const rowsOk = nd > 0 && dim === nd - 1 && index.data instanceof Int32Array && isContiguous(index) && isContiguous(src) && sameFloat(x, src);

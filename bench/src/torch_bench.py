@@ -66,13 +66,6 @@ nn = torch.nn
 F = torch.nn.functional
 
 
-class NewGELU(nn.Module):
-    """GPT-2's tanh GELU from tensor ops, as minGPT (and examples/src/gpt-model.ts) write it."""
-
-    def forward(self, x):
-        return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
-
-
 class CausalSelfAttention(nn.Module):
     def __init__(self, d, n_head, block_size):
         super().__init__()
@@ -100,7 +93,7 @@ class Block(nn.Module):
         self.ln_1 = nn.LayerNorm(d)
         self.attn = CausalSelfAttention(d, n_head, block_size)
         self.ln_2 = nn.LayerNorm(d)
-        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), NewGELU(), nn.Linear(4 * d, d))
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(approximate="tanh"), nn.Linear(4 * d, d))
 
     def forward(self, x):
         x = x + self.attn(self.ln_1(x))

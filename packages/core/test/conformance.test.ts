@@ -765,6 +765,105 @@ for (const be of backends) {
   });
 }
 
+// Fused scaled dot-product attention (issue 19: the transformer's hot path) on every backend
+// against the reference, which is attention's tensor ops on the js kernels: q, k, v dense, with
+// offsets, transposed (rows not contiguous), and as heads sliced out of one packed [B, T, 3C]
+// projection (what a GPT passes); causal or not, S < L, S > L, odd sizes, empty dims.
+for (const be of backends) {
+  describe(`${be.name} attention`, () => {
+    afterAll(() => setNumThreads(2));
+    type Case = { batch: number[]; L: number; S: number; E: number; Ev: number };
+    const CASES: Case[] = [
+      { batch: [], L: 5, S: 7, E: 3, Ev: 4 },
+      { batch: [3], L: 1, S: 1, E: 1, Ev: 1 },
+      { batch: [2, 3], L: 17, S: 17, E: 8, Ev: 8 },
+      { batch: [2, 1, 3], L: 9, S: 4, E: 5, Ev: 6 },
+      { batch: [4], L: 64, S: 64, E: 32, Ev: 32 },
+      { batch: [2], L: 33, S: 70, E: 16, Ev: 3 },
+    ];
+    const shapeOf = (c: Case, rows: number, cols: number) => [...c.batch, rows, cols];
+    /** q, k, v of one case as heads of a packed projection [..., T, 3 H] with H = E = Ev (a GPT's layout). */
+    const packedHeads = (c: Case): [View, View, View] => {
+      const T = c.L, H = c.E, lead = c.batch.reduce((a, b) => a * b, 1);
+      const data = normal(lead * T * 3 * H);
+      // batch dims walk whole [T, 3H] blocks; rows are 3H apart; q, k, v start 0, H, 2H into a row
+      const st = [...contiguous([...c.batch, T * 3 * H]).slice(0, c.batch.length), 3 * H, 1];
+      const shape = shapeOf(c, T, H);
+      return [ndarray(data, shape, st, 0), ndarray(data, shape, st, H), ndarray(data, shape, st, 2 * H)];
+    };
+    const operands = (c: Case, layout: Layout | 'packed'): [View, View, View] =>
+      layout === 'packed' ? packedHeads(c) : [makeView(shapeOf(c, c.L, c.E), layout), makeView(shapeOf(c, c.S, c.E), layout), makeView(shapeOf(c, c.S, c.Ev), layout)];
+
+    it('attention and its gradients match the reference, causal or not, every layout', () => {
+      for (const c of CASES)
+        for (const layout of ['dense', 'offset', 'transposed', 'packed'] as const) {
+          if (layout === 'packed' && (c.L !== c.S || c.E !== c.Ev)) continue;
+          const [q, k, v] = operands(c, layout);
+          for (const causal of [false, true]) {
+            const scale = 1 / Math.sqrt(c.E);
+            const got = be.attention(q, k, v, scale, causal);
+            const want = jsBackend.attention(q, k, v, scale, causal);
+            expectSame(got.out, want.out, 1e-5, 1e-5);
+            expectSame(got.weights, want.weights, 1e-5, 1e-6);
+            const g = makeView(shapeOf(c, c.L, c.Ev), layout === 'dense' ? 'offset' : 'dense');
+            const gb = be.attentionBackward(g, q, k, v, want.weights, scale);
+            const gw = jsBackend.attentionBackward(g, q, k, v, want.weights, scale);
+            expectSame(gb.dq, gw.dq, 1e-4, 1e-5);
+            expectSame(gb.dk, gw.dk, 1e-4, 1e-5);
+            expectSame(gb.dv, gw.dv, 1e-4, 1e-5);
+          }
+        }
+    });
+
+    it('a causal query attends to no later key: its weights past the diagonal are 0 and the rest sum to 1', () => {
+      const [q, k, v] = operands({ batch: [2], L: 6, S: 4, E: 3, Ev: 2 }, 'dense');
+      const w = values(be.attention(q, k, v, 0.5, true).weights);
+      for (let b = 0; b < 2; b++)
+        for (let i = 0; i < 6; i++) {
+          const row = w.slice((b * 6 + i) * 4, (b * 6 + i + 1) * 4);
+          row.forEach((x, j) => (j > i ? expect(x).toBe(0) : expect(x).toBeGreaterThan(0)));
+          expect(row.reduce((a, x) => a + x, 0)).toBeCloseTo(1, 6);
+        }
+    });
+
+    it('empty dims give empty or zero results as the reference, and float64 is the reference exactly', () => {
+      for (const c of [{ batch: [0], L: 3, S: 2, E: 2, Ev: 2 }, { batch: [2], L: 0, S: 3, E: 2, Ev: 2 }, { batch: [2], L: 3, S: 0, E: 2, Ev: 2 }, { batch: [2], L: 3, S: 2, E: 0, Ev: 2 }, { batch: [2], L: 3, S: 2, E: 2, Ev: 0 }]) {
+        const [q, k, v] = operands(c, 'dense');
+        const got = be.attention(q, k, v, 1, false), want = jsBackend.attention(q, k, v, 1, false);
+        expectSame(got.out, want.out, 0, 0);
+        expectSame(got.weights, want.weights, 0, 0);
+        const g = makeView(shapeOf(c, c.L, c.Ev), 'dense');
+        const gb = be.attentionBackward(g, q, k, v, want.weights, 1), gw = jsBackend.attentionBackward(g, q, k, v, want.weights, 1);
+        for (const n of ['dq', 'dk', 'dv'] as const) expectSame(gb[n], gw[n], 0, 0);
+      }
+      const f64 = (v: View) => ndarray(Float64Array.from(values(v)), [...v.shape]);
+      const [q, k, v] = operands({ batch: [2, 3], L: 9, S: 7, E: 5, Ev: 4 }, 'dense').map(f64) as [View, View, View];
+      const got = be.attention(q, k, v, 0.3, true), want = jsBackend.attention(q, k, v, 0.3, true);
+      expectSame(got.out, want.out, 0, 0);
+      const g = f64(makeView([2, 3, 9, 4], 'dense'));
+      const gb = be.attentionBackward(g, q, k, v, want.weights, 0.3), gw = jsBackend.attentionBackward(g, q, k, v, want.weights, 0.3);
+      for (const n of ['dq', 'dk', 'dv'] as const) expectSame(gb[n], gw[n], 0, 0);
+    });
+
+    it('gives the same bits on 1, 2 and 3 threads', () => {
+      const c: Case = { batch: [3, 5], L: 40, S: 40, E: 16, Ev: 16 };
+      const [q, k, v] = operands(c, 'packed');
+      const g = makeView(shapeOf(c, c.L, c.Ev), 'dense');
+      const run = () => {
+        const f = be.attention(q, k, v, 0.25, true);
+        const b = be.attentionBackward(g, q, k, v, f.weights, 0.25);
+        return [f.out, f.weights, b.dq, b.dk, b.dv].map((x) => Array.from(x.data));
+      };
+      setNumThreads(1);
+      const one = run();
+      for (const threads of [2, 3]) {
+        setNumThreads(threads);
+        expect(run()).toEqual(one);
+      }
+    });
+  });
+}
+
 // Issue 17's kernels (scatterAdd's range check, scans, sorting, the other issue-17 indexing
 // kernels) on every backend against the reference: float32, float64 and int32 where the kernel
 // takes them, odd sizes, strided views, on 1, 2 and 3 threads. Float32 scans and sorts are the

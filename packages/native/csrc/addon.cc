@@ -28,6 +28,7 @@
 #include "sort.h"
 #include "window.h"
 #include "winograd.h"
+#include "attention.h"
 #include "napi_util.h"
 
 namespace {
@@ -940,5 +941,7 @@ NAPI_MODULE_INIT() {
   tg_register_sort(env, exports);
   tg_register_window(env, exports);
   tg_register_winograd(env, exports);
+  static const TgAttentionIsa attentionIsa{isa.sgemm, isa.softmaxRows, isa.softmaxBackwardRows};
+  tg_register_attention(env, exports, &attentionIsa);
   return exports;
 }

@@ -425,6 +425,26 @@ if (!be) {
       expect(() => pool(3)).toThrow('maxPool: the parameter block does not fit the arrays');
       expect(() => addon().maxPool(f(15), f(4), new Int32Array(4), P(1, 4, 4, 2, 2, 2, 2, 2, 2, 0, 0, 1, 1, 1))).toThrow('maxPool: the parameter block does not fit the arrays');
     });
+    it('attention and its gradient: an operand, an output or the offsets too short, a batch offset past the end', () => {
+      // 2 items of q [3, 4], k [5, 4], v [5, 2], each in its own contiguous block
+      const fwd = (q: number, out: number, offs: number[], w = 30) => () =>
+        addon().attention(f(q), f(40), f(20), f(out), f(w), Float64Array.from(offs), P(2, 3, 5, 4, 2, 4, 4, 2, 0.5, 1, 1));
+      const ok = [0, 0, 0, 12, 20, 10];
+      expect(fwd(24, 12, ok)).not.toThrow();
+      expect(fwd(23, 12, ok)).toThrow('attention: operands outside their arrays');
+      expect(fwd(24, 11, ok)).toThrow('attention: operands outside their arrays');
+      expect(fwd(24, 12, ok, 29)).toThrow('attention: operands outside their arrays');
+      expect(fwd(24, 12, ok.slice(0, 5))).toThrow('attention: operands outside their arrays');
+      expect(fwd(24, 12, [0, 0, 0, 13, 20, 10])).toThrow('attention: operands outside their arrays');
+      expect(fwd(24, 12, [0, -1, 0, 12, 20, 10])).toThrow('attention: operands outside their arrays');
+      const bwd = (dk: number, offs: number[]) => () =>
+        addon().attentionBackward(f(12), f(24), f(40), f(20), f(30), f(24), f(dk), f(20), Float64Array.from(offs), P(2, 3, 5, 4, 2, 2, 4, 4, 2, 0.5, 1));
+      const okb = [0, 0, 0, 0, 6, 12, 20, 10];
+      expect(bwd(40, okb)).not.toThrow();
+      expect(bwd(39, okb)).toThrow('attentionBackward: operands outside their arrays');
+      expect(bwd(40, [0, 0, 0, 0, 7, 12, 20, 10])).toThrow('attentionBackward: operands outside their arrays');
+      expect(() => addon().attention(f(24), f(40), f(20), f(12), f(30), f(6) as never, P(2, 3))).toThrow('attention: q, k, v, out and weights must be Float32Array, offsets and params Float64Array');
+    });
   });
 
   describe('native max pooling and its gradient route', () => {

@@ -281,6 +281,20 @@ export interface Backend {
   /** Gradient of layer norm w.r.t. its weight: `sum over rows of g xh`, shape x's last `k` dims. */
   layerNormBackwardWeight(g: View, x: View, mean: View, rstd: View, k: number): View;
   /**
+   * Scaled dot-product attention of `q [..., L, E]`, `k [..., S, E]`, `v [..., S, Ev]` (the same
+   * batch dims, any strides, one float dtype): `weights = softmax(q kᵀ · scale)` along the last
+   * dim, with the keys `j > i` of query `i` left out (weight 0) when `causal`, and
+   * `out = weights v`. Returns out `[..., L, Ev]` and weights `[..., L, S]`, contiguous, in the
+   * operands' dtype.
+   */
+  attention(q: View, k: View, v: View, scale: number, causal: boolean): { out: View; weights: View };
+  /**
+   * The gradients of {@link Backend.attention} from the output gradient `g [..., L, Ev]` and the
+   * forward's `weights` W: `dv = Wᵀ g`, `dS = scale · W ∘ (g vᵀ - rowsum(g vᵀ ∘ W))`,
+   * `dq = dS k`, `dk = dSᵀ q`; contiguous, the shapes of q, k, v.
+   */
+  attentionBackward(g: View, q: View, k: View, v: View, weights: View, scale: number): { dq: View; dk: View; dv: View };
+  /**
    * Resampling along `dim` by a sparse [outSize, K] matrix: `out[..., i, ...] = sum_k weight[i, k]
    * x[..., index[i, k], ...]` (nearest K = 1, linear 2, cubic 4), `index` int32 and `weight`
    * float of shape [outSize, K]. Result contiguous, x's shape with outSize at `dim`, x's dtype.

@@ -25,6 +25,13 @@ export interface Addon {
   layerNorm(x: Float32Array, w: Float32Array | null, b: Float32Array | null, y: Float32Array, mean: Float32Array, rstd: Float32Array, params: Float64Array): void;
   layerNormBackward(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array | null, out: Float32Array, params: Float64Array): void;
   layerNormBackwardWeight(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, out: Float32Array, params: Float64Array): void;
+  /** csrc/attention.cc: params = Bt, L, S, E, Ev, qs, ks, vs, scale, causal, threads; offsets[3b + 0..2] of q, k, v. */
+  attention(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, weights: Float32Array, offsets: Float64Array, params: Float64Array): void;
+  /** params = Bt, L, S, E, Ev, gs, qs, ks, vs, scale, threads; offsets[4b + 0..3] of g, q, k, v. */
+  attentionBackward(
+    g: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, weights: Float32Array,
+    dq: Float32Array, dk: Float32Array, dv: Float32Array, offsets: Float64Array, params: Float64Array,
+  ): void;
   /** Returns how many index values were outside [0, size) (their outputs are not the reference's then). */
   gather(x: TypedArray, index: Int32Array, out: TypedArray, params: Float64Array): number;
   /** Returns how many index values were outside [0, D) (out is then left as it was). */

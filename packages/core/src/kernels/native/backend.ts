@@ -237,6 +237,38 @@ function normRows(shape: readonly number[], k: number): [number, number] {
   return [n === 0 ? 0 : size / n, n];
 }
 
+/** Offsets of each batch item of attention's operands, reused between calls (grown when needed). */
+let attentionOffsets = new Float64Array(0);
+
+/**
+ * For each batch item b of `views` (all with the batch dims `batch`, their leading dims), the
+ * element offset of each view's [rows, cols] block: `out[views.length * b + i]`.
+ */
+function batchOffsets(views: readonly View[], batch: readonly number[]): Float64Array {
+  let bt = 1;
+  for (const n of batch) bt *= n;
+  const per = views.length;
+  if (attentionOffsets.length < per * bt) attentionOffsets = new Float64Array(per * bt);
+  const out = attentionOffsets;
+  for (let i = 0; i < per; i++) out[i] = views[i]!.offset;
+  // each next item: the previous one's offsets plus the strides of the dims that advanced
+  let filled = 1;
+  for (let d = batch.length - 1; d >= 0; d--) {
+    const n = batch[d]!;
+    for (let r = 1; r < n; r++)
+      for (let b = 0; b < filled; b++)
+        for (let i = 0; i < per; i++) out[per * (r * filled + b) + i] = out[per * b + i]! + r * views[i]!.stride[d]!;
+    filled *= n;
+  }
+  return out;
+}
+
+/** `v` itself when its rows' elements are adjacent (last stride 1), else a contiguous copy by `copy`. */
+function rowsAdjacent(v: View, copy: (v: View) => View): View {
+  const nd = v.shape.length;
+  return v.shape[nd - 1]! <= 1 || v.stride[nd - 1] === 1 ? v : copy(v);
+}
+
 /** True when every view holds float32, or every one float64 (the conv kernels take one type). */
 function sameFloat(...vs: View[]): boolean {
   const C = vs[0]!.data.constructor;
@@ -271,6 +303,8 @@ function sameFloat(...vs: View[]): boolean {
  *   rounded, so the same bits as the js kernels, split across the thread pool;
  * - `layerNorm` with both gradients on float32 (non-contiguous operands copied first): the
  *   reference's float64 formulas rounded once;
+ * - `attention` and `attentionBackward` on float32: one batch item per task, the native GEMM
+ *   and softmax rows (operands whose rows' elements are not adjacent copied first);
  * - `unary('copy')` of any strided view and `where` with any broadcasts, of any dtype whose
  *   operands hold its array type (bits moved), and `binaryInPlace` add/sub (alpha 1), mul, div
  *   on float arrays of one type (the reference's bits), into any destination whose rows are
@@ -535,6 +569,41 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
       params.set([rows, n, getNumThreads()]);
       addon.layerNormBackwardWeight(packed32(addon, g), packed32(addon, x), packed32(addon, mean), packed32(addon, rstd), out.data as Float32Array, params);
       return out;
+    },
+
+    attention(q: View, k: View, v: View, scale: number, causal: boolean): { out: View; weights: View } {
+      const nd = q.shape.length;
+      const [L, E] = [q.shape[nd - 2]!, q.shape[nd - 1]!];
+      const [S, Ev] = [k.shape[nd - 2]!, v.shape[nd - 1]!];
+      if (!allF32(q, k, v) || q.size === 0 || S === 0 || Ev === 0) return base.attention(q, k, v, scale, causal);
+      const copy = (x: View) => base.unary('copy', x, 'float32');
+      [q, k, v] = [rowsAdjacent(q, copy), rowsAdjacent(k, copy), rowsAdjacent(v, copy)];
+      const batch = q.shape.slice(0, nd - 2);
+      const offsets = batchOffsets([q, k, v], batch);
+      const out = fresh('float32', [...batch, L, Ev]), weights = fresh('float32', [...batch, L, S]);
+      params.set([out.size / (L * Ev), L, S, E, Ev, q.stride[nd - 2]!, k.stride[nd - 2]!, v.stride[nd - 2]!, scale, causal ? 1 : 0, getNumThreads()]);
+      addon.attention(q.data as Float32Array, k.data as Float32Array, v.data as Float32Array, out.data as Float32Array, weights.data as Float32Array, offsets, params);
+      return { out, weights };
+    },
+
+    attentionBackward(g: View, q: View, k: View, v: View, weights: View, scale: number): { dq: View; dk: View; dv: View } {
+      const nd = q.shape.length;
+      const [L, E] = [q.shape[nd - 2]!, q.shape[nd - 1]!];
+      const [S, Ev] = [k.shape[nd - 2]!, v.shape[nd - 1]!];
+      if (!allF32(g, q, k, v, weights) || q.size === 0 || S === 0 || Ev === 0 || !isContiguous(weights)) {
+        return base.attentionBackward(g, q, k, v, weights, scale);
+      }
+      const copy = (x: View) => base.unary('copy', x, 'float32');
+      [g, q, k, v] = [rowsAdjacent(g, copy), rowsAdjacent(q, copy), rowsAdjacent(k, copy), rowsAdjacent(v, copy)];
+      const batch = q.shape.slice(0, nd - 2);
+      const offsets = batchOffsets([g, q, k, v], batch);
+      const dq = fresh('float32', q.shape), dk = fresh('float32', k.shape), dv = fresh('float32', v.shape);
+      params.set([dq.size / (L * E), L, S, E, Ev, g.stride[nd - 2]!, q.stride[nd - 2]!, k.stride[nd - 2]!, v.stride[nd - 2]!, scale, getNumThreads()]);
+      addon.attentionBackward(
+        g.data as Float32Array, q.data as Float32Array, k.data as Float32Array, v.data as Float32Array,
+        (weights.data as Float32Array).subarray(weights.offset), dq.data as Float32Array, dk.data as Float32Array, dv.data as Float32Array, offsets, params,
+      );
+      return { dq, dk, dv };
     },
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {

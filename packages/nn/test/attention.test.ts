@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, tensor, randn, zeros, gradcheck, Generator, ShapeError, ValueError, DTypeError, manualSeed,
+  Tensor, tensor, randn, zeros, gradcheck, Generator, ShapeError, ValueError, DTypeError, manualSeed, setTracer,
 } from '@tapegrad/core';
 import {
   EmbeddingBag, F, MultiheadAttention, ReLU, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
@@ -42,6 +42,27 @@ describe('scaledDotProductAttention', () => {
     const q = f64([2, 3, 4], 7), k = f64([2, 5, 4], 8), v = f64([2, 5, 3], 9);
     const mask = f64([3, 5], 10, false);
     expect(gradcheck((a, b, c) => F.scaledDotProductAttention(a, b, c, { attnMask: mask, scale: 0.7 }), [q, k, v]).ok).toBe(true);
+  });
+
+  it('runs one fused primitive without a mask tensor or dropout, and the composite otherwise or while an ONNX trace records', () => {
+    const q = f64([2, 3, 4], 11), k = f64([2, 5, 4], 12), v = f64([2, 5, 3], 13);
+    const fused = F.scaledDotProductAttention(q, k, v, { isCausal: true, scale: 0.3 });
+    expect(fused.gradFn!.name).toBe('scaledDotProductAttention');
+    const masked = F.scaledDotProductAttention(q, k, v, { attnMask: tensor([[1, 0, 0, 0, 0], [1, 1, 0, 0, 0], [1, 1, 1, 0, 0]]).gt(0), scale: 0.3 });
+    expect(masked.gradFn!.name).not.toBe('scaledDotProductAttention');
+    expect(fused).toBeAllClose(masked, { rtol: 1e-12, atol: 1e-12 });
+    // broadcast batch dims and mixed dtypes take the composite too
+    expect(F.scaledDotProductAttention(q, f64([1, 5, 4], 14), f64([1, 5, 3], 15)).gradFn!.name).not.toBe('scaledDotProductAttention');
+    expect(F.scaledDotProductAttention(q, k.float(), v).dtype).toBe('float64');
+    const seen: string[] = [];
+    const prev = setTracer({ primitive: (name) => void seen.push(name) });
+    try {
+      F.scaledDotProductAttention(q, k, v, { isCausal: true });
+    } finally {
+      setTracer(prev);
+    }
+    expect(seen).toContain('softmax');
+    expect(seen).not.toContain('scaledDotProductAttention');
   });
 
   it('applies seeded dropout to the weights only when dropoutP > 0', () => {

@@ -145,4 +145,5 @@ export type { ConvTranspose2dOptions } from './conv-transpose2d.js';
 // Fused layer norm and resampling along a dim (issue 18)
 export { layerNorm } from './layer-norm.js';
 export type { LayerNormOptions } from './layer-norm.js';
+export { fusedAttention, type FusedAttentionOptions } from './attention.js';
 export { resampleAlong } from './resample-along.js';

@@ -1,6 +1,6 @@
 import {
-  Tensor, DTypeError, ShapeError, ValueError, allocate, cat, checkOptions, defineOptions, fmtShape, isFloating, unsupported, zeros,
-  type Generator,
+  Tensor, DTypeError, ShapeError, ValueError, allocate, cat, checkOptions, defineOptions, fmtShape, fusedAttention, isFloating, isTracing,
+  unsupported, zeros, type Generator,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
 import { dropout, checkDropoutP, linear } from './layers.js';
@@ -99,6 +99,9 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   const mask = opts.attnMask ?? null;
   if (opts.isCausal && mask) throw new ValueError(`${op}: isCausal cannot be combined with an explicit attnMask (shape ${fmtShape(mask.shape)})`);
   const scale = opts.scale ?? 1 / Math.sqrt(E);
+  // no mask tensor, no dropout, one float dtype and the same batch dims: one kernel each way
+  // (an ONNX trace records the ops below instead)
+  if (!mask && p === 0 && !isTracing() && fusable(query, key, value)) return fusedAttention(query, key, value, { scale, causal: opts.isCausal ?? false });
   let scores = query.matmul(key.transpose(-2, -1)).mul(scale);
   if (opts.isCausal) scores = scores.maskedFill(aboveDiagonal(L, S), -Infinity);
   if (mask) {
@@ -113,6 +116,14 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   let weights = scores.softmax(-1);
   if (p > 0) weights = dropout(weights, { p, generator: opts.generator });
   return weights.matmul(value);
+}
+
+/** True when q, k and v have one float dtype and the same batch dims (what {@link fusedAttention} takes). */
+function fusable(q: Tensor, k: Tensor, v: Tensor): boolean {
+  const nd = q.ndim;
+  if (!isFloating(q.dtype) || k.dtype !== q.dtype || v.dtype !== q.dtype || k.ndim !== nd || v.ndim !== nd) return false;
+  for (let i = 0; i < nd - 2; i++) if (k.shape[i] !== q.shape[i] || v.shape[i] !== q.shape[i]) return false;
+  return true;
 }
 
 /** True if `from` broadcasts to `to` without changing it. */

@@ -346,6 +346,21 @@ for (const be of backends) {
       expect(results[0]).toEqual(singly);
       expectSame(be.matmul(a, b, 'float32'), jsBackend.matmul(a, b, 'float32'), 1e-4, 2e-6 * Math.sqrt(96) * 4);
     });
+    it('matmulBias adds the bias to every row as the reference, in every transpose combination, over long depths, and for K = 0', () => {
+      for (const [B, M, K, N] of [...sizes, [2, 5, 0, 7], [1, 70, 2000, 33]] as Array<[number, number, number, number]>)
+        for (const [ta, tb] of transposes) {
+          const a = ta ? makeView([B, K, M], 'dense') : makeView([B, M, K], 'offset');
+          const b = tb ? makeView([B, N, K], 'dense') : makeView([B, K, N], 'dense');
+          const av = ta ? ndarray(a.data, [B, M, K], [a.stride[0]!, a.stride[2]!, a.stride[1]!], a.offset) : a;
+          const bv = tb ? ndarray(b.data, [B, K, N], [b.stride[0]!, b.stride[2]!, b.stride[1]!], b.offset) : b;
+          // a parameter's bias (adjacent values from an offset) and a strided one (every other value)
+          for (const bias of [makeView([N], 'offset'), makeView([N], 'strided')])
+            expectSame(be.matmulBias(av, bv, bias, 'float32'), jsBackend.matmulBias(av, bv, bias, 'float32'), 1e-4, 2e-6 * Math.sqrt(K + 1) * 4);
+        }
+      const f64 = (v: View) => ndarray(Float64Array.from(values(v)), [...v.shape]);
+      const [a, b, bias] = [f64(makeView([2, 9, 13], 'dense')), f64(makeView([2, 13, 5], 'dense')), f64(makeView([5], 'dense'))];
+      expectSame(be.matmulBias(a, b, bias, 'float64'), jsBackend.matmulBias(a, b, bias, 'float64'), 1e-12, 1e-12);
+    });
     it('delegates int32 and float64 products to the reference', () => {
       const a = ndarray(Int32Array.from({ length: 60 }, (_, i) => i - 30), [1, 6, 10]);
       const b = ndarray(Int32Array.from({ length: 80 }, (_, i) => (i * 7) % 11), [1, 10, 8]);

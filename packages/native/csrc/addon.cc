@@ -133,19 +133,22 @@ bool getParams(napi_env env, napi_value v, const double** p, size_t* n) {
   return true;
 }
 
-// ---- gemm(a, b, c, params) ----
-// params: aOff, as0, as1, as2, bOff, bs0, bs1, bs2, B, M, N, K, threads
+// ---- gemm(a, b, c, params[, bias]) ----
+// params: aOff, as0, as1, as2, bOff, bs0, bs1, bs2, B, M, N, K, threads[, biasOff]; with bias, every
+// row of C starts from bias[biasOff .. biasOff + N) (a linear layer's bias, no separate pass)
 
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  TA a, b, c;
+  size_t argc = 5;
+  napi_value argv[5];
+  TA a, b, c, bias{};
   const double* p;
   size_t np;
-  if (!args(env, info, argv) || !getTA(env, argv[0], &a) || !getTA(env, argv[1], &b) || !getTA(env, argv[2], &c) ||
-      !getParams(env, argv[3], &p, &np) || np < 13)
-    return fail(env, "gemm: expected (a, b, c, params)");
-  if (a.type != b.type || a.type != c.type || (a.type != napi_float32_array && a.type != napi_float64_array))
-    return fail(env, "gemm: a, b and c must all be Float32Array or all Float64Array");
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || (argc != 4 && argc != 5) || !getTA(env, argv[0], &a) ||
+      !getTA(env, argv[1], &b) || !getTA(env, argv[2], &c) || !getParams(env, argv[3], &p, &np) || np < 13 ||
+      (argc == 5 && (!getTA(env, argv[4], &bias) || np < 14)))
+    return fail(env, "gemm: expected (a, b, c, params) or (a, b, c, params, bias)");
+  if (a.type != b.type || a.type != c.type || (a.type != napi_float32_array && a.type != napi_float64_array) || (argc == 5 && bias.type != a.type))
+    return fail(env, "gemm: a, b, c (and bias) must all be Float32Array or all Float64Array");
   const size_t es = a.type == napi_float32_array ? 4 : 8;
   TgGemmArgs g;
   g.a = (const char*)a.data + (int64_t)p[0] * es;
@@ -163,9 +166,12 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   g.nthreads = (int)p[12];
   g.accumulate = 0;
   g.c = c.data;
+  // bias: N contiguous values from offset p[13], added to every row of C
+  g.bias = argc == 5 ? (const char*)bias.data + (int64_t)p[13] * es : nullptr;
   const int64_t ash[3] = {g.batch, g.M, g.K}, ast[3] = {g.as0, g.as1, g.as2}, bsh[3] = {g.batch, g.K, g.N}, bst[3] = {g.bs0, g.bs1, g.bs2};
   if (g.batch < 0 || g.M < 0 || g.N < 0 || g.K < 0 || g.nthreads < 1 || !within(0, g.batch * g.M * g.N, c.length) ||
-      (g.batch * g.M * g.N > 0 && (!within((int64_t)p[0], ash, ast, 3, a.length) || !within((int64_t)p[4], bsh, bst, 3, b.length))))
+      (g.batch * g.M * g.N > 0 && (!within((int64_t)p[0], ash, ast, 3, a.length) || !within((int64_t)p[4], bsh, bst, 3, b.length))) ||
+      (argc == 5 && !within((int64_t)p[13], g.N, bias.length)))
     return fail(env, "gemm: the parameter block does not fit the arrays");
   if (es == 4) isa.sgemm(&g);
   else isa.dgemm(&g);

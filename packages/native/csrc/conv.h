@@ -33,6 +33,7 @@ static inline TgGemmArgs tgGemmArgs(int64_t batch, int64_t M, int64_t N, int64_t
   g.c = c;
   g.nthreads = threads;
   g.accumulate = flags;
+  g.bias = nullptr;
   return g;
 }
 

@@ -21,6 +21,9 @@ struct TgGemmArgs {
   void* c;
   int nthreads;
   int accumulate;  // flags: TG_GEMM_ACCUMULATE (C += instead of C =), TG_GEMM_SUM_BATCHES
+  // null, or N values added to every row of C (a linear layer's bias: C = bias + A B, each
+  // element starting from its bias before the products are added, depth block by depth block)
+  const void* bias;
 };
 
 /** C += A B instead of C = A B. */

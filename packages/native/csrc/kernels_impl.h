@@ -257,6 +257,7 @@ template <typename T, int64_t MR_> struct Gemm {
     const T* A = packA + (pa == 1 ? 0 : p) * nq * Ms * KS * MR;
     const T* B = packB + (pb == 1 ? 0 : p) * nq * Ns * KS * NR;
     T* C = c + p * M * N;
+    const T* bias = (const T*)g->bias;
     for (int64_t j = 0; j < nq; j++) {
       int64_t bq, k0, kc;
       block(q0 + j, &bq, &k0, &kc);
@@ -267,7 +268,14 @@ template <typename T, int64_t MR_> struct Gemm {
         const int nv = (int)(N - js * NR < NR ? N - js * NR : NR);
         for (int64_t is = i0; is < i1; is++) {
           const int mv = (int)(M - is * MR < MR ? M - is * MR : MR);
-          micro<T, MR, NV>(kc, Ak + is * KS * MR, Bk + js * KS * NR, C + is * MR * N + js * NR, N, first, mv, nv);
+          T* Ct = C + is * MR * N + js * NR;
+          if (first && bias) {
+            // the sliver starts from the bias (in cache, as the products are added into it)
+            for (int r = 0; r < mv; r++) memcpy(Ct + r * N, bias + js * NR, (size_t)nv * sizeof(T));
+            micro<T, MR, NV>(kc, Ak + is * KS * MR, Bk + js * KS * NR, Ct, N, false, mv, nv);
+          } else {
+            micro<T, MR, NV>(kc, Ak + is * KS * MR, Bk + js * KS * NR, Ct, N, first, mv, nv);
+          }
         }
       }
     }
@@ -285,7 +293,12 @@ template <typename T, int64_t MR_> struct Gemm {
     }
     const int64_t outB = sum ? 1 : B;
     if (K == 0) {
-      if (!(g->accumulate & TG_GEMM_ACCUMULATE)) memset(c, 0, (size_t)(outB * M * N) * sizeof(T));
+      if (!(g->accumulate & TG_GEMM_ACCUMULATE)) {
+        if (g->bias)
+          for (int64_t r = 0; r < outB * M; r++) memcpy(c + r * N, g->bias, (size_t)N * sizeof(T));
+        else
+          memset(c, 0, (size_t)(outB * M * N) * sizeof(T));
+      }
       return;
     }
     Ms = (M + MR - 1) / MR;

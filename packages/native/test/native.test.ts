@@ -407,6 +407,11 @@ if (!be) {
       expect(() => addon().gemm(f(15), f(16), f(16), ok)).toThrow('gemm: the parameter block does not fit the arrays');
       expect(() => addon().gemm(f(16), f(16), f(15), ok)).toThrow('gemm: the parameter block does not fit the arrays');
       expect(() => addon().gemm(f(16), f(16), f(16), P(1, 0, 4, 1, 0, 0, 4, 1, 1, 4, 4, 4, 1))).toThrow('gemm: the parameter block does not fit the arrays');
+      // with a bias: its N values from the offset in params[13]
+      expect(() => addon().gemm(f(16), f(16), f(16), P(0, 0, 4, 1, 0, 0, 4, 1, 1, 4, 4, 4, 1, 2), f(6))).not.toThrow();
+      expect(() => addon().gemm(f(16), f(16), f(16), P(0, 0, 4, 1, 0, 0, 4, 1, 1, 4, 4, 4, 1, 3), f(6))).toThrow('gemm: the parameter block does not fit the arrays');
+      expect(() => addon().gemm(f(16), f(16), f(16), P(0, 0, 4, 1, 0, 0, 4, 1, 1, 4, 4, 4, 1, -1), f(6))).toThrow('gemm: the parameter block does not fit the arrays');
+      expect(() => addon().gemm(f(16), f(16), f(16), P(0, 0, 4, 1, 0, 0, 4, 1, 1, 4, 4, 4, 1, 0), new Float64Array(4))).toThrow('gemm: a, b, c (and bias) must all be Float32Array or all Float64Array');
     });
     it('binary, unary, sum, sumDims and maxPool: a view or run past the end, a negative offset', () => {
       const bin = (aLen: number, bOff: number) => addon().binary(0, f(aLen), f(8), f(8), P(1, 1, 0, bOff, 0, 8, 1, 1, 1));

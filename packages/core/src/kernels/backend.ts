@@ -178,6 +178,11 @@ export interface Backend {
    * are free), result `[B, M, N]` contiguous, in `outDtype`.
    */
   matmul(a: View, b: View, outDtype: DType): View;
+  /**
+   * {@link Backend.matmul} plus `bias` (`[N]`, any stride) added to every row of the result: a
+   * linear layer's product and bias in one kernel (`a`, `b` and `bias` of the output's dtype).
+   */
+  matmulBias(a: View, b: View, bias: View, outDtype: DType): View;
 
   /** `x [N, C, H, W]`, `w [O, C/groups, kH, kW]` -> `[N, O, Ho, Wo]`, plus `bias [O]` per output channel when given. */
   conv2d(x: View, w: View, g: Conv2dGeometry, bias?: View | null): View;

@@ -11,7 +11,7 @@ import { sort } from './sort.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
 import { resample, resampleBackward } from './resample.js';
-import { composedAttention } from '../attention.js';
+import { composedKernels } from '../composed.js';
 
 /**
  * The reference kernels in plain TypeScript (the `'js'` backend). Every other backend is checked
@@ -35,6 +35,6 @@ export const jsBackend: Backend = {
   // issue 18 fused softmax and layer norm
   softmax, softmaxBackward, layerNorm, layerNormBackward, layerNormBackwardWeight,
   resample, resampleBackward,
-  // the kernels above in the order of attention written in tensor ops
-  ...composedAttention(() => jsBackend),
+  // attention and a product with a bias from the kernels above (the composites' bits)
+  ...composedKernels(() => jsBackend),
 };

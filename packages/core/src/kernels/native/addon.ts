@@ -3,7 +3,8 @@ import type { FloatArray, TypedArray } from '../backend.js';
 /** The functions of the compiled addon (packages/native/csrc/addon.cc documents their parameter blocks). @internal */
 export interface Addon {
   isa(): string;
-  gemm(a: FloatArray, b: FloatArray, c: FloatArray, params: Float64Array): void;
+  /** With `bias`, params[13] is its offset and every row of c starts from its N values. */
+  gemm(a: FloatArray, b: FloatArray, c: FloatArray, params: Float64Array, bias?: FloatArray): void;
   binary(op: number, a: FloatArray, b: FloatArray, out: FloatArray, params: Float64Array): void;
   unary(op: number, x: FloatArray, out: FloatArray, params: Float64Array): void;
   sum(x: FloatArray, out: FloatArray, params: Float64Array): void;

@@ -281,7 +281,7 @@ function sameFloat(...vs: View[]): boolean {
  * threads (the registry passes `getNumThreads`), with these replaced:
  * - `matmul` for float32 and float64 (both operands of the output's type), any strides (all
  *   transpose layouts, broadcast batches), batched: the packed, register-tiled GEMM on the
- *   addon's thread pool;
+ *   addon's thread pool; `matmulBias` the same, each row of C starting from the bias (adjacent values);
  * - `binary` / `binaryInto` for add, sub, mul, div, reluBackward, sigmoidBackward and
  *   tanhBackward on float32/float64 operands, geluGrad and geluTanhGrad on float32, of
  *   the output's type, any strides (broadcasts included), output contiguous;
@@ -319,31 +319,45 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
   // tiny element-wise ops, sums and selects: core's js loops, whose per-call cost is the
   // lowest (a [128] mul 0.7 us, the wasm kernel's staging 2.8 us, the addon ~1.7 us: measured)
   const small = base.name === 'wasm' ? jsBackend : base;
+  /** `a b` (plus `bias` on every row) by the native GEMM; other dtypes go to the base. */
+  const gemm = (a: View, b: View, bias: View | null, outDtype: DType): View => {
+    if (!isFloat(a, outDtype) || !isFloat(b, outDtype)) return bias ? base.matmulBias(a, b, bias, outDtype) : base.matmul(a, b, outDtype);
+    const [B, M, K] = a.shape as [number, number, number];
+    const N = b.shape[2]!;
+    const out = fresh(outDtype, [B, M, N]);
+    if (out.size === 0) return out;
+    params[0] = a.offset;
+    params[1] = a.stride[0]!;
+    params[2] = a.stride[1]!;
+    params[3] = a.stride[2]!;
+    params[4] = b.offset;
+    params[5] = b.stride[0]!;
+    params[6] = b.stride[1]!;
+    params[7] = b.stride[2]!;
+    params[8] = B;
+    params[9] = M;
+    params[10] = N;
+    params[11] = K;
+    params[12] = getNumThreads();
+    if (bias === null) addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, params);
+    else {
+      params[13] = bias.offset;
+      addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, params, bias.data as FloatArray);
+    }
+    return out;
+  };
   return {
     ...kernels,
     name: 'native',
 
     matmul(a: View, b: View, outDtype: DType): View {
-      if (!isFloat(a, outDtype) || !isFloat(b, outDtype)) return base.matmul(a, b, outDtype);
-      const [B, M, K] = a.shape as [number, number, number];
-      const N = b.shape[2]!;
-      const out = fresh(outDtype, [B, M, N]);
-      if (out.size === 0) return out;
-      params[0] = a.offset;
-      params[1] = a.stride[0]!;
-      params[2] = a.stride[1]!;
-      params[3] = a.stride[2]!;
-      params[4] = b.offset;
-      params[5] = b.stride[0]!;
-      params[6] = b.stride[1]!;
-      params[7] = b.stride[2]!;
-      params[8] = B;
-      params[9] = M;
-      params[10] = N;
-      params[11] = K;
-      params[12] = getNumThreads();
-      addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, params);
-      return out;
+      return gemm(a, b, null, outDtype);
+    },
+
+    matmulBias(a: View, b: View, bias: View, outDtype: DType): View {
+      // the bias's N values must be adjacent (a parameter's are)
+      if (!isFloat(bias, outDtype) || (bias.stride[0] !== 1 && bias.size > 1)) return base.matmulBias(a, b, bias, outDtype);
+      return gemm(a, b, bias, outDtype);
     },
 
     binary(op: BinaryOp, a: View, b: View, outDtype: DType): View {

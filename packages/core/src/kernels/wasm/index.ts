@@ -15,7 +15,7 @@ import { resample, resampleBackward } from './resample.js';
 import { scatterKernels } from './scatter.js';
 import { sort } from './sort.js';
 import { cumExtreme, scan } from './scan.js';
-import { composedAttention } from '../attention.js';
+import { composedKernels } from '../composed.js';
 
 export { gemm } from './matmul.js';
 export { winogradTileOverride } from './conv.js';
@@ -59,8 +59,8 @@ export const wasmBackend: Backend = {
   sort,
   scan,
   cumExtreme,
-  // wasm's matmul and softmax kernels in the order of attention written in tensor ops
-  ...composedAttention(() => wasmBackend),
+  // attention and a product with a bias from wasm's matmul, add and softmax kernels
+  ...composedKernels(() => wasmBackend),
 };
 // the wasm kernels' out-of-memory and worker errors name the op they happened in
 nameKernelErrors(wasmBackend, (k) => k in jsBackend && wasmBackend[k as keyof Backend] !== jsBackend[k as keyof Backend]);

@@ -2,10 +2,12 @@ import type { DType } from '../dtype.js';
 import type { Backend, FloatArray, View } from './backend.js';
 import { makeView } from './view.js';
 
-// Attention for backends without a fused kernel (the js reference, wasm): the same kernels, in
-// the same order, as attention written in tensor ops (matmul, mul by the scale, where for the
-// causal mask, softmax, matmul; softmax's gradient for the backward), so on these backends the
-// fused op gives the composite's bits. The native backend replaces both with its own kernel.
+// Kernels that backends without a fused version build from their own simpler kernels (the js
+// reference, wasm): attention, and a product with a bias. Each runs the kernels, in the order, of
+// the same computation written in tensor ops (attention: matmul, mul by the scale, where for the
+// causal mask, softmax, matmul, and softmax's gradient for the backward; a linear layer: matmul,
+// then add), so on these backends the fused ops give the composites' bits. The native backend
+// replaces them with its own kernels.
 
 /** The batch dims of `v` (all but the last two) merged into one: `[Bt, rows, cols]`, or null when its strides do not merge. */
 function merged(v: View): View | null {
@@ -53,11 +55,18 @@ function causalKeep(B: number, L: number, S: number): View {
 }
 
 /**
- * `attention` and `attentionBackward` of a backend from its matmul, binary, where and softmax
- * kernels (see the module comment); `be` gives the backend whose kernels run. @internal
+ * `attention`, `attentionBackward` and `matmulBias` of a backend from its matmul, binary, where
+ * and softmax kernels (see the module comment); `be` gives the backend whose kernels run. @internal
  */
-export function composedAttention(be: () => Backend): Pick<Backend, 'attention' | 'attentionBackward'> {
+export function composedKernels(be: () => Backend): Pick<Backend, 'attention' | 'attentionBackward' | 'matmulBias'> {
   return {
+    matmulBias(a: View, b: View, bias: View, outDtype: DType): View {
+      const K = be();
+      const out = K.matmul(a, b, outDtype);
+      const [B, M, N] = out.shape as [number, number, number];
+      return K.binary('add', out, { data: bias.data, shape: [B, M, N], stride: [0, 0, bias.stride[0]!], offset: bias.offset, size: B * M * N }, outDtype);
+    },
+
     attention(q: View, k: View, v: View, scale: number, causal: boolean): { out: View; weights: View } {
       const K = be();
       const dtype: DType = q.data instanceof Float64Array ? 'float64' : 'float32';

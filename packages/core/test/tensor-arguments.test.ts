@@ -245,6 +245,7 @@ const TENSOR_ARGS: Record<string, Call[]> = {
     (b) => ops.fusedAttention(x, b, x, { scale: 1, causal: false }),
     (b) => ops.fusedAttention(x, x, b, { scale: 1, causal: false }),
   ],
+  fusedLinear: [(b) => ops.fusedLinear(b, x, v), (b) => ops.fusedLinear(x, b, v), (b) => ops.fusedLinear(x, x, b)],
   layerNorm: [(b) => ops.layerNorm(b, 2), (b) => ops.layerNorm(ones([2, 2]), 2, { weight: b }), (b) => ops.layerNorm(ones([2, 2]), 2, { bias: b })],
   resampleAlong: [
     (b) => ops.resampleAlong(b, 0, ones([1, 1], { dtype: 'int32' }), ones([1, 1])), (b) => ops.resampleAlong(ones([2]), 0, b, ones([1, 1])),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, tensor, randn, zeros, ones, gradcheck, gradgradcheck, Generator, manualSeed, noGrad, ShapeError, ValueError, DTypeError,
+  Tensor, tensor, randn, zeros, ones, gradcheck, gradgradcheck, Generator, manualSeed, noGrad, setTracer, ShapeError, ValueError, DTypeError,
 } from '@tapegrad/core';
 import {
   Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, Dropout, BatchNorm1d, BatchNorm2d, Embedding, Identity, F,
@@ -54,6 +54,25 @@ describe('Linear', () => {
     const X = x.toArray() as number[][][];
     const ref = X.map((m) => m.map((row) => W.map((w, o) => w.reduce((s, wi, i) => s + wi * row[i]!, b[o]!))));
     expect(y).toBeAllClose(ref, { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it('runs one fused primitive when input, weight and bias share a float dtype, the composite otherwise and while a tracer records', () => {
+    const lin = new Linear(4, 3, { generator: new Generator(5) });
+    const x = randn([2, 4], { requiresGrad: true });
+    const y = lin.call(x);
+    expect(y.gradFn!.name).toBe('linear');
+    expect(y).toBeAllClose(x.matmul(lin.weight.T).add(lin.bias!), { rtol: 1e-6, atol: 1e-6 });
+    // float64 input into a float32 layer: the composite, which promotes
+    expect(lin.call(x.double()).dtype).toBe('float64');
+    expect(new Linear(4, 3, { bias: false }).call(x).gradFn!.name).not.toBe('linear');
+    const seen: string[] = [];
+    const prev = setTracer({ primitive: (name) => void seen.push(name) });
+    try {
+      F.linear(x, lin.weight, lin.bias);
+    } finally {
+      setTracer(prev);
+    }
+    expect(seen).not.toContain('linear');
   });
 
   it('passes gradcheck for the input, weight and bias', () => {

@@ -146,4 +146,5 @@ export type { ConvTranspose2dOptions } from './conv-transpose2d.js';
 export { layerNorm } from './layer-norm.js';
 export type { LayerNormOptions } from './layer-norm.js';
 export { fusedAttention, type FusedAttentionOptions } from './attention.js';
+export { fusedLinear } from './linear.js';
 export { resampleAlong } from './resample-along.js';

@@ -1,6 +1,6 @@
 import {
   Tensor, ShapeError, ValueError, DTypeError, allocateUninitialized, where, conv2d as coreConv2d, maxPool2d as coreMaxPool2d,
-  avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, isFloating, isTracing, noGrad, traceComposite,
+  avgPool2d as coreAvgPool2d, defaultGenerator, fmtShape, fusedLinear, isFloating, isTracing, noGrad, traceComposite,
   checkOptions, defineOptions, unsupported, type Conv2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type Generator,
 } from '@tapegrad/core';
 import { requireTensor } from '../options.js';
@@ -52,6 +52,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 }
 
 function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  // one kernel for the product and the bias when the dtypes agree (not while a tracer records:
+  // ONNX export takes the composite)
+  if (bias && !isTracing() && isFloating(x.dtype) && weight.dtype === x.dtype && bias.dtype === x.dtype) return fusedLinear(x, weight, bias);
   const y = x.matmul(weight.T);
   return bias ? y.add(bias) : y;
 }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DTypeError, Generator, ShapeError, Tensor, enableGrad, getBackend, grad, gradcheck, gradgradcheck, fusedAttention, nativeStatus, randn,
-  setBackend, zeros,
+  DTypeError, Generator, ShapeError, Tensor, fusedAttention, getBackend, grad, gradcheck, gradgradcheck, nativeStatus, randn, setBackend,
 } from '@tapegrad/core';
+import { firstGrad } from './first-grad.js';
 
 // The fused attention primitive (issue 19: the transformer's hot path): forward and gradients
 // against attention written in tensor ops, in float64 to gradcheck precision and to third
@@ -21,16 +21,6 @@ function composite(q: Tensor, k: Tensor, v: Tensor, scale: number, causal: boole
   return s.softmax(-1).matmul(v);
 }
 
-/** The sum of the gradients of `f` (with createGraph, against a fixed output gradient): its gradcheck checks the second derivative. */
-function firstGrad(f: (...xs: Tensor[]) => Tensor, seed = 7): (...xs: Tensor[]) => Tensor {
-  return (...xs) => enableGrad(() => {
-    const ins = xs.map((x) => (x.requiresGrad ? x : x.detach().requiresGrad_()));
-    const y = f(...ins);
-    const go = randn(y.shape, { dtype: 'float64', generator: new Generator(seed) });
-    const gs = grad(y, ins, { gradOutputs: go, createGraph: true });
-    return gs.reduce<Tensor>((acc, g, i) => acc.add(g!.mul(i + 1).sum()), zeros([], { dtype: 'float64' }));
-  });
-}
 
 const initial = getBackend();
 afterEach(() => setBackend(initial));

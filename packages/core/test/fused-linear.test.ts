@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DTypeError, Generator, ShapeError, enableGrad, getBackend, grad, gradcheck, gradgradcheck, fusedLinear, nativeStatus, randn, setBackend, zeros,
-  type Tensor,
+  DTypeError, Generator, ShapeError, fusedLinear, getBackend, grad, gradcheck, gradgradcheck, nativeStatus, randn, setBackend,
 } from '@tapegrad/core';
+import { firstGrad } from './first-grad.js';
 
 // The fused linear primitive, x Wᵀ + b in one kernel (issue 19): values and gradients against
 // the composite on each backend, gradients to third order in float64, and what it refuses.
@@ -12,15 +12,6 @@ afterEach(() => setBackend(initial));
 const backends = ['js', 'wasm', ...(nativeStatus().available ? ['native'] : [])];
 const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', requiresGrad: true, generator: new Generator(seed) });
 
-/** The sum of the gradients of `f` taken with createGraph: its gradcheck checks the second derivative. */
-function firstGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor {
-  return (...xs) => enableGrad(() => {
-    const ins = xs.map((x) => (x.requiresGrad ? x : x.detach().requiresGrad_()));
-    const y = f(...ins);
-    const gs = grad(y, ins, { gradOutputs: randn(y.shape, { dtype: 'float64', generator: new Generator(9) }), createGraph: true });
-    return gs.reduce<Tensor>((acc, g, i) => acc.add(g!.mul(i + 1).sum()), zeros([], { dtype: 'float64' }));
-  });
-}
 
 describe('fusedLinear', () => {
   for (const be of backends) {

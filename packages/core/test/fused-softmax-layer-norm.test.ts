@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DTypeError, Generator, enableGrad, ShapeError, ValueError, getBackend, grad, gradcheck, gradgradcheck, layerNorm, logSoftmax, ones,
+  DTypeError, Generator, ShapeError, ValueError, getBackend, gradcheck, gradgradcheck, layerNorm, logSoftmax, ones,
   randn, resampleAlong, setBackend, softmax, tensor, zeros, type Tensor,
 } from '@tapegrad/core';
+import { firstGrad } from './first-grad.js';
 
 // The fused softmax / logSoftmax / layerNorm / resampleAlong primitives (issue 18): forward against plain
 // composites in float64, gradients to third order (the gradient primitives' own rules), on both
@@ -10,17 +11,6 @@ import {
 
 const f64 = (shape: number[], seed = 1) => randn(shape, { dtype: 'float64', requiresGrad: true, generator: new Generator(seed) });
 
-/** The same function, differentiated once with createGraph against a fixed output gradient: its gradcheck checks third order. */
-function firstGrad(f: (...xs: Tensor[]) => Tensor, seed = 7): (...xs: Tensor[]) => Tensor {
-  // (gradcheck's finite differences call it under noGrad, on inputs that do not require grad)
-  return (...xs) => enableGrad(() => {
-    const ins = xs.map((x) => (x.requiresGrad ? x : x.detach().requiresGrad_()));
-    const y = f(...ins);
-    const go = randn(y.shape, { dtype: 'float64', generator: new Generator(seed) });
-    const gs = grad(y, ins, { gradOutputs: go, createGraph: true });
-    return gs.reduce<Tensor>((acc, g, i) => acc.add(g!.mul(i + 1).sum()), zeros([], { dtype: 'float64' }));
-  });
-}
 
 /** layerNorm composed of plain ops (the former nn implementation), as a reference. */
 function composite(x: Tensor, k: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {

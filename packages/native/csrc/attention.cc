@@ -43,9 +43,14 @@ struct Dims {
   float scale;
 };
 
+/** Batch item b's block of each of N operands: out[i] = base[i] + offsets[N b + i]. */
+template <int N> void items(const float* const (&base)[N], const double* offsets, int64_t b, const float* (&out)[N]) {
+  for (int i = 0; i < N; i++) out[i] = base[i] + (int64_t)offsets[N * b + i];
+}
+
 struct ForwardJob {
   Dims d;
-  const float *q, *k, *v;
+  const float* in[3];  // q, k, v
   int64_t qs, ks, vs;
   bool causal;
   const double* offsets;
@@ -54,9 +59,9 @@ struct ForwardJob {
   static void task(void* ctx, int64_t b) {
     const ForwardJob& j = *(const ForwardJob*)ctx;
     const Dims& d = j.d;
-    const float* q = j.q + (int64_t)j.offsets[3 * b];
-    const float* k = j.k + (int64_t)j.offsets[3 * b + 1];
-    const float* v = j.v + (int64_t)j.offsets[3 * b + 2];
+    const float* p[3];
+    items(j.in, j.offsets, b, p);
+    const float *q = p[0], *k = p[1], *v = p[2];
     float* w = j.weights + b * d.L * d.S;
     gemm(d.L, d.S, d.E, q, j.qs, 1, k, 1, j.ks, w);
     for (int64_t i = 0; i < d.L; i++) {
@@ -72,7 +77,8 @@ struct ForwardJob {
 
 struct BackwardJob {
   Dims d;
-  const float *g, *q, *k, *v, *weights;
+  const float* in[4];  // g, q, k, v
+  const float* weights;
   int64_t gs, qs, ks, vs;
   const double* offsets;
   float *dq, *dk, *dv;
@@ -80,10 +86,9 @@ struct BackwardJob {
   static void task(void* ctx, int64_t b) {
     const BackwardJob& j = *(const BackwardJob*)ctx;
     const Dims& d = j.d;
-    const float* g = j.g + (int64_t)j.offsets[4 * b];
-    const float* q = j.q + (int64_t)j.offsets[4 * b + 1];
-    const float* k = j.k + (int64_t)j.offsets[4 * b + 2];
-    const float* v = j.v + (int64_t)j.offsets[4 * b + 3];
+    const float* p[4];
+    items(j.in, j.offsets, b, p);
+    const float *g = p[0], *q = p[1], *k = p[2], *v = p[3];
     const float* w = j.weights + b * d.L * d.S;
     float* ds = (float*)tg_scratch_take((size_t)(d.L * d.S) * sizeof(float));
     gemm(d.S, d.Ev, d.L, w, 1, d.S, g, j.gs, 1, j.dv + b * d.S * d.Ev);  // dV = Wᵀ G
@@ -128,7 +133,7 @@ napi_value Attention(napi_env env, napi_callback_info info) {
       !within(0, Bt * L * S, w.length) || !blocksWithin(o, 3, 0, Bt, L, E, qs, q.length) || !blocksWithin(o, 3, 1, Bt, S, E, ks, k.length) ||
       !blocksWithin(o, 3, 2, Bt, S, Ev, vs, v.length))
     return fail(env, "attention: operands outside their arrays");
-  ForwardJob j{{L, S, E, Ev, (float)pr[8]}, (const float*)q.data, (const float*)k.data, (const float*)v.data, qs, ks, vs, pr[9] != 0, o,
+  ForwardJob j{{L, S, E, Ev, (float)pr[8]}, {(const float*)q.data, (const float*)k.data, (const float*)v.data}, qs, ks, vs, pr[9] != 0, o,
                (float*)out.data, (float*)w.data};
   tg_parallel(Bt, threadsFor(Bt, (double)L * S * (E + Ev), (int)pr[10]), ForwardJob::task, &j);
   return nullptr;
@@ -157,10 +162,7 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
       !blocksWithin(o, 4, 2, Bt, S, E, ks, k.length) || !blocksWithin(o, 4, 3, Bt, S, Ev, vs, v.length))
     return fail(env, "attentionBackward: operands outside their arrays");
   BackwardJob j{{L, S, E, Ev, (float)pr[9]},
-                (const float*)g.data,
-                (const float*)q.data,
-                (const float*)k.data,
-                (const float*)v.data,
+                {(const float*)g.data, (const float*)q.data, (const float*)k.data, (const float*)v.data},
                 (const float*)w.data,
                 gs,
                 qs,

@@ -34,7 +34,7 @@
     },
     {
       'target_name': 'tapegrad_native',
-      'sources': ['csrc/addon.cc', 'csrc/conv.cc', 'csrc/optim.cc', 'csrc/pool.cc', 'csrc/pool2x2.cc', 'csrc/rows.cc', 'csrc/copy.cc', 'csrc/kernels_generic.cc', 'csrc/index.cc', 'csrc/scan.cc', 'csrc/sort.cc', 'csrc/window.cc', 'csrc/winograd.cc', 'csrc/winograd_generic.cc', 'csrc/attention.cc'],
+      'sources': ['csrc/addon.cc', 'csrc/conv.cc', 'csrc/optim.cc', 'csrc/pool.cc', 'csrc/pool2x2.cc', 'csrc/rows.cc', 'csrc/copy.cc', 'csrc/kernels_generic.cc', 'csrc/index.cc', 'csrc/scan.cc', 'csrc/sort.cc', 'csrc/window.cc', 'csrc/winograd.cc', 'csrc/winograd_generic.cc', 'csrc/attention.cc', 'csrc/lstm.cc'],
       'dependencies': ['tg_kernels_avx512', 'tg_kernels_avx2'],
       # no errno from sqrt (optim.cc's square roots then vectorise; nothing reads errno)
       'cflags_cc': ['-pthread', '-fno-math-errno'],

@@ -879,6 +879,66 @@ for (const be of backends) {
   });
 }
 
+// One LSTM step's pointwise part (issue 19: LSTM gates on the hot path) on every backend against
+// the reference: gates as slices of larger arrays (a step's rows of the input projection), the
+// cell state as the second half of the previous step's packed output, odd widths, 1-3 threads.
+for (const be of backends) {
+  describe(`${be.name} lstmCell`, () => {
+    afterAll(() => setNumThreads(2));
+    /** [b, 4H] gates in the layout of `layout`, or a window of rows of a taller array. */
+    const gates = (b: number, H: number, layout: Layout | 'rows') => {
+      if (layout !== 'rows') return makeView([b, 4 * H], layout);
+      const tall = makeView([b + 3, 4 * H], 'dense');
+      return ndarray(tall.data, [b, 4 * H], tall.stride, 2 * 4 * H);
+    };
+    const cellState = (b: number, H: number, packed: boolean) => {
+      if (!packed) return makeView([b, H], 'offset');
+      const prev = makeView([b, 2 * H], 'dense');
+      return ndarray(prev.data, [b, H], prev.stride, H);
+    };
+
+    it('lstmCell and its gradients match the reference on every layout and odd widths', () => {
+      for (const [b, H] of [[1, 1], [3, 5], [32, 256], [7, 33], [600, 40]])
+        for (const layout of ['dense', 'offset', 'transposed', 'rows'] as const)
+          for (const packed of [false, true]) {
+            const gi = gates(b!, H!, layout), gh = gates(b!, H!, 'dense'), c = cellState(b!, H!, packed);
+            const got = be.lstmCell(gi, gh, c), want = jsBackend.lstmCell(gi, gh, c);
+            expectSame(got.out, want.out, 1e-5, 1e-6);
+            expectSame(got.act, want.act, 1e-5, 1e-6);
+            const g = makeView([b!, 2 * H!], layout === 'transposed' ? 'transposed' : 'offset');
+            const gb = be.lstmCellBackward(g, want.act, c), gw = jsBackend.lstmCellBackward(g, want.act, c);
+            expectSame(gb.dgates, gw.dgates, 1e-4, 1e-5);
+            expectSame(gb.dc, gw.dc, 1e-4, 1e-5);
+          }
+    });
+
+    it('empty batches give empty results, float64 is the reference exactly, and 1-3 threads give the same bits', () => {
+      const e = be.lstmCell(makeView([0, 8], 'dense'), makeView([0, 8], 'dense'), makeView([0, 2], 'dense'));
+      expect(e.out.shape).toEqual([0, 4]);
+      const f64 = (v: View) => ndarray(Float64Array.from(values(v)), [...v.shape]);
+      const [gi, gh, c] = [f64(gates(5, 7, 'dense')), f64(gates(5, 7, 'dense')), f64(cellState(5, 7, false))];
+      const got = be.lstmCell(gi, gh, c), want = jsBackend.lstmCell(gi, gh, c);
+      expectSame(got.out, want.out, 0, 0);
+      const g = f64(makeView([5, 14], 'dense'));
+      expectSame(be.lstmCellBackward(g, want.act, c).dgates, jsBackend.lstmCellBackward(g, want.act, c).dgates, 0, 0);
+      const [xi, xh, xc] = [gates(300, 64, 'rows'), gates(300, 64, 'dense'), cellState(300, 64, true)];
+      const run = () => {
+        const f = be.lstmCell(xi, xh, xc);
+        const r = be.lstmCellBackward(makeView([300, 128], 'dense'), f.act, xc);
+        return [f.out, f.act, r.dgates, r.dc].map((x) => Array.from(x.data));
+      };
+      seed = 900;
+      setNumThreads(1);
+      const one = run();
+      for (const threads of [2, 3]) {
+        seed = 900;
+        setNumThreads(threads);
+        expect(run()).toEqual(one);
+      }
+    });
+  });
+}
+
 // Issue 17's kernels (scatterAdd's range check, scans, sorting, the other issue-17 indexing
 // kernels) on every backend against the reference: float32, float64 and int32 where the kernel
 // takes them, odd sizes, strided views, on 1, 2 and 3 threads. Float32 scans and sorts are the

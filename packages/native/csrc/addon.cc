@@ -29,6 +29,7 @@
 #include "window.h"
 #include "winograd.h"
 #include "attention.h"
+#include "lstm.h"
 #include "napi_util.h"
 
 namespace {
@@ -949,5 +950,6 @@ NAPI_MODULE_INIT() {
   tg_register_winograd(env, exports);
   static const TgAttentionIsa attentionIsa{isa.sgemm, isa.softmaxRows, isa.softmaxBackwardRows};
   tg_register_attention(env, exports, &attentionIsa);
+  tg_register_lstm(env, exports, isa.unaryF32);
   return exports;
 }

@@ -450,6 +450,21 @@ if (!be) {
       expect(bwd(40, [0, 0, 0, 0, 7, 12, 20, 10])).toThrow('attentionBackward: operands outside their arrays');
       expect(() => addon().attention(f(24), f(40), f(20), f(12), f(30), f(6) as never, P(2, 3))).toThrow('attention: q, k, v, out and weights must be Float32Array, offsets and params Float64Array');
     });
+    it('lstmCell and its gradient: gates, state or outputs too short, a row stride or offset past the end', () => {
+      // b = 2 rows, H = 3: gates [2, 12], c [2, 3], out [2, 6], act [2, 12]
+      const fwd = (gi: number, p: number[]) => () => addon().lstmCell(f(gi), f(24), f(6), f(12), f(24), P(...p));
+      expect(fwd(24, [2, 3, 12, 0, 12, 0, 3, 0, 1])).not.toThrow();
+      expect(fwd(23, [2, 3, 12, 0, 12, 0, 3, 0, 1])).toThrow('lstmCell: operands outside their arrays');
+      expect(fwd(24, [2, 3, 13, 0, 12, 0, 3, 0, 1])).toThrow('lstmCell: operands outside their arrays');
+      expect(fwd(24, [2, 3, 12, 1, 12, 0, 3, 0, 1])).toThrow('lstmCell: operands outside their arrays');
+      expect(fwd(24, [2, 3, 12, 0, 12, 0, 3, 4, 1])).toThrow('lstmCell: operands outside their arrays');
+      expect(() => addon().lstmCell(f(24), f(24), f(6), f(11), f(24), P(2, 3, 12, 0, 12, 0, 3, 0, 1))).toThrow('lstmCell: operands outside their arrays');
+      const bwd = (dc: number, p: number[]) => () => addon().lstmCellBackward(f(12), f(24), f(6), f(24), f(dc), P(...p));
+      expect(bwd(6, [2, 3, 6, 0, 3, 0, 1])).not.toThrow();
+      expect(bwd(5, [2, 3, 6, 0, 3, 0, 1])).toThrow('lstmCellBackward: operands outside their arrays');
+      expect(bwd(6, [2, 3, 7, 0, 3, 0, 1])).toThrow('lstmCellBackward: operands outside their arrays');
+      expect(() => addon().lstmCell(f(24), f(24), f(6), f(12), f(24), P(2, 3))).toThrow('lstmCell: params must be a Float64Array of 9');
+    });
   });
 
   describe('native max pooling and its gradient route', () => {

@@ -300,6 +300,18 @@ export interface Backend {
    */
   attentionBackward(g: View, q: View, k: View, v: View, weights: View, scale: number): { dq: View; dk: View; dv: View };
   /**
+   * One LSTM step's pointwise part, from the two halves of the gates `gi`, `gh` `[b, 4H]` (any
+   * strides; PyTorch's order i, f, g, o) and the cell state `c` `[b, H]`: with `a = gi + gh`,
+   * `c1 = σ(a_f) c + σ(a_i) tanh(a_g)` and `h1 = σ(a_o) tanh(c1)`. Returns `out` `[b, 2H]` (each
+   * row h1 then c1) and `act` `[b, 4H]` (σ(a_i), σ(a_f), tanh(a_g), σ(a_o)), contiguous.
+   */
+  lstmCell(gi: View, gh: View, c: View): { out: View; act: View };
+  /**
+   * The gradients of {@link Backend.lstmCell} from `g` `[b, 2H]` (dh1 then dc1 in each row), the
+   * forward's `act` and `c`: `dgates` `[b, 4H]` (the gradient of gi and of gh alike) and `dc` `[b, H]`.
+   */
+  lstmCellBackward(g: View, act: View, c: View): { dgates: View; dc: View };
+  /**
    * Resampling along `dim` by a sparse [outSize, K] matrix: `out[..., i, ...] = sum_k weight[i, k]
    * x[..., index[i, k], ...]` (nearest K = 1, linear 2, cubic 4), `index` int32 and `weight`
    * float of shape [outSize, K]. Result contiguous, x's shape with outSize at `dim`, x's dtype.

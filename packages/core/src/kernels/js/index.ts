@@ -11,6 +11,7 @@ import { sort } from './sort.js';
 import { softmax, softmaxBackward } from './softmax.js';
 import { layerNorm, layerNormBackward, layerNormBackwardWeight } from './norm.js';
 import { resample, resampleBackward } from './resample.js';
+import { lstmCell, lstmCellBackward } from './lstm.js';
 import { composedKernels } from '../composed.js';
 
 /**
@@ -35,6 +36,7 @@ export const jsBackend: Backend = {
   // issue 18 fused softmax and layer norm
   softmax, softmaxBackward, layerNorm, layerNormBackward, layerNormBackwardWeight,
   resample, resampleBackward,
+  lstmCell, lstmCellBackward,
   // attention and a product with a bias from the kernels above (the composites' bits)
   ...composedKernels(() => jsBackend),
 };

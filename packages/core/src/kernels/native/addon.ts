@@ -28,6 +28,10 @@ export interface Addon {
   layerNormBackwardWeight(g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, out: Float32Array, params: Float64Array): void;
   /** csrc/attention.cc: params = Bt, L, S, E, Ev, qs, ks, vs, scale, causal, threads; offsets[3b + 0..2] of q, k, v. */
   attention(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, weights: Float32Array, offsets: Float64Array, params: Float64Array): void;
+  /** csrc/lstm.cc: params = b, H, gis, giOff, ghs, ghOff, cs, cOff, threads. */
+  lstmCell(gi: Float32Array, gh: Float32Array, c: Float32Array, out: Float32Array, act: Float32Array, params: Float64Array): void;
+  /** params = b, H, gs, gOff, cs, cOff, threads; act contiguous from 0. */
+  lstmCellBackward(g: Float32Array, act: Float32Array, c: Float32Array, dgates: Float32Array, dc: Float32Array, params: Float64Array): void;
   /** params = Bt, L, S, E, Ev, gs, qs, ks, vs, scale, threads; offsets[4b + 0..3] of g, q, k, v. */
   attentionBackward(
     g: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, weights: Float32Array,

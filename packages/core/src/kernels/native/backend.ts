@@ -305,6 +305,8 @@ function sameFloat(...vs: View[]): boolean {
  *   reference's float64 formulas rounded once;
  * - `attention` and `attentionBackward` on float32: one batch item per task, the native GEMM
  *   and softmax rows (operands whose rows' elements are not adjacent copied first);
+ * - `lstmCell` and `lstmCellBackward` on float32: rows of gates with the vector σ and tanh
+ *   (operands whose rows' elements are not adjacent copied first);
  * - `unary('copy')` of any strided view and `where` with any broadcasts, of any dtype whose
  *   operands hold its array type (bits moved), and `binaryInPlace` add/sub (alpha 1), mul, div
  *   on float arrays of one type (the reference's bits), into any destination whose rows are
@@ -618,6 +620,28 @@ export function makeNativeBackend(addon: Addon, base: Backend = jsBackend, threa
         (weights.data as Float32Array).subarray(weights.offset), dq.data as Float32Array, dk.data as Float32Array, dv.data as Float32Array, offsets, params,
       );
       return { dq, dk, dv };
+    },
+
+    lstmCell(gi: View, gh: View, c: View): { out: View; act: View } {
+      const [b, H] = c.shape as [number, number];
+      if (!allF32(gi, gh, c) || b * H === 0) return base.lstmCell(gi, gh, c);
+      const copy = (x: View) => base.unary('copy', x, 'float32');
+      [gi, gh, c] = [rowsAdjacent(gi, copy), rowsAdjacent(gh, copy), rowsAdjacent(c, copy)];
+      const out = fresh('float32', [b, 2 * H]), act = fresh('float32', [b, 4 * H]);
+      params.set([b, H, gi.stride[0]!, gi.offset, gh.stride[0]!, gh.offset, c.stride[0]!, c.offset, getNumThreads()]);
+      addon.lstmCell(gi.data as Float32Array, gh.data as Float32Array, c.data as Float32Array, out.data as Float32Array, act.data as Float32Array, params);
+      return { out, act };
+    },
+
+    lstmCellBackward(g: View, act: View, c: View): { dgates: View; dc: View } {
+      const [b, H] = c.shape as [number, number];
+      if (!allF32(g, act, c) || b * H === 0 || !isContiguous(act)) return base.lstmCellBackward(g, act, c);
+      const copy = (x: View) => base.unary('copy', x, 'float32');
+      [g, c] = [rowsAdjacent(g, copy), rowsAdjacent(c, copy)];
+      const dgates = fresh('float32', [b, 4 * H]), dc = fresh('float32', [b, H]);
+      params.set([b, H, g.stride[0]!, g.offset, c.stride[0]!, c.offset, getNumThreads()]);
+      addon.lstmCellBackward(g.data as Float32Array, (act.data as Float32Array).subarray(act.offset), c.data as Float32Array, dgates.data as Float32Array, dc.data as Float32Array, params);
+      return { dgates, dc };
     },
 
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): View {

@@ -245,6 +245,7 @@ const TENSOR_ARGS: Record<string, Call[]> = {
     (b) => ops.fusedAttention(x, b, x, { scale: 1, causal: false }),
     (b) => ops.fusedAttention(x, x, b, { scale: 1, causal: false }),
   ],
+  fusedLstmCell: [(b) => ops.fusedLstmCell(b, ones([1, 4]), v.narrow(0, 0, 1).reshape([1, 1])), (b) => ops.fusedLstmCell(ones([1, 4]), b, ones([1, 1])), (b) => ops.fusedLstmCell(ones([1, 4]), ones([1, 4]), b)],
   fusedLinear: [(b) => ops.fusedLinear(b, x, v), (b) => ops.fusedLinear(x, b, v), (b) => ops.fusedLinear(x, x, b)],
   layerNorm: [(b) => ops.layerNorm(b, 2), (b) => ops.layerNorm(ones([2, 2]), 2, { weight: b }), (b) => ops.layerNorm(ones([2, 2]), 2, { bias: b })],
   resampleAlong: [

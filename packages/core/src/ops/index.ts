@@ -147,4 +147,5 @@ export { layerNorm } from './layer-norm.js';
 export type { LayerNormOptions } from './layer-norm.js';
 export { fusedAttention, type FusedAttentionOptions } from './attention.js';
 export { fusedLinear } from './linear.js';
+export { fusedLstmCell } from './lstm-cell.js';
 export { resampleAlong } from './resample-along.js';

@@ -1,5 +1,5 @@
 import {
-  Tensor, ShapeError, ValueError, cat, checkOptions, defineOptions, describeValue, fmtShape, parseDType, zeros,
+  Tensor, ShapeError, ValueError, cat, checkOptions, defineOptions, describeValue, fmtShape, fusedLstmCell, isFloating, isTracing, parseDType, zeros,
   type DType, type DTypeLike, type Generator,
 } from '@tapegrad/core';
 import { RESET_PARAMETERS, requireTensor } from '../options.js';
@@ -41,9 +41,14 @@ function step(mode: Mode, w: Weights, gi: Tensor, h: Tensor, c: Tensor | null): 
     case 'RNN_TANH': return [gi.add(gh).tanh(), null];
     case 'RNN_RELU': return [gi.add(gh).relu(), null];
     case 'LSTM': {
-      const [i, f, g, o] = gi.add(gh).chunk(4, 1) as [Tensor, Tensor, Tensor, Tensor];
-      const c1 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
-      const h1 = o.sigmoid().mul(c1.tanh());
+      let h1: Tensor, c1: Tensor;
+      // the gates' pointwise part in one kernel each way (a tracer records the ops instead)
+      if (!isTracing() && isFloating(c!.dtype) && gi.dtype === c!.dtype && gh.dtype === c!.dtype) [h1, c1] = fusedLstmCell(gi, gh, c!);
+      else {
+        const [i, f, g, o] = gi.add(gh).chunk(4, 1) as [Tensor, Tensor, Tensor, Tensor];
+        c1 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
+        h1 = o.sigmoid().mul(c1.tanh());
+      }
       return [w.wHr ? h1.matmul(w.wHr.t()) : h1, c1];
     }
     case 'GRU': {

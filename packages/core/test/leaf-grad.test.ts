@@ -108,4 +108,48 @@ describe('leaf gradients', () => {
     x.mul(x).sum().backward();
     expect(values(x.grad!)).toEqual([7, 9]);
   });
+
+  it('sum many gradients of one leaf into one buffer of the pass, in place, without touching the gradients summed', () => {
+    // a weight used at every step of a recurrence: h = tanh(h w + x_t)
+    const w = randn([3, 3], { requiresGrad: true, dtype: 'float64' });
+    const xs = Array.from({ length: 6 }, () => randn([2, 3], { dtype: 'float64' }));
+    const run = () => xs.reduce<Tensor>((h, x) => h.matmul(w).add(x).tanh(), randn([2, 3], { dtype: 'float64' }).mul(0));
+    const adds: string[] = [];
+    const prev = getBackend();
+    registerBackend({
+      ...jsBackend,
+      name: 'add-counting',
+      binary: (op, a, b, dt) => (op === 'add' && a.shape.join() === '3,3' && adds.push('fresh'), jsBackend.binary(op, a, b, dt)),
+      binaryInPlace: (op, dst, src, alpha) => (op === 'add' && dst.shape.join() === '3,3' && adds.push('in place'), jsBackend.binaryInPlace(op, dst, src, alpha)),
+    });
+    setBackend('add-counting');
+    try {
+      run().sum().backward();
+    } finally {
+      setBackend(prev);
+    }
+    // 6 gradients: one new sum, then 4 added into it
+    expect(adds).toEqual(['fresh', 'in place', 'in place', 'in place', 'in place']);
+    const once = w.grad!.clone();
+    // the same as the steps' gradients summed apart: a separate copy of w at each step
+    w.grad = null;
+    const steps: Tensor[] = [];
+    const ws = xs.map(() => w.detach().requiresGrad_());
+    xs.reduce<Tensor>((h, x, t) => h.matmul(ws[t]!).add(x).tanh(), randn([2, 3], { dtype: 'float64' }).mul(0)).sum().backward();
+    for (const wt of ws) steps.push(wt.grad!);
+    expect(once).toBeAllClose(steps.reduce((a, b) => a.add(b)), { rtol: 1e-12, atol: 1e-14 });
+    // and each step's gradient is its own: summing did not change them
+    expect(steps.every((g, t) => t === 0 || values(g).join() !== values(steps[0]!).join())).toBe(true);
+  });
+
+  it('keep a leaf gradient taken with createGraph differentiable when it has several parts', () => {
+    const x = tensor([1, 2], { requiresGrad: true, dtype: 'float64' });
+    x.mul(x).add(x.mul(x).mul(x)).add(x.pow(4)).sum().backward({ createGraph: true });
+    // d/dx (x^2 + x^3 + x^4) = 2x + 3x^2 + 4x^3, and its derivative 2 + 6x + 12x^2
+    expect(values(x.grad!)).toEqual([9, 48]);
+    const g = x.grad!;
+    x.grad = null;
+    g.sum().backward();
+    expect(values(x.grad!)).toEqual([20, 62]);
+  });
 });

@@ -330,6 +330,9 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
   const recycler = createGraph ? undefined : new GradientRecycler();
   // each leaf's gradients of this pass are summed first, then added to .grad once (as PyTorch does)
   const sums = new Map<Tensor, Tensor>();
+  // sums this pass made, seen by nobody else: later gradients are added to them in place (a
+  // weight used at every step of a recurrence gets one buffer, not one new sum per step)
+  const ownSums = new Set<Tensor>();
   try {
     run([tensor], [g], opts, (leaf, gi) => {
       if (leaf.leafHooks.length > 0) {
@@ -338,8 +341,13 @@ export function backward(tensor: Tensor, gradient?: Tensor | null | BackwardOpti
         exposed.add(gi.storage);
       }
       const prev = sums.get(leaf);
-      const sum = prev === undefined ? gi : prev.add(gi);
       recycler?.keep(gi);
+      if (prev !== undefined && ownSums.has(prev)) {
+        prev.add_(gi);
+        return;
+      }
+      const sum = prev === undefined ? gi : prev.add(gi);
+      if (prev !== undefined && !createGraph) ownSums.add(sum);
       recycler?.keep(sum);
       sums.set(leaf, sum);
     }, undefined, exposed, recycler);

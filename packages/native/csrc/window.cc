@@ -215,6 +215,23 @@ template <typename T> struct ResampleJob {
     j.s.range(task, &o0, &o1, &c0, &c1);
     const int64_t w = c1 - c0;
     double* acc = (double*)tg_scratch_take((size_t)(inSize * w) * sizeof(double));
+    if (inner == 1) {
+      // along the last dim: one scalar tap at a time (the loop below would call addScaled for each)
+      const int32_t* index = j.t.index;
+      const double* weight = j.t.weight;
+      for (int64_t o = o0; o < o1; o++) {
+        std::memset(acc, 0, (size_t)inSize * sizeof(double));
+        const T* g = j.x + o * M;
+        for (int64_t i = 0; i < M; i++) {
+          const double gi = (double)g[i];
+          for (int64_t k = 0; k < K; k++) acc[index[i * K + k]] += weight[i * K + k] * gi;
+        }
+        T* out = j.out + o * inSize;
+        for (int64_t p = 0; p < inSize; p++) out[p] = (T)acc[p];
+      }
+      tg_scratch_give(acc);
+      return;
+    }
     for (int64_t o = o0; o < o1; o++) {
       std::memset(acc, 0, (size_t)(inSize * w) * sizeof(double));
       const T* g = j.x + o * M * inner + c0;

@@ -180,9 +180,6 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
 
 void tg_register_attention(napi_env env, napi_value exports, const TgAttentionIsa* chosen) {
   isa = chosen;
-  napi_value f;
-  napi_create_function(env, "attention", NAPI_AUTO_LENGTH, Attention, nullptr, &f);
-  napi_set_named_property(env, exports, "attention", f);
-  napi_create_function(env, "attentionBackward", NAPI_AUTO_LENGTH, AttentionBackward, nullptr, &f);
-  napi_set_named_property(env, exports, "attentionBackward", f);
+  exportFunction(env, exports, "attention", Attention);
+  exportFunction(env, exports, "attentionBackward", AttentionBackward);
 }

@@ -142,9 +142,6 @@ napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
 
 void tg_register_lstm(napi_env env, napi_value exports, TgUnaryF32Fn chosen) {
   unary = chosen;
-  napi_value f;
-  napi_create_function(env, "lstmCell", NAPI_AUTO_LENGTH, LstmCell, nullptr, &f);
-  napi_set_named_property(env, exports, "lstmCell", f);
-  napi_create_function(env, "lstmCellBackward", NAPI_AUTO_LENGTH, LstmCellBackward, nullptr, &f);
-  napi_set_named_property(env, exports, "lstmCellBackward", f);
+  exportFunction(env, exports, "lstmCell", LstmCell);
+  exportFunction(env, exports, "lstmCellBackward", LstmCellBackward);
 }

@@ -61,6 +61,13 @@ inline bool within(int64_t off, const int64_t* shape, const int64_t* stride, int
   return lo >= 0 && hi < (int64_t)length;
 }
 
+/** Adds `fn` to the addon's exports as `name`. */
+inline void exportFunction(napi_env env, napi_value exports, const char* name, napi_callback fn) {
+  napi_value f;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, nullptr, &f);
+  napi_set_named_property(env, exports, name, f);
+}
+
 /** A contiguous run of n elements from off inside an array of `length` elements. */
 inline bool within(int64_t off, int64_t n, size_t length) { return n <= 0 || (off >= 0 && off + n <= (int64_t)length); }
 

@@ -22,7 +22,6 @@
 #include <node_api.h>
 
 #include <cstdint>
-#include <initializer_list>
 
 #include "attention.h"
 #include "kernels.h"
@@ -115,16 +114,10 @@ int threadsFor(int64_t Bt, double work, int threads) {
 }
 
 napi_value Attention(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
-  TA q, k, v, out, w, off, p;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 7 || !getTA(env, argv[0], &q) ||
-      !getTA(env, argv[1], &k) || !getTA(env, argv[2], &v) || !getTA(env, argv[3], &out) || !getTA(env, argv[4], &w) ||
-      !getTA(env, argv[5], &off) || !getTA(env, argv[6], &p))
-    return fail(env, "attention: expected (q, k, v, out, weights, offsets, params)");
-  if (q.type != napi_float32_array || k.type != napi_float32_array || v.type != napi_float32_array || out.type != napi_float32_array ||
-      w.type != napi_float32_array || off.type != napi_float64_array || p.type != napi_float64_array || p.length < 11)
-    return fail(env, "attention: q, k, v, out and weights must be Float32Array, offsets and params Float64Array");
+  TA a[7];  // q, k, v, out, weights, offsets, params
+  if (!getAll(env, info, a) || !allFloat32(a, 5) || a[5].type != napi_float64_array || a[6].length < 11)
+    return fail(env, "attention: expected Float32Array q, k, v, out, weights and Float64Array offsets, params (11)");
+  const TA &q = a[0], &k = a[1], &v = a[2], &out = a[3], &w = a[4], &off = a[5], &p = a[6];
   const double* pr = (const double*)p.data;
   const int64_t Bt = (int64_t)pr[0], L = (int64_t)pr[1], S = (int64_t)pr[2], E = (int64_t)pr[3], Ev = (int64_t)pr[4];
   const int64_t qs = (int64_t)pr[5], ks = (int64_t)pr[6], vs = (int64_t)pr[7];
@@ -140,18 +133,10 @@ napi_value Attention(napi_env env, napi_callback_info info) {
 }
 
 napi_value AttentionBackward(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10];
-  TA g, q, k, v, w, dq, dk, dv, off, p;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 10 || !getTA(env, argv[0], &g) ||
-      !getTA(env, argv[1], &q) || !getTA(env, argv[2], &k) || !getTA(env, argv[3], &v) || !getTA(env, argv[4], &w) ||
-      !getTA(env, argv[5], &dq) || !getTA(env, argv[6], &dk) || !getTA(env, argv[7], &dv) || !getTA(env, argv[8], &off) ||
-      !getTA(env, argv[9], &p))
-    return fail(env, "attentionBackward: expected (g, q, k, v, weights, dq, dk, dv, offsets, params)");
-  for (const TA* a : {&g, &q, &k, &v, &w, &dq, &dk, &dv})
-    if (a->type != napi_float32_array) return fail(env, "attentionBackward: tensors must be Float32Array");
-  if (off.type != napi_float64_array || p.type != napi_float64_array || p.length < 11)
-    return fail(env, "attentionBackward: offsets and params must be Float64Array");
+  TA a[10];  // g, q, k, v, weights, dq, dk, dv, offsets, params
+  if (!getAll(env, info, a) || !allFloat32(a, 8) || a[8].type != napi_float64_array || a[9].length < 11)
+    return fail(env, "attentionBackward: expected Float32Array g, q, k, v, weights, dq, dk, dv and Float64Array offsets, params (11)");
+  const TA &g = a[0], &q = a[1], &k = a[2], &v = a[3], &w = a[4], &dq = a[5], &dk = a[6], &dv = a[7], &off = a[8], &p = a[9];
   const double* pr = (const double*)p.data;
   const int64_t Bt = (int64_t)pr[0], L = (int64_t)pr[1], S = (int64_t)pr[2], E = (int64_t)pr[3], Ev = (int64_t)pr[4];
   const int64_t gs = (int64_t)pr[5], qs = (int64_t)pr[6], ks = (int64_t)pr[7], vs = (int64_t)pr[8];

@@ -16,7 +16,6 @@
 #include <node_api.h>
 
 #include <cstdint>
-#include <initializer_list>
 
 #include "kernels.h"
 #include "lstm.h"
@@ -93,16 +92,10 @@ int threadsFor(int64_t b, int64_t H, int threads) {
 }
 
 napi_value LstmCell(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  TA gi, gh, c, out, act, p;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 6 || !getTA(env, argv[0], &gi) ||
-      !getTA(env, argv[1], &gh) || !getTA(env, argv[2], &c) || !getTA(env, argv[3], &out) || !getTA(env, argv[4], &act) ||
-      !getTA(env, argv[5], &p))
-    return fail(env, "lstmCell: expected (gi, gh, c, out, act, params)");
-  for (const TA* a : {&gi, &gh, &c, &out, &act})
-    if (a->type != napi_float32_array) return fail(env, "lstmCell: gi, gh, c, out and act must be Float32Array");
-  if (p.type != napi_float64_array || p.length < 9) return fail(env, "lstmCell: params must be a Float64Array of 9");
+  TA a[6];  // gi, gh, c, out, act, params
+  if (!getAll(env, info, a) || !allFloat32(a, 5) || a[5].length < 9)
+    return fail(env, "lstmCell: expected Float32Array gi, gh, c, out, act and a Float64Array of 9 params");
+  const TA &gi = a[0], &gh = a[1], &c = a[2], &out = a[3], &act = a[4], &p = a[5];
   const double* q = (const double*)p.data;
   const int64_t b = (int64_t)q[0], H = (int64_t)q[1];
   if (b < 0 || H < 0 || !rowsWithin((int64_t)q[3], b, 4 * H, (int64_t)q[2], gi.length) || !rowsWithin((int64_t)q[5], b, 4 * H, (int64_t)q[4], gh.length) ||
@@ -116,16 +109,10 @@ napi_value LstmCell(napi_env env, napi_callback_info info) {
 }
 
 napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  TA g, act, c, dg, dc, p;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 6 || !getTA(env, argv[0], &g) ||
-      !getTA(env, argv[1], &act) || !getTA(env, argv[2], &c) || !getTA(env, argv[3], &dg) || !getTA(env, argv[4], &dc) ||
-      !getTA(env, argv[5], &p))
-    return fail(env, "lstmCellBackward: expected (g, act, c, dgates, dc, params)");
-  for (const TA* a : {&g, &act, &c, &dg, &dc})
-    if (a->type != napi_float32_array) return fail(env, "lstmCellBackward: g, act, c, dgates and dc must be Float32Array");
-  if (p.type != napi_float64_array || p.length < 7) return fail(env, "lstmCellBackward: params must be a Float64Array of 7");
+  TA a[6];  // g, act, c, dgates, dc, params
+  if (!getAll(env, info, a) || !allFloat32(a, 5) || a[5].length < 7)
+    return fail(env, "lstmCellBackward: expected Float32Array g, act, c, dgates, dc and a Float64Array of 7 params");
+  const TA &g = a[0], &act = a[1], &c = a[2], &dg = a[3], &dc = a[4], &p = a[5];
   const double* q = (const double*)p.data;
   const int64_t b = (int64_t)q[0], H = (int64_t)q[1];
   if (b < 0 || H < 0 || !rowsWithin((int64_t)q[3], b, 2 * H, (int64_t)q[2], g.length) || !rowsWithin((int64_t)q[5], b, H, (int64_t)q[4], c.length) ||

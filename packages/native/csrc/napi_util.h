@@ -1,5 +1,5 @@
 // N-API argument helpers shared by the addon's entry points (addon.cc, copy.cc, rows.cc,
-// index.cc, scan.cc, sort.cc, window.cc, winograd.cc). In an anonymous namespace: each
+// index.cc, scan.cc, sort.cc, window.cc, winograd.cc, attention.cc, lstm.cc). In an anonymous namespace: each
 // translation unit keeps its own copy, so no unit compiled for a wider instruction set can
 // lend the others its version (see kernels.h).
 #ifndef TAPEGRAD_NATIVE_NAPI_UTIL_H
@@ -59,6 +59,23 @@ inline bool within(int64_t off, const int64_t* shape, const int64_t* stride, int
     else hi += reach;
   }
   return lo >= 0 && hi < (int64_t)length;
+}
+
+/** Reads exactly N typed-array arguments; false unless there are N and the last (the parameter block) is a Float64Array. */
+template <size_t N> bool getAll(napi_env env, napi_callback_info info, TA (&a)[N]) {
+  napi_value v[N];
+  size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != N) return false;
+  for (size_t i = 0; i < N; i++)
+    if (!getTA(env, v[i], &a[i])) return false;
+  return a[N - 1].type == napi_float64_array;
+}
+
+/** True when the first `n` arguments read by getAll are Float32Arrays. */
+template <size_t N> bool allFloat32(const TA (&a)[N], size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i].type != napi_float32_array) return false;
+  return true;
 }
 
 /** Adds `fn` to the addon's exports as `name`. */

@@ -40,15 +40,6 @@ TG_CLONES void addScaled(double* acc, double wt, const double* row, int64_t w) {
 constexpr int64_t COLS = 256;           // inner columns per task
 constexpr int64_t TASK_WORK = 1 << 14;  // multiply-adds per task (about)
 
-template <size_t N> bool getAll(napi_env env, napi_callback_info info, TA (&a)[N]) {
-  napi_value v[N];
-  size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, v, nullptr, nullptr) != napi_ok || argc != N) return false;
-  for (size_t i = 0; i < N; i++)
-    if (!getTA(env, v[i], &a[i])) return false;
-  return a[N - 1].type == napi_float64_array;
-}
-
 // ---- average pooling ----
 
 struct PoolGeo {

@@ -448,7 +448,9 @@ if (!be) {
       expect(bwd(40, okb)).not.toThrow();
       expect(bwd(39, okb)).toThrow('attentionBackward: operands outside their arrays');
       expect(bwd(40, [0, 0, 0, 0, 7, 12, 20, 10])).toThrow('attentionBackward: operands outside their arrays');
-      expect(() => addon().attention(f(24), f(40), f(20), f(12), f(30), f(6) as never, P(2, 3))).toThrow('attention: q, k, v, out and weights must be Float32Array, offsets and params Float64Array');
+      expect(() => addon().attentionBackward(f(12), f(24), f(40), f(20), f(30), f(24), f(40), new Float64Array(20) as never, Float64Array.from(okb), P(2, 3, 5, 4, 2, 2, 4, 4, 2, 0.5, 1)))
+        .toThrow('attentionBackward: expected Float32Array g, q, k, v, weights, dq, dk, dv and Float64Array offsets, params (11)');
+      expect(() => addon().attention(f(24), f(40), f(20), f(12), f(30), f(6) as never, P(2, 3))).toThrow('attention: expected Float32Array q, k, v, out, weights and Float64Array offsets, params (11)');
     });
     it('lstmCell and its gradient: gates, state or outputs too short, a row stride or offset past the end', () => {
       // b = 2 rows, H = 3: gates [2, 12], c [2, 3], out [2, 6], act [2, 12]
@@ -463,7 +465,8 @@ if (!be) {
       expect(bwd(6, [2, 3, 6, 0, 3, 0, 1])).not.toThrow();
       expect(bwd(5, [2, 3, 6, 0, 3, 0, 1])).toThrow('lstmCellBackward: operands outside their arrays');
       expect(bwd(6, [2, 3, 7, 0, 3, 0, 1])).toThrow('lstmCellBackward: operands outside their arrays');
-      expect(() => addon().lstmCell(f(24), f(24), f(6), f(12), f(24), P(2, 3))).toThrow('lstmCell: params must be a Float64Array of 9');
+      expect(() => addon().lstmCellBackward(f(12), f(24), f(6), f(24), f(6), P(2, 3, 6, 0, 3, 0))).toThrow('lstmCellBackward: expected Float32Array g, act, c, dgates, dc and a Float64Array of 7 params');
+      expect(() => addon().lstmCell(f(24), f(24), f(6), f(12), f(24), P(2, 3))).toThrow('lstmCell: expected Float32Array gi, gh, c, out, act and a Float64Array of 9 params');
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DTypeError, Generator, ShapeError, Tensor, fusedAttention, getBackend, grad, gradcheck, gradgradcheck, nativeStatus, randn, setBackend,
+  DTypeError, Generator, ShapeError, Tensor, ValueError, fusedAttention, getBackend, grad, gradcheck, gradgradcheck, nativeStatus, randn, setBackend,
 } from '@tapegrad/core';
 import { firstGrad } from './first-grad.js';
 
@@ -97,5 +97,10 @@ describe('fusedAttention', () => {
     expect(() => fusedAttention(q, randn([3, 5, 4]), randn([3, 5, 6]), { scale: 1, causal: false })).toThrow(/same batch dims, got query.shape=\[2,3,4\], key.shape=\[3,5,4\]/);
     expect(() => fusedAttention(q, randn([2, 5, 3]), v, { scale: 1, causal: false })).toThrow(/expected query \[\.\.\., L, E\], key \[\.\.\., S, E\]/);
     expect(() => fusedAttention(q, k, randn([2, 4, 6]), { scale: 1, causal: false })).toThrow(ShapeError);
+    // both options are required and checked: no NaN scale from a missing one
+    expect(() => fusedAttention(q, k, v, {} as never)).toThrow(/fusedAttention: option scale must be a finite number, got undefined/);
+    expect(() => fusedAttention(q, k, v, { scale: Infinity, causal: false })).toThrow(ValueError);
+    expect(() => fusedAttention(q, k, v, { scale: 1 } as never)).toThrow(/fusedAttention: option causal must be true or false, got undefined/);
+    expect(() => fusedAttention(q, k, v, { scale: 1, causal: false, isCausal: true } as never)).toThrow(/fusedAttention: unknown option 'isCausal'/);
   });
 });

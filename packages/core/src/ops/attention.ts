@@ -1,8 +1,9 @@
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { primitive } from '../autograd/primitive.js';
-import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { isFloating } from '../dtype.js';
 import { K } from '../kernels/index.js';
+import { checkOptions, defineOptions, describeValue } from '../options.js';
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';
 
@@ -51,8 +52,13 @@ const attentionPrimitive = primitive('scaledDotProductAttention', {
   },
 });
 
+const FUSED_ATTENTION = defineOptions('fusedAttention', { scale: 'number', causal: 'boolean' });
+
 /**
- * Options of {@link fusedAttention}. @internal
+ * Options of {@link fusedAttention}, both required. @internal
+ *
+ * @example
+ * const opts: FusedAttentionOptions = { scale: 0.5, causal: true };
  */
 export interface FusedAttentionOptions {
   /** The factor of the scores. */
@@ -67,9 +73,13 @@ export interface FusedAttentionOptions {
  * q `[..., L, E]`, k `[..., S, E]`, v `[..., S, Ev]`, with the same batch dims and one float
  * dtype; returns `[..., L, Ev]`. @internal
  *
- * @throws ValueError when q, k or v is not a tensor
+ * @throws ValueError when q, k or v is not a tensor, or `scale` (a finite number) or `causal` (a boolean) is missing or wrong
  * @throws ShapeError when the batch dims differ, the last dims of q and k differ, or k and v have different lengths
  * @throws DTypeError unless q, k and v have one float dtype
+ * @example
+ * const q = tensor([[[1, 0], [0, 1]]]);
+ * // the second query sees both keys; the first only the first (causal)
+ * fusedAttention(q, q, q, { scale: 1, causal: true }).select(0, 0).select(0, 0).toArray(); // [1, 0]
  */
 export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: FusedAttentionOptions): Tensor {
   const op = 'fusedAttention';
@@ -84,5 +94,9 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: FusedAtten
     throw new ShapeError(`${op}: the fused kernel needs query, key and value with the same batch dims, got ${shapes}`);
   if (k.shape[nd - 1] !== q.shape[nd - 1] || v.shape[nd - 2] !== k.shape[nd - 2])
     throw new ShapeError(`${op}: expected query [..., L, E], key [..., S, E] and value [..., S, Ev], got ${shapes}`);
-  return attentionPrimitive(q, k, v, { scale: opts.scale, causal: opts.causal });
+  const { scale, causal } = checkOptions(FUSED_ATTENTION, opts) ?? {};
+  if (typeof scale !== 'number' || !Number.isFinite(scale))
+    throw new ValueError(`${op}: option scale must be a finite number, got ${describeValue(scale)}`);
+  if (typeof causal !== 'boolean') throw new ValueError(`${op}: option causal must be true or false, got ${describeValue(causal)}`);
+  return attentionPrimitive(q, k, v, { scale, causal });
 }

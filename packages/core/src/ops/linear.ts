@@ -49,6 +49,8 @@ const linearPrimitive = primitive('linear', {
  * @throws ValueError when an argument is not a tensor
  * @throws ShapeError when the shapes do not fit
  * @throws DTypeError unless all three have one float dtype
+ * @example
+ * fusedLinear(tensor([[1, 2]]), tensor([[1, 1], [0, 1], [2, 0]]), tensor([0, 10, 0])).toArray(); // [[3, 12, 2]]
  */
 export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const op = 'fusedLinear';

@@ -52,6 +52,11 @@ const lstmCellPrimitive = primitive('lstmCell', {
  * @throws ValueError when an argument is not a tensor
  * @throws ShapeError when the shapes are not [b, 4H], [b, 4H], [b, H]
  * @throws DTypeError unless all three have one float dtype
+ * @example
+ * // b = 1, H = 1; gates (i, f, g, o) saturated open, open, at tanh 1, open
+ * const [h1, c1] = fusedLstmCell(tensor([[20, 20, 20, 20]]), zeros([1, 4]), tensor([[0.5]]));
+ * c1.item(); // 1.5 (0.5 kept + 1 written)
+ * h1.item().toFixed(4); // '0.9051' (tanh 1.5)
  */
 export function fusedLstmCell(gi: Tensor, gh: Tensor, c: Tensor): [Tensor, Tensor] {
   const op = 'fusedLstmCell';
